@@ -1,0 +1,258 @@
+"""Checks of one annotation file against its document's text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .. import store
+from ..findings import Finding, pointer
+from ..report import ERROR, WARNING, show
+from . import ANNOTATION, register
+
+LAYERS = ("sections", "entities", "claims")
+
+
+@dataclass
+class Context:
+    stem: str                      # file stem (the document id the file claims to be)
+    text: str | None               # canonical corpus text, None when missing or unreadable
+    text_sha256: str | None        # sha256 of the corpus text bytes
+    text_exists: bool = True
+    annotator: str | None = None
+    cache: dict = field(default_factory=dict)
+
+
+def _is_offset(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_span(item) -> bool:
+    return (isinstance(item, dict) and _is_offset(item.get("start")) and _is_offset(item.get("end"))
+            and isinstance(item.get("text"), str))
+
+
+def layer(ann: dict, name: str):
+    """(index, item) for the well-formed spans of a layer; malformed ones are the schema's job."""
+    items = ann.get(name)
+    if not isinstance(items, list):
+        return
+    for i, item in enumerate(items):
+        if _is_span(item):
+            yield i, item
+
+
+def all_spans(ann: dict):
+    """(pointer, span) for every span of the file, attribution sources and cues included."""
+    for name in LAYERS:
+        for i, item in layer(ann, name):
+            yield pointer(name, i), item
+            if name == "claims" and isinstance(item.get("attribution"), dict):
+                for key in ("source_span", "cue"):
+                    sub = item["attribution"].get(key)
+                    if _is_span(sub):
+                        yield pointer(name, i, "attribution", key), sub
+
+
+def _in_range(span, text) -> bool:
+    return 0 <= span["start"] < span["end"] <= len(text)
+
+
+@register("span-offsets", ERROR, ANNOTATION,
+          "A span's offsets are out of range: start must be below end, and end at most the text's length.")
+def span_offsets(ann, ctx: Context):
+    if ctx.text is None:
+        return
+    n = len(ctx.text)
+    for ptr, s in all_spans(ann):
+        if s["start"] >= s["end"]:
+            yield Finding("span-offsets", f"start {s['start']} is not below end {s['end']}; a span holds at least one character",
+                          pointer=ptr, hint="set end to start + the length of the quote")
+        elif s["end"] > n:
+            yield Finding("span-offsets", f"end {s['end']} is past the end of the text ({n} code points)",
+                          pointer=ptr, hint="offsets count Unicode code points; if the tool counted UTF-16 units or bytes, re-import with --offsets")
+
+
+def nearest(text: str, quote: str, near: int) -> int | None:
+    """Start of the occurrence of quote in text nearest to offset near, or None."""
+    best = None
+    i = text.find(quote)
+    while i >= 0:
+        if best is None or abs(i - near) < abs(best - near):
+            best = i
+        if i > near:
+            break
+        i = text.find(quote, i + 1)
+    return best
+
+
+@register("span-text-mismatch", ERROR, ANNOTATION,
+          "A span's stored quote differs from the text at its offsets (a shifted or stale span).")
+def span_text_mismatch(ann, ctx: Context):
+    text = ctx.text
+    if text is None:
+        return
+    for ptr, s in all_spans(ann):
+        if not _in_range(s, text):
+            continue
+        found = text[s["start"]:s["end"]]
+        if found == s["text"]:
+            continue
+        at = nearest(text, s["text"], s["start"]) if s["text"] else None
+        where = (f"the quote occurs at [{at}, {at + len(s['text'])}) (shift {at - s['start']:+d})"
+                 if at is not None else "the quote does not occur in the text")
+        yield Finding("span-text-mismatch",
+                      f"expected text[{s['start']}:{s['end']}] to be {show(s['text'])}, found {show(found)}; {where}",
+                      pointer=ptr + "/text",
+                      hint="fix the offsets, or run `newsspan reanchor` after a text correction")
+
+
+@register("span-whitespace", ERROR, ANNOTATION,
+          "A span begins or ends with whitespace (token views and tools disagree on such spans).")
+def span_whitespace(ann, ctx: Context):
+    for ptr, s in all_spans(ann):
+        q = s["text"]
+        if q and (q[0].isspace() or q[-1].isspace()):
+            yield Finding("span-whitespace", f"the span {show(q)} begins or ends with whitespace",
+                          pointer=ptr, hint="move start and end inwards to the first and last non-space character")
+
+
+@register("id-duplicate", ERROR, ANNOTATION, "Two spans of one file share an id (ids are unique across all layers).")
+def id_duplicate(ann, ctx: Context):
+    seen = {}
+    for name in LAYERS:
+        items = ann.get(name)
+        if not isinstance(items, list):
+            continue
+        for i, item in enumerate(items):
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                sid = item["id"]
+                if sid in seen:
+                    yield Finding("id-duplicate", f"id {show(sid)} is already used at {seen[sid]}",
+                                  pointer=pointer(name, i, "id"), hint="give every span its own id")
+                else:
+                    seen[sid] = pointer(name, i)
+
+
+@register("reference-unresolved", ERROR, ANNOTATION,
+          "A claim's attribution.source names no entity mention of the same file.")
+def reference_unresolved(ann, ctx: Context):
+    ids = {}
+    for name in LAYERS:
+        for _, item in layer(ann, name):
+            if isinstance(item.get("id"), str):
+                ids[item["id"]] = name
+    for i, c in layer(ann, "claims"):
+        attr = c.get("attribution")
+        if not isinstance(attr, dict) or not isinstance(attr.get("source"), str):
+            continue
+        src = attr["source"]
+        if ids.get(src) == "entities":
+            continue
+        found = f"it names a span of {ids[src]}" if src in ids else "no span has that id"
+        yield Finding("reference-unresolved", f"attribution.source {show(src)} must be the id of an entity mention; {found}",
+                      pointer=pointer("claims", i, "attribution", "source"),
+                      hint="use the id of the source's entity mention, or attribution.source_span for a source that is no named entity")
+
+
+def _overlaps(ann, name, check_id, what):
+    spans = sorted(layer(ann, name), key=lambda x: (x[1]["start"], x[1]["end"]))
+    prev = None
+    for i, s in spans:
+        if prev is not None and s["start"] < prev[1]["end"]:
+            pi, p = prev
+            yield Finding(check_id,
+                          f"{what} [{s['start']}, {s['end']}) {show(s['text'], 40)} overlaps {pointer(name, pi)} [{p['start']}, {p['end']}) {show(p['text'], 40)}",
+                          pointer=pointer(name, i), hint=f"{what}s may not overlap: shorten one of them or remove it")
+        if prev is None or s["end"] > prev[1]["end"]:
+            prev = (i, s)
+
+
+@register("section-overlap", ERROR, ANNOTATION, "Two sections overlap.")
+def section_overlap(ann, ctx):
+    yield from _overlaps(ann, "sections", "section-overlap", "section")
+
+
+@register("entity-overlap", ERROR, ANNOTATION, "Two entity mentions overlap (token views need disjoint mentions).")
+def entity_overlap(ann, ctx):
+    yield from _overlaps(ann, "entities", "entity-overlap", "entity mention")
+
+
+@register("claim-overlap", ERROR, ANNOTATION, "Two claims overlap (the claim token view tags them B-CLAIM/I-CLAIM).")
+def claim_overlap(ann, ctx):
+    yield from _overlaps(ann, "claims", "claim-overlap", "claim")
+
+
+@register("section-order", ERROR, ANNOTATION, "Sections are not listed in document order.")
+def section_order(ann, ctx):
+    prev = None
+    for i, s in layer(ann, "sections"):
+        if prev is not None and (s["start"], s["end"]) < (prev["start"], prev["end"]):
+            yield Finding("section-order", f"section starts at {s['start']}, before the previous one (at {prev['start']})",
+                          pointer=pointer("sections", i), hint="list sections in the order of their start offsets")
+        prev = s
+
+
+@register("section-gap", WARNING, ANNOTATION,
+          "Non-whitespace text is covered by no section (sections are meant to cover the whole text).")
+def section_gap(ann, ctx: Context):
+    text = ctx.text
+    if text is None:
+        return
+    spans = sorted((s["start"], s["end"]) for _, s in layer(ann, "sections"))
+    pos = 0
+    gaps = []
+    for start, end in spans + [(len(text), len(text))]:
+        if start > pos and text[pos:start].strip():
+            seg = text[pos:start]
+            lead = len(seg) - len(seg.lstrip())
+            gaps.append((pos + lead, pos + len(seg.rstrip())))
+        pos = max(pos, end)
+    for a, b in gaps:
+        yield Finding("section-gap", f"text [{a}, {b}) {show(text[a:b], 50)} is in no section",
+                      pointer="/sections", hint="add a section for it (label `other` or `boilerplate` if nothing fits)")
+
+
+@register("cluster-label-mixed", WARNING, ANNOTATION,
+          "Mentions of one cluster carry different entity labels or different kb_id values.")
+def cluster_label_mixed(ann, ctx):
+    first = {}
+    for i, e in layer(ann, "entities"):
+        c = e.get("cluster")
+        if not isinstance(c, str):
+            continue
+        if c not in first:
+            first[c] = (i, e)
+            continue
+        j, f = first[c]
+        for key in ("label", "kb_id"):
+            if e.get(key) is not None and f.get(key) is not None and e.get(key) != f.get(key):
+                yield Finding("cluster-label-mixed",
+                              f"cluster {show(c)}: {key} {show(e.get(key))} differs from {show(f.get(key))} at {pointer('entities', j)}",
+                              pointer=pointer("entities", i, key),
+                              hint="mentions of one real-world entity share label and kb_id; split the cluster if they differ")
+
+
+@register("text-hash-mismatch", ERROR, ANNOTATION,
+          "The annotation's text_sha256 differs from the corpus text it annotates (the text changed since).")
+def text_hash_mismatch(ann, ctx: Context):
+    h = ann.get("text_sha256")
+    if ctx.text_sha256 is None or not isinstance(h, str) or h == ctx.text_sha256:
+        return
+    yield Finding("text-hash-mismatch", f"text_sha256 is {h[:12]}…, but the corpus text's is {ctx.text_sha256[:12]}…",
+                  pointer="/text_sha256",
+                  hint=f"run `newsspan reanchor {ctx.stem}` to move the spans onto the current text")
+
+
+@register("document-id-mismatch", ERROR, ANNOTATION, "An annotation's document_id differs from its file name.")
+def document_id_mismatch(ann, ctx: Context):
+    d = ann.get("document_id")
+    if isinstance(d, str) and d != ctx.stem:
+        yield Finding("document-id-mismatch", f"document_id is {show(d)}, but the file is named {show(ctx.stem + '.json')}",
+                      pointer="/document_id", hint="name the file <document_id>.json, or correct document_id")
+
+
+@register("document-missing", ERROR, ANNOTATION, "An annotation file names a document that is not in corpus/.")
+def document_missing(ann, ctx: Context):
+    if not ctx.text_exists and store.is_valid_id(ctx.stem):
+        yield Finding("document-missing", f"there is no corpus/{ctx.stem}.txt for this annotation",
+                      hint="add the article with `newsspan add`, or rename the file after an existing document")

@@ -1,0 +1,129 @@
+"""Checks of one document's text and metadata, and checks across the files of a root."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ..findings import Finding
+from ..jsonfile import line_col
+from ..report import ERROR, WARNING, show
+from ..text import first_non_canonical
+from . import CORPUS, DOCUMENT, register
+
+
+@dataclass
+class DocContext:
+    stem: str
+    text_file: str            # paths relative to the root
+    meta_file: str
+    text_data: bytes | None   # None when the file does not exist
+    text: str | None          # decoded text, None when missing or not UTF-8
+    text_sha256: str | None
+    meta: dict | None         # parsed meta (None when missing or unparseable)
+    meta_exists: bool
+
+
+@dataclass(frozen=True)
+class DocSummary:
+    """What the cross-file checks need to know of one document (cacheable)."""
+    stem: str
+    text_sha256: str | None
+    has_text: bool
+    has_meta: bool
+    has_annotation: bool
+
+
+def decode_text(data: bytes) -> tuple[str | None, list[Finding]]:
+    if not data.strip():
+        return None, [Finding("file-empty", "the article text is empty", hint="add the text or remove the document")]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(data) > 1 and (data[0] == 0 or data[1] == 0)):
+        return None, [Finding("text-encoding", "the text is UTF-16 encoded; expected UTF-8",
+                              hint="re-add the article with `newsspan add`, which converts it")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        return None, [Finding("text-encoding", f"byte 0x{data[e.start]:02x} at byte offset {e.start} is not UTF-8; expected UTF-8",
+                              line=line, column=col, hint="convert the file to UTF-8 (e.g. `iconv -f cp1252 -t utf-8`) and run `newsspan canonicalize`")]
+    if "\x00" in text:
+        line, col = line_col(text, text.index("\x00"))
+        return None, [Finding("text-encoding", "the text holds NUL characters (binary data)", line=line, column=col)]
+    return text, []
+
+
+register("text-encoding", ERROR, DOCUMENT, "A corpus text is not UTF-8 (UTF-16, another encoding, binary data).")
+
+
+@register("text-not-canonical", ERROR, DOCUMENT,
+          "A corpus text is not in canonical form (UTF-8 without BOM, LF line ends, Unicode NFC).")
+def text_not_canonical(ctx: DocContext):
+    if ctx.text is None:
+        return
+    bad = first_non_canonical(ctx.text)
+    if bad:
+        off, why = bad
+        line, col = line_col(ctx.text, off)
+        yield Finding("text-not-canonical", f"the text {why}", line=line, column=col,
+                      hint=f"run `newsspan canonicalize {ctx.stem}`, which fixes the text and re-anchors its spans")
+
+
+@register("meta-missing", ERROR, DOCUMENT, "A corpus text has no corpus/<id>.meta.json beside it.")
+def meta_missing(ctx: DocContext):
+    if ctx.text_data is not None and not ctx.meta_exists:
+        yield Finding("meta-missing", f"there is no {ctx.meta_file} for this text",
+                      hint="add articles with `newsspan add`, which writes the metadata")
+
+
+@register("text-missing", ERROR, DOCUMENT, "A corpus/<id>.meta.json has no corpus/<id>.txt beside it.")
+def text_missing(ctx: DocContext):
+    if ctx.text_data is None and ctx.meta_exists:
+        yield Finding("text-missing", f"there is no {ctx.text_file} for this metadata", file=ctx.meta_file,
+                      hint="restore the text, or remove the metadata file")
+
+
+@register("meta-id-mismatch", ERROR, DOCUMENT, "A meta file's id differs from its file name.")
+def meta_id_mismatch(ctx: DocContext):
+    m = ctx.meta
+    if isinstance(m, dict) and isinstance(m.get("id"), str) and m["id"] != ctx.stem:
+        yield Finding("meta-id-mismatch", f"id is {show(m['id'])}, but the file is named {show(ctx.stem + '.meta.json')}",
+                      pointer="/id", file=ctx.meta_file, hint="the id must equal the file stem")
+
+
+@register("meta-hash-mismatch", ERROR, DOCUMENT, "A meta file's text_sha256 differs from the hash of its text.")
+def meta_hash_mismatch(ctx: DocContext):
+    m = ctx.meta
+    if isinstance(m, dict) and isinstance(m.get("text_sha256"), str) and ctx.text_sha256 and m["text_sha256"] != ctx.text_sha256:
+        yield Finding("meta-hash-mismatch",
+                      f"text_sha256 is {m['text_sha256'][:12]}…, but the text's hash is {ctx.text_sha256[:12]}…",
+                      pointer="/text_sha256", file=ctx.meta_file,
+                      hint=f"if the text was corrected on purpose, run `newsspan reanchor {ctx.stem}` (it updates the hashes)")
+
+
+@register("text-duplicate", ERROR, CORPUS, "Two corpus documents have the same canonical text.")
+def text_duplicate(summaries: list[DocSummary], root_files):
+    by_hash = defaultdict(list)
+    for s in summaries:
+        if s.text_sha256 and s.has_text:
+            by_hash[s.text_sha256].append(s.stem)
+    for stems in by_hash.values():
+        for dup in sorted(stems)[1:]:
+            yield Finding("text-duplicate", f"the text is identical to that of document {show(sorted(stems)[0])}",
+                          file=f"corpus/{dup}.txt", hint="remove one of the two documents")
+
+
+@register("annotation-missing", WARNING, CORPUS, "A corpus text has no released annotation layer yet.")
+def annotation_missing(summaries: list[DocSummary], root_files):
+    for s in summaries:
+        if s.has_text and not s.has_annotation:
+            yield Finding("annotation-missing", f"document {show(s.stem)} has no annotations/{s.stem}.json yet",
+                          file=f"corpus/{s.stem}.txt", hint="annotate it, or import a tool export with `newsspan import`")
+
+
+@register("file-unexpected", WARNING, CORPUS,
+          "A file in corpus/ or annotations/ is none of a text, a meta file or an annotation (it is ignored).")
+def file_unexpected(summaries, root_files):
+    for rel in root_files:
+        yield Finding("file-unexpected", "this file is ignored: corpus/ holds <id>.txt and <id>.meta.json, annotations/ holds <id>.json",
+                      file=rel, hint="move or remove it")

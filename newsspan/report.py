@@ -1,0 +1,129 @@
+"""Problems found by the validator and their text, JSON and GitHub-annotation renderings."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+ERROR = "error"
+WARNING = "warning"
+
+
+def show(value, limit: int = 80) -> str:
+    """A value quoted for a message: JSON-style, shortened, safe to print (lone surrogates escaped)."""
+    if isinstance(value, str):
+        s = value if len(value) <= limit else value[: limit - 1] + "…"
+        s = json.dumps(s, ensure_ascii=False)
+    else:
+        s = repr(value)
+        if len(s) > limit:
+            s = s[: limit - 1] + "…"
+    return s.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    check: str
+    severity: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    pointer: str = ""
+    document_id: str | None = None
+    hint: str | None = None
+
+    def sort_key(self):
+        return (self.path, self.line or 0, self.column or 0, self.pointer, self.check, self.message)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Report:
+    problems: list[Problem] = field(default_factory=list)
+    files_checked: int = 0
+    documents: int = 0
+
+    def extend(self, problems) -> None:
+        self.problems.extend(problems)
+
+    def sorted(self) -> list[Problem]:
+        return sorted(self.problems, key=Problem.sort_key)
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == ERROR for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity == WARNING for p in self.problems)
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0
+
+    def summary(self) -> dict:
+        return {
+            "documents": self.documents,
+            "files_checked": self.files_checked,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "by_check": dict(sorted(Counter(p.check for p in self.problems).items())),
+        }
+
+    def summary_line(self) -> str:
+        s = self.summary()
+        by = ", ".join(f"{k}: {v}" for k, v in s["by_check"].items())
+        verdict = "FAILED" if self.errors else "passed"
+        line = (
+            f"newsspan validate {verdict}: {s['documents']} documents, {s['files_checked']} files checked, "
+            f"{s['errors']} error{'s' * (s['errors'] != 1)}, {s['warnings']} warning{'s' * (s['warnings'] != 1)}"
+        )
+        return line + (f" ({by})" if by else "")
+
+
+def render_text(report: Report) -> str:
+    out = []
+    for p in report.sorted():
+        where = p.path
+        if p.line is not None:
+            where += f":{p.line}:{p.column or 1}"
+        pointer = f" {p.pointer}:" if p.pointer else ""
+        out.append(f"{where}: {p.severity}[{p.check}]{pointer} {p.message}")
+        if p.hint:
+            out.append(f"    fix: {p.hint}")
+    out.append(report.summary_line())
+    return "\n".join(out) + "\n"
+
+
+def render_json(report: Report) -> str:
+    doc = {"problems": [p.to_dict() for p in report.sorted()], "summary": report.summary()}
+    return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8", "backslashreplace").decode() + "\n"
+
+
+def _gh_escape(s: str, prop: bool = False) -> str:
+    s = s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        s = s.replace(":", "%3A").replace(",", "%2C")
+    return s
+
+
+def render_github(report: Report) -> str:
+    """GitHub Actions workflow commands, one per problem, then the summary as a notice."""
+    out = []
+    for p in report.sorted():
+        props = [f"file={_gh_escape(p.path, True)}"]
+        if p.line is not None:
+            props.append(f"line={p.line}")
+            props.append(f"col={p.column or 1}")
+        props.append(f"title={_gh_escape('newsspan ' + p.check, True)}")
+        msg = (f"{p.pointer}: " if p.pointer else "") + p.message + (f" Fix: {p.hint}" if p.hint else "")
+        out.append(f"::{p.severity} {','.join(props)}::{_gh_escape(msg)}")
+    out.append(report.summary_line())
+    return "\n".join(out) + "\n"
+
+
+RENDERERS = {"text": render_text, "json": render_json, "github": render_github}

@@ -1,0 +1,81 @@
+"""The JSON Schemas in ``schema/`` and the label sets read from them.
+
+Label lists live in the schemas' ``$defs`` enums and nowhere else: the builder, the
+converters, the docs and the checks all read them from here.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import jsonschema
+from jsonschema import Draft202012Validator
+
+SCHEMA_VERSION = "1.0.0"
+
+_PACKAGED = Path(__file__).parent / "_schema"
+_SOURCE = Path(__file__).parent.parent / "schema"
+
+
+def schema_dir() -> Path:
+    """Folder of the schema files: packaged in a wheel, else the source checkout's ``schema/``."""
+    return _PACKAGED if _PACKAGED.is_dir() else _SOURCE
+
+
+@functools.cache
+def load(name: str) -> dict:
+    """A schema by short name: ``annotation`` or ``document``."""
+    with open(schema_dir() / f"{name}.schema.json", encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _is_integer(checker, instance) -> bool:
+    # jsonschema counts 12.0 as an integer; an offset must be a real int (slicing with a
+    # float crashes, and a bool is an int subclass in Python).
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+_TYPE_CHECKER = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer)
+StrictValidator = jsonschema.validators.extend(Draft202012Validator, type_checker=_TYPE_CHECKER)
+
+
+@functools.cache
+def validator(name: str) -> Draft202012Validator:
+    """A compiled validator for a schema (compiled once per process)."""
+    schema = load(name)
+    StrictValidator.check_schema(schema)
+    return StrictValidator(schema)
+
+
+def _enum(name: str) -> tuple[str, ...]:
+    return tuple(load("annotation")["$defs"][name]["enum"])
+
+
+def section_labels() -> tuple[str, ...]:
+    return _enum("sectionLabel")
+
+
+def entity_labels() -> tuple[str, ...]:
+    return _enum("entityLabel")
+
+
+def attribution_types() -> tuple[str, ...]:
+    return _enum("attributionType")
+
+
+def statuses() -> tuple[str, ...]:
+    return tuple(load("annotation")["properties"]["status"]["enum"])
+
+
+def splits() -> tuple[str, ...]:
+    return tuple(load("document")["properties"]["split"]["enum"])
+
+
+def ner_tags() -> tuple[str, ...]:
+    """IOB2 tag names for the entity layer: O, then B-/I- per entity label."""
+    return ("O",) + tuple(f"{p}-{label}" for label in entity_labels() for p in ("B", "I"))
+
+
+CLAIM_TAGS = ("O", "B-CLAIM", "I-CLAIM")

@@ -1,0 +1,220 @@
+"""The validator: reads a root, runs the JSON Schemas and the registered checks, returns a Report.
+
+Order per document: the text (encoding, canonical form), its metadata (JSON, schema, checks),
+then every annotation file of the document (JSON, schema, semantic checks against the text).
+Cross-file checks run last, on per-document summaries. Every problem is collected; nothing
+stops at the first one, and a check that fails internally becomes an ``internal-error``.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import checks, jsonfile, schema_errors, store
+from .checks.annotation import Context
+from .checks.corpus import DocContext, DocSummary, decode_text
+from .findings import Finding
+from .report import Problem, Report
+from .text import sha256
+
+
+@dataclass
+class Limits:
+    max_bytes: int = store.MAX_FILE_BYTES
+    max_depth: int = jsonfile.MAX_DEPTH
+
+
+class _FileProblems:
+    """Turns findings about one file into problems, locating pointers in its JSON lazily."""
+
+    def __init__(self, root: store.Root, path: Path, doc_id: str | None, json_text: str | None = None):
+        self.root, self.rel, self.doc_id = root, root.rel(path), doc_id
+        self.json_text = json_text
+        self._positions = None
+        self.problems: list[Problem] = []
+
+    def add(self, f: Finding) -> None:
+        line, col = f.line, f.column
+        if line is None and f.pointer and self.json_text is not None and f.file is None:
+            if self._positions is None:
+                self._positions = jsonfile.Positions(self.json_text)
+            line, col = self._positions.locate(f.pointer)
+        self.problems.append(Problem(
+            path=f.file or self.rel, check=f.check, severity=checks.get(f.check).severity, message=f.message,
+            line=line, column=col, pointer=f.pointer, document_id=self.doc_id, hint=f.hint))
+
+    def run(self, check: checks.Check, *args) -> None:
+        """Run one check function; an exception inside it is reported, never raised or passed."""
+        try:
+            for f in check.func(*args):
+                self.add(f)
+        except Exception as e:  # noqa: BLE001 - fail closed: a crashing check is a reported error
+            where = traceback.extract_tb(e.__traceback__)[-1]
+            self.add(Finding("internal-error",
+                             f"check {check.id} failed: {type(e).__name__}: {e} (at {Path(where.filename).name}:{where.lineno})",
+                             hint="the file is not known to be valid; please report this as a newsspan bug"))
+
+
+def _read(root: store.Root, path: Path, fp: _FileProblems, limits: Limits) -> bytes | None:
+    try:
+        return root.read_bytes(path, limits.max_bytes)
+    except store.FileTooLarge as e:
+        fp.add(Finding("file-too-large", str(e), hint="split the document, or raise the limit with --max-bytes"))
+    except store.OutsideRoot as e:
+        fp.add(Finding("path-outside-root", str(e), hint="replace the link with the file itself"))
+    except OSError as e:
+        fp.add(Finding("file-unreadable", f"cannot read the file: {e.strerror or e}"))
+    return None
+
+
+def _load_json(root, path, fp: _FileProblems, schema_name: str, limits: Limits):
+    """Parsed JSON that passed the JSON-level checks (schema findings added), or None."""
+    data = _read(root, path, fp, limits)
+    if data is None:
+        return None
+    text, found = jsonfile.decode(data)
+    if text is None:
+        for f in found:
+            fp.add(f)
+        return None
+    fp.json_text = text
+    value, found = jsonfile.parse(text, max_nesting=limits.max_depth)
+    for f in found:
+        fp.add(f)
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        fp.add(Finding("schema", f"expected a JSON object at the top level, found {type(value).__name__ if not isinstance(value, list) else 'an array'}",
+                       hint=f"the file holds one object following schema/{schema_name}.schema.json"))
+        return None
+    try:
+        for f in schema_errors.findings(schema_name, value):
+            fp.add(f)
+    except Exception as e:  # noqa: BLE001
+        fp.add(Finding("internal-error", f"schema validation failed: {type(e).__name__}: {e}"))
+    return value
+
+
+@dataclass
+class DocumentResult:
+    problems: list[Problem]
+    summary: DocSummary
+    text: str | None
+
+
+def check_document(root: store.Root, stem: str, limits: Limits | None = None) -> DocumentResult:
+    """Every per-document check of one id: text, metadata and all its annotation files."""
+    limits = limits or Limits()
+    problems: list[Problem] = []
+    valid_id = store.is_valid_id(stem)
+    text_path = root.corpus / (stem + store.TEXT_SUFFIX)
+    meta_path = root.corpus / (stem + store.META_SUFFIX)
+    doc_id = stem if valid_id else None
+
+    tp = _FileProblems(root, text_path, doc_id)
+    if not valid_id:
+        tp.add(Finding("id-invalid", f"{stem!a} is not a valid document id: expected 1-64 of a-z 0-9 _ - starting with a letter or digit",
+                       hint="rename the files (lower-case, no spaces or dots)"))
+    text_data = text = text_sha = None
+    if text_path.exists() or text_path.is_symlink():
+        text_data = _read(root, text_path, tp, limits)
+        if text_data is not None:
+            text_sha = sha256(text_data)
+            text, found = decode_text(text_data)
+            for f in found:
+                tp.add(f)
+    meta = None
+    mp = _FileProblems(root, meta_path, doc_id)
+    meta_exists = meta_path.exists() or meta_path.is_symlink()
+    if meta_exists:
+        meta = _load_json(root, meta_path, mp, "document", limits)
+    dctx = DocContext(stem, root.rel(text_path), root.rel(meta_path), text_data, text, text_sha, meta, meta_exists)
+    for check in checks.by_scope(checks.DOCUMENT):
+        tp.run(check, dctx)
+    problems += tp.problems + mp.problems
+
+    has_released = False
+    for af in _annotation_files(root, stem):
+        has_released |= af.annotator is None
+        problems += check_annotation_file(root, af, text, text_sha, text_data is not None, limits)
+    summary = DocSummary(stem, text_sha, text_data is not None, meta_exists, has_released)
+    return DocumentResult(problems, summary, text)
+
+
+def _annotation_files(root: store.Root, stem: str) -> list[store.AnnotationFile]:
+    out = []
+    p = root.annotations / (stem + store.JSON_SUFFIX)
+    if p.exists() or p.is_symlink():
+        out.append(store.AnnotationFile(p, stem, None))
+    ann_dir = root.annotations / store.ANNOTATORS
+    if ann_dir.is_dir():
+        for who in sorted(os.listdir(ann_dir)):
+            q = ann_dir / who / (stem + store.JSON_SUFFIX)
+            if q.exists() or q.is_symlink():
+                out.append(store.AnnotationFile(q, stem, who))
+    return out
+
+
+def check_annotation_file(root, af: store.AnnotationFile, text, text_sha, text_exists, limits: Limits) -> list[Problem]:
+    fp = _FileProblems(root, af.path, af.stem if store.is_valid_id(af.stem) else None)
+    if not store.is_valid_id(af.stem):
+        fp.add(Finding("id-invalid", f"{af.stem!a} is not a valid document id", hint="name the file <document_id>.json"))
+    if af.annotator is not None and not store.is_valid_id(af.annotator):
+        fp.add(Finding("id-invalid", f"annotator folder {af.annotator!a} is not a valid name: expected 1-64 of a-z 0-9 _ -"))
+    ann = _load_json(root, af.path, fp, "annotation", limits)
+    if ann is not None:
+        ctx = Context(stem=af.stem, text=text, text_sha256=text_sha, text_exists=text_exists, annotator=af.annotator)
+        for check in checks.by_scope(checks.ANNOTATION):
+            fp.run(check, ann, ctx)
+    return fp.problems
+
+
+def _stems(root: store.Root) -> list[str]:
+    stems = set(root.text_stems()) | set(root.meta_stems())
+    stems |= {af.stem for af in root.annotation_files()}
+    return sorted(stems)
+
+
+def _stem_of(root: store.Root, path: str) -> str:
+    """The document id a PATH argument refers to (a text, meta or annotation file, or an id)."""
+    p = Path(path)
+    if not p.exists() and not (root.path / p).exists() and store.is_valid_id(path):
+        return path
+    candidates = [p.resolve(), (root.path / p).resolve()]
+    for c in candidates:
+        try:
+            rel = c.relative_to(root.path.resolve())
+        except ValueError:
+            continue
+        name = rel.name
+        for suffix in (store.META_SUFFIX, store.TEXT_SUFFIX, store.JSON_SUFFIX):
+            if name.endswith(suffix) and rel.parts[0] in ("corpus", "annotations"):
+                return name[: -len(suffix)]
+    raise store.StoreError(f"{path}: not a corpus text, meta or annotation file of the root {root.path}")
+
+
+def validate_root(root: store.Root | str | os.PathLike | None = None, paths: list[str] | None = None,
+                  limits: Limits | None = None) -> Report:
+    """Validate a whole root, or only the documents that PATHs name (then cross-file checks are skipped)."""
+    root = root if isinstance(root, store.Root) else store.Root(root)
+    root.check()
+    limits = limits or Limits()
+    report = Report()
+    stems = sorted({_stem_of(root, p) for p in paths}) if paths else _stems(root)
+    summaries = []
+    for stem in stems:
+        res = check_document(root, stem, limits)
+        report.extend(res.problems)
+        summaries.append(res.summary)
+        report.files_checked += res.summary.has_text + res.summary.has_meta + len(_annotation_files(root, stem))
+    report.documents = sum(s.has_text for s in summaries)
+    if not paths:
+        others = [root.rel(p) for p in root.other_files()]
+        fp = _FileProblems(root, root.path, None)
+        for check in checks.by_scope(checks.CORPUS):
+            fp.run(check, summaries, others)
+        report.extend(fp.problems)
+    return report

@@ -1,0 +1,72 @@
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLES = REPO.parent / "shared" / "samples"
+
+
+def overlay(dst: Path, src: Path) -> None:
+    """Lay the files of src over dst (a file or link replaces whatever stands at its path)."""
+    for dirpath, dirnames, filenames in os.walk(src):
+        rel = Path(dirpath).relative_to(src)
+        for name in list(dirnames):
+            s = Path(dirpath) / name
+            if s.is_symlink():
+                filenames.append(name)
+                dirnames.remove(name)
+                continue
+            t = dst / rel / name
+            if t.exists() and not t.is_dir():
+                t.unlink()
+        for name in filenames:
+            if name == "fixture.json" and rel == Path("."):
+                continue
+            s, t = Path(dirpath) / name, dst / rel / name
+            t.parent.mkdir(parents=True, exist_ok=True)
+            if t.is_symlink() or t.is_file():
+                t.unlink()
+            elif t.is_dir():
+                shutil.rmtree(t)
+            if s.is_symlink():
+                os.symlink(os.readlink(s), t)
+            else:
+                shutil.copyfile(s, t)
+
+
+def run_cli(*args, cwd=None):
+    """Run the real `newsspan` entry point in a subprocess; returns CompletedProcess."""
+    return subprocess.run([sys.executable, "-m", "newsspan", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, encoding="utf-8", errors="backslashreplace")
+
+
+def run_json(*args):
+    res = run_cli("validate", "--format", "json", *args)
+    assert "Traceback" not in res.stderr + res.stdout, res.stderr
+    return res.returncode, json.loads(res.stdout)
+
+
+@pytest.fixture
+def valid_root(tmp_path):
+    root = tmp_path / "root"
+    shutil.copytree(FIXTURES / "valid", root, symlinks=True)
+    return root
+
+
+@pytest.fixture
+def fixture_root(tmp_path):
+    """A function: the valid root with the invalid overlay of a check laid over it."""
+    def make(check_id: str) -> tuple[Path, dict]:
+        root = tmp_path / check_id
+        shutil.copytree(FIXTURES / "valid", root, symlinks=True)
+        src = FIXTURES / "invalid" / check_id
+        overlay(root, src)
+        spec = json.loads((src / "fixture.json").read_text()) if (src / "fixture.json").exists() else {}
+        return root, spec
+    return make
