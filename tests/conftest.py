@@ -40,10 +40,19 @@ def overlay(dst: Path, src: Path) -> None:
                 shutil.copyfile(s, t)
 
 
-def run_cli(*args, cwd=None):
+def cli_env(**extra) -> dict:
+    """The environment for subprocesses: this checkout's package first on the path."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    env.update(extra)
+    return env
+
+
+def run_cli(*args, cwd=None, env=None):
     """Run the real `newsspan` entry point in a subprocess; returns CompletedProcess."""
     return subprocess.run([sys.executable, "-m", "newsspan", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, encoding="utf-8", errors="backslashreplace")
+                          cwd=cwd, env=env or cli_env(), encoding="utf-8", errors="backslashreplace",
+                          stdin=subprocess.DEVNULL)
 
 
 def run_json(*args):
