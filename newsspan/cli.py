@@ -19,15 +19,26 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, found {value!r}")
+    return n
+
+
 def _add_root(p):
     p.add_argument("--root", metavar="DIR", help="corpus root holding corpus/ and annotations/ (default: this repository's)")
 
 
 def cmd_validate(args) -> int:
-    from .validate import Limits, validate_root
+    from .validate import Limits, default_jobs, validate_root
 
     limits = Limits(max_bytes=args.max_bytes, max_depth=args.max_depth)
-    report = validate_root(store.Root(args.root), args.paths or None, limits)
+    report = validate_root(store.Root(args.root), args.paths or None, limits,
+                           jobs=args.jobs or default_jobs(), cache=not args.no_cache)
     sys.stdout.write(RENDERERS[args.format](report))
     return 0 if report.ok else 1
 
@@ -67,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-bytes", type=int, default=store.MAX_FILE_BYTES, metavar="N",
                    help=f"largest file accepted, in bytes (default {store.MAX_FILE_BYTES})")
     p.add_argument("--max-depth", type=int, default=64, metavar="N", help="deepest JSON nesting accepted (default 64)")
+    p.add_argument("--jobs", "-j", type=_positive, default=0, metavar="N",
+                   help="check documents in N processes (default: all cores); the report is the same")
+    p.add_argument("--no-cache", action="store_true",
+                   help="check every file afresh, ignoring and not updating the root's .newsspan-cache/")
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or document ids to check (default: the whole root)")
     p.set_defaults(func=cmd_validate)
 

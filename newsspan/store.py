@@ -93,6 +93,9 @@ class Root:
         return self.annotations / ANNOTATORS / check_id(annotator, "annotator name") / (check_id(doc_id) + JSON_SUFFIX)
 
     def rel(self, path: Path) -> str:
+        s, base = str(path), str(self.path) + os.sep
+        if s.startswith(base):  # the common case, without Path.relative_to's cost
+            return s[len(base):].replace(os.sep, "/")
         try:
             return Path(path).relative_to(self.path).as_posix()
         except ValueError:
@@ -100,11 +103,32 @@ class Root:
 
     def inside(self, path: Path) -> bool:
         """Whether path, links resolved, stays inside the root."""
+        path = Path(path)
         try:
-            Path(path).resolve().relative_to(self.path.resolve())
+            # A file that is no link lies where its folder lies; folders are resolved once per
+            # root (resolving every file cost more than reading it).
+            if not path.is_symlink() and self._folder_inside(path.parent):
+                return True
+            path.resolve().relative_to(self._resolved())
             return True
         except (ValueError, OSError):
             return False
+
+    def _resolved(self) -> Path:
+        if getattr(self, "_resolved_root", None) is None:
+            self._resolved_root = self.path.resolve()
+        return self._resolved_root
+
+    def _folder_inside(self, folder: Path) -> bool:
+        known = self.__dict__.setdefault("_folders_inside", {})
+        key = str(folder)
+        if key not in known:
+            try:
+                folder.resolve().relative_to(self._resolved())
+                known[key] = True
+            except (ValueError, OSError):
+                known[key] = False
+        return known[key]
 
     # listing -------------------------------------------------------------------------------
     def corpus_entries(self) -> list[str]:
