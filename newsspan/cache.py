@@ -18,6 +18,7 @@ one complete cache or the other; no lock is taken, so validation never waits for
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import stat
@@ -40,12 +41,14 @@ _PROBLEM_FIELDS = ("path", "check", "severity", "message", "line", "column", "po
 
 
 def _versions() -> list:
+    """Our version and the validator libraries' installed files (cheaper than importlib.metadata)."""
     out = [__version__, sys.version_info[:2], FORMAT]
     for mod in ("jsonschema", "jsonschema_rs"):
+        spec = importlib.util.find_spec(mod)
         try:
-            from importlib.metadata import version
-            out.append((mod, version(mod.replace("_", "-"))))
-        except Exception:  # noqa: BLE001 - a missing package is part of the fingerprint too
+            folder = Path(spec.origin).parent
+            out.append((mod, sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file())))
+        except (AttributeError, TypeError, OSError):  # not installed: that is part of the fingerprint too
             out.append((mod, None))
     return out
 

@@ -137,30 +137,43 @@ class Root:
             return []
         return sorted(n for n in os.listdir(self.corpus) if not n.startswith(TMP_PREFIX))
 
-    def text_stems(self) -> list[str]:
-        """Stems of corpus/*.txt, as found on disk (not necessarily valid ids)."""
-        return [n[: -len(TEXT_SUFFIX)] for n in self.corpus_entries() if n.endswith(TEXT_SUFFIX)]
+    def text_stems(self, entries: list[str] | None = None) -> list[str]:
+        """Stems of corpus/*.txt, as found on disk (not necessarily valid ids).
 
-    def meta_stems(self) -> list[str]:
-        return [n[: -len(META_SUFFIX)] for n in self.corpus_entries() if n.endswith(META_SUFFIX)]
+        entries: corpus_entries() when the caller has listed corpus/ already.
+        """
+        return [n[: -len(TEXT_SUFFIX)] for n in (self.corpus_entries() if entries is None else entries)
+                if n.endswith(TEXT_SUFFIX)]
+
+    def meta_stems(self, entries: list[str] | None = None) -> list[str]:
+        return [n[: -len(META_SUFFIX)] for n in (self.corpus_entries() if entries is None else entries)
+                if n.endswith(META_SUFFIX)]
 
     def annotation_files(self) -> list[AnnotationFile]:
+        return [AnnotationFile(Path(path), stem, who) for stem, who, path in self.annotation_listing()]
+
+    def annotation_listing(self) -> list[tuple[str, str | None, str]]:
+        """(stem, annotator or None, path) of every annotation file, as annotation_files() orders them.
+
+        Plain strings: for tens of thousands of files, building Path objects costs more than listing.
+        """
         out = []
         if not self.annotations.is_dir():
             return out
+        base = os.path.join(self.annotations, "")
         for name in sorted(os.listdir(self.annotations)):
-            p = self.annotations / name
             if name.endswith(JSON_SUFFIX) and not name.startswith(TMP_PREFIX):
-                out.append(AnnotationFile(p, name[: -len(JSON_SUFFIX)], None))
+                out.append((name[: -len(JSON_SUFFIX)], None, base + name))
         ann_dir = self.annotations / ANNOTATORS
         if ann_dir.is_dir():
             for who in sorted(os.listdir(ann_dir)):
                 d = ann_dir / who
                 if not d.is_dir():
                     continue
+                prefix = os.path.join(d, "")
                 for name in sorted(os.listdir(d)):
                     if name.endswith(JSON_SUFFIX) and not name.startswith(TMP_PREFIX):
-                        out.append(AnnotationFile(d / name, name[: -len(JSON_SUFFIX)], who))
+                        out.append((name[: -len(JSON_SUFFIX)], who, prefix + name))
         return out
 
     def other_files(self) -> list[Path]:

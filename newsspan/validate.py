@@ -216,11 +216,11 @@ def _stem_of(root: store.Root, path: str) -> str:
     raise store.StoreError(f"{path}: not a corpus text, meta or annotation file of the root {root.path}")
 
 
-def _annotation_index(root: store.Root) -> dict[str, list[store.AnnotationFile]]:
-    """The annotation files of every document, from one listing of annotations/."""
-    index: dict[str, list[store.AnnotationFile]] = {}
-    for af in root.annotation_files():  # the released layer first, then annotators by name
-        index.setdefault(af.stem, []).append(af)
+def _annotation_index(root: store.Root) -> dict[str, list[tuple[str, str | None]]]:
+    """(path, annotator) of the annotation files of every document, from one listing of annotations/."""
+    index: dict[str, list[tuple[str, str | None]]] = {}
+    for stem, who, path in root.annotation_listing():  # the released layer first, then annotators by name
+        index.setdefault(stem, []).append((path, who))
     return index
 
 
@@ -230,8 +230,8 @@ _worker: dict = {}
 MIN_PARALLEL = 32  # fewer documents than this are checked in-process (a pool costs ~50 ms to start)
 
 
-def _task(stem: str, files: list[store.AnnotationFile]) -> _Task:
-    return stem, tuple((str(af.path), af.annotator) for af in files)
+def _task(stem: str, files: list[tuple[str, str | None]]) -> _Task:
+    return stem, tuple(files)
 
 
 def _init_worker(root: store.Root, limits: Limits) -> None:
@@ -291,15 +291,17 @@ def validate_root(root: store.Root | str | os.PathLike | None = None, paths: lis
     if paths:
         stems = sorted({_stem_of(root, p) for p in paths})
     else:
-        stems = sorted(set(root.text_stems()) | set(root.meta_stems()) | set(index))
+        entries = root.corpus_entries()
+        stems = sorted(set(root.text_stems(entries)) | set(root.meta_stems(entries)) | set(index))
 
     store_ = ValidationCache(root, limits) if cache else None
     keys, cached, todo = {}, {}, []
+    corpus = os.path.join(root.corpus, "")  # plain strings: pathlib costs more than the lstat here
     for stem in stems:
         files = index.get(stem, [])
         if store_ is not None:
-            keys[stem] = file_key([root.corpus / (stem + store.TEXT_SUFFIX), root.corpus / (stem + store.META_SUFFIX)]
-                                  + [af.path for af in files], store_.now_ns)
+            keys[stem] = file_key([corpus + stem + store.TEXT_SUFFIX, corpus + stem + store.META_SUFFIX]
+                                  + [path for path, _ in files], store_.now_ns)
             hit = store_.get(stem, keys[stem][0])
             if hit is not None:
                 cached[stem] = hit
