@@ -215,13 +215,17 @@ def _where(path: Path) -> str:
         return str(path)
 
 
+def _count(items, noun: str) -> str:
+    return f"{len(items)} {noun}{'s' * (len(items) != 1)}"
+
+
 def render_summary(s: BuildSummary) -> str:
     sel = s.selection
     statuses = ", ".join(f"{k} {v}" for k, v in sorted(s.stats.statuses.items()))
     n = len(sel.documents)
     out = [s.report.summary_line(),
-           f"released {n} document{'s' * (n != 1)} ({statuses}); left out: {len(sel.drafts_left_out)} drafts, "
-           f"{len(sel.unannotated_left_out)} texts without a released layer"
+           f"released {n} document{'s' * (n != 1)} ({statuses}); left out: {_count(sel.drafts_left_out, 'draft')}, "
+           f"{_count(sel.unannotated_left_out, 'text')} without a released layer"
            + (" (--include-drafts)" if sel.include_drafts else "")]
     width = max(len(c) for c in s.splits) if s.splits else 9
     out.append(f"{'config':{width}}  " + "  ".join(f"{x:>10}" for x in SPLITS))
