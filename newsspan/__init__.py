@@ -11,6 +11,8 @@ The public API:
 
 __version__ = "0.1.0"
 
+from .hf.rows import BuildError  # noqa: E402  (cheap: no datasets import)
+
 
 def load_dataset(config: str = "documents", *, root=None, include_drafts: bool = False, **kwargs):
     """The corpus as a ``DatasetDict`` of one config, from any working directory.
@@ -19,7 +21,7 @@ def load_dataset(config: str = "documents", *, root=None, include_drafts: bool =
     ``NEWSSPAN_ROOT``). The corpus is validated and built on first use, and rebuilt only when
     the code or the data changed (the build is cached under ``<root>/.newsspan-cache/``).
     Other keyword arguments go to ``datasets.load_dataset`` (``split=``, ``streaming=``, ...).
-    Raises ``newsspan.hf.rows.BuildError`` when the corpus has errors.
+    Raises :class:`newsspan.BuildError` when the corpus has errors or a span cannot be tagged.
     """
     from .hf.load import load_dataset as _load  # datasets is imported only here: `import newsspan` stays cheap
 

@@ -51,7 +51,10 @@ def cmd_build(args) -> int:
             sys.stdout.write(RENDERERS["text"](e.report))
         elif e.problems:
             sys.stdout.write(release.render_problems(root, e.problems))
-        print(f"newsspan build: {str(e).splitlines()[0]}", file=sys.stderr)
+        print(f"newsspan build: {str(e).splitlines()[0].rstrip(':')}", file=sys.stderr)
+        return 1
+    except OSError as e:  # a folder that cannot be written, a full disk: one line, never a traceback
+        print(f"newsspan build: {e}; nothing was built", file=sys.stderr)
         return 1
     sys.stdout.write(release.render_summary(summary))
     return 0
@@ -86,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_root(p)
     p.add_argument("--out", metavar="DIR", help="the folder to write (default: <root>/build/hf); replaced as a whole")
     p.add_argument("--config", action="append", choices=hf.CONFIGS,
-                   metavar="NAME", help="build only this config (repeatable; default: all four)")
+                   metavar="NAME", help=f"build only this config, one of {', '.join(hf.CONFIGS)} (repeatable; default: all)")
     p.add_argument("--include-drafts", action="store_true",
                    help="also release draft layers and texts without a released layer")
     p.add_argument("--num-proc", type=_positive, metavar="N", help="processes for datasets to build with")

@@ -322,3 +322,19 @@ def test_nothing_to_release(valid_root):
 def test_usage_errors(valid_root):
     assert run_cli("build", "--root", valid_root, "--config", "nope").returncode == 2
     assert run_cli("build", "--root", valid_root, "--num-proc", "0").returncode == 2
+
+
+def test_a_build_that_fails_midway_leaves_the_previous_one(built_root, monkeypatch):
+    from newsspan.hf import release
+
+    root, out = built_root
+    before = tree_digest(out)
+
+    def broken(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(release, "statistics", broken)  # fails after the Parquet files are staged
+    with pytest.raises(OSError, match="disk full"):
+        release.build(root)
+    assert tree_digest(out) == before
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".newsspan-")]
