@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import __version__, store
+from . import __version__, hf, store
 from .report import RENDERERS
 
 
@@ -44,15 +44,23 @@ def cmd_validate(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from .validate import validate_root
+    from .hf import release
+    from .hf.rows import BuildError
 
-    report = validate_root(store.Root(args.root))
-    if not report.ok:
-        sys.stdout.write(RENDERERS["text"](report))
-        print("newsspan build: the corpus has errors; nothing was built", file=sys.stderr)
+    root = store.Root(args.root)
+    try:
+        summary = release.build(root, args.out, args.config, include_drafts=args.include_drafts, num_proc=args.num_proc)
+    except BuildError as e:
+        if e.report is not None:
+            sys.stdout.write(RENDERERS["text"](e.report))
+        elif e.problems:
+            sys.stdout.write(release.render_problems(root, e.problems))
+        print(f"newsspan build: {str(e).splitlines()[0].rstrip(':')}", file=sys.stderr)
         return 1
-    print(report.summary_line())
-    print("newsspan build: the Hugging Face builder is not implemented yet; the corpus validates.")
+    except OSError as e:  # a folder that cannot be written, a full disk: one line, never a traceback
+        print(f"newsspan build: {e}; nothing was built", file=sys.stderr)
+        return 1
+    sys.stdout.write(release.render_summary(summary))
     return 0
 
 
@@ -87,6 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="validate and build the Hugging Face dataset folder")
     _add_root(p)
+    p.add_argument("--out", metavar="DIR", help="the folder to write (default: <root>/build/hf); replaced as a whole")
+    p.add_argument("--config", action="append", choices=hf.CONFIGS,
+                   metavar="NAME", help=f"build only this config, one of {', '.join(hf.CONFIGS)} (repeatable; default: all)")
+    p.add_argument("--include-drafts", action="store_true",
+                   help="also release draft layers and texts without a released layer")
+    p.add_argument("--num-proc", type=_positive, metavar="N", help="processes for datasets to build with")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("checks", help="list the validator's checks")

@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+# Loading is tested offline: nothing may reach the Hugging Face Hub (set before datasets is imported).
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLES = REPO.parent / "shared" / "samples"
