@@ -261,12 +261,89 @@ def bench_scaling(args, work: Path, out: dict) -> None:
                       "memory": {str(k): v for k, v in mem.items()}}
 
 
+# The baseline of the build: datasets' own JSON loader on the same documents, pre-joined into one
+# JSON Lines file (one row per document, as the `documents` config has them), into a fresh cache.
+LOAD_JSON = r"""
+import shutil, sys, tempfile
+import datasets
+datasets.disable_progress_bars()
+cache = tempfile.mkdtemp(dir=sys.argv[2])
+try:
+    ds = datasets.load_dataset("json", data_files=sys.argv[1], cache_dir=cache)
+    assert ds["train"].num_rows > 0
+finally:
+    shutil.rmtree(cache, ignore_errors=True)
+"""
+
+# Loading the built folder: the first call prepares datasets' cache, the second (timed) reuses it.
+LOAD_FOLDER = r"""
+import sys
+import datasets
+datasets.disable_progress_bars()
+ds = datasets.load_dataset(sys.argv[1], "documents", cache_dir=sys.argv[2])
+print(sum(d.num_rows for d in ds.values()))
+"""
+
+
+def joined_jsonl(root: Path) -> Path:
+    """The documents of root as one JSON Lines file (written once per corpus)."""
+    path = root.with_suffix(".jsonl")
+    if path.is_file() and path.stat().st_mtime > (root / "bench-corpus.json").stat().st_mtime:
+        return path
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as out:
+        for name in sorted(os.listdir(root / "corpus")):
+            if not name.endswith(".txt"):
+                continue
+            stem = name[:-4]
+            meta = json.loads((root / "corpus" / f"{stem}.meta.json").read_text(encoding="utf-8"))
+            ann = json.loads((root / "annotations" / f"{stem}.json").read_text(encoding="utf-8"))
+            row = {"id": stem, "text": (root / "corpus" / name).read_text(encoding="utf-8")}
+            row.update({k: v for k, v in meta.items() if k not in ("id", "schema_version", "split")})
+            row.update({k: ann[k] for k in ("status", "annotators", "guidelines_version", "sections", "entities", "claims")})
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    os.replace(tmp, path)
+    return path
+
+
+def build_cmd(root: Path, dest: Path, *extra) -> list[str]:
+    return [PY, "-m", "newsspan", "build", "--root", str(root), "--out", str(dest), "--config", "documents", *extra]
+
+
 def bench_build(args, work: Path, out: dict) -> None:
-    """newsspan build vs datasets.load_dataset("json"); measured once the builder exists."""
+    """newsspan build --config documents vs datasets.load_dataset("json") on the same documents."""
     res = subprocess.run([PY, "-m", "newsspan", "build", "--help"], capture_output=True, text=True, env=env())
     if "--config" not in res.stdout:
         out["build"] = None
         return
+    n = args.docs
+    root = corpus(work, n, args.seed)
+    jsonl = joined_jsonl(root)
+    dest = work / f"build-{n}"
+    scratch = work / "scratch"
+    scratch.mkdir(exist_ok=True)
+    run(build_cmd(root, dest))  # warm: the validation cache, as after a contributor's `newsspan validate`
+    cold = run(build_cmd(root, dest, "--no-cache"))[0]
+    print("  build: newsspan build --config documents vs load_dataset(\"json\")", flush=True)
+    t = alternate({"build": build_cmd(root, dest), "json": [PY, "-c", LOAD_JSON, str(jsonl), str(scratch)]}, args.repeat)
+    mem = {"build": peak_memory(build_cmd(root, dest)), "json": peak_memory([PY, "-c", LOAD_JSON, str(jsonl), str(scratch)])}
+    big = args.scale[1]
+    if big != n:
+        big_root = corpus(work, big, args.seed)
+        run(validate_cmd(big_root))  # warm validation cache, as above
+        mem[f"build {big}"] = peak_memory(build_cmd(big_root, work / f"build-{big}"))
+        shutil.rmtree(work / f"build-{big}", ignore_errors=True)
+    # the built folder, loaded with plain datasets: once to prepare its cache, then cached
+    hf_cache = work / f"hf-cache-{n}"
+    shutil.rmtree(hf_cache, ignore_errors=True)
+    first = run([PY, "-c", LOAD_FOLDER, str(dest), str(hf_cache)])[0]
+    cached = [run([PY, "-c", LOAD_FOLDER, str(dest), str(hf_cache)])[0] for _ in range(args.repeat)]
+    cached_mem = peak_memory([PY, "-c", LOAD_FOLDER, str(dest), str(hf_cache)])
+    shards = sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*.parquet"))
+    out["build"] = {"docs": n, "times": t, "cold": cold, "memory": mem, "load_first": first, "load_cached": cached,
+                    "load_cached_memory": cached_mem, "shards": shards,
+                    "parquet_bytes": sum((dest / s).stat().st_size for s in shards),
+                    "jsonl_bytes": jsonl.stat().st_size}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -299,9 +376,22 @@ def report(args, out: dict, m: dict, started: str, load: tuple) -> str:
         if ma and mb:
             rows.append((f"peak memory of validation at {b} vs {a} documents (all processes)", gib(mb), gib(ma),
                          f"{mb / ma:.2f}x", "flat (<= 1.2x for 4x the documents)", verdict(mb / ma <= 1.2)))
-    if out.get("build") is None:
+    b = out.get("build")
+    if b is None:
         rows.append(("`newsspan build --config documents` vs `load_dataset(\"json\")`", "not measured", "", "", "<= 1.5x",
                      "n/a (the builder has not landed on this branch)"))
+    else:
+        tb, tj = med(b["times"]["build"]), med(b["times"]["json"])
+        rows.append((f"`newsspan build --config documents` of {b['docs']} documents vs `load_dataset(\"json\")` "
+                     "on the same documents pre-joined into one JSONL", f"{tb:.2f} s", f"{tj:.2f} s", f"{tb / tj:.2f}x",
+                     "<= 1.5x", verdict(tb / tj <= 1.5)))
+        big = [k for k in b["memory"] if k.startswith("build ")]
+        for k in big:
+            rows.append((f"peak memory of `newsspan build --config documents` at {k.split()[1]} documents", gib(b["memory"][k]),
+                         "", "", "<= 2 GB", verdict(b["memory"][k] <= 2 * 10**9)))
+        rows.append((f"cached `load_dataset(<built folder>, \"documents\")` of {b['docs']} documents",
+                     f"{med(b['load_cached']):.2f} s, {gib(b['load_cached_memory'])}",
+                     f"first load {b['load_first']:.2f} s", "", "(reported)", ""))
 
     ram = gib(m["ram"]) if m["ram"] else "unknown"
     lines = [
@@ -327,7 +417,9 @@ def report(args, out: dict, m: dict, started: str, load: tuple) -> str:
         "and annotation file with the standard `json` module in one process. Validation runs "
         f"`newsspan validate --no-cache` with its default `--jobs` (all {m['cpus']} cores); serially (`--jobs 1`) "
         f"it took {serial:.2f} s ({serial / floor:.2f}x the floor). Re-validation rewrites one annotation file before each run "
-        "and runs `newsspan validate` with its cache under the root's `.newsspan-cache/`.",
+        "and runs `newsspan validate` with its cache under the root's `.newsspan-cache/`. "
+        "The build runs with its defaults (all cores from 2,000 documents on) and a warm validation cache, as after "
+        "`newsspan validate`; `load_dataset(\"json\")` reads into a fresh cache folder every run.",
         "",
         "## Raw runs (seconds)",
         "",
@@ -335,6 +427,15 @@ def report(args, out: dict, m: dict, started: str, load: tuple) -> str:
     for name, xs in t.items():
         lines.append(f"- validation `{name}`: " + ", ".join(f"{x:.2f}" for x in xs))
     lines.append(f"- naive, seconds per document: " + ", ".join(f"{x:.4f}" for x in v["naive_per_doc"]))
+    if b:
+        lines.append("- build: " + ", ".join(f"{x:.2f}" for x in b["times"]["build"])
+                     + "; `load_dataset(\"json\")`: " + ", ".join(f"{x:.2f}" for x in b["times"]["json"]))
+        if b["cold"] is not None:
+            lines.append(f"- build with no validation cache (one run): {b['cold']:.2f}")
+        lines.append("- peak memory: " + ", ".join(f"{k} {gib(v)}" for k, v in b["memory"].items()))
+        lines.append(f"- cached loads of the built folder: " + ", ".join(f"{x:.2f}" for x in b["load_cached"]))
+        lines.append(f"- the built folder: {len(b['shards'])} Parquet shards, {gib(b['parquet_bytes'])} "
+                     f"(the JSONL: {gib(b['jsonl_bytes'])}): " + ", ".join(b["shards"]))
     if s:
         for k, xs in s["times"].items():
             lines.append(f"- full validation of {k} documents: " + ", ".join(f"{x:.2f}" for x in xs))

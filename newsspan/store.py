@@ -103,13 +103,14 @@ class Root:
 
     def inside(self, path: Path) -> bool:
         """Whether path, links resolved, stays inside the root."""
-        path = Path(path)
+        p = os.fspath(path)
         try:
             # A file that is no link lies where its folder lies; folders are resolved once per
-            # root (resolving every file cost more than reading it).
-            if not path.is_symlink() and self._folder_inside(path.parent):
+            # root (resolving every file cost more than reading it). Plain strings: pathlib's
+            # overhead was a good part of reading a small file.
+            if not os.path.islink(p) and self._folder_inside(os.path.dirname(p)):
                 return True
-            path.resolve().relative_to(self._resolved())
+            Path(p).resolve().relative_to(self._resolved())
             return True
         except (ValueError, OSError):
             return False
@@ -119,12 +120,12 @@ class Root:
             self._resolved_root = self.path.resolve()
         return self._resolved_root
 
-    def _folder_inside(self, folder: Path) -> bool:
+    def _folder_inside(self, folder: str) -> bool:
         known = self.__dict__.setdefault("_folders_inside", {})
-        key = str(folder)
+        key = folder
         if key not in known:
             try:
-                folder.resolve().relative_to(self._resolved())
+                Path(folder or ".").resolve().relative_to(self._resolved())
                 known[key] = True
             except (ValueError, OSError):
                 known[key] = False
@@ -188,7 +189,6 @@ class Root:
     # reading -------------------------------------------------------------------------------
     def read_bytes(self, path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         """A file's bytes; OSError for unreadable, too large or out-of-root (linked) files."""
-        path = Path(path)
         if not self.inside(path):
             raise OutsideRoot(f"{self.rel(path)} is a symbolic link to {os.readlink(path)}, outside the root")
         with open(path, "rb") as f:
