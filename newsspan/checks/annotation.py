@@ -183,9 +183,11 @@ def reference_unresolved(ann, ctx: Context):
 
 
 def _overlaps(ann, ctx, name, check_id, what):
-    spans = sorted(_layer(ann, ctx, name), key=lambda x: (x[1]["start"], x[1]["end"]))
+    # decorated rather than sorted with a key function: the same order (ties by position), less work
+    spans = [(s["start"], s["end"], i, s) for i, s in _layer(ann, ctx, name)]
+    spans.sort()
     prev = None
-    for i, s in spans:
+    for _, _, i, s in spans:
         if prev is not None and s["start"] < prev[1]["end"]:
             pi, p = prev
             yield Finding(check_id,
