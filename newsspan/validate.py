@@ -11,6 +11,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import traceback
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -249,22 +251,32 @@ def _check_task(task: _Task, root: store.Root | None = None, limits: Limits | No
 
 def _check_all(root: store.Root, tasks: list[_Task], limits: Limits, jobs: int):
     """Results of the tasks, in their order; in a pool of `jobs` processes when that pays."""
-    if jobs <= 1 or len(tasks) < MIN_PARALLEL:
+    if jobs <= 1 or len(tasks) < MIN_PARALLEL or multiprocessing.current_process().daemon:
+        # (a daemon process, such as a data-loader worker, may not start processes of its own)
         for t in tasks:
             yield _check_task(t, root, limits)
         return
     methods = multiprocessing.get_all_start_methods()
     # fork: workers start in milliseconds and see the check registry exactly as it is here
     mp = multiprocessing.get_context("fork" if "fork" in methods else None)
+    done = 0
     try:
-        pool = mp.Pool(jobs, initializer=_init_worker, initargs=(root, limits))
+        pool = ProcessPoolExecutor(jobs, mp_context=mp, initializer=_init_worker, initargs=(root, limits))
     except OSError:  # no semaphores or processes to be had: the same work, in-process
         yield from _check_all(root, tasks, limits, 1)
         return
-    with pool:
-        # chunks amortise the inter-process round trip; imap keeps the order, and only a few
-        # chunks are in flight, so results stream rather than pile up
-        yield from pool.imap(_check_task, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 16))))
+    try:
+        # chunks amortise the inter-process round trip; map yields in task order
+        for result in pool.map(_check_task, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 16)))):
+            yield result
+            done += 1
+    except BrokenProcessPool:
+        # a worker died (killed, out of memory): check what is left here, one by one, so that
+        # the report is complete or the cause shows up in this process
+        pool.shutdown(wait=False, cancel_futures=True)
+        yield from _check_all(root, tasks[done:], limits, 1)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def default_jobs() -> int:

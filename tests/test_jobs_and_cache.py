@@ -247,3 +247,20 @@ def test_cache_folder_that_is_a_link_is_not_used(root, tmp_path, checked):
     run(root, checked)
     run(root, checked)
     assert len(checked) == 12 and list(elsewhere.iterdir()) == []
+
+
+def test_a_worker_that_dies_does_not_lose_documents(broken_root):
+    """A worker killed mid-run (out of memory, a signal): the rest is checked in-process, nothing lost."""
+    def die_in_worker(ctx):
+        if os.getpid() != parent and ctx.stem == "bench-0000030":
+            os._exit(9)
+        return
+        yield
+
+    parent = os.getpid()
+    register("zz-test-die", "warning", checks.DOCUMENT, "kills a worker process (test only)")(die_in_worker)
+    try:
+        report = validate_root(broken_root, jobs=2)
+    finally:
+        del checks.REGISTRY["zz-test-die"]
+    assert as_rows(report) == as_rows(validate_root(broken_root, jobs=1))
