@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import records, store
-from .formats import FormatError, Issue, importers, labelmap
+from .formats import FormatError, importers, labelmap
 from .ingest import IngestError, ingest, safe_id
 from .text import sha256
 from .textmap import Unmappable, canonical_map
@@ -419,11 +419,3 @@ def _remap_sources(out, old_entities, rel, plan: Plan):
         else:
             plan.errors.append(f"{rel}: claim {c.get('id')} names entity {src} as its source, and the import has no mention "
                                f"at {pos}; add it in the tool, or fix the claim")
-
-
-def execute(root: store.Root, plan: Plan) -> None:
-    store.write_all(plan.writes)
-
-
-def issue_text(i: Issue) -> str:
-    return str(i)

@@ -77,8 +77,7 @@ def parse_task(task: dict, n: int, file: str, stem: str, out: Parsed, unit: str 
     anns = task.get("annotations") or task.get("completions") or []
     if task.get("predictions"):
         out.warnings.append(Issue(where_task, f"{len(task['predictions'])} prediction(s) are not imported: only annotations are"))
-    conv16 = None
-    kept = 0
+    converted = False
     for a in anns:
         aid = a.get("id", "?")
         where_a = f"{where_task}, annotation {aid}"
@@ -108,15 +107,13 @@ def parse_task(task: dict, n: int, file: str, stem: str, out: Parsed, unit: str 
             placed = _place(text, start, end, quote, unit, where, out)
             if placed is None:
                 continue
-            if placed != (start, end) and conv16 is None:
-                conv16 = True
+            converted |= placed != (start, end)
             if not labels:
                 out.errors.append(Issue(where, "a span without a label"))
             for label in labels:
                 doc.spans.append(ToolSpan(str(label), placed[0], placed[1], where, key=rid))
         out.docs.append(doc)
-        kept += 1
-    if conv16:
+    if converted:
         out.notes.append(f"{where_task}: offsets counted in UTF-16 units were converted to code points")
     if not anns:
         out.warnings.append(Issue(where_task, "the task has no annotations; its text is not imported"))
