@@ -179,6 +179,10 @@ def plan_import(root: store.Root, fmt: str, path: str, *, label_map: list[str] |
     except OSError as e:
         plan.errors.append(f"{path}: cannot read: {e.strerror or e}")
         return plan
+    except (AttributeError, TypeError, KeyError, ValueError, IndexError) as e:
+        # an export whose structure differs from the tool's format in a way no reader check foresaw
+        plan.errors.append(f"{path}: not a {fmt} export of the expected shape ({type(e).__name__}: {e})")
+        return plan
     plan.warnings += [str(w) for w in parsed.warnings]
     plan.errors += [str(e) for e in parsed.errors]
     plan.notes += parsed.notes

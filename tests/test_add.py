@@ -1,9 +1,7 @@
 """`newsspan add`: raw article -> canonical text, metadata and a draft layer pre-annotated from the layout."""
 
 import hashlib
-import json
 import unicodedata
-from pathlib import Path
 
 from contrib_helpers import cli_fails, cli_ok, load, new_root, snapshot, validate_ok
 from conftest import REPO

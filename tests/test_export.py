@@ -1,7 +1,6 @@
 """`newsspan export`: brat, CoNLL, Label Studio and Prodigy, and the round trips back in."""
 
 import json
-import os
 import shutil
 
 import pytest

@@ -311,3 +311,25 @@ def test_bad_label_map_is_exit_1(valid_root, tmp_path):
     assert "unknown target 'PERSONS'" in cli_fails("import", "doccano", path, "--root", valid_root, "--label-map", "A=PERSONS").stderr
     assert "unknown section label" in cli_fails("import", "doccano", path, "--root", valid_root, "--label-map", "A=sections:title").stderr
     assert "TOOL_LABEL=TARGET" in cli_fails("import", "doccano", path, "--root", valid_root, "--label-map", "A").stderr
+
+
+MALFORMED = {
+    "ls annotations not a list": ("labelstudio", '[{"data": {"text": "abc"}, "annotations": {"x": 1}}]', "`annotations` is not a list"),
+    "ls value not an object": ("labelstudio", '[{"data": {"text": "abc"}, "annotations": [{"result": [{"type": "labels", "value": "x"}]}]}]',
+                               "without a value object"),
+    "ls result not a list": ("labelstudio", '[{"data": {"text": "abc"}, "annotations": [{"result": "x"}]}]', "`result` is not a list"),
+    "ls labels a string": ("labelstudio", '[{"data": {"text": "abc d"}, "annotations": [{"result": [{"type": "labels", '
+                                          '"value": {"start": 0, "end": 3, "labels": "ORG"}}]}]}]', "expected a list of label names"),
+    "doccano entities a string": ("doccano", '{"text": "abc", "entities": "nope"}', "`entities` is not a list"),
+    "prodigy span not an object": ("prodigy", '{"text": "abc", "spans": ["x"]}', "expected a span object"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+def test_malformed_exports_are_clear_errors(case, valid_root, tmp_path):
+    fmt, content, expect = MALFORMED[case]
+    path = tmp_path / "export.json"
+    path.write_text(content, encoding="utf-8")
+    before = snapshot(valid_root)
+    assert expect in cli_fails("import", fmt, path, "--root", valid_root).stderr
+    assert snapshot(valid_root) == before

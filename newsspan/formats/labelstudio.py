@@ -75,6 +75,9 @@ def parse_task(task: dict, n: int, file: str, stem: str, out: Parsed, unit: str 
         return
     name = task["data"].get("id") or task["data"].get("document_id") or f"{stem}-{tid}"
     anns = task.get("annotations") or task.get("completions") or []
+    if not isinstance(anns, list) or not all(isinstance(a, dict) for a in anns):
+        out.errors.append(Issue(where_task, "`annotations` is not a list of annotation objects"))
+        return
     if task.get("predictions"):
         out.warnings.append(Issue(where_task, f"{len(task['predictions'])} prediction(s) are not imported: only annotations are"))
     converted = False
@@ -85,25 +88,33 @@ def parse_task(task: dict, n: int, file: str, stem: str, out: Parsed, unit: str 
             out.warnings.append(Issue(where_a, "the annotation was cancelled (skipped) in Label Studio; it is not imported"))
             continue
         doc = ToolDoc(text=text, name=str(name), where=where_a, annotator=annotator_name(a.get("completed_by")))
-        for r in a.get("result") or []:
+        results = a.get("result") or []
+        if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
+            out.errors.append(Issue(where_a, "`result` is not a list of result objects"))
+            continue
+        for r in results:
             rid = r.get("id", "?")
             where = f"{where_a}, result {rid}"
             rtype = r.get("type")
-            v = r.get("value") or {}
+            v = r.get("value")
             if rtype not in SPAN_TYPES:
                 out.warnings.append(Issue(where, f"a result of type {rtype!r} is not imported: only plain-text `labels` spans are"
                                                  + (" (HTML offsets are XPath ranges, not text offsets)" if rtype == "hypertextlabels" else "")))
                 continue
-            try:
-                start, end = int(v["start"]), int(v["end"])
-                labels = list(v.get("labels") or [])
-            except (KeyError, TypeError, ValueError):
+            if not isinstance(v, dict):
+                out.errors.append(Issue(where, "a `labels` result without a value object"))
+                continue
+            start, end, labels = v.get("start"), v.get("end"), v.get("labels")
+            if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
                 out.errors.append(Issue(where, "a `labels` result without integer value.start and value.end"))
+                continue
+            if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+                out.errors.append(Issue(where, f"value.labels is {labels!r}; expected a list of label names"))
                 continue
             if r.get("source") and _text_key(task, r) != key:
                 out.warnings.append(Issue(where, f"the result labels data field {r.get('source')!r}, not {key!r}; it is not imported"))
                 continue
-            quote = v.get("text")
+            quote = v.get("text") if isinstance(v.get("text"), str) else None
             placed = _place(text, start, end, quote, unit, where, out)
             if placed is None:
                 continue
@@ -136,7 +147,10 @@ def _place(text, start, end, quote, unit, where, out):
         if quote is None or text[s:e] == quote:
             return s, e
         tried.append(f"as {u} offsets the text is {text[s:e]!r}")
-    found = text.find(quote) if quote else -1
+    if quote is None:
+        out.errors.append(Issue(where, f"offsets [{start}, {end}) do not fit the text ({'; '.join(tried)})"))
+        return None
+    found = text.find(quote)
     hint = f"the quote occurs at [{found}, {found + len(quote)}) in code points" if found >= 0 else "the quote does not occur in the text"
     out.errors.append(Issue(where, f"value.text {quote!r} does not match the text at [{start}, {end}) ({'; '.join(tried)}); {hint}",
                             "re-export the task from Label Studio; if the text was edited after annotating, annotate it again"))
