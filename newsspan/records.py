@@ -47,15 +47,3 @@ def annotation(doc_id: str, text_sha256: str, *, annotators: list[str], status: 
     ann["claims"] = list(claims)
     return ann
 
-
-def all_spans(ann: dict):
-    """Every span dict of an annotation (attribution source and cue spans included), mutable in place."""
-    for name in LAYERS:
-        for item in ann.get(name) or []:
-            if isinstance(item, dict):
-                yield name, item
-                attr = item.get("attribution") if name == "claims" else None
-                if isinstance(attr, dict):
-                    for key in ("source_span", "cue"):
-                        if isinstance(attr.get(key), dict):
-                            yield f"{name}.{key}", attr[key]
