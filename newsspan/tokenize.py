@@ -106,6 +106,11 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     return tokens
 
 
+def token_offsets(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) offsets of the tokens of text[start:end]: the same tokens as :func:`tokenize`."""
+    return [(t.start, t.end) for t in tokenize(text, start, end)]
+
+
 def _chunk(text: str, pos: int) -> tuple[int, int]:
     """The whitespace-delimited run of text around pos."""
     a = pos
@@ -179,4 +184,4 @@ def iob2(n_tokens: int, aligned: Iterable[tuple[int, int]], labels: Iterable[str
     return tags
 
 
-__all__ = ["Token", "tokenize", "is_boundary", "token_at", "align", "iob2", "Misaligned", "ABBREVIATIONS"]
+__all__ = ["Token", "tokenize", "token_offsets", "is_boundary", "token_at", "align", "iob2", "Misaligned", "ABBREVIATIONS"]
