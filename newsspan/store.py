@@ -231,3 +231,27 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fsync(dfd)
         finally:
             os.close(dfd)
+
+
+def write_all(files: list[tuple[Path, bytes]]) -> None:
+    """Write several files, each atomically, in the given order; all or none.
+
+    If one write fails, the files already written are put back as they were (restored or
+    removed), so a failed command leaves no partial document behind. Callers order texts
+    and metas before annotations, so a reader never meets an annotation without its text.
+    """
+    done: list[tuple[Path, bytes | None]] = []
+    try:
+        for path, data in files:
+            path = Path(path)
+            old = path.read_bytes() if path.is_file() else None
+            write_atomic(path, data)
+            done.append((path, old))
+    except BaseException:
+        for path, old in reversed(done):
+            with contextlib.suppress(OSError):
+                if old is None:
+                    path.unlink()
+                else:
+                    write_atomic(path, old)
+        raise

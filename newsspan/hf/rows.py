@@ -11,7 +11,7 @@ import bisect
 from dataclasses import dataclass
 
 from .selection import Document
-from .tokenize import Misaligned, Token, align, iob2, tokenize
+from ..tokenize import Misaligned, Token, align, iob2, tokenize
 
 TOKEN_CONFIGS = ("entities", "claims")
 

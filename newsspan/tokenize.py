@@ -106,6 +106,43 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     return tokens
 
 
+def token_offsets(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) offsets of the tokens of text[start:end]: the same tokens as :func:`tokenize`."""
+    return [(t.start, t.end) for t in tokenize(text, start, end)]
+
+
+def _chunk(text: str, pos: int) -> tuple[int, int]:
+    """The whitespace-delimited run of text around pos."""
+    a = pos
+    while a > 0 and not text[a - 1].isspace():
+        a -= 1
+    b = pos
+    n = len(text)
+    while b < n and not text[b].isspace():
+        b += 1
+    return a, b
+
+
+def is_boundary(text: str, pos: int) -> bool:
+    """Whether pos falls between two tokens (or at whitespace), without tokenising the whole text.
+
+    Tokens never cross whitespace and cover every non-space character, so only the run of
+    non-space characters around pos needs tokenising; most span boundaries touch whitespace.
+    """
+    if pos <= 0 or pos >= len(text) or text[pos - 1].isspace() or text[pos].isspace():
+        return True
+    a, b = _chunk(text, pos)
+    return any(t.start == pos for t in tokenize(text, a, b))
+
+
+def token_at(text: str, pos: int) -> Token | None:
+    """The token that holds pos strictly inside it, if any."""
+    if pos <= 0 or pos >= len(text):
+        return None
+    a, b = _chunk(text, pos)
+    return next((t for t in tokenize(text, a, b) if t.start < pos < t.end), None)
+
+
 class Misaligned(ValueError):
     """A span whose start or end falls inside a token (or between tokens, on whitespace)."""
 
@@ -147,4 +184,4 @@ def iob2(n_tokens: int, aligned: Iterable[tuple[int, int]], labels: Iterable[str
     return tags
 
 
-__all__ = ["Token", "tokenize", "align", "iob2", "Misaligned", "ABBREVIATIONS"]
+__all__ = ["Token", "tokenize", "token_offsets", "is_boundary", "token_at", "align", "iob2", "Misaligned", "ABBREVIATIONS"]

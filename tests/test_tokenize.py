@@ -2,7 +2,7 @@
 
 import pytest
 
-from newsspan.hf.tokenize import Misaligned, align, iob2, tokenize
+from newsspan.tokenize import Misaligned, align, iob2, tokenize
 
 from conftest import REPO
 
