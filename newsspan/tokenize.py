@@ -132,7 +132,17 @@ def is_boundary(text: str, pos: int) -> bool:
     if pos <= 0 or pos >= len(text) or text[pos - 1].isspace() or text[pos].isspace():
         return True
     a, b = _chunk(text, pos)
-    return any(t.start == pos for t in tokenize(text, a, b))
+    return pos - a in _run_starts(text[a:b])
+
+
+@functools.lru_cache(maxsize=16384)
+def _run_starts(run: str) -> frozenset[int]:
+    """Token starts in a run of text without whitespace: the tokens tokenize() gives for it.
+
+    Memoized (the validator's token-boundary check asks for every span boundary that touches no
+    whitespace, and runs such as "said." or "year," recur across a corpus), bounded in size.
+    """
+    return frozenset(m.start() for m in _pattern().finditer(run))
 
 
 def token_at(text: str, pos: int) -> Token | None:

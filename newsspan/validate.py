@@ -38,11 +38,19 @@ class _FileProblems:
         self.root, self.path, self.doc_id = root, path, doc_id
         self.json_text = json_text
         self._positions = None
+        self._rel = None
         self.problems: list[Problem] = []
 
     @property
     def rel(self) -> str:
-        return self.root.rel(self.path)
+        """The file's path relative to the root, worked out only when a problem needs it."""
+        if self._rel is None:
+            self._rel = self.root.rel(self.path)
+        return self._rel
+
+    @rel.setter
+    def rel(self, value: str) -> None:
+        self._rel = value
 
     def add(self, f: Finding) -> None:
         line, col = f.line, f.column

@@ -104,14 +104,11 @@ def test_card_declares_every_shard(sharded):
 
 
 def test_a_documents_only_build_tokenizes_nothing(corpus, tmp_path, monkeypatch):
-    """The card's token count comes from a built token config; without one it is not counted."""
-    from newsspan.hf import tokenize
-
+    """The card's token count comes from a built token config; without one no section is tokenized."""
     def boom(*a, **k):
-        raise AssertionError("tokenized during a documents-only build")
+        raise AssertionError("tokenized a section during a documents-only build")
 
-    monkeypatch.setattr(tokenize, "tokenize", boom)
-    monkeypatch.setattr(rows, "tokenize", boom)
+    monkeypatch.setattr(rows, "tokenize", boom)  # what section_views (the token views) tokenize with
     summary = release.build(corpus, tmp_path / "hf", ["documents"], num_proc=1)
     assert summary.stats.tokens is None
     assert "- tokens: not counted" in (tmp_path / "hf" / "README.md").read_text(encoding="utf-8")
