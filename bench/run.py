@@ -249,6 +249,66 @@ def bench_validation(args, work: Path, out: dict) -> None:
     out["validation"] = {"docs": n, "times": t, "naive_per_doc": naive, "naive_sample": sample}
 
 
+# Where serial validation spends its time: cProfile over check_document for a sample of documents,
+# self time grouped by what the code does (proportions; cProfile slows Python code more than C).
+PROFILE = r"""
+import cProfile, json, pstats, sys
+from newsspan import checks, store
+from newsspan.validate import check_document
+root = store.Root(sys.argv[1])
+stems = sorted(n[:-4] for n in root.corpus_entries() if n.endswith(".txt"))[: int(sys.argv[2])]
+check_document(root, stems[0])  # imports and compiled schemas out of the way
+prof = cProfile.Profile()
+prof.enable()
+for stem in stems:
+    check_document(root, stem)
+prof.disable()
+by_func = {c.func.__name__: c.id for c in checks.REGISTRY.values() if c.func}
+stats = pstats.Stats(prof).stats
+
+
+def group(key):
+    path, line, name = key
+    path = path.replace(chr(92), "/")
+    if name in by_func and "/checks/" in path:
+        g = "check " + by_func[name]
+    elif "/checks/" in path:
+        g = "span lists shared by the checks"
+    elif path.endswith("tokenize.py"):
+        g = "check token-boundary (tokenizer)"
+    elif "json/" in path or name in ("_pairs_no_duplicates", "parse_plain") or "raw_decode" in name:
+        g = "JSON parsing (json module)"
+    elif "jsonschema_rs" in path or "jsonschema_rs" in name or name in ("is_valid", "load_clean"):
+        g = "schema check (jsonschema-rs)"
+    elif path.endswith(("store.py", "posixpath.py")) or any(k in name for k in ("_exists", "_read", "open", "read", "lstat", "stat", "islink")):
+        g = "reading files (open, read, lstat, link checks)"
+    elif path.endswith("text.py") or any(k in name for k in ("sha256", "decode", "normalized")):
+        g = "text: decode, NFC check, SHA-256"
+    else:
+        g = "other (validator bookkeeping, pathlib, dataclasses)"
+    return g
+
+
+groups = {}
+for key, (cc, nc, tt, ct, callers) in stats.items():
+    if key[0] == "~" and callers:  # a builtin (len, dict.get, ...): its time goes to who called it
+        for caller, (_, _, t_from, _) in callers.items():
+            g = group(caller)
+            groups[g] = groups.get(g, 0.0) + t_from
+    else:
+        g = group(key)
+        groups[g] = groups.get(g, 0.0) + tt
+print(json.dumps({"docs": len(stems), "groups": groups}))
+"""
+
+
+def bench_profile(args, work: Path, out: dict) -> None:
+    root = corpus(work, args.docs, args.seed)
+    n = min(args.docs, 2000)
+    print(f"  profile: serial validation of {n} documents under cProfile", flush=True)
+    out["profile"] = json.loads(run([PY, "-c", PROFILE, str(root), str(n)])[1].stdout)
+
+
 def bench_scaling(args, work: Path, out: dict) -> None:
     small, large = args.scale
     roots = {d: corpus(work, d, args.seed) for d in (small, large)}
@@ -420,10 +480,18 @@ def report(args, out: dict, m: dict, started: str, load: tuple) -> str:
         "and runs `newsspan validate` with its cache under the root's `.newsspan-cache/`. "
         "The build runs with its defaults (all cores from 2,000 documents on) and a warm validation cache, as after "
         "`newsspan validate`; `load_dataset(\"json\")` reads into a fresh cache folder every run.",
-        "",
-        "## Raw runs (seconds)",
-        "",
     ]
+    prof = out.get("profile")
+    if prof:
+        total = sum(prof["groups"].values())
+        lines += ["", "## Where validation spends its time",
+                  "", f"Self time of serial validation of {prof['docs']} documents under cProfile, grouped by what "
+                  "the code does (cProfile slows Python code more than C code: read the shares as indicative). "
+                  "The floor's own work is reading the files and parsing the JSON; the rest is the validator's.",
+                  "", "| where | share |", "| --- | ---: |"]
+        for g, t_ in sorted(prof["groups"].items(), key=lambda kv: -kv[1]):
+            lines.append(f"| {g} | {t_ / total:.1%} |")
+    lines += ["", "## Raw runs (seconds)", ""]
     for name, xs in t.items():
         lines.append(f"- validation `{name}`: " + ", ".join(f"{x:.2f}" for x in xs))
     lines.append(f"- naive, seconds per document: " + ", ".join(f"{x:.4f}" for x in v["naive_per_doc"]))
@@ -469,6 +537,7 @@ def main(argv=None) -> int:
     bench_validation(args, args.work, out)
     bench_scaling(args, args.work, out)
     bench_build(args, args.work, out)
+    bench_profile(args, args.work, out)
     text = report(args, out, m, started, load)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")

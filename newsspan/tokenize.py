@@ -111,15 +111,20 @@ def token_offsets(text: str, start: int = 0, end: int | None = None) -> list[tup
     return [(t.start, t.end) for t in tokenize(text, start, end)]
 
 
+_SPACE = re.compile(r"\s")  # in a str pattern, \s is exactly the characters str.isspace() accepts
+_RUN = re.compile(r"\S*")
+
+
 def _chunk(text: str, pos: int) -> tuple[int, int]:
     """The whitespace-delimited run of text around pos."""
-    a = pos
-    while a > 0 and not text[a - 1].isspace():
-        a -= 1
-    b = pos
-    n = len(text)
-    while b < n and not text[b].isspace():
-        b += 1
+    b = _RUN.match(text, pos).end()
+    # the run starts after the last space or line end before pos, unless rarer whitespace
+    # (a tab, a no-break space, ...) comes later: then walk back character by character
+    a = max(text.rfind(" ", 0, pos), text.rfind("\n", 0, pos)) + 1
+    if _SPACE.search(text, a, pos):
+        a = pos
+        while a > 0 and not text[a - 1].isspace():
+            a -= 1
     return a, b
 
 

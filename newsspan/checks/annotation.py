@@ -267,12 +267,12 @@ def cluster_label_mixed(ann, ctx):
 @register("span-outside-section", ERROR, ANNOTATION,
           "An entity mention or claim lies in no section or crosses a section's end (token views hold one row per section).")
 def span_outside_section(ann, ctx: Context):
-    sections = sorted((s["start"], s["end"], s.get("id")) for _, s in layer(ann, "sections"))
+    sections = sorted((s["start"], s["end"], s.get("id")) for _, s in _layer(ann, ctx, "sections"))
     if not sections:
         return  # section-gap reports a text without sections
     starts = [s[0] for s in sections]
     for name in ("entities", "claims"):
-        for i, s in layer(ann, name):
+        for i, s in _layer(ann, ctx, name):
             k = bisect.bisect_right(starts, s["start"]) - 1
             if k >= 0 and s["end"] <= sections[k][1]:
                 continue
@@ -289,13 +289,16 @@ def token_boundary(ann, ctx: Context):
     text = ctx.text
     if text is None:
         return
+    n = len(text)
     for name in ("entities", "claims"):
-        for i, s in layer(ann, name):
-            if not _in_range(s, text) or text[s["start"]:s["end"]] != s["text"]:
+        for i, s in _layer(ann, ctx, name):
+            start, end = s["start"], s["end"]
+            if not 0 <= start < end <= n or text[start:end] != s["text"]:
                 continue  # a shifted span is reported once, by span-text-mismatch
             for side in ("start", "end"):
                 pos = s[side]
-                if is_boundary(text, pos):
+                # inline the common case of is_boundary: a boundary that touches whitespace
+                if pos <= 0 or pos >= n or text[pos - 1].isspace() or text[pos].isspace() or is_boundary(text, pos):
                     continue
                 tok = token_at(text, pos)
                 inside = f"inside the token {show(tok.text)} [{tok.start}, {tok.end})" if tok else "inside a token"
