@@ -7,8 +7,9 @@ Every figure is measured in this run against its baseline on the same data: the 
 figure and its baseline alternate, each is repeated (--repeat), and medians are compared, so
 a machine that is busy with something else slows both sides alike. Commands run as
 subprocesses of this checkout's Python, timed by wall clock from start to exit (interpreter
-start included on both sides); peak memory is the largest total resident memory of the
-process and its workers, sampled from /proc every 20 ms in a separate run.
+start included on both sides); peak memory is the largest total proportional set size (PSS:
+shared pages counted once) of the process and its workers, sampled from /proc every 20 ms in a
+separate run.
 
 Synthetic corpora (bench/make_corpus.py) are written under --work and kept for the next run.
 """
@@ -92,8 +93,21 @@ def run(cmd: list[str], **kw) -> tuple[float, subprocess.CompletedProcess]:
     return elapsed, res
 
 
+def _pss(pid: int, rss: int) -> int:
+    """Proportional set size: a page shared by n processes (a forked worker's inherited memory)
+    counts 1/n in each, so the sum over a process tree is its real footprint. RSS where unknown."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return rss
+
+
 def _tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants (Linux /proc)."""
+    """Memory of a process and all its descendants (Linux /proc): the sum of their PSS."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     page = os.sysconf("SC_PAGE_SIZE")
@@ -110,7 +124,8 @@ def _tree_rss(pid: int) -> int:
     total, stack = 0, [pid]
     while stack:
         p = stack.pop()
-        total += rss.get(p, 0)
+        if p in rss:
+            total += _pss(p, rss[p])
         stack.extend(children.get(p, []))
     return total
 
@@ -434,7 +449,7 @@ def report(args, out: dict, m: dict, started: str, load: tuple) -> str:
                      f"{ta / a * 1000:.3f} ms", f"{per:.2f}x", "<= 1.2x", verdict(per <= 1.2)))
         ma, mb = s["memory"][str(a)], s["memory"][str(b)]
         if ma and mb:
-            rows.append((f"peak memory of validation at {b} vs {a} documents (all processes)", gib(mb), gib(ma),
+            rows.append((f"peak memory of validation at {b} vs {a} documents (all processes, PSS)", gib(mb), gib(ma),
                          f"{mb / ma:.2f}x", "flat (<= 1.2x for 4x the documents)", verdict(mb / ma <= 1.2)))
     b = out.get("build")
     if b is None:
