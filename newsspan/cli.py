@@ -26,7 +26,7 @@ def _add_root(p):
 def cmd_validate(args) -> int:
     from .validate import Limits, validate_root
 
-    limits = Limits(max_bytes=args.max_bytes, max_depth=args.max_depth)
+    limits = Limits(max_bytes=args.max_bytes, max_depth=args.max_depth, max_spans=args.max_spans)
     report = validate_root(store.Root(args.root), args.paths or None, limits)
     sys.stdout.write(RENDERERS[args.format](report))
     return 0 if report.ok else 1
@@ -67,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-bytes", type=int, default=store.MAX_FILE_BYTES, metavar="N",
                    help=f"largest file accepted, in bytes (default {store.MAX_FILE_BYTES})")
     p.add_argument("--max-depth", type=int, default=64, metavar="N", help="deepest JSON nesting accepted (default 64)")
+    p.add_argument("--max-spans", type=int, default=store.MAX_SPANS, metavar="N",
+                   help=f"most spans accepted in one annotation file (default {store.MAX_SPANS})")
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or document ids to check (default: the whole root)")
     p.set_defaults(func=cmd_validate)
 

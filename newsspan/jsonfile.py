@@ -11,19 +11,26 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from json.decoder import scanstring
 
 from .findings import Finding, pointer
 
 MAX_DEPTH = 64
 
 _BRACKETS = re.compile(r"[\[\]{}]")
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+# Linear on any input: escapes are blanked first, so a string is a plain run of non-quotes; its
+# closing quote is optional so that an unterminated string never makes the scan restart inside
+# it (with `"(?:[^"\\]|\\.)*"` a file like `"\"\"\"...` took quadratic time and memory).
+_ESCAPE = re.compile(r"\\.", re.S)
+_STRING = re.compile(r'"[^"]*"?')
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_HUGE_INT = re.compile(r"[0-9]{4000,}")
+# The look-behind starts a match only at the first digit of a run; without it a search over
+# runs of 3,999 digits rescanned each run from every position (thousands of times the size).
+_HUGE_INT = re.compile(r"(?<![0-9])[0-9]{4000,}")
 _TOKEN = re.compile(
     r"""[ \t\n\r]*(?:
-      (?P<str>"(?:[^"\\]|\\.)*")
+      (?P<str>")
     | (?P<punct>[{}\[\],:])
     | (?P<lit>NaN|-?Infinity|true|false|null)
     | (?P<num>-?[0-9][0-9.eE+-]*)
@@ -70,7 +77,10 @@ def max_depth(text: str, limit: int = MAX_DEPTH) -> tuple[int, int]:
     """(depth, offset) of the first point where nesting exceeds limit, or (max depth, -1)."""
     if text.count("[") + text.count("{") <= limit:
         return 0, -1
-    stripped = _STRING.sub(lambda m: " " * len(m.group()), text) if '"' in text else text
+    stripped = text
+    if '"' in text:
+        blank = lambda m: " " * len(m.group())  # noqa: E731 - keeps offsets
+        stripped = _STRING.sub(blank, _ESCAPE.sub(blank, text) if "\\" in text else text)
     depth = best = 0
     for m in _BRACKETS.finditer(stripped):
         if m.group() in "[{":
@@ -185,6 +195,13 @@ class Positions:
                 break
             i = m.end()
             start = m.start(m.lastgroup)
+            value = None
+            if m.group("str"):
+                # the C string scanner: linear, and no regex backtracking state per escape
+                try:
+                    value, i = scanstring(text, i)
+                except ValueError:
+                    break
             if m.group("punct"):
                 c = m.group("punct")
                 if c in "{[":
@@ -204,7 +221,7 @@ class Positions:
                     stack[-1][4] = False
             elif m.group("str") and stack and stack[-1][0] == "obj" and stack[-1][4]:
                 f = stack[-1]
-                key = json.loads(m.group("str"))
+                key = value
                 f[2] = key
                 ptr = f[1] + pointer(key)
                 if key in f[3]:

@@ -25,6 +25,7 @@ JSON_SUFFIX = ".json"
 ANNOTATORS = "annotators"
 TMP_PREFIX = ".newsspan-"
 MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_SPANS = 200_000  # per annotation file; an article has hundreds
 
 
 class StoreError(Exception):

@@ -25,6 +25,7 @@ from .text import sha256
 class Limits:
     max_bytes: int = store.MAX_FILE_BYTES
     max_depth: int = jsonfile.MAX_DEPTH
+    max_spans: int = store.MAX_SPANS
 
 
 class _FileProblems:
@@ -90,6 +91,13 @@ def _load_json(root, path, fp: _FileProblems, schema_name: str, limits: Limits):
         fp.add(Finding("schema", f"expected a JSON object at the top level, found {type(value).__name__ if not isinstance(value, list) else 'an array'}",
                        hint=f"the file holds one object following schema/{schema_name}.schema.json"))
         return None
+    if schema_name == "annotation":
+        # counted before the schema and the checks, so that their cost stays bounded
+        n = sum(len(v) for k in ("sections", "entities", "claims") if isinstance(v := value.get(k), list))
+        if n > limits.max_spans:
+            fp.add(Finding("too-many-spans", f"the file holds {n} spans, over the limit of {limits.max_spans}; it was not checked further",
+                           hint="split the document, or raise the limit with --max-spans"))
+            return None
     try:
         for f in schema_errors.findings(schema_name, value):
             fp.add(f)
