@@ -73,14 +73,22 @@ def decode(data: bytes, what: str = "JSON") -> tuple[str | None, list[Finding]]:
     return text, []
 
 
+def _blank(m: re.Match) -> str:
+    return " " * len(m.group())
+
+
+def blank_strings(text: str) -> str:
+    """text with every string literal (and escape) replaced by spaces; offsets are kept."""
+    if '"' not in text:
+        return text
+    return _STRING.sub(_blank, _ESCAPE.sub(_blank, text) if "\\" in text else text)
+
+
 def max_depth(text: str, limit: int = MAX_DEPTH) -> tuple[int, int]:
     """(depth, offset) of the first point where nesting exceeds limit, or (max depth, -1)."""
     if text.count("[") + text.count("{") <= limit:
         return 0, -1
-    stripped = text
-    if '"' in text:
-        blank = lambda m: " " * len(m.group())  # noqa: E731 - keeps offsets
-        stripped = _STRING.sub(blank, _ESCAPE.sub(blank, text) if "\\" in text else text)
+    stripped = blank_strings(text)
     depth = best = 0
     for m in _BRACKETS.finditer(stripped):
         if m.group() in "[{":
@@ -105,6 +113,8 @@ def parse(text: str, *, max_nesting: int = MAX_DEPTH) -> tuple[object, list[Find
         return None, [Finding("json-too-deep", f"nesting deeper than {max_nesting} levels; an annotation file needs at most 5",
                               line=line, column=col)]
     m = _HUGE_INT.search(text)
+    if m:  # a long run of digits; a number only when it is outside every string
+        m = _HUGE_INT.search(blank_strings(text))
     if m:
         line, col = line_col(text, m.start())
         return None, [Finding("json-number-too-large", f"a number of {len(m.group())} digits; offsets are at most 10 digits",
