@@ -2,9 +2,27 @@
 
 The public API:
 
+- :func:`newsspan.load_dataset` returns the corpus as a ``datasets.DatasetDict`` (config
+  ``documents``, ``entities``, ``claims`` or ``sections``), building it when the corpus changed.
 - :func:`newsspan.validate.validate_root` checks a corpus root and returns a :class:`newsspan.report.Report`.
 - :mod:`newsspan.schema` holds the label sets read from ``schema/*.json`` (the single source of truth).
 - :mod:`newsspan.store` is the only module that knows the on-disk layout.
 """
 
 __version__ = "0.1.0"
+
+from .hf.rows import BuildError  # noqa: E402  (cheap: no datasets import)
+
+
+def load_dataset(config: str = "documents", *, root=None, include_drafts: bool = False, **kwargs):
+    """The corpus as a ``DatasetDict`` of one config, from any working directory.
+
+    ``root=None`` means the corpus of the checkout this package is installed from (or
+    ``NEWSSPAN_ROOT``). The corpus is validated and built on first use, and rebuilt only when
+    the code or the data changed (the build is cached under ``<root>/.newsspan-cache/``).
+    Other keyword arguments go to ``datasets.load_dataset`` (``split=``, ``streaming=``, ...).
+    Raises :class:`newsspan.BuildError` when the corpus has errors or a span cannot be tagged.
+    """
+    from .hf.load import load_dataset as _load  # datasets is imported only here: `import newsspan` stays cheap
+
+    return _load(config, root=root, include_drafts=include_drafts, **kwargs)

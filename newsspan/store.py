@@ -373,8 +373,8 @@ def replace_folder(new: Path, dest: Path) -> None:
     see the old folder or the new one, never a mix.
     """
     new, dest = Path(new), Path(dest)
-    if new.parent.resolve() != dest.parent.resolve():
-        raise ValueError("replace_folder needs new and dest in the same folder (a rename must not copy)")
+    if os.stat(new).st_dev != os.stat(dest.parent).st_dev:
+        raise ValueError(f"{new} and {dest} are on different file systems (a rename must not copy)")
     _fsync_tree(new)
     old = None
     if dest.exists() or dest.is_symlink():

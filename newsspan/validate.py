@@ -249,3 +249,16 @@ def validate_root(root: store.Root | str | os.PathLike | None = None, paths: lis
             fp.run(check, summaries, others)
         report.extend(fp.problems)
     return report
+
+
+def check_annotation_data(ann: dict, text: str, stem: str, annotator: str | None = None) -> list[Problem]:
+    """Schema and annotation checks of an annotation not yet written (importers, re-anchoring)."""
+    rel = f"annotations/{stem}.json" if annotator is None else f"annotations/{store.ANNOTATORS}/{annotator}/{stem}.json"
+    fp = _FileProblems(store.Root("."), Path(rel), stem)
+    fp.rel = rel
+    for f in schema_errors.findings("annotation", ann):
+        fp.add(f)
+    ctx = Context(stem=stem, text=text, text_sha256=sha256(text), text_exists=True, annotator=annotator)
+    for check in checks.by_scope(checks.ANNOTATION):
+        fp.run(check, ann, ctx)
+    return fp.problems

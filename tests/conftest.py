@@ -18,6 +18,9 @@ try:  # property tests: bounded, derandomized and database-less, so CI runs are 
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 except ImportError:  # pragma: no cover - hypothesis is in the [test] extra
     pass
+# Loading is tested offline: nothing may reach the Hugging Face Hub (set before datasets is imported).
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -256,10 +256,17 @@ def test_kill_at_every_step_of_a_folder_replacement(tmp_path, first_build):
     assert seen == ({"old"} if first_build else {"old", "new"})
 
 
-def test_replace_folder_needs_the_same_parent(tmp_path):
-    (tmp_path / "a").mkdir()
-    with pytest.raises(ValueError):
-        store.replace_folder(tmp_path / "a", tmp_path / "elsewhere" / "b")
+def test_replace_folder_from_a_work_folder_and_recover(tmp_path):
+    """As the builder does it: the new folder staged inside a work folder beside dest."""
+    dest = tmp_path / "build" / "hf"
+    make_old_build(dest)
+    work = store.staging_folder(dest)
+    (work / "hf").mkdir()
+    (work / "hf" / "README.md").write_text("new\n")
+    store.replace_folder(work / "hf", dest)
+    assert (dest / "README.md").read_text() == "new\n" and not (dest / "old").exists()
+    assert store.recover_folder(dest) == [f"removed {work}"]  # the emptied work folder is a leftover
+    assert sorted(os.listdir(dest.parent)) == ["hf"]
 
 
 # --- the lock ---------------------------------------------------------------------------------

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from .. import store
 from ..findings import Finding, pointer
 from ..report import ERROR, WARNING, show
+from ..tokenize import is_boundary, token_at
 from . import ANNOTATION, register
 
 LAYERS = ("sections", "entities", "claims")
@@ -239,6 +241,46 @@ def cluster_label_mixed(ann, ctx):
                               f"cluster {show(c)}: {key} {show(e.get(key))} differs from {show(f.get(key))} at {pointer('entities', j)}",
                               pointer=pointer("entities", i, key),
                               hint="mentions of one real-world entity share label and kb_id; split the cluster if they differ")
+
+
+@register("span-outside-section", ERROR, ANNOTATION,
+          "An entity mention or claim lies in no section or crosses a section's end (token views hold one row per section).")
+def span_outside_section(ann, ctx: Context):
+    sections = sorted((s["start"], s["end"], s.get("id")) for _, s in layer(ann, "sections"))
+    if not sections:
+        return  # section-gap reports a text without sections
+    starts = [s[0] for s in sections]
+    for name in ("entities", "claims"):
+        for i, s in layer(ann, name):
+            k = bisect.bisect_right(starts, s["start"]) - 1
+            if k >= 0 and s["end"] <= sections[k][1]:
+                continue
+            sec = sections[k] if k >= 0 and s["start"] < sections[k][1] else None
+            where = (f"crosses the end of section {show(sec[2])} [{sec[0]}, {sec[1]})" if sec else "lies in no section")
+            yield Finding("span-outside-section", f"{show(s['text'], 40)} [{s['start']}, {s['end']}) {where}",
+                          pointer=pointer(name, i),
+                          hint="add or widen the section that holds the span, or shorten the span to end inside it")
+
+
+@register("token-boundary", ERROR, ANNOTATION,
+          "An entity or claim boundary falls inside a token of the token views (its IOB2 tags would shift).")
+def token_boundary(ann, ctx: Context):
+    text = ctx.text
+    if text is None:
+        return
+    for name in ("entities", "claims"):
+        for i, s in layer(ann, name):
+            if not _in_range(s, text) or text[s["start"]:s["end"]] != s["text"]:
+                continue  # a shifted span is reported once, by span-text-mismatch
+            for side in ("start", "end"):
+                pos = s[side]
+                if is_boundary(text, pos):
+                    continue
+                tok = token_at(text, pos)
+                inside = f"inside the token {show(tok.text)} [{tok.start}, {tok.end})" if tok else "inside a token"
+                yield Finding("token-boundary", f"{show(s['text'], 40)} has its {side} at {pos}, {inside}",
+                              pointer=pointer(name, i, side),
+                              hint="move the boundary to a token boundary (whole words; punctuation and possessives are separate tokens)")
 
 
 @register("text-hash-mismatch", ERROR, ANNOTATION,

@@ -1,0 +1,87 @@
+"""Annotation-tool formats: importers (tool export -> plain records) and exporters.
+
+Importers are pure readers: they parse an export into :class:`ToolDoc` records whose span
+offsets are already code points into the text *as the tool holds it*, plus warnings (what the
+schema cannot hold, reported per item) and errors (what is wrong, per item). They never write.
+`newsspan.importer` turns records into corpus documents and annotation files; exporters turn
+annotations into a tool's files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class FormatError(ValueError):
+    """An export that is not of the expected format at all (one clear message)."""
+
+
+@dataclass
+class Issue:
+    where: str               # "export.json: task 1, annotation 1001, result beFiQTT1cU" or "doc.ann:5"
+    message: str
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" + (f"\n    fix: {self.hint}" if self.hint else "")
+
+
+@dataclass
+class ToolSpan:
+    label: str
+    start: int               # code points into ToolDoc.text
+    end: int
+    where: str
+    key: str | None = None   # the tool's own id, for references between spans
+    extra: dict = field(default_factory=dict)  # kb_id, cluster, attribution, checkworthy
+
+
+@dataclass
+class ToolDoc:
+    text: str                # the text as the tool holds it (canonicalised by the importer)
+    name: str                # a document id suggestion (made safe by the importer)
+    where: str
+    spans: list[ToolSpan] = field(default_factory=list)
+    annotator: str | None = None     # the tool's annotator name, if it says
+    layers_only: tuple[str, ...] | None = None
+
+
+@dataclass
+class Parsed:
+    docs: list[ToolDoc] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    errors: list[Issue] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)   # informational (e.g. offsets converted)
+
+
+def check_quote(doc_text: str, start: int, end: int, quote: str | None, where: str, errors: list[Issue],
+                loose_newlines: bool = False) -> bool:
+    """Whether the tool's quote equals the text at [start, end); an error naming the span if not."""
+    if not (0 <= start < end <= len(doc_text)):
+        errors.append(Issue(where, f"offsets [{start}, {end}) are outside the text ({len(doc_text)} code points)",
+                            "check the offset unit with --offsets"))
+        return False
+    found = doc_text[start:end]
+    if quote is None:
+        return True
+    if found == quote or (loose_newlines and found.replace("\n", " ") == quote.replace("\n", " ")):
+        return True
+    at = doc_text.find(quote) if quote else -1
+    where_else = f"; the quote occurs at [{at}, {at + len(quote)})" if at >= 0 else "; the quote does not occur in the text"
+    errors.append(Issue(where, f"the span's text {quote!r} differs from the text at [{start}, {end}): {found!r}{where_else}",
+                        "re-export from the tool, or pass --offsets with the tool's offset unit"))
+    return False
+
+
+def importers() -> dict:
+    from . import brat, doccano, labelstudio, prodigy
+    return {"brat": brat.load, "labelstudio": labelstudio.load, "doccano": doccano.load, "prodigy": prodigy.load}
+
+
+def exporters() -> dict:
+    from . import brat, conll, labelstudio, prodigy
+    return {"brat": brat.export, "conll": conll.export, "labelstudio": labelstudio.export, "prodigy": prodigy.export}
+
+
+IMPORT_FORMATS = ("brat", "labelstudio", "doccano", "prodigy")
+EXPORT_FORMATS = ("brat", "conll", "labelstudio", "prodigy")

@@ -1,0 +1,220 @@
+"""brat standoff: a folder of <doc>.txt / <doc>.ann pairs (code-point offsets, as the brat server counts).
+
+Import reads T (text-bound) lines as spans. What the schema cannot hold is a warning per
+item: relations, events (their trigger spans go with them), attributes, normalisations
+other than Wikidata ids, notes, discontinuous spans. newsspan's own export encoding is read
+back exactly: sections as ``section_<label>``, claims as ``claim`` with the attributes
+``Attribution`` and ``Checkworthy`` and the relations ``Source`` and ``Cue`` (to an entity or
+to a ``claim_source``/``claim_cue`` span), entity clusters as the attribute ``Cluster`` and
+Wikidata ids as ``Reference`` normalisations ``Wikidata:Q…``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, check_quote
+from .labelmap import CLAIM_LABEL, SECTION_PREFIX
+from .offsets import Converter, OffsetError
+
+SOURCE_LABEL, CUE_LABEL = "claim_source", "claim_cue"
+_T = re.compile(r"(?P<label>\S+) (?P<frags>\d+ \d+(?:;\d+ \d+)*)")
+_WIKIDATA = re.compile(r"(?:Wikidata|wikidata|WD):(Q[1-9][0-9]{0,11})")
+
+
+def load(path: Path, unit: str | None = None) -> Parsed:
+    path = Path(path)
+    if not path.is_dir():
+        raise FormatError(f"{path}: brat import reads a folder of .txt/.ann pairs; this is not a folder")
+    anns = sorted(p for p in path.iterdir() if p.suffix == ".ann" and p.is_file())
+    txts = {p.stem for p in path.iterdir() if p.suffix == ".txt" and p.is_file()}
+    if not anns:
+        raise FormatError(f"{path}: no .ann files; expected brat .txt/.ann pairs")
+    out = Parsed()
+    for ann in anns:
+        if ann.stem not in txts:
+            out.errors.append(Issue(f"{ann.name}", f"no {ann.stem}.txt beside it", "export the document's text with its annotations"))
+            continue
+        from ..ingest import IngestError, decode
+
+        try:
+            text = decode((path / f"{ann.stem}.txt").read_bytes())
+            ann_text = ann.read_bytes().decode("utf-8-sig")
+        except (IngestError, UnicodeDecodeError) as e:
+            out.errors.append(Issue(f"{ann.stem}.txt/.ann", f"cannot read: {e}"))
+            continue
+        parse(text, ann_text, ann.stem, out, unit or "codepoint")
+    for stem in sorted(txts - {a.stem for a in anns}):
+        out.notes.append(f"{stem}.txt: no {stem}.ann beside it; not a brat document, ignored")
+    return out
+
+
+def parse(text: str, ann_text: str, stem: str, out: Parsed, unit: str = "codepoint") -> None:
+    """One .txt/.ann pair into a ToolDoc (appended to out), with per-line warnings and errors."""
+    conv = Converter(text, unit)
+    spans: dict[str, ToolSpan] = {}
+    rest = []
+    for n, line in enumerate(ann_text.splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{stem}.ann:{n}"
+        fields = line.split("\t")
+        key = fields[0]
+        if key.startswith("T"):
+            m = _T.fullmatch(fields[1]) if len(fields) >= 2 else None
+            if not m:
+                out.errors.append(Issue(where, f"malformed text-bound line {line!r}", "expected T<n><TAB><type> <start> <end><TAB><text>"))
+                continue
+            frags = [tuple(map(int, f.split())) for f in m["frags"].split(";")]
+            quote = fields[2] if len(fields) > 2 else None
+            if len(frags) > 1:
+                out.warnings.append(Issue(where, f"discontinuous span {key} {m['label']} {m['frags']} ({quote!r}) is not imported: "
+                                                 "newsspan spans are contiguous", "annotate it as one contiguous span, or as separate spans"))
+                continue
+            try:
+                start, end = conv.to_codepoint(frags[0][0]), conv.to_codepoint(frags[0][1])
+            except OffsetError as e:
+                out.errors.append(Issue(where, f"{key}: {e}"))
+                continue
+            if not check_quote(text, start, end, quote, f"{where} ({key} {m['label']})", out.errors, loose_newlines=True):
+                continue
+            spans[key] = ToolSpan(m["label"], start, end, f"{where} ({key} {m['label']})", key=key)
+        else:
+            rest.append((where, key, fields))
+    consumed: set[str] = set()
+    for where, key, fields in rest:
+        body = fields[1].split() if len(fields) > 1 else []
+        kind = key[:1]
+        if kind == "R" and len(body) == 3:
+            rtype, a1, a2 = body[0], body[1].partition(":")[2], body[2].partition(":")[2]
+            if _claim_relation(rtype, spans.get(a1), spans.get(a2), consumed):
+                continue
+            out.warnings.append(Issue(where, f"relation {key} {rtype} ({a1} -> {a2}) is not imported: the schema holds no relations"))
+        elif kind == "E":
+            trigger = body[0].partition(":")[2] if body else ""
+            if trigger in spans:
+                consumed.add(trigger)
+            out.warnings.append(Issue(where, f"event {key} {body[0] if body else ''} is not imported (its trigger {trigger} neither): "
+                                             "the schema holds no events"))
+        elif kind in "AM" and len(body) >= 2:
+            name, target, value = body[0], body[1], (body[2] if len(body) > 2 else None)
+            if _newsspan_attribute(name, spans.get(target), value):
+                continue
+            out.warnings.append(Issue(where, f"attribute {key} {name} of {target} is not imported: the schema holds no attributes"))
+        elif kind == "N" and len(body) >= 3:
+            m = _WIKIDATA.fullmatch(body[2])
+            if m and body[1] in spans:
+                spans[body[1]].extra["kb_id"] = m[1]
+                continue
+            out.warnings.append(Issue(where, f"normalisation {key} {body[2]} of {body[1]} is not imported: only Wikidata ids (Wikidata:Q…) are kept, as kb_id"))
+        elif kind == "#":
+            out.warnings.append(Issue(where, f"note {key} on {body[1] if len(body) > 1 else '?'} is not imported: the schema holds no notes"))
+        elif kind == "*":
+            out.warnings.append(Issue(where, f"equivalence {' '.join(body)} is not imported: use entity clusters"))
+        else:
+            out.errors.append(Issue(where, f"malformed line {key!r}", "see https://brat.nlplab.org/standoff.html"))
+    out.docs.append(ToolDoc(text=text, name=stem, where=f"{stem}.txt",
+                            spans=[s for k, s in spans.items() if k not in consumed]))
+
+
+def _claim_relation(rtype, claim, arg, consumed) -> bool:
+    if rtype not in ("Source", "Cue") or claim is None or arg is None or claim.label != CLAIM_LABEL:
+        return False
+    attr = claim.extra.setdefault("attribution", {})
+    if rtype == "Cue" and arg.label == CUE_LABEL:
+        attr["cue"] = (arg.start, arg.end)
+    elif rtype == "Source" and arg.label == SOURCE_LABEL:
+        attr["source_span"] = (arg.start, arg.end)
+    elif rtype == "Source":
+        attr["source_ref"] = arg.key
+        return True
+    else:
+        return False
+    consumed.add(arg.key)
+    return True
+
+
+def _newsspan_attribute(name, span, value) -> bool:
+    if span is None:
+        return False
+    if name == "Attribution" and span.label == CLAIM_LABEL and value in ("journalist", "source", "unattributed"):
+        span.extra.setdefault("attribution", {})["type"] = value
+    elif name == "Checkworthy" and span.label == CLAIM_LABEL and value is None:
+        span.extra["checkworthy"] = True
+    elif name == "Cluster" and value is not None:
+        span.extra["cluster"] = value
+    else:
+        return False
+    return True
+
+
+# export ----------------------------------------------------------------------------------------
+
+def _one_line(s: str) -> str:
+    return s.replace("\n", " ")
+
+
+def ann_lines(ann: dict) -> list[str]:
+    """The .ann lines of one annotation (every layer, claims with their attribution)."""
+    lines, t = [], 0
+    n = {"R": 0, "A": 0, "N": 0}
+    tid = {}
+
+    def T(label, s):
+        nonlocal t
+        t += 1
+        lines.append(f"T{t}\t{label} {s['start']} {s['end']}\t{_one_line(s['text'])}")
+        return f"T{t}"
+
+    def other(kind, body):
+        n[kind] += 1
+        lines.append(f"{kind}{n[kind]}\t{body}")
+
+    for s in ann.get("sections", []):
+        T(SECTION_PREFIX + s["label"], s)
+    for e in ann.get("entities", []):
+        tid[e["id"]] = k = T(e["label"], e)
+        if e.get("cluster"):
+            other("A", f"Cluster {k} {e['cluster']}")
+        if e.get("kb_id"):
+            other("N", f"Reference {k} Wikidata:{e['kb_id']}\t{_one_line(e['text'])}")
+    for c in ann.get("claims", []):
+        k = T(CLAIM_LABEL, c)
+        attr = c["attribution"]
+        other("A", f"Attribution {k} {attr['type']}")
+        if c.get("checkworthy"):
+            other("A", f"Checkworthy {k}")
+        if attr.get("source"):
+            other("R", f"Source Arg1:{k} Arg2:{tid[attr['source']]}\t")
+        if attr.get("source_span"):
+            other("R", f"Source Arg1:{k} Arg2:{T(SOURCE_LABEL, attr['source_span'])}\t")
+        if attr.get("cue"):
+            other("R", f"Cue Arg1:{k} Arg2:{T(CUE_LABEL, attr['cue'])}\t")
+    return lines
+
+
+def annotation_conf(anns: list[dict]) -> str:
+    from .. import schema
+
+    clusters = sorted({e["cluster"] for a in anns for e in a.get("entities", []) if e.get("cluster")})
+    entities = [SECTION_PREFIX + x for x in schema.section_labels()] + list(schema.entity_labels())
+    entities += [CLAIM_LABEL, SOURCE_LABEL, CUE_LABEL]
+    ent_types = "|".join(schema.entity_labels())
+    lines = ["# written by `newsspan export brat`", "[entities]", *entities, "", "[relations]",
+             f"Source\tArg1:{CLAIM_LABEL}, Arg2:{SOURCE_LABEL}|{ent_types}", f"Cue\tArg1:{CLAIM_LABEL}, Arg2:{CUE_LABEL}",
+             "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>", "", "[events]", "", "[attributes]",
+             f"Attribution\tArg:{CLAIM_LABEL}, Value:journalist|source|unattributed", f"Checkworthy\tArg:{CLAIM_LABEL}"]
+    if clusters:
+        lines.append(f"Cluster\tArg:<ENTITY>, Value:{'|'.join(clusters)}")
+    return "\n".join(lines) + "\n"
+
+
+def export(docs) -> dict[str, bytes]:
+    """Files of the brat folder: {relative name: bytes}. docs: [(doc_id, text, annotation)]."""
+    files = {}
+    for doc_id, text, ann in docs:
+        files[f"{doc_id}.txt"] = text.encode("utf-8")
+        files[f"{doc_id}.ann"] = ("\n".join(ann_lines(ann)) + "\n").encode("utf-8")
+    files["annotation.conf"] = annotation_conf([a for _, _, a in docs]).encode("utf-8")
+    return files

@@ -1,0 +1,120 @@
+"""doccano exports: JSONL records with ``label`` triples ``[start, end, label]`` or ``entities``
+lists (``start_offset``/``end_offset``/``label``, with ``relations``).
+
+doccano counts offsets in UTF-16 code units (JavaScript string indices) unless the project is
+in grapheme mode (``--offsets grapheme``). PATH is a JSONL (or JSON) file, or the folder or
+zip of a per-user export: doccano then writes one ``<username>.jsonl`` per member (and
+``all.jsonl`` for collaborative projects, which names no annotator).
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan
+from .offsets import Converter, OffsetError
+
+COLLABORATIVE = "all"
+
+
+def _records(name: str, data: bytes) -> list[tuple[int, object]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FormatError(f"{name}: not UTF-8 text") from None
+    try:
+        whole = json.loads(text)
+    except json.JSONDecodeError:
+        whole = None
+    if isinstance(whole, dict):
+        return [(1, whole)]
+    if isinstance(whole, list):
+        return [(i, r) for i, r in enumerate(whole, 1)]
+    out = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            out.append((n, json.loads(line)))
+        except json.JSONDecodeError as e:
+            raise FormatError(f"{name}:{n}: not JSON Lines ({e.msg}, column {e.colno}); "
+                              "a doccano export holds one JSON object per line") from None
+    return out
+
+
+def _inputs(path: Path) -> list[tuple[str, bytes, bool]]:
+    """(file name, bytes, whether its stem names the annotator)."""
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix in (".jsonl", ".json"))
+        if not files:
+            raise FormatError(f"{path}: no .jsonl files in the folder")
+        return [(p.name, p.read_bytes(), True) for p in files]
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as z:
+            names = sorted(n for n in z.namelist() if n.endswith((".jsonl", ".json")) and "/" not in n.strip("/"))
+            if not names:
+                raise FormatError(f"{path}: the zip holds no .jsonl files")
+            return [(n, z.read(n), True) for n in names]
+    return [(path.name, path.read_bytes(), False)]
+
+
+def load(path: Path, unit: str | None = None) -> Parsed:
+    path = Path(path)
+    out = Parsed()
+    unit = unit or "utf16"
+    for name, data, per_user in _inputs(path):
+        stem = Path(name).stem
+        annotator = stem if per_user and stem != COLLABORATIVE else None
+        for n, rec in _records(name, data):
+            parse_record(rec, f"{name}:{n}", f"{Path(path).stem}-{rec.get('id', n) if isinstance(rec, dict) else n}",
+                         annotator, unit, out)
+    return out
+
+
+def parse_record(rec, where: str, name: str, annotator: str | None, unit: str, out: Parsed) -> None:
+    if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
+        raise FormatError(f"{where}: not a doccano record: expected an object with `text`")
+    text = rec["text"]
+    triples = []
+    for key in ("entities", "relations"):
+        if key in rec and not isinstance(rec[key], list):
+            raise FormatError(f"{where}: `{key}` is not a list")
+    if "entities" in rec:
+        for k, e in enumerate(rec.get("entities") or []):
+            if not isinstance(e, dict):
+                out.errors.append(Issue(f"{where} entities[{k}]", "expected an object with start_offset, end_offset, label"))
+                continue
+            triples.append((f"{where} entities[{k}]", e.get("start_offset"), e.get("end_offset"), e.get("label"), e.get("id")))
+        for k, r in enumerate(rec.get("relations") or []):
+            out.warnings.append(Issue(f"{where} relations[{k}]", f"relation {r.get('type')!r} ({r.get('from_id')} -> {r.get('to_id')}) "
+                                                                 "is not imported: the schema holds no relations"))
+    else:
+        labels = rec.get("label", rec.get("labels"))
+        if labels is None:
+            labels = []
+        if not isinstance(labels, list) or any(not isinstance(x, (list, tuple)) for x in labels):
+            raise FormatError(f"{where}: `label` is not a list of [start, end, label] triples; "
+                              "is this a text-classification export? Only sequence labelling can be imported")
+        for k, t in enumerate(labels):
+            if len(t) != 3:
+                out.errors.append(Issue(f"{where} label[{k}]", f"expected [start, end, label], found {t!r}"))
+                continue
+            triples.append((f"{where} label[{k}]", t[0], t[1], t[2], None))
+    doc = ToolDoc(text=text, name=name, where=where, annotator=annotator)
+    conv = Converter(text, unit)
+    for w, s, e, label, key in triples:
+        if not (isinstance(s, int) and isinstance(e, int) and isinstance(label, str)) or isinstance(s, bool):
+            out.errors.append(Issue(w, f"expected integer offsets and a string label, found {s!r}, {e!r}, {label!r}"))
+            continue
+        try:
+            cs, ce = conv.to_codepoint(s), conv.to_codepoint(e)
+        except OffsetError as err:
+            out.errors.append(Issue(w, f"{label} [{s}, {e}): {err}", "pass --offsets with the unit the project counts in"))
+            continue
+        if cs >= ce:
+            out.errors.append(Issue(w, f"{label} [{s}, {e}) is empty or reversed"))
+            continue
+        doc.spans.append(ToolSpan(label, cs, ce, f"{w} ({label} {text[cs:ce]!r})", key=None if key is None else str(key)))
+    out.docs.append(doc)

@@ -1,0 +1,125 @@
+"""Label maps: which layer and label each tool label goes to.
+
+SPEC is ``TOOL_LABEL=TARGET[,TOOL_LABEL=TARGET...]`` or a JSON file ``{"TOOL_LABEL": "TARGET"}``.
+TARGET is an entity label (``PERSON``), ``sections:<label>``, ``claims`` or ``ignore``. A tool
+label equal to an entity label of the schema maps to itself, and newsspan's own export
+labels (``section_<label>``, ``claim``) map back to their layer, unless mapped otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import schema
+
+IGNORE = "ignore"
+CLAIM_LABEL = "claim"          # how the brat export names claim spans
+SECTION_PREFIX = "section_"    # how the brat export names section spans
+
+# Only for the suggestion printed with an error; never applied without the user's map.
+ALIASES = {
+    "PER": "PERSON", "PERS": "PERSON", "PEOPLE": "PERSON", "ORGANIZATION": "ORG", "ORGANISATION": "ORG",
+    "COMPANY": "ORG", "LOCATION": "LOC", "PLACE": "LOC", "COUNTRY": "GPE", "CITY": "GPE", "NATIONALITY": "NORP",
+    "FACILITY": "FAC", "WORK": "WORK_OF_ART", "NUMBER": "CARDINAL", "PERCENTAGE": "PERCENT", "BRAND": "ORG",
+}
+
+
+class LabelMapError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Target:
+    layer: str          # sections | entities | claims | ignore
+    label: str | None   # None for claims and ignore
+
+    def __str__(self) -> str:
+        if self.layer == "entities":
+            return self.label
+        if self.layer == "sections":
+            return f"sections:{self.label}"
+        return self.layer
+
+
+def parse_target(value: str) -> Target:
+    v = value.strip()
+    if v == IGNORE:
+        return Target(IGNORE, None)
+    if v == "claims":
+        return Target("claims", None)
+    if v.startswith("sections:"):
+        label = v.split(":", 1)[1]
+        if label not in schema.section_labels():
+            raise LabelMapError(f"{v!r}: unknown section label {label!r}; expected one of {', '.join(schema.section_labels())}")
+        return Target("sections", label)
+    if v in schema.entity_labels():
+        return Target("entities", v)
+    raise LabelMapError(f"unknown target {v!r}: expected an entity label ({', '.join(schema.entity_labels())}), "
+                        "sections:<label>, claims or ignore")
+
+
+def parse(values: list[str] | None) -> dict[str, Target]:
+    """The user's map from repeated --label-map values (each a SPEC or a JSON file)."""
+    out: dict[str, Target] = {}
+    for value in values or []:
+        if Path(value).is_file():
+            try:
+                data = json.loads(Path(value).read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+                raise LabelMapError(f"label map file {value}: cannot read it as JSON: {e}") from None
+            if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+                raise LabelMapError(f'label map file {value}: expected a JSON object {{"TOOL_LABEL": "TARGET"}}')
+            pairs = list(data.items())
+        else:
+            pairs = []
+            for item in value.split(","):
+                if not item.strip():
+                    continue
+                if "=" not in item:
+                    raise LabelMapError(f"--label-map {item!r}: expected TOOL_LABEL=TARGET (or a JSON file that exists)")
+                k, v = item.rsplit("=", 1)
+                pairs.append((k.strip(), v))
+        for k, v in pairs:
+            if not k:
+                raise LabelMapError("--label-map: an empty tool label")
+            out[k] = parse_target(v)
+    return out
+
+
+def default_target(label: str) -> Target | None:
+    if label in schema.entity_labels():
+        return Target("entities", label)
+    if label == CLAIM_LABEL:
+        return Target("claims", None)
+    if label.startswith(SECTION_PREFIX) and label[len(SECTION_PREFIX):] in schema.section_labels():
+        return Target("sections", label[len(SECTION_PREFIX):])
+    return None
+
+
+def resolve(labels: Counter, user: dict[str, Target]) -> tuple[dict[str, Target], str | None]:
+    """The map for the labels found (with their counts), and one error listing all unmapped labels."""
+    out, missing = {}, []
+    for label in labels:
+        t = user.get(label) or default_target(label)
+        if t is None:
+            missing.append(label)
+        else:
+            out[label] = t
+    if not missing:
+        return out, None
+    listing = ", ".join(f"{lab!r} ({labels[lab]} span{'s' * (labels[lab] != 1)})" for lab in sorted(missing))
+    suggestion = ",".join(f"{lab}={suggest(lab)}" for lab in sorted(missing))
+    msg = (f"{len(missing)} tool label{'s' * (len(missing) != 1)} with no target: {listing}. "
+           f"Map them, e.g. --label-map '{suggestion}' (targets: an entity label such as PERSON, "
+           "sections:<label>, claims, or ignore)")
+    return out, msg
+
+
+def suggest(label: str) -> str:
+    up = label.upper().replace("-", "_").replace(" ", "_")
+    if up in schema.entity_labels():
+        return up
+    return ALIASES.get(up, IGNORE)

@@ -1,0 +1,180 @@
+"""Label Studio JSON export: a list of tasks (or one task), plain-text ``Labels`` results.
+
+A task holds ``data.text`` and ``annotations[].result[]`` items of type ``labels`` with
+``value.start/end/text/labels``. Current Label Studio counts code points; older versions and
+some front ends counted UTF-16 units, so each ``value.text`` is checked against the text: a
+mismatch that UTF-16 units explain is converted, any other mismatch is an error naming the span.
+Several annotations of one task are several annotators (``completed_by``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan
+from .offsets import Converter, OffsetError
+
+SPAN_TYPES = ("labels",)
+
+
+def _read_json(path: Path):
+    try:
+        return json.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise FormatError(f"{path}: not UTF-8 text") from None
+    except json.JSONDecodeError as e:
+        raise FormatError(f"{path}: not JSON ({e.msg} at line {e.lineno}, column {e.colno}); "
+                          "a Label Studio export is a JSON list of tasks") from None
+
+
+def load(path: Path, unit: str | None = None) -> Parsed:
+    path = Path(path)
+    if path.is_dir():
+        raise FormatError(f"{path}: is a folder; a Label Studio export is one JSON file")
+    data = _read_json(path)
+    tasks = [data] if isinstance(data, dict) else data
+    if not isinstance(tasks, list) or not all(isinstance(t, dict) and isinstance(t.get("data"), dict) for t in tasks):
+        raise FormatError(f"{path}: not a Label Studio export: expected a list of tasks, each with a `data` object "
+                          "(a list of result items alone, without the task's text, cannot be imported)")
+    out = Parsed()
+    for n, task in enumerate(tasks):
+        parse_task(task, n, path.name, path.stem, out, unit)
+    return out
+
+
+def annotator_name(completed_by) -> str | None:
+    """The annotator as Label Studio records it: a user id, or a user object with an email."""
+    if isinstance(completed_by, dict):
+        for key in ("email", "username", "id"):
+            if completed_by.get(key) not in (None, ""):
+                return annotator_name(completed_by[key])
+        return None
+    if isinstance(completed_by, bool) or completed_by is None:
+        return None
+    if isinstance(completed_by, int):
+        return f"annotator-{completed_by}"
+    s = str(completed_by)
+    return s.split("@", 1)[0] if "@" in s else s
+
+
+def _text_key(task: dict, result: dict | None = None) -> str:
+    src = (result or {}).get("source") or ""
+    if isinstance(src, str) and src.startswith("$") and isinstance(task["data"].get(src[1:]), str):
+        return src[1:]
+    return "text"
+
+
+def parse_task(task: dict, n: int, file: str, stem: str, out: Parsed, unit: str | None) -> None:
+    tid = task.get("id", n)
+    where_task = f"{file}: task {tid}"
+    key = _text_key(task)
+    text = task["data"].get(key)
+    if not isinstance(text, str) or not text.strip():
+        out.errors.append(Issue(where_task, f"data.{key} is missing or not a text", "export the task with its text"))
+        return
+    name = task["data"].get("id") or task["data"].get("document_id") or f"{stem}-{tid}"
+    anns = task.get("annotations") or task.get("completions") or []
+    if not isinstance(anns, list) or not all(isinstance(a, dict) for a in anns):
+        out.errors.append(Issue(where_task, "`annotations` is not a list of annotation objects"))
+        return
+    if task.get("predictions"):
+        out.warnings.append(Issue(where_task, f"{len(task['predictions'])} prediction(s) are not imported: only annotations are"))
+    converted = False
+    for a in anns:
+        aid = a.get("id", "?")
+        where_a = f"{where_task}, annotation {aid}"
+        if a.get("was_cancelled"):
+            out.warnings.append(Issue(where_a, "the annotation was cancelled (skipped) in Label Studio; it is not imported"))
+            continue
+        doc = ToolDoc(text=text, name=str(name), where=where_a, annotator=annotator_name(a.get("completed_by")))
+        results = a.get("result") or []
+        if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
+            out.errors.append(Issue(where_a, "`result` is not a list of result objects"))
+            continue
+        for r in results:
+            rid = r.get("id", "?")
+            where = f"{where_a}, result {rid}"
+            rtype = r.get("type")
+            v = r.get("value")
+            if rtype not in SPAN_TYPES:
+                out.warnings.append(Issue(where, f"a result of type {rtype!r} is not imported: only plain-text `labels` spans are"
+                                                 + (" (HTML offsets are XPath ranges, not text offsets)" if rtype == "hypertextlabels" else "")))
+                continue
+            if not isinstance(v, dict):
+                out.errors.append(Issue(where, "a `labels` result without a value object"))
+                continue
+            start, end, labels = v.get("start"), v.get("end"), v.get("labels")
+            if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
+                out.errors.append(Issue(where, "a `labels` result without integer value.start and value.end"))
+                continue
+            if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+                out.errors.append(Issue(where, f"value.labels is {labels!r}; expected a list of label names"))
+                continue
+            if r.get("source") and _text_key(task, r) != key:
+                out.warnings.append(Issue(where, f"the result labels data field {r.get('source')!r}, not {key!r}; it is not imported"))
+                continue
+            quote = v.get("text") if isinstance(v.get("text"), str) else None
+            placed = _place(text, start, end, quote, unit, where, out)
+            if placed is None:
+                continue
+            converted |= placed != (start, end)
+            if not labels:
+                out.errors.append(Issue(where, "a span without a label"))
+            for label in labels:
+                doc.spans.append(ToolSpan(str(label), placed[0], placed[1], where, key=rid))
+        out.docs.append(doc)
+    if converted:
+        out.notes.append(f"{where_task}: offsets counted in UTF-16 units were converted to code points")
+    if not anns:
+        out.warnings.append(Issue(where_task, "the task has no annotations; its text is not imported"))
+
+
+def _place(text, start, end, quote, unit, where, out):
+    """Code-point offsets of a span, checking value.text; UTF-16 offsets are detected by the quote."""
+    units = [unit] if unit else ["codepoint", "utf16"]
+    tried = []
+    for u in units:
+        try:
+            conv = Converter(text, u)
+            s, e = conv.to_codepoint(start), conv.to_codepoint(end)
+        except OffsetError as err:
+            tried.append(f"{u}: {err}")
+            continue
+        if s >= e:
+            tried.append(f"{u}: empty span")
+            continue
+        if quote is None or text[s:e] == quote:
+            return s, e
+        tried.append(f"as {u} offsets the text is {text[s:e]!r}")
+    if quote is None:
+        out.errors.append(Issue(where, f"offsets [{start}, {end}) do not fit the text ({'; '.join(tried)})"))
+        return None
+    found = text.find(quote)
+    hint = f"the quote occurs at [{found}, {found + len(quote)}) in code points" if found >= 0 else "the quote does not occur in the text"
+    out.errors.append(Issue(where, f"value.text {quote!r} does not match the text at [{start}, {end}) ({'; '.join(tried)}); {hint}",
+                            "re-export the task from Label Studio; if the text was edited after annotating, annotate it again"))
+    return None
+
+
+# export ----------------------------------------------------------------------------------------
+
+def export(docs) -> dict[str, bytes]:
+    """One JSON file of tasks with the entity layer as predictions, for pre-annotation."""
+    tasks = []
+    for doc_id, text, ann in docs:
+        result = [{
+            "id": e["id"], "from_name": "label", "to_name": "text", "type": "labels", "origin": "prediction",
+            "value": {"start": e["start"], "end": e["end"], "text": e["text"], "labels": [e["label"]]},
+        } for e in sorted(ann.get("entities", []), key=lambda e: (e["start"], e["end"]))]
+        tasks.append({"data": {"text": text, "id": doc_id},
+                      "predictions": [{"model_version": f"newsspan ({ann.get('status')})", "result": result}]})
+    return {"": (json.dumps(tasks, ensure_ascii=False, indent=2) + "\n").encode("utf-8")}
+
+
+def labeling_config() -> str:
+    """The Label Studio labeling config matching the export (entity labels from the schema)."""
+    from .. import schema
+
+    labels = "\n".join(f'    <Label value="{lab}"/>' for lab in schema.entity_labels())
+    return f'<View>\n  <Labels name="label" toName="text">\n{labels}\n  </Labels>\n  <Text name="text" value="$text"/>\n</View>\n'

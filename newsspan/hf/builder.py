@@ -1,0 +1,130 @@
+"""newsspan: an annotated news corpus (sections, entities, claims) as a ``datasets`` builder.
+
+Reads a corpus root (``data_dir``; by default the corpus of the checkout the ``newsspan``
+package is installed from, never the working directory or this file's folder), validates it
+(a corpus with errors is refused with the validator's report), and yields Arrow batches for
+one of four configs:
+
+- ``documents`` (default): one row per article: id, text, metadata, and the sections, entities
+  and claims as lists of spans;
+- ``entities``: one row per section: tokens, code-point offsets, IOB2 ``ner_tags``;
+- ``claims``: one row per section: tokens, offsets, IOB2 ``claim_tags`` and the claims in it;
+- ``sections``: one row per article: its layout blocks in order.
+
+Splits ``train``/``validation``/``test`` come from a hash of the document id (80/10/10)
+unless the meta file pins one; a split without documents is not generated.
+
+On ``datasets>=4`` this runs programmatically (``newsspan build`` writes a folder that plain
+``load_dataset`` reads); ``loaders/newsspan.py`` exposes it as a loading script for 3.x.
+Everything here runs on ``datasets`` 3.6 and 5.x.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+import datasets
+
+from .. import __version__, store
+from .features import CONFIGS, DEFAULT_CONFIG, DESCRIPTIONS, features, meta_fields
+from .fingerprint import content_hash
+from .rows import TOKEN_CONFIGS, BuildError, rows, section_views
+from .selection import Selection, select
+from .splits import SPLITS
+
+logger = datasets.utils.logging.get_logger(__name__)
+
+_CITATION = ""
+_HOMEPAGE = ""
+_LICENSE = "Code: Apache-2.0. Texts: the license of each article is in its metadata; unknown where not known."
+
+_VERSION = datasets.Version(__version__)
+_validated: dict[str, object] = {}  # content hash -> report, so one process validates a corpus once
+
+
+@dataclass
+class NewsspanConfig(datasets.BuilderConfig):
+    """BuilderConfig for newsspan.
+
+    Args:
+        data_dir: (`str`, *optional*): the corpus root (holding corpus/ and annotations/);
+            default: ``newsspan.store.default_root()``.
+        include_drafts: (`bool`, defaults to False): also release draft layers and texts
+            without a released layer.
+        batch_size: (`int`, defaults to 64): documents per Arrow batch.
+    """
+
+    include_drafts: bool = False
+    batch_size: int = 64
+
+
+def corpus_root(data_dir) -> store.Root:
+    return store.Root(data_dir) if data_dir else store.Root(store.default_root())
+
+
+def checked_selection(root: store.Root, include_drafts: bool, key: str | None = None) -> tuple[Selection, object]:
+    """The released documents of a root and its validation report; BuildError if it does not validate."""
+    from ..validate import validate_root
+
+    root.check()
+    report = _validated.get(key) if key else None
+    if report is None:
+        report = validate_root(root)
+        if key:
+            _validated[key] = report
+    if not report.ok:
+        raise BuildError(f"the corpus at {root.path} has errors; nothing was built:\n"
+                         + "\n".join(f"  {p.path}: {p.check}: {p.message}" for p in report.sorted()
+                                     if p.severity == "error"), report=report)
+    return select(root, include_drafts), report
+
+
+def check_tokens(selection: Selection) -> None:
+    """Every span of every released document can be tagged, or BuildError naming all that cannot."""
+    problems = [p for doc in selection.documents for p in section_views(doc)[1]]
+    if problems:
+        lines = "\n".join(f"  {p.document_id} {p.pointer}: {p.message}" for p in problems)
+        raise BuildError(f"{len(problems)} spans cannot be tagged; nothing was built:\n{lines}", problems)
+
+
+class Newsspan(datasets.ArrowBasedBuilder):
+    BUILDER_CONFIG_CLASS = NewsspanConfig
+    VERSION = _VERSION
+    BUILDER_CONFIGS = [NewsspanConfig(name=name, version=_VERSION, description=DESCRIPTIONS[name]) for name in CONFIGS]
+    DEFAULT_CONFIG_NAME = DEFAULT_CONFIG
+
+    def __init__(self, *args, hash: str | None = None, **kwargs):
+        # datasets keys its cache on `hash`, by default the loading script's hash: a changed corpus
+        # would silently reuse the stale build, so the hash also covers the code and the data.
+        root = corpus_root(kwargs.get("data_dir"))
+        self._content_key = content_hash(root, kwargs.get("include_drafts", False))
+        if hash is not None:
+            self._content_key = hashlib.sha256(f"{hash}:{self._content_key}".encode()).hexdigest()
+        kwargs.setdefault("dataset_name", "newsspan")
+        super().__init__(*args, hash=self._content_key, **kwargs)
+
+    def _info(self):
+        return datasets.DatasetInfo(description=self.config.description, features=features(self.config.name),
+                                    homepage=_HOMEPAGE, citation=_CITATION, license=_LICENSE)
+
+    def _split_generators(self, dl_manager):
+        root = corpus_root(self.config.data_dir)
+        selection, _ = checked_selection(root, self.config.include_drafts, self._content_key)
+        if self.config.name in TOKEN_CONFIGS:
+            check_tokens(selection)
+        return [datasets.SplitGenerator(name=split, gen_kwargs={"documents": selection.in_split(split)})
+                for split in SPLITS if selection.in_split(split)]
+
+    def _generate_tables(self, documents):
+        feats = self.info.features
+        meta_columns = list(meta_fields()) if self.config.name == "documents" else ()
+        size = max(1, self.config.batch_size)
+        for batch_idx, first in enumerate(range(0, len(documents), size)):
+            batch = [row for doc in documents[first:first + size] for row in rows(doc, self.config.name, meta_columns)]
+            if not batch:
+                continue
+            columns = feats.encode_batch({name: [row[name] for row in batch] for name in feats})
+            yield (0, batch_idx), pa.Table.from_pydict(columns, schema=feats.arrow_schema)

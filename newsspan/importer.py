@@ -1,0 +1,425 @@
+"""Plans for `newsspan add` and `newsspan import`: everything is checked before anything is written.
+
+A plan gathers every problem first (file, item, what, how to fix). Only a plan without
+errors is written, all files at once (`Root.write_all`: texts and metas before annotations,
+restored on failure), under the root's lock. Building a plan reads the root and never writes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import records, store
+from .formats import FormatError, importers, labelmap
+from .ingest import IngestError, ingest, safe_id
+from .text import sha256
+from .textmap import Unmappable, canonical_map
+from .validate import check_annotation_data
+
+
+@dataclass
+class Plan:
+    writes: list[tuple[Path, bytes]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def corpus_index(root: store.Root) -> dict[str, str]:
+    """sha256 of each corpus text -> its document id."""
+    out = {}
+    for stem in root.text_stems():
+        if store.is_valid_id(stem):
+            try:
+                out.setdefault(sha256(root.read_bytes(root.corpus / (stem + store.TEXT_SUFFIX))), stem)
+            except OSError:
+                continue
+    return out
+
+
+def _read_json(path: Path):
+    try:
+        value = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ValueError(f"{path.name} cannot be read as JSON ({e}); fix it (`newsspan validate`) or remove it") from None
+    if not isinstance(value, dict):
+        raise ValueError(f"{path.name} is not a JSON object; fix it or remove it")
+    return value
+
+
+# add -----------------------------------------------------------------------------------------
+
+def _inputs(paths: list[str], plan: Plan) -> list[Path]:
+    files = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(x for x in p.iterdir() if x.suffix == ".txt" and x.is_file())
+            if not found:
+                plan.errors.append(f"{p}: the folder holds no .txt files")
+            files += found
+        elif p.is_file():
+            files.append(p)
+        else:
+            plan.errors.append(f"{p}: no such file or folder")
+    return files
+
+
+def plan_add(root: store.Root, paths: list[str], *, doc_id: str | None = None, language: str | None = None,
+             split: str | None = None, force: bool = False) -> Plan:
+    plan = Plan()
+    files = _inputs(paths, plan)
+    if doc_id is not None and len(files) > 1:
+        plan.errors.append(f"--id names one document, but {len(files)} files were given")
+        return plan
+    index = corpus_index(root)
+    batch: dict[str, str] = {}      # sha -> id, within this command
+    ids: dict[str, Path] = {}
+    texts, annos = [], []
+    for f in files:
+        did = doc_id if doc_id is not None else safe_id(f.stem)
+        if not store.is_valid_id(did):
+            plan.errors.append(f"{f}: {did!r} is not a valid document id (1-64 of a-z 0-9 _ -); pass --id")
+            continue
+        if did in ids:
+            plan.errors.append(f"{f}: the id {did!r} is also that of {ids[did]}; pass --id or rename one file")
+            continue
+        ids[did] = f
+        try:
+            doc = ingest(f.read_bytes(), did, language=language, split=split)
+        except (IngestError, OSError) as e:
+            plan.errors.append(f"{f}: {e}")
+            continue
+        sha = sha256(doc.text)
+        same = index.get(sha)
+        if same is not None and not (force and same == did):
+            plan.errors.append(f"{f}: the article is already in the corpus as {same!r} (same canonical text); it is not added again")
+            continue
+        if sha in batch:
+            plan.errors.append(f"{f}: same canonical text as {batch[sha]!r} in this command; it is added once")
+            continue
+        batch[sha] = did
+        existing = [p for p in (root.text_path(did), root.meta_path(did)) if p.exists()]
+        if existing and not force:
+            plan.errors.append(f"{f}: {root.rel(existing[0])} already exists; pass --force to replace it "
+                               "(annotations beyond a draft are kept)")
+            continue
+        plan.notes += [f"{f}: {n}" for n in doc.notes]
+        texts += [(root.text_path(did), doc.text.encode("utf-8")), (root.meta_path(did), records.dump(doc.meta))]
+        ann_path = root.annotation_path(did)
+        keep = None
+        if ann_path.exists():
+            try:
+                keep = _read_json(ann_path)
+            except ValueError as e:
+                plan.errors.append(f"{root.rel(ann_path)}: {e}")
+                continue
+            if keep.get("status") == "draft":
+                keep = None
+        if keep is None:
+            annos.append((ann_path, records.dump(doc.annotation)))
+        elif keep.get("text_sha256") != sha:
+            plan.notes.append(f"{root.rel(ann_path)} (status {keep.get('status')}) is kept; the text changed, so run "
+                              f"`newsspan reanchor {did}`")
+        plan.summary.append(f"added {did}: {len(doc.text)} characters, {len(doc.annotation['sections'])} draft sections "
+                            f"-> {root.rel(root.text_path(did))}")
+    if not files and not plan.errors:
+        plan.errors.append("no input files")
+    if plan.ok:
+        plan.writes = texts + annos
+    return plan
+
+
+# import --------------------------------------------------------------------------------------
+
+@dataclass
+class _Entry:
+    tool: object          # ToolDoc
+    cmap: object          # CanonicalMap
+    name: str | None      # safe annotator name
+
+
+@dataclass
+class _Doc:
+    doc_id: str
+    text: str
+    sha: str
+    new: object | None    # Ingested for a text not yet in the corpus
+    entries: list[_Entry] = field(default_factory=list)
+
+
+def plan_import(root: store.Root, fmt: str, path: str, *, label_map: list[str] | None = None,
+                annotator: str | None = None, offsets: str | None = None, language: str | None = None,
+                status: str | None = None, force: bool = False) -> Plan:
+    plan = Plan()
+    p = Path(path)
+    if not p.exists():
+        plan.errors.append(f"{path}: no such file or folder")
+        return plan
+    if annotator is not None and not store.is_valid_id(annotator):
+        plan.errors.append(f"--annotator {annotator!r}: expected 1-64 of a-z 0-9 _ - (e.g. jane-doe)")
+        return plan
+    try:
+        user_map = labelmap.parse(label_map)
+    except labelmap.LabelMapError as e:
+        plan.errors.append(str(e))
+        return plan
+    try:
+        parsed = importers()[fmt](p, offsets)
+    except FormatError as e:
+        plan.errors.append(f"{e}")
+        return plan
+    except OSError as e:
+        plan.errors.append(f"{path}: cannot read: {e.strerror or e}")
+        return plan
+    except (AttributeError, TypeError, KeyError, ValueError, IndexError) as e:
+        # an export whose structure differs from the tool's format in a way no reader check foresaw
+        plan.errors.append(f"{path}: not a {fmt} export of the expected shape ({type(e).__name__}: {e})")
+        return plan
+    plan.warnings += [str(w) for w in parsed.warnings]
+    plan.errors += [str(e) for e in parsed.errors]
+    plan.notes += parsed.notes
+    counts = Counter(s.label for d in parsed.docs for s in d.spans)
+    lmap, missing = labelmap.resolve(counts, user_map)
+    if missing:
+        plan.errors.append(f"{path}: {missing}")
+    if plan.errors:
+        return plan
+    if not parsed.docs:
+        plan.errors.append(f"{path}: nothing to import (no annotated documents)")
+        return plan
+    targeted = tuple(layer for layer in records.LAYERS if any(t.layer == layer for t in lmap.values()))
+    docs = _group(root, parsed.docs, plan, annotator, language)
+    if plan.errors:
+        return plan
+    texts, annos = [], []
+    for d in docs:
+        if d.new is not None:
+            texts += [(root.text_path(d.doc_id), d.text.encode("utf-8")), (root.meta_path(d.doc_id), records.dump(d.new.meta))]
+        released_path = root.annotation_path(d.doc_id)
+        released = d.new.annotation if d.new is not None else (_read_json(released_path) if released_path.exists() else None)
+        single = len(d.entries) == 1 and annotator is None
+        writes_released = False
+        for e in d.entries:
+            who = annotator or e.name
+            target = released_path if single else root.annotation_path(d.doc_id, who)
+            writes_released |= target == released_path
+            try:
+                base = _read_json(target) if target.exists() else None
+            except ValueError as err:
+                plan.errors.append(f"{root.rel(target)}: {err}")
+                continue
+            ann = _build(d, e, who, base, released, targeted, lmap, status, force, root.rel(target), plan)
+            if ann is None:
+                continue
+            for prob in check_annotation_data(ann, d.text, d.doc_id, None if target == released_path else who):
+                line = f"{prob.path} {prob.pointer}: {prob.severity}[{prob.check}] {prob.message}"
+                (plan.errors if prob.severity == "error" else plan.warnings).append(line)
+            annos.append((target, records.dump(ann)))
+            n = {layer: len(ann[layer]) for layer in targeted}
+            plan.summary.append(f"{root.rel(target)}: " + ", ".join(f"{v} {k}" for k, v in n.items())
+                                + (" (new document)" if d.new is not None else ""))
+        if d.new is not None and not writes_released:
+            annos.append((released_path, records.dump(d.new.annotation)))
+    if plan.ok:
+        plan.writes = texts + annos
+    return plan
+
+
+def _group(root, tool_docs, plan: Plan, annotator, language) -> list[_Doc]:
+    """Tool documents grouped by canonical text: an existing corpus document, or a new one."""
+    index = corpus_index(root)
+    by_sha: dict[str, _Doc] = {}
+    new_ids: set[str] = set()
+    for td in tool_docs:
+        try:
+            cmap = canonical_map(td.text)
+        except ValueError as e:
+            plan.errors.append(f"{td.where}: {e}")
+            continue
+        sha = sha256(cmap.text)
+        d = by_sha.get(sha)
+        if d is None:
+            if sha in index:
+                d = _Doc(index[sha], cmap.text, sha, None)
+            else:
+                did = safe_id(td.name)
+                if not store.is_valid_id(did) or did in new_ids:
+                    did = safe_id(f"{td.name}-{len(new_ids) + 1}")
+                if root.text_path(did).exists() or root.meta_path(did).exists():
+                    plan.errors.append(f"{td.where}: the text is new, but the id {did!r} is taken by another corpus document; "
+                                       "rename the document in the export (or add the text first with `newsspan add --id`)")
+                    continue
+                try:
+                    new = ingest(td.text.encode("utf-8"), did, language=language)
+                except IngestError as e:
+                    plan.errors.append(f"{td.where}: {e}")
+                    continue
+                new_ids.add(did)
+                plan.notes += [f"{did}: {n}" for n in new.notes]
+                d = _Doc(did, cmap.text, sha, new)
+            by_sha[sha] = d
+        raw = td.annotator
+        name = safe_id(raw) if raw else None
+        if raw and not store.is_valid_id(name or ""):
+            name = None
+        d.entries.append(_Entry(td, cmap, name))
+    out = []
+    for d in by_sha.values():
+        if annotator is not None and len(d.entries) > 1:
+            plan.errors.append(f"{d.doc_id}: {len(d.entries)} annotations of one text; --annotator names a single annotator "
+                               "(leave it out: each annotator then gets annotations/annotators/<name>/)")
+            continue
+        if len(d.entries) > 1:
+            seen = Counter()
+            for k, e in enumerate(d.entries, 1):
+                if e.name is None:
+                    e.name = f"annotator-{k}"
+                    plan.warnings.append(f"{e.tool.where}: the annotator is not named in the export; called {e.name!r}")
+                seen[e.name] += 1
+            dup = [n for n, c in seen.items() if c > 1]
+            if dup:
+                plan.errors.append(f"{d.doc_id}: annotator {dup[0]!r} annotated this text more than once in the export "
+                                   f"({', '.join(e.tool.where for e in d.entries if e.name == dup[0])}); keep one")
+                continue
+        out.append(d)
+    return out
+
+
+def _mapped(d: _Doc, e: _Entry, lmap, plan: Plan):
+    """The tool's spans on the canonical text, per layer (whitespace at the edges trimmed, with a warning)."""
+    text = d.text
+    layers = defaultdict(list)
+    for s in e.tool.spans:
+        t = lmap[s.label]
+        if t.layer == labelmap.IGNORE:
+            continue
+        try:
+            a, b = e.cmap(s.start), e.cmap(s.end)
+        except Unmappable as err:
+            plan.errors.append(f"{s.where}: {err}")
+            continue
+        a2, b2 = a, b
+        while a2 < b2 and text[a2].isspace():
+            a2 += 1
+        while b2 > a2 and text[b2 - 1].isspace():
+            b2 -= 1
+        if a2 >= b2:
+            plan.errors.append(f"{s.where}: the span holds only whitespace")
+            continue
+        if (a2, b2) != (a, b):
+            plan.warnings.append(f"{s.where}: whitespace at the span's edges trimmed: [{a}, {b}) -> [{a2}, {b2}) {text[a2:b2]!r}")
+        item = {"label": t.label, "start": a2, "end": b2, "text": text[a2:b2], "_key": s.key, "_extra": s.extra,
+                "_where": s.where, "_map": e.cmap}
+        layers[t.layer].append(item)
+    return layers
+
+
+def _sub(cmap, text, pair):
+    a, b = cmap(pair[0]), cmap(pair[1])
+    return {"start": a, "end": b, "text": text[a:b]}
+
+
+def _build(d: _Doc, e: _Entry, who, base, released, targeted, lmap, status, force, rel, plan: Plan):
+    text = d.text
+    layers = _mapped(d, e, lmap, plan)
+    if base is not None and base.get("text_sha256") != d.sha:
+        plan.errors.append(f"{rel}: it was made on another version of the text; run `newsspan reanchor {d.doc_id}` first")
+        return None
+    if base is not None:
+        template, names = base, list(base.get("annotators") or [])
+    elif rel.startswith("annotations/annotators/"):
+        # a new annotator's file takes only the layout (sections) from the released layer
+        template, names = {"sections": (released or {}).get("sections", [])}, []
+    else:
+        template = released or {}
+        names = list(template.get("annotators") or [])
+    out = {layer: [dict(x) for x in (template.get(layer) or [])] for layer in records.LAYERS}
+    old_entities = {x.get("id"): (x.get("start"), x.get("end")) for x in out["entities"]}
+    new = {}
+    if "sections" in targeted:
+        new["sections"] = records.renumber("sections", [{k: v for k, v in x.items() if not k.startswith("_")}
+                                                        for x in layers["sections"]])
+    key_to_id = {}
+    if "entities" in targeted:
+        ents = []
+        for x in layers["entities"]:
+            ent = {k: v for k, v in x.items() if not k.startswith("_")}
+            for k in ("kb_id", "cluster"):
+                if x["_extra"].get(k):
+                    ent[k] = x["_extra"][k]
+            ent["_key"] = x["_key"]
+            ents.append(ent)
+        ents = records.renumber("entities", ents)
+        for ent in ents:
+            key = ent.pop("_key")
+            if key is not None:
+                key_to_id[key] = ent["id"]
+        new["entities"] = ents
+    if "claims" in targeted:
+        claims, bare = [], 0
+        for x in layers["claims"]:
+            c = {k: v for k, v in x.items() if not k.startswith("_") and k != "label"}
+            ex = x["_extra"]
+            attr = dict(ex.get("attribution") or {})
+            if not attr:
+                bare += 1
+            a = {"type": attr.get("type", "unattributed")}
+            try:
+                if attr.get("source_ref") is not None:
+                    if attr["source_ref"] not in key_to_id:
+                        plan.errors.append(f"{x['_where']}: its source {attr['source_ref']} is not an imported entity mention")
+                        continue
+                    a["source"] = key_to_id[attr["source_ref"]]
+                for k in ("source_span", "cue"):
+                    if attr.get(k):
+                        a[k] = _sub(x["_map"], text, attr[k])
+            except Unmappable as err:
+                plan.errors.append(f"{x['_where']}: {err}")
+                continue
+            claims.append({**c, "attribution": a, "checkworthy": bool(ex.get("checkworthy", False))})
+        if bare:
+            plan.warnings.append(f"{rel}: {bare} claim(s) came without attribution or check-worthiness (the tool does not "
+                                 "hold them): set to unattributed and checkworthy false; review them")
+        new["claims"] = records.renumber("claims", claims)
+    if base is not None:
+        for layer, items in new.items():
+            if base.get(layer) and _spans(base.get(layer)) != _spans(items) and not force:
+                plan.errors.append(f"{rel}: its {layer} layer ({len(base[layer])} items) would be replaced by the import's "
+                                   f"({len(items)}); pass --force to replace it")
+                return None
+    out.update(new)
+    if "entities" in new and "claims" not in new:
+        _remap_sources(out, old_entities, rel, plan)
+    if who and who not in names:
+        names.append(who)
+    return records.annotation(d.doc_id, d.sha, annotators=names,
+                              status=status or (base or {}).get("status") or "draft",
+                              sections=out["sections"], entities=out["entities"], claims=out["claims"],
+                              notes=(base or {}).get("notes"))
+
+
+def _spans(items) -> list:
+    return sorted(json.dumps({k: v for k, v in x.items() if k != "id"}, sort_keys=True) for x in items)
+
+
+def _remap_sources(out, old_entities, rel, plan: Plan):
+    """Claims kept while entities are replaced: their attribution.source follows the mention's offsets."""
+    by_pos = {(x["start"], x["end"]): x["id"] for x in out["entities"]}
+    for c in out["claims"]:
+        src = (c.get("attribution") or {}).get("source")
+        if src is None:
+            continue
+        pos = old_entities.get(src)
+        if pos in by_pos:
+            c["attribution"]["source"] = by_pos[pos]
+        else:
+            plan.errors.append(f"{rel}: claim {c.get('id')} names entity {src} as its source, and the import has no mention "
+                               f"at {pos}; add it in the tool, or fix the claim")

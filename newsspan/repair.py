@@ -1,0 +1,143 @@
+"""Plans for `newsspan canonicalize` and `newsspan reanchor` over a root (read, check, then write).
+
+Per document, either every span is placed and the text, meta and annotation files are
+written together, or nothing of that document is written and each span that could not be
+placed is listed.
+"""
+
+from __future__ import annotations
+
+import json
+
+from . import anchor, records, store
+from .importer import Plan
+from .ingest import IngestError, decode
+from .text import is_canonical, sha256
+from .textmap import canonical_map
+from .validate import _annotation_files, check_annotation_data
+
+
+def _ids(root: store.Root, ids: list[str] | None, plan: Plan) -> list[str]:
+    if not ids:
+        return [s for s in root.text_stems() if store.is_valid_id(s)]
+    out = []
+    for i in ids:
+        if not store.is_valid_id(i) or not root.text_path(i).exists():
+            plan.errors.append(f"{i}: no such document (corpus/{i}.txt)")
+        else:
+            out.append(i)
+    return out
+
+
+def _load(root, path, plan):
+    try:
+        value = json.loads(root.read_bytes(path).decode("utf-8"))
+        if isinstance(value, dict):
+            return value
+        plan.errors.append(f"{root.rel(path)}: not a JSON object; fix it first (`newsspan validate`)")
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        plan.errors.append(f"{root.rel(path)}: cannot read it as JSON ({e}); fix it first (`newsspan validate`)")
+    return None
+
+
+def _finish(root, doc_id, text, writes, anns, plan, what) -> None:
+    """Validate the rewritten annotations; queue the document's files only if all are clean."""
+    bad = False
+    for af, ann in anns:
+        for p in check_annotation_data(ann, text, doc_id, af.annotator):
+            if p.severity == "error":
+                plan.errors.append(f"{root.rel(af.path)} {p.pointer}: after {what}: error[{p.check}] {p.message}")
+                bad = True
+    if not bad:
+        plan.writes += writes + [(af.path, records.dump(ann)) for af, ann in anns]
+
+
+def plan_reanchor(root: store.Root, ids: list[str] | None = None) -> Plan:
+    plan = Plan()
+    for doc_id in _ids(root, ids, plan):
+        try:
+            data = root.read_bytes(root.text_path(doc_id))
+            text = data.decode("utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            plan.errors.append(f"corpus/{doc_id}.txt: cannot read it as UTF-8 ({e}); convert it, then run `newsspan canonicalize`")
+            continue
+        sha = sha256(data)
+        meta = _load(root, root.meta_path(doc_id), plan) if root.meta_path(doc_id).exists() else None
+        stale = []
+        for af in _annotation_files(root, doc_id):
+            ann = _load(root, af.path, plan)
+            if ann is not None and ann.get("text_sha256") != sha:
+                stale.append((af, ann))
+        meta_stale = meta is not None and meta.get("text_sha256") != sha
+        if not stale and not meta_stale:
+            continue
+        out, failed = [], False
+        for af, ann in stale:
+            new, moved, unplaced = anchor.reanchor(ann, text)
+            for u in unplaced:
+                plan.errors.append(f"{root.rel(af.path)} {u}")
+            failed |= bool(unplaced)
+            new["text_sha256"] = sha
+            out.append((af, new))
+            plan.summary.append(f"{root.rel(af.path)}: {moved} span(s) moved" + (f", {len(unplaced)} not placed" if unplaced else ""))
+        if failed:
+            plan.summary.append(f"{doc_id}: nothing written (spans could not be placed)")
+            continue
+        writes = []
+        if meta_stale:
+            meta["text_sha256"] = sha
+            writes.append((root.meta_path(doc_id), records.dump(meta)))
+            plan.summary.append(f"{root.rel(root.meta_path(doc_id))}: text_sha256 updated")
+        _finish(root, doc_id, text, writes, out, plan, "re-anchoring")
+    return plan
+
+
+def plan_canonicalize(root: store.Root, ids: list[str] | None = None) -> Plan:
+    plan = Plan()
+    for doc_id in _ids(root, ids, plan):
+        try:
+            data = root.read_bytes(root.text_path(doc_id))
+            source = decode(data)
+        except (OSError, IngestError) as e:
+            plan.errors.append(f"corpus/{doc_id}.txt: {e}")
+            continue
+        if is_canonical(source) and source.encode("utf-8") == data:
+            continue
+        try:
+            cmap = canonical_map(source)
+        except ValueError as e:
+            plan.errors.append(f"corpus/{doc_id}.txt: {e}")
+            continue
+        old_sha, new_sha = sha256(data), sha256(cmap.text)
+        out, failed = [], False
+        for af in _annotation_files(root, doc_id):
+            ann = _load(root, af.path, plan)
+            if ann is None:
+                failed = True
+                continue
+            if ann.get("text_sha256") == new_sha:
+                out.append((af, ann))  # made on the canonical text already: offsets stand
+                continue
+            if ann.get("text_sha256") != old_sha:
+                plan.errors.append(f"{root.rel(af.path)}: made on another version of the text; run `newsspan reanchor {doc_id}` "
+                                   "after canonicalising")
+                failed = True
+                continue
+            new, problems = anchor.through_map(ann, cmap)
+            for u in problems:
+                plan.errors.append(f"{root.rel(af.path)} {u}")
+            failed |= bool(problems)
+            new["text_sha256"] = new_sha
+            out.append((af, new))
+        if failed:
+            plan.summary.append(f"{doc_id}: nothing written")
+            continue
+        writes = [(root.text_path(doc_id), cmap.text.encode("utf-8"))]
+        meta = _load(root, root.meta_path(doc_id), plan) if root.meta_path(doc_id).exists() else None
+        if meta is not None:
+            meta["text_sha256"] = new_sha
+            writes.append((root.meta_path(doc_id), records.dump(meta)))
+        plan.summary.append(f"{doc_id}: text canonicalised ({len(source)} -> {len(cmap.text)} code points), "
+                            f"{len(out)} annotation file(s) re-anchored")
+        _finish(root, doc_id, cmap.text, writes, out, plan, "canonicalising")
+    return plan

@@ -1,0 +1,189 @@
+"""Tokens with code-point offsets, and IOB2 tags for spans over them.
+
+The tokeniser is rule-based and deterministic (no model): it splits on whitespace, then splits
+off punctuation, possessives and clitics ("Taiwan’s" -> "Taiwan" "’s"), splits hyphenated
+compounds before a letter ("U.S.-China" -> "U.S." "-" "China", so each part can carry its own
+entity tag), keeps abbreviations ("U.S.", "Mr."), numbers ("1,000", "2:49", "2024-01-12") and
+URLs whole, and cuts scripts written without spaces (Han, kana, Thai, ...) into one token per
+character. Tagging is strict, like spaCy's ``char_span(alignment_mode="strict")``: a span whose
+boundary falls inside a token is a :class:`Misaligned` error, never a silently shifted tag.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+# Scripts written without spaces between words: one token per character (plus its combining marks).
+_UNSPACED = (
+    "\u0e00-\u0e7f"  # Thai
+    "\u0e80-\u0eff"  # Lao
+    "\u1000-\u109f"  # Myanmar
+    "\u1780-\u17ff"  # Khmer
+    "\u2e80-\u2fdf"  # CJK radicals, Kangxi
+    "\u3005-\u3007\u3021-\u3029\u3038-\u303c"  # ideographic iteration marks and numerals
+    "\u3040-\u30ff"  # Hiragana, Katakana
+    "\u3100-\u312f\u31a0-\u31bf"  # Bopomofo
+    "\u31f0-\u31ff"  # Katakana extensions
+    "\u3400-\u4dbf\u4e00-\u9fff"  # CJK ideographs
+    "\uf900-\ufaff"  # CJK compatibility ideographs
+    "\uff66-\uff9f"  # half-width Katakana
+    "\U00020000-\U0003134f"  # CJK extensions B-H
+)
+
+# Abbreviations that keep their final period (single letters with periods, like U.S., are a pattern).
+ABBREVIATIONS = (
+    "Mr Mrs Ms Dr Prof St Jr Sr Gen Lt Col Capt Sgt Adm Gov Sen Rep Pres Rev Hon "
+    "Inc Ltd Co Corp Bros Dept Univ Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec "
+    "Mt Ft Ave Blvd No vs etc approx"
+).split()
+
+_HYPHENS = "\u2010\u2011-"  # "-" last: inside [...] it must not form a range
+_APOS = "'\u2019"
+
+
+@functools.cache
+def _marks() -> str:
+    """A character class body of the combining marks (category M*) of the Basic Multilingual Plane."""
+    ranges, start, prev = [], None, None
+    for cp in range(0x300, 0x10000):
+        if unicodedata.category(chr(cp)).startswith("M"):
+            if start is None:
+                start = cp
+            elif cp != prev + 1:
+                ranges.append((start, prev))
+                start = cp
+            prev = cp
+    ranges.append((start, prev))
+    return "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
+
+
+@functools.cache
+def _pattern() -> re.Pattern:
+    m = _marks()
+    # a word character: a letter, digit or mark of a spaced script (never "_", never an unspaced script)
+    w = rf"(?:(?![{_UNSPACED}_])\w|[{m}])"
+    abbrev = "|".join(map(re.escape, ABBREVIATIONS))
+    alternatives = [
+        # the non-space run up to its last character that is no trailing punctuation (at least one
+        # character); written greedy: the lazy form with a look-ahead was quadratic on "http://...x"
+        rf"(?P<url>(?:https?://|www\.)(?:\S*[^\s.,;:!?)\]}}'\"\u2019\u201d]|\S))",
+        rf"(?P<unspaced>[{_UNSPACED}][{m}]*)",
+        # U.S. / D.C. / e.g.: letters each followed by a period
+        rf"(?P<initials>(?<![\w.])(?:[^\W\d_]\.){{2,}})",
+        rf"(?P<abbrev>(?<![\w.])(?:{abbrev})\.)(?!{w})",
+        # numbers with inner separators: 1,000  3.5  2:49  12/01/2024  2024-01-12
+        rf"(?P<number>\d+(?:[.,:/{_HYPHENS}]\d+)*(?:{w}*))",
+        # "n't" is split off the verb as in the Penn Treebank ("do" "n't")
+        rf"(?P<nt>{w}+?(?=n[{_APOS}]t(?!{w})))",
+        rf"(?P<clitic>[{_APOS}](?:[sSdDmM]|re|RE|ve|VE|ll|LL)(?!{w})|n[{_APOS}]t(?!{w}))",
+        # a word; an apostrophe inside it stays (O'Brien, rock'n'roll) unless a clitic follows
+        rf"(?P<word>{w}+(?:[{_APOS}](?![sSdDmM](?!{w})|re(?!{w})|ve(?!{w})|ll(?!{w})){w}+)*)",
+        r"(?P<ellipsis>\.{2,}|\u2026)",
+        rf"(?P<dashes>[{_HYPHENS}]{{2,}})",
+        r"(?P<other>\S)",
+    ]
+    return re.compile("|".join(alternatives))
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Tokens of text[start:end], with offsets into text (code points, half-open)."""
+    end = len(text) if end is None else end
+    pattern = _pattern()
+    tokens = []
+    for chunk in re.finditer(r"\S+", text[start:end]):
+        base = start + chunk.start()
+        for m in pattern.finditer(chunk.group()):
+            tokens.append(Token(m.group(), base + m.start(), base + m.end()))
+    return tokens
+
+
+def token_offsets(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) offsets of the tokens of text[start:end]: the same tokens as :func:`tokenize`."""
+    return [(t.start, t.end) for t in tokenize(text, start, end)]
+
+
+def _chunk(text: str, pos: int) -> tuple[int, int]:
+    """The whitespace-delimited run of text around pos."""
+    a = pos
+    while a > 0 and not text[a - 1].isspace():
+        a -= 1
+    b = pos
+    n = len(text)
+    while b < n and not text[b].isspace():
+        b += 1
+    return a, b
+
+
+def is_boundary(text: str, pos: int) -> bool:
+    """Whether pos falls between two tokens (or at whitespace), without tokenising the whole text.
+
+    Tokens never cross whitespace and cover every non-space character, so only the run of
+    non-space characters around pos needs tokenising; most span boundaries touch whitespace.
+    """
+    if pos <= 0 or pos >= len(text) or text[pos - 1].isspace() or text[pos].isspace():
+        return True
+    a, b = _chunk(text, pos)
+    return any(t.start == pos for t in tokenize(text, a, b))
+
+
+def token_at(text: str, pos: int) -> Token | None:
+    """The token that holds pos strictly inside it, if any."""
+    if pos <= 0 or pos >= len(text):
+        return None
+    a, b = _chunk(text, pos)
+    return next((t for t in tokenize(text, a, b) if t.start < pos < t.end), None)
+
+
+class Misaligned(ValueError):
+    """A span whose start or end falls inside a token (or between tokens, on whitespace)."""
+
+    def __init__(self, span_index: int, message: str):
+        super().__init__(message)
+        self.span_index = span_index
+
+
+def _cut(tokens: Sequence[Token], pos: int, side: str) -> str:
+    hit = next((t for t in tokens if t.start < pos < t.end), None)
+    if hit is not None:
+        return f"{side}s inside the token {hit.text!r} [{hit.start}, {hit.end})"
+    return f"{side}s at {pos}, which is no token {side}"
+
+
+def align(tokens: Sequence[Token], spans: Iterable[tuple[int, int]]) -> list[tuple[int, int] | Misaligned]:
+    """For each (start, end) span, (first, last + 1) token indices, or a Misaligned error."""
+    by_start = {t.start: i for i, t in enumerate(tokens)}
+    by_end = {t.end: i for i, t in enumerate(tokens)}
+    out: list[tuple[int, int] | Misaligned] = []
+    for k, (s, e) in enumerate(spans):
+        problems = []
+        if s not in by_start:
+            problems.append(_cut(tokens, s, "start"))
+        if e not in by_end:
+            problems.append(_cut(tokens, e, "end"))
+        out.append(Misaligned(k, " and ".join(problems)) if problems else (by_start[s], by_end[e] + 1))
+    return out
+
+
+def iob2(n_tokens: int, aligned: Iterable[tuple[int, int]], labels: Iterable[str]) -> list[str]:
+    """IOB2 tags for non-overlapping token ranges: B-<label> on the first token, I-<label> after."""
+    tags = ["O"] * n_tokens
+    for (first, stop), label in zip(aligned, labels):
+        for i in range(first, stop):
+            if tags[i] != "O":
+                raise ValueError(f"spans overlap at token {i}")
+            tags[i] = ("B-" if i == first else "I-") + label
+    return tags
+
+
+__all__ = ["Token", "tokenize", "token_offsets", "is_boundary", "token_at", "align", "iob2", "Misaligned", "ABBREVIATIONS"]
