@@ -7,8 +7,10 @@ Two ways to choose the moment, both real SIGKILLs of a real subprocess:
   (opening for writing, rename/replace, remove, mkdir, rmdir, rmtree) and kills itself just
   before the K-th. Counting them first (a run with no kill) gives every crash point between
   two filesystem changes; a seeded sample of them is used when there are many;
+- a seeded random time (up to a few milliseconds) after the K-th change started, which
+  lands inside a write or a rename's aftermath;
 - after a random delay, drawn with a seeded RNG over the measured run time, which also
-  lands inside writes, imports and computation.
+  lands inside imports and computation.
 
 `snapshot()` hashes a folder's files, so a test can assert "old state or new state".
 """
@@ -56,7 +58,13 @@ def _hook(event, args):
     if hit:
         _n += 1
         if _n == _cfg["at"]:
-            _os.kill(_os.getpid(), _signal.SIGKILL)
+            if _cfg.get("jitter"):  # a moment inside or after the operation, not just before it
+                import threading as _t
+                _k = _t.Timer(_cfg["jitter"], _os.kill, (_os.getpid(), _signal.SIGKILL))
+                _k.daemon = True
+                _k.start()
+            else:
+                _os.kill(_os.getpid(), _signal.SIGKILL)
 
 def _report():
     if _cfg.get("count_file"):
@@ -90,9 +98,10 @@ def child_cmd(code: str, args=()) -> list[str]:
     return [sys.executable, "-c", PRELUDE + code, *map(str, args)]
 
 
-def run_killed_at(code: str, args, watch, at: int, cwd=None, timeout=300) -> subprocess.CompletedProcess:
-    """Run code with argv args; SIGKILL just before the at-th watched filesystem change (0: never)."""
-    env = cli_env(NEWSSPAN_KILL_AT=json.dumps({"at": at, "watch": [str(w) for w in watch]}))
+def run_killed_at(code: str, args, watch, at: int, cwd=None, timeout=300, jitter: float = 0.0) -> subprocess.CompletedProcess:
+    """Run code with argv args; SIGKILL just before the at-th watched filesystem change (0: never),
+    or `jitter` seconds after it starts (the process may then finish first)."""
+    env = cli_env(NEWSSPAN_KILL_AT=json.dumps({"at": at, "watch": [str(w) for w in watch], "jitter": jitter}))
     return subprocess.run(child_cmd(code, args), capture_output=True, text=True, env=env, cwd=cwd,
                           stdin=subprocess.DEVNULL, timeout=timeout)
 

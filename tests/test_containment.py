@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import os
 import shutil
 from pathlib import Path
@@ -156,3 +157,25 @@ def test_the_scan_catches_unsafe_code(snippet):
 @pytest.mark.parametrize("snippet", ["yaml.safe_load(f)", "yaml.load(f, Loader=yaml.SafeLoader)", "json.loads(s)"])
 def test_the_scan_allows_safe_code(snippet):
     assert unsafe_uses(snippet, "x.py") == []
+
+
+def test_an_import_never_writes_outside_the_root(tmp_path):
+    """Path-like document and annotator names in a tool export become safe ids inside the root."""
+    root = tmp_path / "deep" / "root"
+    shutil.copytree(FIXTURES / "valid", root)
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps([{
+        "id": 1, "data": {"text": "Alice met Bob in Paris.", "id": "../../../escape"},
+        "annotations": [{"id": 1, "completed_by": {"email": "../../evil@example.org"}, "result": [
+            {"from_name": "label", "to_name": "text", "type": "labels",
+             "value": {"start": 0, "end": 5, "text": "Alice", "labels": ["PERSON"]}}]}]}]), encoding="utf-8")
+    before = {p: h for p, h in snapshot(tmp_path).items() if not p.startswith("deep/root/")}
+    res = run_cli("import", "labelstudio", export, "--root", root, "--language", "en")
+    assert res.returncode in (0, 1) and "Traceback" not in res.stderr, res.stderr
+    after = {p: h for p, h in snapshot(tmp_path).items() if not p.startswith("deep/root/")}
+    assert after == before
+    for rel in snapshot(root):
+        stem = Path(rel).name.split(".")[0]
+        assert rel.startswith(("corpus/", "annotations/")) and store.is_valid_id(stem), rel
+    if res.returncode == 0:
+        assert run_json("--root", root)[0] == 0

@@ -246,7 +246,8 @@ def cluster_label_mixed(ann, ctx):
 @register("span-outside-section", ERROR, ANNOTATION,
           "An entity mention or claim lies in no section or crosses a section's end (token views hold one row per section).")
 def span_outside_section(ann, ctx: Context):
-    sections = sorted((s["start"], s["end"], s.get("id")) for _, s in layer(ann, "sections"))
+    # sorted by offsets only: ids are the schema's business and may be of any type here
+    sections = sorted(((s["start"], s["end"], s.get("id")) for _, s in layer(ann, "sections")), key=lambda t: t[:2])
     if not sections:
         return  # section-gap reports a text without sections
     starts = [s[0] for s in sections]
