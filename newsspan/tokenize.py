@@ -68,7 +68,9 @@ def _pattern() -> re.Pattern:
     w = rf"(?:(?![{_UNSPACED}_])\w|[{m}])"
     abbrev = "|".join(map(re.escape, ABBREVIATIONS))
     alternatives = [
-        rf"(?P<url>(?:https?://|www\.)\S+?)(?=[.,;:!?)\]}}'\"\u2019\u201d]*(?:\s|$))",
+        # the non-space run up to its last character that is no trailing punctuation (at least one
+        # character); written greedy: the lazy form with a look-ahead was quadratic on "http://...x"
+        rf"(?P<url>(?:https?://|www\.)(?:\S*[^\s.,;:!?)\]}}'\"\u2019\u201d]|\S))",
         rf"(?P<unspaced>[{_UNSPACED}][{m}]*)",
         # U.S. / D.C. / e.g.: letters each followed by a period
         rf"(?P<initials>(?<![\w.])(?:[^\W\d_]\.){{2,}})",
