@@ -17,6 +17,7 @@ one complete cache or the other; no lock is taken, so validation never waits for
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.util
 import json
@@ -56,7 +57,7 @@ def _versions() -> list:
 def fingerprint(limits) -> str:
     """A digest of everything besides a document's files that its result depends on."""
     h = hashlib.sha256()
-    h.update(json.dumps([_versions(), [limits.max_bytes, limits.max_depth]]).encode())
+    h.update(json.dumps([_versions(), sorted(dataclasses.asdict(limits).items())]).encode())
     pkg = Path(__file__).resolve().parent
     for p in sorted(pkg.rglob("*.py")):
         h.update(p.relative_to(pkg).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")

@@ -7,6 +7,7 @@ unusable root.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from . import __version__, hf, store
@@ -19,13 +20,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def _positive(value: str) -> int:
+def _positive_int(value: str) -> int:
     try:
         n = int(value)
     except ValueError:
         n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, found {value!r}")
+    if n <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value!r}")
     return n
 
 
@@ -49,7 +50,7 @@ def _add_root(p):
 def cmd_validate(args) -> int:
     from .validate import Limits, default_jobs, validate_root
 
-    limits = Limits(max_bytes=args.max_bytes, max_depth=args.max_depth)
+    limits = Limits(max_bytes=args.max_bytes, max_depth=args.max_depth, max_spans=args.max_spans)
     report = validate_root(store.Root(args.root), args.paths or None, limits,
                            jobs=args.jobs or default_jobs(), cache=not args.no_cache)
     sys.stdout.write(RENDERERS[args.format](report))
@@ -75,6 +76,19 @@ def cmd_build(args) -> int:
         print(f"newsspan build: {e}; nothing was built", file=sys.stderr)
         return 1
     sys.stdout.write(release.render_summary(summary))
+    return 0
+
+
+def cmd_recover(args) -> int:
+    root = store.Root(args.root)
+    root.check()
+    from .hf.release import default_out
+
+    with root.lock():
+        done = root.recover(folders=(default_out(root),))
+    for line in done:
+        print(line)
+    print(f"newsspan recover: {len(done)} change{'s' * (len(done) != 1)}" if done else "newsspan recover: nothing to recover")
     return 0
 
 
@@ -106,15 +120,13 @@ def _report_plan(command: str, plan, dry: bool = False) -> int:
 
 
 def _run_plan(command: str, root, make_plan) -> int:
-    """Build a plan and write it under the root's lock; all or nothing."""
-    from . import store as _store
-
+    """Build a plan and write it under the root's lock, as one transaction; all or nothing."""
     root.check()
-    with root.lock():
+    with root.writing():  # the lock, then recovery from any command killed before
         plan = make_plan()
         if not plan.ok:
             return _report_plan(command, plan)
-        _store.write_all(plan.writes)
+        root.write_all(plan.writes)
     return _report_plan(command, plan)
 
 
@@ -162,12 +174,10 @@ def cmd_reanchor(args) -> int:
 
 def _run_partial(command: str, root, make_plan) -> int:
     """Per-document plans: the documents that are clean are written, the others listed (exit 1)."""
-    from . import store as _store
-
     root.check()
-    with root.lock():
+    with root.writing():
         plan = make_plan()
-        _store.write_all(plan.writes)
+        root.write_all(plan.writes)
     for w in plan.warnings:
         print(f"warning: {w}", file=sys.stderr)
     for e in plan.errors:
@@ -190,10 +200,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check the corpus and annotations against the schemas and checks")
     _add_root(p)
     p.add_argument("--format", choices=sorted(RENDERERS), default="text", help="report format (default: text)")
-    p.add_argument("--max-bytes", type=int, default=store.MAX_FILE_BYTES, metavar="N",
+    p.add_argument("--max-bytes", type=_positive_int, default=store.MAX_FILE_BYTES, metavar="N",
                    help=f"largest file accepted, in bytes (default {store.MAX_FILE_BYTES})")
-    p.add_argument("--max-depth", type=int, default=64, metavar="N", help="deepest JSON nesting accepted (default 64)")
-    p.add_argument("--jobs", "-j", type=_positive, default=0, metavar="N",
+    p.add_argument("--max-depth", type=_positive_int, default=64, metavar="N", help="deepest JSON nesting accepted (default 64)")
+    p.add_argument("--max-spans", type=_positive_int, default=store.MAX_SPANS, metavar="N",
+                   help=f"most spans accepted in one annotation file (default {store.MAX_SPANS})")
+    p.add_argument("--jobs", "-j", type=_positive_int, default=0, metavar="N",
                    help="check documents in N processes (default: all cores); the report is the same")
     p.add_argument("--no-cache", action="store_true",
                    help="check every file afresh, ignoring and not updating the root's .newsspan-cache/")
@@ -207,12 +219,16 @@ def build_parser() -> argparse.ArgumentParser:
                    metavar="NAME", help=f"build only this config, one of {', '.join(hf.CONFIGS)} (repeatable; default: all)")
     p.add_argument("--include-drafts", action="store_true",
                    help="also release draft layers and texts without a released layer")
-    p.add_argument("--num-proc", type=_positive, metavar="N", help="processes for datasets to build with (default: all cores from 2,000 documents on, else 1)")
+    p.add_argument("--num-proc", type=_positive_int, metavar="N", help="processes for datasets to build with (default: all cores from 2,000 documents on, else 1)")
     p.add_argument("--no-cache", action="store_true",
                    help="validate every file afresh, ignoring the root's validation cache (.newsspan-cache/)")
     p.add_argument("--max-shard-size", type=_size, metavar="SIZE",
                    help="most Arrow data per Parquet file, e.g. 64MB (default 128MiB); larger splits get several shards")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("recover", help="finish or undo what a killed command left in the root (writing commands do it first)")
+    _add_root(p)
+    p.set_defaults(func=cmd_recover)
 
     p = sub.add_parser("checks", help="list the validator's checks")
     p.add_argument("--markdown", action="store_true", help="print the catalogue as docs/checks.md")
@@ -272,6 +288,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as e:  # noqa: BLE001 - a bug is one clear line and exit 1, never a traceback
+        if os.environ.get("NEWSSPAN_DEBUG"):
+            raise
+        print(f"newsspan {args.command}: internal error: {type(e).__name__}: {e} "
+              "(nothing was reported as valid; set NEWSSPAN_DEBUG=1 for the traceback, and please report it)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

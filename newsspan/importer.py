@@ -1,7 +1,7 @@
 """Plans for `newsspan add` and `newsspan import`: everything is checked before anything is written.
 
 A plan gathers every problem first (file, item, what, how to fix). Only a plan without
-errors is written, all files at once (`store.write_all`: texts and metas before annotations,
+errors is written, all files at once (`Root.write_all`: texts and metas before annotations,
 restored on failure), under the root's lock. Building a plan reads the root and never writes.
 """
 

@@ -38,8 +38,10 @@ MONTHS = {m: i for i, m in enumerate(
 TZ = {"UTC": "+00:00", "GMT": "+00:00", "Z": "+00:00", "EST": "-05:00", "EDT": "-04:00", "CST": "-06:00",
       "CDT": "-05:00", "MST": "-07:00", "MDT": "-06:00", "PST": "-08:00", "PDT": "-07:00",
       "CET": "+01:00", "CEST": "+02:00", "BST": "+01:00", "JST": "+09:00", "IST": "+05:30"}
+# (?<![A-Za-z]): a search starts only at the first letter of a word (the same matches; without
+# it a long run of letters was rescanned from every position, quadratic)
 EN_DATE = re.compile(
-    r"(?P<mon>[A-Za-z]+)\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})"
+    r"(?<![A-Za-z])(?P<mon>[A-Za-z]+)\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})"
     r"(?:\D{0,6}?(?P<h>\d{1,2}):(?P<mi>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?\s*(?P<tz>[A-Z]{1,4})?)?", re.I)
 NUM_DATE = re.compile(r"(?P<y>\d{4})\s*[-/年.]\s*(?P<mon>\d{1,2})\s*[-/月.]\s*(?P<d>\d{1,2})日?"
                       r"(?:\D{0,6}?(?P<h>\d{1,2})[:：时](?P<mi>\d{2}))?")
@@ -114,19 +116,20 @@ def _stray(line: Line) -> bool:
 
 
 def _byline(line: Line):
-    m = LABELLED.fullmatch(line.text)
-    if m and len(line.text) <= 200 and not re.search(r"\d", m["value"]):
+    m = LABELLED.fullmatch(line.text) if len(line.text) <= 200 else None  # the bound first: no regex on long lines
+    if m and not re.search(r"\d", m["value"]):
         return m["value"]
     return None
 
 
 def _dateline(line: Line) -> bool:
-    m = LABELLED.fullmatch(line.text)
-    return bool(m and len(line.text) <= 120 and re.search(r"\d", m["value"]))
+    m = LABELLED.fullmatch(line.text) if len(line.text) <= 120 else None
+    return bool(m and re.search(r"\d", m["value"]))
 
 
 def split_authors(value: str) -> list[str]:
-    parts = re.split(r"\s*(?:[,;&、，；]|\band\b)\s*", value)
+    # split on the separators alone (the parts are stripped): `\s*sep\s*` was quadratic on long blank runs
+    parts = re.split(r"[,;&、，；]|\band\b", value)
     return [p.strip() for p in parts if p.strip()]
 
 

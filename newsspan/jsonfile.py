@@ -11,19 +11,26 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from json.decoder import scanstring
 
 from .findings import Finding, pointer
 
 MAX_DEPTH = 64
 
 _BRACKETS = re.compile(r"[\[\]{}]")
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+# Linear on any input: escapes are blanked first, so a string is a plain run of non-quotes; its
+# closing quote is optional so that an unterminated string never makes the scan restart inside
+# it (with `"(?:[^"\\]|\\.)*"` a file like `"\"\"\"...` took quadratic time and memory).
+_ESCAPE = re.compile(r"\\.", re.S)
+_STRING = re.compile(r'"[^"]*"?')
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_HUGE_INT = re.compile(r"[0-9]{4000,}")
+# The look-behind starts a match only at the first digit of a run; without it a search over
+# runs of 3,999 digits rescanned each run from every position (thousands of times the size).
+_HUGE_INT = re.compile(r"(?<![0-9])[0-9]{4000,}")
 _TOKEN = re.compile(
     r"""[ \t\n\r]*(?:
-      (?P<str>"(?:[^"\\]|\\.)*")
+      (?P<str>")
     | (?P<punct>[{}\[\],:])
     | (?P<lit>NaN|-?Infinity|true|false|null)
     | (?P<num>-?[0-9][0-9.eE+-]*)
@@ -66,11 +73,22 @@ def decode(data: bytes, what: str = "JSON") -> tuple[str | None, list[Finding]]:
     return text, []
 
 
+def _blank(m: re.Match) -> str:
+    return " " * len(m.group())
+
+
+def blank_strings(text: str) -> str:
+    """text with every string literal (and escape) replaced by spaces; offsets are kept."""
+    if '"' not in text:
+        return text
+    return _STRING.sub(_blank, _ESCAPE.sub(_blank, text) if "\\" in text else text)
+
+
 def max_depth(text: str, limit: int = MAX_DEPTH) -> tuple[int, int]:
     """(depth, offset) of the first point where nesting exceeds limit, or (max depth, -1)."""
     if text.count("[") + text.count("{") <= limit:
         return 0, -1
-    stripped = _STRING.sub(lambda m: " " * len(m.group()), text) if '"' in text else text
+    stripped = blank_strings(text)
     depth = best = 0
     for m in _BRACKETS.finditer(stripped):
         if m.group() in "[{":
@@ -95,6 +113,8 @@ def parse(text: str, *, max_nesting: int = MAX_DEPTH) -> tuple[object, list[Find
         return None, [Finding("json-too-deep", f"nesting deeper than {max_nesting} levels; an annotation file needs at most 5",
                               line=line, column=col)]
     m = _HUGE_INT.search(text)
+    if m:  # a long run of digits; a number only when it is outside every string
+        m = _HUGE_INT.search(blank_strings(text))
     if m:
         line, col = line_col(text, m.start())
         return None, [Finding("json-number-too-large", f"a number of {len(m.group())} digits; offsets are at most 10 digits",
@@ -224,6 +244,13 @@ class Positions:
                 break
             i = m.end()
             start = m.start(m.lastgroup)
+            value = None
+            if m.group("str"):
+                # the C string scanner: linear, and no regex backtracking state per escape
+                try:
+                    value, i = scanstring(text, i)
+                except ValueError:
+                    break
             if m.group("punct"):
                 c = m.group("punct")
                 if c in "{[":
@@ -243,7 +270,7 @@ class Positions:
                     stack[-1][4] = False
             elif m.group("str") and stack and stack[-1][0] == "obj" and stack[-1][4]:
                 f = stack[-1]
-                key = json.loads(m.group("str"))
+                key = value
                 f[2] = key
                 ptr = f[1] + pointer(key)
                 if key in f[3]:

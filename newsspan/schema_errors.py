@@ -9,7 +9,7 @@ from .findings import Finding, pointer
 from .report import show
 
 
-def _type_name(v) -> str:
+def type_name(v) -> str:
     if isinstance(v, bool):
         return "a boolean"
     if isinstance(v, int):
@@ -31,7 +31,7 @@ def _describe(err) -> tuple[str, str | None]:
     v, kw, inst = err.validator_value, err.validator, err.instance
     if kw == "type":
         want = v if isinstance(v, str) else " or ".join(v)
-        msg = f"expected {'an' if want[0] in 'aeiou' else 'a'} {want}, found {show(inst)} ({_type_name(inst)})"
+        msg = f"expected {'an' if want[0] in 'aeiou' else 'a'} {want}, found {show(inst)} ({type_name(inst)})"
         hint = None
         if want == "integer" and isinstance(inst, (float, str, bool)):
             hint = "offsets are whole numbers of code points, written without quotes or decimal point (e.g. 12, not 12.0 or \"12\")"

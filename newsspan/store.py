@@ -7,14 +7,26 @@
 
 Ids are checked before any path is built from them, and every write is atomic
 (temporary file in the same folder, fsync, rename).
+
+Crash safety (see docs/reliability.md). A command that writes takes ``Root.writing()``: the
+root's lock, then ``recover()``, which finishes or undoes whatever a killed command left.
+A document's files are written as one ``transaction()``: every file is staged as a temporary
+file beside its target and synced, then a journal naming the renames is written, then the
+renames happen (texts and metas before annotations) and the journal goes. Recovery replays a
+journal (roll forward) and removes stray temporary files (roll back), so the root is always
+the old state or the new one. A folder such as the build output is replaced whole with
+``replace_folder()``; ``recover_folder()`` undoes a swap cut between its two renames.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
+import shutil
 import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +36,9 @@ META_SUFFIX = ".meta.json"
 JSON_SUFFIX = ".json"
 ANNOTATORS = "annotators"
 TMP_PREFIX = ".newsspan-"
+JOURNAL = ".newsspan-journal.json"  # in the root, while a transaction's renames are under way
 MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_SPANS = 200_000  # per annotation file; an article has hundreds
 
 
 class StoreError(Exception):
@@ -112,7 +126,7 @@ class Root:
                 return True
             Path(p).resolve().relative_to(self._resolved())
             return True
-        except (ValueError, OSError):
+        except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
             return False
 
     def _resolved(self) -> Path:
@@ -127,7 +141,7 @@ class Root:
             try:
                 Path(folder or ".").resolve().relative_to(self._resolved())
                 known[key] = True
-            except (ValueError, OSError):
+            except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
                 known[key] = False
         return known[key]
 
@@ -190,7 +204,7 @@ class Root:
     def read_bytes(self, path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         """A file's bytes; OSError for unreadable, too large or out-of-root (linked) files."""
         if not self.inside(path):
-            raise OutsideRoot(f"{self.rel(path)} is a symbolic link to {os.readlink(path)}, outside the root")
+            raise OutsideRoot(f"{self.rel(path)} {_link_note(path)}, outside the root")
         with open(path, "rb") as f:
             size = os.fstat(f.fileno()).st_size
             if size > limit:
@@ -199,7 +213,14 @@ class Root:
 
     # writing -------------------------------------------------------------------------------
     def write_atomic(self, path: Path, data: bytes) -> None:
+        self.check_writable(path)
         write_atomic(path, data)
+
+    def check_writable(self, path: Path) -> None:
+        """OutsideRoot unless path (its folder's links resolved) lies inside the root."""
+        path = Path(path)
+        if path.is_symlink() or not self.inside(path.parent):
+            raise OutsideRoot(f"refusing to write {self.rel(path)}: {_link_note(path)}, outside the root")
 
     def lock(self, timeout: float = 60.0):
         """An exclusive lock on the root for commands that write to it."""
@@ -208,6 +229,231 @@ class Root:
         lock_dir = self.path / ".newsspan-cache"
         lock_dir.mkdir(parents=True, exist_ok=True)
         return FileLock(str(lock_dir / "write.lock"), timeout=timeout)
+
+    @contextlib.contextmanager
+    def writing(self, timeout: float = 60.0, folders: tuple = ()):
+        """The lock, and recovery from any command killed before: how every writing command starts."""
+        with self.lock(timeout):
+            self.recover(folders)
+            yield self
+
+    def transaction(self) -> "Transaction":
+        """Stage files with ``tx.write(path, data)``; on leaving the block they all appear, or none."""
+        return Transaction(self)
+
+    def write_all(self, files) -> None:
+        """Write [(path, bytes), ...] as one transaction (texts and metas land before annotations)."""
+        with self.transaction() as tx:
+            for path, data in files:
+                tx.write(path, data)
+
+    # recovery ------------------------------------------------------------------------------
+    def pending(self) -> list[str]:
+        """What an interrupted command left that recovery would finish or undo (relative paths)."""
+        out = [self.rel(p) for p in self._leftover_files()]
+        if (self.path / JOURNAL).exists():
+            out.insert(0, JOURNAL)
+        return out
+
+    def _data_dirs(self) -> list[Path]:
+        dirs = [self.path, self.corpus, self.annotations]
+        ann = self.annotations / ANNOTATORS
+        if ann.is_dir() and not ann.is_symlink():
+            dirs += [d for d in sorted(ann.iterdir()) if d.is_dir() and not d.is_symlink()]
+        return [d for d in dirs if d.is_dir()]
+
+    def _leftover_files(self) -> list[Path]:
+        out = []
+        for d in self._data_dirs():
+            out += [d / n for n in sorted(os.listdir(d))
+                    if n.startswith(TMP_PREFIX) and n.endswith(".tmp") and not (d / n).is_dir()]
+        return out
+
+    def recover(self, folders=()) -> list[str]:
+        """Finish or undo what a killed command left; call it holding the lock. Returns what was done."""
+        done = []
+        journal = self.path / JOURNAL
+        if journal.exists():
+            renames = self._read_journal(journal)
+            for tmp, final in renames:
+                if tmp.exists():
+                    os.replace(tmp, final)
+                    done.append(f"completed {self.rel(final)}")
+            _fsync_dirs({final.parent for _, final in renames})
+            journal.unlink()
+            _fsync_dirs({self.path})
+        for p in self._leftover_files():
+            with contextlib.suppress(FileNotFoundError):
+                p.unlink()
+            done.append(f"removed {self.rel(p)}")
+        for folder in folders:
+            done += recover_folder(Path(folder))
+        return done
+
+    def _read_journal(self, journal: Path) -> list[tuple[Path, Path]]:
+        """The journal's renames, each checked: a journal is data like any file in the root."""
+        try:
+            entries = json.loads(journal.read_text(encoding="utf-8"))["renames"]
+            out = []
+            for tmp_rel, final_rel in entries:
+                tmp, final = self.path / tmp_rel, self.path / final_rel
+                ok = (isinstance(tmp_rel, str) and isinstance(final_rel, str) and tmp.parent == final.parent
+                      and tmp.name.startswith(TMP_PREFIX) and tmp.name.endswith(".tmp")
+                      and final.parent in self._data_dirs() and final.parent != self.path
+                      and self.inside(final.parent) and not final.name.startswith("."))
+                if not ok:
+                    raise ValueError(f"unexpected entry {tmp_rel!r} -> {final_rel!r}")
+                out.append((tmp, final))
+            return out
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise StoreError(f"{self.rel(journal)} is not a journal newsspan wrote ({e}); "
+                             "inspect it and remove it by hand") from None
+
+
+def _rank(path: Path) -> int:
+    """Texts, then metas, then annotations and the rest: a reader never meets an annotation without its text."""
+    if path.parent.name == "corpus":
+        return 0 if path.name.endswith(TEXT_SUFFIX) else 1
+    return 2
+
+
+class Transaction:
+    """A set of files that all appear at once or not at all, even if the process is killed."""
+
+    def __init__(self, root: Root):
+        self.root = root
+        self.id = uuid.uuid4().hex[:12]
+        self.staged: dict[Path, Path] = {}  # final -> temporary
+
+    def write(self, path: Path, data: bytes) -> None:
+        path = Path(path)
+        self.root.check_writable(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.root.check_writable(path)
+        if path in self.staged:
+            os.unlink(self.staged.pop(path))
+        tmp = path.parent / f"{TMP_PREFIX}{self.id}-{len(self.staged)}.tmp"
+        with open(tmp, "xb") as f:
+            self.staged[path] = tmp
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+
+    def commit(self) -> None:
+        if not self.staged:
+            return
+        order = sorted(self.staged, key=_rank)
+        journal = self.root.path / JOURNAL
+        if journal.exists():
+            raise StoreError(f"{JOURNAL} exists: an interrupted write is pending; run `newsspan recover`")
+        _fsync_dirs({p.parent for p in order})
+        renames = [[self.root.rel(self.staged[p]), self.root.rel(p)] for p in order]
+        write_atomic(journal, (json.dumps({"transaction": self.id, "renames": renames}, indent=1) + "\n").encode())
+        for p in order:  # from here on, recovery completes the transaction
+            os.replace(self.staged[p], p)
+        _fsync_dirs({p.parent for p in order})
+        journal.unlink()
+        _fsync_dirs({self.root.path})
+        self.staged.clear()
+
+    def abort(self) -> None:
+        for tmp in self.staged.values():
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        self.staged.clear()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.commit()
+        else:
+            self.abort()
+        return False
+
+
+def _link_note(path: Path) -> str:
+    try:
+        return f"is a symbolic link to {os.readlink(path)}"
+    except OSError:
+        return "lies in a folder that is a symbolic link"
+
+
+def _fsync_dirs(dirs) -> None:
+    for d in dirs:
+        with contextlib.suppress(OSError):
+            fd = os.open(d, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+
+# whole folders ---------------------------------------------------------------------------------
+def staging_folder(dest: Path) -> Path:
+    """A new empty folder beside dest, to fill and then hand to replace_folder()."""
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}new-{dest.name}-", dir=dest.parent))
+
+
+def _old_name(dest: Path) -> Path:
+    return dest.parent / f"{TMP_PREFIX}old-{dest.name}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+
+
+def replace_folder(new: Path, dest: Path) -> None:
+    """Put the complete folder new at dest, replacing the old one whole.
+
+    Two renames (dest aside, new in) and then the old folder is deleted. A kill between the
+    renames leaves no dest but the old folder aside: recover_folder() puts it back. Readers
+    see the old folder or the new one, never a mix.
+    """
+    new, dest = Path(new), Path(dest)
+    if os.stat(new).st_dev != os.stat(dest.parent).st_dev:
+        raise ValueError(f"{new} and {dest} are on different file systems (a rename must not copy)")
+    _fsync_tree(new)
+    old = None
+    if dest.exists() or dest.is_symlink():
+        old = _old_name(dest)
+        os.rename(dest, old)
+    try:
+        os.rename(new, dest)
+    except BaseException:
+        if old is not None:
+            os.rename(old, dest)
+        raise
+    _fsync_dirs({dest.parent})
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def recover_folder(dest: Path) -> list[str]:
+    """Undo a replace_folder() cut short: put the old folder back if dest is missing, drop leftovers."""
+    dest = Path(dest)
+    if not dest.parent.is_dir():
+        return []
+    done = []
+    olds = sorted(dest.parent.glob(f"{TMP_PREFIX}old-{dest.name}-*"), key=lambda p: p.stat().st_mtime)
+    if olds and not (dest.exists() or dest.is_symlink()):
+        os.rename(olds.pop(), dest)
+        done.append(f"restored {dest}")
+    for p in olds + sorted(dest.parent.glob(f"{TMP_PREFIX}new-{dest.name}-*")):
+        shutil.rmtree(p, ignore_errors=True)
+        done.append(f"removed {p}")
+    return done
+
+
+def _fsync_tree(folder: Path) -> None:
+    for dirpath, _, filenames in os.walk(folder):
+        for name in filenames:
+            with contextlib.suppress(OSError):
+                fd = os.open(os.path.join(dirpath, name), os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        _fsync_dirs({dirpath})
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -231,27 +477,3 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fsync(dfd)
         finally:
             os.close(dfd)
-
-
-def write_all(files: list[tuple[Path, bytes]]) -> None:
-    """Write several files, each atomically, in the given order; all or none.
-
-    If one write fails, the files already written are put back as they were (restored or
-    removed), so a failed command leaves no partial document behind. Callers order texts
-    and metas before annotations, so a reader never meets an annotation without its text.
-    """
-    done: list[tuple[Path, bytes | None]] = []
-    try:
-        for path, data in files:
-            path = Path(path)
-            old = path.read_bytes() if path.is_file() else None
-            write_atomic(path, data)
-            done.append((path, old))
-    except BaseException:
-        for path, old in reversed(done):
-            with contextlib.suppress(OSError):
-                if old is None:
-                    path.unlink()
-                else:
-                    write_atomic(path, old)
-        raise

@@ -26,25 +26,42 @@ def is_canonical(text: str) -> bool:
     return not text.startswith(BOM) and "\r" not in text and unicodedata.is_normalized("NFC", text)
 
 
+_CHUNK = 4096
+_MAX_MARKS = 64  # longest run of combining marks looked at (Unicode's stream-safe limit is 30)
+
+
 def first_non_canonical(text: str) -> tuple[int, str] | None:
-    """(offset, reason) of the first thing that keeps text from being canonical."""
+    """(offset, reason) of the first thing that keeps text from being canonical.
+
+    Linear: NFC is tested chunk by chunk in C, and only the first failing chunk is searched
+    character by character (a run of a million combining marks once made this quadratic).
+    """
     if text.startswith(BOM):
         return 0, "starts with a byte order mark (U+FEFF)"
     cr = text.find("\r")
     if not unicodedata.is_normalized("NFC", text):
-        # find the first character whose neighbourhood changes under NFC
-        for i, ch in enumerate(text):
-            j = i + 1
-            while j < len(text) and unicodedata.combining(text[j]):
-                j += 1
-            if not unicodedata.is_normalized("NFC", text[i:j]):
-                if cr < 0 or i < cr:
-                    return i, f"is not in Unicode NFC (e.g. {text[i:j]!a} at this point)"
-                break
-        else:
+        at = _first_non_nfc(text)
+        if at is None:
             if cr < 0:
                 return 0, "is not in Unicode NFC"
+        elif cr < 0 or at[0] < cr:
+            return at[0], f"is not in Unicode NFC (e.g. {at[1]!a} at this point)"
     if cr >= 0:
         kind = "CRLF" if text[cr + 1: cr + 2] == "\n" else "CR"
         return cr, f"has {kind} line ends; expected LF"
+    return None
+
+
+def _first_non_nfc(text: str) -> tuple[int, str] | None:
+    n = len(text)
+    for a in range(0, n, _CHUNK):
+        # overlap the neighbours so that a sequence cut by the chunk border is still seen
+        if unicodedata.is_normalized("NFC", text[max(0, a - _MAX_MARKS): a + _CHUNK + _MAX_MARKS]):
+            continue
+        for i in range(max(0, a - _MAX_MARKS), min(n, a + _CHUNK + _MAX_MARKS)):
+            j = i + 1
+            while j < n and j - i < _MAX_MARKS and unicodedata.combining(text[j]):
+                j += 1
+            if not unicodedata.is_normalized("NFC", text[i:j]):
+                return i, text[i:j]
     return None

@@ -68,7 +68,9 @@ def _pattern() -> re.Pattern:
     w = rf"(?:(?![{_UNSPACED}_])\w|[{m}])"
     abbrev = "|".join(map(re.escape, ABBREVIATIONS))
     alternatives = [
-        rf"(?P<url>(?:https?://|www\.)\S+?)(?=[.,;:!?)\]}}'\"\u2019\u201d]*(?:\s|$))",
+        # the non-space run up to its last character that is no trailing punctuation (at least one
+        # character); written greedy: the lazy form with a look-ahead was quadratic on "http://...x"
+        rf"(?P<url>(?:https?://|www\.)(?:\S*[^\s.,;:!?)\]}}'\"\u2019\u201d]|\S))",
         rf"(?P<unspaced>[{_UNSPACED}][{m}]*)",
         # U.S. / D.C. / e.g.: letters each followed by a period
         rf"(?P<initials>(?<![\w.])(?:[^\W\d_]\.){{2,}})",
@@ -137,17 +139,22 @@ def is_boundary(text: str, pos: int) -> bool:
     if pos <= 0 or pos >= len(text) or text[pos - 1].isspace() or text[pos].isspace():
         return True
     a, b = _chunk(text, pos)
-    return pos - a in _run_starts(text[a:b])
+    run = text[a:b]
+    starts = _run_starts(run) if len(run) <= _MEMO_RUN else _starts(run)
+    return pos - a in starts
 
 
-@functools.lru_cache(maxsize=16384)
-def _run_starts(run: str) -> frozenset[int]:
-    """Token starts in a run of text without whitespace: the tokens tokenize() gives for it.
+_MEMO_RUN = 256  # longer runs are rare, and memoizing them would let one file fill the memory
 
-    Memoized (the validator's token-boundary check asks for every span boundary that touches no
-    whitespace, and runs such as "said." or "year," recur across a corpus), bounded in size.
-    """
+
+def _starts(run: str) -> frozenset[int]:
+    """Token starts in a run of text without whitespace: the tokens tokenize() gives for it."""
     return frozenset(m.start() for m in _pattern().finditer(run))
+
+
+# Memoized for the validator's token-boundary check, which asks about every span boundary that
+# touches no whitespace: runs such as "said." or "year," recur across a corpus.
+_run_starts = functools.lru_cache(maxsize=16384)(_starts)
 
 
 def token_at(text: str, pos: int) -> Token | None:

@@ -29,6 +29,7 @@ from .text import sha256
 class Limits:
     max_bytes: int = store.MAX_FILE_BYTES
     max_depth: int = jsonfile.MAX_DEPTH
+    max_spans: int = store.MAX_SPANS
 
 
 class _FileProblems:
@@ -86,6 +87,12 @@ def _read(root: store.Root, path: Path, fp: _FileProblems, limits: Limits) -> by
     return None
 
 
+def _span_count(value: dict, schema_name: str) -> int:
+    if schema_name != "annotation":
+        return 0
+    return sum(len(v) for k in ("sections", "entities", "claims") if isinstance(v := value.get(k), list))
+
+
 def _load_json(root, path, fp: _FileProblems, schema_name: str, limits: Limits):
     """Parsed JSON that passed the JSON-level checks (schema findings added), or None."""
     data = _read(root, path, fp, limits)
@@ -98,17 +105,24 @@ def _load_json(root, path, fp: _FileProblems, schema_name: str, limits: Limits):
         return None
     fp.json_text = text
     value = fastpath.load_clean(text, schema_name, limits.max_depth)
-    if value is not None:  # proven clean: the careful path below would find nothing
-        return value
+    if value is not None and _span_count(value, schema_name) <= limits.max_spans:
+        return value  # proven clean: the careful path below would find nothing
     value, found = jsonfile.parse(text, max_nesting=limits.max_depth)
     for f in found:
         fp.add(f)
-    if value is None:
+    if value is None and found:  # not parsed; the findings say why (a bare `null` parses to None too)
         return None
     if not isinstance(value, dict):
-        fp.add(Finding("schema", f"expected a JSON object at the top level, found {type(value).__name__ if not isinstance(value, list) else 'an array'}",
+        fp.add(Finding("schema", f"expected a JSON object at the top level, found {schema_errors.type_name(value)}",
                        hint=f"the file holds one object following schema/{schema_name}.schema.json"))
         return None
+    if schema_name == "annotation":
+        # counted before the schema and the checks, so that their cost stays bounded
+        n = _span_count(value, schema_name)
+        if n > limits.max_spans:
+            fp.add(Finding("too-many-spans", f"the file holds {n} spans, over the limit of {limits.max_spans}; it was not checked further",
+                           hint="split the document, or raise the limit with --max-spans"))
+            return None
     try:
         for f in schema_errors.findings(schema_name, value):
             fp.add(f)
@@ -140,8 +154,25 @@ def check_document(root: store.Root, stem: str, limits: Limits | None = None,
     """Every per-document check of one id: text, metadata and all its annotation files.
 
     annotation_files, when the caller has listed the root already, saves looking for them again.
+    Fails closed: an error outside any single check (in a reader, say) becomes an
+    ``internal-error`` for the document, never an exception and never a pass.
     """
     limits = limits or Limits()
+    try:
+        return _check_document(root, stem, limits, annotation_files)
+    except Exception as e:  # noqa: BLE001
+        text_path = root.corpus / (stem + store.TEXT_SUFFIX)
+        where = traceback.extract_tb(e.__traceback__)[-1]
+        fp = _FileProblems(root, text_path, stem if store.is_valid_id(stem) else None)
+        fp.add(Finding("internal-error",
+                       f"validating document {stem!a} failed: {type(e).__name__}: {e} (at {Path(where.filename).name}:{where.lineno})",
+                       hint="the document is not known to be valid; please report this as a newsspan bug"))
+        summary = DocSummary(stem, None, text_path.is_file(), (root.corpus / (stem + store.META_SUFFIX)).is_file(), True)
+        return DocumentResult(fp.problems, summary, None)
+
+
+def _check_document(root: store.Root, stem: str, limits: Limits,
+                    annotation_files: list[store.AnnotationFile] | None = None) -> DocumentResult:
     problems: list[Problem] = []
     valid_id = store.is_valid_id(stem)
     text_path = root.corpus / (stem + store.TEXT_SUFFIX)
@@ -344,6 +375,11 @@ def validate_root(root: store.Root | str | os.PathLike | None = None, paths: lis
     finally:
         fresh.close()  # ends the worker pool now rather than when the generator is collected
     report.documents = sum(s.has_text for s in summaries)
+    if (root.path / store.JOURNAL).exists():  # the root is between two states: never pass it
+        fp = _FileProblems(root, root.path / store.JOURNAL, None)
+        fp.add(Finding("write-interrupted", "a command that writes was killed before it finished; its files are half in place",
+                       hint="run `newsspan recover`, which completes it (or any command that writes, which recovers first)"))
+        report.extend(fp.problems)
     if not paths:
         others = [root.rel(p) for p in root.other_files()]
         fp = _FileProblems(root, root.path, None)

@@ -7,6 +7,17 @@ from pathlib import Path
 
 import pytest
 
+try:  # property tests: bounded, derandomized and database-less, so CI runs are fast and repeatable
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile("ci", max_examples=150, derandomize=True, database=None, deadline=None,
+                              suppress_health_check=[HealthCheck.too_slow])
+    # a longer local hunt: HYPOTHESIS_PROFILE=long pytest tests/test_fuzz_properties.py
+    settings.register_profile("long", max_examples=5000, derandomize=False, database=None, deadline=None,
+                              suppress_health_check=[HealthCheck.too_slow])
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+except ImportError:  # pragma: no cover - hypothesis is in the [test] extra
+    pass
 # Loading is tested offline: nothing may reach the Hugging Face Hub (set before datasets is imported).
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")

@@ -31,6 +31,8 @@ CASES = {
     "Latin-1": (lambda t: t.replace('"fixture"', '"Fran\u00e7oise"').encode("latin-1"), "file-encoding"),
     "top-level array": (lambda t: ("[" + t + "]").encode(), "schema"),
     "top-level string": (lambda t: b'"just a string"', "schema"),
+    "top-level null": (lambda t: b"null", "schema"),  # found by the property tests: once passed as valid
+    "top-level number": (lambda t: b"0", "schema"),
     "duplicate keys": (lambda t: t.replace('"status": "gold",', '"status": "gold",\n  "status": "complete",').encode(), "json-duplicate-key"),
     "NaN offset": (lambda t: entity_offset(t, "NaN").encode(), "json-nonfinite"),
     "Infinity offset": (lambda t: entity_offset(t, "-Infinity").encode(), "json-nonfinite"),

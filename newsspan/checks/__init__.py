@@ -60,6 +60,10 @@ register("internal-error", ERROR, FILE,
 register("file-unreadable", ERROR, FILE, "The file cannot be read (permissions, a folder in its place).")
 register("file-too-large", ERROR, FILE, "The file is larger than the configured limit (default 50 MB).")
 register("path-outside-root", ERROR, FILE, "A symbolic link in corpus/ or annotations/ points outside the root.")
+register("too-many-spans", ERROR, FILE,
+         "An annotation file holds more spans than the configured limit (default 200,000); it is not checked further.")
+register("write-interrupted", ERROR, FILE,
+         "A command that writes was killed mid-transaction (its journal is left in the root); run `newsspan recover`.")
 register("file-empty", ERROR, FILE, "The file is empty or holds only whitespace.")
 register("file-encoding", ERROR, FILE, "A JSON file is not UTF-8 (UTF-16, a BOM, other encodings, binary data).")
 register("json-syntax", ERROR, FILE, "The file is not syntactically valid JSON.")

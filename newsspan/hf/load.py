@@ -45,10 +45,11 @@ def cached_build(root: store.Root | str | os.PathLike | None = None, include_dra
     from filelock import FileLock
 
     with FileLock(str(base / "build.lock")):
+        store.recover_folder(folder)  # leftovers of a build killed midway
         if not (folder / CARD).is_file():
             build(root, folder, include_drafts=include_drafts, num_proc=num_proc, lock=False)
         for old in base.iterdir():  # earlier builds of other contents
-            if old.is_dir() and old.name != key and not old.name.startswith("."):
+            if old.is_dir() and old.name != key and (not old.name.startswith(".") or old.name.startswith(store.TMP_PREFIX)):
                 shutil.rmtree(old, ignore_errors=True)
     return folder
 

@@ -5,8 +5,9 @@
 
 The builder runs programmatically (``datasets>=4`` refuses loading scripts) into a scratch
 cache beside the output; only the Parquet files and the card are moved into a staging folder,
-which then replaces the previous build by rename. A failed build leaves the previous one as it
-was, and no lock file, ``dataset_info.json`` or script ends up in the folder.
+which then replaces the previous build whole (``store.replace_folder``). A failed build leaves
+the previous one as it was; a build killed midway is undone at the next start
+(``store.recover_folder``); no lock file, ``dataset_info.json`` or script ends up in the folder.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,23 +95,6 @@ def _move_parquet(builder: Newsspan, dest: Path, config: str) -> dict[str, dict]
     return {s: out[s] for s in SPLITS if s in out}
 
 
-def _swap(staged: Path, out: Path) -> None:
-    """Put staged in the place of out; the previous build is removed only once the new one is there."""
-    old = None
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=store.TMP_PREFIX + "old-", dir=out.parent))
-        os.rename(out, old / "hf")
-    try:
-        os.rename(staged, out)
-    except OSError:
-        if old is not None:
-            os.rename(old / "hf", out)
-        raise
-    finally:
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-
-
 @contextlib.contextmanager
 def _quiet():
     """No progress bars or info logging from datasets while building (the CLI prints a summary)."""
@@ -146,7 +129,8 @@ def build(root: store.Root | str | os.PathLike | None = None, out: str | os.Path
     if unknown:
         raise BuildError(f"unknown config {sorted(unknown)[0]!r}: expected one of {', '.join(CONFIGS)}")
     configs = [c for c in CONFIGS if c in set(configs)] if configs else list(CONFIGS)
-    with (root.lock() if lock else contextlib.nullcontext()):
+    # writing() = the lock, then recovery of whatever a killed command left (a build swap included)
+    with (root.writing(folders=(out,)) if lock else contextlib.nullcontext()):
         return _build(root, out, configs, include_drafts, num_proc, max_shard_size or MAX_SHARD_SIZE, cache, batch_size)
 
 
@@ -178,7 +162,7 @@ def _build(root, out, configs, include_drafts, num_proc, max_shard_size, cache, 
 
         num_proc = default_jobs() if default_jobs() > 1 else None
     out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=store.TMP_PREFIX + "build-", dir=out.parent))
+    work = store.staging_folder(out)  # beside out, so that the final rename stays on one file system
     try:
         staged = work / "hf"
         staged.mkdir()
@@ -202,7 +186,7 @@ def _build(root, out, configs, include_drafts, num_proc, max_shard_size, cache, 
         stats.tokens = _tokens(staged, splits)
         # a plain write: the staging folder as a whole is what gets renamed into place
         (staged / CARD).write_text(render(splits, selection, stats, default, key), encoding="utf-8")
-        _swap(staged, out)
+        store.replace_folder(staged, out)  # the old build aside, the new one in, the old one removed
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return BuildSummary(out, selection, stats, splits, default, key, report, empty)
