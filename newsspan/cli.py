@@ -30,15 +30,29 @@ def _positive_int(value: str) -> int:
     return n
 
 
+_UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "KIB": 2**10, "MIB": 2**20, "GIB": 2**30}
+
+
+def _size(value: str) -> int:
+    """A size in bytes: 500000, 500KB, 128MB, 1GiB."""
+    import re
+
+    m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)\s*", value)
+    if not m or m.group(2).upper() not in _UNITS or float(m.group(1)) * _UNITS[m.group(2).upper()] < 1:
+        raise argparse.ArgumentTypeError(f"expected a size such as 128MB or 500KB, found {value!r}")
+    return int(float(m.group(1)) * _UNITS[m.group(2).upper()])
+
+
 def _add_root(p):
     p.add_argument("--root", metavar="DIR", help="corpus root holding corpus/ and annotations/ (default: this repository's)")
 
 
 def cmd_validate(args) -> int:
-    from .validate import Limits, validate_root
+    from .validate import Limits, default_jobs, validate_root
 
     limits = Limits(max_bytes=args.max_bytes, max_depth=args.max_depth, max_spans=args.max_spans)
-    report = validate_root(store.Root(args.root), args.paths or None, limits)
+    report = validate_root(store.Root(args.root), args.paths or None, limits,
+                           jobs=args.jobs or default_jobs(), cache=not args.no_cache)
     sys.stdout.write(RENDERERS[args.format](report))
     return 0 if report.ok else 1
 
@@ -49,7 +63,8 @@ def cmd_build(args) -> int:
 
     root = store.Root(args.root)
     try:
-        summary = release.build(root, args.out, args.config, include_drafts=args.include_drafts, num_proc=args.num_proc)
+        summary = release.build(root, args.out, args.config, include_drafts=args.include_drafts, num_proc=args.num_proc,
+                                max_shard_size=args.max_shard_size, cache=not args.no_cache)
     except BuildError as e:
         if e.report is not None:
             sys.stdout.write(RENDERERS["text"](e.report))
@@ -190,6 +205,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-depth", type=_positive_int, default=64, metavar="N", help="deepest JSON nesting accepted (default 64)")
     p.add_argument("--max-spans", type=_positive_int, default=store.MAX_SPANS, metavar="N",
                    help=f"most spans accepted in one annotation file (default {store.MAX_SPANS})")
+    p.add_argument("--jobs", "-j", type=_positive_int, default=0, metavar="N",
+                   help="check documents in N processes (default: all cores); the report is the same")
+    p.add_argument("--no-cache", action="store_true",
+                   help="check every file afresh, ignoring and not updating the root's .newsspan-cache/")
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or document ids to check (default: the whole root)")
     p.set_defaults(func=cmd_validate)
 
@@ -200,7 +219,11 @@ def build_parser() -> argparse.ArgumentParser:
                    metavar="NAME", help=f"build only this config, one of {', '.join(hf.CONFIGS)} (repeatable; default: all)")
     p.add_argument("--include-drafts", action="store_true",
                    help="also release draft layers and texts without a released layer")
-    p.add_argument("--num-proc", type=_positive_int, metavar="N", help="processes for datasets to build with")
+    p.add_argument("--num-proc", type=_positive_int, metavar="N", help="processes for datasets to build with (default: all cores from 2,000 documents on, else 1)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="validate every file afresh, ignoring the root's validation cache (.newsspan-cache/)")
+    p.add_argument("--max-shard-size", type=_size, metavar="SIZE",
+                   help="most Arrow data per Parquet file, e.g. 64MB (default 128MiB); larger splits get several shards")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("recover", help="finish or undo what a killed command left in the root (writing commands do it first)")

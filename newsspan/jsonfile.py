@@ -158,6 +158,45 @@ def parse(text: str, *, max_nesting: int = MAX_DEPTH) -> tuple[object, list[Find
     return value, findings
 
 
+class _Unclean(Exception):
+    """Raised from a parse hook: the text has something parse() must report."""
+
+
+def _pairs_no_duplicates(pairs):
+    d = dict(pairs)
+    if len(d) != len(pairs):
+        raise _Unclean
+    return d
+
+
+def _refuse_constant(name):
+    raise _Unclean
+
+
+def parse_plain(text: str) -> tuple[object, bool] | None:
+    """The fast parse for the common, clean file: (value, whether it holds a float), or None.
+
+    None means parse() must decide: the text is not plain JSON (syntax, duplicate keys,
+    NaN/Infinity, huge numbers) or holds a surrogate escape. Nesting depth and long numbers
+    below the int-parsing limit are NOT checked here: the caller accepts the value only where
+    a schema bounds both (see newsspan.fastpath).
+    """
+    if _SURROGATE_ESCAPE.search(text):
+        return None
+    floats = []
+
+    def on_float(s):
+        floats.append(s)
+        return float(s)
+
+    try:
+        value = json.loads(text, object_pairs_hook=_pairs_no_duplicates, parse_constant=_refuse_constant,
+                           parse_float=on_float)
+    except (_Unclean, ValueError, RecursionError):  # JSONDecodeError is a ValueError
+        return None
+    return value, bool(floats)
+
+
 def _strings(value):
     """(pointer, string) for every string in value, keys included; iterative, so depth-safe."""
     stack = [("", value)]

@@ -10,9 +10,6 @@ import functools
 import json
 from pathlib import Path
 
-import jsonschema
-from jsonschema import Draft202012Validator
-
 SCHEMA_VERSION = "1.0.0"
 
 _PACKAGED = Path(__file__).parent / "_schema"
@@ -37,16 +34,30 @@ def _is_integer(checker, instance) -> bool:
     return isinstance(instance, int) and not isinstance(instance, bool)
 
 
-_TYPE_CHECKER = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer)
-StrictValidator = jsonschema.validators.extend(Draft202012Validator, type_checker=_TYPE_CHECKER)
+@functools.cache
+def _strict_validator():
+    # Imported on first use: a run whose files all pass the fast path (newsspan.fastpath)
+    # never needs jsonschema, and importing it is a good part of a cached re-validation.
+    import jsonschema
+    from jsonschema import Draft202012Validator
+
+    checker = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer)
+    return jsonschema.validators.extend(Draft202012Validator, type_checker=checker)
+
+
+def __getattr__(name: str):
+    if name == "StrictValidator":  # the Draft 2020-12 validator with a strict integer type
+        return _strict_validator()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @functools.cache
-def validator(name: str) -> Draft202012Validator:
+def validator(name: str):
     """A compiled validator for a schema (compiled once per process)."""
     schema = load(name)
-    StrictValidator.check_schema(schema)
-    return StrictValidator(schema)
+    strict = _strict_validator()
+    strict.check_schema(schema)
+    return strict(schema)
 
 
 def _enum(name: str) -> tuple[str, ...]:

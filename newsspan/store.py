@@ -107,6 +107,9 @@ class Root:
         return self.annotations / ANNOTATORS / check_id(annotator, "annotator name") / (check_id(doc_id) + JSON_SUFFIX)
 
     def rel(self, path: Path) -> str:
+        s, base = str(path), str(self.path) + os.sep
+        if s.startswith(base):  # the common case, without Path.relative_to's cost
+            return s[len(base):].replace(os.sep, "/")
         try:
             return Path(path).relative_to(self.path).as_posix()
         except ValueError:
@@ -114,11 +117,33 @@ class Root:
 
     def inside(self, path: Path) -> bool:
         """Whether path, links resolved, stays inside the root."""
+        p = os.fspath(path)
         try:
-            Path(path).resolve().relative_to(self.path.resolve())
+            # A file that is no link lies where its folder lies; folders are resolved once per
+            # root (resolving every file cost more than reading it). Plain strings: pathlib's
+            # overhead was a good part of reading a small file.
+            if not os.path.islink(p) and self._folder_inside(os.path.dirname(p)):
+                return True
+            Path(p).resolve().relative_to(self._resolved())
             return True
         except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
             return False
+
+    def _resolved(self) -> Path:
+        if getattr(self, "_resolved_root", None) is None:
+            self._resolved_root = self.path.resolve()
+        return self._resolved_root
+
+    def _folder_inside(self, folder: str) -> bool:
+        known = self.__dict__.setdefault("_folders_inside", {})
+        key = folder
+        if key not in known:
+            try:
+                Path(folder or ".").resolve().relative_to(self._resolved())
+                known[key] = True
+            except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+                known[key] = False
+        return known[key]
 
     # listing -------------------------------------------------------------------------------
     def corpus_entries(self) -> list[str]:
@@ -127,30 +152,43 @@ class Root:
             return []
         return sorted(n for n in os.listdir(self.corpus) if not n.startswith(TMP_PREFIX))
 
-    def text_stems(self) -> list[str]:
-        """Stems of corpus/*.txt, as found on disk (not necessarily valid ids)."""
-        return [n[: -len(TEXT_SUFFIX)] for n in self.corpus_entries() if n.endswith(TEXT_SUFFIX)]
+    def text_stems(self, entries: list[str] | None = None) -> list[str]:
+        """Stems of corpus/*.txt, as found on disk (not necessarily valid ids).
 
-    def meta_stems(self) -> list[str]:
-        return [n[: -len(META_SUFFIX)] for n in self.corpus_entries() if n.endswith(META_SUFFIX)]
+        entries: corpus_entries() when the caller has listed corpus/ already.
+        """
+        return [n[: -len(TEXT_SUFFIX)] for n in (self.corpus_entries() if entries is None else entries)
+                if n.endswith(TEXT_SUFFIX)]
+
+    def meta_stems(self, entries: list[str] | None = None) -> list[str]:
+        return [n[: -len(META_SUFFIX)] for n in (self.corpus_entries() if entries is None else entries)
+                if n.endswith(META_SUFFIX)]
 
     def annotation_files(self) -> list[AnnotationFile]:
+        return [AnnotationFile(Path(path), stem, who) for stem, who, path in self.annotation_listing()]
+
+    def annotation_listing(self) -> list[tuple[str, str | None, str]]:
+        """(stem, annotator or None, path) of every annotation file, as annotation_files() orders them.
+
+        Plain strings: for tens of thousands of files, building Path objects costs more than listing.
+        """
         out = []
         if not self.annotations.is_dir():
             return out
+        base = os.path.join(self.annotations, "")
         for name in sorted(os.listdir(self.annotations)):
-            p = self.annotations / name
             if name.endswith(JSON_SUFFIX) and not name.startswith(TMP_PREFIX):
-                out.append(AnnotationFile(p, name[: -len(JSON_SUFFIX)], None))
+                out.append((name[: -len(JSON_SUFFIX)], None, base + name))
         ann_dir = self.annotations / ANNOTATORS
         if ann_dir.is_dir():
             for who in sorted(os.listdir(ann_dir)):
                 d = ann_dir / who
                 if not d.is_dir():
                     continue
+                prefix = os.path.join(d, "")
                 for name in sorted(os.listdir(d)):
                     if name.endswith(JSON_SUFFIX) and not name.startswith(TMP_PREFIX):
-                        out.append(AnnotationFile(d / name, name[: -len(JSON_SUFFIX)], who))
+                        out.append((name[: -len(JSON_SUFFIX)], who, prefix + name))
         return out
 
     def other_files(self) -> list[Path]:
@@ -165,7 +203,6 @@ class Root:
     # reading -------------------------------------------------------------------------------
     def read_bytes(self, path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         """A file's bytes; OSError for unreadable, too large or out-of-root (linked) files."""
-        path = Path(path)
         if not self.inside(path):
             raise OutsideRoot(f"{self.rel(path)} {_link_note(path)}, outside the root")
         with open(path, "rb") as f:

@@ -113,15 +113,20 @@ def token_offsets(text: str, start: int = 0, end: int | None = None) -> list[tup
     return [(t.start, t.end) for t in tokenize(text, start, end)]
 
 
+_SPACE = re.compile(r"\s")  # in a str pattern, \s is exactly the characters str.isspace() accepts
+_RUN = re.compile(r"\S*")
+
+
 def _chunk(text: str, pos: int) -> tuple[int, int]:
     """The whitespace-delimited run of text around pos."""
-    a = pos
-    while a > 0 and not text[a - 1].isspace():
-        a -= 1
-    b = pos
-    n = len(text)
-    while b < n and not text[b].isspace():
-        b += 1
+    b = _RUN.match(text, pos).end()
+    # the run starts after the last space or line end before pos, unless rarer whitespace
+    # (a tab, a no-break space, ...) comes later: then walk back character by character
+    a = max(text.rfind(" ", 0, pos), text.rfind("\n", 0, pos)) + 1
+    if _SPACE.search(text, a, pos):
+        a = pos
+        while a > 0 and not text[a - 1].isspace():
+            a -= 1
     return a, b
 
 
@@ -134,7 +139,22 @@ def is_boundary(text: str, pos: int) -> bool:
     if pos <= 0 or pos >= len(text) or text[pos - 1].isspace() or text[pos].isspace():
         return True
     a, b = _chunk(text, pos)
-    return any(t.start == pos for t in tokenize(text, a, b))
+    run = text[a:b]
+    starts = _run_starts(run) if len(run) <= _MEMO_RUN else _starts(run)
+    return pos - a in starts
+
+
+_MEMO_RUN = 256  # longer runs are rare, and memoizing them would let one file fill the memory
+
+
+def _starts(run: str) -> frozenset[int]:
+    """Token starts in a run of text without whitespace: the tokens tokenize() gives for it."""
+    return frozenset(m.start() for m in _pattern().finditer(run))
+
+
+# Memoized for the validator's token-boundary check, which asks about every span boundary that
+# touches no whitespace: runs such as "said." or "year," recur across a corpus.
+_run_starts = functools.lru_cache(maxsize=16384)(_starts)
 
 
 def token_at(text: str, pos: int) -> Token | None:

@@ -8,12 +8,16 @@ stops at the first one, and a check that fails internally becomes an ``internal-
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import traceback
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import checks, jsonfile, schema_errors, store
+from . import checks, fastpath, jsonfile, schema_errors, store
+from .cache import ValidationCache, file_key
 from .checks.annotation import Context
 from .checks.corpus import DocContext, DocSummary, decode_text
 from .findings import Finding
@@ -32,10 +36,22 @@ class _FileProblems:
     """Turns findings about one file into problems, locating pointers in its JSON lazily."""
 
     def __init__(self, root: store.Root, path: Path, doc_id: str | None, json_text: str | None = None):
-        self.root, self.rel, self.doc_id = root, root.rel(path), doc_id
+        self.root, self.path, self.doc_id = root, path, doc_id
         self.json_text = json_text
         self._positions = None
+        self._rel = None
         self.problems: list[Problem] = []
+
+    @property
+    def rel(self) -> str:
+        """The file's path relative to the root, worked out only when a problem needs it."""
+        if self._rel is None:
+            self._rel = self.root.rel(self.path)
+        return self._rel
+
+    @rel.setter
+    def rel(self, value: str) -> None:
+        self._rel = value
 
     def add(self, f: Finding) -> None:
         line, col = f.line, f.column
@@ -71,6 +87,12 @@ def _read(root: store.Root, path: Path, fp: _FileProblems, limits: Limits) -> by
     return None
 
 
+def _span_count(value: dict, schema_name: str) -> int:
+    if schema_name != "annotation":
+        return 0
+    return sum(len(v) for k in ("sections", "entities", "claims") if isinstance(v := value.get(k), list))
+
+
 def _load_json(root, path, fp: _FileProblems, schema_name: str, limits: Limits):
     """Parsed JSON that passed the JSON-level checks (schema findings added), or None."""
     data = _read(root, path, fp, limits)
@@ -82,6 +104,9 @@ def _load_json(root, path, fp: _FileProblems, schema_name: str, limits: Limits):
             fp.add(f)
         return None
     fp.json_text = text
+    value = fastpath.load_clean(text, schema_name, limits.max_depth)
+    if value is not None and _span_count(value, schema_name) <= limits.max_spans:
+        return value  # proven clean: the careful path below would find nothing
     value, found = jsonfile.parse(text, max_nesting=limits.max_depth)
     for f in found:
         fp.add(f)
@@ -93,7 +118,7 @@ def _load_json(root, path, fp: _FileProblems, schema_name: str, limits: Limits):
         return None
     if schema_name == "annotation":
         # counted before the schema and the checks, so that their cost stays bounded
-        n = sum(len(v) for k in ("sections", "entities", "claims") if isinstance(v := value.get(k), list))
+        n = _span_count(value, schema_name)
         if n > limits.max_spans:
             fp.add(Finding("too-many-spans", f"the file holds {n} spans, over the limit of {limits.max_spans}; it was not checked further",
                            hint="split the document, or raise the limit with --max-spans"))
@@ -113,15 +138,28 @@ class DocumentResult:
     text: str | None
 
 
-def check_document(root: store.Root, stem: str, limits: Limits | None = None) -> DocumentResult:
+def _exists(path: Path) -> bool:
+    """Whether anything (a file, a folder, a link, even a broken one) stands at path: one lstat."""
+    try:
+        os.lstat(path)
+        return True
+    except FileNotFoundError:
+        return False
+    except OSError:  # e.g. a folder that cannot be searched: reading it reports the problem
+        return True
+
+
+def check_document(root: store.Root, stem: str, limits: Limits | None = None,
+                   annotation_files: list[store.AnnotationFile] | None = None) -> DocumentResult:
     """Every per-document check of one id: text, metadata and all its annotation files.
 
+    annotation_files, when the caller has listed the root already, saves looking for them again.
     Fails closed: an error outside any single check (in a reader, say) becomes an
     ``internal-error`` for the document, never an exception and never a pass.
     """
     limits = limits or Limits()
     try:
-        return _check_document(root, stem, limits)
+        return _check_document(root, stem, limits, annotation_files)
     except Exception as e:  # noqa: BLE001
         text_path = root.corpus / (stem + store.TEXT_SUFFIX)
         where = traceback.extract_tb(e.__traceback__)[-1]
@@ -133,7 +171,8 @@ def check_document(root: store.Root, stem: str, limits: Limits | None = None) ->
         return DocumentResult(fp.problems, summary, None)
 
 
-def _check_document(root: store.Root, stem: str, limits: Limits) -> DocumentResult:
+def _check_document(root: store.Root, stem: str, limits: Limits,
+                    annotation_files: list[store.AnnotationFile] | None = None) -> DocumentResult:
     problems: list[Problem] = []
     valid_id = store.is_valid_id(stem)
     text_path = root.corpus / (stem + store.TEXT_SUFFIX)
@@ -145,7 +184,7 @@ def _check_document(root: store.Root, stem: str, limits: Limits) -> DocumentResu
         tp.add(Finding("id-invalid", f"{stem!a} is not a valid document id: expected 1-64 of a-z 0-9 _ - starting with a letter or digit",
                        hint="rename the files (lower-case, no spaces or dots)"))
     text_data = text = text_sha = None
-    if text_path.exists() or text_path.is_symlink():
+    if _exists(text_path):
         text_data = _read(root, text_path, tp, limits)
         if text_data is not None:
             text_sha = sha256(text_data)
@@ -154,7 +193,7 @@ def _check_document(root: store.Root, stem: str, limits: Limits) -> DocumentResu
                 tp.add(f)
     meta = None
     mp = _FileProblems(root, meta_path, doc_id)
-    meta_exists = meta_path.exists() or meta_path.is_symlink()
+    meta_exists = _exists(meta_path)
     if meta_exists:
         meta = _load_json(root, meta_path, mp, "document", limits)
     dctx = DocContext(stem, root.rel(text_path), root.rel(meta_path), text_data, text, text_sha, meta, meta_exists)
@@ -163,7 +202,9 @@ def _check_document(root: store.Root, stem: str, limits: Limits) -> DocumentResu
     problems += tp.problems + mp.problems
 
     has_released = False
-    for af in _annotation_files(root, stem):
+    if annotation_files is None:
+        annotation_files = _annotation_files(root, stem)
+    for af in annotation_files:
         has_released |= af.annotator is None
         problems += check_annotation_file(root, af, text, text_sha, text_data is not None, limits)
     summary = DocSummary(stem, text_sha, text_data is not None, meta_exists, has_released)
@@ -173,13 +214,13 @@ def _check_document(root: store.Root, stem: str, limits: Limits) -> DocumentResu
 def _annotation_files(root: store.Root, stem: str) -> list[store.AnnotationFile]:
     out = []
     p = root.annotations / (stem + store.JSON_SUFFIX)
-    if p.exists() or p.is_symlink():
+    if _exists(p):
         out.append(store.AnnotationFile(p, stem, None))
     ann_dir = root.annotations / store.ANNOTATORS
     if ann_dir.is_dir():
         for who in sorted(os.listdir(ann_dir)):
             q = ann_dir / who / (stem + store.JSON_SUFFIX)
-            if q.exists() or q.is_symlink():
+            if _exists(q):
                 out.append(store.AnnotationFile(q, stem, who))
     return out
 
@@ -196,12 +237,6 @@ def check_annotation_file(root, af: store.AnnotationFile, text, text_sha, text_e
         for check in checks.by_scope(checks.ANNOTATION):
             fp.run(check, ann, ctx)
     return fp.problems
-
-
-def _stems(root: store.Root) -> list[str]:
-    stems = set(root.text_stems()) | set(root.meta_stems())
-    stems |= {af.stem for af in root.annotation_files()}
-    return sorted(stems)
 
 
 def _stem_of(root: store.Root, path: str) -> str:
@@ -222,20 +257,123 @@ def _stem_of(root: store.Root, path: str) -> str:
     raise store.StoreError(f"{path}: not a corpus text, meta or annotation file of the root {root.path}")
 
 
+def _annotation_index(root: store.Root) -> dict[str, list[tuple[str, str | None]]]:
+    """(path, annotator) of the annotation files of every document, from one listing of annotations/."""
+    index: dict[str, list[tuple[str, str | None]]] = {}
+    for stem, who, path in root.annotation_listing():  # the released layer first, then annotators by name
+        index.setdefault(stem, []).append((path, who))
+    return index
+
+
+# Work of one document in a worker process: (stem, annotation files as (path, annotator)).
+_Task = tuple[str, tuple[tuple[str, str | None], ...]]
+_worker: dict = {}
+MIN_PARALLEL = 32  # fewer documents than this are checked in-process (a pool costs ~50 ms to start)
+
+
+def _task(stem: str, files: list[tuple[str, str | None]]) -> _Task:
+    return stem, tuple(files)
+
+
+def _init_worker(root: store.Root, limits: Limits) -> None:
+    _worker["root"], _worker["limits"] = root, limits
+
+
+def _check_task(task: _Task, root: store.Root | None = None, limits: Limits | None = None):
+    """(problems, summary, files checked) of one document; small, so cheap to send back."""
+    root, limits = root or _worker["root"], limits or _worker["limits"]
+    stem, files = task
+    afs = [store.AnnotationFile(Path(p), stem, who) for p, who in files]
+    res = check_document(root, stem, limits, afs)
+    return res.problems, res.summary, res.summary.has_text + res.summary.has_meta + len(afs)
+
+
+def _check_all(root: store.Root, tasks: list[_Task], limits: Limits, jobs: int):
+    """Results of the tasks, in their order; in a pool of `jobs` processes when that pays."""
+    if jobs <= 1 or len(tasks) < MIN_PARALLEL or multiprocessing.current_process().daemon:
+        # (a daemon process, such as a data-loader worker, may not start processes of its own)
+        for t in tasks:
+            yield _check_task(t, root, limits)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    # fork: workers start in milliseconds and see the check registry exactly as it is here
+    mp = multiprocessing.get_context("fork" if "fork" in methods else None)
+    done = 0
+    try:
+        pool = ProcessPoolExecutor(jobs, mp_context=mp, initializer=_init_worker, initargs=(root, limits))
+    except OSError:  # no semaphores or processes to be had: the same work, in-process
+        yield from _check_all(root, tasks, limits, 1)
+        return
+    try:
+        # chunks amortise the inter-process round trip; map yields in task order
+        for result in pool.map(_check_task, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 16)))):
+            yield result
+            done += 1
+    except BrokenProcessPool:
+        # a worker died (killed, out of memory): check what is left here, one by one, so that
+        # the report is complete or the cause shows up in this process
+        pool.shutdown(wait=False, cancel_futures=True)
+        yield from _check_all(root, tasks[done:], limits, 1)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def default_jobs() -> int:
+    """All the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def validate_root(root: store.Root | str | os.PathLike | None = None, paths: list[str] | None = None,
-                  limits: Limits | None = None) -> Report:
-    """Validate a whole root, or only the documents that PATHs name (then cross-file checks are skipped)."""
+                  limits: Limits | None = None, *, jobs: int = 1, cache: bool = False) -> Report:
+    """Validate a whole root, or only the documents that PATHs name (then cross-file checks are skipped).
+
+    jobs > 1 checks documents in that many processes; the report is identical, in the same
+    order. cache=True reuses the results of unchanged documents from the root's
+    ``.newsspan-cache/`` and stores the new ones (see newsspan.cache).
+    """
     root = root if isinstance(root, store.Root) else store.Root(root)
     root.check()
     limits = limits or Limits()
     report = Report()
-    stems = sorted({_stem_of(root, p) for p in paths}) if paths else _stems(root)
-    summaries = []
+    index = _annotation_index(root)
+    if paths:
+        stems = sorted({_stem_of(root, p) for p in paths})
+    else:
+        entries = root.corpus_entries()
+        stems = sorted(set(root.text_stems(entries)) | set(root.meta_stems(entries)) | set(index))
+
+    store_ = ValidationCache(root, limits) if cache else None
+    keys, cached, todo = {}, {}, []
+    corpus = os.path.join(root.corpus, "")  # plain strings: pathlib costs more than the lstat here
     for stem in stems:
-        res = check_document(root, stem, limits)
-        report.extend(res.problems)
-        summaries.append(res.summary)
-        report.files_checked += res.summary.has_text + res.summary.has_meta + len(_annotation_files(root, stem))
+        files = index.get(stem, [])
+        if store_ is not None:
+            keys[stem] = file_key([corpus + stem + store.TEXT_SUFFIX, corpus + stem + store.META_SUFFIX]
+                                  + [path for path, _ in files], store_.now_ns)
+            hit = store_.get(stem, keys[stem][0])
+            if hit is not None:
+                cached[stem] = hit
+                continue
+        todo.append(_task(stem, files))
+
+    fresh = _check_all(root, todo, limits, jobs)
+    summaries = []
+    try:
+        for stem in stems:
+            if stem in cached:
+                problems, summary, n_files = cached[stem]
+            else:
+                problems, summary, n_files = next(fresh)
+                if store_ is not None:
+                    store_.put(stem, *keys[stem], problems, summary, n_files)
+            report.extend(problems)
+            summaries.append(summary)
+            report.files_checked += n_files
+    finally:
+        fresh.close()  # ends the worker pool now rather than when the generator is collected
     report.documents = sum(s.has_text for s in summaries)
     if (root.path / store.JOURNAL).exists():  # the root is between two states: never pass it
         fp = _FileProblems(root, root.path / store.JOURNAL, None)
@@ -248,6 +386,10 @@ def validate_root(root: store.Root | str | os.PathLike | None = None, paths: lis
         for check in checks.by_scope(checks.CORPUS):
             fp.run(check, summaries, others)
         report.extend(fp.problems)
+    if store_ is not None:
+        if not paths:
+            store_.keep_only(stems)
+        store_.save()
     return report
 
 

@@ -24,15 +24,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-import pyarrow as pa
-
 import datasets
 
 from .. import __version__, store
+from .arrow import to_table
 from .features import CONFIGS, DEFAULT_CONFIG, DESCRIPTIONS, features, meta_fields
 from .fingerprint import content_hash
 from .rows import TOKEN_CONFIGS, BuildError, rows, section_views
-from .selection import Selection, select
+from .selection import Selection, load, select
 from .splits import SPLITS
 
 logger = datasets.utils.logging.get_logger(__name__)
@@ -42,7 +41,7 @@ _HOMEPAGE = ""
 _LICENSE = "Code: Apache-2.0. Texts: the license of each article is in its metadata; unknown where not known."
 
 _VERSION = datasets.Version(__version__)
-_validated: dict[str, object] = {}  # content hash -> report, so one process validates a corpus once
+_validated: dict[tuple, tuple] = {}  # (content hash, drafts) -> (selection, report): validate and select once
 
 
 @dataclass
@@ -65,21 +64,27 @@ def corpus_root(data_dir) -> store.Root:
     return store.Root(data_dir) if data_dir else store.Root(store.default_root())
 
 
-def checked_selection(root: store.Root, include_drafts: bool, key: str | None = None) -> tuple[Selection, object]:
+def checked_selection(root: store.Root, include_drafts: bool, key: str | None = None,
+                      cache: bool = True) -> tuple[Selection, object]:
     """The released documents of a root and its validation report; BuildError if it does not validate."""
     from ..validate import validate_root
 
+    from ..validate import default_jobs
+
     root.check()
-    report = _validated.get(key) if key else None
-    if report is None:
-        report = validate_root(root)
-        if key:
-            _validated[key] = report
+    done = _validated.get((key, include_drafts)) if key else None
+    if done is not None:
+        return done
+    # all cores, and the root's validation cache: an unchanged corpus is not checked again
+    report = validate_root(root, jobs=default_jobs(), cache=cache)
     if not report.ok:
         raise BuildError(f"the corpus at {root.path} has errors; nothing was built:\n"
                          + "\n".join(f"  {p.path}: {p.check}: {p.message}" for p in report.sorted()
                                      if p.severity == "error"), report=report)
-    return select(root, include_drafts), report
+    done = select(root, include_drafts), report
+    if key:
+        _validated[(key, include_drafts)] = done
+    return done
 
 
 def check_tokens(selection: Selection) -> None:
@@ -96,11 +101,12 @@ class Newsspan(datasets.ArrowBasedBuilder):
     BUILDER_CONFIGS = [NewsspanConfig(name=name, version=_VERSION, description=DESCRIPTIONS[name]) for name in CONFIGS]
     DEFAULT_CONFIG_NAME = DEFAULT_CONFIG
 
-    def __init__(self, *args, hash: str | None = None, **kwargs):
+    def __init__(self, *args, hash: str | None = None, content_key: str | None = None, **kwargs):
         # datasets keys its cache on `hash`, by default the loading script's hash: a changed corpus
         # would silently reuse the stale build, so the hash also covers the code and the data.
+        # content_key: content_hash() of the root, when the caller has just computed it.
         root = corpus_root(kwargs.get("data_dir"))
-        self._content_key = content_hash(root, kwargs.get("include_drafts", False))
+        self._content_key = content_key or content_hash(root, kwargs.get("include_drafts", False))
         if hash is not None:
             self._content_key = hashlib.sha256(f"{hash}:{self._content_key}".encode()).hexdigest()
         kwargs.setdefault("dataset_name", "newsspan")
@@ -115,16 +121,18 @@ class Newsspan(datasets.ArrowBasedBuilder):
         selection, _ = checked_selection(root, self.config.include_drafts, self._content_key)
         if self.config.name in TOKEN_CONFIGS:
             check_tokens(selection)
-        return [datasets.SplitGenerator(name=split, gen_kwargs={"documents": selection.in_split(split)})
-                for split in SPLITS if selection.in_split(split)]
+        # ids, not documents: a plain list that datasets shares out among --num-proc workers,
+        # each of which reads its documents batch by batch
+        return [datasets.SplitGenerator(name=split, gen_kwargs={"ids": selection.ids_in_split(split)})
+                for split in SPLITS if selection.ids_in_split(split)]
 
-    def _generate_tables(self, documents):
+    def _generate_tables(self, ids):
+        root = corpus_root(self.config.data_dir)
         feats = self.info.features
         meta_columns = list(meta_fields()) if self.config.name == "documents" else ()
         size = max(1, self.config.batch_size)
-        for batch_idx, first in enumerate(range(0, len(documents), size)):
-            batch = [row for doc in documents[first:first + size] for row in rows(doc, self.config.name, meta_columns)]
+        for batch_idx, first in enumerate(range(0, len(ids), size)):
+            batch = [row for doc_id in ids[first:first + size] for row in rows(load(root, doc_id), self.config.name, meta_columns)]
             if not batch:
                 continue
-            columns = feats.encode_batch({name: [row[name] for row in batch] for name in feats})
-            yield (0, batch_idx), pa.Table.from_pydict(columns, schema=feats.arrow_schema)
+            yield (0, batch_idx), to_table(batch, feats)

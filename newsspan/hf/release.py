@@ -31,6 +31,8 @@ from .selection import Selection
 from .splits import SPLITS
 
 CARD = "README.md"
+AUTO_NUM_PROC_DOCS = 2000  # from this many documents on, a build uses all cores unless told otherwise
+MAX_SHARD_SIZE = 128 * 2**20  # Arrow bytes per Parquet shard: about 30-60 MB of Parquet, several per split at scale
 
 
 @dataclass
@@ -110,8 +112,16 @@ def _quiet():
 
 def build(root: store.Root | str | os.PathLike | None = None, out: str | os.PathLike | None = None,
           configs: list[str] | None = None, include_drafts: bool = False, num_proc: int | None = None,
-          lock: bool = True) -> BuildSummary:
-    """Validate the corpus and write its Hugging Face folder; BuildError if it cannot be built."""
+          lock: bool = True, max_shard_size: int | str | None = None, cache: bool = True,
+          batch_size: int | None = None) -> BuildSummary:
+    """Validate the corpus and write its Hugging Face folder; BuildError if it cannot be built.
+
+    max_shard_size: the most Arrow data per Parquet file (bytes, or "128MB"; default
+    MAX_SHARD_SIZE); a larger split is written as several shards, so that --num-proc workers and
+    distributed readers have files to share out. cache=False validates every file afresh instead
+    of reusing the root's validation cache (see newsspan.cache). batch_size: documents per Arrow
+    batch (a shard ends only between batches).
+    """
     root = root if isinstance(root, store.Root) else store.Root(root)
     root.check()
     out = Path(out).absolute() if out is not None else default_out(root).absolute()
@@ -121,13 +131,25 @@ def build(root: store.Root | str | os.PathLike | None = None, out: str | os.Path
     configs = [c for c in CONFIGS if c in set(configs)] if configs else list(CONFIGS)
     # writing() = the lock, then recovery of whatever a killed command left (a build swap included)
     with (root.writing(folders=(out,)) if lock else contextlib.nullcontext()):
-        return _build(root, out, configs, include_drafts, num_proc)
+        return _build(root, out, configs, include_drafts, num_proc, max_shard_size or MAX_SHARD_SIZE, cache, batch_size)
 
 
-def _build(root, out, configs, include_drafts, num_proc) -> BuildSummary:
+def _tokens(staged: Path, splits: dict) -> int | None:
+    """Tokens of the corpus, counted from a built token config (no config, no count)."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    for config in TOKEN_CONFIGS:
+        if config in splits:
+            return sum(pc.sum(pc.list_value_length(pq.read_table(f, columns=["token_starts"]).column(0))).as_py() or 0
+                       for f in sorted((staged / config).glob("*.parquet")))
+    return None
+
+
+def _build(root, out, configs, include_drafts, num_proc, max_shard_size, cache, batch_size) -> BuildSummary:
     _check_out(root, out)
     key = content_hash(root, include_drafts)
-    selection, report = checked_selection(root, include_drafts, key)
+    selection, report = checked_selection(root, include_drafts, key, cache)
     if not selection.documents:
         raise BuildError(
             f"nothing to release: no document has a layer with status complete or gold "
@@ -135,6 +157,10 @@ def _build(root, out, configs, include_drafts, num_proc) -> BuildSummary:
             + ("" if include_drafts else "; --include-drafts releases them") + ")")
     if any(c in TOKEN_CONFIGS for c in configs):
         check_tokens(selection)
+    if num_proc is None and len(selection.ids) >= AUTO_NUM_PROC_DOCS:
+        from ..validate import default_jobs
+
+        num_proc = default_jobs() if default_jobs() > 1 else None
     out.parent.mkdir(parents=True, exist_ok=True)
     work = store.staging_folder(out)  # beside out, so that the final rename stays on one file system
     try:
@@ -145,8 +171,9 @@ def _build(root, out, configs, include_drafts, num_proc) -> BuildSummary:
         with _quiet():
             for config in configs:
                 builder = Newsspan(config_name=config, data_dir=str(root.path), include_drafts=include_drafts,
-                                   cache_dir=str(work / "cache"))
-                builder.download_and_prepare(file_format="parquet", num_proc=num_proc)
+                                   cache_dir=str(work / "cache"), content_key=key,
+                                   **({"batch_size": batch_size} if batch_size else {}))
+                builder.download_and_prepare(file_format="parquet", num_proc=num_proc, max_shard_size=max_shard_size)
                 moved = _move_parquet(builder, staged / config, config)
                 if moved:
                     splits[config] = moved
@@ -156,6 +183,7 @@ def _build(root, out, configs, include_drafts, num_proc) -> BuildSummary:
             raise BuildError("nothing to release: every config came out empty")
         default = DEFAULT_CONFIG if DEFAULT_CONFIG in splits else next(iter(splits))
         stats = statistics(selection)
+        stats.tokens = _tokens(staged, splits)
         # a plain write: the staging folder as a whole is what gets renamed into place
         (staged / CARD).write_text(render(splits, selection, stats, default, key), encoding="utf-8")
         store.replace_folder(staged, out)  # the old build aside, the new one in, the old one removed
@@ -219,7 +247,8 @@ def render_summary(s: BuildSummary) -> str:
     for config in s.empty_configs:
         out.append(f"{config:{width}}  (no rows; left out of the folder)")
     out.append(f"wrote {_where(s.out)}/ ({CARD} and {len(s.splits)} config{'s' * (len(s.splits) != 1)}; "
-               f"{s.stats.tokens} tokens, {sum(s.stats.mentions.values())} entity mentions, {s.stats.claims} claims)")
+               + (f"{s.stats.tokens} tokens, " if s.stats.tokens is not None else "")
+               + f"{sum(s.stats.mentions.values())} entity mentions, {s.stats.claims} claims)")
     config = "entities" if "entities" in s.splits else s.default
     out.append("load it with:")
     out.append(f'  from datasets import load_dataset; ds = load_dataset("{_where(s.out)}", "{config}")')

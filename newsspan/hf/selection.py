@@ -3,11 +3,17 @@
 Released: documents whose released layer (``annotations/<id>.json``) has status ``complete``
 or ``gold``. Drafts, and texts with no released layer yet, are left out unless drafts are
 asked for; the counts of what was left out go into the build summary and the card.
+
+A selection keeps only ids, splits and the card's statistics (gathered in the same pass), never
+the documents: they are read again, one batch at a time, when rows are written, so a build's
+memory does not grow with the corpus.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .. import store
@@ -33,26 +39,98 @@ class Document:
 
 
 @dataclass
+class Stats:
+    documents: Counter = field(default_factory=Counter)  # per split
+    statuses: Counter = field(default_factory=Counter)
+    languages: Counter = field(default_factory=Counter)
+    licenses: Counter = field(default_factory=Counter)
+    tokens: int | None = None  # counted from the token configs when they are built
+    sections: Counter = field(default_factory=Counter)  # per label
+    mentions: Counter = field(default_factory=Counter)  # per label
+    claims: int = 0
+    checkworthy: int = 0
+    attributions: Counter = field(default_factory=Counter)
+    unknown_license: list[str] = field(default_factory=list)  # ids
+
+    def add(self, split: str, meta: dict, annotation: dict | None, doc_id: str) -> None:
+        layer = (lambda name: annotation[name]) if annotation else (lambda name: [])
+        self.documents[split] += 1
+        self.statuses[annotation["status"] if annotation else "unannotated"] += 1
+        self.languages[meta.get("language", "und")] += 1
+        license = meta.get("license", "unknown")
+        self.licenses[license] += 1
+        if license == "unknown":
+            self.unknown_license.append(doc_id)
+        self.sections.update(s["label"] for s in layer("sections"))
+        self.mentions.update(e["label"] for e in layer("entities"))
+        self.claims += len(layer("claims"))
+        self.checkworthy += sum(bool(c["checkworthy"]) for c in layer("claims"))
+        self.attributions.update(c["attribution"]["type"] for c in layer("claims"))
+
+
+class Documents(Sequence):
+    """The released documents in id order, read from disk when asked for (not kept)."""
+
+    def __init__(self, root: store.Root, ids: list[str]):
+        self.root, self.ids = root, ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [load(self.root, d) for d in self.ids[i]]
+        return load(self.root, self.ids[i])
+
+    def __iter__(self):
+        for d in self.ids:
+            yield load(self.root, d)
+
+
+@dataclass
 class Selection:
-    documents: list[Document] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+    splits: dict[str, str] = field(default_factory=dict)  # id -> split
     drafts_left_out: list[str] = field(default_factory=list)
     unannotated_left_out: list[str] = field(default_factory=list)
     include_drafts: bool = False
+    stats: Stats = field(default_factory=Stats)
+    root: store.Root | None = None
 
-    def in_split(self, split: str) -> list[Document]:
-        return [d for d in self.documents if d.split == split]
+    @property
+    def documents(self) -> Documents:
+        return Documents(self.root, self.ids)
+
+    def ids_in_split(self, split: str) -> list[str]:
+        return [d for d in self.ids if self.splits[d] == split]
+
+    def in_split(self, split: str) -> Documents:
+        return Documents(self.root, self.ids_in_split(split))
 
 
 def _json(root: store.Root, path) -> dict:
     return json.loads(root.read_bytes(path).decode("utf-8"))
 
 
+def _annotation(root: store.Root, doc_id: str) -> dict | None:
+    try:
+        return _json(root, root.annotation_path(doc_id))
+    except FileNotFoundError:
+        return None
+
+
+def load(root: store.Root, doc_id: str) -> Document:
+    """One document of a validated root, read from disk."""
+    meta = _json(root, root.meta_path(doc_id))
+    text = root.read_bytes(root.text_path(doc_id)).decode("utf-8")
+    return Document(doc_id, text, meta, _annotation(root, doc_id), split_of(doc_id, meta.get("split")))
+
+
 def select(root: store.Root, include_drafts: bool = False) -> Selection:
     """The documents of a root (that validated without errors) that a release holds, by id."""
-    sel = Selection(include_drafts=include_drafts)
+    sel = Selection(include_drafts=include_drafts, root=root)
     for doc_id in sorted(set(root.text_stems())):
-        ann_path = root.annotation_path(doc_id)
-        annotation = _json(root, ann_path) if ann_path.exists() else None
+        annotation = _annotation(root, doc_id)
         if annotation is None and not include_drafts:
             sel.unannotated_left_out.append(doc_id)
             continue
@@ -60,6 +138,8 @@ def select(root: store.Root, include_drafts: bool = False) -> Selection:
             sel.drafts_left_out.append(doc_id)
             continue
         meta = _json(root, root.meta_path(doc_id))
-        text = root.read_bytes(root.text_path(doc_id)).decode("utf-8")
-        sel.documents.append(Document(doc_id, text, meta, annotation, split_of(doc_id, meta.get("split"))))
+        split = split_of(doc_id, meta.get("split"))
+        sel.ids.append(doc_id)
+        sel.splits[doc_id] = split
+        sel.stats.add(split, meta, annotation, doc_id)
     return sel
