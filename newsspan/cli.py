@@ -288,6 +288,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # the reader went away (`newsspan validate | head`): not an error of ours, and no traceback;
+        # point stdout at /dev/null so the interpreter's final flush does not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as e:  # noqa: BLE001 - a bug is one clear line and exit 1, never a traceback
         if os.environ.get("NEWSSPAN_DEBUG"):
             raise

@@ -63,3 +63,20 @@ def test_path_outside_root_is_usage_error(valid_root, tmp_path):
     stray.write_text("{}")
     res = run_cli("validate", "--root", valid_root, stray)
     assert res.returncode == 2 and "not a corpus text" in res.stderr
+
+
+def test_closed_pipe_is_no_traceback(valid_root):
+    """`newsspan validate | head -1` ends quietly when head stops reading."""
+    import subprocess
+    import sys
+
+    from conftest import cli_env
+
+    for i in range(1000):  # a report larger than a pipe's buffer
+        (valid_root / "corpus" / f"stray-{i}.md").write_text("x\n")
+    proc = subprocess.Popen([sys.executable, "-m", "newsspan", "validate", "--root", str(valid_root)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cli_env(), stdin=subprocess.DEVNULL)
+    assert proc.stdout.read(100)
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=120)
+    assert err == b"" and proc.returncode == 0, err.decode()
