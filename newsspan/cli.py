@@ -103,7 +103,7 @@ def cmd_checks(args) -> int:
     return 0
 
 
-def _report_plan(command: str, plan, dry: bool = False) -> int:
+def _report_plan(command: str, plan) -> int:
     """Print a plan's problems (stderr) and summary (stdout); exit code 1 when it has errors."""
     for w in plan.warnings:
         print(f"warning: {w}", file=sys.stderr)

@@ -39,10 +39,6 @@ class CanonicalMap:
                              "a sequence that canonical form (CRLF -> LF, NFC) rewrites as a whole")
         return out
 
-    @property
-    def identity(self) -> bool:
-        return self.text == self.source
-
 
 def canonical_map(source: str) -> CanonicalMap:
     """Canonical text of source and the offset map; raises ValueError if NFC cannot be mapped exactly."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from ..findings import Finding
-from ..report import ERROR, WARNING
+from ..report import ERROR
 
 # Scopes, in the order the validator runs them.
 FILE = "file"              # any file: encoding, JSON syntax, schema

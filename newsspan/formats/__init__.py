@@ -43,7 +43,6 @@ class ToolDoc:
     where: str
     spans: list[ToolSpan] = field(default_factory=list)
     annotator: str | None = None     # the tool's annotator name, if it says
-    layers_only: tuple[str, ...] | None = None
 
 
 @dataclass

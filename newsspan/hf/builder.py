@@ -30,7 +30,7 @@ from .. import __version__, store
 from .arrow import to_table
 from .features import CONFIGS, DEFAULT_CONFIG, DESCRIPTIONS, features, meta_fields
 from .fingerprint import content_hash
-from .rows import TOKEN_CONFIGS, BuildError, rows, section_views
+from .rows import BuildError, rows
 from .selection import Selection, load, select
 from .splits import SPLITS
 
@@ -87,14 +87,6 @@ def checked_selection(root: store.Root, include_drafts: bool, key: str | None = 
     return done
 
 
-def check_tokens(selection: Selection) -> None:
-    """Every span of every released document can be tagged, or BuildError naming all that cannot."""
-    problems = [p for doc in selection.documents for p in section_views(doc)[1]]
-    if problems:
-        lines = "\n".join(f"  {p.document_id} {p.pointer}: {p.message}" for p in problems)
-        raise BuildError(f"{len(problems)} spans cannot be tagged; nothing was built:\n{lines}", problems)
-
-
 class Newsspan(datasets.ArrowBasedBuilder):
     BUILDER_CONFIG_CLASS = NewsspanConfig
     VERSION = _VERSION
@@ -119,8 +111,6 @@ class Newsspan(datasets.ArrowBasedBuilder):
     def _split_generators(self, dl_manager):
         root = corpus_root(self.config.data_dir)
         selection, _ = checked_selection(root, self.config.include_drafts, self._content_key)
-        if self.config.name in TOKEN_CONFIGS:
-            check_tokens(selection)
         # ids, not documents: a plain list that datasets shares out among --num-proc workers,
         # each of which reads its documents batch by batch
         return [datasets.SplitGenerator(name=split, gen_kwargs={"ids": selection.ids_in_split(split)})

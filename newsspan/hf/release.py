@@ -22,7 +22,7 @@ import datasets
 
 from .. import jsonfile, store
 from ..report import ERROR, Problem
-from .builder import Newsspan, check_tokens, checked_selection
+from .builder import Newsspan, checked_selection
 from .card import MARKER, Stats, render, statistics
 from .features import CONFIGS, DEFAULT_CONFIG
 from .fingerprint import content_hash
@@ -155,8 +155,6 @@ def _build(root, out, configs, include_drafts, num_proc, max_shard_size, cache, 
             f"nothing to release: no document has a layer with status complete or gold "
             f"({len(selection.drafts_left_out)} drafts and {len(selection.unannotated_left_out)} unannotated texts left out"
             + ("" if include_drafts else "; --include-drafts releases them") + ")")
-    if any(c in TOKEN_CONFIGS for c in configs):
-        check_tokens(selection)
     if num_proc is None and len(selection.ids) >= AUTO_NUM_PROC_DOCS:
         from ..validate import default_jobs
 

@@ -104,9 +104,6 @@ class Selection:
     def ids_in_split(self, split: str) -> list[str]:
         return [d for d in self.ids if self.splits[d] == split]
 
-    def in_split(self, split: str) -> Documents:
-        return Documents(self.root, self.ids_in_split(split))
-
 
 def _json(root: store.Root, path) -> dict:
     return json.loads(root.read_bytes(path).decode("utf-8"))
