@@ -77,8 +77,11 @@ def _describe(err) -> tuple[str, str | None]:
 
 def findings(name: str, instance) -> list[Finding]:
     """Every schema violation of instance against schema `name` ('annotation' or 'document')."""
-    out = []
+    out = {}
     for err in schema.validator(name).iter_errors(instance):
         msg, hint = _describe(err)
-        out.append(Finding("schema", msg, pointer=pointer(*err.absolute_path), hint=hint))
-    return out
+        # jsonschema yields one `required` error per missing property; _describe already names
+        # them all in one message, so the same finding would otherwise repeat once per property
+        f = Finding("schema", msg, pointer=pointer(*err.absolute_path), hint=hint)
+        out.setdefault((f.pointer, f.message), f)
+    return list(out.values())

@@ -119,3 +119,15 @@ def test_shifted_span_says_where_the_quote_is(valid_root):
     assert "Liu Jianchao" in p["message"]
     assert f"occurs at [{e['start'] + 3}, {e['end'] + 3}) (shift +3)" in p["message"]
     assert p["line"] == out["problems"][0]["line"] or p["line"] is not None
+
+
+def test_missing_properties_are_one_problem(valid_root):
+    """A file missing many required properties gets one schema problem naming them all, and no
+    section-gap warning for the sections layer that is not there."""
+    (valid_root / "annotations/tiny.json").write_text('{"a": 1}', encoding="utf-8")
+    code, out = run_json("--root", valid_root)
+    assert code == 1
+    required = [p for p in out["problems"] if p["check"] == "schema" and p["message"].startswith("missing required")]
+    assert len(required) == 1
+    assert '"sections"' in required[0]["message"] and '"document_id"' in required[0]["message"]
+    assert not [p for p in out["problems"] if p["check"] == "section-gap"]
