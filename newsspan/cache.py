@@ -11,34 +11,50 @@ The cache is a hint, never an authority: a cache file that cannot be read, does 
 another fingerprint or holds an entry of the wrong shape is ignored (that entry or the whole
 file), and the documents are checked afresh. Documents whose files are links, that could not be
 read, or whose files changed within the last seconds (a write in the same timestamp tick
-would go unnoticed) are not stored. The file is replaced atomically, so concurrent runs leave
-one complete cache or the other; no lock is taken, so validation never waits for a writer.
+would go unnoticed) are not stored.
+
+The entries are spread over 64 bucket files (``validate/00.json`` ... ``3f.json``, by a CRC of
+the document id), so that after a change only the buckets of the changed documents are
+rewritten. Each bucket is replaced atomically; concurrent runs may leave buckets of either run,
+which is safe because every entry carries the key of the files it was made from. No lock is
+taken, so validation never waits for a writer.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import importlib.util
 import json
 import os
 import stat
+import struct
 import sys
 import time
+import zlib
 from pathlib import Path
 
 from . import __version__, checks, schema, store
 from .checks.corpus import DocSummary
 from .report import Problem
 
-FORMAT = 1
+FORMAT = 2
 FOLDER = ".newsspan-cache"
-FILE = "validate.json"
+BUCKETS = "validate"   # one JSON file per bucket of documents: a change rewrites ~1/64 of the cache
+N_BUCKETS = 64
+LEGACY = ("validate.json",)  # format 1 kept everything in one file, rewritten after every change
 RACY_NS = 2_000_000_000  # files changed this recently are not cached (coarse timestamps)
 # Problems that depend on more than the files' content and metadata (who runs, where links
 # point, a crash): a document with one of these is always checked afresh.
 _UNCACHEABLE = {"file-unreadable", "path-outside-root", "internal-error"}
 _PROBLEM_FIELDS = ("path", "check", "severity", "message", "line", "column", "pointer", "document_id", "hint")
+_TEXT, _META, _ANNOTATION = 1, 2, 4
+
+
+def bucket_of(stem: str) -> int:
+    """The bucket a document's entry lives in: stable across runs and machines."""
+    return zlib.crc32(stem.encode("utf-8", "surrogateescape")) % N_BUCKETS
 
 
 def _versions() -> list:
@@ -69,23 +85,36 @@ def fingerprint(limits) -> str:
     return h.hexdigest()
 
 
-def file_key(paths: list[Path], now_ns: int) -> tuple[list | None, bool]:
-    """(key, storable) for a document's files: key None when it cannot be cached (a link)."""
-    key, storable = [], True
+_STAT = struct.Struct("<BQqqQQ")  # present, size, mtime, ctime, inode, mode
+
+
+def file_key(paths: list[str], now_ns: int) -> tuple[str | None, bool]:
+    """(key, storable) for a document's files: key None when it cannot be cached (a link).
+
+    The key is a 128-bit digest of each file's path, size, mtime, ctime, inode and mode (or of
+    its absence): one short string, cheap to store, load and compare for tens of thousands of
+    documents, where the fields themselves took longer to load than to check.
+    """
+    h = hashlib.blake2b(digest_size=16)
+    storable = True
     for p in paths:
+        h.update(p.encode("utf-8", "surrogateescape") + b"\0")
         try:
             st = os.lstat(p)
         except FileNotFoundError:
-            key.append(None)
+            h.update(b"\0")
             continue
         except OSError:
             return None, False
         if stat.S_ISLNK(st.st_mode):
             return None, False
-        key.append([st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_mode])
+        try:
+            h.update(_STAT.pack(1, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_mode))
+        except struct.error:  # a field beyond 64 bits (a date past 2262): not cached
+            return None, False
         if st.st_mtime_ns > now_ns - RACY_NS:  # as git does: a write in this tick would keep the key
             storable = False
-    return key, storable
+    return h.hexdigest(), storable
 
 
 def _problem(row) -> Problem | None:
@@ -104,70 +133,88 @@ class ValidationCache:
     def __init__(self, root: store.Root, limits):
         self.root = root
         self.folder = root.path / FOLDER
-        self.path = self.folder / FILE
+        self.buckets = self.folder / BUCKETS
         self.fingerprint = fingerprint(limits)
         self.now_ns = time.time_ns()
         self.entries: dict = {}
-        self.changed = False
+        self.dirty: set[int] = set()
         self._load()
+
+    def _bucket_path(self, b: int) -> Path:
+        return self.buckets / f"{b:02x}.json"
 
     def _load(self) -> None:
         try:
-            if self.folder.is_symlink() or self.path.is_symlink():
+            if self.folder.is_symlink() or self.buckets.is_symlink() or not self.buckets.is_dir():
                 return
-            with open(self.path, "rb") as f:
-                doc = json.loads(f.read())
-        except (OSError, ValueError, RecursionError):
+        except OSError:
             return
-        if (isinstance(doc, dict) and doc.get("format") == FORMAT and doc.get("fingerprint") == self.fingerprint
-                and isinstance(doc.get("entries"), dict)):
-            self.entries = doc["entries"]
+        for b in range(N_BUCKETS):
+            path = self._bucket_path(b)
+            try:
+                if path.is_symlink():
+                    continue
+                with open(path, "rb") as f:
+                    doc = json.loads(f.read())
+            except (OSError, ValueError, RecursionError):
+                continue
+            if (isinstance(doc, dict) and doc.get("format") == FORMAT and doc.get("fingerprint") == self.fingerprint
+                    and isinstance(doc.get("entries"), dict)):
+                # an entry in the wrong bucket is never found again by save(): drop it here
+                self.entries.update((k, v) for k, v in doc["entries"].items() if bucket_of(k) == b)
 
-    def get(self, stem: str, key: list | None):
+    def get(self, stem: str, key: str | None):
         """(problems, summary, files) cached for a document whose files have this key, or None."""
-        if key is None:
-            return None
         e = self.entries.get(stem)
-        if not (isinstance(e, list) and len(e) == 4 and e[0] == key):
+        if key is None or type(e) is not list or len(e) != 5 or e[0] != key:
             return None
-        _, rows, summ, n_files = e
-        if not (isinstance(rows, list) and isinstance(summ, list) and len(summ) == 4
-                and (summ[0] is None or isinstance(summ[0], str)) and all(isinstance(b, bool) for b in summ[1:])
-                and isinstance(n_files, int) and not isinstance(n_files, bool)):
+        _, sha, flags, n_files, rows = e
+        if not ((sha is None or (type(sha) is str and len(sha) == 64)) and type(flags) is int and type(n_files) is int
+                and type(rows) is list):
             return None
         problems = [_problem(r) for r in rows]
         if any(p is None or p.document_id not in (None, stem) for p in problems):
             return None
-        return problems, DocSummary(stem, *summ), n_files
+        return problems, DocSummary(stem, sha, bool(flags & _TEXT), bool(flags & _META), bool(flags & _ANNOTATION)), n_files
 
-    def put(self, stem: str, key: list | None, storable: bool, problems: list[Problem], summary: DocSummary,
+    def put(self, stem: str, key: str | None, storable: bool, problems: list[Problem], summary: DocSummary,
             n_files: int) -> None:
         if key is None or not storable or any(p.check in _UNCACHEABLE for p in problems):
             if self.entries.pop(stem, None) is not None:
-                self.changed = True
+                self.dirty.add(bucket_of(stem))
             return
         rows = [[getattr(p, f) for f in _PROBLEM_FIELDS] for p in problems]
-        self.entries[stem] = [key, rows, [summary.text_sha256, summary.has_text, summary.has_meta, summary.has_annotation],
-                              n_files]
-        self.changed = True
+        flags = _TEXT * summary.has_text | _META * summary.has_meta | _ANNOTATION * summary.has_annotation
+        self.entries[stem] = [key, summary.text_sha256, flags, n_files, rows]
+        self.dirty.add(bucket_of(stem))
 
     def keep_only(self, stems) -> None:
         """Forget documents that are gone (after a whole-root run)."""
-        for stem in set(self.entries) - set(stems):
+        for stem in set(self.entries).difference(stems):
             del self.entries[stem]
-            self.changed = True
+            self.dirty.add(bucket_of(stem))
 
     def save(self) -> None:
-        """Write the cache if anything changed; a root that cannot be written simply goes uncached."""
-        if not self.changed:
+        """Write the buckets that changed; a root that cannot be written simply goes uncached."""
+        if not self.dirty:
             return
         try:
-            if self.folder.is_symlink():
+            if self.folder.is_symlink() or self.buckets.is_symlink():
                 return
-            self.folder.mkdir(exist_ok=True)
-            # ASCII escapes keep any lone surrogate of a reported key exact through the round trip
-            data = json.dumps({"format": FORMAT, "fingerprint": self.fingerprint, "entries": self.entries},
-                              separators=(",", ":"))
-            store.write_atomic(self.path, data.encode("ascii"))
+            self.buckets.mkdir(parents=True, exist_ok=True)
+            for name in LEGACY:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self.folder / name)
+            by_bucket: dict[int, dict] = {b: {} for b in self.dirty}
+            for stem, e in self.entries.items():
+                b = bucket_of(stem)
+                if b in by_bucket:
+                    by_bucket[b][stem] = e
+            for b, entries in sorted(by_bucket.items()):
+                # ASCII escapes keep any lone surrogate of a reported key exact through the round trip
+                data = json.dumps({"format": FORMAT, "fingerprint": self.fingerprint, "entries": entries},
+                                  separators=(",", ":"))
+                store.write_atomic(self._bucket_path(b), data.encode("ascii"))
+            self.dirty.clear()
         except OSError:
             pass

@@ -27,6 +27,7 @@ import re
 import shutil
 import tempfile
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +54,12 @@ class OutsideRoot(OSError):
     pass
 
 
+def _names(folder) -> Iterator[str]:
+    with os.scandir(folder) as it:
+        for entry in it:
+            yield entry.name
+
+
 def is_valid_id(doc_id: str) -> bool:
     return isinstance(doc_id, str) and ID_PATTERN.fullmatch(doc_id) is not None
 
@@ -72,6 +79,20 @@ def default_root() -> Path:
     if (repo / "corpus").is_dir() and (repo / "schema").is_dir():
         return repo
     return Path.cwd()
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What one listing of a root found, kept small for roots of tens of thousands of documents.
+
+    stems: every document id seen (a text, a meta or an annotation file), sorted.
+    layers: per id, the annotation layers found: None for the released layer, then annotator
+    names in order; one shared tuple per distinct combination, so 40,000 documents of the
+    same shape cost one tuple. others: files that are none of those (root-relative paths).
+    """
+    stems: list[str]
+    layers: dict[str, tuple]
+    others: list[str]
 
 
 @dataclass(frozen=True)
@@ -146,6 +167,61 @@ class Root:
         return known[key]
 
     # listing -------------------------------------------------------------------------------
+    def listing(self) -> "Listing":
+        """Every document of the root from one listing of corpus/ and annotations/ (see Listing)."""
+        layers: dict[str, tuple] = {}
+        shared: dict[tuple, tuple] = {}  # one tuple object per distinct set of layers
+        others = []
+        # scandir rather than listdir: no list of every name at once (the memory would stay
+        # with the process, and with its forked workers)
+        if self.corpus.is_dir():
+            for n in _names(self.corpus):
+                if n.endswith(TEXT_SUFFIX) and not n.startswith(TMP_PREFIX):
+                    layers.setdefault(n[: -len(TEXT_SUFFIX)], ())
+                elif n.endswith(META_SUFFIX) and not n.startswith(TMP_PREFIX):
+                    layers.setdefault(n[: -len(META_SUFFIX)], ())
+                elif not n.startswith("."):
+                    others.append("corpus/" + n)
+
+        def add(stem: str, who: str | None) -> None:
+            t = layers.get(stem, ()) + (who,)
+            layers[stem] = shared.setdefault(t, t)
+
+        if self.annotations.is_dir():
+            for n in _names(self.annotations):  # any order: each id gets its released layer first
+                if n.endswith(JSON_SUFFIX) and not n.startswith(TMP_PREFIX):
+                    add(n[: -len(JSON_SUFFIX)], None)
+                elif n != ANNOTATORS and not n.startswith("."):
+                    others.append("annotations/" + n)
+            ann_dir = self.annotations / ANNOTATORS
+            if ann_dir.is_dir():
+                for who in sorted(os.listdir(ann_dir)):
+                    d = ann_dir / who
+                    if d.is_dir():
+                        for n in _names(d):
+                            if n.endswith(JSON_SUFFIX) and not n.startswith(TMP_PREFIX):
+                                add(n[: -len(JSON_SUFFIX)], who)
+        return Listing(sorted(layers), layers, sorted(others))
+
+    def annotation_file(self, stem: str, annotator: str | None) -> AnnotationFile:
+        """A listed annotation file (the names come from the disk: not checked as ids here)."""
+        if annotator is None:
+            return AnnotationFile(self.annotations / (stem + JSON_SUFFIX), stem, None)
+        return AnnotationFile(self.annotations / ANNOTATORS / annotator / (stem + JSON_SUFFIX), stem, annotator)
+
+    def document_files(self, stem: str, layers: tuple = ()) -> list[str]:
+        """The paths (plain strings) of a document's text, metadata and listed annotation files."""
+        # string concatenation: this runs for every document of every cached validation
+        prefixes = self.__dict__.get("_prefixes")
+        if prefixes is None:
+            prefixes = self._prefixes = (os.path.join(self.corpus, ""), os.path.join(self.annotations, ""),
+                                         os.path.join(self.annotations, ANNOTATORS, ""))
+        corpus = prefixes[0] + stem
+        out = [corpus + TEXT_SUFFIX, corpus + META_SUFFIX]
+        for who in layers:
+            out.append(prefixes[1] + stem + JSON_SUFFIX if who is None else f"{prefixes[2]}{who}{os.sep}{stem}{JSON_SUFFIX}")
+        return out
+
     def corpus_entries(self) -> list[str]:
         """Names of the files in corpus/ (temporary files of interrupted writes left out)."""
         if not self.corpus.is_dir():
@@ -189,15 +265,6 @@ class Root:
                 for name in sorted(os.listdir(d)):
                     if name.endswith(JSON_SUFFIX) and not name.startswith(TMP_PREFIX):
                         out.append((name[: -len(JSON_SUFFIX)], who, prefix + name))
-        return out
-
-    def other_files(self) -> list[Path]:
-        """Files in corpus/ and annotations/ that are neither texts, metas nor annotations."""
-        out = [self.corpus / n for n in self.corpus_entries()
-               if not (n.endswith(TEXT_SUFFIX) or n.endswith(META_SUFFIX)) and not n.startswith(".")]
-        if self.annotations.is_dir():
-            out += [self.annotations / n for n in sorted(os.listdir(self.annotations))
-                    if not n.endswith(JSON_SUFFIX) and n != ANNOTATORS and not n.startswith(".")]
         return out
 
     # reading -------------------------------------------------------------------------------

@@ -8,18 +8,22 @@ stops at the first one, and a check that fails internally becomes an ``internal-
 
 from __future__ import annotations
 
+import collections
+import gc
+import itertools
 import multiprocessing
 import os
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import checks, fastpath, jsonfile, schema_errors, store
 from .cache import ValidationCache, file_key
 from .checks.annotation import Context
-from .checks.corpus import DocContext, DocSummary, decode_text
+from .checks.corpus import DocContext, DocSummary, Summaries, decode_text
 from .findings import Finding
 from .report import Problem, Report
 from .text import sha256
@@ -257,22 +261,12 @@ def _stem_of(root: store.Root, path: str) -> str:
     raise store.StoreError(f"{path}: not a corpus text, meta or annotation file of the root {root.path}")
 
 
-def _annotation_index(root: store.Root) -> dict[str, list[tuple[str, str | None]]]:
-    """(path, annotator) of the annotation files of every document, from one listing of annotations/."""
-    index: dict[str, list[tuple[str, str | None]]] = {}
-    for stem, who, path in root.annotation_listing():  # the released layer first, then annotators by name
-        index.setdefault(stem, []).append((path, who))
-    return index
-
-
-# Work of one document in a worker process: (stem, annotation files as (path, annotator)).
-_Task = tuple[str, tuple[tuple[str, str | None], ...]]
+# Work of one document in a worker process: (stem, its annotation layers as listed: None for
+# the released layer, then annotator names). Small, so cheap to send to a worker.
+_Task = tuple[str, tuple]
 _worker: dict = {}
 MIN_PARALLEL = 32  # fewer documents than this are checked in-process (a pool costs ~50 ms to start)
-
-
-def _task(stem: str, files: list[tuple[str, str | None]]) -> _Task:
-    return stem, tuple(files)
+CHUNKS_PER_WORKER = 4  # chunks queued per worker: enough to keep it busy, few enough to bound memory
 
 
 def _init_worker(root: store.Root, limits: Limits) -> None:
@@ -282,15 +276,29 @@ def _init_worker(root: store.Root, limits: Limits) -> None:
 def _check_task(task: _Task, root: store.Root | None = None, limits: Limits | None = None):
     """(problems, summary, files checked) of one document; small, so cheap to send back."""
     root, limits = root or _worker["root"], limits or _worker["limits"]
-    stem, files = task
-    afs = [store.AnnotationFile(Path(p), stem, who) for p, who in files]
+    stem, layers = task
+    afs = [root.annotation_file(stem, who) for who in layers]
     res = check_document(root, stem, limits, afs)
     return res.problems, res.summary, res.summary.has_text + res.summary.has_meta + len(afs)
 
 
-def _check_all(root: store.Root, tasks: list[_Task], limits: Limits, jobs: int):
-    """Results of the tasks, in their order; in a pool of `jobs` processes when that pays."""
-    if jobs <= 1 or len(tasks) < MIN_PARALLEL or multiprocessing.current_process().daemon:
+def _check_chunk(tasks: list[_Task]) -> list:
+    return [_check_task(t) for t in tasks]
+
+
+def _chunks(tasks: Iterator[_Task], size: int) -> Iterator[list[_Task]]:
+    while chunk := list(itertools.islice(tasks, size)):
+        yield chunk
+
+
+def _check_all(root: store.Root, tasks: Iterable[_Task], n_tasks: int, limits: Limits, jobs: int):
+    """Results of the tasks, in their order; in a pool of `jobs` processes when that pays.
+
+    Tasks are read and sent to the workers a few chunks ahead of the results being taken, so a
+    root of any size costs the same memory in flight.
+    """
+    tasks = iter(tasks)
+    if jobs <= 1 or n_tasks < MIN_PARALLEL or multiprocessing.current_process().daemon:
         # (a daemon process, such as a data-loader worker, may not start processes of its own)
         for t in tasks:
             yield _check_task(t, root, limits)
@@ -298,23 +306,40 @@ def _check_all(root: store.Root, tasks: list[_Task], limits: Limits, jobs: int):
     methods = multiprocessing.get_all_start_methods()
     # fork: workers start in milliseconds and see the check registry exactly as it is here
     mp = multiprocessing.get_context("fork" if "fork" in methods else None)
-    done = 0
+    # chunks amortise the inter-process round trip
+    chunks = _chunks(tasks, max(1, min(64, n_tasks // (jobs * 16))))
+    window: collections.deque = collections.deque()  # (chunk, future), oldest first
+    pending = None  # a chunk taken from `chunks` but not yet in the window
+    # The workers fork at the first submit and inherit this process's memory (the listing of the
+    # root) copy-on-write; frozen objects are never visited by their garbage collector, which
+    # would otherwise touch, and so copy, every page of it in every worker.
+    gc.freeze()
     try:
         pool = ProcessPoolExecutor(jobs, mp_context=mp, initializer=_init_worker, initargs=(root, limits))
     except OSError:  # no semaphores or processes to be had: the same work, in-process
-        yield from _check_all(root, tasks, limits, 1)
+        gc.unfreeze()
+        yield from _check_all(root, tasks, 0, limits, 1)
         return
     try:
-        # chunks amortise the inter-process round trip; map yields in task order
-        for result in pool.map(_check_task, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 16)))):
-            yield result
-            done += 1
-    except BrokenProcessPool:
-        # a worker died (killed, out of memory): check what is left here, one by one, so that
-        # the report is complete or the cause shows up in this process
+        while True:
+            while len(window) < jobs * CHUNKS_PER_WORKER and (pending := next(chunks, None)) is not None:
+                window.append((pending, pool.submit(_check_chunk, pending)))
+                pending = None
+                gc.unfreeze()  # (the workers have forked)
+            if not window:
+                break
+            results = window[0][1].result()
+            window.popleft()
+            yield from results
+    except (BrokenProcessPool, OSError):
+        # a worker died (killed, out of memory) or could not start: check what is left here, one
+        # by one, so that the report is complete or the cause shows up in this process
         pool.shutdown(wait=False, cancel_futures=True)
-        yield from _check_all(root, tasks[done:], limits, 1)
+        rest = [t for chunk, _ in window for t in chunk] + (pending or [])
+        window.clear()
+        yield from _check_all(root, itertools.chain(rest, itertools.chain.from_iterable(chunks)), 0, limits, 1)
     finally:
+        gc.unfreeze()
         pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -332,35 +357,35 @@ def validate_root(root: store.Root | str | os.PathLike | None = None, paths: lis
 
     jobs > 1 checks documents in that many processes; the report is identical, in the same
     order. cache=True reuses the results of unchanged documents from the root's
-    ``.newsspan-cache/`` and stores the new ones (see newsspan.cache).
+    ``.newsspan-cache/`` and stores the new ones (see newsspan.cache). Memory grows by tens of
+    bytes per document (ids and summaries), never by a document's content.
     """
     root = root if isinstance(root, store.Root) else store.Root(root)
     root.check()
     limits = limits or Limits()
     report = Report()
-    index = _annotation_index(root)
     if paths:
         stems = sorted({_stem_of(root, p) for p in paths})
+        layers = {stem: tuple(af.annotator for af in _annotation_files(root, stem)) for stem in stems}
+        others = []
     else:
-        entries = root.corpus_entries()
-        stems = sorted(set(root.text_stems(entries)) | set(root.meta_stems(entries)) | set(index))
+        listing = root.listing()
+        stems, layers, others = listing.stems, listing.layers, listing.others
 
     store_ = ValidationCache(root, limits) if cache else None
-    keys, cached, todo = {}, {}, []
-    corpus = os.path.join(root.corpus, "")  # plain strings: pathlib costs more than the lstat here
-    for stem in stems:
-        files = index.get(stem, [])
-        if store_ is not None:
-            keys[stem] = file_key([corpus + stem + store.TEXT_SUFFIX, corpus + stem + store.META_SUFFIX]
-                                  + [path for path, _ in files], store_.now_ns)
-            hit = store_.get(stem, keys[stem][0])
-            if hit is not None:
+    keys, cached, todo = {}, {}, stems
+    if store_ is not None:
+        for stem in stems:
+            key = file_key(root.document_files(stem, layers.get(stem, ())), store_.now_ns)
+            hit = store_.get(stem, key[0])
+            if hit is None:
+                keys[stem] = key
+            else:
                 cached[stem] = hit
-                continue
-        todo.append(_task(stem, files))
+        todo = [stem for stem in stems if stem not in cached]
 
-    fresh = _check_all(root, todo, limits, jobs)
-    summaries = []
+    fresh = _check_all(root, ((stem, layers.get(stem, ())) for stem in todo), len(todo), limits, jobs)
+    summaries = Summaries()
     try:
         for stem in stems:
             if stem in cached:
@@ -372,16 +397,15 @@ def validate_root(root: store.Root | str | os.PathLike | None = None, paths: lis
             report.extend(problems)
             summaries.append(summary)
             report.files_checked += n_files
+            report.documents += summary.has_text
     finally:
         fresh.close()  # ends the worker pool now rather than when the generator is collected
-    report.documents = sum(s.has_text for s in summaries)
     if (root.path / store.JOURNAL).exists():  # the root is between two states: never pass it
         fp = _FileProblems(root, root.path / store.JOURNAL, None)
         fp.add(Finding("write-interrupted", "a command that writes was killed before it finished; its files are half in place",
                        hint="run `newsspan recover`, which completes it (or any command that writes, which recovers first)"))
         report.extend(fp.problems)
     if not paths:
-        others = [root.rel(p) for p in root.other_files()]
         fp = _FileProblems(root, root.path, None)
         for check in checks.by_scope(checks.CORPUS):
             fp.run(check, summaries, others)

@@ -3,6 +3,8 @@
 import json
 import os
 import shutil
+import signal
+import time
 
 import pytest
 
@@ -117,9 +119,21 @@ def run(root, checked):
     return validate_root(root, cache=True)
 
 
+def bucket_files(root):
+    return sorted((root / cache.FOLDER / cache.BUCKETS).glob("*.json"))
+
+
+def edit_entries(root, fn):
+    """Apply fn to the entries of every bucket file, as a hand (or a bug) might have."""
+    for path in bucket_files(root):
+        doc = json.loads(path.read_text())
+        fn(doc["entries"])
+        path.write_text(json.dumps(doc))
+
+
 def test_unchanged_documents_come_from_the_cache(root, checked):
     first = run(root, checked)
-    assert len(checked) == 12 and (root / cache.FOLDER / cache.FILE).is_file()
+    assert len(checked) == 12 and bucket_files(root)
     second = run(root, checked)
     assert checked == []
     assert as_rows(second) == as_rows(first) and second.summary() == first.summary()
@@ -135,6 +149,18 @@ def test_a_changed_file_is_checked_again(root, checked):
     edit_json(ann_path(root, 5), lambda a: a["entities"][0].update(start=a["entities"][0]["start"] - 1))
     report = run(root, checked)
     assert checked == ["bench-0000005"] and report.problems == []
+
+
+def test_a_change_rewrites_only_its_bucket(root, checked):
+    run(root, checked)
+    before = {p.name: p.stat().st_ino for p in bucket_files(root)}  # writes are atomic renames: a new inode
+    edit_json(ann_path(root, 5), lambda a: a.update(notes="changed"))
+    then = time.time_ns() - 30 * 1_000_000_000  # dated back: old enough to be stored
+    os.utime(ann_path(root, 5), ns=(then, then))
+    run(root, checked)
+    after = {p.name: p.stat().st_ino for p in bucket_files(root)}
+    assert checked == ["bench-0000005"] and before.keys() == after.keys()
+    assert [n for n in after if after[n] != before[n]] == [f"{cache.bucket_of('bench-0000005'):02x}.json"]
 
 
 def test_cached_problems_are_reported_again(root, checked):
@@ -182,11 +208,12 @@ def test_fresh_files_are_not_stored(tmp_path, checked):
     assert len(checked) == 3
 
 
-@pytest.mark.parametrize("content", [b"", b"not json", b"\xff\xfe", b"[]", b'{"format": 1}',
-                                     b'{"format": 1, "fingerprint": "x", "entries": {}}'])
+@pytest.mark.parametrize("content", [b"", b"not json", b"\xff\xfe", b"[]", b'{"format": 2}',
+                                     b'{"format": 2, "fingerprint": "x", "entries": {}}'])
 def test_corrupt_cache_is_ignored(root, checked, content):
     first = run(root, checked)
-    (root / cache.FOLDER / cache.FILE).write_bytes(content)
+    for path in bucket_files(root):
+        path.write_bytes(content)
     again = run(root, checked)
     assert len(checked) == 12 and as_rows(again) == as_rows(first)
     run(root, checked)
@@ -195,17 +222,41 @@ def test_corrupt_cache_is_ignored(root, checked, content):
 
 def test_mis_shaped_entries_are_not_trusted(root, checked):
     run(root, checked)
-    path = root / cache.FOLDER / cache.FILE
-    doc = json.loads(path.read_text())
-    entries = doc["entries"]
-    entries["bench-0000001"][1] = [["x"] * 9]                       # a problem that is no problem
-    entries["bench-0000002"][2] = ["sha", "yes", True, True]         # a summary of the wrong types
-    entries["bench-0000003"] = {"key": entries["bench-0000003"][0]}  # an entry of the wrong shape
-    entries["bench-0000004"][0][0][0] += 1                           # a stale key
-    path.write_text(json.dumps(doc))
+
+    def spoil(entries):
+        for stem, e in list(entries.items()):
+            if stem == "bench-0000001":
+                e[4] = [["x"] * 9]                                  # a problem that is no problem
+            elif stem == "bench-0000002":
+                e[1:4] = ["sha", "yes", True]                       # a summary of the wrong types
+            elif stem == "bench-0000003":
+                entries[stem] = {"key": e[0]}                       # an entry of the wrong shape
+            elif stem == "bench-0000004":
+                e[0] = e[0][::-1]                                   # a stale key
+
+    edit_entries(root, spoil)
+    # an entry moved to another bucket file: save() would never rewrite it there, so it is not used
+    files = {int(p.stem, 16): p for p in bucket_files(root)}
+    home = files[cache.bucket_of("bench-0000006")]
+    doc = json.loads(home.read_text())
+    entry = doc["entries"].pop("bench-0000006")
+    home.write_text(json.dumps(doc))
+    other = next(p for b, p in files.items() if p != home)
+    doc = json.loads(other.read_text())
+    doc["entries"]["bench-0000006"] = entry
+    other.write_text(json.dumps(doc))
     report = run(root, checked)
-    assert sorted(checked) == ["bench-0000001", "bench-0000002", "bench-0000003", "bench-0000004"]
+    assert sorted(checked) == ["bench-0000001", "bench-0000002", "bench-0000003", "bench-0000004", "bench-0000006"]
     assert report.problems == []
+    run(root, checked)
+    assert checked == []  # the spoilt buckets were written afresh
+
+
+def test_a_cache_of_the_old_format_is_replaced(root, checked):
+    (root / cache.FOLDER).mkdir()
+    (root / cache.FOLDER / "validate.json").write_text('{"format": 1, "entries": {}}')
+    run(root, checked)
+    assert len(checked) == 12 and bucket_files(root) and not (root / cache.FOLDER / "validate.json").exists()
 
 
 def test_a_new_check_invalidates_the_cache(root, checked):
@@ -231,13 +282,14 @@ def test_other_limits_do_not_reuse_results(root, checked):
 
 def test_cli_uses_the_cache_by_default(root):
     first = run_cli("validate", "--root", root)
-    assert first.returncode == 0 and (root / cache.FOLDER / cache.FILE).is_file()
+    assert first.returncode == 0 and bucket_files(root)
     second = run_cli("validate", "--root", root)
     assert second.stdout == first.stdout
-    (root / cache.FOLDER / cache.FILE).write_text("{}", encoding="utf-8")
+    for path in bucket_files(root):
+        path.write_text("{}", encoding="utf-8")
     third = run_cli("validate", "--root", root, "--no-cache")
     assert third.stdout == first.stdout
-    assert (root / cache.FOLDER / cache.FILE).read_text(encoding="utf-8") == "{}"  # untouched
+    assert {p.read_text(encoding="utf-8") for p in bucket_files(root)} == {"{}"}  # untouched
 
 
 def test_cache_folder_that_is_a_link_is_not_used(root, tmp_path, checked):
@@ -264,3 +316,36 @@ def test_a_worker_that_dies_does_not_lose_documents(broken_root):
     finally:
         del checks.REGISTRY["zz-test-die"]
     assert as_rows(report) == as_rows(validate_root(broken_root, jobs=1))
+
+
+def test_a_worker_that_dies_loses_no_document(broken_root):
+    """A worker killed mid-run (out of memory, say): what it held is checked in-process instead."""
+    main, here = os.getpid(), []
+
+    def die_in_worker(ctx):
+        if os.getpid() != main and ctx.stem == "bench-0000020":
+            os.kill(os.getpid(), signal.SIGKILL)
+        if os.getpid() == main:
+            here.append(ctx.stem)
+        return ()
+
+    register("zz-test-die", "warning", checks.DOCUMENT, "kills the worker process (test only)")(die_in_worker)
+    try:
+        parallel = validate_root(broken_root, jobs=2)
+    finally:
+        del checks.REGISTRY["zz-test-die"]
+    assert "bench-0000020" in here  # the pool broke, and the document was checked here
+    serial = validate_root(broken_root, jobs=1)
+    assert as_rows(parallel) == as_rows(serial) and parallel.summary() == serial.summary()
+
+
+def test_every_copy_of_a_text_is_reported_against_the_first(tmp_path):
+    r = make_root(tmp_path / "dups", 6)
+    for i in (4, 2):  # copies of document 5's text under two other ids
+        for suffix in (".txt", ".meta.json"):
+            shutil.copyfile(r / "corpus" / f"bench-0000005{suffix}", r / "corpus" / f"bench-000000{i}{suffix}")
+        edit_json(meta_path(r, i), lambda m, i=i: m.update(id=f"bench-000000{i}"))
+    dups = [p for p in validate_root(r, jobs=1).problems if p.check == "text-duplicate"]
+    assert sorted((p.path, p.message) for p in dups) == [
+        ("corpus/bench-0000004.txt", 'the text is identical to that of document "bench-0000002"'),
+        ("corpus/bench-0000005.txt", 'the text is identical to that of document "bench-0000002"')]
