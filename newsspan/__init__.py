@@ -11,7 +11,16 @@ The public API:
 
 __version__ = "0.1.0"
 
-from .hf.rows import BuildError  # noqa: E402  (cheap: no datasets import)
+
+
+def __getattr__(name: str):
+    # newsspan.BuildError on first use: importing it here cost every command (validate included)
+    # the import of the row builders
+    if name == "BuildError":
+        from .hf.rows import BuildError
+
+        return BuildError
+    raise AttributeError(f"module 'newsspan' has no attribute {name!r}")
 
 
 def load_dataset(config: str = "documents", *, root=None, include_drafts: bool = False, **kwargs):

@@ -12,11 +12,16 @@ clusters); the standard ``re`` module has no equivalent.
 from __future__ import annotations
 
 import bisect
-
-import regex
+import functools
 
 UNITS = ("codepoint", "utf16", "grapheme")
-_GRAPHEME = regex.compile(r"\X", regex.S)
+
+
+@functools.cache
+def _grapheme():
+    import regex  # imported on first use: the CLI lists UNITS on every start, graphemes are rare
+
+    return regex.compile(r"\X", regex.S)
 
 
 class OffsetError(ValueError):
@@ -35,7 +40,7 @@ def _utf16_starts(text: str) -> list[int]:
 
 def _grapheme_starts(text: str) -> list[int]:
     """Code-point offset of each grapheme cluster, plus len(text) at the end."""
-    return [m.start() for m in _GRAPHEME.finditer(text)] + [len(text)]
+    return [m.start() for m in _grapheme().finditer(text)] + [len(text)]
 
 
 class Converter:
