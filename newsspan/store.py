@@ -227,9 +227,12 @@ class Root:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
                 return None
-            # to the end of the file, as a file object's read() does (it may have grown since fstat)
-            parts = [os.read(fd, st.st_size + 1)]
-            total = len(parts[0])
+            data = os.read(fd, st.st_size + 1)
+            if len(data) == st.st_size:
+                return data  # all of it: the size fstat gave, and nothing beyond (no second read)
+            # else (a short read, or the file changed since fstat) to its end, as a file object's read() does
+            parts = [data]
+            total = len(data)
             while parts[-1] and total <= limit:
                 parts.append(os.read(fd, 65536))
                 total += len(parts[-1])

@@ -138,6 +138,14 @@ def is_boundary(text: str, pos: int) -> bool:
     """
     if pos <= 0 or pos >= len(text) or text[pos - 1].isspace() or text[pos].isspace():
         return True
+    return is_boundary_in_run(text, pos)
+
+
+def is_boundary_in_run(text: str, pos: int) -> bool:
+    """is_boundary() of a pos with a non-space character on either side (0 < pos < len(text)).
+
+    For callers that have tested those characters already (the token-boundary check).
+    """
     # _chunk() inlined, and its search for rarer whitespace left to the memo (this runs for
     # every span boundary that touches no whitespace): the run up to the last space or line end
     # before pos is the run around pos unless it holds rarer whitespace (a tab, a no-break
@@ -216,4 +224,4 @@ def iob2(n_tokens: int, aligned: Iterable[tuple[int, int]], labels: Iterable[str
     return tags
 
 
-__all__ = ["Token", "tokenize", "token_offsets", "is_boundary", "token_at", "align", "iob2", "Misaligned", "ABBREVIATIONS"]
+__all__ = ["Token", "tokenize", "token_offsets", "is_boundary", "is_boundary_in_run", "token_at", "align", "iob2", "Misaligned", "ABBREVIATIONS"]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from .. import store
 from ..findings import Finding, pointer
 from ..report import ERROR, WARNING, show
-from ..tokenize import is_boundary, token_at
+from ..tokenize import is_boundary_in_run, token_at
 from . import ANNOTATION, register
 
 LAYERS = ("sections", "entities", "claims")
@@ -82,12 +83,32 @@ def _span_ids(ann: dict, ctx: Context) -> dict:
     """id -> layer name for the spans of the file that have a string id (the last span's layer
     when an id repeats); computed once per file for id-duplicate and reference-unresolved."""
     got = ctx.cache.get("span_ids")
-    if got is None:
+    if got is None and ctx.schema_valid:  # every span has a string id
+        got = ctx.cache["span_ids"] = {item["id"]: name for name in LAYERS for _, item in _layer(ann, ctx, name)}
+    elif got is None:
         got = ctx.cache["span_ids"] = {}
         for name in LAYERS:
             for _, item in _layer(ann, ctx, name):
                 if isinstance(item.get("id"), str):
                     got[item["id"]] = name
+    return got
+
+
+def _all_quoted(ann: dict, ctx: Context) -> bool:
+    """Whether every span lies in the text (0 <= start < end <= its length) and its quote is the
+    text at its offsets, as in almost every file; once per file. Then span-offsets and
+    span-text-mismatch have nothing to report, and token-boundary needs no comparison of its own."""
+    got = ctx.cache.get("all_quoted")
+    if got is None:
+        text = ctx.text
+        n = len(text)
+        got = True
+        for _, _, _, s in _spans(ann, ctx):
+            start, end = s["start"], s["end"]
+            if not 0 <= start < end <= n or text[start:end] != s["text"]:
+                got = False
+                break
+        ctx.cache["all_quoted"] = got
     return got
 
 
@@ -104,6 +125,8 @@ def _in_range(span, text) -> bool:
           "A span's offsets are out of range: start must be below end, and end at most the text's length.")
 def span_offsets(ann, ctx: Context):
     if ctx.text is None:
+        return
+    if _all_quoted(ann, ctx):
         return
     n = len(ctx.text)
     for name, i, key, s in _spans(ann, ctx):
@@ -136,7 +159,7 @@ SEARCH_BUDGET = 50_000_000
           "A span's stored quote differs from the text at its offsets (a shifted or stale span).")
 def span_text_mismatch(ann, ctx: Context):
     text = ctx.text
-    if text is None:
+    if text is None or _all_quoted(ann, ctx):
         return
     n = len(text)
     for name, i, key, s in _spans(ann, ctx):
@@ -288,11 +311,14 @@ def cluster_label_mixed(ann, ctx):
                               hint="mentions of one real-world entity share label and kb_id; split the cluster if they differ")
 
 
+_OFFSETS = itemgetter(0, 1)
+
+
 @register("span-outside-section", ERROR, ANNOTATION,
           "An entity mention or claim lies in no section or crosses a section's end (token views hold one row per section).")
 def span_outside_section(ann, ctx: Context):
     # sorted by offsets only: ids are the schema's business and may be of any type here
-    sections = sorted(((s["start"], s["end"], s.get("id")) for _, s in _layer(ann, ctx, "sections")), key=lambda t: t[:2])
+    sections = sorted([(s["start"], s["end"], s.get("id")) for _, s in _layer(ann, ctx, "sections")], key=_OFFSETS)
     if not sections:
         return  # section-gap reports a text without sections
     starts = [s[0] for s in sections]
@@ -315,16 +341,17 @@ def token_boundary(ann, ctx: Context):
     if text is None:
         return
     n = len(text)
+    quoted = _all_quoted(ann, ctx)
     for name in ("entities", "claims"):
         for i, s in _layer(ann, ctx, name):
             start, end = s["start"], s["end"]
-            if not 0 <= start < end <= n or text[start:end] != s["text"]:
+            if not quoted and (not 0 <= start < end <= n or text[start:end] != s["text"]):
                 continue  # a shifted span is reported once, by span-text-mismatch
-            # is_boundary's common case inlined: most boundaries touch whitespace (or the text's
+            # is_boundary()'s common case inlined: most boundaries touch whitespace (or the text's
             # ends; 0 <= start < end <= n, so only start can be at 0 and only end at n)
-            if start and not text[start - 1].isspace() and not text[start].isspace() and not is_boundary(text, start):
+            if start and not text[start - 1].isspace() and not text[start].isspace() and not is_boundary_in_run(text, start):
                 yield _inside_token(text, s, name, i, "start", start)
-            if end < n and not text[end - 1].isspace() and not text[end].isspace() and not is_boundary(text, end):
+            if end < n and not text[end - 1].isspace() and not text[end].isspace() and not is_boundary_in_run(text, end):
                 yield _inside_token(text, s, name, i, "end", end)
 
 
