@@ -79,7 +79,7 @@ def default_root() -> Path:
 
 @dataclass(frozen=True)
 class AnnotationFile:
-    path: Path
+    path: Path | str  # the validator passes plain strings (cheaper for tens of thousands of files)
     stem: str
     annotator: str | None  # None for the released layer
 

@@ -312,7 +312,7 @@ def _check_task(task: _Task, root: store.Root | None = None, limits: Limits | No
     """(problems, summary, files checked) of one document; small, so cheap to send back."""
     root, limits = root or _worker["root"], limits or _worker["limits"]
     stem, files = task
-    afs = [store.AnnotationFile(Path(p), stem, who) for p, who in files]
+    afs = [store.AnnotationFile(p, stem, who) for p, who in files]  # plain strings: the readers take them as they are
     res = check_document(root, stem, limits, afs)
     return res.problems, res.summary, res.summary.has_text + res.summary.has_meta + len(afs)
 

@@ -68,9 +68,12 @@ def _spans(ann: dict, ctx: Context) -> list:
     if got is None:
         got = ctx.cache["spans"] = []
         for name in LAYERS:
+            if name != "claims":  # only claims hold spans of their own
+                got += [(name, i, None, item) for i, item in _layer(ann, ctx, name)]
+                continue
             for i, item in _layer(ann, ctx, name):
                 got.append((name, i, None, item))
-                if name == "claims" and isinstance(item.get("attribution"), dict):
+                if isinstance(item.get("attribution"), dict):
                     for key in ("source_span", "cue"):
                         sub = item["attribution"].get(key)
                         # valid against the schema, a source_span or cue that is there is a span
@@ -235,15 +238,15 @@ def _overlaps(ann, ctx, name, check_id, what):
     # decorated rather than sorted with a key function: the same order (ties by position), less work
     spans = [(s["start"], s["end"], i, s) for i, s in _layer(ann, ctx, name)]
     spans.sort()
-    prev = None
-    for _, _, i, s in spans:
-        if prev is not None and s["start"] < prev[1]["end"]:
+    prev = prev_end = None
+    for start, end, i, s in spans:
+        if prev is not None and start < prev_end:
             pi, p = prev
             yield Finding(check_id,
                           f"{what} [{s['start']}, {s['end']}) {show(s['text'], 40)} overlaps {pointer(name, pi)} [{p['start']}, {p['end']}) {show(p['text'], 40)}",
                           pointer=pointer(name, i), hint=f"{what}s may not overlap: shorten one of them or remove it")
-        if prev is None or s["end"] > prev[1]["end"]:
-            prev = (i, s)
+        if prev is None or end > prev_end:
+            prev, prev_end = (i, s), end
 
 
 @register("section-overlap", ERROR, ANNOTATION, "Two sections overlap.")
@@ -348,10 +351,11 @@ def token_boundary(ann, ctx: Context):
             if not quoted and (not 0 <= start < end <= n or text[start:end] != s["text"]):
                 continue  # a shifted span is reported once, by span-text-mismatch
             # is_boundary()'s common case inlined: most boundaries touch whitespace (or the text's
-            # ends; 0 <= start < end <= n, so only start can be at 0 and only end at n)
+            # ends; 0 <= start < end <= n, so only start can be at 0 and only end at n), most
+            # often on their outer side, which is tested first
             if start and not text[start - 1].isspace() and not text[start].isspace() and not is_boundary_in_run(text, start):
                 yield _inside_token(text, s, name, i, "start", start)
-            if end < n and not text[end - 1].isspace() and not text[end].isspace() and not is_boundary_in_run(text, end):
+            if end < n and not text[end].isspace() and not text[end - 1].isspace() and not is_boundary_in_run(text, end):
                 yield _inside_token(text, s, name, i, "end", end)
 
 
