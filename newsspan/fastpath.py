@@ -31,7 +31,8 @@ try:  # the fast path is an optimisation: without the wheel, everything takes th
 except ImportError:  # pragma: no cover - exercised only where no wheel exists
     jsonschema_rs = None
 
-_CONTROL_ESCAPE = re.compile(r"\\u00[01][0-9a-fA-F]")
+# control escapes (see above) and the surrogate escapes that parse_plain() declines, in one scan
+_DECLINED_ESCAPE = re.compile(r"\\u(?:00[01][0-9a-fA-F]|[dD][89a-fA-F][0-9a-fA-F]{2})")
 _BIG = 10 ** 15  # a bound on numbers far below json-number-too-large's thousands of digits
 
 
@@ -104,9 +105,9 @@ def load_clean(text: str, name: str, max_depth: int = jsonfile.MAX_DEPTH) -> dic
     if fast is None:
         return None
     validator, bound = fast
-    if bound > max_depth or _CONTROL_ESCAPE.search(text):
+    if bound > max_depth or _DECLINED_ESCAPE.search(text):
         return None
-    parsed = jsonfile.parse_plain(text)
+    parsed = jsonfile.parse_plain(text, surrogates_searched=True)
     if parsed is None:
         return None
     value, has_float = parsed

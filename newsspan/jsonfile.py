@@ -48,7 +48,10 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
 
 def decode(data: bytes, what: str = "JSON") -> tuple[str | None, list[Finding]]:
     """Bytes to str, refusing anything but plain UTF-8."""
-    if not data.strip():
+    # data.isspace() rather than `not data.strip()` (the same test, without copying the file),
+    # and NUL looked for in the bytes (in UTF-8 no other character holds a 0 byte): each of
+    # these runs on every file
+    if not data or data.isspace():
         return None, [Finding("file-empty", f"the file is empty; expected a {what} document",
                               hint="write the content or remove the file")]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(data) > 1 and (data[0] == 0 or data[1] == 0)):
@@ -65,7 +68,7 @@ def decode(data: bytes, what: str = "JSON") -> tuple[str | None, list[Finding]]:
         kind = "binary data" if b"\x00" in data[:4096] else "bytes that are not UTF-8"
         return None, [Finding("file-encoding", f"the file holds {kind} (byte 0x{data[e.start]:02x} at byte offset {e.start}); expected UTF-8",
                               hint="save the file as UTF-8", line=line, column=col)]
-    if "\x00" in text:
+    if b"\x00" in data:
         off = text.index("\x00")
         line, col = line_col(text, off)
         return None, [Finding("file-encoding", "the file holds NUL characters (binary data); expected UTF-8 text",
@@ -173,28 +176,42 @@ def _refuse_constant(name):
     raise _Unclean
 
 
-def parse_plain(text: str) -> tuple[object, bool] | None:
+def parse_plain(text: str, *, surrogates_searched: bool = False) -> tuple[object, bool] | None:
     """The fast parse for the common, clean file: (value, whether it holds a float), or None.
 
     None means parse() must decide: the text is not plain JSON (syntax, duplicate keys,
     NaN/Infinity, huge numbers) or holds a surrogate escape. Nesting depth and long numbers
     below the int-parsing limit are NOT checked here: the caller accepts the value only where
-    a schema bounds both (see newsspan.fastpath).
+    a schema bounds both (see newsspan.fastpath). surrogates_searched: the caller has already
+    made sure that the text holds no surrogate escape (as part of a scan of its own).
     """
-    if _SURROGATE_ESCAPE.search(text):
+    if not surrogates_searched and _SURROGATE_ESCAPE.search(text):
         return None
-    floats = []
-
-    def on_float(s):
-        floats.append(s)
-        return float(s)
-
     try:
-        value = json.loads(text, object_pairs_hook=_pairs_no_duplicates, parse_constant=_refuse_constant,
-                           parse_float=on_float)
+        return _PLAIN.decode(text), False
+    except _Float:  # rare: parsed again, keeping the floats
+        pass
     except (_Unclean, ValueError, RecursionError):  # JSONDecodeError is a ValueError
         return None
-    return value, bool(floats)
+    try:
+        return _PLAIN_FLOATS.decode(text), True
+    except (_Unclean, ValueError, RecursionError):
+        return None
+
+
+class _Float(Exception):
+    """Raised from parse_float: the text holds a float (parse_plain reports that)."""
+
+
+def _refuse_float(s):
+    raise _Float
+
+
+# Built once: json.loads(text, **hooks) builds a decoder per call, which cost more than a
+# small file's parse. The hooks hold no state, so one decoder serves every call.
+_PLAIN = json.JSONDecoder(object_pairs_hook=_pairs_no_duplicates, parse_constant=_refuse_constant,
+                          parse_float=_refuse_float)
+_PLAIN_FLOATS = json.JSONDecoder(object_pairs_hook=_pairs_no_duplicates, parse_constant=_refuse_constant)
 
 
 def _strings(value):

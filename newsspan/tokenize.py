@@ -138,17 +138,35 @@ def is_boundary(text: str, pos: int) -> bool:
     """
     if pos <= 0 or pos >= len(text) or text[pos - 1].isspace() or text[pos].isspace():
         return True
-    a, b = _chunk(text, pos)
-    run = text[a:b]
-    starts = _run_starts(run) if len(run) <= _MEMO_RUN else _starts(run)
+    return is_boundary_in_run(text, pos)
+
+
+def is_boundary_in_run(text: str, pos: int) -> bool:
+    """is_boundary() of a pos with a non-space character on either side (0 < pos < len(text)).
+
+    For callers that have tested those characters already (the token-boundary check).
+    """
+    # _chunk() inlined, and its search for rarer whitespace left to the memo (this runs for
+    # every span boundary that touches no whitespace): the run up to the last space or line end
+    # before pos is the run around pos unless it holds rarer whitespace (a tab, a no-break
+    # space, ...), and then _run_starts() says so with None.
+    b = _RUN.match(text, pos).end()
+    a = max(text.rfind(" ", 0, pos), text.rfind("\n", 0, pos)) + 1
+    starts = _run_starts(text[a:b]) if b - a <= _MEMO_RUN else _starts(text[a:b])
+    if starts is None:
+        a, b = _chunk(text, pos)
+        starts = _starts(text[a:b])
     return pos - a in starts
 
 
 _MEMO_RUN = 256  # longer runs are rare, and memoizing them would let one file fill the memory
 
 
-def _starts(run: str) -> frozenset[int]:
-    """Token starts in a run of text without whitespace: the tokens tokenize() gives for it."""
+def _starts(run: str) -> frozenset[int] | None:
+    """Token starts in a run of text without whitespace (the tokens tokenize() gives for it), or
+    None when the run holds whitespace after all."""
+    if _SPACE.search(run):
+        return None
     return frozenset(m.start() for m in _pattern().finditer(run))
 
 
@@ -206,4 +224,4 @@ def iob2(n_tokens: int, aligned: Iterable[tuple[int, int]], labels: Iterable[str
     return tags
 
 
-__all__ = ["Token", "tokenize", "token_offsets", "is_boundary", "token_at", "align", "iob2", "Misaligned", "ABBREVIATIONS"]
+__all__ = ["Token", "tokenize", "token_offsets", "is_boundary", "is_boundary_in_run", "token_at", "align", "iob2", "Misaligned", "ABBREVIATIONS"]

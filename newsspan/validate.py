@@ -44,6 +44,7 @@ class _FileProblems:
         self.json_text = json_text
         self._positions = None
         self._rel = None
+        self.schema_valid = False
         self.problems: list[Problem] = []
 
     @property
@@ -79,7 +80,24 @@ class _FileProblems:
                              hint="the file is not known to be valid; please report this as a newsspan bug"))
 
 
-def _read(root: store.Root, path: Path, fp: _FileProblems, limits: Limits) -> bytes | None:
+def _read(root: store.Root, path, fp: _FileProblems, limits: Limits) -> bytes | None:
+    data = root.read_plain(path, limits.max_bytes)
+    if data is not None:  # the common case; read_bytes() below explains every other one
+        return data
+    return _read_explained(root, path, fp, limits)
+
+
+def _read_if_exists(root: store.Root, path: str, fp: _FileProblems, limits: Limits) -> tuple[bool, bytes | None]:
+    """(whether anything stands at path, its bytes or None when it cannot be read)."""
+    data = root.read_plain(path, limits.max_bytes)
+    if data is not None:  # read at once: it exists, and no lstat was needed to know it
+        return True, data
+    if not _exists(path):
+        return False, None
+    return True, _read_explained(root, path, fp, limits)
+
+
+def _read_explained(root: store.Root, path, fp: _FileProblems, limits: Limits) -> bytes | None:
     try:
         return root.read_bytes(path, limits.max_bytes)
     except store.FileTooLarge as e:
@@ -98,10 +116,18 @@ def _span_count(value: dict, schema_name: str) -> int:
 
 
 def _load_json(root, path, fp: _FileProblems, schema_name: str, limits: Limits):
-    """Parsed JSON that passed the JSON-level checks (schema findings added), or None."""
+    """Parsed JSON that passed the JSON-level checks (schema findings added), or None.
+
+    fp.schema_valid tells whether the fast path proved the value valid against its schema.
+    """
     data = _read(root, path, fp, limits)
     if data is None:
         return None
+    return _parse_json(data, fp, schema_name, limits)
+
+
+def _parse_json(data: bytes, fp: _FileProblems, schema_name: str, limits: Limits):
+    """_load_json() of bytes already read."""
     text, found = jsonfile.decode(data)
     if text is None:
         for f in found:
@@ -110,6 +136,7 @@ def _load_json(root, path, fp: _FileProblems, schema_name: str, limits: Limits):
     fp.json_text = text
     value = fastpath.load_clean(text, schema_name, limits.max_depth)
     if value is not None and _span_count(value, schema_name) <= limits.max_spans:
+        fp.schema_valid = True
         return value  # proven clean: the careful path below would find nothing
     value, found = jsonfile.parse(text, max_nesting=limits.max_depth)
     for f in found:
@@ -179,27 +206,28 @@ def _check_document(root: store.Root, stem: str, limits: Limits,
                     annotation_files: list[store.AnnotationFile] | None = None) -> DocumentResult:
     problems: list[Problem] = []
     valid_id = store.is_valid_id(stem)
-    text_path = root.corpus / (stem + store.TEXT_SUFFIX)
-    meta_path = root.corpus / (stem + store.META_SUFFIX)
+    # plain strings: pathlib's joins cost more per document than some of the checks
+    corpus = os.path.join(root.corpus, stem)
+    text_path = corpus + store.TEXT_SUFFIX
+    meta_path = corpus + store.META_SUFFIX
     doc_id = stem if valid_id else None
 
     tp = _FileProblems(root, text_path, doc_id)
     if not valid_id:
         tp.add(Finding("id-invalid", f"{stem!a} is not a valid document id: expected 1-64 of a-z 0-9 _ - starting with a letter or digit",
                        hint="rename the files (lower-case, no spaces or dots)"))
-    text_data = text = text_sha = None
-    if _exists(text_path):
-        text_data = _read(root, text_path, tp, limits)
-        if text_data is not None:
-            text_sha = sha256(text_data)
-            text, found = decode_text(text_data)
-            for f in found:
-                tp.add(f)
+    text = text_sha = None
+    _, text_data = _read_if_exists(root, text_path, tp, limits)
+    if text_data is not None:
+        text_sha = sha256(text_data)
+        text, found = decode_text(text_data)
+        for f in found:
+            tp.add(f)
     meta = None
     mp = _FileProblems(root, meta_path, doc_id)
-    meta_exists = _exists(meta_path)
-    if meta_exists:
-        meta = _load_json(root, meta_path, mp, "document", limits)
+    meta_exists, meta_data = _read_if_exists(root, meta_path, mp, limits)
+    if meta_data is not None:
+        meta = _parse_json(meta_data, mp, "document", limits)
     dctx = DocContext(stem, root.rel(text_path), root.rel(meta_path), text_data, text, text_sha, meta, meta_exists)
     for check in checks.by_scope(checks.DOCUMENT):
         tp.run(check, dctx)
@@ -237,7 +265,8 @@ def check_annotation_file(root, af: store.AnnotationFile, text, text_sha, text_e
         fp.add(Finding("id-invalid", f"annotator folder {af.annotator!a} is not a valid name: expected 1-64 of a-z 0-9 _ -"))
     ann = _load_json(root, af.path, fp, "annotation", limits)
     if ann is not None:
-        ctx = Context(stem=af.stem, text=text, text_sha256=text_sha, text_exists=text_exists, annotator=af.annotator)
+        ctx = Context(stem=af.stem, text=text, text_sha256=text_sha, text_exists=text_exists, annotator=af.annotator,
+                      schema_valid=fp.schema_valid)
         for check in checks.by_scope(checks.ANNOTATION):
             fp.run(check, ann, ctx)
     return fp.problems

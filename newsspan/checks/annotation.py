@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from .. import store
 from ..findings import Finding, pointer
 from ..report import ERROR, WARNING, show
-from ..tokenize import is_boundary, token_at
+from ..tokenize import is_boundary_in_run, token_at
 from . import ANNOTATION, register
 
 LAYERS = ("sections", "entities", "claims")
@@ -22,6 +23,10 @@ class Context:
     text_exists: bool = True
     annotator: str | None = None
     cache: dict = field(default_factory=dict)
+    # True only when the file was proven valid against schema/annotation.schema.json (the
+    # validator's fast path): then every item of every layer is a well-formed span (an object
+    # with integer start and end and a string text), and checks may skip re-checking that.
+    schema_valid: bool = False
 
 
 def _is_offset(v) -> bool:
@@ -38,47 +43,81 @@ def _is_span(item) -> bool:
         or (_is_offset(item.get("start")) and _is_offset(item.get("end")) and isinstance(item.get("text"), str))
 
 
-def layer(ann: dict, name: str):
-    """(index, item) for the well-formed spans of a layer; malformed ones are the schema's job."""
-    items = ann.get(name)
-    if not isinstance(items, list):
-        return
-    for i, item in enumerate(items):
-        if _is_span(item):
-            yield i, item
-
-
-def all_spans(ann: dict, _layers=None):
-    """(pointer, span) for every span of the file, attribution sources and cues included."""
-    # Layer names and keys need no escaping, so pointers are joined directly: this runs for
-    # every span of every file, and pointer() per span was a third of the checks' time.
-    for name in LAYERS:
-        base = f"/{name}/"
-        for i, item in (_layers[name] if _layers else layer(ann, name)):
-            yield f"{base}{i}", item
-            if name == "claims" and isinstance(item.get("attribution"), dict):
-                for key in ("source_span", "cue"):
-                    sub = item["attribution"].get(key)
-                    if _is_span(sub):
-                        yield f"{base}{i}/attribution/{key}", sub
-
-
 def _layer(ann: dict, ctx: Context, name: str) -> list:
-    """layer(), computed once per file (several checks walk the same layers)."""
+    """(index, item) for the well-formed spans of a layer, computed once per file (several checks
+    walk the same layers); malformed items are the schema's finding."""
     key = "layer:" + name
     got = ctx.cache.get(key)
     if got is None:
         items = ann.get(name)
-        got = ctx.cache[key] = [(i, x) for i, x in enumerate(items) if _is_span(x)] if isinstance(items, list) else []
+        if ctx.schema_valid:  # the schema requires the layer and makes every item a span
+            got = ctx.cache[key] = list(enumerate(items))
+        else:
+            got = ctx.cache[key] = [(i, x) for i, x in enumerate(items) if _is_span(x)] if isinstance(items, list) else []
     return got
 
 
 def _spans(ann: dict, ctx: Context) -> list:
-    """all_spans(), computed once per file."""
+    """(layer, index, attribution key or None, span) for every span of the file, attribution
+    sources and cues included; computed once per file.
+
+    The pointer is built only for a span with a finding (see _span_pointer): building one per
+    span was a good part of the checks' time, and most spans have none.
+    """
     got = ctx.cache.get("spans")
     if got is None:
-        got = ctx.cache["spans"] = list(all_spans(ann, {name: _layer(ann, ctx, name) for name in LAYERS}))
+        got = ctx.cache["spans"] = []
+        for name in LAYERS:
+            if name != "claims":  # only claims hold spans of their own
+                got += [(name, i, None, item) for i, item in _layer(ann, ctx, name)]
+                continue
+            for i, item in _layer(ann, ctx, name):
+                got.append((name, i, None, item))
+                if isinstance(item.get("attribution"), dict):
+                    for key in ("source_span", "cue"):
+                        sub = item["attribution"].get(key)
+                        # valid against the schema, a source_span or cue that is there is a span
+                        if (sub is not None) if ctx.schema_valid else _is_span(sub):
+                            got.append((name, i, key, sub))
     return got
+
+
+def _span_ids(ann: dict, ctx: Context) -> dict:
+    """id -> layer name for the spans of the file that have a string id (the last span's layer
+    when an id repeats); computed once per file for id-duplicate and reference-unresolved."""
+    got = ctx.cache.get("span_ids")
+    if got is None and ctx.schema_valid:  # every span has a string id
+        got = ctx.cache["span_ids"] = {item["id"]: name for name in LAYERS for _, item in _layer(ann, ctx, name)}
+    elif got is None:
+        got = ctx.cache["span_ids"] = {}
+        for name in LAYERS:
+            for _, item in _layer(ann, ctx, name):
+                if isinstance(item.get("id"), str):
+                    got[item["id"]] = name
+    return got
+
+
+def _all_quoted(ann: dict, ctx: Context) -> bool:
+    """Whether every span lies in the text (0 <= start < end <= its length) and its quote is the
+    text at its offsets, as in almost every file; once per file. Then span-offsets and
+    span-text-mismatch have nothing to report, and token-boundary needs no comparison of its own."""
+    got = ctx.cache.get("all_quoted")
+    if got is None:
+        text = ctx.text
+        n = len(text)
+        got = True
+        for _, _, _, s in _spans(ann, ctx):
+            start, end = s["start"], s["end"]
+            if not 0 <= start < end <= n or text[start:end] != s["text"]:
+                got = False
+                break
+        ctx.cache["all_quoted"] = got
+    return got
+
+
+def _span_pointer(name: str, i: int, key: str | None) -> str:
+    """The JSON pointer of a span of _spans(). Layer names and keys need no escaping."""
+    return f"/{name}/{i}" if key is None else f"/{name}/{i}/attribution/{key}"
 
 
 def _in_range(span, text) -> bool:
@@ -90,14 +129,16 @@ def _in_range(span, text) -> bool:
 def span_offsets(ann, ctx: Context):
     if ctx.text is None:
         return
+    if _all_quoted(ann, ctx):
+        return
     n = len(ctx.text)
-    for ptr, s in _spans(ann, ctx):
+    for name, i, key, s in _spans(ann, ctx):
         if s["start"] >= s["end"]:
             yield Finding("span-offsets", f"start {s['start']} is not below end {s['end']}; a span holds at least one character",
-                          pointer=ptr, hint="set end to start + the length of the quote")
+                          pointer=_span_pointer(name, i, key), hint="set end to start + the length of the quote")
         elif s["end"] > n:
             yield Finding("span-offsets", f"end {s['end']} is past the end of the text ({n} code points)",
-                          pointer=ptr, hint="offsets count Unicode code points; if the tool counted UTF-16 units or bytes, re-import with --offsets")
+                          pointer=_span_pointer(name, i, key), hint="offsets count Unicode code points; if the tool counted UTF-16 units or bytes, re-import with --offsets")
 
 
 def nearest(text: str, quote: str, near: int) -> int | None:
@@ -121,10 +162,10 @@ SEARCH_BUDGET = 50_000_000
           "A span's stored quote differs from the text at its offsets (a shifted or stale span).")
 def span_text_mismatch(ann, ctx: Context):
     text = ctx.text
-    if text is None:
+    if text is None or _all_quoted(ann, ctx):
         return
     n = len(text)
-    for ptr, s in _spans(ann, ctx):
+    for name, i, key, s in _spans(ann, ctx):
         start, end = s["start"], s["end"]
         if not 0 <= start < end <= n:
             continue
@@ -141,22 +182,26 @@ def span_text_mismatch(ann, ctx: Context):
                      if at is not None else "the quote does not occur in the text")
         yield Finding("span-text-mismatch",
                       f"expected text[{s['start']}:{s['end']}] to be {show(s['text'])}, found {show(found)}; {where}",
-                      pointer=ptr + "/text",
+                      pointer=_span_pointer(name, i, key) + "/text",
                       hint="fix the offsets, or run `newsspan reanchor` after a text correction")
 
 
 @register("span-whitespace", ERROR, ANNOTATION,
           "A span begins or ends with whitespace (token views and tools disagree on such spans).")
 def span_whitespace(ann, ctx: Context):
-    for ptr, s in _spans(ann, ctx):
+    for name, i, key, s in _spans(ann, ctx):
         q = s["text"]
         if q and (q[0].isspace() or q[-1].isspace()):
             yield Finding("span-whitespace", f"the span {show(q)} begins or ends with whitespace",
-                          pointer=ptr, hint="move start and end inwards to the first and last non-space character")
+                          pointer=_span_pointer(name, i, key), hint="move start and end inwards to the first and last non-space character")
 
 
 @register("id-duplicate", ERROR, ANNOTATION, "Two spans of one file share an id (ids are unique across all layers).")
 def id_duplicate(ann, ctx: Context):
+    if ctx.schema_valid and len(_span_ids(ann, ctx)) == sum(len(_layer(ann, ctx, name)) for name in LAYERS):
+        # valid against the schema, every item of every layer is a span with a string id: as
+        # many distinct ids as items means that no id repeats
+        return
     seen = {}
     for name in LAYERS:
         items = ann.get(name)
@@ -175,11 +220,7 @@ def id_duplicate(ann, ctx: Context):
 @register("reference-unresolved", ERROR, ANNOTATION,
           "A claim's attribution.source names no entity mention of the same file.")
 def reference_unresolved(ann, ctx: Context):
-    ids = {}
-    for name in LAYERS:
-        for _, item in _layer(ann, ctx, name):
-            if isinstance(item.get("id"), str):
-                ids[item["id"]] = name
+    ids = _span_ids(ann, ctx)
     for i, c in _layer(ann, ctx, "claims"):
         attr = c.get("attribution")
         if not isinstance(attr, dict) or not isinstance(attr.get("source"), str):
@@ -197,15 +238,15 @@ def _overlaps(ann, ctx, name, check_id, what):
     # decorated rather than sorted with a key function: the same order (ties by position), less work
     spans = [(s["start"], s["end"], i, s) for i, s in _layer(ann, ctx, name)]
     spans.sort()
-    prev = None
-    for _, _, i, s in spans:
-        if prev is not None and s["start"] < prev[1]["end"]:
+    prev = prev_end = None
+    for start, end, i, s in spans:
+        if prev is not None and start < prev_end:
             pi, p = prev
             yield Finding(check_id,
                           f"{what} [{s['start']}, {s['end']}) {show(s['text'], 40)} overlaps {pointer(name, pi)} [{p['start']}, {p['end']}) {show(p['text'], 40)}",
                           pointer=pointer(name, i), hint=f"{what}s may not overlap: shorten one of them or remove it")
-        if prev is None or s["end"] > prev[1]["end"]:
-            prev = (i, s)
+        if prev is None or end > prev_end:
+            prev, prev_end = (i, s), end
 
 
 @register("section-overlap", ERROR, ANNOTATION, "Two sections overlap.")
@@ -273,11 +314,14 @@ def cluster_label_mixed(ann, ctx):
                               hint="mentions of one real-world entity share label and kb_id; split the cluster if they differ")
 
 
+_OFFSETS = itemgetter(0, 1)
+
+
 @register("span-outside-section", ERROR, ANNOTATION,
           "An entity mention or claim lies in no section or crosses a section's end (token views hold one row per section).")
 def span_outside_section(ann, ctx: Context):
     # sorted by offsets only: ids are the schema's business and may be of any type here
-    sections = sorted(((s["start"], s["end"], s.get("id")) for _, s in _layer(ann, ctx, "sections")), key=lambda t: t[:2])
+    sections = sorted([(s["start"], s["end"], s.get("id")) for _, s in _layer(ann, ctx, "sections")], key=_OFFSETS)
     if not sections:
         return  # section-gap reports a text without sections
     starts = [s[0] for s in sections]
@@ -300,21 +344,27 @@ def token_boundary(ann, ctx: Context):
     if text is None:
         return
     n = len(text)
+    quoted = _all_quoted(ann, ctx)
     for name in ("entities", "claims"):
         for i, s in _layer(ann, ctx, name):
             start, end = s["start"], s["end"]
-            if not 0 <= start < end <= n or text[start:end] != s["text"]:
+            if not quoted and (not 0 <= start < end <= n or text[start:end] != s["text"]):
                 continue  # a shifted span is reported once, by span-text-mismatch
-            for side in ("start", "end"):
-                pos = s[side]
-                # inline the common case of is_boundary: a boundary that touches whitespace
-                if pos <= 0 or pos >= n or text[pos - 1].isspace() or text[pos].isspace() or is_boundary(text, pos):
-                    continue
-                tok = token_at(text, pos)
-                inside = f"inside the token {show(tok.text)} [{tok.start}, {tok.end})" if tok else "inside a token"
-                yield Finding("token-boundary", f"{show(s['text'], 40)} has its {side} at {pos}, {inside}",
-                              pointer=pointer(name, i, side),
-                              hint="move the boundary to a token boundary (whole words; punctuation and possessives are separate tokens)")
+            # is_boundary()'s common case inlined: most boundaries touch whitespace (or the text's
+            # ends; 0 <= start < end <= n, so only start can be at 0 and only end at n), most
+            # often on their outer side, which is tested first
+            if start and not text[start - 1].isspace() and not text[start].isspace() and not is_boundary_in_run(text, start):
+                yield _inside_token(text, s, name, i, "start", start)
+            if end < n and not text[end].isspace() and not text[end - 1].isspace() and not is_boundary_in_run(text, end):
+                yield _inside_token(text, s, name, i, "end", end)
+
+
+def _inside_token(text: str, s: dict, name: str, i: int, side: str, pos: int) -> Finding:
+    tok = token_at(text, pos)
+    inside = f"inside the token {show(tok.text)} [{tok.start}, {tok.end})" if tok else "inside a token"
+    return Finding("token-boundary", f"{show(s['text'], 40)} has its {side} at {pos}, {inside}",
+                   pointer=pointer(name, i, side),
+                   hint="move the boundary to a token boundary (whole words; punctuation and possessives are separate tokens)")
 
 
 @register("text-hash-mismatch", ERROR, ANNOTATION,
