@@ -36,7 +36,7 @@ import zlib
 from pathlib import Path
 
 from . import __version__, checks, schema, store
-from .checks.corpus import DocSummary
+from .checks.corpus import HAS_ANNOTATION, HAS_META, HAS_TEXT, DocSummary
 from .report import Problem
 
 FORMAT = 2
@@ -49,7 +49,6 @@ RACY_NS = 2_000_000_000  # files changed this recently are not cached (coarse ti
 # point, a crash): a document with one of these is always checked afresh.
 _UNCACHEABLE = {"file-unreadable", "path-outside-root", "internal-error"}
 _PROBLEM_FIELDS = ("path", "check", "severity", "message", "line", "column", "pointer", "document_id", "hint")
-_TEXT, _META, _ANNOTATION = 1, 2, 4
 
 
 def bucket_of(stem: str) -> int:
@@ -164,7 +163,7 @@ class ValidationCache:
                 self.entries.update((k, v) for k, v in doc["entries"].items() if bucket_of(k) == b)
 
     def get(self, stem: str, key: str | None):
-        """(problems, summary, files) cached for a document whose files have this key, or None."""
+        """(problems, text digest, HAS_* flags, files) cached for a document whose files have this key, or None."""
         e = self.entries.get(stem)
         if key is None or type(e) is not list or len(e) != 5 or e[0] != key:
             return None
@@ -172,10 +171,12 @@ class ValidationCache:
         if not ((sha is None or (type(sha) is str and len(sha) == 64)) and type(flags) is int and type(n_files) is int
                 and type(rows) is list):
             return None
+        if not rows:
+            return [], sha, flags, n_files
         problems = [_problem(r) for r in rows]
         if any(p is None or p.document_id not in (None, stem) for p in problems):
             return None
-        return problems, DocSummary(stem, sha, bool(flags & _TEXT), bool(flags & _META), bool(flags & _ANNOTATION)), n_files
+        return problems, sha, flags, n_files
 
     def put(self, stem: str, key: str | None, storable: bool, problems: list[Problem], summary: DocSummary,
             n_files: int) -> None:
@@ -184,7 +185,7 @@ class ValidationCache:
                 self.dirty.add(bucket_of(stem))
             return
         rows = [[getattr(p, f) for f in _PROBLEM_FIELDS] for p in problems]
-        flags = _TEXT * summary.has_text | _META * summary.has_meta | _ANNOTATION * summary.has_annotation
+        flags = HAS_TEXT * summary.has_text | HAS_META * summary.has_meta | HAS_ANNOTATION * summary.has_annotation
         self.entries[stem] = [key, summary.text_sha256, flags, n_files, rows]
         self.dirty.add(bucket_of(stem))
 

@@ -372,6 +372,39 @@ def _check_all(root: store.Root, tasks: Iterable[_Task], n_tasks: int, limits: L
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+MIN_PARALLEL_KEYS = 4000  # fewer documents: their lstat calls are over before a second process starts
+
+
+def _keys_of(root: store.Root, stems: list[str], layers: list[tuple], now_ns: int) -> list:
+    return [file_key(root.document_files(stem, who), now_ns) for stem, who in zip(stems, layers)]
+
+
+def _file_keys(root: store.Root, stems: list[str], layers: dict, now_ns: int, jobs: int) -> list:
+    """cache.file_key() of every document, in order; for a large root, shared among `jobs` processes.
+
+    A cached run of a large root is mostly these lstat calls (three per document), and the
+    system serves them in parallel.
+    """
+    parts = max(1, min(jobs, len(stems) // (MIN_PARALLEL_KEYS // 2)))
+    bounds = [len(stems) * i // parts for i in range(parts + 1)]
+    pieces = [(stems[a:b], [layers.get(s, ()) for s in stems[a:b]]) for a, b in zip(bounds, bounds[1:])]
+    if parts == 1 or multiprocessing.current_process().daemon or "fork" not in multiprocessing.get_all_start_methods():
+        return [k for piece in pieces for k in _keys_of(root, *piece, now_ns)]
+    gc.freeze()  # as in _check_all: the forked worker leaves the pages it inherits shared
+    try:
+        with ProcessPoolExecutor(parts - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_keys_of, root, *piece, now_ns) for piece in pieces[1:]]
+            gc.unfreeze()
+            out = _keys_of(root, *pieces[0], now_ns)
+            for f in futures:
+                out += f.result()
+            return out
+    except (OSError, BrokenProcessPool):  # no process to be had, or it died: the same work here
+        return [k for piece in pieces for k in _keys_of(root, *piece, now_ns)]
+    finally:
+        gc.unfreeze()
+
+
 def default_jobs() -> int:
     """All the cores this process may use."""
     try:
@@ -404,8 +437,7 @@ def validate_root(root: store.Root | str | os.PathLike | None = None, paths: lis
     store_ = ValidationCache(root, limits) if cache else None
     keys, cached, todo = {}, {}, stems
     if store_ is not None:
-        for stem in stems:
-            key = file_key(root.document_files(stem, layers.get(stem, ())), store_.now_ns)
+        for stem, key in zip(stems, _file_keys(root, stems, layers, store_.now_ns, jobs)):
             hit = store_.get(stem, key[0])
             if hit is None:
                 keys[stem] = key
@@ -417,18 +449,20 @@ def validate_root(root: store.Root | str | os.PathLike | None = None, paths: lis
     summaries = Summaries()
     try:
         for stem in stems:
-            if stem in cached:
-                problems, summary, n_files = cached[stem]
+            hit = cached.get(stem)
+            if hit is not None:
+                problems, sha, flags, n_files = hit
+                summaries.add(stem, sha, flags)
             else:
                 problems, summary, n_files = next(fresh)
                 if store_ is not None:
                     store_.put(stem, *keys[stem], problems, summary, n_files)
+                summaries.append(summary)
             report.extend(problems)
-            summaries.append(summary)
             report.files_checked += n_files
-            report.documents += summary.has_text
     finally:
         fresh.close()  # ends the worker pool now rather than when the generator is collected
+    report.documents = summaries.documents()
     if (root.path / store.JOURNAL).exists():  # the root is between two states: never pass it
         fp = _FileProblems(root, root.path / store.JOURNAL, None)
         fp.add(Finding("write-interrupted", "a command that writes was killed before it finished; its files are half in place",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -37,15 +36,18 @@ class DocSummary(NamedTuple):
     has_annotation: bool
 
 
+# Flags of a document in Summaries (and in the validation cache's entries).
+HAS_TEXT, HAS_META, HAS_ANNOTATION, _HAS_SHA = 1, 2, 4, 8
+
+
 class Summaries:
-    """The DocSummary of every document of a root, in the order added, stored compactly.
+    """The DocSummary of every document of a root, in the order added, stored as columns.
 
-    A list of 40,000 DocSummary objects (and their hex digests) took ~12 MB; this holds the ids
-    the caller lists anyway, one byte of flags and 32 bytes of digest per document, and gives
-    the summaries back one at a time.
+    A list of 40,000 DocSummary objects (and their hex digests) took ~12 MB, and walking it
+    was a good part of a cached run; this holds the ids the caller lists anyway, one byte of
+    flags and 32 bytes of digest per document. The checks read the columns through
+    :meth:`texts` and :meth:`unannotated`; iterating gives DocSummary objects.
     """
-
-    _TEXT, _META, _ANNOTATION, _SHA = 1, 2, 4, 8
 
     def __init__(self):
         self._stems: list[str] = []
@@ -53,20 +55,43 @@ class Summaries:
         self._shas = bytearray()
 
     def append(self, s: DocSummary) -> None:
-        self._stems.append(s.stem)
-        digest = bytes.fromhex(s.text_sha256) if s.text_sha256 else b""
-        self._flags.append(self._TEXT * s.has_text | self._META * s.has_meta | self._ANNOTATION * s.has_annotation
-                           | self._SHA * (len(digest) == 32))
-        self._shas += digest.ljust(32, b"\0")[:32]
+        self.add(s.stem, s.text_sha256, HAS_TEXT * s.has_text | HAS_META * s.has_meta | HAS_ANNOTATION * s.has_annotation)
+
+    def add(self, stem: str, text_sha256: str | None, flags: int) -> None:
+        """append() of a summary given as its parts (HAS_* flags), as the cache keeps them."""
+        digest = bytes.fromhex(text_sha256) if text_sha256 else b""
+        if len(digest) == 32:
+            self._shas += digest
+            flags |= _HAS_SHA
+        else:
+            self._shas += bytes(32)
+        self._stems.append(stem)
+        self._flags.append(flags & (HAS_TEXT | HAS_META | HAS_ANNOTATION | _HAS_SHA))
 
     def __len__(self) -> int:
         return len(self._stems)
 
-    def __iter__(self):
-        shas = memoryview(self._shas)
+    def documents(self) -> int:
+        """How many documents have a text."""
+        return sum(f & HAS_TEXT for f in self._flags)
+
+    def texts(self):
+        """(id, 32-byte digest) of every document with a text, in order."""
+        shas = bytes(self._shas)
         for i, (stem, f) in enumerate(zip(self._stems, self._flags)):
-            sha = shas[32 * i: 32 * i + 32].hex() if f & self._SHA else None
-            yield DocSummary(stem, sha, bool(f & self._TEXT), bool(f & self._META), bool(f & self._ANNOTATION))
+            if f & (HAS_TEXT | _HAS_SHA) == HAS_TEXT | _HAS_SHA:
+                yield stem, shas[32 * i: 32 * i + 32]
+
+    def unannotated(self):
+        """Ids of the documents with a text and no released annotation layer, in order."""
+        for stem, f in zip(self._stems, self._flags):
+            if f & (HAS_TEXT | HAS_ANNOTATION) == HAS_TEXT:
+                yield stem
+
+    def __iter__(self):
+        for i, (stem, f) in enumerate(zip(self._stems, self._flags)):
+            sha = self._shas[32 * i: 32 * i + 32].hex() if f & _HAS_SHA else None
+            yield DocSummary(stem, sha, bool(f & HAS_TEXT), bool(f & HAS_META), bool(f & HAS_ANNOTATION))
 
 
 def decode_text(data: bytes) -> tuple[str | None, list[Finding]]:
@@ -139,14 +164,13 @@ def meta_hash_mismatch(ctx: DocContext):
 
 
 @register("text-duplicate", ERROR, CORPUS, "Two corpus documents have the same canonical text.")
-def text_duplicate(summaries: Iterable[DocSummary], root_files):
-    first: dict[str, str] = {}
-    groups: dict[str, list[str]] = {}  # only texts seen twice or more: a dict of lists for every text cost 10x more
-    for s in summaries:
-        if s.text_sha256 and s.has_text:
-            f = first.setdefault(s.text_sha256, s.stem)
-            if f is not s.stem:
-                groups.setdefault(s.text_sha256, [f]).append(s.stem)
+def text_duplicate(summaries: Summaries, root_files):
+    first: dict[bytes, str] = {}
+    groups: dict[bytes, list[str]] = {}  # only texts seen twice or more: a dict of lists for every text cost 10x more
+    for stem, digest in summaries.texts():
+        f = first.setdefault(digest, stem)
+        if f is not stem:
+            groups.setdefault(digest, [f]).append(stem)
     for stems in groups.values():
         stems.sort()
         for dup in stems[1:]:
@@ -155,11 +179,10 @@ def text_duplicate(summaries: Iterable[DocSummary], root_files):
 
 
 @register("annotation-missing", WARNING, CORPUS, "A corpus text has no released annotation layer yet.")
-def annotation_missing(summaries: Iterable[DocSummary], root_files):
-    for s in summaries:
-        if s.has_text and not s.has_annotation:
-            yield Finding("annotation-missing", f"document {show(s.stem)} has no annotations/{s.stem}.json yet",
-                          file=f"corpus/{s.stem}.txt", hint="annotate it, or import a tool export with `newsspan import`")
+def annotation_missing(summaries: Summaries, root_files):
+    for stem in summaries.unannotated():
+        yield Finding("annotation-missing", f"document {show(stem)} has no annotations/{stem}.json yet",
+                      file=f"corpus/{stem}.txt", hint="annotate it, or import a tool export with `newsspan import`")
 
 
 @register("file-unexpected", WARNING, CORPUS,
