@@ -129,12 +129,13 @@ def _problem(row) -> Problem | None:
 
 
 class ValidationCache:
-    def __init__(self, root: store.Root, limits):
+    def __init__(self, root: store.Root, limits, now_ns: int | None = None):
+        """now_ns: when the run started (files changed since, or shortly before, are not stored)."""
         self.root = root
         self.folder = root.path / FOLDER
         self.buckets = self.folder / BUCKETS
         self.fingerprint = fingerprint(limits)
-        self.now_ns = time.time_ns()
+        self.now_ns = time.time_ns() if now_ns is None else now_ns
         self.entries: dict = {}
         self.dirty: set[int] = set()
         self._load()
