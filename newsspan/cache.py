@@ -36,7 +36,7 @@ import zlib
 from pathlib import Path
 
 from . import __version__, checks, schema, store
-from .checks.corpus import HAS_ANNOTATION, HAS_META, HAS_TEXT, DocSummary
+from .checks.corpus import DocSummary
 from .report import Problem
 
 FORMAT = 2
@@ -186,8 +186,7 @@ class ValidationCache:
                 self.dirty.add(bucket_of(stem))
             return
         rows = [[getattr(p, f) for f in _PROBLEM_FIELDS] for p in problems]
-        flags = HAS_TEXT * summary.has_text | HAS_META * summary.has_meta | HAS_ANNOTATION * summary.has_annotation
-        self.entries[stem] = [key, summary.text_sha256, flags, n_files, rows]
+        self.entries[stem] = [key, summary.text_sha256, summary.flags(), n_files, rows]
         self.dirty.add(bucket_of(stem))
 
     def keep_only(self, stems) -> None:

@@ -485,7 +485,7 @@ def validate_root(root: store.Root | str | os.PathLike | None = None, paths: lis
                 problems, summary, n_files = next(fresh)
                 if store_ is not None:
                     store_.put(stem, *keys[stem], problems, summary, n_files)
-                summaries.append(summary)
+                summaries.add(stem, summary.text_sha256, summary.flags())  # the listing's id: the summary's is a copy
             report.extend(problems)
             report.files_checked += n_files
     finally:

@@ -24,6 +24,10 @@ class DocContext:
     meta_exists: bool
 
 
+# Flags of a document in Summaries (and in the validation cache's entries).
+HAS_TEXT, HAS_META, HAS_ANNOTATION, _HAS_SHA = 1, 2, 4, 8
+
+
 class DocSummary(NamedTuple):
     """What the cross-file checks need to know of one document (cacheable).
 
@@ -35,9 +39,9 @@ class DocSummary(NamedTuple):
     has_meta: bool
     has_annotation: bool
 
-
-# Flags of a document in Summaries (and in the validation cache's entries).
-HAS_TEXT, HAS_META, HAS_ANNOTATION, _HAS_SHA = 1, 2, 4, 8
+    def flags(self) -> int:
+        """has_text, has_meta and has_annotation as HAS_* bits."""
+        return HAS_TEXT * self.has_text | HAS_META * self.has_meta | HAS_ANNOTATION * self.has_annotation
 
 
 class Summaries:
@@ -55,7 +59,7 @@ class Summaries:
         self._shas = bytearray()
 
     def append(self, s: DocSummary) -> None:
-        self.add(s.stem, s.text_sha256, HAS_TEXT * s.has_text | HAS_META * s.has_meta | HAS_ANNOTATION * s.has_annotation)
+        self.add(s.stem, s.text_sha256, s.flags())
 
     def add(self, stem: str, text_sha256: str | None, flags: int) -> None:
         """append() of a summary given as its parts (HAS_* flags), as the cache keeps them."""
