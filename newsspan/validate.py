@@ -394,7 +394,10 @@ def _start_file_keys(root: store.Root, stems: list[str], layers: dict, now_ns: i
     pipes: a process pool's machinery cost a tenth of the whole run.
     """
     parts = max(1, min(jobs, len(stems) // (MIN_PARALLEL_KEYS // 2)))
-    bounds = [len(stems) * i // parts for i in range(parts + 1)]
+    # this process takes a smaller share (0.8 of an equal one): it loads the cache meanwhile,
+    # which costs about a fifth of working out the keys
+    first = len(stems) * 4 // (5 * parts) if parts > 1 else len(stems)
+    bounds = [0] + [first + (len(stems) - first) * i // (parts - 1) for i in range(parts)] if parts > 1 else [0, len(stems)]
     pieces = [(stems[a:b], [layers.get(s, ()) for s in stems[a:b]]) for a, b in zip(bounds, bounds[1:])]
     children = []
     if parts > 1 and not multiprocessing.current_process().daemon and "fork" in multiprocessing.get_all_start_methods():

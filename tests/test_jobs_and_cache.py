@@ -349,3 +349,29 @@ def test_every_copy_of_a_text_is_reported_against_the_first(tmp_path):
     assert sorted((p.path, p.message) for p in dups) == [
         ("corpus/bench-0000004.txt", 'the text is identical to that of document "bench-0000002"'),
         ("corpus/bench-0000005.txt", 'the text is identical to that of document "bench-0000002"')]
+
+
+@pytest.mark.parametrize("child_dies", [False, True])
+def test_file_keys_shared_with_a_forked_process(root, checked, monkeypatch, tmp_path, child_dies):
+    """Large roots work out their cache keys in two processes: the same keys, whatever befalls the second."""
+    monkeypatch.setattr(validate, "MIN_PARALLEL_KEYS", 4)  # 12 documents count as large here
+    validate_root(root, cache=True, jobs=2)
+    main, log = os.getpid(), tmp_path / "pids"
+    real = validate._keys_of
+
+    def spy(root_, stems, layers, now_ns):
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(f"{os.getpid()} {len(stems)}\n")
+        if child_dies and os.getpid() != main:
+            os._exit(1)
+        return real(root_, stems, layers, now_ns)
+
+    monkeypatch.setattr(validate, "_keys_of", spy)
+    checked.clear()
+    report = validate_root(root, cache=True, jobs=2)
+    calls = [line.split() for line in log.read_text().splitlines()]
+    assert checked == [] and report.problems == [] and report.documents == 12  # every key matched the cache
+    mine = sum(int(n) for pid, n in calls if pid == str(main))
+    theirs = sum(int(n) for pid, n in calls if pid != str(main))
+    assert theirs > 0  # a second process took a share (the larger one: this process loads the cache meanwhile)
+    assert mine == 12 if child_dies else (mine + theirs == 12 and mine < theirs)
