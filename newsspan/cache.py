@@ -94,10 +94,9 @@ def file_key(paths: list[str], now_ns: int) -> tuple[str | None, bool]:
     its absence): one short string, cheap to store, load and compare for tens of thousands of
     documents, where the fields themselves took longer to load than to check.
     """
-    h = hashlib.blake2b(digest_size=16)
+    h = hashlib.blake2b("\0".join(paths).encode("utf-8", "surrogateescape"), digest_size=16)
     storable = True
     for p in paths:
-        h.update(p.encode("utf-8", "surrogateescape") + b"\0")
         try:
             st = os.lstat(p)
         except FileNotFoundError:

@@ -14,9 +14,6 @@ import itertools
 import multiprocessing
 import os
 import time
-import traceback
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +72,8 @@ class _FileProblems:
             for f in check.func(*args):
                 self.add(f)
         except Exception as e:  # noqa: BLE001 - fail closed: a crashing check is a reported error
+            import traceback  # only for a crash: not imported by every run
+
             where = traceback.extract_tb(e.__traceback__)[-1]
             self.add(Finding("internal-error",
                              f"check {check.id} failed: {type(e).__name__}: {e} (at {Path(where.filename).name}:{where.lineno})",
@@ -194,6 +193,8 @@ def check_document(root: store.Root, stem: str, limits: Limits | None = None,
         return _check_document(root, stem, limits, annotation_files)
     except Exception as e:  # noqa: BLE001
         text_path = root.corpus / (stem + store.TEXT_SUFFIX)
+        import traceback
+
         where = traceback.extract_tb(e.__traceback__)[-1]
         fp = _FileProblems(root, text_path, stem if store.is_valid_id(stem) else None)
         fp.add(Finding("internal-error",
@@ -333,6 +334,10 @@ def _check_all(root: store.Root, tasks: Iterable[_Task], n_tasks: int, limits: L
         for t in tasks:
             yield _check_task(t, root, limits)
         return
+    # imported here: a cached run that checks a few documents needs no pool
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     methods = multiprocessing.get_all_start_methods()
     # fork: workers start in milliseconds and see the check registry exactly as it is here
     mp = multiprocessing.get_context("fork" if "fork" in methods else None)
