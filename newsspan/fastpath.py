@@ -95,6 +95,11 @@ def _fast(name: str):
     return jsonschema_rs.validator_for(schema.load(name)), bound
 
 
+def ready(name: str) -> None:
+    """Compile schema `name`'s fast validator now rather than at its first use."""
+    _fast(name)
+
+
 def load_clean(text: str, name: str, max_depth: int = jsonfile.MAX_DEPTH) -> dict | None:
     """The parsed object when the text is proven clean JSON that is valid against schema `name`.
 
