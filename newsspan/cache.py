@@ -28,6 +28,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 import stat
 import struct
 import sys
@@ -48,6 +49,7 @@ RACY_NS = 2_000_000_000  # files changed this recently are not cached (coarse ti
 # Problems that depend on more than the files' content and metadata (who runs, where links
 # point, a crash): a document with one of these is always checked afresh.
 _UNCACHEABLE = {"file-unreadable", "path-outside-root", "internal-error"}
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 _PROBLEM_FIELDS = ("path", "check", "severity", "message", "line", "column", "pointer", "document_id", "hint")
 
 
@@ -168,8 +170,8 @@ class ValidationCache:
         if key is None or type(e) is not list or len(e) != 5 or e[0] != key:
             return None
         _, sha, flags, n_files, rows = e
-        if not ((sha is None or (type(sha) is str and len(sha) == 64)) and type(flags) is int and type(n_files) is int
-                and type(rows) is list):
+        if not ((sha is None or (type(sha) is str and _SHA256.fullmatch(sha))) and type(flags) is int
+                and type(n_files) is int and type(rows) is list):
             return None
         if not rows:
             return [], sha, flags, n_files

@@ -233,6 +233,8 @@ def test_mis_shaped_entries_are_not_trusted(root, checked):
                 entries[stem] = {"key": e[0]}                       # an entry of the wrong shape
             elif stem == "bench-0000004":
                 e[0] = e[0][::-1]                                   # a stale key
+            elif stem == "bench-0000007":
+                e[1] = "z" * 64                                     # a text digest that is no digest
 
     edit_entries(root, spoil)
     # an entry moved to another bucket file: save() would never rewrite it there, so it is not used
@@ -246,7 +248,8 @@ def test_mis_shaped_entries_are_not_trusted(root, checked):
     doc["entries"]["bench-0000006"] = entry
     other.write_text(json.dumps(doc))
     report = run(root, checked)
-    assert sorted(checked) == ["bench-0000001", "bench-0000002", "bench-0000003", "bench-0000004", "bench-0000006"]
+    assert sorted(checked) == ["bench-0000001", "bench-0000002", "bench-0000003", "bench-0000004", "bench-0000006",
+                               "bench-0000007"]
     assert report.problems == []
     run(root, checked)
     assert checked == []  # the spoilt buckets were written afresh

@@ -50,7 +50,7 @@ class Summaries:
     A list of 40,000 DocSummary objects (and their hex digests) took ~12 MB, and walking it
     was a good part of a cached run; this holds the ids the caller lists anyway, one byte of
     flags and 32 bytes of digest per document. The checks read the columns through
-    :meth:`texts` and :meth:`unannotated`; iterating gives DocSummary objects.
+    :meth:`texts` and :meth:`unannotated`.
     """
 
     def __init__(self):
@@ -58,11 +58,8 @@ class Summaries:
         self._flags = bytearray()
         self._shas = bytearray()
 
-    def append(self, s: DocSummary) -> None:
-        self.add(s.stem, s.text_sha256, s.flags())
-
     def add(self, stem: str, text_sha256: str | None, flags: int) -> None:
-        """append() of a summary given as its parts (HAS_* flags), as the cache keeps them."""
+        """A document's summary, given as its parts (HAS_* flags, as the cache keeps them)."""
         digest = bytes.fromhex(text_sha256) if text_sha256 else b""
         if len(digest) == 32:
             self._shas += digest
@@ -71,9 +68,6 @@ class Summaries:
             self._shas += bytes(32)
         self._stems.append(stem)
         self._flags.append(flags & (HAS_TEXT | HAS_META | HAS_ANNOTATION | _HAS_SHA))
-
-    def __len__(self) -> int:
-        return len(self._stems)
 
     def documents(self) -> int:
         """How many documents have a text."""
@@ -91,11 +85,6 @@ class Summaries:
         for stem, f in zip(self._stems, self._flags):
             if f & (HAS_TEXT | HAS_ANNOTATION) == HAS_TEXT:
                 yield stem
-
-    def __iter__(self):
-        for i, (stem, f) in enumerate(zip(self._stems, self._flags)):
-            sha = self._shas[32 * i: 32 * i + 32].hex() if f & _HAS_SHA else None
-            yield DocSummary(stem, sha, bool(f & HAS_TEXT), bool(f & HAS_META), bool(f & HAS_ANNOTATION))
 
 
 def decode_text(data: bytes) -> tuple[str | None, list[Finding]]:
