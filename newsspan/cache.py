@@ -28,7 +28,6 @@ import hashlib
 import importlib.util
 import json
 import os
-import re
 import stat
 import struct
 import sys
@@ -49,7 +48,6 @@ RACY_NS = 2_000_000_000  # files changed this recently are not cached (coarse ti
 # Problems that depend on more than the files' content and metadata (who runs, where links
 # point, a crash): a document with one of these is always checked afresh.
 _UNCACHEABLE = {"file-unreadable", "path-outside-root", "internal-error"}
-_SHA256 = re.compile(r"[0-9a-f]{64}")
 _PROBLEM_FIELDS = ("path", "check", "severity", "message", "line", "column", "pointer", "document_id", "hint")
 
 
@@ -165,20 +163,27 @@ class ValidationCache:
                 self.entries.update((k, v) for k, v in doc["entries"].items() if bucket_of(k) == b)
 
     def get(self, stem: str, key: str | None):
-        """(problems, text digest, HAS_* flags, files) cached for a document whose files have this key, or None."""
+        """(problems, text digest (32 bytes) or None, HAS_* flags, files) cached for a document whose files have this key, or None."""
         e = self.entries.get(stem)
         if key is None or type(e) is not list or len(e) != 5 or e[0] != key:
             return None
         _, sha, flags, n_files, rows = e
-        if not ((sha is None or (type(sha) is str and _SHA256.fullmatch(sha))) and type(flags) is int
-                and type(n_files) is int and type(rows) is list):
+        if not (type(flags) is int and type(n_files) is int and type(rows) is list):
             return None
+        digest = None
+        if sha is not None:
+            try:  # the digest as bytes, as the summaries keep it: a string that is no digest fails here
+                digest = bytes.fromhex(sha) if type(sha) is str and len(sha) == 64 else b""
+            except ValueError:
+                return None
+            if len(digest) != 32:
+                return None
         if not rows:
-            return [], sha, flags, n_files
+            return [], digest, flags, n_files
         problems = [_problem(r) for r in rows]
         if any(p is None or p.document_id not in (None, stem) for p in problems):
             return None
-        return problems, sha, flags, n_files
+        return problems, digest, flags, n_files
 
     def put(self, stem: str, key: str | None, storable: bool, problems: list[Problem], summary: DocSummary,
             n_files: int) -> None:

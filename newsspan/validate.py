@@ -498,13 +498,13 @@ def validate_root(root: store.Root | str | os.PathLike | None = None, paths: lis
         for stem in stems:
             hit = cached.get(stem)
             if hit is not None:
-                problems, sha, flags, n_files = hit
-                summaries.add(stem, sha, flags)
+                problems, digest, flags, n_files = hit
+                summaries.add(stem, digest, flags)
             else:
                 problems, summary, n_files = next(fresh)
                 if store_ is not None:
                     store_.put(stem, *keys[stem], problems, summary, n_files)
-                summaries.add(stem, summary.text_sha256, summary.flags())  # the listing's id: the summary's is a copy
+                summaries.add(stem, summary.digest(), summary.flags())  # the listing's id: the summary's is a copy
             report.extend(problems)
             report.files_checked += n_files
     finally:

@@ -39,6 +39,10 @@ class DocSummary(NamedTuple):
     has_meta: bool
     has_annotation: bool
 
+    def digest(self) -> bytes | None:
+        """text_sha256 as 32 bytes."""
+        return bytes.fromhex(self.text_sha256) if self.text_sha256 else None
+
     def flags(self) -> int:
         """has_text, has_meta and has_annotation as HAS_* bits."""
         return HAS_TEXT * self.has_text | HAS_META * self.has_meta | HAS_ANNOTATION * self.has_annotation
@@ -58,10 +62,9 @@ class Summaries:
         self._flags = bytearray()
         self._shas = bytearray()
 
-    def add(self, stem: str, text_sha256: str | None, flags: int) -> None:
-        """A document's summary, given as its parts (HAS_* flags, as the cache keeps them)."""
-        digest = bytes.fromhex(text_sha256) if text_sha256 else b""
-        if len(digest) == 32:
+    def add(self, stem: str, digest: bytes | None, flags: int) -> None:
+        """A document's summary, given as its parts: the text's SHA-256 digest, HAS_* flags."""
+        if digest is not None and len(digest) == 32:
             self._shas += digest
             flags |= _HAS_SHA
         else:
