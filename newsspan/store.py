@@ -241,17 +241,9 @@ class Root:
             return []
         return sorted(n for n in os.listdir(self.corpus) if not n.startswith(TMP_PREFIX))
 
-    def text_stems(self, entries: list[str] | None = None) -> list[str]:
-        """Stems of corpus/*.txt, as found on disk (not necessarily valid ids).
-
-        entries: corpus_entries() when the caller has listed corpus/ already.
-        """
-        return [n[: -len(TEXT_SUFFIX)] for n in (self.corpus_entries() if entries is None else entries)
-                if n.endswith(TEXT_SUFFIX)]
-
-    def meta_stems(self, entries: list[str] | None = None) -> list[str]:
-        return [n[: -len(META_SUFFIX)] for n in (self.corpus_entries() if entries is None else entries)
-                if n.endswith(META_SUFFIX)]
+    def text_stems(self) -> list[str]:
+        """Stems of corpus/*.txt, as found on disk (not necessarily valid ids)."""
+        return [n[: -len(TEXT_SUFFIX)] for n in self.corpus_entries() if n.endswith(TEXT_SUFFIX)]
 
     def annotation_files(self) -> list[AnnotationFile]:
         return [AnnotationFile(Path(path), stem, who) for stem, who, path in self.annotation_listing()]
