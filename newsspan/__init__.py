@@ -11,6 +11,12 @@ The public API:
 
 __version__ = "0.1.0"
 
+from . import schema as _schema
+
+#: The section labels that hold the article's own prose (headline, headings, paragraphs, block
+#: quotes), from the schema's ``bodySectionLabel``. Keep only these rows of the ``entities`` and
+#: ``claims`` configs to train on article text without scrape headers, bylines and site chrome.
+BODY_SECTIONS: tuple[str, ...] = _schema.body_section_labels()
 
 
 def __getattr__(name: str):

@@ -68,6 +68,11 @@ def section_labels() -> tuple[str, ...]:
     return _enum("sectionLabel")
 
 
+def body_section_labels() -> tuple[str, ...]:
+    """The section labels that hold the article's own prose (``$defs/bodySectionLabel``)."""
+    return _enum("bodySectionLabel")
+
+
 def entity_labels() -> tuple[str, ...]:
     return _enum("entityLabel")
 

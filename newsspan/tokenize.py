@@ -11,6 +11,7 @@ boundary falls inside a token is a :class:`Misaligned` error, never a silently s
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -209,17 +210,47 @@ def _cut(tokens: Sequence[Token], pos: int, side: str) -> str:
 
 def align(tokens: Sequence[Token], spans: Iterable[tuple[int, int]]) -> list[tuple[int, int] | Misaligned]:
     """For each (start, end) span, (first, last + 1) token indices, or a Misaligned error."""
-    by_start = {t.start: i for i, t in enumerate(tokens)}
-    by_end = {t.end: i for i, t in enumerate(tokens)}
     out: list[tuple[int, int] | Misaligned] = []
     for k, (s, e) in enumerate(spans):
-        problems = []
-        if s not in by_start:
-            problems.append(_cut(tokens, s, "start"))
-        if e not in by_end:
-            problems.append(_cut(tokens, e, "end"))
-        out.append(Misaligned(k, " and ".join(problems)) if problems else (by_start[s], by_end[e] + 1))
+        got = char_span(tokens, s, e, "strict")
+        if got is None:
+            starts = {t.start for t in tokens}
+            ends = {t.end for t in tokens}
+            problems = ([_cut(tokens, s, "start")] if s not in starts else []) + ([_cut(tokens, e, "end")] if e not in ends else [])
+            got = Misaligned(k, " and ".join(problems) or f"[{s}, {e}) covers no token")
+        out.append(got)
     return out
+
+
+ALIGNMENT_MODES = ("strict", "contract", "expand")
+
+
+def char_span(tokens: Sequence[Token], start: int, end: int, alignment_mode: str = "strict") -> tuple[int, int] | None:
+    """The tokens [first, stop) that a character span [start, end) covers, as spaCy's
+    ``Doc.char_span`` decides it; ``tokens`` in text order.
+
+    ``strict``: the span must start where a token starts and end where one ends, else None;
+    ``contract``: the tokens wholly inside the span (None if there is none);
+    ``expand``: every token the span touches. The one place where character offsets meet
+    tokens: the tagger, the importers and the subword labels all come through here.
+    """
+    if alignment_mode not in ALIGNMENT_MODES:
+        raise ValueError(f"unknown alignment mode {alignment_mode!r}: expected one of {', '.join(ALIGNMENT_MODES)}")
+    starts = [t.start for t in tokens]
+    ends = [t.end for t in tokens]
+    if alignment_mode == "strict":
+        first = bisect.bisect_left(starts, start)
+        last = bisect.bisect_left(ends, end)
+        if first == len(tokens) or starts[first] != start or last == len(tokens) or ends[last] != end or last < first:
+            return None
+        return first, last + 1
+    if alignment_mode == "contract":
+        first = bisect.bisect_left(starts, start)      # the first token that starts inside the span
+        stop = bisect.bisect_right(ends, end)           # after the last token that ends inside it
+    else:
+        first = bisect.bisect_right(ends, start)        # the first token that ends after the span starts
+        stop = bisect.bisect_left(starts, end)          # after the last token that starts before it ends
+    return (first, stop) if first < stop else None
 
 
 def iob2(n_tokens: int, aligned: Iterable[tuple[int, int]], labels: Iterable[str]) -> list[str]:
@@ -233,4 +264,5 @@ def iob2(n_tokens: int, aligned: Iterable[tuple[int, int]], labels: Iterable[str
     return tags
 
 
-__all__ = ["Token", "tokenize", "token_offsets", "is_boundary", "is_boundary_in_run", "token_at", "align", "iob2", "Misaligned", "ABBREVIATIONS"]
+__all__ = ["Token", "tokenize", "token_offsets", "is_boundary", "is_boundary_in_run", "token_at", "char_span", "align", "iob2",
+           "Misaligned", "ABBREVIATIONS", "ALIGNMENT_MODES"]

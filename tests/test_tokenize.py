@@ -64,3 +64,35 @@ def test_a_boundary_inside_a_token_is_an_error_naming_the_token():
     assert b == (2, 3)
     (c,) = align(toks, [(1, 8)])
     assert isinstance(c, Misaligned) and "starts inside the token 'Blinkens'" in str(c)
+
+
+def test_char_span_follows_spacy_alignment_modes():
+    from newsspan.tokenize import char_span
+
+    text = "Mr. Antony Blinken met U.S.-China officials."
+    toks = tokenize(text)
+    def cover(a, b, mode):
+        got = char_span(toks, a, b, mode)
+        return None if got is None else text[toks[got[0]].start:toks[got[1] - 1].end]
+    assert cover(4, 18, "strict") == "Antony Blinken"
+    # a boundary inside a token: strict refuses, contract drops the cut token, expand takes it whole
+    assert cover(5, 18, "strict") is None
+    assert cover(5, 18, "contract") == "Blinken"
+    assert cover(5, 18, "expand") == "Antony Blinken"
+    assert cover(4, 17, "contract") == "Antony"
+    assert cover(22, 28, "contract") == "U.S.-"  # whitespace at the edge is no token
+    assert cover(24, 26, "contract") is None and cover(24, 26, "expand") == "U.S."
+    with pytest.raises(ValueError, match="alignment mode"):
+        char_span(toks, 0, 3, "fuzzy")
+
+
+def test_body_sections_come_from_the_schema():
+    import json
+
+    import newsspan
+    from conftest import REPO
+
+    schema = json.loads((REPO / "schema" / "annotation.schema.json").read_text(encoding="utf-8"))
+    assert newsspan.BODY_SECTIONS == tuple(schema["$defs"]["bodySectionLabel"]["enum"])
+    assert set(newsspan.BODY_SECTIONS) <= set(schema["$defs"]["sectionLabel"]["enum"])
+    assert {"headline", "paragraph"} <= set(newsspan.BODY_SECTIONS) and "header" not in newsspan.BODY_SECTIONS
