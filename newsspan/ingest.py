@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from . import records, store
 from .schema import SCHEMA_VERSION
-from .text import sha256
+from .text import Undecodable, decode as decode_bytes, sha256
 from .textmap import canonical_map
 
 HEADER = re.compile(r"date\s+(\d{4}-\d{2}-\d{2})\s+([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,4})(?:\s+(\S.*))?")
@@ -70,21 +70,11 @@ class Ingested:
 
 def decode(data: bytes) -> str:
     """Raw bytes to str: UTF-8 (BOM allowed) or UTF-16 with a BOM; anything else is refused."""
-    if not data.strip():
-        raise IngestError("the file is empty")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as e:
-            raise IngestError(f"broken UTF-16 at byte {e.start}") from None
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise IngestError(f"byte 0x{data[e.start]:02x} at byte offset {e.start} is not UTF-8; "
-                          "convert the file to UTF-8 first (e.g. `iconv -f cp1252 -t utf-8`)") from None
-    if "\x00" in text:
-        raise IngestError("the file holds NUL characters (binary data), not article text")
-    return text
+        return decode_bytes(data, bom=True, utf16=True)
+    except Undecodable as e:
+        hint = "; convert it to UTF-8 first (e.g. `iconv -f cp1252 -t utf-8`)" if e.kind == "encoding" else ""
+        raise IngestError(f"{e}{hint}") from None
 
 
 def safe_id(name: str, what: str = "id") -> str:

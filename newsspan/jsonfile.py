@@ -14,6 +14,7 @@ import re
 from json.decoder import scanstring
 
 from .findings import Finding, pointer
+from .text import line_col
 
 MAX_DEPTH = 64
 
@@ -37,43 +38,6 @@ _TOKEN = re.compile(
     )""",
     re.X | re.S,
 )
-
-
-def line_col(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column (in code points) of an offset into text."""
-    line = text.count("\n", 0, offset) + 1
-    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, col
-
-
-def decode(data: bytes, what: str = "JSON") -> tuple[str | None, list[Finding]]:
-    """Bytes to str, refusing anything but plain UTF-8."""
-    # data.isspace() rather than `not data.strip()` (the same test, without copying the file),
-    # and NUL looked for in the bytes (in UTF-8 no other character holds a 0 byte): each of
-    # these runs on every file
-    if not data or data.isspace():
-        return None, [Finding("file-empty", f"the file is empty; expected a {what} document",
-                              hint="write the content or remove the file")]
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(data) > 1 and (data[0] == 0 or data[1] == 0)):
-        return None, [Finding("file-encoding", "the file is UTF-16 encoded; expected UTF-8",
-                              hint="save the file as UTF-8 (without BOM)")]
-    if data.startswith(b"\xef\xbb\xbf"):
-        return None, [Finding("file-encoding", "the file starts with a UTF-8 byte order mark; expected UTF-8 without BOM",
-                              hint="save the file as UTF-8 without BOM", line=1, column=1)]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
-        kind = "binary data" if b"\x00" in data[:4096] else "bytes that are not UTF-8"
-        return None, [Finding("file-encoding", f"the file holds {kind} (byte 0x{data[e.start]:02x} at byte offset {e.start}); expected UTF-8",
-                              hint="save the file as UTF-8", line=line, column=col)]
-    if b"\x00" in data:
-        off = text.index("\x00")
-        line, col = line_col(text, off)
-        return None, [Finding("file-encoding", "the file holds NUL characters (binary data); expected UTF-8 text",
-                              line=line, column=col)]
-    return text, []
 
 
 def _blank(m: re.Match) -> str:

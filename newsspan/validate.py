@@ -21,10 +21,10 @@ from pathlib import Path
 from . import checks, fastpath, jsonfile, schema_errors, store, tokenize
 from .cache import ValidationCache, file_key
 from .checks.annotation import Context
-from .checks.corpus import DocContext, DocSummary, Summaries, decode_text
+from .checks.corpus import DocContext, DocSummary, Summaries
 from .findings import Finding
 from .report import Problem, Report
-from .text import sha256
+from .text import Undecodable, decode, sha256
 
 
 @dataclass
@@ -109,6 +109,20 @@ def _read_explained(root: store.Root, path, fp: _FileProblems, limits: Limits) -
     return None
 
 
+_DECODE_HINTS = {  # (kind of file, kind of problem) -> (check, hint)
+    ("json", "empty"): ("file-empty", "write the content or remove the file"),
+    ("json", "encoding"): ("file-encoding", "save the file as UTF-8 without BOM"),
+    ("text", "empty"): ("file-empty", "add the text or remove the document"),
+    ("text", "encoding"): ("text-encoding", "convert the file to UTF-8 (e.g. `iconv -f cp1252 -t utf-8`) and run "
+                           "`newsspan canonicalize`; `newsspan add` converts UTF-16 articles"),
+}
+
+
+def _undecodable(e: Undecodable, kind: str) -> Finding:
+    check, hint = _DECODE_HINTS[kind, e.kind]
+    return Finding(check, str(e), hint=hint, line=e.line, column=e.column)
+
+
 def _span_count(value: dict, schema_name: str) -> int:
     if schema_name != "annotation":
         return 0
@@ -128,10 +142,10 @@ def _load_json(root, path, fp: _FileProblems, schema_name: str, limits: Limits):
 
 def _parse_json(data: bytes, fp: _FileProblems, schema_name: str, limits: Limits):
     """_load_json() of bytes already read."""
-    text, found = jsonfile.decode(data)
-    if text is None:
-        for f in found:
-            fp.add(f)
+    try:
+        text = decode(data)
+    except Undecodable as e:
+        fp.add(_undecodable(e, "json"))
         return None
     fp.json_text = text
     value = fastpath.load_clean(text, schema_name, limits.max_depth)
@@ -222,9 +236,10 @@ def _check_document(root: store.Root, stem: str, limits: Limits,
     _, text_data = _read_if_exists(root, text_path, tp, limits)
     if text_data is not None:
         text_sha = sha256(text_data)
-        text, found = decode_text(text_data)
-        for f in found:
-            tp.add(f)
+        try:
+            text = decode(text_data, "text", bom=True)  # a BOM is text-not-canonical's finding
+        except Undecodable as e:
+            tp.add(_undecodable(e, "text"))
     meta = None
     mp = _FileProblems(root, meta_path, doc_id)
     meta_exists, meta_data = _read_if_exists(root, meta_path, mp, limits)

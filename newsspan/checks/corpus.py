@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..findings import Finding
-from ..jsonfile import line_col
 from ..report import ERROR, WARNING, show
-from ..text import first_non_canonical
+from ..text import first_non_canonical, line_col
 from . import CORPUS, DOCUMENT, register
 
 
@@ -88,27 +87,6 @@ class Summaries:
         for stem, f in zip(self._stems, self._flags):
             if f & (HAS_TEXT | HAS_ANNOTATION) == HAS_TEXT:
                 yield stem
-
-
-def decode_text(data: bytes) -> tuple[str | None, list[Finding]]:
-    # the same tests as `not data.strip()` and `"\x00" in text`, without copying or scanning
-    # the decoded text (in UTF-8 only NUL holds a 0 byte): this runs on every text
-    if not data or data.isspace():
-        return None, [Finding("file-empty", "the article text is empty", hint="add the text or remove the document")]
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(data) > 1 and (data[0] == 0 or data[1] == 0)):
-        return None, [Finding("text-encoding", "the text is UTF-16 encoded; expected UTF-8",
-                              hint="re-add the article with `newsspan add`, which converts it")]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
-        return None, [Finding("text-encoding", f"byte 0x{data[e.start]:02x} at byte offset {e.start} is not UTF-8; expected UTF-8",
-                              line=line, column=col, hint="convert the file to UTF-8 (e.g. `iconv -f cp1252 -t utf-8`) and run `newsspan canonicalize`")]
-    if b"\x00" in data:
-        line, col = line_col(text, text.index("\x00"))
-        return None, [Finding("text-encoding", "the text holds NUL characters (binary data)", line=line, column=col)]
-    return text, []
 
 
 register("text-encoding", ERROR, DOCUMENT, "A corpus text is not UTF-8 (UTF-16, another encoding, binary data).")
