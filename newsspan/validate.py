@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import checks, fastpath, jsonfile, schema_errors, store, tokenize
+from . import checks, jsonfile, schema_errors, store, tokenize
 from .cache import ValidationCache, file_key
 from .checks.annotation import Context
 from .checks.corpus import DocContext, DocSummary, Summaries
@@ -42,7 +42,6 @@ class _FileProblems:
         self.json_text = json_text
         self._positions = None
         self._rel = None
-        self.schema_valid = False
         self.problems: list[Problem] = []
 
     @property
@@ -130,10 +129,7 @@ def _span_count(value: dict, schema_name: str) -> int:
 
 
 def _load_json(root, path, fp: _FileProblems, schema_name: str, limits: Limits):
-    """Parsed JSON that passed the JSON-level checks (schema findings added), or None.
-
-    fp.schema_valid tells whether the fast path proved the value valid against its schema.
-    """
+    """Parsed JSON that passed the JSON-level checks (schema findings added), or None."""
     data = _read(root, path, fp, limits)
     if data is None:
         return None
@@ -148,31 +144,34 @@ def _parse_json(data: bytes, fp: _FileProblems, schema_name: str, limits: Limits
         fp.add(_undecodable(e, "json"))
         return None
     fp.json_text = text
-    value = fastpath.load_clean(text, schema_name, limits.max_depth)
-    if value is not None and _span_count(value, schema_name) <= limits.max_spans:
-        fp.schema_valid = True
-        return value  # proven clean: the careful path below would find nothing
-    value, found = jsonfile.parse(text, max_nesting=limits.max_depth)
-    for f in found:
+    value, found, floats = jsonfile.parse(text)
+    # A file that jsonschema-rs passes nests and counts within the schema's bounds (it closes
+    # every object and bounds every number: 5 levels, numbers below 10^9). Any other file, or
+    # any file under a lower --max-depth, is scanned for both before anything walks it.
+    if not found and limits.max_depth >= jsonfile.MAX_DEPTH and isinstance(value, dict) \
+            and _span_count(value, schema_name) <= limits.max_spans \
+            and schema_errors.passes(schema_name, value, text, floats):
+        return value
+    too_deep_or_large = jsonfile.bounds(text, limits.max_depth)
+    for f in too_deep_or_large or found:
         fp.add(f)
-    if value is None and found:  # not parsed; the findings say why (a bare `null` parses to None too)
+    if too_deep_or_large or (value is None and found):  # (a bare `null` parses to None too)
         return None
     if not isinstance(value, dict):
         fp.add(Finding("schema", f"expected a JSON object at the top level, found {schema_errors.type_name(value)}",
                        hint=f"the file holds one object following schema/{schema_name}.schema.json"))
         return None
-    if schema_name == "annotation":
-        # counted before the schema and the checks, so that their cost stays bounded
-        n = _span_count(value, schema_name)
-        if n > limits.max_spans:
-            fp.add(Finding("too-many-spans", f"the file holds {n} spans, over the limit of {limits.max_spans}; it was not checked further",
-                           hint="split the document, or raise the limit with --max-spans"))
-            return None
+    n = _span_count(value, schema_name)
+    if n > limits.max_spans:  # counted before the schema and the checks, so that their cost stays bounded
+        fp.add(Finding("too-many-spans", f"the file holds {n} spans, over the limit of {limits.max_spans}; it was not checked further",
+                       hint="split the document, or raise the limit with --max-spans"))
+        return None
     try:
-        for f in schema_errors.findings(schema_name, value):
-            fp.add(f)
+        schema_found = schema_errors.findings(schema_name, value)
     except Exception as e:  # noqa: BLE001
-        fp.add(Finding("internal-error", f"schema validation failed: {type(e).__name__}: {e}"))
+        schema_found = [Finding("internal-error", f"schema validation failed: {type(e).__name__}: {e}")]
+    for f in schema_found:
+        fp.add(f)
     return value
 
 
@@ -282,8 +281,7 @@ def check_annotation_file(root, af: store.AnnotationFile, text, text_sha, text_e
         fp.add(Finding("id-invalid", f"annotator folder {af.annotator!a} is not a valid name: expected 1-64 of a-z 0-9 _ -"))
     ann = _load_json(root, af.path, fp, "annotation", limits)
     if ann is not None:
-        ctx = Context(stem=af.stem, text=text, text_sha256=text_sha, text_exists=text_exists, annotator=af.annotator,
-                      schema_valid=fp.schema_valid)
+        ctx = Context(stem=af.stem, text=text, text_sha256=text_sha, text_exists=text_exists, annotator=af.annotator)
         for check in checks.by_scope(checks.ANNOTATION):
             fp.run(check, ann, ctx)
     return fp.problems
@@ -400,8 +398,7 @@ WARM_UP_KEYS = 1500
 def _warm_up() -> None:
     """Compile what checking a document needs (the tokenizer's pattern, the fast schema validators)."""
     tokenize.ready()
-    for name in ("annotation", "document"):
-        fastpath.ready(name)
+    schema_errors.ready()
 
 
 def _keys_of(root: store.Root, stems: list[str], layers: list[tuple], now_ns: int) -> list:

@@ -9,7 +9,7 @@ from operator import itemgetter
 from .. import store
 from ..findings import Finding, pointer
 from ..report import ERROR, WARNING, show
-from ..tokenize import is_boundary_in_run, token_at
+from ..tokenize import is_boundary, token_at
 from . import ANNOTATION, register
 
 LAYERS = ("sections", "entities", "claims")
@@ -23,10 +23,6 @@ class Context:
     text_exists: bool = True
     annotator: str | None = None
     cache: dict = field(default_factory=dict)
-    # True only when the file was proven valid against schema/annotation.schema.json (the
-    # validator's fast path): then every item of every layer is a well-formed span (an object
-    # with integer start and end and a string text), and checks may skip re-checking that.
-    schema_valid: bool = False
 
 
 def _is_offset(v) -> bool:
@@ -34,13 +30,8 @@ def _is_offset(v) -> bool:
 
 
 def _is_span(item) -> bool:
-    # _is_offset inlined (this runs for every span of every file); for parsed JSON,
-    # `type(v) is int` is exactly "an int and not a bool"
-    if type(item) is not dict:
-        return isinstance(item, dict) and _is_offset(item.get("start")) and _is_offset(item.get("end")) \
-            and isinstance(item.get("text"), str)
-    return type(item.get("start")) is int and type(item.get("end")) is int and type(item.get("text")) is str \
-        or (_is_offset(item.get("start")) and _is_offset(item.get("end")) and isinstance(item.get("text"), str))
+    return isinstance(item, dict) and _is_offset(item.get("start")) and _is_offset(item.get("end")) \
+        and isinstance(item.get("text"), str)
 
 
 def _layer(ann: dict, ctx: Context, name: str) -> list:
@@ -50,10 +41,7 @@ def _layer(ann: dict, ctx: Context, name: str) -> list:
     got = ctx.cache.get(key)
     if got is None:
         items = ann.get(name)
-        if ctx.schema_valid:  # the schema requires the layer and makes every item a span
-            got = ctx.cache[key] = list(enumerate(items))
-        else:
-            got = ctx.cache[key] = [(i, x) for i, x in enumerate(items) if _is_span(x)] if isinstance(items, list) else []
+        got = ctx.cache[key] = [(i, x) for i, x in enumerate(items) if _is_span(x)] if isinstance(items, list) else []
     return got
 
 
@@ -76,8 +64,7 @@ def _spans(ann: dict, ctx: Context) -> list:
                 if isinstance(item.get("attribution"), dict):
                     for key in ("source_span", "cue"):
                         sub = item["attribution"].get(key)
-                        # valid against the schema, a source_span or cue that is there is a span
-                        if (sub is not None) if ctx.schema_valid else _is_span(sub):
+                        if _is_span(sub):
                             got.append((name, i, key, sub))
     return got
 
@@ -86,32 +73,12 @@ def _span_ids(ann: dict, ctx: Context) -> dict:
     """id -> layer name for the spans of the file that have a string id (the last span's layer
     when an id repeats); computed once per file for id-duplicate and reference-unresolved."""
     got = ctx.cache.get("span_ids")
-    if got is None and ctx.schema_valid:  # every span has a string id
-        got = ctx.cache["span_ids"] = {item["id"]: name for name in LAYERS for _, item in _layer(ann, ctx, name)}
-    elif got is None:
+    if got is None:
         got = ctx.cache["span_ids"] = {}
         for name in LAYERS:
             for _, item in _layer(ann, ctx, name):
                 if isinstance(item.get("id"), str):
                     got[item["id"]] = name
-    return got
-
-
-def _all_quoted(ann: dict, ctx: Context) -> bool:
-    """Whether every span lies in the text (0 <= start < end <= its length) and its quote is the
-    text at its offsets, as in almost every file; once per file. Then span-offsets and
-    span-text-mismatch have nothing to report, and token-boundary needs no comparison of its own."""
-    got = ctx.cache.get("all_quoted")
-    if got is None:
-        text = ctx.text
-        n = len(text)
-        got = True
-        for _, _, _, s in _spans(ann, ctx):
-            start, end = s["start"], s["end"]
-            if not 0 <= start < end <= n or text[start:end] != s["text"]:
-                got = False
-                break
-        ctx.cache["all_quoted"] = got
     return got
 
 
@@ -128,8 +95,6 @@ def _in_range(span, text) -> bool:
           "A span's offsets are out of range: start must be below end, and end at most the text's length.")
 def span_offsets(ann, ctx: Context):
     if ctx.text is None:
-        return
-    if _all_quoted(ann, ctx):
         return
     n = len(ctx.text)
     for name, i, key, s in _spans(ann, ctx):
@@ -162,7 +127,7 @@ SEARCH_BUDGET = 50_000_000
           "A span's stored quote differs from the text at its offsets (a shifted or stale span).")
 def span_text_mismatch(ann, ctx: Context):
     text = ctx.text
-    if text is None or _all_quoted(ann, ctx):
+    if text is None:
         return
     n = len(text)
     for name, i, key, s in _spans(ann, ctx):
@@ -198,10 +163,6 @@ def span_whitespace(ann, ctx: Context):
 
 @register("id-duplicate", ERROR, ANNOTATION, "Two spans of one file share an id (ids are unique across all layers).")
 def id_duplicate(ann, ctx: Context):
-    if ctx.schema_valid and len(_span_ids(ann, ctx)) == sum(len(_layer(ann, ctx, name)) for name in LAYERS):
-        # valid against the schema, every item of every layer is a span with a string id: as
-        # many distinct ids as items means that no id repeats
-        return
     seen = {}
     for name in LAYERS:
         items = ann.get(name)
@@ -344,18 +305,14 @@ def token_boundary(ann, ctx: Context):
     if text is None:
         return
     n = len(text)
-    quoted = _all_quoted(ann, ctx)
     for name in ("entities", "claims"):
         for i, s in _layer(ann, ctx, name):
             start, end = s["start"], s["end"]
-            if not quoted and (not 0 <= start < end <= n or text[start:end] != s["text"]):
+            if not 0 <= start < end <= n or text[start:end] != s["text"]:
                 continue  # a shifted span is reported once, by span-text-mismatch
-            # is_boundary()'s common case inlined: most boundaries touch whitespace (or the text's
-            # ends; 0 <= start < end <= n, so only start can be at 0 and only end at n), most
-            # often on their outer side, which is tested first
-            if start and not text[start - 1].isspace() and not text[start].isspace() and not is_boundary_in_run(text, start):
+            if not is_boundary(text, start):
                 yield _inside_token(text, s, name, i, "start", start)
-            if end < n and not text[end].isspace() and not text[end - 1].isspace() and not is_boundary_in_run(text, end):
+            if not is_boundary(text, end):
                 yield _inside_token(text, s, name, i, "end", end)
 
 
