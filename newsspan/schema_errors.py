@@ -94,12 +94,6 @@ def _compiled(name: str):
     return jsonschema_rs.validator_for(schema.load(name))
 
 
-def ready() -> None:
-    """Compile the jsonschema-rs validators now rather than at their first use."""
-    for name in ("annotation", "document"):
-        _compiled(name)
-
-
 def passes(name: str, instance, source: str, floats: bool) -> bool:
     """Whether instance, parsed from the JSON text source, is valid against schema `name`
     by the compiled ``jsonschema-rs`` validator (a hundred times faster than ``jsonschema``).

@@ -90,11 +90,6 @@ def _pattern() -> re.Pattern:
     return re.compile("|".join(alternatives))
 
 
-def ready() -> None:
-    """Compile the tokenizer's pattern now rather than at its first use (it takes ~30 ms per process)."""
-    _pattern()
-
-
 @dataclass(frozen=True)
 class Token:
     text: str

@@ -8,17 +8,12 @@ stops at the first one, and a check that fails internally becomes an ``internal-
 
 from __future__ import annotations
 
-import collections
-import gc
-import itertools
 import multiprocessing
 import os
-import time
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import checks, jsonfile, schema_errors, store, tokenize
+from . import checks, jsonfile, schema_errors, store
 from .cache import ValidationCache, file_key
 from .checks.annotation import Context
 from .checks.corpus import DocContext, DocSummary, Summaries
@@ -305,158 +300,52 @@ def _stem_of(root: store.Root, path: str) -> str:
     raise store.StoreError(f"{path}: not a corpus text, meta or annotation file of the root {root.path}")
 
 
-# Work of one document in a worker process: (stem, its annotation layers as listed: None for
-# the released layer, then annotator names). Small, so cheap to send to a worker.
-_Task = tuple[str, tuple]
-_worker: dict = {}
 MIN_PARALLEL = 32  # fewer documents than this are checked in-process (a pool costs ~50 ms to start)
-CHUNKS_PER_WORKER = 4  # chunks queued per worker: enough to keep it busy, few enough to bound memory
 
 
-def _init_worker(root: store.Root, limits: Limits) -> None:
-    _worker["root"], _worker["limits"] = root, limits
-
-
-def _check_task(task: _Task, root: store.Root | None = None, limits: Limits | None = None):
-    """(problems, summary, files checked) of one document; small, so cheap to send back."""
-    root, limits = root or _worker["root"], limits or _worker["limits"]
-    stem, layers = task
-    afs = [root.annotation_file(stem, who) for who in layers]
+def _check_one(root: store.Root, limits: Limits, layers: dict, stem: str):
+    """(problems, summary, files checked) of one document; small, so cheap to send back from a worker."""
+    afs = [root.annotation_file(stem, who) for who in layers.get(stem, ())]
     res = check_document(root, stem, limits, afs)
     return res.problems, res.summary, res.summary.has_text + res.summary.has_meta + len(afs)
 
 
-def _check_chunk(tasks: list[_Task]) -> list:
-    return [_check_task(t) for t in tasks]
+_worker: tuple = ()  # (root, limits, layers) in a worker process
 
 
-def _chunks(tasks: Iterator[_Task], size: int) -> Iterator[list[_Task]]:
-    while chunk := list(itertools.islice(tasks, size)):
-        yield chunk
+def _init_worker(*args) -> None:
+    global _worker
+    _worker = args
 
 
-def _check_all(root: store.Root, tasks: Iterable[_Task], n_tasks: int, limits: Limits, jobs: int):
-    """Results of the tasks, in their order; in a pool of `jobs` processes when that pays.
-
-    Tasks are read and sent to the workers a few chunks ahead of the results being taken, so a
-    root of any size costs the same memory in flight.
-    """
-    tasks = iter(tasks)
-    if jobs <= 1 or n_tasks < MIN_PARALLEL or multiprocessing.current_process().daemon:
-        # (a daemon process, such as a data-loader worker, may not start processes of its own)
-        for t in tasks:
-            yield _check_task(t, root, limits)
-        return
-    # imported here: a cached run that checks a few documents needs no pool
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    methods = multiprocessing.get_all_start_methods()
-    # fork: workers start in milliseconds and see the check registry exactly as it is here
-    mp = multiprocessing.get_context("fork" if "fork" in methods else None)
-    # chunks amortise the inter-process round trip
-    chunks = _chunks(tasks, max(1, min(64, n_tasks // (jobs * 16))))
-    window: collections.deque = collections.deque()  # (chunk, future), oldest first
-    pending = None  # a chunk taken from `chunks` but not yet in the window
-    # The workers fork at the first submit and inherit this process's memory (the listing of the
-    # root) copy-on-write; frozen objects are never visited by their garbage collector, which
-    # would otherwise touch, and so copy, every page of it in every worker.
-    gc.freeze()
-    try:
-        pool = ProcessPoolExecutor(jobs, mp_context=mp, initializer=_init_worker, initargs=(root, limits))
-    except OSError:  # no semaphores or processes to be had: the same work, in-process
-        gc.unfreeze()
-        yield from _check_all(root, tasks, 0, limits, 1)
-        return
-    try:
-        while True:
-            while len(window) < jobs * CHUNKS_PER_WORKER and (pending := next(chunks, None)) is not None:
-                window.append((pending, pool.submit(_check_chunk, pending)))
-                pending = None
-                gc.unfreeze()  # (the workers have forked)
-            if not window:
-                break
-            results = window[0][1].result()
-            window.popleft()
-            yield from results
-    except (BrokenProcessPool, OSError):
-        # a worker died (killed, out of memory) or could not start: check what is left here, one
-        # by one, so that the report is complete or the cause shows up in this process
-        pool.shutdown(wait=False, cancel_futures=True)
-        rest = [t for chunk, _ in window for t in chunk] + (pending or [])
-        window.clear()
-        yield from _check_all(root, itertools.chain(rest, itertools.chain.from_iterable(chunks)), 0, limits, 1)
-    finally:
-        gc.unfreeze()
-        pool.shutdown(wait=True, cancel_futures=True)
+def _check_in_worker(stem: str):
+    return _check_one(*_worker, stem)
 
 
-MIN_PARALLEL_KEYS = 4000  # fewer documents: their lstat calls are over before a second process starts
-WARM_UP_KEYS = 1500
+def _check_all(root: store.Root, stems: list[str], layers: dict, limits: Limits, jobs: int):
+    """_check_one() of each document, in order; in a pool of `jobs` processes when that pays."""
+    done = 0
+    # (a daemon process, such as a data-loader worker, may not start processes of its own)
+    if jobs > 1 and len(stems) >= MIN_PARALLEL and not multiprocessing.current_process().daemon:
+        # imported here: a cached run that checks a few documents needs no pool
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
-
-def _warm_up() -> None:
-    """Compile what checking a document needs (the tokenizer's pattern, the fast schema validators)."""
-    tokenize.ready()
-    schema_errors.ready()
-
-
-def _keys_of(root: store.Root, stems: list[str], layers: list[tuple], now_ns: int) -> list:
-    return [file_key(root.document_files(stem, who), now_ns) for stem, who in zip(stems, layers)]
-
-
-def _send_keys(conn, root: store.Root, stems: list[str], layers: list[tuple], now_ns: int) -> None:
-    conn.send(_keys_of(root, stems, layers, now_ns))
-    conn.close()
-
-
-def _start_file_keys(root: store.Root, stems: list[str], layers: dict, now_ns: int, jobs: int):
-    """Start working out cache.file_key() of every document; returns a function that gives them, in order.
-
-    A cached run of a large root is mostly these lstat calls (three per document), and the
-    system serves them in parallel: for a large root, forked processes take a share each, while
-    this process goes on (loading the cache) until it asks for the keys. Plain processes and
-    pipes: a process pool's machinery cost a tenth of the whole run.
-    """
-    parts = max(1, min(jobs, len(stems) // (MIN_PARALLEL_KEYS // 2)))
-    # this process takes a smaller share: meanwhile it loads the cache (about a fifth of the
-    # keys' cost) and readies the checks for the documents that changed (a fixed ~30 ms, worth
-    # about WARM_UP_KEYS keys)
-    first = max(0, len(stems) * 4 // (5 * parts) - WARM_UP_KEYS) if parts > 1 else len(stems)
-    bounds = [0] + [first + (len(stems) - first) * i // (parts - 1) for i in range(parts)] if parts > 1 else [0, len(stems)]
-    pieces = [(stems[a:b], [layers.get(s, ()) for s in stems[a:b]]) for a, b in zip(bounds, bounds[1:])]
-    children = []
-    if parts > 1 and not multiprocessing.current_process().daemon and "fork" in multiprocessing.get_all_start_methods():
-        mp = multiprocessing.get_context("fork")
-        gc.freeze()  # as in _check_all: the forked processes leave the pages they inherit shared
+        # fork: workers start in milliseconds and see the check registry exactly as it is here
+        mp = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+        pool = None
         try:
-            for piece in pieces[1:]:
-                recv, send = mp.Pipe(duplex=False)
-                child = mp.Process(target=_send_keys, args=(send, root, *piece, now_ns), daemon=True)
-                child.start()
-                send.close()
-                children.append((child, recv))
-        except OSError:  # no process to be had: the rest is done here
-            pass
+            pool = ProcessPoolExecutor(jobs, mp_context=mp, initializer=_init_worker, initargs=(root, limits, layers))
+            for result in pool.map(_check_in_worker, stems, chunksize=max(1, min(64, len(stems) // (jobs * 16)))):
+                yield result
+                done += 1
+        except (BrokenProcessPool, OSError):
+            pass  # a worker died (killed, out of memory) or none could start: the rest is checked here
         finally:
-            gc.unfreeze()
-
-    def keys() -> list:
-        out = _keys_of(root, *pieces[0], now_ns)
-        for i, piece in enumerate(pieces[1:]):
-            got = None
-            if i < len(children):
-                child, recv = children[i]
-                try:
-                    got = recv.recv()
-                except (EOFError, OSError):  # the process died: its share is done here
-                    pass
-                recv.close()
-                child.join()
-            out += got if isinstance(got, list) and len(got) == len(piece[0]) else _keys_of(root, *piece, now_ns)
-        return out
-
-    return keys
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+    for stem in stems[done:]:
+        yield _check_one(root, limits, layers, stem)
 
 
 def default_jobs() -> int:
@@ -491,12 +380,9 @@ def validate_root(root: store.Root | str | os.PathLike | None = None, paths: lis
     store_ = None
     keys, cached, todo = {}, {}, stems
     if cache:
-        now_ns = time.time_ns()
-        file_keys = _start_file_keys(root, stems, layers, now_ns, jobs)  # before the cache is loaded: in parallel with it
-        store_ = ValidationCache(root, limits, now_ns)
-        if len(stems) >= MIN_PARALLEL_KEYS and jobs > 1:
-            _warm_up()  # while the other processes work out keys: a changed document is checked at once
-        for stem, key in zip(stems, file_keys()):
+        store_ = ValidationCache(root, limits)
+        for stem in stems:
+            key = file_key(root.document_files(stem, layers.get(stem, ())), store_.now_ns)
             hit = store_.get(stem, key[0])
             if hit is None:
                 keys[stem] = key
@@ -504,19 +390,18 @@ def validate_root(root: store.Root | str | os.PathLike | None = None, paths: lis
                 cached[stem] = hit
         todo = [stem for stem in stems if stem not in cached]
 
-    fresh = _check_all(root, ((stem, layers.get(stem, ())) for stem in todo), len(todo), limits, jobs)
+    fresh = _check_all(root, todo, layers, limits, jobs)
     summaries = Summaries()
     try:
         for stem in stems:
             hit = cached.get(stem)
             if hit is not None:
-                problems, digest, flags, n_files = hit
-                summaries.add(stem, digest, flags)
+                problems, summary, n_files = hit
             else:
                 problems, summary, n_files = next(fresh)
                 if store_ is not None:
                     store_.put(stem, *keys[stem], problems, summary, n_files)
-                summaries.add(stem, summary.digest(), summary.flags())  # the listing's id: the summary's is a copy
+            summaries.add(stem, summary)
             report.extend(problems)
             report.files_checked += n_files
     finally:
