@@ -32,23 +32,11 @@ class Limits:
 class _FileProblems:
     """Turns findings about one file into problems, locating pointers in its JSON lazily."""
 
-    def __init__(self, root: store.Root, path: Path, doc_id: str | None, json_text: str | None = None):
-        self.root, self.path, self.doc_id = root, path, doc_id
-        self.json_text = json_text
+    def __init__(self, rel: str, doc_id: str | None):
+        self.rel, self.doc_id = rel, doc_id  # rel: the file's path relative to the root
+        self.json_text: str | None = None
         self._positions = None
-        self._rel = None
         self.problems: list[Problem] = []
-
-    @property
-    def rel(self) -> str:
-        """The file's path relative to the root, worked out only when a problem needs it."""
-        if self._rel is None:
-            self._rel = self.root.rel(self.path)
-        return self._rel
-
-    @rel.setter
-    def rel(self, value: str) -> None:
-        self._rel = value
 
     def add(self, f: Finding) -> None:
         line, col = f.line, f.column
@@ -75,23 +63,7 @@ class _FileProblems:
 
 
 def _read(root: store.Root, path, fp: _FileProblems, limits: Limits) -> bytes | None:
-    data = root.read_plain(path, limits.max_bytes)
-    if data is not None:  # the common case; read_bytes() below explains every other one
-        return data
-    return _read_explained(root, path, fp, limits)
-
-
-def _read_if_exists(root: store.Root, path: str, fp: _FileProblems, limits: Limits) -> tuple[bool, bytes | None]:
-    """(whether anything stands at path, its bytes or None when it cannot be read)."""
-    data = root.read_plain(path, limits.max_bytes)
-    if data is not None:  # read at once: it exists, and no lstat was needed to know it
-        return True, data
-    if not _exists(path):
-        return False, None
-    return True, _read_explained(root, path, fp, limits)
-
-
-def _read_explained(root: store.Root, path, fp: _FileProblems, limits: Limits) -> bytes | None:
+    """A file's bytes, or None with the reason reported."""
     try:
         return root.read_bytes(path, limits.max_bytes)
     except store.FileTooLarge as e:
@@ -101,6 +73,13 @@ def _read_explained(root: store.Root, path, fp: _FileProblems, limits: Limits) -
     except OSError as e:
         fp.add(Finding("file-unreadable", f"cannot read the file: {e.strerror or e}"))
     return None
+
+
+def _read_if_exists(root: store.Root, path: str, fp: _FileProblems, limits: Limits) -> tuple[bool, bytes | None]:
+    """(whether anything stands at path, its bytes or None when it cannot be read)."""
+    if not _exists(path):
+        return False, None
+    return True, _read(root, path, fp, limits)
 
 
 _DECODE_HINTS = {  # (kind of file, kind of problem) -> (check, hint)
@@ -204,7 +183,7 @@ def check_document(root: store.Root, stem: str, limits: Limits | None = None,
         import traceback
 
         where = traceback.extract_tb(e.__traceback__)[-1]
-        fp = _FileProblems(root, text_path, stem if store.is_valid_id(stem) else None)
+        fp = _FileProblems(root.rel(text_path), stem if store.is_valid_id(stem) else None)
         fp.add(Finding("internal-error",
                        f"validating document {stem!a} failed: {type(e).__name__}: {e} (at {Path(where.filename).name}:{where.lineno})",
                        hint="the document is not known to be valid; please report this as a newsspan bug"))
@@ -216,13 +195,11 @@ def _check_document(root: store.Root, stem: str, limits: Limits,
                     annotation_files: list[store.AnnotationFile] | None = None) -> DocumentResult:
     problems: list[Problem] = []
     valid_id = store.is_valid_id(stem)
-    # plain strings: pathlib's joins cost more per document than some of the checks
-    corpus = os.path.join(root.corpus, stem)
-    text_path = corpus + store.TEXT_SUFFIX
-    meta_path = corpus + store.META_SUFFIX
+    text_path = root.corpus / (stem + store.TEXT_SUFFIX)
+    meta_path = root.corpus / (stem + store.META_SUFFIX)
     doc_id = stem if valid_id else None
 
-    tp = _FileProblems(root, text_path, doc_id)
+    tp = _FileProblems(root.rel(text_path), doc_id)
     if not valid_id:
         tp.add(Finding("id-invalid", f"{stem!a} is not a valid document id: expected 1-64 of a-z 0-9 _ - starting with a letter or digit",
                        hint="rename the files (lower-case, no spaces or dots)"))
@@ -235,11 +212,11 @@ def _check_document(root: store.Root, stem: str, limits: Limits,
         except Undecodable as e:
             tp.add(_undecodable(e, "text"))
     meta = None
-    mp = _FileProblems(root, meta_path, doc_id)
+    mp = _FileProblems(root.rel(meta_path), doc_id)
     meta_exists, meta_data = _read_if_exists(root, meta_path, mp, limits)
     if meta_data is not None:
         meta = _parse_json(meta_data, mp, "document", limits)
-    dctx = DocContext(stem, root.rel(text_path), root.rel(meta_path), text_data, text, text_sha, meta, meta_exists)
+    dctx = DocContext(stem, tp.rel, mp.rel, text_data, text, text_sha, meta, meta_exists)
     for check in checks.by_scope(checks.DOCUMENT):
         tp.run(check, dctx)
     problems += tp.problems + mp.problems
@@ -269,7 +246,7 @@ def _annotation_files(root: store.Root, stem: str) -> list[store.AnnotationFile]
 
 
 def check_annotation_file(root, af: store.AnnotationFile, text, text_sha, text_exists, limits: Limits) -> list[Problem]:
-    fp = _FileProblems(root, af.path, af.stem if store.is_valid_id(af.stem) else None)
+    fp = _FileProblems(root.rel(af.path), af.stem if store.is_valid_id(af.stem) else None)
     if not store.is_valid_id(af.stem):
         fp.add(Finding("id-invalid", f"{af.stem!a} is not a valid document id", hint="name the file <document_id>.json"))
     if af.annotator is not None and not store.is_valid_id(af.annotator):
@@ -408,12 +385,12 @@ def validate_root(root: store.Root | str | os.PathLike | None = None, paths: lis
         fresh.close()  # ends the worker pool now rather than when the generator is collected
     report.documents = summaries.documents()
     if (root.path / store.JOURNAL).exists():  # the root is between two states: never pass it
-        fp = _FileProblems(root, root.path / store.JOURNAL, None)
+        fp = _FileProblems(store.JOURNAL, None)
         fp.add(Finding("write-interrupted", "a command that writes was killed before it finished; its files are half in place",
                        hint="run `newsspan recover`, which completes it (or any command that writes, which recovers first)"))
         report.extend(fp.problems)
     if not paths:
-        fp = _FileProblems(root, root.path, None)
+        fp = _FileProblems(".", None)
         for check in checks.by_scope(checks.CORPUS):
             fp.run(check, summaries, others)
         report.extend(fp.problems)
@@ -427,8 +404,7 @@ def validate_root(root: store.Root | str | os.PathLike | None = None, paths: lis
 def check_annotation_data(ann: dict, text: str, stem: str, annotator: str | None = None) -> list[Problem]:
     """Schema and annotation checks of an annotation not yet written (importers, re-anchoring)."""
     rel = f"annotations/{stem}.json" if annotator is None else f"annotations/{store.ANNOTATORS}/{annotator}/{stem}.json"
-    fp = _FileProblems(store.Root("."), Path(rel), stem)
-    fp.rel = rel
+    fp = _FileProblems(rel, stem)
     for f in schema_errors.findings("annotation", ann):
         fp.add(f)
     ctx = Context(stem=stem, text=text, text_sha256=sha256(text), text_exists=True, annotator=annotator)
