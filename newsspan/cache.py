@@ -26,8 +26,8 @@ import hashlib
 import importlib.util
 import json
 import os
-import stat
 import shutil
+import stat
 import struct
 import sys
 import time

@@ -29,8 +29,8 @@ _ESCAPE = re.compile(r"\\.", re.S)
 _STRING = re.compile(r'"[^"]*"?')
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-# The look-behind starts a match only at the first digit of a run; without it a search over
-# runs of 3,999 digits rescanned each run from every position (thousands of times the size).
+# The look-behind starts a match only at the first digit of a run, which keeps a search over
+# runs of 3,999 digits linear (else each run is rescanned from every position in it).
 _HUGE_INT = re.compile(r"(?<![0-9])[0-9]{4000,}")
 _TOKEN = re.compile(
     r"""[ \t\n\r]*(?:

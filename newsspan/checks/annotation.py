@@ -47,11 +47,8 @@ def _layer(ann: dict, ctx: Context, name: str) -> list:
 
 def _spans(ann: dict, ctx: Context) -> list:
     """(layer, index, attribution key or None, span) for every span of the file, attribution
-    sources and cues included; computed once per file.
-
-    The pointer is built only for a span with a finding (see _span_pointer): building one per
-    span was a good part of the checks' time, and most spans have none.
-    """
+    sources and cues included; computed once per file. _span_pointer() makes the pointer of
+    one, for a finding."""
     got = ctx.cache.get("spans")
     if got is None:
         got = ctx.cache["spans"] = []
@@ -85,10 +82,6 @@ def _span_ids(ann: dict, ctx: Context) -> dict:
 def _span_pointer(name: str, i: int, key: str | None) -> str:
     """The JSON pointer of a span of _spans(). Layer names and keys need no escaping."""
     return f"/{name}/{i}" if key is None else f"/{name}/{i}/attribution/{key}"
-
-
-def _in_range(span, text) -> bool:
-    return 0 <= span["start"] < span["end"] <= len(text)
 
 
 @register("span-offsets", ERROR, ANNOTATION,
@@ -196,9 +189,7 @@ def reference_unresolved(ann, ctx: Context):
 
 
 def _overlaps(ann, ctx, name, check_id, what):
-    # decorated rather than sorted with a key function: the same order (ties by position), less work
-    spans = [(s["start"], s["end"], i, s) for i, s in _layer(ann, ctx, name)]
-    spans.sort()
+    spans = sorted((s["start"], s["end"], i, s) for i, s in _layer(ann, ctx, name))  # ties by position in the file
     prev = prev_end = None
     for start, end, i, s in spans:
         if prev is not None and start < prev_end:
