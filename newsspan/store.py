@@ -25,6 +25,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 import uuid
 from dataclasses import dataclass
@@ -39,6 +40,8 @@ TMP_PREFIX = ".newsspan-"
 JOURNAL = ".newsspan-journal.json"  # in the root, while a transaction's renames are under way
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_SPANS = 200_000  # per annotation file; an article has hundreds
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # 0 where the system has none: read_plain() then never reads
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 class StoreError(Exception):
@@ -244,6 +247,46 @@ class Root:
         return out
 
     # reading -------------------------------------------------------------------------------
+    def read_plain(self, path: str | os.PathLike, limit: int = MAX_FILE_BYTES) -> bytes | None:
+        """The bytes of an ordinary file that is no link, in a folder inside the root; else None.
+
+        The validator's common case in one open, fstat and read (no lstat, no Python file
+        object). None means only "not read here": the file may be missing, a link, unreadable,
+        too large or no regular file, and read_bytes() decides which and says so. The safety
+        is read_bytes()'s: O_NOFOLLOW refuses a link as the last component (at the moment of
+        opening, so no link can be swapped in after a check), and the folder is checked as
+        inside() checks it.
+        """
+        if _NOFOLLOW == 0:
+            return None
+        p = os.fspath(path)
+        if not self._folder_inside(os.path.dirname(p)):
+            return None
+        try:
+            fd = os.open(p, os.O_RDONLY | _NOFOLLOW | _CLOEXEC)
+        except OSError:
+            return None
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+                return None
+            data = os.read(fd, st.st_size + 1)
+            if len(data) == st.st_size:
+                return data  # all of it: the size fstat gave, and nothing beyond (no second read)
+            # else (a short read, or the file changed since fstat) to its end, as a file object's read() does
+            parts = [data]
+            total = len(data)
+            while parts[-1] and total <= limit:
+                parts.append(os.read(fd, 65536))
+                total += len(parts[-1])
+            if total > limit:
+                return None
+            return parts[0] if len(parts) <= 2 else b"".join(parts)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+
     def read_bytes(self, path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         """A file's bytes; OSError for unreadable, too large or out-of-root (linked) files."""
         if not self.inside(path):

@@ -35,6 +35,7 @@ class _FileProblems:
     def __init__(self, rel: str, doc_id: str | None):
         self.rel, self.doc_id = rel, doc_id  # rel: the file's path relative to the root
         self.json_text: str | None = None
+        self.schema_valid = False  # the file passed its schema
         self._positions = None
         self.problems: list[Problem] = []
 
@@ -64,6 +65,9 @@ class _FileProblems:
 
 def _read(root: store.Root, path, fp: _FileProblems, limits: Limits) -> bytes | None:
     """A file's bytes, or None with the reason reported."""
+    data = root.read_plain(path, limits.max_bytes)
+    if data is not None:  # the common case; read_bytes() below explains every other one
+        return data
     try:
         return root.read_bytes(path, limits.max_bytes)
     except store.FileTooLarge as e:
@@ -77,6 +81,9 @@ def _read(root: store.Root, path, fp: _FileProblems, limits: Limits) -> bytes | 
 
 def _read_if_exists(root: store.Root, path: str, fp: _FileProblems, limits: Limits) -> tuple[bool, bytes | None]:
     """(whether anything stands at path, its bytes or None when it cannot be read)."""
+    data = root.read_plain(path, limits.max_bytes)
+    if data is not None:  # read at once: it exists, and no lstat was needed to know it
+        return True, data
     if not _exists(path):
         return False, None
     return True, _read(root, path, fp, limits)
@@ -125,6 +132,7 @@ def _parse_json(data: bytes, fp: _FileProblems, schema_name: str, limits: Limits
     if not found and limits.max_depth >= jsonfile.MAX_DEPTH and isinstance(value, dict) \
             and _span_count(value, schema_name) <= limits.max_spans \
             and schema_errors.passes(schema_name, value, text, floats):
+        fp.schema_valid = True
         return value
     too_deep_or_large = jsonfile.bounds(text, limits.max_depth)
     for f in too_deep_or_large or found:
@@ -146,6 +154,7 @@ def _parse_json(data: bytes, fp: _FileProblems, schema_name: str, limits: Limits
         schema_found = [Finding("internal-error", f"schema validation failed: {type(e).__name__}: {e}")]
     for f in schema_found:
         fp.add(f)
+    fp.schema_valid = not schema_found
     return value
 
 
@@ -253,7 +262,8 @@ def check_annotation_file(root, af: store.AnnotationFile, text, text_sha, text_e
         fp.add(Finding("id-invalid", f"annotator folder {af.annotator!a} is not a valid name: expected 1-64 of a-z 0-9 _ -"))
     ann = _load_json(root, af.path, fp, "annotation", limits)
     if ann is not None:
-        ctx = Context(stem=af.stem, text=text, text_sha256=text_sha, text_exists=text_exists, annotator=af.annotator)
+        ctx = Context(stem=af.stem, text=text, text_sha256=text_sha, text_exists=text_exists, annotator=af.annotator,
+                      schema_valid=fp.schema_valid)
         for check in checks.by_scope(checks.ANNOTATION):
             fp.run(check, ann, ctx)
     return fp.problems

@@ -23,6 +23,9 @@ class Context:
     text_exists: bool = True
     annotator: str | None = None
     cache: dict = field(default_factory=dict)
+    # The file passed schema/annotation.schema.json: every item of every layer is a span with a
+    # string id, integer offsets and a string quote, and the checks need not test that again.
+    schema_valid: bool = False
 
 
 def _is_offset(v) -> bool:
@@ -41,7 +44,10 @@ def _layer(ann: dict, ctx: Context, name: str) -> list:
     got = ctx.cache.get(key)
     if got is None:
         items = ann.get(name)
-        got = ctx.cache[key] = [(i, x) for i, x in enumerate(items) if _is_span(x)] if isinstance(items, list) else []
+        if ctx.schema_valid:
+            got = ctx.cache[key] = list(enumerate(items))
+        else:
+            got = ctx.cache[key] = [(i, x) for i, x in enumerate(items) if _is_span(x)] if isinstance(items, list) else []
     return got
 
 
@@ -61,7 +67,7 @@ def _spans(ann: dict, ctx: Context) -> list:
                 if isinstance(item.get("attribution"), dict):
                     for key in ("source_span", "cue"):
                         sub = item["attribution"].get(key)
-                        if _is_span(sub):
+                        if (sub is not None) if ctx.schema_valid else _is_span(sub):
                             got.append((name, i, key, sub))
     return got
 
@@ -70,7 +76,9 @@ def _span_ids(ann: dict, ctx: Context) -> dict:
     """id -> layer name for the spans of the file that have a string id (the last span's layer
     when an id repeats); computed once per file for id-duplicate and reference-unresolved."""
     got = ctx.cache.get("span_ids")
-    if got is None:
+    if got is None and ctx.schema_valid:
+        got = ctx.cache["span_ids"] = {item["id"]: name for name in LAYERS for _, item in _layer(ann, ctx, name)}
+    elif got is None:
         got = ctx.cache["span_ids"] = {}
         for name in LAYERS:
             for _, item in _layer(ann, ctx, name):
@@ -156,6 +164,8 @@ def span_whitespace(ann, ctx: Context):
 
 @register("id-duplicate", ERROR, ANNOTATION, "Two spans of one file share an id (ids are unique across all layers).")
 def id_duplicate(ann, ctx: Context):
+    if ctx.schema_valid and len(_span_ids(ann, ctx)) == sum(len(_layer(ann, ctx, name)) for name in LAYERS):
+        return  # as many distinct ids as spans
     seen = {}
     for name in LAYERS:
         items = ann.get(name)
@@ -301,9 +311,11 @@ def token_boundary(ann, ctx: Context):
             start, end = s["start"], s["end"]
             if not 0 <= start < end <= n or text[start:end] != s["text"]:
                 continue  # a shifted span is reported once, by span-text-mismatch
-            if not is_boundary(text, start):
+            # most boundaries touch whitespace (or the text's ends), where no token can be cut:
+            # is_boundary() is asked only about the others
+            if start and not text[start - 1].isspace() and not text[start].isspace() and not is_boundary(text, start):
                 yield _inside_token(text, s, name, i, "start", start)
-            if not is_boundary(text, end):
+            if end < n and not text[end].isspace() and not text[end - 1].isspace() and not is_boundary(text, end):
                 yield _inside_token(text, s, name, i, "end", end)
 
 
