@@ -79,7 +79,7 @@ def _read(root: store.Root, path, fp: _FileProblems, limits: Limits) -> bytes | 
     return None
 
 
-def _read_if_exists(root: store.Root, path: str, fp: _FileProblems, limits: Limits) -> tuple[bool, bytes | None]:
+def _read_if_exists(root: store.Root, path, fp: _FileProblems, limits: Limits) -> tuple[bool, bytes | None]:
     """(whether anything stands at path, its bytes or None when it cannot be read)."""
     data = root.read_plain(path, limits.max_bytes)
     if data is not None:  # read at once: it exists, and no lstat was needed to know it
