@@ -4,6 +4,8 @@ The public API:
 
 - :func:`newsspan.load_dataset` returns the corpus as a ``datasets.DatasetDict`` (config
   ``documents``, ``entities``, ``claims`` or ``sections``), building it when the corpus changed.
+- :func:`newsspan.align_labels` turns rows of the ``entities`` / ``claims`` configs into subword
+  inputs and labels for any fast ``transformers`` tokenizer (:mod:`newsspan.training`).
 - :func:`newsspan.validate.validate_root` checks a corpus root and returns a :class:`newsspan.report.Report`.
 - :mod:`newsspan.schema` holds the label sets read from ``schema/*.json`` (the single source of truth).
 - :mod:`newsspan.store` is the only module that knows the on-disk layout.
@@ -12,6 +14,9 @@ The public API:
 __version__ = "0.1.0"
 
 from . import schema as _schema
+from .training import align_labels
+
+__all__ = ["BODY_SECTIONS", "BuildError", "align_labels", "load_dataset"]
 
 #: The section labels that hold the article's own prose (headline, headings, paragraphs, block
 #: quotes), from the schema's ``bodySectionLabel``. Keep only these rows of the ``entities`` and
