@@ -31,9 +31,10 @@ def _inside_ids(names: Sequence[str]) -> list[int]:
 
 
 def _windows(counts: Sequence[int], budget: int, stride: int) -> list[tuple[int, int]]:
-    """Word ranges [first, stop) of at most ``budget`` subwords, each overlapping the one before by
-    the longest run of whole words that holds at most ``stride`` subwords. A word longer than the
-    budget gets a window of its own (the tokenizer then truncates it, keeping its first subword)."""
+    """Word ranges [first, stop) of at most ``budget`` subwords, each sharing with the one before
+    the shortest run of whole words that holds at least ``stride`` subwords, yet starting at least
+    one word later. A word longer than the budget gets a window of its own (the tokenizer then
+    truncates it, keeping its first subword)."""
     n, out, first = len(counts), [], 0
     while first < n:
         stop, used = first, 0
@@ -45,7 +46,7 @@ def _windows(counts: Sequence[int], budget: int, stride: int) -> list[tuple[int,
         if stop == n:
             break
         nxt, shared = stop, 0
-        while nxt - 1 > first and shared + counts[nxt - 1] <= stride:
+        while nxt - 1 > first and shared < stride:
             nxt -= 1
             shared += counts[nxt]
         first = nxt
@@ -81,7 +82,7 @@ def align_labels(batch: Mapping[str, Sequence], tokenizer, *, layer: str = "enti
     (a lone control character) cannot be labelled and is absent from ``word_ids``.
 
     ``max_length``: a row whose subwords (plus special tokens) exceed it is split into windows
-    of whole words, consecutive windows sharing up to ``stride`` subwords of whole words, so
+    of whole words, consecutive windows sharing at least ``stride`` subwords (whole words), so
     every word is labelled in at least one window and nothing is truncated silently; only a
     single word longer than a window is cut (its first subword, which carries its label, is
     kept). Rows then give more output rows than input rows, so use it with
