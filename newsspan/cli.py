@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from . import __version__, hf, store
 from .report import RENDERERS
@@ -44,14 +45,16 @@ def _size(value: str) -> int:
 
 
 def _add_root(p):
-    p.add_argument("--root", metavar="DIR", help="corpus root holding corpus/ and annotations/ (default: this repository's)")
+    p.add_argument("--root", metavar="DIR",
+                   help="the corpus root, a folder holding corpus/ and annotations/ (default: the nearest one at or "
+                        "above the working directory, as git finds its repository)")
 
 
 def cmd_validate(args) -> int:
-    from .validate import Limits, default_jobs, validate_root
+    from .validator import Limits, default_jobs, validate_root
 
     limits = Limits(max_bytes=args.max_bytes, max_depth=args.max_depth, max_spans=args.max_spans)
-    report = validate_root(store.Root(args.root), args.paths or None, limits,
+    report = validate_root(store.Root.discover(args.root), args.paths or None, limits,
                            jobs=args.jobs or default_jobs(), cache=not args.no_cache)
     sys.stdout.write(RENDERERS[args.format](report))
     return 0 if report.ok else 1
@@ -61,7 +64,7 @@ def cmd_build(args) -> int:
     from .hf import release
     from .hf.rows import BuildError
 
-    root = store.Root(args.root)
+    root = store.Root.discover(args.root)
     try:
         summary = release.build(root, args.out, args.config, include_drafts=args.include_drafts, num_proc=args.num_proc,
                                 max_shard_size=args.max_shard_size, cache=not args.no_cache)
@@ -80,7 +83,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_recover(args) -> int:
-    root = store.Root(args.root)
+    root = store.Root.discover(args.root)
     root.check()
     from .hf.release import default_out
 
@@ -88,7 +91,22 @@ def cmd_recover(args) -> int:
         done = root.recover(folders=(default_out(root),))
     for line in done:
         print(line)
-    print(f"newsspan recover: {len(done)} change{'s' * (len(done) != 1)}" if done else "newsspan recover: nothing to recover")
+    print(f"newsspan recover: {len(done)} change{'s' * (len(done) != 1)} in {root.path}" if done
+          else f"newsspan recover: nothing to recover in {root.path}")
+    return 0
+
+
+def cmd_init(args) -> int:
+    root = Path(args.dir).absolute()
+    if store.is_root(root):
+        print(f"newsspan init: {root} is a newsspan corpus root already")
+        return 0
+    if root.exists() and not root.is_dir():
+        raise store.StoreError(f"{root} is a file, not a folder")
+    for name in ("corpus", "annotations"):
+        (root / name).mkdir(parents=True, exist_ok=True)
+    print(f"newsspan init: made a corpus root in {root} (corpus/ and annotations/)")
+    print("next: `newsspan add ARTICLE.txt` or `newsspan import FORMAT EXPORT`, then `newsspan validate`")
     return 0
 
 
@@ -103,7 +121,7 @@ def cmd_checks(args) -> int:
     return 0
 
 
-def _report_plan(command: str, plan) -> int:
+def _report_plan(command: str, plan, root) -> int:
     """Print a plan's problems (stderr) and summary (stdout); exit code 1 when it has errors."""
     for w in plan.warnings:
         print(f"warning: {w}", file=sys.stderr)
@@ -112,10 +130,13 @@ def _report_plan(command: str, plan) -> int:
     for e in plan.errors:
         print(f"error: {e}", file=sys.stderr)
     if plan.errors:
-        print(f"newsspan {command}: {len(plan.errors)} error(s); nothing was written", file=sys.stderr)
+        print(f"newsspan {command}: {len(plan.errors)} error(s); nothing was written (root {root.path})", file=sys.stderr)
         return 1
     for line in plan.summary:
         print(line)
+    n = len(plan.writes)
+    print(f"newsspan {command}: {n} file{'s' * (n != 1)} written in {root.path}" if command != "export"
+          else f"newsspan export: from {root.path}")
     return 0
 
 
@@ -125,15 +146,15 @@ def _run_plan(command: str, root, make_plan) -> int:
     with root.writing():  # the lock, then recovery from any command killed before
         plan = make_plan()
         if not plan.ok:
-            return _report_plan(command, plan)
+            return _report_plan(command, plan, root)
         root.write_all(plan.writes)
-    return _report_plan(command, plan)
+    return _report_plan(command, plan, root)
 
 
 def cmd_add(args) -> int:
     from .importer import plan_add
 
-    root = store.Root(args.root)
+    root = store.Root.discover(args.root)
     return _run_plan("add", root, lambda: plan_add(root, args.paths, doc_id=args.id, language=args.language,
                                                     split=args.split, force=args.force))
 
@@ -141,7 +162,7 @@ def cmd_add(args) -> int:
 def cmd_import(args) -> int:
     from .importer import plan_import
 
-    root = store.Root(args.root)
+    root = store.Root.discover(args.root)
     return _run_plan("import", root, lambda: plan_import(
         root, args.format, args.path, label_map=args.label_map, annotator=args.annotator, offsets=args.offsets,
         language=args.language, status=args.status, force=args.force))
@@ -150,25 +171,25 @@ def cmd_import(args) -> int:
 def cmd_export(args) -> int:
     from .exporter import plan_export, write_output
 
-    root = store.Root(args.root)
+    root = store.Root.discover(args.root)
     root.check()
     plan, files = plan_export(root, args.format, args.out, force=args.force)
     if plan.ok:
         write_output(args.format, args.out, files)
-    return _report_plan("export", plan)
+    return _report_plan("export", plan, root)
 
 
 def cmd_canonicalize(args) -> int:
     from .repair import plan_canonicalize
 
-    root = store.Root(args.root)
+    root = store.Root.discover(args.root)
     return _run_partial("canonicalize", root, lambda: plan_canonicalize(root, args.ids))
 
 
 def cmd_reanchor(args) -> int:
     from .repair import plan_reanchor
 
-    root = store.Root(args.root)
+    root = store.Root.discover(args.root)
     return _run_partial("reanchor", root, lambda: plan_reanchor(root, args.ids))
 
 
@@ -185,10 +206,13 @@ def _run_partial(command: str, root, make_plan) -> int:
     for line in plan.summary:
         print(line)
     if not plan.summary and not plan.errors:
-        print(f"newsspan {command}: nothing to do")
+        print(f"newsspan {command}: nothing to do in {root.path}")
     if plan.errors:
-        print(f"newsspan {command}: {len(plan.errors)} problem(s); the documents concerned were left unchanged", file=sys.stderr)
+        print(f"newsspan {command}: {len(plan.errors)} problem(s); the documents concerned were left unchanged "
+              f"(root {root.path})", file=sys.stderr)
         return 1
+    if plan.summary:
+        print(f"newsspan {command}: done in {root.path}")
     return 0
 
 
@@ -229,6 +253,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("recover", help="finish or undo what a killed command left in the root (writing commands do it first)")
     _add_root(p)
     p.set_defaults(func=cmd_recover)
+
+    p = sub.add_parser("init", help="make a folder a corpus root (corpus/ and annotations/)")
+    p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="the folder (default: the working directory)")
+    p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("checks", help="list the validator's checks")
     p.add_argument("--markdown", action="store_true", help="print the catalogue as docs/checks.md")

@@ -17,7 +17,7 @@ from .formats import FormatError, importers, labelmap
 from .ingest import IngestError, ingest, safe_id
 from .text import sha256
 from .textmap import Unmappable, canonical_map
-from .validate import check_annotation_data
+from .validator import check_annotation_data
 
 
 @dataclass
@@ -384,7 +384,7 @@ def _build(d: _Doc, e: _Entry, who, base, released, targeted, lmap, status, forc
             except Unmappable as err:
                 plan.errors.append(f"{x['_where']}: {err}")
                 continue
-            claims.append({**c, "attribution": a, "checkworthy": bool(ex.get("checkworthy", False))})
+            claims.append({**c, "checkworthy": bool(ex.get("checkworthy", False)), "attribution": a})
         if bare:
             plan.warnings.append(f"{rel}: {bare} claim(s) came without attribution or check-worthiness (the tool does not "
                                  "hold them): set to unattributed and checkworthy false; review them")
