@@ -15,7 +15,7 @@ from pathlib import Path
 from . import records, store
 from . import mentions
 from .formats import FormatError, Parsed, importers, labelmap, wanted
-from .ingest import IngestError, ingest, safe_id
+from .ingest import BCP47, IngestError, ingest, safe_id
 from .text import sha256
 from .textmap import Unmappable, canonical_map
 from .validate import check_annotation_data
@@ -311,20 +311,25 @@ def corpus_loose_index(root: store.Root) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _export_meta(meta: dict, found: dict, language: str | None, where: str, plan: Plan) -> None:
-    """What the export says of a new document (title, url, date, language) over what its text says,
-    field by field where the document schema takes it; --language wins over the export's language."""
+def _export_meta(meta: dict, found: dict, where: str, plan: Plan) -> set[str]:
+    """What the export says of a new document (title, url, date) over what its text says, field by field
+    where the document schema takes it; the fields kept."""
     from .schema import validator
 
     check = validator("document")
+    kept = set()
     for key, value in found.items():
-        if key == "language" and language:
-            continue
         trial = {**meta, key: value}
         if check.is_valid(trial):
             meta[key] = value
+            kept.add(key)
         else:
             plan.warnings.append(f"{where}: the export's {key} {value!r} is not kept: the document schema does not take it")
+    order = list(check.schema["properties"])   # the fields in the schema's order, as `newsspan add` writes them
+    ordered = sorted(meta.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
+    meta.clear()
+    meta.update(ordered)
+    return kept
 
 
 def _group(root, tool_docs, plan: Plan, annotator, language, doc_id=None) -> list[_Doc]:
@@ -368,14 +373,16 @@ def _group(root, tool_docs, plan: Plan, annotator, language, doc_id=None) -> lis
                     plan.errors.append(f"{td.where}: the text is new, but the id {did!r} is taken by another corpus document; "
                                        "rename the document in the export (or add the text first with `newsspan add --id`)")
                     continue
+                said = td.meta.get("language")
                 try:
-                    new = ingest(td.text.encode("utf-8"), did, language=language)
+                    new = ingest(td.text.encode("utf-8"), did,
+                                 language=language or (said if said and BCP47.fullmatch(said) else None))
                 except IngestError as e:
                     plan.errors.append(f"{td.where}: {e}")
                     continue
                 new_ids.add(did)
-                plan.notes += [f"{did}: {n}" for n in new.notes]
-                _export_meta(new.meta, td.meta, language, td.where, plan)
+                kept = _export_meta(new.meta, {k: v for k, v in td.meta.items() if k != "language"}, td.where, plan)
+                plan.notes += [f"{did}: {n}" for n in new.notes if not ("title" in kept and n.startswith("no scrape header"))]
                 d = _Doc(did, cmap.text, sha, new)
             by_sha[sha] = d
         raw = td.annotator
@@ -454,7 +461,9 @@ def _flat(text: str, items: list[dict], tally: _Tally, plan: Plan) -> list[dict]
     for i, j in res.crossing:
         plan.errors.append(f"{desc(items[i])} and {desc(items[j])} overlap without nesting; no --nested policy "
                            "chooses between them: fix one in the tool, or map one label to ignore")
-    kept = [x for x, k in zip(items, res.keep) if k]
+    # what was reported above is left out, so the validator does not report the same overlap again
+    reported = {j for _, j in res.stacked + res.crossing} | ({j for _, j in res.nested} if nested == "error" else set())
+    kept = [x for k, x in enumerate(items) if res.keep[k] and k not in reported]
     out = []
     for x, got in zip(kept, mentions.align_spans(text, [(x["start"], x["end"]) for x in kept], align)):
         if isinstance(got, str):
