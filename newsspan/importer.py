@@ -282,7 +282,7 @@ class _Tally:
         per_label = ", ".join(f"{k} {v}" for k, v in sorted(self.labels.items())) or "none"
         plan.summary.append(f"imported {len(docs)} document(s) ({new} new, {len(docs) - new} already in the corpus); "
                             f"{sum(self.labels.values())} entity mention(s): {per_label}")
-        left = [f"label map: " + ", ".join(f"{k!r} {v}" for k, v in sorted(self.by_map.items()))] if self.by_map else []
+        left = ["label map: " + ", ".join(f"{k!r} {v}" for k, v in sorted(self.by_map.items()))] if self.by_map else []
         if self.dropped:
             left.append(f"--nested {nested}: {self.dropped} mention(s) {'inside' if nested == 'outer' else 'around'} others")
         if parsed.ignored:

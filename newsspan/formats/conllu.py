@@ -29,8 +29,8 @@ from pathlib import Path
 
 from . import NULL_LABEL, Issue, Parsed, ToolDoc, ToolSpan, document_name, export_files
 
-_BRACKET = re.compile(r"\(([^()]+)\)|\(([^()]+)|([^()]+)\)")
-_PART = re.compile(r"(.+)\[(\d+)/(\d+)\]")
+_PIECE = re.compile(r"[()]|[^()]+")
+_PART = re.compile(r"([^\[\]]+)\[(\d+)/(\d+)\]")
 _BIO = re.compile(r"([BIESLU])-(.+)")
 _CLUSTER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -224,17 +224,25 @@ def _inner(form: str, parts: list[str], start: int, end: int) -> list[tuple[int,
 
 
 def _brackets(doc: _Doc, value: str | None, file: str, line: int, out: Parsed) -> None:
+    """CorefUD brackets, left to right: `(e1-type...` opens, `e1)` closes, `(e1-type...)` is both."""
     if not value:
         return
-    pos = 0
-    for m in _BRACKET.finditer(value):
-        if m.start() != pos:
-            break
-        pos = m.end()
-        if m[3] is not None:
-            _end(doc, m[3], file, line, out)
+    pieces = _PIECE.findall(value)
+    k = 0
+    while k < len(pieces):
+        piece = pieces[k]
+        if piece not in "()" and k + 1 < len(pieces) and pieces[k + 1] == ")":
+            _end(doc, piece, file, line, out)
+            k += 2
             continue
-        content = m[1] if m[1] is not None else m[2]
+        if piece != "(" or k + 1 >= len(pieces) or pieces[k + 1] in "()":
+            out.errors.append(Issue(f"{file}:{line}", f"malformed Entity={value!r}",
+                                    "expected CorefUD brackets: (e1-type..., e1), (e1-type...)"))
+            doc.broken = True
+            return
+        content = pieces[k + 1]
+        single = k + 2 < len(pieces) and pieces[k + 2] == ")"
+        k += 3 if single else 2
         fields = content.split("-")
         eid = fields[0]
         part = _PART.fullmatch(eid)
@@ -245,12 +253,8 @@ def _brackets(doc: _Doc, value: str | None, file: str, line: int, out: Parsed) -
         if part and part[2] == "1":
             out.warnings.append(Issue(f"{file}:{line}", f"discontinuous mention of {part[1]} ({part[3]} parts) is not imported: "
                                                         "newsspan mentions are contiguous"))
-        if m[1] is not None:
+        if single:
             _end(doc, eid, file, line, out)
-    if pos != len(value):
-        out.errors.append(Issue(f"{file}:{line}", f"malformed Entity={value!r} (at {value[pos:]!r})",
-                                "expected CorefUD brackets: (e1-type..., e1), (e1-type...)"))
-        doc.broken = True
 
 
 def _end(doc: _Doc, eid: str, file: str, line: int, out: Parsed) -> None:
@@ -258,7 +262,7 @@ def _end(doc: _Doc, eid: str, file: str, line: int, out: Parsed) -> None:
         if doc.open[k].key == eid:
             _close(doc, doc.open.pop(k), file, out)
             return
-    out.errors.append(Issue(f"{file}:{line}", f"Entity closes {eid} ({eid!r} + ')'), which no bracket opened"))
+    out.errors.append(Issue(f"{file}:{line}", f"`{eid})` closes a mention of {eid} that no bracket opened"))
     doc.broken = True
 
 
