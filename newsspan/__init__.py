@@ -56,7 +56,7 @@ def validate(root: str | os.PathLike | None = None, paths=()):
     from . import store
     from .validator import default_jobs, validate_root
 
-    r = store.Root.shipped() if root is None else store.Root(root)
+    r = store.Root.of(root)
     return validate_root(r, list(paths) or None, jobs=default_jobs(), cache=not r.is_shipped)
 
 

@@ -163,9 +163,79 @@ def cmd_import(args) -> int:
     from .importer import plan_import
 
     root = store.Root.discover(args.root)
+    options = {k: getattr(args, k) for k in ("entity_layer", "entity_feature", "ner_key") if hasattr(args, k)}
     return _run_plan("import", root, lambda: plan_import(
-        root, args.format, args.path, label_map=args.label_map, annotator=args.annotator, offsets=args.offsets,
-        language=args.language, status=args.status, force=args.force))
+        root, args.format, args.paths, label_map=args.label_map, annotator=args.annotator,
+        offsets=getattr(args, "offsets", None), language=args.language, status=args.status, force=args.force,
+        doc_id=args.id, nested=args.nested, align=args.align, reader_options=options))
+
+
+IMPORT_EXAMPLES = {
+    "brat": ["newsspan import brat brat-folder/ --label-map 'Person=PERSON,Organization=ORG'"],
+    "labelstudio": ["newsspan import labelstudio export.json --label-map 'Person=PERSON,Organization=ORG'"],
+    "doccano": ["newsspan import doccano admin.jsonl --label-map labels.json",
+                "newsspan import doccano project-export.zip --offsets grapheme"],
+    "prodigy": ["newsspan import prodigy ner.jsonl --annotator jane-doe"],
+    "webanno": ["newsspan import webanno tsv-export/ --label-map 'PER=PERSON,LOC=LOC,ORG=ORG,OTH=ignore'",
+                "newsspan import webanno doc.tsv --entity-layer webanno.custom.Entity --entity-feature type --id my-article",
+                "newsspan import webanno a.tsv b.tsv --nested outer --align expand --status complete"],
+    "conllu": ["newsspan import conllu corefud/ --nested outer --label-map 'person=PERSON,place=GPE,organization=ORG,"
+               "abstract=ignore,event=ignore,object=ignore,time=ignore'",
+               "newsspan import conllu ner.conllu --ner-key NER --label-map 'PER=PERSON,LOC=LOC,ORG=ORG' --language de"],
+    "uima": ["newsspan import uima cas-json/ --label-map 'PER=PERSON,LOC=LOC,ORG=ORG,OTH=ignore'",
+             "newsspan import uima doc.json --entity-layer webanno.custom.Entity --entity-feature type"],
+}
+
+
+def _add_import_parsers(sub) -> None:
+    """`newsspan import FORMAT PATH...`: one subcommand per format, with only the options that apply to it."""
+    from . import schema
+    from .formats import DEFAULT_ENTITY_FEATURE, DEFAULT_ENTITY_LAYER, IMPORT_FORMATS, LAYER_FORMATS, OFFSET_FORMATS
+    from .formats import import_module
+    from .formats.offsets import UNITS
+    from .mentions import ALIGNMENT_MODES, NESTED_POLICIES
+
+    p = sub.add_parser("import", help="import annotation tools' exports (brat, labelstudio, doccano, prodigy, webanno, conllu, uima)",
+                       description="Import the exports of an annotation tool or a research corpus: new texts become corpus "
+                                   "documents, the mentions their annotation layer. Everything is checked first; nothing is "
+                                   "written unless all is well. `newsspan import FORMAT --help` describes each format.",
+                       epilog="examples:\n" + "\n".join(IMPORT_EXAMPLES[f][0] for f in IMPORT_FORMATS),
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_root(p)
+    formats = p.add_subparsers(dest="format", required=True, metavar="FORMAT", parser_class=_Parser)
+    for fmt in IMPORT_FORMATS:
+        doc = import_module(fmt).__doc__.strip()
+        q = formats.add_parser(fmt, help=doc.splitlines()[0].split(":")[0], description=doc,
+                               epilog="examples:\n" + "\n".join(IMPORT_EXAMPLES[fmt]),
+                               formatter_class=argparse.RawDescriptionHelpFormatter)
+        q.add_argument("--root", metavar="DIR", default=argparse.SUPPRESS,
+                       help="corpus root holding corpus/ and annotations/ (default: found from the current folder)")
+        q.add_argument("paths", nargs="+", metavar="PATH", help="export files or folders (several for a whole corpus)")
+        q.add_argument("--label-map", action="append", metavar="SPEC|FILE",
+                       help="TOOL_LABEL=TARGET[,...] or a JSON file; TARGET: an entity label, sections:<label>, claims, "
+                            "ignore (repeatable)")
+        if fmt in LAYER_FORMATS:
+            q.add_argument("--entity-layer", metavar="LAYER", default=DEFAULT_ENTITY_LAYER,
+                           help=f"the span layer (UIMA type) of the entity mentions (default: {DEFAULT_ENTITY_LAYER})")
+            q.add_argument("--entity-feature", metavar="FEATURE", default=DEFAULT_ENTITY_FEATURE,
+                           help=f"the layer's feature holding the label (default: {DEFAULT_ENTITY_FEATURE}; '' for none)")
+        if fmt == "conllu":
+            q.add_argument("--ner-key", metavar="KEY",
+                           help="read BIO tags from this MISC key (e.g. NER for NER=B-PER) instead of CorefUD Entity=")
+        if fmt in OFFSET_FORMATS:
+            q.add_argument("--offsets", choices=UNITS, help="the tool's offset unit (default: the tool's own; doccano: utf16)")
+        q.add_argument("--nested", choices=NESTED_POLICIES, default="error",
+                       help="mentions inside others: error (default; lists the pairs), outer (keep the longest), "
+                            "inner (keep the shortest); after the label map")
+        q.add_argument("--align", choices=ALIGNMENT_MODES, default="strict",
+                       help="a mention whose edge falls inside a newsspan token: strict (default; an error naming it), "
+                            "contract or expand to token boundaries (spaCy's modes)")
+        q.add_argument("--annotator", metavar="NAME", help="write to annotations/annotators/NAME/ instead of the released layer")
+        q.add_argument("--id", metavar="ID", help="the document id, when the export holds one new text (default: from file names)")
+        q.add_argument("--language", metavar="L", help="BCP 47 language tag for texts new to the corpus")
+        q.add_argument("--status", choices=schema.statuses(), help="status of the written layers (default: kept, or draft when new)")
+        q.add_argument("--force", action="store_true", help="replace existing non-empty layers that the import changes")
+        q.set_defaults(func=cmd_import)
 
 
 def cmd_export(args) -> int:
@@ -263,8 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_checks)
 
     from . import schema
-    from .formats import EXPORT_FORMATS, IMPORT_FORMATS
-    from .formats.offsets import UNITS
+    from .formats import EXPORT_FORMATS
 
     p = sub.add_parser("add", help="add raw articles to the corpus (canonical text, metadata, draft sections)")
     _add_root(p)
@@ -275,18 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace an existing text and metadata of the same id")
     p.set_defaults(func=cmd_add)
 
-    p = sub.add_parser("import", help="import an annotation tool's export")
-    _add_root(p)
-    p.add_argument("format", choices=IMPORT_FORMATS, metavar="FORMAT", help=f"one of {', '.join(IMPORT_FORMATS)}")
-    p.add_argument("path", metavar="PATH", help="the export (file, or folder for brat and per-user doccano exports)")
-    p.add_argument("--label-map", action="append", metavar="SPEC|FILE",
-                   help="TOOL_LABEL=TARGET[,...] or a JSON file; TARGET: an entity label, sections:<label>, claims, ignore (repeatable)")
-    p.add_argument("--annotator", metavar="NAME", help="write to annotations/annotators/NAME/ instead of the released layer")
-    p.add_argument("--offsets", choices=UNITS, help="the tool's offset unit (default: the tool's own; doccano: utf16)")
-    p.add_argument("--language", metavar="L", help="BCP 47 language tag for texts new to the corpus")
-    p.add_argument("--status", choices=schema.statuses(), help="status of the written layers (default: kept, or draft when new)")
-    p.add_argument("--force", action="store_true", help="replace existing non-empty layers that the import changes")
-    p.set_defaults(func=cmd_import)
+    _add_import_parsers(sub)
 
     p = sub.add_parser("export", help="export the released annotations for annotation tools and trainers")
     _add_root(p)

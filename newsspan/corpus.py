@@ -26,7 +26,7 @@ class Corpus:
     """
 
     def __init__(self, root: str | os.PathLike | store.Root | None = None):
-        self.root = root if isinstance(root, store.Root) else store.Root.shipped() if root is None else store.Root(root)
+        self.root = store.Root.of(root)
         self.root.check()
 
     def __repr__(self) -> str:

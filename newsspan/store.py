@@ -154,6 +154,13 @@ class Root:
         return cls(found)
 
     @classmethod
+    def of(cls, root: "Root | str | os.PathLike | None") -> "Root":
+        """A Root from what a library caller passes: a Root, a path, or None for the shipped corpus."""
+        if isinstance(root, Root):
+            return root
+        return cls.shipped() if root is None else cls(root)
+
+    @classmethod
     def shipped(cls) -> "Root":
         """The corpus that comes with the installed package (see shipped_root())."""
         return cls(shipped_root())

@@ -477,7 +477,7 @@ def validate_root(root: store.Root | str | os.PathLike | None = None, paths: lis
     ``.newsspan-cache/`` and stores the new ones (see newsspan.cache). Memory grows by tens of
     bytes per document (ids and summaries), never by a document's content.
     """
-    root = root if isinstance(root, store.Root) else store.Root.shipped() if root is None else store.Root(root)
+    root = store.Root.of(root)
     root.check()
     limits = limits or Limits()
     report = Report(root=str(root.path))

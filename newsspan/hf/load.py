@@ -35,7 +35,7 @@ def cached_build(root: store.Root | str | os.PathLike | None = None, include_dra
     """The folder of an up-to-date build of root (built now if the corpus or code changed)."""
     import datasets
 
-    root = root if isinstance(root, store.Root) else store.Root.shipped() if root is None else store.Root(root)
+    root = store.Root.of(root)
     root.check()
     base = _cache_base(root)
     key = content_hash(root, include_drafts, datasets.__version__)[:24]

@@ -122,7 +122,7 @@ def build(root: store.Root | str | os.PathLike | None = None, out: str | os.Path
     of reusing the root's validation cache (see newsspan.cache). batch_size: documents per Arrow
     batch (a shard ends only between batches).
     """
-    root = root if isinstance(root, store.Root) else store.Root.shipped() if root is None else store.Root(root)
+    root = store.Root.of(root)
     root.check()
     out = Path(out).absolute() if out is not None else default_out(root).absolute()
     unknown = set(configs or ()) - set(CONFIGS)
