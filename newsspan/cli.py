@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from . import __version__, hf, store
 from .report import RENDERERS
@@ -44,14 +45,16 @@ def _size(value: str) -> int:
 
 
 def _add_root(p):
-    p.add_argument("--root", metavar="DIR", help="corpus root holding corpus/ and annotations/ (default: this repository's)")
+    p.add_argument("--root", metavar="DIR",
+                   help="the corpus root, a folder holding corpus/ and annotations/ (default: the nearest one at or "
+                        "above the working directory, as git finds its repository)")
 
 
 def cmd_validate(args) -> int:
-    from .validate import Limits, default_jobs, validate_root
+    from .validator import Limits, default_jobs, validate_root
 
     limits = Limits(max_bytes=args.max_bytes, max_depth=args.max_depth, max_spans=args.max_spans)
-    report = validate_root(store.Root(args.root), args.paths or None, limits,
+    report = validate_root(store.Root.discover(args.root), args.paths or None, limits,
                            jobs=args.jobs or default_jobs(), cache=not args.no_cache)
     sys.stdout.write(RENDERERS[args.format](report))
     return 0 if report.ok else 1
@@ -61,7 +64,7 @@ def cmd_build(args) -> int:
     from .hf import release
     from .hf.rows import BuildError
 
-    root = store.Root(args.root)
+    root = store.Root.discover(args.root)
     try:
         summary = release.build(root, args.out, args.config, include_drafts=args.include_drafts, num_proc=args.num_proc,
                                 max_shard_size=args.max_shard_size, cache=not args.no_cache)
@@ -80,7 +83,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_recover(args) -> int:
-    root = store.Root(args.root)
+    root = store.Root.discover(args.root)
     root.check()
     from .hf.release import default_out
 
@@ -88,7 +91,22 @@ def cmd_recover(args) -> int:
         done = root.recover(folders=(default_out(root),))
     for line in done:
         print(line)
-    print(f"newsspan recover: {len(done)} change{'s' * (len(done) != 1)}" if done else "newsspan recover: nothing to recover")
+    print(f"newsspan recover: {len(done)} change{'s' * (len(done) != 1)} in {root.path}" if done
+          else f"newsspan recover: nothing to recover in {root.path}")
+    return 0
+
+
+def cmd_init(args) -> int:
+    root = Path(args.dir).absolute()
+    if store.is_root(root):
+        print(f"newsspan init: {root} is a newsspan corpus root already")
+        return 0
+    if root.exists() and not root.is_dir():
+        raise store.StoreError(f"{root} is a file, not a folder")
+    for name in ("corpus", "annotations"):
+        (root / name).mkdir(parents=True, exist_ok=True)
+    print(f"newsspan init: made a corpus root in {root} (corpus/ and annotations/)")
+    print("next: `newsspan add ARTICLE.txt` or `newsspan import FORMAT EXPORT`, then `newsspan validate`")
     return 0
 
 
@@ -103,7 +121,7 @@ def cmd_checks(args) -> int:
     return 0
 
 
-def _report_plan(command: str, plan) -> int:
+def _report_plan(command: str, plan, root) -> int:
     """Print a plan's problems (stderr) and summary (stdout); exit code 1 when it has errors."""
     for w in plan.warnings:
         print(f"warning: {w}", file=sys.stderr)
@@ -112,10 +130,13 @@ def _report_plan(command: str, plan) -> int:
     for e in plan.errors:
         print(f"error: {e}", file=sys.stderr)
     if plan.errors:
-        print(f"newsspan {command}: {len(plan.errors)} error(s); nothing was written", file=sys.stderr)
+        print(f"newsspan {command}: {len(plan.errors)} error(s); nothing was written (root {root.path})", file=sys.stderr)
         return 1
     for line in plan.summary:
         print(line)
+    n = len(plan.writes)
+    print(f"newsspan {command}: {n} file{'s' * (n != 1)} written in {root.path}" if command != "export"
+          else f"newsspan export: from {root.path}")
     return 0
 
 
@@ -125,15 +146,15 @@ def _run_plan(command: str, root, make_plan) -> int:
     with root.writing():  # the lock, then recovery from any command killed before
         plan = make_plan()
         if not plan.ok:
-            return _report_plan(command, plan)
+            return _report_plan(command, plan, root)
         root.write_all(plan.writes)
-    return _report_plan(command, plan)
+    return _report_plan(command, plan, root)
 
 
 def cmd_add(args) -> int:
     from .importer import plan_add
 
-    root = store.Root(args.root)
+    root = store.Root.discover(args.root)
     return _run_plan("add", root, lambda: plan_add(root, args.paths, doc_id=args.id, language=args.language,
                                                     split=args.split, force=args.force))
 
@@ -141,34 +162,104 @@ def cmd_add(args) -> int:
 def cmd_import(args) -> int:
     from .importer import plan_import
 
-    root = store.Root(args.root)
+    root = store.Root.discover(args.root)
+    options = {k: getattr(args, k) for k in ("entity_layer", "entity_feature", "ner_key") if hasattr(args, k)}
     return _run_plan("import", root, lambda: plan_import(
-        root, args.format, args.path, label_map=args.label_map, annotator=args.annotator, offsets=args.offsets,
-        language=args.language, status=args.status, force=args.force))
+        root, args.format, args.paths, label_map=args.label_map, annotator=args.annotator,
+        offsets=getattr(args, "offsets", None), language=args.language, status=args.status, force=args.force,
+        doc_id=args.id, nested=args.nested, align=args.align, reader_options=options))
+
+
+IMPORT_EXAMPLES = {
+    "brat": ["newsspan import brat brat-folder/ --label-map 'Person=PERSON,Organization=ORG'"],
+    "labelstudio": ["newsspan import labelstudio export.json --label-map 'Person=PERSON,Organization=ORG'"],
+    "doccano": ["newsspan import doccano admin.jsonl --label-map labels.json",
+                "newsspan import doccano project-export.zip --offsets grapheme"],
+    "prodigy": ["newsspan import prodigy ner.jsonl --annotator jane-doe"],
+    "webanno": ["newsspan import webanno tsv-export/ --label-map 'PER=PERSON,LOC=LOC,ORG=ORG,OTH=ignore'",
+                "newsspan import webanno doc.tsv --entity-layer webanno.custom.Entity --entity-feature type --id my-article",
+                "newsspan import webanno a.tsv b.tsv --nested outer --align expand --status complete"],
+    "conllu": ["newsspan import conllu corefud/ --nested outer --label-map 'person=PERSON,place=GPE,organization=ORG,"
+               "abstract=ignore,event=ignore,object=ignore,time=ignore'",
+               "newsspan import conllu ner.conllu --ner-key NER --label-map 'PER=PERSON,LOC=LOC,ORG=ORG' --language de"],
+    "uima": ["newsspan import uima cas-json/ --label-map 'PER=PERSON,LOC=LOC,ORG=ORG,OTH=ignore'",
+             "newsspan import uima doc.json --entity-layer webanno.custom.Entity --entity-feature type"],
+}
+
+
+def _add_import_parsers(sub) -> None:
+    """`newsspan import FORMAT PATH...`: one subcommand per format, with only the options that apply to it."""
+    from . import schema
+    from .formats import DEFAULT_ENTITY_FEATURE, DEFAULT_ENTITY_LAYER, IMPORT_FORMATS, LAYER_FORMATS, OFFSET_FORMATS
+    from .formats import import_module
+    from .formats.offsets import UNITS
+    from .mentions import ALIGNMENT_MODES, NESTED_POLICIES
+
+    p = sub.add_parser("import", help="import annotation tools' exports (brat, labelstudio, doccano, prodigy, webanno, conllu, uima)",
+                       description="Import the exports of an annotation tool or a research corpus: new texts become corpus "
+                                   "documents, the mentions their annotation layer. Everything is checked first; nothing is "
+                                   "written unless all is well. `newsspan import FORMAT --help` describes each format.",
+                       epilog="examples:\n" + "\n".join(IMPORT_EXAMPLES[f][0] for f in IMPORT_FORMATS),
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_root(p)
+    formats = p.add_subparsers(dest="format", required=True, metavar="FORMAT", parser_class=_Parser)
+    for fmt in IMPORT_FORMATS:
+        doc = import_module(fmt).__doc__.strip()
+        q = formats.add_parser(fmt, help=doc.splitlines()[0].split(":")[0], description=doc,
+                               epilog="examples:\n" + "\n".join(IMPORT_EXAMPLES[fmt]),
+                               formatter_class=argparse.RawDescriptionHelpFormatter)
+        q.add_argument("--root", metavar="DIR", default=argparse.SUPPRESS,
+                       help="corpus root holding corpus/ and annotations/ (default: found from the current folder)")
+        q.add_argument("paths", nargs="+", metavar="PATH", help="export files or folders (several for a whole corpus)")
+        q.add_argument("--label-map", action="append", metavar="SPEC|FILE",
+                       help="TOOL_LABEL=TARGET[,...] or a JSON file; TARGET: an entity label, sections:<label>, claims, "
+                            "ignore (repeatable)")
+        if fmt in LAYER_FORMATS:
+            q.add_argument("--entity-layer", metavar="LAYER", default=DEFAULT_ENTITY_LAYER,
+                           help=f"the span layer (UIMA type) of the entity mentions (default: {DEFAULT_ENTITY_LAYER})")
+            q.add_argument("--entity-feature", metavar="FEATURE", default=DEFAULT_ENTITY_FEATURE,
+                           help=f"the layer's feature holding the label (default: {DEFAULT_ENTITY_FEATURE}; '' for none)")
+        if fmt == "conllu":
+            q.add_argument("--ner-key", metavar="KEY",
+                           help="read BIO tags from this MISC key (e.g. NER for NER=B-PER) instead of CorefUD Entity=")
+        if fmt in OFFSET_FORMATS:
+            q.add_argument("--offsets", choices=UNITS, help="the tool's offset unit (default: the tool's own; doccano: utf16)")
+        q.add_argument("--nested", choices=NESTED_POLICIES, default="error",
+                       help="mentions inside others: error (default; lists the pairs), outer (keep the longest), "
+                            "inner (keep the shortest); after the label map")
+        q.add_argument("--align", choices=ALIGNMENT_MODES, default="strict",
+                       help="a mention whose edge falls inside a newsspan token: strict (default; an error naming it), "
+                            "contract or expand to token boundaries (spaCy's modes)")
+        q.add_argument("--annotator", metavar="NAME", help="write to annotations/annotators/NAME/ instead of the released layer")
+        q.add_argument("--id", metavar="ID", help="the document id, when the export holds one new text (default: from file names)")
+        q.add_argument("--language", metavar="L", help="BCP 47 language tag for texts new to the corpus")
+        q.add_argument("--status", choices=schema.statuses(), help="status of the written layers (default: kept, or draft when new)")
+        q.add_argument("--force", action="store_true", help="replace existing non-empty layers that the import changes")
+        q.set_defaults(func=cmd_import)
 
 
 def cmd_export(args) -> int:
     from .exporter import plan_export, write_output
 
-    root = store.Root(args.root)
+    root = store.Root.discover(args.root)
     root.check()
     plan, files = plan_export(root, args.format, args.out, force=args.force)
     if plan.ok:
         write_output(args.format, args.out, files)
-    return _report_plan("export", plan)
+    return _report_plan("export", plan, root)
 
 
 def cmd_canonicalize(args) -> int:
     from .repair import plan_canonicalize
 
-    root = store.Root(args.root)
+    root = store.Root.discover(args.root)
     return _run_partial("canonicalize", root, lambda: plan_canonicalize(root, args.ids))
 
 
 def cmd_reanchor(args) -> int:
     from .repair import plan_reanchor
 
-    root = store.Root(args.root)
+    root = store.Root.discover(args.root)
     return _run_partial("reanchor", root, lambda: plan_reanchor(root, args.ids))
 
 
@@ -185,10 +276,13 @@ def _run_partial(command: str, root, make_plan) -> int:
     for line in plan.summary:
         print(line)
     if not plan.summary and not plan.errors:
-        print(f"newsspan {command}: nothing to do")
+        print(f"newsspan {command}: nothing to do in {root.path}")
     if plan.errors:
-        print(f"newsspan {command}: {len(plan.errors)} problem(s); the documents concerned were left unchanged", file=sys.stderr)
+        print(f"newsspan {command}: {len(plan.errors)} problem(s); the documents concerned were left unchanged "
+              f"(root {root.path})", file=sys.stderr)
         return 1
+    if plan.summary:
+        print(f"newsspan {command}: done in {root.path}")
     return 0
 
 
@@ -230,13 +324,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_root(p)
     p.set_defaults(func=cmd_recover)
 
+    p = sub.add_parser("init", help="make a folder a corpus root (corpus/ and annotations/)")
+    p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="the folder (default: the working directory)")
+    p.set_defaults(func=cmd_init)
+
     p = sub.add_parser("checks", help="list the validator's checks")
     p.add_argument("--markdown", action="store_true", help="print the catalogue as docs/checks.md")
     p.set_defaults(func=cmd_checks)
 
     from . import schema
-    from .formats import EXPORT_FORMATS, IMPORT_FORMATS
-    from .formats.offsets import UNITS
+    from .formats import EXPORT_FORMATS
 
     p = sub.add_parser("add", help="add raw articles to the corpus (canonical text, metadata, draft sections)")
     _add_root(p)
@@ -247,18 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace an existing text and metadata of the same id")
     p.set_defaults(func=cmd_add)
 
-    p = sub.add_parser("import", help="import an annotation tool's export")
-    _add_root(p)
-    p.add_argument("format", choices=IMPORT_FORMATS, metavar="FORMAT", help=f"one of {', '.join(IMPORT_FORMATS)}")
-    p.add_argument("path", metavar="PATH", help="the export (file, or folder for brat and per-user doccano exports)")
-    p.add_argument("--label-map", action="append", metavar="SPEC|FILE",
-                   help="TOOL_LABEL=TARGET[,...] or a JSON file; TARGET: an entity label, sections:<label>, claims, ignore (repeatable)")
-    p.add_argument("--annotator", metavar="NAME", help="write to annotations/annotators/NAME/ instead of the released layer")
-    p.add_argument("--offsets", choices=UNITS, help="the tool's offset unit (default: the tool's own; doccano: utf16)")
-    p.add_argument("--language", metavar="L", help="BCP 47 language tag for texts new to the corpus")
-    p.add_argument("--status", choices=schema.statuses(), help="status of the written layers (default: kept, or draft when new)")
-    p.add_argument("--force", action="store_true", help="replace existing non-empty layers that the import changes")
-    p.set_defaults(func=cmd_import)
+    _add_import_parsers(sub)
 
     p = sub.add_parser("export", help="export the released annotations for annotation tools and trainers")
     _add_root(p)

@@ -16,7 +16,7 @@ from pathlib import Path
 from . import store
 from .formats import exporters
 from .importer import Plan
-from .validate import check_annotation_data
+from .validator import check_annotation_data
 
 FOLDER_FORMATS = ("brat",)
 

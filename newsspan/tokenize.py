@@ -15,8 +15,9 @@ import bisect
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import Iterable, Sequence
+
+from .model import Token
 
 # Scripts written without spaces between words: one token per character (plus its combining marks).
 _UNSPACED = (
@@ -95,11 +96,6 @@ def ready() -> None:
     _pattern()
 
 
-@dataclass(frozen=True)
-class Token:
-    text: str
-    start: int
-    end: int
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
@@ -253,6 +249,18 @@ def char_span(tokens: Sequence[Token], start: int, end: int, alignment_mode: str
     return (first, stop) if first < stop else None
 
 
+def tag(tokens: Sequence[Token], spans: Iterable) -> list[str]:
+    """IOB2 tags of tokens for spans (objects with ``start``, ``end`` and ``label``), aligned
+    strictly: a span whose boundary is no token boundary raises :class:`Misaligned` naming it;
+    overlapping spans raise ValueError. The one tagger of the entities/claims configs and exports."""
+    spans = list(spans)
+    aligned = align(tokens, [(s.start, s.end) for s in spans])
+    for span, a in zip(spans, aligned):
+        if isinstance(a, Misaligned):
+            raise Misaligned(a.span_index, f"{getattr(span, 'id', 'the span')} {span.text!r} [{span.start}, {span.end}) {a}")
+    return iob2(len(tokens), aligned, [s.label for s in spans])
+
+
 def iob2(n_tokens: int, aligned: Iterable[tuple[int, int]], labels: Iterable[str]) -> list[str]:
     """IOB2 tags for non-overlapping token ranges: B-<label> on the first token, I-<label> after."""
     tags = ["O"] * n_tokens
@@ -281,5 +289,5 @@ def iob2_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
     return out
 
 
-__all__ = ["Token", "tokenize", "token_offsets", "is_boundary", "is_boundary_in_run", "token_at", "char_span", "align", "iob2",
+__all__ = ["Token", "tokenize", "token_offsets", "is_boundary", "is_boundary_in_run", "token_at", "char_span", "align", "tag", "iob2",
            "iob2_spans", "Misaligned", "ABBREVIATIONS", "ALIGNMENT_MODES"]

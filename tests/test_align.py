@@ -25,7 +25,7 @@ NER = schema.ner_tags()
 @pytest.fixture(scope="module")
 def seed(tmp_path_factory):
     out = tmp_path_factory.mktemp("seed") / "hf"
-    res = run_cli("build", "--out", out)
+    res = run_cli("build", "--root", REPO, "--out", out)
     assert res.returncode == 0, res.stdout + res.stderr
     cache = tmp_path_factory.mktemp("cache")
     return {config: load(out, config, cache)["train"] for config in ("entities", "claims")}

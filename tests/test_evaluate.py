@@ -27,7 +27,7 @@ def evaluate(tmp_path, *args):
 @pytest.fixture(scope="module")
 def gold(tmp_path_factory):
     out = tmp_path_factory.mktemp("seed") / "hf"
-    res = run_cli("build", "--out", out)
+    res = run_cli("build", "--root", REPO, "--out", out)
     assert res.returncode == 0, res.stdout + res.stderr
     return out
 
@@ -35,7 +35,7 @@ def gold(tmp_path_factory):
 @pytest.fixture(scope="module")
 def conll(tmp_path_factory):
     out = tmp_path_factory.mktemp("conll") / "ner.conll"
-    res = run_cli("export", "conll", "--out", out)
+    res = run_cli("export", "conll", "--root", REPO, "--out", out)
     assert res.returncode == 0, res.stdout + res.stderr
     return out
 

@@ -24,7 +24,7 @@ REPORT_HEADER = "precision    recall  f1-score   support"
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
     out = tmp_path_factory.mktemp("seed") / "hf"
-    res = run_cli("build", "--out", out)
+    res = run_cli("build", "--root", REPO, "--out", out)
     assert res.returncode == 0, res.stdout + res.stderr
     return out
 

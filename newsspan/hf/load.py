@@ -19,12 +19,13 @@ from .release import CARD, build
 
 def _cache_base(root: store.Root) -> Path:
     base = root.path / ".newsspan-cache" / "hf"
-    try:
-        base.mkdir(parents=True, exist_ok=True)
-        if os.access(base, os.W_OK):
-            return base
-    except OSError:
-        pass
+    if not root.is_shipped:  # never write into an installed package's folder
+        try:
+            base.mkdir(parents=True, exist_ok=True)
+            if os.access(base, os.W_OK):
+                return base
+        except OSError:
+            pass
     home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsspan"
     return home / hashlib.sha256(str(root.path.resolve()).encode()).hexdigest()[:16]
 
@@ -34,7 +35,7 @@ def cached_build(root: store.Root | str | os.PathLike | None = None, include_dra
     """The folder of an up-to-date build of root (built now if the corpus or code changed)."""
     import datasets
 
-    root = root if isinstance(root, store.Root) else store.Root(root)
+    root = store.Root.of(root)
     root.check()
     base = _cache_base(root)
     key = content_hash(root, include_drafts, datasets.__version__)[:24]

@@ -122,7 +122,7 @@ def build(root: store.Root | str | os.PathLike | None = None, out: str | os.Path
     of reusing the root's validation cache (see newsspan.cache). batch_size: documents per Arrow
     batch (a shard ends only between batches).
     """
-    root = root if isinstance(root, store.Root) else store.Root(root)
+    root = store.Root.of(root)
     root.check()
     out = Path(out).absolute() if out is not None else default_out(root).absolute()
     unknown = set(configs or ()) - set(CONFIGS)
@@ -156,7 +156,7 @@ def _build(root, out, configs, include_drafts, num_proc, max_shard_size, cache, 
             f"({len(selection.drafts_left_out)} drafts and {len(selection.unannotated_left_out)} unannotated texts left out"
             + ("" if include_drafts else "; --include-drafts releases them") + ")")
     if num_proc is None and len(selection.ids) >= AUTO_NUM_PROC_DOCS:
-        from ..validate import default_jobs
+        from ..validator import default_jobs
 
         num_proc = default_jobs() if default_jobs() > 1 else None
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -16,10 +16,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .. import store
+from .. import schema, store
 from .splits import split_of
 
-RELEASED_STATUSES = ("complete", "gold")
+RELEASED_STATUSES = schema.released_statuses()
 
 
 @dataclass

@@ -275,21 +275,34 @@ def check_annotation_file(root, af: store.AnnotationFile, text, text_sha, text_e
 
 
 def _stem_of(root: store.Root, path: str) -> str:
-    """The document id a PATH argument refers to (a text, meta or annotation file, or an id)."""
+    """The document id a PATH argument refers to: a text, meta or annotation file of the root
+    (relative to the working directory, or to the root), or the id of a document of the root.
+
+    A PATH that names nothing, or anything outside the root's corpus/ and annotations/, is a
+    StoreError (the CLI exits 2): validating nothing must never pass.
+    """
     p = Path(path)
-    if not p.exists() and not (root.path / p).exists() and store.is_valid_id(path):
-        return path
-    candidates = [p.resolve(), (root.path / p).resolve()]
+    candidates = [c for c in (p, root.path / p) if os.path.lexists(c)]
+    if not candidates:
+        if store.is_valid_id(path) and any(os.path.lexists(f) for f in root.document_files(path, _layers_of(root, path))):
+            return path
+        what = "no such file, and no document of that id" if store.is_valid_id(path) else "no such file"
+        raise store.StoreError(f"{path}: {what} in the root {root.path}")
+    base = root.path.resolve()
     for c in candidates:
         try:
-            rel = c.relative_to(root.path.resolve())
+            rel = c.absolute().parent.resolve().relative_to(base) / c.name
         except ValueError:
             continue
         name = rel.name
         for suffix in (store.META_SUFFIX, store.TEXT_SUFFIX, store.JSON_SUFFIX):
             if name.endswith(suffix) and rel.parts[0] in ("corpus", "annotations"):
                 return name[: -len(suffix)]
-    raise store.StoreError(f"{path}: not a corpus text, meta or annotation file of the root {root.path}")
+    raise store.StoreError(f"{path}: not a text, meta or annotation file in corpus/ or annotations/ of the root {root.path}")
+
+
+def _layers_of(root: store.Root, stem: str) -> tuple:
+    return tuple(af.annotator for af in _annotation_files(root, stem))
 
 
 # Work of one document in a worker process: (stem, its annotation layers as listed: None for
@@ -464,13 +477,13 @@ def validate_root(root: store.Root | str | os.PathLike | None = None, paths: lis
     ``.newsspan-cache/`` and stores the new ones (see newsspan.cache). Memory grows by tens of
     bytes per document (ids and summaries), never by a document's content.
     """
-    root = root if isinstance(root, store.Root) else store.Root(root)
+    root = store.Root.of(root)
     root.check()
     limits = limits or Limits()
-    report = Report()
+    report = Report(root=str(root.path))
     if paths:
         stems = sorted({_stem_of(root, p) for p in paths})
-        layers = {stem: tuple(af.annotator for af in _annotation_files(root, stem)) for stem in stems}
+        layers = {stem: _layers_of(root, stem) for stem in stems}
         others = []
     else:
         listing = root.listing()
