@@ -12,9 +12,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import records, store
+from . import records, schema, store
 from .formats import FormatError, importers, labelmap
+from .ids import DOCUMENT_ID_RULE, invalid_id
 from .ingest import IngestError, ingest, safe_id
+from .progress import bar
 from .text import sha256
 from .textmap import Unmappable, canonical_map
 from .validator import check_annotation_data
@@ -55,6 +57,19 @@ def _read_json(path: Path):
     return value
 
 
+def layer_status(rel: str, ann: dict) -> str:
+    """A summary line for an annotation file written: its status and the size of each layer."""
+    return f"{rel}: status {ann['status']} (" + ", ".join(f"{len(ann[layer])} {layer}" for layer in records.LAYERS) + ")"
+
+
+def release_hint(rels: list[str]) -> str:
+    """How to release the draft layers just written (what `newsspan build` and `export` leave out)."""
+    shown = ", ".join(rels[:3]) + (f" and {len(rels) - 3} more" if len(rels) > 3 else "")
+    statuses = " or ".join(f'"{s}"' for s in schema.released_statuses())
+    return (f'to release {shown}: review it, then set its "status" to {statuses} and run `newsspan validate`; '
+            "until then `newsspan build` and `newsspan export` leave drafts out (unless --include-drafts)")
+
+
 # add -----------------------------------------------------------------------------------------
 
 def _inputs(paths: list[str], plan: Plan) -> list[Path]:
@@ -83,10 +98,12 @@ def plan_add(root: store.Root, paths: list[str], *, doc_id: str | None = None, l
     batch: dict[str, str] = {}      # sha -> id, within this command
     ids: dict[str, Path] = {}
     texts, annos = [], []
+    written: list[tuple[str, dict]] = []  # (file, annotation) of the layers written, for their status
     for f in files:
         did = doc_id if doc_id is not None else safe_id(f.stem)
         if not store.is_valid_id(did):
-            plan.errors.append(f"{f}: {did!r} is not a valid document id (1-64 of a-z 0-9 _ -); pass --id")
+            plan.errors.append(f"{f}: --id {invalid_id(did)}" if doc_id is not None
+                               else f"{f}: no valid document id can be made from its name; pass --id (ids are {DOCUMENT_ID_RULE})")
             continue
         if did in ids:
             plan.errors.append(f"{f}: the id {did!r} is also that of {ids[did]}; pass --id or rename one file")
@@ -125,6 +142,7 @@ def plan_add(root: store.Root, paths: list[str], *, doc_id: str | None = None, l
                 keep = None
         if keep is None:
             annos.append((ann_path, records.dump(doc.annotation)))
+            written.append((root.rel(ann_path), doc.annotation))
         elif keep.get("text_sha256") != sha:
             plan.notes.append(f"{root.rel(ann_path)} (status {keep.get('status')}) is kept; the text changed, so run "
                               f"`newsspan reanchor {did}`")
@@ -134,7 +152,16 @@ def plan_add(root: store.Root, paths: list[str], *, doc_id: str | None = None, l
         plan.errors.append("no input files")
     if plan.ok:
         plan.writes = texts + annos
+        _report_status(plan, written)
     return plan
+
+
+def _report_status(plan: Plan, written: list[tuple[str, dict]]) -> None:
+    plan.summary += [layer_status(rel, ann) for rel, ann in written]
+    drafts = [rel for rel, ann in written if ann["status"] not in schema.released_statuses()
+              and not rel.startswith(f"annotations/{store.ANNOTATORS}/")]
+    if drafts:
+        plan.summary.append(release_hint(drafts))
 
 
 # import --------------------------------------------------------------------------------------
@@ -157,14 +184,15 @@ class _Doc:
 
 def plan_import(root: store.Root, fmt: str, path: str, *, label_map: list[str] | None = None,
                 annotator: str | None = None, offsets: str | None = None, language: str | None = None,
-                status: str | None = None, force: bool = False) -> Plan:
+                status: str | None = None, force: bool = False, progress: bool = False) -> Plan:
+    """The files an import writes (progress=True counts the documents on stderr)."""
     plan = Plan()
     p = Path(path)
     if not p.exists():
         plan.errors.append(f"{path}: no such file or folder")
         return plan
     if annotator is not None and not store.is_valid_id(annotator):
-        plan.errors.append(f"--annotator {annotator!r}: expected 1-64 of a-z 0-9 _ - (e.g. jane-doe)")
+        plan.errors.append(f"--annotator {invalid_id(annotator, 'annotator name')}")
         return plan
     try:
         user_map = labelmap.parse(label_map)
@@ -200,7 +228,8 @@ def plan_import(root: store.Root, fmt: str, path: str, *, label_map: list[str] |
     if plan.errors:
         return plan
     texts, annos = [], []
-    for d in docs:
+    written: list[tuple[str, dict]] = []
+    for d in bar(docs, total=len(docs), desc="importing", enabled=progress):
         if d.new is not None:
             texts += [(root.text_path(d.doc_id), d.text.encode("utf-8")), (root.meta_path(d.doc_id), records.dump(d.new.meta))]
         released_path = root.annotation_path(d.doc_id)
@@ -223,13 +252,16 @@ def plan_import(root: store.Root, fmt: str, path: str, *, label_map: list[str] |
                 line = f"{prob.path} {prob.pointer}: {prob.severity}[{prob.check}] {prob.message}"
                 (plan.errors if prob.severity == "error" else plan.warnings).append(line)
             annos.append((target, records.dump(ann)))
+            written.append((root.rel(target), ann))
             n = {layer: len(ann[layer]) for layer in targeted}
             plan.summary.append(f"{root.rel(target)}: " + ", ".join(f"{v} {k}" for k, v in n.items())
                                 + (" (new document)" if d.new is not None else ""))
         if d.new is not None and not writes_released:
             annos.append((released_path, records.dump(d.new.annotation)))
+            written.append((root.rel(released_path), d.new.annotation))
     if plan.ok:
         plan.writes = texts + annos
+        _report_status(plan, written)
     return plan
 
 
