@@ -182,3 +182,26 @@ def test_import_prints_each_layer_status_and_the_release_hint_only_for_drafts(va
     assert "to release annotations/n-1.json" in res.stdout
     res = cli_ok("import", "doccano", new, "--root", valid_root, "--status", "complete", "--force")
     assert "status complete" in res.stdout and "to release" not in res.stdout
+
+
+def test_build_names_the_documents_it_left_out_and_the_option(tmp_path):
+    root = new_root(tmp_path)
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for i in range(13):
+        (folder / f"doc-{i:02d}.txt").write_text(f"Headline {i}\n\nOfficials met on Monday ({i}).\n", encoding="utf-8")
+    cli_ok("add", "--root", root, folder, "--language", "en")
+    before = snapshot(root)
+    res = run_cli("build", "--root", root, "--out", tmp_path / "hf")  # nothing released yet
+    assert res.returncode == 1 and "nothing to release" in res.stderr and "doc-00 (draft)" in res.stderr and "--include-drafts" in res.stderr
+    assert snapshot(root) == before and not (tmp_path / "hf").exists()
+    path = root / "annotations/doc-12.json"
+    ann = load(path)
+    ann["status"] = "gold"
+    path.write_text(json.dumps(ann, indent=2) + "\n", encoding="utf-8")
+    (root / "annotations/doc-11.json").unlink()
+    res = cli_ok("build", "--root", root, "--out", tmp_path / "hf", "--config", "sections")
+    line = next(line for line in res.stdout.splitlines() if line.startswith("not released:"))
+    shown = [f"doc-{i:02d} (draft)" for i in range(10)]
+    assert line.startswith("not released: " + ", ".join(shown) + " and 2 more; --include-drafts includes them"), line  # doc-10 (draft), doc-11 (no layer)
+    assert "doc-11" not in line and "doc-12" not in line
