@@ -10,7 +10,6 @@ from contrib_helpers import cli_fails, cli_ok, load, new_root, snapshot, validat
 from conftest import run_cli, run_json
 
 from newsspan import labels, schema
-from newsspan.formats import labelmap
 
 
 # a text that is not canonical: one error, no follow-ons -----------------------------------------
@@ -110,11 +109,14 @@ def test_a_label_map_lists_every_unknown_target_at_once(valid_root, tmp_path):
     assert snapshot(valid_root) == before
 
 
-def test_unmapped_tool_labels_are_suggested_case_insensitively_and_by_alias():
-    from collections import Counter
-
-    _, msg = labelmap.resolve(Counter({"Person": 2, "LOCATION": 1, "Organization": 1, "Action": 1}), {})
-    assert "--label-map 'Action=ignore,LOCATION=LOC,Organization=ORG,Person=PERSON'" in msg
+def test_unmapped_tool_labels_are_suggested_case_insensitively_and_by_alias(tmp_path):
+    path = tmp_path / "d.jsonl"
+    path.write_text(json.dumps({"text": "Bob met Acme in Paris. Run!", "label": [
+        [0, 3, "Person"], [8, 12, "Organization"], [16, 21, "LOCATION"], [23, 26, "Action"]]}) + "\n", encoding="utf-8")
+    root = new_root(tmp_path)
+    res = cli_fails("import", "doccano", path, "--root", root)
+    assert "--label-map 'Action=ignore,LOCATION=LOC,Organization=ORG,Person=PERSON'" in res.stderr
+    assert snapshot(root) == {}
 
 
 # invalid ids: what is allowed, and a valid one ---------------------------------------------------
@@ -150,7 +152,9 @@ def test_an_invalid_file_name_suggests_a_valid_id(valid_root):
     for name in ("tiny.txt", "tiny.meta.json"):
         (valid_root / "corpus" / name).rename(valid_root / "corpus" / name.replace("tiny", "Tiny News"))
     (valid_root / "annotations/tiny.json").rename(valid_root / "annotations/Tiny News.json")
+    before = snapshot(valid_root)
     code, out = run_json("--root", valid_root)
+    assert snapshot(valid_root) == before
     found = [p for p in out["problems"] if p["check"] == "id-invalid"]
     assert code == 1 and found
     assert all("'tiny-news'" in p["message"] and "a-z, 0-9" in p["message"] for p in found), found

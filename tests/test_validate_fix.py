@@ -55,7 +55,7 @@ def test_fix_changes_only_the_offsets_and_leaves_every_other_problem(valid_root)
     ann["entities"][1]["start"] += 2
     ann["entities"][1]["end"] += 2
     _write(path, ann, separators=(",", ":"))  # a hand-made layout, kept as it is
-    res = run_cli("validate", "--root", valid_root, "--fix")
+    res = run_cli("validate", "--root", valid_root, "--fix", "annotations/tiny.json")  # the PATHs of validate
     assert res.returncode == 1
     assert "fixed: annotations/tiny.json /entities/1: moved \"Liu Jianchao\" from [21, 33) to [19, 31)" in res.stdout
     assert "error[schema] /entities/2/label" in res.stdout and "span-text-mismatch" not in res.stdout
