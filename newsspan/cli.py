@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 from pathlib import Path
 
-from . import __version__, hf, store
+from . import __version__, hf, progress, store
 from .report import RENDERERS
 
 
@@ -44,6 +45,11 @@ def _size(value: str) -> int:
     return int(float(m.group(1)) * _UNITS[m.group(2).upper()])
 
 
+def _add_quiet(p):
+    p.add_argument("--quiet", "-q", action="store_true",
+                   help="no progress bar (one is shown on stderr only when it is a terminal)")
+
+
 def _add_root(p):
     p.add_argument("--root", metavar="DIR",
                    help="the corpus root, a folder holding corpus/ and annotations/ (default: the nearest one at or "
@@ -53,11 +59,32 @@ def _add_root(p):
 def cmd_validate(args) -> int:
     from .validator import Limits, default_jobs, validate_root
 
+    root = store.Root.discover(args.root)
+    if args.fix:
+        _fix(root, args.paths or None, sys.stdout if args.format == "text" else sys.stderr)
     limits = Limits(max_bytes=args.max_bytes, max_depth=args.max_depth, max_spans=args.max_spans)
-    report = validate_root(store.Root.discover(args.root), args.paths or None, limits,
-                           jobs=args.jobs or default_jobs(), cache=not args.no_cache)
+    report = validate_root(root, args.paths or None, limits, jobs=args.jobs or default_jobs(), cache=not args.no_cache,
+                           progress=progress.wanted(args.quiet, args.format))
     sys.stdout.write(RENDERERS[args.format](report))
     return 0 if report.ok else 1
+
+
+def _fix(root, paths, out) -> None:
+    """validate --fix: move shifted spans onto their unique nearby quotes, in one transaction."""
+    from .fix import plan_fix
+
+    root.check()
+    with root.writing():
+        plan = plan_fix(root, paths)
+        if plan.writes:
+            root.write_all(plan.writes)
+    for line in plan.summary:
+        print(f"fixed: {line}", file=out)
+    for note in plan.notes:
+        print(f"not fixed: {note}", file=out)
+    n, files = len(plan.summary), len(plan.writes)
+    print(f"newsspan validate --fix: {n} span{'s' * (n != 1)} moved in {files} file{'s' * (files != 1)} "
+          f"in {root.path}; validating what is left", file=out)
 
 
 def cmd_build(args) -> int:
@@ -67,7 +94,8 @@ def cmd_build(args) -> int:
     root = store.Root.discover(args.root)
     try:
         summary = release.build(root, args.out, args.config, include_drafts=args.include_drafts, num_proc=args.num_proc,
-                                max_shard_size=args.max_shard_size, cache=not args.no_cache)
+                                max_shard_size=args.max_shard_size, cache=not args.no_cache,
+                                progress=progress.wanted(args.quiet))
     except BuildError as e:
         if e.report is not None:
             sys.stdout.write(RENDERERS["text"](e.report))
@@ -167,7 +195,8 @@ def cmd_import(args) -> int:
     return _run_plan("import", root, lambda: plan_import(
         root, args.format, args.paths, label_map=args.label_map, annotator=args.annotator,
         offsets=getattr(args, "offsets", None), language=args.language, status=args.status, force=args.force,
-        doc_id=args.id, nested=args.nested, align=args.align, reader_options=options))
+        doc_id=args.id, nested=args.nested, align=args.align, reader_options=options,
+        progress=progress.wanted(args.quiet)))
 
 
 IMPORT_EXAMPLES = {
@@ -235,6 +264,7 @@ def _add_import_parsers(sub) -> None:
         q.add_argument("--language", metavar="L", help="BCP 47 language tag for texts new to the corpus")
         q.add_argument("--status", choices=schema.statuses(), help="status of the written layers (default: kept, or draft when new)")
         q.add_argument("--force", action="store_true", help="replace existing non-empty layers that the import changes")
+        _add_quiet(q)
         q.set_defaults(func=cmd_import)
 
 
@@ -243,7 +273,8 @@ def cmd_export(args) -> int:
 
     root = store.Root.discover(args.root)
     root.check()
-    plan, files = plan_export(root, args.format, args.out, force=args.force)
+    plan, files = plan_export(root, args.format, args.out, force=args.force, include_drafts=args.include_drafts,
+                              split=args.split, progress=progress.wanted(args.quiet))
     if plan.ok:
         write_output(args.format, args.out, files)
     return _report_plan("export", plan, root)
@@ -286,14 +317,53 @@ def _run_partial(command: str, root, make_plan) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="newsspan", description="The newsspan corpus: validate, build and convert annotations.")
-    parser.add_argument("--version", action="version", version=f"newsspan {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+def _wrap(text: str) -> str:
+    return textwrap.fill(text, 88, break_on_hyphens=False)  # an option such as --include-drafts stays whole
 
-    p = sub.add_parser("validate", help="check the corpus and annotations against the schemas and checks")
+
+def _examples(*lines: str) -> str:
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def _command(sub, name: str, summary: str, description: str, examples: tuple[str, ...]):
+    """A subcommand whose --help says what it does and ends with examples."""
+    return sub.add_parser(name, help=summary, description=_wrap(description), epilog=_examples(*examples),
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="newsspan", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=_wrap(
+            "The newsspan corpus: validate, build and convert annotations. Every command works on the corpus root you "
+            "stand in (the nearest folder at or above the working directory holding corpus/ and annotations/), or the "
+            "one --root DIR names. `newsspan COMMAND --help` shows a command's options and examples."),
+        epilog=_examples("newsspan validate                  # check the corpus you stand in",
+                         "newsspan validate --fix            # move shifted spans onto their quotes, then check",
+                         "newsspan build                     # validate, then write the Hugging Face folder build/hf",
+                         "newsspan add article.txt           # a new article with draft sections",
+                         "newsspan import labelstudio export.json --label-map 'Person=PERSON'",
+                         "newsspan export conll --out ner.conll"))
+    parser.add_argument("--version", action="version", version=f"newsspan {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
+
+    p = _command(sub, "validate", "check the corpus and annotations against the schemas and checks",
+                 "Check every text, metadata and annotation file of the root (or the documents the PATHs name) "
+                 "against the JSON Schemas and the semantic checks (`newsspan checks`), and report every problem "
+                 "with its file, line, JSON pointer and fix. Exit 0 without errors (warnings allowed), 1 with errors, "
+                 "2 for a usage error or no corpus root. --fix first moves each span whose quote occurs exactly once "
+                 "near its offsets onto that occurrence (the one safe fix), and leaves every other problem as it was.",
+                 ("newsspan validate",
+                  "newsspan validate annotations/my-article.json my-other-article",
+                  "newsspan validate --fix",
+                  "newsspan validate --root path/to/corpus --format json",
+                  "newsspan validate --format github     # annotations on a pull request's diff"))
     _add_root(p)
     p.add_argument("--format", choices=sorted(RENDERERS), default="text", help="report format (default: text)")
+    p.add_argument("--fix", action="store_true",
+                   help="first move each shifted span onto its quote when it occurs exactly once within 64 characters "
+                        "of its offsets (printing each move), then report what is left")
+    _add_quiet(p)
     p.add_argument("--max-bytes", type=_positive_int, default=store.MAX_FILE_BYTES, metavar="N",
                    help=f"largest file accepted, in bytes (default {store.MAX_FILE_BYTES})")
     p.add_argument("--max-depth", type=_positive_int, default=64, metavar="N", help="deepest JSON nesting accepted (default 64)")
@@ -306,7 +376,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or document ids to check (default: the whole root)")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("build", help="validate and build the Hugging Face dataset folder")
+    p = _command(sub, "build", "validate and build the Hugging Face dataset folder",
+                 "Validate the corpus (a corpus with errors is refused with the report, exit 1), then write a Hugging "
+                 "Face dataset folder: Parquet files per config and split and a README.md dataset card, which plain "
+                 "datasets.load_dataset reads offline. Released are the documents whose layer has status complete or "
+                 "gold; the others are named, and --include-drafts includes them.",
+                 ("newsspan build",
+                  "newsspan build --out DIR --config entities --config claims",
+                  "newsspan build --include-drafts"))
     _add_root(p)
     p.add_argument("--out", metavar="DIR", help="the folder to write (default: <root>/build/hf); replaced as a whole")
     p.add_argument("--config", action="append", choices=hf.CONFIGS,
@@ -318,27 +395,44 @@ def build_parser() -> argparse.ArgumentParser:
                    help="validate every file afresh, ignoring the root's validation cache (.newsspan-cache/)")
     p.add_argument("--max-shard-size", type=_size, metavar="SIZE",
                    help="most Arrow data per Parquet file, e.g. 64MB (default 128MiB); larger splits get several shards")
+    _add_quiet(p)
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("recover", help="finish or undo what a killed command left in the root (writing commands do it first)")
+    p = _command(sub, "recover", "finish or undo what a killed command left in the root (writing commands do it first)",
+                 "Complete the transaction a killed command left half done (its journal is replayed), or undo one "
+                 "that never started (its temporary files are removed). Every command that writes does this first.",
+                 ("newsspan recover", "newsspan recover --root path/to/corpus"))
     _add_root(p)
     p.set_defaults(func=cmd_recover)
 
-    p = sub.add_parser("init", help="make a folder a corpus root (corpus/ and annotations/)")
+    p = _command(sub, "init", "make a folder a corpus root (corpus/ and annotations/)",
+                 "Make DIR (default: the working directory) a new, empty corpus root: a folder holding corpus/ and "
+                 "annotations/. Nothing is changed in a folder that is a root already.",
+                 ("newsspan init my-corpus", "newsspan init"))
     p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="the folder (default: the working directory)")
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("checks", help="list the validator's checks")
+    p = _command(sub, "checks", "list the validator's checks",
+                 "List every check the validator runs: its stable id, severity, scope and what it means.",
+                 ("newsspan checks", "newsspan checks --markdown > docs/checks.md"))
     p.add_argument("--markdown", action="store_true", help="print the catalogue as docs/checks.md")
     p.set_defaults(func=cmd_checks)
 
     from . import schema
     from .formats import EXPORT_FORMATS
 
-    p = sub.add_parser("add", help="add raw articles to the corpus (canonical text, metadata, draft sections)")
+    p = _command(sub, "add", "add raw articles to the corpus (canonical text, metadata, draft sections)",
+                 "Add raw articles: each becomes corpus/<id>.txt in canonical form (UTF-8, LF, NFC), "
+                 "corpus/<id>.meta.json with what the text says about itself, and a draft annotations/<id>.json "
+                 "whose sections are pre-annotated from the layout. Prints the status of each layer written and how "
+                 "to release a draft. Nothing is written when anything is wrong.",
+                 ("newsspan add article.txt",
+                  "newsspan add article.txt --id my-article --language fr --split test",
+                  "newsspan add folder-of-txt-files/"))
     _add_root(p)
     p.add_argument("paths", nargs="+", metavar="PATH", help="article files, or folders of .txt files")
-    p.add_argument("--id", help="document id (one file only; default: the file stem made safe)")
+    p.add_argument("--id", help="document id (one file only; default: the file stem made safe); "
+                                "1-64 of a-z 0-9 _ -, starting with a letter or digit")
     p.add_argument("--language", metavar="L", help="BCP 47 language tag, for articles without a header that says it")
     p.add_argument("--split", choices=schema.splits(), help="pin the document to a split")
     p.add_argument("--force", action="store_true", help="replace an existing text and metadata of the same id")
@@ -346,19 +440,38 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_import_parsers(sub)
 
-    p = sub.add_parser("export", help="export the released annotations for annotation tools and trainers")
+    p = _command(sub, "export", "export the released annotations for annotation tools and trainers",
+                 "Export the documents a build releases (layers with status complete or gold; --include-drafts as in "
+                 "`newsspan build`), or one split of them, in an annotation tool's format (to pre-annotate) or as "
+                 "CoNLL for trainers. The corpus must validate; the output is written atomically.",
+                 ("newsspan export conll --out ner.conll",
+                  "newsspan export conll --split test --out test.conll",
+                  "newsspan export labelstudio --include-drafts --out tasks.json",
+                  "newsspan export brat --out brat-folder/"))
     _add_root(p)
     p.add_argument("format", choices=EXPORT_FORMATS, metavar="FORMAT", help=f"one of {', '.join(EXPORT_FORMATS)}")
     p.add_argument("--out", required=True, metavar="PATH", help="output folder (brat) or file")
+    p.add_argument("--split", choices=schema.splits(), help="export only the documents of this split")
+    p.add_argument("--include-drafts", action="store_true",
+                   help="also export draft layers and texts without a released layer, as `newsspan build --include-drafts`")
     p.add_argument("--force", action="store_true", help="replace an existing output")
+    _add_quiet(p)
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("canonicalize", help="rewrite non-canonical corpus texts and re-anchor their annotations")
+    p = _command(sub, "canonicalize", "rewrite non-canonical corpus texts and re-anchor their annotations",
+                 "Rewrite each text saved with CRLF line ends, a byte order mark or decomposed characters (NFD) in "
+                 "canonical form (UTF-8, LF, NFC), and map every span of its annotations through that change "
+                 "exactly. The fix of the text-not-canonical check.",
+                 ("newsspan canonicalize", "newsspan canonicalize my-article"))
     _add_root(p)
     p.add_argument("ids", nargs="*", metavar="ID", help="document ids (default: all)")
     p.set_defaults(func=cmd_canonicalize)
 
-    p = sub.add_parser("reanchor", help="move spans onto corrected texts by their quotes and update the hashes")
+    p = _command(sub, "reanchor", "move spans onto corrected texts by their quotes and update the hashes",
+                 "After a text was corrected (a typo, a removed advertisement), move every span of the documents whose "
+                 "text_sha256 no longer matches to where its stored quote now is, and update the hashes. A span "
+                 "whose quote is gone is listed, never guessed, and its document is left unchanged.",
+                 ("newsspan reanchor", "newsspan reanchor my-article"))
     _add_root(p)
     p.add_argument("ids", nargs="*", metavar="ID", help="document ids (default: all)")
     p.set_defaults(func=cmd_reanchor)

@@ -12,10 +12,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import records, store
-from . import mentions
+from . import mentions, records, schema, store
 from .formats import FormatError, Parsed, importers, labelmap, wanted
+from .ids import DOCUMENT_ID_RULE, invalid_id
 from .ingest import BCP47, IngestError, ingest, safe_id
+from .progress import bar
 from .text import sha256
 from .textmap import Unmappable, canonical_map
 from .validator import check_annotation_data
@@ -56,6 +57,19 @@ def _read_json(path: Path):
     return value
 
 
+def layer_status(rel: str, ann: dict) -> str:
+    """A summary line for an annotation file written: its status and the size of each layer."""
+    return f"{rel}: status {ann['status']} (" + ", ".join(f"{len(ann[layer])} {layer}" for layer in records.LAYERS) + ")"
+
+
+def release_hint(rels: list[str]) -> str:
+    """How to release the draft layers just written (what `newsspan build` and `export` leave out)."""
+    shown = ", ".join(rels[:3]) + (f" and {len(rels) - 3} more" if len(rels) > 3 else "")
+    statuses = " or ".join(f'"{s}"' for s in schema.released_statuses())
+    return (f'to release {shown}: review it, then set its "status" to {statuses} and run `newsspan validate`; '
+            "until then `newsspan build` and `newsspan export` leave drafts out (unless --include-drafts)")
+
+
 # add -----------------------------------------------------------------------------------------
 
 def _inputs(paths: list[str], plan: Plan) -> list[Path]:
@@ -84,10 +98,12 @@ def plan_add(root: store.Root, paths: list[str], *, doc_id: str | None = None, l
     batch: dict[str, str] = {}      # sha -> id, within this command
     ids: dict[str, Path] = {}
     texts, annos = [], []
+    written: list[tuple[str, dict]] = []  # (file, annotation) of the layers written, for their status
     for f in files:
         did = doc_id if doc_id is not None else safe_id(f.stem)
         if not store.is_valid_id(did):
-            plan.errors.append(f"{f}: {did!r} is not a valid document id (1-64 of a-z 0-9 _ -); pass --id")
+            plan.errors.append(f"{f}: --id {invalid_id(did)}" if doc_id is not None
+                               else f"{f}: no valid document id can be made from its name; pass --id (ids are {DOCUMENT_ID_RULE})")
             continue
         if did in ids:
             plan.errors.append(f"{f}: the id {did!r} is also that of {ids[did]}; pass --id or rename one file")
@@ -126,6 +142,7 @@ def plan_add(root: store.Root, paths: list[str], *, doc_id: str | None = None, l
                 keep = None
         if keep is None:
             annos.append((ann_path, records.dump(doc.annotation)))
+            written.append((root.rel(ann_path), doc.annotation))
         elif keep.get("text_sha256") != sha:
             plan.notes.append(f"{root.rel(ann_path)} (status {keep.get('status')}) is kept; the text changed, so run "
                               f"`newsspan reanchor {did}`")
@@ -135,7 +152,16 @@ def plan_add(root: store.Root, paths: list[str], *, doc_id: str | None = None, l
         plan.errors.append("no input files")
     if plan.ok:
         plan.writes = texts + annos
+        _report_status(plan, written)
     return plan
+
+
+def _report_status(plan: Plan, written: list[tuple[str, dict]]) -> None:
+    plan.summary += [layer_status(rel, ann) for rel, ann in written]
+    drafts = [rel for rel, ann in written if ann["status"] not in schema.released_statuses()
+              and not rel.startswith(f"annotations/{store.ANNOTATORS}/")]
+    if drafts:
+        plan.summary.append(release_hint(drafts))
 
 
 # import --------------------------------------------------------------------------------------
@@ -159,20 +185,21 @@ class _Doc:
 def plan_import(root: store.Root, fmt: str, paths, *, label_map: list[str] | None = None,
                 annotator: str | None = None, offsets: str | None = None, language: str | None = None,
                 status: str | None = None, force: bool = False, doc_id: str | None = None, nested: str = "error",
-                align: str = "strict", reader_options: dict | None = None) -> Plan:
+                align: str = "strict", reader_options: dict | None = None, progress: bool = False) -> Plan:
     """A plan importing one or more exports (files or folders) of a tool: every problem first, then the writes.
 
     reader_options go to the format's reader (entity layer and feature, NER key); nested and align are the
     policies of :mod:`newsspan.mentions`, applied to the entity mentions after the label map.
+    progress=True counts the documents on stderr.
     """
     plan = Plan()
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     where = paths[0] if len(paths) == 1 else f"the {len(paths)} exports"
     if annotator is not None and not store.is_valid_id(annotator):
-        plan.errors.append(f"--annotator {annotator!r}: expected 1-64 of a-z 0-9 _ - (e.g. jane-doe)")
+        plan.errors.append(f"--annotator {invalid_id(annotator, 'annotator name')}")
         return plan
     if doc_id is not None and not store.is_valid_id(doc_id):
-        plan.errors.append(f"--id {doc_id!r}: expected 1-64 of a-z 0-9 _ -, starting with a letter or digit")
+        plan.errors.append(f"--id {invalid_id(doc_id)}")
         return plan
     try:
         user_map = labelmap.parse(label_map)
@@ -208,7 +235,8 @@ def plan_import(root: store.Root, fmt: str, paths, *, label_map: list[str] | Non
     tally = _Tally(policy=(nested, align))
     tally.by_map.update({label: n for label, n in counts.items() if lmap[label].layer == labelmap.IGNORE})
     texts, annos = [], []
-    for d in docs:
+    written: list[tuple[str, dict]] = []
+    for d in bar(docs, total=len(docs), desc="importing", enabled=progress):
         if d.new is not None:
             texts += [(root.text_path(d.doc_id), d.text.encode("utf-8")), (root.meta_path(d.doc_id), records.dump(d.new.meta))]
         released_path = root.annotation_path(d.doc_id)
@@ -233,14 +261,17 @@ def plan_import(root: store.Root, fmt: str, paths, *, label_map: list[str] | Non
                 line = f"{prob.path} {prob.pointer}: {prob.severity}[{prob.check}] {prob.message}"
                 (plan.errors if prob.severity == "error" else plan.warnings).append(line)
             annos.append((target, records.dump(ann)))
+            written.append((root.rel(target), ann))
             n = {layer: len(ann[layer]) for layer in targeted}
             plan.summary.append(f"{root.rel(target)}: " + ", ".join(f"{v} {k}" for k, v in n.items())
                                 + (" (new document)" if d.new is not None else ""))
         if d.new is not None and not writes_released:
             annos.append((released_path, records.dump(d.new.annotation)))
+            written.append((root.rel(released_path), d.new.annotation))
     tally.report(plan, docs, parsed)
     if plan.ok:
         plan.writes = texts + annos
+        _report_status(plan, written)
     return plan
 
 

@@ -121,16 +121,16 @@ def test_prodigy_export_has_token_indices_and_imports_back(gold_root, tmp_path):
     assert sorted(map(key, load(root / f"annotations/{GOLD_ID}.json")["entities"])) == sorted(map(key, gold["entities"]))
 
 
-def test_export_includes_drafts_and_refuses_to_overwrite(tmp_path):
+def test_export_includes_drafts_when_asked_and_refuses_to_overwrite(tmp_path):
     root = new_root(tmp_path)
     src = tmp_path / "a.txt"
     src.write_text("Headline here\n\nBody text.\n", encoding="utf-8")
     cli_ok("add", "--root", root, src, "--language", "en")
     out = tmp_path / "out.conll"
-    cli_ok("export", "conll", "--root", root, "--out", out)
+    cli_ok("export", "conll", "--root", root, "--out", out, "--include-drafts")
     assert out.read_text().startswith("-DOCSTART-")
-    assert "already exists" in cli_fails("export", "conll", "--root", root, "--out", out).stderr
-    cli_ok("export", "conll", "--root", root, "--out", out, "--force")
+    assert "already exists" in cli_fails("export", "conll", "--root", root, "--out", out, "--include-drafts").stderr
+    cli_ok("export", "conll", "--root", root, "--out", out, "--force", "--include-drafts")
 
 
 def test_export_refuses_invalid_annotations(fixture_root, tmp_path):

@@ -66,8 +66,10 @@ def corpus_root(data_dir) -> store.Root:
 
 
 def checked_selection(root: store.Root, include_drafts: bool, key: str | None = None,
-                      cache: bool = True) -> tuple[Selection, object]:
-    """The released documents of a root and its validation report; BuildError if it does not validate."""
+                      cache: bool = True, progress: bool = False) -> tuple[Selection, object]:
+    """The released documents of a root and its validation report; BuildError if it does not validate.
+
+    progress=True shows the validation's progress on stderr (newsspan.progress)."""
     from ..validator import validate_root
 
     from ..validator import default_jobs
@@ -77,7 +79,7 @@ def checked_selection(root: store.Root, include_drafts: bool, key: str | None = 
     if done is not None:
         return done
     # all cores, and the root's validation cache: an unchanged corpus is not checked again
-    report = validate_root(root, jobs=default_jobs(), cache=cache and not root.is_shipped)
+    report = validate_root(root, jobs=default_jobs(), cache=cache and not root.is_shipped, progress=progress)
     if not report.ok:
         raise BuildError(f"the corpus at {root.path} has errors; nothing was built:\n"
                          + "\n".join(f"  {p.path}: {p.check}: {p.message}" for p in report.sorted()
