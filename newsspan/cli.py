@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 from pathlib import Path
 
 from . import __version__, hf, store
@@ -216,6 +217,54 @@ def _run_partial(command: str, root, make_plan) -> int:
     return 0
 
 
+def _problems(problems) -> None:
+    """Print problems of input files as the validator prints them (stderr)."""
+    from .report import Report, render_text
+
+    if problems:
+        sys.stderr.write("".join(render_text(Report(problems=list(problems))).splitlines(True)[:-1]))
+
+
+def cmd_agree(args) -> int:
+    from . import agreement
+    from .annotators import AnnotatorSet, load_pairs, shared_ids
+    from .report import ERROR
+
+    root = store.Root.discover(args.root)
+    a, b = AnnotatorSet.resolve(root, args.a), AnnotatorSet.resolve(root, args.b)
+    ids = shared_ids(a, b)
+    if not ids:
+        print(f"newsspan agree: {args.a} and {args.b} annotated no document in common; nothing to compare "
+              f"(root {root.path})", file=sys.stderr)
+        return 1
+    pairs, problems = load_pairs(root, a, b, ids)
+    errors = [p for p in problems if p.severity == ERROR]
+    if errors:
+        _problems(errors)
+        print(f"newsspan agree: {len(errors)} error{'s' * (len(errors) != 1)} in the layers compared; fix them "
+              f"(`newsspan validate`) and run it again; nothing was compared (root {root.path})", file=sys.stderr)
+        return 1
+    result = agreement.agreement(args.a, args.b, pairs)
+    sys.stdout.write(agreement.render_json(result) if args.format == "json" else agreement.render_text(result))
+    if args.format == "text":
+        print(f"newsspan agree: {len(ids)} document{'s' * (len(ids) != 1)} compared in {root.path}")
+    return 0
+
+
+def _wrap(text: str) -> str:
+    return textwrap.fill(text, 88, break_on_hyphens=False)  # an option such as --include-drafts stays whole
+
+
+def _examples(*lines: str) -> str:
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def _command(sub, name: str, summary: str, description: str, examples: tuple[str, ...]):
+    """A subcommand whose --help says what it does and ends with examples."""
+    return sub.add_parser(name, help=summary, description=_wrap(description), epilog=_examples(*examples),
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="newsspan", description="The newsspan corpus: validate, build and convert annotations.")
     parser.add_argument("--version", action="version", version=f"newsspan {__version__}")
@@ -304,6 +353,22 @@ def build_parser() -> argparse.ArgumentParser:
     _add_root(p)
     p.add_argument("ids", nargs="*", metavar="ID", help="document ids (default: all)")
     p.set_defaults(func=cmd_reanchor)
+
+    p = _command(sub, "agree", "inter-annotator agreement of two annotators",
+                 "Score annotator B against annotator A on the documents both annotated: per layer and label, "
+                 "precision, recall and F1 for exact span matches (same start, end and label) and for overlap matches "
+                 "(same label, at least one character in common, each span matched at most once); Cohen's kappa on "
+                 "tokens for sections; agreement on the attribution type and check-worthiness of matched claims; "
+                 "and every disagreement with its text. A and B are names of annotations/annotators/ or folders of "
+                 "<id>.json files. The formulas are in docs/agreement.md.",
+                 ("newsspan agree alice bob",
+                  "newsspan agree alice bob --format json > agreement.json",
+                  "newsspan agree path/to/alice-export path/to/bob-export --root path/to/corpus"))
+    _add_root(p)
+    p.add_argument("a", metavar="A", help="the reference annotator: a name under annotations/annotators/, or a folder")
+    p.add_argument("b", metavar="B", help="the annotator scored against A: a name, or a folder")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.set_defaults(func=cmd_agree)
     return parser
 
 
