@@ -26,7 +26,7 @@ BOUNDARY = "boundary"        # matched by overlap (same label), different offset
 LABEL = "label"              # overlapping spans with different labels
 MISSED = "missed"            # in A only
 EXTRA = "extra"              # in B only
-ATTRIBUTION = "attribution"  # a matched claim with another attribution type
+ATTRIBUTION = "attribution"  # a matched claim with another attribution (type, source or cue)
 CHECKWORTHY = "checkworthy"  # a matched claim with the other check-worthiness
 KINDS = (BOUNDARY, LABEL, MISSED, EXTRA, ATTRIBUTION, CHECKWORTHY)
 
@@ -128,7 +128,7 @@ class Agreement:
                 for label, c in scoring.compare(ka, kb, mode).items():
                     table[layer][label] = table[layer].get(label, Counts()) + c
             pairs = scoring.overlap_pairs(ka, kb)
-            self.disagreements += _disagreements(doc_id, layer, sa, sb, pairs)
+            self.disagreements += disagreements(doc_id, layer, sa, sb, pairs, a, b)
             if layer == "claims":
                 self.claim_pairs += [(sa[i], sb[j]) for i, j in pairs]
         self.section_tokens += token_labels(Document.of(doc_id, text, {}, None), a.sections, b.sections)
@@ -175,13 +175,25 @@ def _labels(tokens, sections) -> list[str]:
     return out
 
 
-def _disagreements(doc_id: str, layer: str, sa: list, sb: list, pairs: list[tuple[int, int]]) -> list[Disagreement]:
+def attribution_key(claim: Claim, annotation: Annotation) -> tuple:
+    """A claim's attribution as comparable across two annotators' files: the type, the source
+    mention as (start, end, label) rather than by its id, the source span and the cue as offsets."""
+    att = claim.attribution
+    source = next(((e.start, e.end, e.label) for e in annotation.entities if e.id == att.source), att.source)
+    return (att.type, source, att.source_span and (att.source_span.start, att.source_span.end),
+            att.cue and (att.cue.start, att.cue.end))
+
+
+def disagreements(doc_id: str, layer: str, sa: list, sb: list, pairs: list[tuple[int, int]],
+                  a: Annotation, b: Annotation) -> list[Disagreement]:
+    """The disagreements of one layer of a document, given its spans in A and B (sa, sb) and the
+    overlap pairs between them (matched spans of one label); a and b are the whole layers."""
     out = []
     for i, j in pairs:
         if (sa[i].start, sa[i].end) != (sb[j].start, sb[j].end):
             out.append(Disagreement(doc_id, layer, BOUNDARY, sa[i], sb[j]))
         if layer == "claims":
-            if sa[i].attribution.type != sb[j].attribution.type:
+            if attribution_key(sa[i], a) != attribution_key(sb[j], b):
                 out.append(Disagreement(doc_id, layer, ATTRIBUTION, sa[i], sb[j]))
             if sa[i].checkworthy != sb[j].checkworthy:
                 out.append(Disagreement(doc_id, layer, CHECKWORTHY, sa[i], sb[j]))
@@ -216,7 +228,8 @@ def _row(label: str, e: Counts, o: Counts, width: int) -> str:
             f"{o.matched:>5} {o.gold - o.matched:>6} {o.predicted - o.matched:>5} {_f(o.precision):>6} {_f(o.recall):>6} {_f(o.f1):>6}")
 
 
-def _quote(s, limit: int = 60) -> str:
+def describe(s, limit: int = 60) -> str:
+    """A span in one line: id, offsets, label (and a claim's attribution), its text shortened; "-" for None."""
     if s is None:
         return "-"
     t = " ".join(s.text.split())
@@ -247,10 +260,10 @@ def render_text(ag: Agreement) -> str:
                            f"Cohen's kappa {_f(k.kappa)}")
     out += ["", f"disagreements: {len(ag.disagreements)}"]
     for d in ag.disagreements:
-        out.append(f"  {d.document_id}  {d.layer:<8} {d.kind:<11}  A: {_quote(d.a)}")
-        out.append(f"  {'':{len(d.document_id)}}  {'':<8} {'':<11}  B: {_quote(d.b)}")
+        out.append(f"  {d.document_id}  {d.layer:<8} {d.kind:<11}  A: {describe(d.a)}")
+        out.append(f"  {'':{len(d.document_id)}}  {'':<8} {'':<11}  B: {describe(d.b)}")
     return "\n".join(out) + "\n"
 
 
-__all__ = ["Agreement", "Disagreement", "Kappa", "KINDS", "NO_SECTION", "agreement", "render_json", "render_text",
-           "token_labels"]
+__all__ = ["Agreement", "Disagreement", "Kappa", "KINDS", "NO_SECTION", "agreement", "attribution_key", "describe", "disagreements",
+           "render_json", "render_text", "token_labels"]

@@ -251,6 +251,71 @@ def cmd_agree(args) -> int:
     return 0
 
 
+def cmd_adjudicate(args) -> int:
+    from . import adjudicate
+    from .annotators import AnnotatorSet, load_pairs
+    from .report import ERROR
+    from .validator import check_annotation_data
+
+    root = store.Root.discover(args.root)
+    if args.out and not Path(args.out).absolute().parent.is_dir():
+        raise store.StoreError(f"--out {args.out}: no folder {Path(args.out).absolute().parent} to write it in")
+    if not store.is_valid_id(args.id) or not root.text_path(args.id).is_file():
+        raise store.StoreError(f"{args.id!r} names no document of {root.path} (no corpus/{args.id}.txt)")
+    a, b = AnnotatorSet.resolve(root, args.a), AnnotatorSet.resolve(root, args.b)
+    for s in (a, b):
+        if not s.path(args.id).is_file():
+            raise store.StoreError(f"{s.name} has no layer for {args.id} (no {s.display(args.id)})")
+    pairs, problems = load_pairs(root, a, b, [args.id])
+    errors = [p for p in problems if p.severity == ERROR]
+    if errors:
+        _problems(errors)
+        print(f"newsspan adjudicate: {len(errors)} error{'s' * (len(errors) != 1)} in the layers of {args.id}; "
+              f"nothing was written (root {root.path})", file=sys.stderr)
+        return 1
+    doc_id, text, la, lb = pairs[0]
+    adj = adjudicate.adjudicate(doc_id, la, lb, args.a, args.b)
+    data = adj.annotation.dumps()
+    path = root.annotation_path(doc_id)
+    problems = [p for p in check_annotation_data(adj.annotation.to_json(), text, doc_id) if p.severity == ERROR]
+    if problems:  # never expected: the draft holds spans of two valid layers
+        _problems(problems)
+        print(f"newsspan adjudicate: the draft would not validate; nothing was written (root {root.path})", file=sys.stderr)
+        return 1
+    root.check()
+    with root.writing():  # the lock, then recovery from any command killed before
+        refusal = _released_in_the_way(root, path, args.force)
+        if refusal:
+            print(f"newsspan adjudicate: {refusal}; nothing was written (root {root.path})", file=sys.stderr)
+            return 1
+        root.write_all([(path, data)])
+        if args.out:
+            store.write_atomic(Path(args.out), adjudicate.render_json(adj).encode("utf-8"))
+    sys.stdout.write(adjudicate.render_text(adj))
+    kept = ", ".join(f"{adj.kept(layer)} {layer}" for layer in ("sections", "entities", "claims"))
+    n = len(adj.disagreements)
+    print(f"newsspan adjudicate: wrote {root.rel(path)} (draft; agreed: {kept}; {n} disagreement{'s' * (n != 1)} to review"
+          + (f", written to {args.out}" if args.out else "") + f") in {root.path}")
+    return 0
+
+
+def _released_in_the_way(root, path: Path, force: bool) -> str | None:
+    """Why the released layer at path may not be replaced (None: it may): only a draft is
+    replaced without --force."""
+    import json
+
+    if force or not path.exists():
+        return None
+    try:
+        status = json.loads(root.read_bytes(path))["status"]
+    except (OSError, ValueError, KeyError, TypeError):
+        status = None
+    if status == "draft":
+        return None
+    what = f"a {status} layer" if isinstance(status, str) else "a layer whose status cannot be read"
+    return f"{root.rel(path)} is {what}, which adjudication never replaces without --force"
+
+
 def _wrap(text: str) -> str:
     return textwrap.fill(text, 88, break_on_hyphens=False)  # an option such as --include-drafts stays whole
 
@@ -369,6 +434,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("b", metavar="B", help="the annotator scored against A: a name, or a folder")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.set_defaults(func=cmd_agree)
+
+    p = _command(sub, "adjudicate", "merge two annotators' layers into a draft of what they agree on",
+                 "Write the document's released layer (annotations/ID.json) as a draft holding, in every layer, the "
+                 "spans on which annotators A and B agree exactly (same offsets and label; for claims also the same "
+                 "attribution and check-worthiness), and print each disagreement side by side for a reviewer "
+                 "(--out FILE also writes them as JSON). The draft is checked by the validator before it is written. "
+                 "A released layer that is more than a draft is never replaced without --force.",
+                 ("newsspan adjudicate 000_1afbb3b63b1bfa60 alice bob",
+                  "newsspan adjudicate my-article alice bob --out review.json",
+                  "newsspan adjudicate my-article alice bob --force   # replace a complete or gold layer"))
+    _add_root(p)
+    p.add_argument("id", metavar="ID", help="the document id")
+    p.add_argument("a", metavar="A", help="an annotator: a name under annotations/annotators/, or a folder (its ids are kept)")
+    p.add_argument("b", metavar="B", help="the other annotator: a name, or a folder")
+    p.add_argument("--out", metavar="FILE", help="also write the disagreements as JSON to FILE")
+    p.add_argument("--force", action="store_true", help="replace a released layer that is complete or gold")
+    p.set_defaults(func=cmd_adjudicate)
     return parser
 
 

@@ -55,6 +55,40 @@ def layer(doc_id: str, text: str, sections=(), entities=(), claims=(), status="c
             "entities": spans("e", entities), "claims": cl}
 
 
+# Two annotators of TINY and TAIWAN (the agreement tests work out their figures by hand).
+ALICE = {
+    "tiny": layer("tiny", TINY, annotator="alice",
+                  sections=[("headline", "Antony Blinken met Liu Jianchao in Washington, DC on Friday."),
+                            ("paragraph", "Officials said the talks were useful.")],
+                  entities=[("PERSON", "Antony Blinken"), ("PERSON", "Liu Jianchao"), ("GPE", "Washington, DC"),
+                            ("DATE", "Friday")],
+                  claims=[("Antony Blinken met Liu Jianchao in Washington, DC on Friday", "journalist", True),
+                          ("the talks were useful", "source", False,
+                           {"source_span": bare(TINY, "Officials"), "cue": bare(TINY, "said")})]),
+    "taiwan": layer("taiwan", TAIWAN, annotator="alice",
+                    sections=[("headline", "Taiwan votes on Saturday."), ("paragraph", "China warned Taiwan.")],
+                    entities=[("GPE", "Taiwan"), ("DATE", "Saturday"), ("GPE", "China"), ("GPE", "Taiwan", 1)],
+                    claims=[("China warned Taiwan", "journalist", True)]),
+}
+BOB = {
+    "tiny": layer("tiny", TINY, annotator="bob",
+                  sections=[("headline", "Antony Blinken met Liu Jianchao in Washington, DC on Friday."),
+                            ("quote", "Officials said the talks were useful.")],
+                  entities=[("PERSON", "Antony Blinken"),   # exact
+                            ("PERSON", "Jianchao"),         # overlaps "Liu Jianchao": a boundary disagreement
+                            ("ORG", "Washington"),          # overlaps GPE "Washington, DC": a label disagreement
+                            ("DATE", "on Friday"),          # overlaps "Friday": a boundary disagreement
+                            ("NORP", "Officials")],         # extra
+                  claims=[("Antony Blinken met Liu Jianchao in Washington, DC on Friday", "journalist", False),
+                          ("Officials said the talks were useful", "journalist", False)]),
+    "taiwan": layer("taiwan", TAIWAN, annotator="bob",
+                    sections=[("headline", "Taiwan votes on Saturday."),
+                              ("paragraph", "China warned Taiwan")],  # the full stop left in no section
+                    entities=[("GPE", "Taiwan"), ("DATE", "Saturday"), ("GPE", "China")],  # the second Taiwan missed
+                    claims=[]),
+}
+
+
 def meta(doc_id: str, text: str, **extra) -> dict:
     m = {"schema_version": "1.0.0", "id": doc_id, "language": "en", "date": "2024-01-12", "title": text.split("\n")[0],
          "authors": ["A. Writer"], "topic": "China", "source": "unknown", "url": "unknown", "license": "CC0-1.0",

@@ -16,40 +16,7 @@ from newsspan import scoring
 from newsspan.agreement import Kappa
 
 from conftest import run_cli
-from layers import TAIWAN, TINY, bare, layer, make_root
-
-ALICE = {
-    "tiny": layer("tiny", TINY, annotator="alice",
-                  sections=[("headline", "Antony Blinken met Liu Jianchao in Washington, DC on Friday."),
-                            ("paragraph", "Officials said the talks were useful.")],
-                  entities=[("PERSON", "Antony Blinken"), ("PERSON", "Liu Jianchao"), ("GPE", "Washington, DC"),
-                            ("DATE", "Friday")],
-                  claims=[("Antony Blinken met Liu Jianchao in Washington, DC on Friday", "journalist", True),
-                          ("the talks were useful", "source", False,
-                           {"source_span": bare(TINY, "Officials"), "cue": bare(TINY, "said")})]),
-    "taiwan": layer("taiwan", TAIWAN, annotator="alice",
-                    sections=[("headline", "Taiwan votes on Saturday."), ("paragraph", "China warned Taiwan.")],
-                    entities=[("GPE", "Taiwan"), ("DATE", "Saturday"), ("GPE", "China"), ("GPE", "Taiwan", 1)],
-                    claims=[("China warned Taiwan", "journalist", True)]),
-}
-BOB = {
-    "tiny": layer("tiny", TINY, annotator="bob",
-                  sections=[("headline", "Antony Blinken met Liu Jianchao in Washington, DC on Friday."),
-                            ("quote", "Officials said the talks were useful.")],
-                  entities=[("PERSON", "Antony Blinken"),   # exact
-                            ("PERSON", "Jianchao"),         # overlaps "Liu Jianchao": a boundary disagreement
-                            ("ORG", "Washington"),          # overlaps GPE "Washington, DC": a label disagreement
-                            ("DATE", "on Friday"),          # overlaps "Friday": a boundary disagreement
-                            ("NORP", "Officials")],         # extra
-                  claims=[("Antony Blinken met Liu Jianchao in Washington, DC on Friday", "journalist", False),
-                          ("Officials said the talks were useful", "journalist", False)]),
-    "taiwan": layer("taiwan", TAIWAN, annotator="bob",
-                    sections=[("headline", "Taiwan votes on Saturday."),
-                              ("paragraph", "China warned Taiwan")],  # the full stop left in no section
-                    entities=[("GPE", "Taiwan"), ("DATE", "Saturday"), ("GPE", "China")],  # the second Taiwan missed
-                    claims=[]),
-}
-
+from layers import ALICE, BOB, TAIWAN, TINY, make_root
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory):
