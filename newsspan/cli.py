@@ -316,6 +316,24 @@ def _released_in_the_way(root, path: Path, force: bool) -> str | None:
     return f"{root.rel(path)} is {what}, which adjudication never replaces without --force"
 
 
+def cmd_stats(args) -> int:
+    from . import stats
+    from .corpus import Corpus
+
+    root = store.Root.discover(args.root)
+    corpus = Corpus(root)
+    try:
+        st = stats.statistics(corpus.released() if args.released else corpus)
+    except ValueError as e:  # a file that does not parse as an annotation
+        print(f"newsspan stats: {e}; nothing was counted (root {root.path})", file=sys.stderr)
+        return 1
+    sys.stdout.write(stats.RENDERERS[args.format](st))
+    if args.format == "text":
+        print(f"newsspan stats: {st.documents} document{'s' * (st.documents != 1)}"
+              f"{' released' if args.released else ''} in {root.path}")
+    return 0
+
+
 def _wrap(text: str) -> str:
     return textwrap.fill(text, 88, break_on_hyphens=False)  # an option such as --include-drafts stays whole
 
@@ -451,6 +469,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE", help="also write the disagreements as JSON to FILE")
     p.add_argument("--force", action="store_true", help="replace a released layer that is complete or gold")
     p.set_defaults(func=cmd_adjudicate)
+
+    p = _command(sub, "stats", "statistics of the corpus: documents, tokens, spans per label and per document",
+                 "Count the documents of the root per language, status and split; their tokens (those inside "
+                 "sections, as in the entities and claims configs); sections and entity mentions per label; claims per "
+                 "attribution type and check-worthiness; and the spans per document (minimum, median, maximum). The "
+                 "dataset card that `newsspan build` writes shows the same figures, computed by the same function, "
+                 "for the released documents (--released).",
+                 ("newsspan stats",
+                  "newsspan stats --released --format markdown > STATS.md",
+                  "newsspan stats --root path/to/corpus --format json"))
+    _add_root(p)
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="output format (default: text)")
+    p.add_argument("--released", action="store_true",
+                   help="only the documents a release holds (status complete or gold), as the dataset card counts them")
+    p.set_defaults(func=cmd_stats)
     return parser
 
 
