@@ -334,6 +334,62 @@ def cmd_stats(args) -> int:
     return 0
 
 
+def cmd_show(args) -> int:
+    import json
+
+    from . import show
+    from .annotators import AnnotatorSet, read_text
+    from .model import Document
+    from .report import ERROR
+
+    root = store.Root.discover(args.root)
+    out = Path(args.out)
+    if not out.absolute().parent.is_dir():
+        raise store.StoreError(f"--out {args.out}: no folder {out.absolute().parent} to write it in")
+    if not store.is_valid_id(args.id) or not root.text_path(args.id).is_file():
+        raise store.StoreError(f"{args.id!r} names no document of {root.path} (no corpus/{args.id}.txt)")
+    if args.diff and args.annotator:
+        raise store.StoreError("--annotator and --diff show different things: give one of them")
+    text, problems = read_text(root, args.id)
+    try:
+        meta = json.loads(root.read_bytes(root.meta_path(args.id)))
+    except (OSError, ValueError):
+        meta = {}  # shown without metadata; `newsspan validate` says what is wrong with it
+    layers = []
+    if text is not None:
+        if args.diff:
+            sets = [AnnotatorSet.resolve(root, name) for name in args.diff]
+        elif args.annotator:
+            sets = [AnnotatorSet.resolve(root, args.annotator)]
+        else:
+            sets = [AnnotatorSet("released layer", root.annotations, root)]
+        for s in sets:
+            if not s.path(args.id).is_file():
+                if args.diff or args.annotator:
+                    raise store.StoreError(f"{s.name} has no layer for {args.id} (no {s.display(args.id)})")
+                layers.append(None)  # a text without a released layer: shown as text
+                continue
+            layer, found = s.load(args.id, text)
+            problems += found
+            layers.append(layer)
+    errors = [p for p in problems if p.severity == ERROR]
+    if errors:
+        _problems(errors)
+        print(f"newsspan show: {len(errors)} error{'s' * (len(errors) != 1)} in what would be shown; nothing was "
+              f"written (root {root.path})", file=sys.stderr)
+        return 1
+    doc = Document.of(args.id, text, meta, None)
+    if args.diff:
+        page = show.render_diff(doc, layers[0], layers[1], *args.diff)
+    else:
+        page = show.render(doc, layers[0], f"annotator {args.annotator}" if args.annotator else "released layer")
+    store.write_atomic(out, page.encode("utf-8"))
+    print(f"newsspan show: wrote {args.out} ({args.id}, "
+          + (f"{args.diff[0]} and {args.diff[1]}" if args.diff else f"annotator {args.annotator}" if args.annotator
+             else "released layer") + f") from {root.path}")
+    return 0
+
+
 def _wrap(text: str) -> str:
     return textwrap.fill(text, 88, break_on_hyphens=False)  # an option such as --include-drafts stays whole
 
@@ -484,6 +540,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--released", action="store_true",
                    help="only the documents a release holds (status complete or gold), as the dataset card counts them")
     p.set_defaults(func=cmd_stats)
+
+    p = _command(sub, "show", "an annotated article as one self-contained HTML page",
+                 "Write one HTML page (inline CSS; no script, font or URL to fetch) showing the document's metadata, "
+                 "a legend of the entity labels in the schema's colours, and the article with its section labels in "
+                 "the margin, entity mentions highlighted per label and claims underlined and linked to their source "
+                 "mention; hovering a span shows its id, label and offsets. By default the released layer; "
+                 "--annotator NAME shows one annotator's layer, --diff A B two annotators' entity mentions side by "
+                 "side with agreements and disagreements marked. All text is escaped.",
+                 ("newsspan show 000_1afbb3b63b1bfa60 --out article.html",
+                  "newsspan show my-article --annotator alice --out alice.html",
+                  "newsspan show my-article --diff alice bob --out diff.html"))
+    _add_root(p)
+    p.add_argument("id", metavar="ID", help="the document id")
+    p.add_argument("--out", required=True, metavar="FILE.html", help="the page to write")
+    p.add_argument("--annotator", metavar="NAME", help="show this annotator's layer (a name, or a folder)")
+    p.add_argument("--diff", nargs=2, metavar=("A", "B"), help="show two annotators' entity mentions side by side")
+    p.set_defaults(func=cmd_show)
     return parser
 
 
