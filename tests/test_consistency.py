@@ -133,3 +133,63 @@ def test_reported_by_the_validator_with_where_to_fix(tmp_path):
     [p] = report.warnings
     assert p.check == "mention-missed" and p.pointer == "/entities/0" and p.line is not None
     assert '"Taiwan" at [40, 46) in paragraph "s2" is not annotated; it is annotated as GPE at /entities/0 [0, 6)' in p.message
+
+
+# the fast path against the plain definition ----------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from newsspan import BODY_SECTIONS  # noqa: E402
+from newsspan.tokenize import char_span, tokenize  # noqa: E402
+
+WORDS = ["Taiwan", "Taiwanese", "China", "Chinatown", "U.S.", "Liu", "Liu Jianchao", "two", "twofold", "北京", "京", "上海",
+         "2024", "São Paulo", "Paulo", "€5", "don't", "do", "the", "Washington, DC", "DC", "iPhone", "said", "’s", "-", ",", "."]
+SEPARATORS = [" ", " ", " ", "", "\n"]
+
+
+def naive_misses(text, mentions, sections):
+    """The definition, spelt out: every occurrence of every annotated string, kept when it lies in a
+    body section, overlaps no mention and is made of whole tokens of the whole text."""
+    tokens = tokenize(text)
+    out = set()
+    for quote in {m[2] for m in mentions}:
+        at = text.find(quote)
+        while at >= 0:
+            end = at + len(quote)
+            if any(s[0] <= at and end <= s[1] and s[2] in BODY_SECTIONS for s in sections) \
+                    and not any(m[0] < end and at < m[1] for m in mentions) \
+                    and char_span(tokens, at, end, "strict") is not None:
+                out.add((at, end, quote))
+            at = text.find(quote, at + 1)
+    return out
+
+
+@st.composite
+def documents(draw):
+    parts = draw(st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPARATORS)), min_size=1, max_size=30))
+    text, pieces = "", []
+    for word, sep in parts:
+        pieces.append((len(text), len(text) + len(word)))
+        text += word + sep
+    tokens = tokenize(text)
+    # mentions: some of the words, where they are whole tokens and do not overlap
+    mentions, last = [], -1
+    for (a, b), keep in zip(pieces, draw(st.lists(st.booleans(), min_size=len(pieces), max_size=len(pieces)))):
+        if keep and a >= last and char_span(tokens, a, b, "strict") is not None:
+            mentions.append((a, b, text[a:b], "X"))
+            last = b
+    cut = draw(st.sampled_from([a for a, _ in pieces] + [len(text)]))  # sections are blocks: cut between words
+    sections = [(0, cut, draw(st.sampled_from(["paragraph", "byline"]))), (cut, len(text), "headline")]
+    return text, mentions, sections
+
+
+@settings(max_examples=300)
+@given(documents())
+def test_the_fast_path_finds_what_the_definition_finds(doc):
+    text, mentions, sections = doc
+    got = {(m.start, m.end, m.text) for m in find_missed(text, mentions, sections)}
+    want = naive_misses(text, mentions, sections)
+    assert got <= want
+    # a miss inside a longer miss is reported with it ("京" of an unannotated "北京")
+    assert all(any(a < e and s < b for s, e, _ in got) for a, b, _ in want), (want - got)

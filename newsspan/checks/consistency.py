@@ -6,13 +6,13 @@ and one that is a country), so the annotator decides. The logic is pure function
 objects (:func:`missed_mentions`, :func:`inconsistent_labels`); the registered checks adapt
 the parsed file to them.
 
-``mention-missed`` is linear in the text. The capitalized ASCII words (names, numbers) of the
-text outside the mentions are collected in one pass: a string whose first ASCII word is a
-capitalized word none of them cannot occur there, which settles most strings of most files;
-up to 16 other strings ("two", Chinese names) are looked for one by one. What may occur is
-searched for all at once with an Aho-Corasick automaton (leftmost-longest, non-overlapping
-matches; ``pyahocorasick``), and the runs of text around the few matches that are no
-annotated mention are tokenized once each.
+``mention-missed`` is linear in the text (and in the occurrences it finds). The capitalized
+ASCII words (names, numbers) of the text outside the mentions are collected in one pass: a
+string whose first ASCII word is capitalized and none of them cannot occur there, which
+settles most strings of most files; up to 16 other strings ("two", Chinese names) are looked
+for one by one. What may occur is searched for all at once with an Aho-Corasick automaton
+(``pyahocorasick``), every occurrence included, and the runs of text around the few matches
+that are no annotated mention are tokenized once each.
 """
 
 from __future__ import annotations
@@ -132,21 +132,28 @@ def _search(text, mentions, sections, body, quotes: set[str]) -> list[Miss]:
     reach = []  # reach[i]: the furthest end of the first i + 1 mentions by start (robust to overlapping ones)
     for k in order:
         reach.append(max(mentions[k][1], reach[-1]) if reach else mentions[k][1])
-    body_sections = sorted((s[0], s[1], k) for k, s in enumerate(sections) if s[2] in body)
-    section_starts = [s[0] for s in body_sections]
-    runs = _Runs(text)
     out = []
-    for last, quote in automaton.iter_long(text):
-        start, end = last + 1 - len(quote), last + 1
-        i = bisect.bisect_left(starts, end) - 1
-        if i >= 0 and reach[i] > start:
-            continue  # a mention, or inside (or across) one, as "Liu" in "Liu Jianchao"
-        j = bisect.bisect_right(section_starts, start) - 1
-        if j < 0 or end > body_sections[j][1]:
-            continue  # in no body section
-        if runs.whole_tokens(start, end):
-            out.append(Miss(start, end, quote, examples[quote], body_sections[j][2]))
-    return out
+    runs = _Runs(text)
+    for a, b, k in sorted((s[0], s[1], k) for k, s in enumerate(sections) if s[2] in body):
+        if not 0 <= a < min(b, len(text)):
+            continue  # an empty or misplaced section: no place for a mention
+        # every occurrence inside the section, overlapping ones included (a longest match that turns
+        # out to be no whole tokens must not hide a shorter one that is)
+        for last, quote in automaton.iter(text, a, min(b, len(text))):
+            start, end = last + 1 - len(quote), last + 1
+            i = bisect.bisect_left(starts, end) - 1
+            if i >= 0 and reach[i] > start:
+                continue  # a mention, or inside (or across) one, as "Liu" in "Liu Jianchao"
+            if runs.whole_tokens(start, end):
+                out.append(Miss(start, end, quote, examples[quote], k))
+    # a miss inside a longer one ("DC" in an unannotated "Washington, DC") is reported with it
+    out.sort(key=lambda m: (m.start, -m.end))
+    kept, reach_out = [], -1
+    for m in out:
+        if m.end > reach_out:
+            kept.append(m)
+            reach_out = m.end
+    return kept
 
 
 class _Runs:
