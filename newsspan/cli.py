@@ -321,6 +321,180 @@ def _wrap(text: str) -> str:
     return textwrap.fill(text, 88, break_on_hyphens=False)  # an option such as --include-drafts stays whole
 
 
+def _problems(problems) -> None:
+    """Print problems of input files as the validator prints them (stderr)."""
+    from .report import Report, render_text
+
+    if problems:
+        sys.stderr.write("".join(render_text(Report(problems=list(problems))).splitlines(True)[:-1]))
+
+
+def cmd_agree(args) -> int:
+    from . import agreement
+    from .annotators import AnnotatorSet, load_pairs, shared_ids
+    from .report import ERROR
+
+    root = store.Root.discover(args.root)
+    a, b = AnnotatorSet.resolve(root, args.a), AnnotatorSet.resolve(root, args.b)
+    ids = shared_ids(a, b)
+    if not ids:
+        print(f"newsspan agree: {args.a} and {args.b} annotated no document in common; nothing to compare "
+              f"(root {root.path})", file=sys.stderr)
+        return 1
+    pairs, problems = load_pairs(root, a, b, ids)
+    errors = [p for p in problems if p.severity == ERROR]
+    if errors:
+        _problems(errors)
+        print(f"newsspan agree: {len(errors)} error{'s' * (len(errors) != 1)} in the layers compared; fix them "
+              f"(`newsspan validate`) and run it again; nothing was compared (root {root.path})", file=sys.stderr)
+        return 1
+    result = agreement.agreement(args.a, args.b, pairs)
+    sys.stdout.write(agreement.render_json(result) if args.format == "json" else agreement.render_text(result))
+    if args.format == "text":
+        print(f"newsspan agree: {len(ids)} document{'s' * (len(ids) != 1)} compared in {root.path}")
+    return 0
+
+
+def cmd_adjudicate(args) -> int:
+    from . import adjudicate
+    from .annotators import AnnotatorSet, load_pairs
+    from .report import ERROR
+    from .validator import check_annotation_data
+
+    root = store.Root.discover(args.root)
+    if args.out and not Path(args.out).absolute().parent.is_dir():
+        raise store.StoreError(f"--out {args.out}: no folder {Path(args.out).absolute().parent} to write it in")
+    if not store.is_valid_id(args.id) or not root.text_path(args.id).is_file():
+        raise store.StoreError(f"{args.id!r} names no document of {root.path} (no corpus/{args.id}.txt)")
+    a, b = AnnotatorSet.resolve(root, args.a), AnnotatorSet.resolve(root, args.b)
+    for s in (a, b):
+        if not s.path(args.id).is_file():
+            raise store.StoreError(f"{s.name} has no layer for {args.id} (no {s.display(args.id)})")
+    pairs, problems = load_pairs(root, a, b, [args.id])
+    errors = [p for p in problems if p.severity == ERROR]
+    if errors:
+        _problems(errors)
+        print(f"newsspan adjudicate: {len(errors)} error{'s' * (len(errors) != 1)} in the layers of {args.id}; "
+              f"nothing was written (root {root.path})", file=sys.stderr)
+        return 1
+    doc_id, text, la, lb = pairs[0]
+    adj = adjudicate.adjudicate(doc_id, la, lb, args.a, args.b)
+    data = adj.annotation.dumps()
+    path = root.annotation_path(doc_id)
+    problems = [p for p in check_annotation_data(adj.annotation.to_json(), text, doc_id) if p.severity == ERROR]
+    if problems:  # never expected: the draft holds spans of two valid layers
+        _problems(problems)
+        print(f"newsspan adjudicate: the draft would not validate; nothing was written (root {root.path})", file=sys.stderr)
+        return 1
+    root.check()
+    with root.writing():  # the lock, then recovery from any command killed before
+        refusal = _released_in_the_way(root, path, args.force)
+        if refusal:
+            print(f"newsspan adjudicate: {refusal}; nothing was written (root {root.path})", file=sys.stderr)
+            return 1
+        root.write_all([(path, data)])
+        if args.out:
+            store.write_atomic(Path(args.out), adjudicate.render_json(adj).encode("utf-8"))
+    sys.stdout.write(adjudicate.render_text(adj))
+    kept = ", ".join(f"{adj.kept(layer)} {layer}" for layer in ("sections", "entities", "claims"))
+    n = len(adj.disagreements)
+    print(f"newsspan adjudicate: wrote {root.rel(path)} (draft; agreed: {kept}; {n} disagreement{'s' * (n != 1)} to review"
+          + (f", written to {args.out}" if args.out else "") + f") in {root.path}")
+    return 0
+
+
+def _released_in_the_way(root, path: Path, force: bool) -> str | None:
+    """Why the released layer at path may not be replaced (None: it may): only a draft is
+    replaced without --force."""
+    import json
+
+    if force or not path.exists():
+        return None
+    try:
+        status = json.loads(root.read_bytes(path))["status"]
+    except (OSError, ValueError, KeyError, TypeError):
+        status = None
+    if status == "draft":
+        return None
+    what = f"a {status} layer" if isinstance(status, str) else "a layer whose status cannot be read"
+    return f"{root.rel(path)} is {what}, which adjudication never replaces without --force"
+
+
+def cmd_stats(args) -> int:
+    from . import stats
+    from .corpus import Corpus
+
+    root = store.Root.discover(args.root)
+    corpus = Corpus(root)
+    try:
+        st = stats.statistics(corpus.released() if args.released else corpus)
+    except ValueError as e:  # a file that does not parse as an annotation
+        print(f"newsspan stats: {e}; nothing was counted (root {root.path})", file=sys.stderr)
+        return 1
+    sys.stdout.write(stats.RENDERERS[args.format](st))
+    if args.format == "text":
+        print(f"newsspan stats: {st.documents} document{'s' * (st.documents != 1)}"
+              f"{' released' if args.released else ''} in {root.path}")
+    return 0
+
+
+def cmd_show(args) -> int:
+    import json
+
+    from . import show
+    from .annotators import AnnotatorSet, read_text
+    from .model import Document
+    from .report import ERROR
+
+    root = store.Root.discover(args.root)
+    out = Path(args.out)
+    if not out.absolute().parent.is_dir():
+        raise store.StoreError(f"--out {args.out}: no folder {out.absolute().parent} to write it in")
+    if not store.is_valid_id(args.id) or not root.text_path(args.id).is_file():
+        raise store.StoreError(f"{args.id!r} names no document of {root.path} (no corpus/{args.id}.txt)")
+    if args.diff and args.annotator:
+        raise store.StoreError("--annotator and --diff show different things: give one of them")
+    text, problems = read_text(root, args.id)
+    try:
+        meta = json.loads(root.read_bytes(root.meta_path(args.id)))
+    except (OSError, ValueError):
+        meta = {}  # shown without metadata; `newsspan validate` says what is wrong with it
+    layers = []
+    if text is not None:
+        if args.diff:
+            sets = [AnnotatorSet.resolve(root, name) for name in args.diff]
+        elif args.annotator:
+            sets = [AnnotatorSet.resolve(root, args.annotator)]
+        else:
+            sets = [AnnotatorSet("released layer", root.annotations, root)]
+        for s in sets:
+            if not s.path(args.id).is_file():
+                if args.diff or args.annotator:
+                    raise store.StoreError(f"{s.name} has no layer for {args.id} (no {s.display(args.id)})")
+                layers.append(None)  # a text without a released layer: shown as text
+                continue
+            layer, found = s.load(args.id, text)
+            problems += found
+            layers.append(layer)
+    errors = [p for p in problems if p.severity == ERROR]
+    if errors:
+        _problems(errors)
+        print(f"newsspan show: {len(errors)} error{'s' * (len(errors) != 1)} in what would be shown; nothing was "
+              f"written (root {root.path})", file=sys.stderr)
+        return 1
+    doc = Document.of(args.id, text, meta, None)
+    if args.diff:
+        page = show.render_diff(doc, layers[0], layers[1], *args.diff)
+    else:
+        page = show.render(doc, layers[0], f"annotator {args.annotator}" if args.annotator else "released layer")
+    store.write_atomic(out, page.encode("utf-8"))
+    print(f"newsspan show: wrote {args.out} ({args.id}, "
+          + (f"{args.diff[0]} and {args.diff[1]}" if args.diff else f"annotator {args.annotator}" if args.annotator
+             else "released layer") + f") from {root.path}")
+    return 0
+
+
+
 def _examples(*lines: str) -> str:
     return "examples:\n" + "\n".join(f"  {line}" for line in lines)
 
@@ -475,6 +649,71 @@ def build_parser() -> argparse.ArgumentParser:
     _add_root(p)
     p.add_argument("ids", nargs="*", metavar="ID", help="document ids (default: all)")
     p.set_defaults(func=cmd_reanchor)
+
+    p = _command(sub, "agree", "inter-annotator agreement of two annotators",
+                 "Score annotator B against annotator A on the documents both annotated: per layer and label, "
+                 "precision, recall and F1 for exact span matches (same start, end and label) and for overlap matches "
+                 "(same label, at least one character in common, each span matched at most once); Cohen's kappa on "
+                 "tokens for sections; agreement on the attribution type and check-worthiness of matched claims; "
+                 "and every disagreement with its text. A and B are names of annotations/annotators/ or folders of "
+                 "<id>.json files. The formulas are in docs/agreement.md.",
+                 ("newsspan agree alice bob",
+                  "newsspan agree alice bob --format json > agreement.json",
+                  "newsspan agree path/to/alice-export path/to/bob-export --root path/to/corpus"))
+    _add_root(p)
+    p.add_argument("a", metavar="A", help="the reference annotator: a name under annotations/annotators/, or a folder")
+    p.add_argument("b", metavar="B", help="the annotator scored against A: a name, or a folder")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.set_defaults(func=cmd_agree)
+
+    p = _command(sub, "adjudicate", "merge two annotators' layers into a draft of what they agree on",
+                 "Write the document's released layer (annotations/ID.json) as a draft holding, in every layer, the "
+                 "spans on which annotators A and B agree exactly (same offsets and label; for claims also the same "
+                 "attribution and check-worthiness), and print each disagreement side by side for a reviewer "
+                 "(--out FILE also writes them as JSON). The draft is checked by the validator before it is written. "
+                 "A released layer that is more than a draft is never replaced without --force.",
+                 ("newsspan adjudicate 000_1afbb3b63b1bfa60 alice bob",
+                  "newsspan adjudicate my-article alice bob --out review.json",
+                  "newsspan adjudicate my-article alice bob --force   # replace a complete or gold layer"))
+    _add_root(p)
+    p.add_argument("id", metavar="ID", help="the document id")
+    p.add_argument("a", metavar="A", help="an annotator: a name under annotations/annotators/, or a folder (its ids are kept)")
+    p.add_argument("b", metavar="B", help="the other annotator: a name, or a folder")
+    p.add_argument("--out", metavar="FILE", help="also write the disagreements as JSON to FILE")
+    p.add_argument("--force", action="store_true", help="replace a released layer that is complete or gold")
+    p.set_defaults(func=cmd_adjudicate)
+
+    p = _command(sub, "stats", "statistics of the corpus: documents, tokens, spans per label and per document",
+                 "Count the documents of the root per language, status and split; their tokens (those inside "
+                 "sections, as in the entities and claims configs); sections and entity mentions per label; claims per "
+                 "attribution type and check-worthiness; and the spans per document (minimum, median, maximum). The "
+                 "dataset card that `newsspan build` writes shows the same figures, computed by the same function, "
+                 "for the released documents (--released).",
+                 ("newsspan stats",
+                  "newsspan stats --released --format markdown > STATS.md",
+                  "newsspan stats --root path/to/corpus --format json"))
+    _add_root(p)
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="output format (default: text)")
+    p.add_argument("--released", action="store_true",
+                   help="only the documents a release holds (status complete or gold), as the dataset card counts them")
+    p.set_defaults(func=cmd_stats)
+
+    p = _command(sub, "show", "an annotated article as one self-contained HTML page",
+                 "Write one HTML page (inline CSS; no script, font or URL to fetch) showing the document's metadata, "
+                 "a legend of the entity labels in the schema's colours, and the article with its section labels in "
+                 "the margin, entity mentions highlighted per label and claims underlined and linked to their source "
+                 "mention; hovering a span shows its id, label and offsets. By default the released layer; "
+                 "--annotator NAME shows one annotator's layer, --diff A B two annotators' entity mentions side by "
+                 "side with agreements and disagreements marked. All text is escaped.",
+                 ("newsspan show 000_1afbb3b63b1bfa60 --out article.html",
+                  "newsspan show my-article --annotator alice --out alice.html",
+                  "newsspan show my-article --diff alice bob --out diff.html"))
+    _add_root(p)
+    p.add_argument("id", metavar="ID", help="the document id")
+    p.add_argument("--out", required=True, metavar="FILE.html", help="the page to write")
+    p.add_argument("--annotator", metavar="NAME", help="show this annotator's layer (a name, or a folder)")
+    p.add_argument("--diff", nargs=2, metavar=("A", "B"), help="show two annotators' entity mentions side by side")
+    p.set_defaults(func=cmd_show)
     return parser
 
 

@@ -77,6 +77,13 @@ def entity_labels() -> tuple[str, ...]:
     return _enum("entityLabel")
 
 
+def entity_colors() -> dict[str, str]:
+    """The highlight colour of each entity label (``x-colors`` on ``$defs/entityLabel``, a view
+    annotation the validators ignore), in the order of the labels."""
+    colors = load("annotation")["$defs"]["entityLabel"]["x-colors"]
+    return {label: colors[label] for label in entity_labels()}
+
+
 def attribution_types() -> tuple[str, ...]:
     return _enum("attributionType")
 

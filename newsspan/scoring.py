@@ -92,10 +92,16 @@ def overlap_matches(gold: Iterable[Span], predicted: Iterable[Span]) -> int:
 
 
 def _largest_matching(edges: Sequence[Sequence[int]], n_right: int) -> int:
-    """Size of a maximum matching of a bipartite graph (left i -- right j for j in edges[i]), by
-    augmenting paths (Kuhn's algorithm), with an explicit stack rather than recursion."""
+    """Size of a maximum matching of a bipartite graph (left i -- right j for j in edges[i])."""
+    return sum(o >= 0 for o in _maximum_matching(edges, n_right))
+
+
+def _maximum_matching(edges: Sequence[Sequence[int]], n_right: int) -> list[int]:
+    """A maximum matching of a bipartite graph (left i -- right j for j in edges[i]) as owner[j]:
+    the left vertex matched to right vertex j, or -1; by augmenting paths (Kuhn's algorithm),
+    with an explicit stack rather than recursion. Left vertices are visited in order and each
+    one's edges in the order given, so the matching found is a function of that order."""
     owner = [-1] * n_right
-    size = 0
     for root in range(len(edges)):
         seen = [False] * n_right
         lefts, iters, via = [root], [iter(edges[root])], []
@@ -113,12 +119,57 @@ def _largest_matching(edges: Sequence[Sequence[int]], n_right: int) -> int:
             if owner[right] == -1:  # a free right vertex: each left on the path takes the next right
                 for left, r in zip(lefts, via + [right]):
                     owner[r] = left
-                size += 1
                 break
             via.append(right)
             lefts.append(owner[right])
             iters.append(iter(edges[owner[right]]))
-    return size
+    return owner
+
+
+def exact_pairs(gold: Sequence[Span], predicted: Sequence[Span]) -> list[tuple[int, int]]:
+    """The pairs (i, j) of equal spans gold[i] == predicted[j], each span in at most one pair
+    (a span given twice pairs with the other side's copies in order); as many pairs as
+    :func:`exact_matches` counts, sorted by i."""
+    free: dict[Span, list[int]] = defaultdict(list)
+    for j in range(len(predicted) - 1, -1, -1):
+        free[tuple(predicted[j])].append(j)
+    out = []
+    for i, g in enumerate(gold):
+        js = free.get(tuple(g))
+        if js:
+            out.append((i, js.pop()))
+    return out
+
+
+def overlap_pairs(gold: Sequence[Span], predicted: Sequence[Span]) -> list[tuple[int, int]]:
+    """The pairs (i, j) of a largest one-to-one pairing of gold[i] with predicted[j] of the same
+    label sharing at least one character: as many pairs as :func:`overlap_matches` counts,
+    sorted by i.
+
+    Of the largest pairings, the one returned is fixed by an order: gold spans are visited by
+    position, and each one tries its candidates by decreasing overlap (then position). Where the
+    spans of each side do not overlap one another (every newsspan layer), a span with an exact
+    counterpart is always paired with it: the two overlap nothing else.
+    """
+    by_label: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+    for i, s in enumerate(gold):
+        by_label[s[2]][0].append(i)
+    for j, s in enumerate(predicted):
+        by_label[s[2]][1].append(j)
+    out = []
+    for golds, preds in by_label.values():
+        golds.sort(key=lambda i: (gold[i][0], gold[i][1], i))
+        preds.sort(key=lambda j: (predicted[j][0], predicted[j][1], j))
+        starts = [predicted[j][0] for j in preds]
+        edges = []
+        for i in golds:
+            gs, ge = gold[i][0], gold[i][1]
+            near = [k for k in range(bisect.bisect_left(starts, ge)) if predicted[preds[k]][1] > gs]
+            near.sort(key=lambda k: (-(min(ge, predicted[preds[k]][1]) - max(gs, predicted[preds[k]][0])), k))
+            edges.append(near)
+        owner = _maximum_matching(edges, len(preds))
+        out += [(golds[left], preds[k]) for k, left in enumerate(owner) if left >= 0]
+    return sorted(out)
 
 
 _MATCHERS = {"exact": exact_matches, "overlap": overlap_matches}
@@ -146,4 +197,4 @@ def score(documents: Iterable[tuple[Sequence[Span], Sequence[Span]]], mode: str 
     return overall, dict(sorted(per_label.items()))
 
 
-__all__ = ["Span", "Counts", "MODES", "exact_matches", "overlap_matches", "compare", "score"]
+__all__ = ["Span", "Counts", "MODES", "exact_matches", "overlap_matches", "exact_pairs", "overlap_pairs", "compare", "score"]
