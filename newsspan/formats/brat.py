@@ -14,12 +14,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, check_quote
+from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, check_quote, lines
 from .labelmap import CLAIM_LABEL, SECTION_PREFIX
-from .offsets import Converter, OffsetError
+from .offsets import Converter, OffsetError, read_offset
 
 SOURCE_LABEL, CUE_LABEL = "claim_source", "claim_cue"
-_T = re.compile(r"(?P<label>\S+) (?P<frags>\d+ \d+(?:;\d+ \d+)*)")
+_T = re.compile(r"(?P<label>\S+) (?P<frags>[0-9]+ [0-9]+(?:;[0-9]+ [0-9]+)*)")  # ASCII digits: \d takes any script's
 _WIKIDATA = re.compile(r"(?:Wikidata|wikidata|WD):(Q[1-9][0-9]{0,11})")
 
 
@@ -55,7 +55,7 @@ def parse(text: str, ann_text: str, stem: str, out: Parsed, unit: str = "codepoi
     conv = Converter(text, unit)
     spans: dict[str, ToolSpan] = {}
     rest = []
-    for n, line in enumerate(ann_text.splitlines(), 1):
+    for n, line in enumerate(lines(ann_text), 1):
         if not line.strip():
             continue
         where = f"{stem}.ann:{n}"
@@ -66,14 +66,15 @@ def parse(text: str, ann_text: str, stem: str, out: Parsed, unit: str = "codepoi
             if not m:
                 out.errors.append(Issue(where, f"malformed text-bound line {line!r}", "expected T<n><TAB><type> <start> <end><TAB><text>"))
                 continue
-            frags = [tuple(map(int, f.split())) for f in m["frags"].split(";")]
             quote = fields[2] if len(fields) > 2 else None
+            frags = m["frags"].split(";")
             if len(frags) > 1:
                 out.warnings.append(Issue(where, f"discontinuous span {key} {m['label']} {m['frags']} ({quote!r}) is not imported: "
                                                  "newsspan spans are contiguous", "annotate it as one contiguous span, or as separate spans"))
                 continue
             try:
-                start, end = conv.to_codepoint(frags[0][0]), conv.to_codepoint(frags[0][1])
+                s, e = frags[0].split()
+                start, end = conv.to_codepoint(read_offset(int(s), "start")), conv.to_codepoint(read_offset(int(e), "end"))
             except OffsetError as e:
                 out.errors.append(Issue(where, f"{key}: {e}"))
                 continue
