@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import records, store
+from . import records, schema_errors, store
 from .formats import FormatError, importers, labelmap
 from .ingest import IngestError, ingest, safe_id
 from .text import sha256
@@ -45,13 +45,24 @@ def corpus_index(root: store.Root) -> dict[str, str]:
     return out
 
 
-def _read_json(path: Path):
+def _read_annotation(root: store.Root, path: Path) -> dict:
+    """An annotation file already in the root that a plan builds on; ValueError naming what is wrong with it.
+
+    It must be a JSON object that follows the annotation schema: a corrupt file is a problem
+    reported in that file, never an internal error of the command that met it.
+    """
     try:
-        value = json.loads(path.read_bytes().decode("utf-8"))
+        value = json.loads(root.read_bytes(path).decode("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ValueError(f"{path.name} cannot be read as JSON ({e}); fix it (`newsspan validate`) or remove it") from None
+        raise ValueError(f"cannot be read as JSON ({e}); fix it (`newsspan validate`) or remove it") from None
     if not isinstance(value, dict):
-        raise ValueError(f"{path.name} is not a JSON object; fix it or remove it")
+        raise ValueError("is not a JSON object; fix it (`newsspan validate`) or remove it")
+    found = schema_errors.findings("annotation", value)
+    if found:
+        first = found[0]
+        raise ValueError(f"does not follow the annotation schema ({first.pointer or '/'}: {first.message}"
+                         + (f"; and {len(found) - 1} more problem(s)" if len(found) > 1 else "")
+                         + "); fix it (`newsspan validate`) first")
     return value
 
 
@@ -117,7 +128,7 @@ def plan_add(root: store.Root, paths: list[str], *, doc_id: str | None = None, l
         keep = None
         if ann_path.exists():
             try:
-                keep = _read_json(ann_path)
+                keep = _read_annotation(root, ann_path)
             except ValueError as e:
                 plan.errors.append(f"{root.rel(ann_path)}: {e}")
                 continue
@@ -204,7 +215,12 @@ def plan_import(root: store.Root, fmt: str, path: str, *, label_map: list[str] |
         if d.new is not None:
             texts += [(root.text_path(d.doc_id), d.text.encode("utf-8")), (root.meta_path(d.doc_id), records.dump(d.new.meta))]
         released_path = root.annotation_path(d.doc_id)
-        released = d.new.annotation if d.new is not None else (_read_json(released_path) if released_path.exists() else None)
+        try:
+            released = d.new.annotation if d.new is not None else (
+                _read_annotation(root, released_path) if released_path.exists() else None)
+        except ValueError as err:
+            plan.errors.append(f"{root.rel(released_path)}: {err}")
+            continue
         single = len(d.entries) == 1 and annotator is None
         writes_released = False
         for e in d.entries:
@@ -212,7 +228,7 @@ def plan_import(root: store.Root, fmt: str, path: str, *, label_map: list[str] |
             target = released_path if single else root.annotation_path(d.doc_id, who)
             writes_released |= target == released_path
             try:
-                base = _read_json(target) if target.exists() else None
+                base = _read_annotation(root, target) if target.exists() else None
             except ValueError as err:
                 plan.errors.append(f"{root.rel(target)}: {err}")
                 continue
