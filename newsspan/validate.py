@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import checks, fastpath, jsonfile, schema_errors, store, tokenize
+from . import checks, fastpath, jsonfile, schema, schema_errors, store, tokenize
 from .cache import ValidationCache, file_key
 from .checks.annotation import Context
 from .checks.corpus import DocContext, DocSummary, Summaries, decode_text
@@ -109,10 +109,13 @@ def _read_explained(root: store.Root, path, fp: _FileProblems, limits: Limits) -
     return None
 
 
+_LAYERS = schema.layers()
+
+
 def _span_count(value: dict, schema_name: str) -> int:
     if schema_name != "annotation":
         return 0
-    return sum(len(v) for k in ("sections", "entities", "claims") if isinstance(v := value.get(k), list))
+    return sum(len(v) for k in _LAYERS if isinstance(v := value.get(k), list))
 
 
 def _load_json(root, path, fp: _FileProblems, schema_name: str, limits: Limits):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .. import schema
 from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, check_quote, lines
 from .labelmap import CLAIM_LABEL, SECTION_PREFIX
 from .offsets import Converter, OffsetError, read_offset
@@ -139,7 +140,7 @@ def _claim_relation(rtype, claim, arg, consumed) -> bool:
 def _newsspan_attribute(name, span, value) -> bool:
     if span is None:
         return False
-    if name == "Attribution" and span.label == CLAIM_LABEL and value in ("journalist", "source", "unattributed"):
+    if name == "Attribution" and span.label == CLAIM_LABEL and value in schema.attribution_types():
         span.extra.setdefault("attribution", {})["type"] = value
     elif name == "Checkworthy" and span.label == CLAIM_LABEL and value is None:
         span.extra["checkworthy"] = True
@@ -196,8 +197,6 @@ def ann_lines(ann: dict) -> list[str]:
 
 
 def annotation_conf(anns: list[dict]) -> str:
-    from .. import schema
-
     clusters = sorted({e["cluster"] for a in anns for e in a.get("entities", []) if e.get("cluster")})
     entities = [SECTION_PREFIX + x for x in schema.section_labels()] + list(schema.entity_labels())
     entities += [CLAIM_LABEL, SOURCE_LABEL, CUE_LABEL]
@@ -205,7 +204,7 @@ def annotation_conf(anns: list[dict]) -> str:
     lines = ["# written by `newsspan export brat`", "[entities]", *entities, "", "[relations]",
              f"Source\tArg1:{CLAIM_LABEL}, Arg2:{SOURCE_LABEL}|{ent_types}", f"Cue\tArg1:{CLAIM_LABEL}, Arg2:{CUE_LABEL}",
              "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>", "", "[events]", "", "[attributes]",
-             f"Attribution\tArg:{CLAIM_LABEL}, Value:journalist|source|unattributed", f"Checkworthy\tArg:{CLAIM_LABEL}"]
+             f"Attribution\tArg:{CLAIM_LABEL}, Value:{'|'.join(schema.attribution_types())}", f"Checkworthy\tArg:{CLAIM_LABEL}"]
     if clusters:
         lines.append(f"Cluster\tArg:<ENTITY>, Value:{'|'.join(clusters)}")
     return "\n".join(lines) + "\n"
