@@ -17,7 +17,7 @@ from .formats import FormatError, importers, labelmap
 from .ingest import IngestError, ingest, safe_id
 from .text import sha256
 from .textmap import Unmappable, canonical_map
-from .validate import check_annotation_data
+from .validate import check_writes
 
 
 @dataclass
@@ -31,6 +31,16 @@ class Plan:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def check_writes(self, root: store.Root, writes, prefix: str = "") -> bool:
+        """Validate files about to be written as `newsspan validate` would (metadata included):
+        their errors and warnings join the plan's. Whether they hold no error."""
+        ok = True
+        for p in check_writes(root, writes):
+            line = f"{p.path}{' ' + p.pointer if p.pointer else ''}: {prefix}{p.severity}[{p.check}] {p.message}"
+            (self.errors if p.severity == "error" else self.warnings).append(line)
+            ok &= p.severity != "error"
+        return ok
 
 
 def corpus_index(root: store.Root) -> dict[str, str]:
@@ -143,7 +153,7 @@ def plan_add(root: store.Root, paths: list[str], *, doc_id: str | None = None, l
                             f"-> {root.rel(root.text_path(did))}")
     if not files and not plan.errors:
         plan.errors.append("no input files")
-    if plan.ok:
+    if plan.ok and plan.check_writes(root, texts + annos):
         plan.writes = texts + annos
     return plan
 
@@ -235,16 +245,13 @@ def plan_import(root: store.Root, fmt: str, path: str, *, label_map: list[str] |
             ann = _build(d, e, who, base, released, targeted, lmap, status, force, root.rel(target), plan)
             if ann is None:
                 continue
-            for prob in check_annotation_data(ann, d.text, d.doc_id, None if target == released_path else who):
-                line = f"{prob.path} {prob.pointer}: {prob.severity}[{prob.check}] {prob.message}"
-                (plan.errors if prob.severity == "error" else plan.warnings).append(line)
             annos.append((target, records.dump(ann)))
             n = {layer: len(ann[layer]) for layer in targeted}
             plan.summary.append(f"{root.rel(target)}: " + ", ".join(f"{v} {k}" for k, v in n.items())
                                 + (" (new document)" if d.new is not None else ""))
         if d.new is not None and not writes_released:
             annos.append((released_path, records.dump(d.new.annotation)))
-    if plan.ok:
+    if plan.ok and plan.check_writes(root, texts + annos):
         plan.writes = texts + annos
     return plan
 

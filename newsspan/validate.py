@@ -541,3 +541,42 @@ def check_annotation_data(ann: dict, text: str, stem: str, annotator: str | None
     for check in checks.by_scope(checks.ANNOTATION):
         fp.run(check, ann, ctx)
     return fp.problems
+
+
+def check_writes(root: store.Root, writes, limits: Limits | None = None) -> list[Problem]:
+    """What `newsspan validate` would report in files a command is about to write, before it writes them.
+
+    writes: [(path in root, bytes)]. Every document they touch is copied (its text, metadata and
+    annotation files) into a scratch root, the new bytes laid over it, and checked whole by
+    check_document(): the schemas, the metadata and the annotation checks alike. The problems of
+    the files written are returned (the cross-file checks are the validator's alone).
+    """
+    import shutil
+    import tempfile
+
+    written = {root.rel(Path(path)) for path, _ in writes}
+    stems = sorted({_stem_of(root, rel) for rel in written})
+    scratch = store.Root(tempfile.mkdtemp(prefix="newsspan-check-"))
+    try:
+        for stem in stems:
+            current = [root.corpus / (stem + store.TEXT_SUFFIX), root.corpus / (stem + store.META_SUFFIX)]
+            for path in current + [Path(af.path) for af in _annotation_files(root, stem)]:
+                try:
+                    data = root.read_bytes(path)
+                except OSError:  # missing, or unreadable: the validator of the root says why
+                    continue
+                _put(scratch, root.rel(path), data)
+        for path, data in writes:
+            _put(scratch, root.rel(Path(path)), data)
+        problems = []
+        for stem in stems:
+            problems += [p for p in check_document(scratch, stem, limits).problems if p.path in written]
+        return problems
+    finally:
+        shutil.rmtree(scratch.path, ignore_errors=True)
+
+
+def _put(root: store.Root, rel: str, data: bytes) -> None:
+    path = root.path / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
