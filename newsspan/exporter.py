@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from . import store
-from .formats import exporters
+from .formats import FormatError, exporters
 from .importer import Plan
 from .validate import check_annotation_data
 
@@ -64,7 +64,11 @@ def plan_export(root: store.Root, fmt: str, out: str, force: bool = False) -> tu
         plan.errors.append("no document has a released annotation layer (annotations/<id>.json); nothing to export")
     if plan.errors:
         return plan, {}
-    files = exporters()[fmt](docs)
+    try:
+        files = exporters()[fmt](docs)
+    except FormatError as e:  # a document the format cannot hold as it is (an entity in no section for CoNLL)
+        plan.errors.append(str(e))
+        return plan, {}
     n_ents = sum(len(a.get("entities", [])) for _, _, a in docs)
     plan.summary.append(f"exported {len(docs)} document(s), {n_ents} entity mention(s) as {fmt} -> {out}")
     return plan, files

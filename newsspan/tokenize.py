@@ -264,5 +264,26 @@ def iob2(n_tokens: int, aligned: Iterable[tuple[int, int]], labels: Iterable[str
     return tags
 
 
+def tag_spans(text: str, start: int, end: int, spans: Sequence[tuple[int, int, str]],
+              tokens: Sequence[Token] | None = None) -> tuple[list[Token], list[str], list[Misaligned]]:
+    """The tokens of text[start:end] (a section) and their IOB2 tags for spans (start, end, label) inside it.
+
+    The one tagger: the ``entities`` and ``claims`` rows, the CoNLL export and the Prodigy export
+    all come through here, so their tokens and tags agree. Tokens are :func:`tokenize`'s; each
+    span is placed by :func:`char_span` in ``strict`` mode, and one whose boundary falls inside a
+    token comes back as a :class:`Misaligned` (``span_index`` into spans), untagged: never a
+    shifted tag. ``tokens``: the range's tokens, when the caller has them already.
+    """
+    tokens = tokenize(text, start, end) if tokens is None else list(tokens)
+    aligned, labels, misaligned = [], [], []
+    for got, (_, _, label) in zip(align(tokens, [(s, e) for s, e, _ in spans]), spans):
+        if isinstance(got, Misaligned):
+            misaligned.append(got)
+        else:
+            aligned.append(got)
+            labels.append(label)
+    return tokens, iob2(len(tokens), aligned, labels), misaligned
+
+
 __all__ = ["Token", "tokenize", "token_offsets", "is_boundary", "is_boundary_in_run", "token_at", "char_span", "align", "iob2",
-           "Misaligned", "ABBREVIATIONS", "ALIGNMENT_MODES"]
+           "tag_spans", "Misaligned", "ABBREVIATIONS", "ALIGNMENT_MODES"]

@@ -88,22 +88,24 @@ def _offsets(sp: dict, tokens: list | None) -> tuple[int, int]:
 # export ----------------------------------------------------------------------------------------
 
 def export(docs) -> dict[str, bytes]:
-    """JSONL, one task per document: text, tokens (with ws), entity spans with token indices."""
-    from ..tokenize import token_offsets as tokenize
-    from .conll import boundaries
+    """JSONL, one task per document: text, tokens (with ws), entity spans with token indices.
 
-    lines = []
+    The tokens are the document's sections' token rows (those of the CoNLL export and the
+    ``entities`` config), with the text between sections tokenised alike.
+    """
+    from ..tokenize import char_span
+    from .conll import token_blocks
+
+    tasks = []
     for doc_id, text, ann in docs:
-        ents = sorted(ann.get("entities", []), key=lambda e: e["start"])
-        offs = []
-        for a, b in boundaries(text, [(0, len(text))], ents):
-            offs += tokenize(text, a, b)
-        tokens = [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": e < len(text) and text[e].isspace()}
-                  for i, (s, e) in enumerate(offs)]
-        index = {s: i for i, (s, _) in enumerate(offs)}
-        end_index = {e: i for i, (_, e) in enumerate(offs)}
-        spans = [{"start": e["start"], "end": e["end"], "token_start": index[e["start"]], "token_end": end_index[e["end"]],
-                  "label": e["label"]} for e in ents]
-        lines.append(json.dumps({"text": text, "meta": {"id": doc_id, "status": ann.get("status")}, "tokens": tokens,
-                                 "spans": spans, "answer": "accept"}, ensure_ascii=False))
-    return {"": ("\n".join(lines) + "\n").encode("utf-8")}
+        tokens = [t for _, block, _ in token_blocks(doc_id, text, ann, gaps=True) for t in block]
+        spans = []
+        for e in sorted(ann.get("entities", []), key=lambda e: e["start"]):
+            first, stop = char_span(tokens, e["start"], e["end"], "strict")  # token_blocks() placed every entity
+            spans.append({"start": e["start"], "end": e["end"], "token_start": first, "token_end": stop - 1, "label": e["label"]})
+        task = {"text": text, "meta": {"id": doc_id, "status": ann.get("status")},
+                "tokens": [{"text": t.text, "start": t.start, "end": t.end, "id": i, "ws": t.end < len(text) and text[t.end].isspace()}
+                           for i, t in enumerate(tokens)],
+                "spans": spans, "answer": "accept"}
+        tasks.append(json.dumps(task, ensure_ascii=False))
+    return {"": ("\n".join(tasks) + "\n").encode("utf-8")}
