@@ -52,9 +52,14 @@ def cmd_validate(args) -> int:
 
     limits = Limits(max_bytes=args.max_bytes, max_depth=args.max_depth, max_spans=args.max_spans)
     report = validate_root(store.Root(args.root), args.paths or None, limits,
-                           jobs=args.jobs or default_jobs(), cache=not args.no_cache)
+                           jobs=args.jobs or default_jobs(), cache=not args.no_cache, on_wait=_waiting("validate"))
     sys.stdout.write(RENDERERS[args.format](report))
     return 0 if report.ok else 1
+
+
+def _waiting(command: str):
+    """What a command says on stderr when it has to wait for the root's lock."""
+    return lambda message: print(f"newsspan {command}: {message}", file=sys.stderr, flush=True)
 
 
 def cmd_build(args) -> int:
@@ -84,7 +89,7 @@ def cmd_recover(args) -> int:
     root.check()
     from .hf.release import default_out
 
-    with root.lock():
+    with root.lock(on_wait=_waiting("recover")):
         done = root.recover(folders=(default_out(root),))
     for line in done:
         print(line)
@@ -122,7 +127,7 @@ def _report_plan(command: str, plan) -> int:
 def _run_plan(command: str, root, make_plan) -> int:
     """Build a plan and write it under the root's lock, as one transaction; all or nothing."""
     root.check()
-    with root.writing():  # the lock, then recovery from any command killed before
+    with root.writing(on_wait=_waiting(command)):  # the lock, then recovery from any command killed before
         plan = make_plan()
         if not plan.ok:
             return _report_plan(command, plan)
@@ -175,7 +180,7 @@ def cmd_reanchor(args) -> int:
 def _run_partial(command: str, root, make_plan) -> int:
     """Per-document plans: the documents that are clean are written, the others listed (exit 1)."""
     root.check()
-    with root.writing():
+    with root.writing(on_wait=_waiting(command)):
         plan = make_plan()
         root.write_all(plan.writes)
     for w in plan.warnings:

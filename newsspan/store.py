@@ -38,6 +38,8 @@ JSON_SUFFIX = ".json"
 ANNOTATORS = "annotators"
 TMP_PREFIX = ".newsspan-"
 JOURNAL = ".newsspan-journal.json"  # in the root, while a transaction's renames are under way
+LOCK = ".newsspan.lock"  # in the root (git-ignored): held by a command that writes, and by the validator
+WAITING = f"waiting for another newsspan command to finish writing (lock {LOCK})"
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_SPANS = 200_000  # per annotation file; an article has hundreds
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # 0 where the system has none: read_plain() then never reads
@@ -334,18 +336,44 @@ class Root:
         if path.is_symlink() or not self.inside(path.parent):
             raise OutsideRoot(f"refusing to write {self.rel(path)}: {_link_note(path)}, outside the root")
 
-    def lock(self, timeout: float = 60.0):
-        """An exclusive lock on the root for commands that write to it."""
-        from filelock import FileLock
+    @contextlib.contextmanager
+    def lock(self, timeout: float = 60.0, on_wait=None, optional: bool = False):
+        """The root's lock (``.newsspan.lock`` at the root), held for the block.
 
-        lock_dir = self.path / ".newsspan-cache"
-        lock_dir.mkdir(parents=True, exist_ok=True)
-        return FileLock(str(lock_dir / "write.lock"), timeout=timeout)
+        Exclusive between processes, re-entrant within one (a build validates under its own
+        lock). When another process holds it, ``on_wait(message)`` is called once and this
+        waits up to ``timeout`` seconds (-1: for as long as it takes), then StoreError.
+        It lives in the root, not in the disposable ``.newsspan-cache/``: removing the cache
+        while a command writes must not let a second writer in. ``optional``: a root where no
+        lock file can be made (read-only) is used without one, as nothing can write to it.
+        """
+        from filelock import Timeout
+
+        lock = _root_lock(os.path.join(os.path.realpath(self.path), LOCK))
+        try:
+            try:
+                lock.acquire(timeout=0)
+            except Timeout:
+                if on_wait is not None:
+                    on_wait(WAITING)
+                lock.acquire(timeout=timeout)
+        except Timeout:
+            raise StoreError(f"another newsspan command has held {LOCK} for {timeout:g} s; "
+                             "try again when it has finished") from None
+        except OSError:
+            if not optional:
+                raise
+            yield self
+            return
+        try:
+            yield self
+        finally:
+            lock.release()
 
     @contextlib.contextmanager
-    def writing(self, timeout: float = 60.0, folders: tuple = ()):
+    def writing(self, timeout: float = 60.0, folders: tuple = (), on_wait=None):
         """The lock, and recovery from any command killed before: how every writing command starts."""
-        with self.lock(timeout):
+        with self.lock(timeout, on_wait):
             self.recover(folders)
             yield self
 
@@ -422,6 +450,18 @@ class Root:
                              "inspect it and remove it by hand") from None
 
 
+_LOCKS: dict = {}  # lock file path -> its FileLock: one per root in a process, so that holding it nests
+
+
+def _root_lock(path: str):
+    from filelock import FileLock
+
+    lock = _LOCKS.get(path)
+    if lock is None:
+        lock = _LOCKS[path] = FileLock(path)
+    return lock
+
+
 def _rank(path: Path) -> int:
     """Texts, then metas, then annotations and the rest: a reader never meets an annotation without its text."""
     if path.parent.name == "corpus":
@@ -436,15 +476,17 @@ class Transaction:
         self.root = root
         self.id = uuid.uuid4().hex[:12]
         self.staged: dict[Path, Path] = {}  # final -> temporary
+        self._count = 0  # temporary names are numbered by write, never reused within the transaction
 
     def write(self, path: Path, data: bytes) -> None:
         path = Path(path)
         self.root.check_writable(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.root.check_writable(path)
-        if path in self.staged:
+        if path in self.staged:  # staged again: the last write wins
             os.unlink(self.staged.pop(path))
-        tmp = path.parent / f"{TMP_PREFIX}{self.id}-{len(self.staged)}.tmp"
+        tmp = path.parent / f"{TMP_PREFIX}{self.id}-{self._count}.tmp"
+        self._count += 1
         with open(tmp, "xb") as f:
             self.staged[path] = tmp
             f.write(data)

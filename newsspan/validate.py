@@ -459,17 +459,25 @@ def default_jobs() -> int:
 
 
 def validate_root(root: store.Root | str | os.PathLike | None = None, paths: list[str] | None = None,
-                  limits: Limits | None = None, *, jobs: int = 1, cache: bool = False) -> Report:
+                  limits: Limits | None = None, *, jobs: int = 1, cache: bool = False, on_wait=None) -> Report:
     """Validate a whole root, or only the documents that PATHs name (then cross-file checks are skipped).
 
     jobs > 1 checks documents in that many processes; the report is identical, in the same
     order. cache=True reuses the results of unchanged documents from the root's
     ``.newsspan-cache/`` and stores the new ones (see newsspan.cache). Memory grows by tens of
     bytes per document (ids and summaries), never by a document's content.
+
+    The root's lock is held throughout: while another command writes (its transaction half
+    done), this waits for it, calling ``on_wait(message)`` once, instead of reporting the
+    half-done transaction; and no command writes while the root is being read.
     """
     root = root if isinstance(root, store.Root) else store.Root(root)
     root.check()
-    limits = limits or Limits()
+    with root.lock(timeout=-1, on_wait=on_wait, optional=True):
+        return _validate_root(root, paths, limits or Limits(), jobs, cache)
+
+
+def _validate_root(root: store.Root, paths: list[str] | None, limits: Limits, jobs: int, cache: bool) -> Report:
     report = Report()
     if paths:
         stems = sorted({_stem_of(root, p) for p in paths})
