@@ -1,16 +1,15 @@
 """`newsspan export`: every document with a released layer (drafts included) into a tool's format.
 
 Documents are checked first (schema, spans against the text): an export never carries a
-shifted span. The output is written atomically: a folder is built beside its target and
-renamed into place; a file is written with `store.write_atomic`.
+shifted span. The output is written atomically, with the user's usual file modes: a folder is
+staged beside its target and swapped in whole (`store.replace_folder`); a file is written with
+`store.write_atomic`.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from . import store
@@ -75,23 +74,16 @@ def plan_export(root: store.Root, fmt: str, out: str, force: bool = False) -> tu
 
 
 def write_output(fmt: str, out: str, files: dict[str, bytes]) -> None:
+    """Write the export: one file atomically, or a folder staged beside the target and swapped in whole."""
     target = Path(out)
     if fmt not in FOLDER_FORMATS:
         store.write_atomic(target, files[""])
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=store.TMP_PREFIX, dir=target.parent))
+    work = store.staging_folder(target)
     try:
         for name, data in files.items():
-            (tmp / name).write_bytes(data)
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=store.TMP_PREFIX, dir=target.parent))
-            os.rmdir(old)
-            os.replace(target, old)
-            os.replace(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, target)
+            (work / name).write_bytes(data)
+        store.replace_folder(work, target)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
         raise

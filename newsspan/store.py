@@ -26,7 +26,6 @@ import os
 import re
 import shutil
 import stat
-import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -546,10 +545,16 @@ def _fsync_dirs(dirs) -> None:
 
 # whole folders ---------------------------------------------------------------------------------
 def staging_folder(dest: Path) -> Path:
-    """A new empty folder beside dest, to fill and then hand to replace_folder()."""
+    """A new empty folder beside dest, to fill and then hand to replace_folder().
+
+    Made with the usual mode (0755 under umask 022), not mkdtemp's 0700: it becomes the folder
+    the user asked for.
+    """
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}new-{dest.name}-", dir=dest.parent))
+    folder = dest.parent / f"{TMP_PREFIX}new-{dest.name}-{uuid.uuid4().hex[:12]}"
+    folder.mkdir()
+    return folder
 
 
 def _old_name(dest: Path) -> Path:
@@ -611,10 +616,14 @@ def _fsync_tree(folder: Path) -> None:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write data to path so that readers see the old file or the new one, never a mix."""
+    """Write data to path so that readers see the old file or the new one, never a mix.
+
+    The file gets the usual mode (0644 under umask 022), not mkstemp's 0600.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".tmp", dir=path.parent)
+    tmp = path.parent / f"{TMP_PREFIX}{uuid.uuid4().hex}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _CLOEXEC, 0o666)  # the umask applies
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
