@@ -277,7 +277,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("ids", nargs="*", metavar="ID", help="document ids (default: all)")
     p.set_defaults(func=cmd_canonicalize)
 
-    p = sub.add_parser("reanchor", help="move spans onto corrected texts by their quotes and update the hashes")
+    p = sub.add_parser("reanchor", help="move spans onto corrected texts (the old text, rebuilt from the quotes, aligned "
+                                        "with the new) and update the hashes")
     _add_root(p)
     p.add_argument("ids", nargs="*", metavar="ID", help="document ids (default: all)")
     p.set_defaults(func=cmd_reanchor)

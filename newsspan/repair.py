@@ -76,7 +76,12 @@ def plan_reanchor(root: store.Root, ids: list[str] | None = None) -> Plan:
             failed |= bool(unplaced)
             new["text_sha256"] = sha
             out.append((af, new))
-            plan.summary.append(f"{root.rel(af.path)}: {moved} span(s) moved" + (f", {len(unplaced)} not placed" if unplaced else ""))
+            updated = [ptr for (ptr, s, _), (_, t, _) in zip(anchor.spans_with_pointers(ann), anchor.spans_with_pointers(new))
+                       if s["text"] != t["text"]]
+            plan.summary.append(f"{root.rel(af.path)}: {moved} span(s) moved"
+                                + (f", {len(updated)} quote(s) updated (the edit is inside them: review {', '.join(updated)})"
+                                   if updated else "")
+                                + (f", {len(unplaced)} not placed" if unplaced else ""))
         if failed:
             plan.summary.append(f"{doc_id}: nothing written (spans could not be placed)")
             continue
