@@ -348,7 +348,11 @@ class Root:
         """
         from filelock import Timeout
 
-        lock = _root_lock(os.path.join(os.path.realpath(self.path), LOCK))
+        path = os.path.join(os.path.realpath(self.path), LOCK)
+        if optional and not os.access(path if os.path.exists(path) else os.path.dirname(path), os.W_OK):
+            yield self  # checked first: some filelock versions retry a lock file they cannot open until the timeout
+            return
+        lock = _root_lock(path)
         try:
             try:
                 lock.acquire(timeout=0)
