@@ -40,7 +40,7 @@ def _load(root, path, plan):
     return None
 
 
-def _finish(root, doc_id, writes, anns, plan, what) -> None:
+def _finish(root, writes, anns, plan, what) -> None:
     """Validate the document's rewritten files as `newsspan validate` would; queue them only if all are clean."""
     writes = writes + [(af.path, records.dump(ann)) for af, ann in anns]
     check = Plan()
@@ -90,7 +90,7 @@ def plan_reanchor(root: store.Root, ids: list[str] | None = None) -> Plan:
             meta["text_sha256"] = sha
             writes.append((root.meta_path(doc_id), records.dump(meta)))
             plan.summary.append(f"{root.rel(root.meta_path(doc_id))}: text_sha256 updated")
-        _finish(root, doc_id, writes, out, plan, "re-anchoring")
+        _finish(root, writes, out, plan, "re-anchoring")
     return plan
 
 
@@ -141,5 +141,5 @@ def plan_canonicalize(root: store.Root, ids: list[str] | None = None) -> Plan:
             writes.append((root.meta_path(doc_id), records.dump(meta)))
         plan.summary.append(f"{doc_id}: text canonicalised ({len(source)} -> {len(cmap.text)} code points), "
                             f"{len(out)} annotation file(s) re-anchored")
-        _finish(root, doc_id, writes, out, plan, "canonicalising")
+        _finish(root, writes, out, plan, "canonicalising")
     return plan
