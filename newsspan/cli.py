@@ -69,7 +69,7 @@ def cmd_build(args) -> int:
     root = store.Root(args.root)
     try:
         summary = release.build(root, args.out, args.config, include_drafts=args.include_drafts, num_proc=args.num_proc,
-                                max_shard_size=args.max_shard_size, cache=not args.no_cache)
+                                max_shard_size=args.max_shard_size, cache=not args.no_cache, on_wait=_waiting("build"))
     except BuildError as e:
         if e.report is not None:
             sys.stdout.write(RENDERERS["text"](e.report))

@@ -113,14 +113,15 @@ def _quiet():
 def build(root: store.Root | str | os.PathLike | None = None, out: str | os.PathLike | None = None,
           configs: list[str] | None = None, include_drafts: bool = False, num_proc: int | None = None,
           lock: bool = True, max_shard_size: int | str | None = None, cache: bool = True,
-          batch_size: int | None = None) -> BuildSummary:
+          batch_size: int | None = None, on_wait=None) -> BuildSummary:
     """Validate the corpus and write its Hugging Face folder; BuildError if it cannot be built.
 
     max_shard_size: the most Arrow data per Parquet file (bytes, or "128MB"; default
     MAX_SHARD_SIZE); a larger split is written as several shards, so that --num-proc workers and
     distributed readers have files to share out. cache=False validates every file afresh instead
     of reusing the root's validation cache (see newsspan.cache). batch_size: documents per Arrow
-    batch (a shard ends only between batches).
+    batch (a shard ends only between batches). on_wait(message): called once if another command
+    holds the root's lock (the build then waits for it).
     """
     root = root if isinstance(root, store.Root) else store.Root(root)
     root.check()
@@ -130,7 +131,7 @@ def build(root: store.Root | str | os.PathLike | None = None, out: str | os.Path
         raise BuildError(f"unknown config {sorted(unknown)[0]!r}: expected one of {', '.join(CONFIGS)}")
     configs = [c for c in CONFIGS if c in set(configs)] if configs else list(CONFIGS)
     # writing() = the lock, then recovery of whatever a killed command left (a build swap included)
-    with (root.writing(folders=(out,)) if lock else contextlib.nullcontext()):
+    with (root.writing(folders=(out,), on_wait=on_wait) if lock else contextlib.nullcontext()):
         return _build(root, out, configs, include_drafts, num_proc, max_shard_size or MAX_SHARD_SIZE, cache, batch_size)
 
 
