@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
+from pathlib import Path
 
-from . import __version__, hf, store
+from . import __version__, hf, progress, store
 from .report import RENDERERS
 
 
@@ -43,16 +45,26 @@ def _size(value: str) -> int:
     return int(float(m.group(1)) * _UNITS[m.group(2).upper()])
 
 
+def _add_quiet(p):
+    p.add_argument("--quiet", "-q", action="store_true",
+                   help="no progress bar (one is shown on stderr only when it is a terminal)")
+
+
 def _add_root(p):
-    p.add_argument("--root", metavar="DIR", help="corpus root holding corpus/ and annotations/ (default: this repository's)")
+    p.add_argument("--root", metavar="DIR",
+                   help="the corpus root, a folder holding corpus/ and annotations/ (default: the nearest one at or "
+                        "above the working directory, as git finds its repository)")
 
 
 def cmd_validate(args) -> int:
-    from .validate import Limits, default_jobs, validate_root
+    from .validator import Limits, default_jobs, validate_root
 
+    root = store.Root.discover(args.root)
+    if args.fix:
+        _fix(root, args.paths or None, sys.stdout if args.format == "text" else sys.stderr)
     limits = Limits(max_bytes=args.max_bytes, max_depth=args.max_depth, max_spans=args.max_spans)
-    report = validate_root(store.Root(args.root), args.paths or None, limits,
-                           jobs=args.jobs or default_jobs(), cache=not args.no_cache, on_wait=_waiting("validate"))
+    report = validate_root(root, args.paths or None, limits, jobs=args.jobs or default_jobs(), cache=not args.no_cache,
+                           progress=progress.wanted(args.quiet, args.format), on_wait=_waiting("validate"))
     sys.stdout.write(RENDERERS[args.format](report))
     return 0 if report.ok else 1
 
@@ -62,14 +74,33 @@ def _waiting(command: str):
     return lambda message: print(f"newsspan {command}: {message}", file=sys.stderr, flush=True)
 
 
+def _fix(root, paths, out) -> None:
+    """validate --fix: move shifted spans onto their unique nearby quotes, in one transaction."""
+    from .fix import plan_fix
+
+    root.check()
+    with root.writing(on_wait=_waiting("validate --fix")):
+        plan = plan_fix(root, paths)
+        if plan.writes:
+            root.write_all(plan.writes)
+    for line in plan.summary:
+        print(f"fixed: {line}", file=out)
+    for note in plan.notes:
+        print(f"not fixed: {note}", file=out)
+    n, files = len(plan.summary), len(plan.writes)
+    print(f"newsspan validate --fix: {n} span{'s' * (n != 1)} moved in {files} file{'s' * (files != 1)} "
+          f"in {root.path}; validating what is left", file=out)
+
+
 def cmd_build(args) -> int:
     from .hf import release
     from .hf.rows import BuildError
 
-    root = store.Root(args.root)
+    root = store.Root.discover(args.root)
     try:
         summary = release.build(root, args.out, args.config, include_drafts=args.include_drafts, num_proc=args.num_proc,
-                                max_shard_size=args.max_shard_size, cache=not args.no_cache, on_wait=_waiting("build"))
+                                max_shard_size=args.max_shard_size, cache=not args.no_cache,
+                                progress=progress.wanted(args.quiet), on_wait=_waiting("build"))
     except BuildError as e:
         if e.report is not None:
             sys.stdout.write(RENDERERS["text"](e.report))
@@ -85,7 +116,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_recover(args) -> int:
-    root = store.Root(args.root)
+    root = store.Root.discover(args.root)
     root.check()
     from .hf.release import default_out
 
@@ -93,7 +124,22 @@ def cmd_recover(args) -> int:
         done = root.recover(folders=(default_out(root),))
     for line in done:
         print(line)
-    print(f"newsspan recover: {len(done)} change{'s' * (len(done) != 1)}" if done else "newsspan recover: nothing to recover")
+    print(f"newsspan recover: {len(done)} change{'s' * (len(done) != 1)} in {root.path}" if done
+          else f"newsspan recover: nothing to recover in {root.path}")
+    return 0
+
+
+def cmd_init(args) -> int:
+    root = Path(args.dir).absolute()
+    if store.is_root(root):
+        print(f"newsspan init: {root} is a newsspan corpus root already")
+        return 0
+    if root.exists() and not root.is_dir():
+        raise store.StoreError(f"{root} is a file, not a folder")
+    for name in ("corpus", "annotations"):
+        (root / name).mkdir(parents=True, exist_ok=True)
+    print(f"newsspan init: made a corpus root in {root} (corpus/ and annotations/)")
+    print("next: `newsspan add ARTICLE.txt` or `newsspan import FORMAT EXPORT`, then `newsspan validate`")
     return 0
 
 
@@ -108,7 +154,7 @@ def cmd_checks(args) -> int:
     return 0
 
 
-def _report_plan(command: str, plan) -> int:
+def _report_plan(command: str, plan, root) -> int:
     """Print a plan's problems (stderr) and summary (stdout); exit code 1 when it has errors."""
     for w in plan.warnings:
         print(f"warning: {w}", file=sys.stderr)
@@ -117,10 +163,13 @@ def _report_plan(command: str, plan) -> int:
     for e in plan.errors:
         print(f"error: {e}", file=sys.stderr)
     if plan.errors:
-        print(f"newsspan {command}: {len(plan.errors)} error(s); nothing was written", file=sys.stderr)
+        print(f"newsspan {command}: {len(plan.errors)} error(s); nothing was written (root {root.path})", file=sys.stderr)
         return 1
     for line in plan.summary:
         print(line)
+    n = len(plan.writes)
+    print(f"newsspan {command}: {n} file{'s' * (n != 1)} written in {root.path}" if command != "export"
+          else f"newsspan export: from {root.path}")
     return 0
 
 
@@ -130,15 +179,15 @@ def _run_plan(command: str, root, make_plan) -> int:
     with root.writing(on_wait=_waiting(command)):  # the lock, then recovery from any command killed before
         plan = make_plan()
         if not plan.ok:
-            return _report_plan(command, plan)
+            return _report_plan(command, plan, root)
         root.write_all(plan.writes)
-    return _report_plan(command, plan)
+    return _report_plan(command, plan, root)
 
 
 def cmd_add(args) -> int:
     from .importer import plan_add
 
-    root = store.Root(args.root)
+    root = store.Root.discover(args.root)
     return _run_plan("add", root, lambda: plan_add(root, args.paths, doc_id=args.id, language=args.language,
                                                     split=args.split, force=args.force))
 
@@ -146,34 +195,107 @@ def cmd_add(args) -> int:
 def cmd_import(args) -> int:
     from .importer import plan_import
 
-    root = store.Root(args.root)
+    root = store.Root.discover(args.root)
+    options = {k: getattr(args, k) for k in ("entity_layer", "entity_feature", "ner_key") if hasattr(args, k)}
     return _run_plan("import", root, lambda: plan_import(
-        root, args.format, args.path, label_map=args.label_map, annotator=args.annotator, offsets=args.offsets,
-        language=args.language, status=args.status, force=args.force))
+        root, args.format, args.paths, label_map=args.label_map, annotator=args.annotator,
+        offsets=getattr(args, "offsets", None), language=args.language, status=args.status, force=args.force,
+        doc_id=args.id, nested=args.nested, align=args.align, reader_options=options,
+        progress=progress.wanted(args.quiet)))
+
+
+IMPORT_EXAMPLES = {
+    "brat": ["newsspan import brat brat-folder/ --label-map 'Person=PERSON,Organization=ORG'"],
+    "labelstudio": ["newsspan import labelstudio export.json --label-map 'Person=PERSON,Organization=ORG'"],
+    "doccano": ["newsspan import doccano admin.jsonl --label-map labels.json",
+                "newsspan import doccano project-export.zip --offsets grapheme"],
+    "prodigy": ["newsspan import prodigy ner.jsonl --annotator jane-doe"],
+    "webanno": ["newsspan import webanno tsv-export/ --label-map 'PER=PERSON,LOC=LOC,ORG=ORG,OTH=ignore'",
+                "newsspan import webanno doc.tsv --entity-layer webanno.custom.Entity --entity-feature type --id my-article",
+                "newsspan import webanno a.tsv b.tsv --nested outer --align expand --status complete"],
+    "conllu": ["newsspan import conllu corefud/ --nested outer --label-map 'person=PERSON,place=GPE,organization=ORG,"
+               "abstract=ignore,event=ignore,object=ignore,time=ignore'",
+               "newsspan import conllu ner.conllu --ner-key NER --label-map 'PER=PERSON,LOC=LOC,ORG=ORG' --language de"],
+    "uima": ["newsspan import uima cas-json/ --label-map 'PER=PERSON,LOC=LOC,ORG=ORG,OTH=ignore'",
+             "newsspan import uima doc.json --entity-layer webanno.custom.Entity --entity-feature type"],
+}
+
+
+def _add_import_parsers(sub) -> None:
+    """`newsspan import FORMAT PATH...`: one subcommand per format, with only the options that apply to it."""
+    from . import schema
+    from .formats import DEFAULT_ENTITY_FEATURE, DEFAULT_ENTITY_LAYER, IMPORT_FORMATS, LAYER_FORMATS, OFFSET_FORMATS
+    from .formats import import_module
+    from .formats.offsets import UNITS
+    from .mentions import ALIGNMENT_MODES, NESTED_POLICIES
+
+    p = sub.add_parser("import", help="import annotation tools' exports (brat, labelstudio, doccano, prodigy, webanno, conllu, uima)",
+                       description="Import the exports of an annotation tool or a research corpus: new texts become corpus "
+                                   "documents, the mentions their annotation layer. Everything is checked first; nothing is "
+                                   "written unless all is well. `newsspan import FORMAT --help` describes each format.",
+                       epilog="examples:\n" + "\n".join(IMPORT_EXAMPLES[f][0] for f in IMPORT_FORMATS),
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_root(p)
+    formats = p.add_subparsers(dest="format", required=True, metavar="FORMAT", parser_class=_Parser)
+    for fmt in IMPORT_FORMATS:
+        doc = import_module(fmt).__doc__.strip()
+        q = formats.add_parser(fmt, help=doc.splitlines()[0].split(":")[0], description=doc,
+                               epilog="examples:\n" + "\n".join(IMPORT_EXAMPLES[fmt]),
+                               formatter_class=argparse.RawDescriptionHelpFormatter)
+        q.add_argument("--root", metavar="DIR", default=argparse.SUPPRESS,
+                       help="corpus root holding corpus/ and annotations/ (default: found from the current folder)")
+        q.add_argument("paths", nargs="+", metavar="PATH", help="export files or folders (several for a whole corpus)")
+        q.add_argument("--label-map", action="append", metavar="SPEC|FILE",
+                       help="TOOL_LABEL=TARGET[,...] or a JSON file; TARGET: an entity label, sections:<label>, claims, "
+                            "ignore (repeatable)")
+        if fmt in LAYER_FORMATS:
+            q.add_argument("--entity-layer", metavar="LAYER", default=DEFAULT_ENTITY_LAYER,
+                           help=f"the span layer (UIMA type) of the entity mentions (default: {DEFAULT_ENTITY_LAYER})")
+            q.add_argument("--entity-feature", metavar="FEATURE", default=DEFAULT_ENTITY_FEATURE,
+                           help=f"the layer's feature holding the label (default: {DEFAULT_ENTITY_FEATURE}; '' for none)")
+        if fmt == "conllu":
+            q.add_argument("--ner-key", metavar="KEY",
+                           help="read BIO tags from this MISC key (e.g. NER for NER=B-PER) instead of CorefUD Entity=")
+        if fmt in OFFSET_FORMATS:
+            q.add_argument("--offsets", choices=UNITS, help="the tool's offset unit (default: the tool's own; doccano: utf16)")
+        q.add_argument("--nested", choices=NESTED_POLICIES, default="error",
+                       help="mentions inside others: error (default; lists the pairs), outer (keep the longest), "
+                            "inner (keep the shortest); after the label map")
+        q.add_argument("--align", choices=ALIGNMENT_MODES, default="strict",
+                       help="a mention whose edge falls inside a newsspan token: strict (default; an error naming it), "
+                            "contract or expand to token boundaries (spaCy's modes)")
+        q.add_argument("--annotator", metavar="NAME", help="write to annotations/annotators/NAME/ instead of the released layer")
+        q.add_argument("--id", metavar="ID", help="the document id, when the export holds one new text (default: from file names)")
+        q.add_argument("--language", metavar="L", help="BCP 47 language tag for texts new to the corpus")
+        q.add_argument("--status", choices=schema.statuses(), help="status of the written layers (default: kept, or draft when new)")
+        q.add_argument("--force", action="store_true", help="replace existing non-empty layers that the import changes")
+        _add_quiet(q)
+        q.set_defaults(func=cmd_import)
 
 
 def cmd_export(args) -> int:
     from .exporter import plan_export, write_output
 
-    root = store.Root(args.root)
+    root = store.Root.discover(args.root)
     root.check()
-    plan, files = plan_export(root, args.format, args.out, force=args.force)
+    plan, files = plan_export(root, args.format, args.out, force=args.force, include_drafts=args.include_drafts,
+                              split=args.split, progress=progress.wanted(args.quiet))
     if plan.ok:
         write_output(args.format, args.out, files)
-    return _report_plan("export", plan)
+    return _report_plan("export", plan, root)
 
 
 def cmd_canonicalize(args) -> int:
     from .repair import plan_canonicalize
 
-    root = store.Root(args.root)
+    root = store.Root.discover(args.root)
     return _run_partial("canonicalize", root, lambda: plan_canonicalize(root, args.ids))
 
 
 def cmd_reanchor(args) -> int:
     from .repair import plan_reanchor
 
-    root = store.Root(args.root)
+    root = store.Root.discover(args.root)
     return _run_partial("reanchor", root, lambda: plan_reanchor(root, args.ids))
 
 
@@ -190,21 +312,63 @@ def _run_partial(command: str, root, make_plan) -> int:
     for line in plan.summary:
         print(line)
     if not plan.summary and not plan.errors:
-        print(f"newsspan {command}: nothing to do")
+        print(f"newsspan {command}: nothing to do in {root.path}")
     if plan.errors:
-        print(f"newsspan {command}: {len(plan.errors)} problem(s); the documents concerned were left unchanged", file=sys.stderr)
+        print(f"newsspan {command}: {len(plan.errors)} problem(s); the documents concerned were left unchanged "
+              f"(root {root.path})", file=sys.stderr)
         return 1
+    if plan.summary:
+        print(f"newsspan {command}: done in {root.path}")
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="newsspan", description="The newsspan corpus: validate, build and convert annotations.")
-    parser.add_argument("--version", action="version", version=f"newsspan {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+def _wrap(text: str) -> str:
+    return textwrap.fill(text, 88, break_on_hyphens=False)  # an option such as --include-drafts stays whole
 
-    p = sub.add_parser("validate", help="check the corpus and annotations against the schemas and checks")
+
+def _examples(*lines: str) -> str:
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def _command(sub, name: str, summary: str, description: str, examples: tuple[str, ...]):
+    """A subcommand whose --help says what it does and ends with examples."""
+    return sub.add_parser(name, help=summary, description=_wrap(description), epilog=_examples(*examples),
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="newsspan", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=_wrap(
+            "The newsspan corpus: validate, build and convert annotations. Every command works on the corpus root you "
+            "stand in (the nearest folder at or above the working directory holding corpus/ and annotations/), or the "
+            "one --root DIR names. `newsspan COMMAND --help` shows a command's options and examples."),
+        epilog=_examples("newsspan validate                  # check the corpus you stand in",
+                         "newsspan validate --fix            # move shifted spans onto their quotes, then check",
+                         "newsspan build                     # validate, then write the Hugging Face folder build/hf",
+                         "newsspan add article.txt           # a new article with draft sections",
+                         "newsspan import labelstudio export.json --label-map 'Person=PERSON'",
+                         "newsspan export conll --out ner.conll"))
+    parser.add_argument("--version", action="version", version=f"newsspan {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
+
+    p = _command(sub, "validate", "check the corpus and annotations against the schemas and checks",
+                 "Check every text, metadata and annotation file of the root (or the documents the PATHs name) "
+                 "against the JSON Schemas and the semantic checks (`newsspan checks`), and report every problem "
+                 "with its file, line, JSON pointer and fix. Exit 0 without errors (warnings allowed), 1 with errors, "
+                 "2 for a usage error or no corpus root. --fix first moves each span whose quote occurs exactly once "
+                 "near its offsets onto that occurrence (the one safe fix), and leaves every other problem as it was.",
+                 ("newsspan validate",
+                  "newsspan validate annotations/my-article.json my-other-article",
+                  "newsspan validate --fix",
+                  "newsspan validate --root path/to/corpus --format json",
+                  "newsspan validate --format github     # annotations on a pull request's diff"))
     _add_root(p)
     p.add_argument("--format", choices=sorted(RENDERERS), default="text", help="report format (default: text)")
+    p.add_argument("--fix", action="store_true",
+                   help="first move each shifted span onto its quote when it occurs exactly once within 64 characters "
+                        "of its offsets (printing each move), then report what is left")
+    _add_quiet(p)
     p.add_argument("--max-bytes", type=_positive_int, default=store.MAX_FILE_BYTES, metavar="N",
                    help=f"largest file accepted, in bytes (default {store.MAX_FILE_BYTES})")
     p.add_argument("--max-depth", type=_positive_int, default=64, metavar="N", help="deepest JSON nesting accepted (default 64)")
@@ -217,7 +381,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or document ids to check (default: the whole root)")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("build", help="validate and build the Hugging Face dataset folder")
+    p = _command(sub, "build", "validate and build the Hugging Face dataset folder",
+                 "Validate the corpus (a corpus with errors is refused with the report, exit 1), then write a Hugging "
+                 "Face dataset folder: Parquet files per config and split and a README.md dataset card, which plain "
+                 "datasets.load_dataset reads offline. Released are the documents whose layer has status complete or "
+                 "gold; the others are named, and --include-drafts includes them.",
+                 ("newsspan build",
+                  "newsspan build --out DIR --config entities --config claims",
+                  "newsspan build --include-drafts"))
     _add_root(p)
     p.add_argument("--out", metavar="DIR", help="the folder to write (default: <root>/build/hf); replaced as a whole")
     p.add_argument("--config", action="append", choices=hf.CONFIGS,
@@ -229,56 +400,86 @@ def build_parser() -> argparse.ArgumentParser:
                    help="validate every file afresh, ignoring the root's validation cache (.newsspan-cache/)")
     p.add_argument("--max-shard-size", type=_size, metavar="SIZE",
                    help="most Arrow data per Parquet file, e.g. 64MB (default 128MiB); larger splits get several shards")
+    _add_quiet(p)
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("recover", help="finish or undo what a killed command left in the root (writing commands do it first)")
+    p = _command(sub, "recover", "finish or undo what a killed command left in the root (writing commands do it first)",
+                 "Complete the transaction a killed command left half done (its journal is replayed), or undo one "
+                 "that never started (its temporary files are removed). Every command that writes does this first.",
+                 ("newsspan recover", "newsspan recover --root path/to/corpus"))
     _add_root(p)
     p.set_defaults(func=cmd_recover)
 
-    p = sub.add_parser("checks", help="list the validator's checks")
+    p = _command(sub, "init", "make a folder a corpus root (corpus/ and annotations/)",
+                 "Make DIR (default: the working directory) a new, empty corpus root: a folder holding corpus/ and "
+                 "annotations/. Nothing is changed in a folder that is a root already.",
+                 ("newsspan init my-corpus", "newsspan init"))
+    p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="the folder (default: the working directory)")
+    p.set_defaults(func=cmd_init)
+
+    p = _command(sub, "checks", "list the validator's checks",
+                 "List every check the validator runs: its stable id, severity, scope and what it means.",
+                 ("newsspan checks", "newsspan checks --markdown > docs/checks.md"))
     p.add_argument("--markdown", action="store_true", help="print the catalogue as docs/checks.md")
     p.set_defaults(func=cmd_checks)
 
     from . import schema
-    from .formats import EXPORT_FORMATS, IMPORT_FORMATS
-    from .formats.offsets import UNITS
+    from .formats import EXPORT_FORMATS
 
-    p = sub.add_parser("add", help="add raw articles to the corpus (canonical text, metadata, draft sections)")
+    p = _command(sub, "add", "add raw articles to the corpus (canonical text, metadata, draft sections)",
+                 "Add raw articles: each becomes corpus/<id>.txt in canonical form (UTF-8, LF, NFC), "
+                 "corpus/<id>.meta.json with what the text says about itself, and a draft annotations/<id>.json "
+                 "whose sections are pre-annotated from the layout. Prints the status of each layer written and how "
+                 "to release a draft. Nothing is written when anything is wrong.",
+                 ("newsspan add article.txt",
+                  "newsspan add article.txt --id my-article --language fr --split test",
+                  "newsspan add folder-of-txt-files/"))
     _add_root(p)
     p.add_argument("paths", nargs="+", metavar="PATH", help="article files, or folders of .txt files")
-    p.add_argument("--id", help="document id (one file only; default: the file stem made safe)")
+    p.add_argument("--id", help="document id (one file only; default: the file stem made safe); "
+                                "1-64 of a-z 0-9 _ -, starting with a letter or digit")
     p.add_argument("--language", metavar="L", help="BCP 47 language tag, for articles without a header that says it")
     p.add_argument("--split", choices=schema.splits(), help="pin the document to a split")
     p.add_argument("--force", action="store_true", help="replace an existing text and metadata of the same id")
     p.set_defaults(func=cmd_add)
 
-    p = sub.add_parser("import", help="import an annotation tool's export")
-    _add_root(p)
-    p.add_argument("format", choices=IMPORT_FORMATS, metavar="FORMAT", help=f"one of {', '.join(IMPORT_FORMATS)}")
-    p.add_argument("path", metavar="PATH", help="the export (file, or folder for brat and per-user doccano exports)")
-    p.add_argument("--label-map", action="append", metavar="SPEC|FILE",
-                   help="TOOL_LABEL=TARGET[,...] or a JSON file; TARGET: an entity label, sections:<label>, claims, ignore (repeatable)")
-    p.add_argument("--annotator", metavar="NAME", help="write to annotations/annotators/NAME/ instead of the released layer")
-    p.add_argument("--offsets", choices=UNITS, help="the tool's offset unit (default: the tool's own; doccano: utf16)")
-    p.add_argument("--language", metavar="L", help="BCP 47 language tag for texts new to the corpus")
-    p.add_argument("--status", choices=schema.statuses(), help="status of the written layers (default: kept, or draft when new)")
-    p.add_argument("--force", action="store_true", help="replace existing non-empty layers that the import changes")
-    p.set_defaults(func=cmd_import)
+    _add_import_parsers(sub)
 
-    p = sub.add_parser("export", help="export the released annotations for annotation tools and trainers")
+    p = _command(sub, "export", "export the released annotations for annotation tools and trainers",
+                 "Export the documents a build releases (layers with status complete or gold; --include-drafts as in "
+                 "`newsspan build`), or one split of them, in an annotation tool's format (to pre-annotate) or as "
+                 "CoNLL for trainers. The corpus must validate; the output is written atomically.",
+                 ("newsspan export conll --out ner.conll",
+                  "newsspan export conll --split test --out test.conll",
+                  "newsspan export labelstudio --include-drafts --out tasks.json",
+                  "newsspan export brat --out brat-folder/"))
     _add_root(p)
     p.add_argument("format", choices=EXPORT_FORMATS, metavar="FORMAT", help=f"one of {', '.join(EXPORT_FORMATS)}")
     p.add_argument("--out", required=True, metavar="PATH", help="output folder (brat) or file")
+    p.add_argument("--split", choices=schema.splits(), help="export only the documents of this split")
+    p.add_argument("--include-drafts", action="store_true",
+                   help="also export draft layers and texts without a released layer, as `newsspan build --include-drafts`")
     p.add_argument("--force", action="store_true", help="replace an existing output")
+    _add_quiet(p)
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("canonicalize", help="rewrite non-canonical corpus texts and re-anchor their annotations")
+    p = _command(sub, "canonicalize", "rewrite non-canonical corpus texts and re-anchor their annotations",
+                 "Rewrite each text saved with CRLF line ends, a byte order mark or decomposed characters (NFD) in "
+                 "canonical form (UTF-8, LF, NFC), and map every span of its annotations through that change "
+                 "exactly. The fix of the text-not-canonical check.",
+                 ("newsspan canonicalize", "newsspan canonicalize my-article"))
     _add_root(p)
     p.add_argument("ids", nargs="*", metavar="ID", help="document ids (default: all)")
     p.set_defaults(func=cmd_canonicalize)
 
-    p = sub.add_parser("reanchor", help="move spans onto corrected texts (the old text, rebuilt from the quotes, aligned "
-                                        "with the new) and update the hashes")
+    p = _command(sub, "reanchor", "move spans onto a corrected text (old and new text aligned) and update the hashes",
+                 "After a text was corrected (a typo, a removed advertisement), the spans of the documents whose "
+                 "text_sha256 no longer matches follow the correction: the old text, rebuilt from the stored quotes, "
+                 "is aligned with the new one word by word. Spans around an edit move with it; a span that contains "
+                 "an edit keeps its ends and gets its quote updated (listed for review); the hashes are updated. A "
+                 "span whose own first or last word was changed or deleted is listed, never guessed nor moved onto "
+                 "another occurrence of its quote, and its document is left unchanged.",
+                 ("newsspan reanchor", "newsspan reanchor my-article"))
     _add_root(p)
     p.add_argument("ids", nargs="*", metavar="ID", help="document ids (default: all)")
     p.set_defaults(func=cmd_reanchor)

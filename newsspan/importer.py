@@ -12,12 +12,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import records, schema_errors, store
-from .formats import FormatError, importers, labelmap
-from .ingest import IngestError, ingest, safe_id
+from . import mentions, records, schema, schema_errors, store
+from .formats import FormatError, Parsed, importers, labelmap, wanted
+from .ids import DOCUMENT_ID_RULE, invalid_id
+from .ingest import BCP47, IngestError, ingest, safe_id
+from .progress import bar
 from .text import sha256
 from .textmap import Unmappable, canonical_map
-from .validate import check_writes
+from .validator import check_writes
 
 
 @dataclass
@@ -76,6 +78,19 @@ def _read_annotation(root: store.Root, path: Path) -> dict:
     return value
 
 
+def layer_status(rel: str, ann: dict) -> str:
+    """A summary line for an annotation file written: its status and the size of each layer."""
+    return f"{rel}: status {ann['status']} (" + ", ".join(f"{len(ann[layer])} {layer}" for layer in records.LAYERS) + ")"
+
+
+def release_hint(rels: list[str]) -> str:
+    """How to release the draft layers just written (what `newsspan build` and `export` leave out)."""
+    shown = ", ".join(rels[:3]) + (f" and {len(rels) - 3} more" if len(rels) > 3 else "")
+    statuses = " or ".join(f'"{s}"' for s in schema.released_statuses())
+    return (f'to release {shown}: review it, then set its "status" to {statuses} and run `newsspan validate`; '
+            "until then `newsspan build` and `newsspan export` leave drafts out (unless --include-drafts)")
+
+
 # add -----------------------------------------------------------------------------------------
 
 def _inputs(paths: list[str], plan: Plan) -> list[Path]:
@@ -104,10 +119,12 @@ def plan_add(root: store.Root, paths: list[str], *, doc_id: str | None = None, l
     batch: dict[str, str] = {}      # sha -> id, within this command
     ids: dict[str, Path] = {}
     texts, annos = [], []
+    written: list[tuple[str, dict]] = []  # (file, annotation) of the layers written, for their status
     for f in files:
         did = doc_id if doc_id is not None else safe_id(f.stem)
         if not store.is_valid_id(did):
-            plan.errors.append(f"{f}: {did!r} is not a valid document id (1-64 of a-z 0-9 _ -); pass --id")
+            plan.errors.append(f"{f}: --id {invalid_id(did)}" if doc_id is not None
+                               else f"{f}: no valid document id can be made from its name; pass --id (ids are {DOCUMENT_ID_RULE})")
             continue
         if did in ids:
             plan.errors.append(f"{f}: the id {did!r} is also that of {ids[did]}; pass --id or rename one file")
@@ -146,6 +163,7 @@ def plan_add(root: store.Root, paths: list[str], *, doc_id: str | None = None, l
                 keep = None
         if keep is None:
             annos.append((ann_path, records.dump(doc.annotation)))
+            written.append((root.rel(ann_path), doc.annotation))
         elif keep.get("text_sha256") != sha:
             plan.notes.append(f"{root.rel(ann_path)} (status {keep.get('status')}) is kept; the text changed, so run "
                               f"`newsspan reanchor {did}`")
@@ -155,7 +173,16 @@ def plan_add(root: store.Root, paths: list[str], *, doc_id: str | None = None, l
         plan.errors.append("no input files")
     if plan.ok and plan.check_writes(root, texts + annos):
         plan.writes = texts + annos
+        _report_status(plan, written)
     return plan
+
+
+def _report_status(plan: Plan, written: list[tuple[str, dict]]) -> None:
+    plan.summary += [layer_status(rel, ann) for rel, ann in written]
+    drafts = [rel for rel, ann in written if ann["status"] not in schema.released_statuses()
+              and not rel.startswith(f"annotations/{store.ANNOTATORS}/")]
+    if drafts:
+        plan.summary.append(release_hint(drafts))
 
 
 # import --------------------------------------------------------------------------------------
@@ -176,52 +203,61 @@ class _Doc:
     entries: list[_Entry] = field(default_factory=list)
 
 
-def plan_import(root: store.Root, fmt: str, path: str, *, label_map: list[str] | None = None,
+def plan_import(root: store.Root, fmt: str, paths, *, label_map: list[str] | None = None,
                 annotator: str | None = None, offsets: str | None = None, language: str | None = None,
-                status: str | None = None, force: bool = False) -> Plan:
+                status: str | None = None, force: bool = False, doc_id: str | None = None, nested: str = "error",
+                align: str = "strict", reader_options: dict | None = None, progress: bool = False) -> Plan:
+    """A plan importing one or more exports (files or folders) of a tool: every problem first, then the writes.
+
+    reader_options go to the format's reader (entity layer and feature, NER key); nested and align are the
+    policies of :mod:`newsspan.mentions`, applied to the entity mentions after the label map.
+    progress=True counts the documents on stderr.
+    """
     plan = Plan()
-    p = Path(path)
-    if not p.exists():
-        plan.errors.append(f"{path}: no such file or folder")
-        return plan
+    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    where = paths[0] if len(paths) == 1 else f"the {len(paths)} exports"
     if annotator is not None and not store.is_valid_id(annotator):
-        plan.errors.append(f"--annotator {annotator!r}: expected 1-64 of a-z 0-9 _ - (e.g. jane-doe)")
+        plan.errors.append(f"--annotator {invalid_id(annotator, 'annotator name')}")
+        return plan
+    if doc_id is not None and not store.is_valid_id(doc_id):
+        plan.errors.append(f"--id {invalid_id(doc_id)}")
         return plan
     try:
         user_map = labelmap.parse(label_map)
     except labelmap.LabelMapError as e:
         plan.errors.append(str(e))
         return plan
-    try:
-        parsed = importers()[fmt](p, offsets)
-    except FormatError as e:
-        plan.errors.append(f"{e}")
-        return plan
-    except OSError as e:
-        plan.errors.append(f"{path}: cannot read: {e.strerror or e}")
-        return plan
-    except (AttributeError, TypeError, KeyError, ValueError, IndexError) as e:
-        # an export whose structure differs from the tool's format in a way no reader check foresaw
-        plan.errors.append(f"{path}: not a {fmt} export of the expected shape ({type(e).__name__}: {e})")
+    parsed = Parsed()
+    for path in paths:
+        one = _read_export(fmt, path, offsets, reader_options or {}, plan)
+        if one is not None:
+            parsed.extend(one)
+    if plan.errors:
         return plan
     plan.warnings += [str(w) for w in parsed.warnings]
     plan.errors += [str(e) for e in parsed.errors]
     plan.notes += parsed.notes
     counts = Counter(s.label for d in parsed.docs for s in d.spans)
+    if reader_options and parsed.docs and not counts and not parsed.errors:
+        held = ", ".join(f"{k} ({v})" for k, v in sorted(parsed.ignored.items())) or "nothing else"
+        plan.errors.append(f"{where}: no entity mention found ({wanted(fmt, reader_options)}); the export holds: {held}")
     lmap, missing = labelmap.resolve(counts, user_map)
     if missing:
-        plan.errors.append(f"{path}: {missing}")
+        plan.errors.append(f"{where}: {missing}")
     if plan.errors:
         return plan
     if not parsed.docs:
-        plan.errors.append(f"{path}: nothing to import (no annotated documents)")
+        plan.errors.append(f"{where}: nothing to import (no annotated documents)")
         return plan
     targeted = tuple(layer for layer in records.LAYERS if any(t.layer == layer for t in lmap.values()))
-    docs = _group(root, parsed.docs, plan, annotator, language)
+    docs = _group(root, parsed.docs, plan, annotator, language, doc_id)
     if plan.errors:
         return plan
+    tally = _Tally(policy=(nested, align))
+    tally.by_map.update({label: n for label, n in counts.items() if lmap[label].layer == labelmap.IGNORE})
     texts, annos = [], []
-    for d in docs:
+    written: list[tuple[str, dict]] = []
+    for d in bar(docs, total=len(docs), desc="importing", enabled=progress):
         if d.new is not None:
             texts += [(root.text_path(d.doc_id), d.text.encode("utf-8")), (root.meta_path(d.doc_id), records.dump(d.new.meta))]
         released_path = root.annotation_path(d.doc_id)
@@ -242,23 +278,118 @@ def plan_import(root: store.Root, fmt: str, path: str, *, label_map: list[str] |
             except ValueError as err:
                 plan.errors.append(f"{root.rel(target)}: {err}")
                 continue
-            ann = _build(d, e, who, base, released, targeted, lmap, status, force, root.rel(target), plan)
+            ann = _build(d, e, who, base, released, targeted, lmap, status, force, root.rel(target), plan, tally)
             if ann is None:
                 continue
+            if "entities" in targeted:
+                tally.labels.update(x["label"] for x in ann["entities"])
             annos.append((target, records.dump(ann)))
+            written.append((root.rel(target), ann))
             n = {layer: len(ann[layer]) for layer in targeted}
             plan.summary.append(f"{root.rel(target)}: " + ", ".join(f"{v} {k}" for k, v in n.items())
                                 + (" (new document)" if d.new is not None else ""))
         if d.new is not None and not writes_released:
             annos.append((released_path, records.dump(d.new.annotation)))
+            written.append((root.rel(released_path), d.new.annotation))
+    tally.report(plan, docs, parsed)
     if plan.ok and plan.check_writes(root, texts + annos):
         plan.writes = texts + annos
+        _report_status(plan, written)
     return plan
 
 
-def _group(root, tool_docs, plan: Plan, annotator, language) -> list[_Doc]:
+def _read_export(fmt: str, path: str, offsets, options: dict, plan: Plan) -> Parsed | None:
+    p = Path(path)
+    if not p.exists():
+        plan.errors.append(f"{path}: no such file or folder")
+        return None
+    try:
+        return importers()[fmt](p, offsets, **options)
+    except FormatError as e:
+        plan.errors.append(f"{e}")
+    except OSError as e:
+        plan.errors.append(f"{path}: cannot read: {e.strerror or e}")
+    except (AttributeError, TypeError, KeyError, ValueError, IndexError) as e:
+        # an export whose structure differs from the tool's format in a way no reader check foresaw
+        plan.errors.append(f"{path}: not a {fmt} export of the expected shape ({type(e).__name__}: {e})")
+    return None
+
+
+@dataclass
+class _Tally:
+    """What an import did, for its summary: mentions per label, what was left out and why."""
+    policy: tuple[str, str]
+    labels: Counter = field(default_factory=Counter)
+    by_map: Counter = field(default_factory=Counter)
+    nested_pairs: list[str] = field(default_factory=list)
+    dropped: int = 0
+    moved: int = 0
+
+    def report(self, plan: Plan, docs, parsed: Parsed) -> None:
+        nested, align = self.policy
+        if self.nested_pairs:
+            plan.errors.append(f"{len(self.nested_pairs)} nested mention pair(s) (newsspan's entity layer is flat):\n    "
+                               + "\n    ".join(self.nested_pairs)
+                               + "\n    fix: pass --nested outer (keep the outermost mention of each nest) or --nested inner "
+                               "(keep the innermost), or map one of the labels to ignore with --label-map")
+        new = sum(1 for d in docs if d.new is not None)
+        per_label = ", ".join(f"{k} {v}" for k, v in sorted(self.labels.items())) or "none"
+        plan.summary.append(f"imported {len(docs)} document(s) ({new} new, {len(docs) - new} already in the corpus); "
+                            f"{sum(self.labels.values())} entity mention(s): {per_label}")
+        left = ["label map: " + ", ".join(f"{k!r} {v}" for k, v in sorted(self.by_map.items()))] if self.by_map else []
+        if self.dropped:
+            left.append(f"--nested {nested}: {self.dropped} mention(s) {'inside' if nested == 'outer' else 'around'} others")
+        if parsed.ignored:
+            left.append("not read: " + ", ".join(f"{k} {v}" for k, v in sorted(parsed.ignored.items())))
+        if left:
+            plan.summary.append("ignored: " + "; ".join(left))
+        if self.moved:
+            plan.summary.append(f"--align {align}: {self.moved} mention(s) moved onto token boundaries (each listed as a warning)")
+
+
+def _loose(text: str) -> str:
+    """The text with every whitespace character a space and none at the end: offsets unchanged."""
+    return "".join(" " if ch.isspace() else ch for ch in text).rstrip()
+
+
+def corpus_loose_index(root: store.Root) -> dict[str, tuple[str, str]]:
+    """sha256 of each corpus text with its whitespace made plain (see _loose) -> (document id, text sha256)."""
+    out = {}
+    for stem in root.text_stems():
+        if store.is_valid_id(stem):
+            try:
+                text = root.read_bytes(root.corpus / (stem + store.TEXT_SUFFIX)).decode("utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            out.setdefault(sha256(_loose(text)), (stem, sha256(text)))
+    return out
+
+
+def _export_meta(meta: dict, found: dict, where: str, plan: Plan) -> set[str]:
+    """What the export says of a new document (title, url, date) over what its text says, field by field
+    where the document schema takes it; the fields kept."""
+    from .schema import validator
+
+    check = validator("document")
+    kept = set()
+    for key, value in found.items():
+        trial = {**meta, key: value}
+        if check.is_valid(trial):
+            meta[key] = value
+            kept.add(key)
+        else:
+            plan.warnings.append(f"{where}: the export's {key} {value!r} is not kept: the document schema does not take it")
+    order = list(check.schema["properties"])   # the fields in the schema's order, as `newsspan add` writes them
+    ordered = sorted(meta.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
+    meta.clear()
+    meta.update(ordered)
+    return kept
+
+
+def _group(root, tool_docs, plan: Plan, annotator, language, doc_id=None) -> list[_Doc]:
     """Tool documents grouped by canonical text: an existing corpus document, or a new one."""
     index = corpus_index(root)
+    loose = None
     by_sha: dict[str, _Doc] = {}
     new_ids: set[str] = set()
     for td in tool_docs:
@@ -269,24 +400,43 @@ def _group(root, tool_docs, plan: Plan, annotator, language) -> list[_Doc]:
             continue
         sha = sha256(cmap.text)
         d = by_sha.get(sha)
+        if d is None and sha not in index:
+            loose = corpus_loose_index(root) if loose is None else loose
+            same = loose.get(sha256(_loose(cmap.text)))
+            if same is not None:
+                # the export kept the text but not its whitespace (TSV and CoNLL-U rebuild it): the same
+                # characters at the same offsets, so its offsets hold in the corpus text
+                sha = same[1]
+                d = by_sha.get(sha)
+                if d is None:
+                    plan.notes.append(f"{td.where}: matched corpus document {same[0]!r}: the same text but for whitespace "
+                                      "(which the export does not keep)")
+                    d = by_sha[sha] = _Doc(same[0], root.read_bytes(root.text_path(same[0])).decode("utf-8"), sha, None)
         if d is None:
             if sha in index:
                 d = _Doc(index[sha], cmap.text, sha, None)
             else:
-                did = safe_id(td.name)
+                if doc_id is not None and new_ids:
+                    plan.errors.append(f"{td.where}: --id names one new document, but the export holds several new texts; "
+                                       "leave --id out (ids then come from the file names)")
+                    continue
+                did = doc_id or safe_id(td.name)
                 if not store.is_valid_id(did) or did in new_ids:
                     did = safe_id(f"{td.name}-{len(new_ids) + 1}")
                 if root.text_path(did).exists() or root.meta_path(did).exists():
                     plan.errors.append(f"{td.where}: the text is new, but the id {did!r} is taken by another corpus document; "
                                        "rename the document in the export (or add the text first with `newsspan add --id`)")
                     continue
+                said = td.meta.get("language")
                 try:
-                    new = ingest(td.text.encode("utf-8"), did, language=language)
+                    new = ingest(td.text.encode("utf-8"), did,
+                                 language=language or (said if said and BCP47.fullmatch(said) else None))
                 except IngestError as e:
                     plan.errors.append(f"{td.where}: {e}")
                     continue
                 new_ids.add(did)
-                plan.notes += [f"{did}: {n}" for n in new.notes]
+                kept = _export_meta(new.meta, {k: v for k, v in td.meta.items() if k != "language"}, td.where, plan)
+                plan.notes += [f"{did}: {n}" for n in new.notes if not ("title" in kept and n.startswith("no scrape header"))]
                 d = _Doc(did, cmap.text, sha, new)
             by_sha[sha] = d
         raw = td.annotator
@@ -345,14 +495,54 @@ def _mapped(d: _Doc, e: _Entry, lmap, plan: Plan):
     return layers
 
 
+def _flat(text: str, items: list[dict], tally: _Tally, plan: Plan) -> list[dict]:
+    """The entity mentions under the --nested and --align policies (newsspan.mentions); the rest reported."""
+    nested, align = tally.policy
+    res = mentions.nesting([(x["start"], x["end"], x["label"]) for x in items], nested)
+
+    def desc(x):
+        return f"{x['_where']}: {x['label']} {x['text']!r} [{x['start']}, {x['end']})"
+
+    if nested == "error":
+        tally.nested_pairs += [f"{desc(items[i])} contains {desc(items[j])}" for i, j in res.nested]
+    else:
+        tally.dropped += sum(1 for k, kept in enumerate(res.keep) if not kept and k not in res.duplicates)
+    for j in res.duplicates:
+        plan.warnings.append(f"{desc(items[j])}: the same mention twice; imported once")
+    for i, j in res.stacked:
+        plan.errors.append(f"{desc(items[j])}: the same text is also {items[i]['label']} ({items[i]['_where']}); "
+                           "a mention has one label: map one of them to ignore (--label-map) or fix it in the tool")
+    for i, j in res.crossing:
+        plan.errors.append(f"{desc(items[i])} and {desc(items[j])} overlap without nesting; no --nested policy "
+                           "chooses between them: fix one in the tool, or map one label to ignore")
+    # what was reported above is left out, so the validator does not report the same overlap again
+    reported = {j for _, j in res.stacked + res.crossing} | ({j for _, j in res.nested} if nested == "error" else set())
+    kept = [x for k, x in enumerate(items) if res.keep[k] and k not in reported]
+    out = []
+    for x, got in zip(kept, mentions.align_spans(text, [(x["start"], x["end"]) for x in kept], align)):
+        if isinstance(got, str):
+            plan.errors.append(f"{desc(x)}: {got}; pass --align expand (the whole tokens) or contract (the tokens inside), "
+                               "or fix it in the tool")
+            continue
+        if got != (x["start"], x["end"]):
+            tally.moved += 1
+            plan.warnings.append(f"{desc(x)}: moved onto token boundaries (--align {align}): [{got[0]}, {got[1]}) "
+                                 f"{text[got[0]:got[1]]!r}")
+            x = {**x, "start": got[0], "end": got[1], "text": text[got[0]:got[1]]}
+        out.append(x)
+    return out
+
+
 def _sub(cmap, text, pair):
     a, b = cmap(pair[0]), cmap(pair[1])
     return {"start": a, "end": b, "text": text[a:b]}
 
 
-def _build(d: _Doc, e: _Entry, who, base, released, targeted, lmap, status, force, rel, plan: Plan):
+def _build(d: _Doc, e: _Entry, who, base, released, targeted, lmap, status, force, rel, plan: Plan, tally=None):
     text = d.text
     layers = _mapped(d, e, lmap, plan)
+    if tally is not None:
+        layers["entities"] = _flat(text, layers["entities"], tally, plan)
     if base is not None and base.get("text_sha256") != d.sha:
         plan.errors.append(f"{rel}: it was made on another version of the text; run `newsspan reanchor {d.doc_id}` first")
         return None
@@ -407,7 +597,7 @@ def _build(d: _Doc, e: _Entry, who, base, released, targeted, lmap, status, forc
             except Unmappable as err:
                 plan.errors.append(f"{x['_where']}: {err}")
                 continue
-            claims.append({**c, "attribution": a, "checkworthy": bool(ex.get("checkworthy", False))})
+            claims.append({**c, "checkworthy": bool(ex.get("checkworthy", False)), "attribution": a})
         if bare:
             plan.warnings.append(f"{rel}: {bare} claim(s) came without attribution or check-worthiness (the tool does not "
                                  "hold them): set to unattributed and checkworthy false; review them")

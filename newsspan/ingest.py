@@ -17,10 +17,10 @@ the text says is recorded; what it does not say (source, URL, license) is "unkno
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from . import records, store
+from .ids import safe_id  # noqa: F401  (the importer takes it from here)
 from .schema import SCHEMA_VERSION
 from .text import sha256
 from .textmap import canonical_map
@@ -88,14 +88,6 @@ def decode(data: bytes) -> str:
     if "\x00" in text:
         raise IngestError("the file holds NUL characters (binary data), not article text")
     return text
-
-
-def safe_id(name: str, what: str = "id") -> str:
-    """A valid id from a file stem or a user name: lower-case, runs of other characters -> '-'."""
-    s = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    s = re.sub(r"[^a-z0-9_-]+", "-", s).strip("-_")
-    s = re.sub(r"-{2,}", "-", s)[:64].rstrip("-_")
-    return s
 
 
 def lines_of(text: str) -> list[Line]:

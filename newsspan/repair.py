@@ -14,19 +14,17 @@ from .importer import Plan
 from .ingest import IngestError, decode
 from .text import is_canonical, sha256
 from .textmap import canonical_map
-from .validate import _annotation_files
+from .validator import _annotation_files
 
 
 def _ids(root: store.Root, ids: list[str] | None, plan: Plan) -> list[str]:
     if not ids:
         return [s for s in root.text_stems() if store.is_valid_id(s)]
-    out = []
-    for i in ids:
-        if not store.is_valid_id(i) or not root.text_path(i).exists():
-            plan.errors.append(f"{i}: no such document (corpus/{i}.txt)")
-        else:
-            out.append(i)
-    return out
+    unknown = [i for i in ids if not store.is_valid_id(i) or not root.text_path(i).exists()]
+    if unknown:  # an ID that names nothing is a usage error (exit 2), never "nothing to do"
+        raise store.StoreError(f"no such document{'s' * (len(unknown) > 1)} in {root.path}: "
+                               + ", ".join(f"{i} (no corpus/{i}.txt)" for i in unknown))
+    return list(dict.fromkeys(ids))
 
 
 def _load(root, path, plan):

@@ -91,6 +91,11 @@ def statuses() -> tuple[str, ...]:
     return tuple(load("annotation")["properties"]["status"]["enum"])
 
 
+def released_statuses() -> tuple[str, ...]:
+    """The statuses of a layer that a release carries (``$defs/releasedStatus``)."""
+    return _enum("releasedStatus")
+
+
 def splits() -> tuple[str, ...]:
     return tuple(load("document")["properties"]["split"]["enum"])
 

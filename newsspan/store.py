@@ -76,15 +76,39 @@ def check_id(doc_id: str, what: str = "document id") -> str:
     return doc_id
 
 
-def default_root() -> Path:
-    """NEWSSPAN_ROOT, else the checkout the package is installed from, else the working directory."""
-    env = os.environ.get("NEWSSPAN_ROOT")
-    if env:
-        return Path(env)
-    repo = Path(__file__).resolve().parent.parent
-    if (repo / "corpus").is_dir() and (repo / "schema").is_dir():
-        return repo
-    return Path.cwd()
+class NotARoot(StoreError):
+    """No corpus root where the user stands (the CLI exits 2 with this message)."""
+
+
+def is_root(folder: Path) -> bool:
+    """Whether folder holds corpus/ and annotations/, the two folders that make a corpus root."""
+    return (folder / "corpus").is_dir() and (folder / "annotations").is_dir()
+
+
+def find_root(start: str | os.PathLike | None = None) -> Path | None:
+    """The nearest folder at or above start (default: the working directory) that is a corpus
+    root, as git finds its repository; None when there is none."""
+    here = Path(start if start is not None else os.getcwd()).absolute()
+    for folder in (here, *here.parents):
+        if is_root(folder):
+            return folder
+    return None
+
+
+# Where the wheel carries the released corpus (see hatch_build.py).
+_SHIPPED = Path(__file__).resolve().parent / "_corpus"
+
+
+def shipped_root() -> Path:
+    """The corpus that comes with the installed package: the released documents a wheel carries
+    (``newsspan/_corpus``), or, in a source checkout or an editable install, the checkout."""
+    if is_root(_SHIPPED):
+        return _SHIPPED
+    checkout = Path(__file__).resolve().parent.parent
+    if is_root(checkout):
+        return checkout
+    raise StoreError(f"this installation of newsspan carries no corpus (looked in {_SHIPPED} and {checkout}); "
+                     "pass root=DIR, a folder holding corpus/ and annotations/")
 
 
 @dataclass(frozen=True)
@@ -109,17 +133,53 @@ class AnnotationFile:
 
 
 class Root:
-    def __init__(self, path: str | os.PathLike | None = None):
-        self.path = Path(path) if path is not None else default_root()
+    """A corpus root: a folder holding corpus/ and annotations/ (a clone, a worktree, a copy)."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
         self.corpus = self.path / "corpus"
         self.annotations = self.path / "annotations"
 
+    @classmethod
+    def discover(cls, given: str | os.PathLike | None = None) -> "Root":
+        """The root a command works on: ``given`` (``--root``) when there is one, else the nearest
+        root at or above the working directory. Never the checkout the package is installed from."""
+        if given is not None:
+            root = cls(Path(given).absolute())
+            root.check()
+            return root
+        found = find_root()
+        if found is None:
+            raise NotARoot(f"not inside a newsspan corpus: no folder at or above {os.getcwd()} holds corpus/ and "
+                           "annotations/; run it inside one, pass --root DIR, or start one with `newsspan init`")
+        return cls(found)
+
+    @classmethod
+    def of(cls, root: "Root | str | os.PathLike | None") -> "Root":
+        """A Root from what a library caller passes: a Root, a path, or None for the shipped corpus."""
+        if isinstance(root, Root):
+            return root
+        return cls.shipped() if root is None else cls(root)
+
+    @classmethod
+    def shipped(cls) -> "Root":
+        """The corpus that comes with the installed package (see shipped_root())."""
+        return cls(shipped_root())
+
+    @property
+    def is_shipped(self) -> bool:
+        """Whether this is the corpus inside an installed wheel (read-only: caches go elsewhere)."""
+        return self.path.resolve() == _SHIPPED
+
     def check(self) -> None:
-        """Raise StoreError unless this looks like a corpus root."""
+        """Raise StoreError unless this is a corpus root."""
         if not self.path.is_dir():
             raise StoreError(f"{self.path}: no such folder")
-        if not self.corpus.is_dir():
-            raise StoreError(f"{self.path}: not a newsspan root (no corpus/ folder)")
+        missing = [name for name in ("corpus", "annotations") if not (self.path / name).is_dir()]
+        if missing:
+            raise NotARoot(f"{self.path} is not a newsspan corpus root (no {' and no '.join(m + '/' for m in missing)} "
+                           "folder); pass the folder that holds corpus/ and annotations/, or start one with "
+                           f"`newsspan init {self.path}`")
 
     # paths ---------------------------------------------------------------------------------
     def text_path(self, doc_id: str) -> Path:

@@ -155,7 +155,7 @@ def test_canonicalize_maps_offsets_through_crlf_bom_and_nfc(tmp_path):
         (text.index(q), text.index(q) + len(q), q) for q in ("Zoé", "Renée", "München", "Café")]
     assert load(root / "corpus/doc.meta.json")["source_sha256"] == sha_raw
     validate_ok(root)
-    assert cli_ok("canonicalize", "--root", root).stdout.strip() == "newsspan canonicalize: nothing to do"
+    assert cli_ok("canonicalize", "--root", root).stdout.strip() == f"newsspan canonicalize: nothing to do in {root}"
 
 
 def test_canonicalize_refuses_a_span_inside_a_composed_character(tmp_path):
@@ -180,8 +180,11 @@ def test_canonicalize_refuses_a_span_inside_a_composed_character(tmp_path):
 
 
 def test_reanchor_and_canonicalize_bad_ids(valid_root):
+    """An ID that names no document is a usage error (exit 2) naming it, never "nothing to do"."""
     before = snapshot(valid_root)
-    assert "no such document" in cli_fails("reanchor", "--root", valid_root, "ghost").stderr
-    assert "no such document" in cli_fails("canonicalize", "--root", valid_root, "../x").stderr
-    assert cli_ok("reanchor", "--root", valid_root).stdout.strip() == "newsspan reanchor: nothing to do"
+    for cmd, ids in (("reanchor", ["ghost"]), ("canonicalize", ["../x"]), ("reanchor", ["tiny", "ghost", "gone"])):
+        res = run_cli(cmd, "--root", valid_root, *ids)
+        assert res.returncode == 2 and "Traceback" not in res.stderr, res.stderr
+        assert "no such document" in res.stderr and all(i in res.stderr for i in ids if i != "tiny")
+    assert cli_ok("reanchor", "--root", valid_root).stdout.strip() == f"newsspan reanchor: nothing to do in {valid_root}"
     assert snapshot(valid_root) == before

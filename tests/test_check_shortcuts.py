@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from newsspan import fastpath, store
 from newsspan.checks import annotation
-from newsspan.validate import validate_root
+from newsspan.validator import validate_root
 
 from conftest import FIXTURES, REPO
 from synthetic import make_root

@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from newsspan import fastpath, jsonfile, schema, schema_errors
-from newsspan.validate import validate_root
+from newsspan.validator import validate_root
 
 from conftest import FIXTURES, REPO, overlay
 from synthetic import make_root
@@ -136,7 +136,7 @@ def all_fixture_roots(tmp_path):
 
 def test_reports_are_identical_without_the_fast_path(tmp_path, monkeypatch):
     """Every fixture root gives the same report, problem for problem, with the fast path off."""
-    from newsspan.validate import Limits
+    from newsspan.validator import Limits
 
     compared = 0
     for name, root, spec in all_fixture_roots(tmp_path):

@@ -62,7 +62,6 @@ def test_any_working_directory_and_the_installed_checkout(tmp_path):
     code = ("import json, newsspan; ds = newsspan.load_dataset(split='train', cache_dir='c'); "
             "print(json.dumps([ds[0]['id'], ds[0]['text']]))")
     env = cli_env(HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1")
-    env.pop("NEWSSPAN_ROOT", None)
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env)
     assert run.returncode == 0, run.stderr
     doc_id, text = json.loads(run.stdout.splitlines()[-1])

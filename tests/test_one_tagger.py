@@ -71,7 +71,8 @@ def check_one_tagger(text: str, ann: dict) -> None:
 
     task = json.loads(prodigy.export([("d", text, ann)])[""])
     sections = [(s["start"], s["end"]) for s in ann["sections"]]
-    in_sections = [(t["text"], t["start"], t["end"]) for t in task["tokens"] if any(a <= t["start"] < b for a, b in sections)]
+    in_sections = [(t["text"], t["start"], t["end"]) for t in task["tokens"] if any(a <= t["start"] and t["end"] <= b
+                                                                                  for a, b in sections)]
     assert in_sections == [tok for r in entity_rows for tok in zip(r["tokens"], r["token_starts"], r["token_ends"])]
     toks = task["tokens"]
     assert sorted((toks[s["token_start"]]["start"], toks[s["token_end"]]["end"], s["label"]) for s in task["spans"]) == \

@@ -23,14 +23,14 @@ NAME_LISTS = {
 
 
 def literal_name_sets(tree):
-    """(line, set of strings) of every literal collection of strings: tuples, lists, sets, dict keys,
-    and strings split into words ("A B C".split())."""
+    """(line, set of strings) of every literal collection of strings: tuples, lists, sets, the keys
+    of a dict of constants, and strings split into words ("A B C".split())."""
     for node in ast.walk(tree):
         items = None
         if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
             items = node.elts
-        elif isinstance(node, ast.Dict):
-            items = [k for k in node.keys if k is not None]
+        elif isinstance(node, ast.Dict) and all(isinstance(v, ast.Constant) for v in node.values):
+            items = [k for k in node.keys if k is not None]  # names as the keys of data (a mapping to code is behaviour)
         elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "split"
               and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str)):
             yield node.lineno, set(node.func.value.value.split())

@@ -14,31 +14,21 @@ from ..tokenize import Token, tag_spans
 DOCSTART = "-DOCSTART-"
 
 
-def token_blocks(doc_id: str, text: str, ann: dict, gaps: bool = False) -> list[tuple[bool, list[Token], list[str]]]:
-    """(whether it is a section, tokens, IOB2 entity tags) of each section of a document, in order;
-    with gaps=True also of the text before, between and after them (which Prodigy shows too).
+def section_rows(doc_id: str, text: str, ann: dict) -> list[tuple[list[Token], list[str]]]:
+    """(tokens, IOB2 entity tags) of each section of a document, in order: the rows of the ``entities`` config.
 
-    FormatError for an entity that no block holds, or whose boundary falls inside a token.
+    FormatError for an entity that no section holds, or whose boundary falls inside a token.
     """
-    sections = sorted(((s["start"], s["end"]) for s in ann.get("sections", [])))
-    blocks, pos = [], 0
-    for a, b in sections:
-        if gaps and pos < a:
-            blocks.append((False, pos, a))
-        blocks.append((True, a, b))
-        pos = b
-    if gaps and pos < len(text):
-        blocks.append((False, pos, len(text)))
     ents = sorted(ann.get("entities", []), key=lambda e: (e["start"], e["end"]))
     placed, out = set(), []
-    for is_section, a, b in blocks:
-        inside = [e for e in ents if a <= e["start"] and e["end"] <= b]
-        tokens, tags, misaligned = tag_spans(text, a, b, [(e["start"], e["end"], e["label"]) for e in inside])
+    for sec in sorted(ann.get("sections", []), key=lambda s: s["start"]):
+        inside = [e for e in ents if sec["start"] <= e["start"] and e["end"] <= sec["end"]]
+        tokens, tags, misaligned = tag_spans(text, sec["start"], sec["end"], [(e["start"], e["end"], e["label"]) for e in inside])
         if misaligned:
             e = inside[misaligned[0].span_index]
             raise FormatError(f"{doc_id}: entity {e.get('id')} {e['text']!r} [{e['start']}, {e['end']}) {misaligned[0]}")
         placed.update(id(e) for e in inside)
-        out.append((is_section, tokens, tags))
+        out.append((tokens, tags))
     for e in ents:
         if id(e) not in placed:
             raise FormatError(f"{doc_id}: entity {e.get('id')} {e['text']!r} [{e['start']}, {e['end']}) lies in no section "
@@ -50,7 +40,7 @@ def export(docs) -> dict[str, bytes]:
     lines = []
     for doc_id, text, ann in docs:
         lines += [f"{DOCSTART}\tO", ""]
-        for _, tokens, tags in token_blocks(doc_id, text, ann):
+        for tokens, tags in section_rows(doc_id, text, ann):
             if tokens:
                 lines += [f"{t.text}\t{tag}" for t, tag in zip(tokens, tags)] + [""]
     return {"": ("\n".join(lines) + "\n").encode("utf-8")}

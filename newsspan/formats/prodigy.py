@@ -90,18 +90,21 @@ def _offsets(sp: dict, tokens: list | None) -> tuple[int, int]:
 def export(docs) -> dict[str, bytes]:
     """JSONL, one task per document: text, tokens (with ws), entity spans with token indices.
 
-    The tokens are the document's sections' token rows (those of the CoNLL export and the
-    ``entities`` config), with the text between sections tokenised alike.
+    The tokens are the text's, tokenised as a whole: inside each section, exactly the tokens of
+    the CoNLL export and of the ``entities`` config (newsspan.tokenize.tag_spans, the one tagger).
     """
-    from ..tokenize import char_span
-    from .conll import token_blocks
+    from ..tokenize import char_span, tag_spans
 
     tasks = []
     for doc_id, text, ann in docs:
-        tokens = [t for _, block, _ in token_blocks(doc_id, text, ann, gaps=True) for t in block]
+        ents = sorted(ann.get("entities", []), key=lambda e: e["start"])
+        tokens, _, misaligned = tag_spans(text, 0, len(text), [(e["start"], e["end"], e["label"]) for e in ents])
+        if misaligned:
+            e = ents[misaligned[0].span_index]
+            raise FormatError(f"{doc_id}: entity {e.get('id')} {e['text']!r} [{e['start']}, {e['end']}) {misaligned[0]}")
         spans = []
-        for e in sorted(ann.get("entities", []), key=lambda e: e["start"]):
-            first, stop = char_span(tokens, e["start"], e["end"], "strict")  # token_blocks() placed every entity
+        for e in ents:
+            first, stop = char_span(tokens, e["start"], e["end"], "strict")
             spans.append({"start": e["start"], "end": e["end"], "token_start": first, "token_end": stop - 1, "label": e["label"]})
         task = {"text": text, "meta": {"id": doc_id, "status": ann.get("status")},
                 "tokens": [{"text": t.text, "start": t.start, "end": t.end, "id": i, "ws": t.end < len(text) and text[t.end].isspace()}

@@ -38,12 +38,13 @@ _HELD: dict[str, int] = {}  # <key>.lock -> a descriptor holding a shared lock o
 
 def _cache_base(root: store.Root) -> Path:
     base = root.path / ".newsspan-cache" / "hf"
-    try:
-        base.mkdir(parents=True, exist_ok=True)
-        if os.access(base, os.W_OK):
-            return base
-    except OSError:
-        pass
+    if not root.is_shipped:  # never write into an installed package's folder
+        try:
+            base.mkdir(parents=True, exist_ok=True)
+            if os.access(base, os.W_OK):
+                return base
+        except OSError:
+            pass
     home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsspan"
     return home / hashlib.sha256(str(root.path.resolve()).encode()).hexdigest()[:16]
 
@@ -57,7 +58,7 @@ def cached_build(root: store.Root | str | os.PathLike | None = None, include_dra
     import datasets
     from filelock import FileLock
 
-    root = root if isinstance(root, store.Root) else store.Root(root)
+    root = store.Root.of(root)
     root.check()
     base = _cache_base(root)
     key = content_hash(root, include_drafts, datasets.__version__)[:24]

@@ -16,10 +16,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .. import store
+from .. import schema, store
 from .splits import split_of
 
-RELEASED_STATUSES = ("complete", "gold")
+RELEASED_STATUSES = schema.released_statuses()
 
 
 @dataclass
@@ -103,6 +103,16 @@ class Selection:
 
     def ids_in_split(self, split: str) -> list[str]:
         return [d for d in self.ids if self.splits[d] == split]
+
+    def left_out_note(self, limit: int = 10) -> str | None:
+        """The documents left out by id (the first `limit`, then how many more), and how to
+        include them; None when nothing was left out."""
+        out = sorted([(d, "draft") for d in self.drafts_left_out] + [(d, "no released layer") for d in self.unannotated_left_out])
+        if not out:
+            return None
+        shown = ", ".join(f"{d} ({why})" for d, why in out[:limit]) + (f" and {len(out) - limit} more" if len(out) > limit else "")
+        return (f"not released: {shown}; --include-drafts includes them (a layer is released once its status is "
+                f"{' or '.join(RELEASED_STATUSES)})")
 
 
 def _json(root: store.Root, path) -> dict:

@@ -9,6 +9,7 @@ stops at the first one, and a check that fails internally becomes an ``internal-
 from __future__ import annotations
 
 import collections
+import dataclasses
 import gc
 import itertools
 import multiprocessing
@@ -18,13 +19,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import checks, fastpath, jsonfile, schema, schema_errors, store, tokenize
+from . import checks, fastpath, ids, jsonfile, schema, schema_errors, store, tokenize
 from .cache import ValidationCache, file_key
 from .checks.annotation import Context
 from .checks.corpus import DocContext, DocSummary, Summaries, decode_text
 from .findings import Finding
+from .progress import bar
 from .report import Problem, Report
-from .text import sha256
+from .text import canonicalize, sha256
 
 
 @dataclass
@@ -219,8 +221,8 @@ def _check_document(root: store.Root, stem: str, limits: Limits,
 
     tp = _FileProblems(root, text_path, doc_id)
     if not valid_id:
-        tp.add(Finding("id-invalid", f"{stem!a} is not a valid document id: expected 1-64 of a-z 0-9 _ - starting with a letter or digit",
-                       hint="rename the files (lower-case, no spaces or dots)"))
+        tp.add(Finding("id-invalid", ids.invalid_id(stem),
+                       hint="rename the document's files (corpus/<id>.txt, corpus/<id>.meta.json, annotations/<id>.json)"))
     text = text_sha = None
     _, text_data = _read_if_exists(root, text_path, tp, limits)
     if text_data is not None:
@@ -237,13 +239,25 @@ def _check_document(root: store.Root, stem: str, limits: Limits,
     for check in checks.by_scope(checks.DOCUMENT):
         tp.run(check, dctx)
     problems += tp.problems + mp.problems
+    # A text that is not canonical is one error: its spans are checked against the canonical
+    # text, which `newsspan canonicalize` writes; before that each would be a follow-on error.
+    canonical_sha = (sha256(canonicalize(text)) if any(p.check == "text-not-canonical" for p in tp.problems)
+                     else None)
+    waiting: list[tuple[str, int]] = []
 
     has_released = False
     if annotation_files is None:
         annotation_files = _annotation_files(root, stem)
     for af in annotation_files:
         has_released |= af.annotator is None
-        problems += check_annotation_file(root, af, text, text_sha, text_data is not None, limits)
+        problems += check_annotation_file(root, af, text, text_sha, text_data is not None, limits,
+                                          canonical_sha=canonical_sha, waiting=waiting)
+    if waiting:
+        n = sum(k for _, k in waiting)
+        note = (f" (the checks of {n} span{'s' * (n != 1)} in {', '.join(rel for rel, _ in waiting)} wait for the "
+                "canonical text)")
+        problems = [dataclasses.replace(p, message=p.message + note) if p.check == "text-not-canonical" else p
+                    for p in problems]
     summary = DocSummary(stem, text_sha, text_data is not None, meta_exists, has_released)
     return DocumentResult(problems, summary, text)
 
@@ -262,14 +276,28 @@ def _annotation_files(root: store.Root, stem: str) -> list[store.AnnotationFile]
     return out
 
 
-def check_annotation_file(root, af: store.AnnotationFile, text, text_sha, text_exists, limits: Limits) -> list[Problem]:
+def check_annotation_file(root, af: store.AnnotationFile, text, text_sha, text_exists, limits: Limits,
+                          canonical_sha: str | None = None, waiting: list | None = None) -> list[Problem]:
+    """The problems of one annotation file against its document's text.
+
+    canonical_sha, given when the text is not canonical (sha256 of its canonical form): the
+    checks that read the text wait for it (the file and its number of spans are added to
+    ``waiting``), and a text_sha256 of either form is no mismatch (canonicalize handles both).
+    """
     fp = _FileProblems(root, af.path, af.stem if store.is_valid_id(af.stem) else None)
     if not store.is_valid_id(af.stem):
-        fp.add(Finding("id-invalid", f"{af.stem!a} is not a valid document id", hint="name the file <document_id>.json"))
+        fp.add(Finding("id-invalid", ids.invalid_id(af.stem), hint="name the file <document_id>.json"))
     if af.annotator is not None and not store.is_valid_id(af.annotator):
-        fp.add(Finding("id-invalid", f"annotator folder {af.annotator!a} is not a valid name: expected 1-64 of a-z 0-9 _ -"))
+        fp.add(Finding("id-invalid", "annotator folder: " + ids.invalid_id(af.annotator, "annotator name"),
+                       hint="rename the folder"))
     ann = _load_json(root, af.path, fp, "annotation", limits)
     if ann is not None:
+        if canonical_sha is not None:
+            if waiting is not None:
+                waiting.append((fp.rel, _span_count(ann, "annotation")))
+            if ann.get("text_sha256") == canonical_sha:
+                text_sha = canonical_sha
+            text = None
         ctx = Context(stem=af.stem, text=text, text_sha256=text_sha, text_exists=text_exists, annotator=af.annotator,
                       schema_valid=fp.schema_valid)
         for check in checks.by_scope(checks.ANNOTATION):
@@ -278,21 +306,34 @@ def check_annotation_file(root, af: store.AnnotationFile, text, text_sha, text_e
 
 
 def _stem_of(root: store.Root, path: str) -> str:
-    """The document id a PATH argument refers to (a text, meta or annotation file, or an id)."""
+    """The document id a PATH argument refers to: a text, meta or annotation file of the root
+    (relative to the working directory, or to the root), or the id of a document of the root.
+
+    A PATH that names nothing, or anything outside the root's corpus/ and annotations/, is a
+    StoreError (the CLI exits 2): validating nothing must never pass.
+    """
     p = Path(path)
-    if not p.exists() and not (root.path / p).exists() and store.is_valid_id(path):
-        return path
-    candidates = [p.resolve(), (root.path / p).resolve()]
+    candidates = [c for c in (p, root.path / p) if os.path.lexists(c)]
+    if not candidates:
+        if store.is_valid_id(path) and any(os.path.lexists(f) for f in root.document_files(path, _layers_of(root, path))):
+            return path
+        what = "no such file, and no document of that id" if store.is_valid_id(path) else "no such file"
+        raise store.StoreError(f"{path}: {what} in the root {root.path}")
+    base = root.path.resolve()
     for c in candidates:
         try:
-            rel = c.relative_to(root.path.resolve())
+            rel = c.absolute().parent.resolve().relative_to(base) / c.name
         except ValueError:
             continue
         name = rel.name
         for suffix in (store.META_SUFFIX, store.TEXT_SUFFIX, store.JSON_SUFFIX):
             if name.endswith(suffix) and rel.parts[0] in ("corpus", "annotations"):
                 return name[: -len(suffix)]
-    raise store.StoreError(f"{path}: not a corpus text, meta or annotation file of the root {root.path}")
+    raise store.StoreError(f"{path}: not a text, meta or annotation file in corpus/ or annotations/ of the root {root.path}")
+
+
+def _layers_of(root: store.Root, stem: str) -> tuple:
+    return tuple(af.annotator for af in _annotation_files(root, stem))
 
 
 # Work of one document in a worker process: (stem, its annotation layers as listed: None for
@@ -459,29 +500,32 @@ def default_jobs() -> int:
 
 
 def validate_root(root: store.Root | str | os.PathLike | None = None, paths: list[str] | None = None,
-                  limits: Limits | None = None, *, jobs: int = 1, cache: bool = False, on_wait=None) -> Report:
+                  limits: Limits | None = None, *, jobs: int = 1, cache: bool = False, progress: bool = False,
+                  on_wait=None) -> Report:
     """Validate a whole root, or only the documents that PATHs name (then cross-file checks are skipped).
 
     jobs > 1 checks documents in that many processes; the report is identical, in the same
     order. cache=True reuses the results of unchanged documents from the root's
     ``.newsspan-cache/`` and stores the new ones (see newsspan.cache). Memory grows by tens of
-    bytes per document (ids and summaries), never by a document's content.
+    bytes per document (ids and summaries), never by a document's content. progress=True
+    counts the documents on a bar on stderr (newsspan.progress).
 
     The root's lock is held throughout: while another command writes (its transaction half
     done), this waits for it, calling ``on_wait(message)`` once, instead of reporting the
     half-done transaction; and no command writes while the root is being read.
     """
-    root = root if isinstance(root, store.Root) else store.Root(root)
+    root = store.Root.of(root)
     root.check()
     with root.lock(timeout=-1, on_wait=on_wait, optional=True):
-        return _validate_root(root, paths, limits or Limits(), jobs, cache)
+        return _validate_root(root, paths, limits or Limits(), jobs, cache, progress)
 
 
-def _validate_root(root: store.Root, paths: list[str] | None, limits: Limits, jobs: int, cache: bool) -> Report:
-    report = Report()
+def _validate_root(root: store.Root, paths: list[str] | None, limits: Limits, jobs: int, cache: bool,
+                   progress: bool) -> Report:
+    report = Report(root=str(root.path))
     if paths:
         stems = sorted({_stem_of(root, p) for p in paths})
-        layers = {stem: tuple(af.annotator for af in _annotation_files(root, stem)) for stem in stems}
+        layers = {stem: _layers_of(root, stem) for stem in stems}
         others = []
     else:
         listing = root.listing()
@@ -506,7 +550,7 @@ def _validate_root(root: store.Root, paths: list[str] | None, limits: Limits, jo
     fresh = _check_all(root, ((stem, layers.get(stem, ())) for stem in todo), len(todo), limits, jobs)
     summaries = Summaries()
     try:
-        for stem in stems:
+        for stem in bar(stems, total=len(stems), desc="validating", enabled=progress):
             hit = cached.get(stem)
             if hit is not None:
                 problems, digest, flags, n_files = hit
