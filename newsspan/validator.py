@@ -607,7 +607,7 @@ def check_writes(root: store.Root, writes, limits: Limits | None = None) -> list
     import tempfile
 
     written = {root.rel(Path(path)) for path, _ in writes}
-    stems = sorted({_stem_of(root, rel) for rel in written})
+    stems = sorted({_document_of(rel) for rel in written})
     scratch = store.Root(tempfile.mkdtemp(prefix="newsspan-check-"))
     try:
         for stem in stems:
@@ -626,6 +626,15 @@ def check_writes(root: store.Root, writes, limits: Limits | None = None) -> list
         return problems
     finally:
         shutil.rmtree(scratch.path, ignore_errors=True)
+
+
+def _document_of(rel: str) -> str:
+    """The document id of a root-relative corpus or annotation path (which need not exist yet)."""
+    name = rel.rsplit("/", 1)[-1]
+    for suffix in (store.META_SUFFIX, store.TEXT_SUFFIX, store.JSON_SUFFIX):
+        if name.endswith(suffix) and rel.split("/", 1)[0] in ("corpus", "annotations"):
+            return name[: -len(suffix)]
+    raise ValueError(f"{rel}: not a corpus or annotation file")
 
 
 def _put(root: store.Root, rel: str, data: bytes) -> None:

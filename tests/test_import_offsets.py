@@ -126,3 +126,18 @@ def test_labelstudio_task_lists_the_results_that_fit_neither_unit(tmp_path):
     assert "task 7: the offset unit of the task cannot be decided: 1 of its 2 results fit neither" in res.stderr
     assert "annotation 70, result bad: [5, 8) value.text 'ab'" in res.stderr and "result rome:" not in res.stderr
     assert snapshot(root) == {}
+
+
+def test_webanno_offsets_are_ascii_digits(tmp_path):
+    header = "#FORMAT=WebAnno TSV 3.3\n#T_SP=de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity|value\n\n\n"
+    body = "#Text=Rome wins again.\n1-1\t0-4\tRome\tGPE\n1-2\t5-9\twins\t_\n1-3\t10-15\tagain\t_\n1-4\t15-16\t.\t_\n"
+    path = tmp_path / "doc.tsv"
+    path.write_text(header + body, encoding="utf-8")
+    root = new_root(tmp_path)
+    cli_ok("import", "webanno", path, "--root", root, "--label-map", "GPE=GPE", "--language", "en")
+    assert ents(root) == [("GPE", 0, 4, "Rome")]
+    path.write_text(header + body.replace("1-1\t0-4\t", "1-1\t0-\u0664\t"), encoding="utf-8")   # Arabic-Indic 4
+    root2 = new_root(tmp_path, "root2")
+    res = cli_fails("import", "webanno", path, "--root", root2, "--label-map", "GPE=GPE", "--language", "en")
+    assert "doc.tsv:6: expected a token row" in res.stderr
+    assert snapshot(root2) == {}

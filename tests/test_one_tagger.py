@@ -3,8 +3,9 @@
 The CoNLL and Prodigy exports once cut the text at entity edges before tokenising, so rules
 that look at neighbouring characters tokenised differently there ("Mr." before "Smith" in
 "Mr.Smith", where a section's tokens are "Mr" "." "Smith"). All three now come from
-newsspan.tokenize.tag_spans over whole sections; a property test over random texts, sections
-and entities asserts that they are the same tokens with the same tags.
+newsspan.tokenize.tag_spans over whole sections (the text tokenised as a whole, a section holding
+the tokens inside it), as newsspan.model.Document.iob does; a property test over random texts,
+sections and entities asserts that they are the same tokens with the same tags.
 """
 
 import json
@@ -38,8 +39,9 @@ def documents(draw):
         if a < b:
             sections.append((a, b))
     entities = []
+    whole = tokenize(text)
     for a, b in sections:
-        tokens = tokenize(text, a, b)
+        tokens = [t for t in whole if a <= t.start and t.end <= b]   # a section's tokens: the text tokenised as a whole
         actions = draw(st.lists(st.sampled_from(["O", "B", "I"] + LABELS), min_size=len(tokens), max_size=len(tokens)))
         current = None
         for tok, act in zip(tokens, actions):
@@ -77,6 +79,14 @@ def check_one_tagger(text: str, ann: dict) -> None:
     toks = task["tokens"]
     assert sorted((toks[s["token_start"]]["start"], toks[s["token_end"]]["end"], s["label"]) for s in task["spans"]) == \
         sorted((e["start"], e["end"], e["label"]) for e in ann["entities"])
+
+    from newsspan import model
+
+    layer = model.Annotation.from_json({"schema_version": "1.0.0", "document_id": "d", "text_sha256": "0" * 64,
+                                        "annotators": [], "guidelines_version": "1.0.0", **ann})
+    doc = model.Document.of("d", text, {}, layer)
+    assert [[(t.text, tag) for t, tag in zip(*doc.iob("entities", s.id))] for s in doc.sections] \
+        == expected   # newsspan.model's tokens and tags of each section: the rows'
 
 
 MR_SMITH = ("Mr.Smith met Dr. Liu.", {
