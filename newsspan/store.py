@@ -404,13 +404,16 @@ class Root:
         waits up to ``timeout`` seconds (-1: for as long as it takes), then StoreError.
         It lives in the root, not in the disposable ``.newsspan-cache/``: removing the cache
         while a command writes must not let a second writer in. ``optional``: a root where no
-        lock file can be made (read-only) is used without one, as nothing can write to it.
+        lock file can be made (read-only), or the corpus shipped in the installed package, is
+        used without one, as nothing writes to it.
         """
         from filelock import Timeout
 
         path = os.path.join(os.path.realpath(self.path), LOCK)
-        if optional and not os.access(path if os.path.exists(path) else os.path.dirname(path), os.W_OK):
-            yield self  # checked first: some filelock versions retry a lock file they cannot open until the timeout
+        if optional and (self.is_shipped or not os.access(path if os.path.exists(path) else os.path.dirname(path), os.W_OK)):
+            # the installed package's corpus is never written to, by anyone; and a root this process
+            # cannot write to is left alone (some filelock versions retry such a file until the timeout)
+            yield self
             return
         lock = _root_lock(path)
         try:
