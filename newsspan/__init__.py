@@ -7,6 +7,8 @@
     tokens, tags = doc.iob("entities", doc.sections[6])   # the tokens and IOB2 tags of a section
     report = newsspan.validate("path/to/root")       # problems, errors, warnings, ok
     ds = newsspan.load_dataset("entities")           # a datasets.DatasetDict
+    aligned = ds.map(newsspan.align_labels, batched=True, remove_columns=ds["train"].column_names,
+                     fn_kwargs={"tokenizer": tokenizer})  # subword labels for a fast transformers tokenizer
 
 ``root=None`` always means the corpus that comes with the installed package (the released
 documents a wheel carries, or the checkout of an editable install).
@@ -19,6 +21,7 @@ import os
 from . import schema as _schema
 from .corpus import Corpus
 from .model import Annotation, Attribution, Claim, Document, Entity, Section, Span, Token
+from .training import align_labels
 
 __version__ = "0.1.0"
 
@@ -28,7 +31,7 @@ __version__ = "0.1.0"
 BODY_SECTIONS: tuple[str, ...] = _schema.body_section_labels()
 
 __all__ = ["Annotation", "Attribution", "BODY_SECTIONS", "BuildError", "Claim", "Corpus", "Document", "Entity",
-           "Problem", "Report", "Section", "Span", "Token", "load_dataset", "validate"]
+           "Problem", "Report", "Section", "Span", "Token", "align_labels", "load_dataset", "validate"]
 
 
 def __getattr__(name: str):

@@ -315,5 +315,22 @@ def tag(tokens: Sequence[Token], spans: Iterable) -> list[str]:
     return tags
 
 
+def iob2_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """The token ranges (first, stop, label) that IOB2 tags mark: the inverse of :func:`iob2`.
+
+    Read as seqeval's strict mode reads IOB2: a span starts at B-<label> and goes on over the
+    I-<label> tags after it; an I- tag that continues no span of its label marks none.
+    """
+    out: list[tuple[int, int, str]] = []
+    first, label = None, None
+    for i, tag in enumerate(list(tags) + ["O"]):
+        if label is not None and tag != "I-" + label:
+            out.append((first, i, label))
+            label = None
+        if tag.startswith("B-"):
+            first, label = i, tag[2:]
+    return out
+
+
 __all__ = ["Token", "tokenize", "token_offsets", "is_boundary", "is_boundary_in_run", "token_at", "char_span", "align",
-           "section_tokens", "tag_spans", "tag", "iob2", "Misaligned", "ABBREVIATIONS", "ALIGNMENT_MODES"]
+           "section_tokens", "tag_spans", "tag", "iob2", "iob2_spans", "Misaligned", "ABBREVIATIONS", "ALIGNMENT_MODES"]
