@@ -64,9 +64,14 @@ def cmd_validate(args) -> int:
         _fix(root, args.paths or None, sys.stdout if args.format == "text" else sys.stderr)
     limits = Limits(max_bytes=args.max_bytes, max_depth=args.max_depth, max_spans=args.max_spans)
     report = validate_root(root, args.paths or None, limits, jobs=args.jobs or default_jobs(), cache=not args.no_cache,
-                           progress=progress.wanted(args.quiet, args.format))
+                           progress=progress.wanted(args.quiet, args.format), on_wait=_waiting("validate"))
     sys.stdout.write(RENDERERS[args.format](report))
     return 0 if report.ok else 1
+
+
+def _waiting(command: str):
+    """What a command says on stderr when it has to wait for the root's lock."""
+    return lambda message: print(f"newsspan {command}: {message}", file=sys.stderr, flush=True)
 
 
 def _fix(root, paths, out) -> None:
@@ -74,7 +79,7 @@ def _fix(root, paths, out) -> None:
     from .fix import plan_fix
 
     root.check()
-    with root.writing():
+    with root.writing(on_wait=_waiting("validate --fix")):
         plan = plan_fix(root, paths)
         if plan.writes:
             root.write_all(plan.writes)
@@ -95,7 +100,7 @@ def cmd_build(args) -> int:
     try:
         summary = release.build(root, args.out, args.config, include_drafts=args.include_drafts, num_proc=args.num_proc,
                                 max_shard_size=args.max_shard_size, cache=not args.no_cache,
-                                progress=progress.wanted(args.quiet))
+                                progress=progress.wanted(args.quiet), on_wait=_waiting("build"))
     except BuildError as e:
         if e.report is not None:
             sys.stdout.write(RENDERERS["text"](e.report))
@@ -115,7 +120,7 @@ def cmd_recover(args) -> int:
     root.check()
     from .hf.release import default_out
 
-    with root.lock():
+    with root.lock(on_wait=_waiting("recover")):
         done = root.recover(folders=(default_out(root),))
     for line in done:
         print(line)
@@ -171,7 +176,7 @@ def _report_plan(command: str, plan, root) -> int:
 def _run_plan(command: str, root, make_plan) -> int:
     """Build a plan and write it under the root's lock, as one transaction; all or nothing."""
     root.check()
-    with root.writing():  # the lock, then recovery from any command killed before
+    with root.writing(on_wait=_waiting(command)):  # the lock, then recovery from any command killed before
         plan = make_plan()
         if not plan.ok:
             return _report_plan(command, plan, root)
@@ -297,7 +302,7 @@ def cmd_reanchor(args) -> int:
 def _run_partial(command: str, root, make_plan) -> int:
     """Per-document plans: the documents that are clean are written, the others listed (exit 1)."""
     root.check()
-    with root.writing():
+    with root.writing(on_wait=_waiting(command)):
         plan = make_plan()
         root.write_all(plan.writes)
     for w in plan.warnings:
@@ -641,10 +646,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("ids", nargs="*", metavar="ID", help="document ids (default: all)")
     p.set_defaults(func=cmd_canonicalize)
 
-    p = _command(sub, "reanchor", "move spans onto corrected texts by their quotes and update the hashes",
-                 "After a text was corrected (a typo, a removed advertisement), move every span of the documents whose "
-                 "text_sha256 no longer matches to where its stored quote now is, and update the hashes. A span "
-                 "whose quote is gone is listed, never guessed, and its document is left unchanged.",
+    p = _command(sub, "reanchor", "move spans onto a corrected text (old and new text aligned) and update the hashes",
+                 "After a text was corrected (a typo, a removed advertisement), the spans of the documents whose "
+                 "text_sha256 no longer matches follow the correction: the old text, rebuilt from the stored quotes, "
+                 "is aligned with the new one word by word. Spans around an edit move with it; a span that contains "
+                 "an edit keeps its ends and gets its quote updated (listed for review); the hashes are updated. A "
+                 "span whose own first or last word was changed or deleted is listed, never guessed nor moved onto "
+                 "another occurrence of its quote, and its document is left unchanged.",
                  ("newsspan reanchor", "newsspan reanchor my-article"))
     _add_root(p)
     p.add_argument("ids", nargs="*", metavar="ID", help="document ids (default: all)")

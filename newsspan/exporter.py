@@ -4,19 +4,17 @@ The documents are those a build releases (``hf.selection.select``: layers whose 
 complete or gold; with ``include_drafts`` also drafts and texts without a layer), from a root
 that validates without errors (the build's own check, ``hf.builder.checked_selection``): an
 export never carries a shifted span. ``split`` keeps one split. The output is written
-atomically: a folder is built beside its target and renamed into place; a file is written with
-`store.write_atomic`.
+atomically, with the user's usual file modes: a folder is staged beside its target and swapped
+in whole (`store.replace_folder`); a file is written with `store.write_atomic`.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from . import store
-from .formats import exporters
+from .formats import FormatError, exporters
 from .importer import Plan
 from .progress import bar
 
@@ -68,7 +66,11 @@ def plan_export(root: store.Root, fmt: str, out: str, force: bool = False, *, in
         plan.errors.append(f"nothing to export: no released document {what}")
     if plan.errors:
         return plan, {}
-    files = exporters()[fmt](docs)
+    try:
+        files = exporters()[fmt](docs)
+    except FormatError as e:  # a document the format cannot hold as it is (an entity in no section for CoNLL)
+        plan.errors.append(str(e))
+        return plan, {}
     n_ents = sum(len(a.get("entities", [])) for _, _, a in docs)
     plan.summary.append(f"exported {len(docs)} document(s)" + (f" of the {split} split" if split else "")
                         + f", {n_ents} entity mention(s) as {fmt} -> {out}")
@@ -76,23 +78,16 @@ def plan_export(root: store.Root, fmt: str, out: str, force: bool = False, *, in
 
 
 def write_output(fmt: str, out: str, files: dict[str, bytes]) -> None:
+    """Write the export: one file atomically, or a folder staged beside the target and swapped in whole."""
     target = Path(out)
     if fmt not in FOLDER_FORMATS:
         store.write_atomic(target, files[""])
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=store.TMP_PREFIX, dir=target.parent))
+    work = store.staging_folder(target)
     try:
         for name, data in files.items():
-            (tmp / name).write_bytes(data)
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=store.TMP_PREFIX, dir=target.parent))
-            os.rmdir(old)
-            os.replace(target, old)
-            os.replace(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, target)
+            (work / name).write_bytes(data)
+        store.replace_folder(work, target)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
         raise

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import jsonfile, store
+from . import jsonfile, schema, store
 from .checks.annotation import quote_nearby
 from .importer import Plan
 from .report import ERROR, show
@@ -42,7 +42,7 @@ def _is_span(x) -> bool:
 
 def _spans(ann: dict):
     """(pointer, span) of every well-formed span of an annotation, attribution spans included."""
-    for layer in ("sections", "entities", "claims"):
+    for layer in schema.layers():
         items = ann.get(layer)
         for i, item in enumerate(items if isinstance(items, list) else []):
             if _is_span(item):

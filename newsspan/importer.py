@@ -12,14 +12,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import mentions, records, schema, store
+from . import mentions, records, schema, schema_errors, store
 from .formats import FormatError, Parsed, importers, labelmap, wanted
 from .ids import DOCUMENT_ID_RULE, invalid_id
 from .ingest import BCP47, IngestError, ingest, safe_id
 from .progress import bar
 from .text import sha256
 from .textmap import Unmappable, canonical_map
-from .validator import check_annotation_data
+from .validator import check_writes
 
 
 @dataclass
@@ -34,6 +34,16 @@ class Plan:
     def ok(self) -> bool:
         return not self.errors
 
+    def check_writes(self, root: store.Root, writes, prefix: str = "") -> bool:
+        """Validate files about to be written as `newsspan validate` would (metadata included):
+        their errors and warnings join the plan's. Whether they hold no error."""
+        ok = True
+        for p in check_writes(root, writes):
+            line = f"{p.path}{' ' + p.pointer if p.pointer else ''}: {prefix}{p.severity}[{p.check}] {p.message}"
+            (self.errors if p.severity == "error" else self.warnings).append(line)
+            ok &= p.severity != "error"
+        return ok
+
 
 def corpus_index(root: store.Root) -> dict[str, str]:
     """sha256 of each corpus text -> its document id."""
@@ -47,13 +57,24 @@ def corpus_index(root: store.Root) -> dict[str, str]:
     return out
 
 
-def _read_json(path: Path):
+def _read_annotation(root: store.Root, path: Path) -> dict:
+    """An annotation file already in the root that a plan builds on; ValueError naming what is wrong with it.
+
+    It must be a JSON object that follows the annotation schema: a corrupt file is a problem
+    reported in that file, never an internal error of the command that met it.
+    """
     try:
-        value = json.loads(path.read_bytes().decode("utf-8"))
+        value = json.loads(root.read_bytes(path).decode("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ValueError(f"{path.name} cannot be read as JSON ({e}); fix it (`newsspan validate`) or remove it") from None
+        raise ValueError(f"cannot be read as JSON ({e}); fix it (`newsspan validate`) or remove it") from None
     if not isinstance(value, dict):
-        raise ValueError(f"{path.name} is not a JSON object; fix it or remove it")
+        raise ValueError("is not a JSON object; fix it (`newsspan validate`) or remove it")
+    found = schema_errors.findings("annotation", value)
+    if found:
+        first = found[0]
+        raise ValueError(f"does not follow the annotation schema ({first.pointer or '/'}: {first.message}"
+                         + (f"; and {len(found) - 1} more problem(s)" if len(found) > 1 else "")
+                         + "); fix it (`newsspan validate`) first")
     return value
 
 
@@ -134,7 +155,7 @@ def plan_add(root: store.Root, paths: list[str], *, doc_id: str | None = None, l
         keep = None
         if ann_path.exists():
             try:
-                keep = _read_json(ann_path)
+                keep = _read_annotation(root, ann_path)
             except ValueError as e:
                 plan.errors.append(f"{root.rel(ann_path)}: {e}")
                 continue
@@ -150,7 +171,7 @@ def plan_add(root: store.Root, paths: list[str], *, doc_id: str | None = None, l
                             f"-> {root.rel(root.text_path(did))}")
     if not files and not plan.errors:
         plan.errors.append("no input files")
-    if plan.ok:
+    if plan.ok and plan.check_writes(root, texts + annos):
         plan.writes = texts + annos
         _report_status(plan, written)
     return plan
@@ -240,7 +261,12 @@ def plan_import(root: store.Root, fmt: str, paths, *, label_map: list[str] | Non
         if d.new is not None:
             texts += [(root.text_path(d.doc_id), d.text.encode("utf-8")), (root.meta_path(d.doc_id), records.dump(d.new.meta))]
         released_path = root.annotation_path(d.doc_id)
-        released = d.new.annotation if d.new is not None else (_read_json(released_path) if released_path.exists() else None)
+        try:
+            released = d.new.annotation if d.new is not None else (
+                _read_annotation(root, released_path) if released_path.exists() else None)
+        except ValueError as err:
+            plan.errors.append(f"{root.rel(released_path)}: {err}")
+            continue
         single = len(d.entries) == 1 and annotator is None
         writes_released = False
         for e in d.entries:
@@ -248,7 +274,7 @@ def plan_import(root: store.Root, fmt: str, paths, *, label_map: list[str] | Non
             target = released_path if single else root.annotation_path(d.doc_id, who)
             writes_released |= target == released_path
             try:
-                base = _read_json(target) if target.exists() else None
+                base = _read_annotation(root, target) if target.exists() else None
             except ValueError as err:
                 plan.errors.append(f"{root.rel(target)}: {err}")
                 continue
@@ -257,9 +283,6 @@ def plan_import(root: store.Root, fmt: str, paths, *, label_map: list[str] | Non
                 continue
             if "entities" in targeted:
                 tally.labels.update(x["label"] for x in ann["entities"])
-            for prob in check_annotation_data(ann, d.text, d.doc_id, None if target == released_path else who):
-                line = f"{prob.path} {prob.pointer}: {prob.severity}[{prob.check}] {prob.message}"
-                (plan.errors if prob.severity == "error" else plan.warnings).append(line)
             annos.append((target, records.dump(ann)))
             written.append((root.rel(target), ann))
             n = {layer: len(ann[layer]) for layer in targeted}
@@ -269,7 +292,7 @@ def plan_import(root: store.Root, fmt: str, paths, *, label_map: list[str] | Non
             annos.append((released_path, records.dump(d.new.annotation)))
             written.append((root.rel(released_path), d.new.annotation))
     tally.report(plan, docs, parsed)
-    if plan.ok:
+    if plan.ok and plan.check_writes(root, texts + annos):
         plan.writes = texts + annos
         _report_status(plan, written)
     return plan

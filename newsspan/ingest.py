@@ -47,6 +47,9 @@ NUM_DATE = re.compile(r"(?P<y>\d{4})\s*[-/年.]\s*(?P<mon>\d{1,2})\s*[-/月.]\s*
                       r"(?:\D{0,6}?(?P<h>\d{1,2})[:：时](?P<mi>\d{2}))?")
 
 
+DERIVED = ("date", "published", "title", "authors", "topic")  # metadata read from the text, not given
+
+
 class IngestError(ValueError):
     """Input that cannot become a corpus document (not text, not UTF-8, empty)."""
 
@@ -242,6 +245,21 @@ def _body_sections(blocks, authors: list[str]):
     return [(b, lab) for b, lab in zip(blocks, labels)]
 
 
+def _drop_invalid_derived(meta: dict) -> list[str]:
+    """Leave out each field read from the text that the metadata schema would refuse (a "title" that
+    is a first line of thousands of characters, say): a guess is never written invalid. Notes say which."""
+    from .schema_errors import findings
+
+    notes = []
+    for f in findings("document", meta):
+        key = (f.pointer or "").split("/")[1:2]
+        if key and key[0] in DERIVED and key[0] in meta:
+            value = meta.pop(key[0])
+            shown = value if not isinstance(value, str) or len(value) <= 60 else f"{value[:57]}... ({len(value)} characters)"
+            notes.append(f"`{key[0]}` is left out: the value read from the text, {shown!r}, would not validate ({f.message})")
+    return notes
+
+
 def ingest(data: bytes, doc_id: str, *, language: str | None = None, split: str | None = None) -> Ingested:
     """A new corpus document from raw bytes (pure: nothing is written)."""
     store.check_id(doc_id)
@@ -257,10 +275,11 @@ def ingest(data: bytes, doc_id: str, *, language: str | None = None, split: str 
         notes.append("no language given or found: recorded as `und` (undetermined); pass --language")
     text_sha = sha256(text)
     meta = {"schema_version": SCHEMA_VERSION, "id": doc_id, "language": found["language"]}
-    for key in ("date", "published", "title", "authors", "topic"):
+    for key in DERIVED:
         if found.get(key):
             meta[key] = found[key]
     meta.update(source="unknown", url="unknown", license="unknown", text_sha256=text_sha, source_sha256=sha256(data))
+    notes += _drop_invalid_derived(meta)
     if split:
         meta["split"] = split
     ann = records.annotation(doc_id, text_sha, annotators=[INGEST_ANNOTATOR], status="draft", sections=sections)

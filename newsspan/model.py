@@ -22,7 +22,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Union
 
-LAYERS = ("sections", "entities", "claims")
+from .schema import layers
+
+LAYERS = layers()  # sections, entities, claims: from the schema
 CLAIM_LABEL = "CLAIM"  # the label of every claim in the claims config's IOB2 tags
 
 
@@ -275,13 +277,12 @@ class Document:
         The text is tokenised as a whole and a section holds the tokens inside it, so a token
         never depends on where a section happens to start.
         """
-        from .tokenize import tokenize
+        from .tokenize import section_tokens, tokenize
 
-        tokens = tokenize(self.text)
         if section is None:
-            return tokens
+            return tokenize(self.text)
         s = self.section(section)
-        return [t for t in tokens if s.start <= t.start and t.end <= s.end]
+        return section_tokens(self.text, s.start, s.end)
 
     def iob(self, layer: str = "entities", section: Section | str | None = None) -> tuple[list[Token], list[str]]:
         """(tokens, IOB2 tags) of the text or of one section, for ``entities`` (``B-PERSON``...)

@@ -14,7 +14,7 @@ from .importer import Plan
 from .ingest import IngestError, decode
 from .text import is_canonical, sha256
 from .textmap import canonical_map
-from .validator import _annotation_files, check_annotation_data
+from .validator import _annotation_files
 
 
 def _ids(root: store.Root, ids: list[str] | None, plan: Plan) -> list[str]:
@@ -38,16 +38,13 @@ def _load(root, path, plan):
     return None
 
 
-def _finish(root, doc_id, text, writes, anns, plan, what) -> None:
-    """Validate the rewritten annotations; queue the document's files only if all are clean."""
-    bad = False
-    for af, ann in anns:
-        for p in check_annotation_data(ann, text, doc_id, af.annotator):
-            if p.severity == "error":
-                plan.errors.append(f"{root.rel(af.path)} {p.pointer}: after {what}: error[{p.check}] {p.message}")
-                bad = True
-    if not bad:
-        plan.writes += writes + [(af.path, records.dump(ann)) for af, ann in anns]
+def _finish(root, writes, anns, plan, what) -> None:
+    """Validate the document's rewritten files as `newsspan validate` would; queue them only if all are clean."""
+    writes = writes + [(af.path, records.dump(ann)) for af, ann in anns]
+    check = Plan()
+    if check.check_writes(root, writes, prefix=f"after {what}: "):
+        plan.writes += writes
+    plan.errors += check.errors
 
 
 def plan_reanchor(root: store.Root, ids: list[str] | None = None) -> Plan:
@@ -77,7 +74,12 @@ def plan_reanchor(root: store.Root, ids: list[str] | None = None) -> Plan:
             failed |= bool(unplaced)
             new["text_sha256"] = sha
             out.append((af, new))
-            plan.summary.append(f"{root.rel(af.path)}: {moved} span(s) moved" + (f", {len(unplaced)} not placed" if unplaced else ""))
+            updated = [ptr for (ptr, s, _), (_, t, _) in zip(anchor.spans_with_pointers(ann), anchor.spans_with_pointers(new))
+                       if s["text"] != t["text"]]
+            plan.summary.append(f"{root.rel(af.path)}: {moved} span(s) moved"
+                                + (f", {len(updated)} quote(s) updated (the edit is inside them: review {', '.join(updated)})"
+                                   if updated else "")
+                                + (f", {len(unplaced)} not placed" if unplaced else ""))
         if failed:
             plan.summary.append(f"{doc_id}: nothing written (spans could not be placed)")
             continue
@@ -86,7 +88,7 @@ def plan_reanchor(root: store.Root, ids: list[str] | None = None) -> Plan:
             meta["text_sha256"] = sha
             writes.append((root.meta_path(doc_id), records.dump(meta)))
             plan.summary.append(f"{root.rel(root.meta_path(doc_id))}: text_sha256 updated")
-        _finish(root, doc_id, text, writes, out, plan, "re-anchoring")
+        _finish(root, writes, out, plan, "re-anchoring")
     return plan
 
 
@@ -137,5 +139,5 @@ def plan_canonicalize(root: store.Root, ids: list[str] | None = None) -> Plan:
             writes.append((root.meta_path(doc_id), records.dump(meta)))
         plan.summary.append(f"{doc_id}: text canonicalised ({len(source)} -> {len(cmap.text)} code points), "
                             f"{len(out)} annotation file(s) re-anchored")
-        _finish(root, doc_id, cmap.text, writes, out, plan, "canonicalising")
+        _finish(root, writes, out, plan, "canonicalising")
     return plan

@@ -64,6 +64,12 @@ def _enum(name: str) -> tuple[str, ...]:
     return tuple(load("annotation")["$defs"][name]["enum"])
 
 
+def layers() -> tuple[str, ...]:
+    """The span layers of an annotation file in the schema's order: its properties that are lists of spans."""
+    props = load("annotation")["properties"]
+    return tuple(name for name, p in props.items() if p.get("type") == "array" and "$ref" in p.get("items", {}))
+
+
 def section_labels() -> tuple[str, ...]:
     return _enum("sectionLabel")
 

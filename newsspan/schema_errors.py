@@ -58,7 +58,7 @@ def _describe(err) -> tuple[str, str | None]:
     if kw == "pattern":
         if v == _pattern("spanId"):
             # the layer's letter (s, e, c) for an id that must start with one
-            layer = next((str(p) for p in err.absolute_path if p in ("sections", "entities", "claims")), "x")
+            layer = next((str(p) for p in err.absolute_path if p in schema.layers()), "x")
             return (f"{show(inst)} is not a valid span id: span ids are {ids.SPAN_ID_RULE}",
                     f"use e.g. {show(ids.safe_span_id(inst, layer[0]))}")
         if v == _pattern("documentId"):

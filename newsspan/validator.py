@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import checks, fastpath, ids, jsonfile, schema_errors, store, tokenize
+from . import checks, fastpath, ids, jsonfile, schema, schema_errors, store, tokenize
 from .cache import ValidationCache, file_key
 from .checks.annotation import Context
 from .checks.corpus import DocContext, DocSummary, Summaries, decode_text
@@ -111,10 +111,13 @@ def _read_explained(root: store.Root, path, fp: _FileProblems, limits: Limits) -
     return None
 
 
+_LAYERS = schema.layers()
+
+
 def _span_count(value: dict, schema_name: str) -> int:
     if schema_name != "annotation":
         return 0
-    return sum(len(v) for k in ("sections", "entities", "claims") if isinstance(v := value.get(k), list))
+    return sum(len(v) for k in _LAYERS if isinstance(v := value.get(k), list))
 
 
 def _load_json(root, path, fp: _FileProblems, schema_name: str, limits: Limits):
@@ -497,7 +500,8 @@ def default_jobs() -> int:
 
 
 def validate_root(root: store.Root | str | os.PathLike | None = None, paths: list[str] | None = None,
-                  limits: Limits | None = None, *, jobs: int = 1, cache: bool = False, progress: bool = False) -> Report:
+                  limits: Limits | None = None, *, jobs: int = 1, cache: bool = False, progress: bool = False,
+                  on_wait=None) -> Report:
     """Validate a whole root, or only the documents that PATHs name (then cross-file checks are skipped).
 
     jobs > 1 checks documents in that many processes; the report is identical, in the same
@@ -505,10 +509,19 @@ def validate_root(root: store.Root | str | os.PathLike | None = None, paths: lis
     ``.newsspan-cache/`` and stores the new ones (see newsspan.cache). Memory grows by tens of
     bytes per document (ids and summaries), never by a document's content. progress=True
     counts the documents on a bar on stderr (newsspan.progress).
+
+    The root's lock is held throughout: while another command writes (its transaction half
+    done), this waits for it, calling ``on_wait(message)`` once, instead of reporting the
+    half-done transaction; and no command writes while the root is being read.
     """
     root = store.Root.of(root)
     root.check()
-    limits = limits or Limits()
+    with root.lock(timeout=-1, on_wait=on_wait, optional=True):
+        return _validate_root(root, paths, limits or Limits(), jobs, cache, progress)
+
+
+def _validate_root(root: store.Root, paths: list[str] | None, limits: Limits, jobs: int, cache: bool,
+                   progress: bool) -> Report:
     report = Report(root=str(root.path))
     if paths:
         stems = sorted({_stem_of(root, p) for p in paths})
@@ -580,3 +593,51 @@ def check_annotation_data(ann: dict, text: str, stem: str, annotator: str | None
     for check in checks.by_scope(checks.ANNOTATION):
         fp.run(check, ann, ctx)
     return fp.problems
+
+
+def check_writes(root: store.Root, writes, limits: Limits | None = None) -> list[Problem]:
+    """What `newsspan validate` would report in files a command is about to write, before it writes them.
+
+    writes: [(path in root, bytes)]. Every document they touch is copied (its text, metadata and
+    annotation files) into a scratch root, the new bytes laid over it, and checked whole by
+    check_document(): the schemas, the metadata and the annotation checks alike. The problems of
+    the files written are returned (the cross-file checks are the validator's alone).
+    """
+    import shutil
+    import tempfile
+
+    written = {root.rel(Path(path)) for path, _ in writes}
+    stems = sorted({_document_of(rel) for rel in written})
+    scratch = store.Root(tempfile.mkdtemp(prefix="newsspan-check-"))
+    try:
+        for stem in stems:
+            current = [root.corpus / (stem + store.TEXT_SUFFIX), root.corpus / (stem + store.META_SUFFIX)]
+            for path in current + [Path(af.path) for af in _annotation_files(root, stem)]:
+                try:
+                    data = root.read_bytes(path)
+                except OSError:  # missing, or unreadable: the validator of the root says why
+                    continue
+                _put(scratch, root.rel(path), data)
+        for path, data in writes:
+            _put(scratch, root.rel(Path(path)), data)
+        problems = []
+        for stem in stems:
+            problems += [p for p in check_document(scratch, stem, limits).problems if p.path in written]
+        return problems
+    finally:
+        shutil.rmtree(scratch.path, ignore_errors=True)
+
+
+def _document_of(rel: str) -> str:
+    """The document id of a root-relative corpus or annotation path (which need not exist yet)."""
+    name = rel.rsplit("/", 1)[-1]
+    for suffix in (store.META_SUFFIX, store.TEXT_SUFFIX, store.JSON_SUFFIX):
+        if name.endswith(suffix) and rel.split("/", 1)[0] in ("corpus", "annotations"):
+            return name[: -len(suffix)]
+    raise ValueError(f"{rel}: not a corpus or annotation file")
+
+
+def _put(root: store.Root, rel: str, data: bytes) -> None:
+    path = root.path / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)

@@ -6,13 +6,13 @@ import bisect
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from .. import store
+from .. import schema, store
 from ..findings import Finding, pointer
 from ..report import ERROR, WARNING, show
 from ..tokenize import is_boundary_in_run, token_at
 from . import ANNOTATION, register
 
-LAYERS = ("sections", "entities", "claims")
+LAYERS = schema.layers()
 
 
 @dataclass

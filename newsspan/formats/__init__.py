@@ -82,6 +82,18 @@ def check_quote(doc_text: str, start: int, end: int, quote: str | None, where: s
     return False
 
 
+def lines(text: str) -> list[str]:
+    """The lines of a JSON Lines or brat ``.ann`` file: a line ends at ``\\n`` (or ``\\r\\n``) and nowhere else.
+
+    ``str.splitlines()`` also ends lines at U+2028, U+2029, U+0085, U+000B, U+000C and
+    U+001C..U+001E, which an article may hold and which JSON and ``.ann`` quotes carry raw.
+    """
+    out = text.split("\n")
+    if out[-1] == "":  # the last line end closes the last line; it opens no empty one
+        out.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in out]
+
+
 def importers() -> dict:
     from . import brat, conllu, doccano, labelstudio, prodigy, uima, webanno
     return {"brat": brat.load, "labelstudio": labelstudio.load, "doccano": doccano.load, "prodigy": prodigy.load,

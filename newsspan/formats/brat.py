@@ -14,12 +14,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, check_quote
+from .. import schema
+from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, check_quote, lines
 from .labelmap import CLAIM_LABEL, SECTION_PREFIX
-from .offsets import Converter, OffsetError
+from .offsets import Converter, OffsetError, read_offset
 
 SOURCE_LABEL, CUE_LABEL = "claim_source", "claim_cue"
-_T = re.compile(r"(?P<label>\S+) (?P<frags>\d+ \d+(?:;\d+ \d+)*)")
+_T = re.compile(r"(?P<label>\S+) (?P<frags>[0-9]+ [0-9]+(?:;[0-9]+ [0-9]+)*)")  # ASCII digits: \d takes any script's
 _WIKIDATA = re.compile(r"(?:Wikidata|wikidata|WD):(Q[1-9][0-9]{0,11})")
 
 
@@ -55,7 +56,7 @@ def parse(text: str, ann_text: str, stem: str, out: Parsed, unit: str = "codepoi
     conv = Converter(text, unit)
     spans: dict[str, ToolSpan] = {}
     rest = []
-    for n, line in enumerate(ann_text.splitlines(), 1):
+    for n, line in enumerate(lines(ann_text), 1):
         if not line.strip():
             continue
         where = f"{stem}.ann:{n}"
@@ -66,14 +67,15 @@ def parse(text: str, ann_text: str, stem: str, out: Parsed, unit: str = "codepoi
             if not m:
                 out.errors.append(Issue(where, f"malformed text-bound line {line!r}", "expected T<n><TAB><type> <start> <end><TAB><text>"))
                 continue
-            frags = [tuple(map(int, f.split())) for f in m["frags"].split(";")]
             quote = fields[2] if len(fields) > 2 else None
+            frags = m["frags"].split(";")
             if len(frags) > 1:
                 out.warnings.append(Issue(where, f"discontinuous span {key} {m['label']} {m['frags']} ({quote!r}) is not imported: "
                                                  "newsspan spans are contiguous", "annotate it as one contiguous span, or as separate spans"))
                 continue
             try:
-                start, end = conv.to_codepoint(frags[0][0]), conv.to_codepoint(frags[0][1])
+                s, e = frags[0].split()
+                start, end = conv.to_codepoint(read_offset(int(s), "start")), conv.to_codepoint(read_offset(int(e), "end"))
             except OffsetError as e:
                 out.errors.append(Issue(where, f"{key}: {e}"))
                 continue
@@ -138,7 +140,7 @@ def _claim_relation(rtype, claim, arg, consumed) -> bool:
 def _newsspan_attribute(name, span, value) -> bool:
     if span is None:
         return False
-    if name == "Attribution" and span.label == CLAIM_LABEL and value in ("journalist", "source", "unattributed"):
+    if name == "Attribution" and span.label == CLAIM_LABEL and value in schema.attribution_types():
         span.extra.setdefault("attribution", {})["type"] = value
     elif name == "Checkworthy" and span.label == CLAIM_LABEL and value is None:
         span.extra["checkworthy"] = True
@@ -195,8 +197,6 @@ def ann_lines(ann: dict) -> list[str]:
 
 
 def annotation_conf(anns: list[dict]) -> str:
-    from .. import schema
-
     clusters = sorted({e["cluster"] for a in anns for e in a.get("entities", []) if e.get("cluster")})
     entities = [SECTION_PREFIX + x for x in schema.section_labels()] + list(schema.entity_labels())
     entities += [CLAIM_LABEL, SOURCE_LABEL, CUE_LABEL]
@@ -204,7 +204,7 @@ def annotation_conf(anns: list[dict]) -> str:
     lines = ["# written by `newsspan export brat`", "[entities]", *entities, "", "[relations]",
              f"Source\tArg1:{CLAIM_LABEL}, Arg2:{SOURCE_LABEL}|{ent_types}", f"Cue\tArg1:{CLAIM_LABEL}, Arg2:{CUE_LABEL}",
              "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>", "", "[events]", "", "[attributes]",
-             f"Attribution\tArg:{CLAIM_LABEL}, Value:journalist|source|unattributed", f"Checkworthy\tArg:{CLAIM_LABEL}"]
+             f"Attribution\tArg:{CLAIM_LABEL}, Value:{'|'.join(schema.attribution_types())}", f"Checkworthy\tArg:{CLAIM_LABEL}"]
     if clusters:
         lines.append(f"Cluster\tArg:<ENTITY>, Value:{'|'.join(clusters)}")
     return "\n".join(lines) + "\n"

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import NULL_LABEL, Issue, Parsed, ToolDoc, ToolSpan, document_name, export_files
+from . import NULL_LABEL, Issue, Parsed, ToolDoc, ToolSpan, document_name, export_files, lines
 
 _PIECE = re.compile(r"[()]|[^()]+")
 _PART = re.compile(r"([^\[\]]+)\[(\d+)/(\d+)\]")
@@ -82,8 +82,7 @@ class _Doc:
 def _blocks(data: str):
     """(first line number, lines) of each sentence block (blank-line separated)."""
     block, start = [], 1
-    for n, line in enumerate(data.split("\n"), 1):
-        line = line.rstrip("\r")
+    for n, line in enumerate(lines(data), 1):
         if line.strip():
             if not block:
                 start = n

@@ -13,8 +13,8 @@ import json
 import zipfile
 from pathlib import Path
 
-from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan
-from .offsets import Converter, OffsetError
+from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, lines
+from .offsets import Converter, OffsetError, read_offset
 
 COLLABORATIVE = "all"
 
@@ -33,7 +33,7 @@ def _records(name: str, data: bytes) -> list[tuple[int, object]]:
     if isinstance(whole, list):
         return [(i, r) for i, r in enumerate(whole, 1)]
     out = []
-    for n, line in enumerate(text.splitlines(), 1):
+    for n, line in enumerate(lines(text), 1):
         if not line.strip():
             continue
         try:
@@ -86,7 +86,8 @@ def parse_record(rec, where: str, name: str, annotator: str | None, unit: str, o
             if not isinstance(e, dict):
                 out.errors.append(Issue(f"{where} entities[{k}]", "expected an object with start_offset, end_offset, label"))
                 continue
-            triples.append((f"{where} entities[{k}]", e.get("start_offset"), e.get("end_offset"), e.get("label"), e.get("id")))
+            triples.append((f"{where} entities[{k}]", ("start_offset", e.get("start_offset")), ("end_offset", e.get("end_offset")),
+                            e.get("label"), e.get("id")))
         for k, r in enumerate(rec.get("relations") or []):
             out.warnings.append(Issue(f"{where} relations[{k}]", f"relation {r.get('type')!r} ({r.get('from_id')} -> {r.get('to_id')}) "
                                                                  "is not imported: the schema holds no relations"))
@@ -101,12 +102,17 @@ def parse_record(rec, where: str, name: str, annotator: str | None, unit: str, o
             if len(t) != 3:
                 out.errors.append(Issue(f"{where} label[{k}]", f"expected [start, end, label], found {t!r}"))
                 continue
-            triples.append((f"{where} label[{k}]", t[0], t[1], t[2], None))
+            triples.append((f"{where} label[{k}]", ("start", t[0]), ("end", t[1]), t[2], None))
     doc = ToolDoc(text=text, name=name, where=where, annotator=annotator)
     conv = Converter(text, unit)
-    for w, s, e, label, key in triples:
-        if not (isinstance(s, int) and isinstance(e, int) and isinstance(label, str)) or isinstance(s, bool):
-            out.errors.append(Issue(w, f"expected integer offsets and a string label, found {s!r}, {e!r}, {label!r}"))
+    for w, (s_name, s), (e_name, e), label, key in triples:
+        if not isinstance(label, str):
+            out.errors.append(Issue(w, f"expected a string label, found {label!r}"))
+            continue
+        try:
+            s, e = read_offset(s, s_name), read_offset(e, e_name)
+        except OffsetError as err:
+            out.errors.append(Issue(w, f"{label}: {err}"))
             continue
         try:
             cs, ce = conv.to_codepoint(s), conv.to_codepoint(e)

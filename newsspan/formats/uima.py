@@ -24,6 +24,7 @@ from pathlib import Path
 
 from . import (DEFAULT_ENTITY_FEATURE, DEFAULT_ENTITY_LAYER, KB_FEATURE, NULL_LABEL, Issue, Parsed, ToolDoc, ToolSpan,
                document_name, export_files, wikidata_id)
+from .offsets import OffsetError, read_offset
 
 METADATA_TYPE = "de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData"
 DOCUMENT_TYPE = "uima.tcas.DocumentAnnotation"
@@ -75,10 +76,15 @@ def parse(data: bytes, file: str, name: str, out: Parsed, entity_layer: str = DE
             value = a.get(entity_feature) if entity_feature else None
             label = NULL_LABEL if value in (None, "") else str(value)
             where = f"{file}: annotation {a.xmiID} ({short} {label!r})"
-            if not (0 <= a.begin < a.end <= len(text)):
-                out.warnings.append(Issue(where, f"an empty or reversed annotation [{a.begin}, {a.end}) is not imported"))
+            try:
+                begin, end = read_offset(a.begin, "begin"), read_offset(a.end, "end")
+            except OffsetError as err:
+                out.errors.append(Issue(where, str(err)))
                 continue
-            sp = ToolSpan(label, a.begin, a.end, where, key=str(a.xmiID))
+            if not (begin < end <= len(text)):
+                out.warnings.append(Issue(where, f"an empty or reversed annotation [{begin}, {end}) is not imported"))
+                continue
+            sp = ToolSpan(label, begin, end, where, key=str(a.xmiID))
             kb = wikidata_id(a.get(KB_FEATURE)) if KB_FEATURE in features and KB_FEATURE != entity_feature else None
             if kb:
                 sp.extra["kb_id"] = kb

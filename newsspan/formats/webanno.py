@@ -27,12 +27,13 @@ from pathlib import Path
 
 from . import (DEFAULT_ENTITY_FEATURE, DEFAULT_ENTITY_LAYER, KB_FEATURE, NULL_LABEL, Issue, Parsed, ToolDoc, ToolSpan,
                document_name, export_files, wikidata_id)
-from .offsets import Converter, OffsetError
+from . import lines as split_lines
+from .offsets import Converter, OffsetError, read_offset
 
 _FORMAT = re.compile(r"#FORMAT=WebAnno TSV (\d+)\.(\d+)\s*")
 _LAYER = re.compile(r"#T_(SP|CH|RL)=([^|]+)((?:\|[^|]*)*)")
-_UNIT = re.compile(r"\d+-\d+(?:\.\d+)?")
-_OFFSETS = re.compile(r"(\d+)-(\d+)")
+_UNIT = re.compile(r"[0-9]+-[0-9]+(?:\.[0-9]+)?")  # ASCII digits: \d takes any script's
+_OFFSETS = re.compile(r"([0-9]+)-([0-9]+)")
 _STACK = re.compile(r"(?<!\\)\|")
 _VALUE_ESCAPE = re.compile(r"\\(->|[\\\[\]|_;tn*])")
 _TEXT_ESCAPE = re.compile(r"\\([\\tnfrb\x00-\x07\x0e-\x1f])")
@@ -121,7 +122,7 @@ def parse_header(lines: list[str], file: str, out: Parsed) -> tuple[list[Column]
 def parse(data: str, file: str, name: str, out: Parsed, entity_layer: str = DEFAULT_ENTITY_LAYER,
           entity_feature: str = DEFAULT_ENTITY_FEATURE) -> None:
     """One TSV file into a ToolDoc (appended to out), with per-line errors."""
-    lines = [line[:-1] if line.endswith("\r") else line for line in data.split("\n")]
+    lines = split_lines(data)
     header = parse_header(lines, file, out)
     if header is None:
         return
@@ -218,7 +219,7 @@ def _body(lines, first, columns, file, out):
                                                     f"1-3.1, offsets such as 9-14, the token, one per declared column), "
                                                     f"found {line[:80]!r}"))
             continue
-        b, e = int(om[1]), int(om[2])
+        b, e = read_offset(int(om[1]), "begin"), read_offset(int(om[2]), "end")
         if not in_tokens:
             if not sentence:
                 out.errors.append(Issue(f"{file}:{ln}", "a token row without a `#Text=` sentence line before it"))

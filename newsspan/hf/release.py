@@ -117,7 +117,7 @@ def _quiet(progress: bool = False):
 def build(root: store.Root | str | os.PathLike | None = None, out: str | os.PathLike | None = None,
           configs: list[str] | None = None, include_drafts: bool = False, num_proc: int | None = None,
           lock: bool = True, max_shard_size: int | str | None = None, cache: bool = True,
-          batch_size: int | None = None, progress: bool = False) -> BuildSummary:
+          batch_size: int | None = None, progress: bool = False, on_wait=None) -> BuildSummary:
     """Validate the corpus and write its Hugging Face folder; BuildError if it cannot be built.
 
     max_shard_size: the most Arrow data per Parquet file (bytes, or "128MB"; default
@@ -125,7 +125,8 @@ def build(root: store.Root | str | os.PathLike | None = None, out: str | os.Path
     distributed readers have files to share out. cache=False validates every file afresh instead
     of reusing the root's validation cache (see newsspan.cache). batch_size: documents per Arrow
     batch (a shard ends only between batches). progress=True shows progress bars on stderr
-    (validation, then each config as datasets writes it).
+    (validation, then each config as datasets writes it). on_wait(message): called once if
+    another command holds the root's lock (the build then waits for it).
     """
     root = store.Root.of(root)
     root.check()
@@ -135,7 +136,7 @@ def build(root: store.Root | str | os.PathLike | None = None, out: str | os.Path
         raise BuildError(f"unknown config {sorted(unknown)[0]!r}: expected one of {', '.join(CONFIGS)}")
     configs = [c for c in CONFIGS if c in set(configs)] if configs else list(CONFIGS)
     # writing() = the lock, then recovery of whatever a killed command left (a build swap included)
-    with (root.writing(folders=(out,)) if lock else contextlib.nullcontext()):
+    with (root.writing(folders=(out,), on_wait=on_wait) if lock else contextlib.nullcontext()):
         return _build(root, out, configs, include_drafts, num_proc, max_shard_size or MAX_SHARD_SIZE, cache, batch_size,
                       progress)
 
