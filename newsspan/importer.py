@@ -63,8 +63,10 @@ def from_export(p, origins: dict[str, str]) -> str:
     while key and key not in origins:
         key = key.rsplit("/", 1)[0]
     message = _SPAN_POINTER.sub(lambda m: origins.get(m[0], m[0]), p.message)
+    part = p.pointer[len(key):] if key else ""   # a part of the span: its /start, its /attribution/cue
     at = f"{p.path} {p.pointer}".rstrip()
-    return (f"{origins[key]}: {p.severity}[{p.check}] {message}\n    fix: {_tool_fix(p, key, origins)}"
+    return (f"{origins[key]}{' ' + part if part else ''}: {p.severity}[{p.check}] {message}"
+            f"\n    fix: {_tool_fix(p, key, origins)}"
             f"\n    (at {at} in what the import would write)")
 
 
