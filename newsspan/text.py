@@ -38,7 +38,7 @@ def decode(data: bytes, *, utf16: bool = False) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         if not utf16:
             raise DecodeError("the file is UTF-16 encoded; expected UTF-8", 1, 1,
-                              "save it as UTF-8 (e.g. `iconv -f utf-16 -t utf-8`)")
+                              "save the file as UTF-8 (e.g. `iconv -f utf-16 -t utf-8`)")
         try:
             return _no_nul(data.decode("utf-16"))
         except UnicodeDecodeError as e:
