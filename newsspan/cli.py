@@ -12,7 +12,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from . import __version__, hf, progress, store
+from . import __version__, hf, progress, schema, store
 from .report import RENDERERS
 
 
@@ -223,7 +223,6 @@ IMPORT_EXAMPLES = {
 
 def _add_import_parsers(sub) -> None:
     """`newsspan import FORMAT PATH...`: one subcommand per format, with only the options that apply to it."""
-    from . import schema
     from .formats import DEFAULT_ENTITY_FEATURE, DEFAULT_ENTITY_LAYER, IMPORT_FORMATS, LAYER_FORMATS, OFFSET_FORMATS
     from .formats import import_module
     from .formats.offsets import UNITS
@@ -401,7 +400,7 @@ def cmd_adjudicate(args) -> int:
         if args.out:
             store.write_atomic(Path(args.out), adjudicate.render_json(adj).encode("utf-8"))
     sys.stdout.write(adjudicate.render_text(adj))
-    kept = ", ".join(f"{adj.kept(layer)} {layer}" for layer in ("sections", "entities", "claims"))
+    kept = ", ".join(f"{adj.kept(layer)} {layer}" for layer in schema.layers())
     n = len(adj.disagreements)
     print(f"newsspan adjudicate: wrote {root.rel(path)} (draft; agreed: {kept}; {n} disagreement{'s' * (n != 1)} to review"
           + (f", written to {args.out}" if args.out else "") + f") in {root.path}")
@@ -597,7 +596,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--markdown", action="store_true", help="print the catalogue as docs/checks.md")
     p.set_defaults(func=cmd_checks)
 
-    from . import schema
     from .formats import EXPORT_FORMATS
 
     p = _command(sub, "add", "add raw articles to the corpus (canonical text, metadata, draft sections)",
