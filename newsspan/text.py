@@ -48,8 +48,12 @@ def decode(data: bytes, *, utf16: bool = False) -> str:
     except UnicodeDecodeError as e:
         line_start = data.rfind(b"\n", 0, e.start) + 1
         column = len(data[line_start:e.start].decode("utf-8", "replace")) + 1
-        raise DecodeError(f"byte 0x{data[e.start]:02x} (byte offset {e.start}) is not UTF-8",
-                          data.count(b"\n", 0, e.start) + 1, column,
+        line = data.count(b"\n", 0, e.start) + 1
+        if data[e.start] == 0xED and data[e.start + 1:e.start + 2] >= b"\xa0":   # as WTF-8 and CESU-8 writers emit
+            raise DecodeError(f"bytes 0x{data[e.start:e.start + 3].hex()} (byte offset {e.start}) encode a lone surrogate "
+                              "(U+D800..U+DFFF), which is no character and not UTF-8", line, column,
+                              "write the character itself in UTF-8 (a surrogate pair's two halves are one character)") from None
+        raise DecodeError(f"byte 0x{data[e.start]:02x} (byte offset {e.start}) is not UTF-8", line, column,
                           "convert the file to UTF-8 (e.g. `iconv -f cp1252 -t utf-8`)") from None
 
 

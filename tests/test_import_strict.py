@@ -61,7 +61,7 @@ CASES = {
     ("brat", "duplicate key"): ("news.ann", b"T5\tGPE 72 78\tGeneva\n", b"T5\tGPE 72 78\tGeneva\nT3\tGPE 72 78\tGeneva\n",
                                 b"T3\tGPE", "the id T3 is also that of line 3", ""),
     ("brat", "NaN"): ("news.ann", b"T2\tMoney 15 25", b"T2\tMoney 15 NaN", b"T2\tMoney", "malformed text-bound line", ""),
-    ("brat", "lone surrogate"): ("news.ann", b"Maria Lopez", b"Maria \xed\xa0\x80Lopez", b"\xed\xa0\x80", "byte 0xed", ""),
+    ("brat", "lone surrogate"): ("news.ann", b"Maria Lopez", b"Maria \xed\xa0\x80Lopez", b"\xed\xa0\x80", "encode a lone surrogate", ""),
     ("brat", "invalid UTF-8"): ("news.txt", b"Chilean", b"Chil\xe9an", b"\xe9an", "byte 0xe9", ""),
 }
 
