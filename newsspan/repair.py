@@ -11,8 +11,7 @@ import json
 
 from . import anchor, records, store
 from .importer import Plan
-from .ingest import IngestError, decode
-from .text import is_canonical, sha256
+from .text import DecodeError, decode, is_canonical, sha256
 from .textmap import canonical_map
 from .validator import _annotation_files
 
@@ -97,8 +96,8 @@ def plan_canonicalize(root: store.Root, ids: list[str] | None = None) -> Plan:
     for doc_id in _ids(root, ids, plan):
         try:
             data = root.read_bytes(root.text_path(doc_id))
-            source = decode(data)
-        except (OSError, IngestError) as e:
+            source = decode(data, utf16=True)
+        except (OSError, DecodeError) as e:
             plan.errors.append(f"corpus/{doc_id}.txt: {e}")
             continue
         if is_canonical(source) and source.encode("utf-8") == data:
