@@ -92,7 +92,7 @@ ENTITY_SENTENCES = [
 ]
 CLAIM_SENTENCES = [
     ("source", "{PERSON:src} [[said]] that <<{ORG} would cut {CARDINAL} jobs by {DATE}>>."),
-    ("source", "According to {PERSON:src}, <<exports to {GPE} grew {PERCENT} last year>>."),
+    ("source", "According to {PERSON:src}, <<exports to {GPE} grew {PERCENT} since {DATE}>>."),
     ("source", "((Officials)) [[warned]] that <<the {LOC} route could close for {QUANTITY} of cargo>>."),
     ("source", "{ZH_PERSON:src}[[表示]]，<<{ZH_GPE}的经济增长了{PERCENT}>>。"),
     ("journalist", "<<The {LAW} has cost {ORG} more than {MONEY} since {DATE}>>."),
@@ -191,8 +191,10 @@ def make_document(index: int, seed: int) -> tuple[str, dict, dict]:
     length = max(2500, int(rng.gauss(4000, 350)))
 
     d = Doc(rng)
-    title = f"{rng.choice(ORG_HEAD)} {rng.choice(ORG_TAIL)} report {index}: talks in {rng.choice(GPE)} move ahead"
-    d.section("headline", lambda: setattr(d, "text", d.text + title))
+    # the headline's names are annotated like any other (an unannotated one is a mention-missed warning);
+    # the number has 7 digits, so it never reads as a CARDINAL of the body
+    d.section("headline", lambda: d.sentence(f"{{ORG}} report {index:07d}: talks in {{GPE}} move ahead"))
+    title = d.text
     d.section("byline", lambda: d.sentence("By {PERSON}"))
     d.section("dateline", lambda: d.sentence("Published: {DATE} at {TIME}"))
 
@@ -232,7 +234,7 @@ def make_document(index: int, seed: int) -> tuple[str, dict, dict]:
     meta = {
         "schema_version": schema.SCHEMA_VERSION, "id": doc_id, "language": "en",
         "date": f"{rng.randint(2015, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-        "title": title, "authors": [d.entities[0]["text"]], "topic": rng.choice(["World", "Business", "China", "Science"]),
+        "title": title, "authors": [next(e["text"] for e in d.entities if e["label"] == "PERSON")], "topic": rng.choice(["World", "Business", "China", "Science"]),
         "source": "newsspan synthetic benchmark", "url": "unknown", "license": "CC0-1.0",
         "text_sha256": sha, "source_sha256": sha,
     }

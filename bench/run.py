@@ -270,7 +270,7 @@ def bench_validation(args, work: Path, out: dict) -> None:
 PROFILE = r"""
 import cProfile, json, pstats, sys
 from newsspan import checks, store
-from newsspan.validate import check_document
+from newsspan.validator import check_document
 root = store.Root(sys.argv[1])
 stems = sorted(n[:-4] for n in root.corpus_entries() if n.endswith(".txt"))[: int(sys.argv[2])]
 check_document(root, stems[0])  # imports and compiled schemas out of the way

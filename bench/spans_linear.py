@@ -25,7 +25,7 @@ from synth import make_root, span_count  # noqa: E402
 
 CHILD = """
 import json, resource, sys, time
-from newsspan.validate import validate_root
+from newsspan.validator import validate_root
 t = time.perf_counter()
 report = validate_root(sys.argv[1])
 print(json.dumps({"seconds": time.perf_counter() - t, "ok": report.ok,

@@ -26,7 +26,7 @@ VALID = REPO / "tests" / "fixtures" / "valid"
 
 def _load_validator():
     global validate_root, jsonschema
-    from newsspan.validate import validate_root  # noqa: F401
+    from newsspan.validator import validate_root  # noqa: F401
     import jsonschema  # noqa: F401
 
 

@@ -5,7 +5,7 @@
     ds = load_dataset("loaders/newsspan.py", "entities", data_dir="/path/to/corpus/root", trust_remote_code=True)
 
 ``datasets`` copies this file into its module cache before running it, so the corpus is found
-through the installed ``newsspan`` package (its checkout, or ``NEWSSPAN_ROOT``) or ``data_dir``,
+through the installed ``newsspan`` package (the corpus it ships, or its checkout) or ``data_dir``,
 never through this file's location or the working directory. The builder itself lives in
 ``newsspan/hf/builder.py``; on ``datasets>=4`` use ``newsspan build`` and load the folder it writes.
 """

@@ -1,11 +1,18 @@
 """Re-anchoring spans onto a corrected text (pure functions).
 
-Every span stores its quote, so after a text correction each span is looked for where its
-quote now is, the way a W3C TextQuoteSelector is anchored (quote + prefix + suffix, with the
-old position as a hint; weights as in the Hypothesis client: prefix 20, suffix 20, position 2).
-The old text is gone, but the annotation still holds most of it: the quotes of all its spans
-(sections cover nearly the whole text) give the characters around each span, which serve as
-its prefix and suffix. A span whose quote no longer occurs is never guessed: it is listed.
+Every span stores its quote, and the sections cover every non-whitespace character, so the
+annotation holds the old text but for the whitespace between sections (whose length its offsets
+give). That old text is rebuilt, the unknown positions left out, and aligned with the new text
+token by token (newsspan's tokens, difflib's SequenceMatcher). A span is placed when its first
+and its last character lie in tokens the alignment keeps: spans around an edit move with it, and
+a span that contains an edit keeps its ends and gets its quote updated. A span whose own first or
+last word was changed or deleted is listed, never guessed: it is never moved onto another
+occurrence of its quote.
+
+An annotation whose old text cannot be rebuilt (no sections, or quotes that contradict each
+other) is anchored the way a W3C TextQuoteSelector is: each quote is looked for in the new text,
+its neighbours' quotes serving as prefix and suffix (weights as in the Hypothesis client: prefix
+20, suffix 20, position 2); a quote that no longer occurs is listed.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from dataclasses import dataclass
 from .findings import pointer
 from .records import LAYERS
 from .textmap import CanonicalMap, Unmappable
+from .tokenize import tokenize
 
 CONTEXT = 32
 
@@ -96,7 +104,111 @@ def place(text: str, quote: str, old_start: int, hint: int, old: dict[int, str])
 
 
 def reanchor(ann: dict, text: str) -> tuple[dict, int, list[Unplaced]]:
-    """A copy of ann with every span moved onto text; (new annotation, spans moved, spans not placed)."""
+    """A copy of ann with every span moved onto text; (new annotation, spans moved, spans not placed).
+
+    Through an alignment of the old text (rebuilt from the quotes) and the new one; by quote and
+    context when the old text cannot be rebuilt.
+    """
+    old = rebuild(ann)
+    if old is None:
+        return reanchor_by_quote(ann, text)
+    return reanchor_by_alignment(ann, old, text)
+
+
+def rebuild(ann: dict) -> dict[int, str] | None:
+    """The old text as the quotes give it (position -> character), or None when it cannot be rebuilt:
+    no sections to cover it, or two quotes that disagree about a character."""
+    if not any(_is_span(s) for s in ann.get("sections") or []):
+        return None
+    known: dict[int, str] = {}
+    for _, s, _ in spans_with_pointers(ann):
+        if s["end"] - s["start"] != len(s["text"]) or s["start"] < 0:
+            continue  # listed by the alignment: its offsets and its quote disagree
+        for k, ch in enumerate(s["text"]):
+            if known.setdefault(s["start"] + k, ch) != ch:
+                return None
+    return known
+
+
+def _old_tokens(old: dict[int, str]) -> list[tuple[str, int]]:
+    """(text, start) of the tokens of the rebuilt old text, each run of known positions tokenised apart.
+
+    The unknown positions are the whitespace between sections (or text no span covers): they
+    hold no token of any span, so the runs' tokens follow each other as the new text's do.
+    """
+    out, run, prev = [], [], None
+    for pos in sorted(old):
+        if prev is not None and pos != prev + 1:
+            out += _tokens_of_run(run)
+            run = []
+        run.append((pos, old[pos]))
+        prev = pos
+    return out + _tokens_of_run(run)
+
+
+def _tokens_of_run(run: list[tuple[int, str]]) -> list[tuple[str, int]]:
+    if not run:
+        return []
+    chars = "".join(ch for _, ch in run)
+    return [(t.text, run[0][0] + t.start) for t in tokenize(chars)]
+
+
+def alignment(old: dict[int, str], text: str) -> dict[int, int]:
+    """Old position -> new position of every character of a token that the alignment keeps.
+
+    difflib's SequenceMatcher over tokens (autojunk off: "the" and "," are matched like any
+    token): the longest common run of tokens first, then the same on either side of it, so a
+    word that an insertion repeats is not taken for the word it repeats. The common beginning
+    and end are matched first, which leaves the matcher only the stretch between the first and
+    the last edit (a correction or two in a long article costs milliseconds).
+    """
+    import difflib
+
+    a = _old_tokens(old)
+    b = [(t.text, t.start) for t in tokenize(text)]
+    head = 0
+    while head < min(len(a), len(b)) and a[head][0] == b[head][0]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail][0] == b[-1 - tail][0]:
+        tail += 1
+    pairs = list(zip(a[:head], b[:head])) + list(zip(a[len(a) - tail:], b[len(b) - tail:]))
+    mid_a, mid_b = a[head:len(a) - tail], b[head:len(b) - tail]
+    matcher = difflib.SequenceMatcher(None, [x for x, _ in mid_a], [x for x, _ in mid_b], autojunk=False)
+    for i, j, n in matcher.get_matching_blocks():
+        pairs += zip(mid_a[i:i + n], mid_b[j:j + n])
+    image: dict[int, int] = {}
+    for (tok, start), (_, new_start) in pairs:
+        for k in range(len(tok)):
+            image[start + k] = new_start + k
+    return image
+
+
+def reanchor_by_alignment(ann: dict, old: dict[int, str], text: str) -> tuple[dict, int, list[Unplaced]]:
+    """reanchor() through the alignment of the rebuilt old text with text."""
+    new = copy.deepcopy(ann)
+    image = alignment(old, text)
+    moved, unplaced = 0, []
+    for ptr, s, _ in spans_with_pointers(new):
+        o_start, o_end, quote = s["start"], s["end"], s["text"]
+        if o_end - o_start != len(quote):
+            unplaced.append(Unplaced(ptr, o_start, o_end, quote, "its offsets and its quote disagree in length; fix the span by hand"))
+            continue
+        first, last = image.get(o_start), image.get(o_end - 1)
+        if first is None or last is None:
+            gone = [w for w, at in (("first", first), ("last", last)) if at is None]
+            unplaced.append(Unplaced(ptr, o_start, o_end, quote,
+                                     f"its {' and '.join(gone)} word{'s were' if len(gone) > 1 else ' was'} changed or deleted "
+                                     "in the corrected text, and it is never moved onto another occurrence of its quote; "
+                                     "correct or remove the span by hand"))
+            continue
+        moved += first != o_start
+        s["start"], s["end"], s["text"] = first, last + 1, text[first:last + 1]
+    return new, moved, unplaced
+
+
+def reanchor_by_quote(ann: dict, text: str) -> tuple[dict, int, list[Unplaced]]:
+    """reanchor() of an annotation whose old text cannot be rebuilt: each quote where it now occurs, by context."""
     new = copy.deepcopy(ann)
     old = old_characters(ann)
     items = list(spans_with_pointers(new))

@@ -1,53 +1,54 @@
-"""`newsspan export`: every document with a released layer (drafts included) into a tool's format.
+"""`newsspan export`: the release, as `newsspan build` selects it, in an annotation tool's format.
 
-Documents are checked first (schema, spans against the text): an export never carries a
-shifted span. The output is written atomically: a folder is built beside its target and
-renamed into place; a file is written with `store.write_atomic`.
+The documents are those a build releases (``hf.selection.select``: layers whose status is
+complete or gold; with ``include_drafts`` also drafts and texts without a layer), from a root
+that validates without errors (the build's own check, ``hf.builder.checked_selection``): an
+export never carries a shifted span. ``split`` keeps one split. The output is written
+atomically, with the user's usual file modes: a folder is staged beside its target and swapped
+in whole (`store.replace_folder`); a file is written with `store.write_atomic`.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from . import store
-from .formats import exporters
+from .formats import FormatError, exporters
 from .importer import Plan
-from .validate import check_annotation_data
+from .progress import bar
 
 FOLDER_FORMATS = ("brat",)
 
 
-def released_documents(root: store.Root, plan: Plan) -> list[tuple[str, str, dict]]:
-    docs = []
-    for af in root.annotation_files():
-        if af.annotator is not None or not store.is_valid_id(af.stem):
-            continue
-        rel = root.rel(af.path)
-        try:
-            text = root.read_bytes(root.text_path(af.stem)).decode("utf-8")
-            ann = json.loads(root.read_bytes(af.path).decode("utf-8"))
-        except FileNotFoundError:
-            plan.errors.append(f"{rel}: there is no corpus/{af.stem}.txt")
-            continue
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-            plan.errors.append(f"{rel}: cannot read it ({e}); run `newsspan validate`")
-            continue
-        errors = [p for p in check_annotation_data(ann, text, af.stem) if p.severity == "error"] if isinstance(ann, dict) else None
-        if errors is None:
-            plan.errors.append(f"{rel}: not a JSON object")
-            continue
-        if errors:
-            plan.errors += [f"{rel} {p.pointer}: error[{p.check}] {p.message}" for p in errors]
-            continue
-        docs.append((af.stem, text, ann))
-    return docs
+def released_documents(root: store.Root, plan: Plan, include_drafts: bool = False, split: str | None = None,
+                       progress: bool = False) -> list[tuple[str, str, dict]]:
+    """(id, text, annotation) of the documents a build of the root releases (of one split), in id
+    order; the root's errors go to plan.errors instead (then nothing is returned)."""
+    from .hf.builder import checked_selection
+    from .hf.rows import BuildError
+    from .hf.selection import Documents
+
+    try:
+        selection, _ = checked_selection(root, include_drafts, progress=progress)
+    except BuildError as e:
+        if e.report is None:
+            raise
+        plan.errors += [f"{p.path}" + (f":{p.line}:{p.column or 1}" if p.line is not None else "")
+                        + f": error[{p.check}]" + (f" {p.pointer}:" if p.pointer else "") + f" {p.message}"
+                        for p in e.report.errors]
+        plan.errors.append("the corpus has errors (`newsspan validate` lists them with their fixes); nothing was exported")
+        return []
+    note = selection.left_out_note()
+    if note:
+        plan.notes.append(note)
+    ids = selection.ids_in_split(split) if split else selection.ids
+    return [(doc.id, doc.text, doc.annotation or {})
+            for doc in bar(Documents(root, ids), total=len(ids), desc="exporting", enabled=progress)]
 
 
-def plan_export(root: store.Root, fmt: str, out: str, force: bool = False) -> tuple[Plan, dict[str, bytes]]:
+def plan_export(root: store.Root, fmt: str, out: str, force: bool = False, *, include_drafts: bool = False,
+                split: str | None = None, progress: bool = False) -> tuple[Plan, dict[str, bytes]]:
     plan = Plan()
     target = Path(out)
     if target.exists() and not force and (target.is_file() or any(target.iterdir())):
@@ -59,35 +60,34 @@ def plan_export(root: store.Root, fmt: str, out: str, force: bool = False) -> tu
     if fmt not in FOLDER_FORMATS and target.is_dir() and any(target.iterdir()):
         plan.errors.append(f"{out}: is a folder; {fmt} export writes one file")
         return plan, {}
-    docs = released_documents(root, plan)
+    docs = released_documents(root, plan, include_drafts, split, progress)
     if not docs and not plan.errors:
-        plan.errors.append("no document has a released annotation layer (annotations/<id>.json); nothing to export")
+        what = f"in the {split} split" if split else "in the corpus"
+        plan.errors.append(f"nothing to export: no released document {what}")
     if plan.errors:
         return plan, {}
-    files = exporters()[fmt](docs)
+    try:
+        files = exporters()[fmt](docs)
+    except FormatError as e:  # a document the format cannot hold as it is (an entity in no section for CoNLL)
+        plan.errors.append(str(e))
+        return plan, {}
     n_ents = sum(len(a.get("entities", [])) for _, _, a in docs)
-    plan.summary.append(f"exported {len(docs)} document(s), {n_ents} entity mention(s) as {fmt} -> {out}")
+    plan.summary.append(f"exported {len(docs)} document(s)" + (f" of the {split} split" if split else "")
+                        + f", {n_ents} entity mention(s) as {fmt} -> {out}")
     return plan, files
 
 
 def write_output(fmt: str, out: str, files: dict[str, bytes]) -> None:
+    """Write the export: one file atomically, or a folder staged beside the target and swapped in whole."""
     target = Path(out)
     if fmt not in FOLDER_FORMATS:
         store.write_atomic(target, files[""])
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=store.TMP_PREFIX, dir=target.parent))
+    work = store.staging_folder(target)
     try:
         for name, data in files.items():
-            (tmp / name).write_bytes(data)
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=store.TMP_PREFIX, dir=target.parent))
-            os.rmdir(old)
-            os.replace(target, old)
-            os.replace(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, target)
+            (work / name).write_bytes(data)
+        store.replace_folder(work, target)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
         raise

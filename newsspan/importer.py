@@ -8,16 +8,19 @@ restored on failure), under the root's lock. Building a plan reads the root and 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import records, store
-from .formats import FormatError, importers, labelmap
-from .ingest import IngestError, ingest, safe_id
+from . import mentions, records, schema, schema_errors, store
+from .formats import FormatError, Parsed, importers, labelmap, wanted
+from .ids import DOCUMENT_ID_RULE, invalid_id
+from .ingest import BCP47, IngestError, ingest, safe_id
+from .progress import bar
 from .text import sha256
 from .textmap import Unmappable, canonical_map
-from .validate import check_annotation_data
+from .validator import check_writes
 
 
 @dataclass
@@ -32,6 +35,66 @@ class Plan:
     def ok(self) -> bool:
         return not self.errors
 
+    def check_writes(self, root: store.Root, writes, prefix: str = "", origins: dict | None = None) -> bool:
+        """Validate files about to be written as `newsspan validate` would (metadata included):
+        their errors and warnings join the plan's. Whether they hold no error.
+
+        origins: {file: {JSON pointer: where it came from}} ("" for the file as a whole): a problem
+        of such a file is told at the export item it came from, with a fix to make in the tool.
+        """
+        ok = True
+        for p in check_writes(root, writes):
+            line = (from_export(p, origins[p.path]) if origins and p.path in origins else
+                    f"{p.path}{' ' + p.pointer if p.pointer else ''}: {prefix}{p.severity}[{p.check}] {p.message}")
+            (self.errors if p.severity == "error" else self.warnings).append(line)
+            ok &= p.severity != "error"
+        return ok
+
+
+_SPAN_POINTER = re.compile(r"/(?:sections|entities|claims)/[0-9]+(?![0-9])")
+
+
+def from_export(p, origins: dict[str, str]) -> str:
+    """A problem the validator found in a file an import would write, told where the user can fix it:
+    the export item its span came from (origins: JSON pointer -> item; "" the export's document), what
+    is wrong (the other spans it names by their items too), a fix in the tool, and, last, the place in
+    the file that the import would have written."""
+    key = p.pointer
+    while key and key not in origins:
+        key = key.rsplit("/", 1)[0]
+    message = _SPAN_POINTER.sub(lambda m: origins.get(m[0], m[0]), p.message)
+    part = p.pointer[len(key):] if key else ""   # a part of the span: its /start, its /attribution/cue
+    at = f"{p.path} {p.pointer}".rstrip()
+    return (f"{origins[key]}{' ' + part if part else ''}: {p.severity}[{p.check}] {message}"
+            f"\n    fix: {_tool_fix(p, key, origins)}"
+            f"\n    (at {at} in what the import would write)")
+
+
+def _tool_fix(p, key: str, origins: dict[str, str]) -> str:
+    """How to fix a problem of an imported span in the tool (or with an import option)."""
+    if key.count("/") != 2:   # not a span of the import: the layer, a span the import keeps, or the file
+        layer = p.pointer.split("/")[1] if p.pointer.count("/") else None
+        if p.hint and any(k.startswith(f"/{layer}/") for k in origins):   # a layer the import replaces
+            return f"in the tool: {p.hint}"
+        return p.hint or "fix it, then import again"
+    layer = key.split("/")[1]
+    if p.check == "token-boundary":
+        if layer == "entities":
+            return ("pass --align expand (the whole tokens) or --align contract (the tokens inside), "
+                    "or move the mention's edges onto whole words in the tool")
+        return ("move the span's edges onto whole words in the tool (punctuation and possessives are tokens of their own); "
+                "--align moves entity mentions only")
+    if p.check == "span-outside-section":
+        if any(k.startswith("/sections/") for k in origins):
+            return "make one of the tool's section spans cover it, or shorten the span in the tool"
+        return ("import the tool's sections with it (--label-map LABEL=sections:<label>), or make a section of "
+                f"annotations/{p.document_id}.json cover it (for a new text: `newsspan add` it first) and import again")
+    if p.check in ("entity-overlap", "claim-overlap", "section-overlap"):
+        return "shorten or remove one of the two in the tool, or map one of their labels to ignore (--label-map LABEL=ignore)"
+    if p.check == "span-whitespace":
+        return "move the span's edges off the whitespace in the tool"
+    return f"in the tool: {p.hint}" if p.hint else "fix it in the tool and export again"
+
 
 def corpus_index(root: store.Root) -> dict[str, str]:
     """sha256 of each corpus text -> its document id."""
@@ -45,14 +108,38 @@ def corpus_index(root: store.Root) -> dict[str, str]:
     return out
 
 
-def _read_json(path: Path):
+def _read_annotation(root: store.Root, path: Path) -> dict:
+    """An annotation file already in the root that a plan builds on; ValueError naming what is wrong with it.
+
+    It must be a JSON object that follows the annotation schema: a corrupt file is a problem
+    reported in that file, never an internal error of the command that met it.
+    """
     try:
-        value = json.loads(path.read_bytes().decode("utf-8"))
+        value = json.loads(root.read_bytes(path).decode("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ValueError(f"{path.name} cannot be read as JSON ({e}); fix it (`newsspan validate`) or remove it") from None
+        raise ValueError(f"cannot be read as JSON ({e}); fix it (`newsspan validate`) or remove it") from None
     if not isinstance(value, dict):
-        raise ValueError(f"{path.name} is not a JSON object; fix it or remove it")
+        raise ValueError("is not a JSON object; fix it (`newsspan validate`) or remove it")
+    found = schema_errors.findings("annotation", value)
+    if found:
+        first = found[0]
+        raise ValueError(f"does not follow the annotation schema ({first.pointer or '/'}: {first.message}"
+                         + (f"; and {len(found) - 1} more problem(s)" if len(found) > 1 else "")
+                         + "); fix it (`newsspan validate`) first")
     return value
+
+
+def layer_status(rel: str, ann: dict) -> str:
+    """A summary line for an annotation file written: its status and the size of each layer."""
+    return f"{rel}: status {ann['status']} (" + ", ".join(f"{len(ann[layer])} {layer}" for layer in records.LAYERS) + ")"
+
+
+def release_hint(rels: list[str]) -> str:
+    """How to release the draft layers just written (what `newsspan build` and `export` leave out)."""
+    shown = ", ".join(rels[:3]) + (f" and {len(rels) - 3} more" if len(rels) > 3 else "")
+    statuses = " or ".join(f'"{s}"' for s in schema.released_statuses())
+    return (f'to release {shown}: review it, then set its "status" to {statuses} and run `newsspan validate`; '
+            "until then `newsspan build` and `newsspan export` leave drafts out (unless --include-drafts)")
 
 
 # add -----------------------------------------------------------------------------------------
@@ -83,10 +170,12 @@ def plan_add(root: store.Root, paths: list[str], *, doc_id: str | None = None, l
     batch: dict[str, str] = {}      # sha -> id, within this command
     ids: dict[str, Path] = {}
     texts, annos = [], []
+    written: list[tuple[str, dict]] = []  # (file, annotation) of the layers written, for their status
     for f in files:
         did = doc_id if doc_id is not None else safe_id(f.stem)
         if not store.is_valid_id(did):
-            plan.errors.append(f"{f}: {did!r} is not a valid document id (1-64 of a-z 0-9 _ -); pass --id")
+            plan.errors.append(f"{f}: --id {invalid_id(did)}" if doc_id is not None
+                               else f"{f}: no valid document id can be made from its name; pass --id (ids are {DOCUMENT_ID_RULE})")
             continue
         if did in ids:
             plan.errors.append(f"{f}: the id {did!r} is also that of {ids[did]}; pass --id or rename one file")
@@ -117,7 +206,7 @@ def plan_add(root: store.Root, paths: list[str], *, doc_id: str | None = None, l
         keep = None
         if ann_path.exists():
             try:
-                keep = _read_json(ann_path)
+                keep = _read_annotation(root, ann_path)
             except ValueError as e:
                 plan.errors.append(f"{root.rel(ann_path)}: {e}")
                 continue
@@ -125,6 +214,7 @@ def plan_add(root: store.Root, paths: list[str], *, doc_id: str | None = None, l
                 keep = None
         if keep is None:
             annos.append((ann_path, records.dump(doc.annotation)))
+            written.append((root.rel(ann_path), doc.annotation))
         elif keep.get("text_sha256") != sha:
             plan.notes.append(f"{root.rel(ann_path)} (status {keep.get('status')}) is kept; the text changed, so run "
                               f"`newsspan reanchor {did}`")
@@ -132,9 +222,18 @@ def plan_add(root: store.Root, paths: list[str], *, doc_id: str | None = None, l
                             f"-> {root.rel(root.text_path(did))}")
     if not files and not plan.errors:
         plan.errors.append("no input files")
-    if plan.ok:
+    if plan.ok and plan.check_writes(root, texts + annos):
         plan.writes = texts + annos
+        _report_status(plan, written)
     return plan
+
+
+def _report_status(plan: Plan, written: list[tuple[str, dict]]) -> None:
+    plan.summary += [layer_status(rel, ann) for rel, ann in written]
+    drafts = [rel for rel, ann in written if ann["status"] not in schema.released_statuses()
+              and not rel.startswith(f"annotations/{store.ANNOTATORS}/")]
+    if drafts:
+        plan.summary.append(release_hint(drafts))
 
 
 # import --------------------------------------------------------------------------------------
@@ -155,56 +254,73 @@ class _Doc:
     entries: list[_Entry] = field(default_factory=list)
 
 
-def plan_import(root: store.Root, fmt: str, path: str, *, label_map: list[str] | None = None,
+def plan_import(root: store.Root, fmt: str, paths, *, label_map: list[str] | None = None,
                 annotator: str | None = None, offsets: str | None = None, language: str | None = None,
-                status: str | None = None, force: bool = False) -> Plan:
+                status: str | None = None, force: bool = False, doc_id: str | None = None, nested: str = "error",
+                align: str = "strict", reader_options: dict | None = None, progress: bool = False) -> Plan:
+    """A plan importing one or more exports (files or folders) of a tool: every problem first, then the writes.
+
+    reader_options go to the format's reader (entity layer and feature, NER key); nested and align are the
+    policies of :mod:`newsspan.mentions`, applied to the entity mentions after the label map.
+    progress=True counts the documents on stderr.
+    """
     plan = Plan()
-    p = Path(path)
-    if not p.exists():
-        plan.errors.append(f"{path}: no such file or folder")
-        return plan
+    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    where = paths[0] if len(paths) == 1 else f"the {len(paths)} exports"
     if annotator is not None and not store.is_valid_id(annotator):
-        plan.errors.append(f"--annotator {annotator!r}: expected 1-64 of a-z 0-9 _ - (e.g. jane-doe)")
+        plan.errors.append(f"--annotator {invalid_id(annotator, 'annotator name')}")
+        return plan
+    if doc_id is not None and not store.is_valid_id(doc_id):
+        plan.errors.append(f"--id {invalid_id(doc_id)}")
         return plan
     try:
         user_map = labelmap.parse(label_map)
     except labelmap.LabelMapError as e:
         plan.errors.append(str(e))
         return plan
-    try:
-        parsed = importers()[fmt](p, offsets)
-    except FormatError as e:
-        plan.errors.append(f"{e}")
-        return plan
-    except OSError as e:
-        plan.errors.append(f"{path}: cannot read: {e.strerror or e}")
-        return plan
-    except (AttributeError, TypeError, KeyError, ValueError, IndexError) as e:
-        # an export whose structure differs from the tool's format in a way no reader check foresaw
-        plan.errors.append(f"{path}: not a {fmt} export of the expected shape ({type(e).__name__}: {e})")
+    parsed = Parsed()
+    for path in paths:
+        one = _read_export(fmt, path, offsets, reader_options or {}, plan)
+        if one is not None:
+            parsed.extend(one)
+    if plan.errors:
         return plan
     plan.warnings += [str(w) for w in parsed.warnings]
     plan.errors += [str(e) for e in parsed.errors]
     plan.notes += parsed.notes
     counts = Counter(s.label for d in parsed.docs for s in d.spans)
+    if reader_options and parsed.docs and not counts and not parsed.errors:
+        held = ", ".join(f"{k} ({v})" for k, v in sorted(parsed.ignored.items())) or "nothing else"
+        plan.errors.append(f"{where}: no entity mention found ({wanted(fmt, reader_options)}); the export holds: {held}")
     lmap, missing = labelmap.resolve(counts, user_map)
     if missing:
-        plan.errors.append(f"{path}: {missing}")
+        plan.errors.append(f"{where}: {missing}")
     if plan.errors:
         return plan
     if not parsed.docs:
-        plan.errors.append(f"{path}: nothing to import (no annotated documents)")
+        plan.errors.append(f"{where}: nothing to import (no annotated documents)")
         return plan
     targeted = tuple(layer for layer in records.LAYERS if any(t.layer == layer for t in lmap.values()))
-    docs = _group(root, parsed.docs, plan, annotator, language)
+    docs = _group(root, parsed.docs, plan, annotator, language, doc_id)
     if plan.errors:
         return plan
+    tally = _Tally(policy=(nested, align))
+    tally.by_map.update({label: n for label, n in counts.items() if lmap[label].layer == labelmap.IGNORE})
     texts, annos = [], []
-    for d in docs:
+    written: list[tuple[str, dict]] = []
+    origins: dict[str, dict[str, str]] = {}   # file written -> JSON pointer -> the export item it came from
+    for d in bar(docs, total=len(docs), desc="importing", enabled=progress):
         if d.new is not None:
             texts += [(root.text_path(d.doc_id), d.text.encode("utf-8")), (root.meta_path(d.doc_id), records.dump(d.new.meta))]
+            for path in (root.text_path(d.doc_id), root.meta_path(d.doc_id), root.annotation_path(d.doc_id)):
+                origins[root.rel(path)] = {"": d.entries[0].tool.where}
         released_path = root.annotation_path(d.doc_id)
-        released = d.new.annotation if d.new is not None else (_read_json(released_path) if released_path.exists() else None)
+        try:
+            released = d.new.annotation if d.new is not None else (
+                _read_annotation(root, released_path) if released_path.exists() else None)
+        except ValueError as err:
+            plan.errors.append(f"{root.rel(released_path)}: {err}")
+            continue
         single = len(d.entries) == 1 and annotator is None
         writes_released = False
         for e in d.entries:
@@ -212,30 +328,123 @@ def plan_import(root: store.Root, fmt: str, path: str, *, label_map: list[str] |
             target = released_path if single else root.annotation_path(d.doc_id, who)
             writes_released |= target == released_path
             try:
-                base = _read_json(target) if target.exists() else None
+                base = _read_annotation(root, target) if target.exists() else None
             except ValueError as err:
                 plan.errors.append(f"{root.rel(target)}: {err}")
                 continue
-            ann = _build(d, e, who, base, released, targeted, lmap, status, force, root.rel(target), plan)
-            if ann is None:
+            built = _build(d, e, who, base, released, targeted, lmap, status, force, root.rel(target), plan, tally)
+            if built is None:
                 continue
-            for prob in check_annotation_data(ann, d.text, d.doc_id, None if target == released_path else who):
-                line = f"{prob.path} {prob.pointer}: {prob.severity}[{prob.check}] {prob.message}"
-                (plan.errors if prob.severity == "error" else plan.warnings).append(line)
+            ann, origins[root.rel(target)] = built
+            if "entities" in targeted:
+                tally.labels.update(x["label"] for x in ann["entities"])
             annos.append((target, records.dump(ann)))
+            written.append((root.rel(target), ann))
             n = {layer: len(ann[layer]) for layer in targeted}
             plan.summary.append(f"{root.rel(target)}: " + ", ".join(f"{v} {k}" for k, v in n.items())
                                 + (" (new document)" if d.new is not None else ""))
         if d.new is not None and not writes_released:
             annos.append((released_path, records.dump(d.new.annotation)))
-    if plan.ok:
+            written.append((root.rel(released_path), d.new.annotation))
+    tally.report(plan, docs, parsed)
+    if plan.ok and plan.check_writes(root, texts + annos, origins=origins):
         plan.writes = texts + annos
+        _report_status(plan, written)
     return plan
 
 
-def _group(root, tool_docs, plan: Plan, annotator, language) -> list[_Doc]:
+def _read_export(fmt: str, path: str, offsets, options: dict, plan: Plan) -> Parsed | None:
+    p = Path(path)
+    if not p.exists():
+        plan.errors.append(f"{path}: no such file or folder")
+        return None
+    try:
+        return importers()[fmt](p, offsets, **options)
+    except FormatError as e:
+        plan.errors.append(f"{e}")
+    except OSError as e:
+        plan.errors.append(f"{path}: cannot read: {e.strerror or e}")
+    except (AttributeError, TypeError, KeyError, ValueError, IndexError) as e:
+        # an export whose structure differs from the tool's format in a way no reader check foresaw
+        plan.errors.append(f"{path}: not a {fmt} export of the expected shape ({type(e).__name__}: {e})")
+    return None
+
+
+@dataclass
+class _Tally:
+    """What an import did, for its summary: mentions per label, what was left out and why."""
+    policy: tuple[str, str]
+    labels: Counter = field(default_factory=Counter)
+    by_map: Counter = field(default_factory=Counter)
+    nested_pairs: list[str] = field(default_factory=list)
+    dropped: int = 0
+    moved: int = 0
+
+    def report(self, plan: Plan, docs, parsed: Parsed) -> None:
+        nested, align = self.policy
+        if self.nested_pairs:
+            plan.errors.append(f"{len(self.nested_pairs)} nested mention pair(s) (newsspan's entity layer is flat):\n    "
+                               + "\n    ".join(self.nested_pairs)
+                               + "\n    fix: pass --nested outer (keep the outermost mention of each nest) or --nested inner "
+                               "(keep the innermost), or map one of the labels to ignore with --label-map")
+        new = sum(1 for d in docs if d.new is not None)
+        per_label = ", ".join(f"{k} {v}" for k, v in sorted(self.labels.items())) or "none"
+        plan.summary.append(f"imported {len(docs)} document(s) ({new} new, {len(docs) - new} already in the corpus); "
+                            f"{sum(self.labels.values())} entity mention(s): {per_label}")
+        left = ["label map: " + ", ".join(f"{k!r} {v}" for k, v in sorted(self.by_map.items()))] if self.by_map else []
+        if self.dropped:
+            left.append(f"--nested {nested}: {self.dropped} mention(s) {'inside' if nested == 'outer' else 'around'} others")
+        if parsed.ignored:
+            left.append("not read: " + ", ".join(f"{k} {v}" for k, v in sorted(parsed.ignored.items())))
+        if left:
+            plan.summary.append("ignored: " + "; ".join(left))
+        if self.moved:
+            plan.summary.append(f"--align {align}: {self.moved} mention(s) moved onto token boundaries (each listed as a warning)")
+
+
+def _loose(text: str) -> str:
+    """The text with every whitespace character a space and none at the end: offsets unchanged."""
+    return "".join(" " if ch.isspace() else ch for ch in text).rstrip()
+
+
+def corpus_loose_index(root: store.Root) -> dict[str, tuple[str, str]]:
+    """sha256 of each corpus text with its whitespace made plain (see _loose) -> (document id, text sha256)."""
+    out = {}
+    for stem in root.text_stems():
+        if store.is_valid_id(stem):
+            try:
+                text = root.read_bytes(root.corpus / (stem + store.TEXT_SUFFIX)).decode("utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            out.setdefault(sha256(_loose(text)), (stem, sha256(text)))
+    return out
+
+
+def _export_meta(meta: dict, found: dict, where: str, plan: Plan) -> set[str]:
+    """What the export says of a new document (title, url, date) over what its text says, field by field
+    where the document schema takes it; the fields kept."""
+    from .schema import validator
+
+    check = validator("document")
+    kept = set()
+    for key, value in found.items():
+        trial = {**meta, key: value}
+        if check.is_valid(trial):
+            meta[key] = value
+            kept.add(key)
+        else:
+            plan.warnings.append(f"{where}: the export's {key} {value!r} is not kept: the document schema does not take it")
+    order = list(check.schema["properties"])   # the fields in the schema's order, as `newsspan add` writes them
+    ordered = sorted(meta.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
+    meta.clear()
+    meta.update(ordered)
+    return kept
+
+
+def _group(root, tool_docs, plan: Plan, annotator, language, doc_id=None) -> list[_Doc]:
     """Tool documents grouped by canonical text: an existing corpus document, or a new one."""
     index = corpus_index(root)
+    loose = None
     by_sha: dict[str, _Doc] = {}
     new_ids: set[str] = set()
     for td in tool_docs:
@@ -246,24 +455,43 @@ def _group(root, tool_docs, plan: Plan, annotator, language) -> list[_Doc]:
             continue
         sha = sha256(cmap.text)
         d = by_sha.get(sha)
+        if d is None and sha not in index:
+            loose = corpus_loose_index(root) if loose is None else loose
+            same = loose.get(sha256(_loose(cmap.text)))
+            if same is not None:
+                # the export kept the text but not its whitespace (TSV and CoNLL-U rebuild it): the same
+                # characters at the same offsets, so its offsets hold in the corpus text
+                sha = same[1]
+                d = by_sha.get(sha)
+                if d is None:
+                    plan.notes.append(f"{td.where}: matched corpus document {same[0]!r}: the same text but for whitespace "
+                                      "(which the export does not keep)")
+                    d = by_sha[sha] = _Doc(same[0], root.read_bytes(root.text_path(same[0])).decode("utf-8"), sha, None)
         if d is None:
             if sha in index:
                 d = _Doc(index[sha], cmap.text, sha, None)
             else:
-                did = safe_id(td.name)
+                if doc_id is not None and new_ids:
+                    plan.errors.append(f"{td.where}: --id names one new document, but the export holds several new texts; "
+                                       "leave --id out (ids then come from the file names)")
+                    continue
+                did = doc_id or safe_id(td.name)
                 if not store.is_valid_id(did) or did in new_ids:
                     did = safe_id(f"{td.name}-{len(new_ids) + 1}")
                 if root.text_path(did).exists() or root.meta_path(did).exists():
                     plan.errors.append(f"{td.where}: the text is new, but the id {did!r} is taken by another corpus document; "
                                        "rename the document in the export (or add the text first with `newsspan add --id`)")
                     continue
+                said = td.meta.get("language")
                 try:
-                    new = ingest(td.text.encode("utf-8"), did, language=language)
+                    new = ingest(td.text.encode("utf-8"), did,
+                                 language=language or (said if said and BCP47.fullmatch(said) else None))
                 except IngestError as e:
                     plan.errors.append(f"{td.where}: {e}")
                     continue
                 new_ids.add(did)
-                plan.notes += [f"{did}: {n}" for n in new.notes]
+                kept = _export_meta(new.meta, {k: v for k, v in td.meta.items() if k != "language"}, td.where, plan)
+                plan.notes += [f"{did}: {n}" for n in new.notes if not ("title" in kept and n.startswith("no scrape header"))]
                 d = _Doc(did, cmap.text, sha, new)
             by_sha[sha] = d
         raw = td.annotator
@@ -293,6 +521,9 @@ def _group(root, tool_docs, plan: Plan, annotator, language) -> list[_Doc]:
     return out
 
 
+_OFFSETS_FIX = "fix the span's offsets in the tool, or name the unit it counts in (--offsets)"
+
+
 def _mapped(d: _Doc, e: _Entry, lmap, plan: Plan):
     """The tool's spans on the canonical text, per layer (whitespace at the edges trimmed, with a warning)."""
     text = d.text
@@ -304,7 +535,7 @@ def _mapped(d: _Doc, e: _Entry, lmap, plan: Plan):
         try:
             a, b = e.cmap(s.start), e.cmap(s.end)
         except Unmappable as err:
-            plan.errors.append(f"{s.where}: {err}")
+            plan.errors.append(f"{s.where}: {err}\n    fix: {_OFFSETS_FIX}")
             continue
         a2, b2 = a, b
         while a2 < b2 and text[a2].isspace():
@@ -312,7 +543,7 @@ def _mapped(d: _Doc, e: _Entry, lmap, plan: Plan):
         while b2 > a2 and text[b2 - 1].isspace():
             b2 -= 1
         if a2 >= b2:
-            plan.errors.append(f"{s.where}: the span holds only whitespace")
+            plan.errors.append(f"{s.where}: the span holds only whitespace\n    fix: remove it in the tool, or move it onto the words it means")
             continue
         if (a2, b2) != (a, b):
             plan.warnings.append(f"{s.where}: whitespace at the span's edges trimmed: [{a}, {b}) -> [{a2}, {b2}) {text[a2:b2]!r}")
@@ -322,14 +553,56 @@ def _mapped(d: _Doc, e: _Entry, lmap, plan: Plan):
     return layers
 
 
+def _flat(text: str, items: list[dict], tally: _Tally, plan: Plan) -> list[dict]:
+    """The entity mentions under the --nested and --align policies (newsspan.mentions); the rest reported."""
+    nested, align = tally.policy
+    res = mentions.nesting([(x["start"], x["end"], x["label"]) for x in items], nested)
+
+    def desc(x):
+        return f"{x['_where']}: {x['label']} {x['text']!r} [{x['start']}, {x['end']})"
+
+    if nested == "error":
+        tally.nested_pairs += [f"{desc(items[i])} contains {desc(items[j])}" for i, j in res.nested]
+    else:
+        tally.dropped += sum(1 for k, kept in enumerate(res.keep) if not kept and k not in res.duplicates)
+    for j in res.duplicates:
+        plan.warnings.append(f"{desc(items[j])}: the same mention twice; imported once")
+    for i, j in res.stacked:
+        plan.errors.append(f"{desc(items[j])}: the same text is also {items[i]['label']} ({items[i]['_where']}); "
+                           "a mention has one label\n    fix: remove one of them in the tool, or map one label to ignore "
+                           "(--label-map LABEL=ignore)")
+    for i, j in res.crossing:
+        plan.errors.append(f"{desc(items[i])} and {desc(items[j])} overlap without nesting; no --nested policy "
+                           "chooses between them\n    fix: shorten or remove one of them in the tool, or map one label to "
+                           "ignore (--label-map LABEL=ignore)")
+    # what was reported above is left out, so the validator does not report the same overlap again
+    reported = {j for _, j in res.stacked + res.crossing} | ({j for _, j in res.nested} if nested == "error" else set())
+    kept = [x for k, x in enumerate(items) if res.keep[k] and k not in reported]
+    out = []
+    for x, got in zip(kept, mentions.align_spans(text, [(x["start"], x["end"]) for x in kept], align)):
+        if isinstance(got, str):
+            plan.errors.append(f"{desc(x)}: {got}\n    fix: pass --align expand (the whole tokens) or --align contract "
+                               "(the tokens inside), or move the mention's edges onto whole words in the tool")
+            continue
+        if got != (x["start"], x["end"]):
+            tally.moved += 1
+            plan.warnings.append(f"{desc(x)}: moved onto token boundaries (--align {align}): [{got[0]}, {got[1]}) "
+                                 f"{text[got[0]:got[1]]!r}")
+            x = {**x, "start": got[0], "end": got[1], "text": text[got[0]:got[1]]}
+        out.append(x)
+    return out
+
+
 def _sub(cmap, text, pair):
     a, b = cmap(pair[0]), cmap(pair[1])
     return {"start": a, "end": b, "text": text[a:b]}
 
 
-def _build(d: _Doc, e: _Entry, who, base, released, targeted, lmap, status, force, rel, plan: Plan):
+def _build(d: _Doc, e: _Entry, who, base, released, targeted, lmap, status, force, rel, plan: Plan, tally=None):
     text = d.text
     layers = _mapped(d, e, lmap, plan)
+    if tally is not None:
+        layers["entities"] = _flat(text, layers["entities"], tally, plan)
     if base is not None and base.get("text_sha256") != d.sha:
         plan.errors.append(f"{rel}: it was made on another version of the text; run `newsspan reanchor {d.doc_id}` first")
         return None
@@ -345,8 +618,8 @@ def _build(d: _Doc, e: _Entry, who, base, released, targeted, lmap, status, forc
     old_entities = {x.get("id"): (x.get("start"), x.get("end")) for x in out["entities"]}
     new = {}
     if "sections" in targeted:
-        new["sections"] = records.renumber("sections", [{k: v for k, v in x.items() if not k.startswith("_")}
-                                                        for x in layers["sections"]])
+        new["sections"] = records.renumber("sections", [{**{k: v for k, v in x.items() if not k.startswith("_")},
+                                                         "_where": x["_where"]} for x in layers["sections"]])
     key_to_id = {}
     if "entities" in targeted:
         ents = []
@@ -355,7 +628,7 @@ def _build(d: _Doc, e: _Entry, who, base, released, targeted, lmap, status, forc
             for k in ("kb_id", "cluster"):
                 if x["_extra"].get(k):
                     ent[k] = x["_extra"][k]
-            ent["_key"] = x["_key"]
+            ent["_key"], ent["_where"] = x["_key"], x["_where"]
             ents.append(ent)
         ents = records.renumber("entities", ents)
         for ent in ents:
@@ -375,20 +648,27 @@ def _build(d: _Doc, e: _Entry, who, base, released, targeted, lmap, status, forc
             try:
                 if attr.get("source_ref") is not None:
                     if attr["source_ref"] not in key_to_id:
-                        plan.errors.append(f"{x['_where']}: its source {attr['source_ref']} is not an imported entity mention")
+                        plan.errors.append(f"{x['_where']}: its source {attr['source_ref']} is not an imported entity mention"
+                                           "\n    fix: map the source's label to an entity label (--label-map), or remove "
+                                           "the Source relation in the tool")
                         continue
                     a["source"] = key_to_id[attr["source_ref"]]
                 for k in ("source_span", "cue"):
                     if attr.get(k):
                         a[k] = _sub(x["_map"], text, attr[k])
             except Unmappable as err:
-                plan.errors.append(f"{x['_where']}: {err}")
+                plan.errors.append(f"{x['_where']}: {err}\n    fix: {_OFFSETS_FIX}")
                 continue
-            claims.append({**c, "attribution": a, "checkworthy": bool(ex.get("checkworthy", False))})
+            claims.append({**c, "checkworthy": bool(ex.get("checkworthy", False)), "attribution": a, "_where": x["_where"]})
         if bare:
-            plan.warnings.append(f"{rel}: {bare} claim(s) came without attribution or check-worthiness (the tool does not "
-                                 "hold them): set to unattributed and checkworthy false; review them")
+            plan.warnings.append(f"{e.tool.where}: {bare} claim(s) came without attribution or check-worthiness (the tool does "
+                                 f"not hold them): set to unattributed and checkworthy false in {rel}; review them")
         new["claims"] = records.renumber("claims", claims)
+    # where each imported span came from (the export file and item), by its pointer in the file written
+    origins = {"": e.tool.where}
+    for layer, items in new.items():
+        for i, x in enumerate(items):
+            origins[f"/{layer}/{i}"] = x.pop("_where")
     if base is not None:
         for layer, items in new.items():
             if base.get(layer) and _spans(base.get(layer)) != _spans(items) and not force:
@@ -403,7 +683,7 @@ def _build(d: _Doc, e: _Entry, who, base, released, targeted, lmap, status, forc
     return records.annotation(d.doc_id, d.sha, annotators=names,
                               status=status or (base or {}).get("status") or "draft",
                               sections=out["sections"], entities=out["entities"], claims=out["claims"],
-                              notes=(base or {}).get("notes"))
+                              notes=(base or {}).get("notes")), origins
 
 
 def _spans(items) -> list:

@@ -17,12 +17,12 @@ the text says is recorded; what it does not say (source, URL, license) is "unkno
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from . import records, store
+from .ids import safe_id  # noqa: F401  (the importer takes it from here)
 from .schema import SCHEMA_VERSION
-from .text import Undecodable, decode as decode_bytes, sha256
+from .text import DecodeError, decode, sha256
 from .textmap import canonical_map
 
 HEADER = re.compile(r"date\s+(\d{4}-\d{2}-\d{2})\s+([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,4})(?:\s+(\S.*))?")
@@ -47,6 +47,9 @@ NUM_DATE = re.compile(r"(?P<y>\d{4})\s*[-/年.]\s*(?P<mon>\d{1,2})\s*[-/月.]\s*
                       r"(?:\D{0,6}?(?P<h>\d{1,2})[:：时](?P<mi>\d{2}))?")
 
 
+DERIVED = ("date", "published", "title", "authors", "topic")  # metadata read from the text, not given
+
+
 class IngestError(ValueError):
     """Input that cannot become a corpus document (not text, not UTF-8, empty)."""
 
@@ -66,23 +69,6 @@ class Ingested:
     meta: dict
     annotation: dict
     notes: list[str] = field(default_factory=list)  # what could not be read, for the user
-
-
-def decode(data: bytes) -> str:
-    """Raw bytes to str: UTF-8 (BOM allowed) or UTF-16 with a BOM; anything else is refused."""
-    try:
-        return decode_bytes(data, bom=True, utf16=True)
-    except Undecodable as e:
-        hint = "; convert it to UTF-8 first (e.g. `iconv -f cp1252 -t utf-8`)" if e.kind == "encoding" else ""
-        raise IngestError(f"{e}{hint}") from None
-
-
-def safe_id(name: str, what: str = "id") -> str:
-    """A valid id from a file stem or a user name: lower-case, runs of other characters -> '-'."""
-    s = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    s = re.sub(r"[^a-z0-9_-]+", "-", s).strip("-_")
-    s = re.sub(r"-{2,}", "-", s)[:64].rstrip("-_")
-    return s
 
 
 def lines_of(text: str) -> list[Line]:
@@ -240,12 +226,32 @@ def _body_sections(blocks, authors: list[str]):
     return [(b, lab) for b, lab in zip(blocks, labels)]
 
 
+def _drop_invalid_derived(meta: dict) -> list[str]:
+    """Leave out each field read from the text that the metadata schema would refuse (a "title" that
+    is a first line of thousands of characters, say): a guess is never written invalid. Notes say which."""
+    from .schema_errors import findings
+
+    notes = []
+    for f in findings("document", meta):
+        key = (f.pointer or "").split("/")[1:2]
+        if key and key[0] in DERIVED and key[0] in meta:
+            value = meta.pop(key[0])
+            shown = value if not isinstance(value, str) or len(value) <= 60 else f"{value[:57]}... ({len(value)} characters)"
+            notes.append(f"`{key[0]}` is left out: the value read from the text, {shown!r}, would not validate ({f.message})")
+    return notes
+
+
 def ingest(data: bytes, doc_id: str, *, language: str | None = None, split: str | None = None) -> Ingested:
     """A new corpus document from raw bytes (pure: nothing is written)."""
     store.check_id(doc_id)
     if language is not None and not BCP47.fullmatch(language):
         raise IngestError(f"--language {language!r} is not a BCP 47 tag (e.g. en, zh-Hans, pt-BR)")
-    cmap = canonical_map(decode(data))
+    if not data.strip():
+        raise IngestError("the file is empty")
+    try:   # an article may come as UTF-16 (with a BOM), as Windows editors save it
+        cmap = canonical_map(decode(data, utf16=True))
+    except DecodeError as e:
+        raise IngestError(str(e)) from None
     text = cmap.text
     if not text.strip():
         raise IngestError("the file holds only whitespace")
@@ -255,10 +261,11 @@ def ingest(data: bytes, doc_id: str, *, language: str | None = None, split: str 
         notes.append("no language given or found: recorded as `und` (undetermined); pass --language")
     text_sha = sha256(text)
     meta = {"schema_version": SCHEMA_VERSION, "id": doc_id, "language": found["language"]}
-    for key in ("date", "published", "title", "authors", "topic"):
+    for key in DERIVED:
         if found.get(key):
             meta[key] = found[key]
     meta.update(source="unknown", url="unknown", license="unknown", text_sha256=text_sha, source_sha256=sha256(data))
+    notes += _drop_invalid_derived(meta)
     if split:
         meta["split"] = split
     ann = records.annotation(doc_id, text_sha, annotators=[INGEST_ANNOTATOR], status="draft", sections=sections)

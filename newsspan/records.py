@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 
-from .schema import SCHEMA_VERSION
+from .schema import SCHEMA_VERSION, layers
 
 GUIDELINES_VERSION = "1.0.0"  # the version stated at the top of docs/guidelines.md
-LAYERS = ("sections", "entities", "claims")
-ID_PREFIX = {"sections": "s", "entities": "e", "claims": "c"}
+LAYERS = layers()  # sections, entities, claims: from the schema
+ID_PREFIX = {layer: layer[0] for layer in LAYERS}  # span ids s1, e1, c1: the layer's initial
 
 
 def dump(obj) -> bytes:

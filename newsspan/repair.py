@@ -11,22 +11,19 @@ import json
 
 from . import anchor, records, store
 from .importer import Plan
-from .ingest import IngestError, decode
-from .text import is_canonical, sha256
+from .text import DecodeError, decode, is_canonical, sha256
 from .textmap import canonical_map
-from .validate import _annotation_files, check_annotation_data
+from .validator import _annotation_files
 
 
 def _ids(root: store.Root, ids: list[str] | None, plan: Plan) -> list[str]:
     if not ids:
         return [s for s in root.text_stems() if store.is_valid_id(s)]
-    out = []
-    for i in ids:
-        if not store.is_valid_id(i) or not root.text_path(i).exists():
-            plan.errors.append(f"{i}: no such document (corpus/{i}.txt)")
-        else:
-            out.append(i)
-    return out
+    unknown = [i for i in ids if not store.is_valid_id(i) or not root.text_path(i).exists()]
+    if unknown:  # an ID that names nothing is a usage error (exit 2), never "nothing to do"
+        raise store.StoreError(f"no such document{'s' * (len(unknown) > 1)} in {root.path}: "
+                               + ", ".join(f"{i} (no corpus/{i}.txt)" for i in unknown))
+    return list(dict.fromkeys(ids))
 
 
 def _load(root, path, plan):
@@ -40,16 +37,13 @@ def _load(root, path, plan):
     return None
 
 
-def _finish(root, doc_id, text, writes, anns, plan, what) -> None:
-    """Validate the rewritten annotations; queue the document's files only if all are clean."""
-    bad = False
-    for af, ann in anns:
-        for p in check_annotation_data(ann, text, doc_id, af.annotator):
-            if p.severity == "error":
-                plan.errors.append(f"{root.rel(af.path)} {p.pointer}: after {what}: error[{p.check}] {p.message}")
-                bad = True
-    if not bad:
-        plan.writes += writes + [(af.path, records.dump(ann)) for af, ann in anns]
+def _finish(root, writes, anns, plan, what) -> None:
+    """Validate the document's rewritten files as `newsspan validate` would; queue them only if all are clean."""
+    writes = writes + [(af.path, records.dump(ann)) for af, ann in anns]
+    check = Plan()
+    if check.check_writes(root, writes, prefix=f"after {what}: "):
+        plan.writes += writes
+    plan.errors += check.errors
 
 
 def plan_reanchor(root: store.Root, ids: list[str] | None = None) -> Plan:
@@ -79,7 +73,12 @@ def plan_reanchor(root: store.Root, ids: list[str] | None = None) -> Plan:
             failed |= bool(unplaced)
             new["text_sha256"] = sha
             out.append((af, new))
-            plan.summary.append(f"{root.rel(af.path)}: {moved} span(s) moved" + (f", {len(unplaced)} not placed" if unplaced else ""))
+            updated = [ptr for (ptr, s, _), (_, t, _) in zip(anchor.spans_with_pointers(ann), anchor.spans_with_pointers(new))
+                       if s["text"] != t["text"]]
+            plan.summary.append(f"{root.rel(af.path)}: {moved} span(s) moved"
+                                + (f", {len(updated)} quote(s) updated (the edit is inside them: review {', '.join(updated)})"
+                                   if updated else "")
+                                + (f", {len(unplaced)} not placed" if unplaced else ""))
         if failed:
             plan.summary.append(f"{doc_id}: nothing written (spans could not be placed)")
             continue
@@ -88,7 +87,7 @@ def plan_reanchor(root: store.Root, ids: list[str] | None = None) -> Plan:
             meta["text_sha256"] = sha
             writes.append((root.meta_path(doc_id), records.dump(meta)))
             plan.summary.append(f"{root.rel(root.meta_path(doc_id))}: text_sha256 updated")
-        _finish(root, doc_id, text, writes, out, plan, "re-anchoring")
+        _finish(root, writes, out, plan, "re-anchoring")
     return plan
 
 
@@ -97,8 +96,8 @@ def plan_canonicalize(root: store.Root, ids: list[str] | None = None) -> Plan:
     for doc_id in _ids(root, ids, plan):
         try:
             data = root.read_bytes(root.text_path(doc_id))
-            source = decode(data)
-        except (OSError, IngestError) as e:
+            source = decode(data, utf16=True)
+        except (OSError, DecodeError) as e:
             plan.errors.append(f"corpus/{doc_id}.txt: {e}")
             continue
         if is_canonical(source) and source.encode("utf-8") == data:
@@ -139,5 +138,5 @@ def plan_canonicalize(root: store.Root, ids: list[str] | None = None) -> Plan:
             writes.append((root.meta_path(doc_id), records.dump(meta)))
         plan.summary.append(f"{doc_id}: text canonicalised ({len(source)} -> {len(cmap.text)} code points), "
                             f"{len(out)} annotation file(s) re-anchored")
-        _finish(root, doc_id, cmap.text, writes, out, plan, "canonicalising")
+        _finish(root, writes, out, plan, "canonicalising")
     return plan

@@ -24,6 +24,10 @@ def show(value, limit: int = 80) -> str:
 
 @dataclass(frozen=True)
 class Problem:
+    """One problem the validator found: where (``path`` relative to the root, ``line``/``column``,
+    JSON ``pointer``), which check (``check``, a stable id of ``newsspan checks``), how bad
+    (``severity``: error or warning), in which document, what is wrong and how to fix it (``hint``)."""
+
     path: str
     check: str
     severity: str
@@ -35,7 +39,9 @@ class Problem:
     hint: str | None = None
 
     def sort_key(self):
-        return (self.path, self.line or 0, self.column or 0, self.pointer, self.check, self.message)
+        # numbers as numbers: line 9 before line 10, /entities/2 before /entities/10
+        parts = tuple((0, int(x), "") if x.isdigit() else (1, 0, x) for x in self.pointer.split("/"))
+        return (self.path, self.line or 0, self.column or 0, parts, self.check, self.message)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -43,9 +49,12 @@ class Problem:
 
 @dataclass
 class Report:
+    """What ``newsspan validate`` found in a root: every problem, and what was checked."""
+
     problems: list[Problem] = field(default_factory=list)
     files_checked: int = 0
     documents: int = 0
+    root: str = ""  # the corpus root checked, named in the summary so that nobody mistakes one checkout for another
 
     def extend(self, problems) -> None:
         self.problems.extend(problems)
@@ -54,32 +63,36 @@ class Report:
         return sorted(self.problems, key=Problem.sort_key)
 
     @property
-    def errors(self) -> int:
-        return sum(p.severity == ERROR for p in self.problems)
+    def errors(self) -> list[Problem]:
+        """The problems of severity error, in report order (path, line, column)."""
+        return [p for p in self.sorted() if p.severity == ERROR]
 
     @property
-    def warnings(self) -> int:
-        return sum(p.severity == WARNING for p in self.problems)
+    def warnings(self) -> list[Problem]:
+        """The problems of severity warning, in report order."""
+        return [p for p in self.sorted() if p.severity == WARNING]
 
     @property
     def ok(self) -> bool:
-        return self.errors == 0
+        """True when there is no error (warnings allowed): what exit code 0 means."""
+        return not any(p.severity == ERROR for p in self.problems)
 
     def summary(self) -> dict:
         return {
+            "root": self.root,
             "documents": self.documents,
             "files_checked": self.files_checked,
-            "errors": self.errors,
-            "warnings": self.warnings,
+            "errors": sum(p.severity == ERROR for p in self.problems),
+            "warnings": sum(p.severity == WARNING for p in self.problems),
             "by_check": dict(sorted(Counter(p.check for p in self.problems).items())),
         }
 
     def summary_line(self) -> str:
         s = self.summary()
         by = ", ".join(f"{k}: {v}" for k, v in s["by_check"].items())
-        verdict = "FAILED" if self.errors else "passed"
+        verdict = "passed" if self.ok else "FAILED"
         line = (
-            f"newsspan validate {verdict}: {s['documents']} documents, {s['files_checked']} files checked, "
+            f"newsspan validate {verdict}{' in ' + self.root if self.root else ''}: {s['documents']} documents, {s['files_checked']} files checked, "
             f"{s['errors']} error{'s' * (s['errors'] != 1)}, {s['warnings']} warning{'s' * (s['warnings'] != 1)}"
         )
         return line + (f" ({by})" if by else "")

@@ -64,6 +64,12 @@ def _enum(name: str) -> tuple[str, ...]:
     return tuple(load("annotation")["$defs"][name]["enum"])
 
 
+def layers() -> tuple[str, ...]:
+    """The span layers of an annotation file in the schema's order: its properties that are lists of spans."""
+    props = load("annotation")["properties"]
+    return tuple(name for name, p in props.items() if p.get("type") == "array" and "$ref" in p.get("items", {}))
+
+
 def section_labels() -> tuple[str, ...]:
     return _enum("sectionLabel")
 
@@ -77,12 +83,24 @@ def entity_labels() -> tuple[str, ...]:
     return _enum("entityLabel")
 
 
+def entity_colors() -> dict[str, str]:
+    """The highlight colour of each entity label (``x-colors`` on ``$defs/entityLabel``, a view
+    annotation the validators ignore), in the order of the labels."""
+    colors = load("annotation")["$defs"]["entityLabel"]["x-colors"]
+    return {label: colors[label] for label in entity_labels()}
+
+
 def attribution_types() -> tuple[str, ...]:
     return _enum("attributionType")
 
 
 def statuses() -> tuple[str, ...]:
     return tuple(load("annotation")["properties"]["status"]["enum"])
+
+
+def released_statuses() -> tuple[str, ...]:
+    """The statuses of a layer that a release carries (``$defs/releasedStatus``)."""
+    return _enum("releasedStatus")
 
 
 def splits() -> tuple[str, ...]:

@@ -6,7 +6,7 @@ import difflib
 import functools
 import re
 
-from . import schema
+from . import ids, labels, schema
 from .findings import Finding, pointer
 from .report import show
 
@@ -52,12 +52,21 @@ def _describe(err) -> tuple[str, str | None]:
                 break
         return f"unexpected propert{'ies' if len(extra) > 1 else 'y'} {', '.join(show(k) for k in extra)}; allowed: {', '.join(allowed)}", hint or "remove it"
     if kw == "enum":
-        close = difflib.get_close_matches(str(inst), [str(x) for x in v], n=1, cutoff=0.4) if isinstance(inst, str) else []
+        close = labels.closest(inst, [str(x) for x in v]) if isinstance(inst, str) else None
         shown = ", ".join(str(x) for x in v) if len(v) <= 20 else ", ".join(str(x) for x in v[:20]) + ", …"
-        return f"{show(inst)} is not one of {shown}", (f"did you mean {show(close[0])}? (labels come from the schema; a tool label needs --label-map on import)" if close else None)
+        return f"{show(inst)} is not one of {shown}", (f"did you mean {show(close)}? (labels come from the schema; a tool label needs --label-map on import)" if close else None)
     if kw == "const":
         return f"expected {show(v)}, found {show(inst)}", None
     if kw == "pattern":
+        if v == _pattern("spanId"):
+            # the layer's letter (s, e, c) for an id that must start with one
+            layer = next((str(p) for p in err.absolute_path if p in schema.layers()), "x")
+            return (f"{show(inst)} is not a valid span id: span ids are {ids.SPAN_ID_RULE}",
+                    f"use e.g. {show(ids.safe_span_id(inst, layer[0]))}")
+        if v == _pattern("documentId"):
+            suggestion = ids.safe_id(inst)
+            return (f"{show(inst)} is not a valid document id: ids are {ids.DOCUMENT_ID_RULE}",
+                    f"use e.g. {show(suggestion)} (and name the files after it)" if suggestion else None)
         desc = err.schema.get("description") or f"must match {v}"
         return f"{show(inst)} does not have the required form: {desc}", None
     if kw in ("minimum", "maximum"):
@@ -105,6 +114,10 @@ def passes(name: str, instance, source: str, floats: bool) -> bool:
     passes here. False means only "ask :func:`findings`".
     """
     return not floats and not _regexes_may_differ(source) and _compiled(name).is_valid(instance)
+
+
+def _pattern(name: str) -> str:
+    return schema.load("annotation")["$defs"][name]["pattern"]
 
 
 def findings(name: str, instance) -> list[Finding]:

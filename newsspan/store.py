@@ -26,7 +26,6 @@ import os
 import re
 import shutil
 import stat
-import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +37,8 @@ JSON_SUFFIX = ".json"
 ANNOTATORS = "annotators"
 TMP_PREFIX = ".newsspan-"
 JOURNAL = ".newsspan-journal.json"  # in the root, while a transaction's renames are under way
+LOCK = ".newsspan.lock"  # in the root (git-ignored): held by a command that writes, and by the validator
+WAITING = f"waiting for another newsspan command to finish writing (lock {LOCK})"
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_SPANS = 200_000  # per annotation file; an article has hundreds
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # 0 where the system has none: read_plain() then never reads
@@ -74,15 +75,39 @@ def check_id(doc_id: str, what: str = "document id") -> str:
     return doc_id
 
 
-def default_root() -> Path:
-    """NEWSSPAN_ROOT, else the checkout the package is installed from, else the working directory."""
-    env = os.environ.get("NEWSSPAN_ROOT")
-    if env:
-        return Path(env)
-    repo = Path(__file__).resolve().parent.parent
-    if (repo / "corpus").is_dir() and (repo / "schema").is_dir():
-        return repo
-    return Path.cwd()
+class NotARoot(StoreError):
+    """No corpus root where the user stands (the CLI exits 2 with this message)."""
+
+
+def is_root(folder: Path) -> bool:
+    """Whether folder holds corpus/ and annotations/, the two folders that make a corpus root."""
+    return (folder / "corpus").is_dir() and (folder / "annotations").is_dir()
+
+
+def find_root(start: str | os.PathLike | None = None) -> Path | None:
+    """The nearest folder at or above start (default: the working directory) that is a corpus
+    root, as git finds its repository; None when there is none."""
+    here = Path(start if start is not None else os.getcwd()).absolute()
+    for folder in (here, *here.parents):
+        if is_root(folder):
+            return folder
+    return None
+
+
+# Where the wheel carries the released corpus (see hatch_build.py).
+_SHIPPED = Path(__file__).resolve().parent / "_corpus"
+
+
+def shipped_root() -> Path:
+    """The corpus that comes with the installed package: the released documents a wheel carries
+    (``newsspan/_corpus``), or, in a source checkout or an editable install, the checkout."""
+    if is_root(_SHIPPED):
+        return _SHIPPED
+    checkout = Path(__file__).resolve().parent.parent
+    if is_root(checkout):
+        return checkout
+    raise StoreError(f"this installation of newsspan carries no corpus (looked in {_SHIPPED} and {checkout}); "
+                     "pass root=DIR, a folder holding corpus/ and annotations/")
 
 
 @dataclass(frozen=True)
@@ -107,17 +132,53 @@ class AnnotationFile:
 
 
 class Root:
-    def __init__(self, path: str | os.PathLike | None = None):
-        self.path = Path(path) if path is not None else default_root()
+    """A corpus root: a folder holding corpus/ and annotations/ (a clone, a worktree, a copy)."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
         self.corpus = self.path / "corpus"
         self.annotations = self.path / "annotations"
 
+    @classmethod
+    def discover(cls, given: str | os.PathLike | None = None) -> "Root":
+        """The root a command works on: ``given`` (``--root``) when there is one, else the nearest
+        root at or above the working directory. Never the checkout the package is installed from."""
+        if given is not None:
+            root = cls(Path(given).absolute())
+            root.check()
+            return root
+        found = find_root()
+        if found is None:
+            raise NotARoot(f"not inside a newsspan corpus: no folder at or above {os.getcwd()} holds corpus/ and "
+                           "annotations/; run it inside one, pass --root DIR, or start one with `newsspan init`")
+        return cls(found)
+
+    @classmethod
+    def of(cls, root: "Root | str | os.PathLike | None") -> "Root":
+        """A Root from what a library caller passes: a Root, a path, or None for the shipped corpus."""
+        if isinstance(root, Root):
+            return root
+        return cls.shipped() if root is None else cls(root)
+
+    @classmethod
+    def shipped(cls) -> "Root":
+        """The corpus that comes with the installed package (see shipped_root())."""
+        return cls(shipped_root())
+
+    @property
+    def is_shipped(self) -> bool:
+        """Whether this is the corpus inside an installed wheel (read-only: caches go elsewhere)."""
+        return self.path.resolve() == _SHIPPED
+
     def check(self) -> None:
-        """Raise StoreError unless this looks like a corpus root."""
+        """Raise StoreError unless this is a corpus root."""
         if not self.path.is_dir():
             raise StoreError(f"{self.path}: no such folder")
-        if not self.corpus.is_dir():
-            raise StoreError(f"{self.path}: not a newsspan root (no corpus/ folder)")
+        missing = [name for name in ("corpus", "annotations") if not (self.path / name).is_dir()]
+        if missing:
+            raise NotARoot(f"{self.path} is not a newsspan corpus root (no {' and no '.join(m + '/' for m in missing)} "
+                           "folder); pass the folder that holds corpus/ and annotations/, or start one with "
+                           f"`newsspan init {self.path}`")
 
     # paths ---------------------------------------------------------------------------------
     def text_path(self, doc_id: str) -> Path:
@@ -308,18 +369,51 @@ class Root:
         if path.is_symlink() or not self.inside(path.parent):
             raise OutsideRoot(f"refusing to write {self.rel(path)}: {_link_note(path)}, outside the root")
 
-    def lock(self, timeout: float = 60.0):
-        """An exclusive lock on the root for commands that write to it."""
-        from filelock import FileLock
+    @contextlib.contextmanager
+    def lock(self, timeout: float = 60.0, on_wait=None, optional: bool = False):
+        """The root's lock (``.newsspan.lock`` at the root), held for the block.
 
-        lock_dir = self.path / ".newsspan-cache"
-        lock_dir.mkdir(parents=True, exist_ok=True)
-        return FileLock(str(lock_dir / "write.lock"), timeout=timeout)
+        Exclusive between processes, re-entrant within one (a build validates under its own
+        lock). When another process holds it, ``on_wait(message)`` is called once and this
+        waits up to ``timeout`` seconds (-1: for as long as it takes), then StoreError.
+        It lives in the root, not in the disposable ``.newsspan-cache/``: removing the cache
+        while a command writes must not let a second writer in. ``optional``: a root where no
+        lock file can be made (read-only), or the corpus shipped in the installed package, is
+        used without one, as nothing writes to it.
+        """
+        from filelock import Timeout
+
+        path = os.path.join(os.path.realpath(self.path), LOCK)
+        if optional and (self.is_shipped or not os.access(path if os.path.exists(path) else os.path.dirname(path), os.W_OK)):
+            # the installed package's corpus is never written to, by anyone; and a root this process
+            # cannot write to is left alone (some filelock versions retry such a file until the timeout)
+            yield self
+            return
+        lock = _root_lock(path)
+        try:
+            try:
+                lock.acquire(timeout=0)
+            except Timeout:
+                if on_wait is not None:
+                    on_wait(WAITING)
+                lock.acquire(timeout=timeout)
+        except Timeout:
+            raise StoreError(f"another newsspan command has held {LOCK} for {timeout:g} s; "
+                             "try again when it has finished") from None
+        except OSError:
+            if not optional:
+                raise
+            yield self
+            return
+        try:
+            yield self
+        finally:
+            lock.release()
 
     @contextlib.contextmanager
-    def writing(self, timeout: float = 60.0, folders: tuple = ()):
+    def writing(self, timeout: float = 60.0, folders: tuple = (), on_wait=None):
         """The lock, and recovery from any command killed before: how every writing command starts."""
-        with self.lock(timeout):
+        with self.lock(timeout, on_wait):
             self.recover(folders)
             yield self
 
@@ -396,6 +490,18 @@ class Root:
                              "inspect it and remove it by hand") from None
 
 
+_LOCKS: dict = {}  # lock file path -> its FileLock: one per root in a process, so that holding it nests
+
+
+def _root_lock(path: str):
+    from filelock import FileLock
+
+    lock = _LOCKS.get(path)
+    if lock is None:
+        lock = _LOCKS[path] = FileLock(path)
+    return lock
+
+
 def _rank(path: Path) -> int:
     """Texts, then metas, then annotations and the rest: a reader never meets an annotation without its text."""
     if path.parent.name == "corpus":
@@ -410,15 +516,17 @@ class Transaction:
         self.root = root
         self.id = uuid.uuid4().hex[:12]
         self.staged: dict[Path, Path] = {}  # final -> temporary
+        self._count = 0  # temporary names are numbered by write, never reused within the transaction
 
     def write(self, path: Path, data: bytes) -> None:
         path = Path(path)
         self.root.check_writable(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.root.check_writable(path)
-        if path in self.staged:
+        if path in self.staged:  # staged again: the last write wins
             os.unlink(self.staged.pop(path))
-        tmp = path.parent / f"{TMP_PREFIX}{self.id}-{len(self.staged)}.tmp"
+        tmp = path.parent / f"{TMP_PREFIX}{self.id}-{self._count}.tmp"
+        self._count += 1
         with open(tmp, "xb") as f:
             self.staged[path] = tmp
             f.write(data)
@@ -478,10 +586,16 @@ def _fsync_dirs(dirs) -> None:
 
 # whole folders ---------------------------------------------------------------------------------
 def staging_folder(dest: Path) -> Path:
-    """A new empty folder beside dest, to fill and then hand to replace_folder()."""
+    """A new empty folder beside dest, to fill and then hand to replace_folder().
+
+    Made with the usual mode (0755 under umask 022), not mkdtemp's 0700: it becomes the folder
+    the user asked for.
+    """
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}new-{dest.name}-", dir=dest.parent))
+    folder = dest.parent / f"{TMP_PREFIX}new-{dest.name}-{uuid.uuid4().hex[:12]}"
+    folder.mkdir()
+    return folder
 
 
 def _old_name(dest: Path) -> Path:
@@ -543,10 +657,14 @@ def _fsync_tree(folder: Path) -> None:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write data to path so that readers see the old file or the new one, never a mix."""
+    """Write data to path so that readers see the old file or the new one, never a mix.
+
+    The file gets the usual mode (0644 under umask 022), not mkstemp's 0600.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".tmp", dir=path.parent)
+    tmp = path.parent / f"{TMP_PREFIX}{uuid.uuid4().hex}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _CLOEXEC, 0o666)  # the umask applies
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)

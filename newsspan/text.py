@@ -1,66 +1,78 @@
-"""Text files: reading their bytes as text, and the canonical form of corpus texts (UTF-8
-without BOM, LF line ends, Unicode NFC)."""
+"""The canonical form of corpus texts (UTF-8 without BOM, LF line ends, Unicode NFC), and the one
+decoder of the text files newsspan reads (corpus files, articles, tool exports)."""
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import unicodedata
 
 BOM = "\ufeff"
-_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+BOM_UTF8 = BOM.encode("utf-8")
 
 
-class Undecodable(ValueError):
-    """Bytes that are not read as text. kind: ``empty`` (no bytes, or only whitespace) or
-    ``encoding`` (UTF-16, a byte order mark where none is allowed, bytes that are not UTF-8,
-    NUL characters); line and column (1-based; the column in bytes for bytes that are not
-    UTF-8) where the problem is, when there is one place."""
-
-    def __init__(self, kind: str, message: str, line: int | None = None, column: int | None = None):
-        super().__init__(message)
-        self.kind, self.line, self.column = kind, line, column
-
-
-def line_col(text: str | bytes, offset: int) -> tuple[int, int]:
-    """1-based line and column of an offset into text (code points) or bytes (bytes)."""
-    nl = "\n" if isinstance(text, str) else b"\n"
-    return text.count(nl, 0, offset) + 1, offset - (text.rfind(nl, 0, offset) + 1) + 1
-
-
-def decode(data: bytes, what: str = "file", *, bom: bool = False, utf16: bool = False) -> str:
-    """The text of a file's bytes, which must be UTF-8 without NUL characters and not blank.
-
-    what names the file in messages ("file", "text"). bom: a leading UTF-8 byte order mark is
-    kept (else it is refused). utf16: UTF-16 with a byte order mark is decoded (else it is
-    refused, as is UTF-16 without one). Raises :class:`Undecodable`, saying why and where.
-    """
-    if not data or data.isspace():
-        raise Undecodable("empty", f"the {what} is empty")
-    if utf16 and data.startswith(_UTF16_BOMS):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as e:
-            raise Undecodable("encoding", f"the {what} is broken UTF-16 (at byte offset {e.start})") from None
-    if data.startswith(_UTF16_BOMS) or 0 in data[:2]:  # UTF-16 text has a 0 byte in its first character
-        raise Undecodable("encoding", f"the {what} is UTF-16 encoded; expected UTF-8")
-    if not bom and data.startswith(codecs.BOM_UTF8):
-        raise Undecodable("encoding", f"the {what} starts with a UTF-8 byte order mark; expected UTF-8 without BOM", 1, 1)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise Undecodable("encoding", f"byte 0x{data[e.start]:02x} at byte offset {e.start} is not UTF-8; expected UTF-8",
-                          *line_col(data, e.start)) from None
-    if b"\x00" in data:  # in UTF-8, only NUL holds a 0 byte
-        raise Undecodable("encoding", f"the {what} holds NUL characters (binary data); expected UTF-8 text",
-                          *line_col(text, text.index("\x00")))
-    return text
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column (in code points) of an offset into text."""
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def sha256(data: bytes | str) -> str:
     if isinstance(data, str):
         data = data.encode("utf-8")
     return hashlib.sha256(data).hexdigest()
+
+
+class DecodeError(ValueError):
+    """Bytes that are not text newsspan reads. line and column (1-based, the column in characters)
+    locate the first byte at fault; hint says how to fix the file."""
+
+    def __init__(self, reason: str, line: int | None = None, column: int | None = None, hint: str | None = None):
+        super().__init__(reason)
+        self.reason, self.line, self.column, self.hint = reason, line, column, hint
+
+    def __str__(self) -> str:
+        at = f"line {self.line}, column {self.column}: " if self.line is not None else ""
+        return at + self.reason + (f"; {self.hint}" if self.hint else "")
+
+
+def decode(data: bytes, *, bom: bool = True, utf16: bool = False) -> str:
+    """Raw bytes to str: UTF-8, or with utf16=True also UTF-16 with a byte order mark; else DecodeError.
+
+    A UTF-8 BOM is kept (the caller drops it, or maps offsets across it), or with bom=False refused
+    (the corpus's JSON files have none); UTF-16's is consumed by the codec. NUL characters are
+    refused: they are binary data (or UTF-16 without a BOM), never text. Lone surrogates cannot
+    come out: Python's UTF-8 and UTF-16 codecs refuse them. Blank text is the caller's business.
+    """
+    if not bom and data.startswith(BOM_UTF8):
+        raise DecodeError("the file starts with a UTF-8 byte order mark; expected UTF-8 without BOM", 1, 1,
+                          "save the file as UTF-8 without BOM")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if not utf16:
+            raise DecodeError("the file is UTF-16 encoded; expected UTF-8", 1, 1,
+                              "save the file as UTF-8 (e.g. `iconv -f utf-16 -t utf-8`)")
+        try:
+            return _no_nul(data.decode("utf-16"))
+        except UnicodeDecodeError as e:
+            raise DecodeError(f"broken UTF-16 at byte offset {e.start}", hint="save the file as UTF-8") from None
+    try:
+        return _no_nul(data.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        line_start = data.rfind(b"\n", 0, e.start) + 1
+        column = len(data[line_start:e.start].decode("utf-8", "replace")) + 1
+        line = data.count(b"\n", 0, e.start) + 1
+        if data[e.start] == 0xED and data[e.start + 1:e.start + 2] >= b"\xa0":   # as WTF-8 and CESU-8 writers emit
+            raise DecodeError(f"bytes 0x{data[e.start:e.start + 3].hex()} (byte offset {e.start}) encode a lone surrogate "
+                              "(U+D800..U+DFFF), which is no character and not UTF-8", line, column,
+                              "write the character itself in UTF-8 (a surrogate pair's two halves are one character)") from None
+        raise DecodeError(f"byte 0x{data[e.start]:02x} (byte offset {e.start}) is not UTF-8", line, column,
+                          "convert the file to UTF-8 (e.g. `iconv -f cp1252 -t utf-8`)") from None
+
+
+def _no_nul(text: str) -> str:
+    at = text.find("\x00")
+    if at >= 0:
+        raise DecodeError("the file holds NUL characters (binary data, or UTF-16 without a byte order mark), not text",
+                          *line_col(text, at))
+    return text
 
 
 def canonicalize(text: str) -> str:

@@ -15,8 +15,9 @@ import bisect
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import Iterable, Sequence
+
+from .model import Token
 
 # Scripts written without spaces between words: one token per character (plus its combining marks).
 _UNSPACED = (
@@ -88,13 +89,6 @@ def _pattern() -> re.Pattern:
         r"(?P<other>\S)",
     ]
     return re.compile("|".join(alternatives))
-
-
-@dataclass(frozen=True)
-class Token:
-    text: str
-    start: int
-    end: int
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
@@ -235,5 +229,77 @@ def iob2(n_tokens: int, aligned: Iterable[tuple[int, int]], labels: Iterable[str
     return tags
 
 
-__all__ = ["Token", "tokenize", "token_offsets", "is_boundary", "token_at", "char_span", "align", "iob2",
-           "Misaligned", "ABBREVIATIONS", "ALIGNMENT_MODES"]
+def section_tokens(text: str, start: int, end: int) -> list[Token]:
+    """The tokens of the text that lie inside [start, end) (a section), the text tokenised as a whole:
+    a token never depends on where a section starts. Only the runs of non-space characters
+    around the range are tokenised (tokens never cross whitespace)."""
+    a, b = start, end
+    while a > 0 and not text[a - 1].isspace():
+        a -= 1
+    while b < len(text) and not text[b].isspace():
+        b += 1
+    tokens = tokenize(text, a, b)
+    if a == start and b == end:
+        return tokens
+    return [t for t in tokens if start <= t.start and t.end <= end]
+
+
+def _tags(tokens: Sequence[Token], spans: Sequence[tuple[int, int, str]]) -> tuple[list[str], list[Misaligned]]:
+    """IOB2 tags for (start, end, label) spans placed by char_span(..., "strict"); the misaligned ones left untagged."""
+    aligned, labels, misaligned = [], [], []
+    for got, (_, _, label) in zip(align(tokens, [(s, e) for s, e, _ in spans]), spans):
+        if isinstance(got, Misaligned):
+            misaligned.append(got)
+        else:
+            aligned.append(got)
+            labels.append(label)
+    return iob2(len(tokens), aligned, labels), misaligned
+
+
+def tag_spans(text: str, start: int, end: int, spans: Sequence[tuple[int, int, str]],
+              tokens: Sequence[Token] | None = None) -> tuple[list[Token], list[str], list[Misaligned]]:
+    """The tokens of a section, text[start:end], and their IOB2 tags for spans (start, end, label) inside it.
+
+    The one tagger: the ``entities`` and ``claims`` rows, the CoNLL export, the Prodigy export
+    and :meth:`newsspan.model.Document.iob` all come through here (or :func:`tag`, its form for
+    span objects), so their tokens and tags agree. Tokens are :func:`section_tokens`'; each span
+    is placed by :func:`char_span` in ``strict`` mode, and one whose boundary falls inside a token
+    comes back as a :class:`Misaligned` (``span_index`` into spans), untagged: never a shifted
+    tag. ``tokens``: the section's tokens, when the caller has them already.
+    """
+    tokens = section_tokens(text, start, end) if tokens is None else list(tokens)
+    return (tokens, *_tags(tokens, spans))
+
+
+def tag(tokens: Sequence[Token], spans: Iterable) -> list[str]:
+    """IOB2 tags of tokens for spans (objects with ``start``, ``end`` and ``label``), aligned
+    strictly, as :func:`tag_spans` tags them: a span whose boundary is no token boundary raises
+    :class:`Misaligned` naming it; overlapping spans raise ValueError."""
+    spans = list(spans)
+    tags, misaligned = _tags(tokens, [(s.start, s.end, s.label) for s in spans])
+    if misaligned:
+        a = misaligned[0]
+        span = spans[a.span_index]
+        raise Misaligned(a.span_index, f"{getattr(span, 'id', 'the span')} {span.text!r} [{span.start}, {span.end}) {a}")
+    return tags
+
+
+def iob2_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """The token ranges (first, stop, label) that IOB2 tags mark: the inverse of :func:`iob2`.
+
+    Read as seqeval's strict mode reads IOB2: a span starts at B-<label> and goes on over the
+    I-<label> tags after it; an I- tag that continues no span of its label marks none.
+    """
+    out: list[tuple[int, int, str]] = []
+    first, label = None, None
+    for i, tag in enumerate(list(tags) + ["O"]):
+        if label is not None and tag != "I-" + label:
+            out.append((first, i, label))
+            label = None
+        if tag.startswith("B-"):
+            first, label = i, tag[2:]
+    return out
+
+
+__all__ = ["Token", "tokenize", "token_offsets", "is_boundary", "token_at", "char_span", "align",
+           "section_tokens", "tag_spans", "tag", "iob2", "iob2_spans", "Misaligned", "ABBREVIATIONS", "ALIGNMENT_MODES"]

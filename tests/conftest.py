@@ -3,6 +3,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,17 @@ os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
-SAMPLES = REPO.parent / "shared" / "samples"
+SAMPLES = REPO.parent / "shared" / "samples"  # real tool exports beside the checkout in CI; absent on a plain clone
+SEED = REPO / "corpus" / "000_1afbb3b63b1bfa60.txt"  # the first article, as shipped in corpus/
+
+
+def samples(*parts: str) -> Path:
+    """A real tool export from ../shared/samples, or skip the test (with the reason) on a plain clone."""
+    path = SAMPLES.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"needs the real tool export {path} (../shared/samples beside the checkout, as in CI); "
+                    "the same behaviour is covered by the hand-written fixtures in tests/fixtures/tools/")
+    return path
 
 
 def overlay(dst: Path, src: Path) -> None:
@@ -63,10 +74,15 @@ def cli_env(**extra) -> dict:
     return env
 
 
+# Commands run from a folder outside any corpus unless a test says where: a command that
+# forgot its --root then fails loudly instead of reading (or writing) this checkout.
+NOWHERE = Path(tempfile.mkdtemp(prefix="newsspan-tests-nowhere-"))
+
+
 def run_cli(*args, cwd=None, env=None):
     """Run the real `newsspan` entry point in a subprocess; returns CompletedProcess."""
     return subprocess.run([sys.executable, "-m", "newsspan", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=env or cli_env(), encoding="utf-8", errors="backslashreplace",
+                          cwd=cwd or NOWHERE, env=env or cli_env(), encoding="utf-8", errors="backslashreplace",
                           stdin=subprocess.DEVNULL)
 
 

@@ -79,8 +79,8 @@ _sys.addaudithook(_hook)
 CLI_MAIN = "\nfrom newsspan.cli import main as _main\n_sys.exit(_main(_sys.argv[1:]))\n"
 
 
-def snapshot(folder: Path, skip=(".newsspan-cache",)) -> dict[str, str]:
-    """{relative path: sha256} of every file (and link) below folder; the lock folder left out."""
+def snapshot(folder: Path, skip=(".newsspan-cache", ".newsspan.lock")) -> dict[str, str]:
+    """{relative path: sha256} of every file (and link) below folder; the cache folder and the root's lock file left out."""
     folder = Path(folder)
     out = {}
     if not folder.exists():
@@ -88,6 +88,8 @@ def snapshot(folder: Path, skip=(".newsspan-cache",)) -> dict[str, str]:
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = [d for d in dirnames if d not in skip]
         for name in filenames:
+            if name in skip:
+                continue
             p = Path(dirpath) / name
             rel = p.relative_to(folder).as_posix()
             out[rel] = ("link:" + os.readlink(p)) if p.is_symlink() else hashlib.sha256(p.read_bytes()).hexdigest()

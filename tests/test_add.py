@@ -4,9 +4,7 @@ import hashlib
 import unicodedata
 
 from contrib_helpers import cli_fails, cli_ok, load, new_root, snapshot, validate_ok
-from conftest import REPO
-
-SEED = REPO.parent / "shared" / "seeds" / "000_1afbb3b63b1bfa60.txt"
+from conftest import REPO, SEED
 GOLD_ID = "000_1afbb3b63b1bfa60"
 
 

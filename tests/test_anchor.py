@@ -19,18 +19,27 @@ def gold_root(tmp_path):
     return root
 
 
-def test_an_edit_inside_a_span_is_listed_never_guessed(tmp_path):
+def test_an_insertion_inside_a_paragraph_and_a_claim_keeps_them_with_their_quotes_updated(tmp_path):
     root = gold_root(tmp_path)
     path = root / f"corpus/{GOLD_ID}.txt"
     text = path.read_text(encoding="utf-8")
+    gold = load(root / f"annotations/{GOLD_ID}.json")
+    insert = "quite unexpectedly, "
     at = text.index("a monumental diplomatic")
-    path.write_text(text[:at] + "quite unexpectedly, " + text[at:], encoding="utf-8")
-    before = snapshot(root)
-    res = cli_fails("reanchor", "--root", root)
-    # the paragraph and the claim that held the edited words are listed; nothing is written
-    assert "/sections/6 [192, 642)" in res.stderr and "/claims/1 [192, 286)" in res.stderr
-    assert res.stderr.count("no longer occurs") == 2
-    assert snapshot(root) == before
+    new_text = text[:at] + insert + text[at:]
+    path.write_text(new_text, encoding="utf-8")
+    cli_ok("reanchor", "--root", root)
+    new = load(root / f"annotations/{GOLD_ID}.json")
+    for layer in ("sections", "entities", "claims"):
+        for old, cur in zip(gold[layer], new[layer]):
+            if old["start"] < at < old["end"]:   # the paragraph and the claim that hold the insertion
+                assert (cur["start"], cur["end"]) == (old["start"], old["end"] + len(insert))
+                assert cur["text"] == new_text[cur["start"]:cur["end"]] and insert in cur["text"]
+            else:
+                shift = len(insert) if old["start"] > at else 0
+                assert (cur["start"], cur["end"], cur["text"]) == (old["start"] + shift, old["end"] + shift, old["text"])
+    assert [x["id"] for x in new["sections"] + new["claims"] if insert in x["text"]] == ["s7", "c2"]
+    validate_ok(root)
 
 
 def test_reanchor_after_an_insertion_before_the_spans(tmp_path):
@@ -94,7 +103,7 @@ def test_reanchor_lists_a_span_whose_quote_was_deleted_and_writes_nothing(tmp_pa
     path.write_text(text.replace("Ray Dalio", "a financier"), encoding="utf-8")
     before = snapshot(root)
     res = cli_fails("reanchor", "--root", root)
-    assert "'Ray Dalio'" in res.stderr and "no longer occurs" in res.stderr
+    assert "'Ray Dalio'" in res.stderr and "changed or deleted" in res.stderr
     assert "/entities/" in res.stderr
     assert snapshot(root) == before
 
@@ -146,7 +155,7 @@ def test_canonicalize_maps_offsets_through_crlf_bom_and_nfc(tmp_path):
         (text.index(q), text.index(q) + len(q), q) for q in ("Zoé", "Renée", "München", "Café")]
     assert load(root / "corpus/doc.meta.json")["source_sha256"] == sha_raw
     validate_ok(root)
-    assert cli_ok("canonicalize", "--root", root).stdout.strip() == "newsspan canonicalize: nothing to do"
+    assert cli_ok("canonicalize", "--root", root).stdout.strip() == f"newsspan canonicalize: nothing to do in {root}"
 
 
 def test_canonicalize_refuses_a_span_inside_a_composed_character(tmp_path):
@@ -171,8 +180,11 @@ def test_canonicalize_refuses_a_span_inside_a_composed_character(tmp_path):
 
 
 def test_reanchor_and_canonicalize_bad_ids(valid_root):
+    """An ID that names no document is a usage error (exit 2) naming it, never "nothing to do"."""
     before = snapshot(valid_root)
-    assert "no such document" in cli_fails("reanchor", "--root", valid_root, "ghost").stderr
-    assert "no such document" in cli_fails("canonicalize", "--root", valid_root, "../x").stderr
-    assert cli_ok("reanchor", "--root", valid_root).stdout.strip() == "newsspan reanchor: nothing to do"
+    for cmd, ids in (("reanchor", ["ghost"]), ("canonicalize", ["../x"]), ("reanchor", ["tiny", "ghost", "gone"])):
+        res = run_cli(cmd, "--root", valid_root, *ids)
+        assert res.returncode == 2 and "Traceback" not in res.stderr, res.stderr
+        assert "no such document" in res.stderr and all(i in res.stderr for i in ids if i != "tiny")
+    assert cli_ok("reanchor", "--root", valid_root).stdout.strip() == f"newsspan reanchor: nothing to do in {valid_root}"
     assert snapshot(valid_root) == before

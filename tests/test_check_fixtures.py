@@ -5,7 +5,7 @@ import pytest
 from newsspan import checks
 from newsspan.checks import Check, register
 from newsspan.findings import Finding
-from newsspan.validate import validate_root
+from newsspan.validator import validate_root
 
 from conftest import FIXTURES, run_json
 

@@ -9,10 +9,10 @@ def test_shipped_corpus_validates():
     assert "0 errors" in res.stdout
 
 
-def test_default_root_is_the_repository(tmp_path):
-    res = run_cli("validate", cwd=tmp_path)
+def test_the_checkout_is_the_root_when_standing_in_it():
+    res = run_cli("validate", cwd=REPO)
     assert res.returncode == 0, res.stdout + res.stderr
-    assert "documents" in res.stdout
+    assert res.stdout.splitlines()[-1].startswith(f"newsspan validate passed in {REPO}: 1 documents")
 
 
 def test_unusable_root_exits_2(tmp_path):
@@ -20,7 +20,7 @@ def test_unusable_root_exits_2(tmp_path):
     assert res.returncode == 2
     assert "no such folder" in res.stderr and "Traceback" not in res.stderr
     res = run_cli("validate", "--root", tmp_path)
-    assert res.returncode == 2 and "no corpus/ folder" in res.stderr
+    assert res.returncode == 2 and "no corpus/ and no annotations/ folder" in res.stderr
 
 
 def test_usage_error_exits_2():
@@ -35,7 +35,7 @@ def test_formats(fixture_root):
     assert text.returncode == 1
     first = text.stdout.splitlines()[0]
     assert first.startswith("annotations/tiny.json:") and "error[span-text-mismatch] /entities/0/text:" in first
-    assert text.stdout.splitlines()[-1].startswith("newsspan validate FAILED: 1 documents")
+    assert text.stdout.splitlines()[-1].startswith(f"newsspan validate FAILED in {root}: 1 documents")
 
     js = run_cli("validate", "--root", root, "--format", "json")
     doc = json.loads(js.stdout)
@@ -62,7 +62,7 @@ def test_path_outside_root_is_usage_error(valid_root, tmp_path):
     stray = tmp_path / "stray.json"
     stray.write_text("{}")
     res = run_cli("validate", "--root", valid_root, stray)
-    assert res.returncode == 2 and "not a corpus text" in res.stderr
+    assert res.returncode == 2 and f"{stray}: not a text, meta or annotation file in corpus/ or annotations/" in res.stderr
 
 
 def test_closed_pipe_is_no_traceback(valid_root):

@@ -82,15 +82,19 @@ def test_conll_export_loads_with_the_datasets_conll_builder(gold_root, tmp_path,
     assert list(zip(row["tokens"], row["ner_tags"]))[-4:] == [("U.S.", "B-GPE"), ("-", "O"), ("China", "B-GPE"), ("Ties", "O")]
 
 
-def test_conll_tokens_never_cross_an_entity_edge():
+def test_conll_rows_are_whole_sections_tagged_by_the_one_tagger():
     text = "Blinken-Liu talks: the U.S.’s view."
     ann = {"sections": [{"start": 0, "end": len(text)}],
            "entities": [{"start": 0, "end": 7, "label": "PERSON"}, {"start": 8, "end": 11, "label": "PERSON"},
                         {"start": 23, "end": 27, "label": "GPE"}]}
-    rows = conll.tag_tokens(text, ann, 0, len(text))
-    assert [(t, tag) for t, tag, _, _ in rows] == [
+    [(tokens, tags)] = conll.section_rows("d", text, ann)
+    assert [(t.text, tag) for t, tag in zip(tokens, tags)] == [
         ("Blinken", "B-PERSON"), ("-", "O"), ("Liu", "B-PERSON"), ("talks", "O"), (":", "O"), ("the", "O"),
         ("U.S.", "B-GPE"), ("’s", "O"), ("view", "O"), (".", "O")]
+    # an entity edge inside a token is refused, never tagged by cutting the token
+    ann["entities"] = [{"id": "e1", "start": 0, "end": 4, "label": "PERSON", "text": "Blin"}]
+    with pytest.raises(conll.FormatError, match="e1 'Blin' .* inside the token 'Blinken'"):
+        conll.section_rows("d", text, ann)
 
 
 def test_labelstudio_export_is_tasks_with_predictions(gold_root, tmp_path):
@@ -121,16 +125,16 @@ def test_prodigy_export_has_token_indices_and_imports_back(gold_root, tmp_path):
     assert sorted(map(key, load(root / f"annotations/{GOLD_ID}.json")["entities"])) == sorted(map(key, gold["entities"]))
 
 
-def test_export_includes_drafts_and_refuses_to_overwrite(tmp_path):
+def test_export_includes_drafts_when_asked_and_refuses_to_overwrite(tmp_path):
     root = new_root(tmp_path)
     src = tmp_path / "a.txt"
     src.write_text("Headline here\n\nBody text.\n", encoding="utf-8")
     cli_ok("add", "--root", root, src, "--language", "en")
     out = tmp_path / "out.conll"
-    cli_ok("export", "conll", "--root", root, "--out", out)
+    cli_ok("export", "conll", "--root", root, "--out", out, "--include-drafts")
     assert out.read_text().startswith("-DOCSTART-")
-    assert "already exists" in cli_fails("export", "conll", "--root", root, "--out", out).stderr
-    cli_ok("export", "conll", "--root", root, "--out", out, "--force")
+    assert "already exists" in cli_fails("export", "conll", "--root", root, "--out", out, "--include-drafts").stderr
+    cli_ok("export", "conll", "--root", root, "--out", out, "--force", "--include-drafts")
 
 
 def test_export_refuses_invalid_annotations(fixture_root, tmp_path):

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from newsspan import jsonfile
-from newsspan.validate import validate_root
+from newsspan.validator import validate_root
 
 from conftest import cli_env
 
@@ -25,7 +25,7 @@ def test_an_error_outside_any_check_is_an_internal_error_of_the_document(valid_r
 
 INJECT = """
 import sys
-import newsspan.validate as v
+import newsspan.validator as v
 def boom(*a, **k):
     raise RuntimeError("injected failure")
 v.validate_root = boom

@@ -21,7 +21,7 @@ from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
 from newsspan import schema
-from newsspan.validate import validate_root
+from newsspan.validator import validate_root
 
 from conftest import FIXTURES, REPO
 

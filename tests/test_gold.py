@@ -5,7 +5,7 @@ import json
 import pytest
 
 from newsspan import schema
-from newsspan.validate import validate_root
+from newsspan.validator import validate_root
 
 from conftest import REPO
 

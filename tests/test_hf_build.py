@@ -27,7 +27,7 @@ def cache(tmp_path_factory):
 def seed(tmp_path_factory):
     """The repository's corpus, built with the CLI into a temporary folder."""
     out = tmp_path_factory.mktemp("seed") / "hf"
-    res = run_cli("build", "--out", out)
+    res = run_cli("build", "--out", out, cwd=REPO)  # the root found from the working directory
     assert res.returncode == 0, res.stdout + res.stderr
     return out, res
 

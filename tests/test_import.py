@@ -1,4 +1,4 @@
-"""`newsspan import`: tool exports (the real samples in ../shared/samples and written cases) into the corpus."""
+"""`newsspan import`: tool exports (the real samples in ../shared/samples, skipped without it, and written cases) into the corpus."""
 
 import json
 import zipfile
@@ -6,7 +6,7 @@ import zipfile
 import pytest
 
 from contrib_helpers import cli_fails, cli_ok, load, new_root, snapshot, validate_ok
-from conftest import SAMPLES
+from conftest import samples
 
 EMOJI = "👨🏻‍🚒 firemen drive firetrucks in Springfield."   # firetrucks: code points 19-29, UTF-16 22-32
 
@@ -26,11 +26,11 @@ def only_doc(root):
 
 def test_brat_sample_imports_entities_and_warns_for_what_the_schema_cannot_hold(tmp_path):
     root = new_root(tmp_path)
-    res = cli_ok("import", "brat", SAMPLES / "brat", "--root", root, "--language", "en",
+    res = cli_ok("import", "brat", samples("brat"), "--root", root, "--language", "en",
                  "--label-map", "Person=PERSON,Organization=ORG", "--label-map", "Money=MONEY")
     doc_id = "000-introduction"
     text = (root / f"corpus/{doc_id}.txt").read_text(encoding="utf-8")
-    assert text == (SAMPLES / "brat/000-introduction.txt").read_text(encoding="utf-8")
+    assert text == (samples("brat/000-introduction.txt")).read_text(encoding="utf-8")
     assert ents(root, doc_id) == [("ORG", 418, 426, "Citibank"), ("MONEY", 456, 468, "$100 million"),
                                   ("PERSON", 473, 496, "Raul Salinas de Gortari"), ("PERSON", 511, 535, "former Mexican president"),
                                   ("ORG", 540, 545, "banks"), ("GPE", 549, 560, "Switzerland")]
@@ -72,9 +72,9 @@ def test_brat_quote_mismatch_is_an_error_naming_the_line(tmp_path):
 
 def test_labelstudio_sample(tmp_path):
     root = new_root(tmp_path)
-    res = cli_fails("import", "labelstudio", SAMPLES / "labelstudio/named_entity_annotation_1.json", "--root", root)
+    res = cli_fails("import", "labelstudio", samples("labelstudio/named_entity_annotation_1.json"), "--root", root)
     assert "'Date'" in res.stderr and "--label-map 'Date=DATE'" in res.stderr
-    cli_ok("import", "labelstudio", SAMPLES / "labelstudio/named_entity_annotation_1.json", "--root", root,
+    cli_ok("import", "labelstudio", samples("labelstudio/named_entity_annotation_1.json"), "--root", root,
            "--label-map", "Date=DATE", "--language", "en")
     doc_id = only_doc(root)
     assert ents(root, doc_id) == [("DATE", 343, 354, "February 22")]
@@ -85,12 +85,12 @@ def test_labelstudio_sample(tmp_path):
 
 def test_labelstudio_html_results_are_refused_clearly(tmp_path):
     root = new_root(tmp_path)
-    res = cli_fails("import", "labelstudio", SAMPLES / "labelstudio/html_document_hypertextlabels_result_excerpt.json",
+    res = cli_fails("import", "labelstudio", samples("labelstudio/html_document_hypertextlabels_result_excerpt.json"),
                     "--root", root)
     assert "not a Label Studio export" in res.stderr
     task = {"id": 7, "data": {"text": "Michael works at Company Name."},
             "annotations": [{"id": 1, "result": json.loads(
-                (SAMPLES / "labelstudio/html_document_hypertextlabels_result_excerpt.json").read_text())}]}
+                (samples("labelstudio/html_document_hypertextlabels_result_excerpt.json")).read_text())}]}
     path = tmp_path / "html.json"
     path.write_text(json.dumps([task]), encoding="utf-8")
     res = cli_ok("import", "labelstudio", path, "--root", root, "--language", "en")
@@ -158,14 +158,14 @@ def test_labelstudio_unexplained_mismatch_is_an_error_naming_the_span(tmp_path):
 
 def test_doccano_samples(tmp_path):
     root = new_root(tmp_path)
-    cli_ok("import", "doccano", SAMPLES / "doccano/export_sequence_labeling.jsonl", "--root", root,
+    cli_ok("import", "doccano", samples("doccano/export_sequence_labeling.jsonl"), "--root", root,
            "--label-map", "MISC=NORP", "--language", "en")
     by_text = {(root / "corpus" / f"{p.stem}.txt").read_text(): p.stem for p in (root / "annotations").glob("*.json")}
     assert ents(root, by_text["EU rejects German call to boycott British lamb."]) == [("ORG", 0, 2, "EU"), ("NORP", 11, 17, "German")]
     assert ents(root, by_text["President Obama"]) == [("PERSON", 10, 15, "Obama")]
-    res = cli_ok("import", "doccano", SAMPLES / "doccano/export_relation_extraction.json", "--root", root, "--language", "en")
+    res = cli_ok("import", "doccano", samples("doccano/export_relation_extraction.json"), "--root", root, "--language", "en")
     assert res.stderr.count("is not imported: the schema holds no relations") == 3
-    res = cli_ok("import", "doccano", SAMPLES / "doccano/import_relation_extraction.jsonl", "--root", root, "--force")
+    res = cli_ok("import", "doccano", samples("doccano/import_relation_extraction.jsonl"), "--root", root, "--force")
     google = next(p.stem for p in (root / "corpus").glob("*.txt") if p.read_text().startswith("Google"))
     assert ents(root, google) == [("ORG", 0, 6, "Google"), ("DATE", 22, 39, "September 4, 1998"),
                                   ("PERSON", 44, 54, "Larry Page"), ("PERSON", 59, 70, "Sergey Brin")]
@@ -208,9 +208,9 @@ def test_doccano_per_user_zip_gives_one_file_per_annotator(tmp_path):
 
 def test_prodigy_sample(tmp_path):
     root = new_root(tmp_path)
-    res = cli_fails("import", "prodigy", SAMPLES / "spacy/prodigy_ner_manual_sample.jsonl", "--root", root)
+    res = cli_fails("import", "prodigy", samples("spacy/prodigy_ner_manual_sample.jsonl"), "--root", root)
     assert "FASHION_BRAND" in res.stderr
-    cli_ok("import", "prodigy", SAMPLES / "spacy/prodigy_ner_manual_sample.jsonl", "--root", root,
+    cli_ok("import", "prodigy", samples("spacy/prodigy_ner_manual_sample.jsonl"), "--root", root,
            "--label-map", "FASHION_BRAND=ORG", "--language", "en")
     assert ents(root, only_doc(root)) == [("ORG", 68, 71, "SLP")]
     validate_ok(root)
@@ -290,11 +290,11 @@ def test_unmapped_labels_are_one_error_listing_all_with_a_suggested_map(tmp_path
     ("brat", lambda d: d / "missing", "no such file"),
     ("labelstudio", lambda d: d / "missing.json", "no such file"),
     ("brat", lambda d: (d / "x.json").write_text("[]") and d / "x.json", "not a folder"),
-    ("labelstudio", lambda d: (d / "x.json").write_text("{not json") and d / "x.json", "not JSON"),
-    ("labelstudio", lambda d: (d / "x.jsonl").write_text('{"text": "a", "label": []}\n{"text": "b"}\n') and d / "x.jsonl", "not JSON"),
+    ("labelstudio", lambda d: (d / "x.json").write_text("{not json") and d / "x.json", "x.json:1:2: not valid JSON"),
+    ("labelstudio", lambda d: (d / "x.jsonl").write_text('{"text": "a", "label": []}\n{"text": "b"}\n') and d / "x.jsonl", "x.jsonl:2:1: not valid JSON"),
     ("doccano", lambda d: (d / "x.json").write_text('{"data": {"text": "a"}, "annotations": []}') and d / "x.json", "not a doccano record"),
     ("doccano", lambda d: (d / "x.jsonl").write_text('{"text": "a b", "label": ["positive"]}\n') and d / "x.jsonl", "text-classification"),
-    ("prodigy", lambda d: (d / "x.jsonl").write_bytes(b"\xff\xfe{}") and d / "x.jsonl", "not UTF-8"),
+    ("prodigy", lambda d: (d / "x.jsonl").write_bytes(b"\xff\xfe{}") and d / "x.jsonl", "x.jsonl:1:1: the file is UTF-16 encoded; expected UTF-8"),
 ])
 def test_bad_input_exits_1_with_a_clear_message(fmt, make, expect, valid_root, tmp_path):
     src = tmp_path / "in"

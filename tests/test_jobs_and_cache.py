@@ -7,10 +7,11 @@ import signal
 
 import pytest
 
-from newsspan import cache, checks, validate
+from newsspan import cache, checks
+from newsspan import validator as validate
 from newsspan.checks import register
 from newsspan.findings import Finding
-from newsspan.validate import validate_root
+from newsspan.validator import validate_root
 
 from conftest import run_cli
 from synthetic import age, make_root

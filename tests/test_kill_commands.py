@@ -26,12 +26,11 @@ from typing import Callable
 import pytest
 
 from newsspan import store
-from newsspan.validate import validate_root
+from newsspan.validator import validate_root
 
-from conftest import FIXTURES, REPO, SAMPLES, cli_env, run_cli
+from conftest import FIXTURES, REPO, SEED, cli_env, run_cli
 from killharness import CLI_MAIN, child_cmd, count_events, delays, kill_points, run_killed_after, run_killed_at, snapshot
 
-SEED = REPO.parent / "shared" / "seeds" / "000_1afbb3b63b1bfa60.txt"
 GOLD = "000_1afbb3b63b1bfa60"
 MIN_KILLS = 50
 EVENT_KILLS = 45
@@ -96,7 +95,7 @@ class Case:
 
 CASES = {
     "add": Case(_tiny, lambda root: ["add", "--root", root, SEED]),
-    "import": Case(_tiny, lambda root: ["import", "brat", SAMPLES / "brat", "--root", root, "--language", "en",
+    "import": Case(_tiny, lambda root: ["import", "brat", FIXTURES / "tools" / "brat", "--root", root, "--language", "en",
                                         "--label-map", "Person=PERSON,Organization=ORG,Money=MONEY"]),
     "canonicalize": Case(_not_canonical, lambda root: ["canonicalize", "--root", root], old_validates=False),
     "reanchor": Case(_gold_edited, lambda root: ["reanchor", "--root", root], old_validates=False),
@@ -223,8 +222,8 @@ def test_concurrent_writing_commands_neither_interleave_nor_lose_a_file(tmp_path
             out, err = p.communicate(timeout=300)
             assert p.returncode == 0, out + err
         names = sorted(n for n in os.listdir(root / "corpus") if n.endswith(".txt"))
-        assert names == ["000-introduction.txt", f"{GOLD}.txt", "other-article.txt", "tiny.txt"], names
-        for stem in (GOLD, "000-introduction", "other-article"):
+        assert names == [f"{GOLD}.txt", "news.txt", "other-article.txt", "tiny.txt"], names
+        for stem in (GOLD, "news", "other-article"):
             assert (root / "corpus" / f"{stem}.meta.json").is_file() and (root / "annotations" / f"{stem}.json").is_file()
         assert problems(root)[0] == 0
         assert not [n for d in ("corpus", "annotations") for n in os.listdir(root / d) if n.startswith(".newsspan-")]

@@ -18,7 +18,7 @@ MEMORY_FACTOR = 30
 
 MEASURE = """
 import json, resource, sys
-from newsspan.validate import validate_root
+from newsspan.validator import validate_root
 report = validate_root(sys.argv[1])
 print(json.dumps({"ok": report.ok, "checks": sorted({p.check for p in report.problems}),
                   "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))

@@ -6,7 +6,8 @@ import pytest
 import datasets
 from datasets.distributed import split_dataset_by_node
 
-from newsspan.hf import release, rows
+from newsspan import tokenize
+from newsspan.hf import release
 
 from conftest import run_cli
 from synthetic import age, make_root
@@ -85,7 +86,7 @@ def test_a_documents_only_build_tokenizes_nothing(corpus, tmp_path, monkeypatch)
     def boom(*a, **k):
         raise AssertionError("tokenized a section during a documents-only build")
 
-    monkeypatch.setattr(rows, "tokenize", boom)  # what section_views (the token views) tokenize with
+    monkeypatch.setattr(tokenize, "tokenize", boom)  # what tag_spans (the token views' tagger) tokenizes with
     summary = release.build(corpus, tmp_path / "hf", ["documents"], num_proc=1)
     assert summary.stats.tokens is None
     assert "- tokens: not counted" in (tmp_path / "hf" / "README.md").read_text(encoding="utf-8")

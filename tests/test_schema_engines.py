@@ -11,7 +11,7 @@ import json
 import pytest
 
 from newsspan import jsonfile, schema, schema_errors
-from newsspan.validate import Limits, validate_root
+from newsspan.validator import Limits, validate_root
 
 from conftest import FIXTURES, REPO
 from synthetic import make_root

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsspan import schema_errors, validate
+from newsspan import schema_errors, validator
 from newsspan.checks import annotation
-from newsspan.validate import validate_root
+from newsspan.validator import validate_root
 
 from conftest import FIXTURES, REPO
 from synthetic import make_root
@@ -49,7 +49,7 @@ def _both_reports(root):
     """(report with the shortcut, report without it)."""
     fast = validate_root(root)
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(validate, "Context", lambda **kw: annotation.Context(**{**kw, "schema_valid": False}))
+        m.setattr(validator, "Context", lambda **kw: annotation.Context(**{**kw, "schema_valid": False}))
         careful = validate_root(root)
     return fast, careful
 
@@ -189,7 +189,7 @@ def test_the_validator_sets_the_flag_only_for_files_that_pass(tmp_path, monkeypa
     root = tmp_path / "r"
     shutil.copytree(FIXTURES / "valid", root)
     seen = []
-    monkeypatch.setattr(validate, "Context", lambda **kw: seen.append(kw["schema_valid"]) or annotation.Context(**kw))
+    monkeypatch.setattr(validator, "Context", lambda **kw: seen.append(kw["schema_valid"]) or annotation.Context(**kw))
     validate_root(root)
     path = root / "annotations" / "tiny.json"
     ann = json.loads(path.read_text(encoding="utf-8"))

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from newsspan import store
-from newsspan.validate import validate_root
+from newsspan.validator import validate_root
 
 from conftest import FIXTURES, REPO, cli_env, run_cli, run_json
 from killharness import count_events, delays, kill_points, run_killed_after, run_killed_at, snapshot
@@ -171,7 +171,7 @@ def test_a_half_done_transaction_fails_validation_until_recovered(valid_root, tm
     res = run_cli("recover", "--root", valid_root)
     assert res.returncode == 0 and "newsspan recover:" in res.stdout
     assert run_json("--root", valid_root)[0] == 0
-    assert run_cli("recover", "--root", valid_root).stdout.strip() == "newsspan recover: nothing to recover"
+    assert run_cli("recover", "--root", valid_root).stdout.strip() == f"newsspan recover: nothing to recover in {valid_root}"
 
 
 def test_recovery_removes_stray_temporary_files(valid_root):

@@ -77,4 +77,4 @@ register("id-invalid", ERROR, FILE,
 register("schema", ERROR, FILE,
          "The file does not match its JSON Schema (schema/annotation.schema.json or schema/document.schema.json).")
 
-from . import annotation, corpus  # noqa: E402,F401  (registers the check functions)
+from . import annotation, consistency, corpus  # noqa: E402,F401  (registers the check functions)

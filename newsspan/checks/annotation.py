@@ -6,13 +6,13 @@ import bisect
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from .. import store
+from .. import schema, store
 from ..findings import Finding, pointer
 from ..report import ERROR, WARNING, show
 from ..tokenize import is_boundary, token_at
 from . import ANNOTATION, register
 
-LAYERS = ("sections", "entities", "claims")
+LAYERS = schema.layers()
 
 
 @dataclass
@@ -103,8 +103,11 @@ def span_offsets(ann, ctx: Context):
             yield Finding("span-offsets", f"start {s['start']} is not below end {s['end']}; a span holds at least one character",
                           pointer=_span_pointer(name, i, key), hint="set end to start + the length of the quote")
         elif s["end"] > n:
+            at = _fixable(ann, ctx, s)
             yield Finding("span-offsets", f"end {s['end']} is past the end of the text ({n} code points)",
-                          pointer=_span_pointer(name, i, key), hint="offsets count Unicode code points; if the tool counted UTF-16 units or bytes, re-import with --offsets")
+                          pointer=_span_pointer(name, i, key),
+                          hint=_fix_hint(at, s["text"]) if at is not None else
+                          "offsets count Unicode code points; if the tool counted UTF-16 units or bytes, re-import with --offsets")
 
 
 def nearest(text: str, quote: str, near: int) -> int | None:
@@ -117,6 +120,36 @@ def nearest(text: str, quote: str, near: int) -> int | None:
     if after < 0 or near - before <= after - near:
         return before
     return after
+
+
+# How far around a span's offsets `newsspan validate --fix` looks for its quote.
+FIX_WINDOW = 64
+
+
+def quote_nearby(text: str, quote: str, start: int, end: int) -> int | None:
+    """Start of the one occurrence of quote within FIX_WINDOW code points of [start, end), or
+    None when it occurs there not at all or more than once (then only a person can tell which
+    is meant). The rule of the safe fix, `newsspan validate --fix` (newsspan.fix)."""
+    if not quote:
+        return None
+    lo = max(0, min(start, end) - FIX_WINDOW)
+    hi = min(len(text), max(start, end) + FIX_WINDOW)
+    first = text.find(quote, lo, hi)
+    if first < 0 or text.find(quote, first + 1, hi) >= 0:
+        return None
+    return first
+
+
+def _fixable(ann: dict, ctx: Context, s: dict) -> int | None:
+    """Where --fix would move a span (see quote_nearby); None when it would not. Only for a file
+    made on this very text: after a text correction, `newsspan reanchor` is the fix."""
+    if ann.get("text_sha256") != ctx.text_sha256:
+        return None
+    return quote_nearby(ctx.text, s["text"], s["start"], s["end"])
+
+
+def _fix_hint(at: int, quote: str) -> str:
+    return f"run `newsspan validate --fix`, which moves the span onto its quote at [{at}, {at + len(quote)})"
 
 
 # Code points searched per file to locate misplaced quotes; a hostile file with 100,000 stale
@@ -146,10 +179,12 @@ def span_text_mismatch(ann, ctx: Context):
             at = nearest(text, s["text"], s["start"]) if s["text"] else None
             where = (f"the quote occurs at [{at}, {at + len(s['text'])}) (shift {at - s['start']:+d})"
                      if at is not None else "the quote does not occur in the text")
+        fix = _fixable(ann, ctx, s)
         yield Finding("span-text-mismatch",
                       f"expected text[{s['start']}:{s['end']}] to be {show(s['text'])}, found {show(found)}; {where}",
                       pointer=_span_pointer(name, i, key) + "/text",
-                      hint="fix the offsets, or run `newsspan reanchor` after a text correction")
+                      hint=_fix_hint(fix, s["text"]) if fix is not None else
+                      "fix the offsets, or run `newsspan reanchor` after a text correction")
 
 
 @register("span-whitespace", ERROR, ANNOTATION,

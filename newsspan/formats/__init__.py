@@ -9,6 +9,7 @@ annotations into a tool's files.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 
@@ -43,6 +44,7 @@ class ToolDoc:
     where: str
     spans: list[ToolSpan] = field(default_factory=list)
     annotator: str | None = None     # the tool's annotator name, if it says
+    meta: dict = field(default_factory=dict)  # what the export says of the document (title, url, date, language)
 
 
 @dataclass
@@ -51,6 +53,14 @@ class Parsed:
     warnings: list[Issue] = field(default_factory=list)
     errors: list[Issue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)   # informational (e.g. offsets converted)
+    ignored: Counter = field(default_factory=Counter)  # what the export holds and newsspan does not read, per type
+
+    def extend(self, other: "Parsed") -> None:
+        self.docs += other.docs
+        self.warnings += other.warnings
+        self.errors += other.errors
+        self.notes += other.notes
+        self.ignored.update(other.ignored)
 
 
 def check_quote(doc_text: str, start: int, end: int, quote: str | None, where: str, errors: list[Issue],
@@ -72,9 +82,29 @@ def check_quote(doc_text: str, start: int, end: int, quote: str | None, where: s
     return False
 
 
+def lines(text: str) -> list[str]:
+    """The lines of a JSON Lines or brat ``.ann`` file: a line ends at ``\\n`` (or ``\\r\\n``) and nowhere else.
+
+    ``str.splitlines()`` also ends lines at U+2028, U+2029, U+0085, U+000B, U+000C and
+    U+001C..U+001E, which an article may hold and which JSON and ``.ann`` quotes carry raw.
+    """
+    out = text.split("\n")
+    if out[-1] == "":  # the last line end closes the last line; it opens no empty one
+        out.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in out]
+
+
 def importers() -> dict:
-    from . import brat, doccano, labelstudio, prodigy
-    return {"brat": brat.load, "labelstudio": labelstudio.load, "doccano": doccano.load, "prodigy": prodigy.load}
+    from . import brat, conllu, doccano, labelstudio, prodigy, uima, webanno
+    return {"brat": brat.load, "labelstudio": labelstudio.load, "doccano": doccano.load, "prodigy": prodigy.load,
+            "webanno": webanno.load, "conllu": conllu.load, "uima": uima.load}
+
+
+def import_module(fmt: str):
+    """The reader module of an import format (its docstring describes the format)."""
+    import importlib
+
+    return importlib.import_module(f"{__name__}.{fmt}")
 
 
 def exporters() -> dict:
@@ -82,5 +112,47 @@ def exporters() -> dict:
     return {"brat": brat.export, "conll": conll.export, "labelstudio": labelstudio.export, "prodigy": prodigy.export}
 
 
-IMPORT_FORMATS = ("brat", "labelstudio", "doccano", "prodigy")
+IMPORT_FORMATS = ("brat", "labelstudio", "doccano", "prodigy", "webanno", "conllu", "uima")
+OFFSET_FORMATS = ("brat", "labelstudio", "doccano", "prodigy")   # take --offsets (the others fix their unit)
+LAYER_FORMATS = ("webanno", "uima")                                # take --entity-layer / --entity-feature
+NULL_LABEL = "*"   # the label of a mention whose label feature is empty (WebAnno TSV writes `*`)
 EXPORT_FORMATS = ("brat", "conll", "labelstudio", "prodigy")
+
+DEFAULT_ENTITY_LAYER = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"
+DEFAULT_ENTITY_FEATURE = "value"
+KB_FEATURE = "identifier"   # INCEpTION's entity-linking feature of NamedEntity (a knowledge-base IRI)
+
+
+def wikidata_id(value) -> str | None:
+    """A Wikidata item id from an IRI (http://www.wikidata.org/entity/Q42) or a bare Q42; None otherwise."""
+    import re
+
+    m = re.fullmatch(r"(?:https?://(?:www\.)?wikidata\.org/(?:entity|wiki)/)?(Q[1-9][0-9]{0,11})", str(value or ""))
+    return m[1] if m else None
+
+
+def export_files(path, suffixes: tuple[str, ...], what: str) -> list:
+    """The files of an import path: the file itself, or a folder's files with one of the suffixes (sorted)."""
+    from pathlib import Path
+
+    path = Path(path)
+    if not path.is_dir():
+        return [path]
+    found = sorted(p for p in path.iterdir() if p.is_file() and p.name.lower().endswith(suffixes))
+    if not found:
+        raise FormatError(f"{path}: the folder holds no {' or '.join(suffixes)} files; expected {what}")
+    return found
+
+
+def document_name(stem: str) -> str:
+    """A document name from a file stem; the text's own extension, which INCEpTION keeps, dropped (a.txt.tsv -> a)."""
+    return stem[:-4] if stem.lower().endswith(".txt") and len(stem) > 4 else stem
+
+
+def wanted(fmt: str, options: dict) -> str:
+    """What a reader looked for, in the words of its options (for the error when it found nothing)."""
+    if fmt == "conllu":
+        key = options.get("ner_key")
+        return f"BIO tags in the MISC key {key!r}" if key else "CorefUD Entity= brackets in MISC (pass --ner-key KEY for BIO tags)"
+    layer = options.get("entity_layer") or DEFAULT_ENTITY_LAYER
+    return f"annotations of the layer {layer} (pass --entity-layer and --entity-feature)"

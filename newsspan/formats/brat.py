@@ -14,12 +14,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, check_quote
+from .. import schema
+from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, check_quote, lines, strict
 from .labelmap import CLAIM_LABEL, SECTION_PREFIX
-from .offsets import Converter, OffsetError
+from .offsets import Converter, OffsetError, read_offset
 
 SOURCE_LABEL, CUE_LABEL = "claim_source", "claim_cue"
-_T = re.compile(r"(?P<label>\S+) (?P<frags>\d+ \d+(?:;\d+ \d+)*)")
+_T = re.compile(r"(?P<label>\S+) (?P<frags>[0-9]+ [0-9]+(?:;[0-9]+ [0-9]+)*)")  # ASCII digits: \d takes any script's
 _WIKIDATA = re.compile(r"(?:Wikidata|wikidata|WD):(Q[1-9][0-9]{0,11})")
 
 
@@ -36,13 +37,10 @@ def load(path: Path, unit: str | None = None) -> Parsed:
         if ann.stem not in txts:
             out.errors.append(Issue(f"{ann.name}", f"no {ann.stem}.txt beside it", "export the document's text with its annotations"))
             continue
-        from ..ingest import IngestError, decode
-
-        try:
-            text = decode((path / f"{ann.stem}.txt").read_bytes())
-            ann_text = ann.read_bytes().decode("utf-8-sig")
-        except (IngestError, UnicodeDecodeError) as e:
-            out.errors.append(Issue(f"{ann.stem}.txt/.ann", f"cannot read: {e}"))
+        # the .txt keeps a BOM: the brat server reads it as a character and counts it in offsets
+        text = strict.text_of((path / f"{ann.stem}.txt").read_bytes(), f"{ann.stem}.txt", out.errors, keep_bom=True)
+        ann_text = strict.text_of(ann.read_bytes(), ann.name, out.errors)
+        if text is None or ann_text is None:
             continue
         parse(text, ann_text, ann.stem, out, unit or "codepoint")
     for stem in sorted(txts - {a.stem for a in anns}):
@@ -55,25 +53,33 @@ def parse(text: str, ann_text: str, stem: str, out: Parsed, unit: str = "codepoi
     conv = Converter(text, unit)
     spans: dict[str, ToolSpan] = {}
     rest = []
-    for n, line in enumerate(ann_text.splitlines(), 1):
+    seen: dict[str, int] = {}   # id -> the line that defines it
+    for n, line in enumerate(lines(ann_text), 1):
         if not line.strip():
             continue
         where = f"{stem}.ann:{n}"
         fields = line.split("\t")
         key = fields[0]
+        if key in seen and key != "*":   # the .ann's duplicate key: which line was meant is not guessed
+            out.errors.append(Issue(where, f"the id {key} is also that of line {seen[key]}; each annotation needs its own id "
+                                           "(the brat server refuses such a file)",
+                                    "renumber one of them (and what refers to it), or export the file again from brat"))
+            continue
+        seen.setdefault(key, n)
         if key.startswith("T"):
             m = _T.fullmatch(fields[1]) if len(fields) >= 2 else None
             if not m:
                 out.errors.append(Issue(where, f"malformed text-bound line {line!r}", "expected T<n><TAB><type> <start> <end><TAB><text>"))
                 continue
-            frags = [tuple(map(int, f.split())) for f in m["frags"].split(";")]
             quote = fields[2] if len(fields) > 2 else None
+            frags = m["frags"].split(";")
             if len(frags) > 1:
                 out.warnings.append(Issue(where, f"discontinuous span {key} {m['label']} {m['frags']} ({quote!r}) is not imported: "
                                                  "newsspan spans are contiguous", "annotate it as one contiguous span, or as separate spans"))
                 continue
             try:
-                start, end = conv.to_codepoint(frags[0][0]), conv.to_codepoint(frags[0][1])
+                s, e = frags[0].split()
+                start, end = conv.to_codepoint(read_offset(int(s), "start")), conv.to_codepoint(read_offset(int(e), "end"))
             except OffsetError as e:
                 out.errors.append(Issue(where, f"{key}: {e}"))
                 continue
@@ -138,7 +144,7 @@ def _claim_relation(rtype, claim, arg, consumed) -> bool:
 def _newsspan_attribute(name, span, value) -> bool:
     if span is None:
         return False
-    if name == "Attribution" and span.label == CLAIM_LABEL and value in ("journalist", "source", "unattributed"):
+    if name == "Attribution" and span.label == CLAIM_LABEL and value in schema.attribution_types():
         span.extra.setdefault("attribution", {})["type"] = value
     elif name == "Checkworthy" and span.label == CLAIM_LABEL and value is None:
         span.extra["checkworthy"] = True
@@ -195,8 +201,6 @@ def ann_lines(ann: dict) -> list[str]:
 
 
 def annotation_conf(anns: list[dict]) -> str:
-    from .. import schema
-
     clusters = sorted({e["cluster"] for a in anns for e in a.get("entities", []) if e.get("cluster")})
     entities = [SECTION_PREFIX + x for x in schema.section_labels()] + list(schema.entity_labels())
     entities += [CLAIM_LABEL, SOURCE_LABEL, CUE_LABEL]
@@ -204,7 +208,7 @@ def annotation_conf(anns: list[dict]) -> str:
     lines = ["# written by `newsspan export brat`", "[entities]", *entities, "", "[relations]",
              f"Source\tArg1:{CLAIM_LABEL}, Arg2:{SOURCE_LABEL}|{ent_types}", f"Cue\tArg1:{CLAIM_LABEL}, Arg2:{CUE_LABEL}",
              "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>", "", "[events]", "", "[attributes]",
-             f"Attribution\tArg:{CLAIM_LABEL}, Value:journalist|source|unattributed", f"Checkworthy\tArg:{CLAIM_LABEL}"]
+             f"Attribution\tArg:{CLAIM_LABEL}, Value:{'|'.join(schema.attribution_types())}", f"Checkworthy\tArg:{CLAIM_LABEL}"]
     if clusters:
         lines.append(f"Cluster\tArg:<ENTITY>, Value:{'|'.join(clusters)}")
     return "\n".join(lines) + "\n"

@@ -1,47 +1,38 @@
 """CoNLL NER export: ``TOKEN<TAB>NER_TAG`` lines (IOB2 tags from the schema), a blank line
 after each section, ``-DOCSTART-`` before each document. Loads with ``datasets``' ``conll``
 builder: ``load_dataset("conll", data_files=..., column_names=["tokens", "ner_tags"])``.
-Tokens never cross an entity boundary: the text is cut at entity edges before tokenizing.
+
+The rows are the sections' token rows, exactly those of the ``entities`` config: tokens and
+tags come from :func:`newsspan.tokenize.tag_spans`, the one tagger, over each whole section.
 """
 
 from __future__ import annotations
 
-import re
-
-from ..tokenize import token_offsets as tokenize
+from . import FormatError
+from ..tokenize import Token, tag_spans
 
 DOCSTART = "-DOCSTART-"
 
 
-def blocks(text: str, ann: dict) -> list[tuple[int, int]]:
-    """The rows of a document: its sections, or its paragraphs when it has none."""
-    secs = [(s["start"], s["end"]) for s in sorted(ann.get("sections", []), key=lambda s: s["start"])]
-    if secs:
-        return secs
-    return [(m.start(), m.end()) for m in re.finditer(r"\S(?:.*\S)?(?:\n(?!\s*\n).*\S)*", text)]
+def section_rows(doc_id: str, text: str, ann: dict) -> list[tuple[list[Token], list[str]]]:
+    """(tokens, IOB2 entity tags) of each section of a document, in order: the rows of the ``entities`` config.
 
-
-def boundaries(text: str, ranges, ents) -> list[tuple[int, int]]:
-    """Each range cut at the entity starts and ends inside it."""
-    cuts = sorted({p for e in ents for p in (e["start"], e["end"])})
-    out = []
-    for a, b in ranges:
-        points = [a] + [p for p in cuts if a < p < b] + [b]
-        out += list(zip(points, points[1:]))
-    return out
-
-
-def tag_tokens(text: str, ann: dict, a: int, b: int) -> list[tuple[str, str, int, int]]:
-    ents = sorted(ann.get("entities", []), key=lambda e: e["start"])
-    out = []
-    for s, e in boundaries(text, [(a, b)], ents):
-        for ts, te in tokenize(text, s, e):
-            tag = "O"
-            for ent in ents:
-                if ent["start"] <= ts < ent["end"]:
-                    tag = ("B-" if ts == ent["start"] else "I-") + ent["label"]
-                    break
-            out.append((text[ts:te], tag, ts, te))
+    FormatError for an entity that no section holds, or whose boundary falls inside a token.
+    """
+    ents = sorted(ann.get("entities", []), key=lambda e: (e["start"], e["end"]))
+    placed, out = set(), []
+    for sec in sorted(ann.get("sections", []), key=lambda s: s["start"]):
+        inside = [e for e in ents if sec["start"] <= e["start"] and e["end"] <= sec["end"]]
+        tokens, tags, misaligned = tag_spans(text, sec["start"], sec["end"], [(e["start"], e["end"], e["label"]) for e in inside])
+        if misaligned:
+            e = inside[misaligned[0].span_index]
+            raise FormatError(f"{doc_id}: entity {e.get('id')} {e['text']!r} [{e['start']}, {e['end']}) {misaligned[0]}")
+        placed.update(id(e) for e in inside)
+        out.append((tokens, tags))
+    for e in ents:
+        if id(e) not in placed:
+            raise FormatError(f"{doc_id}: entity {e.get('id')} {e['text']!r} [{e['start']}, {e['end']}) lies in no section "
+                              "(token rows are sections); add or widen the section that holds it")
     return out
 
 
@@ -49,8 +40,7 @@ def export(docs) -> dict[str, bytes]:
     lines = []
     for doc_id, text, ann in docs:
         lines += [f"{DOCSTART}\tO", ""]
-        for a, b in blocks(text, ann):
-            rows = tag_tokens(text, ann, a, b)
-            if rows:
-                lines += [f"{tok}\t{tag}" for tok, tag, _, _ in rows] + [""]
+        for tokens, tags in section_rows(doc_id, text, ann):
+            if tokens:
+                lines += [f"{t.text}\t{tag}" for t, tag in zip(tokens, tags)] + [""]
     return {"": ("\n".join(lines) + "\n").encode("utf-8")}

@@ -9,39 +9,13 @@ zip of a per-user export: doccano then writes one ``<username>.jsonl`` per membe
 
 from __future__ import annotations
 
-import json
 import zipfile
 from pathlib import Path
 
-from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan
-from .offsets import Converter, OffsetError
+from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, strict
+from .offsets import Converter, OffsetError, read_offset
 
 COLLABORATIVE = "all"
-
-
-def _records(name: str, data: bytes) -> list[tuple[int, object]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FormatError(f"{name}: not UTF-8 text") from None
-    try:
-        whole = json.loads(text)
-    except json.JSONDecodeError:
-        whole = None
-    if isinstance(whole, dict):
-        return [(1, whole)]
-    if isinstance(whole, list):
-        return [(i, r) for i, r in enumerate(whole, 1)]
-    out = []
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            out.append((n, json.loads(line)))
-        except json.JSONDecodeError as e:
-            raise FormatError(f"{name}:{n}: not JSON Lines ({e.msg}, column {e.colno}); "
-                              "a doccano export holds one JSON object per line") from None
-    return out
 
 
 def _inputs(path: Path) -> list[tuple[str, bytes, bool]]:
@@ -67,7 +41,9 @@ def load(path: Path, unit: str | None = None) -> Parsed:
     for name, data, per_user in _inputs(path):
         stem = Path(name).stem
         annotator = stem if per_user and stem != COLLABORATIVE else None
-        for n, rec in _records(name, data):
+        records = strict.json_or_records(data, name, out.errors,
+                                         what="a doccano export holds one JSON object per line")
+        for n, rec in records or ():
             parse_record(rec, f"{name}:{n}", f"{Path(path).stem}-{rec.get('id', n) if isinstance(rec, dict) else n}",
                          annotator, unit, out)
     return out
@@ -86,7 +62,8 @@ def parse_record(rec, where: str, name: str, annotator: str | None, unit: str, o
             if not isinstance(e, dict):
                 out.errors.append(Issue(f"{where} entities[{k}]", "expected an object with start_offset, end_offset, label"))
                 continue
-            triples.append((f"{where} entities[{k}]", e.get("start_offset"), e.get("end_offset"), e.get("label"), e.get("id")))
+            triples.append((f"{where} entities[{k}]", ("start_offset", e.get("start_offset")), ("end_offset", e.get("end_offset")),
+                            e.get("label"), e.get("id")))
         for k, r in enumerate(rec.get("relations") or []):
             out.warnings.append(Issue(f"{where} relations[{k}]", f"relation {r.get('type')!r} ({r.get('from_id')} -> {r.get('to_id')}) "
                                                                  "is not imported: the schema holds no relations"))
@@ -101,12 +78,17 @@ def parse_record(rec, where: str, name: str, annotator: str | None, unit: str, o
             if len(t) != 3:
                 out.errors.append(Issue(f"{where} label[{k}]", f"expected [start, end, label], found {t!r}"))
                 continue
-            triples.append((f"{where} label[{k}]", t[0], t[1], t[2], None))
+            triples.append((f"{where} label[{k}]", ("start", t[0]), ("end", t[1]), t[2], None))
     doc = ToolDoc(text=text, name=name, where=where, annotator=annotator)
     conv = Converter(text, unit)
-    for w, s, e, label, key in triples:
-        if not (isinstance(s, int) and isinstance(e, int) and isinstance(label, str)) or isinstance(s, bool):
-            out.errors.append(Issue(w, f"expected integer offsets and a string label, found {s!r}, {e!r}, {label!r}"))
+    for w, (s_name, s), (e_name, e), label, key in triples:
+        if not isinstance(label, str):
+            out.errors.append(Issue(w, f"expected a string label, found {label!r}"))
+            continue
+        try:
+            s, e = read_offset(s, s_name), read_offset(e, e_name)
+        except OffsetError as err:
+            out.errors.append(Issue(w, f"{label}: {err}"))
             continue
         try:
             cs, ce = conv.to_codepoint(s), conv.to_codepoint(e)

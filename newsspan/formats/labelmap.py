@@ -13,18 +13,11 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import schema
+from .. import labels, schema
 
 IGNORE = "ignore"
 CLAIM_LABEL = "claim"          # how the brat export names claim spans
 SECTION_PREFIX = "section_"    # how the brat export names section spans
-
-# Only for the suggestion printed with an error; never applied without the user's map.
-ALIASES = {
-    "PER": "PERSON", "PERS": "PERSON", "PEOPLE": "PERSON", "ORGANIZATION": "ORG", "ORGANISATION": "ORG",
-    "COMPANY": "ORG", "LOCATION": "LOC", "PLACE": "LOC", "COUNTRY": "GPE", "CITY": "GPE", "NATIONALITY": "NORP",
-    "FACILITY": "FAC", "WORK": "WORK_OF_ART", "NUMBER": "CARDINAL", "PERCENTAGE": "PERCENT", "BRAND": "ORG",
-}
 
 
 class LabelMapError(ValueError):
@@ -53,25 +46,37 @@ def parse_target(value: str) -> Target:
     if v.startswith("sections:"):
         label = v.split(":", 1)[1]
         if label not in schema.section_labels():
-            raise LabelMapError(f"{v!r}: unknown section label {label!r}; expected one of {', '.join(schema.section_labels())}")
+            close = labels.closest(label, schema.section_labels())
+            raise LabelMapError(f"unknown section label {label!r}"
+                                + (f"; did you mean 'sections:{close}'?" if close else "")
+                                + f" (section labels: {', '.join(schema.section_labels())})")
         return Target("sections", label)
     if v in schema.entity_labels():
         return Target("entities", v)
-    raise LabelMapError(f"unknown target {v!r}: expected an entity label ({', '.join(schema.entity_labels())}), "
-                        "sections:<label>, claims or ignore")
+    close = labels.closest(v, schema.entity_labels())
+    raise LabelMapError(f"unknown target {v!r}" + (f"; did you mean {close!r}?" if close else ""))
+
+
+TARGETS = "an entity label (PERSON, ORG, ...), sections:<label>, claims or ignore"
 
 
 def parse(values: list[str] | None) -> dict[str, Target]:
-    """The user's map from repeated --label-map values (each a SPEC or a JSON file)."""
+    """The user's map from repeated --label-map values (each a SPEC or a JSON file).
+
+    Every problem of the map is found first and raised as one LabelMapError, one line each.
+    """
     out: dict[str, Target] = {}
+    problems: list[str] = []
     for value in values or []:
         if Path(value).is_file():
             try:
                 data = json.loads(Path(value).read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-                raise LabelMapError(f"label map file {value}: cannot read it as JSON: {e}") from None
+                problems.append(f"label map file {value}: cannot read it as JSON: {e}")
+                continue
             if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-                raise LabelMapError(f'label map file {value}: expected a JSON object {{"TOOL_LABEL": "TARGET"}}')
+                problems.append(f'label map file {value}: expected a JSON object {{"TOOL_LABEL": "TARGET"}}')
+                continue
             pairs = list(data.items())
         else:
             pairs = []
@@ -79,13 +84,23 @@ def parse(values: list[str] | None) -> dict[str, Target]:
                 if not item.strip():
                     continue
                 if "=" not in item:
-                    raise LabelMapError(f"--label-map {item!r}: expected TOOL_LABEL=TARGET (or a JSON file that exists)")
+                    problems.append(f"--label-map {item!r}: expected TOOL_LABEL=TARGET (or a JSON file that exists)")
+                    continue
                 k, v = item.rsplit("=", 1)
                 pairs.append((k.strip(), v))
         for k, v in pairs:
             if not k:
-                raise LabelMapError("--label-map: an empty tool label")
-            out[k] = parse_target(v)
+                problems.append("--label-map: an empty tool label")
+                continue
+            try:
+                out[k] = parse_target(v)
+            except LabelMapError as e:
+                problems.append(f"--label-map {k}={v.strip()}: {e}")
+    if len(problems) == 1:
+        raise LabelMapError(f"{problems[0]} (targets are {TARGETS})")
+    if problems:
+        raise LabelMapError(f"{len(problems)} problems in the label map:\n" + "\n".join(f"  {p}" for p in problems)
+                            + f"\n  (targets are {TARGETS})")
     return out
 
 
@@ -119,7 +134,7 @@ def resolve(labels: Counter, user: dict[str, Target]) -> tuple[dict[str, Target]
 
 
 def suggest(label: str) -> str:
-    up = label.upper().replace("-", "_").replace(" ", "_")
-    if up in schema.entity_labels():
-        return up
-    return ALIASES.get(up, IGNORE)
+    """The target to propose for an unmapped tool label: the entity label it most likely means
+    (another case, a common alias), else ignore."""
+    # no guess by spelling: a tool's "Action" is no LOCATION
+    return labels.closest(label, schema.entity_labels(), spelling=False) or IGNORE

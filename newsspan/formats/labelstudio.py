@@ -2,8 +2,10 @@
 
 A task holds ``data.text`` and ``annotations[].result[]`` items of type ``labels`` with
 ``value.start/end/text/labels``. Current Label Studio counts code points; older versions and
-some front ends counted UTF-16 units, so each ``value.text`` is checked against the text: a
-mismatch that UTF-16 units explain is converted, any other mismatch is an error naming the span.
+some front ends counted UTF-16 units. The unit is decided per task, from all its results at
+once: code points when every ``value.text`` equals the text at its offsets counted so, else
+UTF-16 units when every one does so; a task that fits neither unit throughout is an error
+naming the results that do not fit. A task is never read in two units.
 Several annotations of one task are several annotators (``completed_by``).
 """
 
@@ -12,32 +14,53 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan
-from .offsets import Converter, OffsetError
+from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, strict
+from .offsets import Converter, OffsetError, read_offset
 
 SPAN_TYPES = ("labels",)
 
 
-def _read_json(path: Path):
-    try:
-        return json.loads(path.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise FormatError(f"{path}: not UTF-8 text") from None
-    except json.JSONDecodeError as e:
-        raise FormatError(f"{path}: not JSON ({e.msg} at line {e.lineno}, column {e.colno}); "
-                          "a Label Studio export is a JSON list of tasks") from None
+def _item(data, pointer: str) -> str | None:
+    """The task, annotation and result a JSON pointer lies in, named as the import names them
+    ("task 1, annotation 1001, result beFiQTT1cU: /value/start")."""
+    parts = pointer.split("/")[1:]
+    if isinstance(data, list):
+        if not parts or not parts[0].isdigit() or int(parts[0]) >= len(data):
+            return None
+        n = int(parts.pop(0))
+        task = data[n]
+    else:
+        n, task = 0, data
+    if not isinstance(task, dict):
+        return f"task index {n}"
+    named = [f"task {task.get('id', n)}"]
+    node = task
+    for kind, keys in (("annotation", ("annotations", "completions", "predictions")), ("result", ("result",))):
+        if len(parts) < 2 or parts[0] not in keys or not parts[1].isdigit():
+            break
+        items = node.get(parts[0])
+        k = int(parts[1])
+        if not isinstance(items, list) or k >= len(items) or not isinstance(items[k], dict):
+            break
+        node = items[k]
+        named.append(f"{'prediction' if parts[0] == 'predictions' else kind} {node.get('id', '?')}")
+        parts = parts[2:]
+    return ", ".join(named) + (f": /{'/'.join(parts)}" if parts else "")
 
 
 def load(path: Path, unit: str | None = None) -> Parsed:
     path = Path(path)
     if path.is_dir():
         raise FormatError(f"{path}: is a folder; a Label Studio export is one JSON file")
-    data = _read_json(path)
+    out = Parsed()
+    data = strict.json_value(path.read_bytes(), path.name, out.errors, item=_item,
+                             what="a Label Studio export is a JSON list of tasks")
+    if data is None:
+        return out
     tasks = [data] if isinstance(data, dict) else data
     if not isinstance(tasks, list) or not all(isinstance(t, dict) and isinstance(t.get("data"), dict) for t in tasks):
         raise FormatError(f"{path}: not a Label Studio export: expected a list of tasks, each with a `data` object "
                           "(a list of result items alone, without the task's text, cannot be imported)")
-    out = Parsed()
     for n, task in enumerate(tasks):
         parse_task(task, n, path.name, path.stem, out, unit)
     return out
@@ -80,7 +103,7 @@ def parse_task(task: dict, n: int, file: str, stem: str, out: Parsed, unit: str 
         return
     if task.get("predictions"):
         out.warnings.append(Issue(where_task, f"{len(task['predictions'])} prediction(s) are not imported: only annotations are"))
-    converted = False
+    docs, spans = [], []   # spans: (doc, where, start, end, quote, labels, result id) of every `labels` result
     for a in anns:
         aid = a.get("id", "?")
         where_a = f"{where_task}, annotation {aid}"
@@ -104,9 +127,11 @@ def parse_task(task: dict, n: int, file: str, stem: str, out: Parsed, unit: str 
             if not isinstance(v, dict):
                 out.errors.append(Issue(where, "a `labels` result without a value object"))
                 continue
-            start, end, labels = v.get("start"), v.get("end"), v.get("labels")
-            if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
-                out.errors.append(Issue(where, "a `labels` result without integer value.start and value.end"))
+            labels = v.get("labels")
+            try:
+                start, end = read_offset(v.get("start"), "value.start"), read_offset(v.get("end"), "value.end")
+            except OffsetError as err:
+                out.errors.append(Issue(where, str(err)))
                 continue
             if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
                 out.errors.append(Issue(where, f"value.labels is {labels!r}; expected a list of label names"))
@@ -114,47 +139,88 @@ def parse_task(task: dict, n: int, file: str, stem: str, out: Parsed, unit: str 
             if r.get("source") and _text_key(task, r) != key:
                 out.warnings.append(Issue(where, f"the result labels data field {r.get('source')!r}, not {key!r}; it is not imported"))
                 continue
-            quote = v.get("text") if isinstance(v.get("text"), str) else None
-            placed = _place(text, start, end, quote, unit, where, out)
-            if placed is None:
-                continue
-            converted |= placed != (start, end)
             if not labels:
                 out.errors.append(Issue(where, "a span without a label"))
-            for label in labels:
-                doc.spans.append(ToolSpan(str(label), placed[0], placed[1], where, key=rid))
-        out.docs.append(doc)
-    if converted:
-        out.notes.append(f"{where_task}: offsets counted in UTF-16 units were converted to code points")
+            quote = v.get("text") if isinstance(v.get("text"), str) else None
+            spans.append((doc, where, start, end, quote, labels, rid))
+        docs.append(doc)
+    chosen = _task_unit(text, spans, unit, where_task, out)
+    if chosen is not None:
+        conv = Converter(text, chosen)
+        for doc, where, start, end, quote, labels, rid in spans:
+            placed = _place(text, conv, start, end, quote, where, out)
+            if placed is not None:
+                doc.spans += [ToolSpan(str(label), placed[0], placed[1], where, key=rid) for label in labels]
+        if chosen == "utf16" and unit is None:
+            out.notes.append(f"{where_task}: offsets counted in UTF-16 units were converted to code points")
+    out.docs += docs
     if not anns:
         out.warnings.append(Issue(where_task, "the task has no annotations; its text is not imported"))
 
 
-def _place(text, start, end, quote, unit, where, out):
-    """Code-point offsets of a span, checking value.text; UTF-16 offsets are detected by the quote."""
-    units = [unit] if unit else ["codepoint", "utf16"]
-    tried = []
-    for u in units:
-        try:
-            conv = Converter(text, u)
-            s, e = conv.to_codepoint(start), conv.to_codepoint(end)
-        except OffsetError as err:
-            tried.append(f"{u}: {err}")
+def _fits(text: str, conv: Converter, start: int, end: int, quote: str | None) -> bool:
+    try:
+        s, e = conv.to_codepoint(start), conv.to_codepoint(end)
+    except OffsetError:
+        return False
+    return s < e and (quote is None or text[s:e] == quote)
+
+
+def _task_unit(text: str, spans: list, unit: str | None, where_task: str, out: Parsed) -> str | None:
+    """The offset unit of a whole task, decided from all its results at once (never per span).
+
+    Code points when every result fits them (its value.text equals the text at its offsets),
+    else UTF-16 units when every result fits those; else the task is an error naming the results
+    that fit neither, or (when each fits one of them) which fit which. --offsets decides alone.
+    """
+    if unit is not None or not spans:
+        return unit or "codepoint"
+    convs = {u: Converter(text, u) for u in ("codepoint", "utf16")}
+    fit = {u: [_fits(text, c, s, e, q) for _, _, s, e, q, _, _ in spans] for u, c in convs.items()}
+    for u in ("codepoint", "utf16"):
+        if all(fit[u]):
+            return u
+    listed = []
+    for k, (_, where, start, end, quote, _, _) in enumerate(spans):
+        if fit["codepoint"][k] or fit["utf16"][k]:
             continue
-        if s >= e:
-            tried.append(f"{u}: empty span")
-            continue
-        if quote is None or text[s:e] == quote:
-            return s, e
-        tried.append(f"as {u} offsets the text is {text[s:e]!r}")
-    if quote is None:
-        out.errors.append(Issue(where, f"offsets [{start}, {end}) do not fit the text ({'; '.join(tried)})"))
-        return None
-    found = text.find(quote)
-    hint = f"the quote occurs at [{found}, {found + len(quote)}) in code points" if found >= 0 else "the quote does not occur in the text"
-    out.errors.append(Issue(where, f"value.text {quote!r} does not match the text at [{start}, {end}) ({'; '.join(tried)}); {hint}",
-                            "re-export the task from Label Studio; if the text was edited after annotating, annotate it again"))
+        found = []
+        for u, c in convs.items():
+            try:
+                found.append(f"as {u} offsets the text there is {text[c.to_codepoint(start):c.to_codepoint(end)]!r}")
+            except OffsetError as err:
+                found.append(f"as {u} offsets: {err}")
+        listed.append(f"{where}: [{start}, {end}) value.text {quote!r}; " + "; ".join(found))
+    if listed:
+        detail = f"{len(listed)} of its {len(spans)} results fit neither code points nor UTF-16 units:"
+    else:  # each result fits one unit, but not all the same one
+        detail = "some results fit only code points, others only UTF-16 units:"
+        listed = [f"{sp[1]}: fits only {'code points' if fit['codepoint'][k] else 'UTF-16 units'}"
+                  for k, sp in enumerate(spans) if fit["codepoint"][k] != fit["utf16"][k]]
+    out.errors.append(Issue(where_task, "the offset unit of the task cannot be decided: " + detail + "".join(f"\n    {x}" for x in listed),
+                            "re-export the task from Label Studio; if the text was edited after annotating, annotate it again "
+                            "(--offsets codepoint or --offsets utf16 names the unit)"))
     return None
+
+
+def _place(text: str, conv: Converter, start: int, end: int, quote: str | None, where: str, out: Parsed):
+    """Code-point offsets of one span in the task's unit, checking value.text."""
+    try:
+        s, e = conv.to_codepoint(start), conv.to_codepoint(end)
+    except OffsetError as err:
+        out.errors.append(Issue(where, f"offsets [{start}, {end}) do not fit the text: {err}"))
+        return None
+    if s >= e:
+        out.errors.append(Issue(where, f"offsets [{start}, {end}) make an empty span"))
+        return None
+    if quote is not None and text[s:e] != quote:
+        found = text.find(quote)
+        hint = f"the quote occurs at [{found}, {found + len(quote)}) in code points" if found >= 0 else "the quote does not occur in the text"
+        out.errors.append(Issue(where, f"value.text {quote!r} does not match the text at [{start}, {end}) in {conv.unit} units "
+                                       f"({text[s:e]!r}); {hint}",
+                                "re-export the task from Label Studio; if the text was edited after annotating, annotate it again"))
+        return None
+    return s, e
 
 
 # export ----------------------------------------------------------------------------------------

@@ -28,6 +28,29 @@ class OffsetError(ValueError):
     """An offset that does not fall on a boundary of the unit (inside a surrogate pair, past the end)."""
 
 
+def read_offset(value, what: str) -> int:
+    """An offset (start, end, a token index) as an export holds it: a whole number >= 0.
+
+    Every importer reads every offset through here. JSON ``true`` is a Python int (it once
+    became offset 1), ``3.0`` and ``"3"`` are not offsets, and a negative one would index
+    from the end: each is an OffsetError naming the item (``what``, e.g. "value.start").
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise OffsetError(f"{what} is {_shown(value)}; expected a whole number (an integer >= 0)")
+    if value < 0:
+        raise OffsetError(f"{what} is {value}; expected an integer >= 0")
+    return value
+
+
+def _shown(value) -> str:
+    import json
+
+    try:
+        return json.dumps(value, ensure_ascii=False)[:40]  # as the export wrote it: true, 3.0, "3", null
+    except (TypeError, ValueError):
+        return repr(value)[:40]
+
+
 def _utf16_starts(text: str) -> list[int]:
     """UTF-16 offset of each code point, plus the total length at the end."""
     out, n = [], 0

@@ -11,26 +11,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan
-from .offsets import Converter, OffsetError
+from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, strict
+from .offsets import Converter, OffsetError, read_offset
 
 
 def load(path: Path, unit: str | None = None) -> Parsed:
     path = Path(path)
     if path.is_dir():
         raise FormatError(f"{path}: is a folder; a Prodigy export is one JSONL file (`prodigy db-out DATASET > file.jsonl`)")
-    try:
-        lines = path.read_bytes().decode("utf-8-sig").splitlines()
-    except UnicodeDecodeError:
-        raise FormatError(f"{path}: not UTF-8 text") from None
     out = Parsed()
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            task = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise FormatError(f"{path.name}:{n}: not JSON Lines ({e.msg}, column {e.colno})") from None
+    records = strict.json_records(path.read_bytes(), path.name, out.errors,
+                                  what="a Prodigy export holds one JSON task per line (`prodigy db-out DATASET`)")
+    for n, task in records or ():
         if not isinstance(task, dict) or not isinstance(task.get("text"), str):
             raise FormatError(f"{path.name}:{n}: not a Prodigy task: expected an object with `text`")
         parse_task(task, f"{path.name}:{n}", path.stem, n, unit or "codepoint", out)
@@ -54,55 +46,61 @@ def parse_task(task: dict, where: str, stem: str, n: int, unit: str, out: Parsed
         if not isinstance(sp, dict) or not isinstance(sp.get("label"), str):
             out.errors.append(Issue(w, "expected a span object with a label"))
             continue
-        s, e = sp.get("start"), sp.get("end")
-        if (s is None or e is None) and tokens and isinstance(sp.get("token_start"), int) and isinstance(sp.get("token_end"), int):
-            try:
-                s, e = tokens[sp["token_start"]]["start"], tokens[sp["token_end"]]["end"]
-            except (IndexError, KeyError, TypeError):
-                pass
-        if not isinstance(s, int) or not isinstance(e, int) or isinstance(s, bool):
-            out.errors.append(Issue(w, f"{sp['label']}: no integer start/end (nor token_start/token_end into tokens)"))
-            continue
         try:
+            s, e = _offsets(sp, tokens)
             cs, ce = conv.to_codepoint(s), conv.to_codepoint(e)
         except OffsetError as err:
-            out.errors.append(Issue(w, f"{sp['label']} [{s}, {e}): {err}"))
+            out.errors.append(Issue(w, f"{sp['label']}: {err}"))
             continue
         if cs >= ce:
             out.errors.append(Issue(w, f"{sp['label']} [{s}, {e}) is empty or reversed"))
             continue
-        if tokens and isinstance(sp.get("token_start"), int) and isinstance(sp.get("token_end"), int):
-            try:
-                ts, te = tokens[sp["token_start"]]["start"], tokens[sp["token_end"]]["end"]
-            except (IndexError, KeyError, TypeError):
-                ts = te = None
-            if (ts, te) != (s, e):
-                out.errors.append(Issue(w, f"{sp['label']}: start/end [{s}, {e}) disagree with tokens "
-                                           f"{sp['token_start']}..{sp['token_end']} (token_end is inclusive), which cover [{ts}, {te})"))
-                continue
         doc.spans.append(ToolSpan(sp["label"], cs, ce, f"{w} ({sp['label']} {text[cs:ce]!r})"))
     out.docs.append(doc)
+
+
+def _offsets(sp: dict, tokens: list | None) -> tuple[int, int]:
+    """A span's (start, end): its own, or its tokens' (token_end inclusive); both must agree when both are given."""
+    by_chars = by_tokens = None
+    if sp.get("start") is not None or sp.get("end") is not None:
+        by_chars = read_offset(sp.get("start"), "start"), read_offset(sp.get("end"), "end")
+    if tokens and (sp.get("token_start") is not None or sp.get("token_end") is not None):
+        ts, te = read_offset(sp.get("token_start"), "token_start"), read_offset(sp.get("token_end"), "token_end")
+        if max(ts, te) >= len(tokens) or not all(isinstance(tokens[i], dict) for i in (ts, te)):
+            raise OffsetError(f"token_start/token_end {ts}..{te} name no token objects of the task's {len(tokens)} tokens")
+        by_tokens = read_offset(tokens[ts].get("start"), f"tokens[{ts}].start"), read_offset(tokens[te].get("end"), f"tokens[{te}].end")
+    if by_chars is None and by_tokens is None:
+        raise OffsetError("the span has no start/end (nor token_start/token_end into tokens)")
+    if by_chars is not None and by_tokens is not None and by_chars != by_tokens:
+        raise OffsetError(f"start/end [{by_chars[0]}, {by_chars[1]}) disagree with tokens {sp['token_start']}..{sp['token_end']} "
+                          f"(token_end is inclusive), which cover [{by_tokens[0]}, {by_tokens[1]})")
+    return by_chars or by_tokens
 
 
 # export ----------------------------------------------------------------------------------------
 
 def export(docs) -> dict[str, bytes]:
-    """JSONL, one task per document: text, tokens (with ws), entity spans with token indices."""
-    from ..tokenize import token_offsets as tokenize
-    from .conll import boundaries
+    """JSONL, one task per document: text, tokens (with ws), entity spans with token indices.
 
-    lines = []
+    The tokens are the text's, tokenised as a whole: inside each section, exactly the tokens of
+    the CoNLL export and of the ``entities`` config (newsspan.tokenize.tag_spans, the one tagger).
+    """
+    from ..tokenize import char_span, tag_spans
+
+    tasks = []
     for doc_id, text, ann in docs:
         ents = sorted(ann.get("entities", []), key=lambda e: e["start"])
-        offs = []
-        for a, b in boundaries(text, [(0, len(text))], ents):
-            offs += tokenize(text, a, b)
-        tokens = [{"text": text[s:e], "start": s, "end": e, "id": i, "ws": e < len(text) and text[e].isspace()}
-                  for i, (s, e) in enumerate(offs)]
-        index = {s: i for i, (s, _) in enumerate(offs)}
-        end_index = {e: i for i, (_, e) in enumerate(offs)}
-        spans = [{"start": e["start"], "end": e["end"], "token_start": index[e["start"]], "token_end": end_index[e["end"]],
-                  "label": e["label"]} for e in ents]
-        lines.append(json.dumps({"text": text, "meta": {"id": doc_id, "status": ann.get("status")}, "tokens": tokens,
-                                 "spans": spans, "answer": "accept"}, ensure_ascii=False))
-    return {"": ("\n".join(lines) + "\n").encode("utf-8")}
+        tokens, _, misaligned = tag_spans(text, 0, len(text), [(e["start"], e["end"], e["label"]) for e in ents])
+        if misaligned:
+            e = ents[misaligned[0].span_index]
+            raise FormatError(f"{doc_id}: entity {e.get('id')} {e['text']!r} [{e['start']}, {e['end']}) {misaligned[0]}")
+        spans = []
+        for e in ents:
+            first, stop = char_span(tokens, e["start"], e["end"], "strict")
+            spans.append({"start": e["start"], "end": e["end"], "token_start": first, "token_end": stop - 1, "label": e["label"]})
+        task = {"text": text, "meta": {"id": doc_id, "status": ann.get("status")},
+                "tokens": [{"text": t.text, "start": t.start, "end": t.end, "id": i, "ws": t.end < len(text) and text[t.end].isspace()}
+                           for i, t in enumerate(tokens)],
+                "spans": spans, "answer": "accept"}
+        tasks.append(json.dumps(task, ensure_ascii=False))
+    return {"": ("\n".join(tasks) + "\n").encode("utf-8")}

@@ -1,7 +1,7 @@
 """newsspan: an annotated news corpus (sections, entities, claims) as a ``datasets`` builder.
 
-Reads a corpus root (``data_dir``; by default the corpus of the checkout the ``newsspan``
-package is installed from, never the working directory or this file's folder), validates it
+Reads a corpus root (``data_dir``; by default the corpus shipped with the installed ``newsspan``
+package, never the working directory or this file's folder), validates it
 (a corpus with errors is refused with the validator's report), and yields Arrow batches for
 one of four configs:
 
@@ -50,7 +50,7 @@ class NewsspanConfig(datasets.BuilderConfig):
 
     Args:
         data_dir: (`str`, *optional*): the corpus root (holding corpus/ and annotations/);
-            default: ``newsspan.store.default_root()``.
+            default: the corpus shipped with the installed ``newsspan`` package.
         include_drafts: (`bool`, defaults to False): also release draft layers and texts
             without a released layer.
         batch_size: (`int`, defaults to 64): documents per Arrow batch.
@@ -61,22 +61,25 @@ class NewsspanConfig(datasets.BuilderConfig):
 
 
 def corpus_root(data_dir) -> store.Root:
-    return store.Root(data_dir) if data_dir else store.Root(store.default_root())
+    """data_dir, else the corpus shipped with the installed package (never the working directory)."""
+    return store.Root(data_dir) if data_dir else store.Root.shipped()
 
 
 def checked_selection(root: store.Root, include_drafts: bool, key: str | None = None,
-                      cache: bool = True) -> tuple[Selection, object]:
-    """The released documents of a root and its validation report; BuildError if it does not validate."""
-    from ..validate import validate_root
+                      cache: bool = True, progress: bool = False) -> tuple[Selection, object]:
+    """The released documents of a root and its validation report; BuildError if it does not validate.
 
-    from ..validate import default_jobs
+    progress=True shows the validation's progress on stderr (newsspan.progress)."""
+    from ..validator import validate_root
+
+    from ..validator import default_jobs
 
     root.check()
     done = _validated.get((key, include_drafts)) if key else None
     if done is not None:
         return done
     # all cores, and the root's validation cache: an unchanged corpus is not checked again
-    report = validate_root(root, jobs=default_jobs(), cache=cache)
+    report = validate_root(root, jobs=default_jobs(), cache=cache and not root.is_shipped, progress=progress)
     if not report.ok:
         raise BuildError(f"the corpus at {root.path} has errors; nothing was built:\n"
                          + "\n".join(f"  {p.path}: {p.check}: {p.message}" for p in report.sorted()

@@ -96,11 +96,15 @@ def _move_parquet(builder: Newsspan, dest: Path, config: str) -> dict[str, dict]
 
 
 @contextlib.contextmanager
-def _quiet():
-    """No progress bars or info logging from datasets while building (the CLI prints a summary)."""
+def _quiet(progress: bool = False):
+    """No info logging from datasets while building (the CLI prints a summary), and no progress
+    bars unless progress is asked for (then datasets' own bars show each config being written)."""
     bars = datasets.utils.is_progress_bar_enabled()
     level = datasets.logging.get_verbosity()
-    datasets.disable_progress_bars()
+    if progress:
+        datasets.enable_progress_bars()
+    else:
+        datasets.disable_progress_bars()
     datasets.logging.set_verbosity_error()
     try:
         yield
@@ -113,16 +117,18 @@ def _quiet():
 def build(root: store.Root | str | os.PathLike | None = None, out: str | os.PathLike | None = None,
           configs: list[str] | None = None, include_drafts: bool = False, num_proc: int | None = None,
           lock: bool = True, max_shard_size: int | str | None = None, cache: bool = True,
-          batch_size: int | None = None) -> BuildSummary:
+          batch_size: int | None = None, progress: bool = False, on_wait=None) -> BuildSummary:
     """Validate the corpus and write its Hugging Face folder; BuildError if it cannot be built.
 
     max_shard_size: the most Arrow data per Parquet file (bytes, or "128MB"; default
     MAX_SHARD_SIZE); a larger split is written as several shards, so that --num-proc workers and
     distributed readers have files to share out. cache=False validates every file afresh instead
     of reusing the root's validation cache (see newsspan.cache). batch_size: documents per Arrow
-    batch (a shard ends only between batches).
+    batch (a shard ends only between batches). progress=True shows progress bars on stderr
+    (validation, then each config as datasets writes it). on_wait(message): called once if
+    another command holds the root's lock (the build then waits for it).
     """
-    root = root if isinstance(root, store.Root) else store.Root(root)
+    root = store.Root.of(root)
     root.check()
     out = Path(out).absolute() if out is not None else default_out(root).absolute()
     unknown = set(configs or ()) - set(CONFIGS)
@@ -130,8 +136,9 @@ def build(root: store.Root | str | os.PathLike | None = None, out: str | os.Path
         raise BuildError(f"unknown config {sorted(unknown)[0]!r}: expected one of {', '.join(CONFIGS)}")
     configs = [c for c in CONFIGS if c in set(configs)] if configs else list(CONFIGS)
     # writing() = the lock, then recovery of whatever a killed command left (a build swap included)
-    with (root.writing(folders=(out,)) if lock else contextlib.nullcontext()):
-        return _build(root, out, configs, include_drafts, num_proc, max_shard_size or MAX_SHARD_SIZE, cache, batch_size)
+    with (root.writing(folders=(out,), on_wait=on_wait) if lock else contextlib.nullcontext()):
+        return _build(root, out, configs, include_drafts, num_proc, max_shard_size or MAX_SHARD_SIZE, cache, batch_size,
+                      progress)
 
 
 def _tokens(staged: Path, splits: dict) -> int | None:
@@ -146,17 +153,17 @@ def _tokens(staged: Path, splits: dict) -> int | None:
     return None
 
 
-def _build(root, out, configs, include_drafts, num_proc, max_shard_size, cache, batch_size) -> BuildSummary:
+def _build(root, out, configs, include_drafts, num_proc, max_shard_size, cache, batch_size, progress) -> BuildSummary:
     _check_out(root, out)
     key = content_hash(root, include_drafts)
-    selection, report = checked_selection(root, include_drafts, key, cache)
+    selection, report = checked_selection(root, include_drafts, key, cache, progress=progress)
     if not selection.documents:
         raise BuildError(
             f"nothing to release: no document has a layer with status complete or gold "
-            f"({len(selection.drafts_left_out)} drafts and {len(selection.unannotated_left_out)} unannotated texts left out"
-            + ("" if include_drafts else "; --include-drafts releases them") + ")")
+            f"({len(selection.drafts_left_out)} drafts and {len(selection.unannotated_left_out)} unannotated texts left out)"
+            + (f"; {selection.left_out_note()}" if selection.left_out_note() else ""))
     if num_proc is None and len(selection.ids) >= AUTO_NUM_PROC_DOCS:
-        from ..validate import default_jobs
+        from ..validator import default_jobs
 
         num_proc = default_jobs() if default_jobs() > 1 else None
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -166,7 +173,7 @@ def _build(root, out, configs, include_drafts, num_proc, max_shard_size, cache, 
         staged.mkdir()
         splits: dict[str, dict[str, dict]] = {}
         empty = []
-        with _quiet():
+        with _quiet(progress):
             for config in configs:
                 builder = Newsspan(config_name=config, data_dir=str(root.path), include_drafts=include_drafts,
                                    cache_dir=str(work / "cache"), content_key=key,
@@ -237,6 +244,8 @@ def render_summary(s: BuildSummary) -> str:
            f"released {n} document{'s' * (n != 1)} ({statuses}); left out: {_count(sel.drafts_left_out, 'draft')}, "
            f"{_count(sel.unannotated_left_out, 'text')} without a released layer"
            + (" (--include-drafts)" if sel.include_drafts else "")]
+    if sel.left_out_note():
+        out.append(sel.left_out_note())
     width = max(len(c) for c in s.splits) if s.splits else 9
     out.append(f"{'config':{width}}  " + "  ".join(f"{x:>10}" for x in SPLITS))
     for config, per_split in s.splits.items():

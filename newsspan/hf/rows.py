@@ -11,7 +11,7 @@ import bisect
 from dataclasses import dataclass
 
 from .selection import Document
-from ..tokenize import Misaligned, Token, align, iob2, tokenize
+from ..tokenize import Token, tag_spans
 
 TOKEN_CONFIGS = ("entities", "claims")
 
@@ -73,20 +73,19 @@ def _place(doc: Document, layer: str, sections: list[dict], problems: list[Build
     return groups
 
 
-def _tags(doc: Document, layer: str, tokens: list[Token], spans: list[tuple[int, dict]], label,
-          problems: list[BuildProblem]) -> list[str]:
+def _tags(doc: Document, layer: str, tokens: list[Token] | None, section: dict, spans: list[tuple[int, dict]], label,
+          problems: list[BuildProblem]) -> tuple[list[Token], list[str]]:
+    """The section's tokens (tokenised now unless given) and the layer's IOB2 tags over them."""
     what = "entity" if layer == "entities" else "claim"
-    aligned, labels = [], []
-    for (i, span), a in zip(spans, align(tokens, [(s["start"], s["end"]) for _, s in spans])):
-        if isinstance(a, Misaligned):
-            problems.append(BuildProblem(doc.id, "token-boundary", layer, i,
-                                         f"{what} {span['id']} {span['text']!r} [{span['start']}, {span['end']}) {a}",
-                                         "move the boundary to a token boundary; if the tokeniser should split "
-                                         "there, report it as a newsspan bug"))
-        else:
-            aligned.append(a)
-            labels.append(label(span))
-    return iob2(len(tokens), aligned, labels)
+    tokens, tags, misaligned = tag_spans(doc.text, section["start"], section["end"],
+                                         [(s["start"], s["end"], label(s)) for _, s in spans], tokens)
+    for m in misaligned:
+        i, span = spans[m.span_index]
+        problems.append(BuildProblem(doc.id, "token-boundary", layer, i,
+                                     f"{what} {span['id']} {span['text']!r} [{span['start']}, {span['end']}) {m}",
+                                     "move the boundary to a token boundary; if the tokeniser should split "
+                                     "there, report it as a newsspan bug"))
+    return tokens, tags
 
 
 def section_views(doc: Document) -> tuple[list[SectionView], list[BuildProblem]]:
@@ -97,9 +96,8 @@ def section_views(doc: Document) -> tuple[list[SectionView], list[BuildProblem]]
     claim_groups = _place(doc, "claims", sections, problems)
     views = []
     for sec, ents, claims in zip(sections, ent_groups, claim_groups):
-        tokens = tokenize(doc.text, sec["start"], sec["end"])
-        ner = _tags(doc, "entities", tokens, ents, lambda s: s["label"], problems)
-        ctags = _tags(doc, "claims", tokens, claims, lambda s: "CLAIM", problems)
+        tokens, ner = _tags(doc, "entities", None, sec, ents, lambda s: s["label"], problems)
+        _, ctags = _tags(doc, "claims", tokens, sec, claims, lambda s: "CLAIM", problems)
         views.append(SectionView(sec, tokens, [s for _, s in ents], ner, [s for _, s in claims], ctags))
     return views, problems
 

@@ -4,8 +4,9 @@ Released: documents whose released layer (``annotations/<id>.json``) has status 
 or ``gold``. Drafts, and texts with no released layer yet, are left out unless drafts are
 asked for; the counts of what was left out go into the build summary and the card.
 
-A selection keeps only ids, splits and the card's statistics (gathered in the same pass), never
-the documents: they are read again, one batch at a time, when rows are written, so a build's
+A selection keeps only ids, splits and the card's statistics (gathered in the same pass by
+:func:`newsspan.stats.Stats.add`, the one function behind ``newsspan stats``), never the
+documents: they are read again, one batch at a time, when rows are written, so a build's
 memory does not grow with the corpus.
 """
 
@@ -16,10 +17,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .. import store
+from .. import model, schema, store
+from ..stats import Stats
 from .splits import split_of
 
-RELEASED_STATUSES = ("complete", "gold")
+RELEASED_STATUSES = schema.released_statuses()
 
 
 @dataclass
@@ -36,36 +38,6 @@ class Document:
 
     def layer(self, name: str) -> list[dict]:
         return self.annotation[name] if self.annotation else []
-
-
-@dataclass
-class Stats:
-    documents: Counter = field(default_factory=Counter)  # per split
-    statuses: Counter = field(default_factory=Counter)
-    languages: Counter = field(default_factory=Counter)
-    licenses: Counter = field(default_factory=Counter)
-    tokens: int | None = None  # counted from the token configs when they are built
-    sections: Counter = field(default_factory=Counter)  # per label
-    mentions: Counter = field(default_factory=Counter)  # per label
-    claims: int = 0
-    checkworthy: int = 0
-    attributions: Counter = field(default_factory=Counter)
-    unknown_license: list[str] = field(default_factory=list)  # ids
-
-    def add(self, split: str, meta: dict, annotation: dict | None, doc_id: str) -> None:
-        layer = (lambda name: annotation[name]) if annotation else (lambda name: [])
-        self.documents[split] += 1
-        self.statuses[annotation["status"] if annotation else "unannotated"] += 1
-        self.languages[meta.get("language", "und")] += 1
-        license = meta.get("license", "unknown")
-        self.licenses[license] += 1
-        if license == "unknown":
-            self.unknown_license.append(doc_id)
-        self.sections.update(s["label"] for s in layer("sections"))
-        self.mentions.update(e["label"] for e in layer("entities"))
-        self.claims += len(layer("claims"))
-        self.checkworthy += sum(bool(c["checkworthy"]) for c in layer("claims"))
-        self.attributions.update(c["attribution"]["type"] for c in layer("claims"))
 
 
 class Documents(Sequence):
@@ -104,6 +76,16 @@ class Selection:
     def ids_in_split(self, split: str) -> list[str]:
         return [d for d in self.ids if self.splits[d] == split]
 
+    def left_out_note(self, limit: int = 10) -> str | None:
+        """The documents left out by id (the first `limit`, then how many more), and how to
+        include them; None when nothing was left out."""
+        out = sorted([(d, "draft") for d in self.drafts_left_out] + [(d, "no released layer") for d in self.unannotated_left_out])
+        if not out:
+            return None
+        shown = ", ".join(f"{d} ({why})" for d, why in out[:limit]) + (f" and {len(out) - limit} more" if len(out) > limit else "")
+        return (f"not released: {shown}; --include-drafts includes them (a layer is released once its status is "
+                f"{' or '.join(RELEASED_STATUSES)})")
+
 
 def _json(root: store.Root, path) -> dict:
     return json.loads(root.read_bytes(path).decode("utf-8"))
@@ -116,11 +98,12 @@ def _annotation(root: store.Root, doc_id: str) -> dict | None:
         return None
 
 
-def load(root: store.Root, doc_id: str) -> Document:
-    """One document of a validated root, read from disk."""
+def load(root: store.Root, doc_id: str, annotation: dict | None = None) -> Document:
+    """One document of a validated root, read from disk (its annotation too, unless given)."""
     meta = _json(root, root.meta_path(doc_id))
     text = root.read_bytes(root.text_path(doc_id)).decode("utf-8")
-    return Document(doc_id, text, meta, _annotation(root, doc_id), split_of(doc_id, meta.get("split")))
+    annotation = annotation if annotation is not None else _annotation(root, doc_id)
+    return Document(doc_id, text, meta, annotation, split_of(doc_id, meta.get("split")))
 
 
 def select(root: store.Root, include_drafts: bool = False) -> Selection:
@@ -134,9 +117,10 @@ def select(root: store.Root, include_drafts: bool = False) -> Selection:
         if annotation is not None and annotation["status"] not in RELEASED_STATUSES and not include_drafts:
             sel.drafts_left_out.append(doc_id)
             continue
-        meta = _json(root, root.meta_path(doc_id))
-        split = split_of(doc_id, meta.get("split"))
+        doc = load(root, doc_id, annotation)
         sel.ids.append(doc_id)
-        sel.splits[doc_id] = split
-        sel.stats.add(split, meta, annotation, doc_id)
+        sel.splits[doc_id] = doc.split
+        # tokens are counted from the built token configs (release._tokens), not tokenized twice
+        sel.stats.add(model.Document.of(doc_id, doc.text, doc.meta, annotation and model.Annotation.from_json(annotation)),
+                      count_tokens=False)
     return sel

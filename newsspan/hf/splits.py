@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import hashlib
 
-SPLITS = ("train", "validation", "test")
-RATIO = {"train": 0.8, "validation": 0.1, "test": 0.1}
+from .. import schema
+
+SPLITS = schema.splits()
+# the share of each of the schema's splits, in its order (train, validation, test); zip(strict=True)
+# refuses a schema whose split list no longer matches
+RATIO = dict(zip(SPLITS, (0.8, 0.1, 0.1), strict=True))
 
 
 def split_of(doc_id: str, pinned: str | None = None) -> str:

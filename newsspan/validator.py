@@ -8,18 +8,20 @@ stops at the first one, and a check that fails internally becomes an ``internal-
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import checks, jsonfile, schema_errors, store
+from . import checks, ids, jsonfile, schema, schema_errors, store
 from .cache import ValidationCache, file_key
 from .checks.annotation import Context
 from .checks.corpus import DocContext, DocSummary, Summaries
 from .findings import Finding
+from .progress import bar
 from .report import Problem, Report
-from .text import Undecodable, decode, sha256
+from .text import DecodeError, canonicalize, decode, sha256
 
 
 @dataclass
@@ -89,24 +91,28 @@ def _read_if_exists(root: store.Root, path, fp: _FileProblems, limits: Limits) -
     return True, _read(root, path, fp, limits)
 
 
-_DECODE_HINTS = {  # (kind of file, kind of problem) -> (check, hint)
-    ("json", "empty"): ("file-empty", "write the content or remove the file"),
-    ("json", "encoding"): ("file-encoding", "save the file as UTF-8 without BOM"),
-    ("text", "empty"): ("file-empty", "add the text or remove the document"),
-    ("text", "encoding"): ("text-encoding", "convert the file to UTF-8 (e.g. `iconv -f cp1252 -t utf-8`) and run "
-                           "`newsspan canonicalize`; `newsspan add` converts UTF-16 articles"),
-}
+def decode_file(data: bytes, is_json: bool) -> tuple[str | None, list[Finding]]:
+    """The text of a corpus JSON file (is_json=True) or corpus text, or None and the finding that
+    says why not: file-empty, file-encoding (JSON) or text-encoding (texts). A JSON file may not
+    start with a BOM; in a text, one is text-not-canonical's finding."""
+    if not data or data.isspace():
+        return None, [Finding("file-empty", "the file is empty" + ("; expected a JSON object" if is_json else ""),
+                              hint="write the content or remove the file" if is_json else "add the text or remove the document")]
+    try:
+        return decode(data, bom=not is_json), []
+    except DecodeError as e:
+        hint = e.hint if is_json or not e.hint else f"{e.hint}, then run `newsspan canonicalize`"
+        return None, [Finding("file-encoding" if is_json else "text-encoding", e.reason, line=e.line, column=e.column,
+                              hint=hint)]
 
 
-def _undecodable(e: Undecodable, kind: str) -> Finding:
-    check, hint = _DECODE_HINTS[kind, e.kind]
-    return Finding(check, str(e), hint=hint, line=e.line, column=e.column)
+_LAYERS = schema.layers()
 
 
 def _span_count(value: dict, schema_name: str) -> int:
     if schema_name != "annotation":
         return 0
-    return sum(len(v) for k in ("sections", "entities", "claims") if isinstance(v := value.get(k), list))
+    return sum(len(v) for k in _LAYERS if isinstance(v := value.get(k), list))
 
 
 def _load_json(root, path, fp: _FileProblems, schema_name: str, limits: Limits):
@@ -119,10 +125,10 @@ def _load_json(root, path, fp: _FileProblems, schema_name: str, limits: Limits):
 
 def _parse_json(data: bytes, fp: _FileProblems, schema_name: str, limits: Limits):
     """_load_json() of bytes already read."""
-    try:
-        text = decode(data)
-    except Undecodable as e:
-        fp.add(_undecodable(e, "json"))
+    text, found = decode_file(data, is_json=True)
+    for f in found:
+        fp.add(f)
+    if text is None:
         return None
     fp.json_text = text
     value, found, floats = jsonfile.parse(text)
@@ -210,16 +216,15 @@ def _check_document(root: store.Root, stem: str, limits: Limits,
 
     tp = _FileProblems(root.rel(text_path), doc_id)
     if not valid_id:
-        tp.add(Finding("id-invalid", f"{stem!a} is not a valid document id: expected 1-64 of a-z 0-9 _ - starting with a letter or digit",
-                       hint="rename the files (lower-case, no spaces or dots)"))
+        tp.add(Finding("id-invalid", ids.invalid_id(stem),
+                       hint="rename the document's files (corpus/<id>.txt, corpus/<id>.meta.json, annotations/<id>.json)"))
     text = text_sha = None
     _, text_data = _read_if_exists(root, text_path, tp, limits)
     if text_data is not None:
         text_sha = sha256(text_data)
-        try:
-            text = decode(text_data, "text", bom=True)  # a BOM is text-not-canonical's finding
-        except Undecodable as e:
-            tp.add(_undecodable(e, "text"))
+        text, found = decode_file(text_data, is_json=False)
+        for f in found:
+            tp.add(f)
     meta = None
     mp = _FileProblems(root.rel(meta_path), doc_id)
     meta_exists, meta_data = _read_if_exists(root, meta_path, mp, limits)
@@ -229,13 +234,25 @@ def _check_document(root: store.Root, stem: str, limits: Limits,
     for check in checks.by_scope(checks.DOCUMENT):
         tp.run(check, dctx)
     problems += tp.problems + mp.problems
+    # A text that is not canonical is one error: its spans are checked against the canonical
+    # text, which `newsspan canonicalize` writes; before that each would be a follow-on error.
+    canonical_sha = (sha256(canonicalize(text)) if any(p.check == "text-not-canonical" for p in tp.problems)
+                     else None)
+    waiting: list[tuple[str, int]] = []
 
     has_released = False
     if annotation_files is None:
         annotation_files = _annotation_files(root, stem)
     for af in annotation_files:
         has_released |= af.annotator is None
-        problems += check_annotation_file(root, af, text, text_sha, text_data is not None, limits)
+        problems += check_annotation_file(root, af, text, text_sha, text_data is not None, limits,
+                                          canonical_sha=canonical_sha, waiting=waiting)
+    if waiting:
+        n = sum(k for _, k in waiting)
+        note = (f" (the checks of {n} span{'s' * (n != 1)} in {', '.join(rel for rel, _ in waiting)} wait for the "
+                "canonical text)")
+        problems = [dataclasses.replace(p, message=p.message + note) if p.check == "text-not-canonical" else p
+                    for p in problems]
     summary = DocSummary(stem, text_sha, text_data is not None, meta_exists, has_released)
     return DocumentResult(problems, summary, text)
 
@@ -254,14 +271,28 @@ def _annotation_files(root: store.Root, stem: str) -> list[store.AnnotationFile]
     return out
 
 
-def check_annotation_file(root, af: store.AnnotationFile, text, text_sha, text_exists, limits: Limits) -> list[Problem]:
+def check_annotation_file(root, af: store.AnnotationFile, text, text_sha, text_exists, limits: Limits,
+                          canonical_sha: str | None = None, waiting: list | None = None) -> list[Problem]:
+    """The problems of one annotation file against its document's text.
+
+    canonical_sha, given when the text is not canonical (sha256 of its canonical form): the
+    checks that read the text wait for it (the file and its number of spans are added to
+    ``waiting``), and a text_sha256 of either form is no mismatch (canonicalize handles both).
+    """
     fp = _FileProblems(root.rel(af.path), af.stem if store.is_valid_id(af.stem) else None)
     if not store.is_valid_id(af.stem):
-        fp.add(Finding("id-invalid", f"{af.stem!a} is not a valid document id", hint="name the file <document_id>.json"))
+        fp.add(Finding("id-invalid", ids.invalid_id(af.stem), hint="name the file <document_id>.json"))
     if af.annotator is not None and not store.is_valid_id(af.annotator):
-        fp.add(Finding("id-invalid", f"annotator folder {af.annotator!a} is not a valid name: expected 1-64 of a-z 0-9 _ -"))
+        fp.add(Finding("id-invalid", "annotator folder: " + ids.invalid_id(af.annotator, "annotator name"),
+                       hint="rename the folder"))
     ann = _load_json(root, af.path, fp, "annotation", limits)
     if ann is not None:
+        if canonical_sha is not None:
+            if waiting is not None:
+                waiting.append((fp.rel, _span_count(ann, "annotation")))
+            if ann.get("text_sha256") == canonical_sha:
+                text_sha = canonical_sha
+            text = None
         ctx = Context(stem=af.stem, text=text, text_sha256=text_sha, text_exists=text_exists, annotator=af.annotator,
                       schema_valid=fp.schema_valid)
         for check in checks.by_scope(checks.ANNOTATION):
@@ -270,21 +301,34 @@ def check_annotation_file(root, af: store.AnnotationFile, text, text_sha, text_e
 
 
 def _stem_of(root: store.Root, path: str) -> str:
-    """The document id a PATH argument refers to (a text, meta or annotation file, or an id)."""
+    """The document id a PATH argument refers to: a text, meta or annotation file of the root
+    (relative to the working directory, or to the root), or the id of a document of the root.
+
+    A PATH that names nothing, or anything outside the root's corpus/ and annotations/, is a
+    StoreError (the CLI exits 2): validating nothing must never pass.
+    """
     p = Path(path)
-    if not p.exists() and not (root.path / p).exists() and store.is_valid_id(path):
-        return path
-    candidates = [p.resolve(), (root.path / p).resolve()]
+    candidates = [c for c in (p, root.path / p) if os.path.lexists(c)]
+    if not candidates:
+        if store.is_valid_id(path) and any(os.path.lexists(f) for f in root.document_files(path, _layers_of(root, path))):
+            return path
+        what = "no such file, and no document of that id" if store.is_valid_id(path) else "no such file"
+        raise store.StoreError(f"{path}: {what} in the root {root.path}")
+    base = root.path.resolve()
     for c in candidates:
         try:
-            rel = c.relative_to(root.path.resolve())
+            rel = c.absolute().parent.resolve().relative_to(base) / c.name
         except ValueError:
             continue
         name = rel.name
         for suffix in (store.META_SUFFIX, store.TEXT_SUFFIX, store.JSON_SUFFIX):
             if name.endswith(suffix) and rel.parts[0] in ("corpus", "annotations"):
                 return name[: -len(suffix)]
-    raise store.StoreError(f"{path}: not a corpus text, meta or annotation file of the root {root.path}")
+    raise store.StoreError(f"{path}: not a text, meta or annotation file in corpus/ or annotations/ of the root {root.path}")
+
+
+def _layers_of(root: store.Root, stem: str) -> tuple:
+    return tuple(af.annotator for af in _annotation_files(root, stem))
 
 
 MIN_PARALLEL = 32  # fewer documents than this are checked in-process (a pool costs ~50 ms to start)
@@ -344,21 +388,32 @@ def default_jobs() -> int:
 
 
 def validate_root(root: store.Root | str | os.PathLike | None = None, paths: list[str] | None = None,
-                  limits: Limits | None = None, *, jobs: int = 1, cache: bool = False) -> Report:
+                  limits: Limits | None = None, *, jobs: int = 1, cache: bool = False, progress: bool = False,
+                  on_wait=None) -> Report:
     """Validate a whole root, or only the documents that PATHs name (then cross-file checks are skipped).
 
     jobs > 1 checks documents in that many processes; the report is identical, in the same
     order. cache=True reuses the results of unchanged documents from the root's
     ``.newsspan-cache/`` and stores the new ones (see newsspan.cache). Memory grows by tens of
-    bytes per document (ids and summaries), never by a document's content.
+    bytes per document (ids and summaries), never by a document's content. progress=True
+    counts the documents on a bar on stderr (newsspan.progress).
+
+    The root's lock is held throughout: while another command writes (its transaction half
+    done), this waits for it, calling ``on_wait(message)`` once, instead of reporting the
+    half-done transaction; and no command writes while the root is being read.
     """
-    root = root if isinstance(root, store.Root) else store.Root(root)
+    root = store.Root.of(root)
     root.check()
-    limits = limits or Limits()
-    report = Report()
+    with root.lock(timeout=-1, on_wait=on_wait, optional=True):
+        return _validate_root(root, paths, limits or Limits(), jobs, cache, progress)
+
+
+def _validate_root(root: store.Root, paths: list[str] | None, limits: Limits, jobs: int, cache: bool,
+                   progress: bool) -> Report:
+    report = Report(root=str(root.path))
     if paths:
         stems = sorted({_stem_of(root, p) for p in paths})
-        layers = {stem: tuple(af.annotator for af in _annotation_files(root, stem)) for stem in stems}
+        layers = {stem: _layers_of(root, stem) for stem in stems}
         others = []
     else:
         listing = root.listing()
@@ -380,7 +435,7 @@ def validate_root(root: store.Root | str | os.PathLike | None = None, paths: lis
     fresh = _check_all(root, todo, layers, limits, jobs)
     summaries = Summaries()
     try:
-        for stem in stems:
+        for stem in bar(stems, total=len(stems), desc="validating", enabled=progress):
             hit = cached.get(stem)
             if hit is not None:
                 problems, summary, n_files = hit
@@ -421,3 +476,51 @@ def check_annotation_data(ann: dict, text: str, stem: str, annotator: str | None
     for check in checks.by_scope(checks.ANNOTATION):
         fp.run(check, ann, ctx)
     return fp.problems
+
+
+def check_writes(root: store.Root, writes, limits: Limits | None = None) -> list[Problem]:
+    """What `newsspan validate` would report in files a command is about to write, before it writes them.
+
+    writes: [(path in root, bytes)]. Every document they touch is copied (its text, metadata and
+    annotation files) into a scratch root, the new bytes laid over it, and checked whole by
+    check_document(): the schemas, the metadata and the annotation checks alike. The problems of
+    the files written are returned (the cross-file checks are the validator's alone).
+    """
+    import shutil
+    import tempfile
+
+    written = {root.rel(Path(path)) for path, _ in writes}
+    stems = sorted({_document_of(rel) for rel in written})
+    scratch = store.Root(tempfile.mkdtemp(prefix="newsspan-check-"))
+    try:
+        for stem in stems:
+            current = [root.corpus / (stem + store.TEXT_SUFFIX), root.corpus / (stem + store.META_SUFFIX)]
+            for path in current + [Path(af.path) for af in _annotation_files(root, stem)]:
+                try:
+                    data = root.read_bytes(path)
+                except OSError:  # missing, or unreadable: the validator of the root says why
+                    continue
+                _put(scratch, root.rel(path), data)
+        for path, data in writes:
+            _put(scratch, root.rel(Path(path)), data)
+        problems = []
+        for stem in stems:
+            problems += [p for p in check_document(scratch, stem, limits).problems if p.path in written]
+        return problems
+    finally:
+        shutil.rmtree(scratch.path, ignore_errors=True)
+
+
+def _document_of(rel: str) -> str:
+    """The document id of a root-relative corpus or annotation path (which need not exist yet)."""
+    name = rel.rsplit("/", 1)[-1]
+    for suffix in (store.META_SUFFIX, store.TEXT_SUFFIX, store.JSON_SUFFIX):
+        if name.endswith(suffix) and rel.split("/", 1)[0] in ("corpus", "annotations"):
+            return name[: -len(suffix)]
+    raise ValueError(f"{rel}: not a corpus or annotation file")
+
+
+def _put(root: store.Root, rel: str, data: bytes) -> None:
+    path = root.path / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)

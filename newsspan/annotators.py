@@ -1,0 +1,152 @@
+"""Annotator sets: the layers one annotator made, read and checked for comparing and merging.
+
+An annotator set is named on the command line by an annotator's name (the folder
+``annotations/annotators/<name>/`` of the root) or by a folder path holding ``<id>.json``
+annotation files. Its layers are annotations of the root's texts; each one is checked with
+the validator's annotation checks when it is read, so that agreement figures and adjudicated
+layers are never computed from a file with errors.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from collections.abc import Iterable
+from pathlib import Path
+
+from . import checks, jsonfile, store
+from .findings import Finding
+from .model import Annotation
+from .report import ERROR, Problem
+
+
+class UnknownAnnotator(store.StoreError):
+    """A name that is neither an annotator of the root nor a folder (a usage error: exit 2)."""
+
+
+@dataclass(frozen=True)
+class AnnotatorSet:
+    """One annotator's layers: ``name`` as given, ``folder`` holding ``<id>.json`` files."""
+
+    name: str
+    folder: Path
+    root: store.Root
+
+    @classmethod
+    def resolve(cls, root: store.Root, name: str) -> AnnotatorSet:
+        """An annotator of the root by name, else a folder path; UnknownAnnotator otherwise."""
+        folder = root.annotations / store.ANNOTATORS / name
+        if store.is_valid_id(name) and folder.is_dir():
+            return cls(name, folder, root)
+        path = Path(name)
+        if path.is_dir():
+            return cls(name, path, root)
+        from .corpus import Corpus
+
+        known = Corpus(root).annotators
+        raise UnknownAnnotator(
+            f"{name!r} is neither an annotator of {root.path} nor a folder; "
+            + (f"annotators: {', '.join(known)}" if known else "the root has no annotations/annotators/ folders yet"))
+
+    @property
+    def ids(self) -> list[str]:
+        """The ids of the documents this set annotates (its ``<id>.json`` files), sorted."""
+        return sorted(p.name[:-len(store.JSON_SUFFIX)] for p in self.folder.iterdir()
+                      if p.name.endswith(store.JSON_SUFFIX) and store.is_valid_id(p.name[:-len(store.JSON_SUFFIX)]))
+
+    def path(self, doc_id: str) -> Path:
+        return self.folder / (store.check_id(doc_id) + store.JSON_SUFFIX)
+
+    def display(self, doc_id: str) -> str:
+        """The file's path as messages show it: relative to the root when inside it."""
+        path = self.path(doc_id).absolute()
+        rel = self.root.rel(path)
+        return rel if not os.path.isabs(rel) else str(path)
+
+    def load(self, doc_id: str, text: str) -> tuple[Annotation | None, list[Problem]]:
+        """The layer of a document, checked against its text as the validator checks it.
+
+        Returns (annotation, problems); the annotation is None when the file has errors.
+        """
+        from .validator import check_annotation_data, decode_file
+
+        shown = self.display(doc_id)
+        try:
+            data = _read(self.root, self.path(doc_id))
+        except OSError as e:
+            return None, [_problem(shown, doc_id, Finding("file-unreadable", f"cannot read the file: {e.strerror or e}"))]
+        json_text, findings = decode_file(data, is_json=True)
+        value = None
+        if json_text is not None:
+            findings += jsonfile.bounds(json_text)  # before anything walks the value
+            if not findings:
+                value, more, _ = jsonfile.parse(json_text)
+                findings += more
+        problems = [_problem(shown, doc_id, f) for f in findings]
+        if value is None:
+            return None, problems
+        if not isinstance(value, dict):
+            return None, problems + [_problem(shown, doc_id, Finding("schema", "the file is not a JSON object"))]
+        annotator = self.name if store.is_valid_id(self.name) else None
+        problems += [dataclasses.replace(p, path=shown) for p in check_annotation_data(value, text, doc_id, annotator)]
+        if any(p.severity == ERROR for p in problems):
+            return None, problems
+        return Annotation.from_json(value), problems
+
+
+def _read(root: store.Root, path: Path) -> bytes:
+    if root.inside(path):
+        return root.read_bytes(path)
+    with open(path, "rb") as f:  # a folder outside the root: the user named it
+        data = f.read(store.MAX_FILE_BYTES + 1)
+    if len(data) > store.MAX_FILE_BYTES:
+        raise store.FileTooLarge(f"{path} is larger than {store.MAX_FILE_BYTES} bytes")
+    return data
+
+
+def _problem(path: str, doc_id: str, f: Finding) -> Problem:
+    return Problem(path=path, check=f.check, severity=checks.get(f.check).severity, message=f.message,
+                   line=f.line, column=f.column, pointer=f.pointer, document_id=doc_id, hint=f.hint)
+
+
+def shared_ids(a: AnnotatorSet, b: AnnotatorSet) -> list[str]:
+    """The documents both sets annotated, sorted."""
+    return sorted(set(a.ids) & set(b.ids))
+
+
+def load_pairs(root: store.Root, a: AnnotatorSet, b: AnnotatorSet, ids: Iterable[str]):
+    """(id, text, A's layer, B's layer) for each document, and the problems of the files read.
+
+    A document whose text or either layer has an error is left out (its problems say why).
+    """
+    out, problems = [], []
+    for doc_id in ids:
+        text, text_problems = read_text(root, doc_id)
+        problems += text_problems
+        if text is None:
+            continue
+        la, pa = a.load(doc_id, text)
+        lb, pb = b.load(doc_id, text)
+        problems += pa + pb
+        if la is not None and lb is not None:
+            out.append((doc_id, text, la, lb))
+    return out, problems
+
+
+def read_text(root: store.Root, doc_id: str) -> tuple[str | None, list[Problem]]:
+    """A document's corpus text, or None and the problem that stops reading it."""
+    path = root.text_path(doc_id)
+    shown = root.rel(path)
+    try:
+        data = root.read_bytes(path)
+    except FileNotFoundError:
+        return None, [_problem(shown, doc_id, Finding("document-missing", f"there is no corpus/{doc_id}.txt for this annotation",
+                                                      hint="add the article with `newsspan add`"))]
+    except OSError as e:
+        return None, [_problem(shown, doc_id, Finding("file-unreadable", f"cannot read the file: {e}"))]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as e:
+        return None, [_problem(shown, doc_id, Finding("text-encoding", f"the text is not UTF-8 ({e.reason} at byte {e.start})",
+                                                      hint="run `newsspan validate`, which says how to fix it"))]

@@ -1,0 +1,291 @@
+"""Consistency checks within one annotation: a mention annotated in one place and missed in another
+(``mention-missed``), one string annotated with different labels (``label-inconsistent``).
+
+Both are warnings: a repeated string may mean something else (a "Jordan" that is a person
+and one that is a country), so the annotator decides. The logic is pure functions over model
+objects (:func:`missed_mentions`, :func:`inconsistent_labels`); the registered checks adapt
+the parsed file to them.
+
+``mention-missed`` is linear in the text (and in the occurrences it finds). The capitalized
+ASCII words (names, numbers) of the text outside the mentions are collected in one pass: a
+string whose first ASCII word is capitalized and none of them cannot occur there, which
+settles most strings of most files; up to 16 other strings ("two", Chinese names) are looked
+for one by one. What may occur is searched for all at once with an Aho-Corasick automaton
+(``pyahocorasick``), every occurrence included, and the runs of text around the few matches
+that are no annotated mention are tokenized once each.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import operator
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Sequence
+
+from .. import BODY_SECTIONS
+from ..findings import Finding, pointer
+from ..model import Entity, Section
+from ..report import WARNING, show
+from ..tokenize import char_span, tokenize
+from . import ANNOTATION, register
+from .annotation import Context, _layer, _spans
+
+
+@dataclass(frozen=True)
+class Miss:
+    """An unannotated occurrence [start, end) of a string that entities[example] annotates,
+    inside the body section sections[section]."""
+
+    start: int
+    end: int
+    text: str
+    example: int
+    section: int
+
+
+def missed_mentions(text: str, entities: Sequence[Entity], sections: Sequence[Section],
+                    body: Sequence[str] = BODY_SECTIONS) -> list[Miss]:
+    """The occurrences, as whole tokens inside a body section, of a string annotated as an
+    entity mention elsewhere in the text, that overlap no annotated mention.
+
+    Indices in the result refer to the sequences given. Entities and sections must hold their
+    quotes (``text[start:end] == quote``, as ``newsspan validate`` checks).
+    """
+    return find_missed(text, [(e.start, e.end, e.text) for e in entities], [(s.start, s.end, s.label) for s in sections],
+                       body)
+
+
+def find_missed(text: str, mentions: Sequence[tuple[int, int, str]], sections: Sequence[tuple[int, int, str]],
+                body: Sequence[str] = BODY_SECTIONS) -> list[Miss]:
+    """:func:`missed_mentions` over plain tuples: mentions as (start, end, quote, ...), sections as
+    (start, end, label). The validator's adapter calls this directly: building model objects
+    for every file would cost more than the search itself."""
+    if not mentions:
+        return []
+    by_start = sorted(mentions)
+    # the text outside every mention, the pieces joined by spaces: an unannotated occurrence lies in it
+    edges = [0, *map(_END, by_start)], [*map(_START, by_start), len(text)]
+    outside = " ".join(map(text.__getitem__, map(slice, *edges)))
+    quotes = set(map(_QUOTE, mentions))
+    candidates = []
+    words = encoded = None
+    searched = 0
+    for quote, key in zip(quotes, map(_capitalized_key, quotes)):
+        if key is not None:
+            # tokens start and end at the edges of ASCII words (but for "n't" after a verb), so the
+            # quote's first ASCII word would be a word of the outside text
+            if words is None:
+                words = set(_CAPITALIZED.findall(outside))
+            if key in words:
+                candidates.append(quote)
+        elif searched < _SEARCHED:  # "two", "last year", Chinese: looked for as they are (in UTF-8: faster)
+            searched += 1
+            if encoded is None:
+                encoded = outside.encode("utf-8")
+            if quote.encode("utf-8") in encoded:
+                candidates.append(quote)
+        else:  # many such quotes: left to the automaton, which is linear in the text
+            candidates.append(quote)
+    if not candidates:
+        return []  # the common case: no annotated string occurs outside the mentions
+    return _search(text, mentions, sections, body, set(candidates))
+
+
+_START, _END, _QUOTE, _LABEL = (operator.itemgetter(k) for k in range(4))
+
+
+# The ASCII words that begin with a capital or a digit: names and numbers, a fraction of a text's words.
+_CAPITALIZED = re.compile(r"[A-Z0-9][A-Za-z0-9]*")
+_SEARCHED = 16  # quotes without such a word looked for one by one, at most
+
+
+@functools.lru_cache(maxsize=8192)
+def _capitalized_key(quote: str) -> str | None:
+    """The first ASCII word of a quote when it begins with a capital or a digit, else None.
+    (Names recur across documents: worked out once each.)"""
+    m = _ASCII_WORD.search(quote)
+    return m.group() if m and m.group()[0] in _CAPITALS else None
+
+
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
+_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+def _search(text, mentions, sections, body, quotes: set[str]) -> list[Miss]:
+    """The misses of the given quotes: every occurrence found at once with an Aho-Corasick
+    automaton, then the ones outside mentions, inside a body section and made of whole tokens."""
+    import ahocorasick  # pyahocorasick: one pass over the text for every string at once
+
+    order = sorted(range(len(mentions)), key=mentions.__getitem__)
+    examples: dict[str, int] = {}
+    for k in order:
+        if mentions[k][2] in quotes:
+            examples.setdefault(mentions[k][2], k)
+    automaton = ahocorasick.Automaton()
+    for quote in examples:
+        automaton.add_word(quote, quote)
+    automaton.make_automaton()
+    starts = [mentions[k][0] for k in order]
+    reach = []  # reach[i]: the furthest end of the first i + 1 mentions by start (robust to overlapping ones)
+    for k in order:
+        reach.append(max(mentions[k][1], reach[-1]) if reach else mentions[k][1])
+    out = []
+    runs = _Runs(text)
+    for a, b, k in sorted((s[0], s[1], k) for k, s in enumerate(sections) if s[2] in body):
+        if not 0 <= a < min(b, len(text)):
+            continue  # an empty or misplaced section: no place for a mention
+        # every occurrence inside the section, overlapping ones included (a longest match that turns
+        # out to be no whole tokens must not hide a shorter one that is)
+        for last, quote in automaton.iter(text, a, min(b, len(text))):
+            start, end = last + 1 - len(quote), last + 1
+            i = bisect.bisect_left(starts, end) - 1
+            if i >= 0 and reach[i] > start:
+                continue  # a mention, or inside (or across) one, as "Liu" in "Liu Jianchao"
+            if runs.whole_tokens(start, end):
+                out.append(Miss(start, end, quote, examples[quote], k))
+    # a miss inside a longer one ("DC" in an unannotated "Washington, DC") is reported with it
+    out.sort(key=lambda m: (m.start, -m.end))
+    kept, reach_out = [], -1
+    for m in out:
+        if m.end > reach_out:
+            kept.append(m)
+            reach_out = m.end
+    return kept
+
+
+class _Runs:
+    """Tokens of the whitespace-delimited runs of a text, each tokenized once when first asked
+    for. Matches come in text order, so keeping the last two runs keeps the work linear."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.cache: dict[int, tuple[int, list]] = {}
+
+    def _run(self, pos: int) -> tuple[int, int, list]:
+        text = self.text
+        for a, (b, tokens) in self.cache.items():
+            if a <= pos < b:
+                return a, b, tokens
+        a = pos
+        while a > 0 and not text[a - 1].isspace():
+            a -= 1
+        b = pos
+        while b < len(text) and not text[b].isspace():
+            b += 1
+        if len(self.cache) >= 2:
+            del self.cache[min(self.cache)]
+        self.cache[a] = (b, tokenize(text, a, b))
+        return a, b, self.cache[a][1]
+
+    def whole_tokens(self, start: int, end: int) -> bool:
+        """Whether [start, end) starts where a token starts and ends where one ends."""
+        a, _, first = self._run(start)
+        b, _, last = self._run(end - 1)
+        return char_span(first if a == b else first + last, start, end, "strict") is not None
+
+
+@dataclass(frozen=True)
+class Inconsistent:
+    """entities[mention] has another label than its string (whitespace runs read as one space)
+    has most often in the document (ties: the label met first); entities[usual] is the first
+    mention with that label; labels counts the string's mentions per label."""
+
+    mention: int
+    usual: int
+    labels: dict
+
+
+def inconsistent_labels(entities: Sequence[Entity]) -> list[Inconsistent]:
+    """The mentions whose label differs from the usual label of their string in the document."""
+    return find_inconsistent([(e.start, e.end, e.text, e.label) for e in entities])
+
+
+def _same(quote: str) -> str:
+    # whitespace runs read as one space ("Washington,\nDC" is "Washington, DC"); most quotes have none to fold
+    return quote if quote.isprintable() and "  " not in quote else " ".join(quote.split())
+
+
+def find_inconsistent(mentions: Sequence[tuple[int, int, str, str]]) -> list[Inconsistent]:
+    """:func:`inconsistent_labels` over plain (start, end, quote, label) tuples."""
+    quotes = list(map(_QUOTE, mentions))
+    joined = " ".join(quotes)
+    if len(set(quotes)) == len(set(zip(quotes, map(_LABEL, mentions)))) and joined.isprintable() and "  " not in joined:
+        return []  # no quote has two labels, nor whitespace to fold: the common case, decided in C
+    by_text: dict[str, list[int]] = {}
+    for k in sorted(range(len(mentions)), key=mentions.__getitem__):
+        by_text.setdefault(_same(mentions[k][2]), []).append(k)
+    out = []
+    for ks in by_text.values():
+        labels = Counter(mentions[k][3] for k in ks)
+        if len(labels) < 2:
+            continue
+        best = max(labels.values())
+        usual = next(mentions[k][3] for k in ks if labels[mentions[k][3]] == best)
+        first_usual = next(k for k in ks if mentions[k][3] == usual)
+        out += [Inconsistent(k, first_usual, dict(labels)) for k in ks if mentions[k][3] != usual]
+    return sorted(out, key=lambda x: x.mention)
+
+
+# adapters from the validator's current signature (the parsed file and its Context) ---------------
+
+def _mentions(ann: dict, ctx: Context) -> tuple[list[int], list[tuple[int, int, str, str]]]:
+    """(index in the file, (start, end, quote, label)) of the well-formed mentions with a string
+    label, as two lists; once per file."""
+    got = ctx.cache.get("consistency:mentions")
+    if got is None:
+        items = _layer(ann, ctx, "entities")
+        try:  # in C: this runs for every file
+            got = list(map(_FIRST, items)), list(map(_SPAN_LABEL, map(_SECOND, items)))
+            if not set(map(type, map(_LABEL, got[1]))) <= {str}:
+                raise KeyError("label")
+        except KeyError:  # a mention without a label, or not a string (the schema's finding): left out
+            pairs = [(i, _SPAN_LABEL(e)) for i, e in items if type(e.get("label")) is str]
+            got = [i for i, _ in pairs], [m for _, m in pairs]
+        ctx.cache["consistency:mentions"] = got
+    return got
+
+
+def _all_quoted(ann: dict, ctx: Context) -> bool:
+    """Whether every span of the file lies in the text and holds its quote (as in almost every file)."""
+    text, n = ctx.text, len(ctx.text)
+    return all(0 <= s["start"] < s["end"] <= n and text[s["start"]:s["end"]] == s["text"] for *_, s in _spans(ann, ctx))
+
+
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
+_SPAN_LABEL = operator.itemgetter("start", "end", "text", "label")
+
+
+@register("mention-missed", WARNING, ANNOTATION,
+          "A string annotated as an entity mention occurs again, as whole tokens inside a body section "
+          "(headline, heading, paragraph, quote), and is not annotated there (e.g. a second \"Taiwan\" left out).")
+def mention_missed(ann, ctx: Context):
+    if ctx.text is None or not _all_quoted(ann, ctx):
+        return  # offsets that do not hold their quotes are errors of their own
+    index, mentions = _mentions(ann, ctx)
+    sections = [(i, s) for i, s in _layer(ann, ctx, "sections") if type(s.get("label")) is str]
+    for miss in find_missed(ctx.text, mentions, [(s["start"], s["end"], s["label"]) for _, s in sections]):
+        start, end, _, label = mentions[miss.example]
+        i, s = sections[miss.section]
+        yield Finding("mention-missed",
+                      f"{show(miss.text)} at [{miss.start}, {miss.end}) in {s['label']} {show(s.get('id'))} is not annotated; "
+                      f"it is annotated as {label} at {pointer('entities', index[miss.example])} [{start}, {end})",
+                      pointer=pointer("entities", index[miss.example]),
+                      hint=f"add an entity mention [{miss.start}, {miss.end}) {show(miss.text)} with label {label}, unless "
+                           "this occurrence means something else")
+
+
+@register("label-inconsistent", WARNING, ANNOTATION,
+          "The same string is annotated as entity mentions with different labels in one document.")
+def label_inconsistent(ann, ctx: Context):
+    index, mentions = _mentions(ann, ctx)
+    for x in find_inconsistent(mentions):
+        (_, _, quote, label), (start, end, _, usual) = mentions[x.mention], mentions[x.usual]
+        counts = ", ".join(f"{lab} {n}" for lab, n in x.labels.items())
+        yield Finding("label-inconsistent",
+                      f"{show(quote)} is annotated as {label} here and as {usual} at {pointer('entities', index[x.usual])} "
+                      f"[{start}, {end}); its mentions in this document: {counts}",
+                      pointer=pointer("entities", index[x.mention], "label"),
+                      hint="give every mention of the string the same label, unless they name different things")

@@ -1,0 +1,120 @@
+"""UIMA CAS JSON, as INCEpTION exports it (`UIMA CAS JSON`): a `.json` file per document, or a folder of them.
+
+Read with dkpro-cassis, INCEpTION's own library: the type system (`%TYPES`), the feature structures
+(`%FEATURE_STRUCTURES`), the views (`%VIEWS`); the text is the initial view's `sofaString`. Offsets in
+the file count UTF-16 code units; cassis converts them to code points on reading.
+
+Kept: the annotations of the type `--entity-layer` (default NamedEntity, subtypes included), labelled by
+their feature `--entity-feature` (default `value`; `''` for a type without features); an annotation
+without a value has the label `*` (map it with --label-map). A Wikidata IRI in the `identifier` feature
+(entity linking) becomes the mention's kb_id. Document metadata (DKPro's DocumentMetaData): `documentTitle`
+as the title unless it is only the file's name (INCEpTION's default), `documentUri` as the url when it
+is a web address, and the document's language unless `x-unspecified`.
+Reported: annotations of every other type, counted per type in the summary; other views, as a note; a
+file that is not a CAS, a type without the feature, an empty annotation, as errors or warnings naming
+file and annotation (`%ID`). The export names no annotator (pass --annotator).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from pathlib import Path
+
+from . import (DEFAULT_ENTITY_FEATURE, DEFAULT_ENTITY_LAYER, KB_FEATURE, NULL_LABEL, Issue, Parsed, ToolDoc, ToolSpan,
+               document_name, export_files, strict, wikidata_id)
+from .offsets import OffsetError, read_offset
+
+METADATA_TYPE = "de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData"
+DOCUMENT_TYPE = "uima.tcas.DocumentAnnotation"
+_FILE_NAME = re.compile(r"\S+\.[A-Za-z0-9]{1,5}")
+_WEB = re.compile(r"https?://\S+")
+
+
+def load(path: Path, unit: str | None = None, *, entity_layer: str = DEFAULT_ENTITY_LAYER,
+         entity_feature: str = DEFAULT_ENTITY_FEATURE) -> Parsed:
+    out = Parsed()
+    for f in export_files(path, (".json",), "UIMA CAS JSON files (.json)"):
+        parse(f.read_bytes(), f.name, document_name(f.stem), out, entity_layer, entity_feature)
+    return out
+
+
+def parse(data: bytes, file: str, name: str, out: Parsed, entity_layer: str = DEFAULT_ENTITY_LAYER,
+          entity_feature: str = DEFAULT_ENTITY_FEATURE) -> None:
+    """One CAS JSON file into a ToolDoc (appended to out), with per-annotation issues."""
+    from cassis import load_cas_from_json
+
+    # read strictly first: cassis reads with Python's json, which keeps the last of duplicate keys,
+    # takes NaN and hands back lone surrogates
+    source = strict.text_of(data, file, out.errors)
+    if source is None or strict.parse_json(source, file, out.errors, what="a UIMA CAS JSON file is one JSON object") is None:
+        return
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            cas = load_cas_from_json(io.StringIO(source))
+    except Exception as e:  # noqa: BLE001 - cassis raises many kinds for a broken file; each is this file's error
+        out.errors.append(Issue(file, f"not a UIMA CAS JSON file ({type(e).__name__}: {str(e)[:200]})",
+                                "export the documents from INCEpTION as `UIMA CAS JSON`"))
+        return
+    text = cas.sofa_string
+    if not isinstance(text, str) or not text.strip():
+        out.errors.append(Issue(file, "the CAS holds no text (no sofaString in its initial view)"))
+        return
+    others = [v.sofa.sofaID for v in cas.views if v.sofa.sofaID != "_InitialView"]
+    if others:
+        out.notes.append(f"{file}: only the initial view is read; not the views {', '.join(others)}")
+    ts = cas.typesystem
+    spans: list[ToolSpan] = []
+    short = entity_layer.rsplit(".", 1)[-1]
+    if ts.contains_type(entity_layer):
+        features = [f.name for f in ts.get_type(entity_layer).all_features if f.name not in ("sofa", "begin", "end")]
+        if entity_feature and entity_feature not in features:
+            out.errors.append(Issue(file, f"the type {entity_layer} has no feature {entity_feature!r} "
+                                          f"(its features: {', '.join(map(repr, features)) or 'none'})",
+                                    "pass --entity-feature with one of them ('' for a type without features)"))
+            return
+        for a in cas.select(entity_layer):
+            if ts.is_instance_of(a.type, DOCUMENT_TYPE):   # the document itself, when the layer is an ancestor type
+                continue
+            value = a.get(entity_feature) if entity_feature else None
+            label = NULL_LABEL if value in (None, "") else str(value)
+            where = f"{file}: annotation {a.xmiID} ({short} {label!r})"
+            try:
+                begin, end = read_offset(a.begin, "begin"), read_offset(a.end, "end")
+            except OffsetError as err:
+                out.errors.append(Issue(where, str(err)))
+                continue
+            if not (begin < end <= len(text)):
+                out.warnings.append(Issue(where, f"an empty or reversed annotation [{begin}, {end}) is not imported"))
+                continue
+            sp = ToolSpan(label, begin, end, where, key=str(a.xmiID))
+            kb = wikidata_id(a.get(KB_FEATURE)) if KB_FEATURE in features and KB_FEATURE != entity_feature else None
+            if kb:
+                sp.extra["kb_id"] = kb
+            spans.append(sp)
+    else:
+        out.notes.append(f"{file}: holds no type {entity_layer}; no mentions from it")
+    read = ts.contains_type(entity_layer)
+    for a in cas.select_all_annotations():
+        if not ts.is_instance_of(a.type, DOCUMENT_TYPE) and not (read and ts.is_instance_of(a.type, entity_layer)):
+            out.ignored[f"type {a.type.name}"] += 1
+    out.docs.append(ToolDoc(text=text, name=name, where=file, spans=spans, meta=_metadata(cas, ts, file, name)))
+
+
+def _metadata(cas, ts, file: str, name: str) -> dict:
+    meta = {}
+    if ts.contains_type(METADATA_TYPE):
+        for m in cas.select(METADATA_TYPE):
+            title = (m.get("documentTitle") or "").strip()
+            if title and title != m.get("documentId") and not _FILE_NAME.fullmatch(title):
+                meta["title"] = title
+            uri = m.get("documentUri") or ""
+            if _WEB.fullmatch(uri):
+                meta["url"] = uri
+            break
+    language = cas.document_language if ts.contains_type(DOCUMENT_TYPE) else None
+    if language and language != "x-unspecified":
+        meta["language"] = language
+    return meta

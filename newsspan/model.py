@@ -1,0 +1,307 @@
+"""The data model: an article, its three span layers and its tokens, as typed immutable objects.
+
+- :class:`Annotation` is one annotation file (``schema/annotation.schema.json``): the released
+  layer of a document or one annotator's. Its layers keep the file's order, so that a problem can
+  point into the file (``/entities/3``); ``loads``/``dumps`` round-trip a canonical file byte for
+  byte: UTF-8, 2-space indent, a final newline, and every object's keys in the order the schema
+  lists its properties (the form every newsspan command writes).
+- :class:`Document` is what a reader wants: the text, its metadata and the released layer, the
+  layers as tuples in document order, with its tokens and IOB2 tags (``tokens()``, ``iob()``),
+  the very tokens and tags of the ``entities`` and ``claims`` configs.
+- :class:`Section`, :class:`Entity`, :class:`Claim` (with its :class:`Attribution`) and the bare
+  :class:`Span` (an attribution's source or cue) carry their offsets (Unicode code points,
+  half-open ``[start, end)``) and their exact quote ``text``.
+
+Objects are built from files that passed the schema (``newsspan validate``); labels are plain
+strings from the schema's enums (``newsspan.schema``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Union
+
+from .schema import layers
+
+LAYERS = layers()  # sections, entities, claims: from the schema
+CLAIM_LABEL = "CLAIM"  # the label of every claim in the claims config's IOB2 tags
+
+
+@dataclass(frozen=True)
+class Token:
+    """A token of the text: its characters and code-point offsets."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Span:
+    """A bare span: an attribution's ``source_span`` or ``cue``."""
+
+    start: int
+    end: int
+    text: str
+
+    @classmethod
+    def from_json(cls, d: Mapping) -> Span:
+        return cls(d["start"], d["end"], d["text"])
+
+    def to_json(self) -> dict:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Section:
+    """A layout block (headline, paragraph, byline, ...): ``label`` from the schema's sectionLabel."""
+
+    id: str
+    start: int
+    end: int
+    text: str
+    label: str
+
+    @classmethod
+    def from_json(cls, d: Mapping) -> Section:
+        return cls(d["id"], d["start"], d["end"], d["text"], d["label"])
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "label": self.label, "start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A named-entity mention: an OntoNotes ``label``, a Wikidata ``kb_id`` when known for sure,
+    and a ``cluster`` shared by the mentions of one real-world entity."""
+
+    id: str
+    start: int
+    end: int
+    text: str
+    label: str
+    kb_id: str | None = None
+    cluster: str | None = None
+
+    @classmethod
+    def from_json(cls, d: Mapping) -> Entity:
+        return cls(d["id"], d["start"], d["end"], d["text"], d["label"], d.get("kb_id"), d.get("cluster"))
+
+    def to_json(self) -> dict:
+        out = {"id": self.id, "label": self.label, "start": self.start, "end": self.end, "text": self.text}
+        if self.kb_id is not None:
+            out["kb_id"] = self.kb_id
+        if self.cluster is not None:
+            out["cluster"] = self.cluster
+        return out
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who asserts a claim: ``type`` journalist, source or unattributed; for a source, the id of its
+    entity mention (``source``) or, for a source that is no named entity, its ``source_span``;
+    the ``cue`` ("said") when annotated."""
+
+    type: str
+    source: str | None = None
+    source_span: Span | None = None
+    cue: Span | None = None
+
+    @classmethod
+    def from_json(cls, d: Mapping) -> Attribution:
+        return cls(d["type"], d.get("source"),
+                   Span.from_json(d["source_span"]) if d.get("source_span") is not None else None,
+                   Span.from_json(d["cue"]) if d.get("cue") is not None else None)
+
+    def to_json(self) -> dict:
+        out: dict[str, Any] = {"type": self.type}
+        if self.source is not None:
+            out["source"] = self.source
+        if self.source_span is not None:
+            out["source_span"] = self.source_span.to_json()
+        if self.cue is not None:
+            out["cue"] = self.cue.to_json()
+        return out
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A checkable assertion, with its attribution and whether a fact-checker would check it."""
+
+    id: str
+    start: int
+    end: int
+    text: str
+    attribution: Attribution
+    checkworthy: bool
+
+    @property
+    def label(self) -> str:
+        """The label of claims in IOB2 tags (``B-CLAIM``/``I-CLAIM``)."""
+        return CLAIM_LABEL
+
+    @classmethod
+    def from_json(cls, d: Mapping) -> Claim:
+        return cls(d["id"], d["start"], d["end"], d["text"], Attribution.from_json(d["attribution"]), d["checkworthy"])
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "start": self.start, "end": self.end, "text": self.text,
+                "checkworthy": self.checkworthy, "attribution": self.attribution.to_json()}
+
+
+AnySpan = Union[Section, Entity, Claim]
+_KINDS = {"sections": Section, "entities": Entity, "claims": Claim}
+
+
+def in_document_order(spans: Iterable[AnySpan]) -> tuple:
+    """Spans sorted as a reader meets them: by start, then end, then id."""
+    return tuple(sorted(spans, key=lambda s: (s.start, s.end, s.id)))
+
+
+def dump_json(value: Any) -> bytes:
+    """The bytes of a JSON file as newsspan writes it (UTF-8, 2-space indent, final newline)."""
+    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """One annotation file: the released layer of a document, or one annotator's layer."""
+
+    document_id: str
+    text_sha256: str
+    annotators: tuple[str, ...]
+    guidelines_version: str
+    status: str
+    sections: tuple[Section, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    notes: str | None = None
+    schema_version: str = "1.0.0"
+
+    @classmethod
+    def from_json(cls, d: Mapping) -> Annotation:
+        """From the parsed JSON of a file that is valid against the annotation schema."""
+        try:
+            return cls(d["document_id"], d["text_sha256"], tuple(d["annotators"]), d["guidelines_version"], d["status"],
+                       tuple(Section.from_json(x) for x in d["sections"]),
+                       tuple(Entity.from_json(x) for x in d["entities"]),
+                       tuple(Claim.from_json(x) for x in d["claims"]),
+                       d.get("notes"), d["schema_version"])
+        except (KeyError, TypeError, AttributeError) as e:
+            raise ValueError(f"not an annotation of the expected shape ({type(e).__name__}: {e}); "
+                             "run `newsspan validate`, which says what is wrong") from None
+
+    def to_json(self) -> dict:
+        out: dict[str, Any] = {"schema_version": self.schema_version, "document_id": self.document_id,
+                               "text_sha256": self.text_sha256, "annotators": list(self.annotators),
+                               "guidelines_version": self.guidelines_version, "status": self.status}
+        if self.notes is not None:
+            out["notes"] = self.notes
+        for name in LAYERS:
+            out[name] = [x.to_json() for x in getattr(self, name)]
+        return out
+
+    @classmethod
+    def loads(cls, data: bytes | str) -> Annotation:
+        """From the bytes (or text) of an annotation file."""
+        return cls.from_json(json.loads(data))
+
+    def dumps(self) -> bytes:
+        """The file's bytes, as newsspan writes every annotation file."""
+        return dump_json(self.to_json())
+
+    def layer(self, name: str) -> tuple:
+        """A layer by name: ``sections``, ``entities`` or ``claims``."""
+        if name not in LAYERS:
+            raise ValueError(f"unknown layer {name!r}: expected one of {', '.join(LAYERS)}")
+        return getattr(self, name)
+
+
+@dataclass(frozen=True)
+class Document:
+    """An article of the corpus: its text, its metadata and its released annotation layer.
+
+    ``status`` is None (and the layers are empty) for a text that has no released layer yet.
+    Layers are tuples in document order.
+    """
+
+    id: str
+    text: str
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    status: str | None = None
+    annotators: tuple[str, ...] = ()
+    guidelines_version: str | None = None
+    sections: tuple[Section, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    claims: tuple[Claim, ...] = ()
+
+    @classmethod
+    def of(cls, doc_id: str, text: str, meta: Mapping[str, Any], annotation: Annotation | None) -> Document:
+        """A document from its text, metadata and released layer (None: not annotated yet)."""
+        if annotation is None:
+            return cls(doc_id, text, dict(meta))
+        return cls(doc_id, text, dict(meta), annotation.status, annotation.annotators, annotation.guidelines_version,
+                   in_document_order(annotation.sections), in_document_order(annotation.entities),
+                   in_document_order(annotation.claims))
+
+    @property
+    def language(self) -> str | None:
+        return self.meta.get("language")
+
+    @property
+    def split(self) -> str:
+        """train, validation or test: pinned by the metadata, else stable from a hash of the id."""
+        from .hf.splits import split_of
+
+        return split_of(self.id, self.meta.get("split"))
+
+    def layer(self, name: str) -> tuple:
+        """A layer by name: ``sections``, ``entities`` or ``claims``."""
+        if name not in LAYERS:
+            raise ValueError(f"unknown layer {name!r}: expected one of {', '.join(LAYERS)}")
+        return getattr(self, name)
+
+    def section(self, section: Section | str) -> Section:
+        """A section of this document, given as itself or by its id."""
+        if isinstance(section, Section):
+            return section
+        for s in self.sections:
+            if s.id == section:
+                return s
+        raise KeyError(f"document {self.id} has no section {section!r}")
+
+    def tokens(self, section: Section | str | None = None) -> list[Token]:
+        """The tokens of the text (``section=None``) or of one section (a Section or its id).
+
+        The text is tokenised as a whole and a section holds the tokens inside it, so a token
+        never depends on where a section happens to start.
+        """
+        from .tokenize import section_tokens, tokenize
+
+        if section is None:
+            return tokenize(self.text)
+        s = self.section(section)
+        return section_tokens(self.text, s.start, s.end)
+
+    def iob(self, layer: str = "entities", section: Section | str | None = None) -> tuple[list[Token], list[str]]:
+        """(tokens, IOB2 tags) of the text or of one section, for ``entities`` (``B-PERSON``...)
+        or ``claims`` (``B-CLAIM``...): the tokens and tags of a row of that config.
+
+        Raises :class:`newsspan.tokenize.Misaligned` when a span's boundary falls inside a token
+        (``newsspan validate`` reports it as ``token-boundary``): a tag is never shifted silently.
+        """
+        from .tokenize import tag
+
+        if layer not in ("entities", "claims"):
+            raise ValueError(f"IOB2 tags are made for the entities and claims layers, not {layer!r}")
+        tokens = self.tokens(section)
+        spans = self.layer(layer)
+        if section is not None:
+            s = self.section(section)
+            spans = tuple(x for x in spans if x.start < s.end and s.start < x.end)
+        return tokens, tag(tokens, spans)
+
+
+__all__ = ["Annotation", "Attribution", "Claim", "Document", "Entity", "LAYERS", "Section", "Span", "Token",
+           "dump_json", "in_document_order"]

@@ -1,0 +1,200 @@
+"""Span matching and precision / recall / F1 over ``(start, end, label)`` spans (pure functions).
+
+One document's spans are compared with another set of spans of the same document: a system's
+predictions with the gold (``examples/evaluate.py``), or one annotator's layer with another's
+(the agreement tool). Offsets are code points, half-open ``[start, end)``.
+
+Two ways for a predicted span to match a gold span:
+
+- ``exact``: same start, same end, same label;
+- ``overlap``: same label and at least one character in common (``p.start < g.end`` and
+  ``g.start < p.end``).
+
+Either way each span is matched at most once: the number of matches is the size of a
+largest one-to-one pairing of gold with predicted spans (for ``exact``, the size of the
+multiset intersection). From the counts, with ``m`` matches, ``g`` gold and ``p`` predicted
+spans::
+
+    precision = m / p        recall = m / g        F1 = 2 * precision * recall / (precision + recall)
+                                                      = 2 * m / (g + p)
+
+and 0.0 where the denominator is 0 (as seqeval and scikit-learn do with ``zero_division=0``).
+Over many documents or labels the counts are summed first (micro average); per-label figures
+count only the spans of that label. For two annotators the figures are symmetric: swapping
+gold and predicted swaps precision and recall, and F1 is their agreement.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+Span = tuple[int, int, str]  # (start, end, label)
+
+MODES = ("exact", "overlap")
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Matches, gold spans and predicted spans; the figures follow from them."""
+
+    matched: int = 0
+    gold: int = 0
+    predicted: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(self.matched + other.matched, self.gold + other.gold, self.predicted + other.predicted)
+
+    @property
+    def precision(self) -> float:
+        """matched / predicted (0.0 with no predicted span)."""
+        return self.matched / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        """matched / gold (0.0 with no gold span)."""
+        return self.matched / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        """2 * matched / (gold + predicted): the harmonic mean of precision and recall (0.0 if both are 0)."""
+        return 2 * self.matched / (self.gold + self.predicted) if self.gold + self.predicted else 0.0
+
+
+def exact_matches(gold: Iterable[Span], predicted: Iterable[Span]) -> int:
+    """How many predicted spans have a gold span with the same start, end and label (each used once)."""
+    return sum((Counter(gold) & Counter(predicted)).values())
+
+
+def overlap_matches(gold: Iterable[Span], predicted: Iterable[Span]) -> int:
+    """The size of a largest one-to-one pairing of gold with predicted spans of the same label
+    that share at least one character.
+
+    A largest pairing, not a greedy one: gold [0, 10) and [5, 6) with predicted [0, 6) and
+    [8, 9) pair up twice ([0, 10)-[8, 9) and [5, 6)-[0, 6)), where pairing [0, 10) with the
+    first predicted span it overlaps would leave one match.
+    """
+    by_label: dict[str, tuple[list[Span], list[Span]]] = defaultdict(lambda: ([], []))
+    for s in gold:
+        by_label[s[2]][0].append(s)
+    for s in predicted:
+        by_label[s[2]][1].append(s)
+    total = 0
+    for golds, preds in by_label.values():
+        preds.sort()
+        starts = [p[0] for p in preds]
+        # candidates start before the gold span ends; of those, keep the ones ending after it starts
+        edges = [[j for j in range(bisect.bisect_left(starts, g[1])) if preds[j][1] > g[0]] for g in golds]
+        total += _largest_matching(edges, len(preds))
+    return total
+
+
+def _largest_matching(edges: Sequence[Sequence[int]], n_right: int) -> int:
+    """Size of a maximum matching of a bipartite graph (left i -- right j for j in edges[i])."""
+    return sum(o >= 0 for o in _maximum_matching(edges, n_right))
+
+
+def _maximum_matching(edges: Sequence[Sequence[int]], n_right: int) -> list[int]:
+    """A maximum matching of a bipartite graph (left i -- right j for j in edges[i]) as owner[j]:
+    the left vertex matched to right vertex j, or -1; by augmenting paths (Kuhn's algorithm),
+    with an explicit stack rather than recursion. Left vertices are visited in order and each
+    one's edges in the order given, so the matching found is a function of that order."""
+    owner = [-1] * n_right
+    for root in range(len(edges)):
+        seen = [False] * n_right
+        lefts, iters, via = [root], [iter(edges[root])], []
+        while lefts:
+            right = next(iters[-1], None)
+            if right is None:  # no augmenting path through this left vertex
+                lefts.pop()
+                iters.pop()
+                if via:
+                    via.pop()
+                continue
+            if seen[right]:
+                continue
+            seen[right] = True
+            if owner[right] == -1:  # a free right vertex: each left on the path takes the next right
+                for left, r in zip(lefts, via + [right]):
+                    owner[r] = left
+                break
+            via.append(right)
+            lefts.append(owner[right])
+            iters.append(iter(edges[owner[right]]))
+    return owner
+
+
+def exact_pairs(gold: Sequence[Span], predicted: Sequence[Span]) -> list[tuple[int, int]]:
+    """The pairs (i, j) of equal spans gold[i] == predicted[j], each span in at most one pair
+    (a span given twice pairs with the other side's copies in order); as many pairs as
+    :func:`exact_matches` counts, sorted by i."""
+    free: dict[Span, list[int]] = defaultdict(list)
+    for j in range(len(predicted) - 1, -1, -1):
+        free[tuple(predicted[j])].append(j)
+    out = []
+    for i, g in enumerate(gold):
+        js = free.get(tuple(g))
+        if js:
+            out.append((i, js.pop()))
+    return out
+
+
+def overlap_pairs(gold: Sequence[Span], predicted: Sequence[Span]) -> list[tuple[int, int]]:
+    """The pairs (i, j) of a largest one-to-one pairing of gold[i] with predicted[j] of the same
+    label sharing at least one character: as many pairs as :func:`overlap_matches` counts,
+    sorted by i.
+
+    Of the largest pairings, the one returned is fixed by an order: gold spans are visited by
+    position, and each one tries its candidates by decreasing overlap (then position). Where the
+    spans of each side do not overlap one another (every newsspan layer), a span with an exact
+    counterpart is always paired with it: the two overlap nothing else.
+    """
+    by_label: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+    for i, s in enumerate(gold):
+        by_label[s[2]][0].append(i)
+    for j, s in enumerate(predicted):
+        by_label[s[2]][1].append(j)
+    out = []
+    for golds, preds in by_label.values():
+        golds.sort(key=lambda i: (gold[i][0], gold[i][1], i))
+        preds.sort(key=lambda j: (predicted[j][0], predicted[j][1], j))
+        starts = [predicted[j][0] for j in preds]
+        edges = []
+        for i in golds:
+            gs, ge = gold[i][0], gold[i][1]
+            near = [k for k in range(bisect.bisect_left(starts, ge)) if predicted[preds[k]][1] > gs]
+            near.sort(key=lambda k: (-(min(ge, predicted[preds[k]][1]) - max(gs, predicted[preds[k]][0])), k))
+            edges.append(near)
+        owner = _maximum_matching(edges, len(preds))
+        out += [(golds[left], preds[k]) for k, left in enumerate(owner) if left >= 0]
+    return sorted(out)
+
+
+_MATCHERS = {"exact": exact_matches, "overlap": overlap_matches}
+
+
+def compare(gold: Sequence[Span], predicted: Sequence[Span], mode: str = "exact") -> dict[str, Counts]:
+    """Counts per label for one document's spans (labels found in either set)."""
+    if mode not in _MATCHERS:
+        raise ValueError(f"unknown mode {mode!r}: expected one of {', '.join(MODES)}")
+    out = {}
+    for label in sorted({s[2] for s in gold} | {s[2] for s in predicted}):
+        g = [s for s in gold if s[2] == label]
+        p = [s for s in predicted if s[2] == label]
+        out[label] = Counts(_MATCHERS[mode](g, p), len(g), len(p))
+    return out
+
+
+def score(documents: Iterable[tuple[Sequence[Span], Sequence[Span]]], mode: str = "exact") -> tuple[Counts, dict[str, Counts]]:
+    """Summed counts over documents, each given as (gold spans, predicted spans): overall and per label."""
+    per_label: dict[str, Counts] = defaultdict(Counts)
+    for gold, predicted in documents:
+        for label, counts in compare(gold, predicted, mode).items():
+            per_label[label] += counts
+    overall = sum(per_label.values(), Counts())
+    return overall, dict(sorted(per_label.items()))
+
+
+__all__ = ["Span", "Counts", "MODES", "exact_matches", "overlap_matches", "exact_pairs", "overlap_pairs", "compare", "score"]

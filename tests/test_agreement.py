@@ -1,0 +1,239 @@
+"""`newsspan agree`: every figure checked against values worked out by hand in the comments.
+
+Two documents, annotated by alice (A, the reference) and bob (B):
+
+    tiny:   "Antony Blinken met Liu Jianchao in Washington, DC on Friday.\\n\\nOfficials said the talks were useful.\\n"
+    taiwan: "Taiwan votes on Saturday.\\n\\nChina warned Taiwan.\\n"
+"""
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsspan import scoring
+from newsspan.agreement import Kappa
+
+from conftest import run_cli
+from layers import ALICE, BOB, TAIWAN, TINY, make_root
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory):
+    layers = {("alice", d): v for d, v in ALICE.items()}
+    layers.update({("bob", d): v for d, v in BOB.items()})
+    layers[("carol", "tiny")] = ALICE["tiny"]  # carol annotated tiny only
+    return make_root(tmp_path_factory.mktemp("agree"), {"tiny": TINY, "taiwan": TAIWAN}, layers)
+
+
+@pytest.fixture(scope="module")
+def result(root):
+    res = run_cli("agree", "alice", "bob", "--root", root, "--format", "json")
+    assert res.returncode == 0, res.stderr
+    return json.loads(res.stdout)
+
+
+def figures(block):
+    return (block["a"], block["b"], block["matched"], block["missed"], block["extra"],
+            block["precision"], block["recall"], block["f1"])
+
+
+def test_documents_both_annotated(result):
+    assert result["documents"] == ["taiwan", "tiny"]
+    assert (result["a"], result["b"]) == ("alice", "bob")
+
+
+def test_entities_exact(result):
+    ex = result["layers"]["entities"]["exact"]
+    # tiny: A 4, B 5, one exact match (Antony Blinken); taiwan: A 4, B 3, three exact matches.
+    # A 8, B 8, matched 4: P = 4/8, R = 4/8, F1 = 2*4/(8+8) = 0.5
+    assert figures(ex["all"]) == (8, 8, 4, 4, 4, 0.5, 0.5, 0.5)
+    # PERSON: A 2, B 2 (Antony Blinken, Jianchao), matched 1: P = R = F1 = 1/2
+    assert figures(ex["labels"]["PERSON"]) == (2, 2, 1, 1, 1, 0.5, 0.5, 0.5)
+    # GPE: A 4 (Washington, DC; Taiwan; China; Taiwan), B 2 (Taiwan, China), matched 2:
+    # P = 2/2 = 1, R = 2/4 = 0.5, F1 = 2*2/(4+2) = 2/3
+    assert figures(ex["labels"]["GPE"]) == pytest.approx((4, 2, 2, 2, 0, 1.0, 0.5, 2 / 3))
+    # DATE: A 2 (Friday, Saturday), B 2 (on Friday, Saturday), matched 1
+    assert figures(ex["labels"]["DATE"]) == (2, 2, 1, 1, 1, 0.5, 0.5, 0.5)
+    # ORG and NORP: only bob's, nothing matched: every figure 0 (zero division gives 0)
+    assert figures(ex["labels"]["ORG"]) == (0, 1, 0, 0, 1, 0.0, 0.0, 0.0)
+    assert figures(ex["labels"]["NORP"]) == (0, 1, 0, 0, 1, 0.0, 0.0, 0.0)
+
+
+def test_entities_overlap(result):
+    ov = result["layers"]["entities"]["overlap"]
+    # tiny gains Liu Jianchao~Jianchao and Friday~on Friday (Washington, DC~Washington differ in label):
+    # matched 3 + 3 = 6 of A 8, B 8: P = R = F1 = 6/8
+    assert figures(ov["all"]) == (8, 8, 6, 2, 2, 0.75, 0.75, 0.75)
+    assert figures(ov["labels"]["PERSON"]) == (2, 2, 2, 0, 0, 1.0, 1.0, 1.0)
+    assert figures(ov["labels"]["DATE"]) == (2, 2, 2, 0, 0, 1.0, 1.0, 1.0)
+    assert figures(ov["labels"]["GPE"]) == pytest.approx((4, 2, 2, 2, 0, 1.0, 0.5, 2 / 3))
+
+
+def test_sections(result):
+    ex = result["layers"]["sections"]["exact"]
+    # tiny: headline = headline, paragraph vs quote; taiwan: headline = headline, paragraph vs a
+    # paragraph without the full stop. A 4, B 4, matched 2: P = R = F1 = 2/4
+    assert figures(ex["all"]) == (4, 4, 2, 2, 2, 0.5, 0.5, 0.5)
+    assert figures(ex["labels"]["headline"]) == (2, 2, 2, 0, 0, 1.0, 1.0, 1.0)
+    assert figures(ex["labels"]["paragraph"]) == (2, 1, 0, 2, 1, 0.0, 0.0, 0.0)
+    assert figures(ex["labels"]["quote"]) == (0, 1, 0, 0, 1, 0.0, 0.0, 0.0)
+    # overlap adds taiwan's paragraphs: matched 3 of 4 and 4
+    assert figures(result["layers"]["sections"]["overlap"]["all"]) == (4, 4, 3, 1, 1, 0.75, 0.75, 0.75)
+
+
+def test_sections_kappa_on_tokens(result):
+    k = result["sections_kappa"]
+    # tokens of tiny: "Antony Blinken met Liu Jianchao in Washington , DC on Friday ." (12, headline for both),
+    # "Officials said the talks were useful ." (7: A paragraph, B quote); of taiwan: "Taiwan votes on
+    # Saturday ." (5, headline for both), "China warned Taiwan" (3, paragraph for both), "." (1: A
+    # paragraph, B in no section). 28 tokens, 12 + 5 + 3 = 20 agree: observed = 20/28.
+    # A: headline 17, paragraph 11; B: headline 17, quote 7, paragraph 3, none 1.
+    # chance = (17*17 + 11*3) / 28^2 = 322/784; kappa = (560/784 - 322/784) / (1 - 322/784) = 238/462 = 17/33
+    assert k["items"] == 28
+    assert k["observed"] == pytest.approx(20 / 28)
+    assert k["expected"] == pytest.approx(322 / 784)
+    assert k["kappa"] == pytest.approx(17 / 33)
+
+
+def test_claims_and_attribution(result):
+    cl = result["layers"]["claims"]
+    # tiny: the first claim matches exactly, "the talks were useful" overlaps bob's longer claim;
+    # taiwan: alice's claim is missed. Exact: A 3, B 2, matched 1: P = 1/2, R = 1/3, F1 = 2/5.
+    assert figures(cl["exact"]["all"]) == pytest.approx((3, 2, 1, 2, 1, 0.5, 1 / 3, 0.4))
+    # overlap: matched 2: P = 1, R = 2/3, F1 = 4/5
+    assert figures(cl["overlap"]["all"]) == pytest.approx((3, 2, 2, 1, 0, 1.0, 2 / 3, 0.8))
+    # attribution of the 2 matched claims: (journalist, journalist), (source, journalist): observed 1/2;
+    # chance = P_A(journalist) P_B(journalist) + P_A(source) P_B(source) = (1/2)(1) + (1/2)(0) = 1/2; kappa 0
+    att = result["claims_attribution"]
+    assert (att["items"], att["observed"], att["expected"], att["kappa"]) == (2, 0.5, 0.5, 0.0)
+    # check-worthiness: (true, false), (false, false): observed 1/2, chance (1/2)(1) = 1/2, kappa 0
+    cw = result["claims_checkworthy"]
+    assert (cw["items"], cw["observed"], cw["expected"], cw["kappa"]) == (2, 0.5, 0.5, 0.0)
+
+
+def test_disagreements_listed_with_their_text(result):
+    got = [(d["document_id"], d["layer"], d["kind"], d["a"] and d["a"]["text"], d["b"] and d["b"]["text"])
+           for d in result["disagreements"]]
+    assert got == [
+        ("taiwan", "sections", "boundary", "China warned Taiwan.", "China warned Taiwan"),
+        ("taiwan", "entities", "missed", "Taiwan", None),
+        ("taiwan", "claims", "missed", "China warned Taiwan", None),
+        ("tiny", "sections", "label", "Officials said the talks were useful.", "Officials said the talks were useful."),
+        ("tiny", "entities", "boundary", "Liu Jianchao", "Jianchao"),
+        ("tiny", "entities", "label", "Washington, DC", "Washington"),
+        ("tiny", "entities", "boundary", "Friday", "on Friday"),
+        ("tiny", "entities", "extra", None, "Officials"),
+        ("tiny", "claims", "checkworthy", "Antony Blinken met Liu Jianchao in Washington, DC on Friday",
+         "Antony Blinken met Liu Jianchao in Washington, DC on Friday"),
+        ("tiny", "claims", "boundary", "the talks were useful", "Officials said the talks were useful"),
+        ("tiny", "claims", "attribution", "the talks were useful", "Officials said the talks were useful"),
+    ]
+    label = next(d for d in result["disagreements"] if d["kind"] == "label" and d["layer"] == "entities")
+    assert (label["a"]["label"], label["b"]["label"]) == ("GPE", "ORG")
+    assert (label["a"]["start"], label["a"]["end"], label["b"]["start"], label["b"]["end"]) == (35, 49, 35, 45)
+
+
+def test_text_output(root):
+    res = run_cli("agree", "alice", "bob", "--root", root)
+    assert res.returncode == 0, res.stderr
+    out = res.stdout
+    assert "B = bob scored against A = alice on 2 documents both annotated" in out
+    assert "Cohen's kappa on tokens: 0.515 (28 tokens; observed 0.714, chance 0.411)" in out
+    assert "attribution type on 2 matched claims: agreement 0.500, Cohen's kappa 0.000" in out
+    assert "disagreements: 11" in out
+    assert 'A: e3 [35, 49) GPE "Washington, DC"' in out and 'B: e3 [35, 45) ORG "Washington"' in out
+    assert out.rstrip().endswith(f"newsspan agree: 2 documents compared in {root}")
+
+
+def test_only_shared_documents_and_symmetry(root):
+    res = run_cli("agree", "carol", "alice", "--root", root, "--format", "json")
+    out = json.loads(res.stdout)
+    assert out["documents"] == ["tiny"]  # carol did not annotate taiwan
+    assert out["layers"]["entities"]["exact"]["all"]["f1"] == 1.0 and out["disagreements"] == []
+    # swapping A and B swaps precision and recall and keeps F1
+    ab = json.loads(run_cli("agree", "alice", "bob", "--root", root, "--format", "json").stdout)
+    ba = json.loads(run_cli("agree", "bob", "alice", "--root", root, "--format", "json").stdout)
+    for layer_name in ("sections", "entities", "claims"):
+        for mode in ("exact", "overlap"):
+            x, y = ab["layers"][layer_name][mode]["all"], ba["layers"][layer_name][mode]["all"]
+            assert (x["precision"], x["recall"], x["f1"]) == (y["recall"], y["precision"], y["f1"])
+
+
+def test_folders_as_annotators(root, tmp_path):
+    res = run_cli("agree", root / "annotations" / "annotators" / "alice", "bob", "--root", root, "--format", "json")
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["layers"]["entities"]["exact"]["all"]["matched"] == 4
+
+
+def test_unknown_annotator_is_a_usage_error(root):
+    res = run_cli("agree", "alice", "nobody", "--root", root)
+    assert res.returncode == 2
+    assert "'nobody' is neither an annotator" in res.stderr and "alice, bob, carol" in res.stderr
+
+
+def test_no_shared_document(root, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    res = run_cli("agree", "alice", empty, "--root", root)
+    assert res.returncode == 1 and "no document in common" in res.stderr
+
+
+def test_a_broken_layer_is_reported_not_compared(root, tmp_path):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    bad = json.loads(json.dumps(BOB["tiny"]))
+    bad["entities"][0]["end"] = 13  # "Antony Blinke": the quote no longer matches, and ends inside a token
+    (broken / "tiny.json").write_text(json.dumps(bad), encoding="utf-8")
+    res = run_cli("agree", "alice", broken, "--root", root)
+    assert res.returncode == 1
+    assert "Traceback" not in res.stderr
+    assert "error[span-text-mismatch]" in res.stderr and str(broken / "tiny.json") in res.stderr
+    assert "nothing was compared" in res.stderr and res.stdout == ""
+
+
+def test_help_ends_with_examples():
+    res = run_cli("agree", "--help")
+    assert res.returncode == 0
+    assert res.stdout.rstrip().splitlines()[-1].strip().startswith("newsspan agree")
+
+
+# the matching functions the agreement is built on ---------------------------------------------
+
+def test_kappa_textbook_example():
+    # 50 items: both yes 20, A yes B no 5, A no B yes 10, both no 15. observed = 35/50 = 0.7;
+    # P_A(yes) = 25/50, P_B(yes) = 30/50; chance = 0.5*0.6 + 0.5*0.4 = 0.5; kappa = (0.7-0.5)/(1-0.5) = 0.4
+    pairs = [("y", "y")] * 20 + [("y", "n")] * 5 + [("n", "y")] * 10 + [("n", "n")] * 15
+    k = Kappa.of(pairs)
+    assert (k.items, k.observed, k.expected) == (50, 0.7, 0.5)
+    assert k.kappa == pytest.approx(0.4)
+    assert Kappa.of([("x", "x")] * 3).kappa is None  # one category for both: chance agreement 1, kappa undefined
+    assert Kappa.of([]).items == 0
+
+
+def test_overlap_pairs_find_a_largest_pairing():
+    # gold [0, 10) and [5, 6); predicted [0, 6) and [8, 9): [0, 10) first tries [0, 6) (the larger
+    # overlap), then gives it up to [5, 6) and takes [8, 9): two pairs, not one
+    gold, pred = [(0, 10, "X"), (5, 6, "X")], [(0, 6, "X"), (8, 9, "X")]
+    assert scoring.overlap_pairs(gold, pred) == [(0, 1), (1, 0)]
+    # the larger overlap wins where there is a choice
+    assert scoring.overlap_pairs([(0, 10, "X")], [(0, 2, "X"), (3, 9, "X")]) == [(0, 1)]
+    # labels must agree
+    assert scoring.overlap_pairs([(0, 10, "X")], [(0, 10, "Y")]) == []
+    assert scoring.exact_pairs([(0, 1, "X"), (0, 1, "X"), (2, 3, "Y")], [(2, 3, "Y"), (0, 1, "X")]) == [(0, 1), (2, 0)]
+
+
+spans = st.lists(st.tuples(st.integers(0, 30), st.integers(1, 8), st.sampled_from("AB")).map(
+    lambda t: (t[0], t[0] + t[1], t[2])), max_size=8)
+
+
+@given(spans, spans)
+def test_pairs_agree_with_the_counts(gold, pred):
+    for pairs, count, overlapping in ((scoring.overlap_pairs(gold, pred), scoring.overlap_matches(gold, pred), True),
+                                      (scoring.exact_pairs(gold, pred), scoring.exact_matches(gold, pred), False)):
+        assert len(pairs) == count
+        assert len({i for i, _ in pairs}) == len({j for _, j in pairs}) == len(pairs)
+        for i, j in pairs:
+            g, p = gold[i], pred[j]
+            assert g[2] == p[2]
+            assert (g[0] < p[1] and p[0] < g[1]) if overlapping else g == p

@@ -1,0 +1,169 @@
+"""`newsspan show`: one self-contained page, every mention a highlighted element, everything escaped."""
+
+import json
+from html.parser import HTMLParser
+
+import jsonschema
+import jsonschema_rs
+
+from newsspan import Corpus, schema
+
+from conftest import REPO, run_cli
+from layers import ALICE, BOB, TAIWAN, TINY, dump, layer, make_root, meta
+
+SEED = "000_1afbb3b63b1bfa60"
+# An article written to break a page that does not escape: markup, an event handler, a javascript: URL
+HOSTILE = ('Officials said <script>window.__pwned = 1; alert("pwned")</script> the talks were useful.\n\n'
+           '<img src=x onerror="window.__pwned = 2"> Beijing replied at javascript:window.__pwned=3 today.\n')
+
+
+class Page(HTMLParser):
+    """The elements of a page: tags with their attributes, and the text inside each <mark>."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.marks, self._open = [], [], []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag == "mark":
+            self._open.append([dict(attrs), ""])
+
+    def handle_endtag(self, tag):
+        if tag == "mark":
+            self.marks.append(tuple(self._open.pop()))
+
+    def handle_data(self, data):
+        for m in self._open:
+            m[1] += data
+
+
+def show(*args):
+    res = run_cli("show", *args)
+    assert res.returncode == 0, res.stderr
+    return res
+
+
+def test_every_label_has_a_colour_and_the_schema_stays_valid():
+    colors = schema.entity_colors()
+    assert list(colors) == list(schema.entity_labels())
+    assert all(len(c) == 7 and c.startswith("#") and int(c[1:], 16) >= 0 for c in colors.values())
+    raw = schema.load("annotation")
+    assert set(raw["$defs"]["entityLabel"]["x-colors"]) - {"$comment"} == set(schema.entity_labels())
+    jsonschema.Draft202012Validator.check_schema(raw)
+    gold = json.loads((REPO / "annotations" / f"{SEED}.json").read_text(encoding="utf-8"))
+    assert jsonschema_rs.validator_for(raw).is_valid(gold)
+    bad = dict(gold, status="finished")
+    assert not jsonschema_rs.validator_for(raw).is_valid(bad)
+
+
+def test_seed_page(tmp_path):
+    out = tmp_path / "seed.html"
+    res = show(SEED, "--root", REPO, "--out", out)
+    assert res.stdout.startswith(f"newsspan show: wrote {out}")
+    html = out.read_text(encoding="utf-8")
+    page = Page(html)
+    doc = Corpus(REPO)[SEED]
+    # every mention is a <mark> with its id, label, colour class and hover title, holding its exact text
+    marks = {attrs["id"]: (attrs, text) for attrs, text in page.marks if "id" in attrs}
+    assert len(marks) == len(doc.entities)
+    for e in doc.entities:
+        attrs, text = marks[e.id]
+        assert text == e.text
+        assert f"l-{e.label}" in attrs["class"].split() and attrs["data-label"] == e.label
+        assert attrs["title"].startswith(f"{e.id} {e.label} [{e.start}, {e.end})")
+    # every label's colour comes from the schema
+    for label, color in schema.entity_colors().items():
+        assert f".l-{label} {{ background: {color}; }}" in html
+    # claims: underlined elements with a hover title; the metadata on top; section labels in the margin
+    claims = [attrs for tag, attrs in page.tags if "claim" in attrs.get("class", "").split() and "id" in attrs]
+    assert {a["id"] for a in claims} == {c.id for c in doc.claims}
+    assert [a for a in claims if a["id"] == "c1"][0]["title"].startswith("c1 claim [")
+    assert html.index("<dl class=\"meta\">") < html.index("<article>")
+    labels = [t for t in html.split('<div class="sec-label"')[1:]]
+    assert len(labels) == len(doc.sections)
+    # self-contained: no script, no external resource, a policy that forbids fetching anything
+    assert "<script" not in html and "http://" not in html.split("<main>")[0] and "@import" not in html
+    assert all(not v or v.startswith("#") for _, attrs in page.tags for k, v in attrs.items() if k in ("href", "src"))
+    assert "default-src 'none'" in html
+
+
+def test_claims_link_to_their_source_mention(tmp_path):
+    text = TINY
+    ann = layer("tiny", text, sections=[("paragraph", "Antony Blinken met Liu Jianchao in Washington, DC on Friday."),
+                                        ("paragraph", "Officials said the talks were useful.")],
+                entities=[("PERSON", "Antony Blinken"), ("NORP", "Officials")],
+                claims=[("the talks were useful", "source", True, {"source": "e2"})])
+    root = make_root(tmp_path, {"tiny": text}, {(None, "tiny"): ann})
+    out = tmp_path / "p.html"
+    show("tiny", "--root", root, "--out", out)
+    page = Page(out.read_text(encoding="utf-8"))
+    [link] = [attrs for tag, attrs in page.tags if tag == "a"]
+    assert link["href"] == "#e2" and link["class"] == "claim" and "source e2" in link["title"]
+
+
+def hostile_root(tmp_path):
+    m = meta("hostile", HOSTILE, title='<script>window.__pwned = 4</script> "Talks"',
+             url="javascript:window.__pwned=5", source="<img src=x onerror=alert(1)>", authors=["A. <b>Bold</b>"])
+    ann = layer("hostile", HOSTILE, status="gold",
+                sections=[("paragraph", HOSTILE.split("\n\n")[0]), ("paragraph", HOSTILE.split("\n\n")[1].rstrip("\n"))],
+                entities=[("NORP", "Officials"), ("GPE", "Beijing")],
+                claims=[("the talks were useful", "journalist", True)])
+    return make_root(tmp_path, {"hostile": HOSTILE}, {(None, "hostile"): ann}, {"hostile": m})
+
+
+def test_a_hostile_article_is_text(tmp_path):
+    root = hostile_root(tmp_path)
+    out = tmp_path / "hostile.html"
+    show("hostile", "--root", root, "--out", out)
+    html = out.read_text(encoding="utf-8")
+    page = Page(html)
+    assert not [t for t, _ in page.tags if t in ("script", "img", "iframe", "object", "embed", "b")]
+    assert "&lt;script&gt;window.__pwned = 1; alert(&quot;pwned&quot;)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=&quot;window.__pwned = 2&quot;&gt;" in html
+    assert "javascript:window.__pwned=5" in html and 'href="javascript' not in html
+    assert all(not v or v.startswith("#") for _, attrs in page.tags for k, v in attrs.items() if k in ("href", "src"))
+    assert [text for _, text in page.marks if _.get("id")] == ["Officials", "Beijing"]
+
+
+def test_one_annotators_layer_and_the_diff(tmp_path):
+    layers = {("alice", d): v for d, v in ALICE.items()}
+    layers.update({("bob", d): v for d, v in BOB.items()})
+    root = make_root(tmp_path, {"tiny": TINY, "taiwan": TAIWAN}, layers)
+    out = tmp_path / "bob.html"
+    show("tiny", "--root", root, "--annotator", "bob", "--out", out)
+    page = Page(out.read_text(encoding="utf-8"))
+    assert [t for _, t in page.marks if _.get("id")] == ["Antony Blinken", "Jianchao", "Washington", "on Friday", "Officials"]
+    out = tmp_path / "diff.html"
+    show("tiny", "--root", root, "--diff", "alice", "bob", "--out", out)
+    html = out.read_text(encoding="utf-8")
+    page = Page(html)
+    marks = {a["id"]: (a["class"].split(), t) for a, t in page.marks if "id" in a}
+    # Antony Blinken is the only mention both gave with the same span and label
+    assert {i: t for i, (c, t) in marks.items() if "agree" in c} == {"a-e1": "Antony Blinken", "b-e1": "Antony Blinken"}
+    assert {t for i, (c, t) in marks.items() if "only" in c and i.startswith("a-")} == {"Liu Jianchao", "Washington, DC", "Friday"}
+    assert {t for i, (c, t) in marks.items() if "only" in c and i.startswith("b-")} == {"Jianchao", "Washington", "on Friday",
+                                                                                         "Officials"}
+    assert html.count("<tr><td>") == 4  # boundary, label, boundary, extra
+
+
+def test_what_cannot_be_shown(tmp_path):
+    res = run_cli("show", "nothing", "--root", REPO, "--out", tmp_path / "x.html")
+    assert res.returncode == 2 and "names no document" in res.stderr
+    res = run_cli("show", SEED, "--root", REPO, "--out", tmp_path / "no" / "x.html")
+    assert res.returncode == 2 and "--out" in res.stderr
+    res = run_cli("show", SEED, "--root", REPO)
+    assert res.returncode == 2  # --out is required
+    root = hostile_root(tmp_path)
+    bad = json.loads((root / "annotations" / "hostile.json").read_text(encoding="utf-8"))
+    bad["entities"][0]["end"] += 1
+    (root / "annotations" / "hostile.json").write_text(dump(bad), encoding="utf-8")
+    res = run_cli("show", "hostile", "--root", root, "--out", tmp_path / "x.html")
+    assert res.returncode == 1 and "error[span-text-mismatch]" in res.stderr and not (tmp_path / "x.html").exists()
+    assert "Traceback" not in res.stderr
+
+
+def test_help_ends_with_examples():
+    res = run_cli("show", "--help")
+    assert res.returncode == 0 and res.stdout.rstrip().splitlines()[-1].strip().startswith("newsspan show")
