@@ -162,12 +162,12 @@ def plan_add(root: store.Root, paths: list[str], *, doc_id: str | None = None, l
             if keep.get("status") == "draft":
                 keep = None
         if keep is None:
-            annos.append((ann_path, records.dump(doc.annotation)))
-            written.append((root.rel(ann_path), doc.annotation))
+            annos.append((ann_path, doc.annotation.dumps()))
+            written.append((root.rel(ann_path), doc.annotation.to_json()))
         elif keep.get("text_sha256") != sha:
             plan.notes.append(f"{root.rel(ann_path)} (status {keep.get('status')}) is kept; the text changed, so run "
                               f"`newsspan reanchor {did}`")
-        plan.summary.append(f"added {did}: {len(doc.text)} characters, {len(doc.annotation['sections'])} draft sections "
+        plan.summary.append(f"added {did}: {len(doc.text)} characters, {len(doc.annotation.sections)} draft sections "
                             f"-> {root.rel(root.text_path(did))}")
     if not files and not plan.errors:
         plan.errors.append("no input files")
@@ -262,7 +262,7 @@ def plan_import(root: store.Root, fmt: str, paths, *, label_map: list[str] | Non
             texts += [(root.text_path(d.doc_id), d.text.encode("utf-8")), (root.meta_path(d.doc_id), records.dump(d.new.meta))]
         released_path = root.annotation_path(d.doc_id)
         try:
-            released = d.new.annotation if d.new is not None else (
+            released = d.new.annotation.to_json() if d.new is not None else (
                 _read_annotation(root, released_path) if released_path.exists() else None)
         except ValueError as err:
             plan.errors.append(f"{root.rel(released_path)}: {err}")
@@ -289,8 +289,8 @@ def plan_import(root: store.Root, fmt: str, paths, *, label_map: list[str] | Non
             plan.summary.append(f"{root.rel(target)}: " + ", ".join(f"{v} {k}" for k, v in n.items())
                                 + (" (new document)" if d.new is not None else ""))
         if d.new is not None and not writes_released:
-            annos.append((released_path, records.dump(d.new.annotation)))
-            written.append((root.rel(released_path), d.new.annotation))
+            annos.append((released_path, d.new.annotation.dumps()))
+            written.append((root.rel(released_path), d.new.annotation.to_json()))
     tally.report(plan, docs, parsed)
     if plan.ok and plan.check_writes(root, texts + annos):
         plan.writes = texts + annos

@@ -19,10 +19,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import records, store
+from . import store
 from .ids import safe_id  # noqa: F401  (the importer takes it from here)
+from .model import GUIDELINES_VERSION, Annotation, Section, renumber
 from .schema import SCHEMA_VERSION
-from .text import sha256
+from .text import DecodeError, sha256
+from .text import decode as utf8
 from .textmap import canonical_map
 
 HEADER = re.compile(r"date\s+(\d{4}-\d{2}-\d{2})\s+([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,4})(?:\s+(\S.*))?")
@@ -67,7 +69,7 @@ class Ingested:
     doc_id: str
     text: str
     meta: dict
-    annotation: dict
+    annotation: Annotation
     notes: list[str] = field(default_factory=list)  # what could not be read, for the user
 
 
@@ -81,10 +83,9 @@ def decode(data: bytes) -> str:
         except UnicodeDecodeError as e:
             raise IngestError(f"broken UTF-16 at byte {e.start}") from None
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise IngestError(f"byte 0x{data[e.start]:02x} at byte offset {e.start} is not UTF-8; "
-                          "convert the file to UTF-8 first (e.g. `iconv -f cp1252 -t utf-8`)") from None
+        text = utf8(data)
+    except DecodeError as e:
+        raise IngestError(f"{e}; convert the file to UTF-8 first (e.g. `iconv -f cp1252 -t utf-8`)") from None
     if "\x00" in text:
         raise IngestError("the file holds NUL characters (binary data), not article text")
     return text
@@ -157,7 +158,7 @@ def parse_published(value: str) -> str | None:
     return out
 
 
-def layout(text: str, language: str | None = None) -> tuple[list[dict], dict, list[str]]:
+def layout(text: str, language: str | None = None) -> tuple[tuple[Section, ...], dict, list[str]]:
     """Draft sections of a canonical text, the metadata its header gives, and notes."""
     lines = lines_of(text)
     header: list[tuple[Line, str]] = []
@@ -209,8 +210,8 @@ def layout(text: str, language: str | None = None) -> tuple[list[dict], dict, li
         meta["language"] = language
     sections = [((ln, ln), label) for ln, label in header]
     sections += _body_sections(_blocks(lines[i:]), meta.get("authors", []))
-    drafts = [records.span(first.start, last.end, text, label=label) for (first, last), label in sections]
-    return records.renumber("sections", drafts), meta, notes
+    drafts = [Section("", first.start, last.end, text[first.start:last.end], label) for (first, last), label in sections]
+    return renumber(drafts), meta, notes
 
 
 def _blocks(lines: list[Line]) -> list[tuple[Line, Line]]:
@@ -282,5 +283,5 @@ def ingest(data: bytes, doc_id: str, *, language: str | None = None, split: str 
     notes += _drop_invalid_derived(meta)
     if split:
         meta["split"] = split
-    ann = records.annotation(doc_id, text_sha, annotators=[INGEST_ANNOTATOR], status="draft", sections=sections)
+    ann = Annotation(doc_id, text_sha, (INGEST_ANNOTATOR,), GUIDELINES_VERSION, "draft", sections=sections)
     return Ingested(doc_id, text, meta, ann, notes)

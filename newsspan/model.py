@@ -19,13 +19,14 @@ strings from the schema's enums (``newsspan.schema``).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Union
+from dataclasses import dataclass, field, replace
+from typing import Any, ClassVar, Iterable, Iterator, Mapping, Union
 
-from .schema import layers
+from .schema import SCHEMA_VERSION, layers
 
 LAYERS = layers()  # sections, entities, claims: from the schema
 CLAIM_LABEL = "CLAIM"  # the label of every claim in the claims config's IOB2 tags
+GUIDELINES_VERSION = "1.0.0"  # the version stated at the top of docs/guidelines.md
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ class Section:
     text: str
     label: str
 
+    ID_PREFIX: ClassVar[str] = "s"
+
     @classmethod
     def from_json(cls, d: Mapping) -> Section:
         return cls(d["id"], d["start"], d["end"], d["text"], d["label"])
@@ -83,6 +86,8 @@ class Entity:
     label: str
     kb_id: str | None = None
     cluster: str | None = None
+
+    ID_PREFIX: ClassVar[str] = "e"
 
     @classmethod
     def from_json(cls, d: Mapping) -> Entity:
@@ -136,6 +141,8 @@ class Claim:
     attribution: Attribution
     checkworthy: bool
 
+    ID_PREFIX: ClassVar[str] = "c"
+
     @property
     def label(self) -> str:
         """The label of claims in IOB2 tags (``B-CLAIM``/``I-CLAIM``)."""
@@ -159,6 +166,16 @@ def in_document_order(spans: Iterable[AnySpan]) -> tuple:
     return tuple(sorted(spans, key=lambda s: (s.start, s.end, s.id)))
 
 
+def renumber(spans: Iterable[AnySpan]) -> tuple:
+    """Spans of one layer sorted by start and end (ties keep their order), with fresh ids s1.., e1.. or c1..
+
+    The ids that claims give their source mentions are not rewritten: renumber entities first
+    and map the sources with the ids this gives.
+    """
+    ordered = sorted(spans, key=lambda s: (s.start, s.end))
+    return tuple(replace(s, id=f"{s.ID_PREFIX}{i}") for i, s in enumerate(ordered, 1))
+
+
 def dump_json(value: Any) -> bytes:
     """The bytes of a JSON file as newsspan writes it (UTF-8, 2-space indent, final newline)."""
     return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -177,7 +194,7 @@ class Annotation:
     entities: tuple[Entity, ...] = ()
     claims: tuple[Claim, ...] = ()
     notes: str | None = None
-    schema_version: str = "1.0.0"
+    schema_version: str = SCHEMA_VERSION
 
     @classmethod
     def from_json(cls, d: Mapping) -> Annotation:
@@ -216,6 +233,44 @@ class Annotation:
         if name not in LAYERS:
             raise ValueError(f"unknown layer {name!r}: expected one of {', '.join(LAYERS)}")
         return getattr(self, name)
+
+    def spans(self) -> Iterator[tuple[str, AnySpan | Span]]:
+        """(JSON pointer, span) of every span in file order, a claim's ``source_span`` and ``cue``
+        right after it (``/claims/0/attribution/cue``)."""
+        for name in LAYERS:
+            for i, x in enumerate(getattr(self, name)):
+                yield f"/{name}/{i}", x
+                if isinstance(x, Claim):
+                    for key in _SUBSPANS:
+                        sub = getattr(x.attribution, key)
+                        if sub is not None:
+                            yield f"/{name}/{i}/attribution/{key}", sub
+
+    def moved(self, places: Mapping[str, tuple[int, int, str]]) -> Annotation:
+        """A copy with the spans at these pointers (as :meth:`spans` gives them) at new
+        ``(start, end, text)``; every other span as it was."""
+        def at(ptr: str, span):
+            if span is None or ptr not in places:
+                return span
+            start, end, text = places[ptr]
+            return replace(span, start=start, end=end, text=text)
+
+        layers = {}
+        for name in LAYERS:
+            items = []
+            for i, x in enumerate(getattr(self, name)):
+                ptr = f"/{name}/{i}"
+                x = at(ptr, x)
+                if isinstance(x, Claim):
+                    a = x.attribution
+                    x = replace(x, attribution=replace(a, **{k: at(f"{ptr}/attribution/{k}", getattr(a, k))
+                                                             for k in _SUBSPANS}))
+                items.append(x)
+            layers[name] = tuple(items)
+        return replace(self, **layers)
+
+
+_SUBSPANS = ("source_span", "cue")  # an attribution's spans
 
 
 @dataclass(frozen=True)
@@ -303,5 +358,5 @@ class Document:
         return tokens, tag(tokens, spans)
 
 
-__all__ = ["Annotation", "Attribution", "Claim", "Document", "Entity", "LAYERS", "Section", "Span", "Token",
-           "dump_json", "in_document_order"]
+__all__ = ["Annotation", "Attribution", "Claim", "Document", "Entity", "GUIDELINES_VERSION", "LAYERS", "Section", "Span",
+           "Token", "dump_json", "in_document_order", "renumber"]

@@ -1,4 +1,4 @@
-"""The canonical form of corpus texts: UTF-8 without BOM, LF line ends, Unicode NFC."""
+"""The canonical form of corpus texts: UTF-8 without BOM, LF line ends, Unicode NFC; and the one UTF-8 decoder."""
 
 from __future__ import annotations
 
@@ -6,6 +6,22 @@ import hashlib
 import unicodedata
 
 BOM = "\ufeff"
+
+
+class DecodeError(ValueError):
+    """Bytes that are not UTF-8."""
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 bytes as str: the decoder of every text newsspan reads (corpus texts, articles, tool exports).
+
+    A byte order mark is kept, as U+FEFF: offsets count it until canonical form removes it (a
+    JSON reader drops it itself). Bytes that are not UTF-8 raise DecodeError naming the first.
+    """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise DecodeError(f"byte 0x{data[e.start]:02x} at byte offset {e.start} is not UTF-8") from None
 
 
 def sha256(data: bytes | str) -> str:
