@@ -29,7 +29,7 @@ CLAIM_LABEL = "CLAIM"  # the label of every claim in the claims config's IOB2 ta
 GUIDELINES_VERSION = "1.0.0"  # the version stated at the top of docs/guidelines.md
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a corpus holds millions of them
 class Token:
     """A token of the text: its characters and code-point offsets."""
 
@@ -38,7 +38,7 @@ class Token:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A bare span: an attribution's ``source_span`` or ``cue``."""
 
@@ -54,7 +54,7 @@ class Span:
         return {"start": self.start, "end": self.end, "text": self.text}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Section:
     """A layout block (headline, paragraph, byline, ...): ``label`` from the schema's sectionLabel."""
 
@@ -74,7 +74,7 @@ class Section:
         return {"id": self.id, "label": self.label, "start": self.start, "end": self.end, "text": self.text}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     """A named-entity mention: an OntoNotes ``label``, a Wikidata ``kb_id`` when known for sure,
     and a ``cluster`` shared by the mentions of one real-world entity."""
@@ -102,7 +102,7 @@ class Entity:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attribution:
     """Who asserts a claim: ``type`` journalist, source or unattributed; for a source, the id of its
     entity mention (``source``) or, for a source that is no named entity, its ``source_span``;
@@ -130,7 +130,7 @@ class Attribution:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     """A checkable assertion, with its attribution and whether a fact-checker would check it."""
 
