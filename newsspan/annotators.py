@@ -225,5 +225,5 @@ def read_text(root: store.Root, doc_id: str) -> tuple[str | None, list[Problem]]
     try:
         return decode(data), []
     except DecodeError as e:
-        return None, [_problem(shown, doc_id, Finding("text-encoding", f"the text is not UTF-8 ({e})",
+        return None, [_problem(shown, doc_id, Finding("text-encoding", f"the text is not UTF-8 ({e.reason})",
                                                       hint="run `newsspan validate`, which says how to fix it"))]

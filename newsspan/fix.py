@@ -21,7 +21,7 @@ from .corpus import read_annotation
 from .importer import Plan
 from .model import Annotation
 from .report import ERROR, show
-from .text import DecodeError, decode, is_canonical, sha256
+from .text import decode, is_canonical, sha256
 from .validator import _annotation_files, _stem_of, check_annotation_data
 
 
@@ -70,7 +70,7 @@ def plan_fix(root: store.Root, paths: list[str] | None = None) -> Plan:
         try:
             data = root.read_bytes(root.text_path(stem))
             text = decode(data)
-        except (OSError, DecodeError, ValueError):
+        except (OSError, ValueError):  # unreadable, not UTF-8 (DecodeError)
             continue  # the validator reports it
         if not is_canonical(text):
             continue  # text-not-canonical: `newsspan canonicalize` first

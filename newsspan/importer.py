@@ -8,6 +8,7 @@ restored on failure), under the root's lock. Building a plan reads the root and 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,15 +35,65 @@ class Plan:
     def ok(self) -> bool:
         return not self.errors
 
-    def check_writes(self, root: store.Root, writes, prefix: str = "") -> bool:
+    def check_writes(self, root: store.Root, writes, prefix: str = "", origins: dict | None = None) -> bool:
         """Validate files about to be written as `newsspan validate` would (metadata included):
-        their errors and warnings join the plan's. Whether they hold no error."""
+        their errors and warnings join the plan's. Whether they hold no error.
+
+        origins: {file: {JSON pointer: where it came from}} ("" for the file as a whole): a problem
+        of such a file is told at the export item it came from, with a fix to make in the tool.
+        """
         ok = True
         for p in check_writes(root, writes):
-            line = f"{p.path}{' ' + p.pointer if p.pointer else ''}: {prefix}{p.severity}[{p.check}] {p.message}"
+            line = (from_export(p, origins[p.path]) if origins and p.path in origins else
+                    f"{p.path}{' ' + p.pointer if p.pointer else ''}: {prefix}{p.severity}[{p.check}] {p.message}")
             (self.errors if p.severity == "error" else self.warnings).append(line)
             ok &= p.severity != "error"
         return ok
+
+
+_SPAN_POINTER = re.compile(r"/(?:sections|entities|claims)/[0-9]+(?![0-9])")
+
+
+def from_export(p, origins: dict[str, str]) -> str:
+    """A problem the validator found in a file an import would write, told where the user can fix it:
+    the export item its span came from (origins: JSON pointer -> item; "" the export's document), what
+    is wrong (the other spans it names by their items too), a fix in the tool, and, last, the place in
+    the file that the import would have written."""
+    key = p.pointer
+    while key and key not in origins:
+        key = key.rsplit("/", 1)[0]
+    message = _SPAN_POINTER.sub(lambda m: origins.get(m[0], m[0]), p.message)
+    part = p.pointer[len(key):] if key else ""   # a part of the span: its /start, its /attribution/cue
+    at = f"{p.path} {p.pointer}".rstrip()
+    return (f"{origins[key]}{' ' + part if part else ''}: {p.severity}[{p.check}] {message}"
+            f"\n    fix: {_tool_fix(p, key, origins)}"
+            f"\n    (at {at} in what the import would write)")
+
+
+def _tool_fix(p, key: str, origins: dict[str, str]) -> str:
+    """How to fix a problem of an imported span in the tool (or with an import option)."""
+    if key.count("/") != 2:   # not a span of the import: the layer, a span the import keeps, or the file
+        layer = p.pointer.split("/")[1] if p.pointer.count("/") else None
+        if p.hint and any(k.startswith(f"/{layer}/") for k in origins):   # a layer the import replaces
+            return f"in the tool: {p.hint}"
+        return p.hint or "fix it, then import again"
+    layer = key.split("/")[1]
+    if p.check == "token-boundary":
+        if layer == "entities":
+            return ("pass --align expand (the whole tokens) or --align contract (the tokens inside), "
+                    "or move the mention's edges onto whole words in the tool")
+        return ("move the span's edges onto whole words in the tool (punctuation and possessives are tokens of their own); "
+                "--align moves entity mentions only")
+    if p.check == "span-outside-section":
+        if any(k.startswith("/sections/") for k in origins):
+            return "make one of the tool's section spans cover it, or shorten the span in the tool"
+        return ("import the tool's sections with it (--label-map LABEL=sections:<label>), or make a section of "
+                f"annotations/{p.document_id}.json cover it (for a new text: `newsspan add` it first) and import again")
+    if p.check in ("entity-overlap", "claim-overlap", "section-overlap"):
+        return "shorten or remove one of the two in the tool, or map one of their labels to ignore (--label-map LABEL=ignore)"
+    if p.check == "span-whitespace":
+        return "move the span's edges off the whitespace in the tool"
+    return f"in the tool: {p.hint}" if p.hint else "fix it in the tool and export again"
 
 
 def corpus_index(root: store.Root) -> dict[str, str]:
@@ -257,9 +308,12 @@ def plan_import(root: store.Root, fmt: str, paths, *, label_map: list[str] | Non
     tally.by_map.update({label: n for label, n in counts.items() if lmap[label].layer == labelmap.IGNORE})
     texts, annos = [], []
     written: list[tuple[str, dict]] = []
+    origins: dict[str, dict[str, str]] = {}   # file written -> JSON pointer -> the export item it came from
     for d in bar(docs, total=len(docs), desc="importing", enabled=progress):
         if d.new is not None:
             texts += [(root.text_path(d.doc_id), d.text.encode("utf-8")), (root.meta_path(d.doc_id), records.dump(d.new.meta))]
+            for path in (root.text_path(d.doc_id), root.meta_path(d.doc_id), root.annotation_path(d.doc_id)):
+                origins[root.rel(path)] = {"": d.entries[0].tool.where}
         released_path = root.annotation_path(d.doc_id)
         try:
             released = d.new.annotation.to_json() if d.new is not None else (
@@ -278,9 +332,10 @@ def plan_import(root: store.Root, fmt: str, paths, *, label_map: list[str] | Non
             except ValueError as err:
                 plan.errors.append(f"{root.rel(target)}: {err}")
                 continue
-            ann = _build(d, e, who, base, released, targeted, lmap, status, force, root.rel(target), plan, tally)
-            if ann is None:
+            built = _build(d, e, who, base, released, targeted, lmap, status, force, root.rel(target), plan, tally)
+            if built is None:
                 continue
+            ann, origins[root.rel(target)] = built
             if "entities" in targeted:
                 tally.labels.update(x["label"] for x in ann["entities"])
             annos.append((target, records.dump(ann)))
@@ -292,7 +347,7 @@ def plan_import(root: store.Root, fmt: str, paths, *, label_map: list[str] | Non
             annos.append((released_path, d.new.annotation.dumps()))
             written.append((root.rel(released_path), d.new.annotation.to_json()))
     tally.report(plan, docs, parsed)
-    if plan.ok and plan.check_writes(root, texts + annos):
+    if plan.ok and plan.check_writes(root, texts + annos, origins=origins):
         plan.writes = texts + annos
         _report_status(plan, written)
     return plan
@@ -466,6 +521,9 @@ def _group(root, tool_docs, plan: Plan, annotator, language, doc_id=None) -> lis
     return out
 
 
+_OFFSETS_FIX = "fix the span's offsets in the tool, or name the unit it counts in (--offsets)"
+
+
 def _mapped(d: _Doc, e: _Entry, lmap, plan: Plan):
     """The tool's spans on the canonical text, per layer (whitespace at the edges trimmed, with a warning)."""
     text = d.text
@@ -477,7 +535,7 @@ def _mapped(d: _Doc, e: _Entry, lmap, plan: Plan):
         try:
             a, b = e.cmap(s.start), e.cmap(s.end)
         except Unmappable as err:
-            plan.errors.append(f"{s.where}: {err}")
+            plan.errors.append(f"{s.where}: {err}\n    fix: {_OFFSETS_FIX}")
             continue
         a2, b2 = a, b
         while a2 < b2 and text[a2].isspace():
@@ -485,7 +543,7 @@ def _mapped(d: _Doc, e: _Entry, lmap, plan: Plan):
         while b2 > a2 and text[b2 - 1].isspace():
             b2 -= 1
         if a2 >= b2:
-            plan.errors.append(f"{s.where}: the span holds only whitespace")
+            plan.errors.append(f"{s.where}: the span holds only whitespace\n    fix: remove it in the tool, or move it onto the words it means")
             continue
         if (a2, b2) != (a, b):
             plan.warnings.append(f"{s.where}: whitespace at the span's edges trimmed: [{a}, {b}) -> [{a2}, {b2}) {text[a2:b2]!r}")
@@ -511,18 +569,20 @@ def _flat(text: str, items: list[dict], tally: _Tally, plan: Plan) -> list[dict]
         plan.warnings.append(f"{desc(items[j])}: the same mention twice; imported once")
     for i, j in res.stacked:
         plan.errors.append(f"{desc(items[j])}: the same text is also {items[i]['label']} ({items[i]['_where']}); "
-                           "a mention has one label: map one of them to ignore (--label-map) or fix it in the tool")
+                           "a mention has one label\n    fix: remove one of them in the tool, or map one label to ignore "
+                           "(--label-map LABEL=ignore)")
     for i, j in res.crossing:
         plan.errors.append(f"{desc(items[i])} and {desc(items[j])} overlap without nesting; no --nested policy "
-                           "chooses between them: fix one in the tool, or map one label to ignore")
+                           "chooses between them\n    fix: shorten or remove one of them in the tool, or map one label to "
+                           "ignore (--label-map LABEL=ignore)")
     # what was reported above is left out, so the validator does not report the same overlap again
     reported = {j for _, j in res.stacked + res.crossing} | ({j for _, j in res.nested} if nested == "error" else set())
     kept = [x for k, x in enumerate(items) if res.keep[k] and k not in reported]
     out = []
     for x, got in zip(kept, mentions.align_spans(text, [(x["start"], x["end"]) for x in kept], align)):
         if isinstance(got, str):
-            plan.errors.append(f"{desc(x)}: {got}; pass --align expand (the whole tokens) or contract (the tokens inside), "
-                               "or fix it in the tool")
+            plan.errors.append(f"{desc(x)}: {got}\n    fix: pass --align expand (the whole tokens) or --align contract "
+                               "(the tokens inside), or move the mention's edges onto whole words in the tool")
             continue
         if got != (x["start"], x["end"]):
             tally.moved += 1
@@ -558,8 +618,8 @@ def _build(d: _Doc, e: _Entry, who, base, released, targeted, lmap, status, forc
     old_entities = {x.get("id"): (x.get("start"), x.get("end")) for x in out["entities"]}
     new = {}
     if "sections" in targeted:
-        new["sections"] = records.renumber("sections", [{k: v for k, v in x.items() if not k.startswith("_")}
-                                                        for x in layers["sections"]])
+        new["sections"] = records.renumber("sections", [{**{k: v for k, v in x.items() if not k.startswith("_")},
+                                                         "_where": x["_where"]} for x in layers["sections"]])
     key_to_id = {}
     if "entities" in targeted:
         ents = []
@@ -568,7 +628,7 @@ def _build(d: _Doc, e: _Entry, who, base, released, targeted, lmap, status, forc
             for k in ("kb_id", "cluster"):
                 if x["_extra"].get(k):
                     ent[k] = x["_extra"][k]
-            ent["_key"] = x["_key"]
+            ent["_key"], ent["_where"] = x["_key"], x["_where"]
             ents.append(ent)
         ents = records.renumber("entities", ents)
         for ent in ents:
@@ -588,20 +648,27 @@ def _build(d: _Doc, e: _Entry, who, base, released, targeted, lmap, status, forc
             try:
                 if attr.get("source_ref") is not None:
                     if attr["source_ref"] not in key_to_id:
-                        plan.errors.append(f"{x['_where']}: its source {attr['source_ref']} is not an imported entity mention")
+                        plan.errors.append(f"{x['_where']}: its source {attr['source_ref']} is not an imported entity mention"
+                                           "\n    fix: map the source's label to an entity label (--label-map), or remove "
+                                           "the Source relation in the tool")
                         continue
                     a["source"] = key_to_id[attr["source_ref"]]
                 for k in ("source_span", "cue"):
                     if attr.get(k):
                         a[k] = _sub(x["_map"], text, attr[k])
             except Unmappable as err:
-                plan.errors.append(f"{x['_where']}: {err}")
+                plan.errors.append(f"{x['_where']}: {err}\n    fix: {_OFFSETS_FIX}")
                 continue
-            claims.append({**c, "checkworthy": bool(ex.get("checkworthy", False)), "attribution": a})
+            claims.append({**c, "checkworthy": bool(ex.get("checkworthy", False)), "attribution": a, "_where": x["_where"]})
         if bare:
-            plan.warnings.append(f"{rel}: {bare} claim(s) came without attribution or check-worthiness (the tool does not "
-                                 "hold them): set to unattributed and checkworthy false; review them")
+            plan.warnings.append(f"{e.tool.where}: {bare} claim(s) came without attribution or check-worthiness (the tool does "
+                                 f"not hold them): set to unattributed and checkworthy false in {rel}; review them")
         new["claims"] = records.renumber("claims", claims)
+    # where each imported span came from (the export file and item), by its pointer in the file written
+    origins = {"": e.tool.where}
+    for layer, items in new.items():
+        for i, x in enumerate(items):
+            origins[f"/{layer}/{i}"] = x.pop("_where")
     if base is not None:
         for layer, items in new.items():
             if base.get(layer) and _spans(base.get(layer)) != _spans(items) and not force:
@@ -616,7 +683,7 @@ def _build(d: _Doc, e: _Entry, who, base, released, targeted, lmap, status, forc
     return records.annotation(d.doc_id, d.sha, annotators=names,
                               status=status or (base or {}).get("status") or "draft",
                               sections=out["sections"], entities=out["entities"], claims=out["claims"],
-                              notes=(base or {}).get("notes"))
+                              notes=(base or {}).get("notes")), origins
 
 
 def _spans(items) -> list:

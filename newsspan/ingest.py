@@ -23,8 +23,7 @@ from . import store
 from .ids import safe_id  # noqa: F401  (the importer takes it from here)
 from .model import GUIDELINES_VERSION, Annotation, Section, renumber
 from .schema import SCHEMA_VERSION
-from .text import DecodeError, sha256
-from .text import decode as utf8
+from .text import DecodeError, decode, sha256
 from .textmap import canonical_map
 
 HEADER = re.compile(r"date\s+(\d{4}-\d{2}-\d{2})\s+([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,4})(?:\s+(\S.*))?")
@@ -71,24 +70,6 @@ class Ingested:
     meta: dict
     annotation: Annotation
     notes: list[str] = field(default_factory=list)  # what could not be read, for the user
-
-
-def decode(data: bytes) -> str:
-    """Raw bytes to str: UTF-8 (BOM allowed) or UTF-16 with a BOM; anything else is refused."""
-    if not data.strip():
-        raise IngestError("the file is empty")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as e:
-            raise IngestError(f"broken UTF-16 at byte {e.start}") from None
-    try:
-        text = utf8(data)
-    except DecodeError as e:
-        raise IngestError(f"{e}; convert the file to UTF-8 first (e.g. `iconv -f cp1252 -t utf-8`)") from None
-    if "\x00" in text:
-        raise IngestError("the file holds NUL characters (binary data), not article text")
-    return text
 
 
 def lines_of(text: str) -> list[Line]:
@@ -266,7 +247,12 @@ def ingest(data: bytes, doc_id: str, *, language: str | None = None, split: str 
     store.check_id(doc_id)
     if language is not None and not BCP47.fullmatch(language):
         raise IngestError(f"--language {language!r} is not a BCP 47 tag (e.g. en, zh-Hans, pt-BR)")
-    cmap = canonical_map(decode(data))
+    if not data.strip():
+        raise IngestError("the file is empty")
+    try:   # an article may come as UTF-16 (with a BOM), as Windows editors save it
+        cmap = canonical_map(decode(data, utf16=True))
+    except DecodeError as e:
+        raise IngestError(str(e)) from None
     text = cmap.text
     if not text.strip():
         raise IngestError("the file holds only whitespace")

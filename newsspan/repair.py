@@ -12,10 +12,8 @@ from dataclasses import replace
 from . import anchor, store
 from .corpus import checked_annotation, read_json
 from .importer import Plan
-from .ingest import IngestError, decode
 from .model import dump_json
-from .text import DecodeError, is_canonical, sha256
-from .text import decode as utf8
+from .text import DecodeError, decode, is_canonical, sha256
 from .textmap import canonical_map
 from .validator import _annotation_files
 
@@ -54,7 +52,7 @@ def plan_reanchor(root: store.Root, ids: list[str] | None = None) -> Plan:
     for doc_id in _ids(root, ids, plan):
         try:
             data = root.read_bytes(root.text_path(doc_id))
-            text = utf8(data)
+            text = decode(data)
         except (OSError, DecodeError) as e:
             plan.errors.append(f"corpus/{doc_id}.txt: cannot read it as UTF-8 ({e}); convert it, then run `newsspan canonicalize`")
             continue
@@ -101,8 +99,8 @@ def plan_canonicalize(root: store.Root, ids: list[str] | None = None) -> Plan:
     for doc_id in _ids(root, ids, plan):
         try:
             data = root.read_bytes(root.text_path(doc_id))
-            source = decode(data)
-        except (OSError, IngestError) as e:
+            source = decode(data, utf16=True)
+        except (OSError, DecodeError) as e:
             plan.errors.append(f"corpus/{doc_id}.txt: {e}")
             continue
         if is_canonical(source) and source.encode("utf-8") == data:

@@ -1,4 +1,5 @@
-"""The canonical form of corpus texts: UTF-8 without BOM, LF line ends, Unicode NFC; and the one UTF-8 decoder."""
+"""The canonical form of corpus texts (UTF-8 without BOM, LF line ends, Unicode NFC), and the one
+decoder of the text files newsspan is given (articles, tool exports)."""
 
 from __future__ import annotations
 
@@ -8,26 +9,60 @@ import unicodedata
 BOM = "\ufeff"
 
 
-class DecodeError(ValueError):
-    """Bytes that are not UTF-8."""
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 bytes as str: the decoder of every text newsspan reads (corpus texts, articles, tool exports).
-
-    A byte order mark is kept, as U+FEFF: offsets count it until canonical form removes it (a
-    JSON reader drops it itself). Bytes that are not UTF-8 raise DecodeError naming the first.
-    """
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise DecodeError(f"byte 0x{data[e.start]:02x} at byte offset {e.start} is not UTF-8") from None
-
-
 def sha256(data: bytes | str) -> str:
     if isinstance(data, str):
         data = data.encode("utf-8")
     return hashlib.sha256(data).hexdigest()
+
+
+class DecodeError(ValueError):
+    """Bytes that are not text newsspan reads. line and column (1-based, the column in characters)
+    locate the first byte at fault; hint says how to fix the file."""
+
+    def __init__(self, reason: str, line: int | None = None, column: int | None = None, hint: str | None = None):
+        super().__init__(reason)
+        self.reason, self.line, self.column, self.hint = reason, line, column, hint
+
+    def __str__(self) -> str:
+        at = f"line {self.line}, column {self.column}: " if self.line is not None else ""
+        return at + self.reason + (f"; {self.hint}" if self.hint else "")
+
+
+def decode(data: bytes, *, utf16: bool = False) -> str:
+    """Raw bytes to str: UTF-8, or with utf16=True also UTF-16 with a byte order mark; else DecodeError.
+
+    A UTF-8 BOM is kept (the caller drops it, or maps offsets across it); UTF-16's is consumed by
+    the codec. NUL characters are refused: they are binary data (or UTF-16 without a BOM), never text.
+    Lone surrogates cannot come out: Python's UTF-8 and UTF-16 codecs refuse them.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if not utf16:
+            raise DecodeError("the file is UTF-16 encoded; expected UTF-8", 1, 1,
+                              "save the file as UTF-8 (e.g. `iconv -f utf-16 -t utf-8`)")
+        try:
+            return _no_nul(data.decode("utf-16"))
+        except UnicodeDecodeError as e:
+            raise DecodeError(f"broken UTF-16 at byte offset {e.start}", hint="save the file as UTF-8") from None
+    try:
+        return _no_nul(data.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        line_start = data.rfind(b"\n", 0, e.start) + 1
+        column = len(data[line_start:e.start].decode("utf-8", "replace")) + 1
+        line = data.count(b"\n", 0, e.start) + 1
+        if data[e.start] == 0xED and data[e.start + 1:e.start + 2] >= b"\xa0":   # as WTF-8 and CESU-8 writers emit
+            raise DecodeError(f"bytes 0x{data[e.start:e.start + 3].hex()} (byte offset {e.start}) encode a lone surrogate "
+                              "(U+D800..U+DFFF), which is no character and not UTF-8", line, column,
+                              "write the character itself in UTF-8 (a surrogate pair's two halves are one character)") from None
+        raise DecodeError(f"byte 0x{data[e.start]:02x} (byte offset {e.start}) is not UTF-8", line, column,
+                          "convert the file to UTF-8 (e.g. `iconv -f cp1252 -t utf-8`)") from None
+
+
+def _no_nul(text: str) -> str:
+    at = text.find("\x00")
+    if at >= 0:
+        raise DecodeError("the file holds NUL characters (binary data, or UTF-16 without a byte order mark), not text",
+                          text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1)
+    return text
 
 
 def canonicalize(text: str) -> str:

@@ -290,11 +290,11 @@ def test_unmapped_labels_are_one_error_listing_all_with_a_suggested_map(tmp_path
     ("brat", lambda d: d / "missing", "no such file"),
     ("labelstudio", lambda d: d / "missing.json", "no such file"),
     ("brat", lambda d: (d / "x.json").write_text("[]") and d / "x.json", "not a folder"),
-    ("labelstudio", lambda d: (d / "x.json").write_text("{not json") and d / "x.json", "not JSON"),
-    ("labelstudio", lambda d: (d / "x.jsonl").write_text('{"text": "a", "label": []}\n{"text": "b"}\n') and d / "x.jsonl", "not JSON"),
+    ("labelstudio", lambda d: (d / "x.json").write_text("{not json") and d / "x.json", "x.json:1:2: not valid JSON"),
+    ("labelstudio", lambda d: (d / "x.jsonl").write_text('{"text": "a", "label": []}\n{"text": "b"}\n') and d / "x.jsonl", "x.jsonl:2:1: not valid JSON"),
     ("doccano", lambda d: (d / "x.json").write_text('{"data": {"text": "a"}, "annotations": []}') and d / "x.json", "not a doccano record"),
     ("doccano", lambda d: (d / "x.jsonl").write_text('{"text": "a b", "label": ["positive"]}\n') and d / "x.jsonl", "text-classification"),
-    ("prodigy", lambda d: (d / "x.jsonl").write_bytes(b"\xff\xfe{}") and d / "x.jsonl", "not UTF-8"),
+    ("prodigy", lambda d: (d / "x.jsonl").write_bytes(b"\xff\xfe{}") and d / "x.jsonl", "x.jsonl:1:1: the file is UTF-16 encoded; expected UTF-8"),
 ])
 def test_bad_input_exits_1_with_a_clear_message(fmt, make, expect, valid_root, tmp_path):
     src = tmp_path / "in"

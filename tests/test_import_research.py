@@ -187,7 +187,7 @@ def test_uima_broken_file_is_an_error_naming_it(tmp_path):
     (src / "bad.json").write_text('{"%TYPES": {}, "%FEATURE_STRUCTURES": [{"%ID": 1}', encoding="utf-8")
     root = new_root(tmp_path)
     res = cli_fails("import", "uima", src, "--root", root, "--label-map", "PER=PERSON,LOC=GPE,ORG=ORG")
-    assert "bad.json: not a UIMA CAS JSON file" in res.stderr
+    assert "bad.json:1:50: not valid JSON: Expecting ',' delimiter; a UIMA CAS JSON file is one JSON object" in res.stderr
     assert snapshot(root) == {}
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .. import schema
-from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, check_quote, lines
+from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, check_quote, lines, strict
 from .labelmap import CLAIM_LABEL, SECTION_PREFIX
 from .offsets import Converter, OffsetError, read_offset
 from ..model import Document
@@ -39,13 +39,10 @@ def load(path: Path, unit: str | None = None) -> Parsed:
         if ann.stem not in txts:
             out.errors.append(Issue(f"{ann.name}", f"no {ann.stem}.txt beside it", "export the document's text with its annotations"))
             continue
-        from ..ingest import IngestError, decode
-
-        try:
-            text = decode((path / f"{ann.stem}.txt").read_bytes())
-            ann_text = ann.read_bytes().decode("utf-8-sig")
-        except (IngestError, UnicodeDecodeError) as e:
-            out.errors.append(Issue(f"{ann.stem}.txt/.ann", f"cannot read: {e}"))
+        # the .txt keeps a BOM: the brat server reads it as a character and counts it in offsets
+        text = strict.text_of((path / f"{ann.stem}.txt").read_bytes(), f"{ann.stem}.txt", out.errors, keep_bom=True)
+        ann_text = strict.text_of(ann.read_bytes(), ann.name, out.errors)
+        if text is None or ann_text is None:
             continue
         parse(text, ann_text, ann.stem, out, unit or "codepoint")
     for stem in sorted(txts - {a.stem for a in anns}):
@@ -58,12 +55,19 @@ def parse(text: str, ann_text: str, stem: str, out: Parsed, unit: str = "codepoi
     conv = Converter(text, unit)
     spans: dict[str, ToolSpan] = {}
     rest = []
+    seen: dict[str, int] = {}   # id -> the line that defines it
     for n, line in enumerate(lines(ann_text), 1):
         if not line.strip():
             continue
         where = f"{stem}.ann:{n}"
         fields = line.split("\t")
         key = fields[0]
+        if key in seen and key != "*":   # the .ann's duplicate key: which line was meant is not guessed
+            out.errors.append(Issue(where, f"the id {key} is also that of line {seen[key]}; each annotation needs its own id "
+                                           "(the brat server refuses such a file)",
+                                    "renumber one of them (and what refers to it), or export the file again from brat"))
+            continue
+        seen.setdefault(key, n)
         if key.startswith("T"):
             m = _T.fullmatch(fields[1]) if len(fields) >= 2 else None
             if not m:

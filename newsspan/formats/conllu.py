@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import NULL_LABEL, Issue, Parsed, ToolDoc, ToolSpan, document_name, export_files, lines
+from . import NULL_LABEL, Issue, Parsed, ToolDoc, ToolSpan, document_name, export_files, lines, strict
 
 _PIECE = re.compile(r"[()]|[^()]+")
 _PART = re.compile(r"([^\[\]]+)\[(\d+)/(\d+)\]")
@@ -40,10 +40,8 @@ META = {"meta::title": "title", "meta::sourceURL": "url", "meta::dateCreated": "
 def load(path: Path, unit: str | None = None, *, ner_key: str | None = None) -> Parsed:
     out = Parsed()
     for f in export_files(path, (".conllu", ".conll"), "CoNLL-U files (.conllu)"):
-        try:
-            data = f.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            out.errors.append(Issue(f.name, f"not UTF-8 text (byte {e.start}); CoNLL-U files are UTF-8"))
+        data = strict.text_of(f.read_bytes(), f.name, out.errors)
+        if data is None:
             continue
         parse(data, f.name, document_name(f.stem), out, ner_key)
     return out

@@ -9,39 +9,13 @@ zip of a per-user export: doccano then writes one ``<username>.jsonl`` per membe
 
 from __future__ import annotations
 
-import json
 import zipfile
 from pathlib import Path
 
-from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, lines
+from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, strict
 from .offsets import Converter, OffsetError, read_offset
 
 COLLABORATIVE = "all"
-
-
-def _records(name: str, data: bytes) -> list[tuple[int, object]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FormatError(f"{name}: not UTF-8 text") from None
-    try:
-        whole = json.loads(text)
-    except json.JSONDecodeError:
-        whole = None
-    if isinstance(whole, dict):
-        return [(1, whole)]
-    if isinstance(whole, list):
-        return [(i, r) for i, r in enumerate(whole, 1)]
-    out = []
-    for n, line in enumerate(lines(text), 1):
-        if not line.strip():
-            continue
-        try:
-            out.append((n, json.loads(line)))
-        except json.JSONDecodeError as e:
-            raise FormatError(f"{name}:{n}: not JSON Lines ({e.msg}, column {e.colno}); "
-                              "a doccano export holds one JSON object per line") from None
-    return out
 
 
 def _inputs(path: Path) -> list[tuple[str, bytes, bool]]:
@@ -67,7 +41,9 @@ def load(path: Path, unit: str | None = None) -> Parsed:
     for name, data, per_user in _inputs(path):
         stem = Path(name).stem
         annotator = stem if per_user and stem != COLLABORATIVE else None
-        for n, rec in _records(name, data):
+        records = strict.json_or_records(data, name, out.errors,
+                                         what="a doccano export holds one JSON object per line")
+        for n, rec in records or ():
             parse_record(rec, f"{name}:{n}", f"{Path(path).stem}-{rec.get('id', n) if isinstance(rec, dict) else n}",
                          annotator, unit, out)
     return out

@@ -15,33 +15,54 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan
+from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, strict
 from .offsets import Converter, OffsetError, read_offset
 from ..model import Document
 
 SPAN_TYPES = ("labels",)
 
 
-def _read_json(path: Path):
-    try:
-        return json.loads(path.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise FormatError(f"{path}: not UTF-8 text") from None
-    except json.JSONDecodeError as e:
-        raise FormatError(f"{path}: not JSON ({e.msg} at line {e.lineno}, column {e.colno}); "
-                          "a Label Studio export is a JSON list of tasks") from None
+def _item(data, pointer: str) -> str | None:
+    """The task, annotation and result a JSON pointer lies in, named as the import names them
+    ("task 1, annotation 1001, result beFiQTT1cU: /value/start")."""
+    parts = pointer.split("/")[1:]
+    if isinstance(data, list):
+        if not parts or not parts[0].isdigit() or int(parts[0]) >= len(data):
+            return None
+        n = int(parts.pop(0))
+        task = data[n]
+    else:
+        n, task = 0, data
+    if not isinstance(task, dict):
+        return f"task index {n}"
+    named = [f"task {task.get('id', n)}"]
+    node = task
+    for kind, keys in (("annotation", ("annotations", "completions", "predictions")), ("result", ("result",))):
+        if len(parts) < 2 or parts[0] not in keys or not parts[1].isdigit():
+            break
+        items = node.get(parts[0])
+        k = int(parts[1])
+        if not isinstance(items, list) or k >= len(items) or not isinstance(items[k], dict):
+            break
+        node = items[k]
+        named.append(f"{'prediction' if parts[0] == 'predictions' else kind} {node.get('id', '?')}")
+        parts = parts[2:]
+    return ", ".join(named) + (f": /{'/'.join(parts)}" if parts else "")
 
 
 def load(path: Path, unit: str | None = None) -> Parsed:
     path = Path(path)
     if path.is_dir():
         raise FormatError(f"{path}: is a folder; a Label Studio export is one JSON file")
-    data = _read_json(path)
+    out = Parsed()
+    data = strict.json_value(path.read_bytes(), path.name, out.errors, item=_item,
+                             what="a Label Studio export is a JSON list of tasks")
+    if data is None:
+        return out
     tasks = [data] if isinstance(data, dict) else data
     if not isinstance(tasks, list) or not all(isinstance(t, dict) and isinstance(t.get("data"), dict) for t in tasks):
         raise FormatError(f"{path}: not a Label Studio export: expected a list of tasks, each with a `data` object "
                           "(a list of result items alone, without the task's text, cannot be imported)")
-    out = Parsed()
     for n, task in enumerate(tasks):
         parse_task(task, n, path.name, path.stem, out, unit)
     return out

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, lines
+from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, strict
 from .offsets import Converter, OffsetError, read_offset
 from ..model import Document
 
@@ -21,18 +21,10 @@ def load(path: Path, unit: str | None = None) -> Parsed:
     path = Path(path)
     if path.is_dir():
         raise FormatError(f"{path}: is a folder; a Prodigy export is one JSONL file (`prodigy db-out DATASET > file.jsonl`)")
-    try:
-        rows = lines(path.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise FormatError(f"{path}: not UTF-8 text") from None
     out = Parsed()
-    for n, line in enumerate(rows, 1):
-        if not line.strip():
-            continue
-        try:
-            task = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise FormatError(f"{path.name}:{n}: not JSON Lines ({e.msg}, column {e.colno})") from None
+    records = strict.json_records(path.read_bytes(), path.name, out.errors,
+                                  what="a Prodigy export holds one JSON task per line (`prodigy db-out DATASET`)")
+    for n, task in records or ():
         if not isinstance(task, dict) or not isinstance(task.get("text"), str):
             raise FormatError(f"{path.name}:{n}: not a Prodigy task: expected an object with `text`")
         parse_task(task, f"{path.name}:{n}", path.stem, n, unit or "codepoint", out)

@@ -23,7 +23,7 @@ import warnings
 from pathlib import Path
 
 from . import (DEFAULT_ENTITY_FEATURE, DEFAULT_ENTITY_LAYER, KB_FEATURE, NULL_LABEL, Issue, Parsed, ToolDoc, ToolSpan,
-               document_name, export_files, wikidata_id)
+               document_name, export_files, strict, wikidata_id)
 from .offsets import OffsetError, read_offset
 
 METADATA_TYPE = "de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData"
@@ -45,10 +45,15 @@ def parse(data: bytes, file: str, name: str, out: Parsed, entity_layer: str = DE
     """One CAS JSON file into a ToolDoc (appended to out), with per-annotation issues."""
     from cassis import load_cas_from_json
 
+    # read strictly first: cassis reads with Python's json, which keeps the last of duplicate keys,
+    # takes NaN and hands back lone surrogates
+    source = strict.text_of(data, file, out.errors)
+    if source is None or strict.parse_json(source, file, out.errors, what="a UIMA CAS JSON file is one JSON object") is None:
+        return
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            cas = load_cas_from_json(io.StringIO(data.decode("utf-8-sig")))
+            cas = load_cas_from_json(io.StringIO(source))
     except Exception as e:  # noqa: BLE001 - cassis raises many kinds for a broken file; each is this file's error
         out.errors.append(Issue(file, f"not a UIMA CAS JSON file ({type(e).__name__}: {str(e)[:200]})",
                                 "export the documents from INCEpTION as `UIMA CAS JSON`"))

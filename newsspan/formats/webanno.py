@@ -28,6 +28,7 @@ from pathlib import Path
 from . import (DEFAULT_ENTITY_FEATURE, DEFAULT_ENTITY_LAYER, KB_FEATURE, NULL_LABEL, Issue, Parsed, ToolDoc, ToolSpan,
                document_name, export_files, wikidata_id)
 from . import lines as split_lines
+from . import strict
 from .offsets import Converter, OffsetError, read_offset
 
 _FORMAT = re.compile(r"#FORMAT=WebAnno TSV (\d+)\.(\d+)\s*")
@@ -77,10 +78,8 @@ def load(path: Path, unit: str | None = None, *, entity_layer: str = DEFAULT_ENT
          entity_feature: str = DEFAULT_ENTITY_FEATURE) -> Parsed:
     out = Parsed()
     for f in export_files(path, (".tsv",), "WebAnno TSV 3.x files (.tsv)"):
-        try:
-            data = f.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            out.errors.append(Issue(f.name, f"not UTF-8 text (byte {e.start}); WebAnno TSV files are UTF-8"))
+        data = strict.text_of(f.read_bytes(), f.name, out.errors)
+        if data is None:
             continue
         parse(data, f.name, document_name(f.stem), out, entity_layer, entity_feature)
     return out
