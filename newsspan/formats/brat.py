@@ -113,7 +113,7 @@ def parse(text: str, ann_text: str, stem: str, out: Parsed, unit: str = "codepoi
         elif kind == "N" and len(body) >= 3:
             m = _WIKIDATA.fullmatch(body[2])
             if m and body[1] in spans:
-                spans[body[1]].extra["kb_id"] = m[1]
+                spans[body[1]].kb_id = m[1]
                 continue
             out.warnings.append(Issue(where, f"normalisation {key} {body[2]} of {body[1]} is not imported: only Wikidata ids (Wikidata:Q…) are kept, as kb_id"))
         elif kind == "#":
@@ -129,7 +129,7 @@ def parse(text: str, ann_text: str, stem: str, out: Parsed, unit: str = "codepoi
 def _claim_relation(rtype, claim, arg, consumed) -> bool:
     if rtype not in ("Source", "Cue") or claim is None or arg is None or claim.label != CLAIM_LABEL:
         return False
-    attr = claim.extra.setdefault("attribution", {})
+    attr = claim.attribution
     if rtype == "Cue" and arg.label == CUE_LABEL:
         attr["cue"] = (arg.start, arg.end)
     elif rtype == "Source" and arg.label == SOURCE_LABEL:
@@ -147,11 +147,11 @@ def _newsspan_attribute(name, span, value) -> bool:
     if span is None:
         return False
     if name == "Attribution" and span.label == CLAIM_LABEL and value in schema.attribution_types():
-        span.extra.setdefault("attribution", {})["type"] = value
+        span.attribution["type"] = value
     elif name == "Checkworthy" and span.label == CLAIM_LABEL and value is None:
-        span.extra["checkworthy"] = True
+        span.checkworthy = True
     elif name == "Cluster" and value is not None:
-        span.extra["cluster"] = value
+        span.cluster = value
     else:
         return False
     return True
