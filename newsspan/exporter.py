@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import store
 from .formats import FormatError, exporters
-from .importer import Plan
+from .plan import Plan
 from .model import Document
 from .progress import bar
 

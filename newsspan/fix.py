@@ -18,7 +18,7 @@ from pathlib import Path
 from . import store
 from .checks.annotation import quote_nearby
 from .corpus import read_annotation
-from .importer import Plan
+from .plan import Plan
 from .model import Annotation
 from .report import ERROR, show
 from .text import decode, is_canonical, sha256

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from . import anchor, store
 from .corpus import checked_annotation, read_json
-from .importer import Plan
+from .plan import Plan
 from .model import dump_json
 from .text import DecodeError, decode, is_canonical, sha256
 from .textmap import canonical_map
