@@ -62,7 +62,7 @@ class Corpus:
         if not path.is_file():
             return None
         try:
-            return Annotation.loads(decode(self._read(path)))
+            return Annotation.loads(self._read(path))
         except ValueError as e:
             raise ValueError(f"{self.root.rel(path)}: {e}") from None
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Iterable, Iterator, Mapping, Union
 
 from .schema import SCHEMA_VERSION, layers
+from .text import decode
 
 LAYERS = layers()  # sections, entities, claims: from the schema
 CLAIM_LABEL = "CLAIM"  # the label of every claim in the claims config's IOB2 tags
@@ -222,7 +223,7 @@ class Annotation:
     @classmethod
     def loads(cls, data: bytes | str) -> Annotation:
         """From the bytes (or text) of an annotation file."""
-        return cls.from_json(json.loads(data))
+        return cls.from_json(json.loads(decode(data) if isinstance(data, bytes) else data))
 
     def dumps(self) -> bytes:
         """The file's bytes, as newsspan writes every annotation file."""

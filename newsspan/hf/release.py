@@ -21,6 +21,7 @@ from pathlib import Path
 import datasets
 
 from .. import jsonfile, store
+from ..text import decode
 from ..report import ERROR, Problem
 from .builder import Newsspan, checked_selection
 from .card import MARKER, Stats, render, statistics
@@ -67,8 +68,8 @@ def _check_out(root: store.Root, out: Path) -> None:
     if out.is_dir() and any(out.iterdir()):
         card = out / CARD
         try:
-            ours = MARKER in card.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            ours = MARKER in decode(card.read_bytes())
+        except (OSError, ValueError):  # unreadable, not UTF-8 (DecodeError)
             ours = False
         if not ours:
             raise BuildError(f"refusing to replace {out}: it is not empty and holds no newsspan build "
@@ -206,7 +207,7 @@ def located(root: store.Root, problems: list[BuildProblem]) -> list[Problem]:
         path = root.annotation_path(p.document_id)
         if path not in files:
             try:
-                files[path] = (Corpus(root).annotation(p.document_id), jsonfile.Positions(path.read_text(encoding="utf-8")))
+                files[path] = (Corpus(root).annotation(p.document_id), jsonfile.Positions(decode(root.read_bytes(path))))
             except (OSError, ValueError):
                 files[path] = (None, None)
         ann, positions = files[path]
