@@ -7,7 +7,7 @@ import pytest
 import datasets
 from datasets.distributed import split_dataset_by_node
 
-from newsspan import store, tokenize
+from newsspan import Corpus, store, tokenize
 from newsspan.hf import features, release, rows, selection
 from newsspan.hf.arrow import to_table
 
@@ -49,7 +49,7 @@ def test_arrow_batches_equal_datasets_encoding(corpus, config):
     feats = features.features(config)
     meta = list(features.meta_fields()) if config == "documents" else ()
     sel = selection.select(store.Root(corpus))
-    docs = list(sel.documents[:20]) + [selection.load(store.Root(REPO), "000_1afbb3b63b1bfa60")]
+    docs = list(sel.documents[:20]) + [Corpus(REPO)["000_1afbb3b63b1bfa60"]]
     batch = [r for d in docs for r in rows.rows(d, config, meta)]
     expected = pa.Table.from_pydict(feats.encode_batch({n: [r[n] for r in batch] for n in feats}), schema=feats.arrow_schema)
     assert to_table(batch, feats).equals(expected)
@@ -57,7 +57,7 @@ def test_arrow_batches_equal_datasets_encoding(corpus, config):
 
 def test_unknown_label_is_refused_as_datasets_refuses_it(corpus):
     feats = features.features("documents")
-    doc = selection.load(store.Root(corpus), "bench-0000001")
+    doc = Corpus(corpus)["bench-0000001"]
     row = rows.rows(doc, "documents", list(features.meta_fields()))[0]
     row["entities"][0]["label"] = "CITY"
     with pytest.raises(ValueError, match="CITY"):
