@@ -33,6 +33,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")  # gold comes from disk: nothing is
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 
 from newsspan import schema, scoring  # noqa: E402
+from newsspan.formats.offsets import OffsetError, read_offset  # noqa: E402
 from newsspan.tokenize import ALIGNMENT_MODES, Misaligned, Token, align, char_span, iob2, iob2_spans  # noqa: E402
 
 DOCSTART = "-DOCSTART-"
@@ -167,9 +168,13 @@ def read_documents(path: Path, gold: dict[str, GoldDoc], mode: str) -> tuple[dic
             continue
         doc_spans, bad = [], False
         for k, e in enumerate(ents):
-            s, t = (e.get("start"), e.get("end")) if isinstance(e, dict) else (None, None)
-            label = _entity_label(e.get("label"), labels) if isinstance(e, dict) else None
-            if not (isinstance(s, int) and isinstance(t, int) and 0 <= s < t <= len(text)):
+            e = e if isinstance(e, dict) else {}
+            try:   # newsspan's offset reader: JSON true is no offset 1, nor 3.0 an offset 3
+                s, t = read_offset(e.get("start"), "start"), read_offset(e.get("end"), "end")
+            except OffsetError:
+                s = t = None
+            label = _entity_label(e.get("label"), labels)
+            if s is None or not s < t <= len(text):
                 problems.append(f"{where}: entity {k}: expected integer offsets 0 <= start < end <= {len(text)}")
             elif label is None:
                 problems.append(f"{where}: entity {k}: label {e.get('label')!r} is no entity label of the schema")

@@ -17,11 +17,9 @@ its neighbours' quotes serving as prefix and suffix (weights as in the Hypothesi
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
-from .findings import pointer
-from .records import LAYERS
+from .model import Annotation, Section
 from .textmap import CanonicalMap, Unmappable
 from .tokenize import tokenize
 
@@ -40,31 +38,12 @@ class Unplaced:
         return f"{self.pointer} [{self.start}, {self.end}) {self.quote[:60]!r}: {self.reason}"
 
 
-def spans_with_pointers(ann: dict):
-    """(pointer, span dict, layer) for every span, attribution sub-spans included (live references)."""
-    for name in LAYERS:
-        for i, item in enumerate(ann.get(name) or []):
-            if not _is_span(item):
-                continue
-            yield pointer(name, i), item, name
-            attr = item.get("attribution") if name == "claims" else None
-            if isinstance(attr, dict):
-                for key in ("source_span", "cue"):
-                    if _is_span(attr.get(key)):
-                        yield pointer(name, i, "attribution", key), attr[key], name
-
-
-def _is_span(x) -> bool:
-    return (isinstance(x, dict) and isinstance(x.get("start"), int) and isinstance(x.get("end"), int)
-            and isinstance(x.get("text"), str) and x["text"] != "")
-
-
-def old_characters(ann: dict) -> dict[int, str]:
+def old_characters(ann: Annotation) -> dict[int, str]:
     """What the annotation tells of its old text: position -> character, from every quote."""
     known: dict[int, str] = {}
-    for _, s, _ in spans_with_pointers(ann):
-        for k, ch in enumerate(s["text"]):
-            known.setdefault(s["start"] + k, ch)
+    for _, s in ann.spans():
+        for k, ch in enumerate(s.text):
+            known.setdefault(s.start + k, ch)
     return known
 
 
@@ -103,7 +82,7 @@ def place(text: str, quote: str, old_start: int, hint: int, old: dict[int, str])
                                      -abs(c - hint)))
 
 
-def reanchor(ann: dict, text: str) -> tuple[dict, int, list[Unplaced]]:
+def reanchor(ann: Annotation, text: str) -> tuple[Annotation, int, list[Unplaced]]:
     """A copy of ann with every span moved onto text; (new annotation, spans moved, spans not placed).
 
     Through an alignment of the old text (rebuilt from the quotes) and the new one; by quote and
@@ -115,17 +94,17 @@ def reanchor(ann: dict, text: str) -> tuple[dict, int, list[Unplaced]]:
     return reanchor_by_alignment(ann, old, text)
 
 
-def rebuild(ann: dict) -> dict[int, str] | None:
+def rebuild(ann: Annotation) -> dict[int, str] | None:
     """The old text as the quotes give it (position -> character), or None when it cannot be rebuilt:
     no sections to cover it, or two quotes that disagree about a character."""
-    if not any(_is_span(s) for s in ann.get("sections") or []):
+    if not ann.sections:
         return None
     known: dict[int, str] = {}
-    for _, s, _ in spans_with_pointers(ann):
-        if s["end"] - s["start"] != len(s["text"]) or s["start"] < 0:
+    for _, s in ann.spans():
+        if s.end - s.start != len(s.text):
             continue  # listed by the alignment: its offsets and its quote disagree
-        for k, ch in enumerate(s["text"]):
-            if known.setdefault(s["start"] + k, ch) != ch:
+        for k, ch in enumerate(s.text):
+            if known.setdefault(s.start + k, ch) != ch:
                 return None
     return known
 
@@ -184,69 +163,71 @@ def alignment(old: dict[int, str], text: str) -> dict[int, int]:
     return image
 
 
-def reanchor_by_alignment(ann: dict, old: dict[int, str], text: str) -> tuple[dict, int, list[Unplaced]]:
+def _disagree(ptr: str, s) -> Unplaced | None:
+    if s.end - s.start != len(s.text):
+        return Unplaced(ptr, s.start, s.end, s.text, "its offsets and its quote disagree in length; fix the span by hand")
+    return None
+
+
+def reanchor_by_alignment(ann: Annotation, old: dict[int, str], text: str) -> tuple[Annotation, int, list[Unplaced]]:
     """reanchor() through the alignment of the rebuilt old text with text."""
-    new = copy.deepcopy(ann)
     image = alignment(old, text)
-    moved, unplaced = 0, []
-    for ptr, s, _ in spans_with_pointers(new):
-        o_start, o_end, quote = s["start"], s["end"], s["text"]
-        if o_end - o_start != len(quote):
-            unplaced.append(Unplaced(ptr, o_start, o_end, quote, "its offsets and its quote disagree in length; fix the span by hand"))
+    places, moved, unplaced = {}, 0, []
+    for ptr, s in ann.spans():
+        bad = _disagree(ptr, s)
+        if bad:
+            unplaced.append(bad)
             continue
-        first, last = image.get(o_start), image.get(o_end - 1)
+        first, last = image.get(s.start), image.get(s.end - 1)
         if first is None or last is None:
             gone = [w for w, at in (("first", first), ("last", last)) if at is None]
-            unplaced.append(Unplaced(ptr, o_start, o_end, quote,
+            unplaced.append(Unplaced(ptr, s.start, s.end, s.text,
                                      f"its {' and '.join(gone)} word{'s were' if len(gone) > 1 else ' was'} changed or deleted "
                                      "in the corrected text, and it is never moved onto another occurrence of its quote; "
                                      "correct or remove the span by hand"))
             continue
-        moved += first != o_start
-        s["start"], s["end"], s["text"] = first, last + 1, text[first:last + 1]
-    return new, moved, unplaced
+        moved += first != s.start
+        places[ptr] = (first, last + 1, text[first:last + 1])
+    return ann.moved(places), moved, unplaced
 
 
-def reanchor_by_quote(ann: dict, text: str) -> tuple[dict, int, list[Unplaced]]:
+def reanchor_by_quote(ann: Annotation, text: str) -> tuple[Annotation, int, list[Unplaced]]:
     """reanchor() of an annotation whose old text cannot be rebuilt: each quote where it now occurs, by context."""
-    new = copy.deepcopy(ann)
     old = old_characters(ann)
-    items = list(spans_with_pointers(new))
     # sections first, in order: their shifts are the position hints of the spans inside them
-    items.sort(key=lambda x: (x[2] != "sections", x[1]["start"]))
+    items = sorted(ann.spans(), key=lambda x: (not isinstance(x[1], Section), x[1].start))
     shifts: list[tuple[int, int]] = []   # (old start of a placed section, its shift)
-    moved, unplaced = 0, []
-    for ptr, s, layer in items:
-        o_start, o_end, quote = s["start"], s["end"], s["text"]
-        if o_end - o_start != len(quote):
-            unplaced.append(Unplaced(ptr, o_start, o_end, quote, "its offsets and its quote disagree in length; fix the span by hand"))
+    places, moved, unplaced = {}, 0, []
+    for ptr, s in items:
+        bad = _disagree(ptr, s)
+        if bad:
+            unplaced.append(bad)
             continue
         shift = 0
         for st, sh in shifts:
-            if st <= o_start:
+            if st <= s.start:
                 shift = sh
-        at = place(text, quote, o_start, o_start + shift, old)
+        at = place(text, s.text, s.start, s.start + shift, old)
         if at is None:
-            unplaced.append(Unplaced(ptr, o_start, o_end, quote, "its quote no longer occurs in the text; "
+            unplaced.append(Unplaced(ptr, s.start, s.end, s.text, "its quote no longer occurs in the text; "
                                      "correct or remove the span by hand"))
             continue
-        if layer == "sections" and ptr.count("/") == 2:
-            shifts.append((o_start, at - o_start))
+        if isinstance(s, Section):
+            shifts.append((s.start, at - s.start))
             shifts.sort()
-        if at != o_start:
+        if at != s.start:
             moved += 1
-        s["start"], s["end"] = at, at + len(quote)
-    return new, moved, unplaced
+        places[ptr] = (at, at + len(s.text), s.text)
+    return ann.moved(places), moved, unplaced
 
 
-def through_map(ann: dict, cmap: CanonicalMap) -> tuple[dict, list[Unplaced]]:
+def through_map(ann: Annotation, cmap: CanonicalMap) -> tuple[Annotation, list[Unplaced]]:
     """A copy of ann with offsets mapped exactly through canonicalisation (quotes canonicalised too)."""
     from .text import canonicalize
 
-    new = copy.deepcopy(ann)
-    problems = []
-    for ptr, s, _ in spans_with_pointers(new):
-        a, b, quote = s["start"], s["end"], s["text"]
+    places, problems = {}, []
+    for ptr, s in ann.spans():
+        a, b, quote = s.start, s.end, s.text
         if cmap.source[a:b] != quote:
             problems.append(Unplaced(ptr, a, b, quote, f"the quote differs from the text at its offsets ({cmap.source[a:b]!r}); "
                                                        "fix the span before canonicalising"))
@@ -259,5 +240,5 @@ def through_map(ann: dict, cmap: CanonicalMap) -> tuple[dict, list[Unplaced]]:
         if cmap.text[na:nb] != canonicalize(quote).lstrip("\ufeff"):
             problems.append(Unplaced(ptr, a, b, quote, f"maps to {cmap.text[na:nb]!r}, not to the quote's canonical form"))
             continue
-        s["start"], s["end"], s["text"] = na, nb, cmap.text[na:nb]
-    return new, problems
+        places[ptr] = (na, nb, cmap.text[na:nb])
+    return ann.moved(places), problems

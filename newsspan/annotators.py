@@ -16,9 +16,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from . import checks, jsonfile, store
+from .adjudicate import Adjudication
+from .adjudicate import adjudicate as merge
+from .agreement import Agreement, agreement
 from .findings import Finding
 from .model import Annotation
 from .report import ERROR, Problem
+from .text import DecodeError, decode
 
 
 class UnknownAnnotator(store.StoreError):
@@ -79,10 +83,8 @@ class AnnotatorSet:
         json_text, findings = decode_file(data, is_json=True)
         value = None
         if json_text is not None:
-            findings += jsonfile.bounds(json_text)  # before anything walks the value
-            if not findings:
-                value, more, _ = jsonfile.parse(json_text)
-                findings += more
+            value, more, _ = jsonfile.parse_bounded(json_text)
+            findings += more
         problems = [_problem(shown, doc_id, f) for f in findings]
         if value is None:
             return None, problems
@@ -134,6 +136,81 @@ def load_pairs(root: store.Root, a: AnnotatorSet, b: AnnotatorSet, ids: Iterable
     return out, problems
 
 
+class Refused(Exception):
+    """Two annotators' layers that are not compared or merged: why, and the problems of the files read."""
+
+    def __init__(self, message: str, problems: Iterable[Problem] = ()):
+        super().__init__(message)
+        self.problems = list(problems)
+
+
+def _errors(n: int) -> str:
+    return f"{n} error{'s' * (n != 1)}"
+
+
+def _checked_pairs(root: store.Root, a: AnnotatorSet, b: AnnotatorSet, ids: list[str], what: str) -> list:
+    """load_pairs(), refused when any file read has an error (nothing is computed from such a file)."""
+    pairs, problems = load_pairs(root, a, b, ids)
+    errors = [p for p in problems if p.severity == ERROR]
+    if errors:
+        raise Refused(f"{_errors(len(errors))} in {what}", errors)
+    return pairs
+
+
+def agree(root: store.Root, a_name: str, b_name: str) -> Agreement:
+    """``newsspan agree A B``: B scored against A on the documents both annotated.
+
+    UnknownAnnotator (a usage error) for a name that is no annotator nor folder; Refused when
+    they annotated no document in common, or when a layer compared has an error.
+    """
+    a, b = AnnotatorSet.resolve(root, a_name), AnnotatorSet.resolve(root, b_name)
+    ids = shared_ids(a, b)
+    if not ids:
+        raise Refused(f"{a_name} and {b_name} annotated no document in common; nothing to compare")
+    pairs = _checked_pairs(root, a, b, ids, "the layers compared; fix them (`newsspan validate`) and run it again; "
+                                            "nothing was compared")
+    return agreement(a_name, b_name, pairs)
+
+
+def adjudicate(root: store.Root, doc_id: str, a_name: str, b_name: str, force: bool = False) -> Adjudication:
+    """``newsspan adjudicate ID A B``: the draft of what A and B agree on, checked as `newsspan
+    validate` checks it, to be written as the document's released layer.
+
+    StoreError (a usage error) for a document, annotator or layer that does not exist; Refused
+    when a layer read has an error, or when the released layer is more than a draft and force
+    is not given (run it under the root's lock, where the write follows).
+    """
+    from .validator import check_annotation_data
+
+    if not store.is_valid_id(doc_id) or not root.text_path(doc_id).is_file():
+        raise store.StoreError(f"{doc_id!r} names no document of {root.path} (no corpus/{doc_id}.txt)")
+    a, b = AnnotatorSet.resolve(root, a_name), AnnotatorSet.resolve(root, b_name)
+    for s in (a, b):
+        if not s.path(doc_id).is_file():
+            raise store.StoreError(f"{s.name} has no layer for {doc_id} (no {s.display(doc_id)})")
+    _, text, la, lb = _checked_pairs(root, a, b, [doc_id], f"the layers of {doc_id}; nothing was written")[0]
+    adj = merge(doc_id, la, lb, a_name, b_name)
+    problems = [p for p in check_annotation_data(adj.annotation.to_json(), text, doc_id) if p.severity == ERROR]
+    if problems:  # never expected: the draft holds spans of two valid layers
+        raise Refused("the draft would not validate; nothing was written", problems)
+    path = root.annotation_path(doc_id)
+    status = _status(root, path) if path.exists() and not force else "draft"
+    if status != "draft":
+        what = f"a {status} layer" if isinstance(status, str) else "a layer whose status cannot be read"
+        raise Refused(f"{root.rel(path)} is {what}, which adjudication never replaces without --force; nothing was written")
+    return adj
+
+
+def _status(root: store.Root, path: Path):
+    """The status a layer file states, read before its schema (a broken draft is still a draft); None if unreadable."""
+    from .corpus import read_json
+
+    try:
+        return read_json(root, path).get("status")
+    except ValueError:
+        return None
+
+
 def read_text(root: store.Root, doc_id: str) -> tuple[str | None, list[Problem]]:
     """A document's corpus text, or None and the problem that stops reading it."""
     path = root.text_path(doc_id)
@@ -146,7 +223,7 @@ def read_text(root: store.Root, doc_id: str) -> tuple[str | None, list[Problem]]
     except OSError as e:
         return None, [_problem(shown, doc_id, Finding("file-unreadable", f"cannot read the file: {e}"))]
     try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError as e:
-        return None, [_problem(shown, doc_id, Finding("text-encoding", f"the text is not UTF-8 ({e.reason} at byte {e.start})",
+        return decode(data), []
+    except DecodeError as e:
+        return None, [_problem(shown, doc_id, Finding("text-encoding", f"the text is not UTF-8 ({e.reason})",
                                                       hint="run `newsspan validate`, which says how to fix it"))]

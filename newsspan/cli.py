@@ -325,78 +325,48 @@ def _wrap(text: str) -> str:
     return textwrap.fill(text, 88, break_on_hyphens=False)  # an option such as --include-drafts stays whole
 
 
-def _problems(problems) -> None:
-    """Print problems of input files as the validator prints them (stderr)."""
+def _refused(command: str, e, root) -> int:
+    """Print why a command refused (newsspan.annotators.Refused): the problems of the files read, as the
+    validator prints them, then one line (stderr); exit code 1."""
     from .report import Report, render_text
 
-    if problems:
-        sys.stderr.write("".join(render_text(Report(problems=list(problems))).splitlines(True)[:-1]))
+    if e.problems:
+        sys.stderr.write("".join(render_text(Report(problems=list(e.problems))).splitlines(True)[:-1]))
+    print(f"newsspan {command}: {e} (root {root.path})", file=sys.stderr)
+    return 1
 
 
 def cmd_agree(args) -> int:
     from . import agreement
-    from .annotators import AnnotatorSet, load_pairs, shared_ids
-    from .report import ERROR
+    from .annotators import Refused, agree
 
     root = store.Root.discover(args.root)
-    a, b = AnnotatorSet.resolve(root, args.a), AnnotatorSet.resolve(root, args.b)
-    ids = shared_ids(a, b)
-    if not ids:
-        print(f"newsspan agree: {args.a} and {args.b} annotated no document in common; nothing to compare "
-              f"(root {root.path})", file=sys.stderr)
-        return 1
-    pairs, problems = load_pairs(root, a, b, ids)
-    errors = [p for p in problems if p.severity == ERROR]
-    if errors:
-        _problems(errors)
-        print(f"newsspan agree: {len(errors)} error{'s' * (len(errors) != 1)} in the layers compared; fix them "
-              f"(`newsspan validate`) and run it again; nothing was compared (root {root.path})", file=sys.stderr)
-        return 1
-    result = agreement.agreement(args.a, args.b, pairs)
+    try:
+        result = agree(root, args.a, args.b)
+    except Refused as e:
+        return _refused("agree", e, root)
     sys.stdout.write(agreement.render_json(result) if args.format == "json" else agreement.render_text(result))
     if args.format == "text":
-        print(f"newsspan agree: {len(ids)} document{'s' * (len(ids) != 1)} compared in {root.path}")
+        n = len(result.documents)
+        print(f"newsspan agree: {n} document{'s' * (n != 1)} compared in {root.path}")
     return 0
 
 
 def cmd_adjudicate(args) -> int:
-    from . import adjudicate
-    from .annotators import AnnotatorSet, load_pairs
-    from .report import ERROR
-    from .validator import check_annotation_data
+    from . import adjudicate, annotators
+    from .annotators import Refused
 
     root = store.Root.discover(args.root)
     if args.out and not Path(args.out).absolute().parent.is_dir():
         raise store.StoreError(f"--out {args.out}: no folder {Path(args.out).absolute().parent} to write it in")
-    if not store.is_valid_id(args.id) or not root.text_path(args.id).is_file():
-        raise store.StoreError(f"{args.id!r} names no document of {root.path} (no corpus/{args.id}.txt)")
-    a, b = AnnotatorSet.resolve(root, args.a), AnnotatorSet.resolve(root, args.b)
-    for s in (a, b):
-        if not s.path(args.id).is_file():
-            raise store.StoreError(f"{s.name} has no layer for {args.id} (no {s.display(args.id)})")
-    pairs, problems = load_pairs(root, a, b, [args.id])
-    errors = [p for p in problems if p.severity == ERROR]
-    if errors:
-        _problems(errors)
-        print(f"newsspan adjudicate: {len(errors)} error{'s' * (len(errors) != 1)} in the layers of {args.id}; "
-              f"nothing was written (root {root.path})", file=sys.stderr)
-        return 1
-    doc_id, text, la, lb = pairs[0]
-    adj = adjudicate.adjudicate(doc_id, la, lb, args.a, args.b)
-    data = adj.annotation.dumps()
-    path = root.annotation_path(doc_id)
-    problems = [p for p in check_annotation_data(adj.annotation.to_json(), text, doc_id) if p.severity == ERROR]
-    if problems:  # never expected: the draft holds spans of two valid layers
-        _problems(problems)
-        print(f"newsspan adjudicate: the draft would not validate; nothing was written (root {root.path})", file=sys.stderr)
-        return 1
     root.check()
     with root.writing():  # the lock, then recovery from any command killed before
-        refusal = _released_in_the_way(root, path, args.force)
-        if refusal:
-            print(f"newsspan adjudicate: {refusal}; nothing was written (root {root.path})", file=sys.stderr)
-            return 1
-        root.write_all([(path, data)])
+        try:
+            adj = annotators.adjudicate(root, args.id, args.a, args.b, force=args.force)
+        except Refused as e:
+            return _refused("adjudicate", e, root)
+        path = root.annotation_path(args.id)
+        root.write_all([(path, adj.annotation.dumps())])
         if args.out:
             store.write_atomic(Path(args.out), adjudicate.render_json(adj).encode("utf-8"))
     sys.stdout.write(adjudicate.render_text(adj))
@@ -405,23 +375,6 @@ def cmd_adjudicate(args) -> int:
     print(f"newsspan adjudicate: wrote {root.rel(path)} (draft; agreed: {kept}; {n} disagreement{'s' * (n != 1)} to review"
           + (f", written to {args.out}" if args.out else "") + f") in {root.path}")
     return 0
-
-
-def _released_in_the_way(root, path: Path, force: bool) -> str | None:
-    """Why the released layer at path may not be replaced (None: it may): only a draft is
-    replaced without --force."""
-    import json
-
-    if force or not path.exists():
-        return None
-    try:
-        status = json.loads(root.read_bytes(path))["status"]
-    except (OSError, ValueError, KeyError, TypeError):
-        status = None
-    if status == "draft":
-        return None
-    what = f"a {status} layer" if isinstance(status, str) else "a layer whose status cannot be read"
-    return f"{root.rel(path)} is {what}, which adjudication never replaces without --force"
 
 
 def cmd_stats(args) -> int:
@@ -443,60 +396,24 @@ def cmd_stats(args) -> int:
 
 
 def cmd_show(args) -> int:
-    import json
-
     from . import show
-    from .annotators import AnnotatorSet, read_text
-    from .model import Document
-    from .report import ERROR
+    from .annotators import Refused
 
     root = store.Root.discover(args.root)
     out = Path(args.out)
     if not out.absolute().parent.is_dir():
         raise store.StoreError(f"--out {args.out}: no folder {out.absolute().parent} to write it in")
-    if not store.is_valid_id(args.id) or not root.text_path(args.id).is_file():
-        raise store.StoreError(f"{args.id!r} names no document of {root.path} (no corpus/{args.id}.txt)")
     if args.diff and args.annotator:
         raise store.StoreError("--annotator and --diff show different things: give one of them")
-    text, problems = read_text(root, args.id)
     try:
-        meta = json.loads(root.read_bytes(root.meta_path(args.id)))
-    except (OSError, ValueError):
-        meta = {}  # shown without metadata; `newsspan validate` says what is wrong with it
-    layers = []
-    if text is not None:
-        if args.diff:
-            sets = [AnnotatorSet.resolve(root, name) for name in args.diff]
-        elif args.annotator:
-            sets = [AnnotatorSet.resolve(root, args.annotator)]
-        else:
-            sets = [AnnotatorSet("released layer", root.annotations, root)]
-        for s in sets:
-            if not s.path(args.id).is_file():
-                if args.diff or args.annotator:
-                    raise store.StoreError(f"{s.name} has no layer for {args.id} (no {s.display(args.id)})")
-                layers.append(None)  # a text without a released layer: shown as text
-                continue
-            layer, found = s.load(args.id, text)
-            problems += found
-            layers.append(layer)
-    errors = [p for p in problems if p.severity == ERROR]
-    if errors:
-        _problems(errors)
-        print(f"newsspan show: {len(errors)} error{'s' * (len(errors) != 1)} in what would be shown; nothing was "
-              f"written (root {root.path})", file=sys.stderr)
-        return 1
-    doc = Document.of(args.id, text, meta, None)
-    if args.diff:
-        page = show.render_diff(doc, layers[0], layers[1], *args.diff)
-    else:
-        page = show.render(doc, layers[0], f"annotator {args.annotator}" if args.annotator else "released layer")
+        page = show.page(root, args.id, args.annotator, args.diff)
+    except Refused as e:
+        return _refused("show", e, root)
     store.write_atomic(out, page.encode("utf-8"))
     print(f"newsspan show: wrote {args.out} ({args.id}, "
           + (f"{args.diff[0]} and {args.diff[1]}" if args.diff else f"annotator {args.annotator}" if args.annotator
              else "released layer") + f") from {root.path}")
     return 0
-
 
 
 def _examples(*lines: str) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from . import schema, store
 from .model import Annotation, Document
+from .text import decode
 
 
 class Corpus:
@@ -35,7 +36,7 @@ class Corpus:
     @property
     def ids(self) -> list[str]:
         """The id of every document that has a text in corpus/, sorted."""
-        return [s for s in self.root.text_stems() if store.is_valid_id(s)]
+        return sorted(s for s in self.root.text_stems() if store.is_valid_id(s))  # "a-b.txt" sorts before "a.txt"
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -50,9 +51,9 @@ class Corpus:
     def __getitem__(self, doc_id: str) -> Document:
         if doc_id not in self:
             raise KeyError(f"no document {doc_id!r} in {self.root.path}")
-        text = self._read(self.root.text_path(doc_id)).decode("utf-8")
+        text = decode(self._read(self.root.text_path(doc_id)))
         meta_path = self.root.meta_path(doc_id)
-        meta = json.loads(self._read(meta_path)) if meta_path.is_file() else {}
+        meta = json.loads(decode(self._read(meta_path))) if meta_path.is_file() else {}
         return Document.of(doc_id, text, meta, self.annotation(doc_id))
 
     def annotation(self, doc_id: str, annotator: str | None = None) -> Annotation | None:
@@ -84,3 +85,39 @@ class Corpus:
 
     def _read(self, path) -> bytes:
         return self.root.read_bytes(path)
+
+
+def read_json(root: store.Root, path) -> dict:
+    """A JSON object file of the root, read as the validator reads it (UTF-8, strict JSON);
+    ValueError saying what is wrong with it, never a crash of the command that met it."""
+    from .jsonfile import parse_bounded
+
+    try:
+        json_text = decode(root.read_bytes(path))
+    except (OSError, ValueError) as e:  # unreadable, or not UTF-8 (DecodeError)
+        raise ValueError(f"cannot be read ({e}); fix it (`newsspan validate`) first") from None
+    value, found, _ = parse_bounded(json_text)
+    if found:
+        raise ValueError(f"cannot be read as JSON ({found[0].message}); fix it (`newsspan validate`) first")
+    if not isinstance(value, dict):
+        raise ValueError("is not a JSON object; fix it (`newsspan validate`) first")
+    return value
+
+
+def checked_annotation(value: dict) -> Annotation:
+    """The annotation a parsed file holds, once it passes the annotation schema; else ValueError naming the first problem."""
+    from .schema_errors import findings
+
+    found = findings("annotation", value)
+    if found:
+        first = found[0]
+        raise ValueError(f"does not follow the annotation schema ({first.pointer or '/'}: {first.message}"
+                         + (f"; and {len(found) - 1} more problem(s)" if len(found) > 1 else "")
+                         + "); fix it (`newsspan validate`) first")
+    return Annotation.from_json(value)
+
+
+def read_annotation(root: store.Root, path) -> Annotation:
+    """An annotation file of the root that a command builds on (import, repair, fix): strict JSON
+    that passes the annotation schema; ValueError saying what is wrong with it otherwise."""
+    return checked_annotation(read_json(root, path))

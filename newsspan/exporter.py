@@ -15,16 +15,17 @@ from pathlib import Path
 
 from . import store
 from .formats import FormatError, exporters
-from .importer import Plan
+from .plan import Plan
+from .model import Document
 from .progress import bar
 
 FOLDER_FORMATS = ("brat",)
 
 
 def released_documents(root: store.Root, plan: Plan, include_drafts: bool = False, split: str | None = None,
-                       progress: bool = False) -> list[tuple[str, str, dict]]:
-    """(id, text, annotation) of the documents a build of the root releases (of one split), in id
-    order; the root's errors go to plan.errors instead (then nothing is returned)."""
+                       progress: bool = False) -> list[Document]:
+    """The documents a build of the root releases (of one split), in id order; the root's errors
+    go to plan.errors instead (then nothing is returned)."""
     from .hf.builder import checked_selection
     from .hf.rows import BuildError
     from .hf.selection import Documents
@@ -43,8 +44,7 @@ def released_documents(root: store.Root, plan: Plan, include_drafts: bool = Fals
     if note:
         plan.notes.append(note)
     ids = selection.ids_in_split(split) if split else selection.ids
-    return [(doc.id, doc.text, doc.annotation or {})
-            for doc in bar(Documents(root, ids), total=len(ids), desc="exporting", enabled=progress)]
+    return list(bar(Documents(root, ids), total=len(ids), desc="exporting", enabled=progress))
 
 
 def plan_export(root: store.Root, fmt: str, out: str, force: bool = False, *, include_drafts: bool = False,
@@ -71,7 +71,7 @@ def plan_export(root: store.Root, fmt: str, out: str, force: bool = False, *, in
     except FormatError as e:  # a document the format cannot hold as it is (an entity in no section for CoNLL)
         plan.errors.append(str(e))
         return plan, {}
-    n_ents = sum(len(a.get("entities", [])) for _, _, a in docs)
+    n_ents = sum(len(doc.entities) for doc in docs)
     plan.summary.append(f"exported {len(docs)} document(s)" + (f" of the {split} split" if split else "")
                         + f", {n_ents} entity mention(s) as {fmt} -> {out}")
     return plan, files

@@ -7,93 +7,21 @@ restored on failure), under the root's lock. Building a plan reads the root and 
 
 from __future__ import annotations
 
-import json
-import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import mentions, records, schema, schema_errors, store
-from .formats import FormatError, Parsed, importers, labelmap, wanted
+from . import mentions, schema, store
+from .corpus import read_annotation
+from .formats import FormatError, Parsed, ToolSpan, importers, labelmap, wanted
 from .ids import DOCUMENT_ID_RULE, invalid_id
 from .ingest import BCP47, IngestError, ingest, safe_id
+from .model import (GUIDELINES_VERSION, LAYERS, Annotation, AnySpan, Attribution, Claim, Entity, Section, Span, dump_json,
+                    renumber)
+from .plan import Plan
 from .progress import bar
-from .text import sha256
+from .text import DecodeError, decode, sha256
 from .textmap import Unmappable, canonical_map
-from .validator import check_writes
-
-
-@dataclass
-class Plan:
-    writes: list[tuple[Path, bytes]] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    summary: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def check_writes(self, root: store.Root, writes, prefix: str = "", origins: dict | None = None) -> bool:
-        """Validate files about to be written as `newsspan validate` would (metadata included):
-        their errors and warnings join the plan's. Whether they hold no error.
-
-        origins: {file: {JSON pointer: where it came from}} ("" for the file as a whole): a problem
-        of such a file is told at the export item it came from, with a fix to make in the tool.
-        """
-        ok = True
-        for p in check_writes(root, writes):
-            line = (from_export(p, origins[p.path]) if origins and p.path in origins else
-                    f"{p.path}{' ' + p.pointer if p.pointer else ''}: {prefix}{p.severity}[{p.check}] {p.message}")
-            (self.errors if p.severity == "error" else self.warnings).append(line)
-            ok &= p.severity != "error"
-        return ok
-
-
-_SPAN_POINTER = re.compile(r"/(?:sections|entities|claims)/[0-9]+(?![0-9])")
-
-
-def from_export(p, origins: dict[str, str]) -> str:
-    """A problem the validator found in a file an import would write, told where the user can fix it:
-    the export item its span came from (origins: JSON pointer -> item; "" the export's document), what
-    is wrong (the other spans it names by their items too), a fix in the tool, and, last, the place in
-    the file that the import would have written."""
-    key = p.pointer
-    while key and key not in origins:
-        key = key.rsplit("/", 1)[0]
-    message = _SPAN_POINTER.sub(lambda m: origins.get(m[0], m[0]), p.message)
-    part = p.pointer[len(key):] if key else ""   # a part of the span: its /start, its /attribution/cue
-    at = f"{p.path} {p.pointer}".rstrip()
-    return (f"{origins[key]}{' ' + part if part else ''}: {p.severity}[{p.check}] {message}"
-            f"\n    fix: {_tool_fix(p, key, origins)}"
-            f"\n    (at {at} in what the import would write)")
-
-
-def _tool_fix(p, key: str, origins: dict[str, str]) -> str:
-    """How to fix a problem of an imported span in the tool (or with an import option)."""
-    if key.count("/") != 2:   # not a span of the import: the layer, a span the import keeps, or the file
-        layer = p.pointer.split("/")[1] if p.pointer.count("/") else None
-        if p.hint and any(k.startswith(f"/{layer}/") for k in origins):   # a layer the import replaces
-            return f"in the tool: {p.hint}"
-        return p.hint or "fix it, then import again"
-    layer = key.split("/")[1]
-    if p.check == "token-boundary":
-        if layer == "entities":
-            return ("pass --align expand (the whole tokens) or --align contract (the tokens inside), "
-                    "or move the mention's edges onto whole words in the tool")
-        return ("move the span's edges onto whole words in the tool (punctuation and possessives are tokens of their own); "
-                "--align moves entity mentions only")
-    if p.check == "span-outside-section":
-        if any(k.startswith("/sections/") for k in origins):
-            return "make one of the tool's section spans cover it, or shorten the span in the tool"
-        return ("import the tool's sections with it (--label-map LABEL=sections:<label>), or make a section of "
-                f"annotations/{p.document_id}.json cover it (for a new text: `newsspan add` it first) and import again")
-    if p.check in ("entity-overlap", "claim-overlap", "section-overlap"):
-        return "shorten or remove one of the two in the tool, or map one of their labels to ignore (--label-map LABEL=ignore)"
-    if p.check == "span-whitespace":
-        return "move the span's edges off the whitespace in the tool"
-    return f"in the tool: {p.hint}" if p.hint else "fix it in the tool and export again"
 
 
 def corpus_index(root: store.Root) -> dict[str, str]:
@@ -108,30 +36,9 @@ def corpus_index(root: store.Root) -> dict[str, str]:
     return out
 
 
-def _read_annotation(root: store.Root, path: Path) -> dict:
-    """An annotation file already in the root that a plan builds on; ValueError naming what is wrong with it.
-
-    It must be a JSON object that follows the annotation schema: a corrupt file is a problem
-    reported in that file, never an internal error of the command that met it.
-    """
-    try:
-        value = json.loads(root.read_bytes(path).decode("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ValueError(f"cannot be read as JSON ({e}); fix it (`newsspan validate`) or remove it") from None
-    if not isinstance(value, dict):
-        raise ValueError("is not a JSON object; fix it (`newsspan validate`) or remove it")
-    found = schema_errors.findings("annotation", value)
-    if found:
-        first = found[0]
-        raise ValueError(f"does not follow the annotation schema ({first.pointer or '/'}: {first.message}"
-                         + (f"; and {len(found) - 1} more problem(s)" if len(found) > 1 else "")
-                         + "); fix it (`newsspan validate`) first")
-    return value
-
-
-def layer_status(rel: str, ann: dict) -> str:
+def layer_status(rel: str, ann: Annotation) -> str:
     """A summary line for an annotation file written: its status and the size of each layer."""
-    return f"{rel}: status {ann['status']} (" + ", ".join(f"{len(ann[layer])} {layer}" for layer in records.LAYERS) + ")"
+    return f"{rel}: status {ann.status} (" + ", ".join(f"{len(ann.layer(layer))} {layer}" for layer in LAYERS) + ")"
 
 
 def release_hint(rels: list[str]) -> str:
@@ -170,7 +77,7 @@ def plan_add(root: store.Root, paths: list[str], *, doc_id: str | None = None, l
     batch: dict[str, str] = {}      # sha -> id, within this command
     ids: dict[str, Path] = {}
     texts, annos = [], []
-    written: list[tuple[str, dict]] = []  # (file, annotation) of the layers written, for their status
+    written: list[tuple[str, Annotation]] = []  # (file, annotation) of the layers written, for their status
     for f in files:
         did = doc_id if doc_id is not None else safe_id(f.stem)
         if not store.is_valid_id(did):
@@ -201,24 +108,24 @@ def plan_add(root: store.Root, paths: list[str], *, doc_id: str | None = None, l
                                "(annotations beyond a draft are kept)")
             continue
         plan.notes += [f"{f}: {n}" for n in doc.notes]
-        texts += [(root.text_path(did), doc.text.encode("utf-8")), (root.meta_path(did), records.dump(doc.meta))]
+        texts += [(root.text_path(did), doc.text.encode("utf-8")), (root.meta_path(did), dump_json(doc.meta))]
         ann_path = root.annotation_path(did)
         keep = None
         if ann_path.exists():
             try:
-                keep = _read_annotation(root, ann_path)
+                keep = read_annotation(root, ann_path)
             except ValueError as e:
                 plan.errors.append(f"{root.rel(ann_path)}: {e}")
                 continue
-            if keep.get("status") == "draft":
+            if keep.status == "draft":
                 keep = None
         if keep is None:
-            annos.append((ann_path, records.dump(doc.annotation)))
+            annos.append((ann_path, doc.annotation.dumps()))
             written.append((root.rel(ann_path), doc.annotation))
-        elif keep.get("text_sha256") != sha:
-            plan.notes.append(f"{root.rel(ann_path)} (status {keep.get('status')}) is kept; the text changed, so run "
+        elif keep.text_sha256 != sha:
+            plan.notes.append(f"{root.rel(ann_path)} (status {keep.status}) is kept; the text changed, so run "
                               f"`newsspan reanchor {did}`")
-        plan.summary.append(f"added {did}: {len(doc.text)} characters, {len(doc.annotation['sections'])} draft sections "
+        plan.summary.append(f"added {did}: {len(doc.text)} characters, {len(doc.annotation.sections)} draft sections "
                             f"-> {root.rel(root.text_path(did))}")
     if not files and not plan.errors:
         plan.errors.append("no input files")
@@ -228,9 +135,9 @@ def plan_add(root: store.Root, paths: list[str], *, doc_id: str | None = None, l
     return plan
 
 
-def _report_status(plan: Plan, written: list[tuple[str, dict]]) -> None:
+def _report_status(plan: Plan, written: list[tuple[str, Annotation]]) -> None:
     plan.summary += [layer_status(rel, ann) for rel, ann in written]
-    drafts = [rel for rel, ann in written if ann["status"] not in schema.released_statuses()
+    drafts = [rel for rel, ann in written if ann.status not in schema.released_statuses()
               and not rel.startswith(f"annotations/{store.ANNOTATORS}/")]
     if drafts:
         plan.summary.append(release_hint(drafts))
@@ -300,24 +207,24 @@ def plan_import(root: store.Root, fmt: str, paths, *, label_map: list[str] | Non
     if not parsed.docs:
         plan.errors.append(f"{where}: nothing to import (no annotated documents)")
         return plan
-    targeted = tuple(layer for layer in records.LAYERS if any(t.layer == layer for t in lmap.values()))
+    targeted = tuple(layer for layer in LAYERS if any(t.layer == layer for t in lmap.values()))
     docs = _group(root, parsed.docs, plan, annotator, language, doc_id)
     if plan.errors:
         return plan
     tally = _Tally(policy=(nested, align))
     tally.by_map.update({label: n for label, n in counts.items() if lmap[label].layer == labelmap.IGNORE})
     texts, annos = [], []
-    written: list[tuple[str, dict]] = []
+    written: list[tuple[str, Annotation]] = []
     origins: dict[str, dict[str, str]] = {}   # file written -> JSON pointer -> the export item it came from
     for d in bar(docs, total=len(docs), desc="importing", enabled=progress):
         if d.new is not None:
-            texts += [(root.text_path(d.doc_id), d.text.encode("utf-8")), (root.meta_path(d.doc_id), records.dump(d.new.meta))]
+            texts += [(root.text_path(d.doc_id), d.text.encode("utf-8")), (root.meta_path(d.doc_id), dump_json(d.new.meta))]
             for path in (root.text_path(d.doc_id), root.meta_path(d.doc_id), root.annotation_path(d.doc_id)):
                 origins[root.rel(path)] = {"": d.entries[0].tool.where}
         released_path = root.annotation_path(d.doc_id)
         try:
             released = d.new.annotation if d.new is not None else (
-                _read_annotation(root, released_path) if released_path.exists() else None)
+                read_annotation(root, released_path) if released_path.exists() else None)
         except ValueError as err:
             plan.errors.append(f"{root.rel(released_path)}: {err}")
             continue
@@ -328,7 +235,7 @@ def plan_import(root: store.Root, fmt: str, paths, *, label_map: list[str] | Non
             target = released_path if single else root.annotation_path(d.doc_id, who)
             writes_released |= target == released_path
             try:
-                base = _read_annotation(root, target) if target.exists() else None
+                base = read_annotation(root, target) if target.exists() else None
             except ValueError as err:
                 plan.errors.append(f"{root.rel(target)}: {err}")
                 continue
@@ -337,14 +244,14 @@ def plan_import(root: store.Root, fmt: str, paths, *, label_map: list[str] | Non
                 continue
             ann, origins[root.rel(target)] = built
             if "entities" in targeted:
-                tally.labels.update(x["label"] for x in ann["entities"])
-            annos.append((target, records.dump(ann)))
+                tally.labels.update(x.label for x in ann.entities)
+            annos.append((target, ann.dumps()))
             written.append((root.rel(target), ann))
-            n = {layer: len(ann[layer]) for layer in targeted}
+            n = {layer: len(ann.layer(layer)) for layer in targeted}
             plan.summary.append(f"{root.rel(target)}: " + ", ".join(f"{v} {k}" for k, v in n.items())
                                 + (" (new document)" if d.new is not None else ""))
         if d.new is not None and not writes_released:
-            annos.append((released_path, records.dump(d.new.annotation)))
+            annos.append((released_path, d.new.annotation.dumps()))
             written.append((root.rel(released_path), d.new.annotation))
     tally.report(plan, docs, parsed)
     if plan.ok and plan.check_writes(root, texts + annos, origins=origins):
@@ -413,8 +320,8 @@ def corpus_loose_index(root: store.Root) -> dict[str, tuple[str, str]]:
     for stem in root.text_stems():
         if store.is_valid_id(stem):
             try:
-                text = root.read_bytes(root.corpus / (stem + store.TEXT_SUFFIX)).decode("utf-8")
-            except (OSError, UnicodeDecodeError):
+                text = decode(root.read_bytes(root.corpus / (stem + store.TEXT_SUFFIX)))
+            except (OSError, DecodeError):
                 continue
             out.setdefault(sha256(_loose(text)), (stem, sha256(text)))
     return out
@@ -466,7 +373,7 @@ def _group(root, tool_docs, plan: Plan, annotator, language, doc_id=None) -> lis
                 if d is None:
                     plan.notes.append(f"{td.where}: matched corpus document {same[0]!r}: the same text but for whitespace "
                                       "(which the export does not keep)")
-                    d = by_sha[sha] = _Doc(same[0], root.read_bytes(root.text_path(same[0])).decode("utf-8"), sha, None)
+                    d = by_sha[sha] = _Doc(same[0], decode(root.read_bytes(root.text_path(same[0]))), sha, None)
         if d is None:
             if sha in index:
                 d = _Doc(index[sha], cmap.text, sha, None)
@@ -524,7 +431,17 @@ def _group(root, tool_docs, plan: Plan, annotator, language, doc_id=None) -> lis
 _OFFSETS_FIX = "fix the span's offsets in the tool, or name the unit it counts in (--offsets)"
 
 
-def _mapped(d: _Doc, e: _Entry, lmap, plan: Plan):
+@dataclass(frozen=True)
+class _Placed:
+    """A tool span after the label map, on the canonical text (whitespace at its edges trimmed)."""
+
+    tool: ToolSpan
+    label: str   # newsspan's label in its layer
+    start: int
+    end: int
+
+
+def _mapped(d: _Doc, e: _Entry, lmap, plan: Plan) -> dict[str, list[_Placed]]:
     """The tool's spans on the canonical text, per layer (whitespace at the edges trimmed, with a warning)."""
     text = d.text
     layers = defaultdict(list)
@@ -547,19 +464,17 @@ def _mapped(d: _Doc, e: _Entry, lmap, plan: Plan):
             continue
         if (a2, b2) != (a, b):
             plan.warnings.append(f"{s.where}: whitespace at the span's edges trimmed: [{a}, {b}) -> [{a2}, {b2}) {text[a2:b2]!r}")
-        item = {"label": t.label, "start": a2, "end": b2, "text": text[a2:b2], "_key": s.key, "_extra": s.extra,
-                "_where": s.where, "_map": e.cmap}
-        layers[t.layer].append(item)
+        layers[t.layer].append(_Placed(s, t.label, a2, b2))
     return layers
 
 
-def _flat(text: str, items: list[dict], tally: _Tally, plan: Plan) -> list[dict]:
+def _flat(text: str, items: list[_Placed], tally: _Tally, plan: Plan) -> list[_Placed]:
     """The entity mentions under the --nested and --align policies (newsspan.mentions); the rest reported."""
     nested, align = tally.policy
-    res = mentions.nesting([(x["start"], x["end"], x["label"]) for x in items], nested)
+    res = mentions.nesting([(x.start, x.end, x.label) for x in items], nested)
 
-    def desc(x):
-        return f"{x['_where']}: {x['label']} {x['text']!r} [{x['start']}, {x['end']})"
+    def desc(x: _Placed) -> str:
+        return f"{x.tool.where}: {x.label} {text[x.start:x.end]!r} [{x.start}, {x.end})"
 
     if nested == "error":
         tally.nested_pairs += [f"{desc(items[i])} contains {desc(items[j])}" for i, j in res.nested]
@@ -568,7 +483,7 @@ def _flat(text: str, items: list[dict], tally: _Tally, plan: Plan) -> list[dict]
     for j in res.duplicates:
         plan.warnings.append(f"{desc(items[j])}: the same mention twice; imported once")
     for i, j in res.stacked:
-        plan.errors.append(f"{desc(items[j])}: the same text is also {items[i]['label']} ({items[i]['_where']}); "
+        plan.errors.append(f"{desc(items[j])}: the same text is also {items[i].label} ({items[i].tool.where}); "
                            "a mention has one label\n    fix: remove one of them in the tool, or map one label to ignore "
                            "(--label-map LABEL=ignore)")
     for i, j in res.crossing:
@@ -579,127 +494,127 @@ def _flat(text: str, items: list[dict], tally: _Tally, plan: Plan) -> list[dict]
     reported = {j for _, j in res.stacked + res.crossing} | ({j for _, j in res.nested} if nested == "error" else set())
     kept = [x for k, x in enumerate(items) if res.keep[k] and k not in reported]
     out = []
-    for x, got in zip(kept, mentions.align_spans(text, [(x["start"], x["end"]) for x in kept], align)):
+    for x, got in zip(kept, mentions.align_spans(text, [(x.start, x.end) for x in kept], align)):
         if isinstance(got, str):
             plan.errors.append(f"{desc(x)}: {got}\n    fix: pass --align expand (the whole tokens) or --align contract "
                                "(the tokens inside), or move the mention's edges onto whole words in the tool")
             continue
-        if got != (x["start"], x["end"]):
+        if got != (x.start, x.end):
             tally.moved += 1
             plan.warnings.append(f"{desc(x)}: moved onto token boundaries (--align {align}): [{got[0]}, {got[1]}) "
                                  f"{text[got[0]:got[1]]!r}")
-            x = {**x, "start": got[0], "end": got[1], "text": text[got[0]:got[1]]}
+            x = replace(x, start=got[0], end=got[1])
         out.append(x)
     return out
 
 
-def _sub(cmap, text, pair):
+def _numbered(pairs: list[tuple[_Placed, AnySpan]]) -> tuple[tuple, list[_Placed]]:
+    """The spans of (tool span, span) pairs in document order with fresh ids, and the tool spans in the same order."""
+    pairs = sorted(pairs, key=lambda p: (p[1].start, p[1].end))   # as renumber() orders them: span i is pair i
+    return renumber(s for _, s in pairs), [x for x, _ in pairs]
+
+
+def _claims(d: _Doc, e: _Entry, placed: list[_Placed], key_to_id: dict, rel: str, plan: Plan) -> list[tuple[_Placed, Claim]]:
+    """Claims of the tool's claim spans, their attribution as the tool holds it (newsspan's brat export)."""
+    text, out, bare = d.text, [], 0
+    for x in placed:
+        attr = x.tool.attribution
+        bare += not attr
+        source = attr.get("source_ref")
+        if source is not None and source not in key_to_id:
+            plan.errors.append(f"{x.tool.where}: its source {source} is not an imported entity mention"
+                               "\n    fix: map the source's label to an entity label (--label-map), or remove "
+                               "the Source relation in the tool")
+            continue
+        try:
+            source_span, cue = (_sub(e.cmap, text, attr[k]) if attr.get(k) else None for k in ("source_span", "cue"))
+        except Unmappable as err:
+            plan.errors.append(f"{x.tool.where}: {err}\n    fix: {_OFFSETS_FIX}")
+            continue
+        attribution = Attribution(attr.get("type", "unattributed"), key_to_id.get(source), source_span, cue)
+        out.append((x, Claim("", x.start, x.end, text[x.start:x.end], attribution, x.tool.checkworthy)))
+    if bare:
+        plan.warnings.append(f"{e.tool.where}: {bare} claim(s) came without attribution or check-worthiness (the tool does "
+                             f"not hold them): set to unattributed and checkworthy false in {rel}; review them")
+    return out
+
+
+def _sub(cmap, text: str, pair) -> Span:
     a, b = cmap(pair[0]), cmap(pair[1])
-    return {"start": a, "end": b, "text": text[a:b]}
+    return Span(a, b, text[a:b])
 
 
-def _build(d: _Doc, e: _Entry, who, base, released, targeted, lmap, status, force, rel, plan: Plan, tally=None):
+def _build(d: _Doc, e: _Entry, who, base: Annotation | None, released: Annotation | None, targeted, lmap, status, force,
+           rel: str, plan: Plan, tally=None) -> tuple[Annotation, dict[str, str]] | None:
+    """The annotation file an import writes at rel, and where each of its new spans came from
+    ({JSON pointer: export item}, "" for the file); None, with the problems in plan, if it cannot."""
     text = d.text
     layers = _mapped(d, e, lmap, plan)
     if tally is not None:
         layers["entities"] = _flat(text, layers["entities"], tally, plan)
-    if base is not None and base.get("text_sha256") != d.sha:
+    if base is not None and base.text_sha256 != d.sha:
         plan.errors.append(f"{rel}: it was made on another version of the text; run `newsspan reanchor {d.doc_id}` first")
         return None
     if base is not None:
-        template, names = base, list(base.get("annotators") or [])
-    elif rel.startswith("annotations/annotators/"):
+        out, names = {layer: base.layer(layer) for layer in LAYERS}, list(base.annotators)
+    elif rel.startswith(f"annotations/{store.ANNOTATORS}/"):
         # a new annotator's file takes only the layout (sections) from the released layer
-        template, names = {"sections": (released or {}).get("sections", [])}, []
+        out, names = {layer: () for layer in LAYERS}, []
+        out["sections"] = released.sections if released else ()
     else:
-        template = released or {}
-        names = list(template.get("annotators") or [])
-    out = {layer: [dict(x) for x in (template.get(layer) or [])] for layer in records.LAYERS}
-    old_entities = {x.get("id"): (x.get("start"), x.get("end")) for x in out["entities"]}
-    new = {}
+        out = {layer: released.layer(layer) if released else () for layer in LAYERS}
+        names = list(released.annotators) if released else []
+    old_entities = {x.id: (x.start, x.end) for x in out["entities"]}
+    new, came_from = {}, {}
     if "sections" in targeted:
-        new["sections"] = records.renumber("sections", [{**{k: v for k, v in x.items() if not k.startswith("_")},
-                                                         "_where": x["_where"]} for x in layers["sections"]])
+        new["sections"], came_from["sections"] = _numbered(
+            [(x, Section("", x.start, x.end, text[x.start:x.end], x.label)) for x in layers["sections"]])
     key_to_id = {}
     if "entities" in targeted:
-        ents = []
-        for x in layers["entities"]:
-            ent = {k: v for k, v in x.items() if not k.startswith("_")}
-            for k in ("kb_id", "cluster"):
-                if x["_extra"].get(k):
-                    ent[k] = x["_extra"][k]
-            ent["_key"], ent["_where"] = x["_key"], x["_where"]
-            ents.append(ent)
-        ents = records.renumber("entities", ents)
-        for ent in ents:
-            key = ent.pop("_key")
-            if key is not None:
-                key_to_id[key] = ent["id"]
-        new["entities"] = ents
+        new["entities"], came_from["entities"] = _numbered(
+            [(x, Entity("", x.start, x.end, text[x.start:x.end], x.label, x.tool.kb_id or None, x.tool.cluster or None))
+             for x in layers["entities"]])
+        key_to_id = {x.tool.key: ent.id for x, ent in zip(came_from["entities"], new["entities"]) if x.tool.key is not None}
     if "claims" in targeted:
-        claims, bare = [], 0
-        for x in layers["claims"]:
-            c = {k: v for k, v in x.items() if not k.startswith("_") and k != "label"}
-            ex = x["_extra"]
-            attr = dict(ex.get("attribution") or {})
-            if not attr:
-                bare += 1
-            a = {"type": attr.get("type", "unattributed")}
-            try:
-                if attr.get("source_ref") is not None:
-                    if attr["source_ref"] not in key_to_id:
-                        plan.errors.append(f"{x['_where']}: its source {attr['source_ref']} is not an imported entity mention"
-                                           "\n    fix: map the source's label to an entity label (--label-map), or remove "
-                                           "the Source relation in the tool")
-                        continue
-                    a["source"] = key_to_id[attr["source_ref"]]
-                for k in ("source_span", "cue"):
-                    if attr.get(k):
-                        a[k] = _sub(x["_map"], text, attr[k])
-            except Unmappable as err:
-                plan.errors.append(f"{x['_where']}: {err}\n    fix: {_OFFSETS_FIX}")
-                continue
-            claims.append({**c, "checkworthy": bool(ex.get("checkworthy", False)), "attribution": a, "_where": x["_where"]})
-        if bare:
-            plan.warnings.append(f"{e.tool.where}: {bare} claim(s) came without attribution or check-worthiness (the tool does "
-                                 f"not hold them): set to unattributed and checkworthy false in {rel}; review them")
-        new["claims"] = records.renumber("claims", claims)
+        new["claims"], came_from["claims"] = _numbered(_claims(d, e, layers["claims"], key_to_id, rel, plan))
     # where each imported span came from (the export file and item), by its pointer in the file written
     origins = {"": e.tool.where}
-    for layer, items in new.items():
-        for i, x in enumerate(items):
-            origins[f"/{layer}/{i}"] = x.pop("_where")
-    if base is not None:
+    for layer, placed in came_from.items():
+        origins.update((f"/{layer}/{i}", x.tool.where) for i, x in enumerate(placed))
+    if base is not None and not force:
         for layer, items in new.items():
-            if base.get(layer) and _spans(base.get(layer)) != _spans(items) and not force:
-                plan.errors.append(f"{rel}: its {layer} layer ({len(base[layer])} items) would be replaced by the import's "
-                                   f"({len(items)}); pass --force to replace it")
+            if base.layer(layer) and _unnumbered(base.layer(layer)) != _unnumbered(items):
+                plan.errors.append(f"{rel}: its {layer} layer ({len(base.layer(layer))} items) would be replaced by the "
+                                   f"import's ({len(items)}); pass --force to replace it")
                 return None
     out.update(new)
     if "entities" in new and "claims" not in new:
-        _remap_sources(out, old_entities, rel, plan)
+        out["claims"] = _remap_sources(out, old_entities, rel, plan)
     if who and who not in names:
         names.append(who)
-    return records.annotation(d.doc_id, d.sha, annotators=names,
-                              status=status or (base or {}).get("status") or "draft",
-                              sections=out["sections"], entities=out["entities"], claims=out["claims"],
-                              notes=(base or {}).get("notes")), origins
+    ann = Annotation(d.doc_id, d.sha, tuple(names), GUIDELINES_VERSION,
+                     status or (base.status if base else None) or "draft",
+                     out["sections"], out["entities"], out["claims"], notes=(base.notes or None) if base else None)
+    return ann, origins
 
 
-def _spans(items) -> list:
-    return sorted(json.dumps({k: v for k, v in x.items() if k != "id"}, sort_keys=True) for x in items)
+def _unnumbered(spans) -> Counter:
+    """The spans of a layer without their ids (a layer the import would leave as it is compares equal)."""
+    return Counter(replace(x, id="") for x in spans)
 
 
-def _remap_sources(out, old_entities, rel, plan: Plan):
+def _remap_sources(out: dict, old_entities: dict, rel: str, plan: Plan) -> tuple:
     """Claims kept while entities are replaced: their attribution.source follows the mention's offsets."""
-    by_pos = {(x["start"], x["end"]): x["id"] for x in out["entities"]}
+    by_pos = {(x.start, x.end): x.id for x in out["entities"]}
+    claims = []
     for c in out["claims"]:
-        src = (c.get("attribution") or {}).get("source")
-        if src is None:
-            continue
-        pos = old_entities.get(src)
-        if pos in by_pos:
-            c["attribution"]["source"] = by_pos[pos]
-        else:
-            plan.errors.append(f"{rel}: claim {c.get('id')} names entity {src} as its source, and the import has no mention "
-                               f"at {pos}; add it in the tool, or fix the claim")
+        src = c.attribution.source
+        if src is not None:
+            pos = old_entities.get(src)
+            if pos in by_pos:
+                c = replace(c, attribution=replace(c.attribution, source=by_pos[pos]))
+            else:
+                plan.errors.append(f"{rel}: claim {c.id} names entity {src} as its source, and the import has no mention "
+                                   f"at {pos}; add it in the tool, or fix the claim")
+        claims.append(c)
+    return tuple(claims)

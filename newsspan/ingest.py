@@ -19,8 +19,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import records, store
+from . import store
 from .ids import safe_id  # noqa: F401  (the importer takes it from here)
+from .model import GUIDELINES_VERSION, Annotation, Section, renumber
 from .schema import SCHEMA_VERSION
 from .text import DecodeError, decode, sha256
 from .textmap import canonical_map
@@ -67,7 +68,7 @@ class Ingested:
     doc_id: str
     text: str
     meta: dict
-    annotation: dict
+    annotation: Annotation
     notes: list[str] = field(default_factory=list)  # what could not be read, for the user
 
 
@@ -138,7 +139,7 @@ def parse_published(value: str) -> str | None:
     return out
 
 
-def layout(text: str, language: str | None = None) -> tuple[list[dict], dict, list[str]]:
+def layout(text: str, language: str | None = None) -> tuple[tuple[Section, ...], dict, list[str]]:
     """Draft sections of a canonical text, the metadata its header gives, and notes."""
     lines = lines_of(text)
     header: list[tuple[Line, str]] = []
@@ -190,8 +191,8 @@ def layout(text: str, language: str | None = None) -> tuple[list[dict], dict, li
         meta["language"] = language
     sections = [((ln, ln), label) for ln, label in header]
     sections += _body_sections(_blocks(lines[i:]), meta.get("authors", []))
-    drafts = [records.span(first.start, last.end, text, label=label) for (first, last), label in sections]
-    return records.renumber("sections", drafts), meta, notes
+    drafts = [Section("", first.start, last.end, text[first.start:last.end], label) for (first, last), label in sections]
+    return renumber(drafts), meta, notes
 
 
 def _blocks(lines: list[Line]) -> list[tuple[Line, Line]]:
@@ -268,5 +269,5 @@ def ingest(data: bytes, doc_id: str, *, language: str | None = None, split: str 
     notes += _drop_invalid_derived(meta)
     if split:
         meta["split"] = split
-    ann = records.annotation(doc_id, text_sha, annotators=[INGEST_ANNOTATOR], status="draft", sections=sections)
+    ann = Annotation(doc_id, text_sha, (INGEST_ANNOTATOR,), GUIDELINES_VERSION, "draft", sections=sections)
     return Ingested(doc_id, text, meta, ann, notes)

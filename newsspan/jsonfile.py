@@ -160,6 +160,14 @@ def parse(text: str) -> Parsed:
     return Parsed(value, findings, bool(floats or nonfinite))
 
 
+def parse_bounded(text: str, max_nesting: int = MAX_DEPTH) -> Parsed:
+    """:func:`parse` of a text within :func:`bounds`; else bounds' finding and no value. For the
+    readers whose callers walk the value before any schema has bounded it (the validator
+    skips the scan for a file that jsonschema-rs passes)."""
+    too_deep_or_large = bounds(text, max_nesting)
+    return Parsed(None, too_deep_or_large, False) if too_deep_or_large else parse(text)
+
+
 def _strings(value):
     """(pointer, string) for every string in value, keys included; iterative, so depth-safe."""
     stack = [("", value)]

@@ -19,16 +19,18 @@ strings from the schema's enums (``newsspan.schema``).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Union
+from dataclasses import dataclass, field, replace
+from typing import Any, ClassVar, Iterable, Iterator, Mapping, Union
 
-from .schema import layers
+from .schema import SCHEMA_VERSION, layers
+from .text import decode
 
 LAYERS = layers()  # sections, entities, claims: from the schema
 CLAIM_LABEL = "CLAIM"  # the label of every claim in the claims config's IOB2 tags
+GUIDELINES_VERSION = "1.0.0"  # the version stated at the top of docs/guidelines.md
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a corpus holds millions of them
 class Token:
     """A token of the text: its characters and code-point offsets."""
 
@@ -37,7 +39,7 @@ class Token:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A bare span: an attribution's ``source_span`` or ``cue``."""
 
@@ -53,7 +55,7 @@ class Span:
         return {"start": self.start, "end": self.end, "text": self.text}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Section:
     """A layout block (headline, paragraph, byline, ...): ``label`` from the schema's sectionLabel."""
 
@@ -63,6 +65,8 @@ class Section:
     text: str
     label: str
 
+    ID_PREFIX: ClassVar[str] = "s"
+
     @classmethod
     def from_json(cls, d: Mapping) -> Section:
         return cls(d["id"], d["start"], d["end"], d["text"], d["label"])
@@ -71,7 +75,7 @@ class Section:
         return {"id": self.id, "label": self.label, "start": self.start, "end": self.end, "text": self.text}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     """A named-entity mention: an OntoNotes ``label``, a Wikidata ``kb_id`` when known for sure,
     and a ``cluster`` shared by the mentions of one real-world entity."""
@@ -83,6 +87,8 @@ class Entity:
     label: str
     kb_id: str | None = None
     cluster: str | None = None
+
+    ID_PREFIX: ClassVar[str] = "e"
 
     @classmethod
     def from_json(cls, d: Mapping) -> Entity:
@@ -97,7 +103,7 @@ class Entity:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attribution:
     """Who asserts a claim: ``type`` journalist, source or unattributed; for a source, the id of its
     entity mention (``source``) or, for a source that is no named entity, its ``source_span``;
@@ -125,7 +131,7 @@ class Attribution:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     """A checkable assertion, with its attribution and whether a fact-checker would check it."""
 
@@ -135,6 +141,8 @@ class Claim:
     text: str
     attribution: Attribution
     checkworthy: bool
+
+    ID_PREFIX: ClassVar[str] = "c"
 
     @property
     def label(self) -> str:
@@ -159,6 +167,16 @@ def in_document_order(spans: Iterable[AnySpan]) -> tuple:
     return tuple(sorted(spans, key=lambda s: (s.start, s.end, s.id)))
 
 
+def renumber(spans: Iterable[AnySpan]) -> tuple:
+    """Spans of one layer sorted by start and end (ties keep their order), with fresh ids s1.., e1.. or c1..
+
+    The ids that claims give their source mentions are not rewritten: renumber entities first
+    and map the sources with the ids this gives.
+    """
+    ordered = sorted(spans, key=lambda s: (s.start, s.end))
+    return tuple(replace(s, id=f"{s.ID_PREFIX}{i}") for i, s in enumerate(ordered, 1))
+
+
 def dump_json(value: Any) -> bytes:
     """The bytes of a JSON file as newsspan writes it (UTF-8, 2-space indent, final newline)."""
     return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -177,7 +195,7 @@ class Annotation:
     entities: tuple[Entity, ...] = ()
     claims: tuple[Claim, ...] = ()
     notes: str | None = None
-    schema_version: str = "1.0.0"
+    schema_version: str = SCHEMA_VERSION
 
     @classmethod
     def from_json(cls, d: Mapping) -> Annotation:
@@ -205,7 +223,7 @@ class Annotation:
     @classmethod
     def loads(cls, data: bytes | str) -> Annotation:
         """From the bytes (or text) of an annotation file."""
-        return cls.from_json(json.loads(data))
+        return cls.from_json(json.loads(decode(data) if isinstance(data, bytes) else data))
 
     def dumps(self) -> bytes:
         """The file's bytes, as newsspan writes every annotation file."""
@@ -216,6 +234,44 @@ class Annotation:
         if name not in LAYERS:
             raise ValueError(f"unknown layer {name!r}: expected one of {', '.join(LAYERS)}")
         return getattr(self, name)
+
+    def spans(self) -> Iterator[tuple[str, AnySpan | Span]]:
+        """(JSON pointer, span) of every span in file order, a claim's ``source_span`` and ``cue``
+        right after it (``/claims/0/attribution/cue``)."""
+        for name in LAYERS:
+            for i, x in enumerate(getattr(self, name)):
+                yield f"/{name}/{i}", x
+                if isinstance(x, Claim):
+                    for key in _SUBSPANS:
+                        sub = getattr(x.attribution, key)
+                        if sub is not None:
+                            yield f"/{name}/{i}/attribution/{key}", sub
+
+    def moved(self, places: Mapping[str, tuple[int, int, str]]) -> Annotation:
+        """A copy with the spans at these pointers (as :meth:`spans` gives them) at new
+        ``(start, end, text)``; every other span as it was."""
+        def at(ptr: str, span):
+            if span is None or ptr not in places:
+                return span
+            start, end, text = places[ptr]
+            return replace(span, start=start, end=end, text=text)
+
+        layers = {}
+        for name in LAYERS:
+            items = []
+            for i, x in enumerate(getattr(self, name)):
+                ptr = f"/{name}/{i}"
+                x = at(ptr, x)
+                if isinstance(x, Claim):
+                    a = x.attribution
+                    x = replace(x, attribution=replace(a, **{k: at(f"{ptr}/attribution/{k}", getattr(a, k))
+                                                             for k in _SUBSPANS}))
+                items.append(x)
+            layers[name] = tuple(items)
+        return replace(self, **layers)
+
+
+_SUBSPANS = ("source_span", "cue")  # an attribution's spans
 
 
 @dataclass(frozen=True)
@@ -303,5 +359,5 @@ class Document:
         return tokens, tag(tokens, spans)
 
 
-__all__ = ["Annotation", "Attribution", "Claim", "Document", "Entity", "LAYERS", "Section", "Span", "Token",
-           "dump_json", "in_document_order"]
+__all__ = ["Annotation", "Attribution", "Claim", "Document", "Entity", "GUIDELINES_VERSION", "LAYERS", "Section", "Span",
+           "Token", "dump_json", "in_document_order", "renumber"]

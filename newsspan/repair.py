@@ -7,10 +7,12 @@ placed is listed.
 
 from __future__ import annotations
 
-import json
+from dataclasses import replace
 
-from . import anchor, records, store
-from .importer import Plan
+from . import anchor, store
+from .corpus import checked_annotation, read_json
+from .plan import Plan
+from .model import dump_json
 from .text import DecodeError, decode, is_canonical, sha256
 from .textmap import canonical_map
 from .validator import _annotation_files
@@ -26,20 +28,19 @@ def _ids(root: store.Root, ids: list[str] | None, plan: Plan) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def _load(root, path, plan):
+def _load(root, path, plan, annotation: bool = False):
+    """A metadata file (dict) or an annotation file (Annotation) to rewrite; None, and the problem in plan.errors, if it cannot be."""
     try:
-        value = json.loads(root.read_bytes(path).decode("utf-8"))
-        if isinstance(value, dict):
-            return value
-        plan.errors.append(f"{root.rel(path)}: not a JSON object; fix it first (`newsspan validate`)")
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        plan.errors.append(f"{root.rel(path)}: cannot read it as JSON ({e}); fix it first (`newsspan validate`)")
+        value = read_json(root, path)
+        return checked_annotation(value) if annotation else value
+    except ValueError as e:
+        plan.errors.append(f"{root.rel(path)}: {e}")
     return None
 
 
 def _finish(root, writes, anns, plan, what) -> None:
     """Validate the document's rewritten files as `newsspan validate` would; queue them only if all are clean."""
-    writes = writes + [(af.path, records.dump(ann)) for af, ann in anns]
+    writes = writes + [(af.path, ann.dumps()) for af, ann in anns]
     check = Plan()
     if check.check_writes(root, writes, prefix=f"after {what}: "):
         plan.writes += writes
@@ -51,17 +52,21 @@ def plan_reanchor(root: store.Root, ids: list[str] | None = None) -> Plan:
     for doc_id in _ids(root, ids, plan):
         try:
             data = root.read_bytes(root.text_path(doc_id))
-            text = data.decode("utf-8")
-        except (OSError, UnicodeDecodeError) as e:
+            text = decode(data)
+        except (OSError, DecodeError) as e:
             plan.errors.append(f"corpus/{doc_id}.txt: cannot read it as UTF-8 ({e}); convert it, then run `newsspan canonicalize`")
             continue
         sha = sha256(data)
         meta = _load(root, root.meta_path(doc_id), plan) if root.meta_path(doc_id).exists() else None
         stale = []
         for af in _annotation_files(root, doc_id):
-            ann = _load(root, af.path, plan)
-            if ann is not None and ann.get("text_sha256") != sha:
-                stale.append((af, ann))
+            try:
+                value = read_json(root, af.path)
+                # a file made on this text is not re-anchored (nor checked here: `newsspan validate` does)
+                if value.get("text_sha256") != sha:
+                    stale.append((af, checked_annotation(value)))
+            except ValueError as e:
+                plan.errors.append(f"{root.rel(af.path)}: {e}")
         meta_stale = meta is not None and meta.get("text_sha256") != sha
         if not stale and not meta_stale:
             continue
@@ -71,10 +76,8 @@ def plan_reanchor(root: store.Root, ids: list[str] | None = None) -> Plan:
             for u in unplaced:
                 plan.errors.append(f"{root.rel(af.path)} {u}")
             failed |= bool(unplaced)
-            new["text_sha256"] = sha
-            out.append((af, new))
-            updated = [ptr for (ptr, s, _), (_, t, _) in zip(anchor.spans_with_pointers(ann), anchor.spans_with_pointers(new))
-                       if s["text"] != t["text"]]
+            out.append((af, replace(new, text_sha256=sha)))
+            updated = [ptr for (ptr, s), (_, t) in zip(ann.spans(), new.spans()) if s.text != t.text]
             plan.summary.append(f"{root.rel(af.path)}: {moved} span(s) moved"
                                 + (f", {len(updated)} quote(s) updated (the edit is inside them: review {', '.join(updated)})"
                                    if updated else "")
@@ -85,7 +88,7 @@ def plan_reanchor(root: store.Root, ids: list[str] | None = None) -> Plan:
         writes = []
         if meta_stale:
             meta["text_sha256"] = sha
-            writes.append((root.meta_path(doc_id), records.dump(meta)))
+            writes.append((root.meta_path(doc_id), dump_json(meta)))
             plan.summary.append(f"{root.rel(root.meta_path(doc_id))}: text_sha256 updated")
         _finish(root, writes, out, plan, "re-anchoring")
     return plan
@@ -110,14 +113,14 @@ def plan_canonicalize(root: store.Root, ids: list[str] | None = None) -> Plan:
         old_sha, new_sha = sha256(data), sha256(cmap.text)
         out, failed = [], False
         for af in _annotation_files(root, doc_id):
-            ann = _load(root, af.path, plan)
+            ann = _load(root, af.path, plan, annotation=True)
             if ann is None:
                 failed = True
                 continue
-            if ann.get("text_sha256") == new_sha:
+            if ann.text_sha256 == new_sha:
                 out.append((af, ann))  # made on the canonical text already: offsets stand
                 continue
-            if ann.get("text_sha256") != old_sha:
+            if ann.text_sha256 != old_sha:
                 plan.errors.append(f"{root.rel(af.path)}: made on another version of the text; run `newsspan reanchor {doc_id}` "
                                    "after canonicalising")
                 failed = True
@@ -126,8 +129,7 @@ def plan_canonicalize(root: store.Root, ids: list[str] | None = None) -> Plan:
             for u in problems:
                 plan.errors.append(f"{root.rel(af.path)} {u}")
             failed |= bool(problems)
-            new["text_sha256"] = new_sha
-            out.append((af, new))
+            out.append((af, replace(new, text_sha256=new_sha)))
         if failed:
             plan.summary.append(f"{doc_id}: nothing written")
             continue
@@ -135,7 +137,7 @@ def plan_canonicalize(root: store.Root, ids: list[str] | None = None) -> Plan:
         meta = _load(root, root.meta_path(doc_id), plan) if root.meta_path(doc_id).exists() else None
         if meta is not None:
             meta["text_sha256"] = new_sha
-            writes.append((root.meta_path(doc_id), records.dump(meta)))
+            writes.append((root.meta_path(doc_id), dump_json(meta)))
         plan.summary.append(f"{doc_id}: text canonicalised ({len(source)} -> {len(cmap.text)} code points), "
                             f"{len(out)} annotation file(s) re-anchored")
         _finish(root, writes, out, plan, "canonicalising")

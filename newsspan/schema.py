@@ -10,6 +10,8 @@ import functools
 import json
 from pathlib import Path
 
+from .text import decode
+
 SCHEMA_VERSION = "1.0.0"
 
 _PACKAGED = Path(__file__).parent / "_schema"
@@ -24,8 +26,7 @@ def schema_dir() -> Path:
 @functools.cache
 def load(name: str) -> dict:
     """A schema by short name: ``annotation`` or ``document``."""
-    with open(schema_dir() / f"{name}.schema.json", encoding="utf-8") as f:
-        return json.load(f)
+    return json.loads(decode((schema_dir() / f"{name}.schema.json").read_bytes()))
 
 
 def _is_integer(checker, instance) -> bool:

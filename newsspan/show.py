@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from html import escape
 from typing import Sequence
 
-from . import schema
+from . import schema, store
 from .agreement import describe
 from .model import Annotation, Claim, Document, Entity, Section
+from .report import ERROR
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'"
 NO_SECTION = "(none)"
@@ -226,4 +227,48 @@ def render_diff(doc: Document, a: Annotation, b: Annotation, a_name: str, b_name
     return _page(f"{title} · {a_name} vs {b_name} · newsspan {doc.id}", doc.language, body)
 
 
-__all__ = ["CSP", "render", "render_diff"]
+def page(root: store.Root, doc_id: str, annotator: str | None = None, diff: tuple[str, str] | None = None) -> str:
+    """``newsspan show``: the page of a document of the root with its released layer, one
+    annotator's layer, or two annotators' mentions side by side (``diff``); annotators are named
+    as :class:`newsspan.annotators.AnnotatorSet` resolves them (a name, or a folder).
+
+    StoreError (a usage error) for a document, annotator or layer that does not exist;
+    :class:`newsspan.annotators.Refused` when a file to be shown has an error.
+    """
+    from .annotators import AnnotatorSet, Refused, read_text
+    from .corpus import read_json
+
+    if not store.is_valid_id(doc_id) or not root.text_path(doc_id).is_file():
+        raise store.StoreError(f"{doc_id!r} names no document of {root.path} (no corpus/{doc_id}.txt)")
+    text, problems = read_text(root, doc_id)
+    try:
+        meta = read_json(root, root.meta_path(doc_id))
+    except ValueError:
+        meta = {}  # shown without metadata; `newsspan validate` says what is wrong with it
+    layers = []
+    if text is not None:
+        if diff:
+            sets = [AnnotatorSet.resolve(root, name) for name in diff]
+        elif annotator:
+            sets = [AnnotatorSet.resolve(root, annotator)]
+        else:
+            sets = [AnnotatorSet("released layer", root.annotations, root)]
+        for s in sets:
+            if not s.path(doc_id).is_file():
+                if diff or annotator:
+                    raise store.StoreError(f"{s.name} has no layer for {doc_id} (no {s.display(doc_id)})")
+                layers.append(None)  # a text without a released layer: shown as text
+                continue
+            layer, found = s.load(doc_id, text)
+            problems += found
+            layers.append(layer)
+    errors = [p for p in problems if p.severity == ERROR]
+    if errors:
+        raise Refused(f"{len(errors)} error{'s' * (len(errors) != 1)} in what would be shown; nothing was written", errors)
+    doc = Document.of(doc_id, text, meta, None)
+    if diff:
+        return render_diff(doc, layers[0], layers[1], *diff)
+    return render(doc, layers[0], f"annotator {annotator}" if annotator else "released layer")
+
+
+__all__ = ["CSP", "page", "render", "render_diff"]

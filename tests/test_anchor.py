@@ -3,11 +3,13 @@
 import hashlib
 import shutil
 import unicodedata
+from dataclasses import replace
 
 from contrib_helpers import cli_fails, cli_ok, load, snapshot, validate_ok
 from conftest import REPO, run_cli
 
 from newsspan import anchor
+from newsspan.model import Annotation, Entity, Section
 
 GOLD_ID = "000_1afbb3b63b1bfa60"
 
@@ -110,16 +112,15 @@ def test_reanchor_lists_a_span_whose_quote_was_deleted_and_writes_nothing(tmp_pa
 
 def test_place_uses_context_to_choose_among_repeated_quotes():
     old = "The U.S. said no. Later the U.S. said yes."
-    ann = {"sections": [{"id": "s1", "label": "paragraph", "start": 0, "end": len(old), "text": old}],
-           "entities": [{"id": "e1", "label": "GPE", "start": 28, "end": 32, "text": "U.S."}], "claims": []}
+    ann = Annotation("d", "0" * 64, (), "1.0.0", "draft", sections=(Section("s1", 0, len(old), old, "paragraph"),),
+                     entities=(Entity("e1", 28, 32, "U.S.", "GPE"),))
     new = "Officials noted: The U.S. said no. Later the U.S. said yes."
     placed, moved, unplaced = anchor.reanchor(ann, new)
-    assert not unplaced and placed["entities"][0]["start"] == new.rindex("U.S.")
+    assert not unplaced and placed.entities[0].start == new.rindex("U.S.")
     # with the section gone the context still picks the right one (prefix "Later the ")
-    ann["sections"] = []
-    ann["entities"].append({"id": "e2", "label": "TIME", "start": 18, "end": 23, "text": "Later"})
+    ann = replace(ann, sections=(), entities=ann.entities + (Entity("e2", 18, 23, "Later", "TIME"),))
     placed, _, unplaced = anchor.reanchor(ann, "X. " * 9 + old)
-    assert not unplaced and placed["entities"][0]["start"] == 28 + 9 * 3
+    assert not unplaced and placed.entities[0].start == 28 + 9 * 3
 
 
 def test_canonicalize_maps_offsets_through_crlf_bom_and_nfc(tmp_path):

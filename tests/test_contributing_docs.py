@@ -31,7 +31,7 @@ def test_guide_names_only_real_checks_and_the_current_label_config():
 
 
 def test_guidelines_version_matches_the_docs():
-    from newsspan.records import GUIDELINES_VERSION
+    from newsspan.model import GUIDELINES_VERSION
 
     assert f"Version **{GUIDELINES_VERSION}**" in (REPO / "docs/guidelines.md").read_text(encoding="utf-8")
 

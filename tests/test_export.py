@@ -2,13 +2,14 @@
 
 import json
 import shutil
+from dataclasses import replace
 
 import pytest
 
 from contrib_helpers import cli_fails, cli_ok, load, new_root, snapshot, validate_ok
 from conftest import REPO
 
-from newsspan import schema
+from newsspan import Document, Entity, Section, schema
 from newsspan.formats import conll
 from newsspan.tokenize import token_offsets as tokenize
 
@@ -84,17 +85,17 @@ def test_conll_export_loads_with_the_datasets_conll_builder(gold_root, tmp_path,
 
 def test_conll_rows_are_whole_sections_tagged_by_the_one_tagger():
     text = "Blinken-Liu talks: the U.S.’s view."
-    ann = {"sections": [{"start": 0, "end": len(text)}],
-           "entities": [{"start": 0, "end": 7, "label": "PERSON"}, {"start": 8, "end": 11, "label": "PERSON"},
-                        {"start": 23, "end": 27, "label": "GPE"}]}
-    [(tokens, tags)] = conll.section_rows("d", text, ann)
+    doc = Document("d", text, sections=(Section("s1", 0, len(text), text, "paragraph"),),
+                   entities=tuple(Entity(f"e{i}", a, b, text[a:b], label)
+                                  for i, (a, b, label) in enumerate([(0, 7, "PERSON"), (8, 11, "PERSON"), (23, 27, "GPE")], 1)))
+    [(tokens, tags)] = conll.section_rows(doc)
     assert [(t.text, tag) for t, tag in zip(tokens, tags)] == [
         ("Blinken", "B-PERSON"), ("-", "O"), ("Liu", "B-PERSON"), ("talks", "O"), (":", "O"), ("the", "O"),
         ("U.S.", "B-GPE"), ("’s", "O"), ("view", "O"), (".", "O")]
     # an entity edge inside a token is refused, never tagged by cutting the token
-    ann["entities"] = [{"id": "e1", "start": 0, "end": 4, "label": "PERSON", "text": "Blin"}]
+    doc = replace(doc, entities=(Entity("e1", 0, 4, "Blin", "PERSON"),))
     with pytest.raises(conll.FormatError, match="e1 'Blin' .* inside the token 'Blinken'"):
-        conll.section_rows("d", text, ann)
+        conll.section_rows(doc)
 
 
 def test_labelstudio_export_is_tasks_with_predictions(gold_root, tmp_path):

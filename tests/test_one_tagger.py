@@ -13,9 +13,9 @@ import json
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from newsspan import model
 from newsspan.formats import conll, prodigy
 from newsspan.hf.rows import rows
-from newsspan.hf.selection import Document
 from newsspan.tokenize import tokenize
 
 # pieces whose tokenisation depends on their neighbours: abbreviations, initials, hyphens,
@@ -67,11 +67,14 @@ def conll_rows(data: bytes) -> list[list[tuple[str, str]]]:
 
 
 def check_one_tagger(text: str, ann: dict) -> None:
-    entity_rows = rows(Document("d", text, {}, ann, "train"), "entities")
+    layer = model.Annotation.from_json({"schema_version": "1.0.0", "document_id": "d", "text_sha256": "0" * 64,
+                                        "annotators": [], "guidelines_version": "1.0.0", **ann})
+    doc = model.Document.of("d", text, {}, layer)
+    entity_rows = rows(doc, "entities")
     expected = [list(zip(r["tokens"], r["ner_tags"])) for r in entity_rows]
-    assert conll_rows(conll.export([("d", text, ann)])[""]) == [r for r in expected if r]
+    assert conll_rows(conll.export([doc])[""]) == [r for r in expected if r]
 
-    task = json.loads(prodigy.export([("d", text, ann)])[""])
+    task = json.loads(prodigy.export([doc])[""])
     sections = [(s["start"], s["end"]) for s in ann["sections"]]
     in_sections = [(t["text"], t["start"], t["end"]) for t in task["tokens"] if any(a <= t["start"] and t["end"] <= b
                                                                                   for a, b in sections)]
@@ -80,11 +83,6 @@ def check_one_tagger(text: str, ann: dict) -> None:
     assert sorted((toks[s["token_start"]]["start"], toks[s["token_end"]]["end"], s["label"]) for s in task["spans"]) == \
         sorted((e["start"], e["end"], e["label"]) for e in ann["entities"])
 
-    from newsspan import model
-
-    layer = model.Annotation.from_json({"schema_version": "1.0.0", "document_id": "d", "text_sha256": "0" * 64,
-                                        "annotators": [], "guidelines_version": "1.0.0", **ann})
-    doc = model.Document.of("d", text, {}, layer)
     assert [[(t.text, tag) for t, tag in zip(*doc.iob("entities", s.id))] for s in doc.sections] \
         == expected   # newsspan.model's tokens and tags of each section: the rows'
 

@@ -48,20 +48,35 @@ def test_a_copy_with_a_shifted_span_fails_where_it_stands_and_fix_repairs_it(tmp
     assert again.returncode == 0 and "0 errors" in again.stdout
 
 
-def test_fix_changes_only_the_offsets_and_leaves_every_other_problem(valid_root):
+def test_fix_moves_the_span_and_writes_the_file_in_canonical_form(valid_root):
+    path = valid_root / "annotations/tiny.json"
+    ann = load(path)
+    ann["entities"][1]["start"] += 2
+    ann["entities"][1]["end"] += 2
+    _write(path, ann, separators=(",", ":"))  # a hand-made layout
+    res = run_cli("validate", "--root", valid_root, "--fix", "annotations/tiny.json")  # the PATHs of validate
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "fixed: annotations/tiny.json /entities/1: moved \"Liu Jianchao\" from [21, 33) to [19, 31)" in res.stdout
+    ann["entities"][1]["start"] -= 2
+    ann["entities"][1]["end"] -= 2
+    # every newsspan writer writes the canonical form (2-space indent, the schema's key order)
+    assert path.read_text(encoding="utf-8") == json.dumps(ann, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_a_file_that_does_not_pass_the_schema_is_left_to_the_report(valid_root):
     path = valid_root / "annotations/tiny.json"
     ann = load(path)
     ann["entities"][2]["label"] = "Location"  # a schema problem that --fix must leave alone
     ann["entities"][1]["start"] += 2
     ann["entities"][1]["end"] += 2
-    _write(path, ann, separators=(",", ":"))  # a hand-made layout, kept as it is
-    res = run_cli("validate", "--root", valid_root, "--fix", "annotations/tiny.json")  # the PATHs of validate
+    _write(path, ann, separators=(",", ":"))
+    before = path.read_bytes()
+    res = run_cli("validate", "--root", valid_root, "--fix", "annotations/tiny.json")
     assert res.returncode == 1
-    assert "fixed: annotations/tiny.json /entities/1: moved \"Liu Jianchao\" from [21, 33) to [19, 31)" in res.stdout
-    assert "error[schema] /entities/2/label" in res.stdout and "span-text-mismatch" not in res.stdout
-    ann["entities"][1]["start"] -= 2
-    ann["entities"][1]["end"] -= 2
-    assert path.read_text(encoding="utf-8") == json.dumps(ann, ensure_ascii=False, separators=(",", ":")) + "\n"
+    assert "not fixed: annotations/tiny.json: it does not follow the annotation schema (/entities/2/label" in res.stdout
+    assert "0 spans moved in 0 files" in res.stdout
+    assert "error[schema] /entities/2/label" in res.stdout and "error[span-text-mismatch] /entities/1/text" in res.stdout
+    assert path.read_bytes() == before
 
 
 def _root_with(tmp_path, text, entities):
@@ -115,7 +130,7 @@ def test_a_file_made_on_another_text_is_for_reanchor_not_fix(valid_root):
 
 
 def test_fix_with_json_output_keeps_stdout_json(valid_root):
-    _shift(valid_root / "annotations/tiny.json", "claims", 0, -1)
+    _shift(valid_root / "annotations/tiny.json", "claims", 0, 1)
     res = run_cli("validate", "--root", valid_root, "--fix", "--format", "json")
     assert res.returncode == 0, res.stderr
     assert json.loads(res.stdout)["summary"]["errors"] == 0

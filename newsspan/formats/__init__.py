@@ -1,10 +1,11 @@
-"""Annotation-tool formats: importers (tool export -> plain records) and exporters.
+"""Annotation-tool formats: readers (tool export -> :class:`ToolDoc` records) and exporters.
 
-Importers are pure readers: they parse an export into :class:`ToolDoc` records whose span
-offsets are already code points into the text *as the tool holds it*, plus warnings (what the
-schema cannot hold, reported per item) and errors (what is wrong, per item). They never write.
-`newsspan.importer` turns records into corpus documents and annotation files; exporters turn
-annotations into a tool's files.
+Readers are pure: they parse an export into :class:`ToolDoc` records whose span offsets are
+already code points into the text *as the tool holds it*, with the tool's own labels (before the
+label map) and where each span came from (for messages), plus warnings (what the schema cannot
+hold, reported per item) and errors (what is wrong, per item). They never write.
+`newsspan.importer` maps the labels and builds :class:`newsspan.model.Annotation` objects from the
+records; exporters write :class:`newsspan.model.Document` objects in a tool's format.
 """
 
 from __future__ import annotations
@@ -29,12 +30,17 @@ class Issue:
 
 @dataclass
 class ToolSpan:
-    label: str
+    label: str               # the tool's label (the label map says what it becomes)
     start: int               # code points into ToolDoc.text
     end: int
-    where: str
+    where: str               # the export item it came from, for messages
     key: str | None = None   # the tool's own id, for references between spans
-    extra: dict = field(default_factory=dict)  # kb_id, cluster, attribution, checkworthy
+    kb_id: str | None = None
+    cluster: str | None = None
+    # a claim's, as newsspan's brat export writes them: type, source_ref (the key of the source's
+    # span), source_span and cue as (start, end) in ToolDoc.text
+    attribution: dict = field(default_factory=dict)
+    checkworthy: bool = False
 
 
 @dataclass

@@ -12,12 +12,14 @@ Wikidata ids as ``Reference`` normalisations ``Wikidata:Q…``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from .. import schema
 from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, check_quote, lines, strict
 from .labelmap import CLAIM_LABEL, SECTION_PREFIX
 from .offsets import Converter, OffsetError, read_offset
+from ..model import Document
 
 SOURCE_LABEL, CUE_LABEL = "claim_source", "claim_cue"
 _T = re.compile(r"(?P<label>\S+) (?P<frags>[0-9]+ [0-9]+(?:;[0-9]+ [0-9]+)*)")  # ASCII digits: \d takes any script's
@@ -111,7 +113,7 @@ def parse(text: str, ann_text: str, stem: str, out: Parsed, unit: str = "codepoi
         elif kind == "N" and len(body) >= 3:
             m = _WIKIDATA.fullmatch(body[2])
             if m and body[1] in spans:
-                spans[body[1]].extra["kb_id"] = m[1]
+                spans[body[1]].kb_id = m[1]
                 continue
             out.warnings.append(Issue(where, f"normalisation {key} {body[2]} of {body[1]} is not imported: only Wikidata ids (Wikidata:Q…) are kept, as kb_id"))
         elif kind == "#":
@@ -127,7 +129,7 @@ def parse(text: str, ann_text: str, stem: str, out: Parsed, unit: str = "codepoi
 def _claim_relation(rtype, claim, arg, consumed) -> bool:
     if rtype not in ("Source", "Cue") or claim is None or arg is None or claim.label != CLAIM_LABEL:
         return False
-    attr = claim.extra.setdefault("attribution", {})
+    attr = claim.attribution
     if rtype == "Cue" and arg.label == CUE_LABEL:
         attr["cue"] = (arg.start, arg.end)
     elif rtype == "Source" and arg.label == SOURCE_LABEL:
@@ -145,11 +147,11 @@ def _newsspan_attribute(name, span, value) -> bool:
     if span is None:
         return False
     if name == "Attribution" and span.label == CLAIM_LABEL and value in schema.attribution_types():
-        span.extra.setdefault("attribution", {})["type"] = value
+        span.attribution["type"] = value
     elif name == "Checkworthy" and span.label == CLAIM_LABEL and value is None:
-        span.extra["checkworthy"] = True
+        span.checkworthy = True
     elif name == "Cluster" and value is not None:
-        span.extra["cluster"] = value
+        span.cluster = value
     else:
         return False
     return True
@@ -161,8 +163,8 @@ def _one_line(s: str) -> str:
     return s.replace("\n", " ")
 
 
-def ann_lines(ann: dict) -> list[str]:
-    """The .ann lines of one annotation (every layer, claims with their attribution)."""
+def ann_lines(doc: Document) -> list[str]:
+    """The .ann lines of one document's layers (every layer, claims with their attribution)."""
     lines, t = [], 0
     n = {"R": 0, "A": 0, "N": 0}
     tid = {}
@@ -170,38 +172,38 @@ def ann_lines(ann: dict) -> list[str]:
     def T(label, s):
         nonlocal t
         t += 1
-        lines.append(f"T{t}\t{label} {s['start']} {s['end']}\t{_one_line(s['text'])}")
+        lines.append(f"T{t}\t{label} {s.start} {s.end}\t{_one_line(s.text)}")
         return f"T{t}"
 
     def other(kind, body):
         n[kind] += 1
         lines.append(f"{kind}{n[kind]}\t{body}")
 
-    for s in ann.get("sections", []):
-        T(SECTION_PREFIX + s["label"], s)
-    for e in ann.get("entities", []):
-        tid[e["id"]] = k = T(e["label"], e)
-        if e.get("cluster"):
-            other("A", f"Cluster {k} {e['cluster']}")
-        if e.get("kb_id"):
-            other("N", f"Reference {k} Wikidata:{e['kb_id']}\t{_one_line(e['text'])}")
-    for c in ann.get("claims", []):
+    for s in doc.sections:
+        T(SECTION_PREFIX + s.label, s)
+    for e in doc.entities:
+        tid[e.id] = k = T(e.label, e)
+        if e.cluster:
+            other("A", f"Cluster {k} {e.cluster}")
+        if e.kb_id:
+            other("N", f"Reference {k} Wikidata:{e.kb_id}\t{_one_line(e.text)}")
+    for c in doc.claims:
         k = T(CLAIM_LABEL, c)
-        attr = c["attribution"]
-        other("A", f"Attribution {k} {attr['type']}")
-        if c.get("checkworthy"):
+        attr = c.attribution
+        other("A", f"Attribution {k} {attr.type}")
+        if c.checkworthy:
             other("A", f"Checkworthy {k}")
-        if attr.get("source"):
-            other("R", f"Source Arg1:{k} Arg2:{tid[attr['source']]}\t")
-        if attr.get("source_span"):
-            other("R", f"Source Arg1:{k} Arg2:{T(SOURCE_LABEL, attr['source_span'])}\t")
-        if attr.get("cue"):
-            other("R", f"Cue Arg1:{k} Arg2:{T(CUE_LABEL, attr['cue'])}\t")
+        if attr.source:
+            other("R", f"Source Arg1:{k} Arg2:{tid[attr.source]}\t")
+        if attr.source_span:
+            other("R", f"Source Arg1:{k} Arg2:{T(SOURCE_LABEL, attr.source_span)}\t")
+        if attr.cue:
+            other("R", f"Cue Arg1:{k} Arg2:{T(CUE_LABEL, attr.cue)}\t")
     return lines
 
 
-def annotation_conf(anns: list[dict]) -> str:
-    clusters = sorted({e["cluster"] for a in anns for e in a.get("entities", []) if e.get("cluster")})
+def annotation_conf(docs: list[Document]) -> str:
+    clusters = sorted({e.cluster for d in docs for e in d.entities if e.cluster})
     entities = [SECTION_PREFIX + x for x in schema.section_labels()] + list(schema.entity_labels())
     entities += [CLAIM_LABEL, SOURCE_LABEL, CUE_LABEL]
     ent_types = "|".join(schema.entity_labels())
@@ -214,11 +216,12 @@ def annotation_conf(anns: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def export(docs) -> dict[str, bytes]:
-    """Files of the brat folder: {relative name: bytes}. docs: [(doc_id, text, annotation)]."""
+def export(docs: Iterable[Document]) -> dict[str, bytes]:
+    """Files of the brat folder: {relative name: bytes}."""
+    docs = list(docs)
     files = {}
-    for doc_id, text, ann in docs:
-        files[f"{doc_id}.txt"] = text.encode("utf-8")
-        files[f"{doc_id}.ann"] = ("\n".join(ann_lines(ann)) + "\n").encode("utf-8")
-    files["annotation.conf"] = annotation_conf([a for _, _, a in docs]).encode("utf-8")
+    for doc in docs:
+        files[f"{doc.id}.txt"] = doc.text.encode("utf-8")
+        files[f"{doc.id}.ann"] = ("\n".join(ann_lines(doc)) + "\n").encode("utf-8")
+    files["annotation.conf"] = annotation_conf(docs).encode("utf-8")
     return files

@@ -8,39 +8,41 @@ tags come from :func:`newsspan.tokenize.tag_spans`, the one tagger, over each wh
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from . import FormatError
+from ..model import Document
 from ..tokenize import Token, tag_spans
 
 DOCSTART = "-DOCSTART-"
 
 
-def section_rows(doc_id: str, text: str, ann: dict) -> list[tuple[list[Token], list[str]]]:
+def section_rows(doc: Document) -> list[tuple[list[Token], list[str]]]:
     """(tokens, IOB2 entity tags) of each section of a document, in order: the rows of the ``entities`` config.
 
     FormatError for an entity that no section holds, or whose boundary falls inside a token.
     """
-    ents = sorted(ann.get("entities", []), key=lambda e: (e["start"], e["end"]))
     placed, out = set(), []
-    for sec in sorted(ann.get("sections", []), key=lambda s: s["start"]):
-        inside = [e for e in ents if sec["start"] <= e["start"] and e["end"] <= sec["end"]]
-        tokens, tags, misaligned = tag_spans(text, sec["start"], sec["end"], [(e["start"], e["end"], e["label"]) for e in inside])
+    for sec in doc.sections:
+        inside = [e for e in doc.entities if sec.start <= e.start and e.end <= sec.end]
+        tokens, tags, misaligned = tag_spans(doc.text, sec.start, sec.end, [(e.start, e.end, e.label) for e in inside])
         if misaligned:
             e = inside[misaligned[0].span_index]
-            raise FormatError(f"{doc_id}: entity {e.get('id')} {e['text']!r} [{e['start']}, {e['end']}) {misaligned[0]}")
-        placed.update(id(e) for e in inside)
+            raise FormatError(f"{doc.id}: entity {e.id} {e.text!r} [{e.start}, {e.end}) {misaligned[0]}")
+        placed.update(e.id for e in inside)
         out.append((tokens, tags))
-    for e in ents:
-        if id(e) not in placed:
-            raise FormatError(f"{doc_id}: entity {e.get('id')} {e['text']!r} [{e['start']}, {e['end']}) lies in no section "
+    for e in doc.entities:
+        if e.id not in placed:
+            raise FormatError(f"{doc.id}: entity {e.id} {e.text!r} [{e.start}, {e.end}) lies in no section "
                               "(token rows are sections); add or widen the section that holds it")
     return out
 
 
-def export(docs) -> dict[str, bytes]:
+def export(docs: Iterable[Document]) -> dict[str, bytes]:
     lines = []
-    for doc_id, text, ann in docs:
+    for doc in docs:
         lines += [f"{DOCSTART}\tO", ""]
-        for tokens, tags in section_rows(doc_id, text, ann):
+        for tokens, tags in section_rows(doc):
             if tokens:
                 lines += [f"{t.text}\t{tag}" for t, tag in zip(tokens, tags)] + [""]
     return {"": ("\n".join(lines) + "\n").encode("utf-8")}

@@ -275,7 +275,7 @@ def _close(doc: _Doc, m: _Open, file: str, out: Parsed, before_this: bool = Fals
         return
     span = ToolSpan(m.label, inside[0][0], inside[-1][1], where)
     if m.key != m.label and _CLUSTER.fullmatch(m.key):
-        span.extra["cluster"] = m.key
+        span.cluster = m.key
     doc.spans.append(span)
 
 

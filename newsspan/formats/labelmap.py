@@ -8,12 +8,12 @@ labels (``section_<label>``, ``claim``) map back to their layer, unless mapped o
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import labels, schema
+from .. import jsonfile, labels, schema
+from ..text import decode
 
 IGNORE = "ignore"
 CLAIM_LABEL = "claim"          # how the brat export names claim spans
@@ -69,10 +69,14 @@ def parse(values: list[str] | None) -> dict[str, Target]:
     problems: list[str] = []
     for value in values or []:
         if Path(value).is_file():
-            try:
-                data = json.loads(Path(value).read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-                problems.append(f"label map file {value}: cannot read it as JSON: {e}")
+            try:   # read as strictly as every JSON file (a duplicate key is an error, not the last one kept)
+                data, found, _ = jsonfile.parse_bounded(decode(Path(value).read_bytes()))
+            except (OSError, ValueError) as e:  # unreadable, not UTF-8 (DecodeError)
+                problems.append(f"label map file {value}: cannot read it: {e}")
+                continue
+            if found:
+                f = found[0]
+                problems.append(f"label map file {value}" + (f":{f.line}:{f.column}" if f.line else "") + f": {f.message}")
                 continue
             if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
                 problems.append(f'label map file {value}: expected a JSON object {{"TOOL_LABEL": "TARGET"}}')

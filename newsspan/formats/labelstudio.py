@@ -12,10 +12,12 @@ Several annotations of one task are several annotators (``completed_by``).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, strict
 from .offsets import Converter, OffsetError, read_offset
+from ..model import Document
 
 SPAN_TYPES = ("labels",)
 
@@ -225,16 +227,16 @@ def _place(text: str, conv: Converter, start: int, end: int, quote: str | None, 
 
 # export ----------------------------------------------------------------------------------------
 
-def export(docs) -> dict[str, bytes]:
+def export(docs: Iterable[Document]) -> dict[str, bytes]:
     """One JSON file of tasks with the entity layer as predictions, for pre-annotation."""
     tasks = []
-    for doc_id, text, ann in docs:
+    for doc in docs:
         result = [{
-            "id": e["id"], "from_name": "label", "to_name": "text", "type": "labels", "origin": "prediction",
-            "value": {"start": e["start"], "end": e["end"], "text": e["text"], "labels": [e["label"]]},
-        } for e in sorted(ann.get("entities", []), key=lambda e: (e["start"], e["end"]))]
-        tasks.append({"data": {"text": text, "id": doc_id},
-                      "predictions": [{"model_version": f"newsspan ({ann.get('status')})", "result": result}]})
+            "id": e.id, "from_name": "label", "to_name": "text", "type": "labels", "origin": "prediction",
+            "value": {"start": e.start, "end": e.end, "text": e.text, "labels": [e.label]},
+        } for e in doc.entities]
+        tasks.append({"data": {"text": doc.text, "id": doc.id},
+                      "predictions": [{"model_version": f"newsspan ({doc.status})", "result": result}]})
     return {"": (json.dumps(tasks, ensure_ascii=False, indent=2) + "\n").encode("utf-8")}
 
 

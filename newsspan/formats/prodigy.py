@@ -9,10 +9,12 @@ annotators. The export writes the same shape, tokens from :mod:`newsspan.tokeniz
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, strict
 from .offsets import Converter, OffsetError, read_offset
+from ..model import Document
 
 
 def load(path: Path, unit: str | None = None) -> Parsed:
@@ -79,7 +81,7 @@ def _offsets(sp: dict, tokens: list | None) -> tuple[int, int]:
 
 # export ----------------------------------------------------------------------------------------
 
-def export(docs) -> dict[str, bytes]:
+def export(docs: Iterable[Document]) -> dict[str, bytes]:
     """JSONL, one task per document: text, tokens (with ws), entity spans with token indices.
 
     The tokens are the text's, tokenised as a whole: inside each section, exactly the tokens of
@@ -88,17 +90,17 @@ def export(docs) -> dict[str, bytes]:
     from ..tokenize import char_span, tag_spans
 
     tasks = []
-    for doc_id, text, ann in docs:
-        ents = sorted(ann.get("entities", []), key=lambda e: e["start"])
-        tokens, _, misaligned = tag_spans(text, 0, len(text), [(e["start"], e["end"], e["label"]) for e in ents])
+    for doc in docs:
+        text = doc.text
+        tokens, _, misaligned = tag_spans(text, 0, len(text), [(e.start, e.end, e.label) for e in doc.entities])
         if misaligned:
-            e = ents[misaligned[0].span_index]
-            raise FormatError(f"{doc_id}: entity {e.get('id')} {e['text']!r} [{e['start']}, {e['end']}) {misaligned[0]}")
+            e = doc.entities[misaligned[0].span_index]
+            raise FormatError(f"{doc.id}: entity {e.id} {e.text!r} [{e.start}, {e.end}) {misaligned[0]}")
         spans = []
-        for e in ents:
-            first, stop = char_span(tokens, e["start"], e["end"], "strict")
-            spans.append({"start": e["start"], "end": e["end"], "token_start": first, "token_end": stop - 1, "label": e["label"]})
-        task = {"text": text, "meta": {"id": doc_id, "status": ann.get("status")},
+        for e in doc.entities:
+            first, stop = char_span(tokens, e.start, e.end, "strict")
+            spans.append({"start": e.start, "end": e.end, "token_start": first, "token_end": stop - 1, "label": e.label})
+        task = {"text": text, "meta": {"id": doc.id, "status": doc.status},
                 "tokens": [{"text": t.text, "start": t.start, "end": t.end, "id": i, "ws": t.end < len(text) and text[t.end].isspace()}
                            for i, t in enumerate(tokens)],
                 "spans": spans, "answer": "accept"}

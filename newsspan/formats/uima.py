@@ -89,11 +89,8 @@ def parse(data: bytes, file: str, name: str, out: Parsed, entity_layer: str = DE
             if not (begin < end <= len(text)):
                 out.warnings.append(Issue(where, f"an empty or reversed annotation [{begin}, {end}) is not imported"))
                 continue
-            sp = ToolSpan(label, begin, end, where, key=str(a.xmiID))
             kb = wikidata_id(a.get(KB_FEATURE)) if KB_FEATURE in features and KB_FEATURE != entity_feature else None
-            if kb:
-                sp.extra["kb_id"] = kb
-            spans.append(sp)
+            spans.append(ToolSpan(label, begin, end, where, key=str(a.xmiID), kb_id=kb))
     else:
         out.notes.append(f"{file}: holds no type {entity_layer}; no mentions from it")
     read = ts.contains_type(entity_layer)

@@ -182,10 +182,7 @@ def parse(data: str, file: str, name: str, out: Parsed, entity_layer: str = DEFA
     spans = []
     short = entity_layer.rsplit(".", 1)[-1]
     for ann in anns.values():
-        sp = ToolSpan(ann.label, ann.start, ann.end, f"{file}:{ann.line} ({short} {ann.label!r})")
-        if ann.kb_id:
-            sp.extra["kb_id"] = ann.kb_id
-        spans.append(sp)
+        spans.append(ToolSpan(ann.label, ann.start, ann.end, f"{file}:{ann.line} ({short} {ann.label!r})", kb_id=ann.kb_id or None))
     out.docs.append(ToolDoc(text=text, name=name, where=file, spans=spans))
 
 

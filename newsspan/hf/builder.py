@@ -28,10 +28,11 @@ import datasets
 import pyarrow as pa
 
 from .. import __version__, store
+from ..corpus import Corpus
 from .features import CONFIGS, DEFAULT_CONFIG, DESCRIPTIONS, features, meta_fields
 from .fingerprint import content_hash
 from .rows import BuildError, rows
-from .selection import Selection, load, select
+from .selection import Selection, select
 from .splits import SPLITS
 
 logger = datasets.utils.logging.get_logger(__name__)
@@ -120,11 +121,11 @@ class Newsspan(datasets.ArrowBasedBuilder):
                 for split in SPLITS if selection.ids_in_split(split)]
 
     def _generate_tables(self, ids):
-        root = corpus_root(self.config.data_dir)
+        corpus = Corpus(corpus_root(self.config.data_dir))
         meta_columns = list(meta_fields()) if self.config.name == "documents" else ()
         size = max(1, self.config.batch_size)
         for batch_idx, first in enumerate(range(0, len(ids), size)):
-            batch = [row for doc_id in ids[first:first + size] for row in rows(load(root, doc_id), self.config.name, meta_columns)]
+            batch = [row for doc_id in ids[first:first + size] for row in rows(corpus[doc_id], self.config.name, meta_columns)]
             if not batch:
                 continue
             # label names as they are: datasets casts the table to the features (ClassLabel ids included)

@@ -21,6 +21,7 @@ from pathlib import Path
 import datasets
 
 from .. import jsonfile, store
+from ..text import decode
 from ..report import ERROR, Problem
 from .builder import Newsspan, checked_selection
 from .card import MARKER, Stats, render, statistics
@@ -67,8 +68,8 @@ def _check_out(root: store.Root, out: Path) -> None:
     if out.is_dir() and any(out.iterdir()):
         card = out / CARD
         try:
-            ours = MARKER in card.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            ours = MARKER in decode(card.read_bytes())
+        except (OSError, ValueError):  # unreadable, not UTF-8 (DecodeError)
             ours = False
         if not ours:
             raise BuildError(f"refusing to replace {out}: it is not empty and holds no newsspan build "
@@ -198,18 +199,23 @@ def _build(root, out, configs, include_drafts, num_proc, max_shard_size, cache, 
 
 
 def located(root: store.Root, problems: list[BuildProblem]) -> list[Problem]:
-    """Build problems as report problems, with the line and column of the span in its file."""
-    out, positions = [], {}
+    """Build problems as report problems, with the pointer, line and column of the span in its file."""
+    from ..corpus import Corpus
+
+    out, files = [], {}
     for p in problems:
         path = root.annotation_path(p.document_id)
-        if path not in positions:
+        if path not in files:
             try:
-                positions[path] = jsonfile.Positions(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError):
-                positions[path] = None
-        line, col = positions[path].locate(p.pointer) if positions[path] else (None, None)
+                files[path] = (Corpus(root).annotation(p.document_id), jsonfile.Positions(decode(root.read_bytes(path))))
+            except (OSError, ValueError):
+                files[path] = (None, None)
+        ann, positions = files[path]
+        index = next((i for i, x in enumerate(ann.layer(p.layer)) if x.id == p.span_id), None) if ann else None
+        pointer = f"/{p.layer}/{index}" if index is not None else ""
+        line, col = positions.locate(pointer) if positions and pointer else (None, None)
         out.append(Problem(path=root.rel(path), check=p.check, severity=ERROR, message=p.message, line=line,
-                           column=col, pointer=p.pointer, document_id=p.document_id, hint=p.hint))
+                           column=col, pointer=pointer, document_id=p.document_id, hint=p.hint))
     return sorted(out, key=Problem.sort_key)
 
 
