@@ -292,9 +292,9 @@ def group(key):
         g = "span lists shared by the checks"
     elif path.endswith("tokenize.py"):
         g = "check token-boundary (tokenizer)"
-    elif "json/" in path or name in ("_pairs_no_duplicates", "parse_plain") or "raw_decode" in name:
+    elif "json/" in path or name in ("pairs_hook", "constant", "fraction") or "raw_decode" in name:
         g = "JSON parsing (json module)"
-    elif "jsonschema_rs" in path or "jsonschema_rs" in name or name in ("is_valid", "load_clean"):
+    elif "jsonschema_rs" in path or "jsonschema_rs" in name or name in ("is_valid", "passes", "_regexes_may_differ"):
         g = "schema check (jsonschema-rs)"
     elif path.endswith(("store.py", "posixpath.py")) or any(k in name for k in ("_exists", "_read", "open", "read", "lstat", "stat", "islink")):
         g = "reading files (open, read, lstat, link checks)"

@@ -73,17 +73,17 @@ class AnnotatorSet:
 
         Returns (annotation, problems); the annotation is None when the file has errors.
         """
-        from .validator import check_annotation_data
+        from .validator import check_annotation_data, decode_file
 
         shown = self.display(doc_id)
         try:
             data = _read(self.root, self.path(doc_id))
         except OSError as e:
             return None, [_problem(shown, doc_id, Finding("file-unreadable", f"cannot read the file: {e.strerror or e}"))]
-        json_text, findings = jsonfile.decode(data, "annotation")
+        json_text, findings = decode_file(data, is_json=True)
         value = None
         if json_text is not None:
-            value, more = jsonfile.parse(json_text)
+            value, more, _ = jsonfile.parse_bounded(json_text)
             findings += more
         problems = [_problem(shown, doc_id, f) for f in findings]
         if value is None:

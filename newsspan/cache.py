@@ -13,47 +13,39 @@ file), and the documents are checked afresh. Documents whose files are links, th
 read, or whose files changed within the last seconds (a write in the same timestamp tick
 would go unnoticed) are not stored.
 
-The entries are spread over 64 bucket files (``validate/00.json`` ... ``3f.json``, by a CRC of
-the document id), so that after a change only the buckets of the changed documents are
-rewritten. Each bucket is replaced atomically; concurrent runs may leave buckets of either run,
-which is safe because every entry carries the key of the files it was made from. No lock is
-taken, so validation never waits for a writer.
+All entries are kept in one file, ``validate.json``, replaced atomically after a run that changed
+any; concurrent runs may leave the file of either run, which is safe because every entry
+carries the key of the files it was made from. No lock is taken, so validation never waits for
+a writer.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import importlib.util
 import json
 import os
+import shutil
 import stat
 import struct
 import sys
 import time
-import zlib
 from pathlib import Path
 
 from . import __version__, checks, schema, store
 from .checks.corpus import DocSummary
 from .report import Problem
 
-FORMAT = 2
+FORMAT = 3
 FOLDER = ".newsspan-cache"
-BUCKETS = "validate"   # one JSON file per bucket of documents: a change rewrites ~1/64 of the cache
-N_BUCKETS = 64
-LEGACY = ("validate.json",)  # format 1 kept everything in one file, rewritten after every change
+FILE = "validate.json"
+LEGACY = "validate"  # format 2 spread the entries over 64 files in this folder
 RACY_NS = 2_000_000_000  # files changed this recently are not cached (coarse timestamps)
 # Problems that depend on more than the files' content and metadata (who runs, where links
 # point, a crash): a document with one of these is always checked afresh.
 _UNCACHEABLE = {"file-unreadable", "path-outside-root", "internal-error"}
 _PROBLEM_FIELDS = ("path", "check", "severity", "message", "line", "column", "pointer", "document_id", "hint")
-
-
-def bucket_of(stem: str) -> int:
-    """The bucket a document's entry lives in: stable across runs and machines."""
-    return zlib.crc32(stem.encode("utf-8", "surrogateescape")) % N_BUCKETS
 
 
 def _versions() -> list:
@@ -132,96 +124,67 @@ class ValidationCache:
         """now_ns: when the run started (files changed since, or shortly before, are not stored)."""
         self.root = root
         self.folder = root.path / FOLDER
-        self.buckets = self.folder / BUCKETS
+        self.path = self.folder / FILE
         self.fingerprint = fingerprint(limits)
         self.now_ns = time.time_ns() if now_ns is None else now_ns
         self.entries: dict = {}
-        self.dirty: set[int] = set()
+        self.dirty = False
         self._load()
-
-    def _bucket_path(self, b: int) -> Path:
-        return self.buckets / f"{b:02x}.json"
 
     def _load(self) -> None:
         try:
-            if self.folder.is_symlink() or self.buckets.is_symlink() or not self.buckets.is_dir():
+            if self.folder.is_symlink() or self.path.is_symlink():
                 return
-        except OSError:
+            with open(self.path, "rb") as f:
+                doc = json.loads(f.read())
+        except (OSError, ValueError, RecursionError):
             return
-        for b in range(N_BUCKETS):
-            path = self._bucket_path(b)
-            try:
-                if path.is_symlink():
-                    continue
-                with open(path, "rb") as f:
-                    doc = json.loads(f.read())
-            except (OSError, ValueError, RecursionError):
-                continue
-            if (isinstance(doc, dict) and doc.get("format") == FORMAT and doc.get("fingerprint") == self.fingerprint
-                    and isinstance(doc.get("entries"), dict)):
-                # an entry in the wrong bucket is never found again by save(): drop it here
-                self.entries.update((k, v) for k, v in doc["entries"].items() if bucket_of(k) == b)
+        if (isinstance(doc, dict) and doc.get("format") == FORMAT and doc.get("fingerprint") == self.fingerprint
+                and isinstance(doc.get("entries"), dict)):
+            self.entries = doc["entries"]
 
     def get(self, stem: str, key: str | None):
-        """(problems, text digest (32 bytes) or None, HAS_* flags, files) cached for a document whose files have this key, or None."""
+        """(problems, DocSummary, files checked) cached for a document whose files have this key, or None."""
         e = self.entries.get(stem)
-        if key is None or type(e) is not list or len(e) != 5 or e[0] != key:
+        if key is None or type(e) is not list or len(e) != 7 or e[0] != key:
             return None
-        _, sha, flags, n_files, rows = e
-        if not (type(flags) is int and type(n_files) is int and type(rows) is list):
+        _, n_files, rows, sha, has_text, has_meta, has_annotation = e
+        if not (type(n_files) is int and type(rows) is list and (sha is None or (type(sha) is str and len(sha) == 64))
+                and type(has_text) is bool and type(has_meta) is bool and type(has_annotation) is bool):
             return None
-        digest = None
-        if sha is not None:
-            try:  # the digest as bytes, as the summaries keep it: a string that is no digest fails here
-                digest = bytes.fromhex(sha) if type(sha) is str and len(sha) == 64 else b""
-            except ValueError:
-                return None
-            if len(digest) != 32:
-                return None
-        if not rows:
-            return [], digest, flags, n_files
         problems = [_problem(r) for r in rows]
         if any(p is None or p.document_id not in (None, stem) for p in problems):
             return None
-        return problems, digest, flags, n_files
+        return problems, DocSummary(stem, sha, has_text, has_meta, has_annotation), n_files
 
     def put(self, stem: str, key: str | None, storable: bool, problems: list[Problem], summary: DocSummary,
             n_files: int) -> None:
         if key is None or not storable or any(p.check in _UNCACHEABLE for p in problems):
-            if self.entries.pop(stem, None) is not None:
-                self.dirty.add(bucket_of(stem))
+            self.dirty |= self.entries.pop(stem, None) is not None
             return
         rows = [[getattr(p, f) for f in _PROBLEM_FIELDS] for p in problems]
-        self.entries[stem] = [key, summary.text_sha256, summary.flags(), n_files, rows]
-        self.dirty.add(bucket_of(stem))
+        self.entries[stem] = [key, n_files, rows, *summary[1:]]
+        self.dirty = True
 
     def keep_only(self, stems) -> None:
         """Forget documents that are gone (after a whole-root run)."""
         for stem in set(self.entries).difference(stems):
             del self.entries[stem]
-            self.dirty.add(bucket_of(stem))
+            self.dirty = True
 
     def save(self) -> None:
-        """Write the buckets that changed; a root that cannot be written simply goes uncached."""
+        """Write the entries if they changed; a root that cannot be written simply goes uncached."""
         if not self.dirty:
             return
         try:
-            if self.folder.is_symlink() or self.buckets.is_symlink():
+            if self.folder.is_symlink():
                 return
-            self.buckets.mkdir(parents=True, exist_ok=True)
-            for name in LEGACY:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(self.folder / name)
-            by_bucket: dict[int, dict] = {b: {} for b in self.dirty}
-            for stem, e in self.entries.items():
-                b = bucket_of(stem)
-                if b in by_bucket:
-                    by_bucket[b][stem] = e
-            for b, entries in sorted(by_bucket.items()):
-                # ASCII escapes keep any lone surrogate of a reported key exact through the round trip
-                data = json.dumps({"format": FORMAT, "fingerprint": self.fingerprint, "entries": entries},
-                                  separators=(",", ":"))
-                store.write_atomic(self._bucket_path(b), data.encode("ascii"))
-            self.dirty.clear()
+            self.folder.mkdir(parents=True, exist_ok=True)
+            shutil.rmtree(self.folder / LEGACY, ignore_errors=True)
+            # ASCII escapes keep any lone surrogate of a reported key exact through the round trip
+            data = json.dumps({"format": FORMAT, "fingerprint": self.fingerprint, "entries": self.entries},
+                              separators=(",", ":"))
+            store.write_atomic(self.path, data.encode("ascii"))
+            self.dirty = False
         except OSError:
             pass

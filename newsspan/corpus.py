@@ -90,13 +90,13 @@ class Corpus:
 def read_json(root: store.Root, path) -> dict:
     """A JSON object file of the root, read as the validator reads it (UTF-8, strict JSON);
     ValueError saying what is wrong with it, never a crash of the command that met it."""
-    from .jsonfile import parse
+    from .jsonfile import parse_bounded
 
     try:
         json_text = decode(root.read_bytes(path))
     except (OSError, ValueError) as e:  # unreadable, or not UTF-8 (DecodeError)
         raise ValueError(f"cannot be read ({e}); fix it (`newsspan validate`) first") from None
-    value, found = parse(json_text)
+    value, found, _ = parse_bounded(json_text)
     if found:
         raise ValueError(f"cannot be read as JSON ({found[0].message}); fix it (`newsspan validate`) first")
     if not isinstance(value, dict):

@@ -2,8 +2,9 @@
 
 Python's ``json`` silently keeps the last of duplicate keys, accepts NaN and Infinity, hands
 back lone surrogates and recurses on deep nesting; this module turns each of those into a
-finding with a line and column, and never raises. The fast path is plain ``json.loads``;
-the slower position scan runs only for files that have a problem to locate.
+finding with a line and column, and never raises. :func:`parse` is ``json.loads`` with hooks
+that note duplicate keys, NaN and floats; :func:`bounds` scans the text for nesting and long
+numbers; only a file with a problem to locate is scanned for positions.
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ from __future__ import annotations
 import bisect
 import json
 import re
+import sys
+from typing import NamedTuple
 from json.decoder import scanstring
 
 from .findings import Finding, pointer
+from .text import line_col
 
 MAX_DEPTH = 64
 
@@ -25,8 +29,8 @@ _ESCAPE = re.compile(r"\\.", re.S)
 _STRING = re.compile(r'"[^"]*"?')
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-# The look-behind starts a match only at the first digit of a run; without it a search over
-# runs of 3,999 digits rescanned each run from every position (thousands of times the size).
+# The look-behind starts a match only at the first digit of a run, which keeps a search over
+# runs of 3,999 digits linear (else each run is rescanned from every position in it).
 _HUGE_INT = re.compile(r"(?<![0-9])[0-9]{4000,}")
 _TOKEN = re.compile(
     r"""[ \t\n\r]*(?:
@@ -37,43 +41,6 @@ _TOKEN = re.compile(
     )""",
     re.X | re.S,
 )
-
-
-def line_col(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column (in code points) of an offset into text."""
-    line = text.count("\n", 0, offset) + 1
-    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, col
-
-
-def decode(data: bytes, what: str = "JSON") -> tuple[str | None, list[Finding]]:
-    """Bytes to str, refusing anything but plain UTF-8."""
-    # data.isspace() rather than `not data.strip()` (the same test, without copying the file),
-    # and NUL looked for in the bytes (in UTF-8 no other character holds a 0 byte): each of
-    # these runs on every file
-    if not data or data.isspace():
-        return None, [Finding("file-empty", f"the file is empty; expected a {what} document",
-                              hint="write the content or remove the file")]
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(data) > 1 and (data[0] == 0 or data[1] == 0)):
-        return None, [Finding("file-encoding", "the file is UTF-16 encoded; expected UTF-8",
-                              hint="save the file as UTF-8 (without BOM)")]
-    if data.startswith(b"\xef\xbb\xbf"):
-        return None, [Finding("file-encoding", "the file starts with a UTF-8 byte order mark; expected UTF-8 without BOM",
-                              hint="save the file as UTF-8 without BOM", line=1, column=1)]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
-        kind = "binary data" if b"\x00" in data[:4096] else "bytes that are not UTF-8"
-        return None, [Finding("file-encoding", f"the file holds {kind} (byte 0x{data[e.start]:02x} at byte offset {e.start}); expected UTF-8",
-                              hint="save the file as UTF-8", line=line, column=col)]
-    if b"\x00" in data:
-        off = text.index("\x00")
-        line, col = line_col(text, off)
-        return None, [Finding("file-encoding", "the file holds NUL characters (binary data); expected UTF-8 text",
-                              line=line, column=col)]
-    return text, []
 
 
 def _blank(m: re.Match) -> str:
@@ -104,26 +71,53 @@ def max_depth(text: str, limit: int = MAX_DEPTH) -> tuple[int, int]:
     return best, -1
 
 
-class _NonFinite(float):
-    """NaN or Infinity as parsed, kept so that the schema and checks still see a number."""
-
-
-def parse(text: str, *, max_nesting: int = MAX_DEPTH) -> tuple[object, list[Finding]]:
-    """Parse JSON text; returns (value, findings). value is None when it could not be parsed."""
+def bounds(text: str, max_nesting: int = MAX_DEPTH) -> list[Finding]:
+    """json-too-deep or json-number-too-large where the text nests deeper than max_nesting or
+    holds a number of thousands of digits; an empty list when it does neither. Linear."""
     depth, off = max_depth(text, max_nesting)
     if off >= 0:
         line, col = line_col(text, off)
-        return None, [Finding("json-too-deep", f"nesting deeper than {max_nesting} levels; an annotation file needs at most 5",
-                              line=line, column=col)]
+        return [Finding("json-too-deep", f"nesting deeper than {max_nesting} levels; an annotation file needs at most 5",
+                        line=line, column=col)]
     m = _HUGE_INT.search(text)
     if m:  # a long run of digits; a number only when it is outside every string
         m = _HUGE_INT.search(blank_strings(text))
     if m:
         line, col = line_col(text, m.start())
-        return None, [Finding("json-number-too-large", f"a number of {len(m.group())} digits; offsets are at most 10 digits",
-                              line=line, column=col)]
-    dup = []
-    nonfinite = []
+        return [Finding("json-number-too-large", f"a number of {len(m.group())} digits; offsets are at most 10 digits",
+                        line=line, column=col)]
+    return []
+
+
+class _NonFinite(float):
+    """NaN or Infinity as parsed, kept so that the schema and checks still see a number."""
+
+
+def _short_int(digits: str) -> int:
+    if len(digits) >= 4000:
+        raise ValueError(f"a number of {len(digits)} digits")
+    return int(digits)
+
+
+# Python 3.10 converts numbers of any length, in time quadratic in their digits; later versions
+# refuse numbers of over 4,300 digits (a ValueError: then bounds() says what is wrong).
+_PARSE_INT = None if hasattr(sys, "get_int_max_str_digits") else _short_int
+
+
+class Parsed(NamedTuple):
+    value: object               # None when the text could not be parsed (the findings say why)
+    findings: list[Finding]
+    floats: bool                # whether a number has a fraction or exponent (or is NaN/Infinity)
+
+
+def parse(text: str) -> Parsed:
+    """The value of a JSON text, and findings of duplicate keys, NaN or Infinity, lone surrogates
+    and syntax errors.
+
+    Nesting depth and the length of numbers are :func:`bounds`' business: json.loads itself
+    stops at the interpreter's recursion limit, and at 4,300 digits (a syntax finding here).
+    """
+    dup, nonfinite, floats = [], [], []
 
     def pairs_hook(pairs):
         d = dict(pairs)
@@ -135,13 +129,18 @@ def parse(text: str, *, max_nesting: int = MAX_DEPTH) -> tuple[object, list[Find
         nonfinite.append(name)
         return _NonFinite(name)
 
+    def fraction(digits):
+        floats.append(True)
+        return float(digits)
+
     try:
-        value = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=constant)
+        value = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=constant, parse_float=fraction,
+                           parse_int=_PARSE_INT)
     except json.JSONDecodeError as e:
-        return None, [Finding("json-syntax", f"not valid JSON: {e.msg}", line=e.lineno, column=e.colno,
-                              hint="check the file with a JSON linter; a common cause is a trailing comma or an unquoted key")]
+        return Parsed(None, [Finding("json-syntax", f"not valid JSON: {e.msg}", line=e.lineno, column=e.colno,
+                                     hint="check the file with a JSON linter; a common cause is a trailing comma or an unquoted key")], False)
     except (ValueError, RecursionError) as e:  # int digit limits and the like
-        return None, [Finding("json-syntax", f"not valid JSON: {e}")]
+        return Parsed(None, [Finding("json-syntax", f"not valid JSON: {e}")], False)
     findings = []
     if dup or nonfinite:
         positions = Positions(text)
@@ -153,65 +152,20 @@ def parse(text: str, *, max_nesting: int = MAX_DEPTH) -> tuple[object, list[Find
             line, col = positions.locate(ptr)
             findings.append(Finding("json-nonfinite", "NaN or Infinity is not JSON; expected a finite number",
                                     pointer=ptr, line=line, column=col))
-    if _SURROGATE_ESCAPE.search(text):
+    if "\\" in text and _SURROGATE_ESCAPE.search(text):
         for ptr, s in _strings(value):
             if _SURROGATE.search(s):
                 findings.append(Finding("json-lone-surrogate", "the string holds a lone UTF-16 surrogate escape (e.g. \\ud800), which is not a Unicode character",
                                         pointer=ptr, hint="escape the whole surrogate pair or write the character itself"))
-    return value, findings
+    return Parsed(value, findings, bool(floats or nonfinite))
 
 
-class _Unclean(Exception):
-    """Raised from a parse hook: the text has something parse() must report."""
-
-
-def _pairs_no_duplicates(pairs):
-    d = dict(pairs)
-    if len(d) != len(pairs):
-        raise _Unclean
-    return d
-
-
-def _refuse_constant(name):
-    raise _Unclean
-
-
-def parse_plain(text: str, *, surrogates_searched: bool = False) -> tuple[object, bool] | None:
-    """The fast parse for the common, clean file: (value, whether it holds a float), or None.
-
-    None means parse() must decide: the text is not plain JSON (syntax, duplicate keys,
-    NaN/Infinity, huge numbers) or holds a surrogate escape. Nesting depth and long numbers
-    below the int-parsing limit are NOT checked here: the caller accepts the value only where
-    a schema bounds both (see newsspan.fastpath). surrogates_searched: the caller has already
-    made sure that the text holds no surrogate escape (as part of a scan of its own).
-    """
-    if not surrogates_searched and _SURROGATE_ESCAPE.search(text):
-        return None
-    try:
-        return _PLAIN.decode(text), False
-    except _Float:  # rare: parsed again, keeping the floats
-        pass
-    except (_Unclean, ValueError, RecursionError):  # JSONDecodeError is a ValueError
-        return None
-    try:
-        return _PLAIN_FLOATS.decode(text), True
-    except (_Unclean, ValueError, RecursionError):
-        return None
-
-
-class _Float(Exception):
-    """Raised from parse_float: the text holds a float (parse_plain reports that)."""
-
-
-def _refuse_float(s):
-    raise _Float
-
-
-# Built once: json.loads(text, **hooks) builds a decoder per call, which cost more than a
-# small file's parse. The hooks hold no state, so one decoder serves every call.
-_PLAIN = json.JSONDecoder(object_pairs_hook=_pairs_no_duplicates, parse_constant=_refuse_constant,
-                          parse_float=_refuse_float)
-_PLAIN_FLOATS = json.JSONDecoder(object_pairs_hook=_pairs_no_duplicates, parse_constant=_refuse_constant)
+def parse_bounded(text: str, max_nesting: int = MAX_DEPTH) -> Parsed:
+    """:func:`parse` of a text within :func:`bounds`; else bounds' finding and no value. For the
+    readers whose callers walk the value before any schema has bounded it (the validator
+    skips the scan for a file that jsonschema-rs passes)."""
+    too_deep_or_large = bounds(text, max_nesting)
+    return Parsed(None, too_deep_or_large, False) if too_deep_or_large else parse(text)
 
 
 def _strings(value):

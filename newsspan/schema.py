@@ -37,7 +37,7 @@ def _is_integer(checker, instance) -> bool:
 
 @functools.cache
 def _strict_validator():
-    # Imported on first use: a run whose files all pass the fast path (newsspan.fastpath)
+    # Imported on first use: a run whose files all pass jsonschema-rs (see schema_errors)
     # never needs jsonschema, and importing it is a good part of a cached re-validation.
     import jsonschema
     from jsonschema import Draft202012Validator

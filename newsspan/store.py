@@ -57,13 +57,12 @@ class OutsideRoot(OSError):
     pass
 
 
-def _names(folder) -> tuple[list[str], bool]:
-    """(names in folder, temporary files of interrupted writes left out; whether any name starts with a dot)."""
-    names = os.listdir(folder)
-    hidden = "\0." in "\0" + "\0".join(names)  # one C-level search instead of a test per name
-    if hidden:
-        names = [n for n in names if not n.startswith(TMP_PREFIX)]
-    return names, hidden
+def _names(folder) -> list[str]:
+    """Names in folder (none if it is no folder), temporary files of interrupted writes left out."""
+    try:
+        return [n for n in os.listdir(folder) if not n.startswith(TMP_PREFIX)]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
 
 
 def is_valid_id(doc_id: str) -> bool:
@@ -127,7 +126,7 @@ class Listing:
 
 @dataclass(frozen=True)
 class AnnotationFile:
-    path: Path | str  # the validator passes plain strings (cheaper for tens of thousands of files)
+    path: Path
     stem: str
     annotator: str | None  # None for the released layer
 
@@ -206,9 +205,8 @@ class Root:
         """Whether path, links resolved, stays inside the root."""
         p = os.fspath(path)
         try:
-            # A file that is no link lies where its folder lies; folders are resolved once per
-            # root (resolving every file cost more than reading it). Plain strings: pathlib's
-            # overhead was a good part of reading a small file.
+            # A file that is no link lies where its folder lies, and folders are resolved once
+            # per root: resolving every file costs more than reading it.
             if not os.path.islink(p) and self._folder_inside(os.path.dirname(p)):
                 return True
             Path(p).resolve().relative_to(self._resolved())
@@ -235,66 +233,42 @@ class Root:
     # listing -------------------------------------------------------------------------------
     def listing(self) -> "Listing":
         """Every document of the root from one listing of corpus/ and annotations/ (see Listing)."""
-        # One comprehension per kind of name over each folder's names, and the rare kinds (hidden
-        # and temporary files, other files) only looked for when there are any: a loop with a
-        # branch per name was a tenth of a cached validation.
         layers: dict[str, tuple] = {}
-        others = []
-        if self.corpus.is_dir():
-            names, hidden = _names(self.corpus)
-            texts = [n[: -len(TEXT_SUFFIX)] for n in names if n.endswith(TEXT_SUFFIX)]
-            metas = [n[: -len(META_SUFFIX)] for n in names if n.endswith(META_SUFFIX)]
-            layers = dict.fromkeys(texts, ())
-            layers.update(dict.fromkeys(metas, ()))
-            if len(texts) + len(metas) < len(names) or hidden:
-                others = ["corpus/" + n for n in names
-                          if not (n.endswith(TEXT_SUFFIX) or n.endswith(META_SUFFIX)) and not n.startswith(".")]
-            del names, texts, metas
-        if self.annotations.is_dir():
-            names, hidden = _names(self.annotations)
-            released = (None,)
-            # before any annotator layer is added, a document has the released layer or none
-            stems = [n[: -len(JSON_SUFFIX)] for n in names if n.endswith(JSON_SUFFIX)]
-            layers.update(dict.fromkeys(stems, released))
-            if len(stems) < len(names) or hidden:
-                others += ["annotations/" + n for n in names
-                           if not n.endswith(JSON_SUFFIX) and n != ANNOTATORS and not n.startswith(".")]
-            del names, stems
-            ann_dir = self.annotations / ANNOTATORS
-            if ann_dir.is_dir():
-                shared: dict[tuple, tuple] = {(): (), released: released}  # one tuple per combination of layers
-                for who in sorted(os.listdir(ann_dir)):
-                    d = ann_dir / who
-                    if d.is_dir():
-                        for n in _names(d)[0]:
-                            if n.endswith(JSON_SUFFIX):
-                                stem = n[: -len(JSON_SUFFIX)]
-                                t = layers.get(stem, ()) + (who,)
-                                layers[stem] = shared.setdefault(t, t)
+        others: list[str] = []
+        for name in _names(self.corpus):
+            if name.endswith(TEXT_SUFFIX):
+                layers[name[: -len(TEXT_SUFFIX)]] = ()
+            elif name.endswith(META_SUFFIX):
+                layers[name[: -len(META_SUFFIX)]] = ()
+            elif not name.startswith("."):
+                others.append("corpus/" + name)
+        for name in _names(self.annotations):
+            if name.endswith(JSON_SUFFIX):
+                layers[name[: -len(JSON_SUFFIX)]] = (None,)
+            elif name != ANNOTATORS and not name.startswith("."):
+                others.append("annotations/" + name)
+        ann_dir = self.annotations / ANNOTATORS
+        shared: dict[tuple, tuple] = {}  # one tuple per combination of layers, shared by the documents that have it
+        for who in sorted(_names(ann_dir)):
+            for name in _names(ann_dir / who):
+                if name.endswith(JSON_SUFFIX):
+                    stem = name[: -len(JSON_SUFFIX)]
+                    t = layers.get(stem, ()) + (who,)
+                    layers[stem] = shared.setdefault(t, t)
         return Listing(sorted(layers), layers, sorted(others))
 
-    def _prefixes(self) -> tuple[str, str, str]:
-        p = self.__dict__.get("_prefix_strings")
-        if p is None:
-            p = self._prefix_strings = (os.path.join(self.corpus, ""), os.path.join(self.annotations, ""),
-                                        os.path.join(self.annotations, ANNOTATORS, ""))
-        return p
-
-    def _annotation_path(self, stem: str, annotator: str | None) -> str:
-        _, released, annotators = self._prefixes()
-        return released + stem + JSON_SUFFIX if annotator is None else f"{annotators}{annotator}{os.sep}{stem}{JSON_SUFFIX}"
-
     def annotation_file(self, stem: str, annotator: str | None) -> AnnotationFile:
-        """A listed annotation file (the names come from the disk: not checked as ids here).
-
-        Its path is a plain string: string joins cost less than pathlib's for every document.
-        """
-        return AnnotationFile(self._annotation_path(stem, annotator), stem, annotator)
+        """A listed annotation file (the names come from the disk: not checked as ids here)."""
+        folder = self.annotations if annotator is None else self.annotations / ANNOTATORS / annotator
+        return AnnotationFile(folder / (stem + JSON_SUFFIX), stem, annotator)
 
     def document_files(self, stem: str, layers: tuple = ()) -> list[str]:
-        """The paths (plain strings) of a document's text, metadata and listed annotation files."""
-        corpus = self._prefixes()[0] + stem
-        return [corpus + TEXT_SUFFIX, corpus + META_SUFFIX] + [self._annotation_path(stem, who) for who in layers]
+        """The paths of a document's text, metadata and listed annotation files, as plain strings
+        (a cached validation takes them for every document; pathlib's joins were 40% of it)."""
+        corpus, annotations = f"{self.corpus}{os.sep}{stem}", f"{self.annotations}{os.sep}"
+        return [corpus + TEXT_SUFFIX, corpus + META_SUFFIX] + [
+            f"{annotations}{stem}{JSON_SUFFIX}" if who is None else f"{annotations}{ANNOTATORS}{os.sep}{who}{os.sep}{stem}{JSON_SUFFIX}"
+            for who in layers]
 
     def corpus_entries(self) -> list[str]:
         """Names of the files in corpus/ (temporary files of interrupted writes left out)."""

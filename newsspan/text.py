@@ -1,5 +1,5 @@
 """The canonical form of corpus texts (UTF-8 without BOM, LF line ends, Unicode NFC), and the one
-decoder of the text files newsspan is given (articles, tool exports)."""
+decoder of the text files newsspan reads (corpus files, articles, tool exports)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,12 @@ import hashlib
 import unicodedata
 
 BOM = "\ufeff"
+BOM_UTF8 = BOM.encode("utf-8")
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column (in code points) of an offset into text."""
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def sha256(data: bytes | str) -> str:
@@ -28,13 +34,17 @@ class DecodeError(ValueError):
         return at + self.reason + (f"; {self.hint}" if self.hint else "")
 
 
-def decode(data: bytes, *, utf16: bool = False) -> str:
+def decode(data: bytes, *, bom: bool = True, utf16: bool = False) -> str:
     """Raw bytes to str: UTF-8, or with utf16=True also UTF-16 with a byte order mark; else DecodeError.
 
-    A UTF-8 BOM is kept (the caller drops it, or maps offsets across it); UTF-16's is consumed by
-    the codec. NUL characters are refused: they are binary data (or UTF-16 without a BOM), never text.
-    Lone surrogates cannot come out: Python's UTF-8 and UTF-16 codecs refuse them.
+    A UTF-8 BOM is kept (the caller drops it, or maps offsets across it), or with bom=False refused
+    (the corpus's JSON files have none); UTF-16's is consumed by the codec. NUL characters are
+    refused: they are binary data (or UTF-16 without a BOM), never text. Lone surrogates cannot
+    come out: Python's UTF-8 and UTF-16 codecs refuse them. Blank text is the caller's business.
     """
+    if not bom and data.startswith(BOM_UTF8):
+        raise DecodeError("the file starts with a UTF-8 byte order mark; expected UTF-8 without BOM", 1, 1,
+                          "save the file as UTF-8 without BOM")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         if not utf16:
             raise DecodeError("the file is UTF-16 encoded; expected UTF-8", 1, 1,
@@ -61,7 +71,7 @@ def _no_nul(text: str) -> str:
     at = text.find("\x00")
     if at >= 0:
         raise DecodeError("the file holds NUL characters (binary data, or UTF-16 without a byte order mark), not text",
-                          text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1)
+                          *line_col(text, at))
     return text
 
 

@@ -91,13 +91,6 @@ def _pattern() -> re.Pattern:
     return re.compile("|".join(alternatives))
 
 
-def ready() -> None:
-    """Compile the tokenizer's pattern now rather than at its first use (it takes ~30 ms per process)."""
-    _pattern()
-
-
-
-
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Tokens of text[start:end], with offsets into text (code points, half-open)."""
     end = len(text) if end is None else end
@@ -140,44 +133,20 @@ def is_boundary(text: str, pos: int) -> bool:
     """
     if pos <= 0 or pos >= len(text) or text[pos - 1].isspace() or text[pos].isspace():
         return True
-    return is_boundary_in_run(text, pos)
+    a, b = _chunk(text, pos)
+    run = text[a:b]
+    return pos - a in (_run_starts(run) if len(run) <= _MEMO_RUN else _starts(run))
 
 
-def is_boundary_in_run(text: str, pos: int) -> bool:
-    """is_boundary() of a pos with a non-space character on either side (0 < pos < len(text)).
-
-    For callers that have tested those characters already (the token-boundary check).
-    """
-    # _chunk() inlined, and its search for rarer whitespace left to the memo (this runs for
-    # every span boundary that touches no whitespace): the run up to the last space or line end
-    # before pos is the run around pos unless it holds rarer whitespace (a tab, a no-break
-    # space, ...), and then _run_starts() says so with None.
-    b = _RUN.match(text, pos).end()
-    a = max(text.rfind(" ", 0, pos), text.rfind("\n", 0, pos)) + 1
-    starts = _run_starts(text[a:b]) if b - a <= _MEMO_RUN else _starts(text[a:b])
-    if starts is None:
-        a, b = _chunk(text, pos)
-        starts = _starts(text[a:b])
-    return starts >> (pos - a) & 1 == 1
+def _starts(run: str) -> frozenset[int]:
+    """Where the tokens of a run of text without whitespace start (as tokenize() cuts it)."""
+    return frozenset(m.start() for m in _pattern().finditer(run))
 
 
-_MEMO_RUN = 256  # longer runs are rare, and memoizing them would let one file fill the memory
-
-
-def _starts(run: str) -> int | None:
-    """Token starts in a run of text without whitespace (the tokens tokenize() gives for it), as
-    a bit mask (bit i set: a token starts at i), or None when the run holds whitespace after all."""
-    if _SPACE.search(run):
-        return None
-    mask = 0
-    for m in _pattern().finditer(run):
-        mask |= 1 << m.start()
-    return mask
-
-
-# Memoized for the validator's token-boundary check, which asks about every span boundary that
-# touches no whitespace: runs such as "said." or "year," recur across a corpus. Bit masks and
-# 4,096 entries: a memo of 16,384 frozensets held ~12 MB in every worker, with few more hits.
+# The validator asks about every span boundary that touches no whitespace, and runs such as
+# "said." or "year," recur across a corpus. Longer runs are rare and are not kept, so that
+# no file can fill the memory.
+_MEMO_RUN = 256
 _run_starts = functools.lru_cache(maxsize=4096)(_starts)
 
 
@@ -332,5 +301,5 @@ def iob2_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
     return out
 
 
-__all__ = ["Token", "tokenize", "token_offsets", "is_boundary", "is_boundary_in_run", "token_at", "char_span", "align",
+__all__ = ["Token", "tokenize", "token_offsets", "is_boundary", "token_at", "char_span", "align",
            "section_tokens", "tag_spans", "tag", "iob2", "iob2_spans", "Misaligned", "ABBREVIATIONS", "ALIGNMENT_MODES"]

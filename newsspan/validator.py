@@ -8,25 +8,20 @@ stops at the first one, and a check that fails internally becomes an ``internal-
 
 from __future__ import annotations
 
-import collections
 import dataclasses
-import gc
-import itertools
 import multiprocessing
 import os
-import time
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import checks, fastpath, ids, jsonfile, schema, schema_errors, store, tokenize
+from . import checks, ids, jsonfile, schema, schema_errors, store
 from .cache import ValidationCache, file_key
 from .checks.annotation import Context
-from .checks.corpus import DocContext, DocSummary, Summaries, decode_text
+from .checks.corpus import DocContext, DocSummary, Summaries
 from .findings import Finding
 from .progress import bar
 from .report import Problem, Report
-from .text import canonicalize, sha256
+from .text import DecodeError, canonicalize, decode, sha256
 
 
 @dataclass
@@ -39,24 +34,12 @@ class Limits:
 class _FileProblems:
     """Turns findings about one file into problems, locating pointers in its JSON lazily."""
 
-    def __init__(self, root: store.Root, path: Path, doc_id: str | None, json_text: str | None = None):
-        self.root, self.path, self.doc_id = root, path, doc_id
-        self.json_text = json_text
+    def __init__(self, rel: str, doc_id: str | None):
+        self.rel, self.doc_id = rel, doc_id  # rel: the file's path relative to the root
+        self.json_text: str | None = None
+        self.schema_valid = False  # the file passed its schema
         self._positions = None
-        self._rel = None
-        self.schema_valid = False
         self.problems: list[Problem] = []
-
-    @property
-    def rel(self) -> str:
-        """The file's path relative to the root, worked out only when a problem needs it."""
-        if self._rel is None:
-            self._rel = self.root.rel(self.path)
-        return self._rel
-
-    @rel.setter
-    def rel(self, value: str) -> None:
-        self._rel = value
 
     def add(self, f: Finding) -> None:
         line, col = f.line, f.column
@@ -83,23 +66,10 @@ class _FileProblems:
 
 
 def _read(root: store.Root, path, fp: _FileProblems, limits: Limits) -> bytes | None:
+    """A file's bytes, or None with the reason reported."""
     data = root.read_plain(path, limits.max_bytes)
     if data is not None:  # the common case; read_bytes() below explains every other one
         return data
-    return _read_explained(root, path, fp, limits)
-
-
-def _read_if_exists(root: store.Root, path: str, fp: _FileProblems, limits: Limits) -> tuple[bool, bytes | None]:
-    """(whether anything stands at path, its bytes or None when it cannot be read)."""
-    data = root.read_plain(path, limits.max_bytes)
-    if data is not None:  # read at once: it exists, and no lstat was needed to know it
-        return True, data
-    if not _exists(path):
-        return False, None
-    return True, _read_explained(root, path, fp, limits)
-
-
-def _read_explained(root: store.Root, path, fp: _FileProblems, limits: Limits) -> bytes | None:
     try:
         return root.read_bytes(path, limits.max_bytes)
     except store.FileTooLarge as e:
@@ -109,6 +79,31 @@ def _read_explained(root: store.Root, path, fp: _FileProblems, limits: Limits) -
     except OSError as e:
         fp.add(Finding("file-unreadable", f"cannot read the file: {e.strerror or e}"))
     return None
+
+
+def _read_if_exists(root: store.Root, path, fp: _FileProblems, limits: Limits) -> tuple[bool, bytes | None]:
+    """(whether anything stands at path, its bytes or None when it cannot be read)."""
+    data = root.read_plain(path, limits.max_bytes)
+    if data is not None:  # read at once: it exists, and no lstat was needed to know it
+        return True, data
+    if not _exists(path):
+        return False, None
+    return True, _read(root, path, fp, limits)
+
+
+def decode_file(data: bytes, is_json: bool) -> tuple[str | None, list[Finding]]:
+    """The text of a corpus JSON file (is_json=True) or corpus text, or None and the finding that
+    says why not: file-empty, file-encoding (JSON) or text-encoding (texts). A JSON file may not
+    start with a BOM; in a text, one is text-not-canonical's finding."""
+    if not data or data.isspace():
+        return None, [Finding("file-empty", "the file is empty" + ("; expected a JSON object" if is_json else ""),
+                              hint="write the content or remove the file" if is_json else "add the text or remove the document")]
+    try:
+        return decode(data, bom=not is_json), []
+    except DecodeError as e:
+        hint = e.hint if is_json or not e.hint else f"{e.hint}, then run `newsspan canonicalize`"
+        return None, [Finding("file-encoding" if is_json else "text-encoding", e.reason, line=e.line, column=e.column,
+                              hint=hint)]
 
 
 _LAYERS = schema.layers()
@@ -121,10 +116,7 @@ def _span_count(value: dict, schema_name: str) -> int:
 
 
 def _load_json(root, path, fp: _FileProblems, schema_name: str, limits: Limits):
-    """Parsed JSON that passed the JSON-level checks (schema findings added), or None.
-
-    fp.schema_valid tells whether the fast path proved the value valid against its schema.
-    """
+    """Parsed JSON that passed the JSON-level checks (schema findings added), or None."""
     data = _read(root, path, fp, limits)
     if data is None:
         return None
@@ -133,37 +125,42 @@ def _load_json(root, path, fp: _FileProblems, schema_name: str, limits: Limits):
 
 def _parse_json(data: bytes, fp: _FileProblems, schema_name: str, limits: Limits):
     """_load_json() of bytes already read."""
-    text, found = jsonfile.decode(data)
-    if text is None:
-        for f in found:
-            fp.add(f)
-        return None
-    fp.json_text = text
-    value = fastpath.load_clean(text, schema_name, limits.max_depth)
-    if value is not None and _span_count(value, schema_name) <= limits.max_spans:
-        fp.schema_valid = True
-        return value  # proven clean: the careful path below would find nothing
-    value, found = jsonfile.parse(text, max_nesting=limits.max_depth)
+    text, found = decode_file(data, is_json=True)
     for f in found:
         fp.add(f)
-    if value is None and found:  # not parsed; the findings say why (a bare `null` parses to None too)
+    if text is None:
+        return None
+    fp.json_text = text
+    value, found, floats = jsonfile.parse(text)
+    # A file that jsonschema-rs passes nests and counts within the schema's bounds (it closes
+    # every object and bounds every number: 5 levels, numbers below 10^9). Any other file, or
+    # any file under a lower --max-depth, is scanned for both before anything walks it.
+    if not found and limits.max_depth >= jsonfile.MAX_DEPTH and isinstance(value, dict) \
+            and _span_count(value, schema_name) <= limits.max_spans \
+            and schema_errors.passes(schema_name, value, text, floats):
+        fp.schema_valid = True
+        return value
+    too_deep_or_large = jsonfile.bounds(text, limits.max_depth)
+    for f in too_deep_or_large or found:
+        fp.add(f)
+    if too_deep_or_large or (value is None and found):  # (a bare `null` parses to None too)
         return None
     if not isinstance(value, dict):
         fp.add(Finding("schema", f"expected a JSON object at the top level, found {schema_errors.type_name(value)}",
                        hint=f"the file holds one object following schema/{schema_name}.schema.json"))
         return None
-    if schema_name == "annotation":
-        # counted before the schema and the checks, so that their cost stays bounded
-        n = _span_count(value, schema_name)
-        if n > limits.max_spans:
-            fp.add(Finding("too-many-spans", f"the file holds {n} spans, over the limit of {limits.max_spans}; it was not checked further",
-                           hint="split the document, or raise the limit with --max-spans"))
-            return None
+    n = _span_count(value, schema_name)
+    if n > limits.max_spans:  # counted before the schema and the checks, so that their cost stays bounded
+        fp.add(Finding("too-many-spans", f"the file holds {n} spans, over the limit of {limits.max_spans}; it was not checked further",
+                       hint="split the document, or raise the limit with --max-spans"))
+        return None
     try:
-        for f in schema_errors.findings(schema_name, value):
-            fp.add(f)
+        schema_found = schema_errors.findings(schema_name, value)
     except Exception as e:  # noqa: BLE001
-        fp.add(Finding("internal-error", f"schema validation failed: {type(e).__name__}: {e}"))
+        schema_found = [Finding("internal-error", f"schema validation failed: {type(e).__name__}: {e}")]
+    for f in schema_found:
+        fp.add(f)
+    fp.schema_valid = not schema_found
     return value
 
 
@@ -201,7 +198,7 @@ def check_document(root: store.Root, stem: str, limits: Limits | None = None,
         import traceback
 
         where = traceback.extract_tb(e.__traceback__)[-1]
-        fp = _FileProblems(root, text_path, stem if store.is_valid_id(stem) else None)
+        fp = _FileProblems(root.rel(text_path), stem if store.is_valid_id(stem) else None)
         fp.add(Finding("internal-error",
                        f"validating document {stem!a} failed: {type(e).__name__}: {e} (at {Path(where.filename).name}:{where.lineno})",
                        hint="the document is not known to be valid; please report this as a newsspan bug"))
@@ -213,13 +210,11 @@ def _check_document(root: store.Root, stem: str, limits: Limits,
                     annotation_files: list[store.AnnotationFile] | None = None) -> DocumentResult:
     problems: list[Problem] = []
     valid_id = store.is_valid_id(stem)
-    # plain strings: pathlib's joins cost more per document than some of the checks
-    corpus = os.path.join(root.corpus, stem)
-    text_path = corpus + store.TEXT_SUFFIX
-    meta_path = corpus + store.META_SUFFIX
+    text_path = root.corpus / (stem + store.TEXT_SUFFIX)
+    meta_path = root.corpus / (stem + store.META_SUFFIX)
     doc_id = stem if valid_id else None
 
-    tp = _FileProblems(root, text_path, doc_id)
+    tp = _FileProblems(root.rel(text_path), doc_id)
     if not valid_id:
         tp.add(Finding("id-invalid", ids.invalid_id(stem),
                        hint="rename the document's files (corpus/<id>.txt, corpus/<id>.meta.json, annotations/<id>.json)"))
@@ -227,15 +222,15 @@ def _check_document(root: store.Root, stem: str, limits: Limits,
     _, text_data = _read_if_exists(root, text_path, tp, limits)
     if text_data is not None:
         text_sha = sha256(text_data)
-        text, found = decode_text(text_data)
+        text, found = decode_file(text_data, is_json=False)
         for f in found:
             tp.add(f)
     meta = None
-    mp = _FileProblems(root, meta_path, doc_id)
+    mp = _FileProblems(root.rel(meta_path), doc_id)
     meta_exists, meta_data = _read_if_exists(root, meta_path, mp, limits)
     if meta_data is not None:
         meta = _parse_json(meta_data, mp, "document", limits)
-    dctx = DocContext(stem, root.rel(text_path), root.rel(meta_path), text_data, text, text_sha, meta, meta_exists)
+    dctx = DocContext(stem, tp.rel, mp.rel, text_data, text, text_sha, meta, meta_exists)
     for check in checks.by_scope(checks.DOCUMENT):
         tp.run(check, dctx)
     problems += tp.problems + mp.problems
@@ -284,7 +279,7 @@ def check_annotation_file(root, af: store.AnnotationFile, text, text_sha, text_e
     checks that read the text wait for it (the file and its number of spans are added to
     ``waiting``), and a text_sha256 of either form is no mismatch (canonicalize handles both).
     """
-    fp = _FileProblems(root, af.path, af.stem if store.is_valid_id(af.stem) else None)
+    fp = _FileProblems(root.rel(af.path), af.stem if store.is_valid_id(af.stem) else None)
     if not store.is_valid_id(af.stem):
         fp.add(Finding("id-invalid", ids.invalid_id(af.stem), hint="name the file <document_id>.json"))
     if af.annotator is not None and not store.is_valid_id(af.annotator):
@@ -336,159 +331,52 @@ def _layers_of(root: store.Root, stem: str) -> tuple:
     return tuple(af.annotator for af in _annotation_files(root, stem))
 
 
-# Work of one document in a worker process: (stem, its annotation layers as listed: None for
-# the released layer, then annotator names). Small, so cheap to send to a worker.
-_Task = tuple[str, tuple]
-_worker: dict = {}
 MIN_PARALLEL = 32  # fewer documents than this are checked in-process (a pool costs ~50 ms to start)
-CHUNKS_PER_WORKER = 4  # chunks queued per worker: enough to keep it busy, few enough to bound memory
 
 
-def _init_worker(root: store.Root, limits: Limits) -> None:
-    _worker["root"], _worker["limits"] = root, limits
-
-
-def _check_task(task: _Task, root: store.Root | None = None, limits: Limits | None = None):
-    """(problems, summary, files checked) of one document; small, so cheap to send back."""
-    root, limits = root or _worker["root"], limits or _worker["limits"]
-    stem, layers = task
-    afs = [root.annotation_file(stem, who) for who in layers]
+def _check_one(root: store.Root, limits: Limits, layers: dict, stem: str):
+    """(problems, summary, files checked) of one document; small, so cheap to send back from a worker."""
+    afs = [root.annotation_file(stem, who) for who in layers.get(stem, ())]
     res = check_document(root, stem, limits, afs)
     return res.problems, res.summary, res.summary.has_text + res.summary.has_meta + len(afs)
 
 
-def _check_chunk(tasks: list[_Task]) -> list:
-    return [_check_task(t) for t in tasks]
+_worker: tuple = ()  # (root, limits, layers) in a worker process
 
 
-def _chunks(tasks: Iterator[_Task], size: int) -> Iterator[list[_Task]]:
-    while chunk := list(itertools.islice(tasks, size)):
-        yield chunk
+def _init_worker(*args) -> None:
+    global _worker
+    _worker = args
 
 
-def _check_all(root: store.Root, tasks: Iterable[_Task], n_tasks: int, limits: Limits, jobs: int):
-    """Results of the tasks, in their order; in a pool of `jobs` processes when that pays.
-
-    Tasks are read and sent to the workers a few chunks ahead of the results being taken, so a
-    root of any size costs the same memory in flight.
-    """
-    tasks = iter(tasks)
-    if jobs <= 1 or n_tasks < MIN_PARALLEL or multiprocessing.current_process().daemon:
-        # (a daemon process, such as a data-loader worker, may not start processes of its own)
-        for t in tasks:
-            yield _check_task(t, root, limits)
-        return
-    # imported here: a cached run that checks a few documents needs no pool
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    methods = multiprocessing.get_all_start_methods()
-    # fork: workers start in milliseconds and see the check registry exactly as it is here
-    mp = multiprocessing.get_context("fork" if "fork" in methods else None)
-    # chunks amortise the inter-process round trip
-    chunks = _chunks(tasks, max(1, min(64, n_tasks // (jobs * 16))))
-    window: collections.deque = collections.deque()  # (chunk, future), oldest first
-    pending = None  # a chunk taken from `chunks` but not yet in the window
-    # The workers fork at the first submit and inherit this process's memory (the listing of the
-    # root) copy-on-write; frozen objects are never visited by their garbage collector, which
-    # would otherwise touch, and so copy, every page of it in every worker.
-    gc.freeze()
-    try:
-        pool = ProcessPoolExecutor(jobs, mp_context=mp, initializer=_init_worker, initargs=(root, limits))
-    except OSError:  # no semaphores or processes to be had: the same work, in-process
-        gc.unfreeze()
-        yield from _check_all(root, tasks, 0, limits, 1)
-        return
-    try:
-        while True:
-            while len(window) < jobs * CHUNKS_PER_WORKER and (pending := next(chunks, None)) is not None:
-                window.append((pending, pool.submit(_check_chunk, pending)))
-                pending = None
-                gc.unfreeze()  # (the workers have forked)
-            if not window:
-                break
-            results = window[0][1].result()
-            window.popleft()
-            yield from results
-    except (BrokenProcessPool, OSError):
-        # a worker died (killed, out of memory) or could not start: check what is left here, one
-        # by one, so that the report is complete or the cause shows up in this process
-        pool.shutdown(wait=False, cancel_futures=True)
-        rest = [t for chunk, _ in window for t in chunk] + (pending or [])
-        window.clear()
-        yield from _check_all(root, itertools.chain(rest, itertools.chain.from_iterable(chunks)), 0, limits, 1)
-    finally:
-        gc.unfreeze()
-        pool.shutdown(wait=True, cancel_futures=True)
+def _check_in_worker(stem: str):
+    return _check_one(*_worker, stem)
 
 
-MIN_PARALLEL_KEYS = 4000  # fewer documents: their lstat calls are over before a second process starts
-WARM_UP_KEYS = 1500
+def _check_all(root: store.Root, stems: list[str], layers: dict, limits: Limits, jobs: int):
+    """_check_one() of each document, in order; in a pool of `jobs` processes when that pays."""
+    done = 0
+    # (a daemon process, such as a data-loader worker, may not start processes of its own)
+    if jobs > 1 and len(stems) >= MIN_PARALLEL and not multiprocessing.current_process().daemon:
+        # imported here: a cached run that checks a few documents needs no pool
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
-
-def _warm_up() -> None:
-    """Compile what checking a document needs (the tokenizer's pattern, the fast schema validators)."""
-    tokenize.ready()
-    for name in ("annotation", "document"):
-        fastpath.ready(name)
-
-
-def _keys_of(root: store.Root, stems: list[str], layers: list[tuple], now_ns: int) -> list:
-    return [file_key(root.document_files(stem, who), now_ns) for stem, who in zip(stems, layers)]
-
-
-def _send_keys(conn, root: store.Root, stems: list[str], layers: list[tuple], now_ns: int) -> None:
-    conn.send(_keys_of(root, stems, layers, now_ns))
-    conn.close()
-
-
-def _start_file_keys(root: store.Root, stems: list[str], layers: dict, now_ns: int, jobs: int):
-    """Start working out cache.file_key() of every document; returns a function that gives them, in order.
-
-    A cached run of a large root is mostly these lstat calls (three per document), and the
-    system serves them in parallel: for a large root, forked processes take a share each, while
-    this process goes on (loading the cache) until it asks for the keys. Plain processes and
-    pipes: a process pool's machinery cost a tenth of the whole run.
-    """
-    parts = max(1, min(jobs, len(stems) // (MIN_PARALLEL_KEYS // 2)))
-    # this process takes a smaller share: meanwhile it loads the cache (about a fifth of the
-    # keys' cost) and readies the checks for the documents that changed (a fixed ~30 ms, worth
-    # about WARM_UP_KEYS keys)
-    first = max(0, len(stems) * 4 // (5 * parts) - WARM_UP_KEYS) if parts > 1 else len(stems)
-    bounds = [0] + [first + (len(stems) - first) * i // (parts - 1) for i in range(parts)] if parts > 1 else [0, len(stems)]
-    pieces = [(stems[a:b], [layers.get(s, ()) for s in stems[a:b]]) for a, b in zip(bounds, bounds[1:])]
-    children = []
-    if parts > 1 and not multiprocessing.current_process().daemon and "fork" in multiprocessing.get_all_start_methods():
-        mp = multiprocessing.get_context("fork")
-        gc.freeze()  # as in _check_all: the forked processes leave the pages they inherit shared
+        # fork: workers start in milliseconds and see the check registry exactly as it is here
+        mp = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+        pool = None
         try:
-            for piece in pieces[1:]:
-                recv, send = mp.Pipe(duplex=False)
-                child = mp.Process(target=_send_keys, args=(send, root, *piece, now_ns), daemon=True)
-                child.start()
-                send.close()
-                children.append((child, recv))
-        except OSError:  # no process to be had: the rest is done here
-            pass
+            pool = ProcessPoolExecutor(jobs, mp_context=mp, initializer=_init_worker, initargs=(root, limits, layers))
+            for result in pool.map(_check_in_worker, stems, chunksize=max(1, min(64, len(stems) // (jobs * 16)))):
+                yield result
+                done += 1
+        except (BrokenProcessPool, OSError):
+            pass  # a worker died (killed, out of memory) or none could start: the rest is checked here
         finally:
-            gc.unfreeze()
-
-    def keys() -> list:
-        out = _keys_of(root, *pieces[0], now_ns)
-        for i, piece in enumerate(pieces[1:]):
-            got = None
-            if i < len(children):
-                child, recv = children[i]
-                try:
-                    got = recv.recv()
-                except (EOFError, OSError):  # the process died: its share is done here
-                    pass
-                recv.close()
-                child.join()
-            out += got if isinstance(got, list) and len(got) == len(piece[0]) else _keys_of(root, *piece, now_ns)
-        return out
-
-    return keys
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+    for stem in stems[done:]:
+        yield _check_one(root, limits, layers, stem)
 
 
 def default_jobs() -> int:
@@ -534,12 +422,9 @@ def _validate_root(root: store.Root, paths: list[str] | None, limits: Limits, jo
     store_ = None
     keys, cached, todo = {}, {}, stems
     if cache:
-        now_ns = time.time_ns()
-        file_keys = _start_file_keys(root, stems, layers, now_ns, jobs)  # before the cache is loaded: in parallel with it
-        store_ = ValidationCache(root, limits, now_ns)
-        if len(stems) >= MIN_PARALLEL_KEYS and jobs > 1:
-            _warm_up()  # while the other processes work out keys: a changed document is checked at once
-        for stem, key in zip(stems, file_keys()):
+        store_ = ValidationCache(root, limits)
+        for stem in stems:
+            key = file_key(root.document_files(stem, layers.get(stem, ())), store_.now_ns)
             hit = store_.get(stem, key[0])
             if hit is None:
                 keys[stem] = key
@@ -547,31 +432,30 @@ def _validate_root(root: store.Root, paths: list[str] | None, limits: Limits, jo
                 cached[stem] = hit
         todo = [stem for stem in stems if stem not in cached]
 
-    fresh = _check_all(root, ((stem, layers.get(stem, ())) for stem in todo), len(todo), limits, jobs)
+    fresh = _check_all(root, todo, layers, limits, jobs)
     summaries = Summaries()
     try:
         for stem in bar(stems, total=len(stems), desc="validating", enabled=progress):
             hit = cached.get(stem)
             if hit is not None:
-                problems, digest, flags, n_files = hit
-                summaries.add(stem, digest, flags)
+                problems, summary, n_files = hit
             else:
                 problems, summary, n_files = next(fresh)
                 if store_ is not None:
                     store_.put(stem, *keys[stem], problems, summary, n_files)
-                summaries.add(stem, summary.digest(), summary.flags())  # the listing's id: the summary's is a copy
+            summaries.add(stem, summary)
             report.extend(problems)
             report.files_checked += n_files
     finally:
         fresh.close()  # ends the worker pool now rather than when the generator is collected
     report.documents = summaries.documents()
     if (root.path / store.JOURNAL).exists():  # the root is between two states: never pass it
-        fp = _FileProblems(root, root.path / store.JOURNAL, None)
+        fp = _FileProblems(store.JOURNAL, None)
         fp.add(Finding("write-interrupted", "a command that writes was killed before it finished; its files are half in place",
                        hint="run `newsspan recover`, which completes it (or any command that writes, which recovers first)"))
         report.extend(fp.problems)
     if not paths:
-        fp = _FileProblems(root, root.path, None)
+        fp = _FileProblems(".", None)
         for check in checks.by_scope(checks.CORPUS):
             fp.run(check, summaries, others)
         report.extend(fp.problems)
@@ -585,8 +469,7 @@ def _validate_root(root: store.Root, paths: list[str] | None, limits: Limits, jo
 def check_annotation_data(ann: dict, text: str, stem: str, annotator: str | None = None) -> list[Problem]:
     """Schema and annotation checks of an annotation not yet written (importers, re-anchoring)."""
     rel = f"annotations/{stem}.json" if annotator is None else f"annotations/{store.ANNOTATORS}/{annotator}/{stem}.json"
-    fp = _FileProblems(store.Root("."), Path(rel), stem)
-    fp.rel = rel
+    fp = _FileProblems(rel, stem)
     for f in schema_errors.findings("annotation", ann):
         fp.add(f)
     ctx = Context(stem=stem, text=text, text_sha256=sha256(text), text_exists=True, annotator=annotator)

@@ -4,7 +4,6 @@ import json
 import os
 import shutil
 import signal
-import time
 
 import pytest
 
@@ -120,13 +119,13 @@ def run(root, checked):
     return validate_root(root, cache=True)
 
 
-def bucket_files(root):
-    return sorted((root / cache.FOLDER / cache.BUCKETS).glob("*.json"))
+def cache_files(root):
+    return [p for p in [root / cache.FOLDER / cache.FILE] if p.exists()]
 
 
 def edit_entries(root, fn):
-    """Apply fn to the entries of every bucket file, as a hand (or a bug) might have."""
-    for path in bucket_files(root):
+    """Apply fn to the cache's entries, as a hand (or a bug) might have."""
+    for path in cache_files(root):
         doc = json.loads(path.read_text())
         fn(doc["entries"])
         path.write_text(json.dumps(doc))
@@ -134,7 +133,7 @@ def edit_entries(root, fn):
 
 def test_unchanged_documents_come_from_the_cache(root, checked):
     first = run(root, checked)
-    assert len(checked) == 12 and bucket_files(root)
+    assert len(checked) == 12 and cache_files(root)
     second = run(root, checked)
     assert checked == []
     assert as_rows(second) == as_rows(first) and second.summary() == first.summary()
@@ -150,18 +149,6 @@ def test_a_changed_file_is_checked_again(root, checked):
     edit_json(ann_path(root, 5), lambda a: a["entities"][0].update(start=a["entities"][0]["start"] - 1))
     report = run(root, checked)
     assert checked == ["bench-0000005"] and report.problems == []
-
-
-def test_a_change_rewrites_only_its_bucket(root, checked):
-    run(root, checked)
-    before = {p.name: p.stat().st_ino for p in bucket_files(root)}  # writes are atomic renames: a new inode
-    edit_json(ann_path(root, 5), lambda a: a.update(notes="changed"))
-    then = time.time_ns() - 30 * 1_000_000_000  # dated back: old enough to be stored
-    os.utime(ann_path(root, 5), ns=(then, then))
-    run(root, checked)
-    after = {p.name: p.stat().st_ino for p in bucket_files(root)}
-    assert checked == ["bench-0000005"] and before.keys() == after.keys()
-    assert [n for n in after if after[n] != before[n]] == [f"{cache.bucket_of('bench-0000005'):02x}.json"]
 
 
 def test_cached_problems_are_reported_again(root, checked):
@@ -209,11 +196,11 @@ def test_fresh_files_are_not_stored(tmp_path, checked):
     assert len(checked) == 3
 
 
-@pytest.mark.parametrize("content", [b"", b"not json", b"\xff\xfe", b"[]", b'{"format": 2}',
-                                     b'{"format": 2, "fingerprint": "x", "entries": {}}'])
+@pytest.mark.parametrize("content", [b"", b"not json", b"\xff\xfe", b"[]", b'{"format": 3}',
+                                     b'{"format": 3, "fingerprint": "x", "entries": {}}'])
 def test_corrupt_cache_is_ignored(root, checked, content):
     first = run(root, checked)
-    for path in bucket_files(root):
+    for path in cache_files(root):
         path.write_bytes(content)
     again = run(root, checked)
     assert len(checked) == 12 and as_rows(again) == as_rows(first)
@@ -225,42 +212,39 @@ def test_mis_shaped_entries_are_not_trusted(root, checked):
     run(root, checked)
 
     def spoil(entries):
-        for stem, e in list(entries.items()):
+        for stem, e in list(entries.items()):  # [key, files checked, problems, text_sha256, has_text, has_meta, has_annotation]
             if stem == "bench-0000001":
-                e[4] = [["x"] * 9]                                  # a problem that is no problem
+                e[2] = [["x"] * 9]                                  # a problem that is no problem
             elif stem == "bench-0000002":
-                e[1:4] = ["sha", "yes", True]                       # a summary of the wrong types
+                e[3:7] = ["sha", "yes", True, True]                 # a summary of the wrong types
             elif stem == "bench-0000003":
                 entries[stem] = {"key": e[0]}                       # an entry of the wrong shape
             elif stem == "bench-0000004":
                 e[0] = e[0][::-1]                                   # a stale key
+            elif stem == "bench-0000006":
+                e[1] = "3"                                          # a count that is no number
             elif stem == "bench-0000007":
-                e[1] = "z" * 64                                     # a text digest that is no digest
+                e[3] = "z" * 65                                     # a text digest that is no digest
 
     edit_entries(root, spoil)
-    # an entry moved to another bucket file: save() would never rewrite it there, so it is not used
-    files = {int(p.stem, 16): p for p in bucket_files(root)}
-    home = files[cache.bucket_of("bench-0000006")]
-    doc = json.loads(home.read_text())
-    entry = doc["entries"].pop("bench-0000006")
-    home.write_text(json.dumps(doc))
-    other = next(p for b, p in files.items() if p != home)
-    doc = json.loads(other.read_text())
-    doc["entries"]["bench-0000006"] = entry
-    other.write_text(json.dumps(doc))
     report = run(root, checked)
     assert sorted(checked) == ["bench-0000001", "bench-0000002", "bench-0000003", "bench-0000004", "bench-0000006",
                                "bench-0000007"]
     assert report.problems == []
     run(root, checked)
-    assert checked == []  # the spoilt buckets were written afresh
+    assert checked == []  # the spoilt entries were written afresh
 
 
-def test_a_cache_of_the_old_format_is_replaced(root, checked):
-    (root / cache.FOLDER).mkdir()
-    (root / cache.FOLDER / "validate.json").write_text('{"format": 1, "entries": {}}')
+@pytest.mark.parametrize("old", ["format 1", "format 2"])
+def test_a_cache_of_an_old_format_is_replaced(root, checked, old):
+    (root / cache.FOLDER / cache.LEGACY).mkdir(parents=True)
+    if old == "format 1":  # one file, as now, of another shape
+        (root / cache.FOLDER / cache.FILE).write_text('{"format": 1, "entries": {}}')
+    else:  # 64 bucket files
+        (root / cache.FOLDER / cache.LEGACY / "00.json").write_text('{"format": 2, "entries": {}}')
     run(root, checked)
-    assert len(checked) == 12 and bucket_files(root) and not (root / cache.FOLDER / "validate.json").exists()
+    assert len(checked) == 12 and not (root / cache.FOLDER / cache.LEGACY).exists()
+    assert json.loads((root / cache.FOLDER / cache.FILE).read_text())["format"] == cache.FORMAT
 
 
 def test_a_new_check_invalidates_the_cache(root, checked):
@@ -286,14 +270,14 @@ def test_other_limits_do_not_reuse_results(root, checked):
 
 def test_cli_uses_the_cache_by_default(root):
     first = run_cli("validate", "--root", root)
-    assert first.returncode == 0 and bucket_files(root)
+    assert first.returncode == 0 and cache_files(root)
     second = run_cli("validate", "--root", root)
     assert second.stdout == first.stdout
-    for path in bucket_files(root):
+    for path in cache_files(root):
         path.write_text("{}", encoding="utf-8")
     third = run_cli("validate", "--root", root, "--no-cache")
     assert third.stdout == first.stdout
-    assert {p.read_text(encoding="utf-8") for p in bucket_files(root)} == {"{}"}  # untouched
+    assert {p.read_text(encoding="utf-8") for p in cache_files(root)} == {"{}"}  # untouched
 
 
 def test_cache_folder_that_is_a_link_is_not_used(root, tmp_path, checked):
@@ -353,29 +337,3 @@ def test_every_copy_of_a_text_is_reported_against_the_first(tmp_path):
     assert sorted((p.path, p.message) for p in dups) == [
         ("corpus/bench-0000004.txt", 'the text is identical to that of document "bench-0000002"'),
         ("corpus/bench-0000005.txt", 'the text is identical to that of document "bench-0000002"')]
-
-
-@pytest.mark.parametrize("child_dies", [False, True])
-def test_file_keys_shared_with_a_forked_process(root, checked, monkeypatch, tmp_path, child_dies):
-    """Large roots work out their cache keys in two processes: the same keys, whatever befalls the second."""
-    monkeypatch.setattr(validate, "MIN_PARALLEL_KEYS", 4)  # 12 documents count as large here
-    validate_root(root, cache=True, jobs=2)
-    main, log = os.getpid(), tmp_path / "pids"
-    real = validate._keys_of
-
-    def spy(root_, stems, layers, now_ns):
-        with open(log, "a", encoding="utf-8") as f:
-            f.write(f"{os.getpid()} {len(stems)}\n")
-        if child_dies and os.getpid() != main:
-            os._exit(1)
-        return real(root_, stems, layers, now_ns)
-
-    monkeypatch.setattr(validate, "_keys_of", spy)
-    checked.clear()
-    report = validate_root(root, cache=True, jobs=2)
-    calls = [line.split() for line in log.read_text().splitlines()]
-    assert checked == [] and report.problems == [] and report.documents == 12  # every key matched the cache
-    mine = sum(int(n) for pid, n in calls if pid == str(main))
-    theirs = sum(int(n) for pid, n in calls if pid != str(main))
-    assert theirs > 0  # a second process took a share (the larger one: this process loads the cache meanwhile)
-    assert mine == 12 if child_dies else (mine + theirs == 12 and mine < theirs)

@@ -1,17 +1,15 @@
-"""Building at scale: Arrow batches equal to datasets' own encoding, Parquet shards, --num-proc,
-and streaming reads shared out among distributed nodes (split_dataset_by_node)."""
+"""Building at scale: Parquet shards, --num-proc, and streaming reads shared out among distributed
+nodes (split_dataset_by_node)."""
 
-import pyarrow as pa
 import pytest
 
 import datasets
 from datasets.distributed import split_dataset_by_node
 
-from newsspan import Corpus, store, tokenize
-from newsspan.hf import features, release, rows, selection
-from newsspan.hf.arrow import to_table
+from newsspan import tokenize
+from newsspan.hf import release
 
-from conftest import REPO, run_cli
+from conftest import run_cli
 from synthetic import age, make_root
 
 CONFIGS = ["documents", "entities", "claims", "sections"]
@@ -42,26 +40,6 @@ def plain(corpus, tmp_path_factory):
 
 def load(folder, config, cache, **kw):
     return datasets.load_dataset(str(folder), config, cache_dir=str(cache), **kw)
-
-
-@pytest.mark.parametrize("config", CONFIGS)
-def test_arrow_batches_equal_datasets_encoding(corpus, config):
-    feats = features.features(config)
-    meta = list(features.meta_fields()) if config == "documents" else ()
-    sel = selection.select(store.Root(corpus))
-    docs = list(sel.documents[:20]) + [Corpus(REPO)["000_1afbb3b63b1bfa60"]]
-    batch = [r for d in docs for r in rows.rows(d, config, meta)]
-    expected = pa.Table.from_pydict(feats.encode_batch({n: [r[n] for r in batch] for n in feats}), schema=feats.arrow_schema)
-    assert to_table(batch, feats).equals(expected)
-
-
-def test_unknown_label_is_refused_as_datasets_refuses_it(corpus):
-    feats = features.features("documents")
-    doc = Corpus(corpus)["bench-0000001"]
-    row = rows.rows(doc, "documents", list(features.meta_fields()))[0]
-    row["entities"][0]["label"] = "CITY"
-    with pytest.raises(ValueError, match="CITY"):
-        to_table([row], feats)
 
 
 def test_large_splits_are_written_as_several_shards(sharded, plain):

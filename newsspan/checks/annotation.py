@@ -9,7 +9,7 @@ from operator import itemgetter
 from .. import schema, store
 from ..findings import Finding, pointer
 from ..report import ERROR, WARNING, show
-from ..tokenize import is_boundary_in_run, token_at
+from ..tokenize import is_boundary, token_at
 from . import ANNOTATION, register
 
 LAYERS = schema.layers()
@@ -23,9 +23,8 @@ class Context:
     text_exists: bool = True
     annotator: str | None = None
     cache: dict = field(default_factory=dict)
-    # True only when the file was proven valid against schema/annotation.schema.json (the
-    # validator's fast path): then every item of every layer is a well-formed span (an object
-    # with integer start and end and a string text), and checks may skip re-checking that.
+    # The file passed schema/annotation.schema.json: every item of every layer is a span with a
+    # string id, integer offsets and a string quote, and the checks need not test that again.
     schema_valid: bool = False
 
 
@@ -34,13 +33,8 @@ def _is_offset(v) -> bool:
 
 
 def _is_span(item) -> bool:
-    # _is_offset inlined (this runs for every span of every file); for parsed JSON,
-    # `type(v) is int` is exactly "an int and not a bool"
-    if type(item) is not dict:
-        return isinstance(item, dict) and _is_offset(item.get("start")) and _is_offset(item.get("end")) \
-            and isinstance(item.get("text"), str)
-    return type(item.get("start")) is int and type(item.get("end")) is int and type(item.get("text")) is str \
-        or (_is_offset(item.get("start")) and _is_offset(item.get("end")) and isinstance(item.get("text"), str))
+    return isinstance(item, dict) and _is_offset(item.get("start")) and _is_offset(item.get("end")) \
+        and isinstance(item.get("text"), str)
 
 
 def _layer(ann: dict, ctx: Context, name: str) -> list:
@@ -50,7 +44,7 @@ def _layer(ann: dict, ctx: Context, name: str) -> list:
     got = ctx.cache.get(key)
     if got is None:
         items = ann.get(name)
-        if ctx.schema_valid:  # the schema requires the layer and makes every item a span
+        if ctx.schema_valid:
             got = ctx.cache[key] = list(enumerate(items))
         else:
             got = ctx.cache[key] = [(i, x) for i, x in enumerate(items) if _is_span(x)] if isinstance(items, list) else []
@@ -59,11 +53,8 @@ def _layer(ann: dict, ctx: Context, name: str) -> list:
 
 def _spans(ann: dict, ctx: Context) -> list:
     """(layer, index, attribution key or None, span) for every span of the file, attribution
-    sources and cues included; computed once per file.
-
-    The pointer is built only for a span with a finding (see _span_pointer): building one per
-    span was a good part of the checks' time, and most spans have none.
-    """
+    sources and cues included; computed once per file. _span_pointer() makes the pointer of
+    one, for a finding."""
     got = ctx.cache.get("spans")
     if got is None:
         got = ctx.cache["spans"] = []
@@ -76,7 +67,6 @@ def _spans(ann: dict, ctx: Context) -> list:
                 if isinstance(item.get("attribution"), dict):
                     for key in ("source_span", "cue"):
                         sub = item["attribution"].get(key)
-                        # valid against the schema, a source_span or cue that is there is a span
                         if (sub is not None) if ctx.schema_valid else _is_span(sub):
                             got.append((name, i, key, sub))
     return got
@@ -86,7 +76,7 @@ def _span_ids(ann: dict, ctx: Context) -> dict:
     """id -> layer name for the spans of the file that have a string id (the last span's layer
     when an id repeats); computed once per file for id-duplicate and reference-unresolved."""
     got = ctx.cache.get("span_ids")
-    if got is None and ctx.schema_valid:  # every span has a string id
+    if got is None and ctx.schema_valid:
         got = ctx.cache["span_ids"] = {item["id"]: name for name in LAYERS for _, item in _layer(ann, ctx, name)}
     elif got is None:
         got = ctx.cache["span_ids"] = {}
@@ -97,39 +87,15 @@ def _span_ids(ann: dict, ctx: Context) -> dict:
     return got
 
 
-def _all_quoted(ann: dict, ctx: Context) -> bool:
-    """Whether every span lies in the text (0 <= start < end <= its length) and its quote is the
-    text at its offsets, as in almost every file; once per file. Then span-offsets and
-    span-text-mismatch have nothing to report, and token-boundary needs no comparison of its own."""
-    got = ctx.cache.get("all_quoted")
-    if got is None:
-        text = ctx.text
-        n = len(text)
-        got = True
-        for _, _, _, s in _spans(ann, ctx):
-            start, end = s["start"], s["end"]
-            if not 0 <= start < end <= n or text[start:end] != s["text"]:
-                got = False
-                break
-        ctx.cache["all_quoted"] = got
-    return got
-
-
 def _span_pointer(name: str, i: int, key: str | None) -> str:
     """The JSON pointer of a span of _spans(). Layer names and keys need no escaping."""
     return f"/{name}/{i}" if key is None else f"/{name}/{i}/attribution/{key}"
-
-
-def _in_range(span, text) -> bool:
-    return 0 <= span["start"] < span["end"] <= len(text)
 
 
 @register("span-offsets", ERROR, ANNOTATION,
           "A span's offsets are out of range: start must be below end, and end at most the text's length.")
 def span_offsets(ann, ctx: Context):
     if ctx.text is None:
-        return
-    if _all_quoted(ann, ctx):
         return
     n = len(ctx.text)
     for name, i, key, s in _spans(ann, ctx):
@@ -195,7 +161,7 @@ SEARCH_BUDGET = 50_000_000
           "A span's stored quote differs from the text at its offsets (a shifted or stale span).")
 def span_text_mismatch(ann, ctx: Context):
     text = ctx.text
-    if text is None or _all_quoted(ann, ctx):
+    if text is None:
         return
     n = len(text)
     for name, i, key, s in _spans(ann, ctx):
@@ -234,9 +200,7 @@ def span_whitespace(ann, ctx: Context):
 @register("id-duplicate", ERROR, ANNOTATION, "Two spans of one file share an id (ids are unique across all layers).")
 def id_duplicate(ann, ctx: Context):
     if ctx.schema_valid and len(_span_ids(ann, ctx)) == sum(len(_layer(ann, ctx, name)) for name in LAYERS):
-        # valid against the schema, every item of every layer is a span with a string id: as
-        # many distinct ids as items means that no id repeats
-        return
+        return  # as many distinct ids as spans
     seen = {}
     for name in LAYERS:
         items = ann.get(name)
@@ -270,9 +234,7 @@ def reference_unresolved(ann, ctx: Context):
 
 
 def _overlaps(ann, ctx, name, check_id, what):
-    # decorated rather than sorted with a key function: the same order (ties by position), less work
-    spans = [(s["start"], s["end"], i, s) for i, s in _layer(ann, ctx, name)]
-    spans.sort()
+    spans = sorted((s["start"], s["end"], i, s) for i, s in _layer(ann, ctx, name))  # ties by position in the file
     prev = prev_end = None
     for start, end, i, s in spans:
         if prev is not None and start < prev_end:
@@ -379,18 +341,16 @@ def token_boundary(ann, ctx: Context):
     if text is None:
         return
     n = len(text)
-    quoted = _all_quoted(ann, ctx)
     for name in ("entities", "claims"):
         for i, s in _layer(ann, ctx, name):
             start, end = s["start"], s["end"]
-            if not quoted and (not 0 <= start < end <= n or text[start:end] != s["text"]):
+            if not 0 <= start < end <= n or text[start:end] != s["text"]:
                 continue  # a shifted span is reported once, by span-text-mismatch
-            # is_boundary()'s common case inlined: most boundaries touch whitespace (or the text's
-            # ends; 0 <= start < end <= n, so only start can be at 0 and only end at n), most
-            # often on their outer side, which is tested first
-            if start and not text[start - 1].isspace() and not text[start].isspace() and not is_boundary_in_run(text, start):
+            # most boundaries touch whitespace (or the text's ends), where no token can be cut:
+            # is_boundary() is asked only about the others
+            if start and not text[start - 1].isspace() and not text[start].isspace() and not is_boundary(text, start):
                 yield _inside_token(text, s, name, i, "start", start)
-            if end < n and not text[end].isspace() and not text[end - 1].isspace() and not is_boundary_in_run(text, end):
+            if end < n and not text[end].isspace() and not text[end - 1].isspace() and not is_boundary(text, end):
                 yield _inside_token(text, s, name, i, "end", end)
 
 

@@ -31,7 +31,7 @@ from ..model import Entity, Section
 from ..report import WARNING, show
 from ..tokenize import char_span, tokenize
 from . import ANNOTATION, register
-from .annotation import Context, _all_quoted, _layer
+from .annotation import Context, _layer, _spans
 
 
 @dataclass(frozen=True)
@@ -246,6 +246,12 @@ def _mentions(ann: dict, ctx: Context) -> tuple[list[int], list[tuple[int, int, 
             got = [i for i, _ in pairs], [m for _, m in pairs]
         ctx.cache["consistency:mentions"] = got
     return got
+
+
+def _all_quoted(ann: dict, ctx: Context) -> bool:
+    """Whether every span of the file lies in the text and holds its quote (as in almost every file)."""
+    text, n = ctx.text, len(ctx.text)
+    return all(0 <= s["start"] < s["end"] <= n and text[s["start"]:s["end"]] == s["text"] for *_, s in _spans(ann, ctx))
 
 
 _FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..findings import Finding
-from ..jsonfile import line_col
 from ..report import ERROR, WARNING, show
-from ..text import canonicalize, first_non_canonical, is_canonical, sha256
+from ..text import canonicalize, first_non_canonical, is_canonical, line_col, sha256
 from . import CORPUS, DOCUMENT, register
 
 
@@ -24,91 +23,51 @@ class DocContext:
     meta_exists: bool
 
 
-# Flags of a document in Summaries (and in the validation cache's entries).
-HAS_TEXT, HAS_META, HAS_ANNOTATION, _HAS_SHA = 1, 2, 4, 8
-
-
 class DocSummary(NamedTuple):
-    """What the cross-file checks need to know of one document (cacheable).
-
-    A named tuple: made for every document of every run, where a frozen dataclass cost 5x more.
-    """
+    """What the cross-file checks need to know of one document (cacheable)."""
     stem: str
     text_sha256: str | None
     has_text: bool
     has_meta: bool
     has_annotation: bool
 
-    def digest(self) -> bytes | None:
-        """text_sha256 as 32 bytes."""
-        return bytes.fromhex(self.text_sha256) if self.text_sha256 else None
-
-    def flags(self) -> int:
-        """has_text, has_meta and has_annotation as HAS_* bits."""
-        return HAS_TEXT * self.has_text | HAS_META * self.has_meta | HAS_ANNOTATION * self.has_annotation
-
 
 class Summaries:
-    """The DocSummary of every document of a root, in the order added, stored as columns.
+    """The DocSummary of every document of a root, in the order added, kept as columns: the
+    id, one byte of flags and the 32-byte text digest per document (a list of DocSummary
+    objects holds ~200 bytes per document: at 40,000 documents, a seventh of validation's
+    memory)."""
 
-    A list of 40,000 DocSummary objects (and their hex digests) took ~12 MB, and walking it
-    was a good part of a cached run; this holds the ids the caller lists anyway, one byte of
-    flags and 32 bytes of digest per document. The checks read the columns through
-    :meth:`texts` and :meth:`unannotated`.
-    """
+    _TEXT, _ANNOTATION, _DIGEST = 1, 2, 4
 
     def __init__(self):
         self._stems: list[str] = []
         self._flags = bytearray()
-        self._shas = bytearray()
+        self._digests = bytearray()
 
-    def add(self, stem: str, digest: bytes | None, flags: int) -> None:
-        """A document's summary, given as its parts: the text's SHA-256 digest, HAS_* flags."""
-        if digest is not None and len(digest) == 32:
-            self._shas += digest
-            flags |= _HAS_SHA
-        else:
-            self._shas += bytes(32)
+    def add(self, stem: str, s: DocSummary) -> None:
+        """s, under the id stem (the caller's string: a summary from a worker holds a copy)."""
+        digest = bytes.fromhex(s.text_sha256) if s.text_sha256 else b""
         self._stems.append(stem)
-        self._flags.append(flags & (HAS_TEXT | HAS_META | HAS_ANNOTATION | _HAS_SHA))
+        self._flags.append(self._TEXT * s.has_text | self._ANNOTATION * s.has_annotation | self._DIGEST * bool(digest))
+        self._digests += digest or bytes(32)
 
     def documents(self) -> int:
         """How many documents have a text."""
-        return sum(f & HAS_TEXT for f in self._flags)
+        return sum(f & self._TEXT for f in self._flags)
 
     def texts(self):
-        """(id, 32-byte digest) of every document with a text, in order."""
-        shas = bytes(self._shas)
+        """(id, 32-byte text digest) of every document with a text, in order."""
+        both, digests = self._TEXT | self._DIGEST, bytes(self._digests)
         for i, (stem, f) in enumerate(zip(self._stems, self._flags)):
-            if f & (HAS_TEXT | _HAS_SHA) == HAS_TEXT | _HAS_SHA:
-                yield stem, shas[32 * i: 32 * i + 32]
+            if f & both == both:
+                yield stem, digests[32 * i: 32 * i + 32]
 
     def unannotated(self):
         """Ids of the documents with a text and no released annotation layer, in order."""
         for stem, f in zip(self._stems, self._flags):
-            if f & (HAS_TEXT | HAS_ANNOTATION) == HAS_TEXT:
+            if f & (self._TEXT | self._ANNOTATION) == self._TEXT:
                 yield stem
-
-
-def decode_text(data: bytes) -> tuple[str | None, list[Finding]]:
-    # the same tests as `not data.strip()` and `"\x00" in text`, without copying or scanning
-    # the decoded text (in UTF-8 only NUL holds a 0 byte): this runs on every text
-    if not data or data.isspace():
-        return None, [Finding("file-empty", "the article text is empty", hint="add the text or remove the document")]
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(data) > 1 and (data[0] == 0 or data[1] == 0)):
-        return None, [Finding("text-encoding", "the text is UTF-16 encoded; expected UTF-8",
-                              hint="re-add the article with `newsspan add`, which converts it")]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
-        return None, [Finding("text-encoding", f"byte 0x{data[e.start]:02x} at byte offset {e.start} is not UTF-8; expected UTF-8",
-                              line=line, column=col, hint="convert the file to UTF-8 (e.g. `iconv -f cp1252 -t utf-8`) and run `newsspan canonicalize`")]
-    if b"\x00" in data:
-        line, col = line_col(text, text.index("\x00"))
-        return None, [Finding("text-encoding", "the text holds NUL characters (binary data)", line=line, column=col)]
-    return text, []
 
 
 register("text-encoding", ERROR, DOCUMENT, "A corpus text is not UTF-8 (UTF-16, another encoding, binary data).")
@@ -163,17 +122,12 @@ def meta_hash_mismatch(ctx: DocContext):
 
 @register("text-duplicate", ERROR, CORPUS, "Two corpus documents have the same canonical text.")
 def text_duplicate(summaries: Summaries, root_files):
-    first: dict[bytes, str] = {}
-    groups: dict[bytes, list[str]] = {}  # only texts seen twice or more: a dict of lists for every text cost 10x more
+    first: dict[bytes, str] = {}  # text digest -> the first document (in id order) with that text
     for stem, digest in summaries.texts():
         f = first.setdefault(digest, stem)
-        if f is not stem:
-            groups.setdefault(digest, [f]).append(stem)
-    for stems in groups.values():
-        stems.sort()
-        for dup in stems[1:]:
-            yield Finding("text-duplicate", f"the text is identical to that of document {show(stems[0])}",
-                          file=f"corpus/{dup}.txt", hint="remove one of the two documents")
+        if f != stem:
+            yield Finding("text-duplicate", f"the text is identical to that of document {show(f)}",
+                          file=f"corpus/{stem}.txt", hint="remove one of the two documents")
 
 
 @register("annotation-missing", WARNING, CORPUS, "A corpus text has no released annotation layer yet.")

@@ -70,7 +70,7 @@ def parse(values: list[str] | None) -> dict[str, Target]:
     for value in values or []:
         if Path(value).is_file():
             try:   # read as strictly as every JSON file (a duplicate key is an error, not the last one kept)
-                data, found = jsonfile.parse(decode(Path(value).read_bytes()))
+                data, found, _ = jsonfile.parse_bounded(decode(Path(value).read_bytes()))
             except (OSError, ValueError) as e:  # unreadable, not UTF-8 (DecodeError)
                 problems.append(f"label map file {value}: cannot read it: {e}")
                 continue

@@ -6,8 +6,8 @@ JSON and JSON Lines exports (Label Studio, doccano, Prodigy, UIMA CAS JSON) thro
 (Python's ``json`` keeps the last one silently), NaN and Infinity, lone surrogate escapes
 (``"\\ud800"``), syntax errors, and nesting or numbers beyond what Python's parser takes are each an
 error naming the export file with its line and column (and the item, where the reader can name it);
-the file is not read further. A clean file is parsed at C speed (``jsonfile.parse_plain``); only a
-file with a problem to locate takes the slower scan.
+the file is not read further. Only a file with a problem is scanned further (its nesting and
+numbers, the positions of what it holds).
 
 A UTF-8 byte order mark at the start of an export is accepted and dropped (Windows tools write
 one), as ``utf-8-sig`` does; anywhere else it is a character like any other (in JSON, a syntax error).
@@ -121,12 +121,12 @@ def _parse(text: str, name: str, what: str, item, line: int | None = None) -> tu
     """jsonfile.parse, its findings as Issues naming the file, line and column, and the item.
 
     line: the line of a JSON Lines record (its findings are on the record's line 1)."""
-    plain = jsonfile.parse_plain(text)   # the common, clean export: C speed (parse() is 4-5 times slower)
-    if plain is not None:
-        return plain[0], []
-    value, findings = jsonfile.parse(text)
+    value, findings, _ = jsonfile.parse(text)
     if not findings:
         return value, []
+    too_deep_or_large = jsonfile.bounds(text)
+    if too_deep_or_large:  # the reason the rest may not parse: said alone, and the value not used
+        value, findings = None, too_deep_or_large
     positions = None
     out = []
     for f in findings:

@@ -25,10 +25,10 @@ import hashlib
 from dataclasses import dataclass
 
 import datasets
+import pyarrow as pa
 
 from .. import __version__, store
 from ..corpus import Corpus
-from .arrow import to_table
 from .features import CONFIGS, DEFAULT_CONFIG, DESCRIPTIONS, features, meta_fields
 from .fingerprint import content_hash
 from .rows import BuildError, rows
@@ -122,11 +122,11 @@ class Newsspan(datasets.ArrowBasedBuilder):
 
     def _generate_tables(self, ids):
         corpus = Corpus(corpus_root(self.config.data_dir))
-        feats = self.info.features
         meta_columns = list(meta_fields()) if self.config.name == "documents" else ()
         size = max(1, self.config.batch_size)
         for batch_idx, first in enumerate(range(0, len(ids), size)):
             batch = [row for doc_id in ids[first:first + size] for row in rows(corpus[doc_id], self.config.name, meta_columns)]
             if not batch:
                 continue
-            yield (0, batch_idx), to_table(batch, feats)
+            # label names as they are: datasets casts the table to the features (ClassLabel ids included)
+            yield (0, batch_idx), pa.Table.from_pylist(batch)

@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections import Counter
 
 import yaml
+from datasets import DatasetInfo, SplitDict, SplitInfo
+from datasets.info import DatasetInfosDict
+from huggingface_hub import DatasetCardData
 
 from .. import __version__
 from ..stats import Stats, markdown_tables, summary_lines
@@ -43,21 +46,20 @@ def _size_category(n: int) -> str:
 
 def front_matter(splits: dict[str, dict[str, dict]], st: Stats, default: str) -> dict:
     """splits: config -> split -> {"num_examples", "num_bytes", "path"} (splits with rows only)."""
-    configs, infos = [], []
+    configs = []
+    infos = DatasetInfosDict()
     for config, per_split in splits.items():
         entry = {"config_name": config,
                  "data_files": [{"split": s, "path": per_split[s]["path"]} for s in SPLITS if s in per_split]}
         if config == default:
             entry["default"] = True
         configs.append(entry)
-        infos.append({
-            "config_name": config,
-            "features": features(config)._to_yaml_list(),
-            "splits": [{"name": s, "num_bytes": per_split[s]["num_bytes"], "num_examples": per_split[s]["num_examples"]}
-                       for s in SPLITS if s in per_split],
-            "download_size": sum(v["download_size"] for v in per_split.values()),
-            "dataset_size": sum(v["num_bytes"] for v in per_split.values()),
-        })
+        infos[config] = DatasetInfo(
+            features=features(config),
+            splits=SplitDict({s: SplitInfo(name=s, num_bytes=per_split[s]["num_bytes"], num_examples=per_split[s]["num_examples"])
+                              for s in SPLITS if s in per_split}),
+            download_size=sum(v["download_size"] for v in per_split.values()),
+            dataset_size=sum(v["num_bytes"] for v in per_split.values()))
     languages = sorted({lang.split("-")[0].lower() for lang in st.languages})
     return {
         "pretty_name": "newsspan",
@@ -69,8 +71,16 @@ def front_matter(splits: dict[str, dict[str, dict]], st: Stats, default: str) ->
         "size_categories": [_size_category(st.documents)],
         "tags": ["news", "named-entities", "claims", "attribution", "document-layout"],
         "configs": configs,
-        "dataset_info": infos,
+        "dataset_info": _dataset_info_yaml(infos),
     }
+
+
+def _dataset_info_yaml(infos: DatasetInfosDict) -> list[dict]:
+    """The card's dataset_info (features, splits and sizes per config), as datasets writes it."""
+    card = DatasetCardData()
+    infos.to_dataset_card_data(card)
+    info = card.to_dict()["dataset_info"]
+    return info if isinstance(info, list) else [info]  # (one config comes out as a single mapping)
 
 
 def _table(head: tuple[str, str], counts: Counter, order=None) -> str:

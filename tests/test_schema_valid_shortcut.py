@@ -1,24 +1,19 @@
-"""The validator's per-document shortcuts change its speed, never a report.
+"""The checks' shortcut for files that passed their schema changes their speed, never a report.
 
-- An annotation the fast path proved schema-valid skips the per-item span filtering and the
-  id-duplicate walk (``Context.schema_valid``); a file with no misplaced quote lets
-  span-offsets, span-text-mismatch and token-boundary skip their per-span comparisons
-  (``_all_quoted``). Reports with the shortcuts must equal the careful path's, without them.
-- ``Root.read_plain`` reads an ordinary file in one go and declines everything else (links,
-  folders, missing or oversized files), which ``read_bytes`` then explains as before.
+An annotation that passed the schema skips the per-item span filtering and the id-duplicate
+walk (``Context.schema_valid``). Reports with the shortcut must equal those without it.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsspan import fastpath, store
+from newsspan import schema_errors, validator
 from newsspan.checks import annotation
 from newsspan.validator import validate_root
 
@@ -51,11 +46,10 @@ def roots(tmp_path_factory):
 
 
 def _both_reports(root):
-    """(report with every shortcut, report of the careful path with none of them)."""
+    """(report with the shortcut, report without it)."""
     fast = validate_root(root)
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(fastpath, "load_clean", lambda *a, **k: None)    # so schema_valid is never set
-        m.setattr(annotation, "_all_quoted", lambda ann, ctx: False)
+        m.setattr(validator, "Context", lambda **kw: annotation.Context(**{**kw, "schema_valid": False}))
         careful = validate_root(root)
     return fast, careful
 
@@ -154,7 +148,7 @@ def test_shortcuts_give_the_careful_path_s_report(roots, which, kinds, k, d):
 
 
 def test_the_shortcuts_are_taken(roots):
-    """Not vacuous: mutated files stay schema-valid, and each shortcut is met with and without findings."""
+    """Not vacuous: mutated files stay schema-valid, and the shortcut is met with and without findings."""
     root, stem = roots[0]
     text = (root / "corpus" / f"{stem}.txt").read_text(encoding="utf-8")
     path = root / "annotations" / f"{stem}.json"
@@ -164,7 +158,7 @@ def test_the_shortcuts_are_taken(roots):
         ann = json.loads(original)
         _mutate(ann, text, kind, 1, 2)
         data = json.dumps(ann, ensure_ascii=False)
-        assert fastpath.load_clean(data, "annotation") is not None, kind
+        assert schema_errors.findings("annotation", json.loads(data)) == [], kind  # so the shortcut is taken
         try:
             path.write_text(data, encoding="utf-8")
             fast, careful = _both_reports(root)
@@ -177,7 +171,7 @@ def test_the_shortcuts_are_taken(roots):
 
 
 def test_the_careful_path_s_spans_are_filtered(tmp_path):
-    """Malformed items (no schema proof) are left to the schema, with or without the shortcuts."""
+    """Malformed items (the schema fails) are left to the schema, with or without the shortcut."""
     root = tmp_path / "r"
     shutil.copytree(FIXTURES / "valid", root)
     path = root / "annotations" / "tiny.json"
@@ -191,40 +185,15 @@ def test_the_careful_path_s_spans_are_filtered(tmp_path):
     assert {p.check for p in fast.problems} == {"schema"}
 
 
-# --- Root.read_plain --------------------------------------------------------------------------
-def test_read_plain_reads_ordinary_files_and_declines_the_rest(tmp_path):
-    root = store.Root(tmp_path / "root")
-    root.corpus.mkdir(parents=True)
-    outside = tmp_path / "outside.txt"
-    outside.write_bytes(b"secret")
-    plain = root.corpus / "a.txt"
-    plain.write_bytes("grüße\n".encode("utf-8"))
-    (root.corpus / "inner-link.txt").symlink_to(plain)
-    (root.corpus / "outer-link.txt").symlink_to(outside)
-    (root.corpus / "folder.txt").mkdir()
-    (root.corpus / "empty.txt").write_bytes(b"")
-
-    assert root.read_plain(plain) == root.read_bytes(plain) == "grüße\n".encode("utf-8")
-    assert root.read_plain(str(plain)) == plain.read_bytes()
-    assert root.read_plain(root.corpus / "empty.txt") == b""
-    assert root.read_plain(plain, limit=3) is None
-    with pytest.raises(store.FileTooLarge):
-        root.read_bytes(plain, limit=3)
-    for name in ("inner-link.txt", "outer-link.txt", "folder.txt", "missing.txt"):
-        assert root.read_plain(root.corpus / name) is None, name
-    # what read_plain declines, read_bytes still decides: a link inside is read, one outside refused
-    assert root.read_bytes(root.corpus / "inner-link.txt") == plain.read_bytes()
-    with pytest.raises(store.OutsideRoot):
-        root.read_bytes(root.corpus / "outer-link.txt")
-
-
-def test_read_plain_declines_files_in_a_linked_folder_outside(tmp_path):
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    (elsewhere / "a.txt").write_bytes(b"outside")
-    root = store.Root(tmp_path / "root")
-    root.path.mkdir()
-    os.symlink(elsewhere, root.corpus)
-    assert root.read_plain(root.corpus / "a.txt") is None
-    with pytest.raises(store.OutsideRoot):
-        root.read_bytes(root.corpus / "a.txt")
+def test_the_validator_sets_the_flag_only_for_files_that_pass(tmp_path, monkeypatch):
+    root = tmp_path / "r"
+    shutil.copytree(FIXTURES / "valid", root)
+    seen = []
+    monkeypatch.setattr(validator, "Context", lambda **kw: seen.append(kw["schema_valid"]) or annotation.Context(**kw))
+    validate_root(root)
+    path = root / "annotations" / "tiny.json"
+    ann = json.loads(path.read_text(encoding="utf-8"))
+    ann["entities"][0]["start"] = 1.0  # a float offset: jsonschema-rs would pass it, the schema does not
+    path.write_text(json.dumps(ann), encoding="utf-8")
+    validate_root(root)
+    assert seen == [True, False]
