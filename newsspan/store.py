@@ -193,7 +193,7 @@ class Root:
             return self.annotations / (check_id(doc_id) + JSON_SUFFIX)
         return self.annotations / ANNOTATORS / check_id(annotator, "annotator name") / (check_id(doc_id) + JSON_SUFFIX)
 
-    def rel(self, path: Path) -> str:
+    def rel(self, path: Path | str) -> str:
         s, base = str(path), str(self.path) + os.sep
         if s.startswith(base):  # the common case, without Path.relative_to's cost
             return s[len(base):].replace(os.sep, "/")

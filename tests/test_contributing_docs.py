@@ -4,11 +4,11 @@ import re
 
 import yaml
 
-from conftest import REPO, run_cli
-
 from newsspan import checks
 from newsspan.formats import EXPORT_FORMATS, IMPORT_FORMATS
 from newsspan.formats.labelstudio import labeling_config
+
+from conftest import REPO, run_cli
 
 GUIDE = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
 

@@ -84,9 +84,9 @@ def file_mentions():
     out = []
     for doc in DOCS:
         _, prose = _fenced_and_prose(doc.read_text(encoding="utf-8"))
-        for target in re.findall(r"\]\(([^)#\s]+)[^)]*\)", prose):
-            if not re.match(r"[a-z]+:", target):  # a URL
-                out.append((doc, (doc.parent / target).resolve().relative_to(REPO).as_posix(), "link"))
+        out += [(doc, (doc.parent / target).resolve().relative_to(REPO).as_posix(), "link")
+                for target in re.findall(r"\]\(([^)#\s]+)[^)]*\)", prose)
+                if not re.match(r"[a-z]+:", target)]  # a URL is no file
         for span in _inline_code(prose):
             m = re.fullmatch(r"([\w.-]+\.py)::(\w+)", span)
             if m:

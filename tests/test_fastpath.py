@@ -7,10 +7,10 @@ import pytest
 
 from newsspan import fastpath, jsonfile, schema, schema_errors
 from newsspan.validator import validate_root
+from test_bad_input import CASES
 
 from conftest import FIXTURES, REPO, overlay
 from synthetic import make_root
-from test_bad_input import CASES
 
 VALID_ANN = (FIXTURES / "valid" / "annotations" / "tiny.json").read_text(encoding="utf-8")
 VALID_META = (FIXTURES / "valid" / "corpus" / "tiny.meta.json").read_text(encoding="utf-8")

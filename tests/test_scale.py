@@ -1,10 +1,9 @@
 """Building at scale: Arrow batches equal to datasets' own encoding, Parquet shards, --num-proc,
 and streaming reads shared out among distributed nodes (split_dataset_by_node)."""
 
+import datasets
 import pyarrow as pa
 import pytest
-
-import datasets
 from datasets.distributed import split_dataset_by_node
 
 from newsspan import Corpus, store, tokenize

@@ -28,6 +28,7 @@ import datasets
 
 from .. import __version__, store
 from ..corpus import Corpus
+from ..report import Report
 from .arrow import to_table
 from .features import CONFIGS, DEFAULT_CONFIG, DESCRIPTIONS, features, meta_fields
 from .fingerprint import content_hash
@@ -67,7 +68,7 @@ def corpus_root(data_dir) -> store.Root:
 
 
 def checked_selection(root: store.Root, include_drafts: bool, key: str | None = None,
-                      cache: bool = True, progress: bool = False) -> tuple[Selection, object]:
+                      cache: bool = True, progress: bool = False) -> tuple[Selection, Report]:
     """The released documents of a root and its validation report; BuildError if it does not validate.
 
     progress=True shows the validation's progress on stderr (newsspan.progress)."""
