@@ -35,8 +35,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-import newsspan  # noqa: E402
-from bench import make_corpus  # noqa: E402
+import newsspan  # noqa: E402 - after the sys.path entry above (a script run from anywhere)
+from bench import make_corpus  # noqa: E402 - likewise
 
 PY = sys.executable
 

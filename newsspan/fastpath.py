@@ -28,8 +28,9 @@ from . import jsonfile, schema
 
 try:  # the fast path is an optimisation: without the wheel, everything takes the careful path
     import jsonschema_rs
+    HAVE_RS = True
 except ImportError:  # pragma: no cover - exercised only where no wheel exists
-    jsonschema_rs = None
+    HAVE_RS = False
 
 # control escapes (see above) and the surrogate escapes that parse_plain() declines, in one scan
 _DECLINED_ESCAPE = re.compile(r"\\u(?:00[01][0-9a-fA-F]|[dD][89a-fA-F][0-9a-fA-F]{2})")
@@ -87,7 +88,7 @@ def instance_depth(root: dict) -> int | None:
 @functools.cache
 def _fast(name: str):
     """(compiled jsonschema-rs validator, instance depth bound) for a schema, or None."""
-    if jsonschema_rs is None:
+    if not HAVE_RS:
         return None
     bound = instance_depth(schema.load(name))
     if bound is None:

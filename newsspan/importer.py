@@ -16,7 +16,7 @@ from . import mentions, schema, store
 from .corpus import read_annotation
 from .formats import FormatError, Parsed, ToolDoc, ToolSpan, importers, labelmap, wanted
 from .ids import DOCUMENT_ID_RULE, invalid_id
-from .ingest import BCP47, IngestError, Ingested, ingest, safe_id
+from .ingest import BCP47, Ingested, IngestError, ingest, safe_id
 from .model import (
     GUIDELINES_VERSION,
     LAYERS,

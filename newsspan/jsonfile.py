@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]  # the C string scanner; typeshed does not list it
 
 from .findings import Finding, pointer
 
@@ -110,7 +110,7 @@ class _NonFinite(float):
 
 def parse(text: str, *, max_nesting: int = MAX_DEPTH) -> tuple[object, list[Finding]]:
     """Parse JSON text; returns (value, findings). value is None when it could not be parsed."""
-    depth, off = max_depth(text, max_nesting)
+    _, off = max_depth(text, max_nesting)
     if off >= 0:
         line, col = line_col(text, off)
         return None, [Finding("json-too-deep", f"nesting deeper than {max_nesting} levels; an annotation file needs at most 5",
@@ -150,9 +150,9 @@ def parse(text: str, *, max_nesting: int = MAX_DEPTH) -> tuple[object, list[Find
             findings.append(Finding("json-duplicate-key", f"key {json.dumps(key)} appears more than once in this object; JSON readers keep only one of them",
                                     pointer=ptr, line=line, column=col, hint="remove or rename one of the duplicate keys"))
         for ptr in positions.nonfinite:
-            line, col = positions.locate(ptr)
+            at_line, at_col = positions.locate(ptr)
             findings.append(Finding("json-nonfinite", "NaN or Infinity is not JSON; expected a finite number",
-                                    pointer=ptr, line=line, column=col))
+                                    pointer=ptr, line=at_line, column=at_col))
     if _SURROGATE_ESCAPE.search(text):
         for ptr, s in _strings(value):
             if _SURROGATE.search(s):
@@ -241,7 +241,7 @@ class Positions:
         self.offsets: dict[str, int] = {}
         self.duplicates: list[tuple[str, str, int]] = []
         self.nonfinite: list[str] = []
-        self._line_starts = None
+        self._line_starts: list[int] | None = None
         self._scan()
 
     def _scan(self) -> None:
@@ -260,7 +260,7 @@ class Positions:
             if not m:
                 break
             i = m.end()
-            start = m.start(m.lastgroup)
+            start = m.start(m.lastgroup or 0)  # every alternative of _TOKEN is a named group
             value = None
             if m.group("str"):
                 # the C string scanner: linear, and no regex backtracking state per escape
@@ -285,7 +285,7 @@ class Positions:
                         f[4] = True
                 elif c == ":" and stack:
                     stack[-1][4] = False
-            elif m.group("str") and stack and stack[-1][0] == "obj" and stack[-1][4]:
+            elif m.group("str") and value is not None and stack and stack[-1][0] == "obj" and stack[-1][4]:
                 f = stack[-1]
                 key = value
                 f[2] = key

@@ -9,6 +9,7 @@ stops at the first one, and a check that fails internally becomes an ``internal-
 from __future__ import annotations
 
 import collections
+import contextlib
 import dataclasses
 import gc
 import itertools
@@ -39,11 +40,11 @@ class Limits:
 class _FileProblems:
     """Turns findings about one file into problems, locating pointers in its JSON lazily."""
 
-    def __init__(self, root: store.Root, path: Path, doc_id: str | None, json_text: str | None = None):
+    def __init__(self, root: store.Root, path: Path | str, doc_id: str | None, json_text: str | None = None):
         self.root, self.path, self.doc_id = root, path, doc_id
         self.json_text = json_text
-        self._positions = None
-        self._rel = None
+        self._positions: jsonfile.Positions | None = None
+        self._rel: str | None = None
         self.schema_valid = False
         self.problems: list[Problem] = []
 
@@ -70,6 +71,7 @@ class _FileProblems:
 
     def run(self, check: checks.Check, *args) -> None:
         """Run one check function; an exception inside it is reported, never raised or passed."""
+        assert check.func is not None, f"{check.id} is raised by the readers: it has no function to run"
         try:
             for f in check.func(*args):
                 self.add(f)
@@ -139,10 +141,10 @@ def _parse_json(data: bytes, fp: _FileProblems, schema_name: str, limits: Limits
             fp.add(f)
         return None
     fp.json_text = text
-    value = fastpath.load_clean(text, schema_name, limits.max_depth)
-    if value is not None and _span_count(value, schema_name) <= limits.max_spans:
+    clean = fastpath.load_clean(text, schema_name, limits.max_depth)
+    if clean is not None and _span_count(clean, schema_name) <= limits.max_spans:
         fp.schema_valid = True
-        return value  # proven clean: the careful path below would find nothing
+        return clean  # proven clean: the careful path below would find nothing
     value, found = jsonfile.parse(text, max_nesting=limits.max_depth)
     for f in found:
         fp.add(f)
@@ -162,7 +164,7 @@ def _parse_json(data: bytes, fp: _FileProblems, schema_name: str, limits: Limits
     try:
         for f in schema_errors.findings(schema_name, value):
             fp.add(f)
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:  # noqa: BLE001 - fail closed: a crash of the schema validator is a reported error
         fp.add(Finding("internal-error", f"schema validation failed: {type(e).__name__}: {e}"))
     return value
 
@@ -174,7 +176,7 @@ class DocumentResult:
     text: str | None
 
 
-def _exists(path: Path) -> bool:
+def _exists(path: Path | str) -> bool:
     """Whether anything (a file, a folder, a link, even a broken one) stands at path: one lstat."""
     try:
         os.lstat(path)
@@ -196,7 +198,7 @@ def check_document(root: store.Root, stem: str, limits: Limits | None = None,
     limits = limits or Limits()
     try:
         return _check_document(root, stem, limits, annotation_files)
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:  # noqa: BLE001 - fail closed: a crash outside the checks is an internal-error of the document
         text_path = root.corpus / (stem + store.TEXT_SUFFIX)
         import traceback
 
@@ -241,7 +243,7 @@ def _check_document(root: store.Root, stem: str, limits: Limits,
     problems += tp.problems + mp.problems
     # A text that is not canonical is one error: its spans are checked against the canonical
     # text, which `newsspan canonicalize` writes; before that each would be a follow-on error.
-    canonical_sha = (sha256(canonicalize(text)) if any(p.check == "text-not-canonical" for p in tp.problems)
+    canonical_sha = (sha256(canonicalize(text)) if text is not None and any(p.check == "text-not-canonical" for p in tp.problems)
                      else None)
     waiting: list[tuple[str, int]] = []
 
@@ -434,7 +436,7 @@ def _warm_up() -> None:
 
 
 def _keys_of(root: store.Root, stems: list[str], layers: list[tuple], now_ns: int) -> list:
-    return [file_key(root.document_files(stem, who), now_ns) for stem, who in zip(stems, layers)]
+    return [file_key(root.document_files(stem, who), now_ns) for stem, who in zip(stems, layers, strict=True)]
 
 
 def _send_keys(conn, root: store.Root, stems: list[str], layers: list[tuple], now_ns: int) -> None:
@@ -456,7 +458,7 @@ def _start_file_keys(root: store.Root, stems: list[str], layers: dict, now_ns: i
     # about WARM_UP_KEYS keys)
     first = max(0, len(stems) * 4 // (5 * parts) - WARM_UP_KEYS) if parts > 1 else len(stems)
     bounds = [0] + [first + (len(stems) - first) * i // (parts - 1) for i in range(parts)] if parts > 1 else [0, len(stems)]
-    pieces = [(stems[a:b], [layers.get(s, ()) for s in stems[a:b]]) for a, b in zip(bounds, bounds[1:])]
+    pieces = [(stems[a:b], [layers.get(s, ()) for s in stems[a:b]]) for a, b in itertools.pairwise(bounds)]
     children = []
     if parts > 1 and not multiprocessing.current_process().daemon and "fork" in multiprocessing.get_all_start_methods():
         mp = multiprocessing.get_context("fork")
@@ -479,10 +481,8 @@ def _start_file_keys(root: store.Root, stems: list[str], layers: dict, now_ns: i
             got = None
             if i < len(children):
                 child, recv = children[i]
-                try:
+                with contextlib.suppress(EOFError, OSError):  # the process died: its share is done here
                     got = recv.recv()
-                except (EOFError, OSError):  # the process died: its share is done here
-                    pass
                 recv.close()
                 child.join()
             out += got if isinstance(got, list) and len(got) == len(piece[0]) else _keys_of(root, *piece, now_ns)
@@ -532,14 +532,15 @@ def _validate_root(root: store.Root, paths: list[str] | None, limits: Limits, jo
         stems, layers, others = listing.stems, listing.layers, listing.others
 
     store_ = None
-    keys, cached, todo = {}, {}, stems
+    keys: dict[str, tuple[str | None, bool]] = {}  # stem -> cache.file_key() of its files
+    cached, todo = {}, stems
     if cache:
         now_ns = time.time_ns()
         file_keys = _start_file_keys(root, stems, layers, now_ns, jobs)  # before the cache is loaded: in parallel with it
         store_ = ValidationCache(root, limits, now_ns)
         if len(stems) >= MIN_PARALLEL_KEYS and jobs > 1:
             _warm_up()  # while the other processes work out keys: a changed document is checked at once
-        for stem, key in zip(stems, file_keys()):
+        for stem, key in zip(stems, file_keys(), strict=True):
             hit = store_.get(stem, key[0])
             if hit is None:
                 keys[stem] = key
@@ -558,7 +559,8 @@ def _validate_root(root: store.Root, paths: list[str] | None, limits: Limits, jo
             else:
                 problems, summary, n_files = next(fresh)
                 if store_ is not None:
-                    store_.put(stem, *keys[stem], problems, summary, n_files)
+                    doc_key, storable = keys[stem]
+                    store_.put(stem, doc_key, storable, problems, summary, n_files)
                 summaries.add(stem, summary.digest(), summary.flags())  # the listing's id: the summary's is a copy
             report.extend(problems)
             report.files_checked += n_files

@@ -39,7 +39,7 @@ def _is_span(item) -> bool:
     if type(item) is not dict:
         return isinstance(item, dict) and _is_offset(item.get("start")) and _is_offset(item.get("end")) \
             and isinstance(item.get("text"), str)
-    return type(item.get("start")) is int and type(item.get("end")) is int and type(item.get("text")) is str \
+    return (type(item.get("start")) is int and type(item.get("end")) is int and type(item.get("text")) is str) \
         or (_is_offset(item.get("start")) and _is_offset(item.get("end")) and isinstance(item.get("text"), str))
 
 
@@ -51,7 +51,7 @@ def _layer(ann: dict, ctx: Context, name: str) -> list:
     if got is None:
         items = ann.get(name)
         if ctx.schema_valid:  # the schema requires the layer and makes every item a span
-            got = ctx.cache[key] = list(enumerate(items))
+            got = ctx.cache[key] = list(enumerate(ann[name]))
         else:
             got = ctx.cache[key] = [(i, x) for i, x in enumerate(items) if _is_span(x)] if isinstance(items, list) else []
     return got
@@ -104,6 +104,7 @@ def _all_quoted(ann: dict, ctx: Context) -> bool:
     got = ctx.cache.get("all_quoted")
     if got is None:
         text = ctx.text
+        assert text is not None  # the checks that ask have a text
         n = len(text)
         got = True
         for _, _, _, s in _spans(ann, ctx):
@@ -177,7 +178,7 @@ def quote_nearby(text: str, quote: str, start: int, end: int) -> int | None:
 def _fixable(ann: dict, ctx: Context, s: dict) -> int | None:
     """Where --fix would move a span (see quote_nearby); None when it would not. Only for a file
     made on this very text: after a text correction, `newsspan reanchor` is the fix."""
-    if ann.get("text_sha256") != ctx.text_sha256:
+    if ann.get("text_sha256") != ctx.text_sha256 or ctx.text is None:
         return None
     return quote_nearby(ctx.text, s["text"], s["start"], s["end"])
 
@@ -237,7 +238,7 @@ def id_duplicate(ann, ctx: Context):
         # valid against the schema, every item of every layer is a span with a string id: as
         # many distinct ids as items means that no id repeats
         return
-    seen = {}
+    seen: dict[str, tuple[str, int]] = {}  # id -> (layer, index) where it first stands
     for name in LAYERS:
         items = ann.get(name)
         if not isinstance(items, list):

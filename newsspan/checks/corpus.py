@@ -79,13 +79,13 @@ class Summaries:
     def texts(self):
         """(id, 32-byte digest) of every document with a text, in order."""
         shas = bytes(self._shas)
-        for i, (stem, f) in enumerate(zip(self._stems, self._flags)):
+        for i, (stem, f) in enumerate(zip(self._stems, self._flags, strict=True)):
             if f & (HAS_TEXT | _HAS_SHA) == HAS_TEXT | _HAS_SHA:
                 yield stem, shas[32 * i: 32 * i + 32]
 
     def unannotated(self):
         """Ids of the documents with a text and no released annotation layer, in order."""
-        for stem, f in zip(self._stems, self._flags):
+        for stem, f in zip(self._stems, self._flags, strict=True):
             if f & (HAS_TEXT | HAS_ANNOTATION) == HAS_TEXT:
                 yield stem
 

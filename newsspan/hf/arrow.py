@@ -30,9 +30,11 @@ def _string_type(feature, arrow_type: pa.DataType) -> pa.DataType:
     if isinstance(feature, ClassLabel):
         return pa.string()
     if isinstance(feature, dict):
+        assert isinstance(arrow_type, pa.StructType)  # the type of a dict feature
         return pa.struct([pa.field(f.name, _string_type(feature[f.name], f.type)) for f in arrow_type])
     item = _item(feature)
     if item is not None:
+        assert isinstance(arrow_type, (pa.ListType, pa.LargeListType))  # the type of a list feature
         inner = _string_type(item, arrow_type.value_type)
         return pa.large_list(inner) if pa.types.is_large_list(arrow_type) else pa.list_(inner)
     return arrow_type
@@ -58,12 +60,16 @@ def _encode(arr: pa.Array, feature, arrow_type: pa.DataType) -> pa.Array:
             raise ValueError(f"Invalid string class label {bad}")
         return ids.cast(arrow_type)
     if isinstance(feature, dict):
+        assert isinstance(arr, pa.StructArray) and isinstance(arrow_type, pa.StructType)  # a dict feature's
         children = [_encode(arr.field(f.name), feature[f.name], f.type) for f in arrow_type]
         return pa.StructArray.from_arrays(children, fields=list(arrow_type), mask=mask)
     item = _item(feature)
+    assert isinstance(arr, (pa.ListArray, pa.LargeListArray))  # a list feature's
+    assert isinstance(arrow_type, (pa.ListType, pa.LargeListType))
     values = _encode(arr.values, item, arrow_type.value_type)
-    cls = pa.LargeListArray if pa.types.is_large_list(arrow_type) else pa.ListArray
-    return cls.from_arrays(arr.offsets, values, type=arrow_type, mask=mask)
+    if isinstance(arr, pa.LargeListArray):
+        return pa.LargeListArray.from_arrays(arr.offsets, values, type=arrow_type, mask=mask)
+    return pa.ListArray.from_arrays(arr.offsets, values, type=arrow_type, mask=mask)
 
 
 def to_table(rows: list[dict], features: Features) -> pa.Table:

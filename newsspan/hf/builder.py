@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import ClassVar
 
 import datasets
 
@@ -72,9 +73,7 @@ def checked_selection(root: store.Root, include_drafts: bool, key: str | None = 
     """The released documents of a root and its validation report; BuildError if it does not validate.
 
     progress=True shows the validation's progress on stderr (newsspan.progress)."""
-    from ..validator import validate_root
-
-    from ..validator import default_jobs
+    from ..validator import default_jobs, validate_root
 
     root.check()
     done = _validated.get((key, include_drafts)) if key else None
@@ -95,7 +94,7 @@ def checked_selection(root: store.Root, include_drafts: bool, key: str | None = 
 class Newsspan(datasets.ArrowBasedBuilder):
     BUILDER_CONFIG_CLASS = NewsspanConfig
     VERSION = _VERSION
-    BUILDER_CONFIGS = [NewsspanConfig(name=name, version=_VERSION, description=DESCRIPTIONS[name]) for name in CONFIGS]
+    BUILDER_CONFIGS: ClassVar[list[NewsspanConfig]] = [NewsspanConfig(name=name, version=_VERSION, description=DESCRIPTIONS[name]) for name in CONFIGS]
     DEFAULT_CONFIG_NAME = DEFAULT_CONFIG
 
     def __init__(self, *args, hash: str | None = None, content_key: str | None = None, **kwargs):
