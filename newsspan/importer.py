@@ -15,8 +15,8 @@ from pathlib import Path
 from . import mentions, schema, store
 from .corpus import read_annotation
 from .formats import FormatError, Parsed, ToolDoc, ToolSpan, importers, labelmap, wanted
-from .ids import DOCUMENT_ID_RULE, invalid_id
-from .ingest import BCP47, Ingested, IngestError, ingest, safe_id
+from .ids import DOCUMENT_ID_RULE, invalid_id, safe_id
+from .ingest import BCP47, Ingested, IngestError, ingest
 from .model import (
     GUIDELINES_VERSION,
     LAYERS,

@@ -20,7 +20,6 @@ import re
 from dataclasses import dataclass, field
 
 from . import store
-from .ids import safe_id  # noqa: F401  (the importer takes it from here)
 from .model import GUIDELINES_VERSION, Annotation, Section, renumber
 from .schema import SCHEMA_VERSION
 from .text import DecodeError, decode, sha256

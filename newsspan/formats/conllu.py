@@ -145,7 +145,8 @@ def _metadata(doc: _Doc, md: dict, out: Parsed) -> None:
 
 
 def _sentence(doc: _Doc, sent, md: dict, line0: int, file: str, out: Parsed, ner_key: str | None) -> None:
-    surface, words = [], []      # surface tokens (line, form, space_after, word ids); words (line, row)
+    surface: list[tuple[int, str, bool, list[int]]] = []  # surface tokens (line, form, space_after, word ids)
+    words: list[tuple[int, int | None, dict]] = []        # words (line, word id or None for an empty node, misc)
     mwt_end = 0
     for i, tok in enumerate(sent):
         tid, line = tok["id"], line0 + i

@@ -23,9 +23,10 @@ import datasets
 from .. import jsonfile, store
 from ..model import Annotation
 from ..report import ERROR, Problem, Report
+from ..stats import Stats
 from ..text import decode
 from .builder import Newsspan, checked_selection
-from .card import MARKER, Stats, render, statistics
+from .card import MARKER, render, statistics
 from .features import CONFIGS, DEFAULT_CONFIG
 from .fingerprint import content_hash
 from .rows import TOKEN_CONFIGS, BuildError, BuildProblem
