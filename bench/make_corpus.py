@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
-from newsspan import schema  # noqa: E402
+from newsspan import schema
 
 FIRST = ["Antony", "Maria", "Wei", "Fatima", "John", "Aiko", "Carlos", "Olena", "Kwame", "Priya", "Lars", "Amara",
          "Dmitri", "Sofia", "Hiroshi", "Leila", "Tomás", "Grace", "Ibrahim", "Chloe"]

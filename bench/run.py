@@ -29,13 +29,14 @@ import subprocess
 import sys
 import threading
 import time
+from importlib import metadata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-import newsspan  # noqa: E402
-from bench import make_corpus  # noqa: E402
+import newsspan  # noqa: E402 - after the sys.path entry above (a script run from anywhere)
+from bench import make_corpus  # noqa: E402 - likewise
 
 PY = sys.executable
 
@@ -199,25 +200,26 @@ def med(xs: list[float]) -> float:
 def machine() -> dict:
     cpu = platform.processor() or platform.machine()
     try:
-        for line in open("/proc/cpuinfo", encoding="utf-8"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
     except OSError:
         pass
     ram = None
     try:
-        for line in open("/proc/meminfo", encoding="utf-8"):
-            if line.startswith("MemTotal:"):
-                ram = int(line.split()[1]) * 1024
+        with open("/proc/meminfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("MemTotal:"):
+                    ram = int(line.split()[1]) * 1024
     except OSError:
         pass
     versions = {"python": platform.python_version(), "newsspan": newsspan.__version__}
     for mod in ("jsonschema", "jsonschema-rs", "datasets", "pyarrow"):
         try:
-            from importlib.metadata import version
-            versions[mod] = version(mod)
-        except Exception:  # noqa: BLE001
+            versions[mod] = metadata.version(mod)
+        except metadata.PackageNotFoundError:
             versions[mod] = "not installed"
     try:
         rev = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
@@ -462,9 +464,8 @@ def report(args, out: dict, m: dict, started: str, load: tuple) -> str:
                      "on the same documents pre-joined into one JSONL", f"{tb:.2f} s", f"{tj:.2f} s", f"{tb / tj:.2f}x",
                      "<= 1.5x", verdict(tb / tj <= 1.5)))
         big = [k for k in b["memory"] if k.startswith("build ")]
-        for k in big:
-            rows.append((f"peak memory of `newsspan build --config documents` at {k.split()[1]} documents", gib(b["memory"][k]),
-                         "", "", "<= 2 GB", verdict(b["memory"][k] <= 2 * 10**9)))
+        rows.extend((f"peak memory of `newsspan build --config documents` at {k.split()[1]} documents", gib(b["memory"][k]),
+                     "", "", "<= 2 GB", verdict(b["memory"][k] <= 2 * 10**9)) for k in big)
         rows.append((f"cached `load_dataset(<built folder>, \"documents\")` of {b['docs']} documents",
                      f"{med(b['load_cached']):.2f} s, {gib(b['load_cached_memory'])}",
                      f"first load {b['load_first']:.2f} s", "", "(reported)", ""))
@@ -511,14 +512,14 @@ def report(args, out: dict, m: dict, started: str, load: tuple) -> str:
     lines += ["", "## Raw runs (seconds)", ""]
     for name, xs in t.items():
         lines.append(f"- validation `{name}`: " + ", ".join(f"{x:.2f}" for x in xs))
-    lines.append(f"- naive, seconds per document: " + ", ".join(f"{x:.4f}" for x in v["naive_per_doc"]))
+    lines.append("- naive, seconds per document: " + ", ".join(f"{x:.4f}" for x in v["naive_per_doc"]))
     if b:
         lines.append("- build: " + ", ".join(f"{x:.2f}" for x in b["times"]["build"])
                      + "; `load_dataset(\"json\")`: " + ", ".join(f"{x:.2f}" for x in b["times"]["json"]))
         if b["cold"] is not None:
             lines.append(f"- build with no validation cache (one run): {b['cold']:.2f}")
         lines.append("- peak memory: " + ", ".join(f"{k} {gib(v)}" for k, v in b["memory"].items()))
-        lines.append(f"- cached loads of the built folder: " + ", ".join(f"{x:.2f}" for x in b["load_cached"]))
+        lines.append("- cached loads of the built folder: " + ", ".join(f"{x:.2f}" for x in b["load_cached"]))
         lines.append(f"- the built folder: {len(b['shards'])} Parquet shards, {gib(b['parquet_bytes'])} "
                      f"(the JSONL: {gib(b['jsonl_bytes'])}): " + ", ".join(b["shards"]))
     if s:

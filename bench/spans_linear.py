@@ -21,7 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from synth import make_root, span_count  # noqa: E402
+from synth import make_root, span_count  # noqa: E402 - after the sys.path entry above
 
 CHILD = """
 import json, resource, sys, time

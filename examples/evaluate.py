@@ -23,18 +23,20 @@ named and left out of the scores. Needs ``seqeval`` (in the ``[train]`` extra).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # gold comes from disk: nothing is fetched
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 
-from newsspan import schema, scoring  # noqa: E402
-from newsspan.formats.offsets import OffsetError, read_offset  # noqa: E402
-from newsspan.tokenize import ALIGNMENT_MODES, Misaligned, Token, align, char_span, iob2, iob2_spans  # noqa: E402
+from newsspan import schema, scoring
+from newsspan.formats.offsets import OffsetError, read_offset
+from newsspan.tokenize import ALIGNMENT_MODES, Misaligned, Token, align, char_span, iob2, iob2_spans
 
 DOCSTART = "-DOCSTART-"
 
@@ -61,7 +63,7 @@ class GoldDoc:
     def spans(self, tags_per_row) -> list[scoring.Span]:
         """(start, end, label) of the spans that IOB2 tags mark, read per row (section)."""
         return [(toks[a].start, toks[b - 1].end, label)
-                for (toks, _), tags in zip(self.rows, tags_per_row) for a, b, label in iob2_spans(tags)]
+                for (toks, _), tags in zip(self.rows, tags_per_row, strict=True) for a, b, label in iob2_spans(tags)]
 
     def split_rows(self, flat: list[str]) -> list[list[str]]:
         out, k = [], 0
@@ -104,7 +106,7 @@ def load_gold(gold: Path, with_text: bool) -> dict[str, GoldDoc]:
     for split in configs["entities"].values():
         names = split.features["ner_tags"].feature.names
         for row in split:
-            toks = [Token(t, s, e) for t, s, e in zip(row["tokens"], row["token_starts"], row["token_ends"])]
+            toks = [Token(t, s, e) for t, s, e in zip(row["tokens"], row["token_starts"], row["token_ends"], strict=True)]
             docs.setdefault(row["document_id"], GoldDoc(row["document_id"])).rows.append(
                 (toks, [names[i] for i in row["ner_tags"]]))
     for doc in docs.values():
@@ -158,7 +160,7 @@ def read_documents(path: Path, gold: dict[str, GoldDoc], mode: str) -> tuple[dic
             if not isinstance(text, str):
                 problems.append(f"{where}: has no \"text\"; it must hold the document's text")
             else:
-                at = next((i for i, (a, b) in enumerate(zip(text, doc.text)) if a != b), min(len(text), len(doc.text)))
+                at = _common_prefix(text, doc.text)
                 problems.append(f"{where}: its text differs from the gold text at code point {at} "
                                 f"({text[at:at + 20]!r} vs {doc.text[at:at + 20]!r}; {len(text)} vs {len(doc.text)} code points)")
             continue
@@ -232,6 +234,11 @@ def _conll_documents(path: Path) -> list[tuple[int, list[str], list[str]]]:
     return [d for d in docs if d[1]]
 
 
+def _common_prefix(a: Sequence[str], b: Sequence[str]) -> int:
+    """The length of the longest common prefix of a and b (the index of their first difference)."""
+    return next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+
+
 def read_conll(path: Path, gold: dict[str, GoldDoc]) -> tuple[dict, dict, list[str]]:
     """Predicted tags per row and spans per document, from a CoNLL file; documents are matched to
     the gold by their tokens (the file names none)."""
@@ -242,11 +249,9 @@ def read_conll(path: Path, gold: dict[str, GoldDoc]) -> tuple[dict, dict, list[s
         where = f"{path}:{line}: CoNLL document {k}"
         doc_id = by_tokens.get(tuple(words))
         if doc_id is None:
-            def common(doc):
-                return next((i for i, (a, b) in enumerate(zip(words, (t.text for t in doc.tokens))) if a != b),
-                            min(len(words), len(doc.tokens)))
-            near = max(gold.values(), key=common)
-            i = common(near)
+            common = {d: _common_prefix(words, [t.text for t in doc.tokens]) for d, doc in gold.items()}
+            near_id = max(common, key=common.__getitem__)
+            near, i = gold[near_id], common[near_id]
             gold_word = near.tokens[i].text if i < len(near.tokens) else "(its end)"
             word = words[i] if i < len(words) else "(its end)"
             problems.append(f"{where}: its tokens are those of no gold document; nearest is {near.id}, which differs "
@@ -326,9 +331,7 @@ def main(argv=None) -> int:
                              "char_span policies); strict refuses a boundary inside a token")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
-    try:
-        import seqeval  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("seqeval") is None:
         print("evaluate.py needs seqeval: pip install seqeval (it is in newsspan's [train] extra)", file=sys.stderr)
         return 2
     if not args.pred.is_file():

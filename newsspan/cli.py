@@ -223,8 +223,14 @@ IMPORT_EXAMPLES = {
 
 def _add_import_parsers(sub) -> None:
     """`newsspan import FORMAT PATH...`: one subcommand per format, with only the options that apply to it."""
-    from .formats import DEFAULT_ENTITY_FEATURE, DEFAULT_ENTITY_LAYER, IMPORT_FORMATS, LAYER_FORMATS, OFFSET_FORMATS
-    from .formats import import_module
+    from .formats import (
+        DEFAULT_ENTITY_FEATURE,
+        DEFAULT_ENTITY_LAYER,
+        IMPORT_FORMATS,
+        LAYER_FORMATS,
+        OFFSET_FORMATS,
+        import_module,
+    )
     from .formats.offsets import UNITS
     from .mentions import ALIGNMENT_MODES, NESTED_POLICIES
 
@@ -654,7 +660,7 @@ def main(argv: list[str] | None = None) -> int:
         # point stdout at /dev/null so the interpreter's final flush does not fail again
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception as e:  # noqa: BLE001 - a bug is one clear line and exit 1, never a traceback
+    except Exception as e:  # a bug is one clear line and exit 1, never a traceback
         if os.environ.get("NEWSSPAN_DEBUG"):
             raise
         print(f"newsspan {args.command}: internal error: {type(e).__name__}: {e} "

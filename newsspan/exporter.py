@@ -15,8 +15,8 @@ from pathlib import Path
 
 from . import store
 from .formats import FormatError, exporters
-from .plan import Plan
 from .model import Document
+from .plan import Plan
 from .progress import bar
 
 FOLDER_FORMATS = ("brat",)

@@ -18,8 +18,8 @@ from pathlib import Path
 from . import store
 from .checks.annotation import quote_nearby
 from .corpus import read_annotation
-from .plan import Plan
 from .model import Annotation
+from .plan import Plan
 from .report import ERROR, show
 from .text import decode, is_canonical, sha256
 from .validator import _annotation_files, _stem_of, check_annotation_data

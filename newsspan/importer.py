@@ -8,25 +8,37 @@ restored on failure), under the root's lock. Building a plan reads the root and 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import mentions, schema, store
 from .corpus import read_annotation
-from .formats import FormatError, Parsed, ToolSpan, importers, labelmap, wanted
-from .ids import DOCUMENT_ID_RULE, invalid_id
-from .ingest import BCP47, IngestError, ingest, safe_id
-from .model import (GUIDELINES_VERSION, LAYERS, Annotation, AnySpan, Attribution, Claim, Entity, Section, Span, dump_json,
-                    renumber)
+from .formats import FormatError, Parsed, ToolDoc, ToolSpan, importers, labelmap, wanted
+from .ids import DOCUMENT_ID_RULE, invalid_id, safe_id
+from .ingest import BCP47, Ingested, IngestError, ingest
+from .model import (
+    GUIDELINES_VERSION,
+    LAYERS,
+    Annotation,
+    AnySpan,
+    Attribution,
+    Claim,
+    Entity,
+    Section,
+    Span,
+    dump_json,
+    renumber,
+)
 from .plan import Plan
 from .progress import bar
 from .text import DecodeError, decode, sha256
-from .textmap import Unmappable, canonical_map
+from .textmap import CanonicalMap, Unmappable, canonical_map
 
 
 def corpus_index(root: store.Root) -> dict[str, str]:
     """sha256 of each corpus text -> its document id."""
-    out = {}
+    out: dict[str, str] = {}
     for stem in root.text_stems():
         if store.is_valid_id(stem):
             try:
@@ -147,8 +159,8 @@ def _report_status(plan: Plan, written: list[tuple[str, Annotation]]) -> None:
 
 @dataclass
 class _Entry:
-    tool: object          # ToolDoc
-    cmap: object          # CanonicalMap
+    tool: ToolDoc
+    cmap: CanonicalMap
     name: str | None      # safe annotator name
 
 
@@ -157,7 +169,7 @@ class _Doc:
     doc_id: str
     text: str
     sha: str
-    new: object | None    # Ingested for a text not yet in the corpus
+    new: Ingested | None  # for a text not yet in the corpus
     entries: list[_Entry] = field(default_factory=list)
 
 
@@ -182,8 +194,8 @@ def plan_import(root: store.Root, fmt: str, paths, *, label_map: list[str] | Non
         return plan
     try:
         user_map = labelmap.parse(label_map)
-    except labelmap.LabelMapError as e:
-        plan.errors.append(str(e))
+    except labelmap.LabelMapError as err:
+        plan.errors.append(str(err))
         return plan
     parsed = Parsed()
     for path in paths:
@@ -316,7 +328,7 @@ def _loose(text: str) -> str:
 
 def corpus_loose_index(root: store.Root) -> dict[str, tuple[str, str]]:
     """sha256 of each corpus text with its whitespace made plain (see _loose) -> (document id, text sha256)."""
-    out = {}
+    out: dict[str, tuple[str, str]] = {}
     for stem in root.text_stems():
         if store.is_valid_id(stem):
             try:
@@ -357,8 +369,8 @@ def _group(root, tool_docs, plan: Plan, annotator, language, doc_id=None) -> lis
     for td in tool_docs:
         try:
             cmap = canonical_map(td.text)
-        except ValueError as e:
-            plan.errors.append(f"{td.where}: {e}")
+        except ValueError as err:
+            plan.errors.append(f"{td.where}: {err}")
             continue
         sha = sha256(cmap.text)
         d = by_sha.get(sha)
@@ -393,8 +405,8 @@ def _group(root, tool_docs, plan: Plan, annotator, language, doc_id=None) -> lis
                 try:
                     new = ingest(td.text.encode("utf-8"), did,
                                  language=language or (said if said and BCP47.fullmatch(said) else None))
-                except IngestError as e:
-                    plan.errors.append(f"{td.where}: {e}")
+                except IngestError as err:
+                    plan.errors.append(f"{td.where}: {err}")
                     continue
                 new_ids.add(did)
                 kept = _export_meta(new.meta, {k: v for k, v in td.meta.items() if k != "language"}, td.where, plan)
@@ -413,7 +425,7 @@ def _group(root, tool_docs, plan: Plan, annotator, language, doc_id=None) -> lis
                                "(leave it out: each annotator then gets annotations/annotators/<name>/)")
             continue
         if len(d.entries) > 1:
-            seen = Counter()
+            seen: Counter[str] = Counter()
             for k, e in enumerate(d.entries, 1):
                 if e.name is None:
                     e.name = f"annotator-{k}"
@@ -494,7 +506,7 @@ def _flat(text: str, items: list[_Placed], tally: _Tally, plan: Plan) -> list[_P
     reported = {j for _, j in res.stacked + res.crossing} | ({j for _, j in res.nested} if nested == "error" else set())
     kept = [x for k, x in enumerate(items) if res.keep[k] and k not in reported]
     out = []
-    for x, got in zip(kept, mentions.align_spans(text, [(x.start, x.end) for x in kept], align)):
+    for x, got in zip(kept, mentions.align_spans(text, [(x.start, x.end) for x in kept], align), strict=True):
         if isinstance(got, str):
             plan.errors.append(f"{desc(x)}: {got}\n    fix: pass --align expand (the whole tokens) or --align contract "
                                "(the tokens inside), or move the mention's edges onto whole words in the tool")
@@ -508,10 +520,10 @@ def _flat(text: str, items: list[_Placed], tally: _Tally, plan: Plan) -> list[_P
     return out
 
 
-def _numbered(pairs: list[tuple[_Placed, AnySpan]]) -> tuple[tuple, list[_Placed]]:
+def _numbered(pairs: Sequence[tuple[_Placed, AnySpan]]) -> tuple[tuple, list[_Placed]]:
     """The spans of (tool span, span) pairs in document order with fresh ids, and the tool spans in the same order."""
-    pairs = sorted(pairs, key=lambda p: (p[1].start, p[1].end))   # as renumber() orders them: span i is pair i
-    return renumber(s for _, s in pairs), [x for x, _ in pairs]
+    ordered = sorted(pairs, key=lambda p: (p[1].start, p[1].end))   # as renumber() orders them: span i is pair i
+    return renumber(s for _, s in ordered), [x for x, _ in ordered]
 
 
 def _claims(d: _Doc, e: _Entry, placed: list[_Placed], key_to_id: dict, rel: str, plan: Plan) -> list[tuple[_Placed, Claim]]:
@@ -559,7 +571,7 @@ def _build(d: _Doc, e: _Entry, who, base: Annotation | None, released: Annotatio
         out, names = {layer: base.layer(layer) for layer in LAYERS}, list(base.annotators)
     elif rel.startswith(f"annotations/{store.ANNOTATORS}/"):
         # a new annotator's file takes only the layout (sections) from the released layer
-        out, names = {layer: () for layer in LAYERS}, []
+        out, names = dict.fromkeys(LAYERS, ()), []
         out["sections"] = released.sections if released else ()
     else:
         out = {layer: released.layer(layer) if released else () for layer in LAYERS}
@@ -574,7 +586,7 @@ def _build(d: _Doc, e: _Entry, who, base: Annotation | None, released: Annotatio
         new["entities"], came_from["entities"] = _numbered(
             [(x, Entity("", x.start, x.end, text[x.start:x.end], x.label, x.tool.kb_id or None, x.tool.cluster or None))
              for x in layers["entities"]])
-        key_to_id = {x.tool.key: ent.id for x, ent in zip(came_from["entities"], new["entities"]) if x.tool.key is not None}
+        key_to_id = {x.tool.key: ent.id for x, ent in zip(came_from["entities"], new["entities"], strict=True) if x.tool.key is not None}
     if "claims" in targeted:
         new["claims"], came_from["claims"] = _numbered(_claims(d, e, layers["claims"], key_to_id, rel, plan))
     # where each imported span came from (the export file and item), by its pointer in the file written

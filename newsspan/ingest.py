@@ -20,7 +20,6 @@ import re
 from dataclasses import dataclass, field
 
 from . import store
-from .ids import safe_id  # noqa: F401  (the importer takes it from here)
 from .model import GUIDELINES_VERSION, Annotation, Section, renumber
 from .schema import SCHEMA_VERSION
 from .text import DecodeError, decode, sha256
@@ -164,7 +163,9 @@ def layout(text: str, language: str | None = None) -> tuple[tuple[Section, ...],
             value = _byline(ln)
             if _dateline(ln):
                 header.append((ln, "dateline"))
-                published = parse_published(LABELLED.fullmatch(ln.text)["value"])
+                labelled = LABELLED.fullmatch(ln.text)
+                assert labelled is not None  # _dateline() matched it
+                published = parse_published(labelled["value"])
                 if published:
                     meta["published"] = published
                 else:
@@ -197,7 +198,7 @@ def layout(text: str, language: str | None = None) -> tuple[tuple[Section, ...],
 
 def _blocks(lines: list[Line]) -> list[tuple[Line, Line]]:
     """Runs of consecutive non-empty lines, as (first line, last line)."""
-    out = []
+    out: list[tuple[Line, Line]] = []
     for ln in lines:
         if out and not ln.blank_before:
             out[-1] = (out[-1][0], ln)
@@ -224,7 +225,7 @@ def _body_sections(blocks, authors: list[str]):
             if k > 0 and blocks[k - 1][0] is blocks[k - 1][1] and _stray(blocks[k - 1][0]):
                 labels[k - 1] = "boilerplate"
             break
-    return [(b, lab) for b, lab in zip(blocks, labels)]
+    return [(b, lab) for b, lab in zip(blocks, labels, strict=True)]
 
 
 def _drop_invalid_derived(meta: dict) -> list[str]:

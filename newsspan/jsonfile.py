@@ -13,8 +13,8 @@ import bisect
 import json
 import re
 import sys
+from json.decoder import scanstring  # type: ignore[attr-defined]  # the C string scanner; typeshed does not list it
 from typing import NamedTuple
-from json.decoder import scanstring
 
 from .findings import Finding, pointer
 from .text import line_col
@@ -74,7 +74,7 @@ def max_depth(text: str, limit: int = MAX_DEPTH) -> tuple[int, int]:
 def bounds(text: str, max_nesting: int = MAX_DEPTH) -> list[Finding]:
     """json-too-deep or json-number-too-large where the text nests deeper than max_nesting or
     holds a number of thousands of digits; an empty list when it does neither. Linear."""
-    depth, off = max_depth(text, max_nesting)
+    _, off = max_depth(text, max_nesting)
     if off >= 0:
         line, col = line_col(text, off)
         return [Finding("json-too-deep", f"nesting deeper than {max_nesting} levels; an annotation file needs at most 5",
@@ -149,9 +149,9 @@ def parse(text: str) -> Parsed:
             findings.append(Finding("json-duplicate-key", f"key {json.dumps(key)} appears more than once in this object; JSON readers keep only one of them",
                                     pointer=ptr, line=line, column=col, hint="remove or rename one of the duplicate keys"))
         for ptr in positions.nonfinite:
-            line, col = positions.locate(ptr)
+            at_line, at_col = positions.locate(ptr)
             findings.append(Finding("json-nonfinite", "NaN or Infinity is not JSON; expected a finite number",
-                                    pointer=ptr, line=line, column=col))
+                                    pointer=ptr, line=at_line, column=at_col))
     if "\\" in text and _SURROGATE_ESCAPE.search(text):
         for ptr, s in _strings(value):
             if _SURROGATE.search(s):
@@ -195,7 +195,7 @@ class Positions:
         self.offsets: dict[str, int] = {}
         self.duplicates: list[tuple[str, str, int]] = []
         self.nonfinite: list[str] = []
-        self._line_starts = None
+        self._line_starts: list[int] | None = None
         self._scan()
 
     def _scan(self) -> None:
@@ -214,7 +214,7 @@ class Positions:
             if not m:
                 break
             i = m.end()
-            start = m.start(m.lastgroup)
+            start = m.start(m.lastgroup or 0)  # every alternative of _TOKEN is a named group
             value = None
             if m.group("str"):
                 # the C string scanner: linear, and no regex backtracking state per escape
@@ -239,7 +239,7 @@ class Positions:
                         f[4] = True
                 elif c == ":" and stack:
                     stack[-1][4] = False
-            elif m.group("str") and stack and stack[-1][0] == "obj" and stack[-1][4]:
+            elif m.group("str") and value is not None and stack and stack[-1][0] == "obj" and stack[-1][4]:
                 f = stack[-1]
                 key = value
                 f[2] = key

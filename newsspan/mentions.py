@@ -15,8 +15,8 @@ policies decide, never a silent shift:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from .tokenize import ALIGNMENT_MODES, align, char_span, tokenize
 

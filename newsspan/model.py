@@ -19,8 +19,9 @@ strings from the schema's enums (``newsspan.schema``).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar, Iterable, Iterator, Mapping, Union
+from typing import Any, ClassVar
 
 from .schema import SCHEMA_VERSION, layers
 from .text import decode
@@ -158,7 +159,7 @@ class Claim:
                 "checkworthy": self.checkworthy, "attribution": self.attribution.to_json()}
 
 
-AnySpan = Union[Section, Entity, Claim]
+AnySpan = Section | Entity | Claim
 _KINDS = {"sections": Section, "entities": Entity, "claims": Claim}
 
 
@@ -256,7 +257,7 @@ class Annotation:
             start, end, text = places[ptr]
             return replace(span, start=start, end=end, text=text)
 
-        layers = {}
+        layers: dict[str, Any] = {}  # field name -> its new tuple
         for name in LAYERS:
             items = []
             for i, x in enumerate(getattr(self, name)):

@@ -11,8 +11,8 @@ from dataclasses import replace
 
 from . import anchor, store
 from .corpus import checked_annotation, read_json
-from .plan import Plan
 from .model import dump_json
+from .plan import Plan
 from .text import DecodeError, decode, is_canonical, sha256
 from .textmap import canonical_map
 from .validator import _annotation_files
@@ -67,8 +67,8 @@ def plan_reanchor(root: store.Root, ids: list[str] | None = None) -> Plan:
                     stale.append((af, checked_annotation(value)))
             except ValueError as e:
                 plan.errors.append(f"{root.rel(af.path)}: {e}")
-        meta_stale = meta is not None and meta.get("text_sha256") != sha
-        if not stale and not meta_stale:
+        stale_meta = meta if meta is not None and meta.get("text_sha256") != sha else None
+        if not stale and stale_meta is None:
             continue
         out, failed = [], False
         for af, ann in stale:
@@ -77,7 +77,7 @@ def plan_reanchor(root: store.Root, ids: list[str] | None = None) -> Plan:
                 plan.errors.append(f"{root.rel(af.path)} {u}")
             failed |= bool(unplaced)
             out.append((af, replace(new, text_sha256=sha)))
-            updated = [ptr for (ptr, s), (_, t) in zip(ann.spans(), new.spans()) if s.text != t.text]
+            updated = [ptr for (ptr, s), (_, t) in zip(ann.spans(), new.spans(), strict=True) if s.text != t.text]
             plan.summary.append(f"{root.rel(af.path)}: {moved} span(s) moved"
                                 + (f", {len(updated)} quote(s) updated (the edit is inside them: review {', '.join(updated)})"
                                    if updated else "")
@@ -86,9 +86,9 @@ def plan_reanchor(root: store.Root, ids: list[str] | None = None) -> Plan:
             plan.summary.append(f"{doc_id}: nothing written (spans could not be placed)")
             continue
         writes = []
-        if meta_stale:
-            meta["text_sha256"] = sha
-            writes.append((root.meta_path(doc_id), dump_json(meta)))
+        if stale_meta is not None:
+            stale_meta["text_sha256"] = sha
+            writes.append((root.meta_path(doc_id), dump_json(stale_meta)))
             plan.summary.append(f"{root.rel(root.meta_path(doc_id))}: text_sha256 updated")
         _finish(root, writes, out, plan, "re-anchoring")
     return plan

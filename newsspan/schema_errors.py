@@ -52,9 +52,9 @@ def _describe(err) -> tuple[str, str | None]:
                 break
         return f"unexpected propert{'ies' if len(extra) > 1 else 'y'} {', '.join(show(k) for k in extra)}; allowed: {', '.join(allowed)}", hint or "remove it"
     if kw == "enum":
-        close = labels.closest(inst, [str(x) for x in v]) if isinstance(inst, str) else None
+        nearest = labels.closest(inst, [str(x) for x in v]) if isinstance(inst, str) else None
         shown = ", ".join(str(x) for x in v) if len(v) <= 20 else ", ".join(str(x) for x in v[:20]) + ", …"
-        return f"{show(inst)} is not one of {shown}", (f"did you mean {show(close)}? (labels come from the schema; a tool label needs --label-map on import)" if close else None)
+        return f"{show(inst)} is not one of {shown}", (f"did you mean {show(nearest)}? (labels come from the schema; a tool label needs --label-map on import)" if nearest else None)
     if kw == "const":
         return f"expected {show(v)}, found {show(inst)}", None
     if kw == "pattern":
@@ -123,7 +123,7 @@ def _pattern(name: str) -> str:
 def findings(name: str, instance) -> list[Finding]:
     """Every schema violation of instance against schema `name` ('annotation' or 'document'),
     found and explained by ``jsonschema``."""
-    out = {}
+    out: dict[tuple[str, str], Finding] = {}
     for err in schema.validator(name).iter_errors(instance):
         msg, hint = _describe(err)
         # jsonschema yields one `required` error per missing property; _describe already names

@@ -104,7 +104,8 @@ def _maximum_matching(edges: Sequence[Sequence[int]], n_right: int) -> list[int]
     owner = [-1] * n_right
     for root in range(len(edges)):
         seen = [False] * n_right
-        lefts, iters, via = [root], [iter(edges[root])], []
+        lefts, iters = [root], [iter(edges[root])]
+        via: list[int] = []
         while lefts:
             right = next(iters[-1], None)
             if right is None:  # no augmenting path through this left vertex
@@ -117,7 +118,7 @@ def _maximum_matching(edges: Sequence[Sequence[int]], n_right: int) -> list[int]
                 continue
             seen[right] = True
             if owner[right] == -1:  # a free right vertex: each left on the path takes the next right
-                for left, r in zip(lefts, via + [right]):
+                for left, r in zip(lefts, [*via, right], strict=True):
                     owner[r] = left
                 break
             via.append(right)
@@ -130,7 +131,7 @@ def exact_pairs(gold: Sequence[Span], predicted: Sequence[Span]) -> list[tuple[i
     """The pairs (i, j) of equal spans gold[i] == predicted[j], each span in at most one pair
     (a span given twice pairs with the other side's copies in order); as many pairs as
     :func:`exact_matches` counts, sorted by i."""
-    free: dict[Span, list[int]] = defaultdict(list)
+    free: dict[tuple[object, ...], list[int]] = defaultdict(list)  # spans may come as lists (JSON)
     for j in range(len(predicted) - 1, -1, -1):
         free[tuple(predicted[j])].append(j)
     out = []

@@ -13,9 +13,10 @@ as text.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Sequence
+from itertools import pairwise
 
 from . import schema, store
 from .agreement import describe
@@ -83,7 +84,7 @@ def _pieces(a: int, b: int, entities: Sequence[Entity], cuts: Sequence[int]) -> 
 
 def _cut(a: int, b: int, cuts: Sequence[int]) -> list[tuple[int, int]]:
     points = [a] + [c for c in cuts if a < c < b] + [b]
-    return [(x, y) for x, y in zip(points, points[1:]) if x < y]
+    return [(x, y) for x, y in pairwise(points) if x < y]
 
 
 def _entity_html(text: str, e: Entity, prefix: str, classes: str = "") -> str:
@@ -132,7 +133,8 @@ def _piece_html(text: str, p: _Piece, prefix: str, entity_classes) -> str:
 def _blocks(text: str, sections: Sequence[Section]) -> list[tuple[int, int, str, str | None]]:
     """(start, end, label, section id) of each section, and of each stretch of non-blank text in
     no section (label NO_SECTION), in text order."""
-    out, pos = [], 0
+    out: list[tuple[int, int, str, str | None]] = []
+    pos = 0
     for s in sorted(sections, key=lambda s: (s.start, s.end)):
         if s.start < pos:
             continue
@@ -245,7 +247,7 @@ def page(root: store.Root, doc_id: str, annotator: str | None = None, diff: tupl
         meta = read_json(root, root.meta_path(doc_id))
     except ValueError:
         meta = {}  # shown without metadata; `newsspan validate` says what is wrong with it
-    layers = []
+    layers: list[Annotation | None] = []
     if text is not None:
         if diff:
             sets = [AnnotatorSet.resolve(root, name) for name in diff]
@@ -265,9 +267,12 @@ def page(root: store.Root, doc_id: str, annotator: str | None = None, diff: tupl
     errors = [p for p in problems if p.severity == ERROR]
     if errors:
         raise Refused(f"{len(errors)} error{'s' * (len(errors) != 1)} in what would be shown; nothing was written", errors)
+    assert text is not None, "read_text reports an error whenever it gives no text"
     doc = Document.of(doc_id, text, meta, None)
     if diff:
-        return render_diff(doc, layers[0], layers[1], *diff)
+        a, b = layers
+        assert a is not None and b is not None, "each annotator of a diff has a layer (StoreError above otherwise)"
+        return render_diff(doc, a, b, *diff)
     return render(doc, layers[0], f"annotator {annotator}" if annotator else "released layer")
 
 

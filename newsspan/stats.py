@@ -86,7 +86,7 @@ class Stats:
             "mentions": dict(sorted(self.mentions.items())),
             "claims": {"total": self.claims, "attribution": dict(sorted(self.attributions.items())),
                        "checkworthy": {"true": self.checkworthy["true"], "false": self.checkworthy["false"]}},
-            "spans_per_document": {k: dict(zip(("min", "median", "max"), self.per_document(k))) if self.spans[k] else None
+            "spans_per_document": {k: dict(zip(("min", "median", "max"), m, strict=True)) if (m := self.per_document(k)) else None
                                    for k in SPAN_KINDS},
         }
 

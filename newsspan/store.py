@@ -140,7 +140,7 @@ class Root:
         self.annotations = self.path / "annotations"
 
     @classmethod
-    def discover(cls, given: str | os.PathLike | None = None) -> "Root":
+    def discover(cls, given: str | os.PathLike | None = None) -> Root:
         """The root a command works on: ``given`` (``--root``) when there is one, else the nearest
         root at or above the working directory. Never the checkout the package is installed from."""
         if given is not None:
@@ -154,14 +154,14 @@ class Root:
         return cls(found)
 
     @classmethod
-    def of(cls, root: "Root | str | os.PathLike | None") -> "Root":
+    def of(cls, root: Root | str | os.PathLike | None) -> Root:
         """A Root from what a library caller passes: a Root, a path, or None for the shipped corpus."""
         if isinstance(root, Root):
             return root
         return cls.shipped() if root is None else cls(root)
 
     @classmethod
-    def shipped(cls) -> "Root":
+    def shipped(cls) -> Root:
         """The corpus that comes with the installed package (see shipped_root())."""
         return cls(shipped_root())
 
@@ -192,7 +192,7 @@ class Root:
             return self.annotations / (check_id(doc_id) + JSON_SUFFIX)
         return self.annotations / ANNOTATORS / check_id(annotator, "annotator name") / (check_id(doc_id) + JSON_SUFFIX)
 
-    def rel(self, path: Path) -> str:
+    def rel(self, path: Path | str) -> str:
         s, base = str(path), str(self.path) + os.sep
         if s.startswith(base):  # the common case, without Path.relative_to's cost
             return s[len(base):].replace(os.sep, "/")
@@ -231,7 +231,7 @@ class Root:
         return known[key]
 
     # listing -------------------------------------------------------------------------------
-    def listing(self) -> "Listing":
+    def listing(self) -> Listing:
         """Every document of the root from one listing of corpus/ and annotations/ (see Listing)."""
         layers: dict[str, tuple] = {}
         others: list[str] = []
@@ -288,13 +288,12 @@ class Root:
 
         Plain strings: for tens of thousands of files, building Path objects costs more than listing.
         """
-        out = []
+        out: list[tuple[str, str | None, str]] = []
         if not self.annotations.is_dir():
             return out
         base = os.path.join(self.annotations, "")
-        for name in sorted(os.listdir(self.annotations)):
-            if name.endswith(JSON_SUFFIX) and not name.startswith(TMP_PREFIX):
-                out.append((name[: -len(JSON_SUFFIX)], None, base + name))
+        out.extend((name[: -len(JSON_SUFFIX)], None, base + name) for name in sorted(os.listdir(self.annotations))
+                   if name.endswith(JSON_SUFFIX) and not name.startswith(TMP_PREFIX))
         ann_dir = self.annotations / ANNOTATORS
         if ann_dir.is_dir():
             for who in sorted(os.listdir(ann_dir)):
@@ -302,9 +301,8 @@ class Root:
                 if not d.is_dir():
                     continue
                 prefix = os.path.join(d, "")
-                for name in sorted(os.listdir(d)):
-                    if name.endswith(JSON_SUFFIX) and not name.startswith(TMP_PREFIX):
-                        out.append((name[: -len(JSON_SUFFIX)], who, prefix + name))
+                out.extend((name[: -len(JSON_SUFFIX)], who, prefix + name) for name in sorted(os.listdir(d))
+                           if name.endswith(JSON_SUFFIX) and not name.startswith(TMP_PREFIX))
         return out
 
     # reading -------------------------------------------------------------------------------
@@ -417,7 +415,7 @@ class Root:
             self.recover(folders)
             yield self
 
-    def transaction(self) -> "Transaction":
+    def transaction(self) -> Transaction:
         """Stage files with ``tx.write(path, data)``; on leaving the block they all appear, or none."""
         return Transaction(self)
 

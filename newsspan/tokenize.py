@@ -15,7 +15,7 @@ import bisect
 import functools
 import re
 import unicodedata
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from .model import Token
 
@@ -37,11 +37,7 @@ _UNSPACED = (
 )
 
 # Abbreviations that keep their final period (single letters with periods, like U.S., are a pattern).
-ABBREVIATIONS = (
-    "Mr Mrs Ms Dr Prof St Jr Sr Gen Lt Col Capt Sgt Adm Gov Sen Rep Pres Rev Hon "
-    "Inc Ltd Co Corp Bros Dept Univ Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec "
-    "Mt Ft Ave Blvd No vs etc approx"
-).split()
+ABBREVIATIONS = ["Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Jr", "Sr", "Gen", "Lt", "Col", "Capt", "Sgt", "Adm", "Gov", "Sen", "Rep", "Pres", "Rev", "Hon", "Inc", "Ltd", "Co", "Corp", "Bros", "Dept", "Univ", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Mt", "Ft", "Ave", "Blvd", "No", "vs", "etc", "approx"]
 
 _HYPHENS = "\u2010\u2011-"  # "-" last: inside [...] it must not form a range
 _APOS = "'\u2019"
@@ -50,10 +46,11 @@ _APOS = "'\u2019"
 @functools.cache
 def _marks() -> str:
     """A character class body of the combining marks (category M*) of the Basic Multilingual Plane."""
-    ranges, start, prev = [], None, None
+    ranges: list[tuple[int, int]] = []
+    start = prev = -1  # start -1: no range open yet
     for cp in range(0x300, 0x10000):
         if unicodedata.category(chr(cp)).startswith("M"):
-            if start is None:
+            if start < 0:
                 start = cp
             elif cp != prev + 1:
                 ranges.append((start, prev))
@@ -72,10 +69,10 @@ def _pattern() -> re.Pattern:
     alternatives = [
         # the non-space run up to its last character that is no trailing punctuation (at least one
         # character); written greedy: the lazy form with a look-ahead was quadratic on "http://...x"
-        rf"(?P<url>(?:https?://|www\.)(?:\S*[^\s.,;:!?)\]}}'\"\u2019\u201d]|\S))",
+        r"(?P<url>(?:https?://|www\.)(?:\S*[^\s.,;:!?)\]}'\"\u2019\u201d]|\S))",
         rf"(?P<unspaced>[{_UNSPACED}][{m}]*)",
         # U.S. / D.C. / e.g.: letters each followed by a period
-        rf"(?P<initials>(?<![\w.])(?:[^\W\d_]\.){{2,}})",
+        r"(?P<initials>(?<![\w.])(?:[^\W\d_]\.){2,})",
         rf"(?P<abbrev>(?<![\w.])(?:{abbrev})\.)(?!{w})",
         # numbers with inner separators: 1,000  3.5  2:49  12/01/2024  2024-01-12
         rf"(?P<number>\d+(?:[.,:/{_HYPHENS}]\d+)*(?:{w}*))",
@@ -98,8 +95,7 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     tokens = []
     for chunk in re.finditer(r"\S+", text[start:end]):
         base = start + chunk.start()
-        for m in pattern.finditer(chunk.group()):
-            tokens.append(Token(m.group(), base + m.start(), base + m.end()))
+        tokens.extend(Token(m.group(), base + m.start(), base + m.end()) for m in pattern.finditer(chunk.group()))
     return tokens
 
 
@@ -114,7 +110,9 @@ _RUN = re.compile(r"\S*")
 
 def _chunk(text: str, pos: int) -> tuple[int, int]:
     """The whitespace-delimited run of text around pos."""
-    b = _RUN.match(text, pos).end()
+    run = _RUN.match(text, pos)
+    assert run is not None  # \S* matches everywhere
+    b = run.end()
     # the run starts after the last space or line end before pos, unless rarer whitespace
     # (a tab, a no-break space, ...) comes later: then walk back character by character
     a = max(text.rfind(" ", 0, pos), text.rfind("\n", 0, pos)) + 1
@@ -177,7 +175,7 @@ def align(tokens: Sequence[Token], spans: Iterable[tuple[int, int]]) -> list[tup
     """For each (start, end) span, (first, last + 1) token indices, or a Misaligned error."""
     out: list[tuple[int, int] | Misaligned] = []
     for k, (s, e) in enumerate(spans):
-        got = char_span(tokens, s, e, "strict")
+        got: tuple[int, int] | Misaligned | None = char_span(tokens, s, e, "strict")
         if got is None:
             starts = {t.start for t in tokens}
             ends = {t.end for t in tokens}
@@ -221,7 +219,7 @@ def char_span(tokens: Sequence[Token], start: int, end: int, alignment_mode: str
 def iob2(n_tokens: int, aligned: Iterable[tuple[int, int]], labels: Iterable[str]) -> list[str]:
     """IOB2 tags for non-overlapping token ranges: B-<label> on the first token, I-<label> after."""
     tags = ["O"] * n_tokens
-    for (first, stop), label in zip(aligned, labels):
+    for (first, stop), label in zip(aligned, labels, strict=True):
         for i in range(first, stop):
             if tags[i] != "O":
                 raise ValueError(f"spans overlap at token {i}")
@@ -247,7 +245,7 @@ def section_tokens(text: str, start: int, end: int) -> list[Token]:
 def _tags(tokens: Sequence[Token], spans: Sequence[tuple[int, int, str]]) -> tuple[list[str], list[Misaligned]]:
     """IOB2 tags for (start, end, label) spans placed by char_span(..., "strict"); the misaligned ones left untagged."""
     aligned, labels, misaligned = [], [], []
-    for got, (_, _, label) in zip(align(tokens, [(s, e) for s, e, _ in spans]), spans):
+    for got, (_, _, label) in zip(align(tokens, [(s, e) for s, e, _ in spans]), spans, strict=True):
         if isinstance(got, Misaligned):
             misaligned.append(got)
         else:
@@ -291,7 +289,8 @@ def iob2_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
     I-<label> tags after it; an I- tag that continues no span of its label marks none.
     """
     out: list[tuple[int, int, str]] = []
-    first, label = None, None
+    first = 0
+    label: str | None = None
     for i, tag in enumerate(list(tags) + ["O"]):
         if label is not None and tag != "I-" + label:
             out.append((first, i, label))

@@ -93,7 +93,7 @@ def align_labels(batch: Mapping[str, Sequence], tokenizer, *, layer: str = "enti
     tags_column = LAYERS[layer]
     inside = _inside_ids(names)
     tokens, tags, ids = batch["tokens"], batch[tags_column], batch["id"]
-    for row_id, words, row_tags in zip(ids, tokens, tags):
+    for row_id, words, row_tags in zip(ids, tokens, tags, strict=True):
         if len(words) != len(row_tags):
             raise ValueError(f"row {row_id}: {len(words)} tokens but {len(row_tags)} {tags_column}")
 
@@ -125,7 +125,9 @@ def align_labels(batch: Mapping[str, Sequence], tokenizer, *, layer: str = "enti
             # only a one-word window may be truncated: any other cut would drop words silently
             raise RuntimeError(f"row {ids[k]}: the tokenizer gave words {a}..{b - 1} a different number of "
                                "subwords in a window than in the whole row")
-        labels, word_ids, prev = [], [], None
+        labels: list[int] = []
+        word_ids: list[int | None] = []
+        prev = None
         for w in local:
             if w is None:
                 labels.append(IGNORE)
@@ -153,7 +155,7 @@ def word_predictions(row_ids: Sequence[str], word_ids: Sequence[Sequence[int | N
     no window holds are absent (treat them as ``O``).
     """
     best: dict[str, dict[int, tuple[int, int]]] = {}
-    for row_id, wids, preds in zip(row_ids, word_ids, predictions):
+    for row_id, wids, preds in zip(row_ids, word_ids, predictions, strict=True):
         present = [w for w in wids if w is not None]
         if not present:
             continue

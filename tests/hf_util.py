@@ -35,7 +35,7 @@ def front_matter(folder: Path) -> dict:
 def tagged_spans(tags: list[str], starts: list[int], ends: list[int]) -> list[tuple[int, int, str]]:
     """(start, end, label) of the IOB2-tagged runs; an I- tag that continues nothing is an error."""
     out, cur = [], None
-    for tag, s, e in zip(tags, starts, ends):
+    for tag, s, e in zip(tags, starts, ends, strict=True):
         if tag.startswith("B-"):
             if cur:
                 out.append(tuple(cur))

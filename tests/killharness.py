@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import pairwise
 from pathlib import Path
 
 from conftest import cli_env
@@ -142,7 +143,7 @@ def kill_points(n_events: int, want: int, seed: int) -> list[int]:
     rng = random.Random(seed)
     # one per stratum, so the points cover the beginning, middle and end of the run
     edges = [1 + round(i * n_events / want) for i in range(want + 1)]
-    return sorted({rng.randint(lo, max(lo, hi - 1)) for lo, hi in zip(edges, edges[1:])})
+    return sorted({rng.randint(lo, max(lo, hi - 1)) for lo, hi in pairwise(edges)})
 
 
 def delays(seconds: float, want: int, seed: int) -> list[float]:

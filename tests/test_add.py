@@ -3,8 +3,9 @@
 import hashlib
 import unicodedata
 
-from contrib_helpers import cli_fails, cli_ok, load, new_root, snapshot, validate_ok
 from conftest import REPO, SEED
+from contrib_helpers import cli_fails, cli_ok, load, new_root, snapshot, validate_ok
+
 GOLD_ID = "000_1afbb3b63b1bfa60"
 
 

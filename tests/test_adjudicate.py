@@ -83,8 +83,8 @@ def test_a_gold_layer_is_kept_without_force(root, tmp_path):
 
 def test_attributes_and_sources(tmp_path):
     officials = ("NORP", "Officials")
-    common = dict(sections=[("paragraph", "Antony Blinken met Liu Jianchao in Washington, DC on Friday."),
-                            ("paragraph", "Officials said the talks were useful.")])
+    common = {"sections": [("paragraph", "Antony Blinken met Liu Jianchao in Washington, DC on Friday."),
+                           ("paragraph", "Officials said the talks were useful.")]}
     a = layer("tiny", TINY, annotator="alice", **common,
               entities=[("PERSON", "Antony Blinken"), ("GPE", "Washington, DC"), officials],
               claims=[("the talks were useful", "source", False, {"source": "e3", "cue": bare(TINY, "said")})])

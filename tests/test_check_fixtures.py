@@ -3,8 +3,7 @@
 import pytest
 
 from newsspan import checks
-from newsspan.checks import Check, register
-from newsspan.findings import Finding
+from newsspan.checks import register
 from newsspan.validator import validate_root
 
 from conftest import FIXTURES, run_json

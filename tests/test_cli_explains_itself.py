@@ -54,7 +54,7 @@ def test_top_level_help_lists_the_commands_and_ends_with_examples(capsys):
     examples = _examples(text)
     assert len(examples) >= 3
     for ex in examples:
-        assert re.match(r"newsspan (%s)\b" % "|".join(commands), ex), ex
+        assert re.match(rf"newsspan ({'|'.join(commands)})\b", ex), ex
         _parses(ex)
 
 
@@ -118,15 +118,15 @@ def test_no_progress_when_quiet_or_json(quiet, valid_root):
 
 
 def test_export_and_import_show_progress_on_a_terminal(valid_root, tmp_path):
-    code, out, term = _run_on_terminal("export", "labelstudio", "--root", valid_root, "--out", tmp_path / "t.json")
+    code, _, term = _run_on_terminal("export", "labelstudio", "--root", valid_root, "--out", tmp_path / "t.json")
     assert code == 0 and re.search(r"exporting: +\d+%\|", term), term
     piped = run_cli("export", "labelstudio", "--root", valid_root, "--out", tmp_path / "u.json")
     assert piped.returncode == 0 and not BAR.search(piped.stderr)
     path = tmp_path / "d.jsonl"
     path.write_text(json.dumps({"text": "Bob Smith spoke.", "label": [[0, 9, "PERSON"]]}) + "\n", encoding="utf-8")
-    code, out, term = _run_on_terminal("import", "doccano", path, "--root", valid_root, "--language", "en")
+    code, _, term = _run_on_terminal("import", "doccano", path, "--root", valid_root, "--language", "en")
     assert code == 0 and re.search(r"importing: +\d+%\|", term), term
-    code, out, term = _run_on_terminal("export", "conll", "--root", valid_root, "--out", tmp_path / "c.conll", "--quiet")
+    code, _, term = _run_on_terminal("export", "conll", "--root", valid_root, "--out", tmp_path / "c.conll", "--quiet")
     assert code == 0 and not BAR.search(term), term
 
 

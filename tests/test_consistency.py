@@ -2,9 +2,13 @@
 
 import json
 
-from newsspan import Corpus, validate
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsspan import BODY_SECTIONS, Corpus, validate
 from newsspan.checks.consistency import find_missed, inconsistent_labels, missed_mentions
 from newsspan.model import Entity, Section
+from newsspan.tokenize import char_span, tokenize
 
 from conftest import REPO
 from layers import layer, make_root
@@ -137,12 +141,6 @@ def test_reported_by_the_validator_with_where_to_fix(tmp_path):
 
 # the fast path against the plain definition ----------------------------------------------------
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from newsspan import BODY_SECTIONS  # noqa: E402
-from newsspan.tokenize import char_span, tokenize  # noqa: E402
-
 WORDS = ["Taiwan", "Taiwanese", "China", "Chinatown", "U.S.", "Liu", "Liu Jianchao", "two", "twofold", "北京", "京", "上海",
          "2024", "São Paulo", "Paulo", "€5", "don't", "do", "the", "Washington, DC", "DC", "iPhone", "said", "’s", "-", ",", "."]
 SEPARATORS = [" ", " ", " ", "", "\n"]
@@ -175,7 +173,7 @@ def documents(draw):
     tokens = tokenize(text)
     # mentions: some of the words, where they are whole tokens and do not overlap
     mentions, last = [], -1
-    for (a, b), keep in zip(pieces, draw(st.lists(st.booleans(), min_size=len(pieces), max_size=len(pieces)))):
+    for (a, b), keep in zip(pieces, draw(st.lists(st.booleans(), min_size=len(pieces), max_size=len(pieces))), strict=True):
         if keep and a >= last and char_span(tokens, a, b, "strict") is not None:
             mentions.append((a, b, text[a:b], "X"))
             last = b

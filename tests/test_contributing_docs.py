@@ -4,11 +4,11 @@ import re
 
 import yaml
 
-from conftest import REPO, run_cli
-
 from newsspan import checks
 from newsspan.formats import EXPORT_FORMATS, IMPORT_FORMATS
 from newsspan.formats.labelstudio import labeling_config
+
+from conftest import REPO, run_cli
 
 GUIDE = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
 
@@ -58,3 +58,28 @@ def test_workflow_validates_changed_files_for_github():
     assert "git diff --name-only --diff-filter=d" in runs
     hook = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))[0]
     assert hook["files"] in runs   # the same file pattern in both places
+
+
+
+def test_pre_commit_config_runs_what_ci_runs_with_the_dev_extra():
+    config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = {h["id"]: h for repo in config["repos"] for h in repo["hooks"]}
+    ci = (REPO / ".ci/run").read_text(encoding="utf-8")
+    ci_lines = {line.strip() for line in ci.splitlines()}
+    # the same tools as CI: nothing downloaded at commit time, so they come from the [dev] extra
+    assert {"ruff check .", "ruff format --check .", "mypy"} <= ci_lines
+    assert "pip install -q -e '.[dev]'" in ci_lines
+    tools = {" ".join(h["entry"].split()[:2]) if h["entry"].startswith("ruff") else h["entry"].split()[0]
+             for h in hooks.values() if h["id"] != "newsspan-validate"}
+    assert tools == {"ruff check", "ruff format", "mypy"}
+    assert all(h["language"] == "system" for h in hooks.values())
+    pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    dev = pyproject[pyproject.index("\ndev = ["):]
+    dev = dev[:dev.index("\n]")]
+    for tool in ("ruff", "mypy"):
+        assert f'"{tool}>=' in dev, tool
+    # the corpus hook is the one other repositories get from .pre-commit-hooks.yaml
+    published = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))[0]
+    local = hooks["newsspan-validate"]
+    assert (local["entry"], local["files"], local["pass_filenames"]) == (
+        published["entry"], published["files"], published["pass_filenames"])

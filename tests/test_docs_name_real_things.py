@@ -19,7 +19,7 @@ from conftest import REPO
 DOCS = [REPO / "README.md", REPO / "CONTRIBUTING.md", *sorted((REPO / "docs").glob("*.md"))]
 
 # Paths the docs name that commands make, or that the user chooses: never in the checkout.
-MADE = ("build/", ".newsspan-cache/", "newsspan/_corpus", ".pre-commit-config.yaml")
+MADE = ("build/", ".newsspan-cache/", "newsspan/_corpus")
 # Paths named as examples of hostile input (docs/reliability.md's catalogue), not as files.
 EXAMPLES = {"annotations/annotators/x"}
 TOP = {p.name for p in REPO.iterdir()} - {"build", ".newsspan-cache", ".git"}
@@ -84,9 +84,9 @@ def file_mentions():
     out = []
     for doc in DOCS:
         _, prose = _fenced_and_prose(doc.read_text(encoding="utf-8"))
-        for target in re.findall(r"\]\(([^)#\s]+)[^)]*\)", prose):
-            if not re.match(r"[a-z]+:", target):  # a URL
-                out.append((doc, (doc.parent / target).resolve().relative_to(REPO).as_posix(), "link"))
+        out += [(doc, (doc.parent / target).resolve().relative_to(REPO).as_posix(), "link")
+                for target in re.findall(r"\]\(([^)#\s]+)[^)]*\)", prose)
+                if not re.match(r"[a-z]+:", target)]  # a URL is no file
         for span in _inline_code(prose):
             m = re.fullmatch(r"([\w.-]+\.py)::(\w+)", span)
             if m:

@@ -6,11 +6,10 @@ import unicodedata
 
 import pytest
 
-from contrib_helpers import cli_fails, cli_ok, load, new_root, snapshot, validate_ok
-from conftest import run_cli, run_json
-
 from newsspan import labels, schema
 
+from conftest import run_cli, run_json
+from contrib_helpers import cli_fails, cli_ok, load, new_root, snapshot, validate_ok
 
 # a text that is not canonical: one error, no follow-ons -----------------------------------------
 

@@ -10,7 +10,6 @@ import pytest
 
 from conftest import REPO, cli_env, run_cli
 from hf_util import SEED, annotation, corpus_text
-
 from train_extra import require
 
 require("seqeval")  # evaluate.py scores with seqeval

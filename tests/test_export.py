@@ -6,12 +6,12 @@ from dataclasses import replace
 
 import pytest
 
-from contrib_helpers import cli_fails, cli_ok, load, new_root, snapshot, validate_ok
-from conftest import REPO
-
 from newsspan import Document, Entity, Section, schema
 from newsspan.formats import conll
 from newsspan.tokenize import token_offsets as tokenize
+
+from conftest import REPO
+from contrib_helpers import cli_fails, cli_ok, load, new_root, snapshot, validate_ok
 
 GOLD_ID = "000_1afbb3b63b1bfa60"
 
@@ -79,8 +79,8 @@ def test_conll_export_loads_with_the_datasets_conll_builder(gold_root, tmp_path,
     headline = next(s for s in gold["sections"] if s["label"] == "headline")
     row = ds[[s["id"] for s in gold["sections"]].index(headline["id"])]
     assert row["tokens"] == [text[a:b] for a, b in tokenize(text, headline["start"], headline["end"])]
-    assert list(zip(row["tokens"], row["ner_tags"]))[:1] == [("Blinken", "B-PERSON")]
-    assert list(zip(row["tokens"], row["ner_tags"]))[-4:] == [("U.S.", "B-GPE"), ("-", "O"), ("China", "B-GPE"), ("Ties", "O")]
+    assert list(zip(row["tokens"], row["ner_tags"], strict=True))[:1] == [("Blinken", "B-PERSON")]
+    assert list(zip(row["tokens"], row["ner_tags"], strict=True))[-4:] == [("U.S.", "B-GPE"), ("-", "O"), ("China", "B-GPE"), ("Ties", "O")]
 
 
 def test_conll_rows_are_whole_sections_tagged_by_the_one_tagger():
@@ -89,12 +89,12 @@ def test_conll_rows_are_whole_sections_tagged_by_the_one_tagger():
                    entities=tuple(Entity(f"e{i}", a, b, text[a:b], label)
                                   for i, (a, b, label) in enumerate([(0, 7, "PERSON"), (8, 11, "PERSON"), (23, 27, "GPE")], 1)))
     [(tokens, tags)] = conll.section_rows(doc)
-    assert [(t.text, tag) for t, tag in zip(tokens, tags)] == [
+    assert [(t.text, tag) for t, tag in zip(tokens, tags, strict=True)] == [
         ("Blinken", "B-PERSON"), ("-", "O"), ("Liu", "B-PERSON"), ("talks", "O"), (":", "O"), ("the", "O"),
         ("U.S.", "B-GPE"), ("’s", "O"), ("view", "O"), (".", "O")]
     # an entity edge inside a token is refused, never tagged by cutting the token
     doc = replace(doc, entities=(Entity("e1", 0, 4, "Blin", "PERSON"),))
-    with pytest.raises(conll.FormatError, match="e1 'Blin' .* inside the token 'Blinken'"):
+    with pytest.raises(conll.FormatError, match=r"e1 'Blin' .* inside the token 'Blinken'"):
         conll.section_rows(doc)
 
 
@@ -122,7 +122,9 @@ def test_prodigy_export_has_token_indices_and_imports_back(gold_root, tmp_path):
         shutil.copy(gold_root / "corpus" / name, root / "corpus")
     cli_ok("import", "prodigy", out, "--root", root)
     gold = load(gold_root / f"annotations/{GOLD_ID}.json")
-    key = lambda e: (e["start"], e["end"], e["label"], e["text"])  # noqa: E731
+    def key(e):
+        return e["start"], e["end"], e["label"], e["text"]
+
     assert sorted(map(key, load(root / f"annotations/{GOLD_ID}.json")["entities"])) == sorted(map(key, gold["entities"]))
 
 

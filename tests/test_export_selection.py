@@ -6,8 +6,9 @@ import json
 import pytest
 
 import newsspan
-from contrib_helpers import cli_fails, cli_ok, load, new_root, snapshot
+
 from conftest import run_cli
+from contrib_helpers import cli_fails, cli_ok, load, new_root, snapshot
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import hashlib
 import json
 import shutil
 import unicodedata
+from itertools import pairwise
 
 import jsonschema
 import pytest
@@ -148,12 +149,11 @@ def oracle_errors(data: bytes, doc: Doc) -> list[str]:
     if len(ids) != len(set(ids)):
         errs.append("duplicate ids")
     entity_ids = {e["id"] for e in a["entities"]}
-    for c in a["claims"]:
-        if "source" in c["attribution"] and c["attribution"]["source"] not in entity_ids:
-            errs.append("unresolved source")
+    errs += ["unresolved source" for c in a["claims"]
+             if "source" in c["attribution"] and c["attribution"]["source"] not in entity_ids]
     for name in LAYERS:
         pos = sorted((x["start"], x["end"]) for x in a[name])
-        if any(b[0] < p[1] for p, b in zip(pos, pos[1:])):
+        if any(b[0] < p[1] for p, b in pairwise(pos)):
             errs.append(f"{name} overlap")
     sec = [(x["start"], x["end"]) for x in a["sections"]]
     if sec != sorted(sec):
@@ -256,9 +256,8 @@ def _span_refs(a):
     for name in LAYERS:
         for i, item in enumerate(a[name]):
             out.append(((name, i), item))
-            for k in ("source_span", "cue"):
-                if k in item.get("attribution", {}):
-                    out.append(((name, i, "attribution", k), item["attribution"][k]))
+            out += [((name, i, "attribution", k), item["attribution"][k])
+                    for k in ("source_span", "cue") if k in item.get("attribution", {})]
     return out
 
 

@@ -60,7 +60,7 @@ def test_layers_are_complete(gold):
     ann, text = gold
     section_labels = {s["label"] for s in ann["sections"]}
     assert {"header", "topic", "byline", "dateline", "headline", "heading", "paragraph", "author_bio", "boilerplate"} <= section_labels
-    assert set(e["label"] for e in ann["entities"]) <= set(schema.entity_labels())
+    assert {e["label"] for e in ann["entities"]} <= set(schema.entity_labels())
     assert len(ann["entities"]) >= 50 and len(ann["claims"]) >= 8
     assert all(isinstance(c["checkworthy"], bool) for c in ann["claims"])
     # every mention of the main actors is annotated

@@ -90,7 +90,7 @@ def test_entities_config_tags_every_mention(seed, cache):
     assert [feats["section"].int2str(r["section"]) for r in rows] == [s["label"] for s in ann["sections"]]
     spans = set()
     for r in rows:
-        for tok, s, e in zip(r["tokens"], r["token_starts"], r["token_ends"]):
+        for tok, s, e in zip(r["tokens"], r["token_starts"], r["token_ends"], strict=True):
             assert text[s:e] == tok
         spans |= set(tagged_spans(names(feats["ner_tags"].feature, r["ner_tags"]), r["token_starts"], r["token_ends"]))
     assert spans == {(e["start"], e["end"], e["label"]) for e in ann["entities"]}
@@ -99,9 +99,8 @@ def test_entities_config_tags_every_mention(seed, cache):
         found = []
         for r in rows:
             tags = names(feats["ner_tags"].feature, r["ner_tags"])
-            for i in range(len(r["tokens"]) - len(phrase_tokens) + 1):
-                if r["tokens"][i:i + len(phrase_tokens)] == phrase_tokens:
-                    found.append(tags[i:i + len(phrase_tokens)])
+            found += [tags[i:i + len(phrase_tokens)] for i in range(len(r["tokens"]) - len(phrase_tokens) + 1)
+                      if r["tokens"][i:i + len(phrase_tokens)] == phrase_tokens]
         return found
 
     assert tags_at(["Antony", "Blinken"]) == [["B-PERSON", "I-PERSON"]] * 2
@@ -135,7 +134,7 @@ def test_sections_config_lists_the_blocks_in_order(seed, cache):
     label = ds["train"].features["labels"].feature
     assert row["section_ids"] == [s["id"] for s in ann["sections"]]
     assert names(label, row["labels"]) == [s["label"] for s in ann["sections"]]
-    assert [text[s:e] for s, e in zip(row["starts"], row["ends"])] == row["texts"]
+    assert [text[s:e] for s, e in zip(row["starts"], row["ends"], strict=True)] == row["texts"]
 
 
 @pytest.mark.parametrize("config", CONFIGS)
@@ -175,7 +174,7 @@ def test_card_yaml_matches_the_data(seed, cache):
     for lab, n in Counter(label.int2str(e["label"]) for d in docs for e in d["entities"]).items():
         assert f"| `{lab}` | {n} |" in card
     assert f"- claims: {sum(len(d['claims']) for d in docs)} " in card
-    assert f"license of 1 of 1 articles is not known" in card and f"`{SEED}`" in card
+    assert "license of 1 of 1 articles is not known" in card and f"`{SEED}`" in card
 
 
 def test_the_folder_holds_only_the_card_and_parquet(seed):
@@ -187,7 +186,7 @@ def test_the_folder_holds_only_the_card_and_parquet(seed):
 # a corpus with several documents ----------------------------------------------------------------
 
 def test_drafts_and_unannotated_texts_are_left_out_and_counted(multi, cache):
-    root, out, res = multi
+    _, out, res = multi
     assert "released 3 documents (complete 2, gold 1); left out: 1 draft, 1 text without a released layer" in res.stdout
     ids = {r["id"] for r in rows_of(load(out, "documents", cache))}
     assert ids == {"tiny", "zh-talks", "pinned-test"}
@@ -196,7 +195,7 @@ def test_drafts_and_unannotated_texts_are_left_out_and_counted(multi, cache):
 
 
 def test_pinned_split_and_empty_splits_left_out(multi, cache):
-    root, out, _ = multi
+    _, out, _ = multi
     ds = load(out, "documents", cache)
     assert [r["id"] for r in ds["test"]] == ["pinned-test"]
     assert sorted(r["id"] for r in ds["train"]) == ["tiny", "zh-talks"]
@@ -208,13 +207,13 @@ def test_pinned_split_and_empty_splits_left_out(multi, cache):
 
 
 def test_chinese_document_gets_character_tokens_with_tags(multi, cache):
-    root, out, _ = multi
+    _, out, _ = multi
     ds = load(out, "entities", cache)
     feat = ds["train"].features["ner_tags"].feature
     rows = [r for r in ds["train"] if r["document_id"] == "zh-talks"]
     first, second = rows
     assert first["tokens"] == list("美国国务卿布林肯在华盛顿会见了刘建超。")
-    assert all(e - s == 1 for s, e in zip(first["token_starts"], first["token_ends"]))
+    assert all(e - s == 1 for s, e in zip(first["token_starts"], first["token_ends"], strict=True))
     assert [ZH_TEXT[s] for s in second["token_starts"]] == second["tokens"]
     expected = [("美国", "GPE"), ("国务卿", None), ("布林肯", "PERSON"), ("在", None), ("华盛顿", "GPE"),
                 ("会见了", None), ("刘建超", "PERSON"), ("。", None)]

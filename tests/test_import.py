@@ -5,8 +5,8 @@ import zipfile
 
 import pytest
 
-from contrib_helpers import cli_fails, cli_ok, load, new_root, snapshot, validate_ok
 from conftest import samples
+from contrib_helpers import cli_fails, cli_ok, load, new_root, snapshot, validate_ok
 
 EMOJI = "👨🏻‍🚒 firemen drive firetrucks in Springfield."   # firetrucks: code points 19-29, UTF-16 22-32
 

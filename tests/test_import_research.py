@@ -4,9 +4,9 @@ written for this project (tests/fixtures/formats/), through the CLI."""
 
 import pytest
 
-from contrib_helpers import cli_fails, cli_ok, load, new_root, snapshot, validate_ok
-from conftest import FIXTURES, SAMPLES, run_cli
 import research_corpus
+from conftest import FIXTURES, SAMPLES, run_cli
+from contrib_helpers import cli_fails, cli_ok, load, new_root, snapshot, validate_ok
 
 FORMATS = FIXTURES / "formats"
 WEBANNO = SAMPLES / "webanno"

@@ -80,7 +80,7 @@ def test_a_malformed_export_is_an_error_at_its_line_and_column(tool, case, valid
         where = f"{name}:{position(broken, at).split(':')[0]}:"   # a line of the .ann (its columns are fields)
     else:
         where = f"{name}:{position(broken, at)}"
-    errors = [e for e in res.stderr.split("error: ")[1:]]
+    errors = res.stderr.split("error: ")[1:]
     hit = [e for e in errors if e.startswith(where)]
     assert hit, (where, res.stderr)
     assert words in hit[0] and item in hit[0].splitlines()[0], hit[0]

@@ -1,8 +1,8 @@
 """`newsspan import` of the hand-written exports in tests/fixtures/tools/ (one per tool, in that
 tool's own format): the behaviours the real exports in ../shared/samples show, on a plain clone."""
 
-from contrib_helpers import cli_fails, cli_ok, load, new_root, snapshot, validate_ok
 from conftest import FIXTURES
+from contrib_helpers import cli_fails, cli_ok, load, new_root, snapshot, validate_ok
 
 TOOLS = FIXTURES / "tools"
 

@@ -19,9 +19,9 @@ import os
 import random
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -29,7 +29,16 @@ from newsspan import store
 from newsspan.validator import validate_root
 
 from conftest import FIXTURES, REPO, SEED, cli_env, run_cli
-from killharness import CLI_MAIN, child_cmd, count_events, delays, kill_points, run_killed_after, run_killed_at, snapshot
+from killharness import (
+    CLI_MAIN,
+    child_cmd,
+    count_events,
+    delays,
+    kill_points,
+    run_killed_after,
+    run_killed_at,
+    snapshot,
+)
 
 GOLD = "000_1afbb3b63b1bfa60"
 MIN_KILLS = 50

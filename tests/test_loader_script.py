@@ -36,7 +36,7 @@ def test_entities_of_the_seed_from_another_directory(tmp_path, monkeypatch):
     text, ann = corpus_text(REPO, SEED), annotation(REPO, SEED)
     spans = set()
     for r in ds["train"]:
-        assert [text[s:e] for s, e in zip(r["token_starts"], r["token_ends"])] == r["tokens"]
+        assert [text[s:e] for s, e in zip(r["token_starts"], r["token_ends"], strict=True)] == r["tokens"]
         tags = names(feat, r["ner_tags"])
         spans |= set(tagged_spans(tags, r["token_starts"], r["token_ends"]))
         for i in range(len(r["tokens"]) - 1):
@@ -54,7 +54,7 @@ def test_data_dir_and_a_changed_corpus(tmp_path):
     root = multi_root(tmp_path / "root")
     ds = script_load("entities", tmp_path / "c", data_dir=str(root))
     assert sorted(ds) == ["test", "train"]
-    zh = [r for r in ds["train"] if r["document_id"] == "zh-talks"][0]
+    zh = next(r for r in ds["train"] if r["document_id"] == "zh-talks")
     assert [ZH_TEXT[s] for s in zh["token_starts"]] == zh["tokens"] == list("美国国务卿布林肯在华盛顿会见了刘建超。")
     ann = annotation(root, "tiny")
     ann["entities"][3]["label"] = "TIME"

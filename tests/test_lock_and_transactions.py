@@ -12,10 +12,10 @@ import subprocess
 import sys
 import time
 
+from newsspan import store
+
 from conftest import REPO, cli_env
 from contrib_helpers import cli_ok, load, new_root
-
-from newsspan import store
 
 
 def test_a_transaction_may_stage_one_path_twice_and_the_last_write_wins(valid_root):

@@ -64,7 +64,7 @@ def test_iob_gives_the_tags_of_the_entities_config():
     assert [t.text for t in tokens[j:j + 3]] == ["U.S.", "-", "China"]
     # claims: B-CLAIM on each claim's first token
     ctoks, ctags = doc.iob("claims")
-    assert ctags.count("B-CLAIM") == len(doc.claims)
+    assert ctoks == tokens and ctags.count("B-CLAIM") == len(doc.claims)
     with pytest.raises(ValueError):
         doc.iob("sections")
 
@@ -76,7 +76,7 @@ def test_tokens_and_tags_per_section_are_the_rows_of_the_token_configs(tmp_path)
     ner_names = entities.features["ner_tags"].feature.names
     claim_names = claims.features["claim_tags"].feature.names
     assert len(entities) == len(doc.sections)
-    for row, crow in zip(entities, claims):
+    for row, crow in zip(entities, claims, strict=True):
         section = doc.section(row["section_id"])
         tokens, tags = doc.iob("entities", section)
         assert [t.text for t in tokens] == row["tokens"]
@@ -89,7 +89,7 @@ def test_a_misaligned_span_raises_naming_it():
     doc = Document.of("d", "Blinkens met Liu.", {}, Annotation(
         "d", "0" * 64, ("x",), "1.0.0", "gold", (Section("s1", 0, 17, "Blinkens met Liu.", "paragraph"),),
         (Entity("e1", 0, 7, "Blinken", "PERSON"),)))
-    with pytest.raises(Misaligned, match="e1 'Blinken'.*inside the token 'Blinkens'"):
+    with pytest.raises(Misaligned, match=r"e1 'Blinken'.*inside the token 'Blinkens'"):
         doc.iob()
 
 

@@ -9,6 +9,7 @@ sections and entities asserts that they are the same tokens with the same tags.
 """
 
 import json
+from itertools import pairwise
 
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -31,7 +32,7 @@ def documents(draw):
     text = "".join(draw(st.lists(st.sampled_from(PIECES + SPACES), min_size=1, max_size=40)))
     cuts = sorted(set(draw(st.lists(st.integers(0, len(text)), max_size=6))) | {0, len(text)})
     sections = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in pairwise(cuts):
         while a < b and text[a].isspace():
             a += 1
         while b > a and text[b - 1].isspace():
@@ -44,7 +45,7 @@ def documents(draw):
         tokens = [t for t in whole if a <= t.start and t.end <= b]   # a section's tokens: the text tokenised as a whole
         actions = draw(st.lists(st.sampled_from(["O", "B", "I"] + LABELS), min_size=len(tokens), max_size=len(tokens)))
         current = None
-        for tok, act in zip(tokens, actions):
+        for tok, act in zip(tokens, actions, strict=True):
             if act == "I" and current is not None:
                 current["end"] = tok.end
                 continue
@@ -71,19 +72,19 @@ def check_one_tagger(text: str, ann: dict) -> None:
                                         "annotators": [], "guidelines_version": "1.0.0", **ann})
     doc = model.Document.of("d", text, {}, layer)
     entity_rows = rows(doc, "entities")
-    expected = [list(zip(r["tokens"], r["ner_tags"])) for r in entity_rows]
+    expected = [list(zip(r["tokens"], r["ner_tags"], strict=True)) for r in entity_rows]
     assert conll_rows(conll.export([doc])[""]) == [r for r in expected if r]
 
     task = json.loads(prodigy.export([doc])[""])
     sections = [(s["start"], s["end"]) for s in ann["sections"]]
     in_sections = [(t["text"], t["start"], t["end"]) for t in task["tokens"] if any(a <= t["start"] and t["end"] <= b
                                                                                   for a, b in sections)]
-    assert in_sections == [tok for r in entity_rows for tok in zip(r["tokens"], r["token_starts"], r["token_ends"])]
+    assert in_sections == [tok for r in entity_rows for tok in zip(r["tokens"], r["token_starts"], r["token_ends"], strict=True)]
     toks = task["tokens"]
     assert sorted((toks[s["token_start"]]["start"], toks[s["token_end"]]["end"], s["label"]) for s in task["spans"]) == \
         sorted((e["start"], e["end"], e["label"]) for e in ann["entities"])
 
-    assert [[(t.text, tag) for t, tag in zip(*doc.iob("entities", s.id))] for s in doc.sections] \
+    assert [[(t.text, tag) for t, tag in zip(*doc.iob("entities", s.id), strict=True)] for s in doc.sections] \
         == expected   # newsspan.model's tokens and tags of each section: the rows'
 
 

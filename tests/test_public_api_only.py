@@ -36,9 +36,9 @@ def violations(source: str) -> list[str]:
             if any(map(_private, node.module.split("."))):
                 out.append(f"from {node.module} import ...")
             out += [f"from {node.module} import {a.name}" for a in node.names if _private(a.name)]
-        elif isinstance(node, ast.Attribute) and _private(node.attr):
-            if not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
-                out.append(f"line {node.lineno}: .{node.attr} on {ast.unparse(node.value)}")
+        elif isinstance(node, ast.Attribute) and _private(node.attr) \
+                and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
+            out.append(f"line {node.lineno}: .{node.attr} on {ast.unparse(node.value)}")
     return out
 
 

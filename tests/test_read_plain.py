@@ -17,13 +17,13 @@ def test_read_plain_reads_ordinary_files_and_declines_the_rest(tmp_path):
     outside = tmp_path / "outside.txt"
     outside.write_bytes(b"secret")
     plain = root.corpus / "a.txt"
-    plain.write_bytes("grüße\n".encode("utf-8"))
+    plain.write_bytes("grüße\n".encode())
     (root.corpus / "inner-link.txt").symlink_to(plain)
     (root.corpus / "outer-link.txt").symlink_to(outside)
     (root.corpus / "folder.txt").mkdir()
     (root.corpus / "empty.txt").write_bytes(b"")
 
-    assert root.read_plain(plain) == root.read_bytes(plain) == "grüße\n".encode("utf-8")
+    assert root.read_plain(plain) == root.read_bytes(plain) == "grüße\n".encode()
     assert root.read_plain(str(plain)) == plain.read_bytes()
     assert root.read_plain(root.corpus / "empty.txt") == b""
     assert root.read_plain(plain, limit=3) is None

@@ -11,8 +11,8 @@ import hashlib
 import json
 import shutil
 
-from contrib_helpers import cli_fails, cli_ok, load, snapshot, validate_ok
 from conftest import REPO
+from contrib_helpers import cli_fails, cli_ok, load, snapshot, validate_ok
 from corpus_maker import add_document
 
 GOLD_ID = "000_1afbb3b63b1bfa60"

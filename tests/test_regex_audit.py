@@ -19,9 +19,9 @@ from __future__ import annotations
 import ast
 import importlib
 import json
-from pathlib import Path
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -65,7 +65,7 @@ def schema_patterns():
 def _flags(node) -> int:
     if node is None:
         return 0
-    return eval(compile(ast.Expression(node), "<flags>", "eval"), {"re": re})  # noqa: S307 - our own source, re.X | re.S only
+    return eval(compile(ast.Expression(node), "<flags>", "eval"), {"re": re})  # our own source, re.X | re.S only
 
 
 def _built_pattern(path: Path, tree: ast.Module, call: ast.Call):
@@ -136,7 +136,7 @@ def code_patterns():
         for node in ast.walk(tree):
             if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in names):
                 names[node.value.id][3].add(node.attr)
-        for name, entry in names.items():
+        for entry in names.values():
             if not entry[3]:
                 entry[3].update({"match", "fullmatch", "search"})  # passed around: assume the worst
     return [tuple(e) for e in out], problems
@@ -283,7 +283,7 @@ def static_findings(pattern: str, flags: int, methods: set) -> list[str]:
     def visit(seq):
         for op, av in _items(seq):
             if op in REPEATS:
-                lo, hi, sub = av
+                _, hi, sub = av
                 unbounded = hi == C.MAXREPEAT or hi > 1000
                 sub_lo, sub_hi = _width(sub)
                 if unbounded and sub_lo != sub_hi and not _separated(sets, sub):

@@ -1,9 +1,8 @@
 """Building at scale: Parquet shards, --num-proc, and streaming reads shared out among distributed
 nodes (split_dataset_by_node)."""
 
-import pytest
-
 import datasets
+import pytest
 from datasets.distributed import split_dataset_by_node
 
 from newsspan import tokenize

@@ -12,10 +12,10 @@ import pytest
 
 from newsspan import jsonfile, schema, schema_errors
 from newsspan.validator import Limits, validate_root
+from test_bad_input import CASES
 
 from conftest import FIXTURES, REPO
 from synthetic import make_root
-from test_bad_input import CASES
 
 VALID_ANN = (FIXTURES / "valid" / "annotations" / "tiny.json").read_text(encoding="utf-8")
 VALID_META = (FIXTURES / "valid" / "corpus" / "tiny.meta.json").read_text(encoding="utf-8")
@@ -80,7 +80,7 @@ def params(cases):
 def test_jsonschema_rs_passes_nothing_that_jsonschema_rejects(label, text, name):
     if jsonfile.bounds(text):
         return  # too deep or too long a number: the validator reports that and looks no further
-    value, found, floats = jsonfile.parse(text)
+    value, _, floats = jsonfile.parse(text)
     if value is None:
         return
     if schema_errors.passes(name, value, text, floats):

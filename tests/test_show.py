@@ -79,9 +79,9 @@ def test_seed_page(tmp_path):
     # claims: underlined elements with a hover title; the metadata on top; section labels in the margin
     claims = [attrs for tag, attrs in page.tags if "claim" in attrs.get("class", "").split() and "id" in attrs]
     assert {a["id"] for a in claims} == {c.id for c in doc.claims}
-    assert [a for a in claims if a["id"] == "c1"][0]["title"].startswith("c1 claim [")
+    assert next(a for a in claims if a["id"] == "c1")["title"].startswith("c1 claim [")
     assert html.index("<dl class=\"meta\">") < html.index("<article>")
-    labels = [t for t in html.split('<div class="sec-label"')[1:]]
+    labels = html.split('<div class="sec-label"')[1:]
     assert len(labels) == len(doc.sections)
     # self-contained: no script, no external resource, a policy that forbids fetching anything
     assert "<script" not in html and "http://" not in html.split("<main>")[0] and "@import" not in html

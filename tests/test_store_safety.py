@@ -20,11 +20,11 @@ import pytest
 from newsspan import store
 from newsspan.validator import validate_root
 
-from conftest import FIXTURES, REPO, cli_env, run_cli, run_json
-from killharness import count_events, delays, kill_points, run_killed_after, run_killed_at, snapshot
+from conftest import FIXTURES, cli_env, run_cli, run_json
+from killharness import count_events, delays, run_killed_after, run_killed_at, snapshot
 
 sys.path.insert(0, str(FIXTURES))
-import generate as fx  # noqa: E402  (the fixture recipes: the tiny text and its annotation)
+import generate as fx
 
 
 def new_document_files(root: Path) -> list[tuple[Path, bytes]]:
@@ -95,11 +95,10 @@ def test_transaction_renames_texts_and_metas_before_annotations(valid_root, monk
 def test_failed_transaction_changes_nothing(valid_root):
     before = snapshot(valid_root)
     root = store.Root(valid_root)
-    with pytest.raises(ZeroDivisionError):
-        with root.transaction() as tx:
-            for path, data in new_document_files(valid_root):
-                tx.write(path, data)
-            1 / 0
+    with pytest.raises(ZeroDivisionError), root.transaction() as tx:
+        for path, data in new_document_files(valid_root):
+            tx.write(path, data)
+        raise ZeroDivisionError("a failure inside the transaction")
     assert snapshot(valid_root) == before
 
 
@@ -143,9 +142,9 @@ def test_kill_after_random_delays(valid_root, tmp_path):
     pristine = tmp_path / "pristine"
     shutil.copytree(valid_root, pristine)
     old = snapshot(valid_root)
-    _, seconds, res = count_events(TRANSACTION, [valid_root, plan], [valid_root])
+    _, seconds, _ = count_events(TRANSACTION, [valid_root, plan], [valid_root])
     new = snapshot(valid_root)
-    for i, delay in enumerate(delays(seconds, 20, seed=7)):
+    for delay in delays(seconds, 20, seed=7):
         shutil.rmtree(valid_root)
         shutil.copytree(pristine, valid_root)
         run_killed_after(TRANSACTION, [valid_root, plan], delay)

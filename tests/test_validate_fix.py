@@ -4,8 +4,8 @@ ruff's `--fix` applies only safe fixes and reports the rest."""
 import json
 import shutil
 
+from conftest import FIXTURES, REPO, overlay, run_cli
 from contrib_helpers import cli_ok, load, new_root, snapshot
-from conftest import REPO, overlay, FIXTURES, run_cli
 
 GOLD = "000_1afbb3b63b1bfa60"
 

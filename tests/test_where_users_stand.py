@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from contrib_helpers import snapshot
 from conftest import FIXTURES, REPO, run_cli
+from contrib_helpers import snapshot
 
 
 @pytest.fixture

@@ -40,9 +40,10 @@ def test_import_of_a_new_text_whose_first_line_is_5000_characters_writes_a_meta_
 
 
 def test_check_writes_reports_what_validate_would_in_the_files_about_to_be_written(valid_root):
-    from contrib_helpers import snapshot
     from newsspan import store
     from newsspan.validator import check_writes
+
+    from contrib_helpers import snapshot
 
     root = store.Root(valid_root)
     meta = load(valid_root / "corpus/tiny.meta.json")

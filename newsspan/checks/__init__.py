@@ -9,8 +9,8 @@ yield findings. Checks without one are raised by the readers (encoding, JSON, sc
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from ..findings import Finding
 from ..report import ERROR

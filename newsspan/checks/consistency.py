@@ -22,8 +22,8 @@ import functools
 import operator
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from .. import BODY_SECTIONS
 from ..findings import Finding, pointer
@@ -58,7 +58,7 @@ def missed_mentions(text: str, entities: Sequence[Entity], sections: Sequence[Se
                        body)
 
 
-def find_missed(text: str, mentions: Sequence[tuple[int, int, str]], sections: Sequence[tuple[int, int, str]],
+def find_missed(text: str, mentions: Sequence[tuple[int, int, str] | tuple[int, int, str, str]], sections: Sequence[tuple[int, int, str]],
                 body: Sequence[str] = BODY_SECTIONS) -> list[Miss]:
     """:func:`missed_mentions` over plain tuples: mentions as (start, end, quote, ...), sections as
     (start, end, label). The validator's adapter calls this directly: building model objects
@@ -73,7 +73,7 @@ def find_missed(text: str, mentions: Sequence[tuple[int, int, str]], sections: S
     candidates = []
     words = encoded = None
     searched = 0
-    for quote, key in zip(quotes, map(_capitalized_key, quotes)):
+    for quote, key in zip(quotes, map(_capitalized_key, quotes), strict=True):
         if key is not None:
             # tokens start and end at the edges of ASCII words (but for "n't" after a verb), so the
             # quote's first ASCII word would be a word of the outside text
@@ -129,7 +129,7 @@ def _search(text, mentions, sections, body, quotes: set[str]) -> list[Miss]:
         automaton.add_word(quote, quote)
     automaton.make_automaton()
     starts = [mentions[k][0] for k in order]
-    reach = []  # reach[i]: the furthest end of the first i + 1 mentions by start (robust to overlapping ones)
+    reach: list[int] = []  # reach[i]: the furthest end of the first i + 1 mentions by start (robust to overlapping ones)
     for k in order:
         reach.append(max(mentions[k][1], reach[-1]) if reach else mentions[k][1])
     out = []
@@ -212,7 +212,7 @@ def find_inconsistent(mentions: Sequence[tuple[int, int, str, str]]) -> list[Inc
     """:func:`inconsistent_labels` over plain (start, end, quote, label) tuples."""
     quotes = list(map(_QUOTE, mentions))
     joined = " ".join(quotes)
-    if len(set(quotes)) == len(set(zip(quotes, map(_LABEL, mentions)))) and joined.isprintable() and "  " not in joined:
+    if len(set(quotes)) == len(set(zip(quotes, map(_LABEL, mentions), strict=True))) and joined.isprintable() and "  " not in joined:
         return []  # no quote has two labels, nor whitespace to fold: the common case, decided in C
     by_text: dict[str, list[int]] = {}
     for k in sorted(range(len(mentions)), key=mentions.__getitem__):
@@ -268,7 +268,7 @@ def mention_missed(ann, ctx: Context):
     sections = [(i, s) for i, s in _layer(ann, ctx, "sections") if type(s.get("label")) is str]
     for miss in find_missed(ctx.text, mentions, [(s["start"], s["end"], s["label"]) for _, s in sections]):
         start, end, _, label = mentions[miss.example]
-        i, s = sections[miss.section]
+        _, s = sections[miss.section]
         yield Finding("mention-missed",
                       f"{show(miss.text)} at [{miss.start}, {miss.end}) in {s['label']} {show(s.get('id'))} is not annotated; "
                       f"it is annotated as {label} at {pointer('entities', index[miss.example])} [{start}, {end})",

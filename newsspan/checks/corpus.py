@@ -59,13 +59,13 @@ class Summaries:
     def texts(self):
         """(id, 32-byte text digest) of every document with a text, in order."""
         both, digests = self._TEXT | self._DIGEST, bytes(self._digests)
-        for i, (stem, f) in enumerate(zip(self._stems, self._flags)):
+        for i, (stem, f) in enumerate(zip(self._stems, self._flags, strict=True)):
             if f & both == both:
                 yield stem, digests[32 * i: 32 * i + 32]
 
     def unannotated(self):
         """Ids of the documents with a text and no released annotation layer, in order."""
-        for stem, f in zip(self._stems, self._flags):
+        for stem, f in zip(self._stems, self._flags, strict=True):
             if f & (self._TEXT | self._ANNOTATION) == self._TEXT:
                 yield stem
 

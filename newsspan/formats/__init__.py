@@ -61,7 +61,7 @@ class Parsed:
     notes: list[str] = field(default_factory=list)   # informational (e.g. offsets converted)
     ignored: Counter = field(default_factory=Counter)  # what the export holds and newsspan does not read, per type
 
-    def extend(self, other: "Parsed") -> None:
+    def extend(self, other: Parsed) -> None:
         self.docs += other.docs
         self.warnings += other.warnings
         self.errors += other.errors

@@ -16,10 +16,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .. import schema
+from ..model import Document
 from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, check_quote, lines, strict
 from .labelmap import CLAIM_LABEL, SECTION_PREFIX
 from .offsets import Converter, OffsetError, read_offset
-from ..model import Document
 
 SOURCE_LABEL, CUE_LABEL = "claim_source", "claim_cue"
 _T = re.compile(r"(?P<label>\S+) (?P<frags>[0-9]+ [0-9]+(?:;[0-9]+ [0-9]+)*)")  # ASCII digits: \d takes any script's

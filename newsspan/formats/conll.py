@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from . import FormatError
 from ..model import Document
 from ..tokenize import Token, tag_spans
+from . import FormatError
 
 DOCSTART = "-DOCSTART-"
 
@@ -22,7 +22,8 @@ def section_rows(doc: Document) -> list[tuple[list[Token], list[str]]]:
 
     FormatError for an entity that no section holds, or whose boundary falls inside a token.
     """
-    placed, out = set(), []
+    placed: set[str] = set()  # ids of the entities a section holds
+    out = []
     for sec in doc.sections:
         inside = [e for e in doc.entities if sec.start <= e.start and e.end <= sec.end]
         tokens, tags, misaligned = tag_spans(doc.text, sec.start, sec.end, [(e.start, e.end, e.label) for e in inside])
@@ -44,5 +45,5 @@ def export(docs: Iterable[Document]) -> dict[str, bytes]:
         lines += [f"{DOCSTART}\tO", ""]
         for tokens, tags in section_rows(doc):
             if tokens:
-                lines += [f"{t.text}\t{tag}" for t, tag in zip(tokens, tags)] + [""]
+                lines += [f"{t.text}\t{tag}" for t, tag in zip(tokens, tags, strict=True)] + [""]
     return {"": ("\n".join(lines) + "\n").encode("utf-8")}

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from . import NULL_LABEL, Issue, Parsed, ToolDoc, ToolSpan, document_name, export_files, lines, strict
@@ -79,7 +80,8 @@ class _Doc:
 
 def _blocks(data: str):
     """(first line number, lines) of each sentence block (blank-line separated)."""
-    block, start = [], 1
+    block: list[str] = []
+    start = 1
     for n, line in enumerate(lines(data), 1):
         if line.strip():
             if not block:
@@ -143,7 +145,8 @@ def _metadata(doc: _Doc, md: dict, out: Parsed) -> None:
 
 
 def _sentence(doc: _Doc, sent, md: dict, line0: int, file: str, out: Parsed, ner_key: str | None) -> None:
-    surface, words = [], []      # surface tokens (line, form, space_after, word ids); words (line, row)
+    surface: list[tuple[int, str, bool, list[int]]] = []  # surface tokens (line, form, space_after, word ids)
+    words: list[tuple[int, int | None, dict]] = []        # words (line, word id or None for an empty node, misc)
     mwt_end = 0
     for i, tok in enumerate(sent):
         tid, line = tok["id"], line0 + i
@@ -199,7 +202,7 @@ def _place(text: str, surface, forms: dict, base: int, file: str, out: Parsed):
             out_spans[wids[0]] = (base + start, base + end)
         else:
             parts = [forms.get(w, "") for w in wids]
-            out_spans.update({w: (base + a, base + b) for w, (a, b) in zip(wids, _inner(form, parts, start, end))})
+            out_spans.update({w: (base + a, base + b) for w, (a, b) in zip(wids, _inner(form, parts, start, end), strict=True)})
         pos, prev_space = end, space
     if disagree:
         out.warnings.append(Issue(disagree[0], f"SpaceAfter=No disagrees with the sentence's `# text` before "
@@ -217,7 +220,7 @@ def _inner(form: str, parts: list[str], start: int, end: int) -> list[tuple[int,
         cum = [length * k // len(parts) for k in range(1, len(parts))]
     cut = [start + min(max(c, 1), length - 1) if length > 1 else end for c in cum]
     edges = [start] + cut + [end]
-    return list(zip(edges, edges[1:]))
+    return list(pairwise(edges))
 
 
 def _brackets(doc: _Doc, value: str | None, file: str, line: int, out: Parsed) -> None:

@@ -54,9 +54,9 @@ def parse_record(rec, where: str, name: str, annotator: str | None, unit: str, o
         raise FormatError(f"{where}: not a doccano record: expected an object with `text`")
     text = rec["text"]
     triples = []
-    for key in ("entities", "relations"):
-        if key in rec and not isinstance(rec[key], list):
-            raise FormatError(f"{where}: `{key}` is not a list")
+    for field in ("entities", "relations"):
+        if field in rec and not isinstance(rec[field], list):
+            raise FormatError(f"{where}: `{field}` is not a list")
     if "entities" in rec:
         for k, e in enumerate(rec.get("entities") or []):
             if not isinstance(e, dict):

@@ -30,7 +30,7 @@ class Target:
     label: str | None   # None for claims and ignore
 
     def __str__(self) -> str:
-        if self.layer == "entities":
+        if self.layer == "entities" and self.label is not None:
             return self.label
         if self.layer == "sections":
             return f"sections:{self.label}"

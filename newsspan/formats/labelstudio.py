@@ -15,9 +15,9 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..model import Document
 from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, strict
 from .offsets import Converter, OffsetError, read_offset
-from ..model import Document
 
 SPAN_TYPES = ("labels",)
 

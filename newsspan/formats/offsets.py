@@ -73,14 +73,12 @@ class Converter:
         if unit not in UNITS:
             raise ValueError(f"unknown offset unit {unit!r}; expected one of {', '.join(UNITS)}")
         self.text, self.unit = text, unit
+        self.length = len(text)
         if unit == "utf16":
             self._starts = _utf16_starts(text)          # code point -> utf16
-        elif unit == "grapheme":
-            self._starts = _grapheme_starts(text)       # grapheme -> code point
-        self.length = {"codepoint": len(text), "utf16": None, "grapheme": None}[unit]
-        if unit == "utf16":
             self.length = self._starts[-1]
         elif unit == "grapheme":
+            self._starts = _grapheme_starts(text)       # grapheme -> code point
             self.length = len(self._starts) - 1
 
     def to_codepoint(self, offset: int) -> int:

@@ -12,9 +12,9 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..model import Document
 from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, strict
 from .offsets import Converter, OffsetError, read_offset
-from ..model import Document
 
 
 def load(path: Path, unit: str | None = None) -> Parsed:
@@ -36,7 +36,9 @@ def parse_task(task: dict, where: str, stem: str, n: int, unit: str, out: Parsed
     if answer != "accept":
         out.warnings.append(Issue(where, f"the answer is {answer!r}; only accepted tasks are imported"))
         return
-    meta = task.get("meta") if isinstance(task.get("meta"), dict) else {}
+    meta = task.get("meta")
+    if not isinstance(meta, dict):
+        meta = {}
     name = meta.get("id") or meta.get("document_id") or f"{stem}-{n}"
     who = task.get("_annotator_id") or task.get("_session_id")
     text = task["text"]
@@ -71,12 +73,14 @@ def _offsets(sp: dict, tokens: list | None) -> tuple[int, int]:
         if max(ts, te) >= len(tokens) or not all(isinstance(tokens[i], dict) for i in (ts, te)):
             raise OffsetError(f"token_start/token_end {ts}..{te} name no token objects of the task's {len(tokens)} tokens")
         by_tokens = read_offset(tokens[ts].get("start"), f"tokens[{ts}].start"), read_offset(tokens[te].get("end"), f"tokens[{te}].end")
-    if by_chars is None and by_tokens is None:
-        raise OffsetError("the span has no start/end (nor token_start/token_end into tokens)")
-    if by_chars is not None and by_tokens is not None and by_chars != by_tokens:
+    if by_chars is None:
+        if by_tokens is None:
+            raise OffsetError("the span has no start/end (nor token_start/token_end into tokens)")
+        return by_tokens
+    if by_tokens is not None and by_chars != by_tokens:
         raise OffsetError(f"start/end [{by_chars[0]}, {by_chars[1]}) disagree with tokens {sp['token_start']}..{sp['token_end']} "
                           f"(token_end is inclusive), which cover [{by_tokens[0]}, {by_tokens[1]})")
-    return by_chars or by_tokens
+    return by_chars
 
 
 # export ----------------------------------------------------------------------------------------
@@ -98,7 +102,9 @@ def export(docs: Iterable[Document]) -> dict[str, bytes]:
             raise FormatError(f"{doc.id}: entity {e.id} {e.text!r} [{e.start}, {e.end}) {misaligned[0]}")
         spans = []
         for e in doc.entities:
-            first, stop = char_span(tokens, e.start, e.end, "strict")
+            placed = char_span(tokens, e.start, e.end, "strict")
+            assert placed is not None, "tag_spans found every entity on token boundaries"
+            first, stop = placed
             spans.append({"start": e.start, "end": e.end, "token_start": first, "token_end": stop - 1, "label": e.label})
         task = {"text": text, "meta": {"id": doc.id, "status": doc.status},
                 "tokens": [{"text": t.text, "start": t.start, "end": t.end, "id": i, "ws": t.end < len(text) and text[t.end].isspace()}

@@ -97,7 +97,7 @@ def json_or_records(data: bytes, name: str, errors: list[Issue], *, what: str) -
 
 
 def _record_index(value, pointer: str) -> str | None:
-    """"record 3, /label/0" for the pointer /2/label/0 into a JSON list of records."""
+    """The record a pointer into a JSON list of records falls in: "record 3, /label/0" for /2/label/0."""
     parts = pointer.split("/")
     if isinstance(value, list) and len(parts) > 1 and parts[1].isdigit():
         inner = "/".join(parts[2:])

@@ -22,8 +22,20 @@ import re
 import warnings
 from pathlib import Path
 
-from . import (DEFAULT_ENTITY_FEATURE, DEFAULT_ENTITY_LAYER, KB_FEATURE, NULL_LABEL, Issue, Parsed, ToolDoc, ToolSpan,
-               document_name, export_files, strict, wikidata_id)
+from . import (
+    DEFAULT_ENTITY_FEATURE,
+    DEFAULT_ENTITY_LAYER,
+    KB_FEATURE,
+    NULL_LABEL,
+    Issue,
+    Parsed,
+    ToolDoc,
+    ToolSpan,
+    document_name,
+    export_files,
+    strict,
+    wikidata_id,
+)
 from .offsets import OffsetError, read_offset
 
 METADATA_TYPE = "de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData"
@@ -89,7 +101,7 @@ def parse(data: bytes, file: str, name: str, out: Parsed, entity_layer: str = DE
             if not (begin < end <= len(text)):
                 out.warnings.append(Issue(where, f"an empty or reversed annotation [{begin}, {end}) is not imported"))
                 continue
-            kb = wikidata_id(a.get(KB_FEATURE)) if KB_FEATURE in features and KB_FEATURE != entity_feature else None
+            kb = wikidata_id(a.get(KB_FEATURE)) if KB_FEATURE in features and entity_feature != KB_FEATURE else None
             spans.append(ToolSpan(label, begin, end, where, key=str(a.xmiID), kb_id=kb))
     else:
         out.notes.append(f"{file}: holds no type {entity_layer}; no mentions from it")

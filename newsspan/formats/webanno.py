@@ -25,10 +25,21 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import (DEFAULT_ENTITY_FEATURE, DEFAULT_ENTITY_LAYER, KB_FEATURE, NULL_LABEL, Issue, Parsed, ToolDoc, ToolSpan,
-               document_name, export_files, wikidata_id)
+from . import (
+    DEFAULT_ENTITY_FEATURE,
+    DEFAULT_ENTITY_LAYER,
+    KB_FEATURE,
+    NULL_LABEL,
+    Issue,
+    Parsed,
+    ToolDoc,
+    ToolSpan,
+    document_name,
+    export_files,
+    strict,
+    wikidata_id,
+)
 from . import lines as split_lines
-from . import strict
 from .offsets import Converter, OffsetError, read_offset
 
 _FORMAT = re.compile(r"#FORMAT=WebAnno TSV (\d+)\.(\d+)\s*")
@@ -131,7 +142,7 @@ def parse(data: str, file: str, name: str, out: Parsed, entity_layer: str = DEFA
     if layers.get(entity_layer) == "span":
         own = [(i, c) for i, c in enumerate(columns) if c.layer == entity_layer]
         label_col = next((i for i, c in own if (c.feature or "") == entity_feature), None)
-        kb_col = next((i for i, c in own if c.feature == KB_FEATURE and KB_FEATURE != entity_feature), None)
+        kb_col = next((i for i, c in own if c.feature == KB_FEATURE and entity_feature != KB_FEATURE), None)
         if label_col is None:
             names = ", ".join(repr(c.feature) for _, c in own if c.feature) or "none"
             out.errors.append(Issue(file, f"the layer {entity_layer} has no feature {entity_feature!r} (its features: {names})",
@@ -179,10 +190,9 @@ def parse(data: str, file: str, name: str, out: Parsed, entity_layer: str = DEFA
                     if ann is not None and wikidata_id(value):
                         ann.kb_id = wikidata_id(value)
     _count_ignored(placed, columns, entity_layer, out)
-    spans = []
     short = entity_layer.rsplit(".", 1)[-1]
-    for ann in anns.values():
-        spans.append(ToolSpan(ann.label, ann.start, ann.end, f"{file}:{ann.line} ({short} {ann.label!r})", kb_id=ann.kb_id or None))
+    spans = [ToolSpan(ann.label, ann.start, ann.end, f"{file}:{ann.line} ({short} {ann.label!r})", kb_id=ann.kb_id or None)
+             for ann in anns.values()]
     out.docs.append(ToolDoc(text=text, name=name, where=file, spans=spans))
 
 
@@ -197,7 +207,7 @@ def _body(lines, first, columns, file, out):
     length = 0                     # of the text so far, in UTF-16 units
     sentence: list[str] = []       # the #Text= lines of the sentence being read
     in_tokens = False
-    rows = []
+    rows: list[tuple[int, str, int, int, str, list[str]]] = []
     for k in range(first, len(lines)):
         line, ln = lines[k], k + 1
         if not line.strip():
@@ -245,12 +255,12 @@ def _body(lines, first, columns, file, out):
 
 def _count_ignored(placed, columns, entity_layer, out: Parsed) -> None:
     """Annotations of the layers not imported, per layer: span annotations, relations, chains."""
-    firsts = {}
+    firsts: dict[str, tuple[int, str]] = {}  # layer -> its first column and the column's kind
     for i, c in enumerate(columns):
         if c.layer != entity_layer:
             firsts.setdefault(c.layer, (i, c.kind))
     for layer, (i, kind) in firsts.items():
-        keys = set()
+        keys: set[tuple[str, int | str]] = set()
         for _, unit, _, _, values in placed:
             for k, raw in enumerate(_stack(values[i])):
                 _, ident = split_value(raw)

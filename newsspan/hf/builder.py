@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import ClassVar
 
 import datasets
 import pyarrow as pa
 
 from .. import __version__, store
 from ..corpus import Corpus
+from ..report import Report
 from .features import CONFIGS, DEFAULT_CONFIG, DESCRIPTIONS, features, meta_fields
 from .fingerprint import content_hash
 from .rows import BuildError, rows
@@ -67,13 +69,11 @@ def corpus_root(data_dir) -> store.Root:
 
 
 def checked_selection(root: store.Root, include_drafts: bool, key: str | None = None,
-                      cache: bool = True, progress: bool = False) -> tuple[Selection, object]:
+                      cache: bool = True, progress: bool = False) -> tuple[Selection, Report]:
     """The released documents of a root and its validation report; BuildError if it does not validate.
 
     progress=True shows the validation's progress on stderr (newsspan.progress)."""
-    from ..validator import validate_root
-
-    from ..validator import default_jobs
+    from ..validator import default_jobs, validate_root
 
     root.check()
     done = _validated.get((key, include_drafts)) if key else None
@@ -94,7 +94,7 @@ def checked_selection(root: store.Root, include_drafts: bool, key: str | None = 
 class Newsspan(datasets.ArrowBasedBuilder):
     BUILDER_CONFIG_CLASS = NewsspanConfig
     VERSION = _VERSION
-    BUILDER_CONFIGS = [NewsspanConfig(name=name, version=_VERSION, description=DESCRIPTIONS[name]) for name in CONFIGS]
+    BUILDER_CONFIGS: ClassVar[list[NewsspanConfig]] = [NewsspanConfig(name=name, version=_VERSION, description=DESCRIPTIONS[name]) for name in CONFIGS]
     DEFAULT_CONFIG_NAME = DEFAULT_CONFIG
 
     def __init__(self, *args, hash: str | None = None, content_key: str | None = None, **kwargs):

@@ -49,7 +49,7 @@ def front_matter(splits: dict[str, dict[str, dict]], st: Stats, default: str) ->
     configs = []
     infos = DatasetInfosDict()
     for config, per_split in splits.items():
-        entry = {"config_name": config,
+        entry: dict[str, object] = {"config_name": config,
                  "data_files": [{"split": s, "path": per_split[s]["path"]} for s in SPLITS if s in per_split]}
         if config == default:
             entry["default"] = True

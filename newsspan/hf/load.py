@@ -28,8 +28,9 @@ from .release import CARD, build
 
 try:
     import fcntl
+    POSIX_LOCKS = True
 except ImportError:  # not a POSIX system: eviction falls back to GRACE
-    fcntl = None
+    POSIX_LOCKS = False
 
 KEEP = 4  # builds kept beyond those in use: with and without drafts, and the versions just before
 GRACE = 24 * 3600
@@ -78,7 +79,7 @@ def _use(base: Path, key: str) -> None:
     path = str(base / f"{key}.lock")
     if path not in _HELD:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-        if fcntl is not None:
+        if POSIX_LOCKS:
             fcntl.flock(fd, fcntl.LOCK_SH)  # at once: evictions hold their exclusive locks only under build.lock
         _HELD[path] = fd
     os.utime(path)
@@ -111,7 +112,7 @@ def _evict(base: Path) -> None:
 @contextlib.contextmanager
 def _unused(lock: Path, last_used: float):
     """Whether no process holds the build's lock (then it is held exclusively for the block)."""
-    if fcntl is None:
+    if not POSIX_LOCKS:
         yield time.time() - last_used > GRACE
         return
     fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)

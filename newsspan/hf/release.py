@@ -21,10 +21,12 @@ from pathlib import Path
 import datasets
 
 from .. import jsonfile, store
+from ..model import Annotation
+from ..report import ERROR, Problem, Report
+from ..stats import Stats
 from ..text import decode
-from ..report import ERROR, Problem
 from .builder import Newsspan, checked_selection
-from .card import MARKER, Stats, render, statistics
+from .card import MARKER, render, statistics
 from .features import CONFIGS, DEFAULT_CONFIG
 from .fingerprint import content_hash
 from .rows import TOKEN_CONFIGS, BuildError, BuildProblem
@@ -44,7 +46,7 @@ class BuildSummary:
     splits: dict[str, dict[str, dict]]  # config -> split -> {num_examples, num_bytes, path, ...}
     default: str
     content_key: str
-    report: object  # the validation report (warnings only)
+    report: Report  # the validation report (warnings only)
     empty_configs: list[str] = field(default_factory=list)
 
     def rows(self, config: str, split: str) -> int:
@@ -202,7 +204,8 @@ def located(root: store.Root, problems: list[BuildProblem]) -> list[Problem]:
     """Build problems as report problems, with the pointer, line and column of the span in its file."""
     from ..corpus import Corpus
 
-    out, files = [], {}
+    out = []
+    files: dict[Path, tuple[Annotation | None, jsonfile.Positions | None]] = {}
     for p in problems:
         path = root.annotation_path(p.document_id)
         if path not in files:
@@ -221,7 +224,7 @@ def located(root: store.Root, problems: list[BuildProblem]) -> list[Problem]:
 
 def render_problems(root: store.Root, problems: list[BuildProblem]) -> str:
     """The build problems as the validator prints its report, then a summary line."""
-    from ..report import render_text, Report
+    from ..report import Report, render_text
 
     text = render_text(Report(problems=located(root, problems)))
     lines = text.splitlines()[:-1]  # the validator's summary line does not apply
@@ -250,13 +253,13 @@ def render_summary(s: BuildSummary) -> str:
            f"released {n} document{'s' * (n != 1)} ({statuses}); left out: {_count(sel.drafts_left_out, 'draft')}, "
            f"{_count(sel.unannotated_left_out, 'text')} without a released layer"
            + (" (--include-drafts)" if sel.include_drafts else "")]
-    if sel.left_out_note():
-        out.append(sel.left_out_note())
+    note = sel.left_out_note()
+    if note:
+        out.append(note)
     width = max(len(c) for c in s.splits) if s.splits else 9
     out.append(f"{'config':{width}}  " + "  ".join(f"{x:>10}" for x in SPLITS))
-    for config, per_split in s.splits.items():
-        out.append(f"{config:{width}}  " + "  ".join(f"{per_split[x]['num_examples'] if x in per_split else '-':>10}"
-                                                     for x in SPLITS))
+    out += [f"{config:{width}}  " + "  ".join(f"{per_split[x]['num_examples'] if x in per_split else '-':>10}" for x in SPLITS)
+            for config, per_split in s.splits.items()]
     for config in s.empty_configs:
         out.append(f"{config:{width}}  (no rows; left out of the folder)")
     out.append(f"wrote {_where(s.out)}/ ({CARD} and {len(s.splits)} config{'s' * (len(s.splits) != 1)}; "

@@ -85,7 +85,7 @@ def section_views(doc: Document) -> tuple[list[SectionView], list[BuildProblem]]
     ent_groups = _place(doc, "entities", problems)
     claim_groups = _place(doc, "claims", problems)
     views = []
-    for sec, ents, claims in zip(doc.sections, ent_groups, claim_groups):
+    for sec, ents, claims in zip(doc.sections, ent_groups, claim_groups, strict=True):
         tokens, ner = _tags(doc, "entities", None, sec, ents, problems)
         _, ctags = _tags(doc, "claims", tokens, sec, claims, problems)
         views.append(SectionView(sec, tokens, ents, ner, claims, ctags))
@@ -113,7 +113,7 @@ def claim_record(c: Claim) -> dict:
 
 def document_row(doc: Document, meta_columns) -> dict:
     annotated = doc.status is not None
-    row = {"id": doc.id, "text": doc.text}
+    row: dict[str, object] = {"id": doc.id, "text": doc.text}
     row.update({name: doc.meta.get(name) for name in meta_columns})
     row.update({
         "status": doc.status, "annotators": list(doc.annotators) if annotated else None,

@@ -43,13 +43,13 @@ class Documents(Sequence):
 
 @dataclass
 class Selection:
+    root: store.Root
     ids: list[str] = field(default_factory=list)
     splits: dict[str, str] = field(default_factory=dict)  # id -> split
     drafts_left_out: list[str] = field(default_factory=list)
     unannotated_left_out: list[str] = field(default_factory=list)
     include_drafts: bool = False
     stats: Stats = field(default_factory=Stats)
-    root: store.Root | None = None
 
     @property
     def documents(self) -> Documents:
