@@ -24,6 +24,7 @@ from .cache import ValidationCache, file_key
 from .checks.annotation import Context
 from .checks.corpus import DocContext, DocSummary, Summaries, decode_text
 from .findings import Finding
+from .model import well_formed
 from .progress import bar
 from .report import Problem, Report
 from .text import canonicalize, sha256
@@ -290,16 +291,17 @@ def check_annotation_file(root, af: store.AnnotationFile, text, text_sha, text_e
     if af.annotator is not None and not store.is_valid_id(af.annotator):
         fp.add(Finding("id-invalid", "annotator folder: " + ids.invalid_id(af.annotator, "annotator name"),
                        hint="rename the folder"))
-    ann = _load_json(root, af.path, fp, "annotation", limits)
-    if ann is not None:
+    value = _load_json(root, af.path, fp, "annotation", limits)
+    if value is not None:
+        ann, places = well_formed(value, fp.schema_valid)
         if canonical_sha is not None:
             if waiting is not None:
-                waiting.append((fp.rel, _span_count(ann, "annotation")))
-            if ann.get("text_sha256") == canonical_sha:
+                waiting.append((fp.rel, _span_count(value, "annotation")))
+            if ann.text_sha256 == canonical_sha:
                 text_sha = canonical_sha
             text = None
-        ctx = Context(stem=af.stem, text=text, text_sha256=text_sha, text_exists=text_exists, annotator=af.annotator,
-                      schema_valid=fp.schema_valid)
+        ctx = Context.of(ann, places, stem=af.stem, text=text, text_sha256=text_sha, text_exists=text_exists,
+                         annotator=af.annotator)
         for check in checks.by_scope(checks.ANNOTATION):
             fp.run(check, ann, ctx)
     return fp.problems
@@ -589,9 +591,10 @@ def check_annotation_data(ann: dict, text: str, stem: str, annotator: str | None
     fp.rel = rel
     for f in schema_errors.findings("annotation", ann):
         fp.add(f)
-    ctx = Context(stem=stem, text=text, text_sha256=sha256(text), text_exists=True, annotator=annotator)
+    model, places = well_formed(ann)
+    ctx = Context.of(model, places, stem=stem, text=text, text_sha256=sha256(text), annotator=annotator)
     for check in checks.by_scope(checks.ANNOTATION):
-        fp.run(check, ann, ctx)
+        fp.run(check, model, ctx)
     return fp.problems
 
 
