@@ -19,9 +19,9 @@ strings from the schema's enums (``newsspan.schema``).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeGuard
 
 from .schema import SCHEMA_VERSION, layers
 from .text import decode
@@ -203,9 +203,9 @@ class Annotation:
         """From the parsed JSON of a file that is valid against the annotation schema."""
         try:
             return cls(d["document_id"], d["text_sha256"], tuple(d["annotators"]), d["guidelines_version"], d["status"],
-                       tuple(Section.from_json(x) for x in d["sections"]),
-                       tuple(Entity.from_json(x) for x in d["entities"]),
-                       tuple(Claim.from_json(x) for x in d["claims"]),
+                       tuple([Section.from_json(x) for x in d["sections"]]),
+                       tuple([Entity.from_json(x) for x in d["entities"]]),
+                       tuple([Claim.from_json(x) for x in d["claims"]]),
                        d.get("notes"), d["schema_version"])
         except (KeyError, TypeError, AttributeError) as e:
             raise ValueError(f"not an annotation of the expected shape ({type(e).__name__}: {e}); "
@@ -273,6 +273,88 @@ class Annotation:
 
 
 _SUBSPANS = ("source_span", "cue")  # an attribution's spans
+
+
+def well_formed(value: Any, valid: bool = False) -> tuple[Annotation, dict[str, Sequence[int]]]:
+    """The model of the items of a parsed annotation file that are well-formed enough to check,
+    and, per layer, the place in the file of each item it holds (``places["entities"][k]`` is the
+    index in the file's ``entities`` list of the model's ``entities[k]``), so that a problem
+    still points at the item where the file has it (``/entities/10``).
+
+    ``valid=True`` says that the file passed its schema: the model is :meth:`Annotation.from_json`
+    of it, nothing is tested again, and the places are the identity.
+
+    Otherwise (the schema check reports what is wrong; here nothing is reported) the model holds:
+
+    - every item that is an object with integer ``start`` and ``end`` (JSON true and false are
+      no integers) and a string ``text``: what the span checks need (offsets, quote, whitespace,
+      overlap, order, sections, token boundaries). Any other item is left out.
+    - of each item kept, the other fields that have the schema's type; a field that is missing
+      or of another type is None: the checks that need it (a string ``id`` for id-duplicate and
+      reference-unresolved, a string ``label`` for mention-missed and label-inconsistent, label,
+      ``kb_id`` and ``cluster`` for cluster-label-mixed) pass over the item. An ``attribution``
+      that is no object reads as one with no fields; a ``source_span`` or ``cue`` is kept as a
+      span under the rule above, else None.
+    - ``document_id``, ``text_sha256``, ``guidelines_version``, ``status``, ``notes`` and
+      ``schema_version`` when they are strings, else None; the ``annotators`` that are strings.
+
+    A layer that is no list in the file is empty in the model and has no places (a missing
+    ``sections`` layer is the schema's finding, not a text without sections).
+    """
+    if valid:
+        ann = Annotation.from_json(value)
+        return ann, {name: range(len(getattr(ann, name))) for name in LAYERS}
+    if not isinstance(value, dict):
+        value = {}
+    layers: dict[str, tuple] = {}
+    places: dict[str, Sequence[int]] = {}
+    for name in LAYERS:
+        items = value.get(name)
+        if isinstance(items, list):
+            kept = [i for i, x in enumerate(items) if _is_span(x)]
+            places[name] = tuple(kept)
+            layers[name] = tuple(_ITEM[name](items[i]) for i in kept)
+    annotators = value.get("annotators")
+    return Annotation(_str(value, "document_id"), _str(value, "text_sha256"),
+                      tuple(a for a in annotators if isinstance(a, str)) if isinstance(annotators, list) else (),
+                      _str(value, "guidelines_version"), _str(value, "status"),
+                      notes=_str(value, "notes"), schema_version=_str(value, "schema_version"), **layers), places
+
+
+def _is_offset(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_span(x: Any) -> TypeGuard[dict]:
+    return isinstance(x, dict) and _is_offset(x.get("start")) and _is_offset(x.get("end")) and isinstance(x.get("text"), str)
+
+
+def _str(d: Mapping, key: str) -> Any:
+    v = d.get(key)
+    return v if isinstance(v, str) else None
+
+
+def _section(d: Mapping) -> Section:
+    return Section(_str(d, "id"), d["start"], d["end"], d["text"], _str(d, "label"))
+
+
+def _entity(d: Mapping) -> Entity:
+    return Entity(_str(d, "id"), d["start"], d["end"], d["text"], _str(d, "label"), _str(d, "kb_id"), _str(d, "cluster"))
+
+
+def _claim(d: Mapping) -> Claim:
+    a = d.get("attribution")
+    if isinstance(a, dict):
+        attribution = Attribution(_str(a, "type"), _str(a, "source"), *(
+            Span(x["start"], x["end"], x["text"]) if _is_span(x) else None for x in (a.get("source_span"), a.get("cue"))))
+    else:
+        attribution = Attribution(None)  # type: ignore[arg-type]  # (a partial model's None: see well_formed)
+    checkworthy = d.get("checkworthy")
+    return Claim(_str(d, "id"), d["start"], d["end"], d["text"], attribution,
+                 checkworthy if isinstance(checkworthy, bool) else None)  # type: ignore[arg-type]
+
+
+_ITEM = {"sections": _section, "entities": _entity, "claims": _claim}
 
 
 @dataclass(frozen=True)
@@ -361,4 +443,4 @@ class Document:
 
 
 __all__ = ["Annotation", "Attribution", "Claim", "Document", "Entity", "GUIDELINES_VERSION", "LAYERS", "Section", "Span",
-           "Token", "dump_json", "in_document_order", "renumber"]
+           "Token", "dump_json", "in_document_order", "renumber", "well_formed"]

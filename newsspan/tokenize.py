@@ -92,7 +92,7 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Tokens of text[start:end], with offsets into text (code points, half-open)."""
     end = len(text) if end is None else end
     pattern = _pattern()
-    tokens = []
+    tokens: list[Token] = []
     for chunk in re.finditer(r"\S+", text[start:end]):
         base = start + chunk.start()
         tokens.extend(Token(m.group(), base + m.start(), base + m.end()) for m in pattern.finditer(chunk.group()))

@@ -19,6 +19,7 @@ from .cache import ValidationCache, file_key
 from .checks.annotation import Context
 from .checks.corpus import DocContext, DocSummary, Summaries
 from .findings import Finding
+from .model import well_formed
 from .progress import bar
 from .report import Problem, Report
 from .text import DecodeError, canonicalize, decode, sha256
@@ -38,7 +39,7 @@ class _FileProblems:
         self.rel, self.doc_id = rel, doc_id  # rel: the file's path relative to the root
         self.json_text: str | None = None
         self.schema_valid = False  # the file passed its schema
-        self._positions = None
+        self._positions: jsonfile.Positions | None = None
         self.problems: list[Problem] = []
 
     def add(self, f: Finding) -> None:
@@ -54,6 +55,7 @@ class _FileProblems:
     def run(self, check: checks.Check, *args) -> None:
         """Run one check function; an exception inside it is reported, never raised or passed."""
         try:
+            assert check.func is not None, f"{check.id} is raised by the readers: it has no function to run"
             for f in check.func(*args):
                 self.add(f)
         except Exception as e:  # noqa: BLE001 - fail closed: a crashing check is a reported error
@@ -236,7 +238,7 @@ def _check_document(root: store.Root, stem: str, limits: Limits,
     problems += tp.problems + mp.problems
     # A text that is not canonical is one error: its spans are checked against the canonical
     # text, which `newsspan canonicalize` writes; before that each would be a follow-on error.
-    canonical_sha = (sha256(canonicalize(text)) if any(p.check == "text-not-canonical" for p in tp.problems)
+    canonical_sha = (sha256(canonicalize(text)) if text is not None and any(p.check == "text-not-canonical" for p in tp.problems)
                      else None)
     waiting: list[tuple[str, int]] = []
 
@@ -285,16 +287,17 @@ def check_annotation_file(root, af: store.AnnotationFile, text, text_sha, text_e
     if af.annotator is not None and not store.is_valid_id(af.annotator):
         fp.add(Finding("id-invalid", "annotator folder: " + ids.invalid_id(af.annotator, "annotator name"),
                        hint="rename the folder"))
-    ann = _load_json(root, af.path, fp, "annotation", limits)
-    if ann is not None:
+    value = _load_json(root, af.path, fp, "annotation", limits)
+    if value is not None:
+        ann, places = well_formed(value, fp.schema_valid)
         if canonical_sha is not None:
             if waiting is not None:
-                waiting.append((fp.rel, _span_count(ann, "annotation")))
-            if ann.get("text_sha256") == canonical_sha:
+                waiting.append((fp.rel, _span_count(value, "annotation")))
+            if ann.text_sha256 == canonical_sha:
                 text_sha = canonical_sha
             text = None
-        ctx = Context(stem=af.stem, text=text, text_sha256=text_sha, text_exists=text_exists, annotator=af.annotator,
-                      schema_valid=fp.schema_valid)
+        ctx = Context.of(ann, places, stem=af.stem, text=text, text_sha256=text_sha, text_exists=text_exists,
+                         annotator=af.annotator)
         for check in checks.by_scope(checks.ANNOTATION):
             fp.run(check, ann, ctx)
     return fp.problems
@@ -350,7 +353,8 @@ def _init_worker(*args) -> None:
 
 
 def _check_in_worker(stem: str):
-    return _check_one(*_worker, stem)
+    root, limits, layers = _worker
+    return _check_one(root, limits, layers, stem)
 
 
 def _check_all(root: store.Root, stems: list[str], layers: dict, limits: Limits, jobs: int):
@@ -472,9 +476,10 @@ def check_annotation_data(ann: dict, text: str, stem: str, annotator: str | None
     fp = _FileProblems(rel, stem)
     for f in schema_errors.findings("annotation", ann):
         fp.add(f)
-    ctx = Context(stem=stem, text=text, text_sha256=sha256(text), text_exists=True, annotator=annotator)
+    model, places = well_formed(ann)
+    ctx = Context.of(model, places, stem=stem, text=text, text_sha256=sha256(text), annotator=annotator)
     for check in checks.by_scope(checks.ANNOTATION):
-        fp.run(check, ann, ctx)
+        fp.run(check, model, ctx)
     return fp.problems
 
 

@@ -417,9 +417,10 @@ HOSTILE = {
         "from newsspan.ingest import parse_published; parse_published('a' * 1_000_000 + ' 5, 2024')",
     "100,000 stale spans over a long text (quote search)":
         "from newsspan.checks.annotation import span_text_mismatch, Context\n"
+        "from newsspan.model import well_formed\n"
         "text = 'ab' * 500_000\n"
-        "ann = {'entities': [{'start': 2 * i + 1, 'end': 2 * i + 2, 'text': 'c'} for i in range(100_000)]}\n"
-        "n = sum(1 for _ in span_text_mismatch(ann, Context('x', text, None)))\n"
+        "ann, places = well_formed({'entities': [{'start': 2 * i + 1, 'end': 2 * i + 2, 'text': 'c'} for i in range(100_000)]})\n"
+        "n = sum(1 for _ in span_text_mismatch(ann, Context.of(ann, places, 'x', text, None)))\n"
         "assert n == 100_000",
 }
 

@@ -1,7 +1,11 @@
-"""The checks' shortcut for files that passed their schema changes their speed, never a report.
+"""The validator's per-document shortcuts change its speed, never a report.
 
-An annotation that passed the schema skips the per-item span filtering and the id-duplicate
-walk (``Context.schema_valid``). Reports with the shortcut must equal those without it.
+- An annotation the fast path proved schema-valid becomes its model as it is
+  (``model.well_formed(value, valid=True)``), without testing each item's shape again; a file
+  whose every span holds its quote (``Context.quoted``, worked out once per file) lets
+  span-offsets, span-text-mismatch and token-boundary skip their per-span comparisons. Reports
+  with the shortcuts must equal the careful path's, without them (but for mention-missed, which
+  looks only at files whose every span holds its quote).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsspan import schema_errors, validator
+from newsspan import model, schema_errors, validator
 from newsspan.checks import annotation
 from newsspan.validator import validate_root
 
@@ -46,12 +50,15 @@ def roots(tmp_path_factory):
 
 
 def _both_reports(root):
-    """(report with the shortcut, report without it)."""
+    """(problems with every shortcut, problems of the careful path with none of them), the
+    mention-missed warnings left out."""
     fast = validate_root(root)
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(validator, "Context", lambda **kw: annotation.Context(**{**kw, "schema_valid": False}))
+        m.setattr(validator, "well_formed", lambda value, valid=False: model.well_formed(value))  # every item tested
+        m.setattr(annotation, "all_quoted", lambda ann, text: False)
         careful = validate_root(root)
-    return fast, careful
+    assert not [p for p in careful.problems if p.check == "mention-missed"]
+    return [p for p in fast.problems if p.check != "mention-missed"], careful.problems
 
 
 def _set(ann, layer, k, key, value):
@@ -144,11 +151,11 @@ def test_shortcuts_give_the_careful_path_s_report(roots, which, kinds, k, d):
         fast, careful = _both_reports(root)
     finally:
         path.write_bytes(original)
-    assert fast.problems == careful.problems
+    assert fast == careful
 
 
 def test_the_shortcuts_are_taken(roots):
-    """Not vacuous: mutated files stay schema-valid, and the shortcut is met with and without findings."""
+    """Not vacuous: mutated files stay schema-valid, and each shortcut is met with and without findings."""
     root, stem = roots[0]
     text = (root / "corpus" / f"{stem}.txt").read_text(encoding="utf-8")
     path = root / "annotations" / f"{stem}.json"
@@ -158,20 +165,20 @@ def test_the_shortcuts_are_taken(roots):
         ann = json.loads(original)
         _mutate(ann, text, kind, 1, 2)
         data = json.dumps(ann, ensure_ascii=False)
-        assert schema_errors.findings("annotation", json.loads(data)) == [], kind  # so the shortcut is taken
+        assert schema_errors.findings("annotation", json.loads(data)) == [], kind  # so the shortcuts are taken
         try:
             path.write_text(data, encoding="utf-8")
             fast, careful = _both_reports(root)
         finally:
             path.write_bytes(original)
-        assert fast.problems == careful.problems, kind
-        seen |= {p.check for p in fast.problems}
+        assert fast == careful, kind
+        seen |= {p.check for p in fast}
     assert {"span-offsets", "span-text-mismatch", "span-whitespace", "id-duplicate", "reference-unresolved",
             "entity-overlap", "section-order", "cluster-label-mixed"} <= seen, seen
 
 
 def test_the_careful_path_s_spans_are_filtered(tmp_path):
-    """Malformed items (the schema fails) are left to the schema, with or without the shortcut."""
+    """Malformed items (no schema proof) are left to the schema, with or without the shortcuts."""
     root = tmp_path / "r"
     shutil.copytree(FIXTURES / "valid", root)
     path = root / "annotations" / "tiny.json"
@@ -181,15 +188,15 @@ def test_the_careful_path_s_spans_are_filtered(tmp_path):
     ann["claims"].append({"id": "c99", "start": True, "end": 2, "text": "y", "attribution": [], "checkworthy": True})
     path.write_text(json.dumps(ann), encoding="utf-8")
     fast, careful = _both_reports(root)
-    assert fast.problems == careful.problems
-    assert {p.check for p in fast.problems} == {"schema"}
+    assert fast == careful
+    assert {p.check for p in fast} == {"schema"}
 
 
-def test_the_validator_sets_the_flag_only_for_files_that_pass(tmp_path, monkeypatch):
+def test_the_validator_trusts_the_shape_only_of_files_that_pass(tmp_path, monkeypatch):
     root = tmp_path / "r"
     shutil.copytree(FIXTURES / "valid", root)
     seen = []
-    monkeypatch.setattr(validator, "Context", lambda **kw: seen.append(kw["schema_valid"]) or annotation.Context(**kw))
+    monkeypatch.setattr(validator, "well_formed", lambda value, valid=False: seen.append(valid) or model.well_formed(value, valid))
     validate_root(root)
     path = root / "annotations" / "tiny.json"
     ann = json.loads(path.read_text(encoding="utf-8"))

@@ -1,112 +1,105 @@
-"""Checks of one annotation file against its document's text."""
+"""Checks of one annotation file against its document's text.
+
+Each check takes the model of the file (:class:`newsspan.model.Annotation`, built once by the
+validator after the schema check with :func:`newsspan.model.well_formed`: of a file that failed
+its schema, the items well-formed enough to check) and its :class:`Context`, and yields findings
+that point where the file holds the item (``Context.pointer``).
+"""
 
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
 
-from .. import schema, store
+from .. import store
 from ..findings import Finding, pointer
+from ..model import LAYERS, Annotation, AnySpan, Span
 from ..report import ERROR, WARNING, show
 from ..tokenize import is_boundary, token_at
 from . import ANNOTATION, register
 
-LAYERS = schema.layers()
 
-
-@dataclass
+@dataclass(frozen=True)
 class Context:
+    """What the checks of an annotation file know besides its model: the document's text and the
+    file's circumstances. Build it with :meth:`of`."""
+
     stem: str                      # file stem (the document id the file claims to be)
     text: str | None               # canonical corpus text, None when missing or unreadable
     text_sha256: str | None        # sha256 of the corpus text bytes
     text_exists: bool = True
     annotator: str | None = None
-    cache: dict = field(default_factory=dict)
-    # The file passed schema/annotation.schema.json: every item of every layer is a span with a
-    # string id, integer offsets and a string quote, and the checks need not test that again.
-    schema_valid: bool = False
+    # per layer the file holds as a list, the index in the file of each item of the model's
+    # layer (model.well_formed); None: the model holds every item of the file, in its place
+    places: Mapping[str, Sequence[int]] | None = None
+    # whether every span lies in the text and holds its quote (all_quoted()), as in almost
+    # every file: four checks ask, so of() works it out once
+    quoted: bool = field(kw_only=True)
+
+    @classmethod
+    def of(cls, ann: Annotation, places: Mapping[str, Sequence[int]] | None, stem: str, text: str | None,
+           text_sha256: str | None, text_exists: bool = True, annotator: str | None = None) -> Context:
+        return cls(stem, text, text_sha256, text_exists, annotator, places, quoted=text is not None and all_quoted(ann, text))
+
+    def pointer(self, layer: str, k: int, *rest) -> str:
+        """The JSON pointer of the model's item layer[k] as the file holds it, or of a part of it."""
+        return pointer(layer, k if self.places is None else self.places[layer][k], *rest)
 
 
-def _is_offset(v) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
+def _spans(ann: Annotation) -> Iterator[tuple[str, int, str | None, Span | AnySpan]]:
+    """(layer, index in the model, attribution key or None, span) of every span of the file in its
+    order, a claim's source_span and cue right after it. Pointers are made only for a finding
+    (_span_pointer): most spans have none."""
+    for k, s in enumerate(ann.sections):
+        yield "sections", k, None, s
+    for k, e in enumerate(ann.entities):
+        yield "entities", k, None, e
+    for k, c in enumerate(ann.claims):
+        yield "claims", k, None, c
+        a = c.attribution
+        if a.source_span is not None:
+            yield "claims", k, "source_span", a.source_span
+        if a.cue is not None:
+            yield "claims", k, "cue", a.cue
 
 
-def _is_span(item) -> bool:
-    return isinstance(item, dict) and _is_offset(item.get("start")) and _is_offset(item.get("end")) \
-        and isinstance(item.get("text"), str)
+def _span_pointer(ctx: Context, name: str, k: int, key: str | None) -> str:
+    """The JSON pointer of a span of _spans()."""
+    return ctx.pointer(name, k) if key is None else ctx.pointer(name, k, "attribution", key)
 
 
-def _layer(ann: dict, ctx: Context, name: str) -> list:
-    """(index, item) for the well-formed spans of a layer, computed once per file (several checks
-    walk the same layers); malformed items are the schema's finding."""
-    key = "layer:" + name
-    got = ctx.cache.get(key)
-    if got is None:
-        items = ann.get(name)
-        if ctx.schema_valid:
-            got = ctx.cache[key] = list(enumerate(items))
-        else:
-            got = ctx.cache[key] = [(i, x) for i, x in enumerate(items) if _is_span(x)] if isinstance(items, list) else []
-    return got
+def all_quoted(ann: Annotation, text: str) -> bool:
+    """Whether every span lies in the text (0 <= start < end <= its length) and its quote is the
+    text at its offsets. Then span-offsets and span-text-mismatch have nothing to report, and
+    token-boundary needs no comparison of its own."""
+    n = len(text)
+    for layer in (ann.sections, ann.entities, ann.claims, _attribution_spans(ann)):
+        for s in layer:
+            if not (0 <= s.start < s.end <= n and text[s.start:s.end] == s.text):
+                return False
+    return True
 
 
-def _spans(ann: dict, ctx: Context) -> list:
-    """(layer, index, attribution key or None, span) for every span of the file, attribution
-    sources and cues included; computed once per file. _span_pointer() makes the pointer of
-    one, for a finding."""
-    got = ctx.cache.get("spans")
-    if got is None:
-        got = ctx.cache["spans"] = []
-        for name in LAYERS:
-            if name != "claims":  # only claims hold spans of their own
-                got += [(name, i, None, item) for i, item in _layer(ann, ctx, name)]
-                continue
-            for i, item in _layer(ann, ctx, name):
-                got.append((name, i, None, item))
-                if isinstance(item.get("attribution"), dict):
-                    for key in ("source_span", "cue"):
-                        sub = item["attribution"].get(key)
-                        if (sub is not None) if ctx.schema_valid else _is_span(sub):
-                            got.append((name, i, key, sub))
-    return got
-
-
-def _span_ids(ann: dict, ctx: Context) -> dict:
-    """id -> layer name for the spans of the file that have a string id (the last span's layer
-    when an id repeats); computed once per file for id-duplicate and reference-unresolved."""
-    got = ctx.cache.get("span_ids")
-    if got is None and ctx.schema_valid:
-        got = ctx.cache["span_ids"] = {item["id"]: name for name in LAYERS for _, item in _layer(ann, ctx, name)}
-    elif got is None:
-        got = ctx.cache["span_ids"] = {}
-        for name in LAYERS:
-            for _, item in _layer(ann, ctx, name):
-                if isinstance(item.get("id"), str):
-                    got[item["id"]] = name
-    return got
-
-
-def _span_pointer(name: str, i: int, key: str | None) -> str:
-    """The JSON pointer of a span of _spans(). Layer names and keys need no escaping."""
-    return f"/{name}/{i}" if key is None else f"/{name}/{i}/attribution/{key}"
+def _attribution_spans(ann: Annotation) -> list[Span]:
+    return [s for c in ann.claims for s in (c.attribution.source_span, c.attribution.cue) if s is not None]
 
 
 @register("span-offsets", ERROR, ANNOTATION,
           "A span's offsets are out of range: start must be below end, and end at most the text's length.")
-def span_offsets(ann, ctx: Context):
-    if ctx.text is None:
+def span_offsets(ann: Annotation, ctx: Context):
+    if ctx.text is None or ctx.quoted:
         return
     n = len(ctx.text)
-    for name, i, key, s in _spans(ann, ctx):
-        if s["start"] >= s["end"]:
-            yield Finding("span-offsets", f"start {s['start']} is not below end {s['end']}; a span holds at least one character",
-                          pointer=_span_pointer(name, i, key), hint="set end to start + the length of the quote")
-        elif s["end"] > n:
+    for name, k, key, s in _spans(ann):
+        if s.start >= s.end:
+            yield Finding("span-offsets", f"start {s.start} is not below end {s.end}; a span holds at least one character",
+                          pointer=_span_pointer(ctx, name, k, key), hint="set end to start + the length of the quote")
+        elif s.end > n:
             at = _fixable(ann, ctx, s)
-            yield Finding("span-offsets", f"end {s['end']} is past the end of the text ({n} code points)",
-                          pointer=_span_pointer(name, i, key),
-                          hint=_fix_hint(at, s["text"]) if at is not None else
+            yield Finding("span-offsets", f"end {s.end} is past the end of the text ({n} code points)",
+                          pointer=_span_pointer(ctx, name, k, key),
+                          hint=_fix_hint(at, s.text) if at is not None else
                           "offsets count Unicode code points; if the tool counted UTF-16 units or bytes, re-import with --offsets")
 
 
@@ -140,12 +133,12 @@ def quote_nearby(text: str, quote: str, start: int, end: int) -> int | None:
     return first
 
 
-def _fixable(ann: dict, ctx: Context, s: dict) -> int | None:
+def _fixable(ann: Annotation, ctx: Context, s: Span | AnySpan) -> int | None:
     """Where --fix would move a span (see quote_nearby); None when it would not. Only for a file
     made on this very text: after a text correction, `newsspan reanchor` is the fix."""
-    if ann.get("text_sha256") != ctx.text_sha256:
+    if ctx.text is None or ann.text_sha256 != ctx.text_sha256:
         return None
-    return quote_nearby(ctx.text, s["text"], s["start"], s["end"])
+    return quote_nearby(ctx.text, s.text, s.start, s.end)
 
 
 def _fix_hint(at: int, quote: str) -> str:
@@ -159,125 +152,125 @@ SEARCH_BUDGET = 50_000_000
 
 @register("span-text-mismatch", ERROR, ANNOTATION,
           "A span's stored quote differs from the text at its offsets (a shifted or stale span).")
-def span_text_mismatch(ann, ctx: Context):
+def span_text_mismatch(ann: Annotation, ctx: Context):
     text = ctx.text
-    if text is None:
+    if text is None or ctx.quoted:
         return
     n = len(text)
-    for name, i, key, s in _spans(ann, ctx):
-        start, end = s["start"], s["end"]
-        if not 0 <= start < end <= n:
+    budget = SEARCH_BUDGET
+    for name, k, key, s in _spans(ann):
+        if not 0 <= s.start < s.end <= n:
             continue
-        found = text[start:end]
-        if found == s["text"]:
+        found = text[s.start:s.end]
+        if found == s.text:
             continue
-        budget = ctx.cache.get("search_budget", SEARCH_BUDGET)
         if budget <= 0:
             where = "the quote was not searched for (too many mismatched spans in this file)"
         else:
-            ctx.cache["search_budget"] = budget - len(text)
-            at = nearest(text, s["text"], s["start"]) if s["text"] else None
-            where = (f"the quote occurs at [{at}, {at + len(s['text'])}) (shift {at - s['start']:+d})"
+            budget -= len(text)
+            at = nearest(text, s.text, s.start) if s.text else None
+            where = (f"the quote occurs at [{at}, {at + len(s.text)}) (shift {at - s.start:+d})"
                      if at is not None else "the quote does not occur in the text")
         fix = _fixable(ann, ctx, s)
         yield Finding("span-text-mismatch",
-                      f"expected text[{s['start']}:{s['end']}] to be {show(s['text'])}, found {show(found)}; {where}",
-                      pointer=_span_pointer(name, i, key) + "/text",
-                      hint=_fix_hint(fix, s["text"]) if fix is not None else
+                      f"expected text[{s.start}:{s.end}] to be {show(s.text)}, found {show(found)}; {where}",
+                      pointer=_span_pointer(ctx, name, k, key) + "/text",
+                      hint=_fix_hint(fix, s.text) if fix is not None else
                       "fix the offsets, or run `newsspan reanchor` after a text correction")
 
 
 @register("span-whitespace", ERROR, ANNOTATION,
           "A span begins or ends with whitespace (token views and tools disagree on such spans).")
-def span_whitespace(ann, ctx: Context):
-    for name, i, key, s in _spans(ann, ctx):
-        q = s["text"]
-        if q and (q[0].isspace() or q[-1].isspace()):
+def span_whitespace(ann: Annotation, ctx: Context):
+    for name, k, key, s in _spans(ann):
+        q = s.text
+        if q != q.strip():  # (str.strip() strips what str.isspace() accepts)
             yield Finding("span-whitespace", f"the span {show(q)} begins or ends with whitespace",
-                          pointer=_span_pointer(name, i, key), hint="move start and end inwards to the first and last non-space character")
+                          pointer=_span_pointer(ctx, name, k, key),
+                          hint="move start and end inwards to the first and last non-space character")
 
 
 @register("id-duplicate", ERROR, ANNOTATION, "Two spans of one file share an id (ids are unique across all layers).")
-def id_duplicate(ann, ctx: Context):
-    if ctx.schema_valid and len(_span_ids(ann, ctx)) == sum(len(_layer(ann, ctx, name)) for name in LAYERS):
-        return  # as many distinct ids as spans
-    seen = {}
+def id_duplicate(ann: Annotation, ctx: Context):
+    ids = [item.id for name in LAYERS for item in ann.layer(name)]
+    if len(set(ids)) == len(ids):
+        return  # no id repeats, as in almost every file
+    seen: dict[str, tuple[str, int]] = {}
     for name in LAYERS:
-        items = ann.get(name)
-        if not isinstance(items, list):
-            continue
-        for i, item in enumerate(items):
-            if isinstance(item, dict) and isinstance(item.get("id"), str):
-                sid = item["id"]
-                if sid in seen:
-                    yield Finding("id-duplicate", f"id {show(sid)} is already used at {pointer(*seen[sid])}",
-                                  pointer=pointer(name, i, "id"), hint="give every span its own id")
-                else:
-                    seen[sid] = (name, i)
+        for k, item in enumerate(ann.layer(name)):
+            sid = item.id
+            if sid is None:  # (a partial model's item without a string id)
+                continue
+            if sid in seen:
+                yield Finding("id-duplicate", f"id {show(sid)} is already used at {ctx.pointer(*seen[sid])}",
+                              pointer=ctx.pointer(name, k, "id"), hint="give every span its own id")
+            else:
+                seen[sid] = (name, k)
 
 
 @register("reference-unresolved", ERROR, ANNOTATION,
           "A claim's attribution.source names no entity mention of the same file.")
-def reference_unresolved(ann, ctx: Context):
-    ids = _span_ids(ann, ctx)
-    for i, c in _layer(ann, ctx, "claims"):
-        attr = c.get("attribution")
-        if not isinstance(attr, dict) or not isinstance(attr.get("source"), str):
+def reference_unresolved(ann: Annotation, ctx: Context):
+    ids = None
+    for k, c in enumerate(ann.claims):
+        src = c.attribution.source
+        if src is None:
             continue
-        src = attr["source"]
+        if ids is None:  # id -> layer (the last span's when an id repeats)
+            ids = {item.id: name for name in LAYERS for item in ann.layer(name)}
         if ids.get(src) == "entities":
             continue
         found = f"it names a span of {ids[src]}" if src in ids else "no span has that id"
         yield Finding("reference-unresolved", f"attribution.source {show(src)} must be the id of an entity mention; {found}",
-                      pointer=pointer("claims", i, "attribution", "source"),
+                      pointer=ctx.pointer("claims", k, "attribution", "source"),
                       hint="use the id of the source's entity mention, or attribution.source_span for a source that is no named entity")
 
 
-def _overlaps(ann, ctx, name, check_id, what):
-    spans = sorted((s["start"], s["end"], i, s) for i, s in _layer(ann, ctx, name))  # ties by position in the file
+def _overlaps(ann: Annotation, ctx: Context, name: str, check_id: str, what: str):
+    spans = sorted((s.start, s.end, k, s) for k, s in enumerate(ann.layer(name)))  # ties by place in the file
     prev = prev_end = None
-    for start, end, i, s in spans:
+    for start, end, k, s in spans:
         if prev is not None and start < prev_end:
-            pi, p = prev
+            pk, p = prev
             yield Finding(check_id,
-                          f"{what} [{s['start']}, {s['end']}) {show(s['text'], 40)} overlaps {pointer(name, pi)} [{p['start']}, {p['end']}) {show(p['text'], 40)}",
-                          pointer=pointer(name, i), hint=f"{what}s may not overlap: shorten one of them or remove it")
+                          f"{what} [{s.start}, {s.end}) {show(s.text, 40)} overlaps {ctx.pointer(name, pk)} [{p.start}, {p.end}) {show(p.text, 40)}",
+                          pointer=ctx.pointer(name, k), hint=f"{what}s may not overlap: shorten one of them or remove it")
         if prev is None or end > prev_end:
-            prev, prev_end = (i, s), end
+            prev, prev_end = (k, s), end
 
 
 @register("section-overlap", ERROR, ANNOTATION, "Two sections overlap.")
-def section_overlap(ann, ctx):
+def section_overlap(ann: Annotation, ctx: Context):
     yield from _overlaps(ann, ctx, "sections", "section-overlap", "section")
 
 
 @register("entity-overlap", ERROR, ANNOTATION, "Two entity mentions overlap (token views need disjoint mentions).")
-def entity_overlap(ann, ctx):
+def entity_overlap(ann: Annotation, ctx: Context):
     yield from _overlaps(ann, ctx, "entities", "entity-overlap", "entity mention")
 
 
 @register("claim-overlap", ERROR, ANNOTATION, "Two claims overlap (the claim token view tags them B-CLAIM/I-CLAIM).")
-def claim_overlap(ann, ctx):
+def claim_overlap(ann: Annotation, ctx: Context):
     yield from _overlaps(ann, ctx, "claims", "claim-overlap", "claim")
 
 
 @register("section-order", ERROR, ANNOTATION, "Sections are not listed in document order.")
-def section_order(ann, ctx):
+def section_order(ann: Annotation, ctx: Context):
     prev = None
-    for i, s in _layer(ann, ctx, "sections"):
-        if prev is not None and (s["start"], s["end"]) < (prev["start"], prev["end"]):
-            yield Finding("section-order", f"section starts at {s['start']}, before the previous one (at {prev['start']})",
-                          pointer=pointer("sections", i), hint="list sections in the order of their start offsets")
+    for k, s in enumerate(ann.sections):
+        if prev is not None and (s.start, s.end) < (prev.start, prev.end):
+            yield Finding("section-order", f"section starts at {s.start}, before the previous one (at {prev.start})",
+                          pointer=ctx.pointer("sections", k), hint="list sections in the order of their start offsets")
         prev = s
 
 
 @register("section-gap", WARNING, ANNOTATION,
           "Non-whitespace text is covered by no section (sections are meant to cover the whole text).")
-def section_gap(ann, ctx: Context):
+def section_gap(ann: Annotation, ctx: Context):
     text = ctx.text
-    if text is None or not isinstance(ann.get("sections"), list):
+    if text is None or (ctx.places is not None and "sections" not in ctx.places):
         return  # a missing sections layer is the schema's finding, not a gap
-    spans = sorted((s["start"], s["end"]) for _, s in _layer(ann, ctx, "sections"))
+    spans = sorted((s.start, s.end) for s in ann.sections)
     pos = 0
     gaps = []
     for start, end in spans + [(len(text), len(text))]:
@@ -293,80 +286,78 @@ def section_gap(ann, ctx: Context):
 
 @register("cluster-label-mixed", WARNING, ANNOTATION,
           "Mentions of one cluster carry different entity labels or different kb_id values.")
-def cluster_label_mixed(ann, ctx):
-    first = {}
-    for i, e in _layer(ann, ctx, "entities"):
-        c = e.get("cluster")
-        if not isinstance(c, str):
+def cluster_label_mixed(ann: Annotation, ctx: Context):
+    first: dict[str, int] = {}
+    for k, e in enumerate(ann.entities):
+        c = e.cluster
+        if c is None:
             continue
         if c not in first:
-            first[c] = (i, e)
+            first[c] = k
             continue
-        j, f = first[c]
-        for key in ("label", "kb_id"):
-            if e.get(key) is not None and f.get(key) is not None and e.get(key) != f.get(key):
+        j = first[c]
+        f = ann.entities[j]
+        for key, mine, theirs in (("label", e.label, f.label), ("kb_id", e.kb_id, f.kb_id)):
+            if mine is not None and theirs is not None and mine != theirs:
                 yield Finding("cluster-label-mixed",
-                              f"cluster {show(c)}: {key} {show(e.get(key))} differs from {show(f.get(key))} at {pointer('entities', j)}",
-                              pointer=pointer("entities", i, key),
+                              f"cluster {show(c)}: {key} {show(mine)} differs from {show(theirs)} at {ctx.pointer('entities', j)}",
+                              pointer=ctx.pointer("entities", k, key),
                               hint="mentions of one real-world entity share label and kb_id; split the cluster if they differ")
-
-
-_OFFSETS = itemgetter(0, 1)
 
 
 @register("span-outside-section", ERROR, ANNOTATION,
           "An entity mention or claim lies in no section or crosses a section's end (token views hold one row per section).")
-def span_outside_section(ann, ctx: Context):
-    # sorted by offsets only: ids are the schema's business and may be of any type here
-    sections = sorted([(s["start"], s["end"], s.get("id")) for _, s in _layer(ann, ctx, "sections")], key=_OFFSETS)
+def span_outside_section(ann: Annotation, ctx: Context):
+    sections = sorted((s.start, s.end, k) for k, s in enumerate(ann.sections))
     if not sections:
         return  # section-gap reports a text without sections
     starts = [s[0] for s in sections]
     for name in ("entities", "claims"):
-        for i, s in _layer(ann, ctx, name):
-            k = bisect.bisect_right(starts, s["start"]) - 1
-            if k >= 0 and s["end"] <= sections[k][1]:
+        for k, s in enumerate(ann.layer(name)):
+            i = bisect.bisect_right(starts, s.start) - 1
+            if i >= 0 and s.end <= sections[i][1]:
                 continue
-            sec = sections[k] if k >= 0 and s["start"] < sections[k][1] else None
-            where = (f"crosses the end of section {show(sec[2])} [{sec[0]}, {sec[1]})" if sec else "lies in no section")
-            yield Finding("span-outside-section", f"{show(s['text'], 40)} [{s['start']}, {s['end']}) {where}",
-                          pointer=pointer(name, i),
+            sec = sections[i] if i >= 0 and s.start < sections[i][1] else None
+            where = (f"crosses the end of section {show(ann.sections[sec[2]].id)} [{sec[0]}, {sec[1]})" if sec
+                     else "lies in no section")
+            yield Finding("span-outside-section", f"{show(s.text, 40)} [{s.start}, {s.end}) {where}",
+                          pointer=ctx.pointer(name, k),
                           hint="add or widen the section that holds the span, or shorten the span to end inside it")
 
 
 @register("token-boundary", ERROR, ANNOTATION,
           "An entity or claim boundary falls inside a token of the token views (its IOB2 tags would shift).")
-def token_boundary(ann, ctx: Context):
+def token_boundary(ann: Annotation, ctx: Context):
     text = ctx.text
     if text is None:
         return
     n = len(text)
     for name in ("entities", "claims"):
-        for i, s in _layer(ann, ctx, name):
-            start, end = s["start"], s["end"]
-            if not 0 <= start < end <= n or text[start:end] != s["text"]:
+        for k, s in enumerate(ann.layer(name)):
+            start, end = s.start, s.end
+            if not ctx.quoted and (not 0 <= start < end <= n or text[start:end] != s.text):
                 continue  # a shifted span is reported once, by span-text-mismatch
-            # most boundaries touch whitespace (or the text's ends), where no token can be cut:
-            # is_boundary() is asked only about the others
+            # is_boundary()'s common case inlined: most boundaries touch whitespace (or the text's
+            # ends; 0 <= start < end <= n, so only start can be at 0 and only end at n), most
+            # often on their outer side, which is tested first
             if start and not text[start - 1].isspace() and not text[start].isspace() and not is_boundary(text, start):
-                yield _inside_token(text, s, name, i, "start", start)
+                yield _inside_token(text, s, ctx.pointer(name, k, "start"), "start", start)
             if end < n and not text[end].isspace() and not text[end - 1].isspace() and not is_boundary(text, end):
-                yield _inside_token(text, s, name, i, "end", end)
+                yield _inside_token(text, s, ctx.pointer(name, k, "end"), "end", end)
 
 
-def _inside_token(text: str, s: dict, name: str, i: int, side: str, pos: int) -> Finding:
+def _inside_token(text: str, s: Span, at: str, side: str, pos: int) -> Finding:
     tok = token_at(text, pos)
     inside = f"inside the token {show(tok.text)} [{tok.start}, {tok.end})" if tok else "inside a token"
-    return Finding("token-boundary", f"{show(s['text'], 40)} has its {side} at {pos}, {inside}",
-                   pointer=pointer(name, i, side),
+    return Finding("token-boundary", f"{show(s.text, 40)} has its {side} at {pos}, {inside}", pointer=at,
                    hint="move the boundary to a token boundary (whole words; punctuation and possessives are separate tokens)")
 
 
 @register("text-hash-mismatch", ERROR, ANNOTATION,
           "The annotation's text_sha256 differs from the corpus text it annotates (the text changed since).")
-def text_hash_mismatch(ann, ctx: Context):
-    h = ann.get("text_sha256")
-    if ctx.text_sha256 is None or not isinstance(h, str) or h == ctx.text_sha256:
+def text_hash_mismatch(ann: Annotation, ctx: Context):
+    h = ann.text_sha256
+    if ctx.text_sha256 is None or h is None or h == ctx.text_sha256:
         return
     yield Finding("text-hash-mismatch", f"text_sha256 is {h[:12]}…, but the corpus text's is {ctx.text_sha256[:12]}…",
                   pointer="/text_sha256",
@@ -374,15 +365,15 @@ def text_hash_mismatch(ann, ctx: Context):
 
 
 @register("document-id-mismatch", ERROR, ANNOTATION, "An annotation's document_id differs from its file name.")
-def document_id_mismatch(ann, ctx: Context):
-    d = ann.get("document_id")
-    if isinstance(d, str) and d != ctx.stem:
+def document_id_mismatch(ann: Annotation, ctx: Context):
+    d = ann.document_id
+    if d is not None and d != ctx.stem:
         yield Finding("document-id-mismatch", f"document_id is {show(d)}, but the file is named {show(ctx.stem + '.json')}",
                       pointer="/document_id", hint="name the file <document_id>.json, or correct document_id")
 
 
 @register("document-missing", ERROR, ANNOTATION, "An annotation file names a document that is not in corpus/.")
-def document_missing(ann, ctx: Context):
+def document_missing(ann: Annotation, ctx: Context):
     if not ctx.text_exists and store.is_valid_id(ctx.stem):
         yield Finding("document-missing", f"there is no corpus/{ctx.stem}.txt for this annotation",
                       hint="add the article with `newsspan add`, or rename the file after an existing document")

@@ -3,8 +3,7 @@
 
 Both are warnings: a repeated string may mean something else (a "Jordan" that is a person
 and one that is a country), so the annotator decides. The logic is pure functions over model
-objects (:func:`missed_mentions`, :func:`inconsistent_labels`); the registered checks adapt
-the parsed file to them.
+objects (:func:`missed_mentions`, :func:`inconsistent_labels`), which the registered checks call.
 
 ``mention-missed`` is linear in the text (and in the occurrences it finds). The capitalized
 ASCII words (names, numbers) of the text outside the mentions are collected in one pass: a
@@ -26,12 +25,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .. import BODY_SECTIONS
-from ..findings import Finding, pointer
-from ..model import Entity, Section
+from ..findings import Finding
+from ..model import Annotation, Entity, Section
 from ..report import WARNING, show
 from ..tokenize import char_span, tokenize
 from . import ANNOTATION, register
-from .annotation import Context, _layer, _spans
+from .annotation import Context
 
 
 @dataclass(frozen=True)
@@ -54,15 +53,13 @@ def missed_mentions(text: str, entities: Sequence[Entity], sections: Sequence[Se
     Indices in the result refer to the sequences given. Entities and sections must hold their
     quotes (``text[start:end] == quote``, as ``newsspan validate`` checks).
     """
-    return find_missed(text, [(e.start, e.end, e.text) for e in entities], [(s.start, s.end, s.label) for s in sections],
-                       body)
+    return find_missed(text, list(map(_SPAN_LABEL, entities)), list(map(_SECTION, sections)), body)
 
 
 def find_missed(text: str, mentions: Sequence[tuple[int, int, str] | tuple[int, int, str, str]], sections: Sequence[tuple[int, int, str]],
                 body: Sequence[str] = BODY_SECTIONS) -> list[Miss]:
     """:func:`missed_mentions` over plain tuples: mentions as (start, end, quote, ...), sections as
-    (start, end, label). The validator's adapter calls this directly: building model objects
-    for every file would cost more than the search itself."""
+    (start, end, label)."""
     if not mentions:
         return []
     by_start = sorted(mentions)
@@ -95,6 +92,8 @@ def find_missed(text: str, mentions: Sequence[tuple[int, int, str] | tuple[int, 
 
 
 _START, _END, _QUOTE, _LABEL = (operator.itemgetter(k) for k in range(4))
+_SPAN_LABEL = operator.attrgetter("start", "end", "text", "label")  # a mention as a tuple, in C
+_SECTION = operator.attrgetter("start", "end", "label")
 
 
 # The ASCII words that begin with a capital or a digit: names and numbers, a fraction of a text's words.
@@ -200,7 +199,7 @@ class Inconsistent:
 
 def inconsistent_labels(entities: Sequence[Entity]) -> list[Inconsistent]:
     """The mentions whose label differs from the usual label of their string in the document."""
-    return find_inconsistent([(e.start, e.end, e.text, e.label) for e in entities])
+    return find_inconsistent(list(map(_SPAN_LABEL, entities)))
 
 
 def _same(quote: str) -> str:
@@ -229,63 +228,41 @@ def find_inconsistent(mentions: Sequence[tuple[int, int, str, str]]) -> list[Inc
     return sorted(out, key=lambda x: x.mention)
 
 
-# adapters from the validator's current signature (the parsed file and its Context) ---------------
-
-def _mentions(ann: dict, ctx: Context) -> tuple[list[int], list[tuple[int, int, str, str]]]:
-    """(index in the file, (start, end, quote, label)) of the well-formed mentions with a string
-    label, as two lists; once per file."""
-    got = ctx.cache.get("consistency:mentions")
-    if got is None:
-        items = _layer(ann, ctx, "entities")
-        try:  # in C: this runs for every file
-            got = list(map(_FIRST, items)), list(map(_SPAN_LABEL, map(_SECOND, items)))
-            if not set(map(type, map(_LABEL, got[1]))) <= {str}:
-                raise KeyError("label")
-        except KeyError:  # a mention without a label, or not a string (the schema's finding): left out
-            pairs = [(i, _SPAN_LABEL(e)) for i, e in items if type(e.get("label")) is str]
-            got = [i for i, _ in pairs], [m for _, m in pairs]
-        ctx.cache["consistency:mentions"] = got
-    return got
-
-
-def _all_quoted(ann: dict, ctx: Context) -> bool:
-    """Whether every span of the file lies in the text and holds its quote (as in almost every file)."""
-    text, n = ctx.text, len(ctx.text)
-    return all(0 <= s["start"] < s["end"] <= n and text[s["start"]:s["end"]] == s["text"] for *_, s in _spans(ann, ctx))
-
-
-_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
-_SPAN_LABEL = operator.itemgetter("start", "end", "text", "label")
+def _labelled(ann: Annotation) -> tuple[list[int], Sequence[Entity]]:
+    """(index in the model, mention) of the mentions with a label: all of them but in a partial
+    model (model.well_formed), as two lists."""
+    kept = [k for k, e in enumerate(ann.entities) if e.label is not None]
+    return kept, ann.entities if len(kept) == len(ann.entities) else [ann.entities[k] for k in kept]
 
 
 @register("mention-missed", WARNING, ANNOTATION,
           "A string annotated as an entity mention occurs again, as whole tokens inside a body section "
           "(headline, heading, paragraph, quote), and is not annotated there (e.g. a second \"Taiwan\" left out).")
-def mention_missed(ann, ctx: Context):
-    if ctx.text is None or not _all_quoted(ann, ctx):
+def mention_missed(ann: Annotation, ctx: Context):
+    if ctx.text is None or not ctx.quoted:
         return  # offsets that do not hold their quotes are errors of their own
-    index, mentions = _mentions(ann, ctx)
-    sections = [(i, s) for i, s in _layer(ann, ctx, "sections") if type(s.get("label")) is str]
-    for miss in find_missed(ctx.text, mentions, [(s["start"], s["end"], s["label"]) for _, s in sections]):
-        start, end, _, label = mentions[miss.example]
-        _, s = sections[miss.section]
+    index, mentions = _labelled(ann)
+    sections = [s for s in ann.sections if s.label is not None]
+    for miss in missed_mentions(ctx.text, mentions, sections):
+        e, s = mentions[miss.example], sections[miss.section]
+        at = ctx.pointer("entities", index[miss.example])
         yield Finding("mention-missed",
-                      f"{show(miss.text)} at [{miss.start}, {miss.end}) in {s['label']} {show(s.get('id'))} is not annotated; "
-                      f"it is annotated as {label} at {pointer('entities', index[miss.example])} [{start}, {end})",
-                      pointer=pointer("entities", index[miss.example]),
-                      hint=f"add an entity mention [{miss.start}, {miss.end}) {show(miss.text)} with label {label}, unless "
+                      f"{show(miss.text)} at [{miss.start}, {miss.end}) in {s.label} {show(s.id)} is not annotated; "
+                      f"it is annotated as {e.label} at {at} [{e.start}, {e.end})",
+                      pointer=at,
+                      hint=f"add an entity mention [{miss.start}, {miss.end}) {show(miss.text)} with label {e.label}, unless "
                            "this occurrence means something else")
 
 
 @register("label-inconsistent", WARNING, ANNOTATION,
           "The same string is annotated as entity mentions with different labels in one document.")
-def label_inconsistent(ann, ctx: Context):
-    index, mentions = _mentions(ann, ctx)
-    for x in find_inconsistent(mentions):
-        (_, _, quote, label), (start, end, _, usual) = mentions[x.mention], mentions[x.usual]
+def label_inconsistent(ann: Annotation, ctx: Context):
+    index, mentions = _labelled(ann)
+    for x in inconsistent_labels(mentions):
+        e, usual = mentions[x.mention], mentions[x.usual]
         counts = ", ".join(f"{lab} {n}" for lab, n in x.labels.items())
         yield Finding("label-inconsistent",
-                      f"{show(quote)} is annotated as {label} here and as {usual} at {pointer('entities', index[x.usual])} "
-                      f"[{start}, {end}); its mentions in this document: {counts}",
-                      pointer=pointer("entities", index[x.mention], "label"),
+                      f"{show(e.text)} is annotated as {e.label} here and as {usual.label} at "
+                      f"{ctx.pointer('entities', index[x.usual])} [{usual.start}, {usual.end}); its mentions in this document: {counts}",
+                      pointer=ctx.pointer("entities", index[x.mention], "label"),
                       hint="give every mention of the string the same label, unless they name different things")
