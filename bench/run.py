@@ -292,6 +292,8 @@ def group(key):
         g = "check " + by_func[name]
     elif "/checks/" in path:
         g = "span lists shared by the checks"
+    elif path.endswith("/model.py"):
+        g = "the model of each annotation file (model.py)"
     elif path.endswith("tokenize.py"):
         g = "check token-boundary (tokenizer)"
     elif "json/" in path or name in ("pairs_hook", "constant", "fraction") or "raw_decode" in name:

@@ -1,8 +1,9 @@
 """The check registry: every problem the validator can report has a check here.
 
 A check has a stable id (never renamed; a retired id is never reused), a severity, a scope
-and a one-line description. Checks with a function are pure: they take parsed data and
-yield findings. Checks without one are raised by the readers (encoding, JSON, schema).
+and a one-line description. Checks with a function are pure: they take what they check (an
+annotation file's model and its Context, a document's text and metadata, the summaries of the
+corpus) and yield findings. Checks without one are raised by the readers (encoding, JSON, schema).
 ``docs/checks.md`` is generated from this registry (``newsspan checks --markdown``), and
 ``tests/fixtures/invalid/<id>/`` holds each check's failing fixture.
 """

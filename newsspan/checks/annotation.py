@@ -40,6 +40,8 @@ class Context:
     @classmethod
     def of(cls, ann: Annotation, places: Mapping[str, Sequence[int]] | None, stem: str, text: str | None,
            text_sha256: str | None, text_exists: bool = True, annotator: str | None = None) -> Context:
+        """The context of the model ann (with its places, as model.well_formed gives them) of the
+        annotation file named stem of the given text."""
         return cls(stem, text, text_sha256, text_exists, annotator, places, quoted=text is not None and all_quoted(ann, text))
 
     def pointer(self, layer: str, k: int, *rest) -> str:
