@@ -26,13 +26,17 @@ def released_files(root: Path) -> dict[str, str]:
         try:
             status = json.loads(ann.read_text(encoding="utf-8")).get("status")
         except (OSError, ValueError, AttributeError) as e:
-            raise RuntimeError(f"{ann}: cannot be read ({e}); run `newsspan validate` before building a wheel") from None
+            raise RuntimeError(
+                f"{ann}: cannot be read ({e}); run `newsspan validate` before building a wheel"
+            ) from None
         if status not in released:
             continue
         doc = ann.name[: -len(".json")]
-        for src, dest in ((root / "corpus" / f"{doc}.txt", f"corpus/{doc}.txt"),
-                          (root / "corpus" / f"{doc}.meta.json", f"corpus/{doc}.meta.json"),
-                          (ann, f"annotations/{doc}.json")):
+        for src, dest in (
+            (root / "corpus" / f"{doc}.txt", f"corpus/{doc}.txt"),
+            (root / "corpus" / f"{doc}.meta.json", f"corpus/{doc}.meta.json"),
+            (ann, f"annotations/{doc}.json"),
+        ):
             if not src.is_file():
                 raise RuntimeError(f"{src} is missing for the released document {doc}; run `newsspan validate`")
             out[str(src)] = f"{TARGET}/{dest}"

@@ -24,24 +24,121 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a ch
 
 from newsspan import schema
 
-FIRST = ["Antony", "Maria", "Wei", "Fatima", "John", "Aiko", "Carlos", "Olena", "Kwame", "Priya", "Lars", "Amara",
-         "Dmitri", "Sofia", "Hiroshi", "Leila", "Tomás", "Grace", "Ibrahim", "Chloe"]
-LAST = ["Blinken", "Schmidt", "Zhang", "Haddad", "Okafor", "Tanaka", "Silva", "Kowalski", "Mensah", "Sharma",
-        "Johansson", "Diallo", "Petrov", "Rossi", "Nakamura", "Rahimi", "García", "Walker", "Yusuf", "Martin"]
-ORG_HEAD = ["Northwind", "Bluepeak", "Harbor", "Meridian", "Sterling", "Aurora", "Summit", "Pioneer", "Crescent", "Atlas"]
-ORG_TAIL = ["Energy", "Bank", "Logistics", "Institute", "Holdings", "Telecom", "Airlines", "Foundation", "Motors", "Group"]
-GPE = ["Washington", "Beijing", "Berlin", "Nairobi", "São Paulo", "Tokyo", "Mumbai", "Kyiv", "Lagos", "Paris",
-       "Canada", "Brazil", "Indonesia", "Egypt", "Mexico", "Norway"]
+FIRST = [
+    "Antony",
+    "Maria",
+    "Wei",
+    "Fatima",
+    "John",
+    "Aiko",
+    "Carlos",
+    "Olena",
+    "Kwame",
+    "Priya",
+    "Lars",
+    "Amara",
+    "Dmitri",
+    "Sofia",
+    "Hiroshi",
+    "Leila",
+    "Tomás",
+    "Grace",
+    "Ibrahim",
+    "Chloe",
+]
+LAST = [
+    "Blinken",
+    "Schmidt",
+    "Zhang",
+    "Haddad",
+    "Okafor",
+    "Tanaka",
+    "Silva",
+    "Kowalski",
+    "Mensah",
+    "Sharma",
+    "Johansson",
+    "Diallo",
+    "Petrov",
+    "Rossi",
+    "Nakamura",
+    "Rahimi",
+    "García",
+    "Walker",
+    "Yusuf",
+    "Martin",
+]
+ORG_HEAD = [
+    "Northwind",
+    "Bluepeak",
+    "Harbor",
+    "Meridian",
+    "Sterling",
+    "Aurora",
+    "Summit",
+    "Pioneer",
+    "Crescent",
+    "Atlas",
+]
+ORG_TAIL = [
+    "Energy",
+    "Bank",
+    "Logistics",
+    "Institute",
+    "Holdings",
+    "Telecom",
+    "Airlines",
+    "Foundation",
+    "Motors",
+    "Group",
+]
+GPE = [
+    "Washington",
+    "Beijing",
+    "Berlin",
+    "Nairobi",
+    "São Paulo",
+    "Tokyo",
+    "Mumbai",
+    "Kyiv",
+    "Lagos",
+    "Paris",
+    "Canada",
+    "Brazil",
+    "Indonesia",
+    "Egypt",
+    "Mexico",
+    "Norway",
+]
 LOC = ["Pacific Ocean", "Mekong River", "Sahara", "Alps", "Baltic Sea", "Andes", "Gobi Desert", "Red Sea"]
 NORP = ["Chinese", "American", "European", "Kenyan", "Brazilian", "Japanese", "Indian", "Ukrainian", "French"]
-FAC = ["State Department", "Terminal 3", "Golden Gate Bridge", "Central Station", "Port of Rotterdam", "Olympic Stadium"]
+FAC = [
+    "State Department",
+    "Terminal 3",
+    "Golden Gate Bridge",
+    "Central Station",
+    "Port of Rotterdam",
+    "Olympic Stadium",
+]
 PRODUCT = ["Model Q7", "Galaxy Note", "Falcon 9", "Boeing 737", "iPhone 15", "Corolla"]
 EVENT = ["World Cup", "COP28", "G20 summit", "Davos forum", "Olympic Games", "Expo 2025"]
 WORK = ["The Long Road", "Silent Harbor", "A Year of Rain", "Northern Lights", "The Glass City"]
 LAW = ["Clean Air Act", "Digital Markets Act", "Data Protection Law", "Trade Facilitation Act"]
 LANGUAGE = ["English", "Mandarin", "Swahili", "Portuguese", "Arabic", "Hindi"]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 ORDINAL = ["first", "second", "third", "fourth", "fifth"]
 ZH_PERSON = ["王毅", "李强", "张伟", "刘建超", "陈静", "赵敏"]
@@ -65,7 +162,9 @@ def _surfaces(rng: random.Random) -> dict:
         "WORK_OF_ART": lambda: rng.choice(WORK),
         "LAW": lambda: rng.choice(LAW),
         "LANGUAGE": lambda: rng.choice(LANGUAGE),
-        "DATE": lambda: rng.choice([f"{rng.choice(MONTHS)} {r(1, 28)}, {r(2015, 2025)}", rng.choice(WEEKDAYS), "last year"]),
+        "DATE": lambda: rng.choice(
+            [f"{rng.choice(MONTHS)} {r(1, 28)}, {r(2015, 2025)}", rng.choice(WEEKDAYS), "last year"]
+        ),
         "TIME": lambda: rng.choice([f"{r(1, 12)}:{r(0, 59):02d} pm", f"{r(1, 12)}:{r(0, 59):02d} am", "this morning"]),
         "PERCENT": lambda: rng.choice([f"{r(1, 99)} percent", f"{r(1, 30)}.{r(0, 9)}%"]),
         "MONEY": lambda: rng.choice([f"${r(2, 900)} million", f"€{r(1, 50)} billion"]),
@@ -142,7 +241,7 @@ class Doc:
         pos = 0
         template = template.replace("{EMOJI}", self.rng.choice(EMOJI))
         for m in _TOKEN.finditer(template):
-            self.text += template[pos:m.start()]
+            self.text += template[pos : m.start()]
             pos = m.end()
             tok = m.group()
             if m.group(1):
@@ -162,8 +261,16 @@ class Doc:
                 attr["source_span"] = self._bare(marks["(("], marks["))"])
             if "[[" in marks:
                 attr["cue"] = self._bare(marks["[["], marks["]]"])
-            self.claims.append({"id": f"c{len(self.claims) + 1}", "start": s, "end": e, "text": self.text[s:e],
-                                "attribution": attr, "checkworthy": self.rng.random() < 0.6})
+            self.claims.append(
+                {
+                    "id": f"c{len(self.claims) + 1}",
+                    "start": s,
+                    "end": e,
+                    "text": self.text[s:e],
+                    "attribution": attr,
+                    "checkworthy": self.rng.random() < 0.6,
+                }
+            )
         return n
 
     def _bare(self, s: int, e: int) -> dict:
@@ -174,8 +281,15 @@ class Doc:
             self.text += "\n\n"
         start = len(self.text)
         write()
-        self.sections.append({"id": f"s{len(self.sections) + 1}", "label": label, "start": start,
-                              "end": len(self.text), "text": self.text[start:]})
+        self.sections.append(
+            {
+                "id": f"s{len(self.sections) + 1}",
+                "label": label,
+                "start": start,
+                "end": len(self.text),
+                "text": self.text[start:],
+            }
+        )
 
 
 def make_document(index: int, seed: int) -> tuple[str, dict, dict]:
@@ -199,7 +313,9 @@ def make_document(index: int, seed: int) -> tuple[str, dict, dict]:
     d.section("dateline", lambda: d.sentence("Published: {DATE} at {TIME}"))
 
     # Sentences for the body: the claims, then enough entity sentences, then filler to length.
-    body: list[tuple[str, str | None]] = [(t, kind) for kind, t in (rng.choice(CLAIM_SENTENCES) for _ in range(n_claims))]
+    body: list[tuple[str, str | None]] = [
+        (t, kind) for kind, t in (rng.choice(CLAIM_SENTENCES) for _ in range(n_claims))
+    ]
     planned = 2 + sum(t.count("{") for t, _ in body)
     while planned < n_entities:
         t = rng.choice(ENTITY_SENTENCES)
@@ -228,20 +344,34 @@ def make_document(index: int, seed: int) -> tuple[str, dict, dict]:
                 if len(d.text) > start:
                     d.text += " "
                 d.sentence(rng.choice(ZH_FILLER if rng.random() < 0.1 else FILLER))
+
         d.section("paragraph", write)
     text = d.text + "\n"
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     meta = {
-        "schema_version": schema.SCHEMA_VERSION, "id": doc_id, "language": "en",
+        "schema_version": schema.SCHEMA_VERSION,
+        "id": doc_id,
+        "language": "en",
         "date": f"{rng.randint(2015, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-        "title": title, "authors": [next(e["text"] for e in d.entities if e["label"] == "PERSON")], "topic": rng.choice(["World", "Business", "China", "Science"]),
-        "source": "newsspan synthetic benchmark", "url": "unknown", "license": "CC0-1.0",
-        "text_sha256": sha, "source_sha256": sha,
+        "title": title,
+        "authors": [next(e["text"] for e in d.entities if e["label"] == "PERSON")],
+        "topic": rng.choice(["World", "Business", "China", "Science"]),
+        "source": "newsspan synthetic benchmark",
+        "url": "unknown",
+        "license": "CC0-1.0",
+        "text_sha256": sha,
+        "source_sha256": sha,
     }
     ann = {
-        "schema_version": schema.SCHEMA_VERSION, "document_id": doc_id, "text_sha256": sha, "annotators": ["bench"],
-        "guidelines_version": "1.0.0", "status": rng.choice(["gold", "complete"]),
-        "sections": d.sections, "entities": d.entities, "claims": d.claims,
+        "schema_version": schema.SCHEMA_VERSION,
+        "document_id": doc_id,
+        "text_sha256": sha,
+        "annotators": ["bench"],
+        "guidelines_version": "1.0.0",
+        "status": rng.choice(["gold", "complete"]),
+        "sections": d.sections,
+        "entities": d.entities,
+        "claims": d.claims,
     }
     return text, meta, ann
 
@@ -264,7 +394,9 @@ def write_corpus(out: Path, docs: int, seed: int = 0) -> None:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--docs", type=int, required=True, metavar="N", help="number of documents")
-    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="corpus root to write (must not hold a corpus yet)")
+    p.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="corpus root to write (must not hold a corpus yet)"
+    )
     p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
     args = p.parse_args(argv)
     if args.docs < 1:

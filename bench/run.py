@@ -91,7 +91,9 @@ def run(cmd: list[str], **kw) -> tuple[float, subprocess.CompletedProcess]:
     res = subprocess.run(cmd, capture_output=True, text=True, env=env(), stdin=subprocess.DEVNULL, **kw)
     elapsed = time.perf_counter() - start
     if res.returncode != 0:
-        raise SystemExit(f"bench: {' '.join(map(str, cmd))} failed ({res.returncode}):\n{res.stdout[-2000:]}{res.stderr[-2000:]}")
+        raise SystemExit(
+            f"bench: {' '.join(map(str, cmd))} failed ({res.returncode}):\n{res.stdout[-2000:]}{res.stderr[-2000:]}"
+        )
     return elapsed, res
 
 
@@ -161,7 +163,7 @@ def alternate(commands: dict, repeat: int, before=None) -> dict[str, list[float]
     times = {k: [] for k in commands}
     names = list(commands)
     for r in range(repeat):
-        for name in names[r % len(names):] + names[: r % len(names)]:
+        for name in names[r % len(names) :] + names[: r % len(names)]:
             if before and name in before:
                 before[name](r)
             times[name].append(run(commands[name])[0])
@@ -171,7 +173,11 @@ def alternate(commands: dict, repeat: int, before=None) -> dict[str, list[float]
 def corpus(work: Path, docs: int, seed: int) -> Path:
     """A synthetic root of `docs` documents, written once and reused while the generator is unchanged."""
     root = work / f"corpus-{docs}-{seed}"
-    stamp = {"docs": docs, "seed": seed, "generator": hashlib.sha256(Path(make_corpus.__file__).read_bytes()).hexdigest()}
+    stamp = {
+        "docs": docs,
+        "seed": seed,
+        "generator": hashlib.sha256(Path(make_corpus.__file__).read_bytes()).hexdigest(),
+    }
     marker = root / "bench-corpus.json"
     if marker.is_file() and json.loads(marker.read_text()) == stamp:
         return root
@@ -222,11 +228,19 @@ def machine() -> dict:
         except metadata.PackageNotFoundError:
             versions[mod] = "not installed"
     try:
-        rev = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+        rev = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ).stdout.strip()
     except OSError:
         rev = ""
-    return {"cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-            "cpu": cpu, "ram": ram, "os": platform.platform(), "versions": versions, "commit": rev}
+    return {
+        "cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "cpu": cpu,
+        "ram": ram,
+        "os": platform.platform(),
+        "versions": versions,
+        "commit": rev,
+    }
 
 
 def gib(b) -> str:
@@ -234,6 +248,7 @@ def gib(b) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+
 
 def bench_validation(args, work: Path, out: dict) -> None:
     n = args.docs
@@ -255,15 +270,22 @@ def bench_validation(args, work: Path, out: dict) -> None:
         p.write_text(json.dumps(doc, ensure_ascii=False, indent=1 + (r % 2)) + "\n", encoding="utf-8")
 
     print("  validation: floor, full (--no-cache, all cores), serial, one file changed (cache)", flush=True)
-    t = alternate({
-        "floor": [PY, "-c", FLOOR, str(root)],
-        "full": validate_cmd(root, "--no-cache"),
-        "serial": validate_cmd(root, "--no-cache", "--jobs", "1"),
-        "changed": validate_cmd(root),
-    }, args.repeat, before={"changed": change_one})
+    t = alternate(
+        {
+            "floor": [PY, "-c", FLOOR, str(root)],
+            "full": validate_cmd(root, "--no-cache"),
+            "serial": validate_cmd(root, "--no-cache", "--jobs", "1"),
+            "changed": validate_cmd(root),
+        },
+        args.repeat,
+        before={"changed": change_one},
+    )
     sample = min(args.naive_sample, n)
     print(f"  naive: jsonschema.validate per file on {sample} documents", flush=True)
-    naive = [float(run([PY, "-c", NAIVE, str(root), str(REPO), str(sample)])[1].stdout) for _ in range(max(1, args.repeat // 2))]
+    naive = [
+        float(run([PY, "-c", NAIVE, str(root), str(REPO), str(sample)])[1].stdout)
+        for _ in range(max(1, args.repeat // 2))
+    ]
     out["validation"] = {"docs": n, "times": t, "naive_per_doc": naive, "naive_sample": sample}
 
 
@@ -337,8 +359,11 @@ def bench_scaling(args, work: Path, out: dict) -> None:
     print(f"  scaling: full validation of {small} and {large} documents", flush=True)
     t = alternate({d: validate_cmd(r, "--no-cache") for d, r in roots.items()}, args.repeat)
     mem = {d: peak_memory(validate_cmd(r, "--no-cache")) for d, r in roots.items()}
-    out["scaling"] = {"sizes": [small, large], "times": {str(k): v for k, v in t.items()},
-                      "memory": {str(k): v for k, v in mem.items()}}
+    out["scaling"] = {
+        "sizes": [small, large],
+        "times": {str(k): v for k, v in t.items()},
+        "memory": {str(k): v for k, v in mem.items()},
+    }
 
 
 # The baseline of the build: datasets' own JSON loader on the same documents, pre-joined into one
@@ -380,7 +405,9 @@ def joined_jsonl(root: Path) -> Path:
             ann = json.loads((root / "annotations" / f"{stem}.json").read_text(encoding="utf-8"))
             row = {"id": stem, "text": (root / "corpus" / name).read_text(encoding="utf-8")}
             row.update({k: v for k, v in meta.items() if k not in ("id", "schema_version", "split")})
-            row.update({k: ann[k] for k in ("status", "annotators", "guidelines_version", "sections", "entities", "claims")})
+            row.update(
+                {k: ann[k] for k in ("status", "annotators", "guidelines_version", "sections", "entities", "claims")}
+            )
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
     os.replace(tmp, path)
     return path
@@ -404,9 +431,14 @@ def bench_build(args, work: Path, out: dict) -> None:
     scratch.mkdir(exist_ok=True)
     run(build_cmd(root, dest))  # warm: the validation cache, as after a contributor's `newsspan validate`
     cold = run(build_cmd(root, dest, "--no-cache"))[0]
-    print("  build: newsspan build --config documents vs load_dataset(\"json\")", flush=True)
-    t = alternate({"build": build_cmd(root, dest), "json": [PY, "-c", LOAD_JSON, str(jsonl), str(scratch)]}, args.repeat)
-    mem = {"build": peak_memory(build_cmd(root, dest)), "json": peak_memory([PY, "-c", LOAD_JSON, str(jsonl), str(scratch)])}
+    print('  build: newsspan build --config documents vs load_dataset("json")', flush=True)
+    t = alternate(
+        {"build": build_cmd(root, dest), "json": [PY, "-c", LOAD_JSON, str(jsonl), str(scratch)]}, args.repeat
+    )
+    mem = {
+        "build": peak_memory(build_cmd(root, dest)),
+        "json": peak_memory([PY, "-c", LOAD_JSON, str(jsonl), str(scratch)]),
+    }
     big = args.scale[1]
     if big != n:
         big_root = corpus(work, big, args.seed)
@@ -420,13 +452,22 @@ def bench_build(args, work: Path, out: dict) -> None:
     cached = [run([PY, "-c", LOAD_FOLDER, str(dest), str(hf_cache)])[0] for _ in range(args.repeat)]
     cached_mem = peak_memory([PY, "-c", LOAD_FOLDER, str(dest), str(hf_cache)])
     shards = sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*.parquet"))
-    out["build"] = {"docs": n, "times": t, "cold": cold, "memory": mem, "load_first": first, "load_cached": cached,
-                    "load_cached_memory": cached_mem, "shards": shards,
-                    "parquet_bytes": sum((dest / s).stat().st_size for s in shards),
-                    "jsonl_bytes": jsonl.stat().st_size}
+    out["build"] = {
+        "docs": n,
+        "times": t,
+        "cold": cold,
+        "memory": mem,
+        "load_first": first,
+        "load_cached": cached,
+        "load_cached_memory": cached_mem,
+        "shards": shards,
+        "parquet_bytes": sum((dest / s).stat().st_size for s in shards),
+        "jsonl_bytes": jsonl.stat().st_size,
+    }
 
 
 # ---------------------------------------------------------------------------------------------
+
 
 def verdict(ok: bool | None) -> str:
     return "n/a" if ok is None else ("met" if ok else "**missed**")
@@ -438,39 +479,110 @@ def report(args, out: dict, m: dict, started: str, load: tuple) -> str:
     t = v["times"]
     floor, full, serial, changed = med(t["floor"]), med(t["full"]), med(t["serial"]), med(t["changed"])
     naive_total = med(v["naive_per_doc"]) * v["docs"]
-    rows.append((f"validation of {v['docs']} documents (`--no-cache`, {m['cpus']} processes) vs the floor",
-                 f"{full:.2f} s", f"{floor:.2f} s", f"{full / floor:.2f}x", "<= 2.0x", verdict(full / floor <= 2.0)))
-    rows.append((f"the naive way (`jsonschema.validate` per file; {v['naive_sample']} documents, scaled) vs validation",
-                 f"{full:.2f} s", f"{naive_total:.0f} s", f"{naive_total / full:.0f}x faster", ">= 50x",
-                 verdict(naive_total / full >= 50)))
-    rows.append(("re-validation after changing one file (cache) vs full validation",
-                 f"{changed:.2f} s", f"{full:.2f} s", f"{changed / full:.1%}", "<= 10%", verdict(changed / full <= 0.10)))
+    rows.append(
+        (
+            f"validation of {v['docs']} documents (`--no-cache`, {m['cpus']} processes) vs the floor",
+            f"{full:.2f} s",
+            f"{floor:.2f} s",
+            f"{full / floor:.2f}x",
+            "<= 2.0x",
+            verdict(full / floor <= 2.0),
+        )
+    )
+    rows.append(
+        (
+            f"the naive way (`jsonschema.validate` per file; {v['naive_sample']} documents, scaled) vs validation",
+            f"{full:.2f} s",
+            f"{naive_total:.0f} s",
+            f"{naive_total / full:.0f}x faster",
+            ">= 50x",
+            verdict(naive_total / full >= 50),
+        )
+    )
+    rows.append(
+        (
+            "re-validation after changing one file (cache) vs full validation",
+            f"{changed:.2f} s",
+            f"{full:.2f} s",
+            f"{changed / full:.1%}",
+            "<= 10%",
+            verdict(changed / full <= 0.10),
+        )
+    )
     s = out.get("scaling")
     if s:
         a, b = s["sizes"]
         ta, tb = med(s["times"][str(a)]), med(s["times"][str(b)])
         per = (tb / b) / (ta / a)
-        rows.append((f"cost per document at {b} vs {a} documents", f"{tb / b * 1000:.3f} ms",
-                     f"{ta / a * 1000:.3f} ms", f"{per:.2f}x", "<= 1.2x", verdict(per <= 1.2)))
+        rows.append(
+            (
+                f"cost per document at {b} vs {a} documents",
+                f"{tb / b * 1000:.3f} ms",
+                f"{ta / a * 1000:.3f} ms",
+                f"{per:.2f}x",
+                "<= 1.2x",
+                verdict(per <= 1.2),
+            )
+        )
         ma, mb = s["memory"][str(a)], s["memory"][str(b)]
         if ma and mb:
-            rows.append((f"peak memory of validation at {b} vs {a} documents (all processes, PSS)", gib(mb), gib(ma),
-                         f"{mb / ma:.2f}x", "flat (<= 1.2x for 4x the documents)", verdict(mb / ma <= 1.2)))
+            rows.append(
+                (
+                    f"peak memory of validation at {b} vs {a} documents (all processes, PSS)",
+                    gib(mb),
+                    gib(ma),
+                    f"{mb / ma:.2f}x",
+                    "flat (<= 1.2x for 4x the documents)",
+                    verdict(mb / ma <= 1.2),
+                )
+            )
     b = out.get("build")
     if b is None:
-        rows.append(("`newsspan build --config documents` vs `load_dataset(\"json\")`", "not measured", "", "", "<= 1.5x",
-                     "n/a (the builder has not landed on this branch)"))
+        rows.append(
+            (
+                '`newsspan build --config documents` vs `load_dataset("json")`',
+                "not measured",
+                "",
+                "",
+                "<= 1.5x",
+                "n/a (the builder has not landed on this branch)",
+            )
+        )
     else:
         tb, tj = med(b["times"]["build"]), med(b["times"]["json"])
-        rows.append((f"`newsspan build --config documents` of {b['docs']} documents vs `load_dataset(\"json\")` "
-                     "on the same documents pre-joined into one JSONL", f"{tb:.2f} s", f"{tj:.2f} s", f"{tb / tj:.2f}x",
-                     "<= 1.5x", verdict(tb / tj <= 1.5)))
+        rows.append(
+            (
+                f'`newsspan build --config documents` of {b["docs"]} documents vs `load_dataset("json")` '
+                "on the same documents pre-joined into one JSONL",
+                f"{tb:.2f} s",
+                f"{tj:.2f} s",
+                f"{tb / tj:.2f}x",
+                "<= 1.5x",
+                verdict(tb / tj <= 1.5),
+            )
+        )
         big = [k for k in b["memory"] if k.startswith("build ")]
-        rows.extend((f"peak memory of `newsspan build --config documents` at {k.split()[1]} documents", gib(b["memory"][k]),
-                     "", "", "<= 2 GB", verdict(b["memory"][k] <= 2 * 10**9)) for k in big)
-        rows.append((f"cached `load_dataset(<built folder>, \"documents\")` of {b['docs']} documents",
-                     f"{med(b['load_cached']):.2f} s, {gib(b['load_cached_memory'])}",
-                     f"first load {b['load_first']:.2f} s", "", "(reported)", ""))
+        rows.extend(
+            (
+                f"peak memory of `newsspan build --config documents` at {k.split()[1]} documents",
+                gib(b["memory"][k]),
+                "",
+                "",
+                "<= 2 GB",
+                verdict(b["memory"][k] <= 2 * 10**9),
+            )
+            for k in big
+        )
+        rows.append(
+            (
+                f'cached `load_dataset(<built folder>, "documents")` of {b["docs"]} documents',
+                f"{med(b['load_cached']):.2f} s, {gib(b['load_cached_memory'])}",
+                f"first load {b['load_first']:.2f} s",
+                "",
+                "(reported)",
+                "",
+            )
+        )
 
     ram = gib(m["ram"]) if m["ram"] else "unknown"
     lines = [
@@ -498,17 +610,23 @@ def report(args, out: dict, m: dict, started: str, load: tuple) -> str:
         f"it took {serial:.2f} s ({serial / floor:.2f}x the floor). Re-validation rewrites one annotation file before each run "
         "and runs `newsspan validate` with its cache under the root's `.newsspan-cache/`. "
         "The build runs with its defaults (all cores from 2,000 documents on) and a warm validation cache, as after "
-        "`newsspan validate`; `load_dataset(\"json\")` reads into a fresh cache folder every run. "
+        '`newsspan validate`; `load_dataset("json")` reads into a fresh cache folder every run. '
         "newsspan's bytecode is compiled before the first run, as installing a wheel does.",
     ]
     prof = out.get("profile")
     if prof:
         total = sum(prof["groups"].values())
-        lines += ["", "## Where validation spends its time",
-                  "", f"Self time of serial validation of {prof['docs']} documents under cProfile, grouped by what "
-                  "the code does (cProfile slows Python code more than C code: read the shares as indicative). "
-                  "The floor's own work is reading the files and parsing the JSON; the rest is the validator's.",
-                  "", "| where | share |", "| --- | ---: |"]
+        lines += [
+            "",
+            "## Where validation spends its time",
+            "",
+            f"Self time of serial validation of {prof['docs']} documents under cProfile, grouped by what "
+            "the code does (cProfile slows Python code more than C code: read the shares as indicative). "
+            "The floor's own work is reading the files and parsing the JSON; the rest is the validator's.",
+            "",
+            "| where | share |",
+            "| --- | ---: |",
+        ]
         for g, t_ in sorted(prof["groups"].items(), key=lambda kv: -kv[1]):
             lines.append(f"| {g} | {t_ / total:.1%} |")
     lines += ["", "## Raw runs (seconds)", ""]
@@ -516,14 +634,20 @@ def report(args, out: dict, m: dict, started: str, load: tuple) -> str:
         lines.append(f"- validation `{name}`: " + ", ".join(f"{x:.2f}" for x in xs))
     lines.append("- naive, seconds per document: " + ", ".join(f"{x:.4f}" for x in v["naive_per_doc"]))
     if b:
-        lines.append("- build: " + ", ".join(f"{x:.2f}" for x in b["times"]["build"])
-                     + "; `load_dataset(\"json\")`: " + ", ".join(f"{x:.2f}" for x in b["times"]["json"]))
+        lines.append(
+            "- build: "
+            + ", ".join(f"{x:.2f}" for x in b["times"]["build"])
+            + '; `load_dataset("json")`: '
+            + ", ".join(f"{x:.2f}" for x in b["times"]["json"])
+        )
         if b["cold"] is not None:
             lines.append(f"- build with no validation cache (one run): {b['cold']:.2f}")
         lines.append("- peak memory: " + ", ".join(f"{k} {gib(v)}" for k, v in b["memory"].items()))
         lines.append("- cached loads of the built folder: " + ", ".join(f"{x:.2f}" for x in b["load_cached"]))
-        lines.append(f"- the built folder: {len(b['shards'])} Parquet shards, {gib(b['parquet_bytes'])} "
-                     f"(the JSONL: {gib(b['jsonl_bytes'])}): " + ", ".join(b["shards"]))
+        lines.append(
+            f"- the built folder: {len(b['shards'])} Parquet shards, {gib(b['parquet_bytes'])} "
+            f"(the JSONL: {gib(b['jsonl_bytes'])}): " + ", ".join(b["shards"])
+        )
     if s:
         for k, xs in s["times"].items():
             lines.append(f"- full validation of {k} documents: " + ", ".join(f"{x:.2f}" for x in xs))
@@ -534,13 +658,22 @@ def report(args, out: dict, m: dict, started: str, load: tuple) -> str:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description="Benchmarks of newsspan against their baselines (writes bench/RESULTS.md).")
     p.add_argument("--docs", type=int, default=20000, help="documents of the main corpus (default 20000)")
-    p.add_argument("--scale", type=lambda s: tuple(int(x) for x in s.split(",")), default=None, metavar="A,B",
-                   help="the two corpus sizes of the scaling figures (default 10000,40000; --quick: docs/4,docs)")
+    p.add_argument(
+        "--scale",
+        type=lambda s: tuple(int(x) for x in s.split(",")),
+        default=None,
+        metavar="A,B",
+        help="the two corpus sizes of the scaling figures (default 10000,40000; --quick: docs/4,docs)",
+    )
     p.add_argument("--repeat", type=int, default=None, help="runs per figure (default 3; --quick: 1)")
     p.add_argument("--naive-sample", type=int, default=500, help="documents the naive way is timed on (default 500)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "newsspan-bench",
-                   help="folder for the synthetic corpora (kept between runs)")
+    p.add_argument(
+        "--work",
+        type=Path,
+        default=Path(os.environ.get("TMPDIR", "/tmp")) / "newsspan-bench",
+        help="folder for the synthetic corpora (kept between runs)",
+    )
     p.add_argument("--out", type=Path, default=REPO / "bench" / "RESULTS.md", help="the report to write")
     p.add_argument("--quick", action="store_true", help="a smoke run: one repeat, small scaling corpora")
     args = p.parse_args(argv)

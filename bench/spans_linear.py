@@ -36,8 +36,9 @@ print(json.dumps({"seconds": time.perf_counter() - t, "ok": report.ok,
 def measure(root: Path, repeat: int) -> dict:
     runs = []
     for _ in range(repeat):
-        out = subprocess.run([sys.executable, "-c", CHILD, str(root)], capture_output=True, text=True, check=True,
-                             cwd=HERE.parent)
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD, str(root)], capture_output=True, text=True, check=True, cwd=HERE.parent
+        )
         runs.append(json.loads(out.stdout))
     best = min(runs, key=lambda r: r["seconds"])
     if not best["ok"]:
@@ -50,7 +51,9 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[25_000, 50_000, 100_000])
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    print(f"{'spans':>8} {'bytes':>11} {'seconds':>8} {'us/span':>8} {'peak MiB':>9} {'time ratio':>10} {'size ratio':>10}")
+    print(
+        f"{'spans':>8} {'bytes':>11} {'seconds':>8} {'us/span':>8} {'peak MiB':>9} {'time ratio':>10} {'size ratio':>10}"
+    )
     prev = None
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
@@ -59,8 +62,10 @@ def main() -> None:
             n = span_count(path)
             r = measure(root, args.repeat)
             ratio = f"{r['seconds'] / prev[1]:10.2f} {n / prev[0]:10.2f}" if prev else f"{'':>10} {'':>10}"
-            print(f"{n:8d} {path.stat().st_size:11d} {r['seconds']:8.2f} {1e6 * r['seconds'] / n:8.1f} "
-                  f"{r['maxrss_kib'] / 1024:9.0f} {ratio}")
+            print(
+                f"{n:8d} {path.stat().st_size:11d} {r['seconds']:8.2f} {1e6 * r['seconds'] / n:8.1f} "
+                f"{r['maxrss_kib'] / 1024:9.0f} {ratio}"
+            )
             prev = (n, r["seconds"])
 
 

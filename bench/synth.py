@@ -34,8 +34,16 @@ def make_root(out: Path, spans: int, doc_id: str = "synthetic") -> Path:
             n = i // WORDS_PER_LINE
             line = "".join(parts[-WORDS_PER_LINE:])
             sections.append({"id": f"s{n}", "label": "paragraph", "start": line_start, "end": pos, "text": line})
-            claims.append({"id": f"c{n}", "start": line_start, "end": pos, "text": line,
-                           "attribution": {"type": "journalist"}, "checkworthy": False})
+            claims.append(
+                {
+                    "id": f"c{n}",
+                    "start": line_start,
+                    "end": pos,
+                    "text": line,
+                    "attribution": {"type": "journalist"},
+                    "checkworthy": False,
+                }
+            )
             parts[-1] += "\n"
         else:
             parts[-1] += " "
@@ -43,12 +51,31 @@ def make_root(out: Path, spans: int, doc_id: str = "synthetic") -> Path:
     text = "".join(parts)
     assert len(text) == pos
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    meta = {"schema_version": "1.0.0", "id": doc_id, "language": "en", "date": "2024-01-01",
-            "title": "A synthetic document", "authors": ["bench"], "topic": "bench", "source": "unknown",
-            "url": "unknown", "license": "CC0-1.0", "text_sha256": sha, "source_sha256": sha}
-    ann = {"schema_version": "1.0.0", "document_id": doc_id, "text_sha256": sha, "annotators": ["bench"],
-           "guidelines_version": "1.0.0", "status": "complete",
-           "sections": sections, "entities": entities, "claims": claims}
+    meta = {
+        "schema_version": "1.0.0",
+        "id": doc_id,
+        "language": "en",
+        "date": "2024-01-01",
+        "title": "A synthetic document",
+        "authors": ["bench"],
+        "topic": "bench",
+        "source": "unknown",
+        "url": "unknown",
+        "license": "CC0-1.0",
+        "text_sha256": sha,
+        "source_sha256": sha,
+    }
+    ann = {
+        "schema_version": "1.0.0",
+        "document_id": doc_id,
+        "text_sha256": sha,
+        "annotators": ["bench"],
+        "guidelines_version": "1.0.0",
+        "status": "complete",
+        "sections": sections,
+        "entities": entities,
+        "claims": claims,
+    }
     (out / "corpus").mkdir(parents=True, exist_ok=True)
     (out / "annotations").mkdir(parents=True, exist_ok=True)
     (out / "corpus" / f"{doc_id}.txt").write_text(text, encoding="utf-8", newline="\n")

@@ -62,18 +62,22 @@ class GoldDoc:
 
     def spans(self, tags_per_row) -> list[scoring.Span]:
         """(start, end, label) of the spans that IOB2 tags mark, read per row (section)."""
-        return [(toks[a].start, toks[b - 1].end, label)
-                for (toks, _), tags in zip(self.rows, tags_per_row, strict=True) for a, b, label in iob2_spans(tags)]
+        return [
+            (toks[a].start, toks[b - 1].end, label)
+            for (toks, _), tags in zip(self.rows, tags_per_row, strict=True)
+            for a, b, label in iob2_spans(tags)
+        ]
 
     def split_rows(self, flat: list[str]) -> list[list[str]]:
         out, k = [], 0
         for toks, _ in self.rows:
-            out.append(flat[k:k + len(toks)])
+            out.append(flat[k : k + len(toks)])
             k += len(toks)
         return out
 
 
 # gold ------------------------------------------------------------------------------------------
+
 
 def _configs(gold: Path, names: list[str]) -> dict:
     """The gold's configs as DatasetDicts, from a corpus root (built, cached) or a built folder."""
@@ -93,11 +97,17 @@ def _configs(gold: Path, names: list[str]) -> dict:
             try:
                 out[name] = datasets.load_dataset(str(gold), name)
             except ValueError as e:
-                raise Refused([f"{gold}: no {name!r} config in this folder ({e}); build it with "
-                               f"`newsspan build --out {gold}` (all configs)"], code=2) from None
+                raise Refused(
+                    [
+                        f"{gold}: no {name!r} config in this folder ({e}); build it with "
+                        f"`newsspan build --out {gold}` (all configs)"
+                    ],
+                    code=2,
+                ) from None
         return out
-    raise Refused([f"{gold}: neither a corpus root (corpus/ and annotations/) nor a folder written by `newsspan build`"],
-                  code=2)
+    raise Refused(
+        [f"{gold}: neither a corpus root (corpus/ and annotations/) nor a folder written by `newsspan build`"], code=2
+    )
 
 
 def load_gold(gold: Path, with_text: bool) -> dict[str, GoldDoc]:
@@ -106,9 +116,12 @@ def load_gold(gold: Path, with_text: bool) -> dict[str, GoldDoc]:
     for split in configs["entities"].values():
         names = split.features["ner_tags"].feature.names
         for row in split:
-            toks = [Token(t, s, e) for t, s, e in zip(row["tokens"], row["token_starts"], row["token_ends"], strict=True)]
+            toks = [
+                Token(t, s, e) for t, s, e in zip(row["tokens"], row["token_starts"], row["token_ends"], strict=True)
+            ]
             docs.setdefault(row["document_id"], GoldDoc(row["document_id"])).rows.append(
-                (toks, [names[i] for i in row["ner_tags"]]))
+                (toks, [names[i] for i in row["ner_tags"]])
+            )
     for doc in docs.values():
         doc.rows.sort(key=lambda r: r[0][0].start if r[0] else -1)
     if with_text:
@@ -119,6 +132,7 @@ def load_gold(gold: Path, with_text: bool) -> dict[str, GoldDoc]:
 
 
 # predictions -----------------------------------------------------------------------------------
+
 
 def _entity_label(value, labels: tuple[str, ...]) -> str | None:
     if isinstance(value, str) and value in labels:
@@ -144,7 +158,7 @@ def read_documents(path: Path, gold: dict[str, GoldDoc], mode: str) -> tuple[dic
             problems.append(f"{where}: not JSON ({e})")
             continue
         if not isinstance(row, dict) or not isinstance(row.get("id"), str):
-            problems.append(f"{where}: expected an object with an \"id\" (a row of the documents config)")
+            problems.append(f'{where}: expected an object with an "id" (a row of the documents config)')
             continue
         doc_id = row["id"]
         where = f"{where}: document {doc_id}"
@@ -158,20 +172,22 @@ def read_documents(path: Path, gold: dict[str, GoldDoc], mode: str) -> tuple[dic
         doc, text = gold[doc_id], row.get("text")
         if text != doc.text:
             if not isinstance(text, str):
-                problems.append(f"{where}: has no \"text\"; it must hold the document's text")
+                problems.append(f'{where}: has no "text"; it must hold the document\'s text')
             else:
                 at = _common_prefix(text, doc.text)
-                problems.append(f"{where}: its text differs from the gold text at code point {at} "
-                                f"({text[at:at + 20]!r} vs {doc.text[at:at + 20]!r}; {len(text)} vs {len(doc.text)} code points)")
+                problems.append(
+                    f"{where}: its text differs from the gold text at code point {at} "
+                    f"({text[at : at + 20]!r} vs {doc.text[at : at + 20]!r}; {len(text)} vs {len(doc.text)} code points)"
+                )
             continue
         ents = row.get("entities")
         if not isinstance(ents, list):
-            problems.append(f"{where}: \"entities\" must be a list of spans")
+            problems.append(f'{where}: "entities" must be a list of spans')
             continue
         doc_spans, bad = [], False
         for k, e in enumerate(ents):
             e = e if isinstance(e, dict) else {}
-            try:   # newsspan's offset reader: JSON true is no offset 1, nor 3.0 an offset 3
+            try:  # newsspan's offset reader: JSON true is no offset 1, nor 3.0 an offset 3
                 s, t = read_offset(e.get("start"), "start"), read_offset(e.get("end"), "end")
             except OffsetError:
                 s = t = None
@@ -181,7 +197,9 @@ def read_documents(path: Path, gold: dict[str, GoldDoc], mode: str) -> tuple[dic
             elif label is None:
                 problems.append(f"{where}: entity {k}: label {e.get('label')!r} is no entity label of the schema")
             elif "text" in e and e["text"] != text[s:t]:
-                problems.append(f"{where}: entity {k}: its text {e['text']!r} differs from the text at [{s}, {t}): {text[s:t]!r}")
+                problems.append(
+                    f"{where}: entity {k}: its text {e['text']!r} differs from the text at [{s}, {t}): {text[s:t]!r}"
+                )
             else:
                 doc_spans.append((s, t, label))
                 continue
@@ -192,13 +210,17 @@ def read_documents(path: Path, gold: dict[str, GoldDoc], mode: str) -> tuple[dic
         if mode == "strict":
             ranges = align(tokens, [(s, t) for s, t, _ in doc_spans])
         else:
-            ranges = [char_span(tokens, s, t, mode) or Misaligned(k, f"[{s}, {t}) holds no whole token")
-                      for k, (s, t, _) in enumerate(doc_spans)]
+            ranges = [
+                char_span(tokens, s, t, mode) or Misaligned(k, f"[{s}, {t}) holds no whole token")
+                for k, (s, t, _) in enumerate(doc_spans)
+            ]
         misaligned = [(k, r) for k, r in enumerate(ranges) if isinstance(r, Misaligned)]
         for k, r in misaligned:
             s, t, label = doc_spans[k]
-            problems.append(f"{where}: entity {label} {text[s:t]!r} [{s}, {t}) {r}: it cannot be tagged on the gold tokens"
-                            + ("; --alignment-mode expand or contract snaps it to tokens" if mode == "strict" else ""))
+            problems.append(
+                f"{where}: entity {label} {text[s:t]!r} [{s}, {t}) {r}: it cannot be tagged on the gold tokens"
+                + ("; --alignment-mode expand or contract snaps it to tokens" if mode == "strict" else "")
+            )
         if misaligned:
             continue
         try:
@@ -254,8 +276,10 @@ def read_conll(path: Path, gold: dict[str, GoldDoc]) -> tuple[dict, dict, list[s
             near, i = gold[near_id], common[near_id]
             gold_word = near.tokens[i].text if i < len(near.tokens) else "(its end)"
             word = words[i] if i < len(words) else "(its end)"
-            problems.append(f"{where}: its tokens are those of no gold document; nearest is {near.id}, which differs "
-                            f"at token {i + 1}: {word!r} where the gold has {gold_word!r} (line {line + 1 + i} or after)")
+            problems.append(
+                f"{where}: its tokens are those of no gold document; nearest is {near.id}, which differs "
+                f"at token {i + 1}: {word!r} where the gold has {gold_word!r} (line {line + 1 + i} or after)"
+            )
             continue
         where += f" ({doc_id})"
         if doc_id in seen:
@@ -274,9 +298,16 @@ def read_conll(path: Path, gold: dict[str, GoldDoc]) -> tuple[dict, dict, list[s
 
 # scores ----------------------------------------------------------------------------------------
 
+
 def _figures(c: scoring.Counts) -> dict:
-    return {"precision": c.precision, "recall": c.recall, "f1": c.f1,
-            "matched": c.matched, "gold": c.gold, "predicted": c.predicted}
+    return {
+        "precision": c.precision,
+        "recall": c.recall,
+        "f1": c.f1,
+        "matched": c.matched,
+        "gold": c.gold,
+        "predicted": c.predicted,
+    }
 
 
 def evaluate(gold: dict[str, GoldDoc], tags: dict, spans: dict) -> dict:
@@ -291,10 +322,19 @@ def evaluate(gold: dict[str, GoldDoc], tags: dict, spans: dict) -> dict:
     report = classification_report(y_true, y_pred, mode="strict", scheme=IOB2, digits=4, zero_division=0)
     as_dict = classification_report(y_true, y_pred, mode="strict", scheme=IOB2, zero_division=0, output_dict=True)
     pairs = [(gold[d].spans([t for _, t in gold[d].rows]), spans[d]) for d in scored]
-    out = {"documents": scored, "seqeval_report": report,
-           "seqeval": {label: {"precision": float(v["precision"]), "recall": float(v["recall"]),
-                               "f1": float(v["f1-score"]), "support": int(v["support"])}
-                       for label, v in as_dict.items()}}
+    out = {
+        "documents": scored,
+        "seqeval_report": report,
+        "seqeval": {
+            label: {
+                "precision": float(v["precision"]),
+                "recall": float(v["recall"]),
+                "f1": float(v["f1-score"]),
+                "support": int(v["support"]),
+            }
+            for label, v in as_dict.items()
+        },
+    }
     for mode in scoring.MODES:
         overall, per_label = scoring.score(pairs, mode)
         out[mode] = {"overall": _figures(overall), "per_label": {k: _figures(v) for k, v in per_label.items()}}
@@ -302,33 +342,48 @@ def evaluate(gold: dict[str, GoldDoc], tags: dict, spans: dict) -> dict:
 
 
 def render(result: dict) -> str:
-    lines = ["seqeval, entity level, strict IOB2 (the token view of the `entities` config):", "",
-             result["seqeval_report"].rstrip(), "",
-             "spans by character offsets (exact: same start, end and label; overlap: same label and a character in common):",
-             "",
-             f"{'':>14} {'gold':>6} {'pred':>6}   {'exact P':>8} {'R':>7} {'F1':>7}   {'overlap P':>9} {'R':>7} {'F1':>7}"]
+    lines = [
+        "seqeval, entity level, strict IOB2 (the token view of the `entities` config):",
+        "",
+        result["seqeval_report"].rstrip(),
+        "",
+        "spans by character offsets (exact: same start, end and label; overlap: same label and a character in common):",
+        "",
+        f"{'':>14} {'gold':>6} {'pred':>6}   {'exact P':>8} {'R':>7} {'F1':>7}   {'overlap P':>9} {'R':>7} {'F1':>7}",
+    ]
     labels = list(result["exact"]["per_label"]) + ["overall"]
     for label in labels:
         e = result["exact"]["overall"] if label == "overall" else result["exact"]["per_label"][label]
         o = result["overlap"]["overall"] if label == "overall" else result["overlap"]["per_label"][label]
-        lines.append(f"{label:>14} {e['gold']:>6} {e['predicted']:>6}   {e['precision']:>8.4f} {e['recall']:>7.4f} "
-                     f"{e['f1']:>7.4f}   {o['precision']:>9.4f} {o['recall']:>7.4f} {o['f1']:>7.4f}")
+        lines.append(
+            f"{label:>14} {e['gold']:>6} {e['predicted']:>6}   {e['precision']:>8.4f} {e['recall']:>7.4f} "
+            f"{e['f1']:>7.4f}   {o['precision']:>9.4f} {o['recall']:>7.4f} {o['f1']:>7.4f}"
+        )
     return "\n".join(lines)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         description="Score named-entity predictions against the newsspan gold: seqeval (strict IOB2) and "
-                    "exact / overlap span P/R/F1.",
+        "exact / overlap span P/R/F1.",
         epilog="examples:\n  python examples/evaluate.py --gold . --pred predictions.jsonl\n"
-               "  python examples/evaluate.py --gold build/hf --pred ner.conll --format conll",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--gold", required=True, type=Path, help="a corpus root, or a folder written by `newsspan build`")
-    parser.add_argument("--pred", required=True, type=Path, help="the predictions: JSON lines (documents) or a CoNLL file")
+        "  python examples/evaluate.py --gold build/hf --pred ner.conll --format conll",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--gold", required=True, type=Path, help="a corpus root, or a folder written by `newsspan build`"
+    )
+    parser.add_argument(
+        "--pred", required=True, type=Path, help="the predictions: JSON lines (documents) or a CoNLL file"
+    )
     parser.add_argument("--format", choices=["documents", "conll"], default="documents", help="the format of --pred")
-    parser.add_argument("--alignment-mode", choices=ALIGNMENT_MODES, default="strict",
-                        help="documents format: how a predicted span meets the gold tokens for seqeval (spaCy's "
-                             "char_span policies); strict refuses a boundary inside a token")
+    parser.add_argument(
+        "--alignment-mode",
+        choices=ALIGNMENT_MODES,
+        default="strict",
+        help="documents format: how a predicted span meets the gold tokens for seqeval (spaCy's "
+        "char_span policies); strict refuses a boundary inside a token",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     if importlib.util.find_spec("seqeval") is None:
@@ -361,11 +416,15 @@ def main(argv=None) -> int:
     if args.json:
         print(json.dumps({k: v for k, v in result.items() if k != "seqeval_report"} | {"unscored": missing}, indent=2))
         return 0
-    print(f"gold: {args.gold} ({len(gold)} documents); predictions: {args.pred} ({args.format}); "
-          f"scored {len(tags)} document(s)")
+    print(
+        f"gold: {args.gold} ({len(gold)} documents); predictions: {args.pred} ({args.format}); "
+        f"scored {len(tags)} document(s)"
+    )
     if missing:
-        print(f"not scored (no prediction): {len(missing)} gold document(s): {', '.join(missing[:10])}"
-              + (", ..." if len(missing) > 10 else ""))
+        print(
+            f"not scored (no prediction): {len(missing)} gold document(s): {', '.join(missing[:10])}"
+            + (", ..." if len(missing) > 10 else "")
+        )
     print()
     print(render(result))
     return 0

@@ -39,16 +39,20 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         description="Fine-tune a token classifier on a built newsspan folder (CPU, offline) and print seqeval's report.",
         epilog="examples:\n  python examples/train_ner.py --data build/hf --max-steps 200\n"
-               "  python examples/train_ner.py --data build/hf --config claims --body-only --output-dir claims-model",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        "  python examples/train_ner.py --data build/hf --config claims --body-only --output-dir claims-model",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--data", required=True, help="a folder written by `newsspan build`")
     parser.add_argument("--config", choices=list(LAYERS), default="entities", help="which tags to learn")
     parser.add_argument("--max-steps", type=int, default=-1, help="training steps (default: --epochs passes)")
     parser.add_argument("--epochs", type=float, default=3.0)
     parser.add_argument("--output-dir", help="save the fine-tuned model and tokenizer here (default: keep nothing)")
     parser.add_argument("--random-init", action="store_true", help="random weights, the model's configuration")
-    parser.add_argument("--body-only", action="store_true",
-                        help=f"train and score only the article's prose (sections {', '.join(newsspan.BODY_SECTIONS)})")
+    parser.add_argument(
+        "--body-only",
+        action="store_true",
+        help=f"train and score only the article's prose (sections {', '.join(newsspan.BODY_SECTIONS)})",
+    )
     parser.add_argument("--max-length", type=int, default=128, help="subwords per window (longer sections are split)")
     parser.add_argument("--stride", type=int, default=32, help="subwords that consecutive windows share")
     parser.add_argument("--batch-size", type=int, default=8)
@@ -62,8 +66,10 @@ def main(argv=None) -> int:
         from seqeval.metrics import classification_report
         from seqeval.scheme import IOB2
     except ImportError as e:
-        print(f"train_ner.py needs the [train] extra ({e}): pip install torch==2.13.0 && pip install -e '.[train]'",
-              file=sys.stderr)
+        print(
+            f"train_ner.py needs the [train] extra ({e}): pip install torch==2.13.0 && pip install -e '.[train]'",
+            file=sys.stderr,
+        )
         return 2
     if not os.path.isfile(os.path.join(args.data, "README.md")):
         print(f"{args.data}: not a folder written by `newsspan build` (no README.md dataset card)", file=sys.stderr)
@@ -86,30 +92,51 @@ def main(argv=None) -> int:
         eval_split = "validation"
     else:
         eval_split = "train"
-        print("there is no validation split: scoring on the train split, which says how well the model fits "
-              "its training data, not how well it generalises")
+        print(
+            "there is no validation split: scoring on the train split, which says how well the model fits "
+            "its training data, not how well it generalises"
+        )
 
     tokenizer = transformers.AutoTokenizer.from_pretrained(folder)
-    labels = {"num_labels": len(names), "id2label": dict(enumerate(names)), "label2id": {n: i for i, n in enumerate(names)}}
+    labels = {
+        "num_labels": len(names),
+        "id2label": dict(enumerate(names)),
+        "label2id": {n: i for i, n in enumerate(names)},
+    }
     if args.random_init:
         config = transformers.AutoConfig.from_pretrained(folder, **labels)
         model = transformers.AutoModelForTokenClassification.from_config(config)
     else:
         model = transformers.AutoModelForTokenClassification.from_pretrained(folder, **labels)
 
-    aligned = ds.map(newsspan.align_labels, batched=True, remove_columns=ds["train"].column_names,
-                     fn_kwargs={"tokenizer": tokenizer, "layer": args.config,
-                                "max_length": args.max_length, "stride": args.stride})
+    aligned = ds.map(
+        newsspan.align_labels,
+        batched=True,
+        remove_columns=ds["train"].column_names,
+        fn_kwargs={"tokenizer": tokenizer, "layer": args.config, "max_length": args.max_length, "stride": args.stride},
+    )
 
     with tempfile.TemporaryDirectory() as scratch:
         training = transformers.TrainingArguments(
-            output_dir=args.output_dir or scratch, max_steps=args.max_steps, num_train_epochs=args.epochs,
-            per_device_train_batch_size=args.batch_size, per_device_eval_batch_size=args.batch_size,
-            learning_rate=5e-5, use_cpu=True, save_strategy="no", report_to="none", logging_steps=10,
-            seed=args.seed, disable_tqdm=True)
+            output_dir=args.output_dir or scratch,
+            max_steps=args.max_steps,
+            num_train_epochs=args.epochs,
+            per_device_train_batch_size=args.batch_size,
+            per_device_eval_batch_size=args.batch_size,
+            learning_rate=5e-5,
+            use_cpu=True,
+            save_strategy="no",
+            report_to="none",
+            logging_steps=10,
+            seed=args.seed,
+            disable_tqdm=True,
+        )
         trainer = transformers.Trainer(
-            model=model, args=training, train_dataset=aligned["train"],
-            data_collator=transformers.DataCollatorForTokenClassification(tokenizer))
+            model=model,
+            args=training,
+            train_dataset=aligned["train"],
+            data_collator=transformers.DataCollatorForTokenClassification(tokenizer),
+        )
         trainer.train()  # the columns row_id and word_ids are no model input: the Trainer leaves them out
         logits = trainer.predict(aligned[eval_split]).predictions
         if args.output_dir:
@@ -117,8 +144,9 @@ def main(argv=None) -> int:
             tokenizer.save_pretrained(args.output_dir)
 
     # one prediction per word (its first subword's), back on the rows' words
-    predicted = word_predictions(aligned[eval_split]["row_id"], aligned[eval_split]["word_ids"],
-                                 np.argmax(logits, axis=-1))
+    predicted = word_predictions(
+        aligned[eval_split]["row_id"], aligned[eval_split]["word_ids"], np.argmax(logits, axis=-1)
+    )
     y_true, y_pred = [], []
     for row in ds[eval_split]:
         words = predicted.get(row["id"], {})

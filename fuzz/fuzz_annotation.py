@@ -39,7 +39,8 @@ class Target:
         shutil.copytree(VALID, self.root)
         self.path = self.root / "annotations" / "tiny.json"
         self.schema = jsonschema.Draft202012Validator(
-            json.loads((REPO / "schema" / "annotation.schema.json").read_text(encoding="utf-8")))
+            json.loads((REPO / "schema" / "annotation.schema.json").read_text(encoding="utf-8"))
+        )
 
     def close(self):
         shutil.rmtree(self.tmp, ignore_errors=True)

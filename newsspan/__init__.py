@@ -30,8 +30,24 @@ __version__ = "0.1.0"
 #: ``claims`` configs to train on article text without scrape headers, bylines and site chrome.
 BODY_SECTIONS: tuple[str, ...] = _schema.body_section_labels()
 
-__all__ = ["Annotation", "Attribution", "BODY_SECTIONS", "BuildError", "Claim", "Corpus", "Document", "Entity",
-           "Problem", "Report", "Section", "Span", "Token", "align_labels", "load_dataset", "validate"]
+__all__ = [
+    "Annotation",
+    "Attribution",
+    "BODY_SECTIONS",
+    "BuildError",
+    "Claim",
+    "Corpus",
+    "Document",
+    "Entity",
+    "Problem",
+    "Report",
+    "Section",
+    "Span",
+    "Token",
+    "align_labels",
+    "load_dataset",
+    "validate",
+]
 
 
 def __getattr__(name: str):

@@ -25,8 +25,8 @@ from . import agreement, scoring
 from .agreement import Disagreement
 from .model import LAYERS, Annotation
 
-KB_ID = "kb_id"            # an agreed mention with different kb_id values (left out of the draft)
-CLUSTER = "cluster"        # an agreed mention with different clusters (left out of the draft)
+KB_ID = "kb_id"  # an agreed mention with different kb_id values (left out of the draft)
+CLUSTER = "cluster"  # an agreed mention with different clusters (left out of the draft)
 NO_SECTION = "no-section"  # an agreed span that lies in no agreed section (left out of the draft)
 DRAFT = "draft"
 
@@ -36,16 +36,20 @@ class Adjudication:
     document_id: str
     a: str
     b: str
-    annotation: Annotation             # the draft to write
+    annotation: Annotation  # the draft to write
     disagreements: list[Disagreement]  # what a reviewer must decide, in document order
 
     def kept(self, layer: str) -> int:
         return len(self.annotation.layer(layer))
 
     def to_json(self) -> dict:
-        return {"document_id": self.document_id, "a": self.a, "b": self.b,
-                "kept": {layer: self.kept(layer) for layer in LAYERS},
-                "disagreements": [d.to_json() for d in self.disagreements]}
+        return {
+            "document_id": self.document_id,
+            "a": self.a,
+            "b": self.b,
+            "kept": {layer: self.kept(layer) for layer in LAYERS},
+            "disagreements": [d.to_json() for d in self.disagreements],
+        }
 
 
 def _ordered(spans) -> list:
@@ -72,8 +76,9 @@ def adjudicate(doc_id: str, a: Annotation, b: Annotation, a_name: str, b_name: s
                     if getattr(x, field) != getattr(y, field):
                         found.append(Disagreement(doc_id, layer, kind, x, y))
                         x = replace(x, **{field: None})
-            elif layer == "claims" and (x.checkworthy != y.checkworthy
-                                        or agreement.attribution_key(x, a) != agreement.attribution_key(y, b)):
+            elif layer == "claims" and (
+                x.checkworthy != y.checkworthy or agreement.attribution_key(x, a) != agreement.attribution_key(y, b)
+            ):
                 continue  # listed by agreement.disagreements as checkworthy / attribution
             kept[layer].append((x, y))
     sections = [x for x, _ in kept["sections"]]
@@ -94,13 +99,24 @@ def adjudicate(doc_id: str, a: Annotation, b: Annotation, a_name: str, b_name: s
                 found.append(Disagreement(doc_id, layer, NO_SECTION, x, y))
         kept[layer] = inside
     annotators = tuple(dict.fromkeys(a.annotators + b.annotators))
-    notes = (f"Adjudication draft by `newsspan adjudicate {doc_id} {a_name} {b_name}`: the spans both annotators "
-             f"gave exactly; {len(found)} disagreement{'s' * (len(found) != 1)} to review.")
+    notes = (
+        f"Adjudication draft by `newsspan adjudicate {doc_id} {a_name} {b_name}`: the spans both annotators "
+        f"gave exactly; {len(found)} disagreement{'s' * (len(found) != 1)} to review."
+    )
     if a.guidelines_version != b.guidelines_version:
         notes += f" Guidelines: {a_name} {a.guidelines_version}, {b_name} {b.guidelines_version} (the first kept)."
-    draft = Annotation(doc_id, a.text_sha256, annotators, a.guidelines_version, DRAFT,
-                       sections=tuple(sections), entities=tuple(x for x, _ in kept["entities"]),
-                       claims=tuple(x for x, _ in kept["claims"]), notes=notes, schema_version=a.schema_version)
+    draft = Annotation(
+        doc_id,
+        a.text_sha256,
+        annotators,
+        a.guidelines_version,
+        DRAFT,
+        sections=tuple(sections),
+        entities=tuple(x for x, _ in kept["entities"]),
+        claims=tuple(x for x, _ in kept["claims"]),
+        notes=notes,
+        schema_version=a.schema_version,
+    )
     order = {kind: k for k, kind in enumerate(agreement.KINDS + (KB_ID, CLUSTER, NO_SECTION))}
     found.sort(key=lambda d: (LAYERS.index(d.layer), d.start, order[d.kind]))
     return Adjudication(doc_id, a_name, b_name, draft, found)
@@ -108,9 +124,10 @@ def adjudicate(doc_id: str, a: Annotation, b: Annotation, a_name: str, b_name: s
 
 def render_text(adj: Adjudication, width: int = 56) -> str:
     """The disagreements side by side: A's span on the left, B's on the right."""
+
     def cell(span) -> str:
         s = agreement.describe(span)
-        return s if len(s) <= width else s[:width - 1] + "…"
+        return s if len(s) <= width else s[: width - 1] + "…"
 
     out = [f"{'layer':<8} {'kind':<11} {'A = ' + adj.a:<{width}} | B = {adj.b}"]
     out += [f"{d.layer:<8} {d.kind:<11} {cell(d.a):<{width}} | {cell(d.b)}" for d in adj.disagreements]

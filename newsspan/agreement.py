@@ -22,10 +22,10 @@ from .scoring import Counts
 NO_SECTION = "(none)"  # the section label of a token that lies in no section
 
 # The kinds of disagreement, in the order they are listed.
-BOUNDARY = "boundary"        # matched by overlap (same label), different offsets
-LABEL = "label"              # overlapping spans with different labels
-MISSED = "missed"            # in A only
-EXTRA = "extra"              # in B only
+BOUNDARY = "boundary"  # matched by overlap (same label), different offsets
+LABEL = "label"  # overlapping spans with different labels
+MISSED = "missed"  # in A only
+EXTRA = "extra"  # in B only
 ATTRIBUTION = "attribution"  # a matched claim with another attribution (type, source or cue)
 CHECKWORTHY = "checkworthy"  # a matched claim with the other check-worthiness
 KINDS = (BOUNDARY, LABEL, MISSED, EXTRA, ATTRIBUTION, CHECKWORTHY)
@@ -76,8 +76,13 @@ class Disagreement:
         return min(s.start for s in (self.a, self.b) if s is not None)
 
     def to_json(self) -> dict:
-        return {"document_id": self.document_id, "layer": self.layer, "kind": self.kind,
-                "a": _span_json(self.a), "b": _span_json(self.b)}
+        return {
+            "document_id": self.document_id,
+            "layer": self.layer,
+            "kind": self.kind,
+            "a": _span_json(self.a),
+            "b": _span_json(self.b),
+        }
 
 
 def _span_json(span) -> dict | None:
@@ -99,7 +104,7 @@ class Agreement:
     documents: list[str] = field(default_factory=list)
     exact: dict[str, dict[str, Counts]] = field(default_factory=lambda: {name: {} for name in LAYERS})
     overlap: dict[str, dict[str, Counts]] = field(default_factory=lambda: {name: {} for name in LAYERS})
-    section_tokens: list[tuple[str, str]] = field(default_factory=list)   # (A's, B's) section label per token
+    section_tokens: list[tuple[str, str]] = field(default_factory=list)  # (A's, B's) section label per token
     claim_pairs: list[tuple[Claim, Claim]] = field(default_factory=list)  # claims matched by overlap
     disagreements: list[Disagreement] = field(default_factory=list)
 
@@ -137,13 +142,23 @@ class Agreement:
     def to_json(self) -> dict:
         layers = {}
         for layer in LAYERS:
-            layers[layer] = {mode: {"all": _counts_json(self.counts(layer, mode)),
-                                    "labels": {k: _counts_json(v) for k, v in sorted(getattr(self, mode)[layer].items())}}
-                             for mode in scoring.MODES}
-        return {"a": self.a, "b": self.b, "documents": self.documents, "layers": layers,
-                "sections_kappa": self.sections_kappa.to_json(),
-                "claims_attribution": self.attribution.to_json(), "claims_checkworthy": self.checkworthy.to_json(),
-                "disagreements": [d.to_json() for d in self.disagreements]}
+            layers[layer] = {
+                mode: {
+                    "all": _counts_json(self.counts(layer, mode)),
+                    "labels": {k: _counts_json(v) for k, v in sorted(getattr(self, mode)[layer].items())},
+                }
+                for mode in scoring.MODES
+            }
+        return {
+            "a": self.a,
+            "b": self.b,
+            "documents": self.documents,
+            "layers": layers,
+            "sections_kappa": self.sections_kappa.to_json(),
+            "claims_attribution": self.attribution.to_json(),
+            "claims_checkworthy": self.checkworthy.to_json(),
+            "disagreements": [d.to_json() for d in self.disagreements],
+        }
 
 
 def agreement(a_name: str, b_name: str, documents: Iterable[tuple[str, str, Annotation, Annotation]]) -> Agreement:
@@ -180,12 +195,17 @@ def attribution_key(claim: Claim, annotation: Annotation) -> tuple:
     mention as (start, end, label) rather than by its id, the source span and the cue as offsets."""
     att = claim.attribution
     source = next(((e.start, e.end, e.label) for e in annotation.entities if e.id == att.source), att.source)
-    return (att.type, source, att.source_span and (att.source_span.start, att.source_span.end),
-            att.cue and (att.cue.start, att.cue.end))
+    return (
+        att.type,
+        source,
+        att.source_span and (att.source_span.start, att.source_span.end),
+        att.cue and (att.cue.start, att.cue.end),
+    )
 
 
-def disagreements(doc_id: str, layer: str, sa: list, sb: list, pairs: list[tuple[int, int]],
-                  a: Annotation, b: Annotation) -> list[Disagreement]:
+def disagreements(
+    doc_id: str, layer: str, sa: list, sb: list, pairs: list[tuple[int, int]], a: Annotation, b: Annotation
+) -> list[Disagreement]:
     """The disagreements of one layer of a document, given its spans in A and B (sa, sb) and the
     overlap pairs between them (matched spans of one label); a and b are the whole layers."""
     out = []
@@ -202,17 +222,30 @@ def disagreements(doc_id: str, layer: str, sa: list, sb: list, pairs: list[tuple
     # what is left overlapping across labels is a label disagreement (one-to-one, as matches are)
     crossed = scoring.overlap_pairs([(s.start, s.end, "") for s in left_a], [(s.start, s.end, "") for s in left_b])
     out += [Disagreement(doc_id, layer, LABEL, left_a[i], left_b[j]) for i, j in crossed]
-    out += [Disagreement(doc_id, layer, MISSED, s, None) for k, s in enumerate(left_a) if k not in {i for i, _ in crossed}]
-    out += [Disagreement(doc_id, layer, EXTRA, None, s) for k, s in enumerate(left_b) if k not in {j for _, j in crossed}]
+    out += [
+        Disagreement(doc_id, layer, MISSED, s, None) for k, s in enumerate(left_a) if k not in {i for i, _ in crossed}
+    ]
+    out += [
+        Disagreement(doc_id, layer, EXTRA, None, s) for k, s in enumerate(left_b) if k not in {j for _, j in crossed}
+    ]
     return sorted(out, key=lambda d: (d.start, KINDS.index(d.kind)))
 
 
 def _counts_json(c: Counts) -> dict:
-    return {"a": c.gold, "b": c.predicted, "matched": c.matched, "missed": c.gold - c.matched,
-            "extra": c.predicted - c.matched, "precision": c.precision, "recall": c.recall, "f1": c.f1}
+    return {
+        "a": c.gold,
+        "b": c.predicted,
+        "matched": c.matched,
+        "missed": c.gold - c.matched,
+        "extra": c.predicted - c.matched,
+        "precision": c.precision,
+        "recall": c.recall,
+        "f1": c.f1,
+    }
 
 
 # rendering ------------------------------------------------------------------------------------
+
 
 def render_json(ag: Agreement) -> str:
     return json.dumps(ag.to_json(), ensure_ascii=False, indent=2) + "\n"
@@ -223,9 +256,11 @@ def _f(x: float | None) -> str:
 
 
 def _row(label: str, e: Counts, o: Counts, width: int) -> str:
-    return (f"  {label:<{width}} {e.gold:>5} {e.predicted:>5}  "
-            f"{e.matched:>5} {e.gold - e.matched:>6} {e.predicted - e.matched:>5} {_f(e.precision):>6} {_f(e.recall):>6} {_f(e.f1):>6}  "
-            f"{o.matched:>5} {o.gold - o.matched:>6} {o.predicted - o.matched:>5} {_f(o.precision):>6} {_f(o.recall):>6} {_f(o.f1):>6}")
+    return (
+        f"  {label:<{width}} {e.gold:>5} {e.predicted:>5}  "
+        f"{e.matched:>5} {e.gold - e.matched:>6} {e.predicted - e.matched:>5} {_f(e.precision):>6} {_f(e.recall):>6} {_f(e.f1):>6}  "
+        f"{o.matched:>5} {o.gold - o.matched:>6} {o.predicted - o.matched:>5} {_f(o.precision):>6} {_f(o.recall):>6} {_f(o.f1):>6}"
+    )
 
 
 def describe(s, limit: int = 60) -> str:
@@ -233,31 +268,41 @@ def describe(s, limit: int = 60) -> str:
     if s is None:
         return "-"
     t = " ".join(s.text.split())
-    t = t if len(t) <= limit else t[:limit - 1] + "…"
+    t = t if len(t) <= limit else t[: limit - 1] + "…"
     extra = f" {s.attribution.type}{' checkworthy' if s.checkworthy else ''}" if isinstance(s, Claim) else ""
     return f"{s.id} [{s.start}, {s.end}) {s.label}{extra} {json.dumps(t, ensure_ascii=False)}"
 
 
 def render_text(ag: Agreement) -> str:
-    out = [f"B = {ag.b} scored against A = {ag.a} on {len(ag.documents)} document{'s' * (len(ag.documents) != 1)} "
-           "both annotated"]
+    out = [
+        f"B = {ag.b} scored against A = {ag.a} on {len(ag.documents)} document{'s' * (len(ag.documents) != 1)} "
+        "both annotated"
+    ]
     for layer in LAYERS:
         labels = sorted(set(ag.exact[layer]) | set(ag.overlap[layer]))
         width = max([len(x) for x in labels] + [len("all"), 8])
-        out += ["", f"{layer}", f"  {'':<{width}} {'':>5} {'':>5}  {'exact':-^47}  {'overlap':-^47}",
-                f"  {'label':<{width}} {'A':>5} {'B':>5}  " + "  ".join(
-                    [f"{'match':>5} {'missed':>6} {'extra':>5} {'P':>6} {'R':>6} {'F1':>6}"] * 2)]
+        out += [
+            "",
+            f"{layer}",
+            f"  {'':<{width}} {'':>5} {'':>5}  {'exact':-^47}  {'overlap':-^47}",
+            f"  {'label':<{width}} {'A':>5} {'B':>5}  "
+            + "  ".join([f"{'match':>5} {'missed':>6} {'extra':>5} {'P':>6} {'R':>6} {'F1':>6}"] * 2),
+        ]
         for label in labels:
             out.append(_row(label, ag.exact[layer].get(label, Counts()), ag.overlap[layer].get(label, Counts()), width))
         out.append(_row("all", ag.counts(layer, "exact"), ag.counts(layer, "overlap"), width))
         if layer == "sections":
             k = ag.sections_kappa
-            out.append(f"  Cohen's kappa on tokens: {_f(k.kappa)} ({k.items} tokens; observed {_f(k.observed)}, "
-                       f"chance {_f(k.expected)})")
+            out.append(
+                f"  Cohen's kappa on tokens: {_f(k.kappa)} ({k.items} tokens; observed {_f(k.observed)}, "
+                f"chance {_f(k.expected)})"
+            )
         if layer == "claims":
             for what, k in (("attribution type", ag.attribution), ("check-worthiness", ag.checkworthy)):
-                out.append(f"  {what} on {k.items} matched claim{'s' * (k.items != 1)}: agreement {_f(k.observed)}, "
-                           f"Cohen's kappa {_f(k.kappa)}")
+                out.append(
+                    f"  {what} on {k.items} matched claim{'s' * (k.items != 1)}: agreement {_f(k.observed)}, "
+                    f"Cohen's kappa {_f(k.kappa)}"
+                )
     out += ["", f"disagreements: {len(ag.disagreements)}"]
     for d in ag.disagreements:
         out.append(f"  {d.document_id}  {d.layer:<8} {d.kind:<11}  A: {describe(d.a)}")
@@ -265,5 +310,17 @@ def render_text(ag: Agreement) -> str:
     return "\n".join(out) + "\n"
 
 
-__all__ = ["Agreement", "Disagreement", "Kappa", "KINDS", "NO_SECTION", "agreement", "attribution_key", "describe", "disagreements",
-           "render_json", "render_text", "token_labels"]
+__all__ = [
+    "Agreement",
+    "Disagreement",
+    "Kappa",
+    "KINDS",
+    "NO_SECTION",
+    "agreement",
+    "attribution_key",
+    "describe",
+    "disagreements",
+    "render_json",
+    "render_text",
+    "token_labels",
+]

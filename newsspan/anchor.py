@@ -78,8 +78,13 @@ def place(text: str, quote: str, old_start: int, hint: int, old: dict[int, str])
     if not cands:
         return None
     n = max(len(text), 1)
-    return max(cands, key=lambda c: (_context_score(text, c, len(quote), old, old_start) + 2 * (1 - abs(c - hint) / n),
-                                     -abs(c - hint)))
+    return max(
+        cands,
+        key=lambda c: (
+            _context_score(text, c, len(quote), old, old_start) + 2 * (1 - abs(c - hint) / n),
+            -abs(c - hint),
+        ),
+    )
 
 
 def reanchor(ann: Annotation, text: str) -> tuple[Annotation, int, list[Unplaced]]:
@@ -151,11 +156,11 @@ def alignment(old: dict[int, str], text: str) -> dict[int, int]:
     tail = 0
     while tail < min(len(a), len(b)) - head and a[-1 - tail][0] == b[-1 - tail][0]:
         tail += 1
-    pairs = list(zip(a[:head], b[:head], strict=True)) + list(zip(a[len(a) - tail:], b[len(b) - tail:], strict=True))
-    mid_a, mid_b = a[head:len(a) - tail], b[head:len(b) - tail]
+    pairs = list(zip(a[:head], b[:head], strict=True)) + list(zip(a[len(a) - tail :], b[len(b) - tail :], strict=True))
+    mid_a, mid_b = a[head : len(a) - tail], b[head : len(b) - tail]
     matcher = difflib.SequenceMatcher(None, [x for x, _ in mid_a], [x for x, _ in mid_b], autojunk=False)
     for i, j, n in matcher.get_matching_blocks():
-        pairs += zip(mid_a[i:i + n], mid_b[j:j + n], strict=True)
+        pairs += zip(mid_a[i : i + n], mid_b[j : j + n], strict=True)
     image: dict[int, int] = {}
     for (tok, start), (_, new_start) in pairs:
         for k in range(len(tok)):
@@ -165,7 +170,9 @@ def alignment(old: dict[int, str], text: str) -> dict[int, int]:
 
 def _disagree(ptr: str, s) -> Unplaced | None:
     if s.end - s.start != len(s.text):
-        return Unplaced(ptr, s.start, s.end, s.text, "its offsets and its quote disagree in length; fix the span by hand")
+        return Unplaced(
+            ptr, s.start, s.end, s.text, "its offsets and its quote disagree in length; fix the span by hand"
+        )
     return None
 
 
@@ -181,13 +188,20 @@ def reanchor_by_alignment(ann: Annotation, old: dict[int, str], text: str) -> tu
         first, last = image.get(s.start), image.get(s.end - 1)
         if first is None or last is None:
             gone = [w for w, at in (("first", first), ("last", last)) if at is None]
-            unplaced.append(Unplaced(ptr, s.start, s.end, s.text,
-                                     f"its {' and '.join(gone)} word{'s were' if len(gone) > 1 else ' was'} changed or deleted "
-                                     "in the corrected text, and it is never moved onto another occurrence of its quote; "
-                                     "correct or remove the span by hand"))
+            unplaced.append(
+                Unplaced(
+                    ptr,
+                    s.start,
+                    s.end,
+                    s.text,
+                    f"its {' and '.join(gone)} word{'s were' if len(gone) > 1 else ' was'} changed or deleted "
+                    "in the corrected text, and it is never moved onto another occurrence of its quote; "
+                    "correct or remove the span by hand",
+                )
+            )
             continue
         moved += first != s.start
-        places[ptr] = (first, last + 1, text[first:last + 1])
+        places[ptr] = (first, last + 1, text[first : last + 1])
     return ann.moved(places), moved, unplaced
 
 
@@ -196,7 +210,7 @@ def reanchor_by_quote(ann: Annotation, text: str) -> tuple[Annotation, int, list
     old = old_characters(ann)
     # sections first, in order: their shifts are the position hints of the spans inside them
     items = sorted(ann.spans(), key=lambda x: (not isinstance(x[1], Section), x[1].start))
-    shifts: list[tuple[int, int]] = []   # (old start of a placed section, its shift)
+    shifts: list[tuple[int, int]] = []  # (old start of a placed section, its shift)
     places, moved, unplaced = {}, 0, []
     for ptr, s in items:
         bad = _disagree(ptr, s)
@@ -209,8 +223,15 @@ def reanchor_by_quote(ann: Annotation, text: str) -> tuple[Annotation, int, list
                 shift = sh
         at = place(text, s.text, s.start, s.start + shift, old)
         if at is None:
-            unplaced.append(Unplaced(ptr, s.start, s.end, s.text, "its quote no longer occurs in the text; "
-                                     "correct or remove the span by hand"))
+            unplaced.append(
+                Unplaced(
+                    ptr,
+                    s.start,
+                    s.end,
+                    s.text,
+                    "its quote no longer occurs in the text; correct or remove the span by hand",
+                )
+            )
             continue
         if isinstance(s, Section):
             shifts.append((s.start, at - s.start))
@@ -229,8 +250,16 @@ def through_map(ann: Annotation, cmap: CanonicalMap) -> tuple[Annotation, list[U
     for ptr, s in ann.spans():
         a, b, quote = s.start, s.end, s.text
         if cmap.source[a:b] != quote:
-            problems.append(Unplaced(ptr, a, b, quote, f"the quote differs from the text at its offsets ({cmap.source[a:b]!r}); "
-                                                       "fix the span before canonicalising"))
+            problems.append(
+                Unplaced(
+                    ptr,
+                    a,
+                    b,
+                    quote,
+                    f"the quote differs from the text at its offsets ({cmap.source[a:b]!r}); "
+                    "fix the span before canonicalising",
+                )
+            )
             continue
         try:
             na, nb = cmap(a), cmap(b)
@@ -238,7 +267,9 @@ def through_map(ann: Annotation, cmap: CanonicalMap) -> tuple[Annotation, list[U
             problems.append(Unplaced(ptr, a, b, quote, str(e)))
             continue
         if cmap.text[na:nb] != canonicalize(quote).lstrip("\ufeff"):
-            problems.append(Unplaced(ptr, a, b, quote, f"maps to {cmap.text[na:nb]!r}, not to the quote's canonical form"))
+            problems.append(
+                Unplaced(ptr, a, b, quote, f"maps to {cmap.text[na:nb]!r}, not to the quote's canonical form")
+            )
             continue
         places[ptr] = (na, nb, cmap.text[na:nb])
     return ann.moved(places), problems

@@ -51,13 +51,17 @@ class AnnotatorSet:
         known = Corpus(root).annotators
         raise UnknownAnnotator(
             f"{name!r} is neither an annotator of {root.path} nor a folder; "
-            + (f"annotators: {', '.join(known)}" if known else "the root has no annotations/annotators/ folders yet"))
+            + (f"annotators: {', '.join(known)}" if known else "the root has no annotations/annotators/ folders yet")
+        )
 
     @property
     def ids(self) -> list[str]:
         """The ids of the documents this set annotates (its ``<id>.json`` files), sorted."""
-        return sorted(p.name[:-len(store.JSON_SUFFIX)] for p in self.folder.iterdir()
-                      if p.name.endswith(store.JSON_SUFFIX) and store.is_valid_id(p.name[:-len(store.JSON_SUFFIX)]))
+        return sorted(
+            p.name[: -len(store.JSON_SUFFIX)]
+            for p in self.folder.iterdir()
+            if p.name.endswith(store.JSON_SUFFIX) and store.is_valid_id(p.name[: -len(store.JSON_SUFFIX)])
+        )
 
     def path(self, doc_id: str) -> Path:
         return self.folder / (store.check_id(doc_id) + store.JSON_SUFFIX)
@@ -79,7 +83,9 @@ class AnnotatorSet:
         try:
             data = _read(self.root, self.path(doc_id))
         except OSError as e:
-            return None, [_problem(shown, doc_id, Finding("file-unreadable", f"cannot read the file: {e.strerror or e}"))]
+            return None, [
+                _problem(shown, doc_id, Finding("file-unreadable", f"cannot read the file: {e.strerror or e}"))
+            ]
         json_text, findings = decode_file(data, is_json=True)
         value = None
         if json_text is not None:
@@ -108,8 +114,17 @@ def _read(root: store.Root, path: Path) -> bytes:
 
 
 def _problem(path: str, doc_id: str, f: Finding) -> Problem:
-    return Problem(path=path, check=f.check, severity=checks.get(f.check).severity, message=f.message,
-                   line=f.line, column=f.column, pointer=f.pointer, document_id=doc_id, hint=f.hint)
+    return Problem(
+        path=path,
+        check=f.check,
+        severity=checks.get(f.check).severity,
+        message=f.message,
+        line=f.line,
+        column=f.column,
+        pointer=f.pointer,
+        document_id=doc_id,
+        hint=f.hint,
+    )
 
 
 def shared_ids(a: AnnotatorSet, b: AnnotatorSet) -> list[str]:
@@ -167,8 +182,9 @@ def agree(root: store.Root, a_name: str, b_name: str) -> Agreement:
     ids = shared_ids(a, b)
     if not ids:
         raise Refused(f"{a_name} and {b_name} annotated no document in common; nothing to compare")
-    pairs = _checked_pairs(root, a, b, ids, "the layers compared; fix them (`newsspan validate`) and run it again; "
-                                            "nothing was compared")
+    pairs = _checked_pairs(
+        root, a, b, ids, "the layers compared; fix them (`newsspan validate`) and run it again; nothing was compared"
+    )
     return agreement(a_name, b_name, pairs)
 
 
@@ -197,7 +213,9 @@ def adjudicate(root: store.Root, doc_id: str, a_name: str, b_name: str, force: b
     status = _status(root, path) if path.exists() and not force else "draft"
     if status != "draft":
         what = f"a {status} layer" if isinstance(status, str) else "a layer whose status cannot be read"
-        raise Refused(f"{root.rel(path)} is {what}, which adjudication never replaces without --force; nothing was written")
+        raise Refused(
+            f"{root.rel(path)} is {what}, which adjudication never replaces without --force; nothing was written"
+        )
     return adj
 
 
@@ -218,12 +236,30 @@ def read_text(root: store.Root, doc_id: str) -> tuple[str | None, list[Problem]]
     try:
         data = root.read_bytes(path)
     except FileNotFoundError:
-        return None, [_problem(shown, doc_id, Finding("document-missing", f"there is no corpus/{doc_id}.txt for this annotation",
-                                                      hint="add the article with `newsspan add`"))]
+        return None, [
+            _problem(
+                shown,
+                doc_id,
+                Finding(
+                    "document-missing",
+                    f"there is no corpus/{doc_id}.txt for this annotation",
+                    hint="add the article with `newsspan add`",
+                ),
+            )
+        ]
     except OSError as e:
         return None, [_problem(shown, doc_id, Finding("file-unreadable", f"cannot read the file: {e}"))]
     try:
         return decode(data), []
     except DecodeError as e:
-        return None, [_problem(shown, doc_id, Finding("text-encoding", f"the text is not UTF-8 ({e.reason})",
-                                                      hint="run `newsspan validate`, which says how to fix it"))]
+        return None, [
+            _problem(
+                shown,
+                doc_id,
+                Finding(
+                    "text-encoding",
+                    f"the text is not UTF-8 ({e.reason})",
+                    hint="run `newsspan validate`, which says how to fix it",
+                ),
+            )
+        ]

@@ -57,7 +57,9 @@ def _versions() -> list:
             if spec is None or spec.origin is None:
                 raise FileNotFoundError(mod)
             folder = Path(spec.origin).parent
-            out.append((mod, sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file())))
+            out.append(
+                (mod, sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()))
+            )
         except OSError:  # not installed: that is part of the fingerprint too
             out.append((mod, None))
     return out
@@ -114,10 +116,13 @@ def _problem(row) -> Problem | None:
         return None
     d = dict(zip(_PROBLEM_FIELDS, row, strict=True))
     check = checks.REGISTRY.get(d["check"]) if isinstance(d["check"], str) else None
-    ok = (check is not None and d["severity"] == check.severity
-          and all(isinstance(d[k], str) for k in ("path", "message", "pointer"))
-          and all(d[k] is None or (isinstance(d[k], int) and not isinstance(d[k], bool)) for k in ("line", "column"))
-          and all(d[k] is None or isinstance(d[k], str) for k in ("document_id", "hint")))
+    ok = (
+        check is not None
+        and d["severity"] == check.severity
+        and all(isinstance(d[k], str) for k in ("path", "message", "pointer"))
+        and all(d[k] is None or (isinstance(d[k], int) and not isinstance(d[k], bool)) for k in ("line", "column"))
+        and all(d[k] is None or isinstance(d[k], str) for k in ("document_id", "hint"))
+    )
     return Problem(**d) if ok else None
 
 
@@ -141,8 +146,12 @@ class ValidationCache:
                 doc = json.loads(f.read())
         except (OSError, ValueError, RecursionError):
             return
-        if (isinstance(doc, dict) and doc.get("format") == FORMAT and doc.get("fingerprint") == self.fingerprint
-                and isinstance(doc.get("entries"), dict)):
+        if (
+            isinstance(doc, dict)
+            and doc.get("format") == FORMAT
+            and doc.get("fingerprint") == self.fingerprint
+            and isinstance(doc.get("entries"), dict)
+        ):
             self.entries = doc["entries"]
 
     def get(self, stem: str, key: str | None):
@@ -151,16 +160,23 @@ class ValidationCache:
         if key is None or type(e) is not list or len(e) != 7 or e[0] != key:
             return None
         _, n_files, rows, sha, has_text, has_meta, has_annotation = e
-        if not (type(n_files) is int and type(rows) is list and (sha is None or (type(sha) is str and len(sha) == 64))
-                and type(has_text) is bool and type(has_meta) is bool and type(has_annotation) is bool):
+        if not (
+            type(n_files) is int
+            and type(rows) is list
+            and (sha is None or (type(sha) is str and len(sha) == 64))
+            and type(has_text) is bool
+            and type(has_meta) is bool
+            and type(has_annotation) is bool
+        ):
             return None
         problems = [_problem(r) for r in rows]
         if any(p is None or p.document_id not in (None, stem) for p in problems):
             return None
         return problems, DocSummary(stem, sha, has_text, has_meta, has_annotation), n_files
 
-    def put(self, stem: str, key: str | None, storable: bool, problems: list[Problem], summary: DocSummary,
-            n_files: int) -> None:
+    def put(
+        self, stem: str, key: str | None, storable: bool, problems: list[Problem], summary: DocSummary, n_files: int
+    ) -> None:
         if key is None or not storable or any(p.check in _UNCACHEABLE for p in problems):
             self.dirty |= self.entries.pop(stem, None) is not None
             return
@@ -184,8 +200,9 @@ class ValidationCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             shutil.rmtree(self.folder / LEGACY, ignore_errors=True)
             # ASCII escapes keep any lone surrogate of a reported key exact through the round trip
-            data = json.dumps({"format": FORMAT, "fingerprint": self.fingerprint, "entries": self.entries},
-                              separators=(",", ":"))
+            data = json.dumps(
+                {"format": FORMAT, "fingerprint": self.fingerprint, "entries": self.entries}, separators=(",", ":")
+            )
             store.write_atomic(self.path, data.encode("ascii"))
             self.dirty = False
         except OSError:

@@ -111,9 +111,11 @@ def checked_annotation(value: dict) -> Annotation:
     found = findings("annotation", value)
     if found:
         first = found[0]
-        raise ValueError(f"does not follow the annotation schema ({first.pointer or '/'}: {first.message}"
-                         + (f"; and {len(found) - 1} more problem(s)" if len(found) > 1 else "")
-                         + "); fix it (`newsspan validate`) first")
+        raise ValueError(
+            f"does not follow the annotation schema ({first.pointer or '/'}: {first.message}"
+            + (f"; and {len(found) - 1} more problem(s)" if len(found) > 1 else "")
+            + "); fix it (`newsspan validate`) first"
+        )
     return Annotation.from_json(value)
 
 

@@ -22,8 +22,9 @@ from .progress import bar
 FOLDER_FORMATS = ("brat",)
 
 
-def released_documents(root: store.Root, plan: Plan, include_drafts: bool = False, split: str | None = None,
-                       progress: bool = False) -> list[Document]:
+def released_documents(
+    root: store.Root, plan: Plan, include_drafts: bool = False, split: str | None = None, progress: bool = False
+) -> list[Document]:
     """The documents a build of the root releases (of one split), in id order; the root's errors
     go to plan.errors instead (then nothing is returned)."""
     from .hf.builder import checked_selection
@@ -35,10 +36,17 @@ def released_documents(root: store.Root, plan: Plan, include_drafts: bool = Fals
     except BuildError as e:
         if e.report is None:
             raise
-        plan.errors += [f"{p.path}" + (f":{p.line}:{p.column or 1}" if p.line is not None else "")
-                        + f": error[{p.check}]" + (f" {p.pointer}:" if p.pointer else "") + f" {p.message}"
-                        for p in e.report.errors]
-        plan.errors.append("the corpus has errors (`newsspan validate` lists them with their fixes); nothing was exported")
+        plan.errors += [
+            f"{p.path}"
+            + (f":{p.line}:{p.column or 1}" if p.line is not None else "")
+            + f": error[{p.check}]"
+            + (f" {p.pointer}:" if p.pointer else "")
+            + f" {p.message}"
+            for p in e.report.errors
+        ]
+        plan.errors.append(
+            "the corpus has errors (`newsspan validate` lists them with their fixes); nothing was exported"
+        )
         return []
     note = selection.left_out_note()
     if note:
@@ -47,8 +55,16 @@ def released_documents(root: store.Root, plan: Plan, include_drafts: bool = Fals
     return list(bar(Documents(root, ids), total=len(ids), desc="exporting", enabled=progress))
 
 
-def plan_export(root: store.Root, fmt: str, out: str, force: bool = False, *, include_drafts: bool = False,
-                split: str | None = None, progress: bool = False) -> tuple[Plan, dict[str, bytes]]:
+def plan_export(
+    root: store.Root,
+    fmt: str,
+    out: str,
+    force: bool = False,
+    *,
+    include_drafts: bool = False,
+    split: str | None = None,
+    progress: bool = False,
+) -> tuple[Plan, dict[str, bytes]]:
     plan = Plan()
     target = Path(out)
     if target.exists() and not force and (target.is_file() or any(target.iterdir())):
@@ -72,8 +88,11 @@ def plan_export(root: store.Root, fmt: str, out: str, force: bool = False, *, in
         plan.errors.append(str(e))
         return plan, {}
     n_ents = sum(len(doc.entities) for doc in docs)
-    plan.summary.append(f"exported {len(docs)} document(s)" + (f" of the {split} split" if split else "")
-                        + f", {n_ents} entity mention(s) as {fmt} -> {out}")
+    plan.summary.append(
+        f"exported {len(docs)} document(s)"
+        + (f" of the {split} split" if split else "")
+        + f", {n_ents} entity mention(s) as {fmt} -> {out}"
+    )
     return plan, files
 
 

@@ -27,21 +27,23 @@ from .validator import _annotation_files, _stem_of, check_annotation_data
 
 @dataclass(frozen=True)
 class Move:
-    pointer: str      # the span, e.g. /entities/1 or /claims/0/attribution/cue
+    pointer: str  # the span, e.g. /entities/1 or /claims/0/attribution/cue
     quote: str
     old: tuple[int, int]
     new: tuple[int, int]
 
     def __str__(self) -> str:
-        return (f"{self.pointer}: moved {show(self.quote, 40)} from [{self.old[0]}, {self.old[1]}) to "
-                f"[{self.new[0]}, {self.new[1]}) (shift {self.new[0] - self.old[0]:+d})")
+        return (
+            f"{self.pointer}: moved {show(self.quote, 40)} from [{self.old[0]}, {self.old[1]}) to "
+            f"[{self.new[0]}, {self.new[1]}) (shift {self.new[0] - self.old[0]:+d})"
+        )
 
 
 def moves(ann: Annotation, text: str) -> list[Move]:
     """The moves --fix would make in an annotation of text (before checking what they cause)."""
     out = []
     for ptr, s in ann.spans():
-        if 0 <= s.start < s.end <= len(text) and text[s.start:s.end] == s.text:
+        if 0 <= s.start < s.end <= len(text) and text[s.start : s.end] == s.text:
             continue
         at = quote_nearby(text, s.text, s.start, s.end)
         if at is not None:
@@ -54,7 +56,9 @@ def _apply(ann: Annotation, chosen: list[Move]) -> Annotation:
 
 
 def _errors(ann: Annotation, text: str, stem: str, annotator: str | None) -> set[tuple[str, str]]:
-    return {(p.check, p.pointer) for p in check_annotation_data(ann.to_json(), text, stem, annotator) if p.severity == ERROR}
+    return {
+        (p.check, p.pointer) for p in check_annotation_data(ann.to_json(), text, stem, annotator) if p.severity == ERROR
+    }
 
 
 def plan_fix(root: store.Root, paths: list[str] | None = None) -> Plan:
@@ -65,7 +69,9 @@ def plan_fix(root: store.Root, paths: list[str] | None = None) -> Plan:
     A PATH or id that names nothing is a StoreError, as in ``newsspan validate``.
     """
     plan = Plan()
-    stems = sorted({_stem_of(root, p) for p in paths}) if paths else [s for s in root.text_stems() if store.is_valid_id(s)]
+    stems = (
+        sorted({_stem_of(root, p) for p in paths}) if paths else [s for s in root.text_stems() if store.is_valid_id(s)]
+    )
     for stem in stems:
         try:
             data = root.read_bytes(root.text_path(stem))
@@ -102,12 +108,16 @@ def _plan_file(root: store.Root, af: store.AnnotationFile, text: str, sha: str, 
         # is reported at the other span), no move of this file is made
         blamed = [m for m in kept if any(p == m.pointer or p.startswith(m.pointer + "/") for _, p in new)] or kept
         for m in blamed:
-            checks = sorted({c for c, p in new if p == m.pointer or p.startswith(m.pointer + "/")} or {c for c, _ in new})
+            checks = sorted(
+                {c for c, p in new if p == m.pointer or p.startswith(m.pointer + "/")} or {c for c, _ in new}
+            )
             refused.append((m, checks))
         kept = [m for m in kept if m not in blamed]
     for m, checks in refused:
-        plan.notes.append(f"{rel} {m.pointer}: not moved to [{m.new[0]}, {m.new[1]}): the file would then have "
-                          f"{', '.join(checks)}; fix it by hand")
+        plan.notes.append(
+            f"{rel} {m.pointer}: not moved to [{m.new[0]}, {m.new[1]}): the file would then have "
+            f"{', '.join(checks)}; fix it by hand"
+        )
     if not kept:
         return
     plan.writes.append((Path(af.path), _apply(ann, kept).dumps()))

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-DOCUMENT_ID_RULE = "1-64 characters of a-z, 0-9, '_' and '-', starting with a letter or digit (no '/', '.', spaces or capitals)"
+DOCUMENT_ID_RULE = (
+    "1-64 characters of a-z, 0-9, '_' and '-', starting with a letter or digit (no '/', '.', spaces or capitals)"
+)
 SPAN_ID_RULE = "a letter, then up to 63 of A-Z, a-z, 0-9, '_', '.' and '-' (no '/' or spaces)"
 
 
@@ -40,5 +42,6 @@ def safe_span_id(name: str, prefix: str = "x") -> str:
 def invalid_id(value: str, what: str = "document id") -> str:
     """Why value is no valid document id (or annotator name), and the valid one to use instead."""
     suggestion = safe_id(value)
-    return (f"{value!r} is not a valid {what}: ids are {DOCUMENT_ID_RULE}"
-            + (f"; use e.g. {suggestion!r}" if suggestion else ""))
+    return f"{value!r} is not a valid {what}: ids are {DOCUMENT_ID_RULE}" + (
+        f"; use e.g. {suggestion!r}" if suggestion else ""
+    )

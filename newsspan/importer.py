@@ -57,11 +57,14 @@ def release_hint(rels: list[str]) -> str:
     """How to release the draft layers just written (what `newsspan build` and `export` leave out)."""
     shown = ", ".join(rels[:3]) + (f" and {len(rels) - 3} more" if len(rels) > 3 else "")
     statuses = " or ".join(f'"{s}"' for s in schema.released_statuses())
-    return (f'to release {shown}: review it, then set its "status" to {statuses} and run `newsspan validate`; '
-            "until then `newsspan build` and `newsspan export` leave drafts out (unless --include-drafts)")
+    return (
+        f'to release {shown}: review it, then set its "status" to {statuses} and run `newsspan validate`; '
+        "until then `newsspan build` and `newsspan export` leave drafts out (unless --include-drafts)"
+    )
 
 
 # add -----------------------------------------------------------------------------------------
+
 
 def _inputs(paths: list[str], plan: Plan) -> list[Path]:
     files = []
@@ -78,23 +81,33 @@ def _inputs(paths: list[str], plan: Plan) -> list[Path]:
     return files
 
 
-def plan_add(root: store.Root, paths: list[str], *, doc_id: str | None = None, language: str | None = None,
-             split: str | None = None, force: bool = False) -> Plan:
+def plan_add(
+    root: store.Root,
+    paths: list[str],
+    *,
+    doc_id: str | None = None,
+    language: str | None = None,
+    split: str | None = None,
+    force: bool = False,
+) -> Plan:
     plan = Plan()
     files = _inputs(paths, plan)
     if doc_id is not None and len(files) > 1:
         plan.errors.append(f"--id names one document, but {len(files)} files were given")
         return plan
     index = corpus_index(root)
-    batch: dict[str, str] = {}      # sha -> id, within this command
+    batch: dict[str, str] = {}  # sha -> id, within this command
     ids: dict[str, Path] = {}
     texts, annos = [], []
     written: list[tuple[str, Annotation]] = []  # (file, annotation) of the layers written, for their status
     for f in files:
         did = doc_id if doc_id is not None else safe_id(f.stem)
         if not store.is_valid_id(did):
-            plan.errors.append(f"{f}: --id {invalid_id(did)}" if doc_id is not None
-                               else f"{f}: no valid document id can be made from its name; pass --id (ids are {DOCUMENT_ID_RULE})")
+            plan.errors.append(
+                f"{f}: --id {invalid_id(did)}"
+                if doc_id is not None
+                else f"{f}: no valid document id can be made from its name; pass --id (ids are {DOCUMENT_ID_RULE})"
+            )
             continue
         if did in ids:
             plan.errors.append(f"{f}: the id {did!r} is also that of {ids[did]}; pass --id or rename one file")
@@ -108,7 +121,9 @@ def plan_add(root: store.Root, paths: list[str], *, doc_id: str | None = None, l
         sha = sha256(doc.text)
         same = index.get(sha)
         if same is not None and not (force and same == did):
-            plan.errors.append(f"{f}: the article is already in the corpus as {same!r} (same canonical text); it is not added again")
+            plan.errors.append(
+                f"{f}: the article is already in the corpus as {same!r} (same canonical text); it is not added again"
+            )
             continue
         if sha in batch:
             plan.errors.append(f"{f}: same canonical text as {batch[sha]!r} in this command; it is added once")
@@ -116,8 +131,10 @@ def plan_add(root: store.Root, paths: list[str], *, doc_id: str | None = None, l
         batch[sha] = did
         existing = [p for p in (root.text_path(did), root.meta_path(did)) if p.exists()]
         if existing and not force:
-            plan.errors.append(f"{f}: {root.rel(existing[0])} already exists; pass --force to replace it "
-                               "(annotations beyond a draft are kept)")
+            plan.errors.append(
+                f"{f}: {root.rel(existing[0])} already exists; pass --force to replace it "
+                "(annotations beyond a draft are kept)"
+            )
             continue
         plan.notes += [f"{f}: {n}" for n in doc.notes]
         texts += [(root.text_path(did), doc.text.encode("utf-8")), (root.meta_path(did), dump_json(doc.meta))]
@@ -135,10 +152,14 @@ def plan_add(root: store.Root, paths: list[str], *, doc_id: str | None = None, l
             annos.append((ann_path, doc.annotation.dumps()))
             written.append((root.rel(ann_path), doc.annotation))
         elif keep.text_sha256 != sha:
-            plan.notes.append(f"{root.rel(ann_path)} (status {keep.status}) is kept; the text changed, so run "
-                              f"`newsspan reanchor {did}`")
-        plan.summary.append(f"added {did}: {len(doc.text)} characters, {len(doc.annotation.sections)} draft sections "
-                            f"-> {root.rel(root.text_path(did))}")
+            plan.notes.append(
+                f"{root.rel(ann_path)} (status {keep.status}) is kept; the text changed, so run "
+                f"`newsspan reanchor {did}`"
+            )
+        plan.summary.append(
+            f"added {did}: {len(doc.text)} characters, {len(doc.annotation.sections)} draft sections "
+            f"-> {root.rel(root.text_path(did))}"
+        )
     if not files and not plan.errors:
         plan.errors.append("no input files")
     if plan.ok and plan.check_writes(root, texts + annos):
@@ -149,19 +170,23 @@ def plan_add(root: store.Root, paths: list[str], *, doc_id: str | None = None, l
 
 def _report_status(plan: Plan, written: list[tuple[str, Annotation]]) -> None:
     plan.summary += [layer_status(rel, ann) for rel, ann in written]
-    drafts = [rel for rel, ann in written if ann.status not in schema.released_statuses()
-              and not rel.startswith(f"annotations/{store.ANNOTATORS}/")]
+    drafts = [
+        rel
+        for rel, ann in written
+        if ann.status not in schema.released_statuses() and not rel.startswith(f"annotations/{store.ANNOTATORS}/")
+    ]
     if drafts:
         plan.summary.append(release_hint(drafts))
 
 
 # import --------------------------------------------------------------------------------------
 
+
 @dataclass
 class _Entry:
     tool: ToolDoc
     cmap: CanonicalMap
-    name: str | None      # safe annotator name
+    name: str | None  # safe annotator name
 
 
 @dataclass
@@ -173,10 +198,23 @@ class _Doc:
     entries: list[_Entry] = field(default_factory=list)
 
 
-def plan_import(root: store.Root, fmt: str, paths, *, label_map: list[str] | None = None,
-                annotator: str | None = None, offsets: str | None = None, language: str | None = None,
-                status: str | None = None, force: bool = False, doc_id: str | None = None, nested: str = "error",
-                align: str = "strict", reader_options: dict | None = None, progress: bool = False) -> Plan:
+def plan_import(
+    root: store.Root,
+    fmt: str,
+    paths,
+    *,
+    label_map: list[str] | None = None,
+    annotator: str | None = None,
+    offsets: str | None = None,
+    language: str | None = None,
+    status: str | None = None,
+    force: bool = False,
+    doc_id: str | None = None,
+    nested: str = "error",
+    align: str = "strict",
+    reader_options: dict | None = None,
+    progress: bool = False,
+) -> Plan:
     """A plan importing one or more exports (files or folders) of a tool: every problem first, then the writes.
 
     reader_options go to the format's reader (entity layer and feature, NER key); nested and align are the
@@ -210,7 +248,9 @@ def plan_import(root: store.Root, fmt: str, paths, *, label_map: list[str] | Non
     counts = Counter(s.label for d in parsed.docs for s in d.spans)
     if reader_options and parsed.docs and not counts and not parsed.errors:
         held = ", ".join(f"{k} ({v})" for k, v in sorted(parsed.ignored.items())) or "nothing else"
-        plan.errors.append(f"{where}: no entity mention found ({wanted(fmt, reader_options)}); the export holds: {held}")
+        plan.errors.append(
+            f"{where}: no entity mention found ({wanted(fmt, reader_options)}); the export holds: {held}"
+        )
     lmap, missing = labelmap.resolve(counts, user_map)
     if missing:
         plan.errors.append(f"{where}: {missing}")
@@ -227,16 +267,22 @@ def plan_import(root: store.Root, fmt: str, paths, *, label_map: list[str] | Non
     tally.by_map.update({label: n for label, n in counts.items() if lmap[label].layer == labelmap.IGNORE})
     texts, annos = [], []
     written: list[tuple[str, Annotation]] = []
-    origins: dict[str, dict[str, str]] = {}   # file written -> JSON pointer -> the export item it came from
+    origins: dict[str, dict[str, str]] = {}  # file written -> JSON pointer -> the export item it came from
     for d in bar(docs, total=len(docs), desc="importing", enabled=progress):
         if d.new is not None:
-            texts += [(root.text_path(d.doc_id), d.text.encode("utf-8")), (root.meta_path(d.doc_id), dump_json(d.new.meta))]
+            texts += [
+                (root.text_path(d.doc_id), d.text.encode("utf-8")),
+                (root.meta_path(d.doc_id), dump_json(d.new.meta)),
+            ]
             for path in (root.text_path(d.doc_id), root.meta_path(d.doc_id), root.annotation_path(d.doc_id)):
                 origins[root.rel(path)] = {"": d.entries[0].tool.where}
         released_path = root.annotation_path(d.doc_id)
         try:
-            released = d.new.annotation if d.new is not None else (
-                read_annotation(root, released_path) if released_path.exists() else None)
+            released = (
+                d.new.annotation
+                if d.new is not None
+                else (read_annotation(root, released_path) if released_path.exists() else None)
+            )
         except ValueError as err:
             plan.errors.append(f"{root.rel(released_path)}: {err}")
             continue
@@ -260,8 +306,11 @@ def plan_import(root: store.Root, fmt: str, paths, *, label_map: list[str] | Non
             annos.append((target, ann.dumps()))
             written.append((root.rel(target), ann))
             n = {layer: len(ann.layer(layer)) for layer in targeted}
-            plan.summary.append(f"{root.rel(target)}: " + ", ".join(f"{v} {k}" for k, v in n.items())
-                                + (" (new document)" if d.new is not None else ""))
+            plan.summary.append(
+                f"{root.rel(target)}: "
+                + ", ".join(f"{v} {k}" for k, v in n.items())
+                + (" (new document)" if d.new is not None else "")
+            )
         if d.new is not None and not writes_released:
             annos.append((released_path, d.new.annotation.dumps()))
             written.append((root.rel(released_path), d.new.annotation))
@@ -292,6 +341,7 @@ def _read_export(fmt: str, path: str, offsets, options: dict, plan: Plan) -> Par
 @dataclass
 class _Tally:
     """What an import did, for its summary: mentions per label, what was left out and why."""
+
     policy: tuple[str, str]
     labels: Counter = field(default_factory=Counter)
     by_map: Counter = field(default_factory=Counter)
@@ -302,23 +352,31 @@ class _Tally:
     def report(self, plan: Plan, docs, parsed: Parsed) -> None:
         nested, align = self.policy
         if self.nested_pairs:
-            plan.errors.append(f"{len(self.nested_pairs)} nested mention pair(s) (newsspan's entity layer is flat):\n    "
-                               + "\n    ".join(self.nested_pairs)
-                               + "\n    fix: pass --nested outer (keep the outermost mention of each nest) or --nested inner "
-                               "(keep the innermost), or map one of the labels to ignore with --label-map")
+            plan.errors.append(
+                f"{len(self.nested_pairs)} nested mention pair(s) (newsspan's entity layer is flat):\n    "
+                + "\n    ".join(self.nested_pairs)
+                + "\n    fix: pass --nested outer (keep the outermost mention of each nest) or --nested inner "
+                "(keep the innermost), or map one of the labels to ignore with --label-map"
+            )
         new = sum(1 for d in docs if d.new is not None)
         per_label = ", ".join(f"{k} {v}" for k, v in sorted(self.labels.items())) or "none"
-        plan.summary.append(f"imported {len(docs)} document(s) ({new} new, {len(docs) - new} already in the corpus); "
-                            f"{sum(self.labels.values())} entity mention(s): {per_label}")
+        plan.summary.append(
+            f"imported {len(docs)} document(s) ({new} new, {len(docs) - new} already in the corpus); "
+            f"{sum(self.labels.values())} entity mention(s): {per_label}"
+        )
         left = ["label map: " + ", ".join(f"{k!r} {v}" for k, v in sorted(self.by_map.items()))] if self.by_map else []
         if self.dropped:
-            left.append(f"--nested {nested}: {self.dropped} mention(s) {'inside' if nested == 'outer' else 'around'} others")
+            left.append(
+                f"--nested {nested}: {self.dropped} mention(s) {'inside' if nested == 'outer' else 'around'} others"
+            )
         if parsed.ignored:
             left.append("not read: " + ", ".join(f"{k} {v}" for k, v in sorted(parsed.ignored.items())))
         if left:
             plan.summary.append("ignored: " + "; ".join(left))
         if self.moved:
-            plan.summary.append(f"--align {align}: {self.moved} mention(s) moved onto token boundaries (each listed as a warning)")
+            plan.summary.append(
+                f"--align {align}: {self.moved} mention(s) moved onto token boundaries (each listed as a warning)"
+            )
 
 
 def _loose(text: str) -> str:
@@ -352,8 +410,10 @@ def _export_meta(meta: dict, found: dict, where: str, plan: Plan) -> set[str]:
             meta[key] = value
             kept.add(key)
         else:
-            plan.warnings.append(f"{where}: the export's {key} {value!r} is not kept: the document schema does not take it")
-    order = list(check.schema["properties"])   # the fields in the schema's order, as `newsspan add` writes them
+            plan.warnings.append(
+                f"{where}: the export's {key} {value!r} is not kept: the document schema does not take it"
+            )
+    order = list(check.schema["properties"])  # the fields in the schema's order, as `newsspan add` writes them
     ordered = sorted(meta.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
     meta.clear()
     meta.update(ordered)
@@ -383,34 +443,45 @@ def _group(root, tool_docs, plan: Plan, annotator, language, doc_id=None) -> lis
                 sha = same[1]
                 d = by_sha.get(sha)
                 if d is None:
-                    plan.notes.append(f"{td.where}: matched corpus document {same[0]!r}: the same text but for whitespace "
-                                      "(which the export does not keep)")
+                    plan.notes.append(
+                        f"{td.where}: matched corpus document {same[0]!r}: the same text but for whitespace "
+                        "(which the export does not keep)"
+                    )
                     d = by_sha[sha] = _Doc(same[0], decode(root.read_bytes(root.text_path(same[0]))), sha, None)
         if d is None:
             if sha in index:
                 d = _Doc(index[sha], cmap.text, sha, None)
             else:
                 if doc_id is not None and new_ids:
-                    plan.errors.append(f"{td.where}: --id names one new document, but the export holds several new texts; "
-                                       "leave --id out (ids then come from the file names)")
+                    plan.errors.append(
+                        f"{td.where}: --id names one new document, but the export holds several new texts; "
+                        "leave --id out (ids then come from the file names)"
+                    )
                     continue
                 did = doc_id or safe_id(td.name)
                 if not store.is_valid_id(did) or did in new_ids:
                     did = safe_id(f"{td.name}-{len(new_ids) + 1}")
                 if root.text_path(did).exists() or root.meta_path(did).exists():
-                    plan.errors.append(f"{td.where}: the text is new, but the id {did!r} is taken by another corpus document; "
-                                       "rename the document in the export (or add the text first with `newsspan add --id`)")
+                    plan.errors.append(
+                        f"{td.where}: the text is new, but the id {did!r} is taken by another corpus document; "
+                        "rename the document in the export (or add the text first with `newsspan add --id`)"
+                    )
                     continue
                 said = td.meta.get("language")
                 try:
-                    new = ingest(td.text.encode("utf-8"), did,
-                                 language=language or (said if said and BCP47.fullmatch(said) else None))
+                    new = ingest(
+                        td.text.encode("utf-8"),
+                        did,
+                        language=language or (said if said and BCP47.fullmatch(said) else None),
+                    )
                 except IngestError as err:
                     plan.errors.append(f"{td.where}: {err}")
                     continue
                 new_ids.add(did)
                 kept = _export_meta(new.meta, {k: v for k, v in td.meta.items() if k != "language"}, td.where, plan)
-                plan.notes += [f"{did}: {n}" for n in new.notes if not ("title" in kept and n.startswith("no scrape header"))]
+                plan.notes += [
+                    f"{did}: {n}" for n in new.notes if not ("title" in kept and n.startswith("no scrape header"))
+                ]
                 d = _Doc(did, cmap.text, sha, new)
             by_sha[sha] = d
         raw = td.annotator
@@ -421,8 +492,10 @@ def _group(root, tool_docs, plan: Plan, annotator, language, doc_id=None) -> lis
     out = []
     for d in by_sha.values():
         if annotator is not None and len(d.entries) > 1:
-            plan.errors.append(f"{d.doc_id}: {len(d.entries)} annotations of one text; --annotator names a single annotator "
-                               "(leave it out: each annotator then gets annotations/annotators/<name>/)")
+            plan.errors.append(
+                f"{d.doc_id}: {len(d.entries)} annotations of one text; --annotator names a single annotator "
+                "(leave it out: each annotator then gets annotations/annotators/<name>/)"
+            )
             continue
         if len(d.entries) > 1:
             seen: Counter[str] = Counter()
@@ -433,8 +506,10 @@ def _group(root, tool_docs, plan: Plan, annotator, language, doc_id=None) -> lis
                 seen[e.name] += 1
             dup = [n for n, c in seen.items() if c > 1]
             if dup:
-                plan.errors.append(f"{d.doc_id}: annotator {dup[0]!r} annotated this text more than once in the export "
-                                   f"({', '.join(e.tool.where for e in d.entries if e.name == dup[0])}); keep one")
+                plan.errors.append(
+                    f"{d.doc_id}: annotator {dup[0]!r} annotated this text more than once in the export "
+                    f"({', '.join(e.tool.where for e in d.entries if e.name == dup[0])}); keep one"
+                )
                 continue
         out.append(d)
     return out
@@ -448,7 +523,7 @@ class _Placed:
     """A tool span after the label map, on the canonical text (whitespace at its edges trimmed)."""
 
     tool: ToolSpan
-    label: str   # newsspan's label in its layer
+    label: str  # newsspan's label in its layer
     start: int
     end: int
 
@@ -472,10 +547,14 @@ def _mapped(d: _Doc, e: _Entry, lmap, plan: Plan) -> dict[str, list[_Placed]]:
         while b2 > a2 and text[b2 - 1].isspace():
             b2 -= 1
         if a2 >= b2:
-            plan.errors.append(f"{s.where}: the span holds only whitespace\n    fix: remove it in the tool, or move it onto the words it means")
+            plan.errors.append(
+                f"{s.where}: the span holds only whitespace\n    fix: remove it in the tool, or move it onto the words it means"
+            )
             continue
         if (a2, b2) != (a, b):
-            plan.warnings.append(f"{s.where}: whitespace at the span's edges trimmed: [{a}, {b}) -> [{a2}, {b2}) {text[a2:b2]!r}")
+            plan.warnings.append(
+                f"{s.where}: whitespace at the span's edges trimmed: [{a}, {b}) -> [{a2}, {b2}) {text[a2:b2]!r}"
+            )
         layers[t.layer].append(_Placed(s, t.label, a2, b2))
     return layers
 
@@ -486,7 +565,7 @@ def _flat(text: str, items: list[_Placed], tally: _Tally, plan: Plan) -> list[_P
     res = mentions.nesting([(x.start, x.end, x.label) for x in items], nested)
 
     def desc(x: _Placed) -> str:
-        return f"{x.tool.where}: {x.label} {text[x.start:x.end]!r} [{x.start}, {x.end})"
+        return f"{x.tool.where}: {x.label} {text[x.start : x.end]!r} [{x.start}, {x.end})"
 
     if nested == "error":
         tally.nested_pairs += [f"{desc(items[i])} contains {desc(items[j])}" for i, j in res.nested]
@@ -495,26 +574,34 @@ def _flat(text: str, items: list[_Placed], tally: _Tally, plan: Plan) -> list[_P
     for j in res.duplicates:
         plan.warnings.append(f"{desc(items[j])}: the same mention twice; imported once")
     for i, j in res.stacked:
-        plan.errors.append(f"{desc(items[j])}: the same text is also {items[i].label} ({items[i].tool.where}); "
-                           "a mention has one label\n    fix: remove one of them in the tool, or map one label to ignore "
-                           "(--label-map LABEL=ignore)")
+        plan.errors.append(
+            f"{desc(items[j])}: the same text is also {items[i].label} ({items[i].tool.where}); "
+            "a mention has one label\n    fix: remove one of them in the tool, or map one label to ignore "
+            "(--label-map LABEL=ignore)"
+        )
     for i, j in res.crossing:
-        plan.errors.append(f"{desc(items[i])} and {desc(items[j])} overlap without nesting; no --nested policy "
-                           "chooses between them\n    fix: shorten or remove one of them in the tool, or map one label to "
-                           "ignore (--label-map LABEL=ignore)")
+        plan.errors.append(
+            f"{desc(items[i])} and {desc(items[j])} overlap without nesting; no --nested policy "
+            "chooses between them\n    fix: shorten or remove one of them in the tool, or map one label to "
+            "ignore (--label-map LABEL=ignore)"
+        )
     # what was reported above is left out, so the validator does not report the same overlap again
     reported = {j for _, j in res.stacked + res.crossing} | ({j for _, j in res.nested} if nested == "error" else set())
     kept = [x for k, x in enumerate(items) if res.keep[k] and k not in reported]
     out = []
     for x, got in zip(kept, mentions.align_spans(text, [(x.start, x.end) for x in kept], align), strict=True):
         if isinstance(got, str):
-            plan.errors.append(f"{desc(x)}: {got}\n    fix: pass --align expand (the whole tokens) or --align contract "
-                               "(the tokens inside), or move the mention's edges onto whole words in the tool")
+            plan.errors.append(
+                f"{desc(x)}: {got}\n    fix: pass --align expand (the whole tokens) or --align contract "
+                "(the tokens inside), or move the mention's edges onto whole words in the tool"
+            )
             continue
         if got != (x.start, x.end):
             tally.moved += 1
-            plan.warnings.append(f"{desc(x)}: moved onto token boundaries (--align {align}): [{got[0]}, {got[1]}) "
-                                 f"{text[got[0]:got[1]]!r}")
+            plan.warnings.append(
+                f"{desc(x)}: moved onto token boundaries (--align {align}): [{got[0]}, {got[1]}) "
+                f"{text[got[0] : got[1]]!r}"
+            )
             x = replace(x, start=got[0], end=got[1])
         out.append(x)
     return out
@@ -522,11 +609,13 @@ def _flat(text: str, items: list[_Placed], tally: _Tally, plan: Plan) -> list[_P
 
 def _numbered(pairs: Sequence[tuple[_Placed, AnySpan]]) -> tuple[tuple, list[_Placed]]:
     """The spans of (tool span, span) pairs in document order with fresh ids, and the tool spans in the same order."""
-    ordered = sorted(pairs, key=lambda p: (p[1].start, p[1].end))   # as renumber() orders them: span i is pair i
+    ordered = sorted(pairs, key=lambda p: (p[1].start, p[1].end))  # as renumber() orders them: span i is pair i
     return renumber(s for _, s in ordered), [x for x, _ in ordered]
 
 
-def _claims(d: _Doc, e: _Entry, placed: list[_Placed], key_to_id: dict, rel: str, plan: Plan) -> list[tuple[_Placed, Claim]]:
+def _claims(
+    d: _Doc, e: _Entry, placed: list[_Placed], key_to_id: dict, rel: str, plan: Plan
+) -> list[tuple[_Placed, Claim]]:
     """Claims of the tool's claim spans, their attribution as the tool holds it (newsspan's brat export)."""
     text, out, bare = d.text, [], 0
     for x in placed:
@@ -534,9 +623,11 @@ def _claims(d: _Doc, e: _Entry, placed: list[_Placed], key_to_id: dict, rel: str
         bare += not attr
         source = attr.get("source_ref")
         if source is not None and source not in key_to_id:
-            plan.errors.append(f"{x.tool.where}: its source {source} is not an imported entity mention"
-                               "\n    fix: map the source's label to an entity label (--label-map), or remove "
-                               "the Source relation in the tool")
+            plan.errors.append(
+                f"{x.tool.where}: its source {source} is not an imported entity mention"
+                "\n    fix: map the source's label to an entity label (--label-map), or remove "
+                "the Source relation in the tool"
+            )
             continue
         try:
             source_span, cue = (_sub(e.cmap, text, attr[k]) if attr.get(k) else None for k in ("source_span", "cue"))
@@ -544,10 +635,12 @@ def _claims(d: _Doc, e: _Entry, placed: list[_Placed], key_to_id: dict, rel: str
             plan.errors.append(f"{x.tool.where}: {err}\n    fix: {_OFFSETS_FIX}")
             continue
         attribution = Attribution(attr.get("type", "unattributed"), key_to_id.get(source), source_span, cue)
-        out.append((x, Claim("", x.start, x.end, text[x.start:x.end], attribution, x.tool.checkworthy)))
+        out.append((x, Claim("", x.start, x.end, text[x.start : x.end], attribution, x.tool.checkworthy)))
     if bare:
-        plan.warnings.append(f"{e.tool.where}: {bare} claim(s) came without attribution or check-worthiness (the tool does "
-                             f"not hold them): set to unattributed and checkworthy false in {rel}; review them")
+        plan.warnings.append(
+            f"{e.tool.where}: {bare} claim(s) came without attribution or check-worthiness (the tool does "
+            f"not hold them): set to unattributed and checkworthy false in {rel}; review them"
+        )
     return out
 
 
@@ -556,8 +649,20 @@ def _sub(cmap, text: str, pair) -> Span:
     return Span(a, b, text[a:b])
 
 
-def _build(d: _Doc, e: _Entry, who, base: Annotation | None, released: Annotation | None, targeted, lmap, status, force,
-           rel: str, plan: Plan, tally=None) -> tuple[Annotation, dict[str, str]] | None:
+def _build(
+    d: _Doc,
+    e: _Entry,
+    who,
+    base: Annotation | None,
+    released: Annotation | None,
+    targeted,
+    lmap,
+    status,
+    force,
+    rel: str,
+    plan: Plan,
+    tally=None,
+) -> tuple[Annotation, dict[str, str]] | None:
     """The annotation file an import writes at rel, and where each of its new spans came from
     ({JSON pointer: export item}, "" for the file); None, with the problems in plan, if it cannot."""
     text = d.text
@@ -565,7 +670,9 @@ def _build(d: _Doc, e: _Entry, who, base: Annotation | None, released: Annotatio
     if tally is not None:
         layers["entities"] = _flat(text, layers["entities"], tally, plan)
     if base is not None and base.text_sha256 != d.sha:
-        plan.errors.append(f"{rel}: it was made on another version of the text; run `newsspan reanchor {d.doc_id}` first")
+        plan.errors.append(
+            f"{rel}: it was made on another version of the text; run `newsspan reanchor {d.doc_id}` first"
+        )
         return None
     if base is not None:
         out, names = {layer: base.layer(layer) for layer in LAYERS}, list(base.annotators)
@@ -580,13 +687,26 @@ def _build(d: _Doc, e: _Entry, who, base: Annotation | None, released: Annotatio
     new, came_from = {}, {}
     if "sections" in targeted:
         new["sections"], came_from["sections"] = _numbered(
-            [(x, Section("", x.start, x.end, text[x.start:x.end], x.label)) for x in layers["sections"]])
+            [(x, Section("", x.start, x.end, text[x.start : x.end], x.label)) for x in layers["sections"]]
+        )
     key_to_id = {}
     if "entities" in targeted:
         new["entities"], came_from["entities"] = _numbered(
-            [(x, Entity("", x.start, x.end, text[x.start:x.end], x.label, x.tool.kb_id or None, x.tool.cluster or None))
-             for x in layers["entities"]])
-        key_to_id = {x.tool.key: ent.id for x, ent in zip(came_from["entities"], new["entities"], strict=True) if x.tool.key is not None}
+            [
+                (
+                    x,
+                    Entity(
+                        "", x.start, x.end, text[x.start : x.end], x.label, x.tool.kb_id or None, x.tool.cluster or None
+                    ),
+                )
+                for x in layers["entities"]
+            ]
+        )
+        key_to_id = {
+            x.tool.key: ent.id
+            for x, ent in zip(came_from["entities"], new["entities"], strict=True)
+            if x.tool.key is not None
+        }
     if "claims" in targeted:
         new["claims"], came_from["claims"] = _numbered(_claims(d, e, layers["claims"], key_to_id, rel, plan))
     # where each imported span came from (the export file and item), by its pointer in the file written
@@ -596,17 +716,27 @@ def _build(d: _Doc, e: _Entry, who, base: Annotation | None, released: Annotatio
     if base is not None and not force:
         for layer, items in new.items():
             if base.layer(layer) and _unnumbered(base.layer(layer)) != _unnumbered(items):
-                plan.errors.append(f"{rel}: its {layer} layer ({len(base.layer(layer))} items) would be replaced by the "
-                                   f"import's ({len(items)}); pass --force to replace it")
+                plan.errors.append(
+                    f"{rel}: its {layer} layer ({len(base.layer(layer))} items) would be replaced by the "
+                    f"import's ({len(items)}); pass --force to replace it"
+                )
                 return None
     out.update(new)
     if "entities" in new and "claims" not in new:
         out["claims"] = _remap_sources(out, old_entities, rel, plan)
     if who and who not in names:
         names.append(who)
-    ann = Annotation(d.doc_id, d.sha, tuple(names), GUIDELINES_VERSION,
-                     status or (base.status if base else None) or "draft",
-                     out["sections"], out["entities"], out["claims"], notes=(base.notes or None) if base else None)
+    ann = Annotation(
+        d.doc_id,
+        d.sha,
+        tuple(names),
+        GUIDELINES_VERSION,
+        status or (base.status if base else None) or "draft",
+        out["sections"],
+        out["entities"],
+        out["claims"],
+        notes=(base.notes or None) if base else None,
+    )
     return ann, origins
 
 
@@ -626,7 +756,9 @@ def _remap_sources(out: dict, old_entities: dict, rel: str, plan: Plan) -> tuple
             if pos in by_pos:
                 c = replace(c, attribution=replace(c.attribution, source=by_pos[pos]))
             else:
-                plan.errors.append(f"{rel}: claim {c.id} names entity {src} as its source, and the import has no mention "
-                                   f"at {pos}; add it in the tool, or fix the claim")
+                plan.errors.append(
+                    f"{rel}: claim {c.id} names entity {src} as its source, and the import has no mention "
+                    f"at {pos}; add it in the tool, or fix the claim"
+                )
         claims.append(c)
     return tuple(claims)

@@ -27,24 +27,60 @@ from .textmap import canonical_map
 
 HEADER = re.compile(r"date\s+(\d{4}-\d{2}-\d{2})\s+([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,4})(?:\s+(\S.*))?")
 LABELLED = re.compile(r"(?P<label>[^\d:：]{1,30}?)\s*[:：]\s*(?P<value>\S.*)")
-TERMINAL = tuple(".!?。！？…:;\"”’»)")
+TERMINAL = tuple('.!?。！？…:;"”’»)')
 MAX_HEADER_LINES = 6
 INGEST_ANNOTATOR = "newsspan-ingest"
 BCP47 = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,4}")
 
-MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"], 1)}
-TZ = {"UTC": "+00:00", "GMT": "+00:00", "Z": "+00:00", "EST": "-05:00", "EDT": "-04:00", "CST": "-06:00",
-      "CDT": "-05:00", "MST": "-07:00", "MDT": "-06:00", "PST": "-08:00", "PDT": "-07:00",
-      "CET": "+01:00", "CEST": "+02:00", "BST": "+01:00", "JST": "+09:00", "IST": "+05:30"}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        1,
+    )
+}
+TZ = {
+    "UTC": "+00:00",
+    "GMT": "+00:00",
+    "Z": "+00:00",
+    "EST": "-05:00",
+    "EDT": "-04:00",
+    "CST": "-06:00",
+    "CDT": "-05:00",
+    "MST": "-07:00",
+    "MDT": "-06:00",
+    "PST": "-08:00",
+    "PDT": "-07:00",
+    "CET": "+01:00",
+    "CEST": "+02:00",
+    "BST": "+01:00",
+    "JST": "+09:00",
+    "IST": "+05:30",
+}
 # (?<![A-Za-z]): a search starts only at the first letter of a word (the same matches; without
 # it a long run of letters was rescanned from every position, quadratic)
 EN_DATE = re.compile(
     r"(?<![A-Za-z])(?P<mon>[A-Za-z]+)\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})"
-    r"(?:\D{0,6}?(?P<h>\d{1,2}):(?P<mi>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?\s*(?P<tz>[A-Z]{1,4})?)?", re.I)
-NUM_DATE = re.compile(r"(?P<y>\d{4})\s*[-/年.]\s*(?P<mon>\d{1,2})\s*[-/月.]\s*(?P<d>\d{1,2})日?"
-                      r"(?:\D{0,6}?(?P<h>\d{1,2})[:：时](?P<mi>\d{2}))?")
+    r"(?:\D{0,6}?(?P<h>\d{1,2}):(?P<mi>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?\s*(?P<tz>[A-Z]{1,4})?)?",
+    re.I,
+)
+NUM_DATE = re.compile(
+    r"(?P<y>\d{4})\s*[-/年.]\s*(?P<mon>\d{1,2})\s*[-/月.]\s*(?P<d>\d{1,2})日?"
+    r"(?:\D{0,6}?(?P<h>\d{1,2})[:：时](?P<mi>\d{2}))?"
+)
 
 
 DERIVED = ("date", "published", "title", "authors", "topic")  # metadata read from the text, not given
@@ -56,8 +92,8 @@ class IngestError(ValueError):
 
 @dataclass
 class Line:
-    start: int   # first non-space character
-    end: int     # after the last non-space character
+    start: int  # first non-space character
+    end: int  # after the last non-space character
     text: str
     blank_before: bool
 
@@ -87,8 +123,12 @@ def lines_of(text: str) -> list[Line]:
 
 def _stray(line: Line) -> bool:
     """A short site label such as "author" or "Advertisement": no digits, no colon, 1-3 words."""
-    return len(line.text.split()) <= 3 and len(line.text) <= 30 and not re.search(r"[\d:：]", line.text) \
+    return (
+        len(line.text.split()) <= 3
+        and len(line.text) <= 30
+        and not re.search(r"[\d:：]", line.text)
         and not line.text.endswith(TERMINAL)
+    )
 
 
 def _byline(line: Line):
@@ -150,8 +190,13 @@ def layout(text: str, language: str | None = None) -> tuple[tuple[Section, ...],
         header.append((lines[0], "header"))
         meta["date"], meta["language"] = m[1], m[2]
         i = 1
-        if i < len(lines) and not _byline(lines[i]) and not _dateline(lines[i]) and len(lines[i].text) <= 80 \
-                and not lines[i].text.endswith(TERMINAL):
+        if (
+            i < len(lines)
+            and not _byline(lines[i])
+            and not _dateline(lines[i])
+            and len(lines[i].text) <= 80
+            and not lines[i].text.endswith(TERMINAL)
+        ):
             header.append((lines[i], "topic"))
             meta["topic"] = lines[i].text
             i += 1
@@ -175,7 +220,9 @@ def layout(text: str, language: str | None = None) -> tuple[tuple[Section, ...],
                 header.append((ln, "byline"))
                 meta["authors"] = split_authors(value)
                 seen_by = True
-            elif _stray(ln) and not seen_by and i + 1 < len(lines) and (_byline(lines[i + 1]) or _dateline(lines[i + 1])):
+            elif (
+                _stray(ln) and not seen_by and i + 1 < len(lines) and (_byline(lines[i + 1]) or _dateline(lines[i + 1]))
+            ):
                 header.append((ln, "boilerplate"))
             else:
                 header.append((ln, "headline"))
@@ -192,7 +239,9 @@ def layout(text: str, language: str | None = None) -> tuple[tuple[Section, ...],
         meta["language"] = language
     sections = [((ln, ln), label) for ln, label in header]
     sections += _body_sections(_blocks(lines[i:]), meta.get("authors", []))
-    drafts = [Section("", first.start, last.end, text[first.start:last.end], label) for (first, last), label in sections]
+    drafts = [
+        Section("", first.start, last.end, text[first.start : last.end], label) for (first, last), label in sections
+    ]
     return renumber(drafts), meta, notes
 
 
@@ -211,8 +260,9 @@ def _body_sections(blocks, authors: list[str]):
     labels = []
     for k, (first, last) in enumerate(blocks):
         single = first is last
-        is_heading = (single and len(first.text.split()) <= 15 and not first.text.endswith(TERMINAL)
-                      and k + 1 < len(blocks))
+        is_heading = (
+            single and len(first.text.split()) <= 15 and not first.text.endswith(TERMINAL) and k + 1 < len(blocks)
+        )
         labels.append("heading" if is_heading else "paragraph")
     # the author box at the end: [stray label] <author name> <bio paragraphs>
     names = {a.casefold() for a in authors}
@@ -238,8 +288,14 @@ def _drop_invalid_derived(meta: dict) -> list[str]:
         key = (f.pointer or "").split("/")[1:2]
         if key and key[0] in DERIVED and key[0] in meta:
             value = meta.pop(key[0])
-            shown = value if not isinstance(value, str) or len(value) <= 60 else f"{value[:57]}... ({len(value)} characters)"
-            notes.append(f"`{key[0]}` is left out: the value read from the text, {shown!r}, would not validate ({f.message})")
+            shown = (
+                value
+                if not isinstance(value, str) or len(value) <= 60
+                else f"{value[:57]}... ({len(value)} characters)"
+            )
+            notes.append(
+                f"`{key[0]}` is left out: the value read from the text, {shown!r}, would not validate ({f.message})"
+            )
     return notes
 
 
@@ -250,7 +306,7 @@ def ingest(data: bytes, doc_id: str, *, language: str | None = None, split: str 
         raise IngestError(f"--language {language!r} is not a BCP 47 tag (e.g. en, zh-Hans, pt-BR)")
     if not data.strip():
         raise IngestError("the file is empty")
-    try:   # an article may come as UTF-16 (with a BOM), as Windows editors save it
+    try:  # an article may come as UTF-16 (with a BOM), as Windows editors save it
         cmap = canonical_map(decode(data, utf16=True))
     except DecodeError as e:
         raise IngestError(str(e)) from None

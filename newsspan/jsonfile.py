@@ -77,15 +77,27 @@ def bounds(text: str, max_nesting: int = MAX_DEPTH) -> list[Finding]:
     _, off = max_depth(text, max_nesting)
     if off >= 0:
         line, col = line_col(text, off)
-        return [Finding("json-too-deep", f"nesting deeper than {max_nesting} levels; an annotation file needs at most 5",
-                        line=line, column=col)]
+        return [
+            Finding(
+                "json-too-deep",
+                f"nesting deeper than {max_nesting} levels; an annotation file needs at most 5",
+                line=line,
+                column=col,
+            )
+        ]
     m = _HUGE_INT.search(text)
     if m:  # a long run of digits; a number only when it is outside every string
         m = _HUGE_INT.search(blank_strings(text))
     if m:
         line, col = line_col(text, m.start())
-        return [Finding("json-number-too-large", f"a number of {len(m.group())} digits; offsets are at most 10 digits",
-                        line=line, column=col)]
+        return [
+            Finding(
+                "json-number-too-large",
+                f"a number of {len(m.group())} digits; offsets are at most 10 digits",
+                line=line,
+                column=col,
+            )
+        ]
     return []
 
 
@@ -105,9 +117,9 @@ _PARSE_INT = None if hasattr(sys, "get_int_max_str_digits") else _short_int
 
 
 class Parsed(NamedTuple):
-    value: object               # None when the text could not be parsed (the findings say why)
+    value: object  # None when the text could not be parsed (the findings say why)
     findings: list[Finding]
-    floats: bool                # whether a number has a fraction or exponent (or is NaN/Infinity)
+    floats: bool  # whether a number has a fraction or exponent (or is NaN/Infinity)
 
 
 def parse(text: str) -> Parsed:
@@ -134,11 +146,23 @@ def parse(text: str) -> Parsed:
         return float(digits)
 
     try:
-        value = json.loads(text, object_pairs_hook=pairs_hook, parse_constant=constant, parse_float=fraction,
-                           parse_int=_PARSE_INT)
+        value = json.loads(
+            text, object_pairs_hook=pairs_hook, parse_constant=constant, parse_float=fraction, parse_int=_PARSE_INT
+        )
     except json.JSONDecodeError as e:
-        return Parsed(None, [Finding("json-syntax", f"not valid JSON: {e.msg}", line=e.lineno, column=e.colno,
-                                     hint="check the file with a JSON linter; a common cause is a trailing comma or an unquoted key")], False)
+        return Parsed(
+            None,
+            [
+                Finding(
+                    "json-syntax",
+                    f"not valid JSON: {e.msg}",
+                    line=e.lineno,
+                    column=e.colno,
+                    hint="check the file with a JSON linter; a common cause is a trailing comma or an unquoted key",
+                )
+            ],
+            False,
+        )
     except (ValueError, RecursionError) as e:  # int digit limits and the like
         return Parsed(None, [Finding("json-syntax", f"not valid JSON: {e}")], False)
     findings = []
@@ -146,17 +170,38 @@ def parse(text: str) -> Parsed:
         positions = Positions(text)
         for ptr, key, off in positions.duplicates:
             line, col = line_col(text, off)
-            findings.append(Finding("json-duplicate-key", f"key {json.dumps(key)} appears more than once in this object; JSON readers keep only one of them",
-                                    pointer=ptr, line=line, column=col, hint="remove or rename one of the duplicate keys"))
+            findings.append(
+                Finding(
+                    "json-duplicate-key",
+                    f"key {json.dumps(key)} appears more than once in this object; JSON readers keep only one of them",
+                    pointer=ptr,
+                    line=line,
+                    column=col,
+                    hint="remove or rename one of the duplicate keys",
+                )
+            )
         for ptr in positions.nonfinite:
             at_line, at_col = positions.locate(ptr)
-            findings.append(Finding("json-nonfinite", "NaN or Infinity is not JSON; expected a finite number",
-                                    pointer=ptr, line=at_line, column=at_col))
+            findings.append(
+                Finding(
+                    "json-nonfinite",
+                    "NaN or Infinity is not JSON; expected a finite number",
+                    pointer=ptr,
+                    line=at_line,
+                    column=at_col,
+                )
+            )
     if "\\" in text and _SURROGATE_ESCAPE.search(text):
         for ptr, s in _strings(value):
             if _SURROGATE.search(s):
-                findings.append(Finding("json-lone-surrogate", "the string holds a lone UTF-16 surrogate escape (e.g. \\ud800), which is not a Unicode character",
-                                        pointer=ptr, hint="escape the whole surrogate pair or write the character itself"))
+                findings.append(
+                    Finding(
+                        "json-lone-surrogate",
+                        "the string holds a lone UTF-16 surrogate escape (e.g. \\ud800), which is not a Unicode character",
+                        pointer=ptr,
+                        hint="escape the whole surrogate pair or write the character itself",
+                    )
+                )
     return Parsed(value, findings, bool(floats or nonfinite))
 
 

@@ -13,14 +13,24 @@ from collections.abc import Iterable
 # small models, everyday words), keyed in upper case with '_' for spaces and hyphens. Each value
 # is a label of the schema's entityLabel enum (a test holds them to it).
 ALIASES = {
-    "PER": "PERSON", "PERS": "PERSON", "PEOPLE": "PERSON", "HUMAN": "PERSON",
-    "ORGANIZATION": "ORG", "ORGANISATION": "ORG", "COMPANY": "ORG", "BRAND": "ORG",
-    "LOCATION": "LOC", "PLACE": "LOC",
-    "COUNTRY": "GPE", "CITY": "GPE", "STATE": "GPE",
+    "PER": "PERSON",
+    "PERS": "PERSON",
+    "PEOPLE": "PERSON",
+    "HUMAN": "PERSON",
+    "ORGANIZATION": "ORG",
+    "ORGANISATION": "ORG",
+    "COMPANY": "ORG",
+    "BRAND": "ORG",
+    "LOCATION": "LOC",
+    "PLACE": "LOC",
+    "COUNTRY": "GPE",
+    "CITY": "GPE",
+    "STATE": "GPE",
     "NATIONALITY": "NORP",
     "FACILITY": "FAC",
     "WORK": "WORK_OF_ART",
-    "NUMBER": "CARDINAL", "NUM": "CARDINAL",
+    "NUMBER": "CARDINAL",
+    "NUM": "CARDINAL",
     "PERCENTAGE": "PERCENT",
 }
 

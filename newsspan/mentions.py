@@ -27,17 +27,17 @@ __all__ = ["NESTED_POLICIES", "ALIGNMENT_MODES", "Nesting", "nesting", "align_sp
 @dataclass
 class Nesting:
     keep: list[bool]
-    nested: list[tuple[int, int]] = field(default_factory=list)     # (outer, inner): inner lies within outer
-    stacked: list[tuple[int, int]] = field(default_factory=list)    # same offsets, different labels (both kept)
-    crossing: list[tuple[int, int]] = field(default_factory=list)   # overlapping, neither within the other (both kept)
-    duplicates: list[int] = field(default_factory=list)             # same offsets and label as another (dropped)
+    nested: list[tuple[int, int]] = field(default_factory=list)  # (outer, inner): inner lies within outer
+    stacked: list[tuple[int, int]] = field(default_factory=list)  # same offsets, different labels (both kept)
+    crossing: list[tuple[int, int]] = field(default_factory=list)  # overlapping, neither within the other (both kept)
+    duplicates: list[int] = field(default_factory=list)  # same offsets and label as another (dropped)
 
 
 def _overlaps(spans, members):
     """(i, j) index pairs of overlapping spans among members, i sorted before j (by start, longest first)."""
     order = sorted(members, key=lambda k: (spans[k][0], -spans[k][1], k))
     for a, i in enumerate(order):
-        for j in order[a + 1:]:
+        for j in order[a + 1 :]:
             if spans[j][0] >= spans[i][1]:
                 break
             yield i, j

@@ -117,9 +117,12 @@ class Attribution:
 
     @classmethod
     def from_json(cls, d: Mapping) -> Attribution:
-        return cls(d["type"], d.get("source"),
-                   Span.from_json(d["source_span"]) if d.get("source_span") is not None else None,
-                   Span.from_json(d["cue"]) if d.get("cue") is not None else None)
+        return cls(
+            d["type"],
+            d.get("source"),
+            Span.from_json(d["source_span"]) if d.get("source_span") is not None else None,
+            Span.from_json(d["cue"]) if d.get("cue") is not None else None,
+        )
 
     def to_json(self) -> dict:
         out: dict[str, Any] = {"type": self.type}
@@ -155,8 +158,14 @@ class Claim:
         return cls(d["id"], d["start"], d["end"], d["text"], Attribution.from_json(d["attribution"]), d["checkworthy"])
 
     def to_json(self) -> dict:
-        return {"id": self.id, "start": self.start, "end": self.end, "text": self.text,
-                "checkworthy": self.checkworthy, "attribution": self.attribution.to_json()}
+        return {
+            "id": self.id,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "checkworthy": self.checkworthy,
+            "attribution": self.attribution.to_json(),
+        }
 
 
 AnySpan = Section | Entity | Claim
@@ -202,19 +211,33 @@ class Annotation:
     def from_json(cls, d: Mapping) -> Annotation:
         """From the parsed JSON of a file that is valid against the annotation schema."""
         try:
-            return cls(d["document_id"], d["text_sha256"], tuple(d["annotators"]), d["guidelines_version"], d["status"],
-                       tuple([Section.from_json(x) for x in d["sections"]]),
-                       tuple([Entity.from_json(x) for x in d["entities"]]),
-                       tuple([Claim.from_json(x) for x in d["claims"]]),
-                       d.get("notes"), d["schema_version"])
+            return cls(
+                d["document_id"],
+                d["text_sha256"],
+                tuple(d["annotators"]),
+                d["guidelines_version"],
+                d["status"],
+                tuple([Section.from_json(x) for x in d["sections"]]),
+                tuple([Entity.from_json(x) for x in d["entities"]]),
+                tuple([Claim.from_json(x) for x in d["claims"]]),
+                d.get("notes"),
+                d["schema_version"],
+            )
         except (KeyError, TypeError, AttributeError) as e:
-            raise ValueError(f"not an annotation of the expected shape ({type(e).__name__}: {e}); "
-                             "run `newsspan validate`, which says what is wrong") from None
+            raise ValueError(
+                f"not an annotation of the expected shape ({type(e).__name__}: {e}); "
+                "run `newsspan validate`, which says what is wrong"
+            ) from None
 
     def to_json(self) -> dict:
-        out: dict[str, Any] = {"schema_version": self.schema_version, "document_id": self.document_id,
-                               "text_sha256": self.text_sha256, "annotators": list(self.annotators),
-                               "guidelines_version": self.guidelines_version, "status": self.status}
+        out: dict[str, Any] = {
+            "schema_version": self.schema_version,
+            "document_id": self.document_id,
+            "text_sha256": self.text_sha256,
+            "annotators": list(self.annotators),
+            "guidelines_version": self.guidelines_version,
+            "status": self.status,
+        }
         if self.notes is not None:
             out["notes"] = self.notes
         for name in LAYERS:
@@ -251,6 +274,7 @@ class Annotation:
     def moved(self, places: Mapping[str, tuple[int, int, str]]) -> Annotation:
         """A copy with the spans at these pointers (as :meth:`spans` gives them) at new
         ``(start, end, text)``; every other span as it was."""
+
         def at(ptr: str, span):
             if span is None or ptr not in places:
                 return span
@@ -265,8 +289,9 @@ class Annotation:
                 x = at(ptr, x)
                 if isinstance(x, Claim):
                     a = x.attribution
-                    x = replace(x, attribution=replace(a, **{k: at(f"{ptr}/attribution/{k}", getattr(a, k))
-                                                             for k in _SUBSPANS}))
+                    x = replace(
+                        x, attribution=replace(a, **{k: at(f"{ptr}/attribution/{k}", getattr(a, k)) for k in _SUBSPANS})
+                    )
                 items.append(x)
             layers[name] = tuple(items)
         return replace(self, **layers)
@@ -315,10 +340,16 @@ def well_formed(value: Any, valid: bool = False) -> tuple[Annotation, dict[str, 
             places[name] = tuple(kept)
             layers[name] = tuple(_ITEM[name](items[i]) for i in kept)
     annotators = value.get("annotators")
-    return Annotation(_str(value, "document_id"), _str(value, "text_sha256"),
-                      tuple(a for a in annotators if isinstance(a, str)) if isinstance(annotators, list) else (),
-                      _str(value, "guidelines_version"), _str(value, "status"),
-                      notes=_str(value, "notes"), schema_version=_str(value, "schema_version"), **layers), places
+    return Annotation(
+        _str(value, "document_id"),
+        _str(value, "text_sha256"),
+        tuple(a for a in annotators if isinstance(a, str)) if isinstance(annotators, list) else (),
+        _str(value, "guidelines_version"),
+        _str(value, "status"),
+        notes=_str(value, "notes"),
+        schema_version=_str(value, "schema_version"),
+        **layers,
+    ), places
 
 
 def _is_offset(v: Any) -> bool:
@@ -326,7 +357,12 @@ def _is_offset(v: Any) -> bool:
 
 
 def _is_span(x: Any) -> TypeGuard[dict]:
-    return isinstance(x, dict) and _is_offset(x.get("start")) and _is_offset(x.get("end")) and isinstance(x.get("text"), str)
+    return (
+        isinstance(x, dict)
+        and _is_offset(x.get("start"))
+        and _is_offset(x.get("end"))
+        and isinstance(x.get("text"), str)
+    )
 
 
 def _str(d: Mapping, key: str) -> Any:
@@ -339,19 +375,33 @@ def _section(d: Mapping) -> Section:
 
 
 def _entity(d: Mapping) -> Entity:
-    return Entity(_str(d, "id"), d["start"], d["end"], d["text"], _str(d, "label"), _str(d, "kb_id"), _str(d, "cluster"))
+    return Entity(
+        _str(d, "id"), d["start"], d["end"], d["text"], _str(d, "label"), _str(d, "kb_id"), _str(d, "cluster")
+    )
 
 
 def _claim(d: Mapping) -> Claim:
     a = d.get("attribution")
     if isinstance(a, dict):
-        attribution = Attribution(_str(a, "type"), _str(a, "source"), *(
-            Span(x["start"], x["end"], x["text"]) if _is_span(x) else None for x in (a.get("source_span"), a.get("cue"))))
+        attribution = Attribution(
+            _str(a, "type"),
+            _str(a, "source"),
+            *(
+                Span(x["start"], x["end"], x["text"]) if _is_span(x) else None
+                for x in (a.get("source_span"), a.get("cue"))
+            ),
+        )
     else:
         attribution = Attribution(None)  # type: ignore[arg-type]  # (a partial model's None: see well_formed)
     checkworthy = d.get("checkworthy")
-    return Claim(_str(d, "id"), d["start"], d["end"], d["text"], attribution,
-                 checkworthy if isinstance(checkworthy, bool) else None)  # type: ignore[arg-type]
+    return Claim(
+        _str(d, "id"),
+        d["start"],
+        d["end"],
+        d["text"],
+        attribution,
+        checkworthy if isinstance(checkworthy, bool) else None,  # type: ignore[arg-type]  # (a partial model's None)
+    )
 
 
 _ITEM = {"sections": _section, "entities": _entity, "claims": _claim}
@@ -380,9 +430,17 @@ class Document:
         """A document from its text, metadata and released layer (None: not annotated yet)."""
         if annotation is None:
             return cls(doc_id, text, dict(meta))
-        return cls(doc_id, text, dict(meta), annotation.status, annotation.annotators, annotation.guidelines_version,
-                   in_document_order(annotation.sections), in_document_order(annotation.entities),
-                   in_document_order(annotation.claims))
+        return cls(
+            doc_id,
+            text,
+            dict(meta),
+            annotation.status,
+            annotation.annotators,
+            annotation.guidelines_version,
+            in_document_order(annotation.sections),
+            in_document_order(annotation.entities),
+            in_document_order(annotation.claims),
+        )
 
     @property
     def language(self) -> str | None:
@@ -442,5 +500,19 @@ class Document:
         return tokens, tag(tokens, spans)
 
 
-__all__ = ["Annotation", "Attribution", "Claim", "Document", "Entity", "GUIDELINES_VERSION", "LAYERS", "Section", "Span",
-           "Token", "dump_json", "in_document_order", "renumber", "well_formed"]
+__all__ = [
+    "Annotation",
+    "Attribution",
+    "Claim",
+    "Document",
+    "Entity",
+    "GUIDELINES_VERSION",
+    "LAYERS",
+    "Section",
+    "Span",
+    "Token",
+    "dump_json",
+    "in_document_order",
+    "renumber",
+    "well_formed",
+]

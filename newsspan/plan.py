@@ -37,8 +37,11 @@ class Plan:
         """
         ok = True
         for p in check_writes(root, writes):
-            line = (from_export(p, origins[p.path]) if origins and p.path in origins else
-                    f"{p.path}{' ' + p.pointer if p.pointer else ''}: {prefix}{p.severity}[{p.check}] {p.message}")
+            line = (
+                from_export(p, origins[p.path])
+                if origins and p.path in origins
+                else f"{p.path}{' ' + p.pointer if p.pointer else ''}: {prefix}{p.severity}[{p.check}] {p.message}"
+            )
             (self.errors if p.severity == "error" else self.warnings).append(line)
             ok &= p.severity != "error"
         return ok
@@ -56,32 +59,40 @@ def from_export(p, origins: dict[str, str]) -> str:
     while key and key not in origins:
         key = key.rsplit("/", 1)[0]
     message = _SPAN_POINTER.sub(lambda m: origins.get(m[0], m[0]), p.message)
-    part = p.pointer[len(key):] if key else ""   # a part of the span: its /start, its /attribution/cue
+    part = p.pointer[len(key) :] if key else ""  # a part of the span: its /start, its /attribution/cue
     at = f"{p.path} {p.pointer}".rstrip()
-    return (f"{origins[key]}{' ' + part if part else ''}: {p.severity}[{p.check}] {message}"
-            f"\n    fix: {_tool_fix(p, key, origins)}"
-            f"\n    (at {at} in what the import would write)")
+    return (
+        f"{origins[key]}{' ' + part if part else ''}: {p.severity}[{p.check}] {message}"
+        f"\n    fix: {_tool_fix(p, key, origins)}"
+        f"\n    (at {at} in what the import would write)"
+    )
 
 
 def _tool_fix(p, key: str, origins: dict[str, str]) -> str:
     """How to fix a problem of an imported span in the tool (or with an import option)."""
-    if key.count("/") != 2:   # not a span of the import: the layer, a span the import keeps, or the file
+    if key.count("/") != 2:  # not a span of the import: the layer, a span the import keeps, or the file
         layer = p.pointer.split("/")[1] if p.pointer.count("/") else None
-        if p.hint and any(k.startswith(f"/{layer}/") for k in origins):   # a layer the import replaces
+        if p.hint and any(k.startswith(f"/{layer}/") for k in origins):  # a layer the import replaces
             return f"in the tool: {p.hint}"
         return p.hint or "fix it, then import again"
     layer = key.split("/")[1]
     if p.check == "token-boundary":
         if layer == "entities":
-            return ("pass --align expand (the whole tokens) or --align contract (the tokens inside), "
-                    "or move the mention's edges onto whole words in the tool")
-        return ("move the span's edges onto whole words in the tool (punctuation and possessives are tokens of their own); "
-                "--align moves entity mentions only")
+            return (
+                "pass --align expand (the whole tokens) or --align contract (the tokens inside), "
+                "or move the mention's edges onto whole words in the tool"
+            )
+        return (
+            "move the span's edges onto whole words in the tool (punctuation and possessives are tokens of their own); "
+            "--align moves entity mentions only"
+        )
     if p.check == "span-outside-section":
         if any(k.startswith("/sections/") for k in origins):
             return "make one of the tool's section spans cover it, or shorten the span in the tool"
-        return ("import the tool's sections with it (--label-map LABEL=sections:<label>), or make a section of "
-                f"annotations/{p.document_id}.json cover it (for a new text: `newsspan add` it first) and import again")
+        return (
+            "import the tool's sections with it (--label-map LABEL=sections:<label>), or make a section of "
+            f"annotations/{p.document_id}.json cover it (for a new text: `newsspan add` it first) and import again"
+        )
     if p.check in ("entity-overlap", "claim-overlap", "section-overlap"):
         return "shorten or remove one of the two in the tool, or map one of their labels to ignore (--label-map LABEL=ignore)"
     if p.check == "span-whitespace":

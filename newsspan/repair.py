@@ -23,8 +23,10 @@ def _ids(root: store.Root, ids: list[str] | None, plan: Plan) -> list[str]:
         return [s for s in root.text_stems() if store.is_valid_id(s)]
     unknown = [i for i in ids if not store.is_valid_id(i) or not root.text_path(i).exists()]
     if unknown:  # an ID that names nothing is a usage error (exit 2), never "nothing to do"
-        raise store.StoreError(f"no such document{'s' * (len(unknown) > 1)} in {root.path}: "
-                               + ", ".join(f"{i} (no corpus/{i}.txt)" for i in unknown))
+        raise store.StoreError(
+            f"no such document{'s' * (len(unknown) > 1)} in {root.path}: "
+            + ", ".join(f"{i} (no corpus/{i}.txt)" for i in unknown)
+        )
     return list(dict.fromkeys(ids))
 
 
@@ -54,7 +56,9 @@ def plan_reanchor(root: store.Root, ids: list[str] | None = None) -> Plan:
             data = root.read_bytes(root.text_path(doc_id))
             text = decode(data)
         except (OSError, DecodeError) as e:
-            plan.errors.append(f"corpus/{doc_id}.txt: cannot read it as UTF-8 ({e}); convert it, then run `newsspan canonicalize`")
+            plan.errors.append(
+                f"corpus/{doc_id}.txt: cannot read it as UTF-8 ({e}); convert it, then run `newsspan canonicalize`"
+            )
             continue
         sha = sha256(data)
         meta = _load(root, root.meta_path(doc_id), plan) if root.meta_path(doc_id).exists() else None
@@ -78,10 +82,15 @@ def plan_reanchor(root: store.Root, ids: list[str] | None = None) -> Plan:
             failed |= bool(unplaced)
             out.append((af, replace(new, text_sha256=sha)))
             updated = [ptr for (ptr, s), (_, t) in zip(ann.spans(), new.spans(), strict=True) if s.text != t.text]
-            plan.summary.append(f"{root.rel(af.path)}: {moved} span(s) moved"
-                                + (f", {len(updated)} quote(s) updated (the edit is inside them: review {', '.join(updated)})"
-                                   if updated else "")
-                                + (f", {len(unplaced)} not placed" if unplaced else ""))
+            plan.summary.append(
+                f"{root.rel(af.path)}: {moved} span(s) moved"
+                + (
+                    f", {len(updated)} quote(s) updated (the edit is inside them: review {', '.join(updated)})"
+                    if updated
+                    else ""
+                )
+                + (f", {len(unplaced)} not placed" if unplaced else "")
+            )
         if failed:
             plan.summary.append(f"{doc_id}: nothing written (spans could not be placed)")
             continue
@@ -121,8 +130,10 @@ def plan_canonicalize(root: store.Root, ids: list[str] | None = None) -> Plan:
                 out.append((af, ann))  # made on the canonical text already: offsets stand
                 continue
             if ann.text_sha256 != old_sha:
-                plan.errors.append(f"{root.rel(af.path)}: made on another version of the text; run `newsspan reanchor {doc_id}` "
-                                   "after canonicalising")
+                plan.errors.append(
+                    f"{root.rel(af.path)}: made on another version of the text; run `newsspan reanchor {doc_id}` "
+                    "after canonicalising"
+                )
                 failed = True
                 continue
             new, problems = anchor.through_map(ann, cmap)
@@ -138,7 +149,9 @@ def plan_canonicalize(root: store.Root, ids: list[str] | None = None) -> Plan:
         if meta is not None:
             meta["text_sha256"] = new_sha
             writes.append((root.meta_path(doc_id), dump_json(meta)))
-        plan.summary.append(f"{doc_id}: text canonicalised ({len(source)} -> {len(cmap.text)} code points), "
-                            f"{len(out)} annotation file(s) re-anchored")
+        plan.summary.append(
+            f"{doc_id}: text canonicalised ({len(source)} -> {len(cmap.text)} code points), "
+            f"{len(out)} annotation file(s) re-anchored"
+        )
         _finish(root, writes, out, plan, "canonicalising")
     return plan

@@ -17,7 +17,11 @@ def type_name(v) -> str:
     if isinstance(v, int):
         return "an integer"
     if isinstance(v, float):
-        return "a number with a fraction part" if v == v and v not in (float("inf"), float("-inf")) else "a non-finite number"
+        return (
+            "a number with a fraction part"
+            if v == v and v not in (float("inf"), float("-inf"))
+            else "a non-finite number"
+        )
     if isinstance(v, str):
         return "a string"
     if v is None:
@@ -36,11 +40,14 @@ def _describe(err) -> tuple[str, str | None]:
         msg = f"expected {'an' if want[0] in 'aeiou' else 'a'} {want}, found {show(inst)} ({type_name(inst)})"
         hint = None
         if want == "integer" and isinstance(inst, (float, str, bool)):
-            hint = "offsets are whole numbers of code points, written without quotes or decimal point (e.g. 12, not 12.0 or \"12\")"
+            hint = 'offsets are whole numbers of code points, written without quotes or decimal point (e.g. 12, not 12.0 or "12")'
         return msg, hint
     if kw == "required":
         missing = [k for k in v if isinstance(inst, dict) and k not in inst]
-        return f"missing required propert{'ies' if len(missing) > 1 else 'y'} {', '.join(show(k) for k in missing)}", None
+        return (
+            f"missing required propert{'ies' if len(missing) > 1 else 'y'} {', '.join(show(k) for k in missing)}",
+            None,
+        )
     if kw == "additionalProperties":
         allowed = list(err.schema.get("properties", {}))
         extra = [k for k in inst if k not in allowed] if isinstance(inst, dict) else []
@@ -50,23 +57,34 @@ def _describe(err) -> tuple[str, str | None]:
             if close:
                 hint = f"did you mean {show(close[0])}?"
                 break
-        return f"unexpected propert{'ies' if len(extra) > 1 else 'y'} {', '.join(show(k) for k in extra)}; allowed: {', '.join(allowed)}", hint or "remove it"
+        return (
+            f"unexpected propert{'ies' if len(extra) > 1 else 'y'} {', '.join(show(k) for k in extra)}; allowed: {', '.join(allowed)}",
+            hint or "remove it",
+        )
     if kw == "enum":
         nearest = labels.closest(inst, [str(x) for x in v]) if isinstance(inst, str) else None
         shown = ", ".join(str(x) for x in v) if len(v) <= 20 else ", ".join(str(x) for x in v[:20]) + ", …"
-        return f"{show(inst)} is not one of {shown}", (f"did you mean {show(nearest)}? (labels come from the schema; a tool label needs --label-map on import)" if nearest else None)
+        return f"{show(inst)} is not one of {shown}", (
+            f"did you mean {show(nearest)}? (labels come from the schema; a tool label needs --label-map on import)"
+            if nearest
+            else None
+        )
     if kw == "const":
         return f"expected {show(v)}, found {show(inst)}", None
     if kw == "pattern":
         if v == _pattern("spanId"):
             # the layer's letter (s, e, c) for an id that must start with one
             layer = next((str(p) for p in err.absolute_path if p in schema.layers()), "x")
-            return (f"{show(inst)} is not a valid span id: span ids are {ids.SPAN_ID_RULE}",
-                    f"use e.g. {show(ids.safe_span_id(inst, layer[0]))}")
+            return (
+                f"{show(inst)} is not a valid span id: span ids are {ids.SPAN_ID_RULE}",
+                f"use e.g. {show(ids.safe_span_id(inst, layer[0]))}",
+            )
         if v == _pattern("documentId"):
             suggestion = ids.safe_id(inst)
-            return (f"{show(inst)} is not a valid document id: ids are {ids.DOCUMENT_ID_RULE}",
-                    f"use e.g. {show(suggestion)} (and name the files after it)" if suggestion else None)
+            return (
+                f"{show(inst)} is not a valid document id: ids are {ids.DOCUMENT_ID_RULE}",
+                f"use e.g. {show(suggestion)} (and name the files after it)" if suggestion else None,
+            )
         desc = err.schema.get("description") or f"must match {v}"
         return f"{show(inst)} does not have the required form: {desc}", None
     if kw in ("minimum", "maximum"):
@@ -79,10 +97,19 @@ def _describe(err) -> tuple[str, str | None]:
         return f"{len(inst)} items, more than the maximum of {v}", None
     if kw == "oneOf" and isinstance(inst, dict) and "source" in str(err.schema):
         if "source" in inst and "source_span" in inst:
-            return "a source attribution has both `source` and `source_span`; expected exactly one", "keep `source` for a named entity, `source_span` otherwise"
-        return "a source attribution needs `source` (id of the source's entity mention) or `source_span` (its span)", None
+            return (
+                "a source attribution has both `source` and `source_span`; expected exactly one",
+                "keep `source` for a named entity, `source_span` otherwise",
+            )
+        return (
+            "a source attribution needs `source` (id of the source's entity mention) or `source_span` (its span)",
+            None,
+        )
     if kw == "not" and isinstance(inst, dict) and "source" in str(err.schema):
-        return f"attribution type {show(inst.get('type'))} may not have `source` or `source_span`", "set type to \"source\", or remove the source"
+        return (
+            f"attribution type {show(inst.get('type'))} may not have `source` or `source_span`",
+            'set type to "source", or remove the source',
+        )
     return err.message, None
 
 

@@ -188,7 +188,9 @@ def compare(gold: Sequence[Span], predicted: Sequence[Span], mode: str = "exact"
     return out
 
 
-def score(documents: Iterable[tuple[Sequence[Span], Sequence[Span]]], mode: str = "exact") -> tuple[Counts, dict[str, Counts]]:
+def score(
+    documents: Iterable[tuple[Sequence[Span], Sequence[Span]]], mode: str = "exact"
+) -> tuple[Counts, dict[str, Counts]]:
     """Summed counts over documents, each given as (gold spans, predicted spans): overall and per label."""
     per_label: dict[str, Counts] = defaultdict(Counts)
     for gold, predicted in documents:
@@ -198,4 +200,14 @@ def score(documents: Iterable[tuple[Sequence[Span], Sequence[Span]]], mode: str 
     return overall, dict(sorted(per_label.items()))
 
 
-__all__ = ["Span", "Counts", "MODES", "exact_matches", "overlap_matches", "exact_pairs", "overlap_pairs", "compare", "score"]
+__all__ = [
+    "Span",
+    "Counts",
+    "MODES",
+    "exact_matches",
+    "overlap_matches",
+    "exact_pairs",
+    "overlap_pairs",
+    "compare",
+    "score",
+]

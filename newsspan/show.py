@@ -33,7 +33,8 @@ def _attr(value) -> str:
 
 def _css() -> str:
     rules = [f".l-{label} {{ background: {color}; }}" for label, color in schema.entity_colors().items()]
-    return """
+    return (
+        """
 body { font: 16px/1.6 Georgia, "Times New Roman", serif; color: #1a1a1a; background: #fff; margin: 0; }
 main { max-width: 64em; margin: 0 auto; padding: 1.5em; }
 h1 { font-size: 1.5em; line-height: 1.3; margin: 0 0 .5em; }
@@ -58,7 +59,10 @@ mark.ent.only { outline: 2px dashed #c92a2a; outline-offset: 1px; }
 .key { font: .8em system-ui, sans-serif; }
 table.dis { border-collapse: collapse; font: .8em system-ui, sans-serif; width: 100%; }
 table.dis td, table.dis th { border-top: 1px solid #eee; padding: .2em .4em; text-align: left; vertical-align: top; }
-""" + "\n".join(rules) + "\n"
+"""
+        + "\n".join(rules)
+        + "\n"
+    )
 
 
 @dataclass(frozen=True)
@@ -88,16 +92,25 @@ def _cut(a: int, b: int, cuts: Sequence[int]) -> list[tuple[int, int]]:
 
 
 def _entity_html(text: str, e: Entity, prefix: str, classes: str = "") -> str:
-    title = f"{e.id} {e.label} [{e.start}, {e.end})" + (f" {e.kb_id}" if e.kb_id else "") + \
-        (f" cluster {e.cluster}" if e.cluster else "")
-    return (f'<mark class="ent l-{_attr(e.label)}{classes}" id="{_attr(prefix + e.id)}" data-label="{_attr(e.label)}" '
-            f'title="{_attr(title)}">{escape(text[e.start:e.end])}</mark>')
+    title = (
+        f"{e.id} {e.label} [{e.start}, {e.end})"
+        + (f" {e.kb_id}" if e.kb_id else "")
+        + (f" cluster {e.cluster}" if e.cluster else "")
+    )
+    return (
+        f'<mark class="ent l-{_attr(e.label)}{classes}" id="{_attr(prefix + e.id)}" data-label="{_attr(e.label)}" '
+        f'title="{_attr(title)}">{escape(text[e.start : e.end])}</mark>'
+    )
 
 
 def _claim_title(c: Claim) -> str:
     att = c.attribution
-    who = att.type + (f", source {att.source}" if att.source else "") + \
-        (f", source {att.source_span.text!r}" if att.source_span else "") + (f", cue {att.cue.text!r}" if att.cue else "")
+    who = (
+        att.type
+        + (f", source {att.source}" if att.source else "")
+        + (f", source {att.source_span.text!r}" if att.source_span else "")
+        + (f", cue {att.cue.text!r}" if att.cue else "")
+    )
     return f"{c.id} claim [{c.start}, {c.end}) {who}; {'check-worthy' if c.checkworthy else 'not check-worthy'}"
 
 
@@ -119,14 +132,17 @@ def _block(text: str, a: int, b: int, entities, claims, prefix: str, entity_clas
             k += 1
         source = claim.attribution.source
         tag = f'a href="#{_attr(prefix + source)}"' if source else "span"
-        out.append(f'<{tag} class="claim" id="{_attr(prefix + claim.id)}" title="{_attr(_claim_title(claim))}">'
-                   + "".join(group) + ("</a>" if source else "</span>"))
+        out.append(
+            f'<{tag} class="claim" id="{_attr(prefix + claim.id)}" title="{_attr(_claim_title(claim))}">'
+            + "".join(group)
+            + ("</a>" if source else "</span>")
+        )
     return "".join(out)
 
 
 def _piece_html(text: str, p: _Piece, prefix: str, entity_classes) -> str:
     if p.entity is None:
-        return escape(text[p.start:p.end])
+        return escape(text[p.start : p.end])
     return _entity_html(text, p.entity, prefix, (entity_classes or {}).get(p.entity.id, ""))
 
 
@@ -138,7 +154,7 @@ def _blocks(text: str, sections: Sequence[Section]) -> list[tuple[int, int, str,
     for s in sorted(sections, key=lambda s: (s.start, s.end)):
         if s.start < pos:
             continue
-        if text[pos:s.start].strip():
+        if text[pos : s.start].strip():
             out.append((pos, s.start, NO_SECTION, None))
         out.append((s.start, s.end, s.label, s.id))
         pos = s.end
@@ -155,10 +171,12 @@ def _article(doc_text: str, ann: Annotation, prefix: str = "", entity_classes=No
         while b > a and doc_text[b - 1].isspace():
             b -= 1
         title = f"{sid} {label} [{a}, {b})" if sid else f"text in no section [{a}, {b})"
-        rows.append(f'<div class="sec{" gap" if sid is None else ""}"'
-                    + (f' id="{_attr(prefix + sid)}"' if sid else "")
-                    + f'><div class="sec-label" title="{_attr(title)}">{escape(label)}</div>'
-                    f'<div class="sec-text">{_block(doc_text, a, b, ann.entities, ann.claims if claims else (), prefix, entity_classes)}</div></div>')
+        rows.append(
+            f'<div class="sec{" gap" if sid is None else ""}"'
+            + (f' id="{_attr(prefix + sid)}"' if sid else "")
+            + f'><div class="sec-label" title="{_attr(title)}">{escape(label)}</div>'
+            f'<div class="sec-text">{_block(doc_text, a, b, ann.entities, ann.claims if claims else (), prefix, entity_classes)}</div></div>'
+        )
     return "\n".join(rows)
 
 
@@ -172,34 +190,45 @@ def _meta(doc: Document, ann: Annotation | None, layer: str) -> str:
         rows.append((key, value))
     rows.append(("layer", layer))
     if ann is not None:
-        rows += [("status", ann.status), ("annotators", ", ".join(ann.annotators)),
-                 ("guidelines", ann.guidelines_version)]
+        rows += [
+            ("status", ann.status),
+            ("annotators", ", ".join(ann.annotators)),
+            ("guidelines", ann.guidelines_version),
+        ]
         if ann.notes:
             rows.append(("notes", ann.notes))
-    return '<dl class="meta">' + "".join(f"<dt>{escape(str(k))}</dt><dd>{escape(str(v))}</dd>" for k, v in rows) + "</dl>"
+    return (
+        '<dl class="meta">' + "".join(f"<dt>{escape(str(k))}</dt><dd>{escape(str(v))}</dd>" for k, v in rows) + "</dl>"
+    )
 
 
 def _legend(entities: Sequence[Entity]) -> str:
     present = {e.label for e in entities}
-    items = [f'<span class="ent l-{_attr(label)}{"" if label in present else " absent"}" title="{_attr(color)}">'
-             f"{escape(label)} {sum(e.label == label for e in entities)}</span>"
-             for label, color in schema.entity_colors().items()]
-    return ('<div class="legend">' + "".join(items) + '<span class="claim">claim</span></div>')
+    items = [
+        f'<span class="ent l-{_attr(label)}{"" if label in present else " absent"}" title="{_attr(color)}">'
+        f"{escape(label)} {sum(e.label == label for e in entities)}</span>"
+        for label, color in schema.entity_colors().items()
+    ]
+    return '<div class="legend">' + "".join(items) + '<span class="claim">claim</span></div>'
 
 
 def _page(title: str, language: str | None, body: str) -> str:
-    return (f'<!DOCTYPE html>\n<html lang="{_attr(language or "und")}">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{escape(title)}</title>\n<style>{_css()}</style>\n</head>\n<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="{_attr(language or "und")}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(title)}</title>\n<style>{_css()}</style>\n</head>\n<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+    )
 
 
 def render(doc: Document, ann: Annotation | None, layer: str = "released layer") -> str:
     """The page of one document with one annotation layer (None: the text alone)."""
     ann = ann or Annotation(doc.id, "", (), "", "")
     title = str(doc.meta.get("title") or doc.id)
-    body = (f"<h1>{escape(title)}</h1>\n{_meta(doc, ann if ann.status else None, layer)}\n<h2>Entity labels</h2>\n"
-            f"{_legend(ann.entities)}\n<h2>Article</h2>\n<article>\n{_article(doc.text, ann)}\n</article>")
+    body = (
+        f"<h1>{escape(title)}</h1>\n{_meta(doc, ann if ann.status else None, layer)}\n<h2>Entity labels</h2>\n"
+        f"{_legend(ann.entities)}\n<h2>Article</h2>\n<article>\n{_article(doc.text, ann)}\n</article>"
+    )
     return _page(f"{title} · newsspan {doc.id}", doc.language, body)
 
 
@@ -214,18 +243,23 @@ def render_diff(doc: Document, a: Annotation, b: Annotation, a_name: str, b_name
     from . import agreement
 
     result = agreement.agreement(a_name, b_name, [(doc.id, doc.text, a, b)])
-    rows = "".join(f"<tr><td>{escape(d.kind)}</td><td>{escape(describe(d.a))}</td><td>{escape(describe(d.b))}</td></tr>"
-                   for d in result.disagreements if d.layer == "entities")
-    body = (f"<h1>{escape(title)}</h1>\n{_meta(doc, None, f'entity mentions of {a_name} and {b_name}')}\n"
-            f"<h2>Entity labels</h2>\n{_legend(a.entities + b.entities)}\n"
-            f'<p class="key">{agreed} mentions agreed (same span and label in both); '
-            f'<mark class="ent only">dashed</mark>: only in one of the two '
-            f"({sum(c == ' only' for c in classes_a.values())} of {escape(a_name)}, "
-            f"{sum(c == ' only' for c in classes_b.values())} of {escape(b_name)}).</p>\n"
-            f'<h2>Disagreements</h2>\n<table class="dis"><tr><th>kind</th><th>{escape(a_name)}</th><th>{escape(b_name)}</th>'
-            f"</tr>{rows}</table>\n"
-            f'<div class="diff"><section><h2>{escape(a_name)}</h2>\n{_article(doc.text, a, "a-", classes_a, claims=False)}</section>\n'
-            f'<section><h2>{escape(b_name)}</h2>\n{_article(doc.text, b, "b-", classes_b, claims=False)}</section></div>')
+    rows = "".join(
+        f"<tr><td>{escape(d.kind)}</td><td>{escape(describe(d.a))}</td><td>{escape(describe(d.b))}</td></tr>"
+        for d in result.disagreements
+        if d.layer == "entities"
+    )
+    body = (
+        f"<h1>{escape(title)}</h1>\n{_meta(doc, None, f'entity mentions of {a_name} and {b_name}')}\n"
+        f"<h2>Entity labels</h2>\n{_legend(a.entities + b.entities)}\n"
+        f'<p class="key">{agreed} mentions agreed (same span and label in both); '
+        f'<mark class="ent only">dashed</mark>: only in one of the two '
+        f"({sum(c == ' only' for c in classes_a.values())} of {escape(a_name)}, "
+        f"{sum(c == ' only' for c in classes_b.values())} of {escape(b_name)}).</p>\n"
+        f'<h2>Disagreements</h2>\n<table class="dis"><tr><th>kind</th><th>{escape(a_name)}</th><th>{escape(b_name)}</th>'
+        f"</tr>{rows}</table>\n"
+        f'<div class="diff"><section><h2>{escape(a_name)}</h2>\n{_article(doc.text, a, "a-", classes_a, claims=False)}</section>\n'
+        f"<section><h2>{escape(b_name)}</h2>\n{_article(doc.text, b, 'b-', classes_b, claims=False)}</section></div>"
+    )
     return _page(f"{title} · {a_name} vs {b_name} · newsspan {doc.id}", doc.language, body)
 
 
@@ -266,7 +300,9 @@ def page(root: store.Root, doc_id: str, annotator: str | None = None, diff: tupl
             layers.append(layer)
     errors = [p for p in problems if p.severity == ERROR]
     if errors:
-        raise Refused(f"{len(errors)} error{'s' * (len(errors) != 1)} in what would be shown; nothing was written", errors)
+        raise Refused(
+            f"{len(errors)} error{'s' * (len(errors) != 1)} in what would be shown; nothing was written", errors
+        )
     assert text is not None, "read_text reports an error whenever it gives no text"
     doc = Document.of(doc_id, text, meta, None)
     if diff:

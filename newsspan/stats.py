@@ -35,10 +35,10 @@ class Stats:
     licenses: Counter = field(default_factory=Counter)
     unknown_license: list[str] = field(default_factory=list)  # ids of the documents whose license is unknown
     tokens: int | None = 0  # None: not counted
-    sections: Counter = field(default_factory=Counter)      # per label
-    mentions: Counter = field(default_factory=Counter)      # per entity label
+    sections: Counter = field(default_factory=Counter)  # per label
+    mentions: Counter = field(default_factory=Counter)  # per entity label
     attributions: Counter = field(default_factory=Counter)  # claims per attribution type
-    checkworthy: Counter = field(default_factory=Counter)   # claims per check-worthiness: "true", "false"
+    checkworthy: Counter = field(default_factory=Counter)  # claims per check-worthiness: "true", "false"
     spans: dict[str, list[int]] = field(default_factory=lambda: {k: [] for k in SPAN_KINDS})  # per document
 
     @property
@@ -84,10 +84,15 @@ class Stats:
             "tokens": self.tokens,
             "sections": dict(sorted(self.sections.items())),
             "mentions": dict(sorted(self.mentions.items())),
-            "claims": {"total": self.claims, "attribution": dict(sorted(self.attributions.items())),
-                       "checkworthy": {"true": self.checkworthy["true"], "false": self.checkworthy["false"]}},
-            "spans_per_document": {k: dict(zip(("min", "median", "max"), m, strict=True)) if (m := self.per_document(k)) else None
-                                   for k in SPAN_KINDS},
+            "claims": {
+                "total": self.claims,
+                "attribution": dict(sorted(self.attributions.items())),
+                "checkworthy": {"true": self.checkworthy["true"], "false": self.checkworthy["false"]},
+            },
+            "spans_per_document": {
+                k: dict(zip(("min", "median", "max"), m, strict=True)) if (m := self.per_document(k)) else None
+                for k in SPAN_KINDS
+            },
         }
 
 
@@ -114,6 +119,7 @@ def statistics(documents: Iterable[Document], count_tokens: bool = True) -> Stat
 
 
 # rendering ------------------------------------------------------------------------------------
+
 
 def _number(x) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
@@ -162,11 +168,16 @@ def _table(head: tuple[str, str], counts: Counter) -> list[str]:
 def markdown_tables(st: Stats, level: int = 3) -> list[str]:
     """Mentions per label, sections per label, claims by attribution and check-worthiness."""
     h = "#" * level
-    return ([f"{h} Entity mentions per label", ""] + _table(("label", "mentions"), st.mentions)
-            + ["", f"{h} Sections per label", ""] + _table(("label", "sections"), st.sections)
-            + ["", f"{h} Claims by attribution and check-worthiness", ""]
-            + _table(("attribution", "claims"), st.attributions)
-            + [""] + _table(("check-worthy", "claims"), Counter({k: st.checkworthy[k] for k in ("true", "false")})))
+    return (
+        [f"{h} Entity mentions per label", ""]
+        + _table(("label", "mentions"), st.mentions)
+        + ["", f"{h} Sections per label", ""]
+        + _table(("label", "sections"), st.sections)
+        + ["", f"{h} Claims by attribution and check-worthiness", ""]
+        + _table(("attribution", "claims"), st.attributions)
+        + [""]
+        + _table(("check-worthy", "claims"), Counter({k: st.checkworthy[k] for k in ("true", "false")}))
+    )
 
 
 def render_markdown(st: Stats) -> str:
@@ -175,9 +186,12 @@ def render_markdown(st: Stats) -> str:
 
 def render_text(st: Stats) -> str:
     out = [line[2:] for line in summary_lines(st)]
-    for title, counts in (("entity mentions per label", st.mentions), ("sections per label", st.sections),
-                          ("claims per attribution", st.attributions),
-                          ("claims per check-worthiness", Counter({k: st.checkworthy[k] for k in ("true", "false")}))):
+    for title, counts in (
+        ("entity mentions per label", st.mentions),
+        ("sections per label", st.sections),
+        ("claims per attribution", st.attributions),
+        ("claims per check-worthiness", Counter({k: st.checkworthy[k] for k in ("true", "false")})),
+    ):
         out += ["", title] + [f"  {k:<16} {counts[k]:>8}" for k in sorted(counts) if counts[k]]
     return "\n".join(out) + "\n"
 

@@ -106,8 +106,10 @@ def shipped_root() -> Path:
     checkout = Path(__file__).resolve().parent.parent
     if is_root(checkout):
         return checkout
-    raise StoreError(f"this installation of newsspan carries no corpus (looked in {_SHIPPED} and {checkout}); "
-                     "pass root=DIR, a folder holding corpus/ and annotations/")
+    raise StoreError(
+        f"this installation of newsspan carries no corpus (looked in {_SHIPPED} and {checkout}); "
+        "pass root=DIR, a folder holding corpus/ and annotations/"
+    )
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ class Listing:
     names in order; one shared tuple per distinct combination, so 40,000 documents of the
     same shape cost one tuple. others: files that are none of those (root-relative paths).
     """
+
     stems: list[str]
     layers: dict[str, tuple]
     others: list[str]
@@ -149,8 +152,10 @@ class Root:
             return root
         found = find_root()
         if found is None:
-            raise NotARoot(f"not inside a newsspan corpus: no folder at or above {os.getcwd()} holds corpus/ and "
-                           "annotations/; run it inside one, pass --root DIR, or start one with `newsspan init`")
+            raise NotARoot(
+                f"not inside a newsspan corpus: no folder at or above {os.getcwd()} holds corpus/ and "
+                "annotations/; run it inside one, pass --root DIR, or start one with `newsspan init`"
+            )
         return cls(found)
 
     @classmethod
@@ -176,9 +181,11 @@ class Root:
             raise StoreError(f"{self.path}: no such folder")
         missing = [name for name in ("corpus", "annotations") if not (self.path / name).is_dir()]
         if missing:
-            raise NotARoot(f"{self.path} is not a newsspan corpus root (no {' and no '.join(m + '/' for m in missing)} "
-                           "folder); pass the folder that holds corpus/ and annotations/, or start one with "
-                           f"`newsspan init {self.path}`")
+            raise NotARoot(
+                f"{self.path} is not a newsspan corpus root (no {' and no '.join(m + '/' for m in missing)} "
+                "folder); pass the folder that holds corpus/ and annotations/, or start one with "
+                f"`newsspan init {self.path}`"
+            )
 
     # paths ---------------------------------------------------------------------------------
     def text_path(self, doc_id: str) -> Path:
@@ -195,7 +202,7 @@ class Root:
     def rel(self, path: Path | str) -> str:
         s, base = str(path), str(self.path) + os.sep
         if s.startswith(base):  # the common case, without Path.relative_to's cost
-            return s[len(base):].replace(os.sep, "/")
+            return s[len(base) :].replace(os.sep, "/")
         try:
             return Path(path).relative_to(self.path).as_posix()
         except ValueError:
@@ -267,8 +274,11 @@ class Root:
         (a cached validation takes them for every document; pathlib's joins were 40% of it)."""
         corpus, annotations = f"{self.corpus}{os.sep}{stem}", f"{self.annotations}{os.sep}"
         return [corpus + TEXT_SUFFIX, corpus + META_SUFFIX] + [
-            f"{annotations}{stem}{JSON_SUFFIX}" if who is None else f"{annotations}{ANNOTATORS}{os.sep}{who}{os.sep}{stem}{JSON_SUFFIX}"
-            for who in layers]
+            f"{annotations}{stem}{JSON_SUFFIX}"
+            if who is None
+            else f"{annotations}{ANNOTATORS}{os.sep}{who}{os.sep}{stem}{JSON_SUFFIX}"
+            for who in layers
+        ]
 
     def corpus_entries(self) -> list[str]:
         """Names of the files in corpus/ (temporary files of interrupted writes left out)."""
@@ -292,8 +302,11 @@ class Root:
         if not self.annotations.is_dir():
             return out
         base = os.path.join(self.annotations, "")
-        out.extend((name[: -len(JSON_SUFFIX)], None, base + name) for name in sorted(os.listdir(self.annotations))
-                   if name.endswith(JSON_SUFFIX) and not name.startswith(TMP_PREFIX))
+        out.extend(
+            (name[: -len(JSON_SUFFIX)], None, base + name)
+            for name in sorted(os.listdir(self.annotations))
+            if name.endswith(JSON_SUFFIX) and not name.startswith(TMP_PREFIX)
+        )
         ann_dir = self.annotations / ANNOTATORS
         if ann_dir.is_dir():
             for who in sorted(os.listdir(ann_dir)):
@@ -301,8 +314,11 @@ class Root:
                 if not d.is_dir():
                     continue
                 prefix = os.path.join(d, "")
-                out.extend((name[: -len(JSON_SUFFIX)], who, prefix + name) for name in sorted(os.listdir(d))
-                           if name.endswith(JSON_SUFFIX) and not name.startswith(TMP_PREFIX))
+                out.extend(
+                    (name[: -len(JSON_SUFFIX)], who, prefix + name)
+                    for name in sorted(os.listdir(d))
+                    if name.endswith(JSON_SUFFIX) and not name.startswith(TMP_PREFIX)
+                )
         return out
 
     # reading -------------------------------------------------------------------------------
@@ -382,7 +398,9 @@ class Root:
         from filelock import Timeout
 
         path = os.path.join(os.path.realpath(self.path), LOCK)
-        if optional and (self.is_shipped or not os.access(path if os.path.exists(path) else os.path.dirname(path), os.W_OK)):
+        if optional and (
+            self.is_shipped or not os.access(path if os.path.exists(path) else os.path.dirname(path), os.W_OK)
+        ):
             # the installed package's corpus is never written to, by anyone; and a root this process
             # cannot write to is left alone (some filelock versions retry such a file until the timeout)
             yield self
@@ -396,8 +414,9 @@ class Root:
                     on_wait(WAITING)
                 lock.acquire(timeout=timeout)
         except Timeout:
-            raise StoreError(f"another newsspan command has held {LOCK} for {timeout:g} s; "
-                             "try again when it has finished") from None
+            raise StoreError(
+                f"another newsspan command has held {LOCK} for {timeout:g} s; try again when it has finished"
+            ) from None
         except OSError:
             if not optional:
                 raise
@@ -443,8 +462,11 @@ class Root:
     def _leftover_files(self) -> list[Path]:
         out = []
         for d in self._data_dirs():
-            out += [d / n for n in sorted(os.listdir(d))
-                    if n.startswith(TMP_PREFIX) and n.endswith(".tmp") and not (d / n).is_dir()]
+            out += [
+                d / n
+                for n in sorted(os.listdir(d))
+                if n.startswith(TMP_PREFIX) and n.endswith(".tmp") and not (d / n).is_dir()
+            ]
         return out
 
     def recover(self, folders=()) -> list[str]:
@@ -475,17 +497,25 @@ class Root:
             out = []
             for tmp_rel, final_rel in entries:
                 tmp, final = self.path / tmp_rel, self.path / final_rel
-                ok = (isinstance(tmp_rel, str) and isinstance(final_rel, str) and tmp.parent == final.parent
-                      and tmp.name.startswith(TMP_PREFIX) and tmp.name.endswith(".tmp")
-                      and final.parent in self._data_dirs() and final.parent != self.path
-                      and self.inside(final.parent) and not final.name.startswith("."))
+                ok = (
+                    isinstance(tmp_rel, str)
+                    and isinstance(final_rel, str)
+                    and tmp.parent == final.parent
+                    and tmp.name.startswith(TMP_PREFIX)
+                    and tmp.name.endswith(".tmp")
+                    and final.parent in self._data_dirs()
+                    and final.parent != self.path
+                    and self.inside(final.parent)
+                    and not final.name.startswith(".")
+                )
                 if not ok:
                     raise ValueError(f"unexpected entry {tmp_rel!r} -> {final_rel!r}")
                 out.append((tmp, final))
             return out
         except (OSError, ValueError, KeyError, TypeError) as e:
-            raise StoreError(f"{self.rel(journal)} is not a journal newsspan wrote ({e}); "
-                             "inspect it and remove it by hand") from None
+            raise StoreError(
+                f"{self.rel(journal)} is not a journal newsspan wrote ({e}); inspect it and remove it by hand"
+            ) from None
 
 
 _LOCKS: dict = {}  # lock file path -> its FileLock: one per root in a process, so that holding it nests

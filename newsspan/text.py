@@ -43,12 +43,20 @@ def decode(data: bytes, *, bom: bool = True, utf16: bool = False) -> str:
     come out: Python's UTF-8 and UTF-16 codecs refuse them. Blank text is the caller's business.
     """
     if not bom and data.startswith(BOM_UTF8):
-        raise DecodeError("the file starts with a UTF-8 byte order mark; expected UTF-8 without BOM", 1, 1,
-                          "save the file as UTF-8 without BOM")
+        raise DecodeError(
+            "the file starts with a UTF-8 byte order mark; expected UTF-8 without BOM",
+            1,
+            1,
+            "save the file as UTF-8 without BOM",
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         if not utf16:
-            raise DecodeError("the file is UTF-16 encoded; expected UTF-8", 1, 1,
-                              "save the file as UTF-8 (e.g. `iconv -f utf-16 -t utf-8`)")
+            raise DecodeError(
+                "the file is UTF-16 encoded; expected UTF-8",
+                1,
+                1,
+                "save the file as UTF-8 (e.g. `iconv -f utf-16 -t utf-8`)",
+            )
         try:
             return _no_nul(data.decode("utf-16"))
         except UnicodeDecodeError as e:
@@ -57,21 +65,31 @@ def decode(data: bytes, *, bom: bool = True, utf16: bool = False) -> str:
         return _no_nul(data.decode("utf-8"))
     except UnicodeDecodeError as e:
         line_start = data.rfind(b"\n", 0, e.start) + 1
-        column = len(data[line_start:e.start].decode("utf-8", "replace")) + 1
+        column = len(data[line_start : e.start].decode("utf-8", "replace")) + 1
         line = data.count(b"\n", 0, e.start) + 1
-        if data[e.start] == 0xED and data[e.start + 1:e.start + 2] >= b"\xa0":   # as WTF-8 and CESU-8 writers emit
-            raise DecodeError(f"bytes 0x{data[e.start:e.start + 3].hex()} (byte offset {e.start}) encode a lone surrogate "
-                              "(U+D800..U+DFFF), which is no character and not UTF-8", line, column,
-                              "write the character itself in UTF-8 (a surrogate pair's two halves are one character)") from None
-        raise DecodeError(f"byte 0x{data[e.start]:02x} (byte offset {e.start}) is not UTF-8", line, column,
-                          "convert the file to UTF-8 (e.g. `iconv -f cp1252 -t utf-8`)") from None
+        if data[e.start] == 0xED and data[e.start + 1 : e.start + 2] >= b"\xa0":  # as WTF-8 and CESU-8 writers emit
+            raise DecodeError(
+                f"bytes 0x{data[e.start : e.start + 3].hex()} (byte offset {e.start}) encode a lone surrogate "
+                "(U+D800..U+DFFF), which is no character and not UTF-8",
+                line,
+                column,
+                "write the character itself in UTF-8 (a surrogate pair's two halves are one character)",
+            ) from None
+        raise DecodeError(
+            f"byte 0x{data[e.start]:02x} (byte offset {e.start}) is not UTF-8",
+            line,
+            column,
+            "convert the file to UTF-8 (e.g. `iconv -f cp1252 -t utf-8`)",
+        ) from None
 
 
 def _no_nul(text: str) -> str:
     at = text.find("\x00")
     if at >= 0:
-        raise DecodeError("the file holds NUL characters (binary data, or UTF-16 without a byte order mark), not text",
-                          *line_col(text, at))
+        raise DecodeError(
+            "the file holds NUL characters (binary data, or UTF-16 without a byte order mark), not text",
+            *line_col(text, at),
+        )
     return text
 
 
@@ -108,7 +126,7 @@ def first_non_canonical(text: str) -> tuple[int, str] | None:
         elif cr < 0 or at[0] < cr:
             return at[0], f"is not in Unicode NFC (e.g. {at[1]!a} at this point)"
     if cr >= 0:
-        kind = "CRLF" if text[cr + 1: cr + 2] == "\n" else "CR"
+        kind = "CRLF" if text[cr + 1 : cr + 2] == "\n" else "CR"
         return cr, f"has {kind} line ends; expected LF"
     return None
 
@@ -117,7 +135,7 @@ def _first_non_nfc(text: str) -> tuple[int, str] | None:
     n = len(text)
     for a in range(0, n, _CHUNK):
         # overlap the neighbours so that a sequence cut by the chunk border is still seen
-        if unicodedata.is_normalized("NFC", text[max(0, a - _MAX_MARKS): a + _CHUNK + _MAX_MARKS]):
+        if unicodedata.is_normalized("NFC", text[max(0, a - _MAX_MARKS) : a + _CHUNK + _MAX_MARKS]):
             continue
         for i in range(max(0, a - _MAX_MARKS), min(n, a + _CHUNK + _MAX_MARKS)):
             j = i + 1

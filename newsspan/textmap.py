@@ -27,16 +27,18 @@ class Unmappable(ValueError):
 @dataclass
 class CanonicalMap:
     source: str
-    text: str                   # canonical form of source
-    _table: list[int | None]    # source offset -> canonical offset (None: inside a rewritten cluster)
+    text: str  # canonical form of source
+    _table: list[int | None]  # source offset -> canonical offset (None: inside a rewritten cluster)
 
     def __call__(self, offset: int) -> int:
         if not 0 <= offset < len(self._table):
             raise Unmappable(f"offset {offset} is outside the text (0..{len(self.source)})")
         out = self._table[offset]
         if out is None:
-            raise Unmappable(f"offset {offset} falls inside {self.source[max(0, offset - 1):offset + 1]!a}, "
-                             "a sequence that canonical form (CRLF -> LF, NFC) rewrites as a whole")
+            raise Unmappable(
+                f"offset {offset} falls inside {self.source[max(0, offset - 1) : offset + 1]!a}, "
+                "a sequence that canonical form (CRLF -> LF, NFC) rewrites as a whole"
+            )
         return out
 
 
@@ -67,5 +69,7 @@ def canonical_map(source: str) -> CanonicalMap:
     table.append(n)
     text = "".join(out)
     if text != canonicalize(source):  # never expected: clusters are NFC-independent
-        raise ValueError("the text's canonical form cannot be computed cluster by cluster; offsets cannot be mapped exactly")
+        raise ValueError(
+            "the text's canonical form cannot be computed cluster by cluster; offsets cannot be mapped exactly"
+        )
     return CanonicalMap(source, text, table)

@@ -37,7 +37,55 @@ _UNSPACED = (
 )
 
 # Abbreviations that keep their final period (single letters with periods, like U.S., are a pattern).
-ABBREVIATIONS = ["Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Jr", "Sr", "Gen", "Lt", "Col", "Capt", "Sgt", "Adm", "Gov", "Sen", "Rep", "Pres", "Rev", "Hon", "Inc", "Ltd", "Co", "Corp", "Bros", "Dept", "Univ", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Mt", "Ft", "Ave", "Blvd", "No", "vs", "etc", "approx"]
+ABBREVIATIONS = [
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "Prof",
+    "St",
+    "Jr",
+    "Sr",
+    "Gen",
+    "Lt",
+    "Col",
+    "Capt",
+    "Sgt",
+    "Adm",
+    "Gov",
+    "Sen",
+    "Rep",
+    "Pres",
+    "Rev",
+    "Hon",
+    "Inc",
+    "Ltd",
+    "Co",
+    "Corp",
+    "Bros",
+    "Dept",
+    "Univ",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Sept",
+    "Oct",
+    "Nov",
+    "Dec",
+    "Mt",
+    "Ft",
+    "Ave",
+    "Blvd",
+    "No",
+    "vs",
+    "etc",
+    "approx",
+]
 
 _HYPHENS = "\u2010\u2011-"  # "-" last: inside [...] it must not form a range
 _APOS = "'\u2019"
@@ -179,7 +227,9 @@ def align(tokens: Sequence[Token], spans: Iterable[tuple[int, int]]) -> list[tup
         if got is None:
             starts = {t.start for t in tokens}
             ends = {t.end for t in tokens}
-            problems = ([_cut(tokens, s, "start")] if s not in starts else []) + ([_cut(tokens, e, "end")] if e not in ends else [])
+            problems = ([_cut(tokens, s, "start")] if s not in starts else []) + (
+                [_cut(tokens, e, "end")] if e not in ends else []
+            )
             got = Misaligned(k, " and ".join(problems) or f"[{s}, {e}) covers no token")
         out.append(got)
     return out
@@ -208,11 +258,11 @@ def char_span(tokens: Sequence[Token], start: int, end: int, alignment_mode: str
             return None
         return first, last + 1
     if alignment_mode == "contract":
-        first = bisect.bisect_left(starts, start)      # the first token that starts inside the span
-        stop = bisect.bisect_right(ends, end)           # after the last token that ends inside it
+        first = bisect.bisect_left(starts, start)  # the first token that starts inside the span
+        stop = bisect.bisect_right(ends, end)  # after the last token that ends inside it
     else:
-        first = bisect.bisect_right(ends, start)        # the first token that ends after the span starts
-        stop = bisect.bisect_left(starts, end)          # after the last token that starts before it ends
+        first = bisect.bisect_right(ends, start)  # the first token that ends after the span starts
+        stop = bisect.bisect_left(starts, end)  # after the last token that starts before it ends
     return (first, stop) if first < stop else None
 
 
@@ -254,8 +304,9 @@ def _tags(tokens: Sequence[Token], spans: Sequence[tuple[int, int, str]]) -> tup
     return iob2(len(tokens), aligned, labels), misaligned
 
 
-def tag_spans(text: str, start: int, end: int, spans: Sequence[tuple[int, int, str]],
-              tokens: Sequence[Token] | None = None) -> tuple[list[Token], list[str], list[Misaligned]]:
+def tag_spans(
+    text: str, start: int, end: int, spans: Sequence[tuple[int, int, str]], tokens: Sequence[Token] | None = None
+) -> tuple[list[Token], list[str], list[Misaligned]]:
     """The tokens of a section, text[start:end], and their IOB2 tags for spans (start, end, label) inside it.
 
     The one tagger: the ``entities`` and ``claims`` rows, the CoNLL export, the Prodigy export
@@ -278,7 +329,9 @@ def tag(tokens: Sequence[Token], spans: Iterable) -> list[str]:
     if misaligned:
         a = misaligned[0]
         span = spans[a.span_index]
-        raise Misaligned(a.span_index, f"{getattr(span, 'id', 'the span')} {span.text!r} [{span.start}, {span.end}) {a}")
+        raise Misaligned(
+            a.span_index, f"{getattr(span, 'id', 'the span')} {span.text!r} [{span.start}, {span.end}) {a}"
+        )
     return tags
 
 
@@ -300,5 +353,20 @@ def iob2_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
     return out
 
 
-__all__ = ["Token", "tokenize", "token_offsets", "is_boundary", "token_at", "char_span", "align",
-           "section_tokens", "tag_spans", "tag", "iob2", "iob2_spans", "Misaligned", "ABBREVIATIONS", "ALIGNMENT_MODES"]
+__all__ = [
+    "Token",
+    "tokenize",
+    "token_offsets",
+    "is_boundary",
+    "token_at",
+    "char_span",
+    "align",
+    "section_tokens",
+    "tag_spans",
+    "tag",
+    "iob2",
+    "iob2_spans",
+    "Misaligned",
+    "ABBREVIATIONS",
+    "ALIGNMENT_MODES",
+]

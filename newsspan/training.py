@@ -53,8 +53,15 @@ def _windows(counts: Sequence[int], budget: int, stride: int) -> list[tuple[int,
     return out
 
 
-def align_labels(batch: Mapping[str, Sequence], tokenizer, *, layer: str = "entities",
-                 label_all_subwords: bool = False, max_length: int | None = None, stride: int = 0) -> dict[str, list]:
+def align_labels(
+    batch: Mapping[str, Sequence],
+    tokenizer,
+    *,
+    layer: str = "entities",
+    label_all_subwords: bool = False,
+    max_length: int | None = None,
+    stride: int = 0,
+) -> dict[str, list]:
     """Tokenise a batch of ``entities`` (or ``claims``) rows and label every subword.
 
     ``batch`` holds the config's columns (``id``, ``tokens`` and ``ner_tags`` or ``claim_tags``,
@@ -116,15 +123,21 @@ def align_labels(batch: Mapping[str, Sequence], tokenizer, *, layer: str = "enti
     out: dict[str, list] = {"labels": [], "word_ids": [], "row_id": []}
     if not windows:  # the same columns as any other batch, for Dataset.map
         return {**{key: [] for key in tokenizer.model_input_names}, **out}
-    enc = tokenizer([list(tokens[k][a:b]) for k, a, b, _ in windows], is_split_into_words=True,
-                    truncation=max_length is not None, max_length=max_length)
+    enc = tokenizer(
+        [list(tokens[k][a:b]) for k, a, b, _ in windows],
+        is_split_into_words=True,
+        truncation=max_length is not None,
+        max_length=max_length,
+    )
     out = {**{key: list(values) for key, values in enc.items()}, **out}
     for i, (k, a, b, expected) in enumerate(windows):
         local = enc.word_ids(i)
         if b - a > 1 and expected >= 0 and sum(w is not None for w in local) != expected:
             # only a one-word window may be truncated: any other cut would drop words silently
-            raise RuntimeError(f"row {ids[k]}: the tokenizer gave words {a}..{b - 1} a different number of "
-                               "subwords in a window than in the whole row")
+            raise RuntimeError(
+                f"row {ids[k]}: the tokenizer gave words {a}..{b - 1} a different number of "
+                "subwords in a window than in the whole row"
+            )
         labels: list[int] = []
         word_ids: list[int | None] = []
         prev = None
@@ -143,8 +156,9 @@ def align_labels(batch: Mapping[str, Sequence], tokenizer, *, layer: str = "enti
     return out
 
 
-def word_predictions(row_ids: Sequence[str], word_ids: Sequence[Sequence[int | None]],
-                     predictions: Sequence[Sequence[int]]) -> dict[str, dict[int, int]]:
+def word_predictions(
+    row_ids: Sequence[str], word_ids: Sequence[Sequence[int | None]], predictions: Sequence[Sequence[int]]
+) -> dict[str, dict[int, int]]:
     """A model's predicted tag id per word, from its predictions per subword.
 
     ``row_ids`` and ``word_ids`` are the columns :func:`align_labels` returned, one item per

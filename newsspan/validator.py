@@ -48,9 +48,19 @@ class _FileProblems:
             if self._positions is None:
                 self._positions = jsonfile.Positions(self.json_text)
             line, col = self._positions.locate(f.pointer)
-        self.problems.append(Problem(
-            path=f.file or self.rel, check=f.check, severity=checks.get(f.check).severity, message=f.message,
-            line=line, column=col, pointer=f.pointer, document_id=self.doc_id, hint=f.hint))
+        self.problems.append(
+            Problem(
+                path=f.file or self.rel,
+                check=f.check,
+                severity=checks.get(f.check).severity,
+                message=f.message,
+                line=line,
+                column=col,
+                pointer=f.pointer,
+                document_id=self.doc_id,
+                hint=f.hint,
+            )
+        )
 
     def run(self, check: checks.Check, *args) -> None:
         """Run one check function; an exception inside it is reported, never raised or passed."""
@@ -62,9 +72,13 @@ class _FileProblems:
             import traceback  # only for a crash: not imported by every run
 
             where = traceback.extract_tb(e.__traceback__)[-1]
-            self.add(Finding("internal-error",
-                             f"check {check.id} failed: {type(e).__name__}: {e} (at {Path(where.filename).name}:{where.lineno})",
-                             hint="the file is not known to be valid; please report this as a newsspan bug"))
+            self.add(
+                Finding(
+                    "internal-error",
+                    f"check {check.id} failed: {type(e).__name__}: {e} (at {Path(where.filename).name}:{where.lineno})",
+                    hint="the file is not known to be valid; please report this as a newsspan bug",
+                )
+            )
 
 
 def _read(root: store.Root, path, fp: _FileProblems, limits: Limits) -> bytes | None:
@@ -98,14 +112,20 @@ def decode_file(data: bytes, is_json: bool) -> tuple[str | None, list[Finding]]:
     says why not: file-empty, file-encoding (JSON) or text-encoding (texts). A JSON file may not
     start with a BOM; in a text, one is text-not-canonical's finding."""
     if not data or data.isspace():
-        return None, [Finding("file-empty", "the file is empty" + ("; expected a JSON object" if is_json else ""),
-                              hint="write the content or remove the file" if is_json else "add the text or remove the document")]
+        return None, [
+            Finding(
+                "file-empty",
+                "the file is empty" + ("; expected a JSON object" if is_json else ""),
+                hint="write the content or remove the file" if is_json else "add the text or remove the document",
+            )
+        ]
     try:
         return decode(data, bom=not is_json), []
     except DecodeError as e:
         hint = e.hint if is_json or not e.hint else f"{e.hint}, then run `newsspan canonicalize`"
-        return None, [Finding("file-encoding" if is_json else "text-encoding", e.reason, line=e.line, column=e.column,
-                              hint=hint)]
+        return None, [
+            Finding("file-encoding" if is_json else "text-encoding", e.reason, line=e.line, column=e.column, hint=hint)
+        ]
 
 
 _LAYERS = schema.layers()
@@ -137,9 +157,13 @@ def _parse_json(data: bytes, fp: _FileProblems, schema_name: str, limits: Limits
     # A file that jsonschema-rs passes nests and counts within the schema's bounds (it closes
     # every object and bounds every number: 5 levels, numbers below 10^9). Any other file, or
     # any file under a lower --max-depth, is scanned for both before anything walks it.
-    if not found and limits.max_depth >= jsonfile.MAX_DEPTH and isinstance(value, dict) \
-            and _span_count(value, schema_name) <= limits.max_spans \
-            and schema_errors.passes(schema_name, value, text, floats):
+    if (
+        not found
+        and limits.max_depth >= jsonfile.MAX_DEPTH
+        and isinstance(value, dict)
+        and _span_count(value, schema_name) <= limits.max_spans
+        and schema_errors.passes(schema_name, value, text, floats)
+    ):
         fp.schema_valid = True
         return value
     too_deep_or_large = jsonfile.bounds(text, limits.max_depth)
@@ -148,13 +172,23 @@ def _parse_json(data: bytes, fp: _FileProblems, schema_name: str, limits: Limits
     if too_deep_or_large or (value is None and found):  # (a bare `null` parses to None too)
         return None
     if not isinstance(value, dict):
-        fp.add(Finding("schema", f"expected a JSON object at the top level, found {schema_errors.type_name(value)}",
-                       hint=f"the file holds one object following schema/{schema_name}.schema.json"))
+        fp.add(
+            Finding(
+                "schema",
+                f"expected a JSON object at the top level, found {schema_errors.type_name(value)}",
+                hint=f"the file holds one object following schema/{schema_name}.schema.json",
+            )
+        )
         return None
     n = _span_count(value, schema_name)
     if n > limits.max_spans:  # counted before the schema and the checks, so that their cost stays bounded
-        fp.add(Finding("too-many-spans", f"the file holds {n} spans, over the limit of {limits.max_spans}; it was not checked further",
-                       hint="split the document, or raise the limit with --max-spans"))
+        fp.add(
+            Finding(
+                "too-many-spans",
+                f"the file holds {n} spans, over the limit of {limits.max_spans}; it was not checked further",
+                hint="split the document, or raise the limit with --max-spans",
+            )
+        )
         return None
     try:
         schema_found = schema_errors.findings(schema_name, value)
@@ -184,8 +218,12 @@ def _exists(path: Path) -> bool:
         return True
 
 
-def check_document(root: store.Root, stem: str, limits: Limits | None = None,
-                   annotation_files: list[store.AnnotationFile] | None = None) -> DocumentResult:
+def check_document(
+    root: store.Root,
+    stem: str,
+    limits: Limits | None = None,
+    annotation_files: list[store.AnnotationFile] | None = None,
+) -> DocumentResult:
     """Every per-document check of one id: text, metadata and all its annotation files.
 
     annotation_files, when the caller has listed the root already, saves looking for them again.
@@ -201,15 +239,22 @@ def check_document(root: store.Root, stem: str, limits: Limits | None = None,
 
         where = traceback.extract_tb(e.__traceback__)[-1]
         fp = _FileProblems(root.rel(text_path), stem if store.is_valid_id(stem) else None)
-        fp.add(Finding("internal-error",
-                       f"validating document {stem!a} failed: {type(e).__name__}: {e} (at {Path(where.filename).name}:{where.lineno})",
-                       hint="the document is not known to be valid; please report this as a newsspan bug"))
-        summary = DocSummary(stem, None, text_path.is_file(), (root.corpus / (stem + store.META_SUFFIX)).is_file(), True)
+        fp.add(
+            Finding(
+                "internal-error",
+                f"validating document {stem!a} failed: {type(e).__name__}: {e} (at {Path(where.filename).name}:{where.lineno})",
+                hint="the document is not known to be valid; please report this as a newsspan bug",
+            )
+        )
+        summary = DocSummary(
+            stem, None, text_path.is_file(), (root.corpus / (stem + store.META_SUFFIX)).is_file(), True
+        )
         return DocumentResult(fp.problems, summary, None)
 
 
-def _check_document(root: store.Root, stem: str, limits: Limits,
-                    annotation_files: list[store.AnnotationFile] | None = None) -> DocumentResult:
+def _check_document(
+    root: store.Root, stem: str, limits: Limits, annotation_files: list[store.AnnotationFile] | None = None
+) -> DocumentResult:
     problems: list[Problem] = []
     valid_id = store.is_valid_id(stem)
     text_path = root.corpus / (stem + store.TEXT_SUFFIX)
@@ -218,8 +263,13 @@ def _check_document(root: store.Root, stem: str, limits: Limits,
 
     tp = _FileProblems(root.rel(text_path), doc_id)
     if not valid_id:
-        tp.add(Finding("id-invalid", ids.invalid_id(stem),
-                       hint="rename the document's files (corpus/<id>.txt, corpus/<id>.meta.json, annotations/<id>.json)"))
+        tp.add(
+            Finding(
+                "id-invalid",
+                ids.invalid_id(stem),
+                hint="rename the document's files (corpus/<id>.txt, corpus/<id>.meta.json, annotations/<id>.json)",
+            )
+        )
     text = text_sha = None
     _, text_data = _read_if_exists(root, text_path, tp, limits)
     if text_data is not None:
@@ -238,8 +288,11 @@ def _check_document(root: store.Root, stem: str, limits: Limits,
     problems += tp.problems + mp.problems
     # A text that is not canonical is one error: its spans are checked against the canonical
     # text, which `newsspan canonicalize` writes; before that each would be a follow-on error.
-    canonical_sha = (sha256(canonicalize(text)) if text is not None and any(p.check == "text-not-canonical" for p in tp.problems)
-                     else None)
+    canonical_sha = (
+        sha256(canonicalize(text))
+        if text is not None and any(p.check == "text-not-canonical" for p in tp.problems)
+        else None
+    )
     waiting: list[tuple[str, int]] = []
 
     has_released = False
@@ -247,14 +300,18 @@ def _check_document(root: store.Root, stem: str, limits: Limits,
         annotation_files = _annotation_files(root, stem)
     for af in annotation_files:
         has_released |= af.annotator is None
-        problems += check_annotation_file(root, af, text, text_sha, text_data is not None, limits,
-                                          canonical_sha=canonical_sha, waiting=waiting)
+        problems += check_annotation_file(
+            root, af, text, text_sha, text_data is not None, limits, canonical_sha=canonical_sha, waiting=waiting
+        )
     if waiting:
         n = sum(k for _, k in waiting)
-        note = (f" (the checks of {n} span{'s' * (n != 1)} in {', '.join(rel for rel, _ in waiting)} wait for the "
-                "canonical text)")
-        problems = [dataclasses.replace(p, message=p.message + note) if p.check == "text-not-canonical" else p
-                    for p in problems]
+        note = (
+            f" (the checks of {n} span{'s' * (n != 1)} in {', '.join(rel for rel, _ in waiting)} wait for the "
+            "canonical text)"
+        )
+        problems = [
+            dataclasses.replace(p, message=p.message + note) if p.check == "text-not-canonical" else p for p in problems
+        ]
     summary = DocSummary(stem, text_sha, text_data is not None, meta_exists, has_released)
     return DocumentResult(problems, summary, text)
 
@@ -273,8 +330,16 @@ def _annotation_files(root: store.Root, stem: str) -> list[store.AnnotationFile]
     return out
 
 
-def check_annotation_file(root, af: store.AnnotationFile, text, text_sha, text_exists, limits: Limits,
-                          canonical_sha: str | None = None, waiting: list | None = None) -> list[Problem]:
+def check_annotation_file(
+    root,
+    af: store.AnnotationFile,
+    text,
+    text_sha,
+    text_exists,
+    limits: Limits,
+    canonical_sha: str | None = None,
+    waiting: list | None = None,
+) -> list[Problem]:
     """The problems of one annotation file against its document's text.
 
     canonical_sha, given when the text is not canonical (sha256 of its canonical form): the
@@ -285,8 +350,13 @@ def check_annotation_file(root, af: store.AnnotationFile, text, text_sha, text_e
     if not store.is_valid_id(af.stem):
         fp.add(Finding("id-invalid", ids.invalid_id(af.stem), hint="name the file <document_id>.json"))
     if af.annotator is not None and not store.is_valid_id(af.annotator):
-        fp.add(Finding("id-invalid", "annotator folder: " + ids.invalid_id(af.annotator, "annotator name"),
-                       hint="rename the folder"))
+        fp.add(
+            Finding(
+                "id-invalid",
+                "annotator folder: " + ids.invalid_id(af.annotator, "annotator name"),
+                hint="rename the folder",
+            )
+        )
     value = _load_json(root, af.path, fp, "annotation", limits)
     if value is not None:
         ann, places = well_formed(value, fp.schema_valid)
@@ -296,8 +366,9 @@ def check_annotation_file(root, af: store.AnnotationFile, text, text_sha, text_e
             if ann.text_sha256 == canonical_sha:
                 text_sha = canonical_sha
             text = None
-        ctx = Context.of(ann, places, stem=af.stem, text=text, text_sha256=text_sha, text_exists=text_exists,
-                         annotator=af.annotator)
+        ctx = Context.of(
+            ann, places, stem=af.stem, text=text, text_sha256=text_sha, text_exists=text_exists, annotator=af.annotator
+        )
         for check in checks.by_scope(checks.ANNOTATION):
             fp.run(check, ann, ctx)
     return fp.problems
@@ -313,7 +384,9 @@ def _stem_of(root: store.Root, path: str) -> str:
     p = Path(path)
     candidates = [c for c in (p, root.path / p) if os.path.lexists(c)]
     if not candidates:
-        if store.is_valid_id(path) and any(os.path.lexists(f) for f in root.document_files(path, _layers_of(root, path))):
+        if store.is_valid_id(path) and any(
+            os.path.lexists(f) for f in root.document_files(path, _layers_of(root, path))
+        ):
             return path
         what = "no such file, and no document of that id" if store.is_valid_id(path) else "no such file"
         raise store.StoreError(f"{path}: {what} in the root {root.path}")
@@ -327,7 +400,9 @@ def _stem_of(root: store.Root, path: str) -> str:
         for suffix in (store.META_SUFFIX, store.TEXT_SUFFIX, store.JSON_SUFFIX):
             if name.endswith(suffix) and rel.parts[0] in ("corpus", "annotations"):
                 return name[: -len(suffix)]
-    raise store.StoreError(f"{path}: not a text, meta or annotation file in corpus/ or annotations/ of the root {root.path}")
+    raise store.StoreError(
+        f"{path}: not a text, meta or annotation file in corpus/ or annotations/ of the root {root.path}"
+    )
 
 
 def _layers_of(root: store.Root, stem: str) -> tuple:
@@ -391,9 +466,16 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def validate_root(root: store.Root | str | os.PathLike | None = None, paths: list[str] | None = None,
-                  limits: Limits | None = None, *, jobs: int = 1, cache: bool = False, progress: bool = False,
-                  on_wait=None) -> Report:
+def validate_root(
+    root: store.Root | str | os.PathLike | None = None,
+    paths: list[str] | None = None,
+    limits: Limits | None = None,
+    *,
+    jobs: int = 1,
+    cache: bool = False,
+    progress: bool = False,
+    on_wait=None,
+) -> Report:
     """Validate a whole root, or only the documents that PATHs name (then cross-file checks are skipped).
 
     jobs > 1 checks documents in that many processes; the report is identical, in the same
@@ -412,8 +494,9 @@ def validate_root(root: store.Root | str | os.PathLike | None = None, paths: lis
         return _validate_root(root, paths, limits or Limits(), jobs, cache, progress)
 
 
-def _validate_root(root: store.Root, paths: list[str] | None, limits: Limits, jobs: int, cache: bool,
-                   progress: bool) -> Report:
+def _validate_root(
+    root: store.Root, paths: list[str] | None, limits: Limits, jobs: int, cache: bool, progress: bool
+) -> Report:
     report = Report(root=str(root.path))
     if paths:
         stems = sorted({_stem_of(root, p) for p in paths})
@@ -455,8 +538,13 @@ def _validate_root(root: store.Root, paths: list[str] | None, limits: Limits, jo
     report.documents = summaries.documents()
     if (root.path / store.JOURNAL).exists():  # the root is between two states: never pass it
         fp = _FileProblems(store.JOURNAL, None)
-        fp.add(Finding("write-interrupted", "a command that writes was killed before it finished; its files are half in place",
-                       hint="run `newsspan recover`, which completes it (or any command that writes, which recovers first)"))
+        fp.add(
+            Finding(
+                "write-interrupted",
+                "a command that writes was killed before it finished; its files are half in place",
+                hint="run `newsspan recover`, which completes it (or any command that writes, which recovers first)",
+            )
+        )
         report.extend(fp.problems)
     if not paths:
         fp = _FileProblems(".", None)

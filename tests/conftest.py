@@ -11,11 +11,23 @@ import pytest
 try:  # property tests: bounded, derandomized and database-less, so CI runs are fast and repeatable
     from hypothesis import HealthCheck, settings
 
-    settings.register_profile("ci", max_examples=150, derandomize=True, database=None, deadline=None,
-                              suppress_health_check=[HealthCheck.too_slow])
+    settings.register_profile(
+        "ci",
+        max_examples=150,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
     # a longer local hunt: HYPOTHESIS_PROFILE=long pytest tests/test_fuzz_properties.py
-    settings.register_profile("long", max_examples=5000, derandomize=False, database=None, deadline=None,
-                              suppress_health_check=[HealthCheck.too_slow])
+    settings.register_profile(
+        "long",
+        max_examples=5000,
+        derandomize=False,
+        database=None,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 except ImportError:  # pragma: no cover - hypothesis is in the [test] extra
     pass
@@ -33,8 +45,10 @@ def samples(*parts: str) -> Path:
     """A real tool export from ../shared/samples, or skip the test (with the reason) on a plain clone."""
     path = SAMPLES.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"needs the real tool export {path} (../shared/samples beside the checkout, as in CI); "
-                    "the same behaviour is covered by the hand-written fixtures in tests/fixtures/tools/")
+        pytest.skip(
+            f"needs the real tool export {path} (../shared/samples beside the checkout, as in CI); "
+            "the same behaviour is covered by the hand-written fixtures in tests/fixtures/tools/"
+        )
     return path
 
 
@@ -81,9 +95,16 @@ NOWHERE = Path(tempfile.mkdtemp(prefix="newsspan-tests-nowhere-"))
 
 def run_cli(*args, cwd=None, env=None):
     """Run the real `newsspan` entry point in a subprocess; returns CompletedProcess."""
-    return subprocess.run([sys.executable, "-m", "newsspan", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd or NOWHERE, env=env or cli_env(), encoding="utf-8", errors="backslashreplace",
-                          stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "newsspan", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd or NOWHERE,
+        env=env or cli_env(),
+        encoding="utf-8",
+        errors="backslashreplace",
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def run_json(*args):
@@ -102,6 +123,7 @@ def valid_root(tmp_path):
 @pytest.fixture
 def fixture_root(tmp_path):
     """A function: the valid root with the invalid overlay of a check laid over it."""
+
     def make(check_id: str) -> tuple[Path, dict]:
         root = tmp_path / check_id
         shutil.copytree(FIXTURES / "valid", root, symlinks=True)
@@ -109,4 +131,5 @@ def fixture_root(tmp_path):
         overlay(root, src)
         spec = json.loads((src / "fixture.json").read_text()) if (src / "fixture.json").exists() else {}
         return root, spec
+
     return make

@@ -8,8 +8,11 @@ from conftest import run_cli
 
 def snapshot(root: Path) -> dict:
     """Every file under root (the cache folder and the root's lock file aside) with its bytes: to assert a root is unchanged."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(Path(root).rglob("*"))
-            if p.is_file() and ".newsspan-cache" not in p.parts and p.name != ".newsspan.lock"}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(Path(root).rglob("*"))
+        if p.is_file() and ".newsspan-cache" not in p.parts and p.name != ".newsspan.lock"
+    }
 
 
 def new_root(tmp_path: Path, name: str = "root") -> Path:

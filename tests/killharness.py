@@ -31,7 +31,7 @@ from pathlib import Path
 
 from conftest import cli_env
 
-PRELUDE = r'''
+PRELUDE = r"""
 import json as _json, os as _os, signal as _signal, sys as _sys
 _cfg = _json.loads(_os.environ["NEWSSPAN_KILL_AT"])
 _watch = tuple(_os.path.realpath(p) + _os.sep for p in _cfg["watch"])
@@ -75,7 +75,7 @@ def _report():
 import atexit as _atexit
 _atexit.register(_report)
 _sys.addaudithook(_hook)
-'''
+"""
 
 CLI_MAIN = "\nfrom newsspan.cli import main as _main\n_sys.exit(_main(_sys.argv[1:]))\n"
 
@@ -101,12 +101,21 @@ def child_cmd(code: str, args=()) -> list[str]:
     return [sys.executable, "-c", PRELUDE + code, *map(str, args)]
 
 
-def run_killed_at(code: str, args, watch, at: int, cwd=None, timeout=300, jitter: float = 0.0) -> subprocess.CompletedProcess:
+def run_killed_at(
+    code: str, args, watch, at: int, cwd=None, timeout=300, jitter: float = 0.0
+) -> subprocess.CompletedProcess:
     """Run code with argv args; SIGKILL just before the at-th watched filesystem change (0: never),
     or `jitter` seconds after it starts (the process may then finish first)."""
     env = cli_env(NEWSSPAN_KILL_AT=json.dumps({"at": at, "watch": [str(w) for w in watch], "jitter": jitter}))
-    return subprocess.run(child_cmd(code, args), capture_output=True, text=True, env=env, cwd=cwd,
-                          stdin=subprocess.DEVNULL, timeout=timeout)
+    return subprocess.run(
+        child_cmd(code, args),
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        timeout=timeout,
+    )
 
 
 def count_events(code: str, args, watch, cwd=None) -> tuple[int, float, subprocess.CompletedProcess]:
@@ -114,10 +123,19 @@ def count_events(code: str, args, watch, cwd=None) -> tuple[int, float, subproce
     with tempfile.NamedTemporaryFile("r", suffix=".count", delete=False) as f:
         count_file = f.name
     try:
-        env = cli_env(NEWSSPAN_KILL_AT=json.dumps({"at": 0, "watch": [str(w) for w in watch], "count_file": count_file}))
+        env = cli_env(
+            NEWSSPAN_KILL_AT=json.dumps({"at": 0, "watch": [str(w) for w in watch], "count_file": count_file})
+        )
         t = time.monotonic()
-        res = subprocess.run(child_cmd(code, args), capture_output=True, text=True, env=env, cwd=cwd,
-                             stdin=subprocess.DEVNULL, timeout=600)
+        res = subprocess.run(
+            child_cmd(code, args),
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            timeout=600,
+        )
         seconds = time.monotonic() - t
         return int(Path(count_file).read_text() or 0), seconds, res
     finally:
@@ -127,8 +145,14 @@ def count_events(code: str, args, watch, cwd=None) -> tuple[int, float, subproce
 def run_killed_after(code: str, args, delay: float, cwd=None) -> int:
     """Run code and SIGKILL it after delay seconds (if still running); its return code."""
     env = cli_env(NEWSSPAN_KILL_AT=json.dumps({"at": 0, "watch": []}))
-    proc = subprocess.Popen(child_cmd(code, args), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            stdin=subprocess.DEVNULL, env=env, cwd=cwd)
+    proc = subprocess.Popen(
+        child_cmd(code, args),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        cwd=cwd,
+    )
     try:
         proc.wait(timeout=delay)
     except subprocess.TimeoutExpired:

@@ -37,6 +37,7 @@ def bare(text: str, quote: str, occurrence: int = 0) -> dict:
 def layer(doc_id: str, text: str, sections=(), entities=(), claims=(), status="complete", annotator="someone") -> dict:
     """An annotation layer: sections and entities as (label, quote[, occurrence]), claims as
     (quote, attribution type, checkworthy[, attribution extras]); ids s1.., e1.., c1.. in the order given."""
+
     def spans(prefix, items):
         out = []
         for k, item in enumerate(items, 1):
@@ -49,50 +50,107 @@ def layer(doc_id: str, text: str, sections=(), entities=(), claims=(), status="c
     for k, (quote, kind, checkworthy, *extra) in enumerate(claims, 1):
         s, e = at(text, quote)
         attribution = {"type": kind, **(extra[0] if extra else {})}
-        cl.append({"id": f"c{k}", "start": s, "end": e, "text": quote, "checkworthy": checkworthy, "attribution": attribution})
-    return {"schema_version": "1.0.0", "document_id": doc_id, "text_sha256": sha(text), "annotators": [annotator],
-            "guidelines_version": "1.0.0", "status": status, "sections": spans("s", sections),
-            "entities": spans("e", entities), "claims": cl}
+        cl.append(
+            {"id": f"c{k}", "start": s, "end": e, "text": quote, "checkworthy": checkworthy, "attribution": attribution}
+        )
+    return {
+        "schema_version": "1.0.0",
+        "document_id": doc_id,
+        "text_sha256": sha(text),
+        "annotators": [annotator],
+        "guidelines_version": "1.0.0",
+        "status": status,
+        "sections": spans("s", sections),
+        "entities": spans("e", entities),
+        "claims": cl,
+    }
 
 
 # Two annotators of TINY and TAIWAN (the agreement tests work out their figures by hand).
 ALICE = {
-    "tiny": layer("tiny", TINY, annotator="alice",
-                  sections=[("headline", "Antony Blinken met Liu Jianchao in Washington, DC on Friday."),
-                            ("paragraph", "Officials said the talks were useful.")],
-                  entities=[("PERSON", "Antony Blinken"), ("PERSON", "Liu Jianchao"), ("GPE", "Washington, DC"),
-                            ("DATE", "Friday")],
-                  claims=[("Antony Blinken met Liu Jianchao in Washington, DC on Friday", "journalist", True),
-                          ("the talks were useful", "source", False,
-                           {"source_span": bare(TINY, "Officials"), "cue": bare(TINY, "said")})]),
-    "taiwan": layer("taiwan", TAIWAN, annotator="alice",
-                    sections=[("headline", "Taiwan votes on Saturday."), ("paragraph", "China warned Taiwan.")],
-                    entities=[("GPE", "Taiwan"), ("DATE", "Saturday"), ("GPE", "China"), ("GPE", "Taiwan", 1)],
-                    claims=[("China warned Taiwan", "journalist", True)]),
+    "tiny": layer(
+        "tiny",
+        TINY,
+        annotator="alice",
+        sections=[
+            ("headline", "Antony Blinken met Liu Jianchao in Washington, DC on Friday."),
+            ("paragraph", "Officials said the talks were useful."),
+        ],
+        entities=[
+            ("PERSON", "Antony Blinken"),
+            ("PERSON", "Liu Jianchao"),
+            ("GPE", "Washington, DC"),
+            ("DATE", "Friday"),
+        ],
+        claims=[
+            ("Antony Blinken met Liu Jianchao in Washington, DC on Friday", "journalist", True),
+            (
+                "the talks were useful",
+                "source",
+                False,
+                {"source_span": bare(TINY, "Officials"), "cue": bare(TINY, "said")},
+            ),
+        ],
+    ),
+    "taiwan": layer(
+        "taiwan",
+        TAIWAN,
+        annotator="alice",
+        sections=[("headline", "Taiwan votes on Saturday."), ("paragraph", "China warned Taiwan.")],
+        entities=[("GPE", "Taiwan"), ("DATE", "Saturday"), ("GPE", "China"), ("GPE", "Taiwan", 1)],
+        claims=[("China warned Taiwan", "journalist", True)],
+    ),
 }
 BOB = {
-    "tiny": layer("tiny", TINY, annotator="bob",
-                  sections=[("headline", "Antony Blinken met Liu Jianchao in Washington, DC on Friday."),
-                            ("quote", "Officials said the talks were useful.")],
-                  entities=[("PERSON", "Antony Blinken"),   # exact
-                            ("PERSON", "Jianchao"),         # overlaps "Liu Jianchao": a boundary disagreement
-                            ("ORG", "Washington"),          # overlaps GPE "Washington, DC": a label disagreement
-                            ("DATE", "on Friday"),          # overlaps "Friday": a boundary disagreement
-                            ("NORP", "Officials")],         # extra
-                  claims=[("Antony Blinken met Liu Jianchao in Washington, DC on Friday", "journalist", False),
-                          ("Officials said the talks were useful", "journalist", False)]),
-    "taiwan": layer("taiwan", TAIWAN, annotator="bob",
-                    sections=[("headline", "Taiwan votes on Saturday."),
-                              ("paragraph", "China warned Taiwan")],  # the full stop left in no section
-                    entities=[("GPE", "Taiwan"), ("DATE", "Saturday"), ("GPE", "China")],  # the second Taiwan missed
-                    claims=[]),
+    "tiny": layer(
+        "tiny",
+        TINY,
+        annotator="bob",
+        sections=[
+            ("headline", "Antony Blinken met Liu Jianchao in Washington, DC on Friday."),
+            ("quote", "Officials said the talks were useful."),
+        ],
+        entities=[
+            ("PERSON", "Antony Blinken"),  # exact
+            ("PERSON", "Jianchao"),  # overlaps "Liu Jianchao": a boundary disagreement
+            ("ORG", "Washington"),  # overlaps GPE "Washington, DC": a label disagreement
+            ("DATE", "on Friday"),  # overlaps "Friday": a boundary disagreement
+            ("NORP", "Officials"),
+        ],  # extra
+        claims=[
+            ("Antony Blinken met Liu Jianchao in Washington, DC on Friday", "journalist", False),
+            ("Officials said the talks were useful", "journalist", False),
+        ],
+    ),
+    "taiwan": layer(
+        "taiwan",
+        TAIWAN,
+        annotator="bob",
+        sections=[
+            ("headline", "Taiwan votes on Saturday."),
+            ("paragraph", "China warned Taiwan"),
+        ],  # the full stop left in no section
+        entities=[("GPE", "Taiwan"), ("DATE", "Saturday"), ("GPE", "China")],  # the second Taiwan missed
+        claims=[],
+    ),
 }
 
 
 def meta(doc_id: str, text: str, **extra) -> dict:
-    m = {"schema_version": "1.0.0", "id": doc_id, "language": "en", "date": "2024-01-12", "title": text.split("\n")[0],
-         "authors": ["A. Writer"], "topic": "China", "source": "unknown", "url": "unknown", "license": "CC0-1.0",
-         "text_sha256": sha(text), "source_sha256": sha(text)}
+    m = {
+        "schema_version": "1.0.0",
+        "id": doc_id,
+        "language": "en",
+        "date": "2024-01-12",
+        "title": text.split("\n")[0],
+        "authors": ["A. Writer"],
+        "topic": "China",
+        "source": "unknown",
+        "url": "unknown",
+        "license": "CC0-1.0",
+        "text_sha256": sha(text),
+        "source_sha256": sha(text),
+    }
     m.update(extra)
     return m
 
@@ -108,8 +166,9 @@ def make_root(base: Path, texts: dict[str, str], layers: dict[tuple[str | None, 
     (root / "annotations").mkdir()
     for doc_id, text in texts.items():
         (root / "corpus" / f"{doc_id}.txt").write_text(text, encoding="utf-8", newline="\n")
-        (root / "corpus" / f"{doc_id}.meta.json").write_text(dump((metas or {}).get(doc_id) or meta(doc_id, text)),
-                                                             encoding="utf-8")
+        (root / "corpus" / f"{doc_id}.meta.json").write_text(
+            dump((metas or {}).get(doc_id) or meta(doc_id, text)), encoding="utf-8"
+        )
     for (annotator, doc_id), value in layers.items():
         folder = root / "annotations" if annotator is None else root / "annotations" / "annotators" / annotator
         folder.mkdir(parents=True, exist_ok=True)

@@ -8,8 +8,19 @@ docs/formats.md); `expected()` is what an import must find: (label, text) per do
 
 import json
 
-PEOPLE = ["Angela Merkel", "Olaf Scholz", "Anne Hidalgo", "Joe Biden", "Ursula von der Leyen", "Pedro Sanchez",
-          "Giorgia Meloni", "Mark Rutte", "Donald Tusk", "Viktor Orban", "Emmanuel Macron"]
+PEOPLE = [
+    "Angela Merkel",
+    "Olaf Scholz",
+    "Anne Hidalgo",
+    "Joe Biden",
+    "Ursula von der Leyen",
+    "Pedro Sanchez",
+    "Giorgia Meloni",
+    "Mark Rutte",
+    "Donald Tusk",
+    "Viktor Orban",
+    "Emmanuel Macron",
+]
 PLACES = ["Berlin", "Paris", "Madrid", "Rome", "Warsaw", "Brussels", "Vienna", "Lisbon", "Athens", "Prague", "Dublin"]
 ORGS = ["NATO", "the European Commission", "the Bundestag", "Reuters", "the United Nations"]
 LABELS = {"PER": "PERSON", "LOC": "GPE", "ORG": "ORG"}
@@ -28,9 +39,14 @@ def documents(n=22):
         other = PEOPLE[(i + 4) % len(PEOPLE)]
         s1 = _tokens(person, "e1", "PER") + [("visits", True, None)] + _tokens(place, "e2", "LOC")
         s1[-1] = (s1[-1][0], True, s1[-1][2])
-        s2 = [("On", True, None), ("day", True, None), (str(i + 1), False, None), (",", True, None)] \
-            + _tokens(person, "e1", "PER") + [("met", True, None)] + _tokens(other, "e3", "PER") \
-            + [("and", True, None), ("spoke", True, None), ("to", True, None)] + _tokens(org, "e4", "ORG")
+        s2 = (
+            [("On", True, None), ("day", True, None), (str(i + 1), False, None), (",", True, None)]
+            + _tokens(person, "e1", "PER")
+            + [("met", True, None)]
+            + _tokens(other, "e3", "PER")
+            + [("and", True, None), ("spoke", True, None), ("to", True, None)]
+            + _tokens(org, "e4", "ORG")
+        )
         s2[-1] = (s2[-1][0], False, s2[-1][2])
         s2.append((".", False, None))
         s3 = [("Talks", True, None), ("continue", True, None), ("in", True, None)] + _tokens(place, "e2", "LOC")
@@ -87,7 +103,12 @@ def write_webanno(docs, folder):
     """Single-token mentions without an id, multi-token ones joined by [N]; offsets in UTF-16 units (all BMP here)."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, sents in docs.items():
-        lines = ["#FORMAT=WebAnno TSV 3.3", "#T_SP=de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity|identifier|value", "", ""]
+        lines = [
+            "#FORMAT=WebAnno TSV 3.3",
+            "#T_SP=de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity|identifier|value",
+            "",
+            "",
+        ]
         base, next_id = 0, 1
         for s_no, sent in enumerate(sents, 1):
             stext = sentence_text(sent)
@@ -134,17 +155,38 @@ def write_conllu(docs, folder):
 def write_uima(docs, folder):
     folder.mkdir(parents=True, exist_ok=True)
     ne = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"
-    types = {ne: {"%NAME": ne, "%SUPER_TYPE": "uima.tcas.Annotation", "value": {"%NAME": "value", "%RANGE": "uima.cas.String"}}}
+    types = {
+        ne: {
+            "%NAME": ne,
+            "%SUPER_TYPE": "uima.tcas.Annotation",
+            "value": {"%NAME": "value", "%RANGE": "uima.cas.String"},
+        }
+    }
     for name, sents in docs.items():
         text, spans = _spans(sents)
-        fs = [{"%ID": 1, "%TYPE": "uima.cas.Sofa", "sofaNum": 1, "sofaID": "_InitialView", "mimeType": "text", "sofaString": text}]
+        fs = [
+            {
+                "%ID": 1,
+                "%TYPE": "uima.cas.Sofa",
+                "sofaNum": 1,
+                "sofaID": "_InitialView",
+                "mimeType": "text",
+                "sofaString": text,
+            }
+        ]
         for k, (label, _, a, b) in enumerate(spans, 2):
             fs.append({"%ID": k, "%TYPE": ne, "@sofa": 1, "begin": a, "end": b, "value": label})
-        data = {"%TYPES": types, "%FEATURE_STRUCTURES": fs,
-                "%VIEWS": {"_InitialView": {"%SOFA": 1, "%MEMBERS": list(range(2, len(fs) + 1))}}}
+        data = {
+            "%TYPES": types,
+            "%FEATURE_STRUCTURES": fs,
+            "%VIEWS": {"_InitialView": {"%SOFA": 1, "%MEMBERS": list(range(2, len(fs) + 1))}},
+        }
         (folder / f"{name}.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
 
 
 WRITERS = {"webanno": write_webanno, "conllu": write_conllu, "uima": write_uima}
-LABEL_MAPS = {"webanno": "PER=PERSON,LOC=GPE,ORG=ORG", "uima": "PER=PERSON,LOC=GPE,ORG=ORG",
-              "conllu": "person=PERSON,place=GPE,organization=ORG"}
+LABEL_MAPS = {
+    "webanno": "PER=PERSON,LOC=GPE,ORG=ORG",
+    "uima": "PER=PERSON,LOC=GPE,ORG=ORG",
+    "conllu": "person=PERSON,place=GPE,organization=ORG",
+}

@@ -18,8 +18,9 @@ def test_seed_article_reproduces_the_gold_meta_and_sections(tmp_path):
     draft = load(root / f"annotations/{GOLD_ID}.json")
     gold = load(REPO / f"annotations/{GOLD_ID}.json")
     assert draft["status"] == "draft" and draft["entities"] == [] and draft["claims"] == []
-    assert [(s["label"], s["start"], s["end"], s["text"]) for s in draft["sections"]] == \
-        [(s["label"], s["start"], s["end"], s["text"]) for s in gold["sections"]]
+    assert [(s["label"], s["start"], s["end"], s["text"]) for s in draft["sections"]] == [
+        (s["label"], s["start"], s["end"], s["text"]) for s in gold["sections"]
+    ]
     assert (root / f"corpus/{GOLD_ID}.txt").read_bytes() == (REPO / f"corpus/{GOLD_ID}.txt").read_bytes()
     validate_ok(root)
 
@@ -75,17 +76,26 @@ def test_nfd_article_becomes_nfc(tmp_path):
 def test_chinese_article_header_is_recognised_by_shape(tmp_path):
     root = new_root(tmp_path)
     src = tmp_path / "zh-1.txt"
-    src.write_text(" date 2024-03-05 zh-Hans Chinese\n国际\n\n作者：张三、李四\n发布时间：2024年3月5日 10:30\n中美外交官在华盛顿举行会谈\n\n"
-                   "美国国务卿布林肯周五在华盛顿会见了中国官员刘建超。\n\n背景\n\n会谈持续了两个小时。\n", encoding="utf-8")
+    src.write_text(
+        " date 2024-03-05 zh-Hans Chinese\n国际\n\n作者：张三、李四\n发布时间：2024年3月5日 10:30\n中美外交官在华盛顿举行会谈\n\n"
+        "美国国务卿布林肯周五在华盛顿会见了中国官员刘建超。\n\n背景\n\n会谈持续了两个小时。\n",
+        encoding="utf-8",
+    )
     cli_ok("add", "--root", root, src, "--id", "zh-talks")
     meta = load(root / "corpus/zh-talks.meta.json")
     assert meta["language"] == "zh-Hans" and meta["authors"] == ["张三", "李四"]
     assert meta["published"] == "2024-03-05T10:30:00" and meta["title"] == "中美外交官在华盛顿举行会谈"
     secs = load(root / "annotations/zh-talks.json")["sections"]
     assert [(s["label"], s["text"]) for s in secs] == [
-        ("header", "date 2024-03-05 zh-Hans Chinese"), ("topic", "国际"), ("byline", "作者：张三、李四"),
-        ("dateline", "发布时间：2024年3月5日 10:30"), ("headline", "中美外交官在华盛顿举行会谈"),
-        ("paragraph", "美国国务卿布林肯周五在华盛顿会见了中国官员刘建超。"), ("heading", "背景"), ("paragraph", "会谈持续了两个小时。")]
+        ("header", "date 2024-03-05 zh-Hans Chinese"),
+        ("topic", "国际"),
+        ("byline", "作者：张三、李四"),
+        ("dateline", "发布时间：2024年3月5日 10:30"),
+        ("headline", "中美外交官在华盛顿举行会谈"),
+        ("paragraph", "美国国务卿布林肯周五在华盛顿会见了中国官员刘建超。"),
+        ("heading", "背景"),
+        ("paragraph", "会谈持续了两个小时。"),
+    ]
     validate_ok(root)
 
 

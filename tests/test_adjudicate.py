@@ -40,19 +40,29 @@ def test_the_draft_holds_exactly_the_agreed_spans(root, tmp_path):
     assert report.errors == []
     # the draft's paragraph is text in no section; bob's own layer left the paragraph's full stop
     # in no section and the second Taiwan out
-    assert {(p.path, p.check) for p in report.warnings} == {("annotations/taiwan.json", "section-gap"),
-                                                           ("annotations/annotators/bob/taiwan.json", "section-gap"),
-                                                           ("annotations/annotators/bob/taiwan.json", "mention-missed")}
+    assert {(p.path, p.check) for p in report.warnings} == {
+        ("annotations/taiwan.json", "section-gap"),
+        ("annotations/annotators/bob/taiwan.json", "section-gap"),
+        ("annotations/annotators/bob/taiwan.json", "mention-missed"),
+    }
     # the disagreements, side by side
     lines = res.stdout.splitlines()
     assert lines[0].split() == ["layer", "kind", "A", "=", "alice", "|", "B", "=", "bob"]
-    assert any(line.startswith("sections boundary") and '"China warned Taiwan."' in line.split("|")[0]
-               and '"China warned Taiwan"' in line.split("|")[1] for line in lines)
-    assert any(line.startswith("entities missed") and '"Taiwan"' in line.split("|")[0] and line.split("|")[1].strip() == "-"
-               for line in lines)
+    assert any(
+        line.startswith("sections boundary")
+        and '"China warned Taiwan."' in line.split("|")[0]
+        and '"China warned Taiwan"' in line.split("|")[1]
+        for line in lines
+    )
+    assert any(
+        line.startswith("entities missed") and '"Taiwan"' in line.split("|")[0] and line.split("|")[1].strip() == "-"
+        for line in lines
+    )
     assert any(line.startswith("entities no-section") and '"China"' in line for line in lines)
-    assert lines[-1].startswith("newsspan adjudicate: wrote annotations/taiwan.json (draft; agreed: 1 sections, 2 entities, "
-                                "0 claims; 4 disagreements to review)")
+    assert lines[-1].startswith(
+        "newsspan adjudicate: wrote annotations/taiwan.json (draft; agreed: 1 sections, 2 entities, "
+        "0 claims; 4 disagreements to review)"
+    )
 
 
 def test_a_gold_layer_is_kept_without_force(root, tmp_path):
@@ -68,29 +78,51 @@ def test_a_gold_layer_is_kept_without_force(root, tmp_path):
     draft = json.loads((root / "annotations" / "tiny.json").read_text(encoding="utf-8"))
     # tiny: the headline section and "Antony Blinken" agree exactly; the first claim agrees in its
     # offsets but not in its check-worthiness, so no claim is kept
-    assert spans(draft, "sections") == [("headline", 0, 60, "Antony Blinken met Liu Jianchao in Washington, DC on Friday.")]
+    assert spans(draft, "sections") == [
+        ("headline", 0, 60, "Antony Blinken met Liu Jianchao in Washington, DC on Friday.")
+    ]
     assert spans(draft, "entities") == [("PERSON", 0, 14, "Antony Blinken")]
     assert draft["claims"] == []
     review = json.loads((tmp_path / "review.json").read_text(encoding="utf-8"))
     assert review["kept"] == {"sections": 1, "entities": 1, "claims": 0}
     assert [(d["layer"], d["kind"]) for d in review["disagreements"]] == [
         ("sections", "label"),
-        ("entities", "boundary"), ("entities", "label"), ("entities", "boundary"), ("entities", "extra"),
-        ("claims", "checkworthy"), ("claims", "boundary"), ("claims", "attribution")]
+        ("entities", "boundary"),
+        ("entities", "label"),
+        ("entities", "boundary"),
+        ("entities", "extra"),
+        ("claims", "checkworthy"),
+        ("claims", "boundary"),
+        ("claims", "attribution"),
+    ]
     # a draft is replaced without --force
     assert run_cli("adjudicate", "tiny", "alice", "bob", "--root", root).returncode == 0
 
 
 def test_attributes_and_sources(tmp_path):
     officials = ("NORP", "Officials")
-    common = {"sections": [("paragraph", "Antony Blinken met Liu Jianchao in Washington, DC on Friday."),
-                           ("paragraph", "Officials said the talks were useful.")]}
-    a = layer("tiny", TINY, annotator="alice", **common,
-              entities=[("PERSON", "Antony Blinken"), ("GPE", "Washington, DC"), officials],
-              claims=[("the talks were useful", "source", False, {"source": "e3", "cue": bare(TINY, "said")})])
-    b = layer("tiny", TINY, annotator="bob", **common,
-              entities=[officials, ("GPE", "Washington, DC"), ("PERSON", "Antony Blinken")],
-              claims=[("the talks were useful", "source", False, {"source": "e1", "cue": bare(TINY, "said")})])
+    common = {
+        "sections": [
+            ("paragraph", "Antony Blinken met Liu Jianchao in Washington, DC on Friday."),
+            ("paragraph", "Officials said the talks were useful."),
+        ]
+    }
+    a = layer(
+        "tiny",
+        TINY,
+        annotator="alice",
+        **common,
+        entities=[("PERSON", "Antony Blinken"), ("GPE", "Washington, DC"), officials],
+        claims=[("the talks were useful", "source", False, {"source": "e3", "cue": bare(TINY, "said")})],
+    )
+    b = layer(
+        "tiny",
+        TINY,
+        annotator="bob",
+        **common,
+        entities=[officials, ("GPE", "Washington, DC"), ("PERSON", "Antony Blinken")],
+        claims=[("the talks were useful", "source", False, {"source": "e1", "cue": bare(TINY, "said")})],
+    )
     a["entities"][0].update(cluster="antony-blinken", kb_id="Q123")
     b["entities"][2].update(cluster="blinken", kb_id="Q123")
     a["entities"][1].update(cluster="washington-dc", kb_id="Q61")
@@ -101,12 +133,17 @@ def test_attributes_and_sources(tmp_path):
     draft = json.loads((root / "annotations" / "tiny.json").read_text(encoding="utf-8"))
     # the same kb_id is kept and the different clusters are not; the other way round for Washington, DC
     assert {e["text"]: (e.get("kb_id"), e.get("cluster")) for e in draft["entities"]} == {
-        "Antony Blinken": ("Q123", None), "Washington, DC": (None, "washington-dc"), "Officials": (None, None)}
+        "Antony Blinken": ("Q123", None),
+        "Washington, DC": (None, "washington-dc"),
+        "Officials": (None, None),
+    }
     # the claim's source is alice's e3 and bob's e1: the same mention, so the claim agrees; it keeps A's id
     assert [(c["text"], c["attribution"]["source"]) for c in draft["claims"]] == [("the talks were useful", "e3")]
     review = json.loads((tmp_path / "review.json").read_text(encoding="utf-8"))
-    assert [(d["kind"], d["a"]["text"]) for d in review["disagreements"]] == [("cluster", "Antony Blinken"),
-                                                                             ("kb_id", "Washington, DC")]
+    assert [(d["kind"], d["a"]["text"]) for d in review["disagreements"]] == [
+        ("cluster", "Antony Blinken"),
+        ("kb_id", "Washington, DC"),
+    ]
 
 
 def test_what_cannot_be_adjudicated(root, tmp_path):

@@ -35,8 +35,16 @@ def result(root):
 
 
 def figures(block):
-    return (block["a"], block["b"], block["matched"], block["missed"], block["extra"],
-            block["precision"], block["recall"], block["f1"])
+    return (
+        block["a"],
+        block["b"],
+        block["matched"],
+        block["missed"],
+        block["extra"],
+        block["precision"],
+        block["recall"],
+        block["f1"],
+    )
 
 
 def test_documents_both_annotated(result):
@@ -114,8 +122,10 @@ def test_claims_and_attribution(result):
 
 
 def test_disagreements_listed_with_their_text(result):
-    got = [(d["document_id"], d["layer"], d["kind"], d["a"] and d["a"]["text"], d["b"] and d["b"]["text"])
-           for d in result["disagreements"]]
+    got = [
+        (d["document_id"], d["layer"], d["kind"], d["a"] and d["a"]["text"], d["b"] and d["b"]["text"])
+        for d in result["disagreements"]
+    ]
     assert got == [
         ("taiwan", "sections", "boundary", "China warned Taiwan.", "China warned Taiwan"),
         ("taiwan", "entities", "missed", "Taiwan", None),
@@ -125,8 +135,13 @@ def test_disagreements_listed_with_their_text(result):
         ("tiny", "entities", "label", "Washington, DC", "Washington"),
         ("tiny", "entities", "boundary", "Friday", "on Friday"),
         ("tiny", "entities", "extra", None, "Officials"),
-        ("tiny", "claims", "checkworthy", "Antony Blinken met Liu Jianchao in Washington, DC on Friday",
-         "Antony Blinken met Liu Jianchao in Washington, DC on Friday"),
+        (
+            "tiny",
+            "claims",
+            "checkworthy",
+            "Antony Blinken met Liu Jianchao in Washington, DC on Friday",
+            "Antony Blinken met Liu Jianchao in Washington, DC on Friday",
+        ),
         ("tiny", "claims", "boundary", "the talks were useful", "Officials said the talks were useful"),
         ("tiny", "claims", "attribution", "the talks were useful", "Officials said the talks were useful"),
     ]
@@ -201,6 +216,7 @@ def test_help_ends_with_examples():
 
 # the matching functions the agreement is built on ---------------------------------------------
 
+
 def test_kappa_textbook_example():
     # 50 items: both yes 20, A yes B no 5, A no B yes 10, both no 15. observed = 35/50 = 0.7;
     # P_A(yes) = 25/50, P_B(yes) = 30/50; chance = 0.5*0.6 + 0.5*0.4 = 0.5; kappa = (0.7-0.5)/(1-0.5) = 0.4
@@ -224,14 +240,18 @@ def test_overlap_pairs_find_a_largest_pairing():
     assert scoring.exact_pairs([(0, 1, "X"), (0, 1, "X"), (2, 3, "Y")], [(2, 3, "Y"), (0, 1, "X")]) == [(0, 1), (2, 0)]
 
 
-spans = st.lists(st.tuples(st.integers(0, 30), st.integers(1, 8), st.sampled_from("AB")).map(
-    lambda t: (t[0], t[0] + t[1], t[2])), max_size=8)
+spans = st.lists(
+    st.tuples(st.integers(0, 30), st.integers(1, 8), st.sampled_from("AB")).map(lambda t: (t[0], t[0] + t[1], t[2])),
+    max_size=8,
+)
 
 
 @given(spans, spans)
 def test_pairs_agree_with_the_counts(gold, pred):
-    for pairs, count, overlapping in ((scoring.overlap_pairs(gold, pred), scoring.overlap_matches(gold, pred), True),
-                                      (scoring.exact_pairs(gold, pred), scoring.exact_matches(gold, pred), False)):
+    for pairs, count, overlapping in (
+        (scoring.overlap_pairs(gold, pred), scoring.overlap_matches(gold, pred), True),
+        (scoring.exact_pairs(gold, pred), scoring.exact_matches(gold, pred), False),
+    ):
         assert len(pairs) == count
         assert len({i for i, _ in pairs}) == len({j for _, j in pairs}) == len(pairs)
         for i, j in pairs:

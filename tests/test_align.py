@@ -43,7 +43,7 @@ def row_with(ds, *words):
     for row in ds:
         toks = row["tokens"]
         for i in range(len(toks) - len(words) + 1):
-            if tuple(toks[i:i + len(words)]) == words:
+            if tuple(toks[i : i + len(words)]) == words:
                 return row, i
     raise AssertionError(f"no row holds {words}")
 
@@ -111,13 +111,21 @@ def test_label_all_subwords_gives_the_inside_tag(seed, tokenizer):
 
 
 def test_every_word_and_only_its_first_subword_carries_its_tag(seed, tokenizer):
-    out = seed["entities"].map(newsspan.align_labels, batched=True, batch_size=4, fn_kwargs={"tokenizer": tokenizer},
-                               remove_columns=seed["entities"].column_names)
+    out = seed["entities"].map(
+        newsspan.align_labels,
+        batched=True,
+        batch_size=4,
+        fn_kwargs={"tokenizer": tokenizer},
+        remove_columns=seed["entities"].column_names,
+    )
     assert out.num_rows == seed["entities"].num_rows  # no max_length: one window per section
     for row, window in zip(seed["entities"], out, strict=True):
         assert window["row_id"] == row["id"]
-        firsts = [(w, label) for k, (w, label) in enumerate(zip(window["word_ids"], window["labels"], strict=True))
-                  if w is not None and (k == 0 or window["word_ids"][k - 1] != w)]
+        firsts = [
+            (w, label)
+            for k, (w, label) in enumerate(zip(window["word_ids"], window["labels"], strict=True))
+            if w is not None and (k == 0 or window["word_ids"][k - 1] != w)
+        ]
         assert firsts == list(enumerate(row["ner_tags"]))
         assert sum(label != IGNORE for label in window["labels"]) == len(row["tokens"])
 
@@ -125,8 +133,12 @@ def test_every_word_and_only_its_first_subword_carries_its_tag(seed, tokenizer):
 @pytest.mark.parametrize("max_length,stride", [(8, 0), (12, 3), (24, 10)])
 def test_windows_cover_every_word(seed, tokenizer, max_length, stride):
     ds = seed["entities"]
-    out = ds.map(newsspan.align_labels, batched=True, remove_columns=ds.column_names,
-                 fn_kwargs={"tokenizer": tokenizer, "max_length": max_length, "stride": stride})
+    out = ds.map(
+        newsspan.align_labels,
+        batched=True,
+        remove_columns=ds.column_names,
+        fn_kwargs={"tokenizer": tokenizer, "max_length": max_length, "stride": stride},
+    )
     assert out.num_rows > ds.num_rows
     assert max(len(ids) for ids in out["input_ids"]) <= max_length
     windows = {}
@@ -140,8 +152,10 @@ def test_windows_cover_every_word(seed, tokenizer, max_length, stride):
                     assert labelled.setdefault(w, label) == label
         assert labelled == dict(enumerate(row["ner_tags"])), row["id"]  # every word, with its tag
         if len(windows[row["id"]]) > 1 and stride:
-            spans = [(min(w for w in x["word_ids"] if w is not None), max(w for w in x["word_ids"] if w is not None))
-                     for x in windows[row["id"]]]
+            spans = [
+                (min(w for w in x["word_ids"] if w is not None), max(w for w in x["word_ids"] if w is not None))
+                for x in windows[row["id"]]
+            ]
             # consecutive windows share words (unless one holds a single word), yet move on
             assert all(b[0] <= a[1] or a[0] == a[1] for a, b in pairwise(spans)), spans
             assert all(a[0] < b[0] for a, b in pairwise(spans)), spans
@@ -197,17 +211,23 @@ def _trained(kind: str, text: str):
     if kind == "byte-level BPE":
         tok = Tokenizer(models.BPE())
         tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=True)
-        trainer = trainers.BpeTrainer(vocab_size=500, special_tokens=specials,
-                                      initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+        trainer = trainers.BpeTrainer(
+            vocab_size=500, special_tokens=specials, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
+        )
         tok.train_from_iterator([text], trainer)
         tok.post_processor = processors.RobertaProcessing(("</s>", 1), ("<s>", 0))
     else:
         tok = Tokenizer(models.Unigram())
         tok.pre_tokenizer = pre_tokenizers.Metaspace()
-        tok.train_from_iterator([text], trainers.UnigramTrainer(vocab_size=300, special_tokens=specials, unk_token="<unk>"))
-        tok.post_processor = processors.TemplateProcessing(single="<s> $A </s>", special_tokens=[("<s>", 0), ("</s>", 1)])
-    return transformers.PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<s>", eos_token="</s>",
-                                                pad_token="<pad>", unk_token="<unk>")
+        tok.train_from_iterator(
+            [text], trainers.UnigramTrainer(vocab_size=300, special_tokens=specials, unk_token="<unk>")
+        )
+        tok.post_processor = processors.TemplateProcessing(
+            single="<s> $A </s>", special_tokens=[("<s>", 0), ("</s>", 1)]
+        )
+    return transformers.PreTrainedTokenizerFast(
+        tokenizer_object=tok, bos_token="<s>", eos_token="</s>", pad_token="<pad>", unk_token="<unk>"
+    )
 
 
 @pytest.mark.parametrize("kind", ["byte-level BPE", "SentencePiece-style unigram"])
@@ -215,8 +235,12 @@ def test_other_tokenizer_families(seed, kind):
     tokenizer = _trained(kind, (REPO / "corpus" / f"{SEED}.txt").read_text(encoding="utf-8"))
     ds = seed["entities"]
     for max_length in (None, 16):
-        out = ds.map(newsspan.align_labels, batched=True, remove_columns=ds.column_names,
-                     fn_kwargs={"tokenizer": tokenizer, "max_length": max_length, "stride": 4})
+        out = ds.map(
+            newsspan.align_labels,
+            batched=True,
+            remove_columns=ds.column_names,
+            fn_kwargs={"tokenizer": tokenizer, "max_length": max_length, "stride": 4},
+        )
         got = word_predictions(out["row_id"], out["word_ids"], out["labels"])
         for row in ds:
             assert [got[row["id"]].get(i) for i in range(len(row["tokens"]))] == row["ner_tags"], (kind, row["id"])

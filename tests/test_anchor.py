@@ -34,12 +34,16 @@ def test_an_insertion_inside_a_paragraph_and_a_claim_keeps_them_with_their_quote
     new = load(root / f"annotations/{GOLD_ID}.json")
     for layer in ("sections", "entities", "claims"):
         for old, cur in zip(gold[layer], new[layer], strict=True):
-            if old["start"] < at < old["end"]:   # the paragraph and the claim that hold the insertion
+            if old["start"] < at < old["end"]:  # the paragraph and the claim that hold the insertion
                 assert (cur["start"], cur["end"]) == (old["start"], old["end"] + len(insert))
-                assert cur["text"] == new_text[cur["start"]:cur["end"]] and insert in cur["text"]
+                assert cur["text"] == new_text[cur["start"] : cur["end"]] and insert in cur["text"]
             else:
                 shift = len(insert) if old["start"] > at else 0
-                assert (cur["start"], cur["end"], cur["text"]) == (old["start"] + shift, old["end"] + shift, old["text"])
+                assert (cur["start"], cur["end"], cur["text"]) == (
+                    old["start"] + shift,
+                    old["end"] + shift,
+                    old["text"],
+                )
     assert [x["id"] for x in new["sections"] + new["claims"] if insert in x["text"]] == ["s7", "c2"]
     validate_ok(root)
 
@@ -54,7 +58,7 @@ def test_reanchor_after_an_insertion_before_the_spans(tmp_path):
     insert = "Correction: an earlier version misstated the date of the U.S.-China talks.\n\n"
     new_text = insert + old_text
     path.write_text(new_text, encoding="utf-8")
-    assert run_cli("validate", "--root", root).returncode == 1   # hashes and spans are stale now
+    assert run_cli("validate", "--root", root).returncode == 1  # hashes and spans are stale now
     # another annotator's copy moves too
     (root / "annotations/annotators/amy").mkdir(parents=True)
     shutil.copy(root / f"annotations/{GOLD_ID}.json", root / f"annotations/annotators/amy/{GOLD_ID}.json")
@@ -67,14 +71,17 @@ def test_reanchor_after_an_insertion_before_the_spans(tmp_path):
     for layer in ("sections", "entities", "claims"):
         for old, cur in zip(gold[layer], new[layer], strict=True):
             shift = len(insert) if old["start"] >= anchor_at else 0
-            assert (cur["start"], cur["end"], cur["text"]) == (old["start"] + shift, old["end"] + shift, old["text"]), (old, cur)
+            assert (cur["start"], cur["end"], cur["text"]) == (old["start"] + shift, old["end"] + shift, old["text"]), (
+                old,
+                cur,
+            )
             if "source_span" in old.get("attribution", {}):
                 assert cur["attribution"]["source_span"]["start"] == old["attribution"]["source_span"]["start"] + shift
             moved += bool(shift)
     assert moved == 17 + 52 + 9
     assert load(root / f"annotations/annotators/amy/{GOLD_ID}.json") == new
     out = validate_ok(root)
-    assert [p["check"] for p in out["problems"]] == ["section-gap"] * 2   # the new note is in no section, in both files
+    assert [p["check"] for p in out["problems"]] == ["section-gap"] * 2  # the new note is in no section, in both files
 
 
 def test_reanchor_places_spans_after_insertion_outside_sections(tmp_path):
@@ -112,8 +119,15 @@ def test_reanchor_lists_a_span_whose_quote_was_deleted_and_writes_nothing(tmp_pa
 
 def test_place_uses_context_to_choose_among_repeated_quotes():
     old = "The U.S. said no. Later the U.S. said yes."
-    ann = Annotation("d", "0" * 64, (), "1.0.0", "draft", sections=(Section("s1", 0, len(old), old, "paragraph"),),
-                     entities=(Entity("e1", 28, 32, "U.S.", "GPE"),))
+    ann = Annotation(
+        "d",
+        "0" * 64,
+        (),
+        "1.0.0",
+        "draft",
+        sections=(Section("s1", 0, len(old), old, "paragraph"),),
+        entities=(Entity("e1", 28, 32, "U.S.", "GPE"),),
+    )
     new = "Officials noted: The U.S. said no. Later the U.S. said yes."
     placed, _, unplaced = anchor.reanchor(ann, new)
     assert not unplaced and placed.entities[0].start == new.rindex("U.S.")
@@ -136,15 +150,38 @@ def test_canonicalize_maps_offsets_through_crlf_bom_and_nfc(tmp_path):
         s = raw.index(quote)
         return {"id": i, "label": label, "start": s, "end": s + len(quote), "text": quote, **kw}
 
-    ann = {"schema_version": "1.0.0", "document_id": "doc", "text_sha256": sha_raw, "annotators": ["x"],
-           "guidelines_version": "1.0.0", "status": "complete",
-           "sections": [sp("s1", "paragraph", raw[1:raw.index("\r")]), sp("s2", "paragraph", "They spoke at the Cafe\u0301.")],
-           "entities": [sp("e1", "PERSON", "Zoe\u0301"), sp("e2", "PERSON", "Rene\u0301e"), sp("e3", "GPE", "Mu\u0308nchen"),
-                        sp("e4", "FAC", "Cafe\u0301")], "claims": []}
+    ann = {
+        "schema_version": "1.0.0",
+        "document_id": "doc",
+        "text_sha256": sha_raw,
+        "annotators": ["x"],
+        "guidelines_version": "1.0.0",
+        "status": "complete",
+        "sections": [
+            sp("s1", "paragraph", raw[1 : raw.index("\r")]),
+            sp("s2", "paragraph", "They spoke at the Cafe\u0301."),
+        ],
+        "entities": [
+            sp("e1", "PERSON", "Zoe\u0301"),
+            sp("e2", "PERSON", "Rene\u0301e"),
+            sp("e3", "GPE", "Mu\u0308nchen"),
+            sp("e4", "FAC", "Cafe\u0301"),
+        ],
+        "claims": [],
+    }
     import json
+
     (root / "annotations/doc.json").write_text(json.dumps(ann, ensure_ascii=False), encoding="utf-8")
-    meta = {"schema_version": "1.0.0", "id": "doc", "language": "en", "source": "unknown", "url": "unknown",
-            "license": "unknown", "text_sha256": sha_raw, "source_sha256": sha_raw}
+    meta = {
+        "schema_version": "1.0.0",
+        "id": "doc",
+        "language": "en",
+        "source": "unknown",
+        "url": "unknown",
+        "license": "unknown",
+        "text_sha256": sha_raw,
+        "source_sha256": sha_raw,
+    }
     (root / "corpus/doc.meta.json").write_text(json.dumps(meta), encoding="utf-8")
     res = run_cli("validate", "--root", root)
     assert "text-not-canonical" in res.stdout
@@ -153,7 +190,8 @@ def test_canonicalize_maps_offsets_through_crlf_bom_and_nfc(tmp_path):
     assert text == unicodedata.normalize("NFC", raw[1:].replace("\r\n", "\n"))
     new = load(root / "annotations/doc.json")
     assert [(e["start"], e["end"], e["text"]) for e in new["entities"]] == [
-        (text.index(q), text.index(q) + len(q), q) for q in ("Zoé", "Renée", "München", "Café")]
+        (text.index(q), text.index(q) + len(q), q) for q in ("Zoé", "Renée", "München", "Café")
+    ]
     assert load(root / "corpus/doc.meta.json")["source_sha256"] == sha_raw
     validate_ok(root)
     assert cli_ok("canonicalize", "--root", root).stdout.strip() == f"newsspan canonicalize: nothing to do in {root}"
@@ -167,12 +205,33 @@ def test_canonicalize_refuses_a_span_inside_a_composed_character(tmp_path):
     sha = hashlib.sha256(raw.encode()).hexdigest()
     (root / "corpus/doc.txt").write_text(raw, encoding="utf-8")
     import json
-    (root / "corpus/doc.meta.json").write_text(json.dumps({"schema_version": "1.0.0", "id": "doc", "language": "fr", "source": "unknown",
-                                                           "url": "unknown", "license": "unknown", "text_sha256": sha,
-                                                           "source_sha256": sha}), encoding="utf-8")
-    ann = {"schema_version": "1.0.0", "document_id": "doc", "text_sha256": sha, "annotators": [], "guidelines_version": "1.0.0",
-           "status": "draft", "sections": [], "claims": [],
-           "entities": [{"id": "e1", "label": "PRODUCT", "start": 0, "end": 4, "text": "Cafe"}]}
+
+    (root / "corpus/doc.meta.json").write_text(
+        json.dumps(
+            {
+                "schema_version": "1.0.0",
+                "id": "doc",
+                "language": "fr",
+                "source": "unknown",
+                "url": "unknown",
+                "license": "unknown",
+                "text_sha256": sha,
+                "source_sha256": sha,
+            }
+        ),
+        encoding="utf-8",
+    )
+    ann = {
+        "schema_version": "1.0.0",
+        "document_id": "doc",
+        "text_sha256": sha,
+        "annotators": [],
+        "guidelines_version": "1.0.0",
+        "status": "draft",
+        "sections": [],
+        "claims": [],
+        "entities": [{"id": "e1", "label": "PRODUCT", "start": 0, "end": 4, "text": "Cafe"}],
+    }
     (root / "annotations/doc.json").write_text(json.dumps(ann), encoding="utf-8")
     before = snapshot(root)
     res = cli_fails("canonicalize", "--root", root, "doc")
@@ -187,5 +246,7 @@ def test_reanchor_and_canonicalize_bad_ids(valid_root):
         res = run_cli(cmd, "--root", valid_root, *ids)
         assert res.returncode == 2 and "Traceback" not in res.stderr, res.stderr
         assert "no such document" in res.stderr and all(i in res.stderr for i in ids if i != "tiny")
-    assert cli_ok("reanchor", "--root", valid_root).stdout.strip() == f"newsspan reanchor: nothing to do in {valid_root}"
+    assert (
+        cli_ok("reanchor", "--root", valid_root).stdout.strip() == f"newsspan reanchor: nothing to do in {valid_root}"
+    )
     assert snapshot(valid_root) == before

@@ -33,7 +33,10 @@ CASES = {
     "top-level string": (lambda t: b'"just a string"', "schema"),
     "top-level null": (lambda t: b"null", "schema"),  # found by the property tests: once passed as valid
     "top-level number": (lambda t: b"0", "schema"),
-    "duplicate keys": (lambda t: t.replace('"status": "gold",', '"status": "gold",\n  "status": "complete",').encode(), "json-duplicate-key"),
+    "duplicate keys": (
+        lambda t: t.replace('"status": "gold",', '"status": "gold",\n  "status": "complete",').encode(),
+        "json-duplicate-key",
+    ),
     "NaN offset": (lambda t: entity_offset(t, "NaN").encode(), "json-nonfinite"),
     "Infinity offset": (lambda t: entity_offset(t, "-Infinity").encode(), "json-nonfinite"),
     "float offset 12.0": (lambda t: entity_offset(t, "0.0").encode(), "schema"),
@@ -43,8 +46,14 @@ CASES = {
     "integer beyond int parsing limit": (lambda t: entity_offset(t, "7" * 10000).encode(), "json-number-too-large"),
     "lone surrogate": (lambda t: t.replace('"fixture"', '"fix\\udc00ture"').encode(), "json-lone-surrogate"),
     "very deep nesting": (lambda t: ("[" * 100000 + "]" * 100000).encode(), "json-too-deep"),
-    "deep nesting inside object": (lambda t: t.replace('"annotators": [', '"annotators": ' + "[" * 5000 + "]" * 4999 + ", [", 1).encode(), "json-too-deep"),
-    "path-like document id": (lambda t: t.replace('"document_id": "tiny"', '"document_id": "../../etc/passwd"').encode(), "schema"),
+    "deep nesting inside object": (
+        lambda t: t.replace('"annotators": [', '"annotators": ' + "[" * 5000 + "]" * 4999 + ", [", 1).encode(),
+        "json-too-deep",
+    ),
+    "path-like document id": (
+        lambda t: t.replace('"document_id": "tiny"', '"document_id": "../../etc/passwd"').encode(),
+        "schema",
+    ),
 }
 
 
@@ -79,7 +88,10 @@ def test_float_offset_message_explains(valid_root):
 def test_path_like_id_never_builds_a_path(valid_root, tmp_path):
     """A document_id like ../../x is reported, and no file outside the root is read or written."""
     path = valid_root / "annotations/tiny.json"
-    path.write_text(path.read_text(encoding="utf-8").replace('"document_id": "tiny"', '"document_id": "../../../outside"'), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('"document_id": "tiny"', '"document_id": "../../../outside"'),
+        encoding="utf-8",
+    )
     before = sorted(p.name for p in tmp_path.iterdir())
     code, out = run_json("--root", valid_root)
     assert code == 1
@@ -98,14 +110,16 @@ def test_path_like_file_name_is_id_invalid(valid_root):
 def test_every_problem_at_once(valid_root):
     """Several independent errors in one file are all reported in one run."""
     a = good(valid_root)
-    a["entities"][0]["start"] += 1          # span-text-mismatch
-    a["entities"][1]["id"] = "e3"           # id-duplicate
-    a["entities"][2]["label"] = "CITY"      # schema (enum)
+    a["entities"][0]["start"] += 1  # span-text-mismatch
+    a["entities"][1]["id"] = "e3"  # id-duplicate
+    a["entities"][2]["label"] = "CITY"  # schema (enum)
     a["claims"][1]["attribution"] = {"type": "source", "source": "s1"}  # reference-unresolved
     (valid_root / "annotations/tiny.json").write_text(json.dumps(a, indent=2), encoding="utf-8")
     code, out = run_json("--root", valid_root)
     assert code == 1
-    assert {"span-text-mismatch", "id-duplicate", "schema", "reference-unresolved"} <= {p["check"] for p in out["problems"]}
+    assert {"span-text-mismatch", "id-duplicate", "schema", "reference-unresolved"} <= {
+        p["check"] for p in out["problems"]
+    }
 
 
 def test_shifted_span_says_where_the_quote_is(valid_root):

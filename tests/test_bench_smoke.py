@@ -8,8 +8,14 @@ from conftest import REPO, cli_env, run_cli
 
 
 def run_script(*args, timeout=300):
-    return subprocess.run([sys.executable, *map(str, args)], capture_output=True, text=True, env=cli_env(),
-                          stdin=subprocess.DEVNULL, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        stdin=subprocess.DEVNULL,
+        timeout=timeout,
+    )
 
 
 def test_make_corpus_writes_a_valid_deterministic_corpus(tmp_path):
@@ -38,8 +44,13 @@ def test_run_quick_writes_the_report(tmp_path):
     res = run_script(REPO / "bench" / "run.py", "--docs", 200, "--quick", "--work", tmp_path / "work", "--out", out)
     assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
     text = out.read_text(encoding="utf-8")
-    for measure in ("vs the floor", "the naive way", "re-validation after changing one file", "cost per document",
-                    "peak memory of validation"):
+    for measure in (
+        "vs the floor",
+        "the naive way",
+        "re-validation after changing one file",
+        "cost per document",
+        "peak memory of validation",
+    ):
         assert measure in text
     assert "Machine:" in text and "cores" in text
     data = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))

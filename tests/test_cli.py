@@ -45,7 +45,9 @@ def test_formats(fixture_root):
 
     gh = run_cli("validate", "--root", root, "--format", "github")
     line = gh.stdout.splitlines()[0]
-    assert line.startswith(f"::error file=annotations/tiny.json,line={p['line']},col={p['column']},title=newsspan span-text-mismatch::")
+    assert line.startswith(
+        f"::error file=annotations/tiny.json,line={p['line']},col={p['column']},title=newsspan span-text-mismatch::"
+    )
 
 
 def test_paths_select_documents(fixture_root):
@@ -62,7 +64,9 @@ def test_path_outside_root_is_usage_error(valid_root, tmp_path):
     stray = tmp_path / "stray.json"
     stray.write_text("{}")
     res = run_cli("validate", "--root", valid_root, stray)
-    assert res.returncode == 2 and f"{stray}: not a text, meta or annotation file in corpus/ or annotations/" in res.stderr
+    assert (
+        res.returncode == 2 and f"{stray}: not a text, meta or annotation file in corpus/ or annotations/" in res.stderr
+    )
 
 
 def test_closed_pipe_is_no_traceback(valid_root):
@@ -74,8 +78,13 @@ def test_closed_pipe_is_no_traceback(valid_root):
 
     for i in range(1000):  # a report larger than a pipe's buffer
         (valid_root / "corpus" / f"stray-{i}.md").write_text("x\n")
-    proc = subprocess.Popen([sys.executable, "-m", "newsspan", "validate", "--root", str(valid_root)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cli_env(), stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newsspan", "validate", "--root", str(valid_root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=cli_env(),
+        stdin=subprocess.DEVNULL,
+    )
     assert proc.stdout.read(100)
     proc.stdout.close()
     _, err = proc.communicate(timeout=120)

@@ -50,7 +50,18 @@ def _parses(example: str) -> None:
 def test_top_level_help_lists_the_commands_and_ends_with_examples(capsys):
     text = _help(capsys)
     commands = _commands(text)
-    assert {"validate", "build", "add", "import", "export", "canonicalize", "reanchor", "recover", "init", "checks"} <= set(commands)
+    assert {
+        "validate",
+        "build",
+        "add",
+        "import",
+        "export",
+        "canonicalize",
+        "reanchor",
+        "recover",
+        "init",
+        "checks",
+    } <= set(commands)
     examples = _examples(text)
     assert len(examples) >= 3
     for ex in examples:
@@ -64,7 +75,10 @@ def test_every_command_has_a_description_and_ends_with_examples_of_itself(capsys
     for cmd in commands:
         text = _help(capsys, cmd)
         description = text.split("\n\n")[1]
-        assert not description.startswith(("positional arguments:", "options:")) and len(description) > 40, (cmd, description)
+        assert not description.startswith(("positional arguments:", "options:")) and len(description) > 40, (
+            cmd,
+            description,
+        )
         examples = _examples(text)
         assert examples, cmd
         for ex in examples:
@@ -74,13 +88,20 @@ def test_every_command_has_a_description_and_ends_with_examples_of_itself(capsys
 
 # progress --------------------------------------------------------------------------------------
 
+
 def _run_on_terminal(*args, cwd=None):
     """Run the CLI with stderr on a pseudo-terminal (stdout a file): (exit code, stdout, terminal output)."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
     with tempfile.TemporaryFile() as out:
-        proc = subprocess.Popen([sys.executable, "-m", "newsspan", *map(str, args)], stdout=out, stderr=slave,
-                                stdin=subprocess.DEVNULL, cwd=cwd or NOWHERE, env=cli_env())
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "newsspan", *map(str, args)],
+            stdout=out,
+            stderr=slave,
+            stdin=subprocess.DEVNULL,
+            cwd=cwd or NOWHERE,
+            env=cli_env(),
+        )
         os.close(slave)
         chunks = []
         while True:
@@ -134,5 +155,7 @@ def test_build_shows_progress_on_a_terminal_only(valid_root, tmp_path):
     code, out, term = _run_on_terminal("build", "--root", valid_root, "--out", tmp_path / "hf", "--config", "entities")
     assert code == 0, out + term
     assert re.search(r"validating: +\d+%\|", term) and "examples" in term, term  # then datasets' own bars
-    code, out, term = _run_on_terminal("build", "--root", valid_root, "--out", tmp_path / "hf", "--config", "entities", "-q")
+    code, out, term = _run_on_terminal(
+        "build", "--root", valid_root, "--out", tmp_path / "hf", "--config", "entities", "-q"
+    )
     assert code == 0 and term.strip() == "", term

@@ -35,12 +35,16 @@ def sections(text, *items):
 
 
 def misses(text, ents, secs):
-    return [(m.text, m.start, m.end, ents[m.example].label, secs[m.section].id) for m in missed_mentions(text, ents, secs)]
+    return [
+        (m.text, m.start, m.end, ents[m.example].label, secs[m.section].id) for m in missed_mentions(text, ents, secs)
+    ]
 
 
 def test_a_second_occurrence_left_out():
     text = "Taiwan votes on Saturday.\n\nChina warned Taiwan before the vote.\n"
-    secs = sections(text, ("headline", "Taiwan votes on Saturday."), ("paragraph", "China warned Taiwan before the vote."))
+    secs = sections(
+        text, ("headline", "Taiwan votes on Saturday."), ("paragraph", "China warned Taiwan before the vote.")
+    )
     ents = entities(text, ("GPE", "Taiwan"), ("DATE", "Saturday"), ("GPE", "China"))
     assert misses(text, ents, secs) == [("Taiwan", 40, 46, "GPE", "s2")]
     # annotated, it is no miss
@@ -48,25 +52,41 @@ def test_a_second_occurrence_left_out():
 
 
 def test_only_whole_tokens_and_only_outside_mentions():
-    text = ("Liu Jianchao met Blinken in Taiwan.\n\nLiu said Taiwanese voters and Chinatown shops matter; "
-            "Taiwan’s vote and U.S.-China ties too.\n")
-    secs = sections(text, ("headline", "Liu Jianchao met Blinken in Taiwan."),
-                    ("paragraph", "Liu said Taiwanese voters and Chinatown shops matter; Taiwan’s vote and U.S.-China ties too."))
-    ents = entities(text, ("PERSON", "Liu Jianchao"), ("PERSON", "Blinken"), ("GPE", "Taiwan"), ("GPE", "U.S."),
-                    ("GPE", "China", 1), ("PERSON", "Liu", 1))
+    text = (
+        "Liu Jianchao met Blinken in Taiwan.\n\nLiu said Taiwanese voters and Chinatown shops matter; "
+        "Taiwan’s vote and U.S.-China ties too.\n"
+    )
+    secs = sections(
+        text,
+        ("headline", "Liu Jianchao met Blinken in Taiwan."),
+        ("paragraph", "Liu said Taiwanese voters and Chinatown shops matter; Taiwan’s vote and U.S.-China ties too."),
+    )
+    ents = entities(
+        text,
+        ("PERSON", "Liu Jianchao"),
+        ("PERSON", "Blinken"),
+        ("GPE", "Taiwan"),
+        ("GPE", "U.S."),
+        ("GPE", "China", 1),
+        ("PERSON", "Liu", 1),
+    )
     # "Taiwan" inside "Taiwanese" and "China" inside "Chinatown" are no whole tokens; "Liu" of
     # "Liu Jianchao" lies inside a mention; "U.S.-China" holds annotated mentions; but the
     # possessive is a token of its own, so "Taiwan" of "Taiwan’s" is whole tokens, and missed
     got = misses(text, ents, secs)
     assert [(t, label, sid) for t, _, _, label, sid in got] == [("Taiwan", "GPE", "s2")]
-    assert text[got[0][1]:got[0][2] + 2] == "Taiwan’s"
+    assert text[got[0][1] : got[0][2] + 2] == "Taiwan’s"
     assert misses(text, ents + entities(text, ("GPE", "Taiwan", 2)), secs) == []
 
 
 def test_only_inside_body_sections():
     text = "By: Aqsa Younas Rana\n\nAqsa Younas Rana wrote it.\n\nAqsa Younas Rana\n"
-    secs = sections(text, ("byline", "By: Aqsa Younas Rana"), ("paragraph", "Aqsa Younas Rana wrote it."),
-                    ("byline", "Aqsa Younas Rana"))
+    secs = sections(
+        text,
+        ("byline", "By: Aqsa Younas Rana"),
+        ("paragraph", "Aqsa Younas Rana wrote it."),
+        ("byline", "Aqsa Younas Rana"),
+    )
     ents = entities(text, ("PERSON", "Aqsa Younas Rana"))
     # the one in the paragraph is a miss; the one in the author box's byline is no body section
     assert misses(text, ents, secs) == [("Aqsa Younas Rana", 22, 38, "PERSON", "s2")]
@@ -84,18 +104,27 @@ def test_the_tuple_form_is_the_same_function():
     text = "Taiwan votes.\n\nTaiwan waits.\n"
     secs = sections(text, ("headline", "Taiwan votes."), ("paragraph", "Taiwan waits."))
     ents = entities(text, ("GPE", "Taiwan"))
-    got = find_missed(text, [(e.start, e.end, e.text, e.label) for e in ents], [(s.start, s.end, s.label) for s in secs])
+    got = find_missed(
+        text, [(e.start, e.end, e.text, e.label) for e in ents], [(s.start, s.end, s.label) for s in secs]
+    )
     assert [(m.start, m.end, m.example, m.section) for m in got] == [(15, 21, 0, 1)]
 
 
 def test_label_inconsistent():
     text = "Washington warned Beijing. Washington and Jordan met in Washington,\nDC and Washington, DC."
-    ents = entities(text, ("ORG", "Washington"), ("GPE", "Beijing"), ("GPE", "Washington", 1), ("GPE", "Washington", 2),
-                    ("PERSON", "Jordan"))
+    ents = entities(
+        text,
+        ("ORG", "Washington"),
+        ("GPE", "Beijing"),
+        ("GPE", "Washington", 1),
+        ("GPE", "Washington", 2),
+        ("PERSON", "Jordan"),
+    )
     got = inconsistent_labels(ents)
     # "Washington" is GPE twice and ORG once: the ORG mention is the odd one, GPE the usual label
     assert [(ents[x.mention].start, ents[x.mention].label, ents[x.usual].start, x.labels) for x in got] == [
-        (0, "ORG", 27, {"ORG": 1, "GPE": 2})]
+        (0, "ORG", 27, {"ORG": 1, "GPE": 2})
+    ]
     # whitespace runs are read as one space: "Washington,\nDC" and "Washington, DC" are one string
     ents = entities(text, ("GPE", "Washington,\nDC"), ("LOC", "Washington, DC"))
     got = inconsistent_labels(ents)
@@ -117,8 +146,12 @@ def test_the_shipped_gold_has_none_and_a_removed_mention_is_found(tmp_path):
 
 def test_reported_by_the_validator_with_where_to_fix(tmp_path):
     text = "Taiwan votes on Saturday.\n\nChina warned Taiwan.\n"
-    ann = layer("doc", text, sections=[("headline", "Taiwan votes on Saturday."), ("paragraph", "China warned Taiwan.")],
-                entities=[("GPE", "Taiwan"), ("DATE", "Saturday"), ("GPE", "China"), ("GPE", "Taiwan", 1)])
+    ann = layer(
+        "doc",
+        text,
+        sections=[("headline", "Taiwan votes on Saturday."), ("paragraph", "China warned Taiwan.")],
+        entities=[("GPE", "Taiwan"), ("DATE", "Saturday"), ("GPE", "China"), ("GPE", "Taiwan", 1)],
+    )
     ann["entities"][0]["label"] = "LOC"  # "Taiwan" as LOC here and GPE there
     root = make_root(tmp_path, {"doc": text}, {(None, "doc"): ann})
     report = validate(root)
@@ -128,21 +161,53 @@ def test_reported_by_the_validator_with_where_to_fix(tmp_path):
     p = found["label-inconsistent"]
     # one LOC, one GPE: a tie, so the label met first is the usual one and the later mention is reported
     assert p.pointer == "/entities/3/label"
-    assert '"Taiwan" is annotated as GPE here and as LOC at /entities/0 [0, 6); its mentions in this document: LOC 1, GPE 1' \
+    assert (
+        '"Taiwan" is annotated as GPE here and as LOC at /entities/0 [0, 6); its mentions in this document: LOC 1, GPE 1'
         in p.message
+    )
     ann["entities"].pop()  # the second Taiwan left out
     ann["entities"][0]["label"] = "GPE"
     (root / "annotations" / "doc.json").write_text(json.dumps(ann), encoding="utf-8")
     report = validate(root)
     [p] = report.warnings
     assert p.check == "mention-missed" and p.pointer == "/entities/0" and p.line is not None
-    assert '"Taiwan" at [40, 46) in paragraph "s2" is not annotated; it is annotated as GPE at /entities/0 [0, 6)' in p.message
+    assert (
+        '"Taiwan" at [40, 46) in paragraph "s2" is not annotated; it is annotated as GPE at /entities/0 [0, 6)'
+        in p.message
+    )
 
 
 # the fast path against the plain definition ----------------------------------------------------
 
-WORDS = ["Taiwan", "Taiwanese", "China", "Chinatown", "U.S.", "Liu", "Liu Jianchao", "two", "twofold", "北京", "京", "上海",
-         "2024", "São Paulo", "Paulo", "€5", "don't", "do", "the", "Washington, DC", "DC", "iPhone", "said", "’s", "-", ",", "."]
+WORDS = [
+    "Taiwan",
+    "Taiwanese",
+    "China",
+    "Chinatown",
+    "U.S.",
+    "Liu",
+    "Liu Jianchao",
+    "two",
+    "twofold",
+    "北京",
+    "京",
+    "上海",
+    "2024",
+    "São Paulo",
+    "Paulo",
+    "€5",
+    "don't",
+    "do",
+    "the",
+    "Washington, DC",
+    "DC",
+    "iPhone",
+    "said",
+    "’s",
+    "-",
+    ",",
+    ".",
+]
 SEPARATORS = [" ", " ", " ", "", "\n"]
 
 
@@ -155,9 +220,11 @@ def naive_misses(text, mentions, sections):
         at = text.find(quote)
         while at >= 0:
             end = at + len(quote)
-            if any(s[0] <= at and end <= s[1] and s[2] in BODY_SECTIONS for s in sections) \
-                    and not any(m[0] < end and at < m[1] for m in mentions) \
-                    and char_span(tokens, at, end, "strict") is not None:
+            if (
+                any(s[0] <= at and end <= s[1] and s[2] in BODY_SECTIONS for s in sections)
+                and not any(m[0] < end and at < m[1] for m in mentions)
+                and char_span(tokens, at, end, "strict") is not None
+            ):
                 out.add((at, end, quote))
             at = text.find(quote, at + 1)
     return out
@@ -173,7 +240,9 @@ def documents(draw):
     tokens = tokenize(text)
     # mentions: some of the words, where they are whole tokens and do not overlap
     mentions, last = [], -1
-    for (a, b), keep in zip(pieces, draw(st.lists(st.booleans(), min_size=len(pieces), max_size=len(pieces))), strict=True):
+    for (a, b), keep in zip(
+        pieces, draw(st.lists(st.booleans(), min_size=len(pieces), max_size=len(pieces))), strict=True
+    ):
         if keep and a >= last and char_span(tokens, a, b, "strict") is not None:
             mentions.append((a, b, text[a:b], "X"))
             last = b
@@ -190,4 +259,4 @@ def test_the_fast_path_finds_what_the_definition_finds(doc):
     want = naive_misses(text, mentions, sections)
     assert got <= want
     # a miss inside a longer miss is reported with it ("京" of an unannotated "北京")
-    assert all(any(a < e and s < b for s, e, _ in got) for a, b, _ in want), (want - got)
+    assert all(any(a < e and s < b for s, e, _ in got) for a, b, _ in want), want - got

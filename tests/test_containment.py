@@ -15,7 +15,22 @@ from newsspan import store
 from conftest import FIXTURES, REPO, run_cli, run_json
 from killharness import snapshot
 
-BAD_IDS = ["../x", "..", ".", "", "/etc/passwd", "a/b", "a\\b", "A", "x" * 65, "tiny.json", "tiny\x00", " tiny", "-x", "é"]
+BAD_IDS = [
+    "../x",
+    "..",
+    ".",
+    "",
+    "/etc/passwd",
+    "a/b",
+    "a\\b",
+    "A",
+    "x" * 65,
+    "tiny.json",
+    "tiny\x00",
+    " tiny",
+    "-x",
+    "é",
+]
 
 
 @pytest.mark.parametrize("bad", BAD_IDS)
@@ -33,7 +48,9 @@ def test_validate_refuses_paths_outside_the_root(valid_root, arg):
     res = run_cli("validate", "--root", valid_root, arg)
     assert res.returncode == 2
     assert str(arg) in res.stderr and "Traceback" not in res.stderr
-    assert "no such file" in res.stderr or "not a text, meta or annotation file in corpus/ or annotations/" in res.stderr
+    assert (
+        "no such file" in res.stderr or "not a text, meta or annotation file in corpus/ or annotations/" in res.stderr
+    )
 
 
 @pytest.fixture
@@ -127,13 +144,23 @@ def unsafe_uses(source: str, name: str) -> list[str]:
             f = node.func
             if isinstance(f, ast.Name) and f.id in UNSAFE_CALLS:
                 out.append(f"{where}: {f.id}()")
-            elif isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == "yaml" and f.attr in UNSAFE_YAML:
-                safe = any(k.arg == "Loader" and "Safe" in ast.unparse(k.value) for k in node.keywords) or \
-                    (len(node.args) > 1 and "Safe" in ast.unparse(node.args[1]))
+            elif (
+                isinstance(f, ast.Attribute)
+                and isinstance(f.value, ast.Name)
+                and f.value.id == "yaml"
+                and f.attr in UNSAFE_YAML
+            ):
+                safe = any(k.arg == "Loader" and "Safe" in ast.unparse(k.value) for k in node.keywords) or (
+                    len(node.args) > 1 and "Safe" in ast.unparse(node.args[1])
+                )
                 if not safe:
                     out.append(f"{where}: yaml.{f.attr} without a SafeLoader (use yaml.safe_load)")
-            elif isinstance(f, ast.Attribute) and f.attr in ("loads", "load") and isinstance(f.value, ast.Name) \
-                    and f.value.id in UNSAFE_MODULES:
+            elif (
+                isinstance(f, ast.Attribute)
+                and f.attr in ("loads", "load")
+                and isinstance(f.value, ast.Name)
+                and f.value.id in UNSAFE_MODULES
+            ):
                 out.append(f"{where}: {f.value.id}.{f.attr}()")
             if any(k.arg == "shell" and isinstance(k.value, ast.Constant) and k.value.value for k in node.keywords):
                 out.append(f"{where}: shell=True")
@@ -147,10 +174,20 @@ def test_no_pickle_eval_or_unsafe_yaml_in_the_package():
     assert found == []
 
 
-@pytest.mark.parametrize("snippet", [
-    "import pickle", "from pickle import loads", "eval(x)", "exec(code)", "yaml.load(f)",
-    "yaml.load(f, Loader=yaml.FullLoader)", "yaml.full_load(f)", "subprocess.run(c, shell=True)", "marshal.loads(b)",
-])
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "import pickle",
+        "from pickle import loads",
+        "eval(x)",
+        "exec(code)",
+        "yaml.load(f)",
+        "yaml.load(f, Loader=yaml.FullLoader)",
+        "yaml.full_load(f)",
+        "subprocess.run(c, shell=True)",
+        "marshal.loads(b)",
+    ],
+)
 def test_the_scan_catches_unsafe_code(snippet):
     assert unsafe_uses(snippet, "x.py")
 
@@ -165,11 +202,31 @@ def test_an_import_never_writes_outside_the_root(tmp_path):
     root = tmp_path / "deep" / "root"
     shutil.copytree(FIXTURES / "valid", root)
     export = tmp_path / "export.json"
-    export.write_text(json.dumps([{
-        "id": 1, "data": {"text": "Alice met Bob in Paris.", "id": "../../../escape"},
-        "annotations": [{"id": 1, "completed_by": {"email": "../../evil@example.org"}, "result": [
-            {"from_name": "label", "to_name": "text", "type": "labels",
-             "value": {"start": 0, "end": 5, "text": "Alice", "labels": ["PERSON"]}}]}]}]), encoding="utf-8")
+    export.write_text(
+        json.dumps(
+            [
+                {
+                    "id": 1,
+                    "data": {"text": "Alice met Bob in Paris.", "id": "../../../escape"},
+                    "annotations": [
+                        {
+                            "id": 1,
+                            "completed_by": {"email": "../../evil@example.org"},
+                            "result": [
+                                {
+                                    "from_name": "label",
+                                    "to_name": "text",
+                                    "type": "labels",
+                                    "value": {"start": 0, "end": 5, "text": "Alice", "labels": ["PERSON"]},
+                                }
+                            ],
+                        }
+                    ],
+                }
+            ]
+        ),
+        encoding="utf-8",
+    )
     before = {p: h for p, h in snapshot(tmp_path).items() if not p.startswith("deep/root/")}
     res = run_cli("import", "labelstudio", export, "--root", root, "--language", "en")
     assert res.returncode in (0, 1) and "Traceback" not in res.stderr, res.stderr

@@ -23,7 +23,7 @@ def test_guide_covers_every_command_and_format():
 
 
 def test_guide_names_only_real_checks_and_the_current_label_config():
-    table = GUIDE[GUIDE.index("| check | what it means |"):]
+    table = GUIDE[GUIDE.index("| check | what it means |") :]
     rows = [line for line in table.splitlines() if line.startswith("| `")]
     named = {n for row in rows for n in re.findall(r"`([a-z-]+)`", row.split("|")[1])}
     assert len(named) >= 10 and named <= set(checks.REGISTRY), named - set(checks.REGISTRY)
@@ -57,8 +57,7 @@ def test_workflow_validates_changed_files_for_github():
     assert 'newsspan validate --format github "${files[@]}"' in runs
     assert "git diff --name-only --diff-filter=d" in runs
     hook = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))[0]
-    assert hook["files"] in runs   # the same file pattern in both places
-
+    assert hook["files"] in runs  # the same file pattern in both places
 
 
 def test_pre_commit_config_runs_what_ci_runs_with_the_dev_extra():
@@ -69,17 +68,23 @@ def test_pre_commit_config_runs_what_ci_runs_with_the_dev_extra():
     # the same tools as CI: nothing downloaded at commit time, so they come from the [dev] extra
     assert {"ruff check .", "ruff format --check .", "mypy"} <= ci_lines
     assert "pip install -q -e '.[dev]'" in ci_lines
-    tools = {" ".join(h["entry"].split()[:2]) if h["entry"].startswith("ruff") else h["entry"].split()[0]
-             for h in hooks.values() if h["id"] != "newsspan-validate"}
+    tools = {
+        " ".join(h["entry"].split()[:2]) if h["entry"].startswith("ruff") else h["entry"].split()[0]
+        for h in hooks.values()
+        if h["id"] != "newsspan-validate"
+    }
     assert tools == {"ruff check", "ruff format", "mypy"}
     assert all(h["language"] == "system" for h in hooks.values())
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
-    dev = pyproject[pyproject.index("\ndev = ["):]
-    dev = dev[:dev.index("\n]")]
+    dev = pyproject[pyproject.index("\ndev = [") :]
+    dev = dev[: dev.index("\n]")]
     for tool in ("ruff", "mypy"):
         assert f'"{tool}>=' in dev, tool
     # the corpus hook is the one other repositories get from .pre-commit-hooks.yaml
     published = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))[0]
     local = hooks["newsspan-validate"]
     assert (local["entry"], local["files"], local["pass_filenames"]) == (
-        published["entry"], published["files"], published["pass_filenames"])
+        published["entry"],
+        published["files"],
+        published["pass_filenames"],
+    )

@@ -84,9 +84,11 @@ def file_mentions():
     out = []
     for doc in DOCS:
         _, prose = _fenced_and_prose(doc.read_text(encoding="utf-8"))
-        out += [(doc, (doc.parent / target).resolve().relative_to(REPO).as_posix(), "link")
-                for target in re.findall(r"\]\(([^)#\s]+)[^)]*\)", prose)
-                if not re.match(r"[a-z]+:", target)]  # a URL is no file
+        out += [
+            (doc, (doc.parent / target).resolve().relative_to(REPO).as_posix(), "link")
+            for target in re.findall(r"\]\(([^)#\s]+)[^)]*\)", prose)
+            if not re.match(r"[a-z]+:", target)
+        ]  # a URL is no file
         for span in _inline_code(prose):
             m = re.fullmatch(r"([\w.-]+\.py)::(\w+)", span)
             if m:
@@ -105,7 +107,9 @@ def _found(path: str, how: str) -> bool:
         return (REPO / path).exists()
     name, _, func = path.partition("::")
     files = [f for f in REPO.rglob(name) if ".git" not in f.parts]
-    return bool(files) and (not func or any(re.search(rf"^def {func}\b", f.read_text(encoding="utf-8"), re.M) for f in files))
+    return bool(files) and (
+        not func or any(re.search(rf"^def {func}\b", f.read_text(encoding="utf-8"), re.M) for f in files)
+    )
 
 
 @pytest.mark.parametrize("doc,path,how", file_mentions(), ids=lambda x: x if isinstance(x, str) else None)
@@ -120,15 +124,22 @@ def test_the_docs_name_files_at_all():
 
 def test_the_guidelines_counts_match_the_gold_annotation():
     text = (REPO / "docs/guidelines.md").read_text(encoding="utf-8")
-    table = text[text.index("<!-- counts:begin -->"):text.index("<!-- counts:end -->")]
+    table = text[text.index("<!-- counts:begin -->") : text.index("<!-- counts:end -->")]
     ann_name = re.search(r"`(annotations/[\w.]+\.json)`", table).group(1)
     ann = json.loads((REPO / ann_name).read_text(encoding="utf-8"))
     assert ann["text_sha256"].startswith(re.search(r"text_sha256 `([0-9a-f]+)…`", table).group(1))
-    rows = {(layer, label): int(n) for layer, label, n in re.findall(r"^\| ([a-z ()]+) \| ([A-Za-z_]+) \| (\d+) \|$", table, re.M)}
+    rows = {
+        (layer, label): int(n)
+        for layer, label, n in re.findall(r"^\| ([a-z ()]+) \| ([A-Za-z_]+) \| (\d+) \|$", table, re.M)
+    }
     want = {("sections", k): v for k, v in Counter(s["label"] for s in ann["sections"]).items()}
     want |= {("entities", k): v for k, v in Counter(e["label"] for e in ann["entities"]).items()}
-    want |= {("claims (attribution)", k): v for k, v in Counter(c["attribution"]["type"] for c in ann["claims"]).items()}
-    want |= {("claims (checkworthy)", str(k).lower()): v for k, v in Counter(c["checkworthy"] for c in ann["claims"]).items()}
+    want |= {
+        ("claims (attribution)", k): v for k, v in Counter(c["attribution"]["type"] for c in ann["claims"]).items()
+    }
+    want |= {
+        ("claims (checkworthy)", str(k).lower()): v for k, v in Counter(c["checkworthy"] for c in ann["claims"]).items()
+    }
     assert {k: v for k, v in rows.items() if v} == want
     labels = set(schema.section_labels()) | set(schema.entity_labels())
     assert {label for (layer, label) in rows if not layer.startswith("claims")} == labels  # every label has a row

@@ -65,9 +65,20 @@ def test_an_annotation_made_on_a_third_text_is_still_reported(valid_root):
 
 # labels: case-insensitive did-you-mean with one alias table --------------------------------------
 
-@pytest.mark.parametrize("written,meant", [("Person", "PERSON"), ("PER", "PERSON"), ("per", "PERSON"),
-                                           ("ORGANIZATION", "ORG"), ("Organisation", "ORG"), ("LOCATION", "LOC"),
-                                           ("Location", "LOC"), ("PERSNO", "PERSON")])
+
+@pytest.mark.parametrize(
+    "written,meant",
+    [
+        ("Person", "PERSON"),
+        ("PER", "PERSON"),
+        ("per", "PERSON"),
+        ("ORGANIZATION", "ORG"),
+        ("Organisation", "ORG"),
+        ("LOCATION", "LOC"),
+        ("Location", "LOC"),
+        ("PERSNO", "PERSON"),
+    ],
+)
 def test_a_misspelt_entity_label_names_the_schema_label(written, meant, valid_root):
     ann = load(valid_root / "annotations/tiny.json")
     ann["entities"][0]["label"] = written
@@ -95,14 +106,29 @@ def test_every_alias_names_a_schema_label():
 
 def test_a_label_map_lists_every_unknown_target_at_once(valid_root, tmp_path):
     path = tmp_path / "d.jsonl"
-    path.write_text(json.dumps({"text": "Bob met Acme in Paris.", "label": [[0, 3, "A"], [8, 12, "B"], [16, 21, "C"]]}) + "\n")
+    path.write_text(
+        json.dumps({"text": "Bob met Acme in Paris.", "label": [[0, 3, "A"], [8, 12, "B"], [16, 21, "C"]]}) + "\n"
+    )
     before = snapshot(valid_root)
-    res = cli_fails("import", "doccano", path, "--root", valid_root,
-                    "--label-map", "A=Person,B=ORGANIZATION", "--label-map", "C=LOCATION,D=sections:Paragraph")
+    res = cli_fails(
+        "import",
+        "doccano",
+        path,
+        "--root",
+        valid_root,
+        "--label-map",
+        "A=Person,B=ORGANIZATION",
+        "--label-map",
+        "C=LOCATION,D=sections:Paragraph",
+    )
     err = res.stderr
     assert "4 problems in the label map" in err
-    for target, meant in (("Person", "'PERSON'"), ("ORGANIZATION", "'ORG'"), ("LOCATION", "'LOC'"),
-                          ("sections:Paragraph", "'sections:paragraph'")):
+    for target, meant in (
+        ("Person", "'PERSON'"),
+        ("ORGANIZATION", "'ORG'"),
+        ("LOCATION", "'LOC'"),
+        ("sections:Paragraph", "'sections:paragraph'"),
+    ):
         line = next(line for line in err.splitlines() if f"={target}:" in line)
         assert f"did you mean {meant}?" in line, line
     assert snapshot(valid_root) == before
@@ -110,8 +136,16 @@ def test_a_label_map_lists_every_unknown_target_at_once(valid_root, tmp_path):
 
 def test_unmapped_tool_labels_are_suggested_case_insensitively_and_by_alias(tmp_path):
     path = tmp_path / "d.jsonl"
-    path.write_text(json.dumps({"text": "Bob met Acme in Paris. Run!", "label": [
-        [0, 3, "Person"], [8, 12, "Organization"], [16, 21, "LOCATION"], [23, 26, "Action"]]}) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "text": "Bob met Acme in Paris. Run!",
+                "label": [[0, 3, "Person"], [8, 12, "Organization"], [16, 21, "LOCATION"], [23, 26, "Action"]],
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     root = new_root(tmp_path)
     res = cli_fails("import", "doccano", path, "--root", root)
     assert "--label-map 'Action=ignore,LOCATION=LOC,Organization=ORG,Person=PERSON'" in res.stderr
@@ -119,6 +153,7 @@ def test_unmapped_tool_labels_are_suggested_case_insensitively_and_by_alias(tmp_
 
 
 # invalid ids: what is allowed, and a valid one ---------------------------------------------------
+
 
 def test_add_with_an_invalid_id_says_what_is_allowed_and_suggests_one(tmp_path):
     root = new_root(tmp_path)
@@ -161,6 +196,7 @@ def test_an_invalid_file_name_suggests_a_valid_id(valid_root):
 
 # add and import say what they wrote and how to release it -------------------------------------------
 
+
 def test_add_prints_each_layer_status_and_how_to_release_a_draft(tmp_path):
     root = new_root(tmp_path)
     src = tmp_path / "a.txt"
@@ -196,7 +232,12 @@ def test_build_names_the_documents_it_left_out_and_the_option(tmp_path):
     cli_ok("add", "--root", root, folder, "--language", "en")
     before = snapshot(root)
     res = run_cli("build", "--root", root, "--out", tmp_path / "hf")  # nothing released yet
-    assert res.returncode == 1 and "nothing to release" in res.stderr and "doc-00 (draft)" in res.stderr and "--include-drafts" in res.stderr
+    assert (
+        res.returncode == 1
+        and "nothing to release" in res.stderr
+        and "doc-00 (draft)" in res.stderr
+        and "--include-drafts" in res.stderr
+    )
     assert snapshot(root) == before and not (tmp_path / "hf").exists()
     path = root / "annotations/doc-12.json"
     ann = load(path)
@@ -206,5 +247,7 @@ def test_build_names_the_documents_it_left_out_and_the_option(tmp_path):
     res = cli_ok("build", "--root", root, "--out", tmp_path / "hf", "--config", "sections")
     line = next(line for line in res.stdout.splitlines() if line.startswith("not released:"))
     shown = [f"doc-{i:02d} (draft)" for i in range(10)]
-    assert line.startswith("not released: " + ", ".join(shown) + " and 2 more; --include-drafts includes them"), line  # doc-10 (draft), doc-11 (no layer)
+    assert line.startswith("not released: " + ", ".join(shown) + " and 2 more; --include-drafts includes them"), (
+        line
+    )  # doc-10 (draft), doc-11 (no layer)
     assert "doc-11" not in line and "doc-12" not in line

@@ -19,8 +19,13 @@ SCRIPT = REPO / "examples" / "evaluate.py"
 
 def evaluate(tmp_path, *args):
     env = cli_env(HF_DATASETS_CACHE=str(tmp_path / "hf-cache"))
-    return subprocess.run([sys.executable, str(SCRIPT), *map(str, args)], capture_output=True, text=True, env=env,
-                          stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +47,11 @@ def conll(tmp_path_factory):
 def gold_row(drop: int | None = None) -> dict:
     """The seed as a prediction in the documents format, from the annotation file (not the build)."""
     ann = annotation(REPO, SEED)
-    ents = [{"start": e["start"], "end": e["end"], "label": e["label"], "text": e["text"]}
-            for k, e in enumerate(ann["entities"]) if k != drop]
+    ents = [
+        {"start": e["start"], "end": e["end"], "label": e["label"], "text": e["text"]}
+        for k, e in enumerate(ann["entities"])
+        if k != drop
+    ]
     return {"id": SEED, "text": corpus_text(REPO, SEED), "entities": ents}
 
 
@@ -87,7 +95,9 @@ def test_one_mention_removed(gold, tmp_path):
     n = len(ann["entities"])
     drop = next(k for k, e in enumerate(ann["entities"]) if e["text"] == "Antony Blinken")
     k = Counter(e["label"] for e in ann["entities"])["PERSON"]
-    result = figures(evaluate(tmp_path, "--gold", gold, "--pred", write_rows(tmp_path / "p.jsonl", gold_row(drop)), "--json"))
+    result = figures(
+        evaluate(tmp_path, "--gold", gold, "--pred", write_rows(tmp_path / "p.jsonl", gold_row(drop)), "--json")
+    )
     # n gold mentions, n - 1 predicted, all of them right
     for mode in ("exact", "overlap"):
         c = result[mode]["overall"]
@@ -107,9 +117,11 @@ def test_conll_export_against_the_gold(gold, conll, tmp_path):
     # "Antony Blinken" tagged O O: one PERSON mention fewer
     lines = conll.read_text(encoding="utf-8").splitlines()
     at = next(i for i, line in enumerate(lines) if line == "Antony\tB-PERSON" and lines[i + 1] == "Blinken\tI-PERSON")
-    lines[at:at + 2] = ["Antony\tO", "Blinken\tO"]
+    lines[at : at + 2] = ["Antony\tO", "Blinken\tO"]
     (tmp_path / "less.conll").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = figures(evaluate(tmp_path, "--gold", gold, "--pred", tmp_path / "less.conll", "--format", "conll", "--json"))
+    result = figures(
+        evaluate(tmp_path, "--gold", gold, "--pred", tmp_path / "less.conll", "--format", "conll", "--json")
+    )
     n = len(annotation(REPO, SEED)["entities"])
     assert result["exact"]["overall"]["recall"] == pytest.approx((n - 1) / n)
     assert result["seqeval"]["micro avg"]["recall"] == pytest.approx((n - 1) / n)
@@ -134,16 +146,24 @@ def test_a_partial_overlap_counts_for_overlap_only(gold, tmp_path):
 def test_refusals_name_the_document(gold, conll, tmp_path):
     row = gold_row()
     changed = dict(row, text=row["text"].replace("Blinken", "Blinkin", 1))
-    res = evaluate(tmp_path, "--gold", gold, "--pred", write_rows(tmp_path / "p.jsonl", changed, dict(row, id="nosuch")))
+    res = evaluate(
+        tmp_path, "--gold", gold, "--pred", write_rows(tmp_path / "p.jsonl", changed, dict(row, id="nosuch"))
+    )
     assert res.returncode == 1 and "Traceback" not in res.stderr
     assert f"document {SEED}: its text differs from the gold text" in res.stderr
     assert "document nosuch: no such document in the gold" in res.stderr
 
-    inside = dict(row, entities=[{"start": row["text"].index("Blinken") + 1, "end": row["text"].index("Blinken") + 7,
-                                  "label": "PERSON"}])
+    inside = dict(
+        row,
+        entities=[
+            {"start": row["text"].index("Blinken") + 1, "end": row["text"].index("Blinken") + 7, "label": "PERSON"}
+        ],
+    )
     res = evaluate(tmp_path, "--gold", gold, "--pred", write_rows(tmp_path / "p.jsonl", inside))
     assert res.returncode == 1 and "Traceback" not in res.stderr
-    assert f"document {SEED}: entity PERSON 'linken'" in res.stderr and "starts inside the token 'Blinken'" in res.stderr
+    assert (
+        f"document {SEED}: entity PERSON 'linken'" in res.stderr and "starts inside the token 'Blinken'" in res.stderr
+    )
     res = evaluate(tmp_path, "--gold", gold, "--pred", tmp_path / "p.jsonl", "--alignment-mode", "expand", "--json")
     assert figures(res)["exact"]["overall"]["predicted"] == 1
 

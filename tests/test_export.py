@@ -67,8 +67,9 @@ def test_conll_export_loads_with_the_datasets_conll_builder(gold_root, tmp_path,
     assert lines[0] == "-DOCSTART-\tO"
     rows = [line.split("\t") for line in lines if line and not line.startswith("-DOCSTART-")]
     assert all(len(r) == 2 and r[1] in schema.ner_tags() for r in rows)
-    ds = datasets.load_dataset("conll", data_files=str(out), column_names=["tokens", "ner_tags"],
-                               cache_dir=str(tmp_path / "cache"))["train"]
+    ds = datasets.load_dataset(
+        "conll", data_files=str(out), column_names=["tokens", "ner_tags"], cache_dir=str(tmp_path / "cache")
+    )["train"]
     gold = load(gold_root / f"annotations/{GOLD_ID}.json")
     assert ds.num_rows == len(gold["sections"])  # one row per section
     tags = [t for row in ds["ner_tags"] for t in row]
@@ -80,18 +81,38 @@ def test_conll_export_loads_with_the_datasets_conll_builder(gold_root, tmp_path,
     row = ds[[s["id"] for s in gold["sections"]].index(headline["id"])]
     assert row["tokens"] == [text[a:b] for a, b in tokenize(text, headline["start"], headline["end"])]
     assert list(zip(row["tokens"], row["ner_tags"], strict=True))[:1] == [("Blinken", "B-PERSON")]
-    assert list(zip(row["tokens"], row["ner_tags"], strict=True))[-4:] == [("U.S.", "B-GPE"), ("-", "O"), ("China", "B-GPE"), ("Ties", "O")]
+    assert list(zip(row["tokens"], row["ner_tags"], strict=True))[-4:] == [
+        ("U.S.", "B-GPE"),
+        ("-", "O"),
+        ("China", "B-GPE"),
+        ("Ties", "O"),
+    ]
 
 
 def test_conll_rows_are_whole_sections_tagged_by_the_one_tagger():
     text = "Blinken-Liu talks: the U.S.’s view."
-    doc = Document("d", text, sections=(Section("s1", 0, len(text), text, "paragraph"),),
-                   entities=tuple(Entity(f"e{i}", a, b, text[a:b], label)
-                                  for i, (a, b, label) in enumerate([(0, 7, "PERSON"), (8, 11, "PERSON"), (23, 27, "GPE")], 1)))
+    doc = Document(
+        "d",
+        text,
+        sections=(Section("s1", 0, len(text), text, "paragraph"),),
+        entities=tuple(
+            Entity(f"e{i}", a, b, text[a:b], label)
+            for i, (a, b, label) in enumerate([(0, 7, "PERSON"), (8, 11, "PERSON"), (23, 27, "GPE")], 1)
+        ),
+    )
     [(tokens, tags)] = conll.section_rows(doc)
     assert [(t.text, tag) for t, tag in zip(tokens, tags, strict=True)] == [
-        ("Blinken", "B-PERSON"), ("-", "O"), ("Liu", "B-PERSON"), ("talks", "O"), (":", "O"), ("the", "O"),
-        ("U.S.", "B-GPE"), ("’s", "O"), ("view", "O"), (".", "O")]
+        ("Blinken", "B-PERSON"),
+        ("-", "O"),
+        ("Liu", "B-PERSON"),
+        ("talks", "O"),
+        (":", "O"),
+        ("the", "O"),
+        ("U.S.", "B-GPE"),
+        ("’s", "O"),
+        ("view", "O"),
+        (".", "O"),
+    ]
     # an entity edge inside a token is refused, never tagged by cutting the token
     doc = replace(doc, entities=(Entity("e1", 0, 4, "Blin", "PERSON"),))
     with pytest.raises(conll.FormatError, match=r"e1 'Blin' .* inside the token 'Blinken'"):
@@ -106,7 +127,9 @@ def test_labelstudio_export_is_tasks_with_predictions(gold_root, tmp_path):
     assert len(tasks) == 1 and tasks[0]["data"]["text"] == text
     result = tasks[0]["predictions"][0]["result"]
     assert len(result) == 52
-    assert all(text[r["value"]["start"]:r["value"]["end"]] == r["value"]["text"] and r["type"] == "labels" for r in result)
+    assert all(
+        text[r["value"]["start"] : r["value"]["end"]] == r["value"]["text"] and r["type"] == "labels" for r in result
+    )
 
 
 def test_prodigy_export_has_token_indices_and_imports_back(gold_root, tmp_path):
@@ -115,17 +138,20 @@ def test_prodigy_export_has_token_indices_and_imports_back(gold_root, tmp_path):
     task = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
     for sp in task["spans"]:
         assert task["tokens"][sp["token_start"]]["start"] == sp["start"]
-        assert task["tokens"][sp["token_end"]]["end"] == sp["end"]    # token_end is inclusive
+        assert task["tokens"][sp["token_end"]]["end"] == sp["end"]  # token_end is inclusive
     assert len(task["spans"]) == 52
     root = new_root(tmp_path, "back")
     for name in (f"{GOLD_ID}.txt", f"{GOLD_ID}.meta.json"):
         shutil.copy(gold_root / "corpus" / name, root / "corpus")
     cli_ok("import", "prodigy", out, "--root", root)
     gold = load(gold_root / f"annotations/{GOLD_ID}.json")
+
     def key(e):
         return e["start"], e["end"], e["label"], e["text"]
 
-    assert sorted(map(key, load(root / f"annotations/{GOLD_ID}.json")["entities"])) == sorted(map(key, gold["entities"]))
+    assert sorted(map(key, load(root / f"annotations/{GOLD_ID}.json")["entities"])) == sorted(
+        map(key, gold["entities"])
+    )
 
 
 def test_export_includes_drafts_when_asked_and_refuses_to_overwrite(tmp_path):

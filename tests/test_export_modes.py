@@ -37,22 +37,25 @@ def gold_root(tmp_path):
     return root
 
 
-@pytest.mark.parametrize("mask,file_mode,folder_mode", [(0o022, 0o644, 0o755), (0o077, 0o600, 0o700), (0o002, 0o664, 0o775)],
-                         ids=["umask-022", "umask-077", "umask-002"])
+@pytest.mark.parametrize(
+    "mask,file_mode,folder_mode",
+    [(0o022, 0o644, 0o755), (0o077, 0o600, 0o700), (0o002, 0o664, 0o775)],
+    ids=["umask-022", "umask-077", "umask-002"],
+)
 def test_exports_have_the_usual_modes_under_the_umask(mask, file_mode, folder_mode, gold_root, tmp_path):
     with umask(mask):
         for fmt in ("conll", "labelstudio", "prodigy"):
             out = tmp_path / f"out.{fmt}"
             cli_ok("export", fmt, "--root", gold_root, "--out", out)
             assert mode(out) == file_mode, fmt
-            cli_ok("export", fmt, "--root", gold_root, "--out", out, "--force")   # replacing it too
+            cli_ok("export", fmt, "--root", gold_root, "--out", out, "--force")  # replacing it too
             assert mode(out) == file_mode, fmt
         folder = tmp_path / "brat"
-        for _ in range(2):   # a new folder, then one replacing the first (--force)
+        for _ in range(2):  # a new folder, then one replacing the first (--force)
             cli_ok("export", "brat", "--root", gold_root, "--out", folder, "--force")
             assert mode(folder) == folder_mode
             assert {mode(p) for p in folder.iterdir()} == {file_mode}
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".newsspan-")) == []   # no staging left
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".newsspan-")) == []  # no staging left
 
 
 def test_the_build_folder_has_the_usual_modes(gold_root):

@@ -35,12 +35,20 @@ sys.exit(main(sys.argv[1:]))
 
 
 def test_the_command_line_turns_a_bug_into_one_line_and_exit_1(valid_root):
-    res = subprocess.run([sys.executable, "-c", INJECT, "validate", "--root", str(valid_root)],
-                         capture_output=True, text=True, env=cli_env())
+    res = subprocess.run(
+        [sys.executable, "-c", INJECT, "validate", "--root", str(valid_root)],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+    )
     assert res.returncode == 1
     assert res.stdout == "" and "Traceback" not in res.stderr
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("newsspan validate: internal error: RuntimeError: injected failure")
-    debug = subprocess.run([sys.executable, "-c", INJECT, "validate", "--root", str(valid_root)],
-                           capture_output=True, text=True, env=cli_env(NEWSSPAN_DEBUG="1"))
+    debug = subprocess.run(
+        [sys.executable, "-c", INJECT, "validate", "--root", str(valid_root)],
+        capture_output=True,
+        text=True,
+        env=cli_env(NEWSSPAN_DEBUG="1"),
+    )
     assert debug.returncode == 1 and "Traceback" in debug.stderr  # for whoever fixes it

@@ -141,7 +141,7 @@ def oracle_errors(data: bytes, doc: Doc) -> list[str]:
             attr = item.get("attribution", {})
             spans += [attr[k] for k in ("source_span", "cue") if k in attr]
     for sp in spans:
-        if not (0 <= sp["start"] < sp["end"] <= len(text)) or text[sp["start"]:sp["end"]] != sp["text"]:
+        if not (0 <= sp["start"] < sp["end"] <= len(text)) or text[sp["start"] : sp["end"]] != sp["text"]:
             errs.append(f"span {sp}")
         elif sp["text"][0].isspace() or sp["text"][-1].isspace():
             errs.append(f"whitespace {sp}")
@@ -149,8 +149,11 @@ def oracle_errors(data: bytes, doc: Doc) -> list[str]:
     if len(ids) != len(set(ids)):
         errs.append("duplicate ids")
     entity_ids = {e["id"] for e in a["entities"]}
-    errs += ["unresolved source" for c in a["claims"]
-             if "source" in c["attribution"] and c["attribution"]["source"] not in entity_ids]
+    errs += [
+        "unresolved source"
+        for c in a["claims"]
+        if "source" in c["attribution"] and c["attribution"]["source"] not in entity_ids
+    ]
     for name in LAYERS:
         pos = sorted((x["start"], x["end"]) for x in a[name])
         if any(b[0] < p[1] for p, b in pairwise(pos)):
@@ -181,14 +184,34 @@ def byte_edits(draw, original: bytes):
     for _ in range(draw(st.integers(1, 4))):
         i = draw(st.integers(0, len(b)))
         op = draw(st.sampled_from(["insert", "delete", "replace"]))
-        chunk = draw(st.binary(min_size=1, max_size=4) | st.sampled_from(
-            [b'"', b",", b"{", b"}", b"[", b"]", b"\\", b"\\u", b"\\ud800", b"0", b"-1", b"NaN", b"\x00", b"\xff", b"\xc3"]))
+        chunk = draw(
+            st.binary(min_size=1, max_size=4)
+            | st.sampled_from(
+                [
+                    b'"',
+                    b",",
+                    b"{",
+                    b"}",
+                    b"[",
+                    b"]",
+                    b"\\",
+                    b"\\u",
+                    b"\\ud800",
+                    b"0",
+                    b"-1",
+                    b"NaN",
+                    b"\x00",
+                    b"\xff",
+                    b"\xc3",
+                ]
+            )
+        )
         if op == "insert":
             b[i:i] = chunk
         elif op == "delete":
-            del b[i:i + len(chunk)]
+            del b[i : i + len(chunk)]
         else:
-            b[i:i + len(chunk)] = chunk
+            b[i : i + len(chunk)] = chunk
     return bytes(b)
 
 
@@ -201,10 +224,16 @@ def test_byte_edits_of_a_valid_file(docs, data, which):
 
 
 # --- 2. arbitrary JSON values ----------------------------------------------------------------
-scalars = (st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(allow_nan=True, allow_infinity=True)
-           | st.text(max_size=30))
-json_values = st.recursive(scalars, lambda c: st.lists(c, max_size=5) | st.dictionaries(st.text(max_size=10), c, max_size=5),
-                           max_leaves=40)
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=30)
+)
+json_values = st.recursive(
+    scalars, lambda c: st.lists(c, max_size=5) | st.dictionaries(st.text(max_size=10), c, max_size=5), max_leaves=40
+)
 
 
 @given(json_values)
@@ -225,19 +254,36 @@ def shaped_annotations(draw):
     doc_len = 100
     offset = st.integers(-3, doc_len + 3) | _anything()
     span = st.fixed_dictionaries(
-        {"id": st.sampled_from(["s1", "e1", "c1", "e2"]) | _anything(), "start": offset, "end": offset,
-         "text": st.text(max_size=12) | _anything()},
-        optional={"label": st.sampled_from(list(schema.entity_labels()) + list(schema.section_labels())) | _anything(),
-                  "cluster": st.sampled_from(["a", "b"]) | _anything(), "kb_id": st.just("Q1") | _anything(),
-                  "attribution": st.fixed_dictionaries(
-                      {"type": st.sampled_from(list(schema.attribution_types())) | _anything()},
-                      optional={"source": st.sampled_from(["e1", "s1", "zz"]) | _anything(),
-                                "source_span": st.fixed_dictionaries({"start": offset, "end": offset, "text": st.text(max_size=8)}) | _anything(),
-                                "cue": st.fixed_dictionaries({"start": offset, "end": offset, "text": st.text(max_size=8)}) | _anything()}) | _anything(),
-                  "checkworthy": st.booleans() | _anything()})
+        {
+            "id": st.sampled_from(["s1", "e1", "c1", "e2"]) | _anything(),
+            "start": offset,
+            "end": offset,
+            "text": st.text(max_size=12) | _anything(),
+        },
+        optional={
+            "label": st.sampled_from(list(schema.entity_labels()) + list(schema.section_labels())) | _anything(),
+            "cluster": st.sampled_from(["a", "b"]) | _anything(),
+            "kb_id": st.just("Q1") | _anything(),
+            "attribution": st.fixed_dictionaries(
+                {"type": st.sampled_from(list(schema.attribution_types())) | _anything()},
+                optional={
+                    "source": st.sampled_from(["e1", "s1", "zz"]) | _anything(),
+                    "source_span": st.fixed_dictionaries({"start": offset, "end": offset, "text": st.text(max_size=8)})
+                    | _anything(),
+                    "cue": st.fixed_dictionaries({"start": offset, "end": offset, "text": st.text(max_size=8)})
+                    | _anything(),
+                },
+            )
+            | _anything(),
+            "checkworthy": st.booleans() | _anything(),
+        },
+    )
     layer = st.lists(span | _anything(), max_size=6) | _anything()
-    base = {k: st.just(v) | _anything() for k, v in json.loads((FIXTURES / "valid/annotations/tiny.json").read_text()).items()
-            if k not in LAYERS}
+    base = {
+        k: st.just(v) | _anything()
+        for k, v in json.loads((FIXTURES / "valid/annotations/tiny.json").read_text()).items()
+        if k not in LAYERS
+    }
     return draw(st.fixed_dictionaries({**base, "sections": layer, "entities": layer, "claims": layer}))
 
 
@@ -256,8 +302,11 @@ def _span_refs(a):
     for name in LAYERS:
         for i, item in enumerate(a[name]):
             out.append(((name, i), item))
-            out += [((name, i, "attribution", k), item["attribution"][k])
-                    for k in ("source_span", "cue") if k in item.get("attribution", {})]
+            out += [
+                ((name, i, "attribution", k), item["attribution"][k])
+                for k in ("source_span", "cue")
+                if k in item.get("attribution", {})
+            ]
     return out
 
 
@@ -279,8 +328,21 @@ def mutations(draw, doc: Doc):
     """(mutated annotation, description, expected check ids: at least one of them must be reported)."""
     a = copy.deepcopy(doc.ann)
     text = doc.text
-    kind = draw(st.sampled_from(["shift", "swap-label", "remove-field", "duplicate-id", "change-quote",
-                                 "reorder-sections", "text-hash", "document-id", "overlap-entity"]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "shift",
+                "swap-label",
+                "remove-field",
+                "duplicate-id",
+                "change-quote",
+                "reorder-sections",
+                "text-hash",
+                "document-id",
+                "overlap-entity",
+            ]
+        )
+    )
     if kind == "shift":
         path, sp = draw(st.sampled_from(_span_refs(a)))
         k = draw(st.integers(-len(text), len(text)).filter(lambda k: k != 0))
@@ -291,7 +353,7 @@ def mutations(draw, doc: Doc):
         elif sp["end"] > len(text):
             want = {"span-offsets"}
         else:
-            assume(text[sp["start"]:sp["end"]] != sp["text"])
+            assume(text[sp["start"] : sp["end"]] != sp["text"])
             want = {"span-text-mismatch"}
         return a, f"shift {path} by {k}", want
     if kind == "swap-label":
@@ -312,15 +374,21 @@ def mutations(draw, doc: Doc):
         return a, f"remove {key}", {"schema"}
     if kind == "duplicate-id":
         items = [x for name in LAYERS for x in a[name]]
-        i, j = draw(st.tuples(st.integers(0, len(items) - 1), st.integers(0, len(items) - 1)).filter(lambda t: t[0] != t[1]))
+        i, j = draw(
+            st.tuples(st.integers(0, len(items) - 1), st.integers(0, len(items) - 1)).filter(lambda t: t[0] != t[1])
+        )
         items[j]["id"] = items[i]["id"]
         return a, f"duplicate id {items[i]['id']}", {"id-duplicate"}
     if kind == "change-quote":
         path, sp = draw(st.sampled_from(_span_refs(a)))
         new = draw(st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=20))
         how = draw(st.sampled_from(["replace", "append", "case", "nfd"]))
-        q = {"replace": new, "append": sp["text"] + new, "case": sp["text"].swapcase(),
-             "nfd": unicodedata.normalize("NFD", sp["text"]) + "\u0301"}[how]
+        q = {
+            "replace": new,
+            "append": sp["text"] + new,
+            "case": sp["text"].swapcase(),
+            "nfd": unicodedata.normalize("NFD", sp["text"]) + "\u0301",
+        }[how]
         assume(q != sp["text"])
         sp["text"] = q
         return a, f"quote {how} at {path}", {"span-text-mismatch"}
@@ -330,17 +398,21 @@ def mutations(draw, doc: Doc):
         a["sections"] = [a["sections"][i] for i in order]
         return a, "reorder sections", {"section-order"}
     if kind == "text-hash":
-        a["text_sha256"] = draw(st.text(alphabet="0123456789abcdef", min_size=64, max_size=64).filter(lambda h: h != doc.ann["text_sha256"]))
+        a["text_sha256"] = draw(
+            st.text(alphabet="0123456789abcdef", min_size=64, max_size=64).filter(lambda h: h != doc.ann["text_sha256"])
+        )
         return a, "text hash", {"text-hash-mismatch"}
     if kind == "document-id":
-        a["document_id"] = draw(st.from_regex(r"[a-z0-9][a-z0-9_-]{0,20}", fullmatch=True).filter(lambda x: x != doc.stem))
+        a["document_id"] = draw(
+            st.from_regex(r"[a-z0-9][a-z0-9_-]{0,20}", fullmatch=True).filter(lambda x: x != doc.stem)
+        )
         return a, "document id", {"document-id-mismatch"}
     # overlap-entity: a copy of a mention, moved inside itself or onto its neighbour
     e = dict(draw(st.sampled_from(a["entities"])))
     cut = draw(st.integers(1, e["end"] - e["start"]))
     e.update(id="zz-new", start=e["start"] + cut - 1, end=e["end"] + draw(st.integers(0, 3)))
     e["end"] = min(e["end"], len(text))
-    e["text"] = text[e["start"]:e["end"]]
+    e["text"] = text[e["start"] : e["end"]]
     assume(e["text"].strip() == e["text"])
     a["entities"].append(e)
     return a, "overlapping mention", {"entity-overlap"}

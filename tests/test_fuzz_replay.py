@@ -15,8 +15,13 @@ def test_fuzz_corpus_replays_without_failure():
     corpus = REPO / "fuzz" / "corpus"
     n = sum(1 for p in corpus.iterdir() if p.is_file())
     assert n >= 20
-    res = subprocess.run([sys.executable, REPO / "fuzz" / "fuzz_annotation.py", "--replay", corpus],
-                         capture_output=True, text=True, env=cli_env(), timeout=600)
+    res = subprocess.run(
+        [sys.executable, REPO / "fuzz" / "fuzz_annotation.py", "--replay", corpus],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        timeout=600,
+    )
     assert res.returncode == 0, res.stdout + res.stderr
     assert f"replayed {n} inputs" in res.stdout
 
@@ -32,10 +37,14 @@ def test_harness_oracle_tells_valid_from_invalid():
         good = (REPO / "tests/fixtures/valid/annotations/tiny.json").read_bytes()
         assert target.oracle_accepts(good)
         target(good)  # passes, and the oracle agrees
-        for bad in (good.replace(b'"status": "gold",', b'"status": "gold", "status": "gold",'),
-                    good.replace(b'"document_id": "tiny"', b'"document_id": "other"'),
-                    good.replace(b'"start": 0,', b'"start": NaN,', 1),
-                    b"\xef\xbb\xbf" + good, b"null", b"[]"):
+        for bad in (
+            good.replace(b'"status": "gold",', b'"status": "gold", "status": "gold",'),
+            good.replace(b'"document_id": "tiny"', b'"document_id": "other"'),
+            good.replace(b'"start": 0,', b'"start": NaN,', 1),
+            b"\xef\xbb\xbf" + good,
+            b"null",
+            b"[]",
+        ):
             assert not target.oracle_accepts(bad), bad[:60]
     finally:
         target.close()

@@ -39,7 +39,7 @@ def test_handful_of_spans(gold):
     ann, text = gold
     for layer in ("sections", "entities", "claims"):
         for s in ann[layer]:
-            assert text[s["start"]:s["end"]] == s["text"]
+            assert text[s["start"] : s["end"]] == s["text"]
     assert {s["label"] for s in spans(ann, "entities", "Antony Blinken")} == {"PERSON"}
     assert {s["label"] for s in spans(ann, "entities", "Washington, DC")} == {"GPE"}
     assert spans(ann, "entities", "State Department") and not spans(ann, "entities", "the State Department")
@@ -59,7 +59,17 @@ def test_handful_of_spans(gold):
 def test_layers_are_complete(gold):
     ann, text = gold
     section_labels = {s["label"] for s in ann["sections"]}
-    assert {"header", "topic", "byline", "dateline", "headline", "heading", "paragraph", "author_bio", "boilerplate"} <= section_labels
+    assert {
+        "header",
+        "topic",
+        "byline",
+        "dateline",
+        "headline",
+        "heading",
+        "paragraph",
+        "author_bio",
+        "boilerplate",
+    } <= section_labels
     assert {e["label"] for e in ann["entities"]} <= set(schema.entity_labels())
     assert len(ann["entities"]) >= 50 and len(ann["claims"]) >= 8
     assert all(isinstance(c["checkworthy"], bool) for c in ann["claims"])
@@ -67,5 +77,7 @@ def test_layers_are_complete(gold):
     for name in ("Taiwan", "Blinken", "Ray Dalio", "Bridgewater Associates", "Treasury Department"):
         pos = text.find(name)
         while pos >= 0:
-            assert any(e["start"] <= pos and pos + len(name) <= e["end"] for e in ann["entities"]), f"{name} at {pos} is not annotated"
+            assert any(e["start"] <= pos and pos + len(name) <= e["end"] for e in ann["entities"]), (
+                f"{name} at {pos} is not annotated"
+            )
             pos = text.find(name, pos + 1)

@@ -47,13 +47,19 @@ def rows_of(ds):
 
 # the seed article ----------------------------------------------------------------------------
 
+
 def test_summary_prints_a_load_line_that_works(seed, tmp_path):
     out, res = seed
     assert "released 1 document (gold 1); left out: 0 drafts, 0 texts without a released layer" in res.stdout
     line = next(x.strip() for x in res.stdout.splitlines() if "load_dataset(" in x)
     assert line == f'from datasets import load_dataset; ds = load_dataset("{out}", "entities")'
-    run = subprocess.run([sys.executable, "-c", line + "; print(ds['train'].num_rows)"], capture_output=True,
-                         text=True, cwd=tmp_path, env=cli_env(HF_DATASETS_CACHE=str(tmp_path / "c")))
+    run = subprocess.run(
+        [sys.executable, "-c", line + "; print(ds['train'].num_rows)"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=cli_env(HF_DATASETS_CACHE=str(tmp_path / "c")),
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.split()[-1] == str(len(annotation(REPO, SEED)["sections"]))
 
@@ -74,7 +80,7 @@ def test_documents_config_holds_the_text_and_every_span(seed, cache):
     assert got == {(e["id"], e["label"], e["start"], e["end"], e["text"]) for e in ann["entities"]}
     for layer in ("sections", "entities", "claims"):
         for span in row[layer]:
-            assert text[span["start"]:span["end"]] == span["text"]
+            assert text[span["start"] : span["end"]] == span["text"]
     c = next(c for c in row["claims"] if c["id"] == ann["claims"][0]["id"])
     assert feats["claims"].feature["attribution"]["type"].int2str(c["attribution"]["type"]) == "journalist"
 
@@ -99,8 +105,11 @@ def test_entities_config_tags_every_mention(seed, cache):
         found = []
         for r in rows:
             tags = names(feats["ner_tags"].feature, r["ner_tags"])
-            found += [tags[i:i + len(phrase_tokens)] for i in range(len(r["tokens"]) - len(phrase_tokens) + 1)
-                      if r["tokens"][i:i + len(phrase_tokens)] == phrase_tokens]
+            found += [
+                tags[i : i + len(phrase_tokens)]
+                for i in range(len(r["tokens"]) - len(phrase_tokens) + 1)
+                if r["tokens"][i : i + len(phrase_tokens)] == phrase_tokens
+            ]
         return found
 
     assert tags_at(["Antony", "Blinken"]) == [["B-PERSON", "I-PERSON"]] * 2
@@ -117,7 +126,9 @@ def test_claims_config_tags_every_claim(seed, cache):
     ann = annotation(REPO, SEED)
     spans, listed = set(), set()
     for r in rows_of(ds):
-        spans |= set(tagged_spans(names(feats["claim_tags"].feature, r["claim_tags"]), r["token_starts"], r["token_ends"]))
+        spans |= set(
+            tagged_spans(names(feats["claim_tags"].feature, r["claim_tags"]), r["token_starts"], r["token_ends"])
+        )
         sec = next(s for s in ann["sections"] if s["id"] == r["section_id"])
         for c in r["claims"]:
             assert sec["start"] <= c["start"] < c["end"] <= sec["end"]
@@ -185,6 +196,7 @@ def test_the_folder_holds_only_the_card_and_parquet(seed):
 
 # a corpus with several documents ----------------------------------------------------------------
 
+
 def test_drafts_and_unannotated_texts_are_left_out_and_counted(multi, cache):
     _, out, res = multi
     assert "released 3 documents (complete 2, gold 1); left out: 1 draft, 1 text without a released layer" in res.stdout
@@ -215,8 +227,16 @@ def test_chinese_document_gets_character_tokens_with_tags(multi, cache):
     assert first["tokens"] == list("美国国务卿布林肯在华盛顿会见了刘建超。")
     assert all(e - s == 1 for s, e in zip(first["token_starts"], first["token_ends"], strict=True))
     assert [ZH_TEXT[s] for s in second["token_starts"]] == second["tokens"]
-    expected = [("美国", "GPE"), ("国务卿", None), ("布林肯", "PERSON"), ("在", None), ("华盛顿", "GPE"),
-                ("会见了", None), ("刘建超", "PERSON"), ("。", None)]
+    expected = [
+        ("美国", "GPE"),
+        ("国务卿", None),
+        ("布林肯", "PERSON"),
+        ("在", None),
+        ("华盛顿", "GPE"),
+        ("会见了", None),
+        ("刘建超", "PERSON"),
+        ("。", None),
+    ]
     tags = [("B-" if i == 0 else "I-") + lab if lab else "O" for chunk, lab in expected for i in range(len(chunk))]
     assert names(feat, first["ner_tags"]) == tags
     # "中美" holds two adjacent one-character mentions: two B- tags
@@ -233,21 +253,33 @@ def test_include_drafts_releases_them(multi, cache, tmp_path):
     ds = load(out, "documents", cache)
     status = ds["train"].features["status"]
     got = {r["id"]: (status.int2str(r["status"]) if r["status"] is not None else None) for r in rows_of(ds)}
-    assert got == {"tiny": "gold", "zh-talks": "complete", "pinned-test": "complete", "a-draft": "draft", "no-layer": None}
+    assert got == {
+        "tiny": "gold",
+        "zh-talks": "complete",
+        "pinned-test": "complete",
+        "a-draft": "draft",
+        "no-layer": None,
+    }
 
 
 def test_selected_configs_only_and_num_proc(multi, cache, tmp_path):
     root, _, _ = multi
     out = tmp_path / "two"
-    res = run_cli("build", "--root", root, "--out", out, "--config", "claims", "--config", "entities", "--num-proc", "2")
+    res = run_cli(
+        "build", "--root", root, "--out", out, "--config", "claims", "--config", "entities", "--num-proc", "2"
+    )
     assert res.returncode == 0, res.stdout + res.stderr
     fm = front_matter(out)
-    assert [(c["config_name"], c.get("default", False)) for c in fm["configs"]] == [("entities", True), ("claims", False)]
+    assert [(c["config_name"], c.get("default", False)) for c in fm["configs"]] == [
+        ("entities", True),
+        ("claims", False),
+    ]
     assert sorted(p.name for p in out.iterdir()) == ["README.md", "claims", "entities"]
     assert load(out, None, cache)["train"].column_names[-1] == "ner_tags"
 
 
 # refusals ----------------------------------------------------------------------------------------
+
 
 def tree_digest(folder: Path) -> str:
     h = hashlib.sha256()
@@ -274,8 +306,11 @@ def test_an_entity_boundary_inside_a_token_is_refused_and_the_previous_build_kep
     res = run_cli("build", "--root", root)
     assert res.returncode == 1
     # the validator's token-boundary check refuses it before any tag is computed
-    assert re.search(r'annotations/tiny\.json:\d+:\d+: error\[token-boundary\] /entities/0/end: "Antony Bli" '
-                     r'has its end at 10, inside the token "Blinken" \[7, 14\)', res.stdout), res.stdout
+    assert re.search(
+        r'annotations/tiny\.json:\d+:\d+: error\[token-boundary\] /entities/0/end: "Antony Bli" '
+        r'has its end at 10, inside the token "Blinken" \[7, 14\)',
+        res.stdout,
+    ), res.stdout
     assert "nothing was built" in res.stdout + res.stderr and "Traceback" not in res.stderr
     assert tree_digest(out) == before
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".newsspan-")]

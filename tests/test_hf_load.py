@@ -47,7 +47,9 @@ def test_reuses_the_build_until_the_corpus_changes(root, tmp_path):
     ann["entities"][3]["label"] = "TIME"  # "Friday"
     write_annotation(root, ann)
     changed = newsspan.load_dataset(root=root, cache_dir=str(tmp_path / "c"))
-    assert len([b for b in builds(root) if b != first]) == 1  # a new build; the older one stays while this process may read it
+    assert (
+        len([b for b in builds(root) if b != first]) == 1
+    )  # a new build; the older one stays while this process may read it
     label = changed["train"].features["entities"].feature["label"]
 
     def friday(d):
@@ -59,8 +61,10 @@ def test_reuses_the_build_until_the_corpus_changes(root, tmp_path):
 
 def test_any_working_directory_and_the_installed_checkout(tmp_path):
     """root=None: the corpus of the checkout the package comes from, whatever the working directory."""
-    code = ("import json, newsspan; ds = newsspan.load_dataset(split='train', cache_dir='c'); "
-            "print(json.dumps([ds[0]['id'], ds[0]['text']]))")
+    code = (
+        "import json, newsspan; ds = newsspan.load_dataset(split='train', cache_dir='c'); "
+        "print(json.dumps([ds[0]['id'], ds[0]['text']]))"
+    )
     env = cli_env(HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env)
     assert run.returncode == 0, run.stderr
@@ -84,20 +88,26 @@ def test_import_newsspan_stays_cheap():
 
 # The build cache: one build per (code, corpus, options), evicted least recently used -------------
 
-BUILD = "import sys; from newsspan.hf.load import cached_build; print(cached_build(sys.argv[1], sys.argv[2] == 'drafts'))"
+BUILD = (
+    "import sys; from newsspan.hf.load import cached_build; print(cached_build(sys.argv[1], sys.argv[2] == 'drafts'))"
+)
 
 
 def build_elsewhere(root, drafts=False) -> Path:
     """cached_build in a process of its own that then exits (it holds the build only while it runs)."""
-    run = subprocess.run([sys.executable, "-c", BUILD, str(root), "drafts" if drafts else "-"], capture_output=True,
-                         text=True, env=cli_env())
+    run = subprocess.run(
+        [sys.executable, "-c", BUILD, str(root), "drafts" if drafts else "-"],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+    )
     assert run.returncode == 0, run.stderr
     return Path(run.stdout.strip())
 
 
 def edit(root, i):
     ann = annotation(root, "tiny")
-    ann["notes"] = f"edit {i}"   # another corpus content, still valid
+    ann["notes"] = f"edit {i}"  # another corpus content, still valid
     write_annotation(root, ann)
 
 
@@ -106,7 +116,7 @@ def test_builds_with_and_without_drafts_do_not_evict_each_other(root):
     stamp = (plain / "README.md").stat().st_mtime_ns
     drafts = build_elsewhere(root, drafts=True)
     assert drafts != plain and builds(root) == sorted([plain, drafts])
-    assert build_elsewhere(root) == plain and (plain / "README.md").stat().st_mtime_ns == stamp   # reused, not rebuilt
+    assert build_elsewhere(root) == plain and (plain / "README.md").stat().st_mtime_ns == stamp  # reused, not rebuilt
     assert builds(root) == sorted([plain, drafts])
 
 
@@ -125,8 +135,14 @@ KEEP = 4  # builds kept beyond those in use (newsspan.hf.load.KEEP)
 
 
 def test_old_builds_are_evicted_least_recently_used_and_never_one_in_use(root, tmp_path):
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(root), str(tmp_path / "c")], env=cli_env(),
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(root), str(tmp_path / "c")],
+        env=cli_env(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         held = Path(holder.stdout.readline().strip())
         assert (held / "README.md").is_file(), holder.stderr.read()
@@ -138,13 +154,13 @@ def test_old_builds_are_evicted_least_recently_used_and_never_one_in_use(root, t
         assert builds(root) == sorted([held] + versions[1:])
         out, err = holder.communicate("go\n", timeout=600)
         assert holder.returncode == 0, err
-        assert int(out.split()[-1]) > 0   # it read its build after the others were made
+        assert int(out.split()[-1]) > 0  # it read its build after the others were made
     finally:
         if holder.poll() is None:
             holder.kill()
     edit(root, "last")
     versions.append(build_elsewhere(root))
-    assert builds(root) == sorted(versions[-KEEP:])   # no longer in use: evicted
+    assert builds(root) == sorted(versions[-KEEP:])  # no longer in use: evicted
     from newsspan.hf import load as cache
 
     assert cache.KEEP == KEEP

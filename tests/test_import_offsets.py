@@ -26,12 +26,25 @@ def prodigy(span, tokens=None):
 
 
 def labelstudio(value):
-    return "labelstudio", json.dumps([{"id": 1, "data": {"text": TEXT}, "annotations": [
-        {"id": 2, "result": [{"id": "r1", "type": "labels", "value": {**value, "labels": ["GPE"]}}]}]}])
+    return "labelstudio", json.dumps(
+        [
+            {
+                "id": 1,
+                "data": {"text": TEXT},
+                "annotations": [
+                    {"id": 2, "result": [{"id": "r1", "type": "labels", "value": {**value, "labels": ["GPE"]}}]}
+                ],
+            }
+        ]
+    )
 
 
-TOKENS = [{"text": "Rome", "start": 0, "end": 4, "id": 0}, {"text": "wins", "start": 5, "end": 9, "id": 1},
-          {"text": "again", "start": 10, "end": 15, "id": 2}, {"text": ".", "start": 15, "end": 16, "id": 3}]
+TOKENS = [
+    {"text": "Rome", "start": 0, "end": 4, "id": 0},
+    {"text": "wins", "start": 5, "end": 9, "id": 1},
+    {"text": "again", "start": 10, "end": 15, "id": 2},
+    {"text": ".", "start": 15, "end": 16, "id": 3},
+]
 
 BAD = {
     # name: (format, export content, what the message names)
@@ -40,17 +53,29 @@ BAD = {
     "doccano float": (*doccano([0, 4.0, "GPE"]), "end is 4.0"),
     "doccano string": (*doccano(["0", 4, "GPE"]), 'start is "0"'),
     "doccano negative": (*doccano([-1, 4, "GPE"]), "start is -1"),
-    "doccano entities true": ("doccano", json.dumps({"text": TEXT, "entities": [
-        {"start_offset": 0, "end_offset": True, "label": "GPE"}]}) + "\n", "entities[0]: GPE: end_offset is true"),
+    "doccano entities true": (
+        "doccano",
+        json.dumps({"text": TEXT, "entities": [{"start_offset": 0, "end_offset": True, "label": "GPE"}]}) + "\n",
+        "entities[0]: GPE: end_offset is true",
+    ),
     "prodigy end true": (*prodigy({"start": 0, "end": True, "label": "GPE"}), "spans[0]: GPE: end is true"),
-    "prodigy negative token index": (*prodigy({"token_start": 0, "token_end": -4, "label": "GPE"}, TOKENS),
-                                     "spans[0]: GPE: token_end is -4"),
-    "prodigy token index true": (*prodigy({"token_start": True, "token_end": 0, "label": "GPE"}, TOKENS),
-                                 "spans[0]: GPE: token_start is true"),
-    "prodigy token offset float": (*prodigy({"token_start": 0, "token_end": 0, "label": "GPE"},
-                                            [{**TOKENS[0], "end": 4.0}] + TOKENS[1:]), "tokens[0].end is 4.0"),
+    "prodigy negative token index": (
+        *prodigy({"token_start": 0, "token_end": -4, "label": "GPE"}, TOKENS),
+        "spans[0]: GPE: token_end is -4",
+    ),
+    "prodigy token index true": (
+        *prodigy({"token_start": True, "token_end": 0, "label": "GPE"}, TOKENS),
+        "spans[0]: GPE: token_start is true",
+    ),
+    "prodigy token offset float": (
+        *prodigy({"token_start": 0, "token_end": 0, "label": "GPE"}, [{**TOKENS[0], "end": 4.0}] + TOKENS[1:]),
+        "tokens[0].end is 4.0",
+    ),
     "labelstudio end true": (*labelstudio({"start": 0, "end": True, "text": "R"}), "result r1: value.end is true"),
-    "labelstudio start float": (*labelstudio({"start": 0.0, "end": 4, "text": "Rome"}), "result r1: value.start is 0.0"),
+    "labelstudio start float": (
+        *labelstudio({"start": 0.0, "end": 4, "text": "Rome"}),
+        "result r1: value.start is 0.0",
+    ),
 }
 
 
@@ -81,13 +106,26 @@ def test_brat_offsets_are_ascii_digits(tmp_path):
 
 # Three astral characters (two UTF-16 units each) shift every later UTF-16 offset by 3: "ab" at
 # UTF-16 [10, 12) is the second "ab" (code points [7, 9)), and code points [10, 12) hold the third.
-EMOJI_TEXT = "\U0001F600\U0001F600\U0001F600 ab ab ab Rome"
+EMOJI_TEXT = "\U0001f600\U0001f600\U0001f600 ab ab ab Rome"
 
 
 def ls_task(*results):
-    return [{"id": 7, "data": {"text": EMOJI_TEXT}, "annotations": [{"id": 70, "completed_by": 1, "result": [
-        {"id": rid, "type": "labels", "value": {"start": s, "end": e, "text": q, "labels": [lab]}}
-        for rid, s, e, q, lab in results]}]}]
+    return [
+        {
+            "id": 7,
+            "data": {"text": EMOJI_TEXT},
+            "annotations": [
+                {
+                    "id": 70,
+                    "completed_by": 1,
+                    "result": [
+                        {"id": rid, "type": "labels", "value": {"start": s, "end": e, "text": q, "labels": [lab]}}
+                        for rid, s, e, q, lab in results
+                    ],
+                }
+            ],
+        }
+    ]
 
 
 def ents(root):
@@ -136,7 +174,7 @@ def test_webanno_offsets_are_ascii_digits(tmp_path):
     root = new_root(tmp_path)
     cli_ok("import", "webanno", path, "--root", root, "--label-map", "GPE=GPE", "--language", "en")
     assert ents(root) == [("GPE", 0, 4, "Rome")]
-    path.write_text(header + body.replace("1-1\t0-4\t", "1-1\t0-\u0664\t"), encoding="utf-8")   # Arabic-Indic 4
+    path.write_text(header + body.replace("1-1\t0-4\t", "1-1\t0-\u0664\t"), encoding="utf-8")  # Arabic-Indic 4
     root2 = new_root(tmp_path, "root2")
     res = cli_fails("import", "webanno", path, "--root", root2, "--label-map", "GPE=GPE", "--language", "en")
     assert "doc.tsv:6: expected a token row" in res.stderr

@@ -14,7 +14,7 @@ CORRUPT = {
     "truncated JSON": lambda t: t[: len(t) // 2],
     "not an object": lambda t: "[]",
     "sections not a list": lambda t: t.replace('"sections": [', '"sections": 5, "x": [', 1),
-    "section without offsets": lambda t: t.replace('"start": 0,', '', 1),
+    "section without offsets": lambda t: t.replace('"start": 0,', "", 1),
 }
 
 
@@ -27,8 +27,9 @@ def test_a_corrupt_released_layer_is_a_problem_in_that_file(case, annotator, val
     export = tmp_path / "d.jsonl"
     export.write_text(json.dumps({"text": text, "label": [[0, 14, "PERSON"]]}) + "\n", encoding="utf-8")
     before = snapshot(valid_root)
-    res = cli_fails("import", "doccano", export, "--root", valid_root, "--force",
-                    *(["--annotator", annotator] if annotator else []))
+    res = cli_fails(
+        "import", "doccano", export, "--root", valid_root, "--force", *(["--annotator", annotator] if annotator else [])
+    )
     assert "error: annotations/tiny.json: " in res.stderr
     assert "internal error" not in res.stderr
     assert snapshot(valid_root) == before

@@ -45,7 +45,9 @@ def broken_root(tmp_path_factory):
     meta_path(root, 7).unlink()
     ann_path(root, 11).write_text('{"schema_version": "1.0.0",,}', encoding="utf-8")
     shutil.copyfile(text_path(root, 16), text_path(root, 15))
-    edit_json(meta_path(root, 15), lambda m: m.update(text_sha256=json.loads(meta_path(root, 16).read_text())["text_sha256"]))
+    edit_json(
+        meta_path(root, 15), lambda m: m.update(text_sha256=json.loads(meta_path(root, 16).read_text())["text_sha256"])
+    )
     edit_json(ann_path(root, 19), lambda a: a["entities"][2].update(label="CITY", start=1.0))
     ann_path(root, 23).unlink()
     (root / "annotations" / "annotators" / "ann-b").mkdir(parents=True)
@@ -66,13 +68,22 @@ def test_jobs_give_the_serial_report_in_the_same_order(broken_root):
     assert as_rows(parallel) == as_rows(serial)
     assert parallel.summary() == serial.summary()
     found = {p.check for p in serial.problems}
-    assert {"span-text-mismatch", "meta-missing", "json-syntax", "text-duplicate", "schema", "annotation-missing",
-            "document-missing", "file-unexpected"} <= found
+    assert {
+        "span-text-mismatch",
+        "meta-missing",
+        "json-syntax",
+        "text-duplicate",
+        "schema",
+        "annotation-missing",
+        "document-missing",
+        "file-unexpected",
+    } <= found
     assert serial.files_checked == parallel.files_checked > 3 * (DOCS - 2)
 
 
 def test_jobs_really_use_worker_processes(broken_root):
     """A check that reports the process it ran in: with jobs=2 documents are checked elsewhere."""
+
     def where(ctx):
         yield Finding("zz-test-pid", str(os.getpid()))
 
@@ -196,8 +207,10 @@ def test_fresh_files_are_not_stored(tmp_path, checked):
     assert len(checked) == 3
 
 
-@pytest.mark.parametrize("content", [b"", b"not json", b"\xff\xfe", b"[]", b'{"format": 3}',
-                                     b'{"format": 3, "fingerprint": "x", "entries": {}}'])
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"not json", b"\xff\xfe", b"[]", b'{"format": 3}', b'{"format": 3, "fingerprint": "x", "entries": {}}'],
+)
 def test_corrupt_cache_is_ignored(root, checked, content):
     first = run(root, checked)
     for path in cache_files(root):
@@ -212,24 +225,32 @@ def test_mis_shaped_entries_are_not_trusted(root, checked):
     run(root, checked)
 
     def spoil(entries):
-        for stem, e in list(entries.items()):  # [key, files checked, problems, text_sha256, has_text, has_meta, has_annotation]
+        for stem, e in list(
+            entries.items()
+        ):  # [key, files checked, problems, text_sha256, has_text, has_meta, has_annotation]
             if stem == "bench-0000001":
-                e[2] = [["x"] * 9]                                  # a problem that is no problem
+                e[2] = [["x"] * 9]  # a problem that is no problem
             elif stem == "bench-0000002":
-                e[3:7] = ["sha", "yes", True, True]                 # a summary of the wrong types
+                e[3:7] = ["sha", "yes", True, True]  # a summary of the wrong types
             elif stem == "bench-0000003":
-                entries[stem] = {"key": e[0]}                       # an entry of the wrong shape
+                entries[stem] = {"key": e[0]}  # an entry of the wrong shape
             elif stem == "bench-0000004":
-                e[0] = e[0][::-1]                                   # a stale key
+                e[0] = e[0][::-1]  # a stale key
             elif stem == "bench-0000006":
-                e[1] = "3"                                          # a count that is no number
+                e[1] = "3"  # a count that is no number
             elif stem == "bench-0000007":
-                e[3] = "z" * 65                                     # a text digest that is no digest
+                e[3] = "z" * 65  # a text digest that is no digest
 
     edit_entries(root, spoil)
     report = run(root, checked)
-    assert sorted(checked) == ["bench-0000001", "bench-0000002", "bench-0000003", "bench-0000004", "bench-0000006",
-                               "bench-0000007"]
+    assert sorted(checked) == [
+        "bench-0000001",
+        "bench-0000002",
+        "bench-0000003",
+        "bench-0000004",
+        "bench-0000006",
+        "bench-0000007",
+    ]
     assert report.problems == []
     run(root, checked)
     assert checked == []  # the spoilt entries were written afresh
@@ -291,6 +312,7 @@ def test_cache_folder_that_is_a_link_is_not_used(root, tmp_path, checked):
 
 def test_a_worker_that_dies_does_not_lose_documents(broken_root):
     """A worker killed mid-run (out of memory, a signal): the rest is checked in-process, nothing lost."""
+
     def die_in_worker(ctx):
         if os.getpid() != parent and ctx.stem == "bench-0000030":
             os._exit(9)
@@ -336,4 +358,5 @@ def test_every_copy_of_a_text_is_reported_against_the_first(tmp_path):
     dups = [p for p in validate_root(r, jobs=1).problems if p.check == "text-duplicate"]
     assert sorted((p.path, p.message) for p in dups) == [
         ("corpus/bench-0000004.txt", 'the text is identical to that of document "bench-0000002"'),
-        ("corpus/bench-0000005.txt", 'the text is identical to that of document "bench-0000002"')]
+        ("corpus/bench-0000005.txt", 'the text is identical to that of document "bench-0000002"'),
+    ]

@@ -59,8 +59,10 @@ def _gold_edited(root: Path, tmp: Path) -> None:
     """The gold document with an editor's note added on top: its spans need reanchoring."""
     _gold(root, tmp)
     path = root / "corpus" / f"{GOLD}.txt"
-    path.write_text("Correction: an earlier version misstated the date of the talks.\n\n" + path.read_text(encoding="utf-8"),
-                    encoding="utf-8")
+    path.write_text(
+        "Correction: an earlier version misstated the date of the talks.\n\n" + path.read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
 
 
 def _not_canonical(root: Path, tmp: Path) -> None:
@@ -71,6 +73,7 @@ def _not_canonical(root: Path, tmp: Path) -> None:
     raw = text.read_bytes().decode("utf-8")  # the BOM and the CRs count as code points
     ann = json.loads((root / "annotations" / "tiny.json").read_text(encoding="utf-8"))
     import hashlib
+
     sha = hashlib.sha256(text.read_bytes()).hexdigest()
     ann["text_sha256"] = sha
     for layer in ("sections", "entities", "claims"):
@@ -91,8 +94,10 @@ def _built(root: Path, tmp: Path) -> None:
     res = run_cli("build", "--root", root)
     assert res.returncode == 0, res.stderr
     meta = root / "corpus" / "tiny.meta.json"
-    meta.write_text(meta.read_text(encoding="utf-8").replace("Antony Blinken met Liu Jianchao", "Blinken meets Liu"),
-                    encoding="utf-8")
+    meta.write_text(
+        meta.read_text(encoding="utf-8").replace("Antony Blinken met Liu Jianchao", "Blinken meets Liu"),
+        encoding="utf-8",
+    )
 
 
 @dataclass
@@ -104,8 +109,20 @@ class Case:
 
 CASES = {
     "add": Case(_tiny, lambda root: ["add", "--root", root, SEED]),
-    "import": Case(_tiny, lambda root: ["import", "brat", FIXTURES / "tools" / "brat", "--root", root, "--language", "en",
-                                        "--label-map", "Person=PERSON,Organization=ORG,Money=MONEY"]),
+    "import": Case(
+        _tiny,
+        lambda root: [
+            "import",
+            "brat",
+            FIXTURES / "tools" / "brat",
+            "--root",
+            root,
+            "--language",
+            "en",
+            "--label-map",
+            "Person=PERSON,Organization=ORG,Money=MONEY",
+        ],
+    ),
     "canonicalize": Case(_not_canonical, lambda root: ["canonicalize", "--root", root], old_validates=False),
     "reanchor": Case(_gold_edited, lambda root: ["reanchor", "--root", root], old_validates=False),
     "build": Case(_built, lambda root: ["build", "--root", root]),
@@ -115,7 +132,9 @@ CASES = {
 def problems(root: Path) -> tuple[int, list]:
     """`newsspan validate`'s exit code and errors, from the library in this process (fast, the same code)."""
     report = validate_root(root)
-    return (0 if report.ok else 1), sorted((p.path, p.check, p.pointer) for p in report.problems if p.severity == "error")
+    return (0 if report.ok else 1), sorted(
+        (p.path, p.check, p.pointer) for p in report.problems if p.severity == "error"
+    )
 
 
 def recover(root: Path) -> None:
@@ -131,17 +150,24 @@ def restore(pristine: Path, root: Path) -> None:
 
 
 def complete_run(case: Case, root: Path) -> None:
-    res = subprocess.run(child_cmd(CLI_MAIN, case.args(root)), capture_output=True, text=True,
-                         env=cli_env(NEWSSPAN_KILL_AT=json.dumps({"at": 0, "watch": []})), stdin=subprocess.DEVNULL)
+    res = subprocess.run(
+        child_cmd(CLI_MAIN, case.args(root)),
+        capture_output=True,
+        text=True,
+        env=cli_env(NEWSSPAN_KILL_AT=json.dumps({"at": 0, "watch": []})),
+        stdin=subprocess.DEVNULL,
+    )
     assert res.returncode == 0, res.stdout + res.stderr
 
 
 def load_build(folder: Path) -> dict:
     """Row counts of every config of a built folder, loaded with plain datasets.load_dataset."""
-    code = ("import json, sys, datasets\n"
-            "folder = sys.argv[1]\n"
-            "names = datasets.get_dataset_config_names(folder)\n"
-            "print(json.dumps({n: {s: d.num_rows for s, d in datasets.load_dataset(folder, n).items()} for n in names}))\n")
+    code = (
+        "import json, sys, datasets\n"
+        "folder = sys.argv[1]\n"
+        "names = datasets.get_dataset_config_names(folder)\n"
+        "print(json.dumps({n: {s: d.num_rows for s, d in datasets.load_dataset(folder, n).items()} for n in names}))\n"
+    )
     env = cli_env(HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1", HF_DATASETS_CACHE=str(folder.parent / ".hf-cache"))
     res = subprocess.run([os.sys.executable, "-c", code, str(folder)], capture_output=True, text=True, env=env)
     assert res.returncode == 0, res.stderr
@@ -171,15 +197,18 @@ def test_sigkill_leaves_the_old_or_the_new_state(command, tmp_path):
 
     seen, kills, retried = {"old": 0, "new": 0}, 0, 0
     rng = random.Random(command)
-    points = [("event", at, 0.0) for at in kill_points(n_events, EVENT_KILLS, seed=len(command))] + \
-             [("delay", d, 0.0) for d in delays(seconds, TIMED_KILLS, seed=len(command))]
+    points = [("event", at, 0.0) for at in kill_points(n_events, EVENT_KILLS, seed=len(command))] + [
+        ("delay", d, 0.0) for d in delays(seconds, TIMED_KILLS, seed=len(command))
+    ]
     extra = 0
     while points:
         kind, point, jitter = points.pop(0)
         restore(pristine, root)
         if kind == "event":
             res = run_killed_at(CLI_MAIN, case.args(root), [root], point, jitter=jitter)
-            assert jitter or res.returncode == -9, f"{command}: not killed at change {point} of {n_events}: {res.stderr}"
+            assert jitter or res.returncode == -9, (
+                f"{command}: not killed at change {point} of {n_events}: {res.stderr}"
+            )
             killed = res.returncode == -9
         else:
             killed = run_killed_after(CLI_MAIN, case.args(root), point) == -9
@@ -195,8 +224,9 @@ def test_sigkill_leaves_the_old_or_the_new_state(command, tmp_path):
             recover(root)
         state = snapshot(root)
         where = f"{command} killed at {kind} {point} +{jitter * 1000:.2f} ms (of {n_events} changes, {seconds:.2f}s)"
-        assert state in (old, new), f"{where}: the root is neither the old nor the new state: " + \
-            str(sorted(set(state.items()) ^ set(new.items()))[:6])
+        assert state in (old, new), f"{where}: the root is neither the old nor the new state: " + str(
+            sorted(set(state.items()) ^ set(new.items()))[:6]
+        )
         if state == new:
             seen["new"] += 1
             assert problems(root)[0] == 0, where
@@ -223,16 +253,31 @@ def test_concurrent_writing_commands_neither_interleave_nor_lose_a_file(tmp_path
     for trial in range(3):
         root = tmp_path / f"root{trial}"
         _tiny(root, tmp_path)
-        commands = [CASES["add"].args(root), CASES["import"].args(root), ["add", "--root", root, other, "--language", "en"]]
+        commands = [
+            CASES["add"].args(root),
+            CASES["import"].args(root),
+            ["add", "--root", root, other, "--language", "en"],
+        ]
         env = cli_env(NEWSSPAN_KILL_AT=json.dumps({"at": 0, "watch": []}))
-        procs = [subprocess.Popen(child_cmd(CLI_MAIN, args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                  env=env, stdin=subprocess.DEVNULL) for args in commands]
+        procs = [
+            subprocess.Popen(
+                child_cmd(CLI_MAIN, args),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+                stdin=subprocess.DEVNULL,
+            )
+            for args in commands
+        ]
         for p in procs:
             out, err = p.communicate(timeout=300)
             assert p.returncode == 0, out + err
         names = sorted(n for n in os.listdir(root / "corpus") if n.endswith(".txt"))
         assert names == [f"{GOLD}.txt", "news.txt", "other-article.txt", "tiny.txt"], names
         for stem in (GOLD, "news", "other-article"):
-            assert (root / "corpus" / f"{stem}.meta.json").is_file() and (root / "annotations" / f"{stem}.json").is_file()
+            assert (root / "corpus" / f"{stem}.meta.json").is_file() and (
+                root / "annotations" / f"{stem}.json"
+            ).is_file()
         assert problems(root)[0] == 0
         assert not [n for d in ("corpus", "annotations") for n in os.listdir(root / d) if n.startswith(".newsspan-")]

@@ -34,8 +34,12 @@ def measure(root) -> dict:
 @pytest.fixture(scope="module")
 def big_root(tmp_path_factory):
     root = tmp_path_factory.mktemp("big") / "root"
-    res = subprocess.run([sys.executable, REPO / "bench" / "synth.py", root, "--spans", str(SPANS)],
-                         capture_output=True, text=True, check=True)
+    res = subprocess.run(
+        [sys.executable, REPO / "bench" / "synth.py", root, "--spans", str(SPANS)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     path = root / "annotations" / "synthetic.json"
     a = json.loads(path.read_text(encoding="utf-8"))
     n = sum(len(a[k]) for k in ("sections", "entities", "claims"))
@@ -49,7 +53,9 @@ def test_100k_spans_validate_in_bounded_memory(big_root):
     big = measure(root)
     assert baseline["ok"] and big["ok"], big["checks"]
     growth = (big["maxrss_kib"] - baseline["maxrss_kib"]) * 1024
-    assert growth < MEMORY_FACTOR * size, f"{n} spans in {size} bytes took {growth / 2**20:.0f} MiB more than a tiny root"
+    assert growth < MEMORY_FACTOR * size, (
+        f"{n} spans in {size} bytes took {growth / 2**20:.0f} MiB more than a tiny root"
+    )
 
 
 def test_span_limit_is_reported_and_configurable(big_root):
@@ -61,7 +67,6 @@ def test_span_limit_is_reported_and_configurable(big_root):
     assert f"{n} spans, over the limit of {n - 1}" in hits[0]["message"]
     # the file is not checked further, so its cost stays bounded
     assert {p["check"] for p in out["problems"]} == {"too-many-spans"}
-
 
 
 def test_span_limit_is_inclusive(valid_root):
@@ -83,7 +88,10 @@ def test_size_limit_names_the_file_and_the_flag(valid_root):
     size = (valid_root / "annotations/tiny.json").stat().st_size
     res = run_cli("validate", "--root", valid_root, "--max-bytes", size - 1)
     assert res.returncode == 1
-    assert f"annotations/tiny.json: error[file-too-large] the file is {size} bytes, over the limit of {size - 1} bytes" in res.stdout
+    assert (
+        f"annotations/tiny.json: error[file-too-large] the file is {size} bytes, over the limit of {size - 1} bytes"
+        in res.stdout
+    )
     assert "--max-bytes" in res.stdout
     assert run_cli("validate", "--root", valid_root, "--max-bytes", size).returncode == 0
 

@@ -19,8 +19,10 @@ MAJOR = int(datasets.__version__.split(".")[0])
 if MAJOR >= 4:
     if os.environ.get("NEWSSPAN_DS36") == "1":
         raise RuntimeError(f"NEWSSPAN_DS36=1 but datasets {datasets.__version__} is installed; expected 3.x")
-    pytest.skip(f"loading scripts need datasets<4 (installed: {datasets.__version__}); "
-                "CI runs this file with datasets 3.6", allow_module_level=True)
+    pytest.skip(
+        f"loading scripts need datasets<4 (installed: {datasets.__version__}); CI runs this file with datasets 3.6",
+        allow_module_level=True,
+    )
 
 SCRIPT = str(REPO / "loaders" / "newsspan.py")
 
@@ -40,8 +42,8 @@ def test_entities_of_the_seed_from_another_directory(tmp_path, monkeypatch):
         tags = names(feat, r["ner_tags"])
         spans |= set(tagged_spans(tags, r["token_starts"], r["token_ends"]))
         for i in range(len(r["tokens"]) - 1):
-            if r["tokens"][i:i + 2] == ["Antony", "Blinken"]:
-                assert tags[i:i + 2] == ["B-PERSON", "I-PERSON"]
+            if r["tokens"][i : i + 2] == ["Antony", "Blinken"]:
+                assert tags[i : i + 2] == ["B-PERSON", "I-PERSON"]
     assert spans == {(e["start"], e["end"], e["label"]) for e in ann["entities"]}
 
 
@@ -74,7 +76,9 @@ def test_a_folder_built_here_loads_here(tmp_path):
     assert inner(ds["train"].features["claim_tags"]).names == ["O", "B-CLAIM", "I-CLAIM"]
 
 
-@pytest.mark.skipif(not os.environ.get("NEWSSPAN_HF_FOLDER"), reason="NEWSSPAN_HF_FOLDER names no folder built by datasets 5")
+@pytest.mark.skipif(
+    not os.environ.get("NEWSSPAN_HF_FOLDER"), reason="NEWSSPAN_HF_FOLDER names no folder built by datasets 5"
+)
 def test_a_folder_built_with_the_newest_datasets_loads_on_3x(tmp_path):
     folder = Path(os.environ["NEWSSPAN_HF_FOLDER"])
     plain = datasets.load_dataset(str(folder), "entities", cache_dir=str(tmp_path / "a"))

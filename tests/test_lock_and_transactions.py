@@ -75,8 +75,12 @@ with root.writing():
 
 def test_validate_waits_for_a_writer_holding_the_lock_then_validates(valid_root, tmp_path):
     ready, go = tmp_path / "ready", tmp_path / "go"
-    writer = subprocess.Popen([sys.executable, "-c", PAUSED_WRITER, str(valid_root), str(ready), str(go)],
-                              env=cli_env(), stderr=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", PAUSED_WRITER, str(valid_root), str(ready), str(go)],
+        env=cli_env(),
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     validate = None
     try:
         deadline = time.monotonic() + 120
@@ -84,13 +88,23 @@ def test_validate_waits_for_a_writer_holding_the_lock_then_validates(valid_root,
             assert writer.poll() is None, writer.stderr.read()
             assert time.monotonic() < deadline, "the writer never reached its renames"
             time.sleep(0.02)
-        assert (valid_root / store.JOURNAL).exists()   # its transaction is half done
-        shutil.rmtree(valid_root / ".newsspan-cache", ignore_errors=True)   # the cache is disposable; the lock is not in it
-        validate = subprocess.Popen([sys.executable, "-m", "newsspan", "validate", "--root", str(valid_root), "--format", "json"],
-                                    env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        first = validate.stderr.readline()   # printed before it waits; at the end of its output if it does not wait
-        assert first.strip() == "newsspan validate: waiting for another newsspan command to finish writing (lock .newsspan.lock)"
-        assert validate.poll() is None   # still waiting: the writer holds the lock until `go`
+        assert (valid_root / store.JOURNAL).exists()  # its transaction is half done
+        shutil.rmtree(
+            valid_root / ".newsspan-cache", ignore_errors=True
+        )  # the cache is disposable; the lock is not in it
+        validate = subprocess.Popen(
+            [sys.executable, "-m", "newsspan", "validate", "--root", str(valid_root), "--format", "json"],
+            env=cli_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        first = validate.stderr.readline()  # printed before it waits; at the end of its output if it does not wait
+        assert (
+            first.strip()
+            == "newsspan validate: waiting for another newsspan command to finish writing (lock .newsspan.lock)"
+        )
+        assert validate.poll() is None  # still waiting: the writer holds the lock until `go`
     finally:
         go.touch()
         assert writer.wait(timeout=120) == 0, writer.stderr.read()
@@ -99,6 +113,6 @@ def test_validate_waits_for_a_writer_holding_the_lock_then_validates(valid_root,
     assert validate.returncode == 0, err
     report = json.loads(out)
     assert not [p for p in report["problems"] if p["severity"] == "error"], report["problems"]
-    assert report["summary"]["documents"] == 2   # it validated after the writer's transaction completed
+    assert report["summary"]["documents"] == 2  # it validated after the writer's transaction completed
     assert not (valid_root / store.JOURNAL).exists()
     assert load(valid_root / "corpus/rome.meta.json")["id"] == "rome"

@@ -32,14 +32,18 @@ def test_a_corpus_of_the_seed_gives_one_document_equal_to_the_annotation_file():
     assert doc.text == (REPO / "corpus" / f"{GOLD}.txt").read_text(encoding="utf-8")
     assert doc.meta == json.loads((REPO / "corpus" / f"{GOLD}.meta.json").read_text(encoding="utf-8"))
     ann = gold_json()
-    assert (doc.status, list(doc.annotators), doc.guidelines_version) == (ann["status"], ann["annotators"], ann["guidelines_version"])
+    assert (doc.status, list(doc.annotators), doc.guidelines_version) == (
+        ann["status"],
+        ann["annotators"],
+        ann["guidelines_version"],
+    )
     # the same spans, field for field, in document order
     for layer in ("sections", "entities", "claims"):
         got = [x.to_json() for x in doc.layer(layer)]
         want = sorted(ann[layer], key=lambda x: (x["start"], x["end"], x["id"]))
         assert got == want, layer
     e = next(e for e in doc.entities if e.text == "Antony Blinken")
-    assert isinstance(e, Entity) and (e.label, doc.text[e.start:e.end]) == ("PERSON", "Antony Blinken")
+    assert isinstance(e, Entity) and (e.label, doc.text[e.start : e.end]) == ("PERSON", "Antony Blinken")
     assert all(isinstance(s, Section) for s in doc.sections) and doc.split == "train"
     assert [d.id for d in corpus.released()] == [GOLD]
     with pytest.raises(KeyError):
@@ -59,9 +63,9 @@ def test_iob_gives_the_tags_of_the_entities_config():
     doc = Corpus(REPO)[GOLD]
     tokens, tags = doc.iob("entities")
     i = next(i for i, t in enumerate(tokens) if t.text == "Antony")
-    assert [t.text for t in tokens[i:i + 2]] == ["Antony", "Blinken"] and tags[i:i + 2] == ["B-PERSON", "I-PERSON"]
+    assert [t.text for t in tokens[i : i + 2]] == ["Antony", "Blinken"] and tags[i : i + 2] == ["B-PERSON", "I-PERSON"]
     j = next(i for i, t in enumerate(tokens) if t.text == "U.S." and tokens[i + 1].text == "-")
-    assert [t.text for t in tokens[j:j + 3]] == ["U.S.", "-", "China"]
+    assert [t.text for t in tokens[j : j + 3]] == ["U.S.", "-", "China"]
     # claims: B-CLAIM on each claim's first token
     ctoks, ctags = doc.iob("claims")
     assert ctoks == tokens and ctags.count("B-CLAIM") == len(doc.claims)
@@ -86,9 +90,20 @@ def test_tokens_and_tags_per_section_are_the_rows_of_the_token_configs(tmp_path)
 
 
 def test_a_misaligned_span_raises_naming_it():
-    doc = Document.of("d", "Blinkens met Liu.", {}, Annotation(
-        "d", "0" * 64, ("x",), "1.0.0", "gold", (Section("s1", 0, 17, "Blinkens met Liu.", "paragraph"),),
-        (Entity("e1", 0, 7, "Blinken", "PERSON"),)))
+    doc = Document.of(
+        "d",
+        "Blinkens met Liu.",
+        {},
+        Annotation(
+            "d",
+            "0" * 64,
+            ("x",),
+            "1.0.0",
+            "gold",
+            (Section("s1", 0, 17, "Blinkens met Liu.", "paragraph"),),
+            (Entity("e1", 0, 7, "Blinken", "PERSON"),),
+        ),
+    )
     with pytest.raises(Misaligned, match=r"e1 'Blinken'.*inside the token 'Blinkens'"):
         doc.iob()
 

@@ -35,8 +35,8 @@ def test_canonical_map_crlf_bom_nfd():
     m = canonical_map(src)
     assert m.text == "A\nCafé!\nB"
     assert [m(i) for i in (0, 1, 2, 4, 7, 9, 10, 11, 12)] == [0, 0, 1, 2, 5, 6, 7, 8, 9]
-    assert m.text[m(4):m(9)] == "Café"
-    for bad in (3, 8):   # between CR and LF; between e and the combining accent
+    assert m.text[m(4) : m(9)] == "Café"
+    for bad in (3, 8):  # between CR and LF; between e and the combining accent
         with pytest.raises(Unmappable):
             m(bad)
     nfd = unicodedata.normalize("NFD", "한국어 뉴스")
@@ -47,8 +47,37 @@ def test_canonical_map_crlf_bom_nfd():
 def test_tokenizer_contract():
     text = "Blinken-Liu talks: the U.S.’s role in U.S.-China ties, e.g. Taiwan's vote; 中国外交部 said 1,000.5 times."
     toks = [text[a:b] for a, b in tokenize(text)]
-    assert toks == ["Blinken", "-", "Liu", "talks", ":", "the", "U.S.", "’s", "role", "in", "U.S.", "-", "China", "ties", ",",
-                    "e.g.", "Taiwan", "'s", "vote", ";", "中", "国", "外", "交", "部", "said", "1,000.5", "times", "."]
+    assert toks == [
+        "Blinken",
+        "-",
+        "Liu",
+        "talks",
+        ":",
+        "the",
+        "U.S.",
+        "’s",
+        "role",
+        "in",
+        "U.S.",
+        "-",
+        "China",
+        "ties",
+        ",",
+        "e.g.",
+        "Taiwan",
+        "'s",
+        "vote",
+        ";",
+        "中",
+        "国",
+        "外",
+        "交",
+        "部",
+        "said",
+        "1,000.5",
+        "times",
+        ".",
+    ]
     # a window: offsets stay those of the whole text
     a = text.index("U.S.-China")
     assert tokenize(text, a, a + 10) == [(a, a + 4), (a + 4, a + 5), (a + 5, a + 10)]

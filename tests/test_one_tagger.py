@@ -21,8 +21,38 @@ from newsspan.tokenize import tokenize
 
 # pieces whose tokenisation depends on their neighbours: abbreviations, initials, hyphens,
 # clitics, numbers with separators, URLs, unspaced scripts, ellipses
-PIECES = ["Mr", "Dr", "Inc", ".", "Smith", "U", "S", "-", "China", "’s", "'", "n't", "do", "2", ":", "49", ",", "1",
-          "000", "北", "京", "e", "g", "x", "http://a.b", "…", "--", "(", ")", "A"]
+PIECES = [
+    "Mr",
+    "Dr",
+    "Inc",
+    ".",
+    "Smith",
+    "U",
+    "S",
+    "-",
+    "China",
+    "’s",
+    "'",
+    "n't",
+    "do",
+    "2",
+    ":",
+    "49",
+    ",",
+    "1",
+    "000",
+    "北",
+    "京",
+    "e",
+    "g",
+    "x",
+    "http://a.b",
+    "…",
+    "--",
+    "(",
+    ")",
+    "A",
+]
 SPACES = [" ", "\n", "\n\n", "\u2028", "\t"]
 LABELS = ["PERSON", "GPE", "ORG"]
 
@@ -42,7 +72,7 @@ def documents(draw):
     entities = []
     whole = tokenize(text)
     for a, b in sections:
-        tokens = [t for t in whole if a <= t.start and t.end <= b]   # a section's tokens: the text tokenised as a whole
+        tokens = [t for t in whole if a <= t.start and t.end <= b]  # a section's tokens: the text tokenised as a whole
         actions = draw(st.lists(st.sampled_from(["O", "B", "I"] + LABELS), min_size=len(tokens), max_size=len(tokens)))
         current = None
         for tok, act in zip(tokens, actions, strict=True):
@@ -53,11 +83,15 @@ def documents(draw):
             if act in LABELS:
                 current = {"label": act, "start": tok.start, "end": tok.end}
                 entities.append(current)
-    ann = {"status": "complete",
-           "sections": [{"id": f"s{i}", "label": "paragraph", "start": a, "end": b, "text": text[a:b]}
-                        for i, (a, b) in enumerate(sections, 1)],
-           "entities": [{"id": f"e{i}", **e, "text": text[e["start"]:e["end"]]} for i, e in enumerate(entities, 1)],
-           "claims": []}
+    ann = {
+        "status": "complete",
+        "sections": [
+            {"id": f"s{i}", "label": "paragraph", "start": a, "end": b, "text": text[a:b]}
+            for i, (a, b) in enumerate(sections, 1)
+        ],
+        "entities": [{"id": f"e{i}", **e, "text": text[e["start"] : e["end"]]} for i, e in enumerate(entities, 1)],
+        "claims": [],
+    }
     return text, ann
 
 
@@ -68,8 +102,16 @@ def conll_rows(data: bytes) -> list[list[tuple[str, str]]]:
 
 
 def check_one_tagger(text: str, ann: dict) -> None:
-    layer = model.Annotation.from_json({"schema_version": "1.0.0", "document_id": "d", "text_sha256": "0" * 64,
-                                        "annotators": [], "guidelines_version": "1.0.0", **ann})
+    layer = model.Annotation.from_json(
+        {
+            "schema_version": "1.0.0",
+            "document_id": "d",
+            "text_sha256": "0" * 64,
+            "annotators": [],
+            "guidelines_version": "1.0.0",
+            **ann,
+        }
+    )
     doc = model.Document.of("d", text, {}, layer)
     entity_rows = rows(doc, "entities")
     expected = [list(zip(r["tokens"], r["ner_tags"], strict=True)) for r in entity_rows]
@@ -77,26 +119,45 @@ def check_one_tagger(text: str, ann: dict) -> None:
 
     task = json.loads(prodigy.export([doc])[""])
     sections = [(s["start"], s["end"]) for s in ann["sections"]]
-    in_sections = [(t["text"], t["start"], t["end"]) for t in task["tokens"] if any(a <= t["start"] and t["end"] <= b
-                                                                                  for a, b in sections)]
-    assert in_sections == [tok for r in entity_rows for tok in zip(r["tokens"], r["token_starts"], r["token_ends"], strict=True)]
+    in_sections = [
+        (t["text"], t["start"], t["end"])
+        for t in task["tokens"]
+        if any(a <= t["start"] and t["end"] <= b for a, b in sections)
+    ]
+    assert in_sections == [
+        tok for r in entity_rows for tok in zip(r["tokens"], r["token_starts"], r["token_ends"], strict=True)
+    ]
     toks = task["tokens"]
-    assert sorted((toks[s["token_start"]]["start"], toks[s["token_end"]]["end"], s["label"]) for s in task["spans"]) == \
-        sorted((e["start"], e["end"], e["label"]) for e in ann["entities"])
+    assert sorted(
+        (toks[s["token_start"]]["start"], toks[s["token_end"]]["end"], s["label"]) for s in task["spans"]
+    ) == sorted((e["start"], e["end"], e["label"]) for e in ann["entities"])
 
-    assert [[(t.text, tag) for t, tag in zip(*doc.iob("entities", s.id), strict=True)] for s in doc.sections] \
-        == expected   # newsspan.model's tokens and tags of each section: the rows'
+    assert [
+        [(t.text, tag) for t, tag in zip(*doc.iob("entities", s.id), strict=True)] for s in doc.sections
+    ] == expected  # newsspan.model's tokens and tags of each section: the rows'
 
 
-MR_SMITH = ("Mr.Smith met Dr. Liu.", {
-    "status": "complete", "sections": [{"id": "s1", "label": "paragraph", "start": 0, "end": 21, "text": "Mr.Smith met Dr. Liu."}],
-    "entities": [{"id": "e1", "label": "PERSON", "start": 3, "end": 8, "text": "Smith"},
-                 {"id": "e2", "label": "PERSON", "start": 17, "end": 20, "text": "Liu"}], "claims": []})
+MR_SMITH = (
+    "Mr.Smith met Dr. Liu.",
+    {
+        "status": "complete",
+        "sections": [{"id": "s1", "label": "paragraph", "start": 0, "end": 21, "text": "Mr.Smith met Dr. Liu."}],
+        "entities": [
+            {"id": "e1", "label": "PERSON", "start": 3, "end": 8, "text": "Smith"},
+            {"id": "e2", "label": "PERSON", "start": 17, "end": 20, "text": "Liu"},
+        ],
+        "claims": [],
+    },
+)
 
 
 def test_mr_smith_is_tokenised_alike_everywhere():
     text, ann = MR_SMITH
-    assert [t.text for t in tokenize(text)][:3] == ["Mr", ".", "Smith"]   # "Mr." is an abbreviation only before no letter
+    assert [t.text for t in tokenize(text)][:3] == [
+        "Mr",
+        ".",
+        "Smith",
+    ]  # "Mr." is an abbreviation only before no letter
     check_one_tagger(text, ann)
 
 

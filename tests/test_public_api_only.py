@@ -31,13 +31,18 @@ def violations(source: str) -> list[str]:
     out = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
-            out += [f"import {a.name}" for a in node.names if _foreign(a.name) and any(map(_private, a.name.split(".")))]
+            out += [
+                f"import {a.name}" for a in node.names if _foreign(a.name) and any(map(_private, a.name.split(".")))
+            ]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and _foreign(node.module):
             if any(map(_private, node.module.split("."))):
                 out.append(f"from {node.module} import ...")
             out += [f"from {node.module} import {a.name}" for a in node.names if _private(a.name)]
-        elif isinstance(node, ast.Attribute) and _private(node.attr) \
-                and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
+        elif (
+            isinstance(node, ast.Attribute)
+            and _private(node.attr)
+            and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))
+        ):
             out.append(f"line {node.lineno}: .{node.attr} on {ast.unparse(node.value)}")
     return out
 

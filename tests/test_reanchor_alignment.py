@@ -32,7 +32,7 @@ def sha(text: str) -> str:
 def edited(ann: dict, text: str, at: int, removed: int, inserted: str) -> tuple[dict, str]:
     """text with text[at:at + removed] replaced by inserted, and ann as an annotator would have made it
     on that text: spans before the edit stay, spans after it shift, spans around it stretch."""
-    new_text = text[:at] + inserted + text[at + removed:]
+    new_text = text[:at] + inserted + text[at + removed :]
     delta = len(inserted) - removed
     out = json.loads(json.dumps(ann))
     spans = [s for layer in ("sections", "entities", "claims") for s in out[layer]]
@@ -45,7 +45,7 @@ def edited(ann: dict, text: str, at: int, removed: int, inserted: str) -> tuple[
             s["end"] += delta
         else:
             assert s["end"] <= at, ("the edit touches a span's own words", s)
-        s["text"] = new_text[s["start"]:s["end"]]
+        s["text"] = new_text[s["start"] : s["end"]]
     out["text_sha256"] = sha(new_text)
     return out, new_text
 
@@ -54,8 +54,12 @@ def write_state(root, text, ann):
     (root / f"corpus/{GOLD_ID}.txt").write_text(text, encoding="utf-8")
     meta = load(root / f"corpus/{GOLD_ID}.meta.json")
     meta["text_sha256"] = sha(text)
-    (root / f"corpus/{GOLD_ID}.meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    (root / f"annotations/{GOLD_ID}.json").write_text(json.dumps(ann, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (root / f"corpus/{GOLD_ID}.meta.json").write_text(
+        json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    (root / f"annotations/{GOLD_ID}.json").write_text(
+        json.dumps(ann, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
 
 
 def test_a_one_word_typo_fixed_inside_a_paragraph_reanchors_cleanly(tmp_path):
@@ -64,7 +68,7 @@ def test_a_one_word_typo_fixed_inside_a_paragraph_reanchors_cleanly(tmp_path):
     gold, gold_meta = load(root / f"annotations/{GOLD_ID}.json"), load(root / f"corpus/{GOLD_ID}.meta.json")
     # the text as first published, with a typo, and the annotation made on it
     at = text.index("monumental") + len("monument")
-    typo_ann, typo_text = edited(gold, text, at, 1, "")   # "monumentl"
+    typo_ann, typo_text = edited(gold, text, at, 1, "")  # "monumentl"
     assert "a monumentl diplomatic rendezvous" in typo_text
     write_state(root, typo_text, typo_ann)
     validate_ok(root)
@@ -72,7 +76,9 @@ def test_a_one_word_typo_fixed_inside_a_paragraph_reanchors_cleanly(tmp_path):
     (root / f"corpus/{GOLD_ID}.txt").write_text(text, encoding="utf-8")
     res = cli_ok("reanchor", "--root", root)
     assert "span(s) moved" in res.stdout
-    assert load(root / f"annotations/{GOLD_ID}.json") == gold   # every span, quote and hash as annotated on the fixed text
+    assert (
+        load(root / f"annotations/{GOLD_ID}.json") == gold
+    )  # every span, quote and hash as annotated on the fixed text
     assert load(root / f"corpus/{GOLD_ID}.meta.json") == gold_meta
     validate_ok(root)
 
@@ -96,7 +102,7 @@ def test_a_mention_whose_words_went_is_never_moved_onto_another_occurrence_of_it
     root = gold_root(tmp_path)
     path = root / f"corpus/{GOLD_ID}.txt"
     text = path.read_text(encoding="utf-8")
-    assert text.count("Blinken") == 4   # the headline, "Antony Blinken" twice, "The Blinken-Liu meeting"
+    assert text.count("Blinken") == 4  # the headline, "Antony Blinken" twice, "The Blinken-Liu meeting"
     path.write_text(text.replace("The Blinken-Liu meeting", "The Liu meeting"), encoding="utf-8")
     before = snapshot(root)
     res = cli_fails("reanchor", "--root", root)
@@ -110,7 +116,9 @@ def test_the_only_other_occurrence_of_a_deleted_quote_is_not_used(tmp_path):
     """The quote search would find "Paris" once in the new text and move the mention there, silently."""
     root = tmp_path / "root"
     text = "Officials met in Paris on Monday. Later, reporters in Paris said little.\n"
-    add_document(root, "paris", text, sections=[("paragraph", text.strip())], entities=[("GPE", "Paris", 0), ("DATE", "Monday")])
+    add_document(
+        root, "paris", text, sections=[("paragraph", text.strip())], entities=[("GPE", "Paris", 0), ("DATE", "Monday")]
+    )
     validate_ok(root)
     (root / "corpus/paris.txt").write_text(text.replace("met in Paris on", "met on"), encoding="utf-8")
     before = snapshot(root)

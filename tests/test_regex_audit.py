@@ -82,6 +82,7 @@ def _built_pattern(path: Path, tree: ast.Module, call: ast.Call):
 
 def _uses_of_builder(tree: ast.Module, fn: str) -> set:
     """Methods called on what fn() returns: fn().search(...), or x = fn(); x.finditer(...)."""
+
     def is_call(n):
         return isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == fn
 
@@ -90,7 +91,9 @@ def _uses_of_builder(tree: ast.Module, fn: str) -> set:
         if isinstance(node, ast.Assign) and is_call(node.value):
             names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
     for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and (is_call(node.value) or (isinstance(node.value, ast.Name) and node.value.id in names)):
+        if isinstance(node, ast.Attribute) and (
+            is_call(node.value) or (isinstance(node.value, ast.Name) and node.value.id in names)
+        ):
             methods.add(node.attr)
     return methods or {"match", "fullmatch", "search", "finditer"}  # not found: assume the worst
 
@@ -102,8 +105,12 @@ def code_patterns():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         compiled = {}  # module-level NAME = re.compile(...)
         for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "re"):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "re"
+            ):
                 continue
             method = node.func.attr
             if method in ("escape", "purge", "error", "Match", "Pattern"):
@@ -112,14 +119,23 @@ def code_patterns():
             if not node.args or not (isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
                 built = _built_pattern(path, tree, node)
                 if built is None:
-                    problems.append(f"{where}: re.{method} with a pattern that is neither a literal nor built by a "
-                                    "module-level function without arguments (cannot be audited)")
+                    problems.append(
+                        f"{where}: re.{method} with a pattern that is neither a literal nor built by a "
+                        "module-level function without arguments (cannot be audited)"
+                    )
                 else:  # built at run time (the tokenizer's): audited as built, used as the module uses it
                     fn, value = built
                     out.append([where, value.pattern, value.flags, _uses_of_builder(tree, fn)])
                 continue
-            flags = node.keywords[0].value if node.keywords else (node.args[2 if method != "compile" else 1]
-                                                                  if len(node.args) > (2 if method != "compile" else 1) else None)
+            flags = (
+                node.keywords[0].value
+                if node.keywords
+                else (
+                    node.args[2 if method != "compile" else 1]
+                    if len(node.args) > (2 if method != "compile" else 1)
+                    else None
+                )
+            )
             if method in ("sub", "subn") and len(node.args) < 4 and not node.keywords:
                 flags = None
             entry = [where, node.args[0].value, _flags(flags), set() if method == "compile" else {method}]
@@ -134,7 +150,7 @@ def code_patterns():
                     if isinstance(t, ast.Name):
                         names[t.id] = compiled[node.value.lineno]
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in names):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in names:
                 names[node.value.id][3].add(node.attr)
         for entry in names.values():
             if not entry[3]:
@@ -166,8 +182,13 @@ SINGLE = {C.LITERAL, C.NOT_LITERAL, C.IN, C.ANY}
 LOOK = {C.ASSERT, C.ASSERT_NOT, C.AT}
 # the characters the character-set reasoning looks at: Latin, punctuation, combining marks,
 # a few of every other script the code names, and every character a pattern names
-SAMPLE = [chr(c) for c in list(range(0x250)) + list(range(0x300, 0x370)) + list(range(0x2000, 0x2070))
-          + [0x0E01, 0x0E48, 0x1780, 0x3042, 0x30A2, 0x4E00, 0x4E8C, 0xAC00, 0xFF10, 0x20000]]
+SAMPLE = [
+    chr(c)
+    for c in list(range(0x250))
+    + list(range(0x300, 0x370))
+    + list(range(0x2000, 0x2070))
+    + [0x0E01, 0x0E48, 0x1780, 0x3042, 0x30A2, 0x4E00, 0x4E8C, 0xAC00, 0xFF10, 0x20000]
+]
 
 
 def _items(sub):
@@ -288,11 +309,13 @@ def static_findings(pattern: str, flags: int, methods: set) -> list[str]:
                 sub_lo, sub_hi = _width(sub)
                 if unbounded and sub_lo != sub_hi and not _separated(sets, sub):
                     # (a+)+, (ab?)*, (a|aa)*: one string splits into iterations in many ways
-                    out.append(f"an unbounded repeat of a variable-width part that is not separated: {_short(pattern)!r}")
+                    out.append(
+                        f"an unbounded repeat of a variable-width part that is not separated: {_short(pattern)!r}"
+                    )
                 if unbounded:
                     for branch in _branches(sub):
                         firsts = [sets.first(b) for b in branch[1]]
-                        if any(a & b for i, a in enumerate(firsts) for b in firsts[i + 1:]):
+                        if any(a & b for i, a in enumerate(firsts) for b in firsts[i + 1 :]):
                             out.append(f"alternatives that can start alike under a repeat: {_short(pattern)!r}")
                 visit(sub)
             elif op == C.SUBPATTERN:
@@ -308,8 +331,10 @@ def static_findings(pattern: str, flags: int, methods: set) -> list[str]:
         items = _items(tree)
         first = items[0] if items else None
         if first and first[0] in REPEATS and first[1][0] >= 100:
-            out.append(f"a search restarts inside a failed run of {first[1][0]}+ characters "
-                       f"(guard it with a look-behind): {_short(pattern)!r}")
+            out.append(
+                f"a search restarts inside a failed run of {first[1][0]}+ characters "
+                f"(guard it with a look-behind): {_short(pattern)!r}"
+            )
     return out
 
 
@@ -318,9 +343,17 @@ def test_static_rules(where, pattern, flags, methods):
     assert static_findings(pattern, flags, methods) == []
 
 
-@pytest.mark.parametrize("pattern", [
-    r"(a+)+$", r"(?:[^\"\\]|\\.|\\u....)*\"", r"(a|aa)*c", r"(aa|a.)*c", r"[0-9]{4000,}", r"(\w+\s?)*$",
-])
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"(a+)+$",
+        r"(?:[^\"\\]|\\.|\\u....)*\"",
+        r"(a|aa)*c",
+        r"(aa|a.)*c",
+        r"[0-9]{4000,}",
+        r"(\w+\s?)*$",
+    ],
+)
 def test_static_rules_catch_known_bad_shapes(pattern):
     assert static_findings(pattern, 0, {"search"}), pattern
 
@@ -385,10 +418,18 @@ print(len(strings))
 @pytest.mark.parametrize("where,pattern,flags,methods", ALL, ids=[w for w, *_ in ALL])
 def test_no_pattern_hangs_on_adversarial_input(where, pattern, flags, methods):
     try:
-        res = subprocess.run([sys.executable, "-c", CHILD], input=json.dumps([pattern, flags, sorted(methods), N]),
-                             capture_output=True, text=True, timeout=120, env=cli_env())
+        res = subprocess.run(
+            [sys.executable, "-c", CHILD],
+            input=json.dumps([pattern, flags, sorted(methods), N]),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=cli_env(),
+        )
     except subprocess.TimeoutExpired:
-        pytest.fail(f"{where}: {_short(pattern)!r} did not finish on adversarial input of {N} characters (catastrophic backtracking)")
+        pytest.fail(
+            f"{where}: {_short(pattern)!r} did not finish on adversarial input of {N} characters (catastrophic backtracking)"
+        )
     assert res.returncode == 0, res.stderr
     assert int(res.stdout) > 10
 
@@ -397,38 +438,38 @@ def test_hang_detector_detects_a_quadratic_pattern():
     """The detector's strings do trigger the quadratic case the validator once had."""
     old = r'"(?:[^"\\]|\\.)*"'
     with pytest.raises(subprocess.TimeoutExpired):
-        subprocess.run([sys.executable, "-c", CHILD], input=json.dumps([old, 0, ["sub"], N]),
-                       capture_output=True, text=True, timeout=5)
+        subprocess.run(
+            [sys.executable, "-c", CHILD],
+            input=json.dumps([old, 0, ["sub"], N]),
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
 
 
 # --- the super-linear cases once found, through the public functions ------------------------
 HOSTILE = {
-    "escaped quotes in an unterminated string (depth scan)":
-        "from newsspan import jsonfile; jsonfile.bounds('[' * 65 + '\"' + '\\\\\"' * 1_000_000)",
-    "runs of 3,999 digits (huge-number scan)":
-        "from newsspan import jsonfile; jsonfile.bounds(('1' * 3999 + ',') * 2000)",
-    "a million combining marks (NFC search)":
-        "from newsspan.text import first_non_canonical; first_non_canonical('x' + '\\u0301' * 1_000_000 + 'e\\u0301')",
-    "a URL of dots ending in a letter (tokenizer)":
-        "from newsspan.tokenize import tokenize; tokenize('http://' + '.' * 1_000_000 + 'x')",
-    "a blank run in a byline (author split)":
-        "from newsspan.ingest import split_authors; split_authors('a' + ' ' * 1_000_000 + 'b')",
-    "a letter run before a date (dateline parse)":
-        "from newsspan.ingest import parse_published; parse_published('a' * 1_000_000 + ' 5, 2024')",
-    "100,000 stale spans over a long text (quote search)":
-        "from newsspan.checks.annotation import span_text_mismatch, Context\n"
-        "from newsspan.model import well_formed\n"
-        "text = 'ab' * 500_000\n"
-        "ann, places = well_formed({'entities': [{'start': 2 * i + 1, 'end': 2 * i + 2, 'text': 'c'} for i in range(100_000)]})\n"
-        "n = sum(1 for _ in span_text_mismatch(ann, Context.of(ann, places, 'x', text, None)))\n"
-        "assert n == 100_000",
+    "escaped quotes in an unterminated string (depth scan)": "from newsspan import jsonfile; jsonfile.bounds('[' * 65 + '\"' + '\\\\\"' * 1_000_000)",
+    "runs of 3,999 digits (huge-number scan)": "from newsspan import jsonfile; jsonfile.bounds(('1' * 3999 + ',') * 2000)",
+    "a million combining marks (NFC search)": "from newsspan.text import first_non_canonical; first_non_canonical('x' + '\\u0301' * 1_000_000 + 'e\\u0301')",
+    "a URL of dots ending in a letter (tokenizer)": "from newsspan.tokenize import tokenize; tokenize('http://' + '.' * 1_000_000 + 'x')",
+    "a blank run in a byline (author split)": "from newsspan.ingest import split_authors; split_authors('a' + ' ' * 1_000_000 + 'b')",
+    "a letter run before a date (dateline parse)": "from newsspan.ingest import parse_published; parse_published('a' * 1_000_000 + ' 5, 2024')",
+    "100,000 stale spans over a long text (quote search)": "from newsspan.checks.annotation import span_text_mismatch, Context\n"
+    "from newsspan.model import well_formed\n"
+    "text = 'ab' * 500_000\n"
+    "ann, places = well_formed({'entities': [{'start': 2 * i + 1, 'end': 2 * i + 2, 'text': 'c'} for i in range(100_000)]})\n"
+    "n = sum(1 for _ in span_text_mismatch(ann, Context.of(ann, places, 'x', text, None)))\n"
+    "assert n == 100_000",
 }
 
 
 @pytest.mark.parametrize("case", sorted(HOSTILE))
 def test_once_quadratic_inputs_finish(case):
     try:
-        res = subprocess.run([sys.executable, "-c", HOSTILE[case]], capture_output=True, text=True, timeout=120, env=cli_env())
+        res = subprocess.run(
+            [sys.executable, "-c", HOSTILE[case]], capture_output=True, text=True, timeout=120, env=cli_env()
+        )
     except subprocess.TimeoutExpired:
         pytest.fail(f"{case}: did not finish (super-linear again?)")
     assert res.returncode == 0, res.stderr

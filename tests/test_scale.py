@@ -62,8 +62,9 @@ def test_split_dataset_by_node_gives_disjoint_complete_shares(sharded, world_siz
     everything = sorted(load(sharded, "entities", tmp_path / "c")["train"]["id"])
     stream = load(sharded, "entities", tmp_path / "c", streaming=True)["train"]
     assert stream.num_shards >= 4
-    shares = [[r["id"] for r in split_dataset_by_node(stream, rank=rank, world_size=world_size)]
-              for rank in range(world_size)]
+    shares = [
+        [r["id"] for r in split_dataset_by_node(stream, rank=rank, world_size=world_size)] for rank in range(world_size)
+    ]
     seen = [i for share in shares for i in share]
     assert sorted(seen) == everything and len(set(seen)) == len(seen)
     assert all(shares)  # every node has work
@@ -82,6 +83,7 @@ def test_card_declares_every_shard(sharded):
 
 def test_a_documents_only_build_tokenizes_nothing(corpus, tmp_path, monkeypatch):
     """The card's token count comes from a built token config; without one no section is tokenized."""
+
     def boom(*a, **k):
         raise AssertionError("tokenized a section during a documents-only build")
 
@@ -92,8 +94,19 @@ def test_a_documents_only_build_tokenizes_nothing(corpus, tmp_path, monkeypatch)
 
 
 def test_cli_shard_size_and_processes(corpus, tmp_path):
-    res = run_cli("build", "--root", corpus, "--out", tmp_path / "hf", "--config", "sections",
-                  "--max-shard-size", "1KB", "--num-proc", "2")
+    res = run_cli(
+        "build",
+        "--root",
+        corpus,
+        "--out",
+        tmp_path / "hf",
+        "--config",
+        "sections",
+        "--max-shard-size",
+        "1KB",
+        "--num-proc",
+        "2",
+    )
     assert res.returncode == 0, res.stdout + res.stderr
     assert len(list((tmp_path / "hf" / "sections").glob("train-*.parquet"))) >= 2
     res = run_cli("build", "--root", corpus, "--out", tmp_path / "hf2", "--max-shard-size", "lots")

@@ -58,16 +58,25 @@ DIVERGENT = {
     "float offset": (VALID_ANN.replace('"start": 0,', '"start": 0.0,', 1), "annotation"),
     "float 12.0 offset": (VALID_ANN.replace('"start": 0,', '"start": 12.0,', 1), "annotation"),
     "exponent offset": (VALID_ANN.replace('"start": 0,', '"start": 0e0,', 1), "annotation"),
-    "U+001C in url (whitespace to Python's re only)": (VALID_META.replace('"url": "unknown"', '"url": "https://a\\u001cb"'), "document"),
+    "U+001C in url (whitespace to Python's re only)": (
+        VALID_META.replace('"url": "unknown"', '"url": "https://a\\u001cb"'),
+        "document",
+    ),
     "U+001F escaped in url": (VALID_META.replace('"url": "unknown"', '"url": "https://a\\u001Fb"'), "document"),
     "U+0085 as itself in url": (_meta(url="https://a\u0085b"), "document"),
     "U+0085 escaped in url": (VALID_META.replace('"url": "unknown"', '"url": "https://a\\u0085b"'), "document"),
     "U+00A0 in url (whitespace to both)": (_meta(url="https://a\u00a0b"), "document"),
-    "trailing newline in id ($ matches before it in Python's re)": (VALID_META.replace('"id": "tiny"', '"id": "tiny\\n"'), "document"),
+    "trailing newline in id ($ matches before it in Python's re)": (
+        VALID_META.replace('"id": "tiny"', '"id": "tiny\\n"'),
+        "document",
+    ),
     "duplicate key": (VALID_ANN.replace('"status": "gold",', '"status": "gold", "status": "gold",'), "annotation"),
     "NaN": (VALID_ANN.replace('"start": 0,', '"start": NaN,', 1), "annotation"),
     "emoji quote": (_ann(lambda a: a.update(notes="😀" * 3)), "annotation"),
-    "if/then: source without source or source_span": (_ann(lambda a: a["claims"][1].update(attribution={"type": "source"})), "annotation"),
+    "if/then: source without source or source_span": (
+        _ann(lambda a: a["claims"][1].update(attribution={"type": "source"})),
+        "annotation",
+    ),
     "else: journalist with a source": (_ann(lambda a: a["claims"][0]["attribution"].update(source="e1")), "annotation"),
 }
 
@@ -98,7 +107,9 @@ def test_jsonschema_rs_passes_clean_files(tmp_path):
         assert not found and schema_errors.passes(name, value, text, floats)
 
 
-@pytest.mark.parametrize("label", ["float 12.0 offset", "U+0085 as itself in url", "U+001C in url (whitespace to Python's re only)"])
+@pytest.mark.parametrize(
+    "label", ["float 12.0 offset", "U+0085 as itself in url", "U+001C in url (whitespace to Python's re only)"]
+)
 def test_where_the_engines_differ_jsonschema_decides(label):
     text, name = DIVERGENT[label]
     value, _, floats = jsonfile.parse(text)
@@ -118,7 +129,7 @@ def test_the_schemas_bound_every_valid_file():
                 assert node.get("additionalProperties") is False and "patternProperties" not in node, where
             if node.get("type") in ("integer", "number"):
                 assert isinstance(node.get("maximum"), int) and node["maximum"] < 10**15, where
-                assert isinstance(node.get("minimum"), int) and node["minimum"] > -10**15, where
+                assert isinstance(node.get("minimum"), int) and node["minimum"] > -(10**15), where
             for k, v in node.items():
                 if k not in ("enum", "const", "examples", "default"):
                     walk(v, f"{where}/{k}")

@@ -79,11 +79,11 @@ def _mutate(ann: dict, text: str, kind: str, k: int, d: int) -> None:
     elif kind == "end":
         s = pick("entities") or pick("sections")
         s["end"] = max(0, s["end"] + d)
-        s["text"] = text[s["start"]:s["end"]] or "x"
+        s["text"] = text[s["start"] : s["end"]] or "x"
     elif kind == "start":
         s = pick("claims") or pick("sections")
         s["start"] = max(0, s["start"] + d)
-        s["text"] = text[s["start"]:s["end"]] or "x"
+        s["text"] = text[s["start"] : s["end"]] or "x"
     elif kind == "past-end":
         s = pick("sections")
         s["end"] = len(text) + abs(d)
@@ -96,7 +96,7 @@ def _mutate(ann: dict, text: str, kind: str, k: int, d: int) -> None:
     elif kind == "widen":  # over the space before an entity mention: a quote that begins with it
         s = pick("entities") or pick("sections")
         s["start"] = max(0, s["start"] - 1)
-        s["text"] = text[s["start"]:s["end"]]
+        s["text"] = text[s["start"] : s["end"]]
     elif kind == "duplicate-id":
         a, b = pick("entities"), pick("sections")
         if a and b:
@@ -108,7 +108,10 @@ def _mutate(ann: dict, text: str, kind: str, k: int, d: int) -> None:
     elif kind == "source-span":
         c = pick("claims")
         if c:
-            c["attribution"] = {"type": "source", "source_span": {"start": c["start"] + d, "end": c["end"], "text": c["text"]}}
+            c["attribution"] = {
+                "type": "source",
+                "source_span": {"start": c["start"] + d, "end": c["end"], "text": c["text"]},
+            }
     elif kind == "overlap":
         for layer in LAYERS:
             if len(ann[layer]) > 1:
@@ -131,12 +134,31 @@ def _mutate(ann: dict, text: str, kind: str, k: int, d: int) -> None:
                 ann[layer][0]["id"] = "same"
 
 
-KINDS = ["shift", "end", "start", "past-end", "empty", "quote", "widen", "duplicate-id", "source", "source-span",
-         "overlap", "drop-section", "reorder", "cluster", "id-clash"]
+KINDS = [
+    "shift",
+    "end",
+    "start",
+    "past-end",
+    "empty",
+    "quote",
+    "widen",
+    "duplicate-id",
+    "source",
+    "source-span",
+    "overlap",
+    "drop-section",
+    "reorder",
+    "cluster",
+    "id-clash",
+]
 
 
-@given(which=st.integers(0, 100), kinds=st.lists(st.sampled_from(KINDS), min_size=1, max_size=3),
-       k=st.integers(0, 50), d=st.integers(-4, 4))
+@given(
+    which=st.integers(0, 100),
+    kinds=st.lists(st.sampled_from(KINDS), min_size=1, max_size=3),
+    k=st.integers(0, 50),
+    d=st.integers(-4, 4),
+)
 def test_shortcuts_give_the_careful_path_s_report(roots, which, kinds, k, d):
     root, stem = roots[which % len(roots)]
     path = root / "annotations" / f"{stem}.json"
@@ -173,8 +195,16 @@ def test_the_shortcuts_are_taken(roots):
             path.write_bytes(original)
         assert fast == careful, kind
         seen |= {p.check for p in fast}
-    assert {"span-offsets", "span-text-mismatch", "span-whitespace", "id-duplicate", "reference-unresolved",
-            "entity-overlap", "section-order", "cluster-label-mixed"} <= seen, seen
+    assert {
+        "span-offsets",
+        "span-text-mismatch",
+        "span-whitespace",
+        "id-duplicate",
+        "reference-unresolved",
+        "entity-overlap",
+        "section-order",
+        "cluster-label-mixed",
+    } <= seen, seen
 
 
 def test_the_careful_path_s_spans_are_filtered(tmp_path):
@@ -196,7 +226,9 @@ def test_the_validator_trusts_the_shape_only_of_files_that_pass(tmp_path, monkey
     root = tmp_path / "r"
     shutil.copytree(FIXTURES / "valid", root)
     seen = []
-    monkeypatch.setattr(validator, "well_formed", lambda value, valid=False: seen.append(valid) or model.well_formed(value, valid))
+    monkeypatch.setattr(
+        validator, "well_formed", lambda value, valid=False: seen.append(valid) or model.well_formed(value, valid)
+    )
     validate_root(root)
     path = root / "annotations" / "tiny.json"
     ann = json.loads(path.read_text(encoding="utf-8"))

@@ -57,4 +57,8 @@ def test_iob2_spans_reads_what_iob2_writes_and_reads_strictly():
     tags = iob2(7, [(0, 2), (2, 3), (4, 7)], ["PERSON", "GPE", "ORG"])
     assert iob2_spans(tags) == [(0, 2, "PERSON"), (2, 3, "GPE"), (4, 7, "ORG")]
     # an I- tag that continues nothing marks nothing (seqeval's strict IOB2 mode)
-    assert iob2_spans(["I-GPE", "O", "B-GPE", "I-ORG", "B-X", "B-X", "I-X"]) == [(2, 3, "GPE"), (4, 5, "X"), (5, 7, "X")]
+    assert iob2_spans(["I-GPE", "O", "B-GPE", "I-ORG", "B-X", "B-X", "I-X"]) == [
+        (2, 3, "GPE"),
+        (4, 5, "X"),
+        (5, 7, "X"),
+    ]

@@ -13,8 +13,10 @@ from layers import ALICE, BOB, TAIWAN, TINY, dump, layer, make_root, meta
 
 SEED = "000_1afbb3b63b1bfa60"
 # An article written to break a page that does not escape: markup, an event handler, a javascript: URL
-HOSTILE = ('Officials said <script>window.__pwned = 1; alert("pwned")</script> the talks were useful.\n\n'
-           '<img src=x onerror="window.__pwned = 2"> Beijing replied at javascript:window.__pwned=3 today.\n')
+HOSTILE = (
+    'Officials said <script>window.__pwned = 1; alert("pwned")</script> the talks were useful.\n\n'
+    '<img src=x onerror="window.__pwned = 2"> Beijing replied at javascript:window.__pwned=3 today.\n'
+)
 
 
 class Page(HTMLParser):
@@ -80,7 +82,7 @@ def test_seed_page(tmp_path):
     claims = [attrs for tag, attrs in page.tags if "claim" in attrs.get("class", "").split() and "id" in attrs]
     assert {a["id"] for a in claims} == {c.id for c in doc.claims}
     assert next(a for a in claims if a["id"] == "c1")["title"].startswith("c1 claim [")
-    assert html.index("<dl class=\"meta\">") < html.index("<article>")
+    assert html.index('<dl class="meta">') < html.index("<article>")
     labels = html.split('<div class="sec-label"')[1:]
     assert len(labels) == len(doc.sections)
     # self-contained: no script, no external resource, a policy that forbids fetching anything
@@ -91,10 +93,16 @@ def test_seed_page(tmp_path):
 
 def test_claims_link_to_their_source_mention(tmp_path):
     text = TINY
-    ann = layer("tiny", text, sections=[("paragraph", "Antony Blinken met Liu Jianchao in Washington, DC on Friday."),
-                                        ("paragraph", "Officials said the talks were useful.")],
-                entities=[("PERSON", "Antony Blinken"), ("NORP", "Officials")],
-                claims=[("the talks were useful", "source", True, {"source": "e2"})])
+    ann = layer(
+        "tiny",
+        text,
+        sections=[
+            ("paragraph", "Antony Blinken met Liu Jianchao in Washington, DC on Friday."),
+            ("paragraph", "Officials said the talks were useful."),
+        ],
+        entities=[("PERSON", "Antony Blinken"), ("NORP", "Officials")],
+        claims=[("the talks were useful", "source", True, {"source": "e2"})],
+    )
     root = make_root(tmp_path, {"tiny": text}, {(None, "tiny"): ann})
     out = tmp_path / "p.html"
     show("tiny", "--root", root, "--out", out)
@@ -104,12 +112,22 @@ def test_claims_link_to_their_source_mention(tmp_path):
 
 
 def hostile_root(tmp_path):
-    m = meta("hostile", HOSTILE, title='<script>window.__pwned = 4</script> "Talks"',
-             url="javascript:window.__pwned=5", source="<img src=x onerror=alert(1)>", authors=["A. <b>Bold</b>"])
-    ann = layer("hostile", HOSTILE, status="gold",
-                sections=[("paragraph", HOSTILE.split("\n\n")[0]), ("paragraph", HOSTILE.split("\n\n")[1].rstrip("\n"))],
-                entities=[("NORP", "Officials"), ("GPE", "Beijing")],
-                claims=[("the talks were useful", "journalist", True)])
+    m = meta(
+        "hostile",
+        HOSTILE,
+        title='<script>window.__pwned = 4</script> "Talks"',
+        url="javascript:window.__pwned=5",
+        source="<img src=x onerror=alert(1)>",
+        authors=["A. <b>Bold</b>"],
+    )
+    ann = layer(
+        "hostile",
+        HOSTILE,
+        status="gold",
+        sections=[("paragraph", HOSTILE.split("\n\n")[0]), ("paragraph", HOSTILE.split("\n\n")[1].rstrip("\n"))],
+        entities=[("NORP", "Officials"), ("GPE", "Beijing")],
+        claims=[("the talks were useful", "journalist", True)],
+    )
     return make_root(tmp_path, {"hostile": HOSTILE}, {(None, "hostile"): ann}, {"hostile": m})
 
 
@@ -134,7 +152,13 @@ def test_one_annotators_layer_and_the_diff(tmp_path):
     out = tmp_path / "bob.html"
     show("tiny", "--root", root, "--annotator", "bob", "--out", out)
     page = Page(out.read_text(encoding="utf-8"))
-    assert [t for _, t in page.marks if _.get("id")] == ["Antony Blinken", "Jianchao", "Washington", "on Friday", "Officials"]
+    assert [t for _, t in page.marks if _.get("id")] == [
+        "Antony Blinken",
+        "Jianchao",
+        "Washington",
+        "on Friday",
+        "Officials",
+    ]
     out = tmp_path / "diff.html"
     show("tiny", "--root", root, "--diff", "alice", "bob", "--out", out)
     html = out.read_text(encoding="utf-8")
@@ -142,9 +166,17 @@ def test_one_annotators_layer_and_the_diff(tmp_path):
     marks = {a["id"]: (a["class"].split(), t) for a, t in page.marks if "id" in a}
     # Antony Blinken is the only mention both gave with the same span and label
     assert {i: t for i, (c, t) in marks.items() if "agree" in c} == {"a-e1": "Antony Blinken", "b-e1": "Antony Blinken"}
-    assert {t for i, (c, t) in marks.items() if "only" in c and i.startswith("a-")} == {"Liu Jianchao", "Washington, DC", "Friday"}
-    assert {t for i, (c, t) in marks.items() if "only" in c and i.startswith("b-")} == {"Jianchao", "Washington", "on Friday",
-                                                                                         "Officials"}
+    assert {t for i, (c, t) in marks.items() if "only" in c and i.startswith("a-")} == {
+        "Liu Jianchao",
+        "Washington, DC",
+        "Friday",
+    }
+    assert {t for i, (c, t) in marks.items() if "only" in c and i.startswith("b-")} == {
+        "Jianchao",
+        "Washington",
+        "on Friday",
+        "Officials",
+    }
     assert html.count("<tr><td>") == 4  # boundary, label, boundary, extra
 
 

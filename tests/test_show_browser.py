@@ -17,9 +17,17 @@ from conftest import REPO, run_cli
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 # as the machine's notes say: this network is closed, so Chromium must not try to reach anything
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--window-size=1100,1400")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1100,1400",
+)
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +39,10 @@ def browser(tmp_path_factory):
     except ImportError:
         missing.append("selenium (pip install -e '.[test]')")
     if missing:
-        reason = (f"needs {', '.join(missing)}: `apt-get install chromium chromium-driver` (Debian) and "
-                  "`pip install -e '.[test]'`; CI installs them")
+        reason = (
+            f"needs {', '.join(missing)}: `apt-get install chromium chromium-driver` (Debian) and "
+            "`pip install -e '.[test]'`; CI installs them"
+        )
         if os.environ.get("NEWSSPAN_REQUIRE_BROWSER"):
             pytest.fail(reason)
         pytest.skip(reason)
@@ -64,7 +74,9 @@ def test_every_mention_of_the_seed_is_a_visible_highlight(browser, tmp_path):
     # one colour per label, read from the rendered page
     colors = {}
     for e in doc.entities:
-        colors.setdefault(e.label, set()).add(browser.find_element(By.ID, e.id).value_of_css_property("background-color"))
+        colors.setdefault(e.label, set()).add(
+            browser.find_element(By.ID, e.id).value_of_css_property("background-color")
+        )
     assert all(len(c) == 1 for c in colors.values()) and len({next(iter(c)) for c in colors.values()}) == len(colors)
     # claims are underlined
     claim = browser.find_element(By.ID, doc.claims[0].id)
@@ -84,8 +96,12 @@ def test_a_hostile_article_runs_no_script(browser, tmp_path):
     assert browser.execute_script("return typeof window.__pwned") == "undefined"
     with pytest.raises(NoAlertPresentException):
         browser.switch_to.alert.accept()
-    assert browser.execute_script(
-        "return document.querySelectorAll('script, img, iframe, object, embed, a[href^=\"javascript\"]').length") == 0
+    assert (
+        browser.execute_script(
+            "return document.querySelectorAll('script, img, iframe, object, embed, a[href^=\"javascript\"]').length"
+        )
+        == 0
+    )
     body = browser.find_element(By.TAG_NAME, "body").text
     assert '<script>window.__pwned = 1; alert("pwned")</script>' in body
     assert '<img src=x onerror="window.__pwned = 2">' in body

@@ -17,13 +17,17 @@ BARE = "Not annotated yet.\n"
 @pytest.fixture(scope="module")
 def root(tmp_path_factory):
     texts = {"tiny": TINY, "taiwan": TAIWAN, "draft": DRAFT, "bare": BARE}
-    metas = {"tiny": meta("tiny", TINY, split="train"),
-             "taiwan": meta("taiwan", TAIWAN, split="test", language="fr", license="unknown"),
-             "draft": meta("draft", DRAFT, split="validation"),
-             "bare": meta("bare", BARE, split="train")}
-    layers = {(None, "tiny"): ALICE["tiny"] | {"status": "gold"},
-              (None, "taiwan"): ALICE["taiwan"],  # complete
-              (None, "draft"): layer("draft", DRAFT, sections=[("paragraph", "Draft text here.")], status="draft")}
+    metas = {
+        "tiny": meta("tiny", TINY, split="train"),
+        "taiwan": meta("taiwan", TAIWAN, split="test", language="fr", license="unknown"),
+        "draft": meta("draft", DRAFT, split="validation"),
+        "bare": meta("bare", BARE, split="train"),
+    }
+    layers = {
+        (None, "tiny"): ALICE["tiny"] | {"status": "gold"},
+        (None, "taiwan"): ALICE["taiwan"],  # complete
+        (None, "draft"): layer("draft", DRAFT, sections=[("paragraph", "Draft text here.")], status="draft"),
+    }
     return make_root(tmp_path_factory.mktemp("stats"), texts, layers, metas)
 
 
@@ -46,15 +50,19 @@ def test_counts_of_every_document(root):
     # taiwan: GPE Taiwan, China, Taiwan; DATE Saturday
     assert st["mentions"] == {"DATE": 2, "GPE": 4, "PERSON": 2}
     # tiny: a journalist claim (check-worthy) and a source claim (not); taiwan: a journalist claim (check-worthy)
-    assert st["claims"] == {"total": 3, "attribution": {"journalist": 2, "source": 1},
-                            "checkworthy": {"true": 2, "false": 1}}
+    assert st["claims"] == {
+        "total": 3,
+        "attribution": {"journalist": 2, "source": 1},
+        "checkworthy": {"true": 2, "false": 1},
+    }
     # spans per document (bare, draft, taiwan, tiny): sections 0, 1, 2, 2; entities 0, 0, 4, 4;
     # claims 0, 0, 1, 2; all 0, 1, 7, 8; the median of four is the mean of the middle two
     assert st["spans_per_document"] == {
         "sections": {"min": 0, "median": 1.5, "max": 2},
         "entities": {"min": 0, "median": 2, "max": 4},
         "claims": {"min": 0, "median": 0.5, "max": 2},
-        "all": {"min": 0, "median": 4, "max": 8}}
+        "all": {"min": 0, "median": 4, "max": 8},
+    }
 
 
 def test_released_documents_only(root):
@@ -70,8 +78,10 @@ def test_text_and_markdown(root):
     lines = res.stdout.splitlines()
     assert lines[0] == "documents: 4 (train 2, validation 1, test 1)"
     assert "tokens: 32" in lines
-    assert "spans per document (min / median / max): sections 0 / 1.5 / 2, entity mentions 0 / 2 / 4, " \
-           "claims 0 / 0.5 / 2, all spans 0 / 4 / 8" in lines
+    assert (
+        "spans per document (min / median / max): sections 0 / 1.5 / 2, entity mentions 0 / 2 / 4, "
+        "claims 0 / 0.5 / 2, all spans 0 / 4 / 8" in lines
+    )
     assert lines[-1] == f"newsspan stats: 4 documents in {root}"
     md = run_cli("stats", "--root", root, "--format", "markdown").stdout
     assert md.startswith("# Corpus statistics\n\n- documents: 4 (train 2, validation 1, test 1)\n")
@@ -93,7 +103,7 @@ def test_the_card_shows_the_same_numbers(root, tmp_path):
     assert len(summary) == 8
     for line in summary:  # documents, languages, status, tokens (from the built rows), sections, ...
         assert line + "\n" in card, line
-    tables = released[released.index("## Entity mentions per label"):]
+    tables = released[released.index("## Entity mentions per label") :]
     assert tables.replace("## ", "### ") in card
 
 

@@ -170,7 +170,10 @@ def test_a_half_done_transaction_fails_validation_until_recovered(valid_root, tm
     res = run_cli("recover", "--root", valid_root)
     assert res.returncode == 0 and "newsspan recover:" in res.stdout
     assert run_json("--root", valid_root)[0] == 0
-    assert run_cli("recover", "--root", valid_root).stdout.strip() == f"newsspan recover: nothing to recover in {valid_root}"
+    assert (
+        run_cli("recover", "--root", valid_root).stdout.strip()
+        == f"newsspan recover: nothing to recover in {valid_root}"
+    )
 
 
 def test_recovery_removes_stray_temporary_files(valid_root):
@@ -184,13 +187,16 @@ def test_recovery_removes_stray_temporary_files(valid_root):
     assert len(done) == 2 and not any(p.exists() for p in strays) and keep.exists()
 
 
-@pytest.mark.parametrize("entry", [
-    ["annotations/.newsspan-x-0.tmp", "../outside.json"],
-    ["annotations/.newsspan-x-0.tmp", "corpus/tiny.txt"],
-    ["annotations/notes.md", "annotations/tiny.json"],
-    ["annotations/.newsspan-x-0.tmp", "/etc/passwd"],
-    "not a pair",
-])
+@pytest.mark.parametrize(
+    "entry",
+    [
+        ["annotations/.newsspan-x-0.tmp", "../outside.json"],
+        ["annotations/.newsspan-x-0.tmp", "corpus/tiny.txt"],
+        ["annotations/notes.md", "annotations/tiny.json"],
+        ["annotations/.newsspan-x-0.tmp", "/etc/passwd"],
+        "not a pair",
+    ],
+)
 def test_recovery_refuses_a_journal_it_did_not_write(valid_root, entry):
     """A journal is data like any other: a hostile or broken one is refused, never obeyed."""
     (valid_root / "annotations" / ".newsspan-x-0.tmp").write_text("evil")
@@ -288,8 +294,10 @@ def test_lock_serialises_writers(valid_root):
     from killharness import child_cmd
 
     env = cli_env(NEWSSPAN_KILL_AT=json.dumps({"at": 0, "watch": []}))
-    procs = [subprocess.Popen(child_cmd(COUNTER, [valid_root, 25]), env=env, stderr=subprocess.PIPE, text=True)
-             for _ in range(4)]
+    procs = [
+        subprocess.Popen(child_cmd(COUNTER, [valid_root, 25]), env=env, stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
     for p in procs:
         assert p.wait(timeout=300) == 0, p.stderr.read()
     assert (valid_root / "corpus" / "counter.txt").read_text() == "100"

@@ -13,21 +13,27 @@ def texts(s):
     return [t.text for t in tokenize(s)]
 
 
-@pytest.mark.parametrize("text, tokens", [
-    ("U.S.-China ties", ["U.S.", "-", "China", "ties"]),
-    ("The Blinken-Liu meeting", ["The", "Blinken", "-", "Liu", "meeting"]),
-    ("a top Chinese foreign-policy official,", ["a", "top", "Chinese", "foreign", "-", "policy", "official", ","]),
-    ("the U.S.’s support for Taiwan’s process.", ["the", "U.S.", "’s", "support", "for", "Taiwan", "’s", "process", "."]),
-    ("Washington, DC. The U.S., standing", ["Washington", ",", "DC", ".", "The", "U.S.", ",", "standing"]),
-    ("the planned ‘unofficial’ delegation", ["the", "planned", "‘", "unofficial", "’", "delegation"]),
-    ("By: Aqsa at 2:49 pm on 2024-01-12", ["By", ":", "Aqsa", "at", "2:49", "pm", "on", "2024-01-12"]),
-    ("$5.50, 5% of 1,000", ["$", "5.50", ",", "5", "%", "of", "1,000"]),
-    ("Mr. O'Brien didn't go", ["Mr.", "O'Brien", "did", "n't", "go"]),
-    ("See https://example.com/a?b=1.", ["See", "https://example.com/a?b=1", "."]),
-    ("美国国务卿布林肯。", ["美", "国", "国", "务", "卿", "布", "林", "肯", "。"]),
-    ("東京でトヨタが発表", ["東", "京", "で", "ト", "ヨ", "タ", "が", "発", "表"]),
-    ("Blinken met 刘建超 in DC", ["Blinken", "met", "刘", "建", "超", "in", "DC"]),
-])
+@pytest.mark.parametrize(
+    "text, tokens",
+    [
+        ("U.S.-China ties", ["U.S.", "-", "China", "ties"]),
+        ("The Blinken-Liu meeting", ["The", "Blinken", "-", "Liu", "meeting"]),
+        ("a top Chinese foreign-policy official,", ["a", "top", "Chinese", "foreign", "-", "policy", "official", ","]),
+        (
+            "the U.S.’s support for Taiwan’s process.",
+            ["the", "U.S.", "’s", "support", "for", "Taiwan", "’s", "process", "."],
+        ),
+        ("Washington, DC. The U.S., standing", ["Washington", ",", "DC", ".", "The", "U.S.", ",", "standing"]),
+        ("the planned ‘unofficial’ delegation", ["the", "planned", "‘", "unofficial", "’", "delegation"]),
+        ("By: Aqsa at 2:49 pm on 2024-01-12", ["By", ":", "Aqsa", "at", "2:49", "pm", "on", "2024-01-12"]),
+        ("$5.50, 5% of 1,000", ["$", "5.50", ",", "5", "%", "of", "1,000"]),
+        ("Mr. O'Brien didn't go", ["Mr.", "O'Brien", "did", "n't", "go"]),
+        ("See https://example.com/a?b=1.", ["See", "https://example.com/a?b=1", "."]),
+        ("美国国务卿布林肯。", ["美", "国", "国", "务", "卿", "布", "林", "肯", "。"]),
+        ("東京でトヨタが発表", ["東", "京", "で", "ト", "ヨ", "タ", "が", "発", "表"]),
+        ("Blinken met 刘建超 in DC", ["Blinken", "met", "刘", "建", "超", "in", "DC"]),
+    ],
+)
 def test_tokens(text, tokens):
     assert texts(text) == tokens
 
@@ -37,7 +43,7 @@ def test_offsets_slice_to_the_tokens_and_cover_the_text():
     toks = tokenize(text)
     assert len(toks) > 500
     for t in toks:
-        assert text[t.start:t.end] == t.text and not any(c.isspace() for c in t.text)
+        assert text[t.start : t.end] == t.text and not any(c.isspace() for c in t.text)
     assert all(a.end <= b.start for a, b in pairwise(toks))
     assert "".join(t.text for t in toks) == "".join(text.split())
 
@@ -55,8 +61,18 @@ def test_iob2_tags_per_token():
     aligned = align(toks, spans)
     tags = iob2(len(toks), aligned, ["PERSON", "PERSON", "GPE", "GPE"])
     assert list(zip([t.text for t in toks], tags, strict=True)) == [
-        ("Antony", "B-PERSON"), ("Blinken", "I-PERSON"), ("met", "O"), ("Liu", "B-PERSON"), ("Jianchao", "I-PERSON"),
-        ("in", "O"), ("U.S.", "B-GPE"), ("-", "O"), ("China", "B-GPE"), ("talks", "O"), (".", "O")]
+        ("Antony", "B-PERSON"),
+        ("Blinken", "I-PERSON"),
+        ("met", "O"),
+        ("Liu", "B-PERSON"),
+        ("Jianchao", "I-PERSON"),
+        ("in", "O"),
+        ("U.S.", "B-GPE"),
+        ("-", "O"),
+        ("China", "B-GPE"),
+        ("talks", "O"),
+        (".", "O"),
+    ]
 
 
 def test_a_boundary_inside_a_token_is_an_error_naming_the_token():
@@ -73,9 +89,11 @@ def test_char_span_follows_spacy_alignment_modes():
 
     text = "Mr. Antony Blinken met U.S.-China officials."
     toks = tokenize(text)
+
     def cover(a, b, mode):
         got = char_span(toks, a, b, mode)
-        return None if got is None else text[toks[got[0]].start:toks[got[1] - 1].end]
+        return None if got is None else text[toks[got[0]].start : toks[got[1] - 1].end]
+
     assert cover(4, 18, "strict") == "Antony Blinken"
     # a boundary inside a token: strict refuses, contract drops the cut token, expand takes it whole
     assert cover(5, 18, "strict") is None

@@ -30,8 +30,15 @@ def data(tmp_path_factory):
 
 def train(tmp_path, *args):
     env = cli_env(HF_DATASETS_CACHE=str(tmp_path / "hf-cache"), HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
-    return subprocess.run([sys.executable, str(SCRIPT), *map(str, args)], capture_output=True, text=True, env=env,
-                          cwd=tmp_path, stdin=subprocess.DEVNULL, timeout=900)
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        timeout=900,
+    )
 
 
 def test_two_steps_print_seqeval_report(data, tmp_path):
@@ -75,8 +82,15 @@ def test_the_readme_training_lines_run(data, tmp_path):
     (tmp_path / "build" / "hf").symlink_to(data)  # the README's path, relative to a checkout
     check = "\nprint(aligned['train'].num_rows, model.config.num_labels, len(names))\n"
     env = cli_env(HF_DATASETS_CACHE=str(tmp_path / "hf-cache"), HF_HUB_OFFLINE="1")
-    res = subprocess.run([sys.executable, "-c", code + check], capture_output=True, text=True, env=env, cwd=tmp_path,
-                         stdin=subprocess.DEVNULL, timeout=600)
+    res = subprocess.run(
+        [sys.executable, "-c", code + check],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        timeout=600,
+    )
     assert res.returncode == 0, res.stderr[-3000:]
     rows, num_labels, n_names = map(int, res.stdout.split()[-3:])
     assert num_labels == n_names == len(schema.ner_tags())

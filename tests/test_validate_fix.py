@@ -35,12 +35,17 @@ def test_a_copy_with_a_shifted_span_fails_where_it_stands_and_fix_repairs_it(tmp
         assert res.returncode == 1, res.stdout
         assert res.stdout.splitlines()[-1].startswith(f"newsspan validate FAILED in {copy}: 1 documents")
         assert "error[span-text-mismatch] /entities/0/text" in res.stdout
-        assert f"run `newsspan validate --fix`, which moves the span onto its quote at [{e['start']}, {e['end']})" in res.stdout
+        assert (
+            f"run `newsspan validate --fix`, which moves the span onto its quote at [{e['start']}, {e['end']})"
+            in res.stdout
+        )
     assert run_cli("validate").returncode == 2  # outside any corpus
     res = run_cli("validate", "--fix", cwd=copy / "annotations")
     assert res.returncode == 0, res.stdout + res.stderr
-    assert (f"fixed: annotations/{GOLD}.json /entities/0: moved {json.dumps(e['text'])} from "
-            f"[{e['start'] + 1}, {e['end'] + 1}) to [{e['start']}, {e['end']}) (shift -1)") in res.stdout
+    assert (
+        f"fixed: annotations/{GOLD}.json /entities/0: moved {json.dumps(e['text'])} from "
+        f"[{e['start'] + 1}, {e['end'] + 1}) to [{e['start']}, {e['end']}) (shift -1)"
+    ) in res.stdout
     assert "1 span moved in 1 file" in res.stdout
     assert res.stdout.splitlines()[-1].startswith(f"newsspan validate passed in {copy}")
     assert load(path) == gold
@@ -56,7 +61,7 @@ def test_fix_moves_the_span_and_writes_the_file_in_canonical_form(valid_root):
     _write(path, ann, separators=(",", ":"))  # a hand-made layout
     res = run_cli("validate", "--root", valid_root, "--fix", "annotations/tiny.json")  # the PATHs of validate
     assert res.returncode == 0, res.stdout + res.stderr
-    assert "fixed: annotations/tiny.json /entities/1: moved \"Liu Jianchao\" from [21, 33) to [19, 31)" in res.stdout
+    assert 'fixed: annotations/tiny.json /entities/1: moved "Liu Jianchao" from [21, 33) to [19, 31)' in res.stdout
     ann["entities"][1]["start"] -= 2
     ann["entities"][1]["end"] -= 2
     # every newsspan writer writes the canonical form (2-space indent, the schema's key order)
@@ -75,7 +80,9 @@ def test_a_file_that_does_not_pass_the_schema_is_left_to_the_report(valid_root):
     assert res.returncode == 1
     assert "not fixed: annotations/tiny.json: it does not follow the annotation schema (/entities/2/label" in res.stdout
     assert "0 spans moved in 0 files" in res.stdout
-    assert "error[schema] /entities/2/label" in res.stdout and "error[span-text-mismatch] /entities/1/text" in res.stdout
+    assert (
+        "error[schema] /entities/2/label" in res.stdout and "error[span-text-mismatch] /entities/1/text" in res.stdout
+    )
     assert path.read_bytes() == before
 
 
@@ -87,8 +94,10 @@ def _root_with(tmp_path, text, entities):
     cli_ok("add", "--root", root, src, "--language", "en")
     path = root / "annotations/doc.json"
     ann = load(path)
-    ann["entities"] = [{"id": f"e{i}", "label": label, "start": a, "end": b, "text": text[a:b]}
-                       for i, (a, b, label) in enumerate(entities, 1)]
+    ann["entities"] = [
+        {"id": f"e{i}", "label": label, "start": a, "end": b, "text": text[a:b]}
+        for i, (a, b, label) in enumerate(entities, 1)
+    ]
     _write(path, ann)
     return root, path
 
@@ -112,7 +121,10 @@ def test_a_move_that_would_add_an_error_is_listed_not_made(tmp_path):
     before = snapshot(root)
     res = run_cli("validate", "--root", root, "--fix")
     assert res.returncode == 1
-    assert "not fixed: annotations/doc.json /entities/1: not moved to [15, 20): the file would then have entity-overlap" in res.stdout
+    assert (
+        "not fixed: annotations/doc.json /entities/1: not moved to [15, 20): the file would then have entity-overlap"
+        in res.stdout
+    )
     assert "span-text-mismatch" in res.stdout
     assert snapshot(root) == before
 

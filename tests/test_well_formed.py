@@ -41,20 +41,22 @@ def test_a_valid_file_is_its_whole_model_in_place():
 
 def test_the_model_of_a_schema_invalid_file_keeps_the_well_formed_items_and_their_places():
     a = tiny()
-    a["entities"][0]["start"] = "0"           # a string offset: left out
-    a["entities"][1]["label"] = 5             # a span without a string label: kept, label None
-    a["entities"].insert(2, "not a span")     # left out
-    a["entities"][3]["end"] = True            # JSON true is no integer: left out (was entities[2])
-    del a["claims"][0]["id"]                   # kept, id None
+    a["entities"][0]["start"] = "0"  # a string offset: left out
+    a["entities"][1]["label"] = 5  # a span without a string label: kept, label None
+    a["entities"].insert(2, "not a span")  # left out
+    a["entities"][3]["end"] = True  # JSON true is no integer: left out (was entities[2])
+    del a["claims"][0]["id"]  # kept, id None
     a["claims"][1]["attribution"]["cue"] = {"start": 72, "end": 76}  # a cue without its quote: None
-    a["sections"] = {"not": "a list"}          # no places, no items
+    a["sections"] = {"not": "a list"}  # no places, no items
     a["document_id"] = ["tiny"]
     ann, places = well_formed(a)
 
     assert "sections" not in places and ann.sections == ()
     assert list(places["entities"]) == [1, 4]
-    assert ann.entities == (Entity("e2", 19, 31, "Liu Jianchao", None, None, "liu-jianchao"),
-                            Entity("e4", 53, 59, "Friday", "DATE"))
+    assert ann.entities == (
+        Entity("e2", 19, 31, "Liu Jianchao", None, None, "liu-jianchao"),
+        Entity("e4", 53, 59, "Friday", "DATE"),
+    )
     assert list(places["claims"]) == [0, 1]
     c1, c2 = ann.claims
     assert c1 == Claim(None, 0, 60, a["claims"][0]["text"], Attribution("journalist"), True)
@@ -63,8 +65,15 @@ def test_the_model_of_a_schema_invalid_file_keeps_the_well_formed_items_and_thei
 
 
 def test_anything_at_all_gives_a_model():
-    for value in (None, [], "x", 0, {}, {"entities": [None, 1, [], {}]}, {"claims": [{"start": 0, "end": 1, "text": "A",
-                                                                                   "attribution": "journalist"}]}):
+    for value in (
+        None,
+        [],
+        "x",
+        0,
+        {},
+        {"entities": [None, 1, [], {}]},
+        {"claims": [{"start": 0, "end": 1, "text": "A", "attribution": "journalist"}]},
+    ):
         ann, _ = well_formed(value)
         assert isinstance(ann, Annotation)
     assert ann.claims[0].attribution == Attribution(None)
@@ -73,10 +82,10 @@ def test_anything_at_all_gives_a_model():
 # --- through the validator -----------------------------------------------------------------
 def test_a_malformed_item_does_not_hide_a_shifted_span_of_another(valid_root):
     a = tiny()
-    a["entities"][0]["start"] = "0"    # the schema's finding
-    a["entities"][2]["start"] += 1     # Washington, DC shifted by one: the third item of the file
-    a["claims"][0]["start"] = 0.0      # a float offset: the schema's finding
-    a["claims"][1]["attribution"]["cue"]["start"] = 71   # " said" instead of "said"
+    a["entities"][0]["start"] = "0"  # the schema's finding
+    a["entities"][2]["start"] += 1  # Washington, DC shifted by one: the third item of the file
+    a["claims"][0]["start"] = 0.0  # a float offset: the schema's finding
+    a["claims"][1]["attribution"]["cue"]["start"] = 71  # " said" instead of "said"
     write(valid_root, a)
     report = newsspan.validate(valid_root)
     got = [(p.check, p.pointer) for p in report.problems]
@@ -93,7 +102,7 @@ def test_pointers_name_the_place_in_the_file_after_left_out_items(valid_root):
     a = tiny()
     a["entities"].insert(0, {"id": "e0", "label": "PERSON", "start": "x", "end": 1, "text": "A"})
     a["entities"].insert(0, 17)
-    dup = dict(a["entities"][3])       # Liu Jianchao again at its own offsets: entities overlap
+    dup = dict(a["entities"][3])  # Liu Jianchao again at its own offsets: entities overlap
     dup["id"] = "e9"
     a["entities"].append(dup)
     a["claims"][1]["attribution"] = {"type": "source", "source": "s1"}  # a section's id
@@ -111,8 +120,8 @@ def test_pointers_name_the_place_in_the_file_after_left_out_items(valid_root):
 
 def test_the_label_checks_pass_over_a_mention_without_a_string_label(valid_root):
     a = tiny()
-    a["entities"][0]["label"] = ["PERSON"]   # the schema's finding; the span checks still see it
-    a["entities"][0]["end"] = 15             # "Antony Blinken " ends with a space
+    a["entities"][0]["label"] = ["PERSON"]  # the schema's finding; the span checks still see it
+    a["entities"][0]["end"] = 15  # "Antony Blinken " ends with a space
     a["entities"][0]["text"] = "Antony Blinken "
     a["entities"][1]["cluster"] = "antony-blinken"  # another label in Blinken's cluster
     write(valid_root, a)

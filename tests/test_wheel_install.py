@@ -24,8 +24,11 @@ def _released(root):
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
     dist = tmp_path_factory.mktemp("dist")
-    res = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(dist), str(REPO)],
-                         capture_output=True, text=True)
+    res = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(dist), str(REPO)],
+        capture_output=True,
+        text=True,
+    )
     assert res.returncode == 0, res.stderr
     (whl,) = dist.glob("newsspan-*.whl")
     return whl
@@ -37,8 +40,11 @@ def test_the_wheel_carries_the_released_corpus_and_the_schemas(wheel):
     released = _released(REPO)
     assert any(released.values())
     for doc, is_released in released.items():
-        files = {f"newsspan/_corpus/corpus/{doc}.txt", f"newsspan/_corpus/corpus/{doc}.meta.json",
-                 f"newsspan/_corpus/annotations/{doc}.json"}
+        files = {
+            f"newsspan/_corpus/corpus/{doc}.txt",
+            f"newsspan/_corpus/corpus/{doc}.meta.json",
+            f"newsspan/_corpus/annotations/{doc}.json",
+        }
         assert (files <= names) if is_released else not (files & names), doc
     assert not any("/annotators/" in n for n in names)
 
@@ -62,8 +68,14 @@ out["texts"] = {row["id"]: row["text"] for row in docs}
 out["file"] = newsspan.__file__
 print(json.dumps(out))
 """
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "home"), "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
-           "HF_HOME": str(tmp_path / "hf"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path / "home"),
+        "HF_HUB_OFFLINE": "1",
+        "HF_DATASETS_OFFLINE": "1",
+        "HF_HOME": str(tmp_path / "hf"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+    }
     run = subprocess.run([str(py), "-c", code], capture_output=True, text=True, cwd=elsewhere, env=env)
     assert run.returncode == 0, run.stderr
     got = json.loads(run.stdout.splitlines()[-1])
@@ -71,8 +83,11 @@ print(json.dumps(out))
     released = [d for d, ok in _released(REPO).items() if ok]
     for config in ("documents", "entities", "claims", "sections"):
         assert sum(got[config].values()) > 0, config
-    assert got["texts"] == {d: (REPO / "corpus" / f"{d}.txt").read_text(encoding="utf-8") for d in released
-                            if d in got["texts"]} and got["texts"]
+    assert (
+        got["texts"]
+        == {d: (REPO / "corpus" / f"{d}.txt").read_text(encoding="utf-8") for d in released if d in got["texts"]}
+        and got["texts"]
+    )
     # nothing was written into the installed package, nor into the working directory
     assert list(elsewhere.iterdir()) == []
     site = next((venv / "lib").glob("python*/site-packages/newsspan/_corpus"))

@@ -39,8 +39,16 @@ def test_root_option_beats_the_working_directory(shifted_copy):
 
 
 def test_outside_any_corpus_every_corpus_command_exits_2(tmp_path):
-    for cmd in (["validate"], ["build"], ["add", "x.txt"], ["import", "brat", "x"], ["export", "conll", "--out", "x"],
-                ["canonicalize"], ["reanchor"], ["recover"]):
+    for cmd in (
+        ["validate"],
+        ["build"],
+        ["add", "x.txt"],
+        ["import", "brat", "x"],
+        ["export", "conll", "--out", "x"],
+        ["canonicalize"],
+        ["reanchor"],
+        ["recover"],
+    ):
         res = run_cli(*cmd, cwd=tmp_path)
         assert res.returncode == 2, (cmd, res.stdout, res.stderr)
         assert "not inside a newsspan corpus" in res.stderr and "--root DIR" in res.stderr, res.stderr
@@ -71,7 +79,9 @@ def test_paths_are_taken_from_the_working_directory_or_the_root(tmp_path):
 
 def test_init_makes_a_root_that_commands_then_find(tmp_path):
     res = run_cli("init", tmp_path / "new")
-    assert res.returncode == 0 and (tmp_path / "new" / "corpus").is_dir() and (tmp_path / "new" / "annotations").is_dir()
+    assert (
+        res.returncode == 0 and (tmp_path / "new" / "corpus").is_dir() and (tmp_path / "new" / "annotations").is_dir()
+    )
     before = snapshot(tmp_path / "new")
     again = run_cli("init", cwd=tmp_path / "new")
     assert again.returncode == 0 and "already" in again.stdout and snapshot(tmp_path / "new") == before

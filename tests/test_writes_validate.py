@@ -9,7 +9,7 @@ import json
 
 from contrib_helpers import cli_ok, load, new_root, validate_ok
 
-LONG_FIRST_LINE = "Breaking " + "news " * 1000   # 5,009 characters: longer than a title may be (2,000)
+LONG_FIRST_LINE = "Breaking " + "news " * 1000  # 5,009 characters: longer than a title may be (2,000)
 
 
 def test_add_of_an_article_whose_first_line_is_5000_characters_writes_a_meta_that_validates(tmp_path):
@@ -21,7 +21,7 @@ def test_add_of_an_article_whose_first_line_is_5000_characters_writes_a_meta_tha
     assert "`title` is left out" in res.stderr and "longer than the maximum of 2000" in res.stderr
     meta = load(root / "corpus/long.meta.json")
     assert "title" not in meta and meta["language"] == "en"
-    assert load(root / "annotations/long.json")["sections"][0]["label"] == "headline"   # the layout stays
+    assert load(root / "annotations/long.json")["sections"][0]["label"] == "headline"  # the layout stays
     validate_ok(root)
 
 
@@ -38,7 +38,6 @@ def test_import_of_a_new_text_whose_first_line_is_5000_characters_writes_a_meta_
     validate_ok(root)
 
 
-
 def test_check_writes_reports_what_validate_would_in_the_files_about_to_be_written(valid_root):
     from newsspan import store
     from newsspan.validator import check_writes
@@ -52,9 +51,16 @@ def test_check_writes_reports_what_validate_would_in_the_files_about_to_be_writt
     assert check_writes(root, [(root.meta_path("tiny"), json.dumps(meta).encode())]) == []
     bad_meta = {**meta, "title": "x" * 2001, "text_sha256": "0" * 64}
     bad_ann = {**ann, "entities": [{**ann["entities"][0], "start": ann["entities"][0]["start"] + 1}]}
-    found = check_writes(root, [(root.meta_path("tiny"), json.dumps(bad_meta).encode()),
-                                (root.annotation_path("tiny", "bob"), json.dumps(bad_ann).encode())])
+    found = check_writes(
+        root,
+        [
+            (root.meta_path("tiny"), json.dumps(bad_meta).encode()),
+            (root.annotation_path("tiny", "bob"), json.dumps(bad_ann).encode()),
+        ],
+    )
     assert {(p.path, p.check) for p in found} == {
-        ("corpus/tiny.meta.json", "schema"), ("corpus/tiny.meta.json", "meta-hash-mismatch"),
-        ("annotations/annotators/bob/tiny.json", "span-text-mismatch")}
-    assert snapshot(valid_root) == before   # checked in a scratch copy: nothing written
+        ("corpus/tiny.meta.json", "schema"),
+        ("corpus/tiny.meta.json", "meta-hash-mismatch"),
+        ("annotations/annotators/bob/tiny.json", "span-text-mismatch"),
+    }
+    assert snapshot(valid_root) == before  # checked in a scratch copy: nothing written

@@ -17,10 +17,10 @@ from ..findings import Finding
 from ..report import ERROR
 
 # Scopes, in the order the validator runs them.
-FILE = "file"              # any file: encoding, JSON syntax, schema
-DOCUMENT = "document"      # one document's text and metadata
+FILE = "file"  # any file: encoding, JSON syntax, schema
+DOCUMENT = "document"  # one document's text and metadata
 ANNOTATION = "annotation"  # one annotation file against its text
-CORPUS = "corpus"          # across files of the root
+CORPUS = "corpus"  # across files of the root
 
 
 @dataclass(frozen=True)
@@ -56,26 +56,53 @@ def by_scope(scope: str) -> list[Check]:
     return [c for c in REGISTRY.values() if c.scope == scope and c.func is not None]
 
 
-register("internal-error", ERROR, FILE,
-         "A check failed inside the validator; the file is reported, never passed (please report it as a bug).")
+register(
+    "internal-error",
+    ERROR,
+    FILE,
+    "A check failed inside the validator; the file is reported, never passed (please report it as a bug).",
+)
 register("file-unreadable", ERROR, FILE, "The file cannot be read (permissions, a folder in its place).")
 register("file-too-large", ERROR, FILE, "The file is larger than the configured limit (default 50 MB).")
 register("path-outside-root", ERROR, FILE, "A symbolic link in corpus/ or annotations/ points outside the root.")
-register("too-many-spans", ERROR, FILE,
-         "An annotation file holds more spans than the configured limit (default 200,000); it is not checked further.")
-register("write-interrupted", ERROR, FILE,
-         "A command that writes was killed mid-transaction (its journal is left in the root); run `newsspan recover`.")
+register(
+    "too-many-spans",
+    ERROR,
+    FILE,
+    "An annotation file holds more spans than the configured limit (default 200,000); it is not checked further.",
+)
+register(
+    "write-interrupted",
+    ERROR,
+    FILE,
+    "A command that writes was killed mid-transaction (its journal is left in the root); run `newsspan recover`.",
+)
 register("file-empty", ERROR, FILE, "The file is empty or holds only whitespace.")
 register("file-encoding", ERROR, FILE, "A JSON file is not UTF-8 (UTF-16, a BOM, other encodings, binary data).")
 register("json-syntax", ERROR, FILE, "The file is not syntactically valid JSON.")
 register("json-duplicate-key", ERROR, FILE, "An object holds the same key twice (JSON readers silently keep one).")
 register("json-nonfinite", ERROR, FILE, "NaN or Infinity stands where JSON allows only finite numbers.")
-register("json-too-deep", ERROR, FILE, "Nesting is deeper than the limit (default 64), a sign of a broken or hostile file.")
+register(
+    "json-too-deep", ERROR, FILE, "Nesting is deeper than the limit (default 64), a sign of a broken or hostile file."
+)
 register("json-number-too-large", ERROR, FILE, "A number has thousands of digits (no offset or count needs that).")
-register("json-lone-surrogate", ERROR, FILE, "A string holds a lone UTF-16 surrogate escape such as \\ud800, which is no character.")
-register("id-invalid", ERROR, FILE,
-         "A file or annotator folder is named with an invalid id (ids are 1-64 of a-z 0-9 _ -, never a path).")
-register("schema", ERROR, FILE,
-         "The file does not match its JSON Schema (schema/annotation.schema.json or schema/document.schema.json).")
+register(
+    "json-lone-surrogate",
+    ERROR,
+    FILE,
+    "A string holds a lone UTF-16 surrogate escape such as \\ud800, which is no character.",
+)
+register(
+    "id-invalid",
+    ERROR,
+    FILE,
+    "A file or annotator folder is named with an invalid id (ids are 1-64 of a-z 0-9 _ -, never a path).",
+)
+register(
+    "schema",
+    ERROR,
+    FILE,
+    "The file does not match its JSON Schema (schema/annotation.schema.json or schema/document.schema.json).",
+)
 
 from . import annotation, consistency, corpus  # noqa: E402,F401  (registers the check functions)

@@ -25,9 +25,9 @@ class Context:
     """What the checks of an annotation file know besides its model: the document's text and the
     file's circumstances. Build it with :meth:`of`."""
 
-    stem: str                      # file stem (the document id the file claims to be)
-    text: str | None               # canonical corpus text, None when missing or unreadable
-    text_sha256: str | None        # sha256 of the corpus text bytes
+    stem: str  # file stem (the document id the file claims to be)
+    text: str | None  # canonical corpus text, None when missing or unreadable
+    text_sha256: str | None  # sha256 of the corpus text bytes
     text_exists: bool = True
     annotator: str | None = None
     # per layer the file holds as a list, the index in the file of each item of the model's
@@ -38,11 +38,21 @@ class Context:
     quoted: bool = field(kw_only=True)
 
     @classmethod
-    def of(cls, ann: Annotation, places: Mapping[str, Sequence[int]] | None, stem: str, text: str | None,
-           text_sha256: str | None, text_exists: bool = True, annotator: str | None = None) -> Context:
+    def of(
+        cls,
+        ann: Annotation,
+        places: Mapping[str, Sequence[int]] | None,
+        stem: str,
+        text: str | None,
+        text_sha256: str | None,
+        text_exists: bool = True,
+        annotator: str | None = None,
+    ) -> Context:
         """The context of the model ann (with its places, as model.well_formed gives them) of the
         annotation file named stem of the given text."""
-        return cls(stem, text, text_sha256, text_exists, annotator, places, quoted=text is not None and all_quoted(ann, text))
+        return cls(
+            stem, text, text_sha256, text_exists, annotator, places, quoted=text is not None and all_quoted(ann, text)
+        )
 
     def pointer(self, layer: str, k: int, *rest) -> str:
         """The JSON pointer of the model's item layer[k] as the file holds it, or of a part of it."""
@@ -78,7 +88,7 @@ def all_quoted(ann: Annotation, text: str) -> bool:
     n = len(text)
     for layer in (ann.sections, ann.entities, ann.claims, _attribution_spans(ann)):
         for s in layer:
-            if not (0 <= s.start < s.end <= n and text[s.start:s.end] == s.text):
+            if not (0 <= s.start < s.end <= n and text[s.start : s.end] == s.text):
                 return False
     return True
 
@@ -87,22 +97,34 @@ def _attribution_spans(ann: Annotation) -> list[Span]:
     return [s for c in ann.claims for s in (c.attribution.source_span, c.attribution.cue) if s is not None]
 
 
-@register("span-offsets", ERROR, ANNOTATION,
-          "A span's offsets are out of range: start must be below end, and end at most the text's length.")
+@register(
+    "span-offsets",
+    ERROR,
+    ANNOTATION,
+    "A span's offsets are out of range: start must be below end, and end at most the text's length.",
+)
 def span_offsets(ann: Annotation, ctx: Context):
     if ctx.text is None or ctx.quoted:
         return
     n = len(ctx.text)
     for name, k, key, s in _spans(ann):
         if s.start >= s.end:
-            yield Finding("span-offsets", f"start {s.start} is not below end {s.end}; a span holds at least one character",
-                          pointer=_span_pointer(ctx, name, k, key), hint="set end to start + the length of the quote")
+            yield Finding(
+                "span-offsets",
+                f"start {s.start} is not below end {s.end}; a span holds at least one character",
+                pointer=_span_pointer(ctx, name, k, key),
+                hint="set end to start + the length of the quote",
+            )
         elif s.end > n:
             at = _fixable(ann, ctx, s)
-            yield Finding("span-offsets", f"end {s.end} is past the end of the text ({n} code points)",
-                          pointer=_span_pointer(ctx, name, k, key),
-                          hint=_fix_hint(at, s.text) if at is not None else
-                          "offsets count Unicode code points; if the tool counted UTF-16 units or bytes, re-import with --offsets")
+            yield Finding(
+                "span-offsets",
+                f"end {s.end} is past the end of the text ({n} code points)",
+                pointer=_span_pointer(ctx, name, k, key),
+                hint=_fix_hint(at, s.text)
+                if at is not None
+                else "offsets count Unicode code points; if the tool counted UTF-16 units or bytes, re-import with --offsets",
+            )
 
 
 def nearest(text: str, quote: str, near: int) -> int | None:
@@ -152,8 +174,12 @@ def _fix_hint(at: int, quote: str) -> str:
 SEARCH_BUDGET = 50_000_000
 
 
-@register("span-text-mismatch", ERROR, ANNOTATION,
-          "A span's stored quote differs from the text at its offsets (a shifted or stale span).")
+@register(
+    "span-text-mismatch",
+    ERROR,
+    ANNOTATION,
+    "A span's stored quote differs from the text at its offsets (a shifted or stale span).",
+)
 def span_text_mismatch(ann: Annotation, ctx: Context):
     text = ctx.text
     if text is None or ctx.quoted:
@@ -163,7 +189,7 @@ def span_text_mismatch(ann: Annotation, ctx: Context):
     for name, k, key, s in _spans(ann):
         if not 0 <= s.start < s.end <= n:
             continue
-        found = text[s.start:s.end]
+        found = text[s.start : s.end]
         if found == s.text:
             continue
         if budget <= 0:
@@ -171,25 +197,38 @@ def span_text_mismatch(ann: Annotation, ctx: Context):
         else:
             budget -= len(text)
             at = nearest(text, s.text, s.start) if s.text else None
-            where = (f"the quote occurs at [{at}, {at + len(s.text)}) (shift {at - s.start:+d})"
-                     if at is not None else "the quote does not occur in the text")
+            where = (
+                f"the quote occurs at [{at}, {at + len(s.text)}) (shift {at - s.start:+d})"
+                if at is not None
+                else "the quote does not occur in the text"
+            )
         fix = _fixable(ann, ctx, s)
-        yield Finding("span-text-mismatch",
-                      f"expected text[{s.start}:{s.end}] to be {show(s.text)}, found {show(found)}; {where}",
-                      pointer=_span_pointer(ctx, name, k, key) + "/text",
-                      hint=_fix_hint(fix, s.text) if fix is not None else
-                      "fix the offsets, or run `newsspan reanchor` after a text correction")
+        yield Finding(
+            "span-text-mismatch",
+            f"expected text[{s.start}:{s.end}] to be {show(s.text)}, found {show(found)}; {where}",
+            pointer=_span_pointer(ctx, name, k, key) + "/text",
+            hint=_fix_hint(fix, s.text)
+            if fix is not None
+            else "fix the offsets, or run `newsspan reanchor` after a text correction",
+        )
 
 
-@register("span-whitespace", ERROR, ANNOTATION,
-          "A span begins or ends with whitespace (token views and tools disagree on such spans).")
+@register(
+    "span-whitespace",
+    ERROR,
+    ANNOTATION,
+    "A span begins or ends with whitespace (token views and tools disagree on such spans).",
+)
 def span_whitespace(ann: Annotation, ctx: Context):
     for name, k, key, s in _spans(ann):
         q = s.text
         if q != q.strip():  # (str.strip() strips what str.isspace() accepts)
-            yield Finding("span-whitespace", f"the span {show(q)} begins or ends with whitespace",
-                          pointer=_span_pointer(ctx, name, k, key),
-                          hint="move start and end inwards to the first and last non-space character")
+            yield Finding(
+                "span-whitespace",
+                f"the span {show(q)} begins or ends with whitespace",
+                pointer=_span_pointer(ctx, name, k, key),
+                hint="move start and end inwards to the first and last non-space character",
+            )
 
 
 @register("id-duplicate", ERROR, ANNOTATION, "Two spans of one file share an id (ids are unique across all layers).")
@@ -204,14 +243,19 @@ def id_duplicate(ann: Annotation, ctx: Context):
             if sid is None:  # (a partial model's item without a string id)
                 continue
             if sid in seen:
-                yield Finding("id-duplicate", f"id {show(sid)} is already used at {ctx.pointer(*seen[sid])}",
-                              pointer=ctx.pointer(name, k, "id"), hint="give every span its own id")
+                yield Finding(
+                    "id-duplicate",
+                    f"id {show(sid)} is already used at {ctx.pointer(*seen[sid])}",
+                    pointer=ctx.pointer(name, k, "id"),
+                    hint="give every span its own id",
+                )
             else:
                 seen[sid] = (name, k)
 
 
-@register("reference-unresolved", ERROR, ANNOTATION,
-          "A claim's attribution.source names no entity mention of the same file.")
+@register(
+    "reference-unresolved", ERROR, ANNOTATION, "A claim's attribution.source names no entity mention of the same file."
+)
 def reference_unresolved(ann: Annotation, ctx: Context):
     ids = None
     for k, c in enumerate(ann.claims):
@@ -223,9 +267,12 @@ def reference_unresolved(ann: Annotation, ctx: Context):
         if ids.get(src) == "entities":
             continue
         found = f"it names a span of {ids[src]}" if src in ids else "no span has that id"
-        yield Finding("reference-unresolved", f"attribution.source {show(src)} must be the id of an entity mention; {found}",
-                      pointer=ctx.pointer("claims", k, "attribution", "source"),
-                      hint="use the id of the source's entity mention, or attribution.source_span for a source that is no named entity")
+        yield Finding(
+            "reference-unresolved",
+            f"attribution.source {show(src)} must be the id of an entity mention; {found}",
+            pointer=ctx.pointer("claims", k, "attribution", "source"),
+            hint="use the id of the source's entity mention, or attribution.source_span for a source that is no named entity",
+        )
 
 
 def _overlaps(ann: Annotation, ctx: Context, name: str, check_id: str, what: str):
@@ -234,9 +281,12 @@ def _overlaps(ann: Annotation, ctx: Context, name: str, check_id: str, what: str
     for start, end, k, s in spans:
         if prev is not None and start < prev_end:
             pk, p = prev
-            yield Finding(check_id,
-                          f"{what} [{s.start}, {s.end}) {show(s.text, 40)} overlaps {ctx.pointer(name, pk)} [{p.start}, {p.end}) {show(p.text, 40)}",
-                          pointer=ctx.pointer(name, k), hint=f"{what}s may not overlap: shorten one of them or remove it")
+            yield Finding(
+                check_id,
+                f"{what} [{s.start}, {s.end}) {show(s.text, 40)} overlaps {ctx.pointer(name, pk)} [{p.start}, {p.end}) {show(p.text, 40)}",
+                pointer=ctx.pointer(name, k),
+                hint=f"{what}s may not overlap: shorten one of them or remove it",
+            )
         if prev is None or end > prev_end:
             prev, prev_end = (k, s), end
 
@@ -261,13 +311,21 @@ def section_order(ann: Annotation, ctx: Context):
     prev = None
     for k, s in enumerate(ann.sections):
         if prev is not None and (s.start, s.end) < (prev.start, prev.end):
-            yield Finding("section-order", f"section starts at {s.start}, before the previous one (at {prev.start})",
-                          pointer=ctx.pointer("sections", k), hint="list sections in the order of their start offsets")
+            yield Finding(
+                "section-order",
+                f"section starts at {s.start}, before the previous one (at {prev.start})",
+                pointer=ctx.pointer("sections", k),
+                hint="list sections in the order of their start offsets",
+            )
         prev = s
 
 
-@register("section-gap", WARNING, ANNOTATION,
-          "Non-whitespace text is covered by no section (sections are meant to cover the whole text).")
+@register(
+    "section-gap",
+    WARNING,
+    ANNOTATION,
+    "Non-whitespace text is covered by no section (sections are meant to cover the whole text).",
+)
 def section_gap(ann: Annotation, ctx: Context):
     text = ctx.text
     if text is None or (ctx.places is not None and "sections" not in ctx.places):
@@ -282,12 +340,20 @@ def section_gap(ann: Annotation, ctx: Context):
             gaps.append((pos + lead, pos + len(seg.rstrip())))
         pos = max(pos, end)
     for a, b in gaps:
-        yield Finding("section-gap", f"text [{a}, {b}) {show(text[a:b], 50)} is in no section",
-                      pointer="/sections", hint="add a section for it (label `other` or `boilerplate` if nothing fits)")
+        yield Finding(
+            "section-gap",
+            f"text [{a}, {b}) {show(text[a:b], 50)} is in no section",
+            pointer="/sections",
+            hint="add a section for it (label `other` or `boilerplate` if nothing fits)",
+        )
 
 
-@register("cluster-label-mixed", WARNING, ANNOTATION,
-          "Mentions of one cluster carry different entity labels or different kb_id values.")
+@register(
+    "cluster-label-mixed",
+    WARNING,
+    ANNOTATION,
+    "Mentions of one cluster carry different entity labels or different kb_id values.",
+)
 def cluster_label_mixed(ann: Annotation, ctx: Context):
     first: dict[str, int] = {}
     for k, e in enumerate(ann.entities):
@@ -301,14 +367,20 @@ def cluster_label_mixed(ann: Annotation, ctx: Context):
         f = ann.entities[j]
         for key, mine, theirs in (("label", e.label, f.label), ("kb_id", e.kb_id, f.kb_id)):
             if mine is not None and theirs is not None and mine != theirs:
-                yield Finding("cluster-label-mixed",
-                              f"cluster {show(c)}: {key} {show(mine)} differs from {show(theirs)} at {ctx.pointer('entities', j)}",
-                              pointer=ctx.pointer("entities", k, key),
-                              hint="mentions of one real-world entity share label and kb_id; split the cluster if they differ")
+                yield Finding(
+                    "cluster-label-mixed",
+                    f"cluster {show(c)}: {key} {show(mine)} differs from {show(theirs)} at {ctx.pointer('entities', j)}",
+                    pointer=ctx.pointer("entities", k, key),
+                    hint="mentions of one real-world entity share label and kb_id; split the cluster if they differ",
+                )
 
 
-@register("span-outside-section", ERROR, ANNOTATION,
-          "An entity mention or claim lies in no section or crosses a section's end (token views hold one row per section).")
+@register(
+    "span-outside-section",
+    ERROR,
+    ANNOTATION,
+    "An entity mention or claim lies in no section or crosses a section's end (token views hold one row per section).",
+)
 def span_outside_section(ann: Annotation, ctx: Context):
     sections = sorted((s.start, s.end, k) for k, s in enumerate(ann.sections))
     if not sections:
@@ -320,15 +392,25 @@ def span_outside_section(ann: Annotation, ctx: Context):
             if i >= 0 and s.end <= sections[i][1]:
                 continue
             sec = sections[i] if i >= 0 and s.start < sections[i][1] else None
-            where = (f"crosses the end of section {show(ann.sections[sec[2]].id)} [{sec[0]}, {sec[1]})" if sec
-                     else "lies in no section")
-            yield Finding("span-outside-section", f"{show(s.text, 40)} [{s.start}, {s.end}) {where}",
-                          pointer=ctx.pointer(name, k),
-                          hint="add or widen the section that holds the span, or shorten the span to end inside it")
+            where = (
+                f"crosses the end of section {show(ann.sections[sec[2]].id)} [{sec[0]}, {sec[1]})"
+                if sec
+                else "lies in no section"
+            )
+            yield Finding(
+                "span-outside-section",
+                f"{show(s.text, 40)} [{s.start}, {s.end}) {where}",
+                pointer=ctx.pointer(name, k),
+                hint="add or widen the section that holds the span, or shorten the span to end inside it",
+            )
 
 
-@register("token-boundary", ERROR, ANNOTATION,
-          "An entity or claim boundary falls inside a token of the token views (its IOB2 tags would shift).")
+@register(
+    "token-boundary",
+    ERROR,
+    ANNOTATION,
+    "An entity or claim boundary falls inside a token of the token views (its IOB2 tags would shift).",
+)
 def token_boundary(ann: Annotation, ctx: Context):
     text = ctx.text
     if text is None:
@@ -351,31 +433,49 @@ def token_boundary(ann: Annotation, ctx: Context):
 def _inside_token(text: str, s: Span, at: str, side: str, pos: int) -> Finding:
     tok = token_at(text, pos)
     inside = f"inside the token {show(tok.text)} [{tok.start}, {tok.end})" if tok else "inside a token"
-    return Finding("token-boundary", f"{show(s.text, 40)} has its {side} at {pos}, {inside}", pointer=at,
-                   hint="move the boundary to a token boundary (whole words; punctuation and possessives are separate tokens)")
+    return Finding(
+        "token-boundary",
+        f"{show(s.text, 40)} has its {side} at {pos}, {inside}",
+        pointer=at,
+        hint="move the boundary to a token boundary (whole words; punctuation and possessives are separate tokens)",
+    )
 
 
-@register("text-hash-mismatch", ERROR, ANNOTATION,
-          "The annotation's text_sha256 differs from the corpus text it annotates (the text changed since).")
+@register(
+    "text-hash-mismatch",
+    ERROR,
+    ANNOTATION,
+    "The annotation's text_sha256 differs from the corpus text it annotates (the text changed since).",
+)
 def text_hash_mismatch(ann: Annotation, ctx: Context):
     h = ann.text_sha256
     if ctx.text_sha256 is None or h is None or h == ctx.text_sha256:
         return
-    yield Finding("text-hash-mismatch", f"text_sha256 is {h[:12]}…, but the corpus text's is {ctx.text_sha256[:12]}…",
-                  pointer="/text_sha256",
-                  hint=f"run `newsspan reanchor {ctx.stem}` to move the spans onto the current text")
+    yield Finding(
+        "text-hash-mismatch",
+        f"text_sha256 is {h[:12]}…, but the corpus text's is {ctx.text_sha256[:12]}…",
+        pointer="/text_sha256",
+        hint=f"run `newsspan reanchor {ctx.stem}` to move the spans onto the current text",
+    )
 
 
 @register("document-id-mismatch", ERROR, ANNOTATION, "An annotation's document_id differs from its file name.")
 def document_id_mismatch(ann: Annotation, ctx: Context):
     d = ann.document_id
     if d is not None and d != ctx.stem:
-        yield Finding("document-id-mismatch", f"document_id is {show(d)}, but the file is named {show(ctx.stem + '.json')}",
-                      pointer="/document_id", hint="name the file <document_id>.json, or correct document_id")
+        yield Finding(
+            "document-id-mismatch",
+            f"document_id is {show(d)}, but the file is named {show(ctx.stem + '.json')}",
+            pointer="/document_id",
+            hint="name the file <document_id>.json, or correct document_id",
+        )
 
 
 @register("document-missing", ERROR, ANNOTATION, "An annotation file names a document that is not in corpus/.")
 def document_missing(ann: Annotation, ctx: Context):
     if not ctx.text_exists and store.is_valid_id(ctx.stem):
-        yield Finding("document-missing", f"there is no corpus/{ctx.stem}.txt for this annotation",
-                      hint="add the article with `newsspan add`, or rename the file after an existing document")
+        yield Finding(
+            "document-missing",
+            f"there is no corpus/{ctx.stem}.txt for this annotation",
+            hint="add the article with `newsspan add`, or rename the file after an existing document",
+        )

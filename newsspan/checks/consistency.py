@@ -45,8 +45,9 @@ class Miss:
     section: int
 
 
-def missed_mentions(text: str, entities: Sequence[Entity], sections: Sequence[Section],
-                    body: Sequence[str] = BODY_SECTIONS) -> list[Miss]:
+def missed_mentions(
+    text: str, entities: Sequence[Entity], sections: Sequence[Section], body: Sequence[str] = BODY_SECTIONS
+) -> list[Miss]:
     """The occurrences, as whole tokens inside a body section, of a string annotated as an
     entity mention elsewhere in the text, that overlap no annotated mention.
 
@@ -56,8 +57,12 @@ def missed_mentions(text: str, entities: Sequence[Entity], sections: Sequence[Se
     return find_missed(text, list(map(_SPAN_LABEL, entities)), list(map(_SECTION, sections)), body)
 
 
-def find_missed(text: str, mentions: Sequence[tuple[int, int, str] | tuple[int, int, str, str]], sections: Sequence[tuple[int, int, str]],
-                body: Sequence[str] = BODY_SECTIONS) -> list[Miss]:
+def find_missed(
+    text: str,
+    mentions: Sequence[tuple[int, int, str] | tuple[int, int, str, str]],
+    sections: Sequence[tuple[int, int, str]],
+    body: Sequence[str] = BODY_SECTIONS,
+) -> list[Miss]:
     """:func:`missed_mentions` over plain tuples: mentions as (start, end, quote, ...), sections as
     (start, end, label)."""
     if not mentions:
@@ -128,7 +133,9 @@ def _search(text, mentions, sections, body, quotes: set[str]) -> list[Miss]:
         automaton.add_word(quote, quote)
     automaton.make_automaton()
     starts = [mentions[k][0] for k in order]
-    reach: list[int] = []  # reach[i]: the furthest end of the first i + 1 mentions by start (robust to overlapping ones)
+    reach: list[
+        int
+    ] = []  # reach[i]: the furthest end of the first i + 1 mentions by start (robust to overlapping ones)
     for k in order:
         reach.append(max(mentions[k][1], reach[-1]) if reach else mentions[k][1])
     out = []
@@ -211,7 +218,11 @@ def find_inconsistent(mentions: Sequence[tuple[int, int, str, str]]) -> list[Inc
     """:func:`inconsistent_labels` over plain (start, end, quote, label) tuples."""
     quotes = list(map(_QUOTE, mentions))
     joined = " ".join(quotes)
-    if len(set(quotes)) == len(set(zip(quotes, map(_LABEL, mentions), strict=True))) and joined.isprintable() and "  " not in joined:
+    if (
+        len(set(quotes)) == len(set(zip(quotes, map(_LABEL, mentions), strict=True)))
+        and joined.isprintable()
+        and "  " not in joined
+    ):
         return []  # no quote has two labels, nor whitespace to fold: the common case, decided in C
     by_text: dict[str, list[int]] = {}
     for k in sorted(range(len(mentions)), key=mentions.__getitem__):
@@ -235,9 +246,13 @@ def _labelled(ann: Annotation) -> tuple[list[int], Sequence[Entity]]:
     return kept, ann.entities if len(kept) == len(ann.entities) else [ann.entities[k] for k in kept]
 
 
-@register("mention-missed", WARNING, ANNOTATION,
-          "A string annotated as an entity mention occurs again, as whole tokens inside a body section "
-          "(headline, heading, paragraph, quote), and is not annotated there (e.g. a second \"Taiwan\" left out).")
+@register(
+    "mention-missed",
+    WARNING,
+    ANNOTATION,
+    "A string annotated as an entity mention occurs again, as whole tokens inside a body section "
+    '(headline, heading, paragraph, quote), and is not annotated there (e.g. a second "Taiwan" left out).',
+)
 def mention_missed(ann: Annotation, ctx: Context):
     if ctx.text is None or not ctx.quoted:
         return  # offsets that do not hold their quotes are errors of their own
@@ -246,23 +261,31 @@ def mention_missed(ann: Annotation, ctx: Context):
     for miss in missed_mentions(ctx.text, mentions, sections):
         e, s = mentions[miss.example], sections[miss.section]
         at = ctx.pointer("entities", index[miss.example])
-        yield Finding("mention-missed",
-                      f"{show(miss.text)} at [{miss.start}, {miss.end}) in {s.label} {show(s.id)} is not annotated; "
-                      f"it is annotated as {e.label} at {at} [{e.start}, {e.end})",
-                      pointer=at,
-                      hint=f"add an entity mention [{miss.start}, {miss.end}) {show(miss.text)} with label {e.label}, unless "
-                           "this occurrence means something else")
+        yield Finding(
+            "mention-missed",
+            f"{show(miss.text)} at [{miss.start}, {miss.end}) in {s.label} {show(s.id)} is not annotated; "
+            f"it is annotated as {e.label} at {at} [{e.start}, {e.end})",
+            pointer=at,
+            hint=f"add an entity mention [{miss.start}, {miss.end}) {show(miss.text)} with label {e.label}, unless "
+            "this occurrence means something else",
+        )
 
 
-@register("label-inconsistent", WARNING, ANNOTATION,
-          "The same string is annotated as entity mentions with different labels in one document.")
+@register(
+    "label-inconsistent",
+    WARNING,
+    ANNOTATION,
+    "The same string is annotated as entity mentions with different labels in one document.",
+)
 def label_inconsistent(ann: Annotation, ctx: Context):
     index, mentions = _labelled(ann)
     for x in inconsistent_labels(mentions):
         e, usual = mentions[x.mention], mentions[x.usual]
         counts = ", ".join(f"{lab} {n}" for lab, n in x.labels.items())
-        yield Finding("label-inconsistent",
-                      f"{show(e.text)} is annotated as {e.label} here and as {usual.label} at "
-                      f"{ctx.pointer('entities', index[x.usual])} [{usual.start}, {usual.end}); its mentions in this document: {counts}",
-                      pointer=ctx.pointer("entities", index[x.mention], "label"),
-                      hint="give every mention of the string the same label, unless they name different things")
+        yield Finding(
+            "label-inconsistent",
+            f"{show(e.text)} is annotated as {e.label} here and as {usual.label} at "
+            f"{ctx.pointer('entities', index[x.usual])} [{usual.start}, {usual.end}); its mentions in this document: {counts}",
+            pointer=ctx.pointer("entities", index[x.mention], "label"),
+            hint="give every mention of the string the same label, unless they name different things",
+        )

@@ -14,17 +14,18 @@ from . import CORPUS, DOCUMENT, register
 @dataclass
 class DocContext:
     stem: str
-    text_file: str            # paths relative to the root
+    text_file: str  # paths relative to the root
     meta_file: str
-    text_data: bytes | None   # None when the file does not exist
-    text: str | None          # decoded text, None when missing or not UTF-8
+    text_data: bytes | None  # None when the file does not exist
+    text: str | None  # decoded text, None when missing or not UTF-8
     text_sha256: str | None
-    meta: dict | None         # parsed meta (None when missing or unparseable)
+    meta: dict | None  # parsed meta (None when missing or unparseable)
     meta_exists: bool
 
 
 class DocSummary(NamedTuple):
     """What the cross-file checks need to know of one document (cacheable)."""
+
     stem: str
     text_sha256: str | None
     has_text: bool
@@ -61,7 +62,7 @@ class Summaries:
         both, digests = self._TEXT | self._DIGEST, bytes(self._digests)
         for i, (stem, f) in enumerate(zip(self._stems, self._flags, strict=True)):
             if f & both == both:
-                yield stem, digests[32 * i: 32 * i + 32]
+                yield stem, digests[32 * i : 32 * i + 32]
 
     def unannotated(self):
         """Ids of the documents with a text and no released annotation layer, in order."""
@@ -73,8 +74,12 @@ class Summaries:
 register("text-encoding", ERROR, DOCUMENT, "A corpus text is not UTF-8 (UTF-16, another encoding, binary data).")
 
 
-@register("text-not-canonical", ERROR, DOCUMENT,
-          "A corpus text is not in canonical form (UTF-8 without BOM, LF line ends, Unicode NFC).")
+@register(
+    "text-not-canonical",
+    ERROR,
+    DOCUMENT,
+    "A corpus text is not in canonical form (UTF-8 without BOM, LF line ends, Unicode NFC).",
+)
 def text_not_canonical(ctx: DocContext):
     if ctx.text is None:
         return
@@ -82,42 +87,67 @@ def text_not_canonical(ctx: DocContext):
     if bad:
         off, why = bad
         line, col = line_col(ctx.text, off)
-        yield Finding("text-not-canonical", f"the text {why}", line=line, column=col,
-                      hint=f"run `newsspan canonicalize {ctx.stem}`, which fixes the text and re-anchors its spans")
+        yield Finding(
+            "text-not-canonical",
+            f"the text {why}",
+            line=line,
+            column=col,
+            hint=f"run `newsspan canonicalize {ctx.stem}`, which fixes the text and re-anchors its spans",
+        )
 
 
 @register("meta-missing", ERROR, DOCUMENT, "A corpus text has no corpus/<id>.meta.json beside it.")
 def meta_missing(ctx: DocContext):
     if ctx.text_data is not None and not ctx.meta_exists:
-        yield Finding("meta-missing", f"there is no {ctx.meta_file} for this text",
-                      hint="add articles with `newsspan add`, which writes the metadata")
+        yield Finding(
+            "meta-missing",
+            f"there is no {ctx.meta_file} for this text",
+            hint="add articles with `newsspan add`, which writes the metadata",
+        )
 
 
 @register("text-missing", ERROR, DOCUMENT, "A corpus/<id>.meta.json has no corpus/<id>.txt beside it.")
 def text_missing(ctx: DocContext):
     if ctx.text_data is None and ctx.meta_exists:
-        yield Finding("text-missing", f"there is no {ctx.text_file} for this metadata", file=ctx.meta_file,
-                      hint="restore the text, or remove the metadata file")
+        yield Finding(
+            "text-missing",
+            f"there is no {ctx.text_file} for this metadata",
+            file=ctx.meta_file,
+            hint="restore the text, or remove the metadata file",
+        )
 
 
 @register("meta-id-mismatch", ERROR, DOCUMENT, "A meta file's id differs from its file name.")
 def meta_id_mismatch(ctx: DocContext):
     m = ctx.meta
     if isinstance(m, dict) and isinstance(m.get("id"), str) and m["id"] != ctx.stem:
-        yield Finding("meta-id-mismatch", f"id is {show(m['id'])}, but the file is named {show(ctx.stem + '.meta.json')}",
-                      pointer="/id", file=ctx.meta_file, hint="the id must equal the file stem")
+        yield Finding(
+            "meta-id-mismatch",
+            f"id is {show(m['id'])}, but the file is named {show(ctx.stem + '.meta.json')}",
+            pointer="/id",
+            file=ctx.meta_file,
+            hint="the id must equal the file stem",
+        )
 
 
 @register("meta-hash-mismatch", ERROR, DOCUMENT, "A meta file's text_sha256 differs from the hash of its text.")
 def meta_hash_mismatch(ctx: DocContext):
     m = ctx.meta
-    if isinstance(m, dict) and isinstance(m.get("text_sha256"), str) and ctx.text_sha256 and m["text_sha256"] != ctx.text_sha256:
+    if (
+        isinstance(m, dict)
+        and isinstance(m.get("text_sha256"), str)
+        and ctx.text_sha256
+        and m["text_sha256"] != ctx.text_sha256
+    ):
         if ctx.text is not None and not is_canonical(ctx.text) and m["text_sha256"] == sha256(canonicalize(ctx.text)):
             return  # the hash of the canonical form: text-not-canonical's fix, `newsspan canonicalize`, makes them agree
-        yield Finding("meta-hash-mismatch",
-                      f"text_sha256 is {m['text_sha256'][:12]}…, but the text's hash is {ctx.text_sha256[:12]}…",
-                      pointer="/text_sha256", file=ctx.meta_file,
-                      hint=f"if the text was corrected on purpose, run `newsspan reanchor {ctx.stem}` (it updates the hashes)")
+        yield Finding(
+            "meta-hash-mismatch",
+            f"text_sha256 is {m['text_sha256'][:12]}…, but the text's hash is {ctx.text_sha256[:12]}…",
+            pointer="/text_sha256",
+            file=ctx.meta_file,
+            hint=f"if the text was corrected on purpose, run `newsspan reanchor {ctx.stem}` (it updates the hashes)",
+        )
 
 
 @register("text-duplicate", ERROR, CORPUS, "Two corpus documents have the same canonical text.")
@@ -126,20 +156,36 @@ def text_duplicate(summaries: Summaries, root_files):
     for stem, digest in summaries.texts():
         f = first.setdefault(digest, stem)
         if f != stem:
-            yield Finding("text-duplicate", f"the text is identical to that of document {show(f)}",
-                          file=f"corpus/{stem}.txt", hint="remove one of the two documents")
+            yield Finding(
+                "text-duplicate",
+                f"the text is identical to that of document {show(f)}",
+                file=f"corpus/{stem}.txt",
+                hint="remove one of the two documents",
+            )
 
 
 @register("annotation-missing", WARNING, CORPUS, "A corpus text has no released annotation layer yet.")
 def annotation_missing(summaries: Summaries, root_files):
     for stem in summaries.unannotated():
-        yield Finding("annotation-missing", f"document {show(stem)} has no annotations/{stem}.json yet",
-                      file=f"corpus/{stem}.txt", hint="annotate it, or import a tool export with `newsspan import`")
+        yield Finding(
+            "annotation-missing",
+            f"document {show(stem)} has no annotations/{stem}.json yet",
+            file=f"corpus/{stem}.txt",
+            hint="annotate it, or import a tool export with `newsspan import`",
+        )
 
 
-@register("file-unexpected", WARNING, CORPUS,
-          "A file in corpus/ or annotations/ is none of a text, a meta file or an annotation (it is ignored).")
+@register(
+    "file-unexpected",
+    WARNING,
+    CORPUS,
+    "A file in corpus/ or annotations/ is none of a text, a meta file or an annotation (it is ignored).",
+)
 def file_unexpected(summaries, root_files):
     for rel in root_files:
-        yield Finding("file-unexpected", "this file is ignored: corpus/ holds <id>.txt and <id>.meta.json, annotations/ holds <id>.json",
-                      file=rel, hint="move or remove it")
+        yield Finding(
+            "file-unexpected",
+            "this file is ignored: corpus/ holds <id>.txt and <id>.meta.json, annotations/ holds <id>.json",
+            file=rel,
+            hint="move or remove it",
+        )

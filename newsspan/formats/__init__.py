@@ -20,7 +20,7 @@ class FormatError(ValueError):
 
 @dataclass
 class Issue:
-    where: str               # "export.json: task 1, annotation 1001, result beFiQTT1cU" or "doc.ann:5"
+    where: str  # "export.json: task 1, annotation 1001, result beFiQTT1cU" or "doc.ann:5"
     message: str
     hint: str | None = None
 
@@ -30,11 +30,11 @@ class Issue:
 
 @dataclass
 class ToolSpan:
-    label: str               # the tool's label (the label map says what it becomes)
-    start: int               # code points into ToolDoc.text
+    label: str  # the tool's label (the label map says what it becomes)
+    start: int  # code points into ToolDoc.text
     end: int
-    where: str               # the export item it came from, for messages
-    key: str | None = None   # the tool's own id, for references between spans
+    where: str  # the export item it came from, for messages
+    key: str | None = None  # the tool's own id, for references between spans
     kb_id: str | None = None
     cluster: str | None = None
     # a claim's, as newsspan's brat export writes them: type, source_ref (the key of the source's
@@ -45,11 +45,11 @@ class ToolSpan:
 
 @dataclass
 class ToolDoc:
-    text: str                # the text as the tool holds it (canonicalised by the importer)
-    name: str                # a document id suggestion (made safe by the importer)
+    text: str  # the text as the tool holds it (canonicalised by the importer)
+    name: str  # a document id suggestion (made safe by the importer)
     where: str
     spans: list[ToolSpan] = field(default_factory=list)
-    annotator: str | None = None     # the tool's annotator name, if it says
+    annotator: str | None = None  # the tool's annotator name, if it says
     meta: dict = field(default_factory=dict)  # what the export says of the document (title, url, date, language)
 
 
@@ -58,7 +58,7 @@ class Parsed:
     docs: list[ToolDoc] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     errors: list[Issue] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)   # informational (e.g. offsets converted)
+    notes: list[str] = field(default_factory=list)  # informational (e.g. offsets converted)
     ignored: Counter = field(default_factory=Counter)  # what the export holds and newsspan does not read, per type
 
     def extend(self, other: Parsed) -> None:
@@ -69,12 +69,24 @@ class Parsed:
         self.ignored.update(other.ignored)
 
 
-def check_quote(doc_text: str, start: int, end: int, quote: str | None, where: str, errors: list[Issue],
-                loose_newlines: bool = False) -> bool:
+def check_quote(
+    doc_text: str,
+    start: int,
+    end: int,
+    quote: str | None,
+    where: str,
+    errors: list[Issue],
+    loose_newlines: bool = False,
+) -> bool:
     """Whether the tool's quote equals the text at [start, end); an error naming the span if not."""
     if not (0 <= start < end <= len(doc_text)):
-        errors.append(Issue(where, f"offsets [{start}, {end}) are outside the text ({len(doc_text)} code points)",
-                            "check the offset unit with --offsets"))
+        errors.append(
+            Issue(
+                where,
+                f"offsets [{start}, {end}) are outside the text ({len(doc_text)} code points)",
+                "check the offset unit with --offsets",
+            )
+        )
         return False
     found = doc_text[start:end]
     if quote is None:
@@ -82,9 +94,16 @@ def check_quote(doc_text: str, start: int, end: int, quote: str | None, where: s
     if found == quote or (loose_newlines and found.replace("\n", " ") == quote.replace("\n", " ")):
         return True
     at = doc_text.find(quote) if quote else -1
-    where_else = f"; the quote occurs at [{at}, {at + len(quote)})" if at >= 0 else "; the quote does not occur in the text"
-    errors.append(Issue(where, f"the span's text {quote!r} differs from the text at [{start}, {end}): {found!r}{where_else}",
-                        "re-export from the tool, or pass --offsets with the tool's offset unit"))
+    where_else = (
+        f"; the quote occurs at [{at}, {at + len(quote)})" if at >= 0 else "; the quote does not occur in the text"
+    )
+    errors.append(
+        Issue(
+            where,
+            f"the span's text {quote!r} differs from the text at [{start}, {end}): {found!r}{where_else}",
+            "re-export from the tool, or pass --offsets with the tool's offset unit",
+        )
+    )
     return False
 
 
@@ -102,8 +121,16 @@ def lines(text: str) -> list[str]:
 
 def importers() -> dict:
     from . import brat, conllu, doccano, labelstudio, prodigy, uima, webanno
-    return {"brat": brat.load, "labelstudio": labelstudio.load, "doccano": doccano.load, "prodigy": prodigy.load,
-            "webanno": webanno.load, "conllu": conllu.load, "uima": uima.load}
+
+    return {
+        "brat": brat.load,
+        "labelstudio": labelstudio.load,
+        "doccano": doccano.load,
+        "prodigy": prodigy.load,
+        "webanno": webanno.load,
+        "conllu": conllu.load,
+        "uima": uima.load,
+    }
 
 
 def import_module(fmt: str):
@@ -115,18 +142,19 @@ def import_module(fmt: str):
 
 def exporters() -> dict:
     from . import brat, conll, labelstudio, prodigy
+
     return {"brat": brat.export, "conll": conll.export, "labelstudio": labelstudio.export, "prodigy": prodigy.export}
 
 
 IMPORT_FORMATS = ("brat", "labelstudio", "doccano", "prodigy", "webanno", "conllu", "uima")
-OFFSET_FORMATS = ("brat", "labelstudio", "doccano", "prodigy")   # take --offsets (the others fix their unit)
-LAYER_FORMATS = ("webanno", "uima")                                # take --entity-layer / --entity-feature
-NULL_LABEL = "*"   # the label of a mention whose label feature is empty (WebAnno TSV writes `*`)
+OFFSET_FORMATS = ("brat", "labelstudio", "doccano", "prodigy")  # take --offsets (the others fix their unit)
+LAYER_FORMATS = ("webanno", "uima")  # take --entity-layer / --entity-feature
+NULL_LABEL = "*"  # the label of a mention whose label feature is empty (WebAnno TSV writes `*`)
 EXPORT_FORMATS = ("brat", "conll", "labelstudio", "prodigy")
 
 DEFAULT_ENTITY_LAYER = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"
 DEFAULT_ENTITY_FEATURE = "value"
-KB_FEATURE = "identifier"   # INCEpTION's entity-linking feature of NamedEntity (a knowledge-base IRI)
+KB_FEATURE = "identifier"  # INCEpTION's entity-linking feature of NamedEntity (a knowledge-base IRI)
 
 
 def wikidata_id(value) -> str | None:
@@ -159,6 +187,10 @@ def wanted(fmt: str, options: dict) -> str:
     """What a reader looked for, in the words of its options (for the error when it found nothing)."""
     if fmt == "conllu":
         key = options.get("ner_key")
-        return f"BIO tags in the MISC key {key!r}" if key else "CorefUD Entity= brackets in MISC (pass --ner-key KEY for BIO tags)"
+        return (
+            f"BIO tags in the MISC key {key!r}"
+            if key
+            else "CorefUD Entity= brackets in MISC (pass --ner-key KEY for BIO tags)"
+        )
     layer = options.get("entity_layer") or DEFAULT_ENTITY_LAYER
     return f"annotations of the layer {layer} (pass --entity-layer and --entity-feature)"

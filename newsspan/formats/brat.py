@@ -37,7 +37,9 @@ def load(path: Path, unit: str | None = None) -> Parsed:
     out = Parsed()
     for ann in anns:
         if ann.stem not in txts:
-            out.errors.append(Issue(f"{ann.name}", f"no {ann.stem}.txt beside it", "export the document's text with its annotations"))
+            out.errors.append(
+                Issue(f"{ann.name}", f"no {ann.stem}.txt beside it", "export the document's text with its annotations")
+            )
             continue
         # the .txt keeps a BOM: the brat server reads it as a character and counts it in offsets
         text = strict.text_of((path / f"{ann.stem}.txt").read_bytes(), f"{ann.stem}.txt", out.errors, keep_bom=True)
@@ -55,37 +57,59 @@ def parse(text: str, ann_text: str, stem: str, out: Parsed, unit: str = "codepoi
     conv = Converter(text, unit)
     spans: dict[str, ToolSpan] = {}
     rest = []
-    seen: dict[str, int] = {}   # id -> the line that defines it
+    seen: dict[str, int] = {}  # id -> the line that defines it
     for n, line in enumerate(lines(ann_text), 1):
         if not line.strip():
             continue
         where = f"{stem}.ann:{n}"
         fields = line.split("\t")
         key = fields[0]
-        if key in seen and key != "*":   # the .ann's duplicate key: which line was meant is not guessed
-            out.errors.append(Issue(where, f"the id {key} is also that of line {seen[key]}; each annotation needs its own id "
-                                           "(the brat server refuses such a file)",
-                                    "renumber one of them (and what refers to it), or export the file again from brat"))
+        if key in seen and key != "*":  # the .ann's duplicate key: which line was meant is not guessed
+            out.errors.append(
+                Issue(
+                    where,
+                    f"the id {key} is also that of line {seen[key]}; each annotation needs its own id "
+                    "(the brat server refuses such a file)",
+                    "renumber one of them (and what refers to it), or export the file again from brat",
+                )
+            )
             continue
         seen.setdefault(key, n)
         if key.startswith("T"):
             m = _T.fullmatch(fields[1]) if len(fields) >= 2 else None
             if not m:
-                out.errors.append(Issue(where, f"malformed text-bound line {line!r}", "expected T<n><TAB><type> <start> <end><TAB><text>"))
+                out.errors.append(
+                    Issue(
+                        where,
+                        f"malformed text-bound line {line!r}",
+                        "expected T<n><TAB><type> <start> <end><TAB><text>",
+                    )
+                )
                 continue
             quote = fields[2] if len(fields) > 2 else None
             frags = m["frags"].split(";")
             if len(frags) > 1:
-                out.warnings.append(Issue(where, f"discontinuous span {key} {m['label']} {m['frags']} ({quote!r}) is not imported: "
-                                                 "newsspan spans are contiguous", "annotate it as one contiguous span, or as separate spans"))
+                out.warnings.append(
+                    Issue(
+                        where,
+                        f"discontinuous span {key} {m['label']} {m['frags']} ({quote!r}) is not imported: "
+                        "newsspan spans are contiguous",
+                        "annotate it as one contiguous span, or as separate spans",
+                    )
+                )
                 continue
             try:
                 s, e = frags[0].split()
-                start, end = conv.to_codepoint(read_offset(int(s), "start")), conv.to_codepoint(read_offset(int(e), "end"))
+                start, end = (
+                    conv.to_codepoint(read_offset(int(s), "start")),
+                    conv.to_codepoint(read_offset(int(e), "end")),
+                )
             except OffsetError as e:
                 out.errors.append(Issue(where, f"{key}: {e}"))
                 continue
-            if not check_quote(text, start, end, quote, f"{where} ({key} {m['label']})", out.errors, loose_newlines=True):
+            if not check_quote(
+                text, start, end, quote, f"{where} ({key} {m['label']})", out.errors, loose_newlines=True
+            ):
                 continue
             spans[key] = ToolSpan(m["label"], start, end, f"{where} ({key} {m['label']})", key=key)
         else:
@@ -98,32 +122,52 @@ def parse(text: str, ann_text: str, stem: str, out: Parsed, unit: str = "codepoi
             rtype, a1, a2 = body[0], body[1].partition(":")[2], body[2].partition(":")[2]
             if _claim_relation(rtype, spans.get(a1), spans.get(a2), consumed):
                 continue
-            out.warnings.append(Issue(where, f"relation {key} {rtype} ({a1} -> {a2}) is not imported: the schema holds no relations"))
+            out.warnings.append(
+                Issue(where, f"relation {key} {rtype} ({a1} -> {a2}) is not imported: the schema holds no relations")
+            )
         elif kind == "E":
             trigger = body[0].partition(":")[2] if body else ""
             if trigger in spans:
                 consumed.add(trigger)
-            out.warnings.append(Issue(where, f"event {key} {body[0] if body else ''} is not imported (its trigger {trigger} neither): "
-                                             "the schema holds no events"))
+            out.warnings.append(
+                Issue(
+                    where,
+                    f"event {key} {body[0] if body else ''} is not imported (its trigger {trigger} neither): "
+                    "the schema holds no events",
+                )
+            )
         elif kind in "AM" and len(body) >= 2:
             name, target, value = body[0], body[1], (body[2] if len(body) > 2 else None)
             if _newsspan_attribute(name, spans.get(target), value):
                 continue
-            out.warnings.append(Issue(where, f"attribute {key} {name} of {target} is not imported: the schema holds no attributes"))
+            out.warnings.append(
+                Issue(where, f"attribute {key} {name} of {target} is not imported: the schema holds no attributes")
+            )
         elif kind == "N" and len(body) >= 3:
             m = _WIKIDATA.fullmatch(body[2])
             if m and body[1] in spans:
                 spans[body[1]].kb_id = m[1]
                 continue
-            out.warnings.append(Issue(where, f"normalisation {key} {body[2]} of {body[1]} is not imported: only Wikidata ids (Wikidata:Q…) are kept, as kb_id"))
+            out.warnings.append(
+                Issue(
+                    where,
+                    f"normalisation {key} {body[2]} of {body[1]} is not imported: only Wikidata ids (Wikidata:Q…) are kept, as kb_id",
+                )
+            )
         elif kind == "#":
-            out.warnings.append(Issue(where, f"note {key} on {body[1] if len(body) > 1 else '?'} is not imported: the schema holds no notes"))
+            out.warnings.append(
+                Issue(
+                    where,
+                    f"note {key} on {body[1] if len(body) > 1 else '?'} is not imported: the schema holds no notes",
+                )
+            )
         elif kind == "*":
             out.warnings.append(Issue(where, f"equivalence {' '.join(body)} is not imported: use entity clusters"))
         else:
             out.errors.append(Issue(where, f"malformed line {key!r}", "see https://brat.nlplab.org/standoff.html"))
-    out.docs.append(ToolDoc(text=text, name=stem, where=f"{stem}.txt",
-                            spans=[s for k, s in spans.items() if k not in consumed]))
+    out.docs.append(
+        ToolDoc(text=text, name=stem, where=f"{stem}.txt", spans=[s for k, s in spans.items() if k not in consumed])
+    )
 
 
 def _claim_relation(rtype, claim, arg, consumed) -> bool:
@@ -158,6 +202,7 @@ def _newsspan_attribute(name, span, value) -> bool:
 
 
 # export ----------------------------------------------------------------------------------------
+
 
 def _one_line(s: str) -> str:
     return s.replace("\n", " ")
@@ -207,10 +252,22 @@ def annotation_conf(docs: list[Document]) -> str:
     entities = [SECTION_PREFIX + x for x in schema.section_labels()] + list(schema.entity_labels())
     entities += [CLAIM_LABEL, SOURCE_LABEL, CUE_LABEL]
     ent_types = "|".join(schema.entity_labels())
-    lines = ["# written by `newsspan export brat`", "[entities]", *entities, "", "[relations]",
-             f"Source\tArg1:{CLAIM_LABEL}, Arg2:{SOURCE_LABEL}|{ent_types}", f"Cue\tArg1:{CLAIM_LABEL}, Arg2:{CUE_LABEL}",
-             "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>", "", "[events]", "", "[attributes]",
-             f"Attribution\tArg:{CLAIM_LABEL}, Value:{'|'.join(schema.attribution_types())}", f"Checkworthy\tArg:{CLAIM_LABEL}"]
+    lines = [
+        "# written by `newsspan export brat`",
+        "[entities]",
+        *entities,
+        "",
+        "[relations]",
+        f"Source\tArg1:{CLAIM_LABEL}, Arg2:{SOURCE_LABEL}|{ent_types}",
+        f"Cue\tArg1:{CLAIM_LABEL}, Arg2:{CUE_LABEL}",
+        "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>",
+        "",
+        "[events]",
+        "",
+        "[attributes]",
+        f"Attribution\tArg:{CLAIM_LABEL}, Value:{'|'.join(schema.attribution_types())}",
+        f"Checkworthy\tArg:{CLAIM_LABEL}",
+    ]
     if clusters:
         lines.append(f"Cluster\tArg:<ENTITY>, Value:{'|'.join(clusters)}")
     return "\n".join(lines) + "\n"

@@ -34,8 +34,10 @@ def section_rows(doc: Document) -> list[tuple[list[Token], list[str]]]:
         out.append((tokens, tags))
     for e in doc.entities:
         if e.id not in placed:
-            raise FormatError(f"{doc.id}: entity {e.id} {e.text!r} [{e.start}, {e.end}) lies in no section "
-                              "(token rows are sections); add or widen the section that holds it")
+            raise FormatError(
+                f"{doc.id}: entity {e.id} {e.text!r} [{e.start}, {e.end}) lies in no section "
+                "(token rows are sections); add or widen the section that holds it"
+            )
     return out
 
 

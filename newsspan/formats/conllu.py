@@ -51,14 +51,14 @@ def load(path: Path, unit: str | None = None, *, ner_key: str | None = None) -> 
 @dataclass
 class _Row:
     line: int
-    span: tuple[int, int] | None    # code points into the document text; None for an empty node
+    span: tuple[int, int] | None  # code points into the document text; None for an empty node
 
 
 @dataclass
 class _Open:
-    key: str                # the entity id (CorefUD) or the label (BIO)
+    key: str  # the entity id (CorefUD) or the label (BIO)
     label: str
-    first: int              # index of its first row in _Doc.rows
+    first: int  # index of its first row in _Doc.rows
     line: int
     discontinuous: bool = False
 
@@ -73,7 +73,7 @@ class _Doc:
     spans: list[ToolSpan] = field(default_factory=list)
     open: list[_Open] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
-    types: dict = field(default_factory=dict)    # entity id -> its type, for mentions that leave it out
+    types: dict = field(default_factory=dict)  # entity id -> its type, for mentions that leave it out
     type_field: int = 1
     broken: bool = False
 
@@ -121,8 +121,9 @@ def parse(data: str, file: str, name: str, out: Parsed, ner_key: str | None = No
         _finish(docs[-1], file, out)
     for doc in docs:
         if not doc.broken:
-            out.docs.append(ToolDoc(text="".join(doc.parts) + "\n", name=doc.name, where=doc.where, spans=doc.spans,
-                                    meta=doc.meta))
+            out.docs.append(
+                ToolDoc(text="".join(doc.parts) + "\n", name=doc.name, where=doc.where, spans=doc.spans, meta=doc.meta)
+            )
     if not docs:
         out.errors.append(Issue(file, "holds no CoNLL-U sentence"))
 
@@ -146,7 +147,7 @@ def _metadata(doc: _Doc, md: dict, out: Parsed) -> None:
 
 def _sentence(doc: _Doc, sent, md: dict, line0: int, file: str, out: Parsed, ner_key: str | None) -> None:
     surface: list[tuple[int, str, bool, list[int]]] = []  # surface tokens (line, form, space_after, word ids)
-    words: list[tuple[int, int | None, dict]] = []        # words (line, word id or None for an empty node, misc)
+    words: list[tuple[int, int | None, dict]] = []  # words (line, word id or None for an empty node, misc)
     mwt_end = 0
     for i, tok in enumerate(sent):
         tid, line = tok["id"], line0 + i
@@ -154,7 +155,7 @@ def _sentence(doc: _Doc, sent, md: dict, line0: int, file: str, out: Parsed, ner
         if isinstance(tid, tuple) and tid[1] == "-":
             surface.append((line, tok["form"], misc.get("SpaceAfter") != "No", list(range(tid[0], tid[2] + 1))))
             mwt_end = tid[2]
-        elif isinstance(tid, tuple):        # an empty node: no text
+        elif isinstance(tid, tuple):  # an empty node: no text
             words.append((line, None, misc))
         else:
             if tid > mwt_end:
@@ -162,7 +163,9 @@ def _sentence(doc: _Doc, sent, md: dict, line0: int, file: str, out: Parsed, ner
             words.append((line, tid, misc))
     text = md.get("text")
     if text is None:
-        text = "".join(form + (" " if space and k < len(surface) - 1 else "") for k, (_, form, space, _) in enumerate(surface))
+        text = "".join(
+            form + (" " if space and k < len(surface) - 1 else "") for k, (_, form, space, _) in enumerate(surface)
+        )
     sep = "" if not doc.parts else "\n\n" if ("newpar" in md or "newpar id" in md) else "\n"
     base = doc.length + len(sep)
     forms = {tok["id"]: tok["form"] for tok in sent if isinstance(tok["id"], int)}
@@ -179,7 +182,7 @@ def _sentence(doc: _Doc, sent, md: dict, line0: int, file: str, out: Parsed, ner
         elif wid is not None:
             _bio(doc, misc.get(ner_key) or "O", ner_key, file, line, out)
     if ner_key is not None and doc.open:
-        _close(doc, doc.open.pop(), file, out)   # a BIO mention ends with its sentence
+        _close(doc, doc.open.pop(), file, out)  # a BIO mention ends with its sentence
 
 
 def _place(text: str, surface, forms: dict, base: int, file: str, out: Parsed):
@@ -191,9 +194,14 @@ def _place(text: str, surface, forms: dict, base: int, file: str, out: Parsed):
         while skip < len(text) and text[skip].isspace():
             skip += 1
         if not text.startswith(form, skip):
-            out.errors.append(Issue(f"{file}:{line}", f"the token {form!r} is not where the sentence's `# text` continues "
-                                                      f"(at {skip}: {text[skip:skip + len(form) + 10]!r})",
-                                    "make `# text` and the token forms agree"))
+            out.errors.append(
+                Issue(
+                    f"{file}:{line}",
+                    f"the token {form!r} is not where the sentence's `# text` continues "
+                    f"(at {skip}: {text[skip : skip + len(form) + 10]!r})",
+                    "make `# text` and the token forms agree",
+                )
+            )
             return None
         if prev_space is not None and prev_space != (skip > pos):
             disagree.append(f"{file}:{line}")
@@ -202,11 +210,18 @@ def _place(text: str, surface, forms: dict, base: int, file: str, out: Parsed):
             out_spans[wids[0]] = (base + start, base + end)
         else:
             parts = [forms.get(w, "") for w in wids]
-            out_spans.update({w: (base + a, base + b) for w, (a, b) in zip(wids, _inner(form, parts, start, end), strict=True)})
+            out_spans.update(
+                {w: (base + a, base + b) for w, (a, b) in zip(wids, _inner(form, parts, start, end), strict=True)}
+            )
         pos, prev_space = end, space
     if disagree:
-        out.warnings.append(Issue(disagree[0], f"SpaceAfter=No disagrees with the sentence's `# text` before "
-                                               f"{len(disagree)} token(s) ({', '.join(disagree[:5])}); the text is kept"))
+        out.warnings.append(
+            Issue(
+                disagree[0],
+                f"SpaceAfter=No disagrees with the sentence's `# text` before "
+                f"{len(disagree)} token(s) ({', '.join(disagree[:5])}); the text is kept",
+            )
+        )
     return out_spans
 
 
@@ -236,8 +251,13 @@ def _brackets(doc: _Doc, value: str | None, file: str, line: int, out: Parsed) -
             k += 2
             continue
         if piece != "(" or k + 1 >= len(pieces) or pieces[k + 1] in "()":
-            out.errors.append(Issue(f"{file}:{line}", f"malformed Entity={value!r}",
-                                    "expected CorefUD brackets: (e1-type..., e1), (e1-type...)"))
+            out.errors.append(
+                Issue(
+                    f"{file}:{line}",
+                    f"malformed Entity={value!r}",
+                    "expected CorefUD brackets: (e1-type..., e1), (e1-type...)",
+                )
+            )
             doc.broken = True
             return
         content = pieces[k + 1]
@@ -246,13 +266,22 @@ def _brackets(doc: _Doc, value: str | None, file: str, line: int, out: Parsed) -
         fields = content.split("-")
         eid = fields[0]
         part = _PART.fullmatch(eid)
-        label = fields[doc.type_field] if len(fields) > doc.type_field and fields[doc.type_field] else doc.types.get(eid, "")
+        label = (
+            fields[doc.type_field]
+            if len(fields) > doc.type_field and fields[doc.type_field]
+            else doc.types.get(eid, "")
+        )
         if not part and label:
             doc.types[eid] = label
         doc.open.append(_Open(eid, label or NULL_LABEL, len(doc.rows) - 1, line, discontinuous=bool(part)))
         if part and part[2] == "1":
-            out.warnings.append(Issue(f"{file}:{line}", f"discontinuous mention of {part[1]} ({part[3]} parts) is not imported: "
-                                                        "newsspan mentions are contiguous"))
+            out.warnings.append(
+                Issue(
+                    f"{file}:{line}",
+                    f"discontinuous mention of {part[1]} ({part[3]} parts) is not imported: "
+                    "newsspan mentions are contiguous",
+                )
+            )
         if single:
             _end(doc, eid, file, line, out)
 
@@ -271,7 +300,7 @@ def _close(doc: _Doc, m: _Open, file: str, out: Parsed, before_this: bool = Fals
     if m.discontinuous:
         return
     stop = len(doc.rows) - 1 if before_this else len(doc.rows)
-    inside = [r.span for r in doc.rows[m.first:stop] if r.span is not None]
+    inside = [r.span for r in doc.rows[m.first : stop] if r.span is not None]
     where = f"{file}:{m.line} ({m.key} {m.label})" if m.key != m.label else f"{file}:{m.line} ({m.label})"
     if not inside:
         out.warnings.append(Issue(where, "a mention of empty nodes only has no text; it is not imported"))

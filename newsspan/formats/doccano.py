@@ -41,11 +41,16 @@ def load(path: Path, unit: str | None = None) -> Parsed:
     for name, data, per_user in _inputs(path):
         stem = Path(name).stem
         annotator = stem if per_user and stem != COLLABORATIVE else None
-        records = strict.json_or_records(data, name, out.errors,
-                                         what="a doccano export holds one JSON object per line")
+        records = strict.json_or_records(data, name, out.errors, what="a doccano export holds one JSON object per line")
         for n, rec in records or ():
-            parse_record(rec, f"{name}:{n}", f"{Path(path).stem}-{rec.get('id', n) if isinstance(rec, dict) else n}",
-                         annotator, unit, out)
+            parse_record(
+                rec,
+                f"{name}:{n}",
+                f"{Path(path).stem}-{rec.get('id', n) if isinstance(rec, dict) else n}",
+                annotator,
+                unit,
+                out,
+            )
     return out
 
 
@@ -60,20 +65,36 @@ def parse_record(rec, where: str, name: str, annotator: str | None, unit: str, o
     if "entities" in rec:
         for k, e in enumerate(rec.get("entities") or []):
             if not isinstance(e, dict):
-                out.errors.append(Issue(f"{where} entities[{k}]", "expected an object with start_offset, end_offset, label"))
+                out.errors.append(
+                    Issue(f"{where} entities[{k}]", "expected an object with start_offset, end_offset, label")
+                )
                 continue
-            triples.append((f"{where} entities[{k}]", ("start_offset", e.get("start_offset")), ("end_offset", e.get("end_offset")),
-                            e.get("label"), e.get("id")))
+            triples.append(
+                (
+                    f"{where} entities[{k}]",
+                    ("start_offset", e.get("start_offset")),
+                    ("end_offset", e.get("end_offset")),
+                    e.get("label"),
+                    e.get("id"),
+                )
+            )
         for k, r in enumerate(rec.get("relations") or []):
-            out.warnings.append(Issue(f"{where} relations[{k}]", f"relation {r.get('type')!r} ({r.get('from_id')} -> {r.get('to_id')}) "
-                                                                 "is not imported: the schema holds no relations"))
+            out.warnings.append(
+                Issue(
+                    f"{where} relations[{k}]",
+                    f"relation {r.get('type')!r} ({r.get('from_id')} -> {r.get('to_id')}) "
+                    "is not imported: the schema holds no relations",
+                )
+            )
     else:
         labels = rec.get("label", rec.get("labels"))
         if labels is None:
             labels = []
         if not isinstance(labels, list) or any(not isinstance(x, (list, tuple)) for x in labels):
-            raise FormatError(f"{where}: `label` is not a list of [start, end, label] triples; "
-                              "is this a text-classification export? Only sequence labelling can be imported")
+            raise FormatError(
+                f"{where}: `label` is not a list of [start, end, label] triples; "
+                "is this a text-classification export? Only sequence labelling can be imported"
+            )
         for k, t in enumerate(labels):
             if len(t) != 3:
                 out.errors.append(Issue(f"{where} label[{k}]", f"expected [start, end, label], found {t!r}"))
@@ -93,10 +114,14 @@ def parse_record(rec, where: str, name: str, annotator: str | None, unit: str, o
         try:
             cs, ce = conv.to_codepoint(s), conv.to_codepoint(e)
         except OffsetError as err:
-            out.errors.append(Issue(w, f"{label} [{s}, {e}): {err}", "pass --offsets with the unit the project counts in"))
+            out.errors.append(
+                Issue(w, f"{label} [{s}, {e}): {err}", "pass --offsets with the unit the project counts in")
+            )
             continue
         if cs >= ce:
             out.errors.append(Issue(w, f"{label} [{s}, {e}) is empty or reversed"))
             continue
-        doc.spans.append(ToolSpan(label, cs, ce, f"{w} ({label} {text[cs:ce]!r})", key=None if key is None else str(key)))
+        doc.spans.append(
+            ToolSpan(label, cs, ce, f"{w} ({label} {text[cs:ce]!r})", key=None if key is None else str(key))
+        )
     out.docs.append(doc)

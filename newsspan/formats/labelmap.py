@@ -16,8 +16,8 @@ from .. import jsonfile, labels, schema
 from ..text import decode
 
 IGNORE = "ignore"
-CLAIM_LABEL = "claim"          # how the brat export names claim spans
-SECTION_PREFIX = "section_"    # how the brat export names section spans
+CLAIM_LABEL = "claim"  # how the brat export names claim spans
+SECTION_PREFIX = "section_"  # how the brat export names section spans
 
 
 class LabelMapError(ValueError):
@@ -26,8 +26,8 @@ class LabelMapError(ValueError):
 
 @dataclass(frozen=True)
 class Target:
-    layer: str          # sections | entities | claims | ignore
-    label: str | None   # None for claims and ignore
+    layer: str  # sections | entities | claims | ignore
+    label: str | None  # None for claims and ignore
 
     def __str__(self) -> str:
         if self.layer == "entities" and self.label is not None:
@@ -47,9 +47,11 @@ def parse_target(value: str) -> Target:
         label = v.split(":", 1)[1]
         if label not in schema.section_labels():
             close = labels.closest(label, schema.section_labels())
-            raise LabelMapError(f"unknown section label {label!r}"
-                                + (f"; did you mean 'sections:{close}'?" if close else "")
-                                + f" (section labels: {', '.join(schema.section_labels())})")
+            raise LabelMapError(
+                f"unknown section label {label!r}"
+                + (f"; did you mean 'sections:{close}'?" if close else "")
+                + f" (section labels: {', '.join(schema.section_labels())})"
+            )
         return Target("sections", label)
     if v in schema.entity_labels():
         return Target("entities", v)
@@ -69,16 +71,20 @@ def parse(values: list[str] | None) -> dict[str, Target]:
     problems: list[str] = []
     for value in values or []:
         if Path(value).is_file():
-            try:   # read as strictly as every JSON file (a duplicate key is an error, not the last one kept)
+            try:  # read as strictly as every JSON file (a duplicate key is an error, not the last one kept)
                 data, found, _ = jsonfile.parse_bounded(decode(Path(value).read_bytes()))
             except (OSError, ValueError) as e:  # unreadable, not UTF-8 (DecodeError)
                 problems.append(f"label map file {value}: cannot read it: {e}")
                 continue
             if found:
                 f = found[0]
-                problems.append(f"label map file {value}" + (f":{f.line}:{f.column}" if f.line else "") + f": {f.message}")
+                problems.append(
+                    f"label map file {value}" + (f":{f.line}:{f.column}" if f.line else "") + f": {f.message}"
+                )
                 continue
-            if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+            if not isinstance(data, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+            ):
                 problems.append(f'label map file {value}: expected a JSON object {{"TOOL_LABEL": "TARGET"}}')
                 continue
             pairs = list(data.items())
@@ -103,8 +109,11 @@ def parse(values: list[str] | None) -> dict[str, Target]:
     if len(problems) == 1:
         raise LabelMapError(f"{problems[0]} (targets are {TARGETS})")
     if problems:
-        raise LabelMapError(f"{len(problems)} problems in the label map:\n" + "\n".join(f"  {p}" for p in problems)
-                            + f"\n  (targets are {TARGETS})")
+        raise LabelMapError(
+            f"{len(problems)} problems in the label map:\n"
+            + "\n".join(f"  {p}" for p in problems)
+            + f"\n  (targets are {TARGETS})"
+        )
     return out
 
 
@@ -113,8 +122,8 @@ def default_target(label: str) -> Target | None:
         return Target("entities", label)
     if label == CLAIM_LABEL:
         return Target("claims", None)
-    if label.startswith(SECTION_PREFIX) and label[len(SECTION_PREFIX):] in schema.section_labels():
-        return Target("sections", label[len(SECTION_PREFIX):])
+    if label.startswith(SECTION_PREFIX) and label[len(SECTION_PREFIX) :] in schema.section_labels():
+        return Target("sections", label[len(SECTION_PREFIX) :])
     return None
 
 
@@ -131,9 +140,11 @@ def resolve(labels: Counter, user: dict[str, Target]) -> tuple[dict[str, Target]
         return out, None
     listing = ", ".join(f"{lab!r} ({labels[lab]} span{'s' * (labels[lab] != 1)})" for lab in sorted(missing))
     suggestion = ",".join(f"{lab}={suggest(lab)}" for lab in sorted(missing))
-    msg = (f"{len(missing)} tool label{'s' * (len(missing) != 1)} with no target: {listing}. "
-           f"Map them, e.g. --label-map '{suggestion}' (targets: an entity label such as PERSON, "
-           "sections:<label>, claims, or ignore)")
+    msg = (
+        f"{len(missing)} tool label{'s' * (len(missing) != 1)} with no target: {listing}. "
+        f"Map them, e.g. --label-map '{suggestion}' (targets: an entity label such as PERSON, "
+        "sections:<label>, claims, or ignore)"
+    )
     return out, msg
 
 

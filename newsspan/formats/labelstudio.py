@@ -55,14 +55,17 @@ def load(path: Path, unit: str | None = None) -> Parsed:
     if path.is_dir():
         raise FormatError(f"{path}: is a folder; a Label Studio export is one JSON file")
     out = Parsed()
-    data = strict.json_value(path.read_bytes(), path.name, out.errors, item=_item,
-                             what="a Label Studio export is a JSON list of tasks")
+    data = strict.json_value(
+        path.read_bytes(), path.name, out.errors, item=_item, what="a Label Studio export is a JSON list of tasks"
+    )
     if data is None:
         return out
     tasks = [data] if isinstance(data, dict) else data
     if not isinstance(tasks, list) or not all(isinstance(t, dict) and isinstance(t.get("data"), dict) for t in tasks):
-        raise FormatError(f"{path}: not a Label Studio export: expected a list of tasks, each with a `data` object "
-                          "(a list of result items alone, without the task's text, cannot be imported)")
+        raise FormatError(
+            f"{path}: not a Label Studio export: expected a list of tasks, each with a `data` object "
+            "(a list of result items alone, without the task's text, cannot be imported)"
+        )
     for n, task in enumerate(tasks):
         parse_task(task, n, path.name, path.stem, out, unit)
     return out
@@ -104,13 +107,17 @@ def parse_task(task: dict, n: int, file: str, stem: str, out: Parsed, unit: str 
         out.errors.append(Issue(where_task, "`annotations` is not a list of annotation objects"))
         return
     if task.get("predictions"):
-        out.warnings.append(Issue(where_task, f"{len(task['predictions'])} prediction(s) are not imported: only annotations are"))
-    docs, spans = [], []   # spans: (doc, where, start, end, quote, labels, result id) of every `labels` result
+        out.warnings.append(
+            Issue(where_task, f"{len(task['predictions'])} prediction(s) are not imported: only annotations are")
+        )
+    docs, spans = [], []  # spans: (doc, where, start, end, quote, labels, result id) of every `labels` result
     for a in anns:
         aid = a.get("id", "?")
         where_a = f"{where_task}, annotation {aid}"
         if a.get("was_cancelled"):
-            out.warnings.append(Issue(where_a, "the annotation was cancelled (skipped) in Label Studio; it is not imported"))
+            out.warnings.append(
+                Issue(where_a, "the annotation was cancelled (skipped) in Label Studio; it is not imported")
+            )
             continue
         doc = ToolDoc(text=text, name=str(name), where=where_a, annotator=annotator_name(a.get("completed_by")))
         results = a.get("result") or []
@@ -123,8 +130,13 @@ def parse_task(task: dict, n: int, file: str, stem: str, out: Parsed, unit: str 
             rtype = r.get("type")
             v = r.get("value")
             if rtype not in SPAN_TYPES:
-                out.warnings.append(Issue(where, f"a result of type {rtype!r} is not imported: only plain-text `labels` spans are"
-                                                 + (" (HTML offsets are XPath ranges, not text offsets)" if rtype == "hypertextlabels" else "")))
+                out.warnings.append(
+                    Issue(
+                        where,
+                        f"a result of type {rtype!r} is not imported: only plain-text `labels` spans are"
+                        + (" (HTML offsets are XPath ranges, not text offsets)" if rtype == "hypertextlabels" else ""),
+                    )
+                )
                 continue
             if not isinstance(v, dict):
                 out.errors.append(Issue(where, "a `labels` result without a value object"))
@@ -139,7 +151,9 @@ def parse_task(task: dict, n: int, file: str, stem: str, out: Parsed, unit: str 
                 out.errors.append(Issue(where, f"value.labels is {labels!r}; expected a list of label names"))
                 continue
             if r.get("source") and _text_key(task, r) != key:
-                out.warnings.append(Issue(where, f"the result labels data field {r.get('source')!r}, not {key!r}; it is not imported"))
+                out.warnings.append(
+                    Issue(where, f"the result labels data field {r.get('source')!r}, not {key!r}; it is not imported")
+                )
                 continue
             if not labels:
                 out.errors.append(Issue(where, "a span without a label"))
@@ -189,7 +203,7 @@ def _task_unit(text: str, spans: list, unit: str | None, where_task: str, out: P
         found = []
         for u, c in convs.items():
             try:
-                found.append(f"as {u} offsets the text there is {text[c.to_codepoint(start):c.to_codepoint(end)]!r}")
+                found.append(f"as {u} offsets the text there is {text[c.to_codepoint(start) : c.to_codepoint(end)]!r}")
             except OffsetError as err:
                 found.append(f"as {u} offsets: {err}")
         listed.append(f"{where}: [{start}, {end}) value.text {quote!r}; " + "; ".join(found))
@@ -197,11 +211,19 @@ def _task_unit(text: str, spans: list, unit: str | None, where_task: str, out: P
         detail = f"{len(listed)} of its {len(spans)} results fit neither code points nor UTF-16 units:"
     else:  # each result fits one unit, but not all the same one
         detail = "some results fit only code points, others only UTF-16 units:"
-        listed = [f"{sp[1]}: fits only {'code points' if fit['codepoint'][k] else 'UTF-16 units'}"
-                  for k, sp in enumerate(spans) if fit["codepoint"][k] != fit["utf16"][k]]
-    out.errors.append(Issue(where_task, "the offset unit of the task cannot be decided: " + detail + "".join(f"\n    {x}" for x in listed),
-                            "re-export the task from Label Studio; if the text was edited after annotating, annotate it again "
-                            "(--offsets codepoint or --offsets utf16 names the unit)"))
+        listed = [
+            f"{sp[1]}: fits only {'code points' if fit['codepoint'][k] else 'UTF-16 units'}"
+            for k, sp in enumerate(spans)
+            if fit["codepoint"][k] != fit["utf16"][k]
+        ]
+    out.errors.append(
+        Issue(
+            where_task,
+            "the offset unit of the task cannot be decided: " + detail + "".join(f"\n    {x}" for x in listed),
+            "re-export the task from Label Studio; if the text was edited after annotating, annotate it again "
+            "(--offsets codepoint or --offsets utf16 names the unit)",
+        )
+    )
     return None
 
 
@@ -217,26 +239,47 @@ def _place(text: str, conv: Converter, start: int, end: int, quote: str | None, 
         return None
     if quote is not None and text[s:e] != quote:
         found = text.find(quote)
-        hint = f"the quote occurs at [{found}, {found + len(quote)}) in code points" if found >= 0 else "the quote does not occur in the text"
-        out.errors.append(Issue(where, f"value.text {quote!r} does not match the text at [{start}, {end}) in {conv.unit} units "
-                                       f"({text[s:e]!r}); {hint}",
-                                "re-export the task from Label Studio; if the text was edited after annotating, annotate it again"))
+        hint = (
+            f"the quote occurs at [{found}, {found + len(quote)}) in code points"
+            if found >= 0
+            else "the quote does not occur in the text"
+        )
+        out.errors.append(
+            Issue(
+                where,
+                f"value.text {quote!r} does not match the text at [{start}, {end}) in {conv.unit} units "
+                f"({text[s:e]!r}); {hint}",
+                "re-export the task from Label Studio; if the text was edited after annotating, annotate it again",
+            )
+        )
         return None
     return s, e
 
 
 # export ----------------------------------------------------------------------------------------
 
+
 def export(docs: Iterable[Document]) -> dict[str, bytes]:
     """One JSON file of tasks with the entity layer as predictions, for pre-annotation."""
     tasks = []
     for doc in docs:
-        result = [{
-            "id": e.id, "from_name": "label", "to_name": "text", "type": "labels", "origin": "prediction",
-            "value": {"start": e.start, "end": e.end, "text": e.text, "labels": [e.label]},
-        } for e in doc.entities]
-        tasks.append({"data": {"text": doc.text, "id": doc.id},
-                      "predictions": [{"model_version": f"newsspan ({doc.status})", "result": result}]})
+        result = [
+            {
+                "id": e.id,
+                "from_name": "label",
+                "to_name": "text",
+                "type": "labels",
+                "origin": "prediction",
+                "value": {"start": e.start, "end": e.end, "text": e.text, "labels": [e.label]},
+            }
+            for e in doc.entities
+        ]
+        tasks.append(
+            {
+                "data": {"text": doc.text, "id": doc.id},
+                "predictions": [{"model_version": f"newsspan ({doc.status})", "result": result}],
+            }
+        )
     return {"": (json.dumps(tasks, ensure_ascii=False, indent=2) + "\n").encode("utf-8")}
 
 

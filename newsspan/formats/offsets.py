@@ -75,10 +75,10 @@ class Converter:
         self.text, self.unit = text, unit
         self.length = len(text)
         if unit == "utf16":
-            self._starts = _utf16_starts(text)          # code point -> utf16
+            self._starts = _utf16_starts(text)  # code point -> utf16
             self.length = self._starts[-1]
         elif unit == "grapheme":
-            self._starts = _grapheme_starts(text)       # grapheme -> code point
+            self._starts = _grapheme_starts(text)  # grapheme -> code point
             self.length = len(self._starts) - 1
 
     def to_codepoint(self, offset: int) -> int:
@@ -90,7 +90,9 @@ class Converter:
             return self._starts[offset]
         i = bisect.bisect_left(self._starts, offset)
         if self._starts[i] != offset:
-            raise OffsetError(f"UTF-16 offset {offset} falls inside a surrogate pair (the middle of {self.text[i - 1]!a})")
+            raise OffsetError(
+                f"UTF-16 offset {offset} falls inside a surrogate pair (the middle of {self.text[i - 1]!a})"
+            )
         return i
 
     def from_codepoint(self, offset: int) -> int:

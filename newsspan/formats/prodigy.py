@@ -20,10 +20,16 @@ from .offsets import Converter, OffsetError, read_offset
 def load(path: Path, unit: str | None = None) -> Parsed:
     path = Path(path)
     if path.is_dir():
-        raise FormatError(f"{path}: is a folder; a Prodigy export is one JSONL file (`prodigy db-out DATASET > file.jsonl`)")
+        raise FormatError(
+            f"{path}: is a folder; a Prodigy export is one JSONL file (`prodigy db-out DATASET > file.jsonl`)"
+        )
     out = Parsed()
-    records = strict.json_records(path.read_bytes(), path.name, out.errors,
-                                  what="a Prodigy export holds one JSON task per line (`prodigy db-out DATASET`)")
+    records = strict.json_records(
+        path.read_bytes(),
+        path.name,
+        out.errors,
+        what="a Prodigy export holds one JSON task per line (`prodigy db-out DATASET`)",
+    )
     for n, task in records or ():
         if not isinstance(task, dict) or not isinstance(task.get("text"), str):
             raise FormatError(f"{path.name}:{n}: not a Prodigy task: expected an object with `text`")
@@ -71,19 +77,27 @@ def _offsets(sp: dict, tokens: list | None) -> tuple[int, int]:
     if tokens and (sp.get("token_start") is not None or sp.get("token_end") is not None):
         ts, te = read_offset(sp.get("token_start"), "token_start"), read_offset(sp.get("token_end"), "token_end")
         if max(ts, te) >= len(tokens) or not all(isinstance(tokens[i], dict) for i in (ts, te)):
-            raise OffsetError(f"token_start/token_end {ts}..{te} name no token objects of the task's {len(tokens)} tokens")
-        by_tokens = read_offset(tokens[ts].get("start"), f"tokens[{ts}].start"), read_offset(tokens[te].get("end"), f"tokens[{te}].end")
+            raise OffsetError(
+                f"token_start/token_end {ts}..{te} name no token objects of the task's {len(tokens)} tokens"
+            )
+        by_tokens = (
+            read_offset(tokens[ts].get("start"), f"tokens[{ts}].start"),
+            read_offset(tokens[te].get("end"), f"tokens[{te}].end"),
+        )
     if by_chars is None:
         if by_tokens is None:
             raise OffsetError("the span has no start/end (nor token_start/token_end into tokens)")
         return by_tokens
     if by_tokens is not None and by_chars != by_tokens:
-        raise OffsetError(f"start/end [{by_chars[0]}, {by_chars[1]}) disagree with tokens {sp['token_start']}..{sp['token_end']} "
-                          f"(token_end is inclusive), which cover [{by_tokens[0]}, {by_tokens[1]})")
+        raise OffsetError(
+            f"start/end [{by_chars[0]}, {by_chars[1]}) disagree with tokens {sp['token_start']}..{sp['token_end']} "
+            f"(token_end is inclusive), which cover [{by_tokens[0]}, {by_tokens[1]})"
+        )
     return by_chars
 
 
 # export ----------------------------------------------------------------------------------------
+
 
 def export(docs: Iterable[Document]) -> dict[str, bytes]:
     """JSONL, one task per document: text, tokens (with ws), entity spans with token indices.
@@ -105,10 +119,24 @@ def export(docs: Iterable[Document]) -> dict[str, bytes]:
             placed = char_span(tokens, e.start, e.end, "strict")
             assert placed is not None, "tag_spans found every entity on token boundaries"
             first, stop = placed
-            spans.append({"start": e.start, "end": e.end, "token_start": first, "token_end": stop - 1, "label": e.label})
-        task = {"text": text, "meta": {"id": doc.id, "status": doc.status},
-                "tokens": [{"text": t.text, "start": t.start, "end": t.end, "id": i, "ws": t.end < len(text) and text[t.end].isspace()}
-                           for i, t in enumerate(tokens)],
-                "spans": spans, "answer": "accept"}
+            spans.append(
+                {"start": e.start, "end": e.end, "token_start": first, "token_end": stop - 1, "label": e.label}
+            )
+        task = {
+            "text": text,
+            "meta": {"id": doc.id, "status": doc.status},
+            "tokens": [
+                {
+                    "text": t.text,
+                    "start": t.start,
+                    "end": t.end,
+                    "id": i,
+                    "ws": t.end < len(text) and text[t.end].isspace(),
+                }
+                for i, t in enumerate(tokens)
+            ],
+            "spans": spans,
+            "answer": "accept",
+        }
         tasks.append(json.dumps(task, ensure_ascii=False))
     return {"": ("\n".join(tasks) + "\n").encode("utf-8")}

@@ -24,10 +24,11 @@ from ..text import BOM, DecodeError, decode
 from . import Issue, lines
 
 AGAIN = "or export the file again from the tool"
-HINTS = {   # how to fix an export, per finding of newsspan.jsonfile.parse
+HINTS = {  # how to fix an export, per finding of newsspan.jsonfile.parse
     "json-duplicate-key": "remove one of the two keys (newsspan does not guess which value the tool meant), " + AGAIN,
     "json-nonfinite": "write a number there (offsets are whole numbers), " + AGAIN,
-    "json-lone-surrogate": "write the character itself, or both halves of its surrogate pair (\\ud83d\\ude00), " + AGAIN,
+    "json-lone-surrogate": "write the character itself, or both halves of its surrogate pair (\\ud83d\\ude00), "
+    + AGAIN,
     "json-number-too-large": "write the number the tool meant, " + AGAIN,
     "json-too-deep": "export the file again from the tool (its exports are never nested this deep)",
 }
@@ -47,8 +48,9 @@ def text_of(data: bytes, name: str, errors: list[Issue], *, keep_bom: bool = Fal
     return text if keep_bom or not text.startswith(BOM) else text[1:]
 
 
-def json_value(data: bytes, name: str, errors: list[Issue], *, what: str,
-               item: Callable[[object, str], str | None] | None = None) -> object | None:
+def json_value(
+    data: bytes, name: str, errors: list[Issue], *, what: str, item: Callable[[object, str], str | None] | None = None
+) -> object | None:
     """The value of a JSON export, or None with every problem found listed as an error.
 
     what: what the file should be, for a syntax error ("a Label Studio export is a JSON list of tasks").
@@ -59,8 +61,9 @@ def json_value(data: bytes, name: str, errors: list[Issue], *, what: str,
     return None if text is None else parse_json(text, name, errors, what=what, item=item)
 
 
-def parse_json(text: str, name: str, errors: list[Issue], *, what: str,
-               item: Callable[[object, str], str | None] | None = None) -> object | None:
+def parse_json(
+    text: str, name: str, errors: list[Issue], *, what: str, item: Callable[[object, str], str | None] | None = None
+) -> object | None:
     """json_value of a text already decoded (by text_of)."""
     value, problems = _parse(text, name, what, item)
     errors += problems
@@ -131,7 +134,7 @@ def _parse(text: str, name: str, what: str, item, line: int | None = None) -> tu
     out = []
     for f in findings:
         at_line, column = f.line, f.column
-        if at_line is None and f.pointer and value is not None:   # a lone surrogate: located by its pointer
+        if at_line is None and f.pointer and value is not None:  # a lone surrogate: located by its pointer
             positions = positions or jsonfile.Positions(text)
             at_line, column = positions.locate(f.pointer)
         if line is not None and at_line is not None:
@@ -141,8 +144,13 @@ def _parse(text: str, name: str, what: str, item, line: int | None = None) -> tu
         if named or f.pointer:
             where += f" ({named or f.pointer})"
         if f.check == "json-syntax":
-            out.append(Issue(where, f"{f.message}; {what}", "check the file with a JSON linter (a trailing comma, a file cut "
-                                                           "short), " + AGAIN))
+            out.append(
+                Issue(
+                    where,
+                    f"{f.message}; {what}",
+                    "check the file with a JSON linter (a trailing comma, a file cut short), " + AGAIN,
+                )
+            )
         elif f.check == "json-too-deep":
             out.append(Issue(where, f"nesting deeper than {jsonfile.MAX_DEPTH} levels", HINTS[f.check]))
         else:

@@ -44,31 +44,50 @@ _FILE_NAME = re.compile(r"\S+\.[A-Za-z0-9]{1,5}")
 _WEB = re.compile(r"https?://\S+")
 
 
-def load(path: Path, unit: str | None = None, *, entity_layer: str = DEFAULT_ENTITY_LAYER,
-         entity_feature: str = DEFAULT_ENTITY_FEATURE) -> Parsed:
+def load(
+    path: Path,
+    unit: str | None = None,
+    *,
+    entity_layer: str = DEFAULT_ENTITY_LAYER,
+    entity_feature: str = DEFAULT_ENTITY_FEATURE,
+) -> Parsed:
     out = Parsed()
     for f in export_files(path, (".json",), "UIMA CAS JSON files (.json)"):
         parse(f.read_bytes(), f.name, document_name(f.stem), out, entity_layer, entity_feature)
     return out
 
 
-def parse(data: bytes, file: str, name: str, out: Parsed, entity_layer: str = DEFAULT_ENTITY_LAYER,
-          entity_feature: str = DEFAULT_ENTITY_FEATURE) -> None:
+def parse(
+    data: bytes,
+    file: str,
+    name: str,
+    out: Parsed,
+    entity_layer: str = DEFAULT_ENTITY_LAYER,
+    entity_feature: str = DEFAULT_ENTITY_FEATURE,
+) -> None:
     """One CAS JSON file into a ToolDoc (appended to out), with per-annotation issues."""
     from cassis import load_cas_from_json
 
     # read strictly first: cassis reads with Python's json, which keeps the last of duplicate keys,
     # takes NaN and hands back lone surrogates
     source = strict.text_of(data, file, out.errors)
-    if source is None or strict.parse_json(source, file, out.errors, what="a UIMA CAS JSON file is one JSON object") is None:
+    if (
+        source is None
+        or strict.parse_json(source, file, out.errors, what="a UIMA CAS JSON file is one JSON object") is None
+    ):
         return
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             cas = load_cas_from_json(io.StringIO(source))
     except Exception as e:  # noqa: BLE001 - cassis raises many kinds for a broken file; each is this file's error
-        out.errors.append(Issue(file, f"not a UIMA CAS JSON file ({type(e).__name__}: {str(e)[:200]})",
-                                "export the documents from INCEpTION as `UIMA CAS JSON`"))
+        out.errors.append(
+            Issue(
+                file,
+                f"not a UIMA CAS JSON file ({type(e).__name__}: {str(e)[:200]})",
+                "export the documents from INCEpTION as `UIMA CAS JSON`",
+            )
+        )
         return
     text = cas.sofa_string
     if not isinstance(text, str) or not text.strip():
@@ -83,12 +102,17 @@ def parse(data: bytes, file: str, name: str, out: Parsed, entity_layer: str = DE
     if ts.contains_type(entity_layer):
         features = [f.name for f in ts.get_type(entity_layer).all_features if f.name not in ("sofa", "begin", "end")]
         if entity_feature and entity_feature not in features:
-            out.errors.append(Issue(file, f"the type {entity_layer} has no feature {entity_feature!r} "
-                                          f"(its features: {', '.join(map(repr, features)) or 'none'})",
-                                    "pass --entity-feature with one of them ('' for a type without features)"))
+            out.errors.append(
+                Issue(
+                    file,
+                    f"the type {entity_layer} has no feature {entity_feature!r} "
+                    f"(its features: {', '.join(map(repr, features)) or 'none'})",
+                    "pass --entity-feature with one of them ('' for a type without features)",
+                )
+            )
             return
         for a in cas.select(entity_layer):
-            if ts.is_instance_of(a.type, DOCUMENT_TYPE):   # the document itself, when the layer is an ancestor type
+            if ts.is_instance_of(a.type, DOCUMENT_TYPE):  # the document itself, when the layer is an ancestor type
                 continue
             value = a.get(entity_feature) if entity_feature else None
             label = NULL_LABEL if value in (None, "") else str(value)

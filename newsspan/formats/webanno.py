@@ -51,8 +51,8 @@ _VALUE_ESCAPE = re.compile(r"\\(->|[\\\[\]|_;tn*])")
 _TEXT_ESCAPE = re.compile(r"\\([\\tnfrb\x00-\x07\x0e-\x1f])")
 _CONTROL = {"t": "\t", "n": "\n", "f": "\f", "r": "\r", "b": "\b"}
 KINDS = {"SP": "span", "CH": "chain", "RL": "relation"}
-NULL_COLUMN = "_"   # no annotation of the layer on this row
-NULL_VALUE = "*"    # an annotation whose feature has no value
+NULL_COLUMN = "_"  # no annotation of the layer on this row
+NULL_VALUE = "*"  # an annotation whose feature has no value
 
 
 def unescape_value(value: str) -> str:
@@ -71,9 +71,9 @@ def utf16_len(s: str) -> int:
 
 @dataclass
 class Column:
-    kind: str             # span | chain | relation
-    layer: str            # the UIMA type name
-    feature: str | None   # None: the placeholder column of a layer without features
+    kind: str  # span | chain | relation
+    layer: str  # the UIMA type name
+    feature: str | None  # None: the placeholder column of a layer without features
 
 
 @dataclass
@@ -85,8 +85,13 @@ class _Ann:
     kb_id: str | None = None
 
 
-def load(path: Path, unit: str | None = None, *, entity_layer: str = DEFAULT_ENTITY_LAYER,
-         entity_feature: str = DEFAULT_ENTITY_FEATURE) -> Parsed:
+def load(
+    path: Path,
+    unit: str | None = None,
+    *,
+    entity_layer: str = DEFAULT_ENTITY_LAYER,
+    entity_feature: str = DEFAULT_ENTITY_FEATURE,
+) -> Parsed:
     out = Parsed()
     for f in export_files(path, (".tsv",), "WebAnno TSV 3.x files (.tsv)"):
         data = strict.text_of(f.read_bytes(), f.name, out.errors)
@@ -101,7 +106,7 @@ def split_value(raw: str) -> tuple[str, str | None]:
     ident = None
     if raw.endswith("]") and not raw.endswith("\\]") and "[" in raw:
         cut = raw.rindex("[")
-        raw, ident = raw[:cut], raw[cut + 1:-1]
+        raw, ident = raw[:cut], raw[cut + 1 : -1]
     return (NULL_LABEL if raw == NULL_VALUE else unescape_value(raw)), ident
 
 
@@ -109,19 +114,34 @@ def parse_header(lines: list[str], file: str, out: Parsed) -> tuple[list[Column]
     """The declared columns and the index of the first body line; None (with an error) if the header is broken."""
     m = _FORMAT.fullmatch(lines[0]) if lines else None
     if not m:
-        out.errors.append(Issue(f"{file}:1", "not a WebAnno TSV file: the first line is not `#FORMAT=WebAnno TSV 3.x`",
-                                "export the documents from INCEpTION or WebAnno as `WebAnno TSV v3.3`"))
+        out.errors.append(
+            Issue(
+                f"{file}:1",
+                "not a WebAnno TSV file: the first line is not `#FORMAT=WebAnno TSV 3.x`",
+                "export the documents from INCEpTION or WebAnno as `WebAnno TSV v3.3`",
+            )
+        )
         return None
     if int(m[1]) != 3 or int(m[2]) < 2:
-        out.errors.append(Issue(f"{file}:1", f"WebAnno TSV {m[1]}.{m[2]} is not read (3.2 and 3.3 are)",
-                                "export again from a current INCEpTION as `WebAnno TSV v3.3`"))
+        out.errors.append(
+            Issue(
+                f"{file}:1",
+                f"WebAnno TSV {m[1]}.{m[2]} is not read (3.2 and 3.3 are)",
+                "export again from a current INCEpTION as `WebAnno TSV v3.3`",
+            )
+        )
         return None
     columns, n = [], 1
     while n < len(lines) and lines[n].startswith("#T_"):
         lm = _LAYER.fullmatch(lines[n])
         if not lm:
-            out.errors.append(Issue(f"{file}:{n + 1}", f"malformed layer declaration {lines[n]!r}",
-                                    "expected #T_SP=, #T_CH= or #T_RL= followed by the type name and |-separated features"))
+            out.errors.append(
+                Issue(
+                    f"{file}:{n + 1}",
+                    f"malformed layer declaration {lines[n]!r}",
+                    "expected #T_SP=, #T_CH= or #T_RL= followed by the type name and |-separated features",
+                )
+            )
             return None
         features = [f or None for f in lm[3].split("|")[1:]] or [None]
         columns += [Column(KINDS[lm[1]], lm[2], f) for f in features]
@@ -129,8 +149,14 @@ def parse_header(lines: list[str], file: str, out: Parsed) -> tuple[list[Column]
     return columns, n
 
 
-def parse(data: str, file: str, name: str, out: Parsed, entity_layer: str = DEFAULT_ENTITY_LAYER,
-          entity_feature: str = DEFAULT_ENTITY_FEATURE) -> None:
+def parse(
+    data: str,
+    file: str,
+    name: str,
+    out: Parsed,
+    entity_layer: str = DEFAULT_ENTITY_LAYER,
+    entity_feature: str = DEFAULT_ENTITY_FEATURE,
+) -> None:
     """One TSV file into a ToolDoc (appended to out), with per-line errors."""
     lines = split_lines(data)
     header = parse_header(lines, file, out)
@@ -145,11 +171,18 @@ def parse(data: str, file: str, name: str, out: Parsed, entity_layer: str = DEFA
         kb_col = next((i for i, c in own if c.feature == KB_FEATURE and entity_feature != KB_FEATURE), None)
         if label_col is None:
             names = ", ".join(repr(c.feature) for _, c in own if c.feature) or "none"
-            out.errors.append(Issue(file, f"the layer {entity_layer} has no feature {entity_feature!r} (its features: {names})",
-                                    "pass --entity-feature with one of them ('' for a layer without features)"))
+            out.errors.append(
+                Issue(
+                    file,
+                    f"the layer {entity_layer} has no feature {entity_feature!r} (its features: {names})",
+                    "pass --entity-feature with one of them ('' for a layer without features)",
+                )
+            )
             return
     elif entity_layer in layers:
-        out.errors.append(Issue(file, f"{entity_layer} is a {layers[entity_layer]} layer; entity mentions come from a span layer"))
+        out.errors.append(
+            Issue(file, f"{entity_layer} is a {layers[entity_layer]} layer; entity mentions come from a span layer")
+        )
         return
     else:
         declared = ", ".join(sorted(layers)) or "no layer"
@@ -167,8 +200,13 @@ def parse(data: str, file: str, name: str, out: Parsed, entity_layer: str = DEFA
             out.errors.append(Issue(f"{file}:{ln}", f"token {unit} [{b}, {e}): {err}"))
             continue
         if text[cb:ce] != token:
-            out.errors.append(Issue(f"{file}:{ln}", f"token {unit} {token!r} at UTF-16 [{b}, {e}) differs from the text there, "
-                                                    f"{text[cb:ce]!r}", "export the document again; the file was edited or cut"))
+            out.errors.append(
+                Issue(
+                    f"{file}:{ln}",
+                    f"token {unit} {token!r} at UTF-16 [{b}, {e}) differs from the text there, {text[cb:ce]!r}",
+                    "export the document again; the file was edited or cut",
+                )
+            )
             continue
         placed.append((ln, unit, cb, ce, values))
 
@@ -191,8 +229,10 @@ def parse(data: str, file: str, name: str, out: Parsed, entity_layer: str = DEFA
                         ann.kb_id = wikidata_id(value)
     _count_ignored(placed, columns, entity_layer, out)
     short = entity_layer.rsplit(".", 1)[-1]
-    spans = [ToolSpan(ann.label, ann.start, ann.end, f"{file}:{ann.line} ({short} {ann.label!r})", kb_id=ann.kb_id or None)
-             for ann in anns.values()]
+    spans = [
+        ToolSpan(ann.label, ann.start, ann.end, f"{file}:{ann.line} ({short} {ann.label!r})", kb_id=ann.kb_id or None)
+        for ann in anns.values()
+    ]
     out.docs.append(ToolDoc(text=text, name=name, where=file, spans=spans))
 
 
@@ -204,8 +244,8 @@ def _body(lines, first, columns, file, out):
     """Token rows (line, unit id, UTF-16 begin, end, token, column values) and the rebuilt text; (_, None) on a fatal error."""
     width = 3 + len(columns)
     pieces: list[str] = []
-    length = 0                     # of the text so far, in UTF-16 units
-    sentence: list[str] = []       # the #Text= lines of the sentence being read
+    length = 0  # of the text so far, in UTF-16 units
+    sentence: list[str] = []  # the #Text= lines of the sentence being read
     in_tokens = False
     rows: list[tuple[int, str, int, int, str, list[str]]] = []
     for k in range(first, len(lines)):
@@ -216,14 +256,19 @@ def _body(lines, first, columns, file, out):
         if line.startswith("#"):
             in_tokens = False
             if line.startswith("#Text="):
-                sentence.append(unescape_text(line[len("#Text="):]))
+                sentence.append(unescape_text(line[len("#Text=") :]))
             continue
         fields = line.split("\t")
         om = _OFFSETS.fullmatch(fields[1]) if len(fields) > 1 else None
         if len(fields) < width or not _UNIT.fullmatch(fields[0]) or not om:
-            out.errors.append(Issue(f"{file}:{ln}", f"expected a token row of {width} tab-separated fields (id such as 1-3 or "
-                                                    f"1-3.1, offsets such as 9-14, the token, one per declared column), "
-                                                    f"found {line[:80]!r}"))
+            out.errors.append(
+                Issue(
+                    f"{file}:{ln}",
+                    f"expected a token row of {width} tab-separated fields (id such as 1-3 or "
+                    f"1-3.1, offsets such as 9-14, the token, one per declared column), "
+                    f"found {line[:80]!r}",
+                )
+            )
             continue
         b, e = read_offset(int(om[1]), "begin"), read_offset(int(om[2]), "end")
         if not in_tokens:
@@ -236,8 +281,13 @@ def _body(lines, first, columns, file, out):
                     pieces[-1] = pieces[-1][:-1]
                     length -= 1
                 else:
-                    out.errors.append(Issue(f"{file}:{ln}", f"the sentence starts at UTF-16 offset {b}, inside the previous one "
-                                                            f"(which ends at {length - 1})"))
+                    out.errors.append(
+                        Issue(
+                            f"{file}:{ln}",
+                            f"the sentence starts at UTF-16 offset {b}, inside the previous one "
+                            f"(which ends at {length - 1})",
+                        )
+                    )
                     return rows, None
             if length < b:
                 pieces.append(" " * (b - length))
@@ -266,7 +316,7 @@ def _count_ignored(placed, columns, entity_layer, out: Parsed) -> None:
                 _, ident = split_value(raw)
                 if kind == "relation":
                     keys.add((unit, k))
-                else:   # a chain's [N] is its chain id; a span's, its multi-token id
+                else:  # a chain's [N] is its chain id; a span's, its multi-token id
                     keys.add(("id", ident) if ident is not None else (unit, k))
         if keys:
             what = {"span": "annotations", "relation": "relations", "chain": "chains"}[kind]

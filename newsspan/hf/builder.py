@@ -68,8 +68,9 @@ def corpus_root(data_dir) -> store.Root:
     return store.Root(data_dir) if data_dir else store.Root.shipped()
 
 
-def checked_selection(root: store.Root, include_drafts: bool, key: str | None = None,
-                      cache: bool = True, progress: bool = False) -> tuple[Selection, Report]:
+def checked_selection(
+    root: store.Root, include_drafts: bool, key: str | None = None, cache: bool = True, progress: bool = False
+) -> tuple[Selection, Report]:
     """The released documents of a root and its validation report; BuildError if it does not validate.
 
     progress=True shows the validation's progress on stderr (newsspan.progress)."""
@@ -82,9 +83,11 @@ def checked_selection(root: store.Root, include_drafts: bool, key: str | None = 
     # all cores, and the root's validation cache: an unchanged corpus is not checked again
     report = validate_root(root, jobs=default_jobs(), cache=cache and not root.is_shipped, progress=progress)
     if not report.ok:
-        raise BuildError(f"the corpus at {root.path} has errors; nothing was built:\n"
-                         + "\n".join(f"  {p.path}: {p.check}: {p.message}" for p in report.sorted()
-                                     if p.severity == "error"), report=report)
+        raise BuildError(
+            f"the corpus at {root.path} has errors; nothing was built:\n"
+            + "\n".join(f"  {p.path}: {p.check}: {p.message}" for p in report.sorted() if p.severity == "error"),
+            report=report,
+        )
     done = select(root, include_drafts), report
     if key:
         _validated[(key, include_drafts)] = done
@@ -94,7 +97,9 @@ def checked_selection(root: store.Root, include_drafts: bool, key: str | None = 
 class Newsspan(datasets.ArrowBasedBuilder):
     BUILDER_CONFIG_CLASS = NewsspanConfig
     VERSION = _VERSION
-    BUILDER_CONFIGS: ClassVar[list[NewsspanConfig]] = [NewsspanConfig(name=name, version=_VERSION, description=DESCRIPTIONS[name]) for name in CONFIGS]
+    BUILDER_CONFIGS: ClassVar[list[NewsspanConfig]] = [
+        NewsspanConfig(name=name, version=_VERSION, description=DESCRIPTIONS[name]) for name in CONFIGS
+    ]
     DEFAULT_CONFIG_NAME = DEFAULT_CONFIG
 
     def __init__(self, *args, hash: str | None = None, content_key: str | None = None, **kwargs):
@@ -109,23 +114,35 @@ class Newsspan(datasets.ArrowBasedBuilder):
         super().__init__(*args, hash=self._content_key, **kwargs)
 
     def _info(self):
-        return datasets.DatasetInfo(description=self.config.description, features=features(self.config.name),
-                                    homepage=_HOMEPAGE, citation=_CITATION, license=_LICENSE)
+        return datasets.DatasetInfo(
+            description=self.config.description,
+            features=features(self.config.name),
+            homepage=_HOMEPAGE,
+            citation=_CITATION,
+            license=_LICENSE,
+        )
 
     def _split_generators(self, dl_manager):
         root = corpus_root(self.config.data_dir)
         selection, _ = checked_selection(root, self.config.include_drafts, self._content_key)
         # ids, not documents: a plain list that datasets shares out among --num-proc workers,
         # each of which reads its documents batch by batch
-        return [datasets.SplitGenerator(name=split, gen_kwargs={"ids": selection.ids_in_split(split)})
-                for split in SPLITS if selection.ids_in_split(split)]
+        return [
+            datasets.SplitGenerator(name=split, gen_kwargs={"ids": selection.ids_in_split(split)})
+            for split in SPLITS
+            if selection.ids_in_split(split)
+        ]
 
     def _generate_tables(self, ids):
         corpus = Corpus(corpus_root(self.config.data_dir))
         meta_columns = list(meta_fields()) if self.config.name == "documents" else ()
         size = max(1, self.config.batch_size)
         for batch_idx, first in enumerate(range(0, len(ids), size)):
-            batch = [row for doc_id in ids[first:first + size] for row in rows(corpus[doc_id], self.config.name, meta_columns)]
+            batch = [
+                row
+                for doc_id in ids[first : first + size]
+                for row in rows(corpus[doc_id], self.config.name, meta_columns)
+            ]
             if not batch:
                 continue
             # label names as they are: datasets casts the table to the features (ClassLabel ids included)

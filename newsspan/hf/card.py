@@ -49,17 +49,25 @@ def front_matter(splits: dict[str, dict[str, dict]], st: Stats, default: str) ->
     configs = []
     infos = DatasetInfosDict()
     for config, per_split in splits.items():
-        entry: dict[str, object] = {"config_name": config,
-                 "data_files": [{"split": s, "path": per_split[s]["path"]} for s in SPLITS if s in per_split]}
+        entry: dict[str, object] = {
+            "config_name": config,
+            "data_files": [{"split": s, "path": per_split[s]["path"]} for s in SPLITS if s in per_split],
+        }
         if config == default:
             entry["default"] = True
         configs.append(entry)
         infos[config] = DatasetInfo(
             features=features(config),
-            splits=SplitDict({s: SplitInfo(name=s, num_bytes=per_split[s]["num_bytes"], num_examples=per_split[s]["num_examples"])
-                              for s in SPLITS if s in per_split}),
+            splits=SplitDict(
+                {
+                    s: SplitInfo(name=s, num_bytes=per_split[s]["num_bytes"], num_examples=per_split[s]["num_examples"])
+                    for s in SPLITS
+                    if s in per_split
+                }
+            ),
             download_size=sum(v["download_size"] for v in per_split.values()),
-            dataset_size=sum(v["num_bytes"] for v in per_split.values()))
+            dataset_size=sum(v["num_bytes"] for v in per_split.values()),
+        )
     languages = sorted({lang.split("-")[0].lower() for lang in st.languages})
     return {
         "pretty_name": "newsspan",
@@ -94,16 +102,20 @@ def _unknown_note(selection: Selection, n_docs: int) -> str:
     if not ids:
         return ""
     shown = ", ".join(f"`{i}`" for i in ids[:20]) + (f" and {len(ids) - 20} more" if len(ids) > 20 else "")
-    return (f"The license of {len(ids)} of {n_docs} articles is not known (their metadata says `unknown`, "
-            f"and so does the card's `license`): {shown}. Their source is recorded where it is known; "
-            "check an article's license before redistributing its text.")
+    return (
+        f"The license of {len(ids)} of {n_docs} articles is not known (their metadata says `unknown`, "
+        f"and so does the card's `license`): {shown}. Their source is recorded where it is known; "
+        "check an article's license before redistributing its text."
+    )
 
 
-def render(splits: dict[str, dict[str, dict]], selection: Selection, st: Stats, default: str,
-           content_key: str) -> str:
+def render(splits: dict[str, dict[str, dict]], selection: Selection, st: Stats, default: str, content_key: str) -> str:
     fm = yaml.safe_dump(front_matter(splits, st, default), sort_keys=False, allow_unicode=True, width=1000)
     n_docs = st.documents
-    rows_table = ["| config | " + " | ".join(SPLITS) + " | what a row is |", "| --- |" + " ---: |" * len(SPLITS) + " --- |"]
+    rows_table = [
+        "| config | " + " | ".join(SPLITS) + " | what a row is |",
+        "| --- |" + " ---: |" * len(SPLITS) + " --- |",
+    ]
     for config, per_split in splits.items():
         cells = [str(per_split[s]["num_examples"]) if s in per_split else "–" for s in SPLITS]
         rows_table.append(f"| `{config}` | " + " | ".join(cells) + f" | {DESCRIPTIONS[config]} |")
@@ -112,9 +124,12 @@ def render(splits: dict[str, dict[str, dict]], selection: Selection, st: Stats, 
         left_out.append(f"{len(selection.drafts_left_out)} with a draft layer")
     if selection.unannotated_left_out:
         left_out.append(f"{len(selection.unannotated_left_out)} without a released layer")
-    released = ("Released: documents whose annotation layer has status `complete` or `gold`"
-                + (" and, as asked with `--include-drafts`, drafts and unannotated texts" if selection.include_drafts else "")
-                + ". " + (f"Left out: {', '.join(left_out)}." if left_out else "Nothing was left out."))
+    released = (
+        "Released: documents whose annotation layer has status `complete` or `gold`"
+        + (" and, as asked with `--include-drafts`, drafts and unannotated texts" if selection.include_drafts else "")
+        + ". "
+        + (f"Left out: {', '.join(left_out)}." if left_out else "Nothing was left out.")
+    )
     example = "entities" if "entities" in splits else default
     body = f"""
 {MARKER}

@@ -32,21 +32,41 @@ def _bare_span() -> dict:
 
 
 def section_feature() -> dict:
-    return {"id": Value("string"), "label": ClassLabel(names=list(schema.section_labels())),
-            "start": _offset(), "end": _offset(), "text": Value("string")}
+    return {
+        "id": Value("string"),
+        "label": ClassLabel(names=list(schema.section_labels())),
+        "start": _offset(),
+        "end": _offset(),
+        "text": Value("string"),
+    }
 
 
 def entity_feature() -> dict:
-    return {"id": Value("string"), "label": ClassLabel(names=list(schema.entity_labels())),
-            "start": _offset(), "end": _offset(), "text": Value("string"),
-            "kb_id": Value("string"), "cluster": Value("string")}
+    return {
+        "id": Value("string"),
+        "label": ClassLabel(names=list(schema.entity_labels())),
+        "start": _offset(),
+        "end": _offset(),
+        "text": Value("string"),
+        "kb_id": Value("string"),
+        "cluster": Value("string"),
+    }
 
 
 def claim_feature() -> dict:
-    return {"id": Value("string"), "start": _offset(), "end": _offset(), "text": Value("string"),
-            "checkworthy": Value("bool"),
-            "attribution": {"type": ClassLabel(names=list(schema.attribution_types())),
-                            "source": Value("string"), "source_span": _bare_span(), "cue": _bare_span()}}
+    return {
+        "id": Value("string"),
+        "start": _offset(),
+        "end": _offset(),
+        "text": Value("string"),
+        "checkworthy": Value("bool"),
+        "attribution": {
+            "type": ClassLabel(names=list(schema.attribution_types())),
+            "source": Value("string"),
+            "source_span": _bare_span(),
+            "cue": _bare_span(),
+        },
+    }
 
 
 def meta_fields() -> dict:
@@ -60,29 +80,50 @@ def meta_fields() -> dict:
 
 
 def _token_columns() -> dict:
-    return {"id": Value("string"), "document_id": Value("string"),
-            "section": ClassLabel(names=list(schema.section_labels())), "section_id": Value("string"),
-            "tokens": [Value("string")], "token_starts": [_offset()], "token_ends": [_offset()]}
+    return {
+        "id": Value("string"),
+        "document_id": Value("string"),
+        "section": ClassLabel(names=list(schema.section_labels())),
+        "section_id": Value("string"),
+        "tokens": [Value("string")],
+        "token_starts": [_offset()],
+        "token_ends": [_offset()],
+    }
 
 
 def features(config: str) -> Features:
     if config == "documents":
-        return Features({
-            "id": Value("string"), "text": Value("string"), **meta_fields(),
-            "status": ClassLabel(names=list(schema.statuses())), "annotators": [Value("string")],
-            "guidelines_version": Value("string"),
-            "sections": [section_feature()], "entities": [entity_feature()], "claims": [claim_feature()],
-        })
+        return Features(
+            {
+                "id": Value("string"),
+                "text": Value("string"),
+                **meta_fields(),
+                "status": ClassLabel(names=list(schema.statuses())),
+                "annotators": [Value("string")],
+                "guidelines_version": Value("string"),
+                "sections": [section_feature()],
+                "entities": [entity_feature()],
+                "claims": [claim_feature()],
+            }
+        )
     if config == "entities":
         return Features({**_token_columns(), "ner_tags": [ClassLabel(names=list(schema.ner_tags()))]})
     if config == "claims":
-        return Features({**_token_columns(), "claim_tags": [ClassLabel(names=list(schema.CLAIM_TAGS))],
-                         "claims": [claim_feature()]})
+        return Features(
+            {**_token_columns(), "claim_tags": [ClassLabel(names=list(schema.CLAIM_TAGS))], "claims": [claim_feature()]}
+        )
     if config == "sections":
-        return Features({"id": Value("string"), "language": Value("string"),
-                         "section_ids": [Value("string")],
-                         "labels": [ClassLabel(names=list(schema.section_labels()))],
-                         "starts": [_offset()], "ends": [_offset()], "texts": [Value("string")]})
+        return Features(
+            {
+                "id": Value("string"),
+                "language": Value("string"),
+                "section_ids": [Value("string")],
+                "labels": [ClassLabel(names=list(schema.section_labels()))],
+                "starts": [_offset()],
+                "ends": [_offset()],
+                "texts": [Value("string")],
+            }
+        )
     raise ValueError(f"unknown config {config!r}: expected one of {', '.join(CONFIGS)}")
 
 

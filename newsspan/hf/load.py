@@ -28,6 +28,7 @@ from .release import CARD, build
 
 try:
     import fcntl
+
     POSIX_LOCKS = True
 except ImportError:  # not a POSIX system: eviction falls back to GRACE
     POSIX_LOCKS = False
@@ -50,8 +51,9 @@ def _cache_base(root: store.Root) -> Path:
     return home / hashlib.sha256(str(root.path.resolve()).encode()).hexdigest()[:16]
 
 
-def cached_build(root: store.Root | str | os.PathLike | None = None, include_drafts: bool = False,
-                 num_proc: int | None = None) -> Path:
+def cached_build(
+    root: store.Root | str | os.PathLike | None = None, include_drafts: bool = False, num_proc: int | None = None
+) -> Path:
     """The folder of an up-to-date build of root (built now if the corpus, the code or the options changed).
 
     The folder stays in place while this process runs: the caller may read it at leisure.
@@ -97,8 +99,11 @@ def _evict(base: Path) -> None:
     for p in base.iterdir():  # staging folders of a build killed midway (no build runs: we hold the lock)
         if p.is_dir() and p.name.startswith(store.TMP_PREFIX):
             shutil.rmtree(p, ignore_errors=True)
-    builds = sorted((p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")),
-                    key=lambda p: _last_used(base, p), reverse=True)
+    builds = sorted(
+        (p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        key=lambda p: _last_used(base, p),
+        reverse=True,
+    )
     for old in builds[KEEP:]:
         lock = base / f"{old.name}.lock"
         if str(lock) in _HELD:

@@ -74,8 +74,10 @@ def _check_out(root: store.Root, out: Path) -> None:
         except (OSError, ValueError):  # unreadable, not UTF-8 (DecodeError)
             ours = False
         if not ours:
-            raise BuildError(f"refusing to replace {out}: it is not empty and holds no newsspan build "
-                             f"(no {CARD} written by `newsspan build`); choose another --out")
+            raise BuildError(
+                f"refusing to replace {out}: it is not empty and holds no newsspan build "
+                f"(no {CARD} written by `newsspan build`); choose another --out"
+            )
 
 
 def _move_parquet(builder: Newsspan, dest: Path, config: str) -> dict[str, dict]:
@@ -83,8 +85,9 @@ def _move_parquet(builder: Newsspan, dest: Path, config: str) -> dict[str, dict]
     src = Path(builder.cache_dir)
     out = {}
     for split, info in (builder.info.splits or {}).items():
-        files = sorted(src.glob(f"{builder.dataset_name}-{split}.parquet")) + \
-            sorted(src.glob(f"{builder.dataset_name}-{split}-*.parquet"))
+        files = sorted(src.glob(f"{builder.dataset_name}-{split}.parquet")) + sorted(
+            src.glob(f"{builder.dataset_name}-{split}-*.parquet")
+        )
         if not info.num_examples:
             continue  # datasets 5.2 refuses a declared split whose files hold no data
         dest.mkdir(parents=True, exist_ok=True)
@@ -93,8 +96,12 @@ def _move_parquet(builder: Newsspan, dest: Path, config: str) -> dict[str, dict]
             target = dest / f"{split}-{i:05d}-of-{len(files):05d}.parquet"
             shutil.move(str(f), target)
             size += target.stat().st_size
-        out[split] = {"num_examples": info.num_examples, "num_bytes": info.num_bytes,
-                      "download_size": size, "path": f"{config}/{split}-*.parquet"}
+        out[split] = {
+            "num_examples": info.num_examples,
+            "num_bytes": info.num_bytes,
+            "download_size": size,
+            "path": f"{config}/{split}-*.parquet",
+        }
     return {s: out[s] for s in SPLITS if s in out}
 
 
@@ -117,10 +124,19 @@ def _quiet(progress: bool = False):
             datasets.enable_progress_bars()
 
 
-def build(root: store.Root | str | os.PathLike | None = None, out: str | os.PathLike | None = None,
-          configs: list[str] | None = None, include_drafts: bool = False, num_proc: int | None = None,
-          lock: bool = True, max_shard_size: int | str | None = None, cache: bool = True,
-          batch_size: int | None = None, progress: bool = False, on_wait=None) -> BuildSummary:
+def build(
+    root: store.Root | str | os.PathLike | None = None,
+    out: str | os.PathLike | None = None,
+    configs: list[str] | None = None,
+    include_drafts: bool = False,
+    num_proc: int | None = None,
+    lock: bool = True,
+    max_shard_size: int | str | None = None,
+    cache: bool = True,
+    batch_size: int | None = None,
+    progress: bool = False,
+    on_wait=None,
+) -> BuildSummary:
     """Validate the corpus and write its Hugging Face folder; BuildError if it cannot be built.
 
     max_shard_size: the most Arrow data per Parquet file (bytes, or "128MB"; default
@@ -139,9 +155,10 @@ def build(root: store.Root | str | os.PathLike | None = None, out: str | os.Path
         raise BuildError(f"unknown config {sorted(unknown)[0]!r}: expected one of {', '.join(CONFIGS)}")
     configs = [c for c in CONFIGS if c in set(configs)] if configs else list(CONFIGS)
     # writing() = the lock, then recovery of whatever a killed command left (a build swap included)
-    with (root.writing(folders=(out,), on_wait=on_wait) if lock else contextlib.nullcontext()):
-        return _build(root, out, configs, include_drafts, num_proc, max_shard_size or MAX_SHARD_SIZE, cache, batch_size,
-                      progress)
+    with root.writing(folders=(out,), on_wait=on_wait) if lock else contextlib.nullcontext():
+        return _build(
+            root, out, configs, include_drafts, num_proc, max_shard_size or MAX_SHARD_SIZE, cache, batch_size, progress
+        )
 
 
 def _tokens(staged: Path, splits: dict) -> int | None:
@@ -151,8 +168,10 @@ def _tokens(staged: Path, splits: dict) -> int | None:
 
     for config in TOKEN_CONFIGS:
         if config in splits:
-            return sum(pc.sum(pc.list_value_length(pq.read_table(f, columns=["token_starts"]).column(0))).as_py() or 0
-                       for f in sorted((staged / config).glob("*.parquet")))
+            return sum(
+                pc.sum(pc.list_value_length(pq.read_table(f, columns=["token_starts"]).column(0))).as_py() or 0
+                for f in sorted((staged / config).glob("*.parquet"))
+            )
     return None
 
 
@@ -164,7 +183,8 @@ def _build(root, out, configs, include_drafts, num_proc, max_shard_size, cache, 
         raise BuildError(
             f"nothing to release: no document has a layer with status complete or gold "
             f"({len(selection.drafts_left_out)} drafts and {len(selection.unannotated_left_out)} unannotated texts left out)"
-            + (f"; {selection.left_out_note()}" if selection.left_out_note() else ""))
+            + (f"; {selection.left_out_note()}" if selection.left_out_note() else "")
+        )
     if num_proc is None and len(selection.ids) >= AUTO_NUM_PROC_DOCS:
         from ..validator import default_jobs
 
@@ -178,9 +198,14 @@ def _build(root, out, configs, include_drafts, num_proc, max_shard_size, cache, 
         empty = []
         with _quiet(progress):
             for config in configs:
-                builder = Newsspan(config_name=config, data_dir=str(root.path), include_drafts=include_drafts,
-                                   cache_dir=str(work / "cache"), content_key=key,
-                                   **({"batch_size": batch_size} if batch_size else {}))
+                builder = Newsspan(
+                    config_name=config,
+                    data_dir=str(root.path),
+                    include_drafts=include_drafts,
+                    cache_dir=str(work / "cache"),
+                    content_key=key,
+                    **({"batch_size": batch_size} if batch_size else {}),
+                )
                 builder.download_and_prepare(file_format="parquet", num_proc=num_proc, max_shard_size=max_shard_size)
                 moved = _move_parquet(builder, staged / config, config)
                 if moved:
@@ -210,15 +235,29 @@ def located(root: store.Root, problems: list[BuildProblem]) -> list[Problem]:
         path = root.annotation_path(p.document_id)
         if path not in files:
             try:
-                files[path] = (Corpus(root).annotation(p.document_id), jsonfile.Positions(decode(root.read_bytes(path))))
+                files[path] = (
+                    Corpus(root).annotation(p.document_id),
+                    jsonfile.Positions(decode(root.read_bytes(path))),
+                )
             except (OSError, ValueError):
                 files[path] = (None, None)
         ann, positions = files[path]
         index = next((i for i, x in enumerate(ann.layer(p.layer)) if x.id == p.span_id), None) if ann else None
         pointer = f"/{p.layer}/{index}" if index is not None else ""
         line, col = positions.locate(pointer) if positions and pointer else (None, None)
-        out.append(Problem(path=root.rel(path), check=p.check, severity=ERROR, message=p.message, line=line,
-                           column=col, pointer=pointer, document_id=p.document_id, hint=p.hint))
+        out.append(
+            Problem(
+                path=root.rel(path),
+                check=p.check,
+                severity=ERROR,
+                message=p.message,
+                line=line,
+                column=col,
+                pointer=pointer,
+                document_id=p.document_id,
+                hint=p.hint,
+            )
+        )
     return sorted(out, key=Problem.sort_key)
 
 
@@ -249,22 +288,29 @@ def render_summary(s: BuildSummary) -> str:
     sel = s.selection
     statuses = ", ".join(f"{k} {v}" for k, v in sorted(s.stats.statuses.items()))
     n = len(sel.documents)
-    out = [s.report.summary_line(),
-           f"released {n} document{'s' * (n != 1)} ({statuses}); left out: {_count(sel.drafts_left_out, 'draft')}, "
-           f"{_count(sel.unannotated_left_out, 'text')} without a released layer"
-           + (" (--include-drafts)" if sel.include_drafts else "")]
+    out = [
+        s.report.summary_line(),
+        f"released {n} document{'s' * (n != 1)} ({statuses}); left out: {_count(sel.drafts_left_out, 'draft')}, "
+        f"{_count(sel.unannotated_left_out, 'text')} without a released layer"
+        + (" (--include-drafts)" if sel.include_drafts else ""),
+    ]
     note = sel.left_out_note()
     if note:
         out.append(note)
     width = max(len(c) for c in s.splits) if s.splits else 9
     out.append(f"{'config':{width}}  " + "  ".join(f"{x:>10}" for x in SPLITS))
-    out += [f"{config:{width}}  " + "  ".join(f"{per_split[x]['num_examples'] if x in per_split else '-':>10}" for x in SPLITS)
-            for config, per_split in s.splits.items()]
+    out += [
+        f"{config:{width}}  "
+        + "  ".join(f"{per_split[x]['num_examples'] if x in per_split else '-':>10}" for x in SPLITS)
+        for config, per_split in s.splits.items()
+    ]
     for config in s.empty_configs:
         out.append(f"{config:{width}}  (no rows; left out of the folder)")
-    out.append(f"wrote {_where(s.out)}/ ({CARD} and {len(s.splits)} config{'s' * (len(s.splits) != 1)}; "
-               + (f"{s.stats.tokens} tokens, " if s.stats.tokens is not None else "")
-               + f"{sum(s.stats.mentions.values())} entity mentions, {s.stats.claims} claims)")
+    out.append(
+        f"wrote {_where(s.out)}/ ({CARD} and {len(s.splits)} config{'s' * (len(s.splits) != 1)}; "
+        + (f"{s.stats.tokens} tokens, " if s.stats.tokens is not None else "")
+        + f"{sum(s.stats.mentions.values())} entity mentions, {s.stats.claims} claims)"
+    )
     config = "entities" if "entities" in s.splits else s.default
     out.append("load it with:")
     out.append(f'  from datasets import load_dataset; ds = load_dataset("{_where(s.out)}", "{config}")')

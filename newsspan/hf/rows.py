@@ -61,21 +61,39 @@ def _place(doc: Document, layer: str, problems: list[BuildProblem]) -> list[list
             continue
         sec = sections[k] if k >= 0 and span.start < sections[k].end else None
         where = f"crosses the end of section {sec.id} [{sec.start}, {sec.end})" if sec else "lies in no section"
-        problems.append(BuildProblem(doc.id, "span-outside-section", layer, span.id, f"{_what(layer, span)} {where}",
-                                     "token views hold one row per section: add or widen the section that holds the span"))
+        problems.append(
+            BuildProblem(
+                doc.id,
+                "span-outside-section",
+                layer,
+                span.id,
+                f"{_what(layer, span)} {where}",
+                "token views hold one row per section: add or widen the section that holds the span",
+            )
+        )
     return groups
 
 
-def _tags(doc: Document, layer: str, tokens: list[Token] | None, section: Section, spans: list,
-          problems: list[BuildProblem]) -> tuple[list[Token], list[str]]:
+def _tags(
+    doc: Document, layer: str, tokens: list[Token] | None, section: Section, spans: list, problems: list[BuildProblem]
+) -> tuple[list[Token], list[str]]:
     """The section's tokens (tokenised now unless given) and the layer's IOB2 tags over them."""
-    tokens, tags, misaligned = tag_spans(doc.text, section.start, section.end, [(s.start, s.end, s.label) for s in spans],
-                                         tokens)
+    tokens, tags, misaligned = tag_spans(
+        doc.text, section.start, section.end, [(s.start, s.end, s.label) for s in spans], tokens
+    )
     for m in misaligned:
         span = spans[m.span_index]
-        problems.append(BuildProblem(doc.id, "token-boundary", layer, span.id, f"{_what(layer, span)} {m}",
-                                     "move the boundary to a token boundary; if the tokeniser should split "
-                                     "there, report it as a newsspan bug"))
+        problems.append(
+            BuildProblem(
+                doc.id,
+                "token-boundary",
+                layer,
+                span.id,
+                f"{_what(layer, span)} {m}",
+                "move the boundary to a token boundary; if the tokeniser should split "
+                "there, report it as a newsspan bug",
+            )
+        )
     return tokens, tags
 
 
@@ -94,49 +112,79 @@ def section_views(doc: Document) -> tuple[list[SectionView], list[BuildProblem]]
 
 # records: the span columns, every field present (None where a span has none) ------------------
 
+
 def _bare(span: Span | None) -> dict | None:
     return None if span is None else span.to_json()
 
 
 def entity_record(e: Entity) -> dict:
-    return {"id": e.id, "label": e.label, "start": e.start, "end": e.end, "text": e.text, "kb_id": e.kb_id,
-            "cluster": e.cluster}
+    return {
+        "id": e.id,
+        "label": e.label,
+        "start": e.start,
+        "end": e.end,
+        "text": e.text,
+        "kb_id": e.kb_id,
+        "cluster": e.cluster,
+    }
 
 
 def claim_record(c: Claim) -> dict:
     a = c.attribution
-    return {"id": c.id, "start": c.start, "end": c.end, "text": c.text, "checkworthy": c.checkworthy,
-            "attribution": {"type": a.type, "source": a.source, "source_span": _bare(a.source_span), "cue": _bare(a.cue)}}
+    return {
+        "id": c.id,
+        "start": c.start,
+        "end": c.end,
+        "text": c.text,
+        "checkworthy": c.checkworthy,
+        "attribution": {"type": a.type, "source": a.source, "source_span": _bare(a.source_span), "cue": _bare(a.cue)},
+    }
 
 
 # rows per config --------------------------------------------------------------------------------
+
 
 def document_row(doc: Document, meta_columns) -> dict:
     annotated = doc.status is not None
     row: dict[str, object] = {"id": doc.id, "text": doc.text}
     row.update({name: doc.meta.get(name) for name in meta_columns})
-    row.update({
-        "status": doc.status, "annotators": list(doc.annotators) if annotated else None,
-        "guidelines_version": doc.guidelines_version,
-        "sections": [s.to_json() for s in doc.sections],
-        "entities": [entity_record(e) for e in doc.entities],
-        "claims": [claim_record(c) for c in doc.claims],
-    })
+    row.update(
+        {
+            "status": doc.status,
+            "annotators": list(doc.annotators) if annotated else None,
+            "guidelines_version": doc.guidelines_version,
+            "sections": [s.to_json() for s in doc.sections],
+            "entities": [entity_record(e) for e in doc.entities],
+            "claims": [claim_record(c) for c in doc.claims],
+        }
+    )
     return row
 
 
 def sections_row(doc: Document) -> dict:
     secs = doc.sections
-    return {"id": doc.id, "language": doc.language, "section_ids": [s.id for s in secs],
-            "labels": [s.label for s in secs], "starts": [s.start for s in secs],
-            "ends": [s.end for s in secs], "texts": [s.text for s in secs]}
+    return {
+        "id": doc.id,
+        "language": doc.language,
+        "section_ids": [s.id for s in secs],
+        "labels": [s.label for s in secs],
+        "starts": [s.start for s in secs],
+        "ends": [s.end for s in secs],
+        "texts": [s.text for s in secs],
+    }
 
 
 def token_row(doc: Document, view: SectionView, config: str) -> dict:
     sec = view.section
-    row = {"id": f"{doc.id}:{sec.id}", "document_id": doc.id, "section": sec.label, "section_id": sec.id,
-           "tokens": [t.text for t in view.tokens], "token_starts": [t.start for t in view.tokens],
-           "token_ends": [t.end for t in view.tokens]}
+    row = {
+        "id": f"{doc.id}:{sec.id}",
+        "document_id": doc.id,
+        "section": sec.label,
+        "section_id": sec.id,
+        "tokens": [t.text for t in view.tokens],
+        "token_starts": [t.start for t in view.tokens],
+        "token_ends": [t.end for t in view.tokens],
+    }
     if config == "entities":
         row["ner_tags"] = view.ner_tags
     else:

@@ -61,12 +61,18 @@ class Selection:
     def left_out_note(self, limit: int = 10) -> str | None:
         """The documents left out by id (the first `limit`, then how many more), and how to
         include them; None when nothing was left out."""
-        out = sorted([(d, "draft") for d in self.drafts_left_out] + [(d, "no released layer") for d in self.unannotated_left_out])
+        out = sorted(
+            [(d, "draft") for d in self.drafts_left_out] + [(d, "no released layer") for d in self.unannotated_left_out]
+        )
         if not out:
             return None
-        shown = ", ".join(f"{d} ({why})" for d, why in out[:limit]) + (f" and {len(out) - limit} more" if len(out) > limit else "")
-        return (f"not released: {shown}; --include-drafts includes them (a layer is released once its status is "
-                f"{' or '.join(RELEASED_STATUSES)})")
+        shown = ", ".join(f"{d} ({why})" for d, why in out[:limit]) + (
+            f" and {len(out) - limit} more" if len(out) > limit else ""
+        )
+        return (
+            f"not released: {shown}; --include-drafts includes them (a layer is released once its status is "
+            f"{' or '.join(RELEASED_STATUSES)})"
+        )
 
 
 def select(root: store.Root, include_drafts: bool = False) -> Selection:
