@@ -141,3 +141,17 @@ def test_an_item_the_model_cannot_hold_is_the_schema_s_finding_alone(valid_root)
     code, out = run_json("--root", valid_root)
     assert code == 1
     assert [(p["check"], p["pointer"]) for p in out["problems"]] == [("schema", "/entities/4/start")]
+
+
+def test_a_section_without_a_string_id_is_named_by_its_place(valid_root):
+    a = tiny()
+    s = a["sections"][0]
+    s["id"] = 7  # the schema's finding
+    s["end"], s["text"] = 49, s["text"][:49]  # ends inside the first claim (and before "on Friday.")
+    write(valid_root, a)
+    code, out = run_json("--root", valid_root)
+    assert code == 1
+    crossing = [p for p in out["problems"] if p["check"] == "span-outside-section" and p["pointer"] == "/claims/0"]
+    assert len(crossing) == 1
+    assert "crosses the end of section at /sections/0 [0, 49)" in crossing[0]["message"]
+    assert ("schema", "/sections/0/id") in {(p["check"], p["pointer"]) for p in out["problems"]}

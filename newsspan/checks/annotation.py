@@ -76,6 +76,13 @@ def _spans(ann: Annotation) -> Iterator[tuple[str, int, str | None, Span | AnySp
             yield "claims", k, "cue", a.cue
 
 
+def section_name(ann: Annotation, ctx: Context, k: int) -> str:
+    """How a message names the model's section k: its id, or where it is when it has no string id
+    (in a file that failed its schema)."""
+    sid = ann.sections[k].id
+    return show(sid) if sid is not None else "at " + ctx.pointer("sections", k)
+
+
 def _span_pointer(ctx: Context, name: str, k: int, key: str | None) -> str:
     """The JSON pointer of a span of _spans()."""
     return ctx.pointer(name, k) if key is None else ctx.pointer(name, k, "attribution", key)
@@ -393,7 +400,7 @@ def span_outside_section(ann: Annotation, ctx: Context):
                 continue
             sec = sections[i] if i >= 0 and s.start < sections[i][1] else None
             where = (
-                f"crosses the end of section {show(ann.sections[sec[2]].id)} [{sec[0]}, {sec[1]})"
+                f"crosses the end of section {section_name(ann, ctx, sec[2])} [{sec[0]}, {sec[1]})"
                 if sec
                 else "lies in no section"
             )

@@ -30,7 +30,7 @@ from ..model import Annotation, Entity, Section
 from ..report import WARNING, show
 from ..tokenize import char_span, tokenize
 from . import ANNOTATION, register
-from .annotation import Context
+from .annotation import Context, section_name
 
 
 @dataclass(frozen=True)
@@ -257,13 +257,14 @@ def mention_missed(ann: Annotation, ctx: Context):
     if ctx.text is None or not ctx.quoted:
         return  # offsets that do not hold their quotes are errors of their own
     index, mentions = _labelled(ann)
-    sections = [s for s in ann.sections if s.label is not None]
-    for miss in missed_mentions(ctx.text, mentions, sections):
-        e, s = mentions[miss.example], sections[miss.section]
+    labelled = [k for k, s in enumerate(ann.sections) if s.label is not None]
+    for miss in missed_mentions(ctx.text, mentions, [ann.sections[k] for k in labelled]):
+        e, k = mentions[miss.example], labelled[miss.section]
         at = ctx.pointer("entities", index[miss.example])
         yield Finding(
             "mention-missed",
-            f"{show(miss.text)} at [{miss.start}, {miss.end}) in {s.label} {show(s.id)} is not annotated; "
+            f"{show(miss.text)} at [{miss.start}, {miss.end}) in {ann.sections[k].label} "
+            f"{section_name(ann, ctx, k)} is not annotated; "
             f"it is annotated as {e.label} at {at} [{e.start}, {e.end})",
             pointer=at,
             hint=f"add an entity mention [{miss.start}, {miss.end}) {show(miss.text)} with label {e.label}, unless "
