@@ -12,7 +12,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from . import __version__, hf, progress, schema, store
+from . import __version__, hf, jsonfile, progress, schema, store
 from .report import RENDERERS
 
 
@@ -615,7 +615,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"largest file accepted, in bytes (default {store.MAX_FILE_BYTES})",
     )
     p.add_argument(
-        "--max-depth", type=_positive_int, default=64, metavar="N", help="deepest JSON nesting accepted (default 64)"
+        "--max-depth",
+        type=_positive_int,
+        default=jsonfile.MAX_DEPTH,
+        metavar="N",
+        help=f"deepest JSON nesting accepted (default {jsonfile.MAX_DEPTH})",
     )
     p.add_argument(
         "--max-spans",

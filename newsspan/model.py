@@ -192,8 +192,20 @@ def dump_json(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+class _Layers:
+    """What an Annotation and a Document share: their three span layers, by name."""
+
+    __slots__ = ()
+
+    def layer(self, name: str) -> tuple:
+        """A layer by name: ``sections``, ``entities`` or ``claims``."""
+        if name not in LAYERS:
+            raise ValueError(f"unknown layer {name!r}: expected one of {', '.join(LAYERS)}")
+        return getattr(self, name)
+
+
 @dataclass(frozen=True)
-class Annotation:
+class Annotation(_Layers):
     """One annotation file: the released layer of a document, or one annotator's layer."""
 
     document_id: str
@@ -252,12 +264,6 @@ class Annotation:
     def dumps(self) -> bytes:
         """The file's bytes, as newsspan writes every annotation file."""
         return dump_json(self.to_json())
-
-    def layer(self, name: str) -> tuple:
-        """A layer by name: ``sections``, ``entities`` or ``claims``."""
-        if name not in LAYERS:
-            raise ValueError(f"unknown layer {name!r}: expected one of {', '.join(LAYERS)}")
-        return getattr(self, name)
 
     def spans(self) -> Iterator[tuple[str, AnySpan | Span]]:
         """(JSON pointer, span) of every span in file order, a claim's ``source_span`` and ``cue``
@@ -408,7 +414,7 @@ _ITEM = {"sections": _section, "entities": _entity, "claims": _claim}
 
 
 @dataclass(frozen=True)
-class Document:
+class Document(_Layers):
     """An article of the corpus: its text, its metadata and its released annotation layer.
 
     ``status`` is None (and the layers are empty) for a text that has no released layer yet.
@@ -452,12 +458,6 @@ class Document:
         from .hf.splits import split_of
 
         return split_of(self.id, self.meta.get("split"))
-
-    def layer(self, name: str) -> tuple:
-        """A layer by name: ``sections``, ``entities`` or ``claims``."""
-        if name not in LAYERS:
-            raise ValueError(f"unknown layer {name!r}: expected one of {', '.join(LAYERS)}")
-        return getattr(self, name)
 
     def section(self, section: Section | str) -> Section:
         """A section of this document, given as itself or by its id."""
