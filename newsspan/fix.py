@@ -22,7 +22,7 @@ from .model import Annotation
 from .plan import Plan
 from .report import ERROR, show
 from .text import decode, is_canonical, sha256
-from .validator import _annotation_files, _stem_of, check_annotation_data
+from .validator import _annotation_files, _stem_of, check_annotation_model
 
 
 @dataclass(frozen=True)
@@ -55,9 +55,10 @@ def _apply(ann: Annotation, chosen: list[Move]) -> Annotation:
     return ann.moved({m.pointer: (*m.new, m.quote) for m in chosen})
 
 
-def _errors(ann: Annotation, text: str, stem: str, annotator: str | None) -> set[tuple[str, str]]:
+def _errors(ann: Annotation, text: str, sha: str, stem: str, annotator: str | None) -> set[tuple[str, str]]:
+    # ann passed its schema when read, and a move changes only offsets: the annotation checks suffice
     return {
-        (p.check, p.pointer) for p in check_annotation_data(ann.to_json(), text, stem, annotator) if p.severity == ERROR
+        (p.check, p.pointer) for p in check_annotation_model(ann, text, stem, annotator, sha) if p.severity == ERROR
     }
 
 
@@ -98,10 +99,10 @@ def _plan_file(root: store.Root, af: store.AnnotationFile, text: str, sha: str, 
     todo = moves(ann, text)
     if not todo:
         return
-    before = _errors(ann, text, af.stem, af.annotator)
+    before = _errors(ann, text, sha, af.stem, af.annotator)
     kept, refused = list(todo), []
     while kept:
-        new = _errors(_apply(ann, kept), text, af.stem, af.annotator) - before
+        new = _errors(_apply(ann, kept), text, sha, af.stem, af.annotator) - before
         if not new:
             break
         # the moves that the new errors point at are not made; when none is named (an overlap

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from .cache import ValidationCache, file_key
 from .checks.annotation import Context
 from .checks.corpus import DocContext, DocSummary, Summaries
 from .findings import Finding
-from .model import well_formed
+from .model import Annotation, well_formed
 from .progress import bar
 from .report import Problem, Report
 from .text import DecodeError, canonicalize, decode, sha256
@@ -560,15 +561,36 @@ def _validate_root(
 
 def check_annotation_data(ann: dict, text: str, stem: str, annotator: str | None = None) -> list[Problem]:
     """Schema and annotation checks of an annotation not yet written (importers, re-anchoring)."""
-    rel = f"annotations/{stem}.json" if annotator is None else f"annotations/{store.ANNOTATORS}/{annotator}/{stem}.json"
-    fp = _FileProblems(rel, stem)
-    for f in schema_errors.findings("annotation", ann):
+    found = schema_errors.findings("annotation", ann)
+    model, places = well_formed(ann, valid=not found)
+    fp = _FileProblems(_annotation_rel(stem, annotator), stem)
+    for f in found:
         fp.add(f)
-    model, places = well_formed(ann)
-    ctx = Context.of(model, places, stem=stem, text=text, text_sha256=sha256(text), annotator=annotator)
+    return fp.problems + check_annotation_model(model, text, stem, annotator, places=places)
+
+
+def check_annotation_model(
+    model: Annotation,
+    text: str,
+    stem: str,
+    annotator: str | None = None,
+    text_sha256: str | None = None,
+    places: Mapping[str, Sequence[int]] | None = None,
+) -> list[Problem]:
+    """The annotation checks of a model not yet written, made from a file that passed its schema
+    (``validate --fix`` trying its moves); text_sha256, when the caller has it, saves hashing the text."""
+    fp = _FileProblems(_annotation_rel(stem, annotator), stem)
+    sha = text_sha256 if text_sha256 is not None else sha256(text)
+    ctx = Context.of(model, places, stem=stem, text=text, text_sha256=sha, annotator=annotator)
     for check in checks.by_scope(checks.ANNOTATION):
         fp.run(check, model, ctx)
     return fp.problems
+
+
+def _annotation_rel(stem: str, annotator: str | None) -> str:
+    return (
+        f"annotations/{stem}.json" if annotator is None else f"annotations/{store.ANNOTATORS}/{annotator}/{stem}.json"
+    )
 
 
 def check_writes(root: store.Root, writes, limits: Limits | None = None) -> list[Problem]:
