@@ -415,6 +415,21 @@ def test_label_map_file_sections_claims_and_ignore(tmp_path):
     validate_ok(root)
 
 
+def test_a_label_map_file_saved_with_a_bom_is_read_and_a_broken_one_is_an_error_at_its_place(tmp_path):
+    path = tmp_path / "d.jsonl"
+    path.write_text(json.dumps({"text": "Antony Blinken spoke.", "label": [[0, 14, "PER"]]}) + "\n", encoding="utf-8")
+    root = new_root(tmp_path)
+    bad = tmp_path / "dup.json"
+    bad.write_text('{"PER": "PERSON", "PER": "ORG"}', encoding="utf-8")
+    res = cli_fails("import", "doccano", path, "--root", root, "--label-map", str(bad))
+    assert f"label map file {bad}:1:19" in res.stderr and "appears more than once" in res.stderr
+    assert "Traceback" not in res.stderr and snapshot(root) == {}
+    bom = tmp_path / "bom.json"  # as Windows Notepad saves UTF-8
+    bom.write_bytes(b"\xef\xbb\xbf" + json.dumps({"PER": "PERSON"}).encode())
+    cli_ok("import", "doccano", path, "--root", root, "--label-map", str(bom), "--language", "en")
+    assert [e["label"] for e in load(root / f"annotations/{only_doc(root)}.json")["entities"]] == ["PERSON"]
+
+
 def test_unmapped_labels_are_one_error_listing_all_with_a_suggested_map(tmp_path):
     path = tmp_path / "d.jsonl"
     path.write_text(

@@ -12,8 +12,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import jsonfile, labels, schema
-from ..text import decode
+from .. import labels, schema
+from . import Issue, strict
 
 IGNORE = "ignore"
 CLAIM_LABEL = "claim"  # how the brat export names claim spans
@@ -71,16 +71,17 @@ def parse(values: list[str] | None) -> dict[str, Target]:
     problems: list[str] = []
     for value in values or []:
         if Path(value).is_file():
-            try:  # read as strictly as every JSON file (a duplicate key is an error, not the last one kept)
-                data, found, _ = jsonfile.parse_bounded(decode(Path(value).read_bytes()))
-            except (OSError, ValueError) as e:  # unreadable, not UTF-8 (DecodeError)
-                problems.append(f"label map file {value}: cannot read it: {e}")
+            try:
+                raw = Path(value).read_bytes()
+            except OSError as e:
+                problems.append(f"label map file {value}: cannot read it: {e.strerror or e}")
                 continue
-            if found:
-                f = found[0]
-                problems.append(
-                    f"label map file {value}" + (f":{f.line}:{f.column}" if f.line else "") + f": {f.message}"
-                )
+            issues: list[Issue] = []  # read as strictly as every JSON export: a duplicate key is an error
+            data = strict.json_value(
+                raw, f"label map file {value}", issues, what='a label map is a JSON object {"TOOL_LABEL": "TARGET"}'
+            )
+            if issues:
+                problems += map(str, issues)
                 continue
             if not isinstance(data, dict) or not all(
                 isinstance(k, str) and isinstance(v, str) for k, v in data.items()
