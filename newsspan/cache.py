@@ -26,6 +26,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 import shutil
 import stat
 import struct
@@ -45,6 +46,7 @@ RACY_NS = 2_000_000_000  # files changed this recently are not cached (coarse ti
 # Problems that depend on more than the files' content and metadata (who runs, where links
 # point, a crash): a document with one of these is always checked afresh.
 _UNCACHEABLE = {"file-unreadable", "path-outside-root", "internal-error"}
+_SHA256 = re.compile("[0-9a-f]{64}")  # a text digest as sha256().hexdigest() writes it
 _PROBLEM_FIELDS = ("path", "check", "severity", "message", "line", "column", "pointer", "document_id", "hint")
 
 
@@ -163,7 +165,7 @@ class ValidationCache:
         if not (
             type(n_files) is int
             and type(rows) is list
-            and (sha is None or (type(sha) is str and len(sha) == 64))
+            and (sha is None or (type(sha) is str and _SHA256.fullmatch(sha) is not None))
             and type(has_text) is bool
             and type(has_meta) is bool
             and type(has_annotation) is bool

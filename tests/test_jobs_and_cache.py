@@ -240,6 +240,8 @@ def test_mis_shaped_entries_are_not_trusted(root, checked):
                 e[1] = "3"  # a count that is no number
             elif stem == "bench-0000007":
                 e[3] = "z" * 65  # a text digest that is no digest
+            elif stem == "bench-0000008":
+                e[3] = "z" * 64  # one of the right length, but not hexadecimal
 
     edit_entries(root, spoil)
     report = run(root, checked)
@@ -250,6 +252,7 @@ def test_mis_shaped_entries_are_not_trusted(root, checked):
         "bench-0000004",
         "bench-0000006",
         "bench-0000007",
+        "bench-0000008",
     ]
     assert report.problems == []
     run(root, checked)
