@@ -282,44 +282,12 @@ class Root:
 
     def corpus_entries(self) -> list[str]:
         """Names of the files in corpus/ (temporary files of interrupted writes left out)."""
-        if not self.corpus.is_dir():
-            return []
-        return sorted(n for n in os.listdir(self.corpus) if not n.startswith(TMP_PREFIX))
+        return sorted(_names(self.corpus))
 
     def text_stems(self) -> list[str]:
-        """Stems of corpus/*.txt, as found on disk (not necessarily valid ids)."""
-        return [n[: -len(TEXT_SUFFIX)] for n in self.corpus_entries() if n.endswith(TEXT_SUFFIX)]
-
-    def annotation_files(self) -> list[AnnotationFile]:
-        return [AnnotationFile(Path(path), stem, who) for stem, who, path in self.annotation_listing()]
-
-    def annotation_listing(self) -> list[tuple[str, str | None, str]]:
-        """(stem, annotator or None, path) of every annotation file, as annotation_files() orders them.
-
-        Plain strings: for tens of thousands of files, building Path objects costs more than listing.
-        """
-        out: list[tuple[str, str | None, str]] = []
-        if not self.annotations.is_dir():
-            return out
-        base = os.path.join(self.annotations, "")
-        out.extend(
-            (name[: -len(JSON_SUFFIX)], None, base + name)
-            for name in sorted(os.listdir(self.annotations))
-            if name.endswith(JSON_SUFFIX) and not name.startswith(TMP_PREFIX)
-        )
-        ann_dir = self.annotations / ANNOTATORS
-        if ann_dir.is_dir():
-            for who in sorted(os.listdir(ann_dir)):
-                d = ann_dir / who
-                if not d.is_dir():
-                    continue
-                prefix = os.path.join(d, "")
-                out.extend(
-                    (name[: -len(JSON_SUFFIX)], who, prefix + name)
-                    for name in sorted(os.listdir(d))
-                    if name.endswith(JSON_SUFFIX) and not name.startswith(TMP_PREFIX)
-                )
-        return out
+        """Stems of corpus/*.txt, as found on disk (not necessarily valid ids), in id order (by file
+        name, "a-b.txt" would come before "a.txt")."""
+        return sorted(n[: -len(TEXT_SUFFIX)] for n in self.corpus_entries() if n.endswith(TEXT_SUFFIX))
 
     # reading -------------------------------------------------------------------------------
     def read_plain(self, path: str | os.PathLike, limit: int = MAX_FILE_BYTES) -> bytes | None:
