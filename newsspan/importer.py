@@ -293,7 +293,10 @@ def plan_import(
             target = released_path if single else root.annotation_path(d.doc_id, who)
             writes_released |= target == released_path
             try:
-                base = read_annotation(root, target) if target.exists() else None
+                if target == released_path and d.new is None:
+                    base = released  # read above
+                else:
+                    base = read_annotation(root, target) if target.exists() else None
             except ValueError as err:
                 plan.errors.append(f"{root.rel(target)}: {err}")
                 continue
@@ -661,14 +664,13 @@ def _build(
     force,
     rel: str,
     plan: Plan,
-    tally=None,
+    tally: _Tally,
 ) -> tuple[Annotation, dict[str, str]] | None:
     """The annotation file an import writes at rel, and where each of its new spans came from
     ({JSON pointer: export item}, "" for the file); None, with the problems in plan, if it cannot."""
     text = d.text
     layers = _mapped(d, e, lmap, plan)
-    if tally is not None:
-        layers["entities"] = _flat(text, layers["entities"], tally, plan)
+    layers["entities"] = _flat(text, layers["entities"], tally, plan)
     if base is not None and base.text_sha256 != d.sha:
         plan.errors.append(
             f"{rel}: it was made on another version of the text; run `newsspan reanchor {d.doc_id}` first"
