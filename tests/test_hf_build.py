@@ -373,3 +373,20 @@ def test_a_build_that_fails_midway_leaves_the_previous_one(built_root, monkeypat
         release.build(root)
     assert tree_digest(out) == before
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".newsspan-")]
+
+
+def test_a_span_the_build_cannot_tag_is_reported_at_its_line_in_the_file():
+    # (validation refuses such spans first; the build still names the place if one gets through)
+    from newsspan import store
+    from newsspan.hf.release import render_problems
+    from newsspan.hf.rows import BuildProblem
+
+    path = next((REPO / "annotations").glob("*.json"))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first = lines.index('  "entities": [')
+    third = [k for k in range(first + 1, len(lines)) if lines[k] == "    {"][2]  # the third mention's "{"
+    span_id = json.loads(path.read_text(encoding="utf-8"))["entities"][2]["id"]
+    problem = BuildProblem(path.stem, "token-boundary", "entities", span_id, "inside a token", "move it")
+    out = render_problems(store.Root(REPO), [problem])
+    assert f"annotations/{path.name}:{third + 1}:5: error[token-boundary] /entities/2: inside a token" in out
+    assert out.endswith("newsspan build FAILED: 1 span cannot be tagged; nothing was built\n")

@@ -227,18 +227,14 @@ def _build(root, out, configs, include_drafts, num_proc, max_shard_size, cache, 
 
 def located(root: store.Root, problems: list[BuildProblem]) -> list[Problem]:
     """Build problems as report problems, with the pointer, line and column of the span in its file."""
-    from ..corpus import Corpus
-
     out = []
     files: dict[Path, tuple[Annotation | None, jsonfile.Positions | None]] = {}
     for p in problems:
         path = root.annotation_path(p.document_id)
         if path not in files:
             try:
-                files[path] = (
-                    Corpus(root).annotation(p.document_id),
-                    jsonfile.Positions(decode(root.read_bytes(path))),
-                )
+                text = decode(root.read_bytes(path))
+                files[path] = (Annotation.loads(text), jsonfile.Positions(text))
             except (OSError, ValueError):
                 files[path] = (None, None)
         ann, positions = files[path]
