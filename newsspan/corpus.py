@@ -88,26 +88,40 @@ class Corpus:
 
 
 def read_json(root: store.Root, path) -> dict:
-    """A JSON object file of the root, read as the validator reads it (UTF-8, strict JSON);
-    ValueError saying what is wrong with it, never a crash of the command that met it."""
+    """A JSON object file of the root, read as the validator reads it (UTF-8 without BOM, strict
+    JSON); ValueError saying what is wrong with it, never a crash of the command that met it."""
+    return read_json_source(root, path)[0]
+
+
+def read_json_source(root: store.Root, path) -> tuple[dict, str, bool]:
+    """:func:`read_json`, with the file's text and whether it holds a float (what
+    :func:`checked_annotation` needs to pass a valid file at once)."""
     from .jsonfile import parse_bounded
+    from .validator import decode_file
 
     try:
-        json_text = decode(root.read_bytes(path))
-    except (OSError, ValueError) as e:  # unreadable, or not UTF-8 (DecodeError)
-        raise ValueError(f"cannot be read ({e}); fix it (`newsspan validate`) first") from None
-    value, found, _ = parse_bounded(json_text)
+        data = root.read_bytes(path)
+    except OSError as e:
+        raise ValueError(f"cannot be read ({e.strerror or e}); fix it (`newsspan validate`) first") from None
+    json_text, problems = decode_file(data, is_json=True)
+    if json_text is None:
+        raise ValueError(f"cannot be read ({problems[0].message}); fix it (`newsspan validate`) first")
+    value, found, floats = parse_bounded(json_text)
     if found:
         raise ValueError(f"cannot be read as JSON ({found[0].message}); fix it (`newsspan validate`) first")
     if not isinstance(value, dict):
         raise ValueError("is not a JSON object; fix it (`newsspan validate`) first")
-    return value
+    return value, json_text, floats
 
 
-def checked_annotation(value: dict) -> Annotation:
-    """The annotation a parsed file holds, once it passes the annotation schema; else ValueError naming the first problem."""
-    from .schema_errors import findings
+def checked_annotation(value: dict, source: str | None = None, floats: bool = True) -> Annotation:
+    """The annotation a parsed file holds, once it passes the annotation schema; else ValueError
+    naming the first problem. With the file's text and float flag (:func:`read_json_source`),
+    jsonschema-rs passes a valid file at once, as in `newsspan validate`; jsonschema explains the rest."""
+    from .schema_errors import findings, passes
 
+    if source is not None and passes("annotation", value, source, floats):
+        return Annotation.from_json(value)
     found = findings("annotation", value)
     if found:
         first = found[0]
@@ -122,4 +136,4 @@ def checked_annotation(value: dict) -> Annotation:
 def read_annotation(root: store.Root, path) -> Annotation:
     """An annotation file of the root that a command builds on (import, repair, fix): strict JSON
     that passes the annotation schema; ValueError saying what is wrong with it otherwise."""
-    return checked_annotation(read_json(root, path))
+    return checked_annotation(*read_json_source(root, path))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from . import anchor, store
-from .corpus import checked_annotation, read_json
+from .corpus import checked_annotation, read_annotation, read_json, read_json_source
 from .model import dump_json
 from .plan import Plan
 from .text import DecodeError, decode, is_canonical, sha256
@@ -33,8 +33,7 @@ def _ids(root: store.Root, ids: list[str] | None, plan: Plan) -> list[str]:
 def _load(root, path, plan, annotation: bool = False):
     """A metadata file (dict) or an annotation file (Annotation) to rewrite; None, and the problem in plan.errors, if it cannot be."""
     try:
-        value = read_json(root, path)
-        return checked_annotation(value) if annotation else value
+        return read_annotation(root, path) if annotation else read_json(root, path)
     except ValueError as e:
         plan.errors.append(f"{root.rel(path)}: {e}")
     return None
@@ -65,10 +64,10 @@ def plan_reanchor(root: store.Root, ids: list[str] | None = None) -> Plan:
         stale = []
         for af in _annotation_files(root, doc_id):
             try:
-                value = read_json(root, af.path)
+                value, source, floats = read_json_source(root, af.path)
                 # a file made on this text is not re-anchored (nor checked here: `newsspan validate` does)
                 if value.get("text_sha256") != sha:
-                    stale.append((af, checked_annotation(value)))
+                    stale.append((af, checked_annotation(value, source, floats)))
             except ValueError as e:
                 plan.errors.append(f"{root.rel(af.path)}: {e}")
         stale_meta = meta if meta is not None and meta.get("text_sha256") != sha else None

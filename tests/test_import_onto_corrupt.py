@@ -33,3 +33,23 @@ def test_a_corrupt_released_layer_is_a_problem_in_that_file(case, annotator, val
     assert "error: annotations/tiny.json: " in res.stderr
     assert "internal error" not in res.stderr
     assert snapshot(valid_root) == before
+
+
+@pytest.mark.parametrize(
+    "data,says",
+    [
+        (lambda b: b"\xef\xbb\xbf" + b, "the file starts with a UTF-8 byte order mark"),
+        (lambda b: b"\n", "the file is empty"),
+    ],
+    ids=["bom", "empty"],
+)
+def test_a_released_layer_that_cannot_be_read_says_why_as_the_validator_does(data, says, valid_root, tmp_path):
+    released = valid_root / "annotations/tiny.json"
+    released.write_bytes(data(released.read_bytes()))
+    text = (valid_root / "corpus/tiny.txt").read_text(encoding="utf-8")
+    export = tmp_path / "d.jsonl"
+    export.write_text(json.dumps({"text": text, "label": [[0, 14, "PERSON"]]}) + "\n", encoding="utf-8")
+    before = snapshot(valid_root)
+    res = cli_fails("import", "doccano", export, "--root", valid_root, "--force")
+    assert f"error: annotations/tiny.json: cannot be read ({says}" in res.stderr
+    assert "Traceback" not in res.stderr and snapshot(valid_root) == before
