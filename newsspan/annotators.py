@@ -22,7 +22,6 @@ from .agreement import Agreement, agreement
 from .findings import Finding
 from .model import Annotation
 from .report import ERROR, Problem
-from .text import DecodeError, decode
 
 
 class UnknownAnnotator(store.StoreError):
@@ -198,8 +197,7 @@ def adjudicate(root: store.Root, doc_id: str, a_name: str, b_name: str, force: b
     """
     from .validator import check_annotation_data
 
-    if not store.is_valid_id(doc_id) or not root.text_path(doc_id).is_file():
-        raise store.StoreError(f"{doc_id!r} names no document of {root.path} (no corpus/{doc_id}.txt)")
+    root.require_document(doc_id)
     a, b = AnnotatorSet.resolve(root, a_name), AnnotatorSet.resolve(root, b_name)
     for s in (a, b):
         if not s.path(doc_id).is_file():
@@ -249,17 +247,7 @@ def read_text(root: store.Root, doc_id: str) -> tuple[str | None, list[Problem]]
         ]
     except OSError as e:
         return None, [_problem(shown, doc_id, Finding("file-unreadable", f"cannot read the file: {e}"))]
-    try:
-        return decode(data), []
-    except DecodeError as e:
-        return None, [
-            _problem(
-                shown,
-                doc_id,
-                Finding(
-                    "text-encoding",
-                    f"the text is not UTF-8 ({e.reason})",
-                    hint="run `newsspan validate`, which says how to fix it",
-                ),
-            )
-        ]
+    from .validator import decode_file
+
+    text, found = decode_file(data, is_json=False)  # as `newsspan validate` reads a text
+    return text, [_problem(shown, doc_id, f) for f in found]

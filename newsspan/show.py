@@ -274,8 +274,7 @@ def page(root: store.Root, doc_id: str, annotator: str | None = None, diff: tupl
     from .annotators import AnnotatorSet, Refused, read_text
     from .corpus import read_json
 
-    if not store.is_valid_id(doc_id) or not root.text_path(doc_id).is_file():
-        raise store.StoreError(f"{doc_id!r} names no document of {root.path} (no corpus/{doc_id}.txt)")
+    root.require_document(doc_id)
     text, problems = read_text(root, doc_id)
     try:
         meta = read_json(root, root.meta_path(doc_id))

@@ -191,6 +191,12 @@ class Root:
     def text_path(self, doc_id: str) -> Path:
         return self.corpus / (check_id(doc_id) + TEXT_SUFFIX)
 
+    def require_document(self, doc_id: str) -> Path:
+        """The text file of an existing document; StoreError (a usage error) if doc_id names none."""
+        if not is_valid_id(doc_id) or not self.text_path(doc_id).is_file():
+            raise StoreError(f"{doc_id!r} names no document of {self.path} (no corpus/{doc_id}.txt)")
+        return self.text_path(doc_id)
+
     def meta_path(self, doc_id: str) -> Path:
         return self.corpus / (check_id(doc_id) + META_SUFFIX)
 

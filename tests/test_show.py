@@ -196,6 +196,19 @@ def test_what_cannot_be_shown(tmp_path):
     assert "Traceback" not in res.stderr
 
 
+def test_a_text_that_cannot_be_read_is_reported_as_the_validator_reports_it(tmp_path):
+    root = hostile_root(tmp_path)
+    text = root / "corpus" / "hostile.txt"
+    for data, says in [
+        (b"Abc \xff def\n", "corpus/hostile.txt:1:5: error[text-encoding] byte 0xff (byte offset 4) is not UTF-8"),
+        (b"", "corpus/hostile.txt: error[file-empty] the file is empty"),
+    ]:
+        text.write_bytes(data)
+        res = run_cli("show", "hostile", "--root", root, "--out", tmp_path / "x.html")
+        assert res.returncode == 1 and says in res.stderr and not (tmp_path / "x.html").exists()
+        assert "fix: " in res.stderr and "Traceback" not in res.stderr
+
+
 def test_help_ends_with_examples():
     res = run_cli("show", "--help")
     assert res.returncode == 0 and res.stdout.rstrip().splitlines()[-1].strip().startswith("newsspan show")
