@@ -27,9 +27,9 @@ def released_documents(
 ) -> list[Document]:
     """The documents a build of the root releases (of one split), in id order; the root's errors
     go to plan.errors instead (then nothing is returned)."""
+    from .corpus import Corpus
     from .hf.builder import checked_selection
     from .hf.rows import BuildError
-    from .hf.selection import Documents
 
     try:
         selection, _ = checked_selection(root, include_drafts, progress=progress)
@@ -52,7 +52,8 @@ def released_documents(
     if note:
         plan.notes.append(note)
     ids = selection.ids_in_split(split) if split else selection.ids
-    return list(bar(Documents(root, ids), total=len(ids), desc="exporting", enabled=progress))
+    corpus = Corpus(root)
+    return [corpus[i] for i in bar(ids, desc="exporting", enabled=progress)]
 
 
 def plan_export(

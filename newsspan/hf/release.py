@@ -179,7 +179,7 @@ def _build(root, out, configs, include_drafts, num_proc, max_shard_size, cache, 
     _check_out(root, out)
     key = content_hash(root, include_drafts)
     selection, report = checked_selection(root, include_drafts, key, cache, progress=progress)
-    if not selection.documents:
+    if not selection.ids:
         raise BuildError(
             f"nothing to release: no document has a layer with status complete or gold "
             f"({len(selection.drafts_left_out)} drafts and {len(selection.unannotated_left_out)} unannotated texts left out)"
@@ -283,7 +283,7 @@ def _count(items, noun: str) -> str:
 def render_summary(s: BuildSummary) -> str:
     sel = s.selection
     statuses = ", ".join(f"{k} {v}" for k, v in sorted(s.stats.statuses.items()))
-    n = len(sel.documents)
+    n = len(sel.ids)
     out = [
         s.report.summary_line(),
         f"released {n} document{'s' * (n != 1)} ({statuses}); left out: {_count(sel.drafts_left_out, 'draft')}, "

@@ -12,7 +12,6 @@ written, so a build's memory does not grow with the corpus.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .. import schema, store
@@ -20,25 +19,6 @@ from ..corpus import Corpus
 from ..stats import Stats
 
 RELEASED_STATUSES = schema.released_statuses()
-
-
-class Documents(Sequence):
-    """The released documents in id order, read from disk when asked for (not kept)."""
-
-    def __init__(self, root: store.Root, ids: list[str]):
-        self.corpus, self.ids = Corpus(root), ids
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return [self.corpus[d] for d in self.ids[i]]
-        return self.corpus[self.ids[i]]
-
-    def __iter__(self):
-        for d in self.ids:
-            yield self.corpus[d]
 
 
 @dataclass
@@ -50,10 +30,6 @@ class Selection:
     unannotated_left_out: list[str] = field(default_factory=list)
     include_drafts: bool = False
     stats: Stats = field(default_factory=Stats)
-
-    @property
-    def documents(self) -> Documents:
-        return Documents(self.root, self.ids)
 
     def ids_in_split(self, split: str) -> list[str]:
         return [d for d in self.ids if self.splits[d] == split]
@@ -91,4 +67,4 @@ def select(root: store.Root, include_drafts: bool = False) -> Selection:
     return sel
 
 
-__all__ = ["Documents", "Selection", "select"]
+__all__ = ["Selection", "select"]
