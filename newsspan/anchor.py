@@ -40,11 +40,21 @@ class Unplaced:
 
 def old_characters(ann: Annotation) -> dict[int, str]:
     """What the annotation tells of its old text: position -> character, from every quote."""
+    return _quoted(ann)[0]
+
+
+def _quoted(ann: Annotation) -> tuple[dict[int, str], bool]:
+    """(position -> character from every quote as long as its offsets, whether those quotes agree
+    on every character). A quote of another length is left out: its offsets and quote disagree,
+    and the re-anchoring lists the span."""
     known: dict[int, str] = {}
+    agree = True
     for _, s in ann.spans():
+        if s.end - s.start != len(s.text):
+            continue
         for k, ch in enumerate(s.text):
-            known.setdefault(s.start + k, ch)
-    return known
+            agree = known.setdefault(s.start + k, ch) == ch and agree
+    return known, agree
 
 
 def _occurrences(text: str, quote: str) -> list[int]:
@@ -104,14 +114,8 @@ def rebuild(ann: Annotation) -> dict[int, str] | None:
     no sections to cover it, or two quotes that disagree about a character."""
     if not ann.sections:
         return None
-    known: dict[int, str] = {}
-    for _, s in ann.spans():
-        if s.end - s.start != len(s.text):
-            continue  # listed by the alignment: its offsets and its quote disagree
-        for k, ch in enumerate(s.text):
-            if known.setdefault(s.start + k, ch) != ch:
-                return None
-    return known
+    known, agree = _quoted(ann)
+    return known if agree else None
 
 
 def _old_tokens(old: dict[int, str]) -> list[tuple[str, int]]:

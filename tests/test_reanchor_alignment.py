@@ -125,3 +125,19 @@ def test_the_only_other_occurrence_of_a_deleted_quote_is_not_used(tmp_path):
     res = cli_fails("reanchor", "--root", root)
     assert "/entities/0 [17, 22) 'Paris'" in res.stderr and "changed or deleted" in res.stderr
     assert snapshot(root) == before
+
+
+def test_the_old_text_comes_only_from_quotes_as_long_as_their_offsets():
+    from newsspan.anchor import old_characters, rebuild
+    from newsspan.model import Annotation, Entity, Section
+
+    def ann(*entities):
+        section = Section("s1", 0, 3, "Ann", "paragraph")
+        return Annotation("d", "0" * 64, ("a",), "1.0.0", "gold", (section,), entities)
+
+    # "Lee" stored at [4, 9): a quote two characters short of its offsets tells nothing of [4, 9)
+    stale = ann(Entity("e1", 4, 9, "Lee", "PERSON"))
+    assert old_characters(stale) == dict(enumerate("Ann")) == rebuild(stale)
+    # two quotes of the right length that disagree: the old text cannot be rebuilt, but is still told
+    clash = ann(Entity("e1", 0, 3, "Ann", "PERSON"), Entity("e2", 1, 3, "nd", "PERSON"))
+    assert rebuild(clash) is None and old_characters(clash) == dict(enumerate("Ann"))
