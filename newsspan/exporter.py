@@ -36,14 +36,7 @@ def released_documents(
     except BuildError as e:
         if e.report is None:
             raise
-        plan.errors += [
-            f"{p.path}"
-            + (f":{p.line}:{p.column or 1}" if p.line is not None else "")
-            + f": error[{p.check}]"
-            + (f" {p.pointer}:" if p.pointer else "")
-            + f" {p.message}"
-            for p in e.report.errors
-        ]
+        plan.errors += [p.headline() for p in e.report.errors]
         plan.errors.append(
             "the corpus has errors (`newsspan validate` lists them with their fixes); nothing was exported"
         )

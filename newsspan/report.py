@@ -46,6 +46,12 @@ class Problem:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def headline(self) -> str:
+        """The problem on one line, as ``newsspan validate`` prints it (its fix goes below)."""
+        where = self.path if self.line is None else f"{self.path}:{self.line}:{self.column or 1}"
+        pointer = f" {self.pointer}:" if self.pointer else ""
+        return f"{where}: {self.severity}[{self.check}]{pointer} {self.message}"
+
 
 @dataclass
 class Report:
@@ -101,11 +107,7 @@ class Report:
 def render_text(report: Report) -> str:
     out = []
     for p in report.sorted():
-        where = p.path
-        if p.line is not None:
-            where += f":{p.line}:{p.column or 1}"
-        pointer = f" {p.pointer}:" if p.pointer else ""
-        out.append(f"{where}: {p.severity}[{p.check}]{pointer} {p.message}")
+        out.append(p.headline())
         if p.hint:
             out.append(f"    fix: {p.hint}")
     out.append(report.summary_line())

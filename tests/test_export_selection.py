@@ -64,3 +64,14 @@ def test_an_empty_selection_is_an_error_and_writes_nothing(mixed_root, tmp_path)
 def test_an_unknown_split_is_a_usage_error(mixed_root, tmp_path):
     res = run_cli("export", "conll", "--root", mixed_root, "--out", tmp_path / "x.conll", "--split", "dev")
     assert res.returncode == 2 and "invalid choice: 'dev'" in res.stderr
+
+
+def test_export_of_a_corpus_with_errors_lists_them_as_validate_does(mixed_root, tmp_path):
+    path = mixed_root / "annotations/a.json"
+    ann = load(path)
+    ann["sections"][0]["text"] = "Headline x"  # the quote no longer matches the text at its offsets
+    path.write_text(json.dumps(ann, indent=2) + "\n", encoding="utf-8")
+    line = path.read_text(encoding="utf-8").splitlines().index('      "text": "Headline x"') + 1
+    res = cli_fails("export", "labelstudio", "--root", mixed_root, "--out", tmp_path / "t.json")
+    assert f"annotations/a.json:{line}:" in res.stderr and "error[span-text-mismatch] /sections/0/text:" in res.stderr
+    assert "nothing was exported" in res.stderr and not (tmp_path / "t.json").exists()
