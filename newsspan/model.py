@@ -65,15 +65,19 @@ class Section:
     end: int
     text: str
     label: str
+    speaker: str | None = None  # in an interview, who speaks the block
 
     ID_PREFIX: ClassVar[str] = "s"
 
     @classmethod
     def from_json(cls, d: Mapping) -> Section:
-        return cls(d["id"], d["start"], d["end"], d["text"], d["label"])
+        return cls(d["id"], d["start"], d["end"], d["text"], d["label"], d.get("speaker"))
 
     def to_json(self) -> dict:
-        return {"id": self.id, "label": self.label, "start": self.start, "end": self.end, "text": self.text}
+        out = {"id": self.id, "label": self.label, "start": self.start, "end": self.end, "text": self.text}
+        if self.speaker is not None:
+            out["speaker"] = self.speaker
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +222,7 @@ class Annotation(_Layers):
     claims: tuple[Claim, ...] = ()
     notes: str | None = None
     schema_version: str = SCHEMA_VERSION
+    provenance: Mapping[str, Any] | None = None  # per layer: {"steps": [...], "note": ...}
 
     @classmethod
     def from_json(cls, d: Mapping) -> Annotation:
@@ -234,6 +239,7 @@ class Annotation(_Layers):
                 tuple([Claim.from_json(x) for x in d["claims"]]),
                 d.get("notes"),
                 d["schema_version"],
+                d.get("provenance"),
             )
         except (KeyError, TypeError, AttributeError) as e:
             raise ValueError(
@@ -250,6 +256,8 @@ class Annotation(_Layers):
             "guidelines_version": self.guidelines_version,
             "status": self.status,
         }
+        if self.provenance is not None:
+            out["provenance"] = self.provenance
         if self.notes is not None:
             out["notes"] = self.notes
         for name in LAYERS:
@@ -354,6 +362,7 @@ def well_formed(value: Any, valid: bool = False) -> tuple[Annotation, dict[str, 
         _str(value, "status"),
         notes=_str(value, "notes"),
         schema_version=_str(value, "schema_version"),
+        provenance=value.get("provenance") if isinstance(value.get("provenance"), dict) else None,
         **layers,
     ), places
 
@@ -377,7 +386,7 @@ def _str(d: Mapping, key: str) -> Any:
 
 
 def _section(d: Mapping) -> Section:
-    return Section(_str(d, "id"), d["start"], d["end"], d["text"], _str(d, "label"))
+    return Section(_str(d, "id"), d["start"], d["end"], d["text"], _str(d, "label"), _str(d, "speaker"))
 
 
 def _entity(d: Mapping) -> Entity:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .text import decode
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 _PACKAGED = Path(__file__).parent / "_schema"
 _SOURCE = Path(__file__).parent.parent / "schema"
