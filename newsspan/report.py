@@ -1,10 +1,17 @@
-"""Problems found by the validator and their text, JSON and GitHub-annotation renderings."""
+"""Problems, the one thing newsspan tells a user about their files, and their renderings.
+
+A :class:`Problem` says where (``path`` relative to the root, or a tool export's name;
+``line``/``column``; a JSON ``pointer``; ``where``, the tool's own item such as "task 3, result
+x2"), which check (a stable id of ``newsspan checks``), how bad (error or warning), in which
+document, what is wrong and how to fix it (``hint``). Checks, readers, importers and the build all
+make Problems; a :class:`Report` holds what ``newsspan validate`` found.
+"""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 ERROR = "error"
 WARNING = "warning"
@@ -22,21 +29,25 @@ def show(value, limit: int = 80) -> str:
     return s.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def pointer(*parts) -> str:
+    """A JSON pointer (RFC 6901) from path parts."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One problem the validator found: where (``path`` relative to the root, ``line``/``column``,
-    JSON ``pointer``), which check (``check``, a stable id of ``newsspan checks``), how bad
-    (``severity``: error or warning), in which document, what is wrong and how to fix it (``hint``)."""
+    """One problem: what is wrong (``check``, ``message``), where, how bad, and how to fix it."""
 
-    path: str
     check: str
-    severity: str
     message: str
+    pointer: str = ""
+    hint: str | None = None
     line: int | None = None
     column: int | None = None
-    pointer: str = ""
+    path: str = ""
+    severity: str = ERROR
     document_id: str | None = None
-    hint: str | None = None
+    where: str | None = None  # the tool's item the problem is about, for a problem of an export
 
     def sort_key(self):
         # numbers as numbers: line 9 before line 10, /entities/2 before /entities/10
@@ -44,13 +55,31 @@ class Problem:
         return (self.path, self.line or 0, self.column or 0, parts, self.check, self.message)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        out = {
+            "path": self.path,
+            "check": self.check,
+            "severity": self.severity,
+            "message": self.message,
+            "line": self.line,
+            "column": self.column,
+            "pointer": self.pointer,
+            "document_id": self.document_id,
+            "hint": self.hint,
+        }
+        if self.where is not None:
+            out["where"] = self.where
+        return out
 
     def headline(self) -> str:
         """The problem on one line, as ``newsspan validate`` prints it (its fix goes below)."""
+        if self.where is not None:  # an export's item: the tool's words first
+            return f"{self.where}: {self.message}"
         where = self.path if self.line is None else f"{self.path}:{self.line}:{self.column or 1}"
         pointer = f" {self.pointer}:" if self.pointer else ""
         return f"{where}: {self.severity}[{self.check}]{pointer} {self.message}"
+
+    def __str__(self) -> str:
+        return self.headline() + (f"\n    fix: {self.hint}" if self.hint else "")
 
 
 @dataclass
@@ -60,7 +89,7 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     files_checked: int = 0
     documents: int = 0
-    root: str = ""  # the corpus root checked, named in the summary so that nobody mistakes one checkout for another
+    root: str = ""  # named in the summary, so that nobody mistakes one checkout for another
 
     def extend(self, problems) -> None:
         self.problems.extend(problems)
@@ -98,20 +127,20 @@ class Report:
         by = ", ".join(f"{k}: {v}" for k, v in s["by_check"].items())
         verdict = "passed" if self.ok else "FAILED"
         line = (
-            f"newsspan validate {verdict}{' in ' + self.root if self.root else ''}: {s['documents']} documents, {s['files_checked']} files checked, "
-            f"{s['errors']} error{'s' * (s['errors'] != 1)}, {s['warnings']} warning{'s' * (s['warnings'] != 1)}"
+            f"newsspan validate {verdict}{' in ' + self.root if self.root else ''}: "
+            f"{count(s['documents'], 'document')}, {count(s['files_checked'], 'file')} checked, "
+            f"{count(s['errors'], 'error')}, {count(s['warnings'], 'warning')}"
         )
         return line + (f" ({by})" if by else "")
 
 
+def count(n: int, noun: str) -> str:
+    """'1 document', '2 documents'."""
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
 def render_text(report: Report) -> str:
-    out = []
-    for p in report.sorted():
-        out.append(p.headline())
-        if p.hint:
-            out.append(f"    fix: {p.hint}")
-    out.append(report.summary_line())
-    return "\n".join(out) + "\n"
+    return "".join(str(p) + "\n" for p in report.sorted()) + report.summary_line() + "\n"
 
 
 def render_json(report: Report) -> str:

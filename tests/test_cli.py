@@ -12,7 +12,7 @@ def test_shipped_corpus_validates():
 def test_the_checkout_is_the_root_when_standing_in_it():
     res = run_cli("validate", cwd=REPO)
     assert res.returncode == 0, res.stdout + res.stderr
-    assert res.stdout.splitlines()[-1].startswith(f"newsspan validate passed in {REPO}: 1 documents")
+    assert res.stdout.splitlines()[-1].startswith(f"newsspan validate passed in {REPO}: 1 document")
 
 
 def test_unusable_root_exits_2(tmp_path):
@@ -35,7 +35,7 @@ def test_formats(fixture_root):
     assert text.returncode == 1
     first = text.stdout.splitlines()[0]
     assert first.startswith("annotations/tiny.json:") and "error[span-text-mismatch] /entities/0/text:" in first
-    assert text.stdout.splitlines()[-1].startswith(f"newsspan validate FAILED in {root}: 1 documents")
+    assert text.stdout.splitlines()[-1].startswith(f"newsspan validate FAILED in {root}: 1 document")
 
     js = run_cli("validate", "--root", root, "--format", "json")
     doc = json.loads(js.stdout)

@@ -33,7 +33,7 @@ def test_a_copy_with_a_shifted_span_fails_where_it_stands_and_fix_repairs_it(tmp
     for cwd in (copy, copy / "annotations"):
         res = run_cli("validate", cwd=cwd)
         assert res.returncode == 1, res.stdout
-        assert res.stdout.splitlines()[-1].startswith(f"newsspan validate FAILED in {copy}: 1 documents")
+        assert res.stdout.splitlines()[-1].startswith(f"newsspan validate FAILED in {copy}: 1 document")
         assert "error[span-text-mismatch] /entities/0/text" in res.stdout
         assert (
             f"run `newsspan validate --fix`, which moves the span onto its quote at [{e['start']}, {e['end']})"

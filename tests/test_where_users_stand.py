@@ -74,7 +74,7 @@ def test_paths_are_taken_from_the_working_directory_or_the_root(tmp_path):
     from_root = run_cli("validate", "annotations/tiny.json", "--root", root, cwd=tmp_path)
     for res in (inside, from_root):
         assert res.returncode == 0, res.stdout + res.stderr
-        assert "1 documents" in res.stdout
+        assert "1 document," in res.stdout
 
 
 def test_init_makes_a_root_that_commands_then_find(tmp_path):
