@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import Annotation, Section
-from .textmap import CanonicalMap, Unmappable
+from .text import CanonicalMap, Unmappable
 from .tokenize import tokenize
 
 CONTEXT = 32

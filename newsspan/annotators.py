@@ -9,19 +9,20 @@ layers are never computed from a file with errors.
 
 from __future__ import annotations
 
-import dataclasses
+import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import checks, jsonfile, store
+from . import checks, store
 from .adjudicate import Adjudication
 from .adjudicate import adjudicate as merge
 from .agreement import Agreement, agreement
-from .findings import Finding
+from .files import decode_file
 from .model import Annotation
 from .report import ERROR, Problem
+from .validator import check_layer
 
 
 class UnknownAnnotator(store.StoreError):
@@ -76,30 +77,12 @@ class AnnotatorSet:
 
         Returns (annotation, problems); the annotation is None when the file has errors.
         """
-        from .validator import check_annotation_data, decode_file
-
         shown = self.display(doc_id)
         try:
             data = _read(self.root, self.path(doc_id))
         except OSError as e:
-            return None, [
-                _problem(shown, doc_id, Finding("file-unreadable", f"cannot read the file: {e.strerror or e}"))
-            ]
-        json_text, findings = decode_file(data, is_json=True)
-        value = None
-        if json_text is not None:
-            value, more, _ = jsonfile.parse_bounded(json_text)
-            findings += more
-        problems = [_problem(shown, doc_id, f) for f in findings]
-        if value is None:
-            return None, problems
-        if not isinstance(value, dict):
-            return None, problems + [_problem(shown, doc_id, Finding("schema", "the file is not a JSON object"))]
-        annotator = self.name if store.is_valid_id(self.name) else None
-        problems += [dataclasses.replace(p, path=shown) for p in check_annotation_data(value, text, doc_id, annotator)]
-        if any(p.severity == ERROR for p in problems):
-            return None, problems
-        return Annotation.from_json(value), problems
+            return None, [_problem(shown, doc_id, "file-unreadable", f"cannot read the file: {e.strerror or e}")]
+        return check_layer(data, doc_id, self.name if store.is_valid_id(self.name) else None, text, shown)
 
 
 def _read(root: store.Root, path: Path) -> bytes:
@@ -112,18 +95,8 @@ def _read(root: store.Root, path: Path) -> bytes:
     return data
 
 
-def _problem(path: str, doc_id: str, f: Finding) -> Problem:
-    return Problem(
-        path=path,
-        check=f.check,
-        severity=checks.get(f.check).severity,
-        message=f.message,
-        line=f.line,
-        column=f.column,
-        pointer=f.pointer,
-        document_id=doc_id,
-        hint=f.hint,
-    )
+def _problem(path: str, doc_id: str, check: str, message: str, hint: str | None = None) -> Problem:
+    return Problem(check, message, hint=hint, path=path, severity=checks.get(check).severity, document_id=doc_id)
 
 
 def shared_ids(a: AnnotatorSet, b: AnnotatorSet) -> list[str]:
@@ -195,8 +168,6 @@ def adjudicate(root: store.Root, doc_id: str, a_name: str, b_name: str, force: b
     when a layer read has an error, or when the released layer is more than a draft and force
     is not given (run it under the root's lock, where the write follows).
     """
-    from .validator import check_annotation_data
-
     root.require_document(doc_id)
     a, b = AnnotatorSet.resolve(root, a_name), AnnotatorSet.resolve(root, b_name)
     for s in (a, b):
@@ -204,7 +175,8 @@ def adjudicate(root: store.Root, doc_id: str, a_name: str, b_name: str, force: b
             raise store.StoreError(f"{s.name} has no layer for {doc_id} (no {s.display(doc_id)})")
     _, text, la, lb = _checked_pairs(root, a, b, [doc_id], f"the layers of {doc_id}; nothing was written")[0]
     adj = merge(doc_id, la, lb, a_name, b_name)
-    problems = [p for p in check_annotation_data(adj.annotation.to_json(), text, doc_id) if p.severity == ERROR]
+    _, problems = check_layer(adj.annotation.dumps(), doc_id, None, text, f"annotations/{doc_id}.json")
+    problems = [p for p in problems if p.severity == ERROR]
     if problems:  # never expected: the draft holds spans of two valid layers
         raise Refused("the draft would not validate; nothing was written", problems)
     path = root.annotation_path(doc_id)
@@ -219,12 +191,11 @@ def adjudicate(root: store.Root, doc_id: str, a_name: str, b_name: str, force: b
 
 def _status(root: store.Root, path: Path):
     """The status a layer file states, read before its schema (a broken draft is still a draft); None if unreadable."""
-    from .corpus import read_json
-
     try:
-        return read_json(root, path).get("status")
-    except ValueError:
+        value = json.loads(root.read_bytes(path))
+    except (OSError, ValueError):
         return None
+    return value.get("status") if isinstance(value, dict) else None
 
 
 def read_text(root: store.Root, doc_id: str) -> tuple[str | None, list[Problem]]:
@@ -238,16 +209,12 @@ def read_text(root: store.Root, doc_id: str) -> tuple[str | None, list[Problem]]
             _problem(
                 shown,
                 doc_id,
-                Finding(
-                    "document-missing",
-                    f"there is no corpus/{doc_id}.txt for this annotation",
-                    hint="add the article with `newsspan add`",
-                ),
+                "document-missing",
+                f"there is no corpus/{doc_id}.txt for this annotation",
+                "add the article with `newsspan add`",
             )
         ]
     except OSError as e:
-        return None, [_problem(shown, doc_id, Finding("file-unreadable", f"cannot read the file: {e}"))]
-    from .validator import decode_file
-
+        return None, [_problem(shown, doc_id, "file-unreadable", f"cannot read the file: {e}")]
     text, found = decode_file(data, is_json=False)  # as `newsspan validate` reads a text
-    return text, [_problem(shown, doc_id, f) for f in found]
+    return text, [replace(p, path=shown, document_id=doc_id, severity=checks.get(p.check).severity) for p in found]

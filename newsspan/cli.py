@@ -12,7 +12,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from . import __version__, hf, jsonfile, progress, schema, store
+from . import __version__, hf, schema, store
 from .report import RENDERERS
 
 
@@ -60,21 +60,23 @@ def _add_root(p):
     )
 
 
+def _progress(args, fmt: str = "text") -> bool:
+    """Whether a command shows progress: a terminal on stderr, not --quiet, not JSON."""
+    return not getattr(args, "quiet", False) and fmt != "json" and sys.stderr.isatty()
+
+
 def cmd_validate(args) -> int:
-    from .validator import Limits, default_jobs, validate_root
+    from .validator import default_jobs, validate_root
 
     root = store.Root.discover(args.root)
     if args.fix:
         _fix(root, args.paths or None, sys.stdout if args.format == "text" else sys.stderr)
-    limits = Limits(max_bytes=args.max_bytes, max_depth=args.max_depth, max_spans=args.max_spans)
     report = validate_root(
         root,
         args.paths or None,
-        limits,
         jobs=args.jobs or default_jobs(),
-        cache=not args.no_cache,
-        progress=progress.wanted(args.quiet, args.format),
-        on_wait=_waiting("validate"),
+        progress=_progress(args, args.format),
+        max_bytes=args.max_bytes,
     )
     sys.stdout.write(RENDERERS[args.format](report))
     return 0 if report.ok else 1
@@ -86,11 +88,11 @@ def _waiting(command: str):
 
 
 def _fix(root, paths, out) -> None:
-    """validate --fix: move shifted spans onto their unique nearby quotes, in one transaction."""
+    """validate --fix: move shifted spans onto their unique nearby quotes."""
     from .fix import plan_fix
 
     root.check()
-    with root.writing(on_wait=_waiting("validate --fix")):
+    with root.lock(on_wait=_waiting("validate --fix")):
         plan = plan_fix(root, paths)
         if plan.writes:
             root.write_all(plan.writes)
@@ -119,9 +121,7 @@ def cmd_build(args) -> int:
             include_drafts=args.include_drafts,
             num_proc=args.num_proc,
             max_shard_size=args.max_shard_size,
-            cache=not args.no_cache,
-            progress=progress.wanted(args.quiet),
-            on_wait=_waiting("build"),
+            progress=_progress(args),
         )
     except BuildError as e:
         if e.report is not None:
@@ -143,7 +143,7 @@ def cmd_recover(args) -> int:
     from .hf.release import default_out
 
     with root.lock(on_wait=_waiting("recover")):
-        done = root.recover(folders=(default_out(root),))
+        done = root.clean() + store.recover_folder(default_out(root))
     for line in done:
         print(line)
     print(
@@ -204,9 +204,9 @@ def _report_plan(command: str, plan, root) -> int:
 
 
 def _run_plan(command: str, root, make_plan) -> int:
-    """Build a plan and write it under the root's lock, as one transaction; all or nothing."""
+    """Build a plan and write it under the root's lock: every problem found before anything is written."""
     root.check()
-    with root.writing(on_wait=_waiting(command)):  # the lock, then recovery from any command killed before
+    with root.lock(on_wait=_waiting(command)):
         plan = make_plan()
         if not plan.ok:
             return _report_plan(command, plan, root)
@@ -247,7 +247,7 @@ def cmd_import(args) -> int:
             nested=args.nested,
             align=args.align,
             reader_options=options,
-            progress=progress.wanted(args.quiet),
+            progress=_progress(args),
         ),
     )
 
@@ -390,7 +390,7 @@ def cmd_export(args) -> int:
         force=args.force,
         include_drafts=args.include_drafts,
         split=args.split,
-        progress=progress.wanted(args.quiet),
+        progress=_progress(args),
     )
     if plan.ok:
         write_output(args.format, args.out, files)
@@ -414,7 +414,7 @@ def cmd_reanchor(args) -> int:
 def _run_partial(command: str, root, make_plan) -> int:
     """Per-document plans: the documents that are clean are written, the others listed (exit 1)."""
     root.check()
-    with root.writing(on_wait=_waiting(command)):
+    with root.lock(on_wait=_waiting(command)):
         plan = make_plan()
         root.write_all(plan.writes)
     for w in plan.warnings:
@@ -476,7 +476,7 @@ def cmd_adjudicate(args) -> int:
     if args.out and not Path(args.out).absolute().parent.is_dir():
         raise store.StoreError(f"--out {args.out}: no folder {Path(args.out).absolute().parent} to write it in")
     root.check()
-    with root.writing():  # the lock, then recovery from any command killed before
+    with root.lock():
         try:
             adj = annotators.adjudicate(root, args.id, args.a, args.b, force=args.force)
         except Refused as e:
@@ -615,20 +615,6 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"largest file accepted, in bytes (default {store.MAX_FILE_BYTES})",
     )
     p.add_argument(
-        "--max-depth",
-        type=_positive_int,
-        default=jsonfile.MAX_DEPTH,
-        metavar="N",
-        help=f"deepest JSON nesting accepted (default {jsonfile.MAX_DEPTH})",
-    )
-    p.add_argument(
-        "--max-spans",
-        type=_positive_int,
-        default=store.MAX_SPANS,
-        metavar="N",
-        help=f"most spans accepted in one annotation file (default {store.MAX_SPANS})",
-    )
-    p.add_argument(
         "--jobs",
         "-j",
         type=_positive_int,
@@ -636,11 +622,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="check documents in N processes (default: all cores); the report is the same",
     )
-    p.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="check every file afresh, ignoring and not updating the root's .newsspan-cache/",
-    )
+    p.add_argument("--no-cache", action="store_true", help=argparse.SUPPRESS)  # no cache since 0.2; kept for scripts
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or document ids to check (default: the whole root)")
     p.set_defaults(func=cmd_validate)
 
@@ -676,11 +658,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="processes for datasets to build with (default: all cores from 2,000 documents on, else 1)",
     )
-    p.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="validate every file afresh, ignoring the root's validation cache (.newsspan-cache/)",
-    )
+    p.add_argument("--no-cache", action="store_true", help=argparse.SUPPRESS)  # no cache since 0.2; kept for scripts
     p.add_argument(
         "--max-shard-size",
         type=_size,
@@ -693,9 +671,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(
         sub,
         "recover",
-        "finish or undo what a killed command left in the root (writing commands do it first)",
-        "Complete the transaction a killed command left half done (its journal is replayed), or undo one "
-        "that never started (its temporary files are removed). Every command that writes does this first.",
+        "remove what a killed command left in the root (writing commands do it first)",
+        "Remove the temporary files of writes a killed command left, and put back a build folder whose "
+        "replacement was cut short. Every command that writes does this first.",
         ("newsspan recover", "newsspan recover --root path/to/corpus"),
     )
     _add_root(p)

@@ -10,11 +10,10 @@ stands: check a root you edit with ``newsspan.validate()`` first (``newsspan bui
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 
-from . import schema, store
+from . import files, schema, store
 from .model import Annotation, Document
 from .text import decode
 
@@ -51,20 +50,18 @@ class Corpus:
     def __getitem__(self, doc_id: str) -> Document:
         if doc_id not in self:
             raise KeyError(f"no document {doc_id!r} in {self.root.path}")
-        text = decode(self._read(self.root.text_path(doc_id)))
+        try:
+            text = decode(self.root.read_bytes(self.root.text_path(doc_id)))
+        except (OSError, ValueError) as e:
+            raise ValueError(f"corpus/{doc_id}.txt: cannot be read ({e}); fix it (`newsspan validate`) first") from None
         meta_path = self.root.meta_path(doc_id)
-        meta = json.loads(decode(self._read(meta_path))) if meta_path.is_file() else {}
+        meta = self._json(meta_path, "document") if meta_path.is_file() else {}
         return Document.of(doc_id, text, meta, self.annotation(doc_id))
 
     def annotation(self, doc_id: str, annotator: str | None = None) -> Annotation | None:
         """A document's released layer, or one annotator's layer; None when there is none."""
         path = self.root.annotation_path(doc_id, annotator)
-        if not path.is_file():
-            return None
-        try:
-            return Annotation.loads(self._read(path))
-        except ValueError as e:
-            raise ValueError(f"{self.root.rel(path)}: {e}") from None
+        return Annotation.from_json(self._json(path, "annotation")) if path.is_file() else None
 
     @property
     def annotators(self) -> list[str]:
@@ -83,57 +80,24 @@ class Corpus:
             if include_drafts or doc.status in statuses:
                 yield doc
 
-    def _read(self, path) -> bytes:
-        return self.root.read_bytes(path)
+    def _json(self, path, schema_name: str) -> dict:
+        try:
+            return load_json(self.root, path, schema_name)
+        except ValueError as e:
+            raise ValueError(f"{self.root.rel(path)}: {e}") from None
 
 
-def read_json(root: store.Root, path) -> dict:
-    """A JSON object file of the root, read as the validator reads it (UTF-8 without BOM, strict
-    JSON); ValueError saying what is wrong with it, never a crash of the command that met it."""
-    return read_json_source(root, path)[0]
-
-
-def read_json_source(root: store.Root, path) -> tuple[dict, str, bool]:
-    """:func:`read_json`, with the file's text and whether it holds a float (what
-    :func:`checked_annotation` needs to pass a valid file at once)."""
-    from .jsonfile import parse_bounded
-    from .validator import decode_file
-
+def load_json(root: store.Root, path, schema_name: str) -> dict:
+    """A JSON file of the root that a command builds on (import, repair, fix, show), read as the
+    validator reads it and valid against its schema; ValueError saying what is wrong otherwise."""
     try:
         data = root.read_bytes(path)
     except OSError as e:
         raise ValueError(f"cannot be read ({e.strerror or e}); fix it (`newsspan validate`) first") from None
-    json_text, problems = decode_file(data, is_json=True)
-    if json_text is None:
-        raise ValueError(f"cannot be read ({problems[0].message}); fix it (`newsspan validate`) first")
-    value, found, floats = parse_bounded(json_text)
-    if found:
-        raise ValueError(f"cannot be read as JSON ({found[0].message}); fix it (`newsspan validate`) first")
-    if not isinstance(value, dict):
-        raise ValueError("is not a JSON object; fix it (`newsspan validate`) first")
-    return value, json_text, floats
+    return files.load_json(data, schema_name)
 
 
-def checked_annotation(value: dict, source: str | None = None, floats: bool = True) -> Annotation:
-    """The annotation a parsed file holds, once it passes the annotation schema; else ValueError
-    naming the first problem. With the file's text and float flag (:func:`read_json_source`),
-    jsonschema-rs passes a valid file at once, as in `newsspan validate`; jsonschema explains the rest."""
-    from .schema_errors import findings, passes
-
-    if source is not None and passes("annotation", value, source, floats):
-        return Annotation.from_json(value)
-    found = findings("annotation", value)
-    if found:
-        first = found[0]
-        raise ValueError(
-            f"does not follow the annotation schema ({first.pointer or '/'}: {first.message}"
-            + (f"; and {len(found) - 1} more problem(s)" if len(found) > 1 else "")
-            + "); fix it (`newsspan validate`) first"
-        )
-    return Annotation.from_json(value)
-
-
-def read_annotation(root: store.Root, path) -> Annotation:
-    """An annotation file of the root that a command builds on (import, repair, fix): strict JSON
-    that passes the annotation schema; ValueError saying what is wrong with it otherwise."""
-    return checked_annotation(*read_json_source(root, path))
+def load_annotation(root: store.Root, path) -> Annotation:
+    """An annotation file of the root that a command builds on: strict JSON that passes the
+    annotation schema; ValueError saying what is wrong with it otherwise."""
+    return Annotation.from_json(load_json(root, path, "annotation"))

@@ -13,11 +13,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from tqdm import tqdm
+
 from . import store
 from .formats import FormatError, exporters
 from .model import Document
 from .plan import Plan
-from .progress import bar
 
 FOLDER_FORMATS = ("brat",)
 
@@ -46,7 +47,7 @@ def released_documents(
         plan.notes.append(note)
     ids = selection.ids_in_split(split) if split else selection.ids
     corpus = Corpus(root)
-    return [corpus[i] for i in bar(ids, desc="exporting", enabled=progress)]
+    return [corpus[i] for i in tqdm(ids, desc="exporting", unit="doc", leave=False, disable=not progress)]
 
 
 def plan_export(

@@ -17,12 +17,12 @@ from pathlib import Path
 
 from . import store
 from .checks.annotation import quote_nearby
-from .corpus import read_annotation
+from .corpus import load_annotation
 from .model import Annotation
 from .plan import Plan
 from .report import ERROR, show
 from .text import decode, is_canonical, sha256
-from .validator import _annotation_files, _stem_of, check_annotation_model
+from .validator import check_annotation_model, stem_of
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def plan_fix(root: store.Root, paths: list[str] | None = None) -> Plan:
     """
     plan = Plan()
     stems = (
-        sorted({_stem_of(root, p) for p in paths}) if paths else [s for s in root.text_stems() if store.is_valid_id(s)]
+        sorted({stem_of(root, p) for p in paths}) if paths else [s for s in root.text_stems() if store.is_valid_id(s)]
     )
     for stem in stems:
         try:
@@ -82,7 +82,7 @@ def plan_fix(root: store.Root, paths: list[str] | None = None) -> Plan:
         if not is_canonical(text):
             continue  # text-not-canonical: `newsspan canonicalize` first
         sha = sha256(data)
-        for af in _annotation_files(root, stem):
+        for af in root.annotation_files(stem):
             _plan_file(root, af, text, sha, plan)
     return plan
 
@@ -90,7 +90,7 @@ def plan_fix(root: store.Root, paths: list[str] | None = None) -> Plan:
 def _plan_file(root: store.Root, af: store.AnnotationFile, text: str, sha: str, plan: Plan) -> None:
     rel = root.rel(Path(af.path))
     try:
-        ann = read_annotation(root, Path(af.path))
+        ann = load_annotation(root, Path(af.path))
     except ValueError as e:
         plan.notes.append(f"{rel}: it {e}")
         return

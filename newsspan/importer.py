@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from tqdm import tqdm
+
 from . import mentions, schema, store
-from .corpus import read_annotation
+from .corpus import load_annotation
 from .formats import FormatError, Parsed, ToolDoc, ToolSpan, importers, labelmap, wanted
-from .ids import DOCUMENT_ID_RULE, invalid_id, safe_id
 from .ingest import BCP47, Ingested, IngestError, ingest
 from .model import (
     GUIDELINES_VERSION,
@@ -31,9 +32,8 @@ from .model import (
     renumber,
 )
 from .plan import Plan
-from .progress import bar
-from .text import DecodeError, decode, sha256
-from .textmap import CanonicalMap, Unmappable, canonical_map
+from .schema import DOCUMENT_ID_RULE, invalid_id, safe_id
+from .text import CanonicalMap, DecodeError, Unmappable, canonical_map, decode, sha256
 
 
 def corpus_index(root: store.Root) -> dict[str, str]:
@@ -142,7 +142,7 @@ def plan_add(
         keep = None
         if ann_path.exists():
             try:
-                keep = read_annotation(root, ann_path)
+                keep = load_annotation(root, ann_path)
             except ValueError as e:
                 plan.errors.append(f"{root.rel(ann_path)}: {e}")
                 continue
@@ -268,7 +268,7 @@ def plan_import(
     texts, annos = [], []
     written: list[tuple[str, Annotation]] = []
     origins: dict[str, dict[str, str]] = {}  # file written -> JSON pointer -> the export item it came from
-    for d in bar(docs, total=len(docs), desc="importing", enabled=progress):
+    for d in tqdm(docs, desc="importing", unit="doc", leave=False, disable=not progress):
         if d.new is not None:
             texts += [
                 (root.text_path(d.doc_id), d.text.encode("utf-8")),
@@ -281,7 +281,7 @@ def plan_import(
             released = (
                 d.new.annotation
                 if d.new is not None
-                else (read_annotation(root, released_path) if released_path.exists() else None)
+                else (load_annotation(root, released_path) if released_path.exists() else None)
             )
         except ValueError as err:
             plan.errors.append(f"{root.rel(released_path)}: {err}")
@@ -296,7 +296,7 @@ def plan_import(
                 if target == released_path and d.new is None:
                     base = released  # read above
                 else:
-                    base = read_annotation(root, target) if target.exists() else None
+                    base = load_annotation(root, target) if target.exists() else None
             except ValueError as err:
                 plan.errors.append(f"{root.rel(target)}: {err}")
                 continue

@@ -20,10 +20,10 @@ import re
 from dataclasses import dataclass, field
 
 from . import store
+from .files import explain
 from .model import GUIDELINES_VERSION, Annotation, Section, renumber
 from .schema import SCHEMA_VERSION
-from .text import DecodeError, decode, sha256
-from .textmap import canonical_map
+from .text import DecodeError, canonical_map, decode, sha256
 
 HEADER = re.compile(r"date\s+(\d{4}-\d{2}-\d{2})\s+([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,4})(?:\s+(\S.*))?")
 LABELLED = re.compile(r"(?P<label>[^\d:：]{1,30}?)\s*[:：]\s*(?P<value>\S.*)")
@@ -281,10 +281,8 @@ def _body_sections(blocks, authors: list[str]):
 def _drop_invalid_derived(meta: dict) -> list[str]:
     """Leave out each field read from the text that the metadata schema would refuse (a "title" that
     is a first line of thousands of characters, say): a guess is never written invalid. Notes say which."""
-    from .schema_errors import findings
-
     notes = []
-    for f in findings("document", meta):
+    for f in explain("document", meta):
         key = (f.pointer or "").split("/")[1:2]
         if key and key[0] in DERIVED and key[0] in meta:
             value = meta.pop(key[0])

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .tokenize import ALIGNMENT_MODES, align, char_span, tokenize
+from .tokenize import ALIGNMENT_MODES, char_span, tokenize, why_misaligned
 
 NESTED_POLICIES = ("error", "outer", "inner")
 __all__ = ["NESTED_POLICIES", "ALIGNMENT_MODES", "Nesting", "nesting", "align_spans"]
@@ -80,7 +80,7 @@ def align_spans(text: str, spans: Sequence[tuple[int, int]], mode: str = "strict
         if got is not None:
             out.append((tokens[got[0]].start, tokens[got[1] - 1].end))
         elif mode == "strict":
-            out.append(f"it {align(tokens, [(s, e)])[0]}")
+            out.append(f"it {why_misaligned(tokens, s, e)}")
         else:
             out.append(f"it covers no whole token (--align {mode})")
     return out

@@ -18,26 +18,43 @@ strings from the schema's enums (``newsspan.schema``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, TypeGuard
 
-from .schema import SCHEMA_VERSION, layers
-from .text import decode
+from . import schema
+from .schema import SCHEMA_VERSION
+from .tokenize import Token, section_tokens, tag, tokenize
 
-LAYERS = layers()  # sections, entities, claims: from the schema
+LAYERS = schema.layers()  # sections, entities, claims: from the schema
+SPLITS = schema.splits()  # train, validation, test
+# the share of each split, in the schema's order; zip(strict=True) refuses a schema whose split list changed
+SPLIT_RATIO = dict(zip(SPLITS, (0.8, 0.1, 0.1), strict=True))
 CLAIM_LABEL = "CLAIM"  # the label of every claim in the claims config's IOB2 tags
 GUIDELINES_VERSION = "1.0.0"  # the version stated at the top of docs/guidelines.md
+#: The section labels that hold the article's own prose (headline, headings, paragraphs, block
+#: quotes, list items), from the schema's ``bodySectionLabel``. Keep only these rows of the
+#: ``entities`` and ``claims`` configs to train on article text without scrape headers and chrome.
+BODY_SECTIONS: tuple[str, ...] = schema.body_section_labels()
 
 
-@dataclass(frozen=True, slots=True)  # slots: a corpus holds millions of them
-class Token:
-    """A token of the text: its characters and code-point offsets."""
-
-    text: str
-    start: int
-    end: int
+def split_of(doc_id: str, pinned: str | None = None) -> str:
+    """A document's split: pinned by its metadata, else derived from a SHA-256 of its id (80/10/10),
+    so adding or removing an article never moves another one."""
+    if pinned is not None:
+        if pinned not in SPLITS:
+            raise ValueError(f"unknown split {pinned!r}: expected one of {', '.join(SPLITS)}")
+        return pinned
+    # the first 8 bytes of the hash as a fraction in [0, 1): uniform, and the same on every machine
+    x = int.from_bytes(hashlib.sha256(doc_id.encode("utf-8")).digest()[:8], "big") / 2**64
+    edge = 0.0
+    for name in SPLITS:
+        edge += SPLIT_RATIO[name]
+        if x < edge:
+            return name
+    return SPLITS[-1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,7 +284,7 @@ class Annotation(_Layers):
     @classmethod
     def loads(cls, data: bytes | str) -> Annotation:
         """From the bytes (or text) of an annotation file."""
-        return cls.from_json(json.loads(decode(data) if isinstance(data, bytes) else data))
+        return cls.from_json(json.loads(data))
 
     def dumps(self) -> bytes:
         """The file's bytes, as newsspan writes every annotation file."""
@@ -464,8 +481,6 @@ class Document(_Layers):
     @property
     def split(self) -> str:
         """train, validation or test: pinned by the metadata, else stable from a hash of the id."""
-        from .hf.splits import split_of
-
         return split_of(self.id, self.meta.get("split"))
 
     def section(self, section: Section | str) -> Section:
@@ -483,8 +498,6 @@ class Document(_Layers):
         The text is tokenised as a whole and a section holds the tokens inside it, so a token
         never depends on where a section happens to start.
         """
-        from .tokenize import section_tokens, tokenize
-
         if section is None:
             return tokenize(self.text)
         s = self.section(section)
@@ -497,8 +510,6 @@ class Document(_Layers):
         Raises :class:`newsspan.tokenize.Misaligned` when a span's boundary falls inside a token
         (``newsspan validate`` reports it as ``token-boundary``): a tag is never shifted silently.
         """
-        from .tokenize import tag
-
         if layer not in ("entities", "claims"):
             raise ValueError(f"IOB2 tags are made for the entities and claims layers, not {layer!r}")
         tokens = self.tokens(section)
@@ -510,6 +521,7 @@ class Document(_Layers):
 
 
 __all__ = [
+    "BODY_SECTIONS",
     "Annotation",
     "Attribution",
     "Claim",
@@ -523,5 +535,6 @@ __all__ = [
     "dump_json",
     "in_document_order",
     "renumber",
+    "split_of",
     "well_formed",
 ]

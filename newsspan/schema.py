@@ -1,16 +1,20 @@
-"""The JSON Schemas in ``schema/`` and the label sets read from them.
+"""The JSON Schemas in ``schema/``, the label sets and id rules read from them, and did-you-mean.
 
 Label lists live in the schemas' ``$defs`` enums and nowhere else: the builder, the
-converters, the docs and the checks all read them from here.
+converters, the docs and the checks all read them from here. A suggestion (a label's common
+foreign spelling, a valid id made from an invalid one) is only ever printed; nothing is changed
+without the user's word.
 """
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
+import re
+import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
-
-from .text import decode
 
 SCHEMA_VERSION = "1.1.0"
 
@@ -26,7 +30,7 @@ def schema_dir() -> Path:
 @functools.cache
 def load(name: str) -> dict:
     """A schema by short name: ``annotation`` or ``document``."""
-    return json.loads(decode((schema_dir() / f"{name}.schema.json").read_bytes()))
+    return json.loads((schema_dir() / f"{name}.schema.json").read_text(encoding="utf-8"))
 
 
 def _is_integer(checker, instance) -> bool:
@@ -114,3 +118,91 @@ def ner_tags() -> tuple[str, ...]:
 
 
 CLAIM_TAGS = ("O", "B-CLAIM", "I-CLAIM")
+
+
+# ids -------------------------------------------------------------------------------------------
+
+DOCUMENT_ID_RULE = (
+    "1-64 characters of a-z, 0-9, '_' and '-', starting with a letter or digit (no '/', '.', spaces or capitals)"
+)
+SPAN_ID_RULE = "a letter, then up to 63 of A-Z, a-z, 0-9, '_', '.' and '-' (no '/' or spaces)"
+
+
+def _ascii(name: str) -> str:
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+
+
+def safe_id(name: str) -> str:
+    """A valid document id from a file stem or a user name: lower-case, runs of other characters
+    -> '-' (may be empty when name has no letter or digit at all)."""
+    s = re.sub(r"[^a-z0-9_-]+", "-", _ascii(name).lower()).strip("-_")
+    return re.sub(r"-{2,}", "-", s)[:64].rstrip("-_")
+
+
+def safe_span_id(name: str, prefix: str = "x") -> str:
+    """A valid span id from an invalid one: runs of other characters -> '-'; a name that does not
+    start with a letter gets ``prefix`` (the layer's letter, as in s1, e1, c1)."""
+    s = re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9_.-]+", "-", _ascii(str(name))).strip("-_."))
+    if not s[:1].isalpha():
+        s = prefix + s
+    return s[:64].rstrip("-_.")
+
+
+def invalid_id(value: str, what: str = "document id") -> str:
+    """Why value is no valid document id (or annotator name), and the valid one to use instead."""
+    suggestion = safe_id(value)
+    return f"{value!r} is not a valid {what}: ids are {DOCUMENT_ID_RULE}" + (
+        f"; use e.g. {suggestion!r}" if suggestion else ""
+    )
+
+
+# did you mean ----------------------------------------------------------------------------------
+
+# What other tools and datasets call the schema's entity labels (CoNLL-2003, WikiNER, spaCy's
+# small models, everyday words), keyed in upper case with '_' for spaces and hyphens. Each value is a label
+# of the schema's entityLabel enum (a test holds them to it).
+ALIASES = {
+    "PER": "PERSON",
+    "PERS": "PERSON",
+    "PEOPLE": "PERSON",
+    "HUMAN": "PERSON",
+    "ORGANIZATION": "ORG",
+    "ORGANISATION": "ORG",
+    "COMPANY": "ORG",
+    "BRAND": "ORG",
+    "LOCATION": "LOC",
+    "PLACE": "LOC",
+    "COUNTRY": "GPE",
+    "CITY": "GPE",
+    "STATE": "GPE",
+    "NATIONALITY": "NORP",
+    "FACILITY": "FAC",
+    "WORK": "WORK_OF_ART",
+    "NUMBER": "CARDINAL",
+    "NUM": "CARDINAL",
+    "PERCENTAGE": "PERCENT",
+}
+
+
+def _key(label: str) -> str:
+    return "_".join(label.strip().upper().replace("-", " ").split())
+
+
+def closest(value: str, choices: Iterable[str], spelling: bool = True) -> str | None:
+    """The choice that a mistyped or foreign label most likely means, or None.
+
+    The same label in another case (``Person``, ``paragraph ``), then a common alias
+    (``ORGANIZATION``), then (unless ``spelling=False``) the nearest spelling (``PERSNO``).
+    """
+    choices = list(choices)
+    by_key = {_key(c): c for c in choices}
+    key = _key(value)
+    if key in by_key:
+        return by_key[key]
+    alias = ALIASES.get(key)
+    if alias in choices:
+        return alias
+    if not spelling:
+        return None
+    near = difflib.get_close_matches(key, list(by_key), n=1, cutoff=0.6)
+    return by_key[near[0]] if near else None

@@ -20,6 +20,7 @@ from itertools import pairwise
 
 from . import schema, store
 from .agreement import describe
+from .files import read_json
 from .model import Annotation, Claim, Document, Entity, Section
 from .report import ERROR
 
@@ -272,14 +273,13 @@ def page(root: store.Root, doc_id: str, annotator: str | None = None, diff: tupl
     :class:`newsspan.annotators.Refused` when a file to be shown has an error.
     """
     from .annotators import AnnotatorSet, Refused, read_text
-    from .corpus import read_json
 
     root.require_document(doc_id)
     text, problems = read_text(root, doc_id)
-    try:
-        meta = read_json(root, root.meta_path(doc_id))
-    except ValueError:
-        meta = {}  # shown without metadata; `newsspan validate` says what is wrong with it
+    try:  # shown as it stands, valid or not: `newsspan validate` says what is wrong with it
+        meta = read_json(root.read_bytes(root.meta_path(doc_id)), "document").value or {}
+    except OSError:
+        meta = {}
     layers: list[Annotation | None] = []
     if text is not None:
         if diff:

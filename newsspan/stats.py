@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .model import LAYERS, Document
+from .model import LAYERS, SPLITS, Document
 
 UNANNOTATED = "unannotated"  # the status of a text without a released layer
 SPAN_KINDS = ("sections", "entities", "claims", "all")
@@ -140,8 +140,6 @@ def _spans_line(st: Stats) -> str:
 
 
 def _split_order():
-    from .hf.splits import SPLITS
-
     return SPLITS
 
 

@@ -16,8 +16,17 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from .model import Token
+
+@dataclass(frozen=True, slots=True)  # slots: a corpus holds millions of them
+class Token:
+    """A token of the text: its characters and code-point offsets."""
+
+    text: str
+    start: int
+    end: int
+
 
 # Scripts written without spaces between words: one token per character (plus its combining marks).
 _UNSPACED = (
@@ -147,11 +156,6 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     return tokens
 
 
-def token_offsets(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """(start, end) offsets of the tokens of text[start:end]: the same tokens as :func:`tokenize`."""
-    return [(t.start, t.end) for t in tokenize(text, start, end)]
-
-
 _SPACE = re.compile(r"\s")  # in a str pattern, \s is exactly the characters str.isspace() accepts
 _RUN = re.compile(r"\S*")
 
@@ -212,29 +216,6 @@ class Misaligned(ValueError):
         self.span_index = span_index
 
 
-def _cut(tokens: Sequence[Token], pos: int, side: str) -> str:
-    hit = next((t for t in tokens if t.start < pos < t.end), None)
-    if hit is not None:
-        return f"{side}s inside the token {hit.text!r} [{hit.start}, {hit.end})"
-    return f"{side}s at {pos}, which is no token {side}"
-
-
-def align(tokens: Sequence[Token], spans: Iterable[tuple[int, int]]) -> list[tuple[int, int] | Misaligned]:
-    """For each (start, end) span, (first, last + 1) token indices, or a Misaligned error."""
-    out: list[tuple[int, int] | Misaligned] = []
-    for k, (s, e) in enumerate(spans):
-        got: tuple[int, int] | Misaligned | None = char_span(tokens, s, e, "strict")
-        if got is None:
-            starts = {t.start for t in tokens}
-            ends = {t.end for t in tokens}
-            problems = ([_cut(tokens, s, "start")] if s not in starts else []) + (
-                [_cut(tokens, e, "end")] if e not in ends else []
-            )
-            got = Misaligned(k, " and ".join(problems) or f"[{s}, {e}) covers no token")
-        out.append(got)
-    return out
-
-
 ALIGNMENT_MODES = ("strict", "contract", "expand")
 
 
@@ -266,17 +247,6 @@ def char_span(tokens: Sequence[Token], start: int, end: int, alignment_mode: str
     return (first, stop) if first < stop else None
 
 
-def iob2(n_tokens: int, aligned: Iterable[tuple[int, int]], labels: Iterable[str]) -> list[str]:
-    """IOB2 tags for non-overlapping token ranges: B-<label> on the first token, I-<label> after."""
-    tags = ["O"] * n_tokens
-    for (first, stop), label in zip(aligned, labels, strict=True):
-        for i in range(first, stop):
-            if tags[i] != "O":
-                raise ValueError(f"spans overlap at token {i}")
-            tags[i] = ("B-" if i == first else "I-") + label
-    return tags
-
-
 def section_tokens(text: str, start: int, end: int) -> list[Token]:
     """The tokens of the text that lie inside [start, end) (a section), the text tokenised as a whole:
     a token never depends on where a section starts. Only the runs of non-space characters
@@ -292,51 +262,48 @@ def section_tokens(text: str, start: int, end: int) -> list[Token]:
     return [t for t in tokens if start <= t.start and t.end <= end]
 
 
-def _tags(tokens: Sequence[Token], spans: Sequence[tuple[int, int, str]]) -> tuple[list[str], list[Misaligned]]:
-    """IOB2 tags for (start, end, label) spans placed by char_span(..., "strict"); the misaligned ones left untagged."""
-    aligned, labels, misaligned = [], [], []
-    for got, (_, _, label) in zip(align(tokens, [(s, e) for s, e, _ in spans]), spans, strict=True):
-        if isinstance(got, Misaligned):
-            misaligned.append(got)
-        else:
-            aligned.append(got)
-            labels.append(label)
-    return iob2(len(tokens), aligned, labels), misaligned
-
-
-def tag_spans(
-    text: str, start: int, end: int, spans: Sequence[tuple[int, int, str]], tokens: Sequence[Token] | None = None
-) -> tuple[list[Token], list[str], list[Misaligned]]:
-    """The tokens of a section, text[start:end], and their IOB2 tags for spans (start, end, label) inside it.
-
-    The one tagger: the ``entities`` and ``claims`` rows, the CoNLL export, the Prodigy export
-    and :meth:`newsspan.model.Document.iob` all come through here (or :func:`tag`, its form for
-    span objects), so their tokens and tags agree. Tokens are :func:`section_tokens`'; each span
-    is placed by :func:`char_span` in ``strict`` mode, and one whose boundary falls inside a token
-    comes back as a :class:`Misaligned` (``span_index`` into spans), untagged: never a shifted
-    tag. ``tokens``: the section's tokens, when the caller has them already.
-    """
-    tokens = section_tokens(text, start, end) if tokens is None else list(tokens)
-    return (tokens, *_tags(tokens, spans))
-
-
 def tag(tokens: Sequence[Token], spans: Iterable) -> list[str]:
-    """IOB2 tags of tokens for spans (objects with ``start``, ``end`` and ``label``), aligned
-    strictly, as :func:`tag_spans` tags them: a span whose boundary is no token boundary raises
-    :class:`Misaligned` naming it; overlapping spans raise ValueError."""
-    spans = list(spans)
-    tags, misaligned = _tags(tokens, [(s.start, s.end, s.label) for s in spans])
-    if misaligned:
-        a = misaligned[0]
-        span = spans[a.span_index]
-        raise Misaligned(
-            a.span_index, f"{getattr(span, 'id', 'the span')} {span.text!r} [{span.start}, {span.end}) {a}"
-        )
+    """IOB2 tags of tokens for spans (objects with ``start``, ``end`` and ``label``), each placed by
+    :func:`char_span` in ``strict`` mode: B-<label> on its first token, I-<label> after.
+
+    The one tagger: the ``entities`` and ``claims`` rows, the CoNLL and Prodigy exports and
+    :meth:`newsspan.model.Document.iob` all come through here, so their tokens and tags agree. A
+    span whose boundary is no token boundary raises :class:`Misaligned` naming it (the validator
+    reports it first as ``token-boundary``): never a shifted tag. Overlapping spans raise ValueError.
+    """
+    tags = ["O"] * len(tokens)
+    for k, span in enumerate(spans):
+        got = char_span(tokens, span.start, span.end, "strict")
+        if got is None:
+            raise Misaligned(
+                k,
+                f"{getattr(span, 'id', 'the span')} {span.text!r} [{span.start}, {span.end}) {why_misaligned(tokens, span.start, span.end)}",
+            )
+        first, stop = got
+        for i in range(first, stop):
+            if tags[i] != "O":
+                raise ValueError(f"spans overlap at token {i}")
+            tags[i] = ("B-" if i == first else "I-") + span.label
     return tags
 
 
+def why_misaligned(tokens: Sequence[Token], start: int, end: int) -> str:
+    """Why [start, end) is no span of whole tokens: the token its start or end falls inside, or where it falls."""
+    out = []
+    for pos, side, edges in ((start, "start", {t.start for t in tokens}), (end, "end", {t.end for t in tokens})):
+        if pos not in edges:
+            hit = next((t for t in tokens if t.start < pos < t.end), None)
+            inside = (
+                f"inside the token {hit.text!r} [{hit.start}, {hit.end})"
+                if hit
+                else f"at {pos}, which is no token {side}"
+            )
+            out.append(f"{side}s {inside}")
+    return " and ".join(out) or f"[{start}, {end}) covers no token"
+
+
 def iob2_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
-    """The token ranges (first, stop, label) that IOB2 tags mark: the inverse of :func:`iob2`.
+    """The token ranges (first, stop, label) that IOB2 tags mark: the inverse of :func:`tag`.
 
     Read as seqeval's strict mode reads IOB2: a span starts at B-<label> and goes on over the
     I-<label> tags after it; an I- tag that continues no span of its label marks none.
@@ -356,15 +323,12 @@ def iob2_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
 __all__ = [
     "Token",
     "tokenize",
-    "token_offsets",
     "is_boundary",
     "token_at",
     "char_span",
-    "align",
     "section_tokens",
-    "tag_spans",
     "tag",
-    "iob2",
+    "why_misaligned",
     "iob2_spans",
     "Misaligned",
     "ABBREVIATIONS",

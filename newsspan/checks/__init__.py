@@ -3,7 +3,7 @@
 A check has a stable id (never renamed; a retired id is never reused), a severity, a scope
 and a one-line description. Checks with a function are pure: they take what they check (an
 annotation file's model and its Context, a document's text and metadata, the summaries of the
-corpus) and yield findings. Checks without one are raised by the readers (encoding, JSON, schema).
+corpus) and yield problems. Checks without one are raised by the readers (encoding, JSON, schema).
 ``docs/checks.md`` is generated from this registry (``newsspan checks --markdown``), and
 ``tests/fixtures/invalid/<id>/`` holds each check's failing fixture.
 """
@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from ..findings import Finding
-from ..report import ERROR
+from ..report import ERROR, Problem
 
 # Scopes, in the order the validator runs them.
 FILE = "file"  # any file: encoding, JSON syntax, schema
@@ -29,7 +28,7 @@ class Check:
     severity: str
     scope: str
     description: str
-    func: Callable[..., Iterable[Finding]] | None = None
+    func: Callable[..., Iterable[Problem]] | None = None
 
 
 REGISTRY: dict[str, Check] = {}
@@ -65,25 +64,16 @@ register(
 register("file-unreadable", ERROR, FILE, "The file cannot be read (permissions, a folder in its place).")
 register("file-too-large", ERROR, FILE, "The file is larger than the configured limit (default 50 MB).")
 register("path-outside-root", ERROR, FILE, "A symbolic link in corpus/ or annotations/ points outside the root.")
-register(
-    "too-many-spans",
-    ERROR,
-    FILE,
-    "An annotation file holds more spans than the configured limit (default 200,000); it is not checked further.",
-)
-register(
-    "write-interrupted",
-    ERROR,
-    FILE,
-    "A command that writes was killed mid-transaction (its journal is left in the root); run `newsspan recover`.",
-)
 register("file-empty", ERROR, FILE, "The file is empty or holds only whitespace.")
 register("file-encoding", ERROR, FILE, "A JSON file is not UTF-8 (UTF-16, a BOM, other encodings, binary data).")
 register("json-syntax", ERROR, FILE, "The file is not syntactically valid JSON.")
 register("json-duplicate-key", ERROR, FILE, "An object holds the same key twice (JSON readers silently keep one).")
 register("json-nonfinite", ERROR, FILE, "NaN or Infinity stands where JSON allows only finite numbers.")
 register(
-    "json-too-deep", ERROR, FILE, "Nesting is deeper than the limit (default 64), a sign of a broken or hostile file."
+    "json-too-deep",
+    ERROR,
+    FILE,
+    "Nesting is deeper than 64 levels (an annotation file needs 5), a sign of a broken or hostile file.",
 )
 register("json-number-too-large", ERROR, FILE, "A number has thousands of digits (no offset or count needs that).")
 register(

@@ -13,9 +13,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .. import store
-from ..findings import Finding, pointer
 from ..model import LAYERS, Annotation, AnySpan, Span
-from ..report import ERROR, WARNING, show
+from ..report import ERROR, WARNING, Problem, pointer, show
 from ..tokenize import is_boundary, token_at
 from . import ANNOTATION, register
 
@@ -116,7 +115,7 @@ def span_offsets(ann: Annotation, ctx: Context):
     n = len(ctx.text)
     for name, k, key, s in _spans(ann):
         if s.start >= s.end:
-            yield Finding(
+            yield Problem(
                 "span-offsets",
                 f"start {s.start} is not below end {s.end}; a span holds at least one character",
                 pointer=_span_pointer(ctx, name, k, key),
@@ -124,7 +123,7 @@ def span_offsets(ann: Annotation, ctx: Context):
             )
         elif s.end > n:
             at = _fixable(ann, ctx, s)
-            yield Finding(
+            yield Problem(
                 "span-offsets",
                 f"end {s.end} is past the end of the text ({n} code points)",
                 pointer=_span_pointer(ctx, name, k, key),
@@ -210,7 +209,7 @@ def span_text_mismatch(ann: Annotation, ctx: Context):
                 else "the quote does not occur in the text"
             )
         fix = _fixable(ann, ctx, s)
-        yield Finding(
+        yield Problem(
             "span-text-mismatch",
             f"expected text[{s.start}:{s.end}] to be {show(s.text)}, found {show(found)}; {where}",
             pointer=_span_pointer(ctx, name, k, key) + "/text",
@@ -230,7 +229,7 @@ def span_whitespace(ann: Annotation, ctx: Context):
     for name, k, key, s in _spans(ann):
         q = s.text
         if q != q.strip():  # (str.strip() strips what str.isspace() accepts)
-            yield Finding(
+            yield Problem(
                 "span-whitespace",
                 f"the span {show(q)} begins or ends with whitespace",
                 pointer=_span_pointer(ctx, name, k, key),
@@ -250,7 +249,7 @@ def id_duplicate(ann: Annotation, ctx: Context):
             if sid is None:  # (a partial model's item without a string id)
                 continue
             if sid in seen:
-                yield Finding(
+                yield Problem(
                     "id-duplicate",
                     f"id {show(sid)} is already used at {ctx.pointer(*seen[sid])}",
                     pointer=ctx.pointer(name, k, "id"),
@@ -274,7 +273,7 @@ def reference_unresolved(ann: Annotation, ctx: Context):
         if ids.get(src) == "entities":
             continue
         found = f"it names a span of {ids[src]}" if src in ids else "no span has that id"
-        yield Finding(
+        yield Problem(
             "reference-unresolved",
             f"attribution.source {show(src)} must be the id of an entity mention; {found}",
             pointer=ctx.pointer("claims", k, "attribution", "source"),
@@ -288,7 +287,7 @@ def _overlaps(ann: Annotation, ctx: Context, name: str, check_id: str, what: str
     for start, end, k, s in spans:
         if prev is not None and start < prev_end:
             pk, p = prev
-            yield Finding(
+            yield Problem(
                 check_id,
                 f"{what} [{s.start}, {s.end}) {show(s.text, 40)} overlaps {ctx.pointer(name, pk)} [{p.start}, {p.end}) {show(p.text, 40)}",
                 pointer=ctx.pointer(name, k),
@@ -318,7 +317,7 @@ def section_order(ann: Annotation, ctx: Context):
     prev = None
     for k, s in enumerate(ann.sections):
         if prev is not None and (s.start, s.end) < (prev.start, prev.end):
-            yield Finding(
+            yield Problem(
                 "section-order",
                 f"section starts at {s.start}, before the previous one (at {prev.start})",
                 pointer=ctx.pointer("sections", k),
@@ -347,7 +346,7 @@ def section_gap(ann: Annotation, ctx: Context):
             gaps.append((pos + lead, pos + len(seg.rstrip())))
         pos = max(pos, end)
     for a, b in gaps:
-        yield Finding(
+        yield Problem(
             "section-gap",
             f"text [{a}, {b}) {show(text[a:b], 50)} is in no section",
             pointer="/sections",
@@ -374,7 +373,7 @@ def cluster_label_mixed(ann: Annotation, ctx: Context):
         f = ann.entities[j]
         for key, mine, theirs in (("label", e.label, f.label), ("kb_id", e.kb_id, f.kb_id)):
             if mine is not None and theirs is not None and mine != theirs:
-                yield Finding(
+                yield Problem(
                     "cluster-label-mixed",
                     f"cluster {show(c)}: {key} {show(mine)} differs from {show(theirs)} at {ctx.pointer('entities', j)}",
                     pointer=ctx.pointer("entities", k, key),
@@ -404,7 +403,7 @@ def span_outside_section(ann: Annotation, ctx: Context):
                 if sec
                 else "lies in no section"
             )
-            yield Finding(
+            yield Problem(
                 "span-outside-section",
                 f"{show(s.text, 40)} [{s.start}, {s.end}) {where}",
                 pointer=ctx.pointer(name, k),
@@ -437,10 +436,10 @@ def token_boundary(ann: Annotation, ctx: Context):
                 yield _inside_token(text, s, ctx.pointer(name, k, "end"), "end", end)
 
 
-def _inside_token(text: str, s: Span, at: str, side: str, pos: int) -> Finding:
+def _inside_token(text: str, s: Span, at: str, side: str, pos: int) -> Problem:
     tok = token_at(text, pos)
     inside = f"inside the token {show(tok.text)} [{tok.start}, {tok.end})" if tok else "inside a token"
-    return Finding(
+    return Problem(
         "token-boundary",
         f"{show(s.text, 40)} has its {side} at {pos}, {inside}",
         pointer=at,
@@ -458,7 +457,7 @@ def text_hash_mismatch(ann: Annotation, ctx: Context):
     h = ann.text_sha256
     if ctx.text_sha256 is None or h is None or h == ctx.text_sha256:
         return
-    yield Finding(
+    yield Problem(
         "text-hash-mismatch",
         f"text_sha256 is {h[:12]}…, but the corpus text's is {ctx.text_sha256[:12]}…",
         pointer="/text_sha256",
@@ -470,7 +469,7 @@ def text_hash_mismatch(ann: Annotation, ctx: Context):
 def document_id_mismatch(ann: Annotation, ctx: Context):
     d = ann.document_id
     if d is not None and d != ctx.stem:
-        yield Finding(
+        yield Problem(
             "document-id-mismatch",
             f"document_id is {show(d)}, but the file is named {show(ctx.stem + '.json')}",
             pointer="/document_id",
@@ -481,7 +480,7 @@ def document_id_mismatch(ann: Annotation, ctx: Context):
 @register("document-missing", ERROR, ANNOTATION, "An annotation file names a document that is not in corpus/.")
 def document_missing(ann: Annotation, ctx: Context):
     if not ctx.text_exists and store.is_valid_id(ctx.stem):
-        yield Finding(
+        yield Problem(
             "document-missing",
             f"there is no corpus/{ctx.stem}.txt for this annotation",
             hint="add the article with `newsspan add`, or rename the file after an existing document",

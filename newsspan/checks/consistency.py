@@ -24,10 +24,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .. import BODY_SECTIONS
-from ..findings import Finding
-from ..model import Annotation, Entity, Section
-from ..report import WARNING, show
+from ..model import BODY_SECTIONS, Annotation, Entity, Section
+from ..report import WARNING, Problem, show
 from ..tokenize import char_span, tokenize
 from . import ANNOTATION, register
 from .annotation import Context, section_name
@@ -261,7 +259,7 @@ def mention_missed(ann: Annotation, ctx: Context):
     for miss in missed_mentions(ctx.text, mentions, [ann.sections[k] for k in labelled]):
         e, k = mentions[miss.example], labelled[miss.section]
         at = ctx.pointer("entities", index[miss.example])
-        yield Finding(
+        yield Problem(
             "mention-missed",
             f"{show(miss.text)} at [{miss.start}, {miss.end}) in {ann.sections[k].label} "
             f"{section_name(ann, ctx, k)} is not annotated; "
@@ -283,7 +281,7 @@ def label_inconsistent(ann: Annotation, ctx: Context):
     for x in inconsistent_labels(mentions):
         e, usual = mentions[x.mention], mentions[x.usual]
         counts = ", ".join(f"{lab} {n}" for lab, n in x.labels.items())
-        yield Finding(
+        yield Problem(
             "label-inconsistent",
             f"{show(e.text)} is annotated as {e.label} here and as {usual.label} at "
             f"{ctx.pointer('entities', index[x.usual])} [{usual.start}, {usual.end}); its mentions in this document: {counts}",

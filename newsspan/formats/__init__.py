@@ -13,19 +13,16 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..report import Problem
+
 
 class FormatError(ValueError):
     """An export that is not of the expected format at all (one clear message)."""
 
 
-@dataclass
-class Issue:
-    where: str  # "export.json: task 1, annotation 1001, result beFiQTT1cU" or "doc.ann:5"
-    message: str
-    hint: str | None = None
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}" + (f"\n    fix: {self.hint}" if self.hint else "")
+def issue(where: str, message: str, hint: str | None = None) -> Problem:
+    """A problem of a tool export, told at the tool's item ("export.json: task 1, result beFiQTT1cU", "doc.ann:5")."""
+    return Problem("export", message, hint=hint, where=where)
 
 
 @dataclass
@@ -56,8 +53,8 @@ class ToolDoc:
 @dataclass
 class Parsed:
     docs: list[ToolDoc] = field(default_factory=list)
-    warnings: list[Issue] = field(default_factory=list)
-    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # informational (e.g. offsets converted)
     ignored: Counter = field(default_factory=Counter)  # what the export holds and newsspan does not read, per type
 
@@ -75,13 +72,13 @@ def check_quote(
     end: int,
     quote: str | None,
     where: str,
-    errors: list[Issue],
+    errors: list[Problem],
     loose_newlines: bool = False,
 ) -> bool:
     """Whether the tool's quote equals the text at [start, end); an error naming the span if not."""
     if not (0 <= start < end <= len(doc_text)):
         errors.append(
-            Issue(
+            issue(
                 where,
                 f"offsets [{start}, {end}) are outside the text ({len(doc_text)} code points)",
                 "check the offset unit with --offsets",
@@ -98,25 +95,13 @@ def check_quote(
         f"; the quote occurs at [{at}, {at + len(quote)})" if at >= 0 else "; the quote does not occur in the text"
     )
     errors.append(
-        Issue(
+        issue(
             where,
             f"the span's text {quote!r} differs from the text at [{start}, {end}): {found!r}{where_else}",
             "re-export from the tool, or pass --offsets with the tool's offset unit",
         )
     )
     return False
-
-
-def lines(text: str) -> list[str]:
-    """The lines of a JSON Lines or brat ``.ann`` file: a line ends at ``\\n`` (or ``\\r\\n``) and nowhere else.
-
-    ``str.splitlines()`` also ends lines at U+2028, U+2029, U+0085, U+000B, U+000C and
-    U+001C..U+001E, which an article may hold and which JSON and ``.ann`` quotes carry raw.
-    """
-    out = text.split("\n")
-    if out[-1] == "":  # the last line end closes the last line; it opens no empty one
-        out.pop()
-    return [line[:-1] if line.endswith("\r") else line for line in out]
 
 
 def importers() -> dict:

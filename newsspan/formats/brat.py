@@ -15,9 +15,10 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from .. import schema
+from .. import files, schema
+from ..files import lines
 from ..model import Document
-from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, check_quote, lines, strict
+from . import FormatError, Parsed, ToolDoc, ToolSpan, check_quote, issue
 from .labelmap import CLAIM_LABEL, SECTION_PREFIX
 from .offsets import Converter, OffsetError, read_offset
 
@@ -38,12 +39,12 @@ def load(path: Path, unit: str | None = None) -> Parsed:
     for ann in anns:
         if ann.stem not in txts:
             out.errors.append(
-                Issue(f"{ann.name}", f"no {ann.stem}.txt beside it", "export the document's text with its annotations")
+                issue(f"{ann.name}", f"no {ann.stem}.txt beside it", "export the document's text with its annotations")
             )
             continue
         # the .txt keeps a BOM: the brat server reads it as a character and counts it in offsets
-        text = strict.text_of((path / f"{ann.stem}.txt").read_bytes(), f"{ann.stem}.txt", out.errors, keep_bom=True)
-        ann_text = strict.text_of(ann.read_bytes(), ann.name, out.errors)
+        text = files.export_text((path / f"{ann.stem}.txt").read_bytes(), f"{ann.stem}.txt", out.errors, keep_bom=True)
+        ann_text = files.export_text(ann.read_bytes(), ann.name, out.errors)
         if text is None or ann_text is None:
             continue
         parse(text, ann_text, ann.stem, out, unit or "codepoint")
@@ -66,7 +67,7 @@ def parse(text: str, ann_text: str, stem: str, out: Parsed, unit: str = "codepoi
         key = fields[0]
         if key in seen and key != "*":  # the .ann's duplicate key: which line was meant is not guessed
             out.errors.append(
-                Issue(
+                issue(
                     where,
                     f"the id {key} is also that of line {seen[key]}; each annotation needs its own id "
                     "(the brat server refuses such a file)",
@@ -79,7 +80,7 @@ def parse(text: str, ann_text: str, stem: str, out: Parsed, unit: str = "codepoi
             m = _T.fullmatch(fields[1]) if len(fields) >= 2 else None
             if not m:
                 out.errors.append(
-                    Issue(
+                    issue(
                         where,
                         f"malformed text-bound line {line!r}",
                         "expected T<n><TAB><type> <start> <end><TAB><text>",
@@ -90,7 +91,7 @@ def parse(text: str, ann_text: str, stem: str, out: Parsed, unit: str = "codepoi
             frags = m["frags"].split(";")
             if len(frags) > 1:
                 out.warnings.append(
-                    Issue(
+                    issue(
                         where,
                         f"discontinuous span {key} {m['label']} {m['frags']} ({quote!r}) is not imported: "
                         "newsspan spans are contiguous",
@@ -105,7 +106,7 @@ def parse(text: str, ann_text: str, stem: str, out: Parsed, unit: str = "codepoi
                     conv.to_codepoint(read_offset(int(e), "end")),
                 )
             except OffsetError as e:
-                out.errors.append(Issue(where, f"{key}: {e}"))
+                out.errors.append(issue(where, f"{key}: {e}"))
                 continue
             if not check_quote(
                 text, start, end, quote, f"{where} ({key} {m['label']})", out.errors, loose_newlines=True
@@ -123,14 +124,14 @@ def parse(text: str, ann_text: str, stem: str, out: Parsed, unit: str = "codepoi
             if _claim_relation(rtype, spans.get(a1), spans.get(a2), consumed):
                 continue
             out.warnings.append(
-                Issue(where, f"relation {key} {rtype} ({a1} -> {a2}) is not imported: the schema holds no relations")
+                issue(where, f"relation {key} {rtype} ({a1} -> {a2}) is not imported: the schema holds no relations")
             )
         elif kind == "E":
             trigger = body[0].partition(":")[2] if body else ""
             if trigger in spans:
                 consumed.add(trigger)
             out.warnings.append(
-                Issue(
+                issue(
                     where,
                     f"event {key} {body[0] if body else ''} is not imported (its trigger {trigger} neither): "
                     "the schema holds no events",
@@ -141,7 +142,7 @@ def parse(text: str, ann_text: str, stem: str, out: Parsed, unit: str = "codepoi
             if _newsspan_attribute(name, spans.get(target), value):
                 continue
             out.warnings.append(
-                Issue(where, f"attribute {key} {name} of {target} is not imported: the schema holds no attributes")
+                issue(where, f"attribute {key} {name} of {target} is not imported: the schema holds no attributes")
             )
         elif kind == "N" and len(body) >= 3:
             m = _WIKIDATA.fullmatch(body[2])
@@ -149,22 +150,22 @@ def parse(text: str, ann_text: str, stem: str, out: Parsed, unit: str = "codepoi
                 spans[body[1]].kb_id = m[1]
                 continue
             out.warnings.append(
-                Issue(
+                issue(
                     where,
                     f"normalisation {key} {body[2]} of {body[1]} is not imported: only Wikidata ids (Wikidata:Q…) are kept, as kb_id",
                 )
             )
         elif kind == "#":
             out.warnings.append(
-                Issue(
+                issue(
                     where,
                     f"note {key} on {body[1] if len(body) > 1 else '?'} is not imported: the schema holds no notes",
                 )
             )
         elif kind == "*":
-            out.warnings.append(Issue(where, f"equivalence {' '.join(body)} is not imported: use entity clusters"))
+            out.warnings.append(issue(where, f"equivalence {' '.join(body)} is not imported: use entity clusters"))
         else:
-            out.errors.append(Issue(where, f"malformed line {key!r}", "see https://brat.nlplab.org/standoff.html"))
+            out.errors.append(issue(where, f"malformed line {key!r}", "see https://brat.nlplab.org/standoff.html"))
     out.docs.append(
         ToolDoc(text=text, name=stem, where=f"{stem}.txt", spans=[s for k, s in spans.items() if k not in consumed])
     )

@@ -3,7 +3,7 @@ after each section, ``-DOCSTART-`` before each document. Loads with ``datasets``
 builder: ``load_dataset("conll", data_files=..., column_names=["tokens", "ner_tags"])``.
 
 The rows are the sections' token rows, exactly those of the ``entities`` config: tokens and
-tags come from :func:`newsspan.tokenize.tag_spans`, the one tagger, over each whole section.
+tags come from :func:`newsspan.tokenize.tag`, the one tagger, over each whole section.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..model import Document
-from ..tokenize import Token, tag_spans
+from ..tokenize import Misaligned, Token
 from . import FormatError
 
 DOCSTART = "-DOCSTART-"
@@ -26,10 +26,10 @@ def section_rows(doc: Document) -> list[tuple[list[Token], list[str]]]:
     out = []
     for sec in doc.sections:
         inside = [e for e in doc.entities if sec.start <= e.start and e.end <= sec.end]
-        tokens, tags, misaligned = tag_spans(doc.text, sec.start, sec.end, [(e.start, e.end, e.label) for e in inside])
-        if misaligned:
-            e = inside[misaligned[0].span_index]
-            raise FormatError(f"{doc.id}: entity {e.id} {e.text!r} [{e.start}, {e.end}) {misaligned[0]}")
+        try:
+            tokens, tags = doc.iob("entities", sec)
+        except Misaligned as m:
+            raise FormatError(f"{doc.id}: entity {m}") from None
         placed.update(e.id for e in inside)
         out.append((tokens, tags))
     for e in doc.entities:

@@ -28,7 +28,9 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
-from . import NULL_LABEL, Issue, Parsed, ToolDoc, ToolSpan, document_name, export_files, lines, strict
+from .. import files
+from ..files import lines
+from . import NULL_LABEL, Parsed, ToolDoc, ToolSpan, document_name, export_files, issue
 
 _PIECE = re.compile(r"[()]|[^()]+")
 _PART = re.compile(r"([^\[\]]+)\[(\d+)/(\d+)\]")
@@ -41,7 +43,7 @@ META = {"meta::title": "title", "meta::sourceURL": "url", "meta::dateCreated": "
 def load(path: Path, unit: str | None = None, *, ner_key: str | None = None) -> Parsed:
     out = Parsed()
     for f in export_files(path, (".conllu", ".conll"), "CoNLL-U files (.conllu)"):
-        data = strict.text_of(f.read_bytes(), f.name, out.errors)
+        data = files.export_text(f.read_bytes(), f.name, out.errors)
         if data is None:
             continue
         parse(data, f.name, document_name(f.stem), out, ner_key)
@@ -103,7 +105,7 @@ def parse(data: str, file: str, name: str, out: Parsed, ner_key: str | None = No
         try:
             sentences = conllu.parse("\n".join(block) + "\n")
         except Exception as e:  # noqa: BLE001 - the parser's own exceptions vary by version; each is this block's error
-            out.errors.append(Issue(f"{file}:{start}", f"not a CoNLL-U sentence ({type(e).__name__}: {e})"))
+            out.errors.append(issue(f"{file}:{start}", f"not a CoNLL-U sentence ({type(e).__name__}: {e})"))
             continue
         for sent in sentences:
             md = sent.metadata
@@ -125,7 +127,7 @@ def parse(data: str, file: str, name: str, out: Parsed, ner_key: str | None = No
                 ToolDoc(text="".join(doc.parts) + "\n", name=doc.name, where=doc.where, spans=doc.spans, meta=doc.meta)
             )
     if not docs:
-        out.errors.append(Issue(file, "holds no CoNLL-U sentence"))
+        out.errors.append(issue(file, "holds no CoNLL-U sentence"))
 
 
 def _metadata(doc: _Doc, md: dict, out: Parsed) -> None:
@@ -195,7 +197,7 @@ def _place(text: str, surface, forms: dict, base: int, file: str, out: Parsed):
             skip += 1
         if not text.startswith(form, skip):
             out.errors.append(
-                Issue(
+                issue(
                     f"{file}:{line}",
                     f"the token {form!r} is not where the sentence's `# text` continues "
                     f"(at {skip}: {text[skip : skip + len(form) + 10]!r})",
@@ -216,7 +218,7 @@ def _place(text: str, surface, forms: dict, base: int, file: str, out: Parsed):
         pos, prev_space = end, space
     if disagree:
         out.warnings.append(
-            Issue(
+            issue(
                 disagree[0],
                 f"SpaceAfter=No disagrees with the sentence's `# text` before "
                 f"{len(disagree)} token(s) ({', '.join(disagree[:5])}); the text is kept",
@@ -252,7 +254,7 @@ def _brackets(doc: _Doc, value: str | None, file: str, line: int, out: Parsed) -
             continue
         if piece != "(" or k + 1 >= len(pieces) or pieces[k + 1] in "()":
             out.errors.append(
-                Issue(
+                issue(
                     f"{file}:{line}",
                     f"malformed Entity={value!r}",
                     "expected CorefUD brackets: (e1-type..., e1), (e1-type...)",
@@ -276,7 +278,7 @@ def _brackets(doc: _Doc, value: str | None, file: str, line: int, out: Parsed) -
         doc.open.append(_Open(eid, label or NULL_LABEL, len(doc.rows) - 1, line, discontinuous=bool(part)))
         if part and part[2] == "1":
             out.warnings.append(
-                Issue(
+                issue(
                     f"{file}:{line}",
                     f"discontinuous mention of {part[1]} ({part[3]} parts) is not imported: "
                     "newsspan mentions are contiguous",
@@ -291,7 +293,7 @@ def _end(doc: _Doc, eid: str, file: str, line: int, out: Parsed) -> None:
         if doc.open[k].key == eid:
             _close(doc, doc.open.pop(k), file, out)
             return
-    out.errors.append(Issue(f"{file}:{line}", f"`{eid})` closes a mention of {eid} that no bracket opened"))
+    out.errors.append(issue(f"{file}:{line}", f"`{eid})` closes a mention of {eid} that no bracket opened"))
     doc.broken = True
 
 
@@ -303,7 +305,7 @@ def _close(doc: _Doc, m: _Open, file: str, out: Parsed, before_this: bool = Fals
     inside = [r.span for r in doc.rows[m.first : stop] if r.span is not None]
     where = f"{file}:{m.line} ({m.key} {m.label})" if m.key != m.label else f"{file}:{m.line} ({m.label})"
     if not inside:
-        out.warnings.append(Issue(where, "a mention of empty nodes only has no text; it is not imported"))
+        out.warnings.append(issue(where, "a mention of empty nodes only has no text; it is not imported"))
         return
     span = ToolSpan(m.label, inside[0][0], inside[-1][1], where)
     if m.key != m.label and _CLUSTER.fullmatch(m.key):
@@ -318,7 +320,7 @@ def _bio(doc: _Doc, tag: str, key: str, file: str, line: int, out: Parsed) -> No
         return
     m = _BIO.fullmatch(tag)
     if not m:
-        out.errors.append(Issue(f"{file}:{line}", f"{key}={tag!r} is not a BIO tag (B-TYPE, I-TYPE or O)"))
+        out.errors.append(issue(f"{file}:{line}", f"{key}={tag!r} is not a BIO tag (B-TYPE, I-TYPE or O)"))
         doc.broken = True
         return
     prefix, label = m[1], m[2]
@@ -329,7 +331,7 @@ def _bio(doc: _Doc, tag: str, key: str, file: str, line: int, out: Parsed) -> No
         if current is not None:
             _close(doc, doc.open.pop(), file, out, before_this=True)
         if prefix in "IEL":
-            out.warnings.append(Issue(f"{file}:{line}", f"{key}={tag} follows no {label} mention: taken as its start"))
+            out.warnings.append(issue(f"{file}:{line}", f"{key}={tag} follows no {label} mention: taken as its start"))
         doc.open.append(_Open(label, label, len(doc.rows) - 1, line))
     if prefix in "ESLU":
         _close(doc, doc.open.pop(), file, out)
@@ -337,6 +339,6 @@ def _bio(doc: _Doc, tag: str, key: str, file: str, line: int, out: Parsed) -> No
 
 def _finish(doc: _Doc, file: str, out: Parsed) -> None:
     for m in doc.open:
-        out.errors.append(Issue(f"{file}:{m.line}", f"the mention of {m.key} opened here is never closed"))
+        out.errors.append(issue(f"{file}:{m.line}", f"the mention of {m.key} opened here is never closed"))
         doc.broken = True
     doc.open.clear()

@@ -12,7 +12,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, strict
+from .. import files
+from . import FormatError, Parsed, ToolDoc, ToolSpan, issue
 from .offsets import Converter, OffsetError, read_offset
 
 COLLABORATIVE = "all"
@@ -41,7 +42,9 @@ def load(path: Path, unit: str | None = None) -> Parsed:
     for name, data, per_user in _inputs(path):
         stem = Path(name).stem
         annotator = stem if per_user and stem != COLLABORATIVE else None
-        records = strict.json_or_records(data, name, out.errors, what="a doccano export holds one JSON object per line")
+        records = files.export_records(
+            data, name, out.errors, what="a doccano export holds one JSON object per line", whole=True
+        )
         for n, rec in records or ():
             parse_record(
                 rec,
@@ -66,7 +69,7 @@ def parse_record(rec, where: str, name: str, annotator: str | None, unit: str, o
         for k, e in enumerate(rec.get("entities") or []):
             if not isinstance(e, dict):
                 out.errors.append(
-                    Issue(f"{where} entities[{k}]", "expected an object with start_offset, end_offset, label")
+                    issue(f"{where} entities[{k}]", "expected an object with start_offset, end_offset, label")
                 )
                 continue
             triples.append(
@@ -80,7 +83,7 @@ def parse_record(rec, where: str, name: str, annotator: str | None, unit: str, o
             )
         for k, r in enumerate(rec.get("relations") or []):
             out.warnings.append(
-                Issue(
+                issue(
                     f"{where} relations[{k}]",
                     f"relation {r.get('type')!r} ({r.get('from_id')} -> {r.get('to_id')}) "
                     "is not imported: the schema holds no relations",
@@ -97,29 +100,29 @@ def parse_record(rec, where: str, name: str, annotator: str | None, unit: str, o
             )
         for k, t in enumerate(labels):
             if len(t) != 3:
-                out.errors.append(Issue(f"{where} label[{k}]", f"expected [start, end, label], found {t!r}"))
+                out.errors.append(issue(f"{where} label[{k}]", f"expected [start, end, label], found {t!r}"))
                 continue
             triples.append((f"{where} label[{k}]", ("start", t[0]), ("end", t[1]), t[2], None))
     doc = ToolDoc(text=text, name=name, where=where, annotator=annotator)
     conv = Converter(text, unit)
     for w, (s_name, s), (e_name, e), label, key in triples:
         if not isinstance(label, str):
-            out.errors.append(Issue(w, f"expected a string label, found {label!r}"))
+            out.errors.append(issue(w, f"expected a string label, found {label!r}"))
             continue
         try:
             s, e = read_offset(s, s_name), read_offset(e, e_name)
         except OffsetError as err:
-            out.errors.append(Issue(w, f"{label}: {err}"))
+            out.errors.append(issue(w, f"{label}: {err}"))
             continue
         try:
             cs, ce = conv.to_codepoint(s), conv.to_codepoint(e)
         except OffsetError as err:
             out.errors.append(
-                Issue(w, f"{label} [{s}, {e}): {err}", "pass --offsets with the unit the project counts in")
+                issue(w, f"{label} [{s}, {e}): {err}", "pass --offsets with the unit the project counts in")
             )
             continue
         if cs >= ce:
-            out.errors.append(Issue(w, f"{label} [{s}, {e}) is empty or reversed"))
+            out.errors.append(issue(w, f"{label} [{s}, {e}) is empty or reversed"))
             continue
         doc.spans.append(
             ToolSpan(label, cs, ce, f"{w} ({label} {text[cs:ce]!r})", key=None if key is None else str(key))

@@ -12,8 +12,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import labels, schema
-from . import Issue, strict
+from .. import files, schema
+from ..report import Problem
 
 IGNORE = "ignore"
 CLAIM_LABEL = "claim"  # how the brat export names claim spans
@@ -46,7 +46,7 @@ def parse_target(value: str) -> Target:
     if v.startswith("sections:"):
         label = v.split(":", 1)[1]
         if label not in schema.section_labels():
-            close = labels.closest(label, schema.section_labels())
+            close = schema.closest(label, schema.section_labels())
             raise LabelMapError(
                 f"unknown section label {label!r}"
                 + (f"; did you mean 'sections:{close}'?" if close else "")
@@ -55,7 +55,7 @@ def parse_target(value: str) -> Target:
         return Target("sections", label)
     if v in schema.entity_labels():
         return Target("entities", v)
-    close = labels.closest(v, schema.entity_labels())
+    close = schema.closest(v, schema.entity_labels())
     raise LabelMapError(f"unknown target {v!r}" + (f"; did you mean {close!r}?" if close else ""))
 
 
@@ -76,8 +76,8 @@ def parse(values: list[str] | None) -> dict[str, Target]:
             except OSError as e:
                 problems.append(f"label map file {value}: cannot read it: {e.strerror or e}")
                 continue
-            issues: list[Issue] = []  # read as strictly as every JSON export: a duplicate key is an error
-            data = strict.json_value(
+            issues: list[Problem] = []  # read as strictly as every JSON export: a duplicate key is an error
+            data = files.export_json(
                 raw, f"label map file {value}", issues, what='a label map is a JSON object {"TOOL_LABEL": "TARGET"}'
             )
             if issues:
@@ -153,4 +153,4 @@ def suggest(label: str) -> str:
     """The target to propose for an unmapped tool label: the entity label it most likely means
     (another case, a common alias), else ignore."""
     # no guess by spelling: a tool's "Action" is no LOCATION
-    return labels.closest(label, schema.entity_labels(), spelling=False) or IGNORE
+    return schema.closest(label, schema.entity_labels(), spelling=False) or IGNORE

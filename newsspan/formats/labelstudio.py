@@ -15,8 +15,9 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from .. import files
 from ..model import Document
-from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, strict
+from . import FormatError, Parsed, ToolDoc, ToolSpan, issue
 from .offsets import Converter, OffsetError, read_offset
 
 SPAN_TYPES = ("labels",)
@@ -55,7 +56,7 @@ def load(path: Path, unit: str | None = None) -> Parsed:
     if path.is_dir():
         raise FormatError(f"{path}: is a folder; a Label Studio export is one JSON file")
     out = Parsed()
-    data = strict.json_value(
+    data = files.export_json(
         path.read_bytes(), path.name, out.errors, item=_item, what="a Label Studio export is a JSON list of tasks"
     )
     if data is None:
@@ -99,16 +100,16 @@ def parse_task(task: dict, n: int, file: str, stem: str, out: Parsed, unit: str 
     key = _text_key(task)
     text = task["data"].get(key)
     if not isinstance(text, str) or not text.strip():
-        out.errors.append(Issue(where_task, f"data.{key} is missing or not a text", "export the task with its text"))
+        out.errors.append(issue(where_task, f"data.{key} is missing or not a text", "export the task with its text"))
         return
     name = task["data"].get("id") or task["data"].get("document_id") or f"{stem}-{tid}"
     anns = task.get("annotations") or task.get("completions") or []
     if not isinstance(anns, list) or not all(isinstance(a, dict) for a in anns):
-        out.errors.append(Issue(where_task, "`annotations` is not a list of annotation objects"))
+        out.errors.append(issue(where_task, "`annotations` is not a list of annotation objects"))
         return
     if task.get("predictions"):
         out.warnings.append(
-            Issue(where_task, f"{len(task['predictions'])} prediction(s) are not imported: only annotations are")
+            issue(where_task, f"{len(task['predictions'])} prediction(s) are not imported: only annotations are")
         )
     docs, spans = [], []  # spans: (doc, where, start, end, quote, labels, result id) of every `labels` result
     for a in anns:
@@ -116,13 +117,13 @@ def parse_task(task: dict, n: int, file: str, stem: str, out: Parsed, unit: str 
         where_a = f"{where_task}, annotation {aid}"
         if a.get("was_cancelled"):
             out.warnings.append(
-                Issue(where_a, "the annotation was cancelled (skipped) in Label Studio; it is not imported")
+                issue(where_a, "the annotation was cancelled (skipped) in Label Studio; it is not imported")
             )
             continue
         doc = ToolDoc(text=text, name=str(name), where=where_a, annotator=annotator_name(a.get("completed_by")))
         results = a.get("result") or []
         if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
-            out.errors.append(Issue(where_a, "`result` is not a list of result objects"))
+            out.errors.append(issue(where_a, "`result` is not a list of result objects"))
             continue
         for r in results:
             rid = r.get("id", "?")
@@ -131,7 +132,7 @@ def parse_task(task: dict, n: int, file: str, stem: str, out: Parsed, unit: str 
             v = r.get("value")
             if rtype not in SPAN_TYPES:
                 out.warnings.append(
-                    Issue(
+                    issue(
                         where,
                         f"a result of type {rtype!r} is not imported: only plain-text `labels` spans are"
                         + (" (HTML offsets are XPath ranges, not text offsets)" if rtype == "hypertextlabels" else ""),
@@ -139,24 +140,24 @@ def parse_task(task: dict, n: int, file: str, stem: str, out: Parsed, unit: str 
                 )
                 continue
             if not isinstance(v, dict):
-                out.errors.append(Issue(where, "a `labels` result without a value object"))
+                out.errors.append(issue(where, "a `labels` result without a value object"))
                 continue
             labels = v.get("labels")
             try:
                 start, end = read_offset(v.get("start"), "value.start"), read_offset(v.get("end"), "value.end")
             except OffsetError as err:
-                out.errors.append(Issue(where, str(err)))
+                out.errors.append(issue(where, str(err)))
                 continue
             if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
-                out.errors.append(Issue(where, f"value.labels is {labels!r}; expected a list of label names"))
+                out.errors.append(issue(where, f"value.labels is {labels!r}; expected a list of label names"))
                 continue
             if r.get("source") and _text_key(task, r) != key:
                 out.warnings.append(
-                    Issue(where, f"the result labels data field {r.get('source')!r}, not {key!r}; it is not imported")
+                    issue(where, f"the result labels data field {r.get('source')!r}, not {key!r}; it is not imported")
                 )
                 continue
             if not labels:
-                out.errors.append(Issue(where, "a span without a label"))
+                out.errors.append(issue(where, "a span without a label"))
             quote = v.get("text") if isinstance(v.get("text"), str) else None
             spans.append((doc, where, start, end, quote, labels, rid))
         docs.append(doc)
@@ -171,7 +172,7 @@ def parse_task(task: dict, n: int, file: str, stem: str, out: Parsed, unit: str 
             out.notes.append(f"{where_task}: offsets counted in UTF-16 units were converted to code points")
     out.docs += docs
     if not anns:
-        out.warnings.append(Issue(where_task, "the task has no annotations; its text is not imported"))
+        out.warnings.append(issue(where_task, "the task has no annotations; its text is not imported"))
 
 
 def _fits(text: str, conv: Converter, start: int, end: int, quote: str | None) -> bool:
@@ -217,7 +218,7 @@ def _task_unit(text: str, spans: list, unit: str | None, where_task: str, out: P
             if fit["codepoint"][k] != fit["utf16"][k]
         ]
     out.errors.append(
-        Issue(
+        issue(
             where_task,
             "the offset unit of the task cannot be decided: " + detail + "".join(f"\n    {x}" for x in listed),
             "re-export the task from Label Studio; if the text was edited after annotating, annotate it again "
@@ -232,10 +233,10 @@ def _place(text: str, conv: Converter, start: int, end: int, quote: str | None, 
     try:
         s, e = conv.to_codepoint(start), conv.to_codepoint(end)
     except OffsetError as err:
-        out.errors.append(Issue(where, f"offsets [{start}, {end}) do not fit the text: {err}"))
+        out.errors.append(issue(where, f"offsets [{start}, {end}) do not fit the text: {err}"))
         return None
     if s >= e:
-        out.errors.append(Issue(where, f"offsets [{start}, {end}) make an empty span"))
+        out.errors.append(issue(where, f"offsets [{start}, {end}) make an empty span"))
         return None
     if quote is not None and text[s:e] != quote:
         found = text.find(quote)
@@ -245,7 +246,7 @@ def _place(text: str, conv: Converter, start: int, end: int, quote: str | None, 
             else "the quote does not occur in the text"
         )
         out.errors.append(
-            Issue(
+            issue(
                 where,
                 f"value.text {quote!r} does not match the text at [{start}, {end}) in {conv.unit} units "
                 f"({text[s:e]!r}); {hint}",

@@ -12,8 +12,9 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from .. import files
 from ..model import Document
-from . import FormatError, Issue, Parsed, ToolDoc, ToolSpan, strict
+from . import FormatError, Parsed, ToolDoc, ToolSpan, issue
 from .offsets import Converter, OffsetError, read_offset
 
 
@@ -24,7 +25,7 @@ def load(path: Path, unit: str | None = None) -> Parsed:
             f"{path}: is a folder; a Prodigy export is one JSONL file (`prodigy db-out DATASET > file.jsonl`)"
         )
     out = Parsed()
-    records = strict.json_records(
+    records = files.export_records(
         path.read_bytes(),
         path.name,
         out.errors,
@@ -40,7 +41,7 @@ def load(path: Path, unit: str | None = None) -> Parsed:
 def parse_task(task: dict, where: str, stem: str, n: int, unit: str, out: Parsed) -> None:
     answer = task.get("answer", "accept")
     if answer != "accept":
-        out.warnings.append(Issue(where, f"the answer is {answer!r}; only accepted tasks are imported"))
+        out.warnings.append(issue(where, f"the answer is {answer!r}; only accepted tasks are imported"))
         return
     meta = task.get("meta")
     if not isinstance(meta, dict):
@@ -54,16 +55,16 @@ def parse_task(task: dict, where: str, stem: str, n: int, unit: str, out: Parsed
     for k, sp in enumerate(task.get("spans") or []):
         w = f"{where} spans[{k}]"
         if not isinstance(sp, dict) or not isinstance(sp.get("label"), str):
-            out.errors.append(Issue(w, "expected a span object with a label"))
+            out.errors.append(issue(w, "expected a span object with a label"))
             continue
         try:
             s, e = _offsets(sp, tokens)
             cs, ce = conv.to_codepoint(s), conv.to_codepoint(e)
         except OffsetError as err:
-            out.errors.append(Issue(w, f"{sp['label']}: {err}"))
+            out.errors.append(issue(w, f"{sp['label']}: {err}"))
             continue
         if cs >= ce:
-            out.errors.append(Issue(w, f"{sp['label']} [{s}, {e}) is empty or reversed"))
+            out.errors.append(issue(w, f"{sp['label']} [{s}, {e}) is empty or reversed"))
             continue
         doc.spans.append(ToolSpan(sp["label"], cs, ce, f"{w} ({sp['label']} {text[cs:ce]!r})"))
     out.docs.append(doc)
@@ -103,21 +104,22 @@ def export(docs: Iterable[Document]) -> dict[str, bytes]:
     """JSONL, one task per document: text, tokens (with ws), entity spans with token indices.
 
     The tokens are the text's, tokenised as a whole: inside each section, exactly the tokens of
-    the CoNLL export and of the ``entities`` config (newsspan.tokenize.tag_spans, the one tagger).
+    the CoNLL export and of the ``entities`` config (newsspan.tokenize.tag, the one tagger).
     """
-    from ..tokenize import char_span, tag_spans
+    from ..tokenize import Misaligned, char_span, tag, tokenize
 
     tasks = []
     for doc in docs:
         text = doc.text
-        tokens, _, misaligned = tag_spans(text, 0, len(text), [(e.start, e.end, e.label) for e in doc.entities])
-        if misaligned:
-            e = doc.entities[misaligned[0].span_index]
-            raise FormatError(f"{doc.id}: entity {e.id} {e.text!r} [{e.start}, {e.end}) {misaligned[0]}")
+        tokens = tokenize(text)
+        try:
+            tag(tokens, doc.entities)
+        except Misaligned as m:
+            raise FormatError(f"{doc.id}: entity {m}") from None
         spans = []
         for e in doc.entities:
             placed = char_span(tokens, e.start, e.end, "strict")
-            assert placed is not None, "tag_spans found every entity on token boundaries"
+            assert placed is not None, "tag() found every entity on token boundaries"
             first, stop = placed
             spans.append(
                 {"start": e.start, "end": e.end, "token_start": first, "token_end": stop - 1, "label": e.label}

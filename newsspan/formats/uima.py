@@ -22,18 +22,18 @@ import re
 import warnings
 from pathlib import Path
 
+from .. import files
 from . import (
     DEFAULT_ENTITY_FEATURE,
     DEFAULT_ENTITY_LAYER,
     KB_FEATURE,
     NULL_LABEL,
-    Issue,
     Parsed,
     ToolDoc,
     ToolSpan,
     document_name,
     export_files,
-    strict,
+    issue,
     wikidata_id,
 )
 from .offsets import OffsetError, read_offset
@@ -70,10 +70,10 @@ def parse(
 
     # read strictly first: cassis reads with Python's json, which keeps the last of duplicate keys,
     # takes NaN and hands back lone surrogates
-    source = strict.text_of(data, file, out.errors)
+    source = files.export_text(data, file, out.errors)
     if (
         source is None
-        or strict.parse_json(source, file, out.errors, what="a UIMA CAS JSON file is one JSON object") is None
+        or files.export_parse(source, file, out.errors, what="a UIMA CAS JSON file is one JSON object") is None
     ):
         return
     try:
@@ -82,7 +82,7 @@ def parse(
             cas = load_cas_from_json(io.StringIO(source))
     except Exception as e:  # noqa: BLE001 - cassis raises many kinds for a broken file; each is this file's error
         out.errors.append(
-            Issue(
+            issue(
                 file,
                 f"not a UIMA CAS JSON file ({type(e).__name__}: {str(e)[:200]})",
                 "export the documents from INCEpTION as `UIMA CAS JSON`",
@@ -91,7 +91,7 @@ def parse(
         return
     text = cas.sofa_string
     if not isinstance(text, str) or not text.strip():
-        out.errors.append(Issue(file, "the CAS holds no text (no sofaString in its initial view)"))
+        out.errors.append(issue(file, "the CAS holds no text (no sofaString in its initial view)"))
         return
     others = [v.sofa.sofaID for v in cas.views if v.sofa.sofaID != "_InitialView"]
     if others:
@@ -103,7 +103,7 @@ def parse(
         features = [f.name for f in ts.get_type(entity_layer).all_features if f.name not in ("sofa", "begin", "end")]
         if entity_feature and entity_feature not in features:
             out.errors.append(
-                Issue(
+                issue(
                     file,
                     f"the type {entity_layer} has no feature {entity_feature!r} "
                     f"(its features: {', '.join(map(repr, features)) or 'none'})",
@@ -120,10 +120,10 @@ def parse(
             try:
                 begin, end = read_offset(a.begin, "begin"), read_offset(a.end, "end")
             except OffsetError as err:
-                out.errors.append(Issue(where, str(err)))
+                out.errors.append(issue(where, str(err)))
                 continue
             if not (begin < end <= len(text)):
-                out.warnings.append(Issue(where, f"an empty or reversed annotation [{begin}, {end}) is not imported"))
+                out.warnings.append(issue(where, f"an empty or reversed annotation [{begin}, {end}) is not imported"))
                 continue
             kb = wikidata_id(a.get(KB_FEATURE)) if KB_FEATURE in features and entity_feature != KB_FEATURE else None
             spans.append(ToolSpan(label, begin, end, where, key=str(a.xmiID), kb_id=kb))

@@ -25,21 +25,21 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import files
+from ..files import lines as split_lines
 from . import (
     DEFAULT_ENTITY_FEATURE,
     DEFAULT_ENTITY_LAYER,
     KB_FEATURE,
     NULL_LABEL,
-    Issue,
     Parsed,
     ToolDoc,
     ToolSpan,
     document_name,
     export_files,
-    strict,
+    issue,
     wikidata_id,
 )
-from . import lines as split_lines
 from .offsets import Converter, OffsetError, read_offset
 
 _FORMAT = re.compile(r"#FORMAT=WebAnno TSV (\d+)\.(\d+)\s*")
@@ -94,7 +94,7 @@ def load(
 ) -> Parsed:
     out = Parsed()
     for f in export_files(path, (".tsv",), "WebAnno TSV 3.x files (.tsv)"):
-        data = strict.text_of(f.read_bytes(), f.name, out.errors)
+        data = files.export_text(f.read_bytes(), f.name, out.errors)
         if data is None:
             continue
         parse(data, f.name, document_name(f.stem), out, entity_layer, entity_feature)
@@ -115,7 +115,7 @@ def parse_header(lines: list[str], file: str, out: Parsed) -> tuple[list[Column]
     m = _FORMAT.fullmatch(lines[0]) if lines else None
     if not m:
         out.errors.append(
-            Issue(
+            issue(
                 f"{file}:1",
                 "not a WebAnno TSV file: the first line is not `#FORMAT=WebAnno TSV 3.x`",
                 "export the documents from INCEpTION or WebAnno as `WebAnno TSV v3.3`",
@@ -124,7 +124,7 @@ def parse_header(lines: list[str], file: str, out: Parsed) -> tuple[list[Column]
         return None
     if int(m[1]) != 3 or int(m[2]) < 2:
         out.errors.append(
-            Issue(
+            issue(
                 f"{file}:1",
                 f"WebAnno TSV {m[1]}.{m[2]} is not read (3.2 and 3.3 are)",
                 "export again from a current INCEpTION as `WebAnno TSV v3.3`",
@@ -136,7 +136,7 @@ def parse_header(lines: list[str], file: str, out: Parsed) -> tuple[list[Column]
         lm = _LAYER.fullmatch(lines[n])
         if not lm:
             out.errors.append(
-                Issue(
+                issue(
                     f"{file}:{n + 1}",
                     f"malformed layer declaration {lines[n]!r}",
                     "expected #T_SP=, #T_CH= or #T_RL= followed by the type name and |-separated features",
@@ -172,7 +172,7 @@ def parse(
         if label_col is None:
             names = ", ".join(repr(c.feature) for _, c in own if c.feature) or "none"
             out.errors.append(
-                Issue(
+                issue(
                     file,
                     f"the layer {entity_layer} has no feature {entity_feature!r} (its features: {names})",
                     "pass --entity-feature with one of them ('' for a layer without features)",
@@ -181,7 +181,7 @@ def parse(
             return
     elif entity_layer in layers:
         out.errors.append(
-            Issue(file, f"{entity_layer} is a {layers[entity_layer]} layer; entity mentions come from a span layer")
+            issue(file, f"{entity_layer} is a {layers[entity_layer]} layer; entity mentions come from a span layer")
         )
         return
     else:
@@ -197,11 +197,11 @@ def parse(
         try:
             cb, ce = conv.to_codepoint(b), conv.to_codepoint(e)
         except OffsetError as err:
-            out.errors.append(Issue(f"{file}:{ln}", f"token {unit} [{b}, {e}): {err}"))
+            out.errors.append(issue(f"{file}:{ln}", f"token {unit} [{b}, {e}): {err}"))
             continue
         if text[cb:ce] != token:
             out.errors.append(
-                Issue(
+                issue(
                     f"{file}:{ln}",
                     f"token {unit} {token!r} at UTF-16 [{b}, {e}) differs from the text there, {text[cb:ce]!r}",
                     "export the document again; the file was edited or cut",
@@ -262,7 +262,7 @@ def _body(lines, first, columns, file, out):
         om = _OFFSETS.fullmatch(fields[1]) if len(fields) > 1 else None
         if len(fields) < width or not _UNIT.fullmatch(fields[0]) or not om:
             out.errors.append(
-                Issue(
+                issue(
                     f"{file}:{ln}",
                     f"expected a token row of {width} tab-separated fields (id such as 1-3 or "
                     f"1-3.1, offsets such as 9-14, the token, one per declared column), "
@@ -273,7 +273,7 @@ def _body(lines, first, columns, file, out):
         b, e = read_offset(int(om[1]), "begin"), read_offset(int(om[2]), "end")
         if not in_tokens:
             if not sentence:
-                out.errors.append(Issue(f"{file}:{ln}", "a token row without a `#Text=` sentence line before it"))
+                out.errors.append(issue(f"{file}:{ln}", "a token row without a `#Text=` sentence line before it"))
                 return rows, None
             if length > b:
                 # the line break after the previous sentence stands where this one starts: drop it (as INCEpTION does)
@@ -282,7 +282,7 @@ def _body(lines, first, columns, file, out):
                     length -= 1
                 else:
                     out.errors.append(
-                        Issue(
+                        issue(
                             f"{file}:{ln}",
                             f"the sentence starts at UTF-16 offset {b}, inside the previous one "
                             f"(which ends at {length - 1})",
@@ -298,7 +298,7 @@ def _body(lines, first, columns, file, out):
             sentence, in_tokens = [], True
         rows.append((ln, fields[0], b, e, fields[2], fields[3:width]))
     if not rows:
-        out.errors.append(Issue(file, "holds no sentence (no token rows)"))
+        out.errors.append(issue(file, "holds no sentence (no token rows)"))
         return rows, None
     return rows, "".join(pieces)
 

@@ -65,7 +65,7 @@ class NewsspanConfig(datasets.BuilderConfig):
 
 def corpus_root(data_dir) -> store.Root:
     """data_dir, else the corpus shipped with the installed package (never the working directory)."""
-    return store.Root(data_dir) if data_dir else store.Root.shipped()
+    return store.Root.of(data_dir or None)
 
 
 def checked_selection(
@@ -81,7 +81,7 @@ def checked_selection(
     if done is not None:
         return done
     # all cores, and the root's validation cache: an unchanged corpus is not checked again
-    report = validate_root(root, jobs=default_jobs(), cache=cache and not root.is_shipped, progress=progress)
+    report = validate_root(root, jobs=default_jobs(), progress=progress)
     if not report.ok:
         raise BuildError(
             f"the corpus at {root.path} has errors; nothing was built:\n"

@@ -133,6 +133,16 @@ def _unused(lock: Path, last_used: float):
 
 
 def load_dataset(config: str = "documents", *, root=None, include_drafts: bool = False, **kwargs):
+    """The corpus as a ``DatasetDict`` of one config, from any working directory.
+
+    ``root=None`` means the corpus shipped with the installed package: the released documents
+    a wheel carries, or the checkout of an editable install; a path means the corpus root there
+    (a folder holding ``corpus/`` and ``annotations/``). The corpus is validated and built on
+    first use, and rebuilt only when the code or the data changed (the build is cached under
+    ``<root>/.newsspan-cache/``, or under ``~/.cache/newsspan`` for an installed package).
+    Other keyword arguments go to ``datasets.load_dataset`` (``split=``, ``streaming=``, ...).
+    Raises :class:`newsspan.BuildError` when the corpus has errors.
+    """
     import datasets
 
     folder = cached_build(root, include_drafts, kwargs.get("num_proc"))

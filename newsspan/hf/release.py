@@ -20,7 +20,8 @@ from pathlib import Path
 
 import datasets
 
-from .. import jsonfile, store
+from .. import store
+from ..files import Positions
 from ..model import Annotation
 from ..report import ERROR, Problem, Report
 from ..stats import Stats
@@ -155,7 +156,8 @@ def build(
         raise BuildError(f"unknown config {sorted(unknown)[0]!r}: expected one of {', '.join(CONFIGS)}")
     configs = [c for c in CONFIGS if c in set(configs)] if configs else list(CONFIGS)
     # writing() = the lock, then recovery of whatever a killed command left (a build swap included)
-    with root.writing(folders=(out,), on_wait=on_wait) if lock else contextlib.nullcontext():
+    with root.lock(on_wait=on_wait) if lock else contextlib.nullcontext():
+        store.recover_folder(out)
         return _build(
             root, out, configs, include_drafts, num_proc, max_shard_size or MAX_SHARD_SIZE, cache, batch_size, progress
         )
@@ -228,13 +230,13 @@ def _build(root, out, configs, include_drafts, num_proc, max_shard_size, cache, 
 def located(root: store.Root, problems: list[BuildProblem]) -> list[Problem]:
     """Build problems as report problems, with the pointer, line and column of the span in its file."""
     out = []
-    files: dict[Path, tuple[Annotation | None, jsonfile.Positions | None]] = {}
+    files: dict[Path, tuple[Annotation | None, Positions | None]] = {}
     for p in problems:
         path = root.annotation_path(p.document_id)
         if path not in files:
             try:
                 text = decode(root.read_bytes(path))
-                files[path] = (Annotation.loads(text), jsonfile.Positions(text))
+                files[path] = (Annotation.loads(text), Positions(text))
             except (OSError, ValueError):
                 files[path] = (None, None)
         ann, positions = files[path]

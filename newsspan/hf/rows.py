@@ -11,7 +11,7 @@ import bisect
 from dataclasses import dataclass
 
 from ..model import Claim, Document, Entity, Section, Span
-from ..tokenize import Token, tag_spans
+from ..tokenize import Misaligned, Token, section_tokens, tag
 
 TOKEN_CONFIGS = ("entities", "claims")
 
@@ -78,10 +78,10 @@ def _tags(
     doc: Document, layer: str, tokens: list[Token] | None, section: Section, spans: list, problems: list[BuildProblem]
 ) -> tuple[list[Token], list[str]]:
     """The section's tokens (tokenised now unless given) and the layer's IOB2 tags over them."""
-    tokens, tags, misaligned = tag_spans(
-        doc.text, section.start, section.end, [(s.start, s.end, s.label) for s in spans], tokens
-    )
-    for m in misaligned:
+    tokens = section_tokens(doc.text, section.start, section.end) if tokens is None else tokens
+    try:
+        return tokens, tag(tokens, spans)
+    except Misaligned as m:
         span = spans[m.span_index]
         problems.append(
             BuildProblem(
@@ -94,7 +94,7 @@ def _tags(
                 "there, report it as a newsspan bug",
             )
         )
-    return tokens, tags
+    return tokens, ["O"] * len(tokens)
 
 
 def section_views(doc: Document) -> tuple[list[SectionView], list[BuildProblem]]:
