@@ -12,7 +12,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from . import __version__, hf, schema, store
+from . import __version__, edit, hf, schema, store
 from .report import RENDERERS
 
 
@@ -89,13 +89,7 @@ def _waiting(command: str):
 
 def _fix(root, paths, out) -> None:
     """validate --fix: move shifted spans onto their unique nearby quotes."""
-    from .fix import plan_fix
-
-    root.check()
-    with root.lock(on_wait=_waiting("validate --fix")):
-        plan = plan_fix(root, paths)
-        if plan.writes:
-            root.write_all(plan.writes)
+    plan = edit.run(root, lambda: edit.plan_fix(root, paths), _waiting("validate --fix"))
     for line in plan.summary:
         print(f"fixed: {line}", file=out)
     for note in plan.notes:
@@ -179,61 +173,59 @@ def cmd_checks(args) -> int:
     return 0
 
 
-def _report_plan(command: str, plan, root) -> int:
-    """Print a plan's problems (stderr) and summary (stdout); exit code 1 when it has errors."""
-    for w in plan.warnings:
-        print(f"warning: {w}", file=sys.stderr)
-    for n in plan.notes:
-        print(f"note: {n}", file=sys.stderr)
-    for e in plan.errors:
-        print(f"error: {e}", file=sys.stderr)
-    if plan.errors:
+def _report_plan(command: str, plan, root, partial: bool = False) -> int:
+    """Print a plan's problems (stderr) and summary (stdout); exit code 1 when it has errors. A partial
+    plan (canonicalize, reanchor) wrote the documents without errors."""
+    for severity, problems in (("warning", plan.warnings), ("note", plan.notes), ("error", plan.errors)):
+        for p in problems:
+            print(f"{severity}: {p}", file=sys.stderr)
+    if plan.errors and not partial:
         print(
             f"newsspan {command}: {len(plan.errors)} error(s); nothing was written (root {root.path})", file=sys.stderr
         )
         return 1
     for line in plan.summary:
         print(line)
+    if plan.errors:
+        print(
+            f"newsspan {command}: {len(plan.errors)} problem(s); the documents concerned were left unchanged "
+            f"(root {root.path})",
+            file=sys.stderr,
+        )
+        return 1
     n = len(plan.writes)
-    print(
-        f"newsspan {command}: {n} file{'s' * (n != 1)} written in {root.path}"
-        if command != "export"
-        else f"newsspan export: from {root.path}"
-    )
+    if command == "export":
+        print(f"newsspan export: from {root.path}")
+    elif partial:
+        print(f"newsspan {command}: {'done' if plan.summary else 'nothing to do'} in {root.path}")
+    else:
+        print(f"newsspan {command}: {n} file{'s' * (n != 1)} written in {root.path}")
     return 0
 
 
-def _run_plan(command: str, root, make_plan) -> int:
+def _run_plan(command: str, root, make_plan, partial: bool = False) -> int:
     """Build a plan and write it under the root's lock: every problem found before anything is written."""
-    root.check()
-    with root.lock(on_wait=_waiting(command)):
-        plan = make_plan()
-        if not plan.ok:
-            return _report_plan(command, plan, root)
-        root.write_all(plan.writes)
-    return _report_plan(command, plan, root)
+    return _report_plan(command, edit.run(root, make_plan, _waiting(command)), root, partial)
 
 
 def cmd_add(args) -> int:
-    from .importer import plan_add
-
     root = store.Root.discover(args.root)
     return _run_plan(
         "add",
         root,
-        lambda: plan_add(root, args.paths, doc_id=args.id, language=args.language, split=args.split, force=args.force),
+        lambda: edit.plan_add(
+            root, args.paths, doc_id=args.id, language=args.language, split=args.split, force=args.force
+        ),
     )
 
 
 def cmd_import(args) -> int:
-    from .importer import plan_import
-
     root = store.Root.discover(args.root)
     options = {k: getattr(args, k) for k in ("entity_layer", "entity_feature", "ner_key") if hasattr(args, k)}
     return _run_plan(
         "import",
         root,
-        lambda: plan_import(
+        lambda: edit.plan_import(
             root,
             args.format,
             args.paths,
@@ -288,7 +280,6 @@ def _add_import_parsers(sub) -> None:
         import_module,
     )
     from .formats.offsets import UNITS
-    from .mentions import ALIGNMENT_MODES, NESTED_POLICIES
 
     p = sub.add_parser(
         "import",
@@ -349,14 +340,14 @@ def _add_import_parsers(sub) -> None:
             )
         q.add_argument(
             "--nested",
-            choices=NESTED_POLICIES,
+            choices=edit.NESTED_POLICIES,
             default="error",
             help="mentions inside others: error (default; lists the pairs), outer (keep the longest), "
             "inner (keep the shortest); after the label map",
         )
         q.add_argument(
             "--align",
-            choices=ALIGNMENT_MODES,
+            choices=edit.ALIGNMENT_MODES,
             default="strict",
             help="a mention whose edge falls inside a newsspan token: strict (default; an error naming it), "
             "contract or expand to token boundaries (spaCy's modes)",
@@ -379,11 +370,9 @@ def _add_import_parsers(sub) -> None:
 
 
 def cmd_export(args) -> int:
-    from .exporter import plan_export, write_output
-
     root = store.Root.discover(args.root)
     root.check()
-    plan, files = plan_export(
+    plan = edit.export(
         root,
         args.format,
         args.out,
@@ -392,49 +381,17 @@ def cmd_export(args) -> int:
         split=args.split,
         progress=_progress(args),
     )
-    if plan.ok:
-        write_output(args.format, args.out, files)
     return _report_plan("export", plan, root)
 
 
 def cmd_canonicalize(args) -> int:
-    from .repair import plan_canonicalize
-
     root = store.Root.discover(args.root)
-    return _run_partial("canonicalize", root, lambda: plan_canonicalize(root, args.ids))
+    return _run_plan("canonicalize", root, lambda: edit.plan_canonicalize(root, args.ids), partial=True)
 
 
 def cmd_reanchor(args) -> int:
-    from .repair import plan_reanchor
-
     root = store.Root.discover(args.root)
-    return _run_partial("reanchor", root, lambda: plan_reanchor(root, args.ids))
-
-
-def _run_partial(command: str, root, make_plan) -> int:
-    """Per-document plans: the documents that are clean are written, the others listed (exit 1)."""
-    root.check()
-    with root.lock(on_wait=_waiting(command)):
-        plan = make_plan()
-        root.write_all(plan.writes)
-    for w in plan.warnings:
-        print(f"warning: {w}", file=sys.stderr)
-    for e in plan.errors:
-        print(f"error: {e}", file=sys.stderr)
-    for line in plan.summary:
-        print(line)
-    if not plan.summary and not plan.errors:
-        print(f"newsspan {command}: nothing to do in {root.path}")
-    if plan.errors:
-        print(
-            f"newsspan {command}: {len(plan.errors)} problem(s); the documents concerned were left unchanged "
-            f"(root {root.path})",
-            file=sys.stderr,
-        )
-        return 1
-    if plan.summary:
-        print(f"newsspan {command}: done in {root.path}")
-    return 0
+    return _run_plan("reanchor", root, lambda: edit.plan_reanchor(root, args.ids), partial=True)
 
 
 def _wrap(text: str) -> str:

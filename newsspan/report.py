@@ -73,7 +73,7 @@ class Problem:
     def headline(self) -> str:
         """The problem on one line, as ``newsspan validate`` prints it (its fix goes below)."""
         if self.where is not None:  # an export's item: the tool's words first
-            return f"{self.where}: {self.message}"
+            return f"{self.where}: {self.message}" if self.where else self.message  # "": says its place itself
         where = self.path if self.line is None else f"{self.path}:{self.line}:{self.column or 1}"
         pointer = f" {self.pointer}:" if self.pointer else ""
         return f"{where}: {self.severity}[{self.check}]{pointer} {self.message}"

@@ -1,0 +1,388 @@
+"""`newsspan add`: a raw article -> canonical text, metadata and a draft layer pre-annotated from the layout.
+
+The scrape header of the first article is
+
+     date 2024-01-12 en English        header: date, BCP 47 tag, language name
+    China                              topic (kicker) line
+    author                             a stray site label (boilerplate), optional
+    By: Aqsa Younas Rana               byline:   "<label>: <names>", no digits
+    Published: January 12, 2024 ...    dateline: "<label>: <value with digits>"
+    Blinken Holds Talks with ...       headline
+
+Lines are recognised by position and shape, not by their words, so "Par : Jean Dupont" and
+"作者：张三" are bylines too. Without such a header the first line is the title. Only what
+the text says is recorded; what it does not say (source, URL, license) is "unknown".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import schema, store
+from ..corpus import load_annotation
+from ..files import explain
+from ..model import GUIDELINES_VERSION, LAYERS, Annotation, Section, dump_json, renumber
+from ..schema import DOCUMENT_ID_RULE, SCHEMA_VERSION, invalid_id, safe_id
+from ..text import DecodeError, canonical_map, decode, sha256
+from .plan import Plan
+
+HEADER = re.compile(r"date\s+(\d{4}-\d{2}-\d{2})\s+([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,4})(?:\s+(\S.*))?")
+LABELLED = re.compile(r"(?P<label>[^\d:：]{1,30}?)\s*[:：]\s*(?P<value>\S.*)")
+TERMINAL = tuple('.!?。！？…:;"”’»)')
+MAX_HEADER_LINES = 6
+INGEST_ANNOTATOR = "newsspan-ingest"
+BCP47 = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,4}")
+MONTH_NAMES = "january february march april may june july august september october november december"
+ZONES = "UTC=+00:00 GMT=+00:00 Z=+00:00 EST=-05:00 EDT=-04:00 CST=-06:00 CDT=-05:00 MST=-07:00 MDT=-06:00 PST=-08:00 PDT=-07:00 CET=+01:00 CEST=+02:00 BST=+01:00 JST=+09:00 IST=+05:30"
+MONTHS = {m: i for i, m in enumerate(MONTH_NAMES.split(), 1)}
+TZ = dict(zone.split("=") for zone in ZONES.split())  # abbreviation -> UTC offset
+# (?<![A-Za-z]): a search starts only at the first letter of a word (the same matches; without
+# it a long run of letters was rescanned from every position, quadratic)
+EN_DATE = re.compile(
+    r"(?<![A-Za-z])(?P<mon>[A-Za-z]+)\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})"
+    r"(?:\D{0,6}?(?P<h>\d{1,2}):(?P<mi>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?\s*(?P<tz>[A-Z]{1,4})?)?",
+    re.I,
+)
+NUM_DATE = re.compile(
+    r"(?P<y>\d{4})\s*[-/年.]\s*(?P<mon>\d{1,2})\s*[-/月.]\s*(?P<d>\d{1,2})日?"
+    r"(?:\D{0,6}?(?P<h>\d{1,2})[:：时](?P<mi>\d{2}))?"
+)
+DERIVED = ("date", "published", "title", "authors", "topic")  # metadata read from the text, not given
+
+
+class IngestError(ValueError):
+    """Input that cannot become a corpus document (not text, not UTF-8, empty)."""
+
+
+@dataclass
+class Line:
+    start: int  # first non-space character
+    end: int  # after the last non-space character
+    text: str
+    blank_before: bool
+
+
+@dataclass
+class Ingested:
+    doc_id: str
+    text: str
+    meta: dict
+    annotation: Annotation
+    notes: list[str] = field(default_factory=list)  # what could not be read, for the user
+
+
+def lines_of(text: str) -> list[Line]:
+    out, pos, blank = [], 0, True
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if stripped:
+            lead = len(raw) - len(raw.lstrip())
+            out.append(Line(pos + lead, pos + lead + len(stripped), stripped, blank))
+        blank = not stripped
+        pos += len(raw) + 1
+    return out
+
+
+def _stray(line: Line) -> bool:
+    """A short site label such as "author" or "Advertisement": no digits, no colon, 1-3 words."""
+    text = line.text
+    return (
+        len(text.split()) <= 3 and len(text) <= 30 and not re.search(r"[\d:：]", text) and not text.endswith(TERMINAL)
+    )
+
+
+def _byline(line: Line) -> str | None:
+    m = LABELLED.fullmatch(line.text) if len(line.text) <= 200 else None  # the bound first: no regex on long lines
+    return m["value"] if m and not re.search(r"\d", m["value"]) else None
+
+
+def _dateline(line: Line) -> str | None:
+    """The value of a dateline ("Published: <value with digits>")."""
+    m = LABELLED.fullmatch(line.text) if len(line.text) <= 120 else None
+    return m["value"] if m and re.search(r"\d", m["value"]) else None
+
+
+def split_authors(value: str) -> list[str]:
+    # split on the separators alone (the parts are stripped): `\s*sep\s*` was quadratic on long blank runs
+    return [p.strip() for p in re.split(r"[,;&、，；]|\band\b", value) if p.strip()]
+
+
+def parse_published(value: str) -> str | None:
+    """ISO 8601 timestamp of a dateline value, when its shape is known; None otherwise."""
+    m = EN_DATE.search(value)
+    if m and m["mon"].lower() in MONTHS:
+        y, mon, d = int(m["y"]), MONTHS[m["mon"].lower()], int(m["d"])
+    else:
+        m = NUM_DATE.search(value)
+        if not m:
+            return None
+        y, mon, d = int(m["y"]), int(m["mon"]), int(m["d"])
+    if not (1 <= mon <= 12 and 1 <= d <= 31):
+        return None
+    out = f"{y:04d}-{mon:02d}-{d:02d}"
+    if m["h"] is None:
+        return out
+    h, mi = int(m["h"]), int(m["mi"])
+    ampm = (m.groupdict().get("ampm") or "").replace(".", "").lower()
+    h += 12 if ampm == "pm" and h < 12 else -12 if ampm == "am" and h == 12 else 0
+    if h > 23 or mi > 59:
+        return out
+    return f"{out}T{h:02d}:{mi:02d}:00" + TZ.get((m.groupdict().get("tz") or "").upper(), "")
+
+
+def layout(text: str, language: str | None = None) -> tuple[tuple[Section, ...], dict, list[str]]:
+    """Draft sections of a canonical text, the metadata its header gives, and notes."""
+    lines = lines_of(text)
+    header: list[tuple[Line, str]] = []
+    meta: dict = {}
+    notes: list[str] = []
+    i = 0
+    m = HEADER.fullmatch(lines[0].text) if lines else None
+    if m:
+        header.append((lines[0], "header"))
+        meta["date"], meta["language"] = m[1], m[2]
+        i = 1
+        ln = lines[i] if i < len(lines) else None
+        if ln and not _byline(ln) and not _dateline(ln) and len(ln.text) <= 80 and not ln.text.endswith(TERMINAL):
+            header.append((ln, "topic"))
+            meta["topic"] = ln.text
+            i += 1
+        seen_by = False
+        for _ in range(MAX_HEADER_LINES):
+            if i >= len(lines):
+                break
+            ln = lines[i]
+            i += 1
+            value, dated = _byline(ln), _dateline(ln)
+            if dated is not None:
+                header.append((ln, "dateline"))
+                published = parse_published(dated)
+                if published:
+                    meta["published"] = published
+                else:
+                    notes.append(f"the dateline {ln.text!r} has no date format newsspan reads; `published` is left out")
+                seen_by = True
+            elif value is not None and "authors" not in meta:
+                header.append((ln, "byline"))
+                meta["authors"] = split_authors(value)
+                seen_by = True
+            elif _stray(ln) and not seen_by and i < len(lines) and (_byline(lines[i]) or _dateline(lines[i])):
+                header.append((ln, "boilerplate"))
+            else:
+                header.append((ln, "headline"))
+                meta["title"] = ln.text
+                break
+    elif lines:
+        header.append((lines[0], "headline"))
+        meta["title"] = lines[0].text
+        i = 1
+        notes.append("no scrape header (` date YYYY-MM-DD <lang> <Language>`): the first line is taken as the title")
+    if language:
+        meta["language"] = language
+    blocks = [((ln, ln), label) for ln, label in header] + _body_sections(_blocks(lines[i:]), meta.get("authors", []))
+    drafts = [Section("", a.start, b.end, text[a.start : b.end], label) for (a, b), label in blocks]
+    return renumber(drafts), meta, notes
+
+
+def _blocks(lines: list[Line]) -> list[tuple[Line, Line]]:
+    """Runs of consecutive non-empty lines, as (first line, last line)."""
+    out: list[tuple[Line, Line]] = []
+    for ln in lines:
+        if out and not ln.blank_before:
+            out[-1] = (out[-1][0], ln)
+        else:
+            out.append((ln, ln))
+    return out
+
+
+def _body_sections(blocks: list[tuple[Line, Line]], authors: list[str]) -> list[tuple[tuple[Line, Line], str]]:
+    labels = [
+        "heading"
+        if a is b and len(a.text.split()) <= 15 and not a.text.endswith(TERMINAL) and k + 1 < len(blocks)
+        else "paragraph"
+        for k, (a, b) in enumerate(blocks)
+    ]
+    # the author box at the end: [stray label] <author name> <bio paragraphs>
+    names = {a.casefold() for a in authors}
+    for k in range(len(blocks) - 2, -1, -1):
+        first, last = blocks[k]
+        if first is last and first.text.casefold() in names:
+            labels[k:] = ["byline"] + ["author_bio"] * (len(blocks) - k - 1)
+            if k > 0 and blocks[k - 1][0] is blocks[k - 1][1] and _stray(blocks[k - 1][0]):
+                labels[k - 1] = "boilerplate"
+            break
+    return list(zip(blocks, labels, strict=True))
+
+
+def _drop_invalid_derived(meta: dict) -> list[str]:
+    """Leave out each field read from the text that the metadata schema would refuse (a "title" that
+    is a first line of thousands of characters, say): a guess is never written invalid. Notes say which."""
+    notes = []
+    for f in explain("document", meta):
+        key = (f.pointer or "").split("/")[1:2]
+        if key and key[0] in DERIVED and key[0] in meta:
+            value = meta.pop(key[0])
+            if isinstance(value, str) and len(value) > 60:
+                value = f"{value[:57]}... ({len(value)} characters)"
+            notes.append(
+                f"`{key[0]}` is left out: the value read from the text, {value!r}, would not validate ({f.message})"
+            )
+    return notes
+
+
+def ingest(data: bytes, doc_id: str, *, language: str | None = None, split: str | None = None) -> Ingested:
+    """A new corpus document from raw bytes (pure: nothing is written)."""
+    store.check_id(doc_id)
+    if language is not None and not BCP47.fullmatch(language):
+        raise IngestError(f"--language {language!r} is not a BCP 47 tag (e.g. en, zh-Hans, pt-BR)")
+    if not data.strip():
+        raise IngestError("the file is empty")
+    try:  # an article may come as UTF-16 (with a BOM), as Windows editors save it
+        text = canonical_map(decode(data, utf16=True)).text
+    except DecodeError as e:
+        raise IngestError(str(e)) from None
+    if not text.strip():
+        raise IngestError("the file holds only whitespace")
+    sections, found, notes = layout(text, language)
+    if "language" not in found:
+        found["language"] = "und"
+        notes.append("no language given or found: recorded as `und` (undetermined); pass --language")
+    text_sha = sha256(text)
+    meta = {"schema_version": SCHEMA_VERSION, "id": doc_id, "language": found["language"]}
+    meta |= {key: found[key] for key in DERIVED if found.get(key)}
+    meta |= {"source": "unknown", "url": "unknown", "license": "unknown", "text_sha256": text_sha}
+    meta["source_sha256"] = sha256(data)
+    notes += _drop_invalid_derived(meta)
+    if split:
+        meta["split"] = split
+    ann = Annotation(doc_id, text_sha, (INGEST_ANNOTATOR,), GUIDELINES_VERSION, "draft", sections=sections)
+    return Ingested(doc_id, text, meta, ann, notes)
+
+
+# the plan -------------------------------------------------------------------------------------
+
+
+def corpus_index(root: store.Root) -> dict[str, str]:
+    """sha256 of each corpus text -> its document id."""
+    out: dict[str, str] = {}
+    for stem in filter(store.is_valid_id, root.text_stems()):
+        try:
+            out.setdefault(sha256(root.read_bytes(root.text_path(stem))), stem)
+        except OSError:
+            continue
+    return out
+
+
+def report_status(plan: Plan, written: list[tuple[str, Annotation]]) -> None:
+    """The status and size of each annotation file written, and how to release the drafts among them."""
+    for rel, ann in written:
+        sizes = ", ".join(f"{len(ann.layer(layer))} {layer}" for layer in LAYERS)
+        plan.summary.append(f"{rel}: status {ann.status} ({sizes})")
+    drafts = [
+        rel
+        for rel, ann in written
+        if ann.status not in schema.released_statuses() and not rel.startswith(f"annotations/{store.ANNOTATORS}/")
+    ]
+    if drafts:
+        shown = ", ".join(drafts[:3]) + (f" and {len(drafts) - 3} more" if len(drafts) > 3 else "")
+        statuses = " or ".join(f'"{s}"' for s in schema.released_statuses())
+        plan.summary.append(
+            f'to release {shown}: review it, then set its "status" to {statuses} and run `newsspan validate`; '
+            "until then `newsspan build` and `newsspan export` leave drafts out (unless --include-drafts)"
+        )
+
+
+def _inputs(paths: list[str], plan: Plan) -> list[Path]:
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(x for x in p.iterdir() if x.suffix == ".txt" and x.is_file())
+            if not found:
+                plan.error(p, "the folder holds no .txt files")
+            files += found
+        elif p.is_file():
+            files.append(p)
+        else:
+            plan.error(p, "no such file or folder")
+    return files
+
+
+def plan_add(
+    root: store.Root,
+    paths: list[str],
+    *,
+    doc_id: str | None = None,
+    language: str | None = None,
+    split: str | None = None,
+    force: bool = False,
+) -> Plan:
+    """What `newsspan add` writes: per article its canonical text, metadata and, unless a layer beyond
+    a draft is there, a draft layer of its sections; nothing when any article has a problem."""
+    plan = Plan("add")
+    files = _inputs(paths, plan)
+    if doc_id is not None and len(files) > 1:
+        plan.error("", f"--id names one document, but {len(files)} files were given")
+        return plan
+    index = corpus_index(root)
+    batch: dict[str, str] = {}  # sha -> id, within this command
+    ids: dict[str, Path] = {}
+    texts, annos, written = [], [], []
+    for f in files:
+        did = doc_id if doc_id is not None else safe_id(f.stem)
+        if not store.is_valid_id(did):
+            bad = "no valid document id can be made from its name; pass --id (ids are " + DOCUMENT_ID_RULE + ")"
+            plan.error(f, bad if doc_id is None else f"--id {invalid_id(did)}")
+            continue
+        if did in ids:
+            plan.error(f, f"the id {did!r} is also that of {ids[did]}; pass --id or rename one file")
+            continue
+        ids[did] = f
+        try:
+            doc = ingest(f.read_bytes(), did, language=language, split=split)
+        except (IngestError, OSError) as e:
+            plan.error(f, str(e))
+            continue
+        sha = sha256(doc.text)
+        same = index.get(sha)
+        existing = [p for p in (root.text_path(did), root.meta_path(did)) if p.exists()]
+        why: str | None = (
+            f"the article is already in the corpus as {same!r} (same canonical text); it is not added again"
+            if same is not None and not (force and same == did)
+            else f"same canonical text as {batch[sha]!r} in this command; it is added once"
+            if sha in batch
+            else f"{root.rel(existing[0])} already exists; pass --force to replace it (annotations beyond a draft are kept)"
+            if existing and not force
+            else None
+        )
+        if why:
+            plan.error(f, why)
+            continue
+        batch[sha] = did
+        for n in doc.notes:
+            plan.note(f, n)
+        texts += [(root.text_path(did), doc.text.encode("utf-8")), (root.meta_path(did), dump_json(doc.meta))]
+        path = root.annotation_path(did)
+        try:
+            kept = load_annotation(root, path) if path.exists() else None
+        except ValueError as e:
+            plan.error(root.rel(path), str(e))
+            continue
+        if kept is None or kept.status == "draft":
+            annos.append((path, doc.annotation.dumps()))
+            written.append((root.rel(path), doc.annotation))
+        elif kept.text_sha256 != sha:
+            plan.note(
+                root.rel(path), f"it is kept (status {kept.status}); the text changed, so run `newsspan reanchor {did}`"
+            )
+        plan.summary.append(
+            f"added {did}: {len(doc.text)} characters, {len(doc.annotation.sections)} draft sections "
+            f"-> {root.rel(root.text_path(did))}"
+        )
+    if not files and not plan.errors:
+        plan.error("", "no input files")
+    if plan.ok and plan.check_writes(root, texts + annos):
+        plan.writes = texts + annos
+        report_status(plan, written)
+    return plan

@@ -1,0 +1,91 @@
+"""`newsspan export`: the release, as `newsspan build` selects it, in an annotation tool's format.
+
+The documents are those a build releases (:meth:`newsspan.Corpus.released`: layers whose status is
+complete or gold; with ``include_drafts`` also drafts and texts without a layer), from a root that
+validates without errors: an export never carries a shifted span. ``split`` keeps one split. The
+output is written atomically, with the user's usual file modes: a file with ``store.write_atomic``,
+a folder staged beside its target and swapped in whole (``store.replace_folder``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .. import schema, store
+from ..corpus import Corpus
+from ..formats import FormatError, exporters
+from ..validator import default_jobs, validate_root
+from .plan import Plan
+
+FOLDER_FORMATS = ("brat",)
+
+
+def export(
+    root: store.Root,
+    fmt: str,
+    out: str,
+    force: bool = False,
+    *,
+    include_drafts: bool = False,
+    split: str | None = None,
+    progress: bool = False,
+) -> Plan:
+    """Write the released documents of root (of one split) in format fmt to out, unless the plan has errors."""
+    plan, target = Plan("export"), Path(out)
+    if target.exists() and not force and (target.is_file() or any(target.iterdir())):
+        plan.error(out, "already exists; choose another path or pass --force to replace it")
+    elif fmt in FOLDER_FORMATS and target.is_file():
+        plan.error(out, f"is a file; {fmt} export writes a folder")
+    elif fmt not in FOLDER_FORMATS and target.is_dir() and any(target.iterdir()):
+        plan.error(out, f"is a folder; {fmt} export writes one file")
+    if not plan.ok:
+        return plan
+    report = validate_root(root, jobs=default_jobs(), progress=progress)
+    if not report.ok:
+        plan.add(report.errors)
+        plan.error(
+            root.path, "the corpus has errors (`newsspan validate` lists them with their fixes); nothing was exported"
+        )
+        return plan
+    corpus, left_out = Corpus(root), []
+    docs = []
+    for doc in tqdm(corpus, desc="exporting", unit="doc", leave=False, disable=not progress):
+        if include_drafts or doc.status in schema.released_statuses():
+            docs += [doc] if split is None or doc.split == split else []
+        else:
+            left_out.append(f"{doc.id} ({'no released layer' if doc.status is None else 'draft'})")
+    if left_out:
+        shown = ", ".join(left_out[:10]) + (f" and {len(left_out) - 10} more" if len(left_out) > 10 else "")
+        statuses = " or ".join(schema.released_statuses())
+        plan.note(
+            "",
+            f"not released: {shown}; --include-drafts includes them (a layer is released once its status is {statuses})",
+        )
+    if not docs:
+        plan.error(
+            out, f"nothing to export: no released document {f'in the {split} split' if split else 'in the corpus'}"
+        )
+        return plan
+    try:
+        files = exporters()[fmt](docs)
+    except FormatError as e:  # a document the format cannot hold as it is (an entity in no section for CoNLL)
+        plan.error("", str(e))
+        return plan
+    if fmt not in FOLDER_FORMATS:
+        store.write_atomic(target, files[""])
+    else:
+        work = store.staging_folder(target)
+        try:
+            for name, data in files.items():
+                (work / name).write_bytes(data)
+            store.replace_folder(work, target)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+    n_ents = sum(len(doc.entities) for doc in docs)
+    of_split = f" of the {split} split" if split else ""
+    plan.summary.append(f"exported {len(docs)} document(s){of_split}, {n_ents} entity mention(s) as {fmt} -> {out}")
+    return plan

@@ -1,0 +1,388 @@
+"""Repairs of spans that no longer fit their text: `newsspan canonicalize`, `reanchor` and `validate --fix`.
+
+- canonicalize: a text that is not canonical (CRLF, a BOM, NFD) is rewritten in canonical form and every
+  span is mapped through that change exactly (``text.canonical_map``).
+- reanchor: after a text was corrected, the old text is rebuilt from the stored quotes (the sections
+  cover it but for the whitespace between them) and aligned with the new one token by token (difflib's
+  SequenceMatcher over newsspan's tokens). A span is placed when its first and last characters lie in
+  tokens the alignment keeps: spans around an edit move with it, a span that holds an edit keeps its
+  ends and gets its quote updated. A span whose own first or last word was changed or deleted is listed,
+  never moved onto another occurrence of its quote. An annotation whose old text cannot be rebuilt (no
+  sections, or quotes that disagree) is anchored as a W3C TextQuoteSelector is: each quote where it
+  occurs, its neighbours' quotes as prefix and suffix (weights as in the Hypothesis client: prefix 20,
+  suffix 20, position 2).
+- validate --fix: a span whose quote is not the text at its offsets and occurs exactly once within
+  ``FIX_WINDOW`` of them (``checks.annotation.quote_nearby``) moves there, unless the move would give
+  its file an error it did not have; only in files that pass the schema and were made on this text.
+
+Per document either every span is placed and its files are written together, or nothing of it is
+written and each span that could not be placed is listed. Files are written in canonical form.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from .. import store
+from ..checks.annotation import quote_nearby
+from ..corpus import load_annotation, load_json
+from ..model import Annotation, Section, dump_json
+from ..report import ERROR, Problem, show
+from ..text import CanonicalMap, DecodeError, Unmappable, canonical_map, canonicalize, decode, is_canonical, sha256
+from ..tokenize import tokenize
+from ..validator import check_annotation_model, stem_of
+from .plan import Plan
+
+CONTEXT = 32  # characters of prefix and suffix compared when a quote is placed by its context
+
+
+def _ids(root: store.Root, ids: list[str] | None) -> list[str]:
+    if not ids:
+        return [s for s in root.text_stems() if store.is_valid_id(s)]
+    unknown = [i for i in ids if not store.is_valid_id(i) or not root.text_path(i).exists()]
+    if unknown:  # an ID that names nothing is a usage error (exit 2), never "nothing to do"
+        raise store.StoreError(
+            f"no such document{'s' * (len(unknown) > 1)} in {root.path}: "
+            + ", ".join(f"{i} (no corpus/{i}.txt)" for i in unknown)
+        )
+    return list(dict.fromkeys(ids))
+
+
+def _finish(plan: Plan, root: store.Root, doc_id: str, writes: list, failed: bool) -> None:
+    """A document's rewritten files join the plan when every span was placed and they validate."""
+    if failed:
+        plan.summary.append(f"{doc_id}: nothing written (spans could not be placed)")
+    elif plan.check_writes(root, writes):
+        plan.writes += writes
+
+
+def _unplaced(plan: Plan, rel: str, ptr: str, span, reason: str) -> None:
+    message = f"[{span.start}, {span.end}) {span.text[:60]!r}: {reason}"
+    plan.add([Problem(plan.check, message, pointer=ptr, path=rel)])
+
+
+def plan_canonicalize(root: store.Root, ids: list[str] | None = None) -> Plan:
+    """What `newsspan canonicalize` writes: each text that is not canonical in canonical form, its
+    meta's hash and its annotations mapped through the change."""
+    plan = Plan("canonicalize")
+    for doc_id in _ids(root, ids):
+        rel = f"corpus/{doc_id}.txt"
+        try:
+            data = root.read_bytes(root.text_path(doc_id))
+            source = decode(data, utf16=True)
+            if is_canonical(source) and source.encode("utf-8") == data:
+                continue
+            cmap = canonical_map(source)
+        except (OSError, ValueError) as e:  # DecodeError, or NFC that cannot be mapped exactly
+            plan.error(rel, str(e))
+            continue
+        old_sha, new_sha = sha256(data), sha256(cmap.text)
+        writes, failed = [(root.text_path(doc_id), cmap.text.encode("utf-8"))], False
+        for af in root.annotation_files(doc_id):
+            af_rel = root.rel(af.path)
+            try:
+                ann = load_annotation(root, af.path)
+            except ValueError as e:
+                plan.error(af_rel, str(e))
+                failed = True
+                continue
+            if ann.text_sha256 not in (old_sha, new_sha):
+                hint = f"run `newsspan reanchor {doc_id}` after canonicalising"
+                plan.error(af_rel, "made on another version of the text", hint)
+                failed = True
+            elif ann.text_sha256 == old_sha:  # (made on the canonical text already: its offsets stand)
+                ann, problems = through_map(ann, cmap)
+                for ptr, span, reason in problems:
+                    _unplaced(plan, af_rel, ptr, span, reason)
+                failed |= bool(problems)
+            writes.append((af.path, replace(ann, text_sha256=new_sha).dumps()))
+        if not failed:
+            plan.summary.append(
+                f"{doc_id}: text canonicalised ({len(source)} -> {len(cmap.text)} code points), "
+                f"{len(writes) - 1} annotation file(s) re-anchored"
+            )
+        _finish(plan, root, doc_id, writes + _meta(plan, root, doc_id, new_sha), failed)
+    return plan
+
+
+def _meta(plan: Plan, root: store.Root, doc_id: str, sha: str, stale_only: bool = False) -> list:
+    """The meta's write with its text_sha256 set to sha (none when there is no meta, or it has that hash)."""
+    path = root.meta_path(doc_id)
+    try:
+        meta = load_json(root, path, "document") if path.exists() else None
+    except ValueError as e:
+        plan.error(root.rel(path), str(e))
+        return []
+    if meta is None or (stale_only and meta.get("text_sha256") == sha):
+        return []
+    if stale_only:
+        plan.summary.append(f"{root.rel(path)}: text_sha256 updated")
+    return [(path, dump_json({**meta, "text_sha256": sha}))]
+
+
+def plan_reanchor(root: store.Root, ids: list[str] | None = None) -> Plan:
+    """What `newsspan reanchor` writes: the spans of the annotations made on another version of a
+    text moved onto it (see the module's docstring), and the hashes updated."""
+    plan = Plan("reanchor")
+    for doc_id in _ids(root, ids):
+        try:
+            data = root.read_bytes(root.text_path(doc_id))
+            text = decode(data)
+        except (OSError, DecodeError) as e:
+            hint = "convert it, then run `newsspan canonicalize`"
+            plan.error(f"corpus/{doc_id}.txt", f"cannot read it as UTF-8 ({e})", hint)
+            continue
+        sha, writes, failed = sha256(data), [], False
+        for af in root.annotation_files(doc_id):
+            rel = root.rel(af.path)
+            try:  # a file made on this text is not re-anchored (nor checked here: `newsspan validate` does)
+                value = json.loads(root.read_bytes(af.path))
+                if isinstance(value, dict) and value.get("text_sha256") == sha:
+                    continue
+                ann = load_annotation(root, af.path)
+            except (OSError, ValueError) as e:
+                plan.error(rel, str(e))
+                failed = True
+                continue
+            new, moved, unplaced = reanchor(ann, text)
+            for ptr, span, reason in unplaced:
+                _unplaced(plan, rel, ptr, span, reason)
+            failed |= bool(unplaced)
+            writes.append((af.path, replace(new, text_sha256=sha).dumps()))
+            updated = [ptr for (ptr, s), (_, t) in zip(ann.spans(), new.spans(), strict=True) if s.text != t.text]
+            review = f", {len(updated)} quote(s) updated (the edit is inside them: review {', '.join(updated)})"
+            plan.summary.append(
+                f"{rel}: {moved} span(s) moved"
+                + (review if updated else "")
+                + (f", {len(unplaced)} not placed" if unplaced else "")
+            )
+        writes += _meta(plan, root, doc_id, sha, stale_only=True) if not failed else []
+        if writes:
+            _finish(plan, root, doc_id, writes, failed)
+    return plan
+
+
+def through_map(ann: Annotation, cmap: CanonicalMap) -> tuple[Annotation, list]:
+    """A copy of ann with offsets mapped exactly through canonicalisation (quotes canonicalised too), and
+    the spans that cannot be mapped: (pointer, span, why)."""
+    places, problems = {}, []
+    for ptr, s in ann.spans():
+        found = cmap.source[s.start : s.end]
+        if found != s.text:
+            why = f"the quote differs from the text at its offsets ({found!r}); fix the span before canonicalising"
+            problems.append((ptr, s, why))
+            continue
+        try:
+            a, b = cmap(s.start), cmap(s.end)
+        except Unmappable as e:
+            problems.append((ptr, s, str(e)))
+            continue
+        if cmap.text[a:b] != canonicalize(s.text).lstrip("\ufeff"):
+            problems.append((ptr, s, f"maps to {cmap.text[a:b]!r}, not to the quote's canonical form"))
+            continue
+        places[ptr] = (a, b, cmap.text[a:b])
+    return ann.moved(places), problems
+
+
+# re-anchoring --------------------------------------------------------------------------------------
+
+
+def old_characters(ann: Annotation) -> dict[int, str]:
+    """What the annotation tells of its old text: position -> character, from every quote as long as its
+    offsets (a quote of another length disagrees with its offsets and is left out: its span is listed)."""
+    return _quoted(ann)[0]
+
+
+def _quoted(ann: Annotation) -> tuple[dict[int, str], bool]:
+    """(old_characters(), whether the quotes agree on every character)."""
+    known: dict[int, str] = {}
+    agree = True
+    for _, s in ann.spans():
+        if s.end - s.start == len(s.text):
+            for k, ch in enumerate(s.text):
+                agree = known.setdefault(s.start + k, ch) == ch and agree
+    return known, agree
+
+
+def rebuild(ann: Annotation) -> dict[int, str] | None:
+    """The old text as the quotes give it (position -> character), or None when it cannot be rebuilt:
+    no sections to cover it, or two quotes that disagree about a character."""
+    known, agree = _quoted(ann)
+    return known if ann.sections and agree else None
+
+
+def reanchor(ann: Annotation, text: str) -> tuple[Annotation, int, list]:
+    """A copy of ann with every span moved onto text: (new annotation, spans moved, spans not placed as
+    (pointer, span, why)). Through an alignment of the old text rebuilt from the quotes with the new one;
+    by quote and context when the old text cannot be rebuilt."""
+    old = rebuild(ann)
+    image = alignment(old, text) if old is not None else {}
+    known = old if old is not None else old_characters(ann)
+    # by quote: sections first, in order: their shifts are the position hints of the spans inside them
+    items = (
+        list(ann.spans())
+        if old is not None
+        else sorted(ann.spans(), key=lambda x: (not isinstance(x[1], Section), x[1].start))
+    )
+    shifts: list[tuple[int, int]] = []  # (old start of a placed section, its shift)
+    places, moved, unplaced = {}, 0, []
+    for ptr, s in items:
+        if s.end - s.start != len(s.text):
+            unplaced.append((ptr, s, "its offsets and its quote disagree in length; fix the span by hand"))
+            continue
+        if old is not None:
+            first, last = image.get(s.start), image.get(s.end - 1)
+            if first is None or last is None:
+                gone = [w for w, at in (("first", first), ("last", last)) if at is None]
+                unplaced.append(
+                    (
+                        ptr,
+                        s,
+                        f"its {' and '.join(gone)} word{'s were' if len(gone) > 1 else ' was'} changed or deleted "
+                        "in the corrected text, and it is never moved onto another occurrence of its quote; "
+                        "correct or remove the span by hand",
+                    )
+                )
+                continue
+            places[ptr] = (first, last + 1, text[first : last + 1])
+            moved += first != s.start
+            continue
+        hint = s.start + next((sh for st, sh in reversed(shifts) if st <= s.start), 0)
+        at = place(text, s.text, s.start, hint, known)
+        if at is None:
+            unplaced.append((ptr, s, "its quote no longer occurs in the text; correct or remove the span by hand"))
+            continue
+        if isinstance(s, Section):
+            shifts = sorted([*shifts, (s.start, at - s.start)])
+        moved += at != s.start
+        places[ptr] = (at, at + len(s.text), s.text)
+    return ann.moved(places), moved, unplaced
+
+
+def place(text: str, quote: str, old_start: int, hint: int, old: dict[int, str]) -> int | None:
+    """Start of the occurrence of quote in text whose prefix and suffix agree best with the old text's
+    (then the nearest to hint), or None when it does not occur."""
+    cands, at = [], text.find(quote)
+    while at >= 0:
+        cands.append(at)
+        at = text.find(quote, at + 1)
+
+    def score(cand: int) -> tuple[float, int]:
+        total = 0.0
+        for before in (True, False):
+            pairs = [
+                (
+                    old.get(old_start - k if before else old_start + len(quote) - 1 + k),
+                    cand - k if before else cand + len(quote) - 1 + k,
+                )
+                for k in range(1, CONTEXT + 1)
+            ]
+            known = [(ch, at) for ch, at in pairs if ch is not None]
+            same = sum(0 <= at < len(text) and text[at] == ch for ch, at in known)
+            total += 20 * same / len(known) if known else 0.0
+        return total + 2 * (1 - abs(cand - hint) / max(len(text), 1)), -abs(cand - hint)
+
+    return max(cands, key=score) if cands else None
+
+
+def alignment(old: dict[int, str], text: str) -> dict[int, int]:
+    """Old position -> new position of every character of a token that the alignment keeps.
+
+    difflib's SequenceMatcher over tokens (autojunk off: "the" and "," are matched like any token): the
+    longest common run first, then the same on either side of it, so a word that an insertion repeats
+    is not taken for the word it repeats. The common beginning and end are matched first, which leaves
+    the matcher only the stretch between the first and the last edit.
+    """
+    # the runs of known positions tokenised apart: the unknown ones are the whitespace between sections
+    runs: list[list[int]] = []
+    for pos in sorted(old):
+        if runs and pos == runs[-1][-1] + 1:
+            runs[-1].append(pos)
+        else:
+            runs.append([pos])
+    a = [(t.text, run[0] + t.start) for run in runs for t in tokenize("".join(old[p] for p in run))]
+    b = [(t.text, t.start) for t in tokenize(text)]
+    head = tail = 0
+    while head < min(len(a), len(b)) and a[head][0] == b[head][0]:
+        head += 1
+    while tail < min(len(a), len(b)) - head and a[-1 - tail][0] == b[-1 - tail][0]:
+        tail += 1
+    pairs = list(zip(a[:head], b[:head], strict=True)) + list(zip(a[len(a) - tail :], b[len(b) - tail :], strict=True))
+    mid_a, mid_b = a[head : len(a) - tail], b[head : len(b) - tail]
+    matcher = difflib.SequenceMatcher(None, [x for x, _ in mid_a], [x for x, _ in mid_b], autojunk=False)
+    for i, j, n in matcher.get_matching_blocks():
+        pairs += zip(mid_a[i : i + n], mid_b[j : j + n], strict=True)
+    return {start + k: new + k for (tok, start), (_, new) in pairs for k in range(len(tok))}
+
+
+# validate --fix ------------------------------------------------------------------------------------
+
+
+def plan_fix(root: store.Root, paths: list[str] | None = None) -> Plan:
+    """What `newsspan validate --fix` writes: per annotation file, the moves that add no error.
+
+    plan.summary lists each move made (``<file> <pointer>: moved ...``), plan.notes each move not made
+    and why. A PATH or id that names nothing is a StoreError, as in ``newsspan validate``.
+    """
+    plan = Plan("fix")
+    stems = (
+        sorted({stem_of(root, p) for p in paths}) if paths else [s for s in root.text_stems() if store.is_valid_id(s)]
+    )
+    for stem in stems:
+        try:
+            data = root.read_bytes(root.text_path(stem))
+            text = decode(data)
+        except (OSError, ValueError):  # unreadable, not UTF-8: the validator reports it
+            continue
+        if is_canonical(text):  # (else text-not-canonical: `newsspan canonicalize` first)
+            for af in root.annotation_files(stem):
+                _fix_file(plan, root, af, text, sha256(data))
+    return plan
+
+
+def _fix_file(plan: Plan, root: store.Root, af: store.AnnotationFile, text: str, sha: str) -> None:
+    rel = root.rel(Path(af.path))
+    try:
+        ann = load_annotation(root, af.path)
+    except ValueError as e:
+        plan.note(rel, f"it {e}")
+        return
+    if ann.text_sha256 != sha:
+        return  # made on another text: `newsspan reanchor` is the fix
+    todo = {}  # pointer -> (start, end, quote) where --fix would move the span
+    for ptr, s in ann.spans():
+        if not (0 <= s.start < s.end <= len(text) and text[s.start : s.end] == s.text):
+            at = quote_nearby(text, s.text, s.start, s.end)
+            if at is not None:
+                todo[ptr] = (at, at + len(s.text), s.text)
+
+    def errors(model: Annotation) -> set[tuple[str, str]]:
+        # the file passed its schema and a move changes only offsets: the annotation checks suffice
+        found = check_annotation_model(model, text, af.stem, af.annotator, sha)
+        return {(p.check, p.pointer) for p in found if p.severity == ERROR}
+
+    before, kept = errors(ann), dict(todo)
+    while kept:
+        new = errors(ann.moved(kept)) - before
+        if not new:
+            break
+        # the moves that the new errors point at are not made; when none is named (an overlap is
+        # reported at the other span), no move of this file is made
+        blamed = [m for m in kept if any(p == m or p.startswith(m + "/") for _, p in new)] or list(kept)
+        for m in blamed:
+            checks = sorted({c for c, p in new if p == m or p.startswith(m + "/")} or {c for c, _ in new})
+            a, b, _ = kept.pop(m)
+            plan.note(
+                f"{rel} {m}", f"not moved to [{a}, {b}): the file would then have {', '.join(checks)}; fix it by hand"
+            )
+    if kept:
+        plan.writes.append((af.path, ann.moved(kept).dumps()))
+    spans = dict(ann.spans())
+    for ptr, (a, b, quote) in kept.items():
+        s = spans[ptr]
+        plan.summary.append(
+            f"{rel} {ptr}: moved {show(quote, 40)} from [{s.start}, {s.end}) to [{a}, {b}) (shift {a - s.start:+d})"
+        )
