@@ -8,9 +8,7 @@ Two ways to choose the moment, both real SIGKILLs of a real subprocess:
   before the K-th. Counting them first (a run with no kill) gives every crash point between
   two filesystem changes; a seeded sample of them is used when there are many;
 - a seeded random time (up to a few milliseconds) after the K-th change started, which
-  lands inside a write or a rename's aftermath;
-- after a random delay, drawn with a seeded RNG over the measured run time, which also
-  lands inside imports and computation.
+  lands inside a write or a rename's aftermath.
 
 `snapshot()` hashes a folder's files, so a test can assert "old state or new state".
 """
@@ -21,7 +19,6 @@ import hashlib
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import tempfile
@@ -142,24 +139,6 @@ def count_events(code: str, args, watch, cwd=None) -> tuple[int, float, subproce
         os.unlink(count_file)
 
 
-def run_killed_after(code: str, args, delay: float, cwd=None) -> int:
-    """Run code and SIGKILL it after delay seconds (if still running); its return code."""
-    env = cli_env(NEWSSPAN_KILL_AT=json.dumps({"at": 0, "watch": []}))
-    proc = subprocess.Popen(
-        child_cmd(code, args),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        stdin=subprocess.DEVNULL,
-        env=env,
-        cwd=cwd,
-    )
-    try:
-        proc.wait(timeout=delay)
-    except subprocess.TimeoutExpired:
-        proc.send_signal(signal.SIGKILL)
-    return proc.wait()
-
-
 def kill_points(n_events: int, want: int, seed: int) -> list[int]:
     """Event indices to kill at: all of them when few, else `want` spread over the run (seeded)."""
     if n_events <= want:
@@ -168,8 +147,3 @@ def kill_points(n_events: int, want: int, seed: int) -> list[int]:
     # one per stratum, so the points cover the beginning, middle and end of the run
     edges = [1 + round(i * n_events / want) for i in range(want + 1)]
     return sorted({rng.randint(lo, max(lo, hi - 1)) for lo, hi in pairwise(edges)})
-
-
-def delays(seconds: float, want: int, seed: int) -> list[float]:
-    rng = random.Random(seed)
-    return sorted(rng.uniform(0.05 * seconds, 1.05 * seconds) for _ in range(want))

@@ -12,7 +12,8 @@ import pytest
 
 from newsspan import store
 
-from conftest import FIXTURES, REPO, run_cli, run_json
+from conftest import FIXTURES, REPO
+from contrib_helpers import cli
 from killharness import snapshot
 
 BAD_IDS = [
@@ -33,6 +34,11 @@ BAD_IDS = [
 ]
 
 
+def run_json(*args):
+    res = cli("validate", "--format", "json", *args)
+    return res.returncode, json.loads(res.stdout)
+
+
 @pytest.mark.parametrize("bad", BAD_IDS)
 def test_ids_are_checked_before_a_path_is_built(bad, tmp_path):
     root = store.Root(tmp_path)
@@ -45,7 +51,7 @@ def test_ids_are_checked_before_a_path_is_built(bad, tmp_path):
 
 @pytest.mark.parametrize("arg", ["../outside.json", "/etc/passwd", "corpus/../../x.txt"])
 def test_validate_refuses_paths_outside_the_root(valid_root, arg):
-    res = run_cli("validate", "--root", valid_root, arg)
+    res = cli("validate", "--root", valid_root, arg)
     assert res.returncode == 2
     assert str(arg) in res.stderr and "Traceback" not in res.stderr
     assert (
@@ -111,14 +117,14 @@ def test_writes_through_a_link_out_of_the_root_are_refused(valid_root, outside):
     before = snapshot(outside)
     root = store.Root(valid_root)
     with pytest.raises(store.OutsideRoot):
-        root.write_atomic(root.annotation_path("tiny"), b"{}")
+        root.write_all([(root.annotation_path("tiny"), b"{}")])
     with pytest.raises(store.OutsideRoot):
         root.write_all([(root.annotation_path("new"), b"{}")])
     (valid_root / "corpus" / "evil.txt").symlink_to(outside / "corpus" / "tiny.txt")
     with pytest.raises(store.OutsideRoot):
         root.write_all([(root.text_path("evil"), b"overwritten")])
     assert snapshot(outside) == before
-    assert root.pending() == []
+    assert not list(valid_root.rglob(f"{store.TMP_PREFIX}*"))
 
 
 # --- no code path turns data into code ------------------------------------------------------
@@ -228,7 +234,7 @@ def test_an_import_never_writes_outside_the_root(tmp_path):
         encoding="utf-8",
     )
     before = {p: h for p, h in snapshot(tmp_path).items() if not p.startswith("deep/root/")}
-    res = run_cli("import", "labelstudio", export, "--root", root, "--language", "en")
+    res = cli("import", "labelstudio", export, "--root", root, "--language", "en")
     assert res.returncode in (0, 1) and "Traceback" not in res.stderr, res.stderr
     after = {p: h for p, h in snapshot(tmp_path).items() if not p.startswith("deep/root/")}
     assert after == before
