@@ -1,23 +1,19 @@
-"""`newsspan import`: what a tool's export holds (newsspan.formats' records) -> annotation layers of the corpus.
+"""`newsspan import`: the records of a tool's export (``newsspan.formats``) -> annotation layers of the corpus.
 
-The label map says which layer and label each tool label goes to (``formats.labelmap``). Spans move
-onto the canonical text (``text.canonical_map``), whitespace at their edges trimmed. Entity mentions
-then meet two explicit policies, never a silent shift: ``--nested`` (newsspan's entity layer is flat:
-``error`` lists the nested pairs, ``outer`` keeps the longest mention of each nest, ``inner`` the
-shortest; mentions with the same offsets or crossing ones no policy can choose between) and
-``--align`` (spaCy's ``strict``/``contract``/``expand`` through :func:`newsspan.tokenize.char_span`).
-A text new to the corpus becomes a document as ``newsspan add`` makes one.
-
-Every problem is told at the export item it comes from, with a fix to make in the tool. The files an
-import would write are checked as ``newsspan validate`` checks them, and a problem there is told at the
-item its span came from too (the file and pointer the import would have written come last).
+The label map says which layer and label each tool label goes to. Spans move onto the canonical text
+(``text.canonical_map``), whitespace at their edges trimmed. Entity mentions meet two explicit policies,
+never a silent shift: ``nested`` (the entity layer is flat: ``error`` lists the nested pairs, ``outer``
+keeps the longest mention of each nest, ``inner`` the shortest; same offsets with two labels, or
+crossing mentions, no policy decides) and ``align`` (spaCy's ``strict``/``contract``/``expand``, through
+:func:`newsspan.tokenize.char_span`). A text new to the corpus becomes a document as ``add`` makes one.
+Every problem is told at the export item it comes from, with a fix to make in the tool; so is a problem
+that ``newsspan validate`` would find in the files the import would write.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -30,7 +26,6 @@ from ..model import (
     GUIDELINES_VERSION,
     LAYERS,
     Annotation,
-    AnySpan,
     Attribution,
     Claim,
     Entity,
@@ -47,33 +42,22 @@ from .add import BCP47, Ingested, IngestError, corpus_index, ingest, report_stat
 from .plan import Plan
 
 NESTED_POLICIES = ("error", "outer", "inner")
-__all__ = ["ALIGNMENT_MODES", "NESTED_POLICIES", "plan_import"]
+__all__ = ["ALIGNMENT_MODES", "NESTED_POLICIES", "Import", "plan_import"]
 OFFSETS_FIX = "fix the span's offsets in the tool, or name the unit it counts in (--offsets)"
-ALIGN_FIX = (
-    "pass --align expand (the whole tokens) or --align contract (the tokens inside), "
-    "or move the mention's edges onto whole words in the tool"
-)
+ALIGN_FIX = "pass --align expand (the whole tokens) or --align contract (the tokens inside), or move the mention's edges onto whole words in the tool"
 IGNORE_FIX = "map one of their labels to ignore (--label-map LABEL=ignore)"
 
 
 @dataclass
-class _Entry:
-    """One annotation of a text in the export."""
-
-    tool: ToolDoc
-    cmap: CanonicalMap  # the tool's text -> the canonical text
-    name: str | None  # the annotator's name, made safe
-
-
-@dataclass
-class _Doc:
-    """A corpus document the import writes to, and the export's annotations of its text."""
+class _Text:
+    """A corpus document the import writes to, and the export's annotations of its text: (the tool's
+    document, its map onto the canonical text, its annotator's name made safe)."""
 
     doc_id: str
     text: str
     sha: str
     new: Ingested | None  # for a text not yet in the corpus
-    entries: list[_Entry] = field(default_factory=list)
+    entries: list[tuple[ToolDoc, CanonicalMap, str | None]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -89,101 +73,95 @@ class _Placed:
         return f"{self.tool.where}: {self.label} {text[self.start : self.end]!r} [{self.start}, {self.end})"
 
 
-def plan_import(
-    root: store.Root,
-    fmt: str,
-    paths,
-    *,
-    label_map: list[str] | None = None,
-    annotator: str | None = None,
-    offsets: str | None = None,
-    language: str | None = None,
-    status: str | None = None,
-    force: bool = False,
-    doc_id: str | None = None,
-    nested: str = "error",
-    align: str = "strict",
-    reader_options: dict | None = None,
-    progress: bool = False,
-) -> Plan:
-    """What `newsspan import` writes from one or more exports (files or folders) of a tool: every problem
-    first, then the writes. reader_options go to the format's reader (entity layer and feature, NER key);
-    nested and align are the policies for the entity mentions (after the label map); progress=True
-    counts the documents on stderr."""
-    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
-    run = _Import(root, Plan("export"), annotator, status, force, nested, align)
-    run.where = str(paths[0]) if len(paths) == 1 else f"the {len(paths)} exports"
-    plan = run.plan
-    for option, value, what in (("--annotator", annotator, "annotator name"), ("--id", doc_id, "document id")):
-        if value is not None and not store.is_valid_id(value):
-            plan.error("", f"{option} {invalid_id(value, what)}")
-    try:
-        user_map = labelmap.parse(label_map)
-    except labelmap.LabelMapError as err:
-        plan.error("", str(err))
-    if plan.errors:
-        return plan
-    parsed = Parsed()
-    for path in paths:
-        parsed.extend(run.read(fmt, path, offsets, reader_options or {}) or Parsed())
-    if plan.errors:
-        return plan
-    plan.add([replace(p, severity=WARNING) for p in parsed.warnings] + parsed.errors)
-    for note in parsed.notes:
-        plan.note("", note)
-    counts = Counter(s.label for d in parsed.docs for s in d.spans)
-    if reader_options and parsed.docs and not counts and plan.ok:
-        held = ", ".join(f"{k} ({v})" for k, v in sorted(parsed.ignored.items())) or "nothing else"
-        plan.error(run.where, f"no entity mention found ({wanted(fmt, reader_options)}); the export holds: {held}")
-    run.lmap, missing = labelmap.resolve(counts, user_map)
-    if missing:
-        plan.error(run.where, missing)
-    if plan.ok and not parsed.docs:
-        plan.error(run.where, "nothing to import (no annotated documents)")
-    if plan.errors:
-        return plan
-    run.targeted = tuple(layer for layer in LAYERS if any(t.layer == layer for t in run.lmap.values()))
-    run.by_map.update({label: n for label, n in counts.items() if run.lmap[label].layer == labelmap.IGNORE})
-    docs = run.group(parsed.docs, language, doc_id)
-    if plan.ok:
-        for d in tqdm(docs, desc="importing", unit="doc", leave=False, disable=not progress):
-            run.document(d)
-        run.report(docs, parsed)
-    if plan.ok and plan.check_writes(root, run.writes, lambda p: _told(p, run.origins.get(p.path))):
-        plan.writes = run.writes
-        report_status(plan, run.written)
-    return plan
+def plan_import(root: store.Root, fmt: str, paths, **options) -> Plan:
+    """What `newsspan import` writes from one or more exports (files or folders) of a tool, every problem
+    found first; options as :class:`Import` has them."""
+    return Import(root, **options).run(fmt, paths)
 
 
 @dataclass
-class _Import:
-    """One import: its options, what it found so far, and what it would write."""
+class Import:
+    """The options of `newsspan import` (reader_options go to the format's reader: entity layer and
+    feature, NER key), and what one import found and would write."""
 
     root: store.Root
-    plan: Plan
-    annotator: str | None
-    status: str | None
-    force: bool
-    nested: str
-    align: str
-    where: str = ""  # the export(s), for problems of the whole import
+    label_map: list[str] | None = None
+    annotator: str | None = None
+    offsets: str | None = None
+    language: str | None = None
+    status: str | None = None
+    force: bool = False
+    doc_id: str | None = None
+    nested: str = "error"
+    align: str = "strict"
+    reader_options: dict = field(default_factory=dict)
+    progress: bool = False  # count the documents on stderr
+    # what the import found
+    plan: Plan = field(default_factory=lambda: Plan("export"))
+    where: str = ""  # the export(s), for the problems of the whole import
     lmap: dict = field(default_factory=dict)
     targeted: tuple[str, ...] = ()
     writes: list[tuple[Path, bytes]] = field(default_factory=list)
     written: list[tuple[str, Annotation]] = field(default_factory=list)
     origins: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> JSON pointer -> export item
     labels: Counter = field(default_factory=Counter)  # entity mentions written, per label
-    by_map: Counter = field(default_factory=Counter)  # spans the label map ignores, per tool label
+    new_ids: set[str] = field(default_factory=set)  # of the texts new to the corpus
     nested_pairs: list[str] = field(default_factory=list)
-    dropped: int = 0  # mentions the --nested policy left out
-    moved: int = 0  # mentions --align moved
+    dropped: int = 0  # mentions the nested policy left out
+    moved: int = 0  # mentions the align policy moved
 
-    def read(self, fmt: str, path, offsets, options: dict) -> Parsed | None:
-        p = Path(path)
+    def run(self, fmt: str, paths) -> Plan:
+        """What the import of one or more exports (files or folders) of a tool writes: every problem first."""
+        plan = self.plan
+        paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+        self.where = str(paths[0]) if len(paths) == 1 else f"the {len(paths)} exports"
+        for option, value, what in (
+            ("--annotator", self.annotator, "annotator name"),
+            ("--id", self.doc_id, "document id"),
+        ):
+            if value is not None and not store.is_valid_id(value):
+                plan.error("", f"{option} {invalid_id(value, what)}")
         try:
-            if not p.exists():
-                raise FormatError(f"{path}: no such file or folder")  # (as a reader says it)
-            return importers()[fmt](p, offsets, **options)
+            user_map = labelmap.parse(self.label_map)
+        except labelmap.LabelMapError as err:
+            plan.error("", str(err))
+        parsed = Parsed()
+        for path in paths if plan.ok else ():
+            parsed.extend(self.read(fmt, path) or Parsed())
+        if plan.errors:
+            return plan
+        plan.add([replace(p, severity=WARNING) for p in parsed.warnings] + parsed.errors)
+        for note in parsed.notes:
+            plan.note("", note)
+        counts = Counter(s.label for d in parsed.docs for s in d.spans)
+        if self.reader_options and parsed.docs and not counts and plan.ok:
+            held = ", ".join(f"{k} ({v})" for k, v in sorted(parsed.ignored.items())) or "nothing else"
+            plan.error(
+                self.where, f"no entity mention found ({wanted(fmt, self.reader_options)}); the export holds: {held}"
+            )
+        self.lmap, missing = labelmap.resolve(counts, user_map)
+        if missing:
+            plan.error(self.where, missing)
+        if plan.ok and not parsed.docs:
+            plan.error(self.where, "nothing to import (no annotated documents)")
+        if plan.errors:
+            return plan
+        self.targeted = tuple(layer for layer in LAYERS if any(t.layer == layer for t in self.lmap.values()))
+        texts = self.group(parsed.docs)
+        for d in tqdm(texts if plan.ok else (), desc="importing", unit="doc", leave=False, disable=not self.progress):
+            self.document(d)
+        if plan.ok:
+            self.report(texts, parsed, {k: n for k, n in counts.items() if self.lmap[k].layer == labelmap.IGNORE})
+        if plan.ok and plan.check_writes(self.root, self.writes, lambda p: _told(p, self.origins.get(p.path))):
+            plan.writes = self.writes
+            report_status(plan, self.written)
+        return plan
+
+    def read(self, fmt: str, path) -> Parsed | None:
+        try:
+            if not Path(path).exists():
+                raise FormatError(f"{path}: no such file or folder")
+            return importers()[fmt](Path(path), self.offsets, **self.reader_options)
         except FormatError as e:
             self.plan.error("", str(e))
         except OSError as e:
@@ -193,12 +171,11 @@ class _Import:
             self.plan.error(path, f"not a {fmt} export of the expected shape ({type(e).__name__}: {e})")
         return None
 
-    def group(self, tool_docs: list[ToolDoc], language: str | None, doc_id: str | None) -> list[_Doc]:
+    def group(self, tool_docs: list[ToolDoc]) -> list[_Text]:
         """The tool's documents grouped by canonical text: each a corpus document, or a new one."""
         plan, root = self.plan, self.root
         index, loose = corpus_index(root), None
-        by_sha: dict[str, _Doc] = {}
-        new_ids: set[str] = set()
+        by_sha: dict[str, _Text] = {}
         for td in tool_docs:
             try:
                 cmap = canonical_map(td.text)
@@ -206,77 +183,73 @@ class _Import:
                 plan.error(td.where, str(err))
                 continue
             sha = sha256(cmap.text)
-            d = by_sha.get(sha)
-            if d is None and sha not in index:
+            if sha not in by_sha and sha not in index:
                 loose = _loose_index(root) if loose is None else loose
                 same = loose.get(sha256(_loose(cmap.text)))
-                if same is not None:
-                    # the export kept the text but not its whitespace (TSV and CoNLL-U rebuild it): the same
-                    # characters at the same offsets, so its offsets hold in the corpus text
-                    sha = same[1]
-                    d = by_sha.get(sha)
-                    if d is None:
-                        why = "the same text but for whitespace (which the export does not keep)"
-                        plan.note(td.where, f"matched corpus document {same[0]!r}: {why}")
-                        d = by_sha[sha] = _Doc(same[0], decode(root.read_bytes(root.text_path(same[0]))), sha, None)
-            if d is None and sha in index:
-                d = by_sha[sha] = _Doc(index[sha], cmap.text, sha, None)
-            elif d is None:
-                d = self.new_document(td, cmap.text, sha, language, doc_id, new_ids)
-                if d is None:
+                # the export kept the text but not its whitespace (TSV and CoNLL-U rebuild it): the same
+                # characters at the same offsets, so its offsets hold in the corpus text
+                if same is not None and same[1] not in by_sha:
+                    plan.note(
+                        td.where,
+                        f"matched corpus document {same[0]!r}: the same text but for whitespace (which the export does not keep)",
+                    )
+                    by_sha[same[1]] = _Text(same[0], decode(root.read_bytes(root.text_path(same[0]))), same[1], None)
+                sha = same[1] if same is not None else sha
+            if sha not in by_sha and sha in index:
+                by_sha[sha] = _Text(index[sha], cmap.text, sha, None)
+            elif sha not in by_sha:
+                new = self.new_document(td, cmap.text)
+                if new is None:
                     continue
-                by_sha[sha] = d
+                by_sha[sha] = _Text(new.doc_id, cmap.text, sha, new)
             name = safe_id(td.annotator) if td.annotator else None
-            d.entries.append(_Entry(td, cmap, name if name and store.is_valid_id(name) else None))
+            by_sha[sha].entries.append((td, cmap, name if name and store.is_valid_id(name) else None))
         for d in by_sha.values():
             if self.annotator is not None and len(d.entries) > 1:
                 plan.error(
                     d.doc_id,
-                    f"{len(d.entries)} annotations of one text; --annotator names a single annotator "
-                    "(leave it out: each annotator then gets annotations/annotators/<name>/)",
+                    f"{len(d.entries)} annotations of one text; --annotator names a single annotator (leave it out: each annotator then gets annotations/annotators/<name>/)",
                 )
             if len(d.entries) > 1:
-                for k, e in enumerate(d.entries, 1):
-                    if e.name is None:
-                        e.name = f"annotator-{k}"
-                        plan.warn(e.tool.where, f"the annotator is not named in the export; called {e.name!r}")
-                dup = [n for n, c in Counter(e.name for e in d.entries).items() if c > 1]
+                for k, (td, cmap, name) in enumerate(d.entries):
+                    if name is None:
+                        d.entries[k] = (td, cmap, f"annotator-{k + 1}")
+                        plan.warn(td.where, f"the annotator is not named in the export; called 'annotator-{k + 1}'")
+                dup = [n for n, c in Counter(e[2] for e in d.entries).items() if c > 1]
                 if dup:
-                    again = ", ".join(e.tool.where for e in d.entries if e.name == dup[0])
+                    again = ", ".join(td.where for td, _, name in d.entries if name == dup[0])
                     plan.error(
                         d.doc_id,
                         f"annotator {dup[0]!r} annotated this text more than once in the export ({again}); keep one",
                     )
         return list(by_sha.values())
 
-    def new_document(self, td: ToolDoc, text: str, sha: str, language, doc_id, new_ids: set[str]) -> _Doc | None:
+    def new_document(self, td: ToolDoc, text: str) -> Ingested | None:
         """A text new to the corpus, as `newsspan add` would make it, with what the export says of it."""
-        if doc_id is not None and new_ids:
+        if self.doc_id is not None and self.new_ids:
             self.plan.error(
                 td.where,
-                "--id names one new document, but the export holds several new texts; "
-                "leave --id out (ids then come from the file names)",
+                "--id names one new document, but the export holds several new texts; leave --id out (ids then come from the file names)",
             )
             return None
-        did = doc_id or safe_id(td.name)
-        if not store.is_valid_id(did) or did in new_ids:
-            did = safe_id(f"{td.name}-{len(new_ids) + 1}")
+        did = self.doc_id or safe_id(td.name)
+        if not store.is_valid_id(did) or did in self.new_ids:
+            did = safe_id(f"{td.name}-{len(self.new_ids) + 1}")
         if self.root.text_path(did).exists() or self.root.meta_path(did).exists():
             self.plan.error(
                 td.where,
-                f"the text is new, but the id {did!r} is taken by another corpus document; rename the document "
-                "in the export (or add the text first with `newsspan add --id`)",
+                f"the text is new, but the id {did!r} is taken by another corpus document; rename the document in the export (or add the text first with `newsspan add --id`)",
             )
             return None
         said = td.meta.get("language")
         try:
             new = ingest(
-                text.encode("utf-8"), did, language=language or (said if said and BCP47.fullmatch(said) else None)
+                text.encode(), did, language=self.language or (said if said and BCP47.fullmatch(said) else None)
             )
         except IngestError as err:
             self.plan.error(td.where, str(err))
             return None
-        new_ids.add(did)
+        self.new_ids.add(did)
         check, kept = validator("document"), set()
         for key, value in td.meta.items():  # what the export says (title, url, date), where the schema takes it
             if key != "language" and check.is_valid({**new.meta, key: value}):
@@ -291,9 +264,9 @@ class _Import:
         for n in new.notes:
             if not ("title" in kept and n.startswith("no scrape header")):
                 self.plan.note(did, n)
-        return _Doc(did, text, sha, new)
+        return new
 
-    def document(self, d: _Doc) -> None:
+    def document(self, d: _Text) -> None:
         """The files the import writes for one document."""
         root, plan = self.root, self.plan
         released_path = root.annotation_path(d.doc_id)
@@ -303,113 +276,126 @@ class _Import:
                 (root.meta_path(d.doc_id), dump_json(d.new.meta)),
             ]
             for path in (root.text_path(d.doc_id), root.meta_path(d.doc_id), released_path):
-                self.origins[root.rel(path)] = {"": d.entries[0].tool.where}
+                self.origins[root.rel(path)] = {"": d.entries[0][0].where}
         try:
             released = d.new.annotation if d.new else _load(root, released_path)
         except ValueError as err:
             plan.error(root.rel(released_path), str(err))
             return
         single = len(d.entries) == 1 and self.annotator is None
-        writes_released = False
-        for e in d.entries:
-            who = self.annotator or e.name
+        for td, cmap, name in d.entries:
+            who = self.annotator or name
             target = released_path if single else root.annotation_path(d.doc_id, who)
             rel = root.rel(target)
-            writes_released |= target == released_path
             try:
                 base = (None if d.new else released) if target == released_path else _load(root, target)
             except ValueError as err:
                 plan.error(rel, str(err))
                 continue
-            built = self.build(d, e, who, base, released, rel)
-            if built is None:
-                continue
-            ann, self.origins[rel] = built
-            if "entities" in self.targeted:
-                self.labels.update(x.label for x in ann.entities)
-            self.writes.append((target, ann.dumps()))
-            self.written.append((rel, ann))
-            sizes = ", ".join(f"{len(ann.layer(layer))} {layer}" for layer in self.targeted)
-            plan.summary.append(f"{rel}: {sizes}" + (" (new document)" if d.new else ""))
-        if d.new is not None and not writes_released:
+            built = self.build(d, td, cmap, who, base, released, rel)
+            if built is not None:
+                ann, self.origins[rel] = built
+                self.labels.update(x.label for x in ann.entities if "entities" in self.targeted)
+                self.writes.append((target, ann.dumps()))
+                self.written.append((rel, ann))
+                sizes = ", ".join(f"{len(ann.layer(layer))} {layer}" for layer in self.targeted)
+                plan.summary.append(f"{rel}: {sizes}" + (" (new document)" if d.new else ""))
+        if d.new is not None and not single:
             self.writes.append((released_path, d.new.annotation.dumps()))
             self.written.append((root.rel(released_path), d.new.annotation))
 
-    def build(self, d: _Doc, e: _Entry, who, base: Annotation | None, released: Annotation | None, rel: str):
+    def build(
+        self,
+        d: _Text,
+        td: ToolDoc,
+        cmap: CanonicalMap,
+        who,
+        base: Annotation | None,
+        released: Annotation | None,
+        rel: str,
+    ):
         """The annotation file the import writes at rel, and where each of its new spans came from
         ({JSON pointer: export item}, "" for the file); None, with the problems in the plan, if it cannot."""
         text, plan = d.text, self.plan
-        layers = self.mapped(d, e)
+        layers = self.mapped(text, td, cmap)
         layers["entities"] = self.flat(text, layers["entities"])
         if base is not None and base.text_sha256 != d.sha:
-            plan.error(rel, f"it was made on another version of the text; run `newsspan reanchor {d.doc_id}` first")
-            return None
-        if base is not None:
-            out, names = {layer: base.layer(layer) for layer in LAYERS}, list(base.annotators)
-        elif rel.startswith(f"annotations/{store.ANNOTATORS}/"):
+            return plan.error(
+                rel, f"it was made on another version of the text; run `newsspan reanchor {d.doc_id}` first"
+            )
+        keep = base or released
+        if base is None and rel.startswith(f"annotations/{store.ANNOTATORS}/"):
             # a new annotator's file takes only the layout (sections) from the released layer
-            out, names = {**dict.fromkeys(LAYERS, ()), "sections": released.sections if released else ()}, []
-        else:
-            out = {layer: released.layer(layer) if released else () for layer in LAYERS}
-            names = list(released.annotators) if released else []
-        old_entities = {x.id: (x.start, x.end) for x in out["entities"]}
+            keep = Annotation(d.doc_id, d.sha, (), GUIDELINES_VERSION, "draft", released.sections if released else ())
+        out = {layer: keep.layer(layer) if keep else () for layer in LAYERS}
+        make = {
+            "sections": lambda x: Section("", x.start, x.end, text[x.start : x.end], x.label),
+            "entities": lambda x: Entity(
+                "", x.start, x.end, text[x.start : x.end], x.label, x.tool.kb_id or None, x.tool.cluster or None
+            ),
+        }
         new: dict[str, tuple] = {}
         came_from: dict[str, list[_Placed]] = {}
-        if "sections" in self.targeted:
-            new["sections"], came_from["sections"] = _numbered(
-                [(x, Section("", x.start, x.end, text[x.start : x.end], x.label)) for x in layers["sections"]]
-            )
-        if "entities" in self.targeted:
-            new["entities"], came_from["entities"] = _numbered(
-                [
-                    (
-                        x,
-                        Entity(
-                            "",
-                            x.start,
-                            x.end,
-                            text[x.start : x.end],
-                            x.label,
-                            x.tool.kb_id or None,
-                            x.tool.cluster or None,
-                        ),
-                    )
-                    for x in layers["entities"]
-                ]
-            )
-        ids = zip(came_from.get("entities", []), new.get("entities", ()), strict=True)
-        key_to_id = {x.tool.key: ent.id for x, ent in ids if x.tool.key is not None}
-        if "claims" in self.targeted:
-            new["claims"], came_from["claims"] = _numbered(self.claims(d, e, layers["claims"], key_to_id, rel))
-        origins = {"": e.tool.where}
-        origins |= {f"/{layer}/{i}": x.tool.where for layer, placed in came_from.items() for i, x in enumerate(placed)}
-        for layer, items in new.items() if base is not None and not self.force else ():
-            if base.layer(layer) and _unnumbered(base.layer(layer)) != _unnumbered(items):  # type: ignore[union-attr]
-                n = len(base.layer(layer))  # type: ignore[union-attr]
-                plan.error(
+        for layer in self.targeted:
+            if layer == "claims":
+                mentions = zip(came_from.get("entities", []), new.get("entities", ()), strict=True)
+                key_to_id = {x.tool.key: e.id for x, e in mentions if x.tool.key is not None}
+                pairs = self.claims(text, td, cmap, layers["claims"], key_to_id, rel)
+            else:
+                pairs = [(x, make[layer](x)) for x in layers[layer]]
+            pairs.sort(key=lambda p: (p[1].start, p[1].end))  # as renumber() orders them: span i is pair i
+            new[layer], came_from[layer] = renumber(s for _, s in pairs), [x for x, _ in pairs]
+        origins = {"": td.where} | {
+            f"/{k}/{i}": x.tool.where for k, placed in came_from.items() for i, x in enumerate(placed)
+        }
+        for layer, items in new.items():
+            if base and not self.force and base.layer(layer) and _unnumbered(base.layer(layer)) != _unnumbered(items):
+                return plan.error(
                     rel,
-                    f"its {layer} layer ({n} items) would be replaced by the import's ({len(items)}); pass --force to replace it",
+                    f"its {layer} layer ({len(base.layer(layer))} items) would be replaced by the import's ({len(items)}); pass --force to replace it",
                 )
-                return None
+        if "entities" in new and "claims" not in new:  # claims kept: each source follows its mention's offsets
+            old = {x.id: (x.start, x.end) for x in out["entities"]}
+            now = {(x.start, x.end): x.id for x in new["entities"]}
+            claims = []
+            for c in out["claims"]:
+                src = c.attribution.source
+                if src is not None and old.get(src) in now:
+                    c = replace(c, attribution=replace(c.attribution, source=now[old[src]]))
+                elif src is not None:
+                    plan.error(
+                        rel,
+                        f"claim {c.id} names entity {src} as its source, and the import has no mention at {old.get(src)}; add it in the tool, or fix the claim",
+                    )
+                claims.append(c)
+            out["claims"] = tuple(claims)
         out.update(new)
-        if "entities" in new and "claims" not in new:
-            out["claims"] = self.remap_sources(out, old_entities, rel)
-        if who and who not in names:
-            names.append(who)
+        names = list(keep.annotators if keep else ()) + (
+            [who] if who and who not in (keep.annotators if keep else ()) else []
+        )
         status = self.status or (base.status if base else None) or "draft"
-        notes = base.notes or None if base else None
-        layers_out = (out["sections"], out["entities"], out["claims"])
-        return Annotation(d.doc_id, d.sha, tuple(names), GUIDELINES_VERSION, status, *layers_out, notes=notes), origins
+        ann = Annotation(
+            d.doc_id,
+            d.sha,
+            tuple(names),
+            GUIDELINES_VERSION,
+            status,
+            out["sections"],
+            out["entities"],
+            out["claims"],
+            notes=base.notes if base else None,
+        )
+        return ann, origins
 
-    def mapped(self, d: _Doc, e: _Entry) -> dict[str, list[_Placed]]:
+    def mapped(self, text: str, td: ToolDoc, cmap: CanonicalMap) -> dict[str, list[_Placed]]:
         """The tool's spans on the canonical text, per layer (whitespace at the edges trimmed, with a warning)."""
-        text, layers = d.text, defaultdict(list)
-        for s in e.tool.spans:
+        layers = defaultdict(list)
+        for s in td.spans:
             target = self.lmap[s.label]
             if target.layer == labelmap.IGNORE:
                 continue
             try:
-                a, b = e.cmap(s.start), e.cmap(s.end)
+                a, b = cmap(s.start), cmap(s.end)
             except Unmappable as err:
                 self.plan.error(s.where, str(err), OFFSETS_FIX)
                 continue
@@ -430,77 +416,77 @@ class _Import:
         return layers
 
     def flat(self, text: str, items: list[_Placed]) -> list[_Placed]:
-        """The entity mentions under the --nested and --align policies; what they leave out is reported."""
+        """The entity mentions under the nested and align policies; what they leave out is reported."""
         plan, keep = self.plan, [True] * len(items)
         nested, twice, reported = [], set(), set()
         for i, j in _overlaps(items, range(len(items))):
             x, y = items[i], items[j]
-            if (x.start, x.end) == (y.start, y.end):
-                if x.label == y.label and keep[j]:
-                    keep[j] = False
-                    twice.add(j)
-                    plan.warn(y.said(text), "the same mention twice; imported once")
-            elif y.end <= x.end:
+            if (x.start, x.end) == (y.start, y.end) and x.label == y.label and keep[j]:
+                keep[j] = False
+                twice.add(j)
+                plan.warn(y.said(text), "the same mention twice; imported once")
+            elif (x.start, x.end) != (y.start, y.end) and y.end <= x.end:
                 nested.append((i, j))
         if self.nested == "error":
             self.nested_pairs += [f"{items[i].said(text)} contains {items[j].said(text)}" for i, j in nested]
-            reported |= {j for _, j in nested}
-        else:
-            for pair in nested:  # outer: the inner one goes; inner: the outer one
-                keep[pair[self.nested == "outer"]] = False
-            self.dropped += sum(not kept and k not in twice for k, kept in enumerate(keep))
+            reported = {j for _, j in nested}
+        for pair in nested if self.nested != "error" else ():  # outer: the inner one goes; inner: the outer one
+            keep[pair[self.nested == "outer"]] = False
+        self.dropped += sum(not kept and k not in twice for k, kept in enumerate(keep))
         for i, j in _overlaps(items, [k for k, kept in enumerate(keep) if kept]):
             x, y = items[i], items[j]
             if (x.start, x.end) == (y.start, y.end):
-                why = f"the same text is also {x.label} ({x.tool.where}); a mention has one label"
-                plan.error(y.said(text), why, f"remove one of them in the tool, or {IGNORE_FIX}")
+                plan.error(
+                    y.said(text),
+                    f"the same text is also {x.label} ({x.tool.where}); a mention has one label",
+                    f"remove one of them in the tool, or {IGNORE_FIX}",
+                )
             elif y.end > x.end:
-                why = f"it overlaps {y.said(text)} without nesting; no --nested policy chooses between them"
-                plan.error(x.said(text), why, f"shorten or remove one of them in the tool, or {IGNORE_FIX}")
+                plan.error(
+                    x.said(text),
+                    f"it overlaps {y.said(text)} without nesting; no --nested policy chooses between them",
+                    f"shorten or remove one of them in the tool, or {IGNORE_FIX}",
+                )
             else:
                 continue
             reported.add(j)
         kept = [x for k, x in enumerate(items) if keep[k] and k not in reported]
-        tokens = tokenize(text) if kept else []
-        out = []
+        tokens, out = tokenize(text) if kept else [], []
         for x in kept:
             got = char_span(tokens, x.start, x.end, self.align)
             if got is None:
-                strict = self.align == "strict"
                 why = (
-                    f"it {why_misaligned(tokens, x.start, x.end)}"
-                    if strict
-                    else f"it covers no whole token (--align {self.align})"
+                    why_misaligned(tokens, x.start, x.end)
+                    if self.align == "strict"
+                    else f"covers no whole token (--align {self.align})"
                 )
-                plan.error(x.said(text), why, ALIGN_FIX)
+                plan.error(x.said(text), f"it {why}", ALIGN_FIX)
                 continue
             a, b = tokens[got[0]].start, tokens[got[1] - 1].end
             if (a, b) != (x.start, x.end):
                 self.moved += 1
                 plan.warn(x.said(text), f"moved onto token boundaries (--align {self.align}): [{a}, {b}) {text[a:b]!r}")
-                x = replace(x, start=a, end=b)
-            out.append(x)
+            out.append(replace(x, start=a, end=b))
         return out
 
     def claims(
-        self, d: _Doc, e: _Entry, placed: list[_Placed], key_to_id: dict, rel: str
-    ) -> list[tuple[_Placed, Claim]]:
+        self, text: str, td: ToolDoc, cmap: CanonicalMap, placed: list[_Placed], key_to_id: dict, rel: str
+    ) -> list:
         """Claims of the tool's claim spans, their attribution as the tool holds it (newsspan's brat export)."""
-        text, out, bare = d.text, [], 0
+        out, bare = [], 0
         for x in placed:
             attr = x.tool.attribution
             bare += not attr
             source = attr.get("source_ref")
             if source is not None and source not in key_to_id:
-                fix = (
-                    "map the source's label to an entity label (--label-map), or remove the Source relation in the tool"
+                self.plan.error(
+                    x.tool.where,
+                    f"its source {source} is not an imported entity mention",
+                    "map the source's label to an entity label (--label-map), or remove the Source relation in the tool",
                 )
-                self.plan.error(x.tool.where, f"its source {source} is not an imported entity mention", fix)
                 continue
             try:
-                source_span, cue = (
-                    _sub(e.cmap, text, attr[k]) if attr.get(k) else None for k in ("source_span", "cue")
-                )
+                source_span, cue = (_sub(cmap, text, attr[k]) if attr.get(k) else None for k in ("source_span", "cue"))
             except Unmappable as err:
                 self.plan.error(x.tool.where, str(err), OFFSETS_FIX)
                 continue
@@ -508,46 +494,28 @@ class _Import:
             out.append((x, Claim("", x.start, x.end, text[x.start : x.end], attribution, x.tool.checkworthy)))
         if bare:
             self.plan.warn(
-                e.tool.where,
-                f"{bare} claim(s) came without attribution or check-worthiness (the tool does not hold them): set to "
-                f"unattributed and checkworthy false in {rel}; review them",
+                td.where,
+                f"{bare} claim(s) came without attribution or check-worthiness (the tool does not hold them): set to unattributed and checkworthy false in {rel}; review them",
             )
         return out
 
-    def remap_sources(self, out: dict, old_entities: dict, rel: str) -> tuple:
-        """Claims kept while entities are replaced: their attribution.source follows the mention's offsets."""
-        by_pos = {(x.start, x.end): x.id for x in out["entities"]}
-        claims = []
-        for c in out["claims"]:
-            src = c.attribution.source
-            if src is not None and old_entities.get(src) in by_pos:
-                c = replace(c, attribution=replace(c.attribution, source=by_pos[old_entities[src]]))
-            elif src is not None:
-                self.plan.error(
-                    rel,
-                    f"claim {c.id} names entity {src} as its source, and the import has no mention at {old_entities.get(src)}; add it in the tool, or fix the claim",
-                )
-            claims.append(c)
-        return tuple(claims)
-
-    def report(self, docs: list[_Doc], parsed: Parsed) -> None:
+    def report(self, texts: list[_Text], parsed: Parsed, by_map: dict[str, int]) -> None:
         """The summary: documents, mentions per label, what was left out and why."""
-        plan = self.plan
         if self.nested_pairs:
-            plan.error(
+            pairs = "\n    ".join(self.nested_pairs)
+            fix = "pass --nested outer (keep the outermost mention of each nest) or --nested inner (keep the innermost), or map one of the labels to ignore with --label-map"
+            self.plan.error(
                 "",
-                f"{len(self.nested_pairs)} nested mention pair(s) (newsspan's entity layer is flat):\n    "
-                + "\n    ".join(self.nested_pairs),
-                "pass --nested outer (keep the outermost mention of each nest) or --nested inner (keep the innermost), "
-                "or map one of the labels to ignore with --label-map",
+                f"{len(self.nested_pairs)} nested mention pair(s) (newsspan's entity layer is flat):\n    {pairs}",
+                fix,
             )
-        new = sum(d.new is not None for d in docs)
+        new = sum(d.new is not None for d in texts)
         per_label = ", ".join(f"{k} {v}" for k, v in sorted(self.labels.items())) or "none"
-        plan.summary.append(
-            f"imported {len(docs)} document(s) ({new} new, {len(docs) - new} already in the corpus); "
-            f"{sum(self.labels.values())} entity mention(s): {per_label}"
+        mentions = f"{sum(self.labels.values())} entity mention(s): {per_label}"
+        self.plan.summary.append(
+            f"imported {len(texts)} document(s) ({new} new, {len(texts) - new} already in the corpus); {mentions}"
         )
-        left = ["label map: " + ", ".join(f"{k!r} {v}" for k, v in sorted(self.by_map.items()))] if self.by_map else []
+        left = ["label map: " + ", ".join(f"{k!r} {v}" for k, v in sorted(by_map.items()))] if by_map else []
         if self.dropped:
             left.append(
                 f"--nested {self.nested}: {self.dropped} mention(s) {'inside' if self.nested == 'outer' else 'around'} others"
@@ -555,9 +523,9 @@ class _Import:
         if parsed.ignored:
             left.append("not read: " + ", ".join(f"{k} {v}" for k, v in sorted(parsed.ignored.items())))
         if left:
-            plan.summary.append("ignored: " + "; ".join(left))
+            self.plan.summary.append("ignored: " + "; ".join(left))
         if self.moved:
-            plan.summary.append(
+            self.plan.summary.append(
                 f"--align {self.align}: {self.moved} mention(s) moved onto token boundaries (each listed as a warning)"
             )
 
@@ -566,7 +534,7 @@ def _load(root: store.Root, path: Path) -> Annotation | None:
     return load_annotation(root, path) if path.exists() else None
 
 
-def _overlaps(items: Sequence[_Placed], members):
+def _overlaps(items: list[_Placed], members):
     """(i, j) index pairs of overlapping spans among members, i before j (by start, the longest first)."""
     order = sorted(members, key=lambda k: (items[k].start, -items[k].end, k))
     for a, i in enumerate(order):
@@ -574,12 +542,6 @@ def _overlaps(items: Sequence[_Placed], members):
             if items[j].start >= items[i].end:
                 break
             yield i, j
-
-
-def _numbered(pairs: Sequence[tuple[_Placed, AnySpan]]) -> tuple[tuple, list[_Placed]]:
-    """The spans of (tool span, span) pairs in document order with fresh ids, and the tool spans in that order."""
-    ordered = sorted(pairs, key=lambda p: (p[1].start, p[1].end))  # as renumber() orders them: span i is pair i
-    return renumber(s for _, s in ordered), [x for x, _ in ordered]
 
 
 def _sub(cmap: CanonicalMap, text: str, pair) -> Span:
@@ -609,7 +571,7 @@ def _loose_index(root: store.Root) -> dict[str, tuple[str, str]]:
     return out
 
 
-# a problem of a file the import would write, told at the export item its span came from -----------
+# a problem of a file the import would write, told at the export item its span came from ---------------
 
 _SPAN_POINTER = re.compile(r"/(?:sections|entities|claims)/[0-9]+(?![0-9])")
 
@@ -626,36 +588,28 @@ def _told(p: Problem, origins: dict[str, str] | None) -> Problem:
     part = p.pointer[len(key) :] if key else ""  # a part of the span: its /start, its /attribution/cue
     message = _SPAN_POINTER.sub(lambda m: origins.get(m[0], m[0]), p.message)
     at = f"{p.path} {p.pointer}".rstrip()
+    fix = f"{_tool_fix(p, key, origins)}\n    (at {at} in what the import would write)"
     return replace(
-        p,
-        message=f"{p.severity}[{p.check}] {message}",
-        where=origins[key] + (f" {part}" if part else ""),
-        hint=f"{_tool_fix(p, key, origins)}\n    (at {at} in what the import would write)",
+        p, message=f"{p.severity}[{p.check}] {message}", where=origins[key] + f" {part}" * bool(part), hint=fix
     )
 
 
 def _tool_fix(p: Problem, key: str, origins: dict[str, str]) -> str:
     """How to fix a problem of an imported span in the tool (or with an import option)."""
-    if key.count("/") != 2:  # not a span of the import: the layer, a span the import keeps, or the file
-        layer = p.pointer.split("/")[1] if p.pointer.count("/") else None
-        if p.hint and any(k.startswith(f"/{layer}/") for k in origins):  # a layer the import replaces
-            return f"in the tool: {p.hint}"
-        return p.hint or "fix it, then import again"
-    layer = key.split("/")[1]
+    layer = key.split("/")[1] if key.count("/") == 2 else None
+    if layer is None:  # not a span of the import: the layer, a span the import keeps, or the file
+        replaced = p.pointer.count("/") and any(k.startswith(f"/{p.pointer.split('/')[1]}/") for k in origins)
+        return f"in the tool: {p.hint}" if p.hint and replaced else p.hint or "fix it, then import again"
     if p.check == "token-boundary":
-        if layer == "entities":
-            return ALIGN_FIX
         return (
-            "move the span's edges onto whole words in the tool (punctuation and possessives are tokens of their own); "
-            "--align moves entity mentions only"
+            ALIGN_FIX
+            if layer == "entities"
+            else "move the span's edges onto whole words in the tool (punctuation and possessives are tokens of their own); --align moves entity mentions only"
         )
+    if p.check == "span-outside-section" and any(k.startswith("/sections/") for k in origins):
+        return "make one of the tool's section spans cover it, or shorten the span in the tool"
     if p.check == "span-outside-section":
-        if any(k.startswith("/sections/") for k in origins):
-            return "make one of the tool's section spans cover it, or shorten the span in the tool"
-        return (
-            "import the tool's sections with it (--label-map LABEL=sections:<label>), or make a section of "
-            f"annotations/{p.document_id}.json cover it (for a new text: `newsspan add` it first) and import again"
-        )
+        return f"import the tool's sections with it (--label-map LABEL=sections:<label>), or make a section of annotations/{p.document_id}.json cover it (for a new text: `newsspan add` it first) and import again"
     if p.check in ("entity-overlap", "claim-overlap", "section-overlap"):
         return f"shorten or remove one of the two in the tool, or {IGNORE_FIX}"
     if p.check == "span-whitespace":
