@@ -115,12 +115,9 @@ class Import:
         plan = self.plan
         paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
         self.where = str(paths[0]) if len(paths) == 1 else f"the {len(paths)} exports"
-        for option, value, what in (
-            ("--annotator", self.annotator, "annotator name"),
-            ("--id", self.doc_id, "document id"),
-        ):
+        for flag, value in (("--annotator", self.annotator), ("--id", self.doc_id)):
             if value is not None and not store.is_valid_id(value):
-                plan.error("", f"{option} {invalid_id(value, what)}")
+                plan.error("", f"{flag} {invalid_id(value, 'document id' if flag == '--id' else 'annotator name')}")
         try:
             user_map = labelmap.parse(self.label_map)
         except labelmap.LabelMapError as err:
@@ -136,9 +133,8 @@ class Import:
         counts = Counter(s.label for d in parsed.docs for s in d.spans)
         if self.reader_options and parsed.docs and not counts and plan.ok:
             held = ", ".join(f"{k} ({v})" for k, v in sorted(parsed.ignored.items())) or "nothing else"
-            plan.error(
-                self.where, f"no entity mention found ({wanted(fmt, self.reader_options)}); the export holds: {held}"
-            )
+            why = f"no entity mention found ({wanted(fmt, self.reader_options)}); the export holds: {held}"
+            plan.error(self.where, why)
         self.lmap, missing = labelmap.resolve(counts, user_map)
         if missing:
             plan.error(self.where, missing)
@@ -189,10 +185,8 @@ class Import:
                 # the export kept the text but not its whitespace (TSV and CoNLL-U rebuild it): the same
                 # characters at the same offsets, so its offsets hold in the corpus text
                 if same is not None and same[1] not in by_sha:
-                    plan.note(
-                        td.where,
-                        f"matched corpus document {same[0]!r}: the same text but for whitespace (which the export does not keep)",
-                    )
+                    why = "the same text but for whitespace (which the export does not keep)"
+                    plan.note(td.where, f"matched corpus document {same[0]!r}: {why}")
                     by_sha[same[1]] = _Text(same[0], decode(root.read_bytes(root.text_path(same[0]))), same[1], None)
                 sha = same[1] if same is not None else sha
             if sha not in by_sha and sha in index:
@@ -206,10 +200,8 @@ class Import:
             by_sha[sha].entries.append((td, cmap, name if name and store.is_valid_id(name) else None))
         for d in by_sha.values():
             if self.annotator is not None and len(d.entries) > 1:
-                plan.error(
-                    d.doc_id,
-                    f"{len(d.entries)} annotations of one text; --annotator names a single annotator (leave it out: each annotator then gets annotations/annotators/<name>/)",
-                )
+                why = f"{len(d.entries)} annotations of one text; --annotator names a single annotator (leave it out: each annotator then gets annotations/annotators/<name>/)"
+                plan.error(d.doc_id, why)
             if len(d.entries) > 1:
                 for k, (td, cmap, name) in enumerate(d.entries):
                     if name is None:
@@ -218,34 +210,26 @@ class Import:
                 dup = [n for n, c in Counter(e[2] for e in d.entries).items() if c > 1]
                 if dup:
                     again = ", ".join(td.where for td, _, name in d.entries if name == dup[0])
-                    plan.error(
-                        d.doc_id,
-                        f"annotator {dup[0]!r} annotated this text more than once in the export ({again}); keep one",
-                    )
+                    why = f"annotator {dup[0]!r} annotated this text more than once in the export ({again}); keep one"
+                    plan.error(d.doc_id, why)
         return list(by_sha.values())
 
     def new_document(self, td: ToolDoc, text: str) -> Ingested | None:
         """A text new to the corpus, as `newsspan add` would make it, with what the export says of it."""
         if self.doc_id is not None and self.new_ids:
-            self.plan.error(
-                td.where,
-                "--id names one new document, but the export holds several new texts; leave --id out (ids then come from the file names)",
-            )
+            why = "--id names one new document, but the export holds several new texts; leave --id out (ids then come from the file names)"
+            self.plan.error(td.where, why)
             return None
         did = self.doc_id or safe_id(td.name)
         if not store.is_valid_id(did) or did in self.new_ids:
             did = safe_id(f"{td.name}-{len(self.new_ids) + 1}")
         if self.root.text_path(did).exists() or self.root.meta_path(did).exists():
-            self.plan.error(
-                td.where,
-                f"the text is new, but the id {did!r} is taken by another corpus document; rename the document in the export (or add the text first with `newsspan add --id`)",
-            )
+            why = f"the text is new, but the id {did!r} is taken by another corpus document; rename the document in the export (or add the text first with `newsspan add --id`)"
+            self.plan.error(td.where, why)
             return None
         said = td.meta.get("language")
         try:
-            new = ingest(
-                text.encode(), did, language=self.language or (said if said and BCP47.fullmatch(said) else None)
-            )
+            new = ingest(text.encode(), did, language=self.language or (said if BCP47.fullmatch(said or "") else None))
         except IngestError as err:
             self.plan.error(td.where, str(err))
             return None
@@ -256,9 +240,8 @@ class Import:
                 new.meta[key] = value
                 kept.add(key)
             elif key != "language":
-                self.plan.warn(
-                    td.where, f"the export's {key} {value!r} is not kept: the document schema does not take it"
-                )
+                why = f"the export's {key} {value!r} is not kept: the document schema does not take it"
+                self.plan.warn(td.where, why)
         order = list(check.schema["properties"])  # the fields in the schema's order, as `newsspan add` writes them
         new.meta = dict(sorted(new.meta.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))
         for n in new.notes:
@@ -269,13 +252,10 @@ class Import:
     def document(self, d: _Text) -> None:
         """The files the import writes for one document."""
         root, plan = self.root, self.plan
-        released_path = root.annotation_path(d.doc_id)
+        did, released_path = d.doc_id, root.annotation_path(d.doc_id)
         if d.new is not None:
-            self.writes += [
-                (root.text_path(d.doc_id), d.text.encode()),
-                (root.meta_path(d.doc_id), dump_json(d.new.meta)),
-            ]
-            for path in (root.text_path(d.doc_id), root.meta_path(d.doc_id), released_path):
+            self.writes += [(root.text_path(did), d.text.encode()), (root.meta_path(did), dump_json(d.new.meta))]
+            for path in (root.text_path(did), root.meta_path(did), released_path):
                 self.origins[root.rel(path)] = {"": d.entries[0][0].where}
         try:
             released = d.new.annotation if d.new else _load(root, released_path)
@@ -285,14 +265,14 @@ class Import:
         single = len(d.entries) == 1 and self.annotator is None
         for td, cmap, name in d.entries:
             who = self.annotator or name
-            target = released_path if single else root.annotation_path(d.doc_id, who)
+            target = released_path if single else root.annotation_path(did, who)
             rel = root.rel(target)
             try:
                 base = (None if d.new else released) if target == released_path else _load(root, target)
             except ValueError as err:
                 plan.error(rel, str(err))
                 continue
-            built = self.build(d, td, cmap, who, base, released, rel)
+            built = self.build(d, (td, cmap, who), base, released, rel)
             if built is not None:
                 ann, self.origins[rel] = built
                 self.labels.update(x.label for x in ann.entities if "entities" in self.targeted)
@@ -304,25 +284,17 @@ class Import:
             self.writes.append((released_path, d.new.annotation.dumps()))
             self.written.append((root.rel(released_path), d.new.annotation))
 
-    def build(
-        self,
-        d: _Text,
-        td: ToolDoc,
-        cmap: CanonicalMap,
-        who,
-        base: Annotation | None,
-        released: Annotation | None,
-        rel: str,
-    ):
-        """The annotation file the import writes at rel, and where each of its new spans came from
-        ({JSON pointer: export item}, "" for the file); None, with the problems in the plan, if it cannot."""
-        text, plan = d.text, self.plan
+    def build(self, d: _Text, entry: tuple, base: Annotation | None, released: Annotation | None, rel: str):
+        """The annotation file the import writes at rel from one entry (the tool's document, its canonical
+        map, the annotator), and where each of its new spans came from ({JSON pointer: export item}, ""
+        for the file); None, with the problems in the plan, if it cannot."""
+        (td, cmap, who), text, plan = entry, d.text, self.plan
         layers = self.mapped(text, td, cmap)
         layers["entities"] = self.flat(text, layers["entities"])
         if base is not None and base.text_sha256 != d.sha:
-            return plan.error(
-                rel, f"it was made on another version of the text; run `newsspan reanchor {d.doc_id}` first"
-            )
+            why = f"it was made on another version of the text; run `newsspan reanchor {d.doc_id}` first"
+            plan.error(rel, why)
+            return None
         keep = base or released
         if base is None and rel.startswith(f"annotations/{store.ANNOTATORS}/"):
             # a new annotator's file takes only the layout (sections) from the released layer
@@ -350,10 +322,9 @@ class Import:
         }
         for layer, items in new.items():
             if base and not self.force and base.layer(layer) and _unnumbered(base.layer(layer)) != _unnumbered(items):
-                return plan.error(
-                    rel,
-                    f"its {layer} layer ({len(base.layer(layer))} items) would be replaced by the import's ({len(items)}); pass --force to replace it",
-                )
+                why = f"its {layer} layer ({len(base.layer(layer))} items) would be replaced by the import's ({len(items)}); pass --force to replace it"
+                plan.error(rel, why)
+                return None
         if "entities" in new and "claims" not in new:  # claims kept: each source follows its mention's offsets
             old = {x.id: (x.start, x.end) for x in out["entities"]}
             now = {(x.start, x.end): x.id for x in new["entities"]}
@@ -363,29 +334,16 @@ class Import:
                 if src is not None and old.get(src) in now:
                     c = replace(c, attribution=replace(c.attribution, source=now[old[src]]))
                 elif src is not None:
-                    plan.error(
-                        rel,
-                        f"claim {c.id} names entity {src} as its source, and the import has no mention at {old.get(src)}; add it in the tool, or fix the claim",
-                    )
+                    why = f"claim {c.id} names entity {src} as its source, and the import has no mention at {old.get(src)}; add it in the tool, or fix the claim"
+                    plan.error(rel, why)
                 claims.append(c)
             out["claims"] = tuple(claims)
         out.update(new)
-        names = list(keep.annotators if keep else ()) + (
-            [who] if who and who not in (keep.annotators if keep else ()) else []
-        )
-        status = self.status or (base.status if base else None) or "draft"
-        ann = Annotation(
-            d.doc_id,
-            d.sha,
-            tuple(names),
-            GUIDELINES_VERSION,
-            status,
-            out["sections"],
-            out["entities"],
-            out["claims"],
-            notes=base.notes if base else None,
-        )
-        return ann, origins
+        names = list(keep.annotators) if keep else []
+        names += [who] if who and who not in names else []
+        status, notes = self.status or (base.status if base else None) or "draft", base.notes if base else None
+        spans = (out["sections"], out["entities"], out["claims"])
+        return Annotation(d.doc_id, d.sha, tuple(names), GUIDELINES_VERSION, status, *spans, notes=notes), origins
 
     def mapped(self, text: str, td: ToolDoc, cmap: CanonicalMap) -> dict[str, list[_Placed]]:
         """The tool's spans on the canonical text, per layer (whitespace at the edges trimmed, with a warning)."""
@@ -402,16 +360,12 @@ class Import:
             inner = text[a:b]
             a2, b2 = a + len(inner) - len(inner.lstrip()), b - len(inner) + len(inner.rstrip())
             if a2 >= b2:
-                self.plan.error(
-                    s.where,
-                    "the span holds only whitespace",
-                    "remove it in the tool, or move it onto the words it means",
-                )
+                fix = "remove it in the tool, or move it onto the words it means"
+                self.plan.error(s.where, "the span holds only whitespace", fix)
                 continue
             if (a2, b2) != (a, b):
-                self.plan.warn(
-                    s.where, f"whitespace at the span's edges trimmed: [{a}, {b}) -> [{a2}, {b2}) {text[a2:b2]!r}"
-                )
+                why = f"whitespace at the span's edges trimmed: [{a}, {b}) -> [{a2}, {b2}) {text[a2:b2]!r}"
+                self.plan.warn(s.where, why)
             layers[target.layer].append(_Placed(s, target.label, a2, b2))
         return layers
 
@@ -436,17 +390,11 @@ class Import:
         for i, j in _overlaps(items, [k for k, kept in enumerate(keep) if kept]):
             x, y = items[i], items[j]
             if (x.start, x.end) == (y.start, y.end):
-                plan.error(
-                    y.said(text),
-                    f"the same text is also {x.label} ({x.tool.where}); a mention has one label",
-                    f"remove one of them in the tool, or {IGNORE_FIX}",
-                )
+                why = f"the same text is also {x.label} ({x.tool.where}); a mention has one label"
+                plan.error(y.said(text), why, f"remove one of them in the tool, or {IGNORE_FIX}")
             elif y.end > x.end:
-                plan.error(
-                    x.said(text),
-                    f"it overlaps {y.said(text)} without nesting; no --nested policy chooses between them",
-                    f"shorten or remove one of them in the tool, or {IGNORE_FIX}",
-                )
+                why = f"it overlaps {y.said(text)} without nesting; no --nested policy chooses between them"
+                plan.error(x.said(text), why, f"shorten or remove one of them in the tool, or {IGNORE_FIX}")
             else:
                 continue
             reported.add(j)
@@ -455,12 +403,8 @@ class Import:
         for x in kept:
             got = char_span(tokens, x.start, x.end, self.align)
             if got is None:
-                why = (
-                    why_misaligned(tokens, x.start, x.end)
-                    if self.align == "strict"
-                    else f"covers no whole token (--align {self.align})"
-                )
-                plan.error(x.said(text), f"it {why}", ALIGN_FIX)
+                why = why_misaligned(tokens, x.start, x.end) if self.align == "strict" else "covers no whole token"
+                plan.error(x.said(text), f"it {why}" + f" (--align {self.align})" * (self.align != "strict"), ALIGN_FIX)
                 continue
             a, b = tokens[got[0]].start, tokens[got[1] - 1].end
             if (a, b) != (x.start, x.end):
@@ -469,9 +413,7 @@ class Import:
             out.append(replace(x, start=a, end=b))
         return out
 
-    def claims(
-        self, text: str, td: ToolDoc, cmap: CanonicalMap, placed: list[_Placed], key_to_id: dict, rel: str
-    ) -> list:
+    def claims(self, text: str, td: ToolDoc, cmap: CanonicalMap, placed: list, key_to_id: dict, rel: str) -> list:
         """Claims of the tool's claim spans, their attribution as the tool holds it (newsspan's brat export)."""
         out, bare = [], 0
         for x in placed:
@@ -479,11 +421,10 @@ class Import:
             bare += not attr
             source = attr.get("source_ref")
             if source is not None and source not in key_to_id:
-                self.plan.error(
-                    x.tool.where,
-                    f"its source {source} is not an imported entity mention",
-                    "map the source's label to an entity label (--label-map), or remove the Source relation in the tool",
+                fix = (
+                    "map the source's label to an entity label (--label-map), or remove the Source relation in the tool"
                 )
+                self.plan.error(x.tool.where, f"its source {source} is not an imported entity mention", fix)
                 continue
             try:
                 source_span, cue = (_sub(cmap, text, attr[k]) if attr.get(k) else None for k in ("source_span", "cue"))
@@ -493,10 +434,8 @@ class Import:
             attribution = Attribution(attr.get("type", "unattributed"), key_to_id.get(source), source_span, cue)
             out.append((x, Claim("", x.start, x.end, text[x.start : x.end], attribution, x.tool.checkworthy)))
         if bare:
-            self.plan.warn(
-                td.where,
-                f"{bare} claim(s) came without attribution or check-worthiness (the tool does not hold them): set to unattributed and checkworthy false in {rel}; review them",
-            )
+            why = f"{bare} claim(s) came without attribution or check-worthiness (the tool does not hold them): set to unattributed and checkworthy false in {rel}; review them"
+            self.plan.warn(td.where, why)
         return out
 
     def report(self, texts: list[_Text], parsed: Parsed, by_map: dict[str, int]) -> None:
@@ -504,30 +443,24 @@ class Import:
         if self.nested_pairs:
             pairs = "\n    ".join(self.nested_pairs)
             fix = "pass --nested outer (keep the outermost mention of each nest) or --nested inner (keep the innermost), or map one of the labels to ignore with --label-map"
-            self.plan.error(
-                "",
-                f"{len(self.nested_pairs)} nested mention pair(s) (newsspan's entity layer is flat):\n    {pairs}",
-                fix,
-            )
+            why = f"{len(self.nested_pairs)} nested mention pair(s) (newsspan's entity layer is flat):\n    {pairs}"
+            self.plan.error("", why, fix)
         new = sum(d.new is not None for d in texts)
         per_label = ", ".join(f"{k} {v}" for k, v in sorted(self.labels.items())) or "none"
         mentions = f"{sum(self.labels.values())} entity mention(s): {per_label}"
-        self.plan.summary.append(
-            f"imported {len(texts)} document(s) ({new} new, {len(texts) - new} already in the corpus); {mentions}"
-        )
+        texts_ = f"{len(texts)} document(s) ({new} new, {len(texts) - new} already in the corpus)"
+        self.plan.summary.append(f"imported {texts_}; {mentions}")
         left = ["label map: " + ", ".join(f"{k!r} {v}" for k, v in sorted(by_map.items()))] if by_map else []
         if self.dropped:
-            left.append(
-                f"--nested {self.nested}: {self.dropped} mention(s) {'inside' if self.nested == 'outer' else 'around'} others"
-            )
+            where = "inside" if self.nested == "outer" else "around"
+            left.append(f"--nested {self.nested}: {self.dropped} mention(s) {where} others")
         if parsed.ignored:
             left.append("not read: " + ", ".join(f"{k} {v}" for k, v in sorted(parsed.ignored.items())))
         if left:
             self.plan.summary.append("ignored: " + "; ".join(left))
         if self.moved:
-            self.plan.summary.append(
-                f"--align {self.align}: {self.moved} mention(s) moved onto token boundaries (each listed as a warning)"
-            )
+            moved = f"{self.moved} mention(s) moved onto token boundaries (each listed as a warning)"
+            self.plan.summary.append(f"--align {self.align}: {moved}")
 
 
 def _load(root: store.Root, path: Path) -> Annotation | None:
@@ -589,9 +522,8 @@ def _told(p: Problem, origins: dict[str, str] | None) -> Problem:
     message = _SPAN_POINTER.sub(lambda m: origins.get(m[0], m[0]), p.message)
     at = f"{p.path} {p.pointer}".rstrip()
     fix = f"{_tool_fix(p, key, origins)}\n    (at {at} in what the import would write)"
-    return replace(
-        p, message=f"{p.severity}[{p.check}] {message}", where=origins[key] + f" {part}" * bool(part), hint=fix
-    )
+    where = origins[key] + f" {part}" * bool(part)
+    return replace(p, message=f"{p.severity}[{p.check}] {message}", where=where, hint=fix)
 
 
 def _tool_fix(p: Problem, key: str, origins: dict[str, str]) -> str:
@@ -601,11 +533,8 @@ def _tool_fix(p: Problem, key: str, origins: dict[str, str]) -> str:
         replaced = p.pointer.count("/") and any(k.startswith(f"/{p.pointer.split('/')[1]}/") for k in origins)
         return f"in the tool: {p.hint}" if p.hint and replaced else p.hint or "fix it, then import again"
     if p.check == "token-boundary":
-        return (
-            ALIGN_FIX
-            if layer == "entities"
-            else "move the span's edges onto whole words in the tool (punctuation and possessives are tokens of their own); --align moves entity mentions only"
-        )
+        words = "move the span's edges onto whole words in the tool (punctuation and possessives are tokens of their own); --align moves entity mentions only"
+        return ALIGN_FIX if layer == "entities" else words
     if p.check == "span-outside-section" and any(k.startswith("/sections/") for k in origins):
         return "make one of the tool's section spans cover it, or shorten the span in the tool"
     if p.check == "span-outside-section":
