@@ -37,6 +37,7 @@ from ..validator import check_annotation_model, stem_of
 from .plan import Plan
 
 CONTEXT = 32  # characters of prefix and suffix compared when a quote is placed by its context
+GONE = "in the corrected text, and it is never moved onto another occurrence of its quote; correct or remove the span by hand"
 
 
 def _ids(root: store.Root, ids: list[str] | None) -> list[str]:
@@ -51,17 +52,37 @@ def _ids(root: store.Root, ids: list[str] | None) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def _finish(plan: Plan, root: store.Root, doc_id: str, writes: list, failed: bool) -> None:
-    """A document's rewritten files join the plan when every span was placed and they validate."""
-    if failed:
+def _annotation(plan: Plan, root: store.Root, path: Path) -> Annotation | None:
+    try:
+        return load_annotation(root, path)
+    except ValueError as e:
+        plan.error(root.rel(path), str(e))
+        return None
+
+
+def _all_placed(plan: Plan, rel: str, unplaced: list) -> bool:
+    """Each span not placed, (pointer, span, why), as a problem at its file and pointer; whether there is none."""
+    for ptr, s, why in unplaced:
+        plan.add([Problem(plan.check, f"[{s.start}, {s.end}) {s.text[:60]!r}: {why}", pointer=ptr, path=rel)])
+    return not unplaced
+
+
+def _document(plan: Plan, root: store.Root, doc_id: str, sha: str, writes: list, done: bool, stale_only: bool) -> None:
+    """A document's rewritten files, with its meta's text_sha256 set to sha, join the plan when every span
+    was placed and they validate."""
+    path = root.meta_path(doc_id)
+    try:
+        meta = load_json(root, path, "document") if path.exists() and done else None
+    except ValueError as e:
+        plan.error(root.rel(path), str(e))
+        done = False
+    if done and meta is not None and not (stale_only and meta.get("text_sha256") == sha):
+        writes.append((path, dump_json({**meta, "text_sha256": sha})))
+        plan.summary += [f"{root.rel(path)}: text_sha256 updated"] * stale_only
+    if not done:
         plan.summary.append(f"{doc_id}: nothing written (spans could not be placed)")
-    elif plan.check_writes(root, writes):
+    elif writes and plan.check_writes(root, writes):
         plan.writes += writes
-
-
-def _unplaced(plan: Plan, rel: str, ptr: str, span, reason: str) -> None:
-    message = f"[{span.start}, {span.end}) {span.text[:60]!r}: {reason}"
-    plan.add([Problem(plan.check, message, pointer=ptr, path=rel)])
 
 
 def plan_canonicalize(root: store.Root, ids: list[str] | None = None) -> Plan:
@@ -69,7 +90,6 @@ def plan_canonicalize(root: store.Root, ids: list[str] | None = None) -> Plan:
     meta's hash and its annotations mapped through the change."""
     plan = Plan("canonicalize")
     for doc_id in _ids(root, ids):
-        rel = f"corpus/{doc_id}.txt"
         try:
             data = root.read_bytes(root.text_path(doc_id))
             source = decode(data, utf16=True)
@@ -77,50 +97,26 @@ def plan_canonicalize(root: store.Root, ids: list[str] | None = None) -> Plan:
                 continue
             cmap = canonical_map(source)
         except (OSError, ValueError) as e:  # DecodeError, or NFC that cannot be mapped exactly
-            plan.error(rel, str(e))
+            plan.error(f"corpus/{doc_id}.txt", str(e))
             continue
         old_sha, new_sha = sha256(data), sha256(cmap.text)
-        writes, failed = [(root.text_path(doc_id), cmap.text.encode("utf-8"))], False
+        writes, done = [(root.text_path(doc_id), cmap.text.encode("utf-8"))], True
         for af in root.annotation_files(doc_id):
-            af_rel = root.rel(af.path)
-            try:
-                ann = load_annotation(root, af.path)
-            except ValueError as e:
-                plan.error(af_rel, str(e))
-                failed = True
-                continue
-            if ann.text_sha256 not in (old_sha, new_sha):
-                hint = f"run `newsspan reanchor {doc_id}` after canonicalising"
-                plan.error(af_rel, "made on another version of the text", hint)
-                failed = True
-            elif ann.text_sha256 == old_sha:  # (made on the canonical text already: its offsets stand)
-                ann, problems = through_map(ann, cmap)
-                for ptr, span, reason in problems:
-                    _unplaced(plan, af_rel, ptr, span, reason)
-                failed |= bool(problems)
-            writes.append((af.path, replace(ann, text_sha256=new_sha).dumps()))
-        if not failed:
-            plan.summary.append(
-                f"{doc_id}: text canonicalised ({len(source)} -> {len(cmap.text)} code points), "
-                f"{len(writes) - 1} annotation file(s) re-anchored"
-            )
-        _finish(plan, root, doc_id, writes + _meta(plan, root, doc_id, new_sha), failed)
+            ann = _annotation(plan, root, af.path)
+            if ann is not None and ann.text_sha256 not in (old_sha, new_sha):
+                fix = f"run `newsspan reanchor {doc_id}` after canonicalising"
+                plan.error(root.rel(af.path), "made on another version of the text", fix)
+                ann = None
+            elif ann is not None and ann.text_sha256 == old_sha:  # (else made on the canonical text: offsets stand)
+                ann, unplaced = through_map(ann, cmap)
+                ann = ann if _all_placed(plan, root.rel(af.path), unplaced) else None
+            done &= ann is not None
+            writes += [(af.path, replace(ann, text_sha256=new_sha).dumps())] if ann else []
+        if done:
+            canonical = f"text canonicalised ({len(source)} -> {len(cmap.text)} code points)"
+            plan.summary.append(f"{doc_id}: {canonical}, {len(writes) - 1} annotation file(s) re-anchored")
+        _document(plan, root, doc_id, new_sha, writes, done, stale_only=False)
     return plan
-
-
-def _meta(plan: Plan, root: store.Root, doc_id: str, sha: str, stale_only: bool = False) -> list:
-    """The meta's write with its text_sha256 set to sha (none when there is no meta, or it has that hash)."""
-    path = root.meta_path(doc_id)
-    try:
-        meta = load_json(root, path, "document") if path.exists() else None
-    except ValueError as e:
-        plan.error(root.rel(path), str(e))
-        return []
-    if meta is None or (stale_only and meta.get("text_sha256") == sha):
-        return []
-    if stale_only:
-        plan.summary.append(f"{root.rel(path)}: text_sha256 updated")
-    return [(path, dump_json({**meta, "text_sha256": sha}))]
 
 
 def plan_reanchor(root: store.Root, ids: list[str] | None = None) -> Plan:
@@ -132,36 +128,33 @@ def plan_reanchor(root: store.Root, ids: list[str] | None = None) -> Plan:
             data = root.read_bytes(root.text_path(doc_id))
             text = decode(data)
         except (OSError, DecodeError) as e:
-            hint = "convert it, then run `newsspan canonicalize`"
-            plan.error(f"corpus/{doc_id}.txt", f"cannot read it as UTF-8 ({e})", hint)
+            fix = "convert it, then run `newsspan canonicalize`"
+            plan.error(f"corpus/{doc_id}.txt", f"cannot read it as UTF-8 ({e})", fix)
             continue
-        sha, writes, failed = sha256(data), [], False
+        sha, writes, done = sha256(data), [], True
         for af in root.annotation_files(doc_id):
             rel = root.rel(af.path)
             try:  # a file made on this text is not re-anchored (nor checked here: `newsspan validate` does)
                 value = json.loads(root.read_bytes(af.path))
-                if isinstance(value, dict) and value.get("text_sha256") == sha:
-                    continue
-                ann = load_annotation(root, af.path)
-            except (OSError, ValueError) as e:
-                plan.error(rel, str(e))
-                failed = True
+            except (OSError, ValueError):
+                value = None  # (_annotation says what is wrong with it)
+            if isinstance(value, dict) and value.get("text_sha256") == sha:
+                continue
+            ann = _annotation(plan, root, af.path)
+            if ann is None:
+                done = False
                 continue
             new, moved, unplaced = reanchor(ann, text)
-            for ptr, span, reason in unplaced:
-                _unplaced(plan, rel, ptr, span, reason)
-            failed |= bool(unplaced)
+            done &= _all_placed(plan, rel, unplaced)
             writes.append((af.path, replace(new, text_sha256=sha).dumps()))
             updated = [ptr for (ptr, s), (_, t) in zip(ann.spans(), new.spans(), strict=True) if s.text != t.text]
             review = f", {len(updated)} quote(s) updated (the edit is inside them: review {', '.join(updated)})"
             plan.summary.append(
                 f"{rel}: {moved} span(s) moved"
-                + (review if updated else "")
-                + (f", {len(unplaced)} not placed" if unplaced else "")
+                + review * bool(updated)
+                + f", {len(unplaced)} not placed" * bool(unplaced)
             )
-        writes += _meta(plan, root, doc_id, sha, stale_only=True) if not failed else []
-        if writes:
-            _finish(plan, root, doc_id, writes, failed)
+        _document(plan, root, doc_id, sha, writes, done, stale_only=True)
     return plan
 
 
@@ -223,9 +216,7 @@ def reanchor(ann: Annotation, text: str) -> tuple[Annotation, int, list]:
     known = old if old is not None else old_characters(ann)
     # by quote: sections first, in order: their shifts are the position hints of the spans inside them
     items = (
-        list(ann.spans())
-        if old is not None
-        else sorted(ann.spans(), key=lambda x: (not isinstance(x[1], Section), x[1].start))
+        sorted(ann.spans(), key=lambda x: (not isinstance(x[1], Section), x[1].start)) if old is None else ann.spans()
     )
     shifts: list[tuple[int, int]] = []  # (old start of a placed section, its shift)
     places, moved, unplaced = {}, 0, []
@@ -237,15 +228,8 @@ def reanchor(ann: Annotation, text: str) -> tuple[Annotation, int, list]:
             first, last = image.get(s.start), image.get(s.end - 1)
             if first is None or last is None:
                 gone = [w for w, at in (("first", first), ("last", last)) if at is None]
-                unplaced.append(
-                    (
-                        ptr,
-                        s,
-                        f"its {' and '.join(gone)} word{'s were' if len(gone) > 1 else ' was'} changed or deleted "
-                        "in the corrected text, and it is never moved onto another occurrence of its quote; "
-                        "correct or remove the span by hand",
-                    )
-                )
+                words = f"its {' and '.join(gone)} word{'s were' if len(gone) > 1 else ' was'}"
+                unplaced.append((ptr, s, f"{words} changed or deleted {GONE}"))
                 continue
             places[ptr] = (first, last + 1, text[first : last + 1])
             moved += first != s.start
@@ -270,20 +254,14 @@ def place(text: str, quote: str, old_start: int, hint: int, old: dict[int, str])
         cands.append(at)
         at = text.find(quote, at + 1)
 
+    def agreement(cand: int, step: int) -> float:  # of the old context before (step -1) or after (1) the quote
+        old_edge, new_edge = (old_start - 1, cand - 1) if step < 0 else (old_start + len(quote), cand + len(quote))
+        known = [(old[old_edge + step * k], new_edge + step * k) for k in range(CONTEXT) if old_edge + step * k in old]
+        return sum(0 <= at < len(text) and text[at] == ch for ch, at in known) / len(known) if known else 0.0
+
     def score(cand: int) -> tuple[float, int]:
-        total = 0.0
-        for before in (True, False):
-            pairs = [
-                (
-                    old.get(old_start - k if before else old_start + len(quote) - 1 + k),
-                    cand - k if before else cand + len(quote) - 1 + k,
-                )
-                for k in range(1, CONTEXT + 1)
-            ]
-            known = [(ch, at) for ch, at in pairs if ch is not None]
-            same = sum(0 <= at < len(text) and text[at] == ch for ch, at in known)
-            total += 20 * same / len(known) if known else 0.0
-        return total + 2 * (1 - abs(cand - hint) / max(len(text), 1)), -abs(cand - hint)
+        near = 1 - abs(cand - hint) / max(len(text), 1)
+        return 20 * agreement(cand, -1) + 20 * agreement(cand, 1) + 2 * near, -abs(cand - hint)
 
     return max(cands, key=score) if cands else None
 
