@@ -72,6 +72,10 @@ class Ingested:
     annotation: Annotation
     notes: list[str] = field(default_factory=list)  # what could not be read, for the user
 
+    def files(self, root: store.Root) -> list[tuple[Path, bytes]]:
+        """The text and meta files of the new document."""
+        return [(root.text_path(self.doc_id), self.text.encode()), (root.meta_path(self.doc_id), dump_json(self.meta))]
+
 
 def lines_of(text: str) -> list[Line]:
     out, pos, blank = [], 0, True
@@ -87,10 +91,8 @@ def lines_of(text: str) -> list[Line]:
 
 def _stray(line: Line) -> bool:
     """A short site label such as "author" or "Advertisement": no digits, no colon, 1-3 words."""
-    text = line.text
-    return (
-        len(text.split()) <= 3 and len(text) <= 30 and not re.search(r"[\d:：]", text) and not text.endswith(TERMINAL)
-    )
+    t = line.text
+    return len(t.split()) <= 3 and len(t) <= 30 and not re.search(r"[\d:：]", t) and not t.endswith(TERMINAL)
 
 
 def _byline(line: Line) -> str | None:
@@ -226,9 +228,8 @@ def _drop_invalid_derived(meta: dict) -> list[str]:
             value = meta.pop(key[0])
             if isinstance(value, str) and len(value) > 60:
                 value = f"{value[:57]}... ({len(value)} characters)"
-            notes.append(
-                f"`{key[0]}` is left out: the value read from the text, {value!r}, would not validate ({f.message})"
-            )
+            why = f"`{key[0]}` is left out: the value read from the text, {value!r}, would not validate ({f.message})"
+            notes.append(why)
     return notes
 
 
@@ -280,18 +281,13 @@ def report_status(plan: Plan, written: list[tuple[str, Annotation]]) -> None:
     for rel, ann in written:
         sizes = ", ".join(f"{len(ann.layer(layer))} {layer}" for layer in LAYERS)
         plan.summary.append(f"{rel}: status {ann.status} ({sizes})")
-    drafts = [
-        rel
-        for rel, ann in written
-        if ann.status not in schema.released_statuses() and not rel.startswith(f"annotations/{store.ANNOTATORS}/")
-    ]
+    released, annotators = schema.released_statuses(), f"annotations/{store.ANNOTATORS}/"
+    drafts = [rel for rel, ann in written if ann.status not in released and not rel.startswith(annotators)]
     if drafts:
         shown = ", ".join(drafts[:3]) + (f" and {len(drafts) - 3} more" if len(drafts) > 3 else "")
-        statuses = " or ".join(f'"{s}"' for s in schema.released_statuses())
-        plan.summary.append(
-            f'to release {shown}: review it, then set its "status" to {statuses} and run `newsspan validate`; '
-            "until then `newsspan build` and `newsspan export` leave drafts out (unless --include-drafts)"
-        )
+        statuses = " or ".join(f'"{s}"' for s in released)
+        how = f'review it, then set its "status" to {statuses} and run `newsspan validate`; until then `newsspan build` and `newsspan export` leave drafts out (unless --include-drafts)'
+        plan.summary.append(f"to release {shown}: {how}")
 
 
 def _inputs(paths: list[str], plan: Plan) -> list[Path]:
@@ -309,15 +305,7 @@ def _inputs(paths: list[str], plan: Plan) -> list[Path]:
     return files
 
 
-def plan_add(
-    root: store.Root,
-    paths: list[str],
-    *,
-    doc_id: str | None = None,
-    language: str | None = None,
-    split: str | None = None,
-    force: bool = False,
-) -> Plan:
+def plan_add(root: store.Root, paths: list[str], *, doc_id=None, language=None, split=None, force=False) -> Plan:
     """What `newsspan add` writes: per article its canonical text, metadata and, unless a layer beyond
     a draft is there, a draft layer of its sections; nothing when any article has a problem."""
     plan = Plan("add")
@@ -328,7 +316,7 @@ def plan_add(
     index = corpus_index(root)
     batch: dict[str, str] = {}  # sha -> id, within this command
     ids: dict[str, Path] = {}
-    texts, annos, written = [], [], []
+    writes, written = [], []
     for f in files:
         did = doc_id if doc_id is not None else safe_id(f.stem)
         if not store.is_valid_id(did):
@@ -347,22 +335,24 @@ def plan_add(
         sha = sha256(doc.text)
         same = index.get(sha)
         existing = [p for p in (root.text_path(did), root.meta_path(did)) if p.exists()]
-        why: str | None = (
-            f"the article is already in the corpus as {same!r} (same canonical text); it is not added again"
-            if same is not None and not (force and same == did)
-            else f"same canonical text as {batch[sha]!r} in this command; it is added once"
-            if sha in batch
-            else f"{root.rel(existing[0])} already exists; pass --force to replace it (annotations beyond a draft are kept)"
-            if existing and not force
-            else None
-        )
-        if why:
-            plan.error(f, why)
+        refused = len(plan.errors)
+        if same is not None and not (force and same == did):
+            plan.error(
+                f, f"the article is already in the corpus as {same!r} (same canonical text); it is not added again"
+            )
+        elif sha in batch:
+            plan.error(f, f"same canonical text as {batch[sha]!r} in this command; it is added once")
+        elif existing and not force:
+            plan.error(
+                f,
+                f"{root.rel(existing[0])} already exists; pass --force to replace it (annotations beyond a draft are kept)",
+            )
+        if len(plan.errors) > refused:
             continue
         batch[sha] = did
         for n in doc.notes:
             plan.note(f, n)
-        texts += [(root.text_path(did), doc.text.encode("utf-8")), (root.meta_path(did), dump_json(doc.meta))]
+        writes += doc.files(root)
         path = root.annotation_path(did)
         try:
             kept = load_annotation(root, path) if path.exists() else None
@@ -370,19 +360,15 @@ def plan_add(
             plan.error(root.rel(path), str(e))
             continue
         if kept is None or kept.status == "draft":
-            annos.append((path, doc.annotation.dumps()))
+            writes.append((path, doc.annotation.dumps()))
             written.append((root.rel(path), doc.annotation))
         elif kept.text_sha256 != sha:
             plan.note(
                 root.rel(path), f"it is kept (status {kept.status}); the text changed, so run `newsspan reanchor {did}`"
             )
-        plan.summary.append(
-            f"added {did}: {len(doc.text)} characters, {len(doc.annotation.sections)} draft sections "
-            f"-> {root.rel(root.text_path(did))}"
-        )
-    if not files and not plan.errors:
-        plan.error("", "no input files")
-    if plan.ok and plan.check_writes(root, texts + annos):
-        plan.writes = texts + annos
+        sections = f"{len(doc.annotation.sections)} draft sections"
+        plan.summary.append(f"added {did}: {len(doc.text)} characters, {sections} -> {root.rel(root.text_path(did))}")
+    if plan.ok and plan.check_writes(root, writes):
+        plan.writes = writes
         report_status(plan, written)
     return plan

@@ -22,18 +22,7 @@ from tqdm import tqdm
 from .. import store
 from ..corpus import load_annotation
 from ..formats import FormatError, Parsed, ToolDoc, ToolSpan, importers, labelmap, wanted
-from ..model import (
-    GUIDELINES_VERSION,
-    LAYERS,
-    Annotation,
-    Attribution,
-    Claim,
-    Entity,
-    Section,
-    Span,
-    dump_json,
-    renumber,
-)
+from ..model import GUIDELINES_VERSION, LAYERS, Annotation, Attribution, Claim, Entity, Section, Span, renumber
 from ..report import WARNING, Problem
 from ..schema import invalid_id, safe_id, validator
 from ..text import CanonicalMap, DecodeError, Unmappable, canonical_map, decode, sha256
@@ -254,7 +243,7 @@ class Import:
         root, plan = self.root, self.plan
         did, released_path = d.doc_id, root.annotation_path(d.doc_id)
         if d.new is not None:
-            self.writes += [(root.text_path(did), d.text.encode()), (root.meta_path(did), dump_json(d.new.meta))]
+            self.writes += d.new.files(root)
             for path in (root.text_path(did), root.meta_path(did), released_path):
                 self.origins[root.rel(path)] = {"": d.entries[0][0].where}
         try:
