@@ -453,8 +453,8 @@ HOSTILE = {
     "runs of 3,999 digits (huge-number scan)": "from newsspan import jsonfile; jsonfile.bounds(('1' * 3999 + ',') * 2000)",
     "a million combining marks (NFC search)": "from newsspan.text import first_non_canonical; first_non_canonical('x' + '\\u0301' * 1_000_000 + 'e\\u0301')",
     "a URL of dots ending in a letter (tokenizer)": "from newsspan.tokenize import tokenize; tokenize('http://' + '.' * 1_000_000 + 'x')",
-    "a blank run in a byline (author split)": "from newsspan.ingest import split_authors; split_authors('a' + ' ' * 1_000_000 + 'b')",
-    "a letter run before a date (dateline parse)": "from newsspan.ingest import parse_published; parse_published('a' * 1_000_000 + ' 5, 2024')",
+    "a blank run in a byline (author split)": "from newsspan.edit.add import split_authors; split_authors('a' + ' ' * 1_000_000 + 'b')",
+    "a letter run before a date (dateline parse)": "from newsspan.edit.add import parse_published; parse_published('a' * 1_000_000 + ' 5, 2024')",
     "100,000 stale spans over a long text (quote search)": "from newsspan.checks.annotation import span_text_mismatch, Context\n"
     "from newsspan.model import well_formed\n"
     "text = 'ab' * 500_000\n"

@@ -152,7 +152,7 @@ FIX_WINDOW = 64
 def quote_nearby(text: str, quote: str, start: int, end: int) -> int | None:
     """Start of the one occurrence of quote within FIX_WINDOW code points of [start, end), or
     None when it occurs there not at all or more than once (then only a person can tell which
-    is meant). The rule of the safe fix, `newsspan validate --fix` (newsspan.fix)."""
+    is meant). The rule of the safe fix, `newsspan validate --fix` (newsspan.edit.repair)."""
     if not quote:
         return None
     lo = max(0, min(start, end) - FIX_WINDOW)

@@ -24,14 +24,7 @@ FOLDER_FORMATS = ("brat",)
 
 
 def export(
-    root: store.Root,
-    fmt: str,
-    out: str,
-    force: bool = False,
-    *,
-    include_drafts: bool = False,
-    split: str | None = None,
-    progress: bool = False,
+    root: store.Root, fmt: str, out: str, force=False, *, include_drafts=False, split=None, progress=False
 ) -> Plan:
     """Write the released documents of root (of one split) in format fmt to out, unless the plan has errors."""
     plan, target = Plan("export"), Path(out)
@@ -46,13 +39,10 @@ def export(
     report = validate_root(root, jobs=default_jobs(), progress=progress)
     if not report.ok:
         plan.add(report.errors)
-        plan.error(
-            root.path, "the corpus has errors (`newsspan validate` lists them with their fixes); nothing was exported"
-        )
+        plan.error("", "the corpus has errors (`newsspan validate` lists them with their fixes); nothing was exported")
         return plan
-    corpus, left_out = Corpus(root), []
-    docs = []
-    for doc in tqdm(corpus, desc="exporting", unit="doc", leave=False, disable=not progress):
+    docs, left_out = [], []
+    for doc in tqdm(Corpus(root), desc="exporting", unit="doc", leave=False, disable=not progress):
         if include_drafts or doc.status in schema.released_statuses():
             docs += [doc] if split is None or doc.split == split else []
         else:
@@ -66,7 +56,7 @@ def export(
         )
     if not docs:
         plan.error(
-            out, f"nothing to export: no released document {f'in the {split} split' if split else 'in the corpus'}"
+            "", f"nothing to export: no released document {f'in the {split} split' if split else 'in the corpus'}"
         )
         return plan
     try:
