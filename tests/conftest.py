@@ -1,3 +1,26 @@
+"""Shared fixtures and helpers of the test suite.
+
+The command line is driven in-process (``newsspan.cli.main(argv)``): starting an interpreter per
+command made the suite ten times slower and tests nothing a test of the console script does not
+(``test_cli.py`` runs the real ``newsspan`` and ``python -m newsspan`` once each).
+
+- ``cli`` (fixture): ``cli(*args, cwd=None) -> (code, stdout, stderr)``, with pytest's capsys.
+- ``run_cli(*args, cwd=None)``: the same as a plain function (for module-scoped fixtures and
+  helpers), returning a ``subprocess.CompletedProcess`` (``returncode``, ``stdout``, ``stderr``).
+- ``run_json(*args)``: ``validate --format json ARGS`` -> (exit code, the parsed report).
+- ``run_process(*args, cwd=None, env=None)``: ``python -m newsspan`` in a real subprocess, for
+  the tests where a process is the point (a kill, a terminal, a closed pipe).
+- ``valid_root`` / ``fixture_root``: copies of ``tests/fixtures/valid``, bare or with the
+  failing overlay of one check laid over it.
+
+Commands run from a folder outside any corpus (``NOWHERE``) unless a test says where: a command
+that forgot its --root then fails loudly instead of reading (or writing) this checkout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -7,6 +30,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
+
+from newsspan.cli import main
 
 try:  # property tests: bounded, derandomized and database-less, so CI runs are fast and repeatable
     from hypothesis import HealthCheck, settings
@@ -19,7 +44,7 @@ try:  # property tests: bounded, derandomized and database-less, so CI runs are 
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow],
     )
-    # a longer local hunt: HYPOTHESIS_PROFILE=long pytest tests/test_fuzz_properties.py
+    # a longer local hunt: HYPOTHESIS_PROFILE=long pytest tests/test_properties.py
     settings.register_profile(
         "long",
         max_examples=5000,
@@ -39,6 +64,7 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLES = REPO.parent / "shared" / "samples"  # real tool exports beside the checkout in CI; absent on a plain clone
 SEED = REPO / "corpus" / "000_1afbb3b63b1bfa60.txt"  # the first article, as shipped in corpus/
+NOWHERE = Path(tempfile.mkdtemp(prefix="newsspan-tests-nowhere-"))
 
 
 def samples(*parts: str) -> Path:
@@ -57,8 +83,7 @@ def overlay(dst: Path, src: Path) -> None:
     for dirpath, dirnames, filenames in os.walk(src):
         rel = Path(dirpath).relative_to(src)
         for name in list(dirnames):
-            s = Path(dirpath) / name
-            if s.is_symlink():
+            if (Path(dirpath) / name).is_symlink():
                 filenames.append(name)
                 dirnames.remove(name)
                 continue
@@ -80,6 +105,50 @@ def overlay(dst: Path, src: Path) -> None:
                 shutil.copyfile(s, t)
 
 
+def exit_code(argv) -> int:
+    """main(argv) as the console script runs it: a SystemExit (argparse's usage errors, --help) is its code."""
+    try:
+        return main([str(a) for a in argv])
+    except SystemExit as e:
+        if e.code is None or isinstance(e.code, int):
+            return e.code or 0
+        print(e.code, file=sys.stderr)  # what the interpreter does with sys.exit("message")
+        return 1
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    """``cli(*args, cwd=None) -> (exit code, stdout, stderr)``: `newsspan ARGS` run in-process from cwd."""
+
+    def run(*args, cwd=None):
+        monkeypatch.chdir(cwd or NOWHERE)
+        capsys.readouterr()  # what the test printed before is not the command's
+        code = exit_code(args)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def run_cli(*args, cwd=None) -> subprocess.CompletedProcess:
+    """`newsspan ARGS` run in-process from cwd (default: outside any corpus), its output captured."""
+    out, err = io.StringIO(), io.StringIO()
+    here = os.getcwd()
+    os.chdir(cwd or NOWHERE)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = exit_code(args)
+    finally:
+        os.chdir(here)
+    return subprocess.CompletedProcess(["newsspan", *map(str, args)], code, out.getvalue(), err.getvalue())
+
+
+def run_json(*args):
+    """`newsspan validate --format json ARGS`: (exit code, the report as parsed JSON)."""
+    res = run_cli("validate", "--format", "json", *args)
+    return res.returncode, json.loads(res.stdout)
+
+
 def cli_env(**extra) -> dict:
     """The environment for subprocesses: this checkout's package first on the path."""
     env = dict(os.environ)
@@ -88,13 +157,8 @@ def cli_env(**extra) -> dict:
     return env
 
 
-# Commands run from a folder outside any corpus unless a test says where: a command that
-# forgot its --root then fails loudly instead of reading (or writing) this checkout.
-NOWHERE = Path(tempfile.mkdtemp(prefix="newsspan-tests-nowhere-"))
-
-
-def run_cli(*args, cwd=None, env=None):
-    """Run the real `newsspan` entry point in a subprocess; returns CompletedProcess."""
+def run_process(*args, cwd=None, env=None) -> subprocess.CompletedProcess:
+    """`python -m newsspan ARGS` in a real subprocess: only where a process is the point."""
     return subprocess.run(
         [sys.executable, "-m", "newsspan", *map(str, args)],
         capture_output=True,
@@ -105,12 +169,6 @@ def run_cli(*args, cwd=None, env=None):
         errors="backslashreplace",
         stdin=subprocess.DEVNULL,
     )
-
-
-def run_json(*args):
-    res = run_cli("validate", "--format", "json", *args)
-    assert "Traceback" not in res.stderr + res.stdout, res.stderr
-    return res.returncode, json.loads(res.stdout)
 
 
 @pytest.fixture
