@@ -9,7 +9,9 @@ command made the suite ten times slower and tests nothing a test of the console 
   helpers), returning a ``subprocess.CompletedProcess`` (``returncode``, ``stdout``, ``stderr``).
 - ``run_json(*args)``: ``validate --format json ARGS`` -> (exit code, the parsed report).
 - ``run_process(*args, cwd=None, env=None)``: ``python -m newsspan`` in a real subprocess, for
-  the tests where a process is the point (a kill, a terminal, a closed pipe).
+  the tests where a process is the point (the console script, a closed pipe).
+- ``in_fork(fn, *args, timeout=...)``: fn(*args) in a forked child (no interpreter start-up):
+  its result, or TimeoutError when it takes longer (how a quadratic case is told from a linear one).
 - ``valid_root`` / ``fixture_root``: copies of ``tests/fixtures/valid``, bare or with the
   failing overlay of one check laid over it.
 
@@ -23,7 +25,10 @@ import contextlib
 import io
 import json
 import os
+import pickle
+import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -169,6 +174,34 @@ def run_process(*args, cwd=None, env=None) -> subprocess.CompletedProcess:
         errors="backslashreplace",
         stdin=subprocess.DEVNULL,
     )
+
+
+def in_fork(fn, *args, timeout: float = 120.0):
+    """fn(*args) run in a forked copy of this process: its result (pickled back), or TimeoutError
+    (the child killed) when it takes longer than timeout; an exception in the child is an AssertionError."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        os.close(r)
+        try:
+            data = pickle.dumps((True, fn(*args)))
+        except BaseException as e:  # noqa: BLE001 - reported to the parent, whatever it is
+            data = pickle.dumps((False, f"{type(e).__name__}: {e}"))
+        with os.fdopen(w, "wb") as f:
+            f.write(data)
+        os._exit(0)
+    os.close(w)
+    with os.fdopen(r, "rb") as f:
+        if not select.select([f], [], [], timeout)[0]:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise TimeoutError(f"{getattr(fn, '__name__', fn)} did not finish in {timeout} s")
+        data = f.read()
+    os.waitpid(pid, 0)
+    ok, value = pickle.loads(data)
+    if not ok:
+        raise AssertionError(f"in the child process: {value}")
+    return value
 
 
 @pytest.fixture
