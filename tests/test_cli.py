@@ -41,7 +41,6 @@ def test_an_unusable_root_exits_2(cli, tmp_path):
         (["validate", "--max-bytes", "0"], "expected a positive whole number, got '0'"),
         (["validate", "--max-bytes", "many"], "expected a positive whole number"),
         (["validate", "--jobs", "-5"], "expected a positive whole number"),
-        (["validate", "--max-depth", "5"], "unrecognized arguments: --max-depth"),  # retired with the Limits
         (["build", "--max-shard-size", "lots"], "expected a size such as 128MB"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
         ([], "the following arguments are required: COMMAND"),
