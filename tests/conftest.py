@@ -14,6 +14,7 @@ command made the suite ten times slower and tests nothing a test of the console 
   its result, or TimeoutError when it takes longer (how a quadratic case is told from a linear one).
 - ``valid_root`` / ``fixture_root``: copies of ``tests/fixtures/valid``, bare or with the
   failing overlay of one check laid over it.
+- ``snapshot(folder)``: every file under folder with its bytes, to assert that nothing changed.
 
 Commands run from a folder outside any corpus (``NOWHERE``) unless a test says where: a command
 that forgot its --root then fails loudly instead of reading (or writing) this checkout.
@@ -108,6 +109,15 @@ def overlay(dst: Path, src: Path) -> None:
                 os.symlink(os.readlink(s), t)
             else:
                 shutil.copyfile(s, t)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under folder (the root's lock file aside) with its bytes: to assert a root is unchanged."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(Path(folder).rglob("*"))
+        if p.is_file() and p.name != ".newsspan.lock"
+    }
 
 
 def exit_code(argv) -> int:

@@ -17,8 +17,7 @@ from newsspan.cli import build_parser
 from newsspan.formats import IMPORT_FORMATS
 from test_files import CASES
 
-from conftest import FIXTURES, REPO, cli_env
-from contrib_helpers import snapshot
+from conftest import FIXTURES, REPO, cli_env, snapshot
 
 
 def test_the_shipped_corpus_validates_where_one_stands_in_it(cli):
