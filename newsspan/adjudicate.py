@@ -20,14 +20,18 @@ from __future__ import annotations
 import bisect
 import json
 from dataclasses import dataclass, replace
+from pathlib import Path
 
-from . import agreement, scoring
-from .agreement import Disagreement
-from .model import LAYERS, Annotation
+from . import agreement, scoring, store
+from .agreement import AnnotatorSet, Disagreement, keys
+from .model import LAYERS, Annotation, in_document_order
+from .report import ERROR, Problem, count
+from .validator import check_writes
 
 KB_ID = "kb_id"  # an agreed mention with different kb_id values (left out of the draft)
 CLUSTER = "cluster"  # an agreed mention with different clusters (left out of the draft)
 NO_SECTION = "no-section"  # an agreed span that lies in no agreed section (left out of the draft)
+KINDS = agreement.KINDS + (KB_ID, CLUSTER, NO_SECTION)
 DRAFT = "draft"
 
 
@@ -37,7 +41,7 @@ class Adjudication:
     a: str
     b: str
     annotation: Annotation  # the draft to write
-    disagreements: list[Disagreement]  # what a reviewer must decide, in document order
+    disagreements: list[Disagreement]  # what a reviewer must decide, layer by layer in document order
 
     def kept(self, layer: str) -> int:
         return len(self.annotation.layer(layer))
@@ -52,63 +56,48 @@ class Adjudication:
         }
 
 
-def _ordered(spans) -> list:
-    return sorted(spans, key=lambda s: (s.start, s.end, s.id))
-
-
-def _key(span) -> scoring.Span:
-    return (span.start, span.end, span.label)
-
-
-def adjudicate(doc_id: str, a: Annotation, b: Annotation, a_name: str, b_name: str) -> Adjudication:
+def merge(doc_id: str, a: Annotation, b: Annotation, a_name: str, b_name: str) -> Adjudication:
     """The draft of what A and B agree on exactly, and their disagreements (pure)."""
     found: list[Disagreement] = []
     kept: dict[str, list] = {}
     for layer in LAYERS:
-        sa, sb = _ordered(a.layer(layer)), _ordered(b.layer(layer))
-        ka, kb = [_key(s) for s in sa], [_key(s) for s in sb]
-        found += agreement.disagreements(doc_id, layer, sa, sb, scoring.overlap_pairs(ka, kb), a, b)
+        found += agreement.disagreements(doc_id, layer, a, b)
+        sa, sb = in_document_order(a.layer(layer)), in_document_order(b.layer(layer))
         kept[layer] = []
-        for i, j in scoring.exact_pairs(ka, kb):
+        for i, j in scoring.exact_pairs(keys(sa), keys(sb)):
             x, y = sa[i], sb[j]
-            if layer == "entities":
-                for field, kind in (("kb_id", KB_ID), ("cluster", CLUSTER)):
-                    if getattr(x, field) != getattr(y, field):
-                        found.append(Disagreement(doc_id, layer, kind, x, y))
-                        x = replace(x, **{field: None})
-            elif layer == "claims" and (
+            for kind in (KB_ID, CLUSTER) if layer == "entities" else ():
+                if getattr(x, kind) != getattr(y, kind):
+                    found.append(Disagreement(doc_id, layer, kind, x, y))
+                    x = replace(x, **{kind: None})
+            if layer == "claims" and (
                 x.checkworthy != y.checkworthy or agreement.attribution_key(x, a) != agreement.attribution_key(y, b)
             ):
                 continue  # listed by agreement.disagreements as checkworthy / attribution
             kept[layer].append((x, y))
     sections = [x for x, _ in kept["sections"]]
     starts = [s.start for s in sections]
-
-    def in_section(span) -> bool:
-        k = bisect.bisect_right(starts, span.start) - 1
-        return k >= 0 and span.end <= sections[k].end
-
     for layer in ("entities", "claims"):
-        inside = []
         entity_ids = {x.id for x, _ in kept["entities"]}
+        inside = []
         for x, y in kept[layer]:
+            k = bisect.bisect_right(starts, x.start) - 1
             source = getattr(getattr(x, "attribution", None), "source", None)
-            if in_section(x) and (source is None or source in entity_ids):
+            if k >= 0 and x.end <= sections[k].end and (source is None or source in entity_ids):
                 inside.append((x, y))
             else:
                 found.append(Disagreement(doc_id, layer, NO_SECTION, x, y))
         kept[layer] = inside
-    annotators = tuple(dict.fromkeys(a.annotators + b.annotators))
     notes = (
         f"Adjudication draft by `newsspan adjudicate {doc_id} {a_name} {b_name}`: the spans both annotators "
-        f"gave exactly; {len(found)} disagreement{'s' * (len(found) != 1)} to review."
+        f"gave exactly; {count(len(found), 'disagreement')} to review."
     )
     if a.guidelines_version != b.guidelines_version:
         notes += f" Guidelines: {a_name} {a.guidelines_version}, {b_name} {b.guidelines_version} (the first kept)."
     draft = Annotation(
         doc_id,
         a.text_sha256,
-        annotators,
+        tuple(dict.fromkeys(a.annotators + b.annotators)),
         a.guidelines_version,
         DRAFT,
         sections=tuple(sections),
@@ -117,9 +106,52 @@ def adjudicate(doc_id: str, a: Annotation, b: Annotation, a_name: str, b_name: s
         notes=notes,
         schema_version=a.schema_version,
     )
-    order = {kind: k for k, kind in enumerate(agreement.KINDS + (KB_ID, CLUSTER, NO_SECTION))}
-    found.sort(key=lambda d: (LAYERS.index(d.layer), d.start, order[d.kind]))
+    found.sort(key=lambda d: (LAYERS.index(d.layer), d.start, KINDS.index(d.kind)))
     return Adjudication(doc_id, a_name, b_name, draft, found)
+
+
+def adjudicate(
+    root: store.Root, doc_id: str, a_name: str, b_name: str, force: bool = False
+) -> tuple[Adjudication | None, list[Problem]]:
+    """``newsspan adjudicate ID A B``: the draft of what A and B agree on, checked as `newsspan
+    validate` checks it and written as the document's released layer, under the root's lock; or
+    None and the errors of the layers read (nothing is written).
+
+    StoreError (a usage error) for a document, annotator or layer that does not exist; ValueError
+    when the released layer is more than a draft and force is not given (nothing is written).
+    """
+    root.require_document(doc_id)
+    sets = [AnnotatorSet.resolve(root, name) for name in (a_name, b_name)]
+    for s in sets:
+        s.require(doc_id)
+    with root.lock():
+        _, (la, lb), problems = agreement.read_layers(root, doc_id, sets)
+        errors = [p for p in problems if p.severity == ERROR]
+        if errors or la is None or lb is None:
+            return None, errors
+        adj = merge(doc_id, la, lb, a_name, b_name)
+        path = root.annotation_path(doc_id)
+        writes = [(path, adj.annotation.dumps())]
+        errors = [p for p in check_writes(root, writes) if p.severity == ERROR]
+        if errors:  # never expected: the draft holds spans of two valid layers
+            return None, errors
+        status = _status(root, path) if path.exists() and not force else DRAFT
+        if status != DRAFT:
+            what = f"a {status} layer" if isinstance(status, str) else "a layer whose status cannot be read"
+            raise ValueError(
+                f"{root.rel(path)} is {what}, which adjudication never replaces without --force; nothing was written"
+            )
+        root.write_all(writes)
+    return adj, []
+
+
+def _status(root: store.Root, path: Path):
+    """The status a layer file states, read before its schema (a broken draft is still a draft); None if unreadable."""
+    try:
+        value = json.loads(root.read_bytes(path))
+    except (OSError, ValueError):
+        return None
+    return value.get("status") if isinstance(value, dict) else None
 
 
 def render_text(adj: Adjudication, width: int = 56) -> str:
@@ -138,4 +170,4 @@ def render_json(adj: Adjudication) -> str:
     return json.dumps(adj.to_json(), ensure_ascii=False, indent=2) + "\n"
 
 
-__all__ = ["Adjudication", "CLUSTER", "KB_ID", "NO_SECTION", "adjudicate", "render_json", "render_text"]
+__all__ = ["KINDS", "Adjudication", "adjudicate", "merge", "render_json", "render_text"]
