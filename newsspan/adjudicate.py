@@ -1,26 +1,20 @@
-"""Adjudication: a draft of the spans two annotators agree on exactly, and what a reviewer must decide.
+"""Adjudication (``newsspan adjudicate ID A B``): a draft of the spans two annotators agree on
+exactly, and the disagreements a reviewer must decide.
 
-``newsspan adjudicate ID A B`` writes the document's released layer as a ``draft`` holding,
-in every layer, A's spans that B gave exactly as well:
-
-- a section when B has one with the same start, end and label;
-- an entity mention when B has one with the same start, end and label; its ``kb_id`` and
-  ``cluster`` when both gave the same (else they are left out, and listed);
-- a claim when B has one with the same start and end, the same check-worthiness and the same
-  attribution (type, source mention by its offsets and label, source span and cue);
-- but no mention or claim outside every kept section (the validator's ``span-outside-section``
-  would refuse the file), nor a claim whose source mention is not kept: these are listed too.
-
-Every other difference is a :class:`~newsspan.agreement.Disagreement` shown side by side.
-A and B keep their own files; ids in the draft are A's.
+The draft holds, in every layer, A's spans that B gave exactly (same offsets and label; for a
+claim also the same check-worthiness and attribution, its source mention compared by offsets
+and label), with ids as A gave them; an entity's ``kb_id`` and ``cluster`` only where both gave
+the same. A mention or claim in no kept section, or a claim whose source mention is not kept, is
+left out, as the validator would refuse it. Everything else is a
+:class:`~newsspan.agreement.Disagreement`. ``docs/agreement.md`` says more.
 """
 
 from __future__ import annotations
 
-import bisect
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from . import agreement, scoring, store
 from .agreement import AnnotatorSet, Disagreement, keys
@@ -76,36 +70,25 @@ def merge(doc_id: str, a: Annotation, b: Annotation, a_name: str, b_name: str) -
                 continue  # listed by agreement.disagreements as checkworthy / attribution
             kept[layer].append((x, y))
     sections = [x for x, _ in kept["sections"]]
-    starts = [s.start for s in sections]
-    for layer in ("entities", "claims"):
-        entity_ids = {x.id for x, _ in kept["entities"]}
-        inside = []
-        for x, y in kept[layer]:
-            k = bisect.bisect_right(starts, x.start) - 1
-            source = getattr(getattr(x, "attribution", None), "source", None)
-            if k >= 0 and x.end <= sections[k].end and (source is None or source in entity_ids):
-                inside.append((x, y))
-            else:
-                found.append(Disagreement(doc_id, layer, NO_SECTION, x, y))
-        kept[layer] = inside
+    for layer in ("entities", "claims"):  # entities first: a claim stays only with its source mention
+        sources = {None} | {x.id for x, _ in kept["entities"]}
+        left_out = [
+            (x, y)
+            for x, y in kept[layer]
+            if not any(s.start <= x.start and x.end <= s.end for s in sections)
+            or (layer == "claims" and x.attribution.source not in sources)
+        ]
+        found += [Disagreement(doc_id, layer, NO_SECTION, x, y) for x, y in left_out]
+        kept[layer] = [pair for pair in kept[layer] if pair not in left_out]
     notes = (
         f"Adjudication draft by `newsspan adjudicate {doc_id} {a_name} {b_name}`: the spans both annotators "
         f"gave exactly; {count(len(found), 'disagreement')} to review."
     )
     if a.guidelines_version != b.guidelines_version:
         notes += f" Guidelines: {a_name} {a.guidelines_version}, {b_name} {b.guidelines_version} (the first kept)."
-    draft = Annotation(
-        doc_id,
-        a.text_sha256,
-        tuple(dict.fromkeys(a.annotators + b.annotators)),
-        a.guidelines_version,
-        DRAFT,
-        sections=tuple(sections),
-        entities=tuple(x for x, _ in kept["entities"]),
-        claims=tuple(x for x, _ in kept["claims"]),
-        notes=notes,
-        schema_version=a.schema_version,
-    )
+    layers: dict[str, Any] = {layer: tuple(x for x, _ in kept[layer]) for layer in LAYERS}
+    annotators = tuple(dict.fromkeys(a.annotators + b.annotators))
+    draft = replace(a, annotators=annotators, status=DRAFT, notes=notes, provenance=None, **layers)
     found.sort(key=lambda d: (LAYERS.index(d.layer), d.start, KINDS.index(d.kind)))
     return Adjudication(doc_id, a_name, b_name, draft, found)
 
@@ -121,9 +104,7 @@ def adjudicate(
     when the released layer is more than a draft and force is not given (nothing is written).
     """
     root.require_document(doc_id)
-    sets = [AnnotatorSet.resolve(root, name) for name in (a_name, b_name)]
-    for s in sets:
-        s.require(doc_id)
+    sets = [AnnotatorSet.resolve(root, name, doc_id) for name in (a_name, b_name)]
     with root.lock():
         _, (la, lb), problems = agreement.read_layers(root, doc_id, sets)
         errors = [p for p in problems if p.severity == ERROR]
@@ -168,6 +149,3 @@ def render_text(adj: Adjudication, width: int = 56) -> str:
 
 def render_json(adj: Adjudication) -> str:
     return json.dumps(adj.to_json(), ensure_ascii=False, indent=2) + "\n"
-
-
-__all__ = ["KINDS", "Adjudication", "adjudicate", "merge", "render_json", "render_text"]

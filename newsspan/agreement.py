@@ -13,11 +13,11 @@ attribution type and check-worthiness of matched claims, and the list of disagre
 
 from __future__ import annotations
 
-import bisect
 import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 from . import scoring, store
@@ -26,7 +26,7 @@ from .files import decode_file
 from .model import LAYERS, Annotation, AnySpan, Claim, in_document_order
 from .report import ERROR, Problem, count
 from .scoring import Counts
-from .tokenize import tokenize
+from .tokenize import section_tokens, tokenize
 from .validator import check_layer
 
 NO_SECTION = "(none)"  # the section label of a token that lies in no section
@@ -47,18 +47,27 @@ class AnnotatorSet:
     annotator: str | None = None
 
     @classmethod
-    def resolve(cls, root: store.Root, name: str) -> AnnotatorSet:
-        """An annotator of the root by name, else a folder path; StoreError (a usage error) otherwise."""
+    def resolve(cls, root: store.Root, name: str, doc_id: str | None = None) -> AnnotatorSet:
+        """An annotator of the root by name, else a folder path, with a layer for doc_id when one is
+        given; StoreError (a usage error) otherwise."""
         folder = root.annotations / store.ANNOTATORS / name
         if store.is_valid_id(name) and folder.is_dir():
-            return cls(name, folder, root, name)
-        if Path(name).is_dir():
-            return cls(name, Path(name), root)
-        known = Corpus(root).annotators
-        raise store.StoreError(
-            f"{name!r} is neither an annotator of {root.path} nor a folder; "
-            + (f"annotators: {', '.join(known)}" if known else "the root has no annotations/annotators/ folders yet")
-        )
+            found = cls(name, folder, root, name)
+        elif Path(name).is_dir():
+            found = cls(name, Path(name), root)
+        else:
+            known = Corpus(root).annotators
+            raise store.StoreError(
+                f"{name!r} is neither an annotator of {root.path} nor a folder; "
+                + (
+                    f"annotators: {', '.join(known)}"
+                    if known
+                    else "the root has no annotations/annotators/ folders yet"
+                )
+            )
+        if doc_id is not None and not found.path(doc_id).is_file():
+            raise store.StoreError(f"{name} has no layer for {doc_id} (no {found.display(doc_id)})")
+        return found
 
     @property
     def ids(self) -> list[str]:
@@ -72,22 +81,6 @@ class AnnotatorSet:
     def display(self, doc_id: str) -> str:
         """The file's path as messages show it: relative to the root when inside it."""
         return self.root.rel(self.path(doc_id).absolute())
-
-    def require(self, doc_id: str) -> None:
-        """StoreError (a usage error) unless this set has a layer for the document."""
-        if not self.path(doc_id).is_file():
-            raise store.StoreError(f"{self.name} has no layer for {doc_id} (no {self.display(doc_id)})")
-
-    def load(self, doc_id: str, text: str) -> tuple[Annotation | None, list[Problem]]:
-        """The layer of a document checked against its text as the validator checks it: (the
-        layer, or None when the file has an error; its problems)."""
-        path, shown = self.path(doc_id), self.display(doc_id)
-        try:  # a folder outside the root, which the user named, is read as a root of its own
-            data = (self.root if self.root.inside(path) else store.Root(self.folder)).read_bytes(path)
-        except OSError as e:
-            message = f"cannot read the file: {e.strerror or e}"
-            return None, [Problem("file-unreadable", message, path=shown, document_id=doc_id)]
-        return check_layer(data, doc_id, self.annotator, text, shown)
 
 
 def read_layers(
@@ -107,10 +100,16 @@ def read_layers(
     problems = [replace(p, path=root.rel(path), document_id=doc_id) for p in found]
     layers: list[Annotation | None] = []
     for s in sets:
-        layer, found = s.load(doc_id, text) if text is not None else (None, [])
+        layer, path, shown = None, s.path(doc_id), s.display(doc_id)
+        try:  # a folder outside the root, which the user named, is read as a root of its own
+            data = (root if root.inside(path) else store.Root(s.folder)).read_bytes(path)
+            if text is not None:
+                layer, found = check_layer(data, doc_id, s.annotator, text, shown)
+                problems += found
+        except OSError as e:
+            problems.append(Problem("file-unreadable", f"cannot read the file: {e.strerror or e}", path=shown))
         layers.append(layer)
-        problems += found
-    return text, layers, problems
+    return text, layers, [replace(p, document_id=doc_id) for p in problems]
 
 
 # comparing ------------------------------------------------------------------------------------
@@ -148,10 +147,8 @@ def _span_json(span) -> dict | None:
     if span is None:
         return None
     out = {"id": span.id, "start": span.start, "end": span.end, "label": span.label, "text": span.text}
-    if isinstance(span, Claim):
-        out["attribution"] = span.attribution.type
-        out["checkworthy"] = span.checkworthy
-    return out
+    claim = {"attribution": span.attribution.type, "checkworthy": span.checkworthy} if isinstance(span, Claim) else {}
+    return out | claim
 
 
 def attribution_key(claim: Claim, annotation: Annotation) -> tuple:
@@ -208,92 +205,68 @@ class Kappa:
 def token_labels(text: str, a_sections: Sequence, b_sections: Sequence) -> list[tuple[str, str]]:
     """(A's label, B's label) for every token of the text: the label of the section that holds
     the token, or NO_SECTION."""
-
-    def labels(sections) -> list[str]:
-        sections = in_document_order(sections)
-        starts = [s.start for s in sections]
-        out = []
-        for t in tokens:
-            k = bisect.bisect_right(starts, t.start) - 1
-            out.append(sections[k].label if k >= 0 and t.end <= sections[k].end else NO_SECTION)
-        return out
-
-    tokens = tokenize(text)
-    return list(zip(labels(a_sections), labels(b_sections), strict=True))
+    a, b = (
+        {t.start: s.label for s in x for t in section_tokens(text, s.start, s.end)} for x in (a_sections, b_sections)
+    )
+    return [(a.get(t.start, NO_SECTION), b.get(t.start, NO_SECTION)) for t in tokenize(text)]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Agreement:
-    """The agreement of B with A over the documents both annotated (counts summed over them)."""
+    """The agreement of B with A over the documents both annotated: every figure a function of their layers."""
 
     a: str
     b: str
-    documents: list[str] = field(default_factory=list)
-    # layer -> mode -> label -> counts
-    tables: dict[str, dict[str, dict[str, Counts]]] = field(
-        default_factory=lambda: {layer: {mode: {} for mode in scoring.MODES} for layer in LAYERS}
-    )
-    section_tokens: list[tuple[str, str]] = field(default_factory=list)  # (A's, B's) section label per token
-    claim_pairs: list[tuple[Claim, Claim]] = field(default_factory=list)  # claims matched by overlap
-    disagreements: list[Disagreement] = field(default_factory=list)
+    pairs: tuple[tuple[str, str, Annotation, Annotation], ...]  # (id, text, A's layer, B's layer) per document
 
-    def counts(self, layer: str, mode: str) -> Counts:
-        """All labels of a layer together (micro average)."""
-        return sum(self.tables[layer][mode].values(), Counts())
+    @property
+    def documents(self) -> list[str]:
+        return [doc_id for doc_id, *_ in self.pairs]
+
+    def counts(self, layer: str, mode: str) -> tuple[Counts, dict[str, Counts]]:
+        """The counts of a layer, summed over documents: all labels together (a micro average), and per label."""
+        return scoring.score([(keys(a.layer(layer)), keys(b.layer(layer))) for _, _, a, b in self.pairs], mode)
+
+    @cached_property
+    def disagreements(self) -> list[Disagreement]:
+        return [d for doc_id, _, a, b in self.pairs for layer in LAYERS for d in disagreements(doc_id, layer, a, b)]
 
     def kappas(self) -> dict[str, Kappa]:
         """Cohen's kappa of the section labels of tokens, and of the attribution type and the
         check-worthiness of the claims matched by overlap."""
+        tokens = [t for _, text, a, b in self.pairs for t in token_labels(text, a.sections, b.sections)]
+        claims = []  # the claims of A and B matched by overlap
+        for _, _, a, b in self.pairs:
+            ca, cb = in_document_order(a.claims), in_document_order(b.claims)
+            claims += [(ca[i], cb[j]) for i, j in scoring.overlap_pairs(keys(ca), keys(cb))]
         return {
-            "sections_kappa": Kappa.of(self.section_tokens),
-            "claims_attribution": Kappa.of([(a.attribution.type, b.attribution.type) for a, b in self.claim_pairs]),
-            "claims_checkworthy": Kappa.of([(a.checkworthy, b.checkworthy) for a, b in self.claim_pairs]),
+            "sections_kappa": Kappa.of(tokens),
+            "claims_attribution": Kappa.of([(x.attribution.type, y.attribution.type) for x, y in claims]),
+            "claims_checkworthy": Kappa.of([(x.checkworthy, y.checkworthy) for x, y in claims]),
         }
 
-    def add(self, doc_id: str, text: str, a: Annotation, b: Annotation) -> None:
-        """Compare one document's two layers and add the counts."""
-        for layer in LAYERS:
-            ka, kb = keys(a.layer(layer)), keys(b.layer(layer))
-            for mode, table in self.tables[layer].items():
-                for label, c in scoring.compare(ka, kb, mode).items():
-                    table[label] = table.get(label, Counts()) + c
-            self.disagreements += disagreements(doc_id, layer, a, b)
-        ca, cb = in_document_order(a.claims), in_document_order(b.claims)
-        self.claim_pairs += [(ca[i], cb[j]) for i, j in scoring.overlap_pairs(keys(ca), keys(cb))]
-        self.section_tokens += token_labels(text, a.sections, b.sections)
-        self.documents.append(doc_id)
-
     def to_json(self) -> dict:
+        layers: dict[str, dict] = {layer: {} for layer in LAYERS}
+        for layer in LAYERS:
+            for mode in scoring.MODES:
+                total, per_label = self.counts(layer, mode)
+                labels = {k: _counts_json(v) for k, v in per_label.items()}
+                layers[layer][mode] = {"all": _counts_json(total), "labels": labels}
+        kappas = {name: asdict(k) for name, k in self.kappas().items()}
+        disagreements = [d.to_json() for d in self.disagreements]
         return {
             "a": self.a,
             "b": self.b,
             "documents": self.documents,
-            "layers": {
-                layer: {
-                    mode: {
-                        "all": _counts_json(self.counts(layer, mode)),
-                        "labels": {k: _counts_json(v) for k, v in sorted(self.tables[layer][mode].items())},
-                    }
-                    for mode in scoring.MODES
-                }
-                for layer in LAYERS
-            },
-            **{name: asdict(k) for name, k in self.kappas().items()},
-            "disagreements": [d.to_json() for d in self.disagreements],
+            "layers": layers,
+            **kappas,
+            "disagreements": disagreements,
         }
 
 
 def _counts_json(c: Counts) -> dict:
-    return {
-        "a": c.gold,
-        "b": c.predicted,
-        "matched": c.matched,
-        "missed": c.gold - c.matched,
-        "extra": c.predicted - c.matched,
-        "precision": c.precision,
-        "recall": c.recall,
-        "f1": c.f1,
-    }
+    figures = (c.gold, c.predicted, c.matched, c.gold - c.matched, c.predicted - c.matched, c.precision, c.recall, c.f1)
+    return dict(zip(("a", "b", "matched", "missed", "extra", "precision", "recall", "f1"), figures, strict=True))
 
 
 def agree(root: store.Root, a_name: str, b_name: str) -> tuple[Agreement | None, list[Problem]]:
@@ -307,13 +280,13 @@ def agree(root: store.Root, a_name: str, b_name: str) -> tuple[Agreement | None,
     ids = sorted(set(a.ids) & set(b.ids))
     if not ids:
         raise ValueError(f"{a_name} and {b_name} annotated no document in common; nothing to compare")
-    result, errors = Agreement(a_name, b_name), []
+    pairs, errors = [], []
     for doc_id in ids:
         text, (la, lb), problems = read_layers(root, doc_id, (a, b))
         errors += [p for p in problems if p.severity == ERROR]
         if text is not None and la is not None and lb is not None:
-            result.add(doc_id, text, la, lb)
-    return (None if errors else result), errors
+            pairs.append((doc_id, text, la, lb))
+    return (None, errors) if errors else (Agreement(a_name, b_name, tuple(pairs)), [])
 
 
 # rendering ------------------------------------------------------------------------------------
@@ -350,9 +323,8 @@ def render_text(ag: Agreement) -> str:
     kappas = ag.kappas()
     out = [f"B = {ag.b} scored against A = {ag.a} on {count(len(ag.documents), 'document')} both annotated"]
     for layer in LAYERS:
-        tables = ag.tables[layer]
-        labels = sorted(set().union(*tables.values()))
-        width = max([len(x) for x in labels] + [len("all"), 8])
+        (e_all, exact), (o_all, overlap) = (ag.counts(layer, mode) for mode in scoring.MODES)
+        width = max([len(x) for x in exact] + [len("all"), 8])
         out += [
             "",
             layer,
@@ -360,8 +332,7 @@ def render_text(ag: Agreement) -> str:
             f"  {'label':<{width}} {'A':>5} {'B':>5}  "
             + "  ".join([f"{'match':>5} {'missed':>6} {'extra':>5} {'P':>6} {'R':>6} {'F1':>6}"] * 2),
         ]
-        out += [_row(x, tables["exact"].get(x, Counts()), tables["overlap"].get(x, Counts()), width) for x in labels]
-        out.append(_row("all", ag.counts(layer, "exact"), ag.counts(layer, "overlap"), width))
+        out += [_row(x, exact[x], overlap[x], width) for x in exact] + [_row("all", e_all, o_all, width)]
         if layer == "sections":
             k = kappas["sections_kappa"]
             out.append(
@@ -382,6 +353,3 @@ def render_text(ag: Agreement) -> str:
         out.append(f"  {d.document_id}  {d.layer:<8} {d.kind:<11}  A: {describe(d.a)}")
         out.append(f"  {'':{len(d.document_id)}}  {'':<8} {'':<11}  B: {describe(d.b)}")
     return "\n".join(out) + "\n"
-
-
-__all__ = ["Agreement", "AnnotatorSet", "Disagreement", "Kappa", "agree", "disagreements", "render_json", "render_text"]

@@ -20,8 +20,7 @@ spans::
 
 and 0.0 where the denominator is 0 (as seqeval and scikit-learn do with ``zero_division=0``).
 Over many documents or labels the counts are summed first (micro average); per-label figures
-count only the spans of that label. For two annotators the figures are symmetric: swapping
-gold and predicted swaps precision and recall, and F1 is their agreement.
+count only the spans of that label. ``docs/agreement.md`` works an example through.
 """
 
 from __future__ import annotations
@@ -76,12 +75,7 @@ def exact_matches(gold: Iterable[Span], predicted: Iterable[Span]) -> int:
 
 def overlap_matches(gold: Sequence[Span], predicted: Sequence[Span]) -> int:
     """The size of a largest one-to-one pairing of gold with predicted spans of the same label
-    that share at least one character.
-
-    A largest pairing, not a greedy one: gold [0, 10) and [5, 6) with predicted [0, 6) and
-    [8, 9) pair up twice ([0, 10)-[8, 9) and [5, 6)-[0, 6)), where pairing [0, 10) with the
-    first predicted span it overlaps would leave one match.
-    """
+    that share at least one character (not a greedy one, which can miss pairs)."""
     return len(overlap_pairs(gold, predicted))
 
 
@@ -177,18 +171,15 @@ def differences(gold: Sequence[Span], predicted: Sequence[Span]) -> list[tuple[s
     return out
 
 
-_MATCHERS = {"exact": exact_matches, "overlap": overlap_matches}
-
-
 def compare(gold: Sequence[Span], predicted: Sequence[Span], mode: str = "exact") -> dict[str, Counts]:
     """Counts per label for one document's spans (labels found in either set)."""
-    if mode not in _MATCHERS:
+    if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}: expected one of {', '.join(MODES)}")
+    matches = exact_matches if mode == "exact" else overlap_matches
     out = {}
     for label in sorted({s[2] for s in gold} | {s[2] for s in predicted}):
-        g = [s for s in gold if s[2] == label]
-        p = [s for s in predicted if s[2] == label]
-        out[label] = Counts(_MATCHERS[mode](g, p), len(g), len(p))
+        g, p = [s for s in gold if s[2] == label], [s for s in predicted if s[2] == label]
+        out[label] = Counts(matches(g, p), len(g), len(p))
     return out
 
 
@@ -202,21 +193,3 @@ def score(
             per_label[label] += counts
     overall = sum(per_label.values(), Counts())
     return overall, dict(sorted(per_label.items()))
-
-
-__all__ = [
-    "BOUNDARY",
-    "EXTRA",
-    "LABEL",
-    "MISSED",
-    "MODES",
-    "Counts",
-    "Span",
-    "compare",
-    "differences",
-    "exact_matches",
-    "exact_pairs",
-    "overlap_matches",
-    "overlap_pairs",
-    "score",
-]

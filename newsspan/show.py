@@ -1,21 +1,18 @@
 """One annotated article as a self-contained HTML page (``newsspan show``).
 
-The page needs nothing but itself: inline CSS, no script, no font, image or URL to fetch (its
-Content-Security-Policy forbids them all, should anything slip in). On top, the metadata and a
-legend of the entity labels in the schema's colours (``x-colors`` on ``$defs/entityLabel``);
-then the article, section by section with the section label in the margin, entity mentions
-highlighted in the colour of their label, claims underlined (and linked to their source
-mention, when they have one), and on hover every span's id, label and offsets. ``diff`` shows
-two annotators' entity mentions side by side, each marked as agreed (the other gave the same
-span and label) or not. Every piece of text is escaped: an article that holds markup shows it
-as text.
+The page needs nothing but itself: inline CSS (``show.css``, and the entity colours of the schema's
+``x-colors``), no script, font, image or URL to fetch (its Content-Security-Policy forbids them
+all, should anything slip in). Mentions are highlighted per label, claims underlined and linked
+to their source mention, every span's id, label and offsets on hover; ``render_diff`` shows two
+annotators' mentions side by side. Every piece of text is escaped: markup in an article shows as text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
-from itertools import pairwise
+from itertools import groupby, pairwise
+from pathlib import Path
 
 from . import schema, store
 from .agreement import AnnotatorSet, describe, disagreements, keys, read_layers
@@ -25,43 +22,15 @@ from .report import ERROR, Problem
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'"
 NO_SECTION = "(none)"
-CSS = """
-body { font: 16px/1.6 Georgia, "Times New Roman", serif; color: #1a1a1a; background: #fff; margin: 0; }
-main { max-width: 64em; margin: 0 auto; padding: 1.5em; }
-h1 { font-size: 1.5em; line-height: 1.3; margin: 0 0 .5em; }
-h2 { font: 600 .8em system-ui, sans-serif; text-transform: uppercase; letter-spacing: .06em; color: #555; margin: 1.5em 0 .5em; }
-dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .1em 1em; font: .85em system-ui, sans-serif; margin: 0; }
-dl.meta dt { color: #666; } dl.meta dd { margin: 0; overflow-wrap: anywhere; }
-.legend { font: .8em system-ui, sans-serif; display: flex; flex-wrap: wrap; gap: .3em .6em; }
-.legend .ent { padding: .05em .4em; }
-.legend .absent { opacity: .45; }
-.sec { display: grid; grid-template-columns: 8.5em 1fr; gap: 1em; padding: .3em 0; border-top: 1px solid #eee; }
-.sec-label { font: .75em system-ui, sans-serif; color: #777; text-align: right; padding-top: .35em; overflow-wrap: anywhere; }
-.sec-text { white-space: pre-wrap; overflow-wrap: anywhere; }
-.sec.gap .sec-label { color: #c92a2a; }
-mark.ent { color: inherit; border-radius: .2em; padding: 0 .1em; box-decoration-break: clone; -webkit-box-decoration-break: clone; }
-mark.ent::after { content: attr(data-label); font: 600 .55em system-ui, sans-serif; vertical-align: super; margin-left: .15em; color: #444; }
-.claim { text-decoration: underline 2px #1864ab; text-underline-offset: .25em; color: inherit; }
-a.claim:hover, a.claim:focus { background: #e7f5ff; }
-.diff { display: grid; grid-template-columns: 1fr 1fr; gap: 1.5em; }
-.diff .sec { grid-template-columns: 6.5em 1fr; }
-mark.ent.only { outline: 2px dashed #c92a2a; outline-offset: 1px; }
-.key { font: .8em system-ui, sans-serif; }
-table.dis { border-collapse: collapse; font: .8em system-ui, sans-serif; width: 100%; }
-table.dis td, table.dis th { border-top: 1px solid #eee; padding: .2em .4em; text-align: left; vertical-align: top; }
-"""
-
-
-def _attr(value) -> str:
-    return escape(str(value), quote=True)
+CSS = (Path(__file__).parent / "show.css").read_text(encoding="utf-8")  # inlined in every page
 
 
 def _entity(text: str, e: Entity, prefix: str, classes: str) -> str:
     title = f"{e.id} {e.label} [{e.start}, {e.end})" + (f" {e.kb_id}" if e.kb_id else "")
     title += f" cluster {e.cluster}" if e.cluster else ""
     return (
-        f'<mark class="ent l-{_attr(e.label)}{classes}" id="{_attr(prefix + e.id)}" data-label="{_attr(e.label)}" '
-        f'title="{_attr(title)}">{escape(text[e.start : e.end])}</mark>'
+        f'<mark class="ent l-{escape(e.label)}{classes}" id="{escape(prefix + e.id)}" data-label="{escape(e.label)}" '
+        f'title="{escape(title)}">{escape(text[e.start : e.end])}</mark>'
     )
 
 
@@ -78,7 +47,7 @@ def _claim_title(c: Claim) -> str:
 
 def _block(text: str, a: int, b: int, ann: Annotation, prefix: str, classes: dict, claims: bool) -> str:
     """The HTML of text[a:b]: entity mentions highlighted, claims underlined around them."""
-    shown = [c for c in ann.claims if c.start < b and a < c.end] if claims else []
+    shown = in_document_order(c for c in ann.claims if c.start < b and a < c.end) if claims else ()
     cuts = sorted({x for c in shown for x in (c.start, c.end)})
 
     def plain(x: int, y: int) -> list[tuple[int, int, Entity | None]]:
@@ -91,14 +60,9 @@ def _block(text: str, a: int, b: int, ann: Annotation, prefix: str, classes: dic
             pieces += plain(pos, e.start) + [(e.start, e.end, e)]
             pos = e.end
     pieces += plain(pos, b)
-    out, k = [], 0
-    while k < len(pieces):
-        claim = next((c for c in shown if pieces[k][0] < c.end and c.start < pieces[k][1]), None)
-        group = [pieces[k]]
-        k += 1
-        while claim and k < len(pieces) and pieces[k][0] < claim.end:
-            group.append(pieces[k])
-            k += 1
+    out = []
+    # each piece goes inside the first claim it overlaps: a mention across a claim's edge stays whole
+    for claim, group in groupby(pieces, lambda p: next((c for c in shown if p[0] < c.end and c.start < p[1]), None)):
         html = "".join(
             escape(text[x:y]) if e is None else _entity(text, e, prefix, classes.get(e.id, "")) for x, y, e in group
         )
@@ -106,9 +70,9 @@ def _block(text: str, a: int, b: int, ann: Annotation, prefix: str, classes: dic
             out.append(html)
             continue
         source = claim.attribution.source
-        tag = f'a href="#{_attr(prefix + source)}"' if source else "span"
-        title = _attr(_claim_title(claim))
-        out.append(f'<{tag} class="claim" id="{_attr(prefix + claim.id)}" title="{title}">{html}</{tag.split()[0]}>')
+        tag = f'a href="#{escape(prefix + source)}"' if source else "span"
+        title = escape(_claim_title(claim))
+        out.append(f'<{tag} class="claim" id="{escape(prefix + claim.id)}" title="{title}">{html}</{tag.split()[0]}>')
     return "".join(out)
 
 
@@ -130,8 +94,8 @@ def _article(text: str, ann: Annotation | None, prefix: str = "", classes=None, 
         body = _block(text, a, b, ann, prefix, classes or {}, claims) if ann else escape(text[a:b])
         rows.append(
             f'<div class="sec{" gap" if sid is None else ""}"'
-            + (f' id="{_attr(prefix + sid)}"' if sid else "")
-            + f'><div class="sec-label" title="{_attr(title)}">{escape(label)}</div>'
+            + (f' id="{escape(prefix + sid)}"' if sid else "")
+            + f'><div class="sec-label" title="{escape(title)}">{escape(label)}</div>'
             f'<div class="sec-text">{body}</div></div>'
         )
     return "\n".join(rows)
@@ -156,7 +120,7 @@ def _meta(doc: Document, ann: Annotation | None, layer: str) -> str:
 def _legend(entities: Sequence[Entity]) -> str:
     found = [e.label for e in entities]
     items = [
-        f'<span class="ent l-{_attr(label)}{"" if label in found else " absent"}" title="{_attr(color)}">'
+        f'<span class="ent l-{escape(label)}{"" if label in found else " absent"}" title="{escape(color)}">'
         f"{escape(label)} {found.count(label)}</span>"
         for label, color in schema.entity_colors().items()
     ]
@@ -166,7 +130,7 @@ def _legend(entities: Sequence[Entity]) -> str:
 def _page(doc: Document, title: str, body: str) -> str:
     colors = "".join(f".l-{label} {{ background: {color}; }}\n" for label, color in schema.entity_colors().items())
     return (
-        f'<!DOCTYPE html>\n<html lang="{_attr(doc.language or "und")}">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{escape(doc.language or "und")}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n<style>{CSS}{colors}</style>\n</head>\n<body>\n<main>\n"
@@ -223,9 +187,7 @@ def page(
     """
     root.require_document(doc_id)
     names = list(diff or ([annotator] if annotator else []))
-    sets = [AnnotatorSet.resolve(root, name) for name in names]
-    for s in sets:
-        s.require(doc_id)
+    sets = [AnnotatorSet.resolve(root, name, doc_id) for name in names]
     released = AnnotatorSet("released layer", root.annotations, root)
     if not names and released.path(doc_id).is_file():  # else the text alone
         sets = [released]
@@ -243,6 +205,3 @@ def page(
         assert a is not None and b is not None, "a layer with no error is read"
         return render_diff(doc, a, b, *diff), []
     return render(doc, layers[0] if layers else None, f"annotator {annotator}" if annotator else "released layer"), []
-
-
-__all__ = ["CSP", "page", "render", "render_diff"]
