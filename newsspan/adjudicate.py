@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 from . import agreement, scoring, store
@@ -41,13 +40,8 @@ class Adjudication:
         return len(self.annotation.layer(layer))
 
     def to_json(self) -> dict:
-        return {
-            "document_id": self.document_id,
-            "a": self.a,
-            "b": self.b,
-            "kept": {layer: self.kept(layer) for layer in LAYERS},
-            "disagreements": [d.to_json() for d in self.disagreements],
-        }
+        kept, found = {layer: self.kept(layer) for layer in LAYERS}, [d.to_json() for d in self.disagreements]
+        return {"document_id": self.document_id, "a": self.a, "b": self.b, "kept": kept, "disagreements": found}
 
 
 def merge(doc_id: str, a: Annotation, b: Annotation, a_name: str, b_name: str) -> Adjudication:
@@ -116,7 +110,10 @@ def adjudicate(
         errors = [p for p in check_writes(root, writes) if p.severity == ERROR]
         if errors:  # never expected: the draft holds spans of two valid layers
             return None, errors
-        status = _status(root, path) if path.exists() and not force else DRAFT
+        try:  # the status the file states, read before its schema: a broken draft is still a draft
+            status = json.loads(root.read_bytes(path)).get("status") if path.exists() and not force else DRAFT
+        except (OSError, ValueError, AttributeError):  # AttributeError: JSON that is no object
+            status = None
         if status != DRAFT:
             what = f"a {status} layer" if isinstance(status, str) else "a layer whose status cannot be read"
             raise ValueError(
@@ -124,15 +121,6 @@ def adjudicate(
             )
         root.write_all(writes)
     return adj, []
-
-
-def _status(root: store.Root, path: Path):
-    """The status a layer file states, read before its schema (a broken draft is still a draft); None if unreadable."""
-    try:
-        value = json.loads(root.read_bytes(path))
-    except (OSError, ValueError):
-        return None
-    return value.get("status") if isinstance(value, dict) else None
 
 
 def render_text(adj: Adjudication, width: int = 56) -> str:

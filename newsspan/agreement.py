@@ -43,7 +43,6 @@ class AnnotatorSet:
 
     name: str
     folder: Path
-    root: store.Root
     annotator: str | None = None
 
     @classmethod
@@ -52,21 +51,14 @@ class AnnotatorSet:
         given; StoreError (a usage error) otherwise."""
         folder = root.annotations / store.ANNOTATORS / name
         if store.is_valid_id(name) and folder.is_dir():
-            found = cls(name, folder, root, name)
+            found = cls(name, folder, name)
         elif Path(name).is_dir():
-            found = cls(name, Path(name), root)
+            found = cls(name, Path(name))
         else:
-            known = Corpus(root).annotators
-            raise store.StoreError(
-                f"{name!r} is neither an annotator of {root.path} nor a folder; "
-                + (
-                    f"annotators: {', '.join(known)}"
-                    if known
-                    else "the root has no annotations/annotators/ folders yet"
-                )
-            )
+            known = ", ".join(Corpus(root).annotators) or "none (the root has no annotations/annotators/ folders yet)"
+            raise store.StoreError(f"{name!r} is neither an annotator of {root.path} nor a folder; annotators: {known}")
         if doc_id is not None and not found.path(doc_id).is_file():
-            raise store.StoreError(f"{name} has no layer for {doc_id} (no {found.display(doc_id)})")
+            raise store.StoreError(f"{name} has no layer for {doc_id} (no {root.rel(found.path(doc_id).absolute())})")
         return found
 
     @property
@@ -77,10 +69,6 @@ class AnnotatorSet:
 
     def path(self, doc_id: str) -> Path:
         return self.folder / (store.check_id(doc_id) + store.JSON_SUFFIX)
-
-    def display(self, doc_id: str) -> str:
-        """The file's path as messages show it: relative to the root when inside it."""
-        return self.root.rel(self.path(doc_id).absolute())
 
 
 def read_layers(
@@ -100,7 +88,8 @@ def read_layers(
     problems = [replace(p, path=root.rel(path), document_id=doc_id) for p in found]
     layers: list[Annotation | None] = []
     for s in sets:
-        layer, path, shown = None, s.path(doc_id), s.display(doc_id)
+        layer, path = None, s.path(doc_id)
+        shown = root.rel(path.absolute())  # relative to the root when inside it
         try:  # a folder outside the root, which the user named, is read as a root of its own
             data = (root if root.inside(path) else store.Root(s.folder)).read_bytes(path)
             if text is not None:
@@ -134,21 +123,21 @@ class Disagreement:
         return min(s.start for s in (self.a, self.b) if s is not None)
 
     def to_json(self) -> dict:
+        def span(x) -> dict | None:
+            if x is None:
+                return None
+            out = {"id": x.id, "start": x.start, "end": x.end, "label": x.label, "text": x.text}
+            return out | (
+                {"attribution": x.attribution.type, "checkworthy": x.checkworthy} if isinstance(x, Claim) else {}
+            )
+
         return {
             "document_id": self.document_id,
             "layer": self.layer,
             "kind": self.kind,
-            "a": _span_json(self.a),
-            "b": _span_json(self.b),
+            "a": span(self.a),
+            "b": span(self.b),
         }
-
-
-def _span_json(span) -> dict | None:
-    if span is None:
-        return None
-    out = {"id": span.id, "start": span.start, "end": span.end, "label": span.label, "text": span.text}
-    claim = {"attribution": span.attribution.type, "checkworthy": span.checkworthy} if isinstance(span, Claim) else {}
-    return out | claim
 
 
 def attribution_key(claim: Claim, annotation: Annotation) -> tuple:
@@ -246,21 +235,19 @@ class Agreement:
         }
 
     def to_json(self) -> dict:
-        layers: dict[str, dict] = {layer: {} for layer in LAYERS}
-        for layer in LAYERS:
-            for mode in scoring.MODES:
-                total, per_label = self.counts(layer, mode)
-                labels = {k: _counts_json(v) for k, v in per_label.items()}
-                layers[layer][mode] = {"all": _counts_json(total), "labels": labels}
+        def figures(total: Counts, per_label: dict[str, Counts]) -> dict:
+            return {"all": _counts_json(total), "labels": {k: _counts_json(v) for k, v in per_label.items()}}
+
+        layers = {layer: {mode: figures(*self.counts(layer, mode)) for mode in scoring.MODES} for layer in LAYERS}
         kappas = {name: asdict(k) for name, k in self.kappas().items()}
-        disagreements = [d.to_json() for d in self.disagreements]
+        found = [d.to_json() for d in self.disagreements]
         return {
             "a": self.a,
             "b": self.b,
             "documents": self.documents,
             "layers": layers,
             **kappas,
-            "disagreements": disagreements,
+            "disagreements": found,
         }
 
 

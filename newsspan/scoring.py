@@ -25,7 +25,6 @@ count only the spans of that label. ``docs/agreement.md`` works an example throu
 
 from __future__ import annotations
 
-import bisect
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -108,14 +107,10 @@ def overlap_pairs(gold: Sequence[Span], predicted: Sequence[Span]) -> list[tuple
     for golds, preds in by_label.values():
         golds.sort(key=lambda i: (gold[i][0], gold[i][1], i))
         preds.sort(key=lambda j: (predicted[j][0], predicted[j][1], j))
-        starts = [predicted[j][0] for j in preds]
         edges = []
-        for i in golds:
-            gs, ge = gold[i][0], gold[i][1]
-            # candidates start before the gold span ends; of those, keep the ones ending after it starts
-            near = [k for k in range(bisect.bisect_left(starts, ge)) if predicted[preds[k]][1] > gs]
-            near.sort(key=lambda k: (-(min(ge, predicted[preds[k]][1]) - max(gs, predicted[preds[k]][0])), k))
-            edges.append(near)
+        for i in golds:  # the predicted spans gold[i] overlaps, the largest overlap first
+            common = [min(gold[i][1], predicted[j][1]) - max(gold[i][0], predicted[j][0]) for j in preds]
+            edges.append([k for _, k in sorted((-c, k) for k, c in enumerate(common) if c > 0)])
         owner = _maximum_matching(edges, len(preds))
         out += [(golds[left], preds[k]) for k, left in enumerate(owner) if left >= 0]
     return sorted(out)

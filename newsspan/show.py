@@ -36,11 +36,9 @@ def _entity(text: str, e: Entity, prefix: str, classes: str) -> str:
 
 def _claim_title(c: Claim) -> str:
     att = c.attribution
-    who = (
-        att.type
-        + (f", source {att.source}" if att.source else "")
-        + (f", source {att.source_span.text!r}" if att.source_span else "")
-        + (f", cue {att.cue.text!r}" if att.cue else "")
+    who = att.type + (f", source {att.source}" if att.source else "")
+    who += (f", source {att.source_span.text!r}" if att.source_span else "") + (
+        f", cue {att.cue.text!r}" if att.cue else ""
     )
     return f"{c.id} claim [{c.start}, {c.end}) {who}; {'check-worthy' if c.checkworthy else 'not check-worthy'}"
 
@@ -102,18 +100,14 @@ def _article(text: str, ann: Annotation | None, prefix: str = "", classes=None, 
 
 
 def _meta(doc: Document, ann: Annotation | None, layer: str) -> str:
-    rows = [("document", doc.id)]
-    rows += [
-        (k, ", ".join(map(str, v)) if isinstance(v, list) else v)
-        for k, v in doc.meta.items()
-        if k not in ("schema_version", "id")
-    ]
-    rows.append(("layer", layer))
+    rows = {"document": doc.id} | {k: v for k, v in doc.meta.items() if k not in ("schema_version", "id")}
+    rows["layer"] = layer
     if ann is not None:
-        rows += [("status", ann.status), ("annotators", ", ".join(ann.annotators))]
-        rows += [("guidelines", ann.guidelines_version)] + ([("notes", ann.notes)] if ann.notes else [])
+        rows |= {"status": ann.status, "annotators": ann.annotators, "guidelines": ann.guidelines_version}
+        rows |= {"notes": ann.notes} if ann.notes else {}
+    cells = ((k, ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v) for k, v in rows.items())
     return (
-        '<dl class="meta">' + "".join(f"<dt>{escape(str(k))}</dt><dd>{escape(str(v))}</dd>" for k, v in rows) + "</dl>"
+        '<dl class="meta">' + "".join(f"<dt>{escape(str(k))}</dt><dd>{escape(str(v))}</dd>" for k, v in cells) + "</dl>"
     )
 
 
@@ -127,19 +121,16 @@ def _legend(entities: Sequence[Entity]) -> str:
     return '<div class="legend">' + "".join(items) + '<span class="claim">claim</span></div>'
 
 
-def _page(doc: Document, title: str, body: str) -> str:
+def _page(doc: Document, what: str, body: str) -> str:
+    title = str(doc.meta.get("title") or doc.id)
     colors = "".join(f".l-{label} {{ background: {color}; }}\n" for label, color in schema.entity_colors().items())
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(doc.language or "und")}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(title)}</title>\n<style>{CSS}{colors}</style>\n</head>\n<body>\n<main>\n"
-        f"<h1>{escape(_title(doc))}</h1>\n{body}\n</main>\n</body>\n</html>\n"
+        f"<title>{escape(f'{title} · {what}newsspan {doc.id}')}</title>\n<style>{CSS}{colors}</style>\n</head>\n"
+        f"<body>\n<main>\n<h1>{escape(title)}</h1>\n{body}\n</main>\n</body>\n</html>\n"
     )
-
-
-def _title(doc: Document) -> str:
-    return str(doc.meta.get("title") or doc.id)
 
 
 def render(doc: Document, ann: Annotation | None, layer: str = "released layer") -> str:
@@ -148,7 +139,7 @@ def render(doc: Document, ann: Annotation | None, layer: str = "released layer")
         f"{_meta(doc, ann, layer)}\n<h2>Entity labels</h2>\n{_legend(ann.entities if ann else ())}\n"
         f"<h2>Article</h2>\n<article>\n{_article(doc.text, ann)}\n</article>"
     )
-    return _page(doc, f"{_title(doc)} · newsspan {doc.id}", body)
+    return _page(doc, "", body)
 
 
 def render_diff(doc: Document, a: Annotation, b: Annotation, a_name: str, b_name: str) -> str:
@@ -172,7 +163,7 @@ def render_diff(doc: Document, a: Annotation, b: Annotation, a_name: str, b_name
         f'<div class="diff"><section><h2>{escape(a_name)}</h2>\n{_article(doc.text, a, "a-", classes_a, False)}</section>\n'
         f"<section><h2>{escape(b_name)}</h2>\n{_article(doc.text, b, 'b-', classes_b, False)}</section></div>"
     )
-    return _page(doc, f"{_title(doc)} · {a_name} vs {b_name} · newsspan {doc.id}", body)
+    return _page(doc, f"{a_name} vs {b_name} · ", body)
 
 
 def page(
@@ -188,7 +179,7 @@ def page(
     root.require_document(doc_id)
     names = list(diff or ([annotator] if annotator else []))
     sets = [AnnotatorSet.resolve(root, name, doc_id) for name in names]
-    released = AnnotatorSet("released layer", root.annotations, root)
+    released = AnnotatorSet("released layer", root.annotations)
     if not names and released.path(doc_id).is_file():  # else the text alone
         sets = [released]
     text, layers, problems = read_layers(root, doc_id, sets)
