@@ -135,5 +135,4 @@ def render_text(adj: Adjudication, width: int = 56) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_json(adj: Adjudication) -> str:
-    return json.dumps(adj.to_json(), ensure_ascii=False, indent=2) + "\n"
+render_json = agreement.render_json

@@ -1,14 +1,11 @@
 """Two annotators' layers of the same articles: read, checked and compared (``newsspan agree A B``).
 
-An annotator set is named by an annotator's name (the folder ``annotations/annotators/<name>/``
-of the root) or by a folder path holding ``<id>.json`` files. Each layer is checked as
-``newsspan validate`` checks it when it is read: nothing is computed from a file with an error.
-
-B is scored against A on the documents both annotated, layer by layer and label by label:
-precision, recall and F1 for exact and for overlap span matches (:mod:`newsspan.scoring`, the
-same functions that score a model), Cohen's kappa on tokens for sections, agreement on the
-attribution type and check-worthiness of matched claims, and the list of disagreements.
-``docs/agreement.md`` gives the formulas.
+An annotator set is an annotator's name (``annotations/annotators/<name>/`` of the root) or a
+folder of ``<id>.json`` files; each layer is checked as ``newsspan validate`` checks it when it is
+read, and nothing is computed from a file with an error. B is scored against A on the documents
+both annotated, per layer and label: precision, recall and F1 of exact and overlap matches
+(:mod:`newsspan.scoring`, as a model is scored), Cohen's kappa on tokens for sections and on the
+attribution and check-worthiness of matched claims, and every disagreement (``docs/agreement.md``).
 """
 
 from __future__ import annotations
@@ -19,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from . import scoring, store
 from .corpus import Corpus
@@ -123,21 +121,12 @@ class Disagreement:
         return min(s.start for s in (self.a, self.b) if s is not None)
 
     def to_json(self) -> dict:
-        def span(x) -> dict | None:
-            if x is None:
-                return None
-            out = {"id": x.id, "start": x.start, "end": x.end, "label": x.label, "text": x.text}
-            return out | (
-                {"attribution": x.attribution.type, "checkworthy": x.checkworthy} if isinstance(x, Claim) else {}
-            )
-
-        return {
-            "document_id": self.document_id,
-            "layer": self.layer,
-            "kind": self.kind,
-            "a": span(self.a),
-            "b": span(self.b),
-        }
+        out: dict[str, Any] = {"document_id": self.document_id, "layer": self.layer, "kind": self.kind}
+        for side, x in (("a", self.a), ("b", self.b)):
+            out[side] = x and {"id": x.id, "start": x.start, "end": x.end, "label": x.label, "text": x.text}
+            if isinstance(x, Claim):
+                out[side] |= {"attribution": x.attribution.type, "checkworthy": x.checkworthy}
+        return out
 
 
 def attribution_key(claim: Claim, annotation: Annotation) -> tuple:
@@ -279,8 +268,9 @@ def agree(root: store.Root, a_name: str, b_name: str) -> tuple[Agreement | None,
 # rendering ------------------------------------------------------------------------------------
 
 
-def render_json(ag: Agreement) -> str:
-    return json.dumps(ag.to_json(), ensure_ascii=False, indent=2) + "\n"
+def render_json(result: Any) -> str:
+    """An Agreement (or anything with a to_json(), an Adjudication) as the JSON that --format json prints."""
+    return json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
 
 
 def _f(x: float | None) -> str:
@@ -308,6 +298,7 @@ def describe(s, limit: int = 60) -> str:
 
 def render_text(ag: Agreement) -> str:
     kappas = ag.kappas()
+    claims = {"attribution type": kappas["claims_attribution"], "check-worthiness": kappas["claims_checkworthy"]}
     out = [f"B = {ag.b} scored against A = {ag.a} on {count(len(ag.documents), 'document')} both annotated"]
     for layer in LAYERS:
         (e_all, exact), (o_all, overlap) = (ag.counts(layer, mode) for mode in scoring.MODES)
@@ -322,19 +313,11 @@ def render_text(ag: Agreement) -> str:
         out += [_row(x, exact[x], overlap[x], width) for x in exact] + [_row("all", e_all, o_all, width)]
         if layer == "sections":
             k = kappas["sections_kappa"]
-            out.append(
-                f"  Cohen's kappa on tokens: {_f(k.kappa)} ({k.items} tokens; observed {_f(k.observed)}, "
-                f"chance {_f(k.expected)})"
-            )
-        if layer == "claims":
-            for what, k in (
-                ("attribution type", kappas["claims_attribution"]),
-                ("check-worthiness", kappas["claims_checkworthy"]),
-            ):
-                out.append(
-                    f"  {what} on {count(k.items, 'matched claim')}: agreement {_f(k.observed)}, "
-                    f"Cohen's kappa {_f(k.kappa)}"
-                )
+            observed = f"observed {_f(k.observed)}, chance {_f(k.expected)}"
+            out.append(f"  Cohen's kappa on tokens: {_f(k.kappa)} ({k.items} tokens; {observed})")
+        for what, k in claims.items() if layer == "claims" else ():
+            on = count(k.items, "matched claim")
+            out.append(f"  {what} on {on}: agreement {_f(k.observed)}, Cohen's kappa {_f(k.kappa)}")
     out += ["", f"disagreements: {len(ag.disagreements)}"]
     for d in ag.disagreements:
         out.append(f"  {d.document_id}  {d.layer:<8} {d.kind:<11}  A: {describe(d.a)}")

@@ -15,13 +15,12 @@ from itertools import groupby, pairwise
 from pathlib import Path
 
 from . import schema, store
-from .agreement import AnnotatorSet, describe, disagreements, keys, read_layers
+from .agreement import NO_SECTION, AnnotatorSet, describe, disagreements, keys, read_layers
 from .files import read_json
 from .model import Annotation, Claim, Document, Entity, in_document_order
 from .report import ERROR, Problem
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'"
-NO_SECTION = "(none)"
 CSS = (Path(__file__).parent / "show.css").read_text(encoding="utf-8")  # inlined in every page
 
 
