@@ -23,8 +23,11 @@ def spans(ann: dict, name: str) -> list:
 
 
 def test_the_draft_holds_exactly_the_agreed_spans(root, tmp_path):
+    leftover = root / "annotations" / ".newsspan-killed.tmp"  # what a killed write leaves
+    leftover.write_text("half a file", encoding="utf-8")
     code, out, err = newsspan("adjudicate", "taiwan", "alice", "bob", "--root", root)
     assert code == 0, err
+    assert not leftover.exists()  # the write happened under the root's lock, which clears such leftovers
     data = (root / "annotations" / "taiwan.json").read_bytes()
     draft = json.loads(data)
     assert draft["status"] == "draft" and draft["annotators"] == ["alice", "bob"]
