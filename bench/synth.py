@@ -2,7 +2,7 @@
 
     python bench/synth.py OUT_DIR --spans 100000
 
-Used by the resource test (tests/test_limits.py) and bench/spans_linear.py. The text is lines
+Used by the memory test (tests/test_validate.py) and bench/spans_linear.py. The text is lines
 of 20 words; each line is a section and a claim, each word an entity mention, so the
 number of spans grows with the text and every span is valid.
 """

@@ -7,7 +7,7 @@
 Each input is the bytes of annotations/tiny.json in a small valid root (the test fixture's
 text). The target fails on: any exception escaping the validator, an `internal-error`
 problem (a check crashed), and a file that validates although an independent reading
-(strict json + jsonschema on the raw schema) rejects it. `tests/test_fuzz_replay.py` replays
+(strict json + jsonschema on the raw schema) rejects it. `tests/test_properties.py` replays
 the committed corpus in CI; docs/reliability.md records the last fuzzing run.
 """
 

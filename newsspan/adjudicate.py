@@ -1,33 +1,30 @@
-"""Adjudication: a draft of the spans two annotators agree on exactly, and what a reviewer must decide.
+"""Adjudication (``newsspan adjudicate ID A B``): a draft of the spans two annotators agree on
+exactly, and the disagreements a reviewer must decide.
 
-``newsspan adjudicate ID A B`` writes the document's released layer as a ``draft`` holding,
-in every layer, A's spans that B gave exactly as well:
-
-- a section when B has one with the same start, end and label;
-- an entity mention when B has one with the same start, end and label; its ``kb_id`` and
-  ``cluster`` when both gave the same (else they are left out, and listed);
-- a claim when B has one with the same start and end, the same check-worthiness and the same
-  attribution (type, source mention by its offsets and label, source span and cue);
-- but no mention or claim outside every kept section (the validator's ``span-outside-section``
-  would refuse the file), nor a claim whose source mention is not kept: these are listed too.
-
-Every other difference is a :class:`~newsspan.agreement.Disagreement` shown side by side.
-A and B keep their own files; ids in the draft are A's.
+The draft holds, in every layer, A's spans that B gave exactly (same offsets and label; for a
+claim also the same check-worthiness and attribution, its source mention compared by offsets
+and label), with ids as A gave them; an entity's ``kb_id`` and ``cluster`` only where both gave
+the same. A mention or claim in no kept section, or a claim whose source mention is not kept, is
+left out, as the validator would refuse it. Everything else is a
+:class:`~newsspan.agreement.Disagreement`. ``docs/agreement.md`` says more.
 """
 
 from __future__ import annotations
 
-import bisect
 import json
 from dataclasses import dataclass, replace
+from typing import Any
 
-from . import agreement, scoring
-from .agreement import Disagreement
-from .model import LAYERS, Annotation
+from . import agreement, scoring, store
+from .agreement import AnnotatorSet, Disagreement, keys
+from .model import LAYERS, Annotation, in_document_order
+from .report import ERROR, Problem, count
+from .validator import check_writes
 
 KB_ID = "kb_id"  # an agreed mention with different kb_id values (left out of the draft)
 CLUSTER = "cluster"  # an agreed mention with different clusters (left out of the draft)
 NO_SECTION = "no-section"  # an agreed span that lies in no agreed section (left out of the draft)
+KINDS = agreement.KINDS + (KB_ID, CLUSTER, NO_SECTION)
 DRAFT = "draft"
 
 
@@ -37,89 +34,93 @@ class Adjudication:
     a: str
     b: str
     annotation: Annotation  # the draft to write
-    disagreements: list[Disagreement]  # what a reviewer must decide, in document order
+    disagreements: list[Disagreement]  # what a reviewer must decide, layer by layer in document order
 
     def kept(self, layer: str) -> int:
         return len(self.annotation.layer(layer))
 
     def to_json(self) -> dict:
-        return {
-            "document_id": self.document_id,
-            "a": self.a,
-            "b": self.b,
-            "kept": {layer: self.kept(layer) for layer in LAYERS},
-            "disagreements": [d.to_json() for d in self.disagreements],
-        }
+        kept, found = {layer: self.kept(layer) for layer in LAYERS}, [d.to_json() for d in self.disagreements]
+        return {"document_id": self.document_id, "a": self.a, "b": self.b, "kept": kept, "disagreements": found}
 
 
-def _ordered(spans) -> list:
-    return sorted(spans, key=lambda s: (s.start, s.end, s.id))
-
-
-def _key(span) -> scoring.Span:
-    return (span.start, span.end, span.label)
-
-
-def adjudicate(doc_id: str, a: Annotation, b: Annotation, a_name: str, b_name: str) -> Adjudication:
+def merge(doc_id: str, a: Annotation, b: Annotation, a_name: str, b_name: str) -> Adjudication:
     """The draft of what A and B agree on exactly, and their disagreements (pure)."""
     found: list[Disagreement] = []
     kept: dict[str, list] = {}
     for layer in LAYERS:
-        sa, sb = _ordered(a.layer(layer)), _ordered(b.layer(layer))
-        ka, kb = [_key(s) for s in sa], [_key(s) for s in sb]
-        found += agreement.disagreements(doc_id, layer, sa, sb, scoring.overlap_pairs(ka, kb), a, b)
+        found += agreement.disagreements(doc_id, layer, a, b)
+        sa, sb = in_document_order(a.layer(layer)), in_document_order(b.layer(layer))
         kept[layer] = []
-        for i, j in scoring.exact_pairs(ka, kb):
+        for i, j in scoring.exact_pairs(keys(sa), keys(sb)):
             x, y = sa[i], sb[j]
-            if layer == "entities":
-                for field, kind in (("kb_id", KB_ID), ("cluster", CLUSTER)):
-                    if getattr(x, field) != getattr(y, field):
-                        found.append(Disagreement(doc_id, layer, kind, x, y))
-                        x = replace(x, **{field: None})
-            elif layer == "claims" and (
+            for kind in (KB_ID, CLUSTER) if layer == "entities" else ():
+                if getattr(x, kind) != getattr(y, kind):
+                    found.append(Disagreement(doc_id, layer, kind, x, y))
+                    x = replace(x, **{kind: None})
+            if layer == "claims" and (
                 x.checkworthy != y.checkworthy or agreement.attribution_key(x, a) != agreement.attribution_key(y, b)
             ):
                 continue  # listed by agreement.disagreements as checkworthy / attribution
             kept[layer].append((x, y))
     sections = [x for x, _ in kept["sections"]]
-    starts = [s.start for s in sections]
-
-    def in_section(span) -> bool:
-        k = bisect.bisect_right(starts, span.start) - 1
-        return k >= 0 and span.end <= sections[k].end
-
-    for layer in ("entities", "claims"):
-        inside = []
-        entity_ids = {x.id for x, _ in kept["entities"]}
-        for x, y in kept[layer]:
-            source = getattr(getattr(x, "attribution", None), "source", None)
-            if in_section(x) and (source is None or source in entity_ids):
-                inside.append((x, y))
-            else:
-                found.append(Disagreement(doc_id, layer, NO_SECTION, x, y))
-        kept[layer] = inside
-    annotators = tuple(dict.fromkeys(a.annotators + b.annotators))
+    for layer in ("entities", "claims"):  # entities first: a claim stays only with its source mention
+        sources = {None} | {x.id for x, _ in kept["entities"]}
+        left_out = [
+            (x, y)
+            for x, y in kept[layer]
+            if not any(s.start <= x.start and x.end <= s.end for s in sections)
+            or (layer == "claims" and x.attribution.source not in sources)
+        ]
+        found += [Disagreement(doc_id, layer, NO_SECTION, x, y) for x, y in left_out]
+        kept[layer] = [pair for pair in kept[layer] if pair not in left_out]
     notes = (
         f"Adjudication draft by `newsspan adjudicate {doc_id} {a_name} {b_name}`: the spans both annotators "
-        f"gave exactly; {len(found)} disagreement{'s' * (len(found) != 1)} to review."
+        f"gave exactly; {count(len(found), 'disagreement')} to review."
     )
     if a.guidelines_version != b.guidelines_version:
         notes += f" Guidelines: {a_name} {a.guidelines_version}, {b_name} {b.guidelines_version} (the first kept)."
-    draft = Annotation(
-        doc_id,
-        a.text_sha256,
-        annotators,
-        a.guidelines_version,
-        DRAFT,
-        sections=tuple(sections),
-        entities=tuple(x for x, _ in kept["entities"]),
-        claims=tuple(x for x, _ in kept["claims"]),
-        notes=notes,
-        schema_version=a.schema_version,
-    )
-    order = {kind: k for k, kind in enumerate(agreement.KINDS + (KB_ID, CLUSTER, NO_SECTION))}
-    found.sort(key=lambda d: (LAYERS.index(d.layer), d.start, order[d.kind]))
+    layers: dict[str, Any] = {layer: tuple(x for x, _ in kept[layer]) for layer in LAYERS}
+    annotators = tuple(dict.fromkeys(a.annotators + b.annotators))
+    draft = replace(a, annotators=annotators, status=DRAFT, notes=notes, provenance=None, **layers)
+    found.sort(key=lambda d: (LAYERS.index(d.layer), d.start, KINDS.index(d.kind)))
     return Adjudication(doc_id, a_name, b_name, draft, found)
+
+
+def adjudicate(
+    root: store.Root, doc_id: str, a_name: str, b_name: str, force: bool = False
+) -> tuple[Adjudication | None, list[Problem]]:
+    """``newsspan adjudicate ID A B``: the draft of what A and B agree on, checked as `newsspan
+    validate` checks it and written as the document's released layer, under the root's lock; or
+    None and the errors of the layers read (nothing is written).
+
+    StoreError (a usage error) for a document, annotator or layer that does not exist; ValueError
+    when the released layer is more than a draft and force is not given (nothing is written).
+    """
+    root.require_document(doc_id)
+    sets = [AnnotatorSet.resolve(root, name, doc_id) for name in (a_name, b_name)]
+    with root.lock():
+        _, (la, lb), problems = agreement.read_layers(root, doc_id, sets)
+        errors = [p for p in problems if p.severity == ERROR]
+        if errors or la is None or lb is None:
+            return None, errors
+        adj = merge(doc_id, la, lb, a_name, b_name)
+        path = root.annotation_path(doc_id)
+        writes = [(path, adj.annotation.dumps())]
+        errors = [p for p in check_writes(root, writes) if p.severity == ERROR]
+        if errors:  # never expected: the draft holds spans of two valid layers
+            return None, errors
+        try:  # the status the file states, read before its schema: a broken draft is still a draft
+            status = json.loads(root.read_bytes(path)).get("status") if path.exists() and not force else DRAFT
+        except (OSError, ValueError, AttributeError):  # AttributeError: JSON that is no object
+            status = None
+        if status != DRAFT:
+            what = f"a {status} layer" if isinstance(status, str) else "a layer whose status cannot be read"
+            raise ValueError(
+                f"{root.rel(path)} is {what}, which adjudication never replaces without --force; nothing was written"
+            )
+        root.write_all(writes)
+    return adj, []
 
 
 def render_text(adj: Adjudication, width: int = 56) -> str:
@@ -134,8 +135,4 @@ def render_text(adj: Adjudication, width: int = 56) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_json(adj: Adjudication) -> str:
-    return json.dumps(adj.to_json(), ensure_ascii=False, indent=2) + "\n"
-
-
-__all__ = ["Adjudication", "CLUSTER", "KB_ID", "NO_SECTION", "adjudicate", "render_json", "render_text"]
+render_json = agreement.render_json

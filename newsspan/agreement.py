@@ -1,64 +1,109 @@
-"""Inter-annotator agreement of two annotators' layers (``newsspan agree A B``).
+"""Two annotators' layers of the same articles: read, checked and compared (``newsspan agree A B``).
 
-B is scored against A on the documents both annotated, layer by layer and label by label:
-precision, recall and F1 for exact and for overlap span matches (:mod:`newsspan.scoring`, the
-same functions that score a model), Cohen's kappa on tokens for sections, agreement on the
-attribution type and check-worthiness of matched claims, and the list of disagreements.
-``docs/agreement.md`` gives the formulas. Everything here is a pure function of the layers.
+An annotator set is an annotator's name (``annotations/annotators/<name>/`` of the root) or a
+folder of ``<id>.json`` files; each layer is checked as ``newsspan validate`` checks it when it is
+read, and nothing is computed from a file with an error. B is scored against A on the documents
+both annotated, per layer and label: precision, recall and F1 of exact and overlap matches
+(:mod:`newsspan.scoring`, as a model is scored), Cohen's kappa on tokens for sections and on the
+attribution and check-worthiness of matched claims, and every disagreement (``docs/agreement.md``).
 """
 
 from __future__ import annotations
 
-import bisect
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from functools import cached_property
+from pathlib import Path
+from typing import Any
 
-from . import scoring
-from .model import LAYERS, Annotation, AnySpan, Claim, Document
+from . import scoring, store
+from .corpus import Corpus
+from .files import decode_file
+from .model import LAYERS, Annotation, AnySpan, Claim, in_document_order
+from .report import ERROR, Problem, count
 from .scoring import Counts
+from .tokenize import section_tokens, tokenize
+from .validator import check_layer
 
 NO_SECTION = "(none)"  # the section label of a token that lies in no section
-
-# The kinds of disagreement, in the order they are listed.
-BOUNDARY = "boundary"  # matched by overlap (same label), different offsets
-LABEL = "label"  # overlapping spans with different labels
-MISSED = "missed"  # in A only
-EXTRA = "extra"  # in B only
+# The kinds of disagreement, in the order they are listed: scoring's, then a matched claim's.
 ATTRIBUTION = "attribution"  # a matched claim with another attribution (type, source or cue)
 CHECKWORTHY = "checkworthy"  # a matched claim with the other check-worthiness
-KINDS = (BOUNDARY, LABEL, MISSED, EXTRA, ATTRIBUTION, CHECKWORTHY)
-
-
-def _key(span) -> scoring.Span:
-    return (span.start, span.end, span.label)
+KINDS = (scoring.BOUNDARY, scoring.LABEL, scoring.MISSED, scoring.EXTRA, ATTRIBUTION, CHECKWORTHY)
 
 
 @dataclass(frozen=True)
-class Kappa:
-    """Cohen's kappa of two raters over the same items: observed and chance agreement."""
+class AnnotatorSet:
+    """One annotator's layers: ``name`` as given, ``folder`` holding ``<id>.json`` files, and
+    ``annotator``, the root's annotator of that name (None for a folder named by its path)."""
 
-    items: int
-    observed: float
-    expected: float
-    kappa: float | None  # None when chance agreement is 1 (both raters used one and the same category)
+    name: str
+    folder: Path
+    annotator: str | None = None
 
     @classmethod
-    def of(cls, pairs: Sequence[tuple[str, str]]) -> Kappa:
-        """From (category by A, category by B) per item."""
-        n = len(pairs)
-        if not n:
-            return cls(0, 0.0, 0.0, None)
-        observed = sum(a == b for a, b in pairs) / n
-        by_a = Counter(a for a, _ in pairs)
-        by_b = Counter(b for _, b in pairs)
-        expected = sum(by_a[k] * by_b[k] for k in by_a) / (n * n)
-        kappa = None if expected == 1 else (observed - expected) / (1 - expected)
-        return cls(n, observed, expected, kappa)
+    def resolve(cls, root: store.Root, name: str, doc_id: str | None = None) -> AnnotatorSet:
+        """An annotator of the root by name, else a folder path, with a layer for doc_id when one is
+        given; StoreError (a usage error) otherwise."""
+        folder = root.annotations / store.ANNOTATORS / name
+        if store.is_valid_id(name) and folder.is_dir():
+            found = cls(name, folder, name)
+        elif Path(name).is_dir():
+            found = cls(name, Path(name))
+        else:
+            known = ", ".join(Corpus(root).annotators) or "none (the root has no annotations/annotators/ folders yet)"
+            raise store.StoreError(f"{name!r} is neither an annotator of {root.path} nor a folder; annotators: {known}")
+        if doc_id is not None and not found.path(doc_id).is_file():
+            raise store.StoreError(f"{name} has no layer for {doc_id} (no {root.rel(found.path(doc_id).absolute())})")
+        return found
 
-    def to_json(self) -> dict:
-        return {"items": self.items, "observed": self.observed, "expected": self.expected, "kappa": self.kappa}
+    @property
+    def ids(self) -> list[str]:
+        """The ids of the documents this set annotates (its ``<id>.json`` files), sorted."""
+        stems = (p.name[: -len(store.JSON_SUFFIX)] for p in self.folder.iterdir() if p.name.endswith(store.JSON_SUFFIX))
+        return sorted(s for s in stems if store.is_valid_id(s))
+
+    def path(self, doc_id: str) -> Path:
+        return self.folder / (store.check_id(doc_id) + store.JSON_SUFFIX)
+
+
+def read_layers(
+    root: store.Root, doc_id: str, sets: Sequence[AnnotatorSet]
+) -> tuple[str | None, list[Annotation | None], list[Problem]]:
+    """A document's corpus text and each set's layer of it, read and checked as `newsspan validate`
+    reads and checks them (None: a file with an error, or no text to check a layer against), and
+    the problems of the files read."""
+    path = root.text_path(doc_id)
+    try:
+        text, found = decode_file(root.read_bytes(path), is_json=False)
+    except FileNotFoundError:
+        message = f"there is no corpus/{doc_id}.txt for this annotation"
+        text, found = None, [Problem("document-missing", message, hint="add the article with `newsspan add`")]
+    except OSError as e:
+        text, found = None, [Problem("file-unreadable", f"cannot read the file: {e}")]
+    problems = [replace(p, path=root.rel(path), document_id=doc_id) for p in found]
+    layers: list[Annotation | None] = []
+    for s in sets:
+        layer, path = None, s.path(doc_id)
+        shown = root.rel(path.absolute())  # relative to the root when inside it
+        try:  # a folder outside the root, which the user named, is read as a root of its own
+            data = (root if root.inside(path) else store.Root(s.folder)).read_bytes(path)
+            if text is not None:
+                layer, found = check_layer(data, doc_id, s.annotator, text, shown)
+                problems += found
+        except OSError as e:
+            problems.append(Problem("file-unreadable", f"cannot read the file: {e.strerror or e}", path=shown))
+        layers.append(layer)
+    return text, layers, [replace(p, document_id=doc_id) for p in problems]
+
+
+# comparing ------------------------------------------------------------------------------------
+
+
+def keys(spans: Sequence) -> list[scoring.Span]:
+    return [(s.start, s.end, s.label) for s in spans]
 
 
 @dataclass(frozen=True)
@@ -76,118 +121,12 @@ class Disagreement:
         return min(s.start for s in (self.a, self.b) if s is not None)
 
     def to_json(self) -> dict:
-        return {
-            "document_id": self.document_id,
-            "layer": self.layer,
-            "kind": self.kind,
-            "a": _span_json(self.a),
-            "b": _span_json(self.b),
-        }
-
-
-def _span_json(span) -> dict | None:
-    if span is None:
-        return None
-    out = {"id": span.id, "start": span.start, "end": span.end, "label": span.label, "text": span.text}
-    if isinstance(span, Claim):
-        out["attribution"] = span.attribution.type
-        out["checkworthy"] = span.checkworthy
-    return out
-
-
-@dataclass
-class Agreement:
-    """The agreement of B with A over the documents both annotated (counts summed over them)."""
-
-    a: str
-    b: str
-    documents: list[str] = field(default_factory=list)
-    exact: dict[str, dict[str, Counts]] = field(default_factory=lambda: {name: {} for name in LAYERS})
-    overlap: dict[str, dict[str, Counts]] = field(default_factory=lambda: {name: {} for name in LAYERS})
-    section_tokens: list[tuple[str, str]] = field(default_factory=list)  # (A's, B's) section label per token
-    claim_pairs: list[tuple[Claim, Claim]] = field(default_factory=list)  # claims matched by overlap
-    disagreements: list[Disagreement] = field(default_factory=list)
-
-    def counts(self, layer: str, mode: str) -> Counts:
-        """All labels of a layer together (micro average)."""
-        return sum(getattr(self, mode)[layer].values(), Counts())
-
-    @property
-    def sections_kappa(self) -> Kappa:
-        return Kappa.of(self.section_tokens)
-
-    @property
-    def attribution(self) -> Kappa:
-        return Kappa.of([(a.attribution.type, b.attribution.type) for a, b in self.claim_pairs])
-
-    @property
-    def checkworthy(self) -> Kappa:
-        return Kappa.of([(str(a.checkworthy).lower(), str(b.checkworthy).lower()) for a, b in self.claim_pairs])
-
-    def add(self, doc_id: str, text: str, a: Annotation, b: Annotation) -> None:
-        """Compare one document's two layers and add the counts."""
-        for layer in LAYERS:
-            sa, sb = _ordered(a.layer(layer)), _ordered(b.layer(layer))
-            ka, kb = [_key(s) for s in sa], [_key(s) for s in sb]
-            for mode, table in (("exact", self.exact), ("overlap", self.overlap)):
-                for label, c in scoring.compare(ka, kb, mode).items():
-                    table[layer][label] = table[layer].get(label, Counts()) + c
-            pairs = scoring.overlap_pairs(ka, kb)
-            self.disagreements += disagreements(doc_id, layer, sa, sb, pairs, a, b)
-            if layer == "claims":
-                self.claim_pairs += [(sa[i], sb[j]) for i, j in pairs]
-        self.section_tokens += token_labels(Document.of(doc_id, text, {}, None), a.sections, b.sections)
-        self.documents.append(doc_id)
-
-    def to_json(self) -> dict:
-        layers = {}
-        for layer in LAYERS:
-            layers[layer] = {
-                mode: {
-                    "all": _counts_json(self.counts(layer, mode)),
-                    "labels": {k: _counts_json(v) for k, v in sorted(getattr(self, mode)[layer].items())},
-                }
-                for mode in scoring.MODES
-            }
-        return {
-            "a": self.a,
-            "b": self.b,
-            "documents": self.documents,
-            "layers": layers,
-            "sections_kappa": self.sections_kappa.to_json(),
-            "claims_attribution": self.attribution.to_json(),
-            "claims_checkworthy": self.checkworthy.to_json(),
-            "disagreements": [d.to_json() for d in self.disagreements],
-        }
-
-
-def agreement(a_name: str, b_name: str, documents: Iterable[tuple[str, str, Annotation, Annotation]]) -> Agreement:
-    """The agreement of B with A over documents given as (id, text, A's layer, B's layer)."""
-    out = Agreement(a_name, b_name)
-    for doc_id, text, a, b in documents:
-        out.add(doc_id, text, a, b)
-    return out
-
-
-def _ordered(spans) -> list:
-    return sorted(spans, key=lambda s: (s.start, s.end, s.id))
-
-
-def token_labels(doc: Document, a_sections: Sequence, b_sections: Sequence) -> list[tuple[str, str]]:
-    """(A's label, B's label) for every token of the text: the label of the section that holds
-    the token, or NO_SECTION."""
-    tokens = doc.tokens()
-    return list(zip(_labels(tokens, a_sections), _labels(tokens, b_sections), strict=True))
-
-
-def _labels(tokens, sections) -> list[str]:
-    sections = _ordered(sections)
-    starts = [s.start for s in sections]
-    out = []
-    for t in tokens:
-        k = bisect.bisect_right(starts, t.start) - 1
-        out.append(sections[k].label if k >= 0 and t.end <= sections[k].end else NO_SECTION)
-    return out
+        out: dict[str, Any] = {"document_id": self.document_id, "layer": self.layer, "kind": self.kind}
+        for side, x in (("a", self.a), ("b", self.b)):
+            out[side] = x and {"id": x.id, "start": x.start, "end": x.end, "label": x.label, "text": x.text}
+            if isinstance(x, Claim):
+                out[side] |= {"attribution": x.attribution.type, "checkworthy": x.checkworthy}
+        return out
 
 
 def attribution_key(claim: Claim, annotation: Annotation) -> tuple:
@@ -203,52 +142,135 @@ def attribution_key(claim: Claim, annotation: Annotation) -> tuple:
     )
 
 
-def disagreements(
-    doc_id: str, layer: str, sa: list, sb: list, pairs: list[tuple[int, int]], a: Annotation, b: Annotation
-) -> list[Disagreement]:
-    """The disagreements of one layer of a document, given its spans in A and B (sa, sb) and the
-    overlap pairs between them (matched spans of one label); a and b are the whole layers."""
-    out = []
-    for i, j in pairs:
-        if (sa[i].start, sa[i].end) != (sb[j].start, sb[j].end):
-            out.append(Disagreement(doc_id, layer, BOUNDARY, sa[i], sb[j]))
-        if layer == "claims":
-            if attribution_key(sa[i], a) != attribution_key(sb[j], b):
-                out.append(Disagreement(doc_id, layer, ATTRIBUTION, sa[i], sb[j]))
-            if sa[i].checkworthy != sb[j].checkworthy:
-                out.append(Disagreement(doc_id, layer, CHECKWORTHY, sa[i], sb[j]))
-    left_a = [sa[i] for i in sorted(set(range(len(sa))) - {i for i, _ in pairs})]
-    left_b = [sb[j] for j in sorted(set(range(len(sb))) - {j for _, j in pairs})]
-    # what is left overlapping across labels is a label disagreement (one-to-one, as matches are)
-    crossed = scoring.overlap_pairs([(s.start, s.end, "") for s in left_a], [(s.start, s.end, "") for s in left_b])
-    out += [Disagreement(doc_id, layer, LABEL, left_a[i], left_b[j]) for i, j in crossed]
-    out += [
-        Disagreement(doc_id, layer, MISSED, s, None) for k, s in enumerate(left_a) if k not in {i for i, _ in crossed}
+def disagreements(doc_id: str, layer: str, a: Annotation, b: Annotation) -> list[Disagreement]:
+    """Where B's layer differs from A's in one document, in document order: scoring's differences
+    of their spans, and for claims paired by overlap, their attribution and check-worthiness."""
+    sa, sb = in_document_order(a.layer(layer)), in_document_order(b.layer(layer))
+    ka, kb = keys(sa), keys(sb)
+    out = [
+        Disagreement(doc_id, layer, kind, None if i is None else sa[i], None if j is None else sb[j])
+        for kind, i, j in scoring.differences(ka, kb)
     ]
-    out += [
-        Disagreement(doc_id, layer, EXTRA, None, s) for k, s in enumerate(left_b) if k not in {j for _, j in crossed}
-    ]
+    for i, j in scoring.overlap_pairs(ka, kb) if layer == "claims" else ():
+        if attribution_key(sa[i], a) != attribution_key(sb[j], b):
+            out.append(Disagreement(doc_id, layer, ATTRIBUTION, sa[i], sb[j]))
+        if sa[i].checkworthy != sb[j].checkworthy:
+            out.append(Disagreement(doc_id, layer, CHECKWORTHY, sa[i], sb[j]))
     return sorted(out, key=lambda d: (d.start, KINDS.index(d.kind)))
 
 
+@dataclass(frozen=True)
+class Kappa:
+    """Cohen's kappa of two raters over the same items: observed and chance agreement."""
+
+    items: int
+    observed: float
+    expected: float
+    kappa: float | None  # None when chance agreement is 1 (both raters used one and the same category)
+
+    @classmethod
+    def of(cls, pairs: Sequence[tuple[object, object]]) -> Kappa:
+        """From (category by A, category by B) per item."""
+        n = len(pairs)
+        if not n:
+            return cls(0, 0.0, 0.0, None)
+        observed = sum(a == b for a, b in pairs) / n
+        by_a, by_b = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
+        expected = sum(by_a[k] * by_b[k] for k in by_a) / (n * n)
+        return cls(n, observed, expected, None if expected == 1 else (observed - expected) / (1 - expected))
+
+
+def token_labels(text: str, a_sections: Sequence, b_sections: Sequence) -> list[tuple[str, str]]:
+    """(A's label, B's label) for every token of the text: the label of the section that holds
+    the token, or NO_SECTION."""
+    a, b = (
+        {t.start: s.label for s in x for t in section_tokens(text, s.start, s.end)} for x in (a_sections, b_sections)
+    )
+    return [(a.get(t.start, NO_SECTION), b.get(t.start, NO_SECTION)) for t in tokenize(text)]
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """The agreement of B with A over the documents both annotated: every figure a function of their layers."""
+
+    a: str
+    b: str
+    pairs: tuple[tuple[str, str, Annotation, Annotation], ...]  # (id, text, A's layer, B's layer) per document
+
+    @property
+    def documents(self) -> list[str]:
+        return [doc_id for doc_id, *_ in self.pairs]
+
+    def counts(self, layer: str, mode: str) -> tuple[Counts, dict[str, Counts]]:
+        """The counts of a layer, summed over documents: all labels together (a micro average), and per label."""
+        return scoring.score([(keys(a.layer(layer)), keys(b.layer(layer))) for _, _, a, b in self.pairs], mode)
+
+    @cached_property
+    def disagreements(self) -> list[Disagreement]:
+        return [d for doc_id, _, a, b in self.pairs for layer in LAYERS for d in disagreements(doc_id, layer, a, b)]
+
+    def kappas(self) -> dict[str, Kappa]:
+        """Cohen's kappa of the section labels of tokens, and of the attribution type and the
+        check-worthiness of the claims matched by overlap."""
+        tokens = [t for _, text, a, b in self.pairs for t in token_labels(text, a.sections, b.sections)]
+        claims = []  # the claims of A and B matched by overlap
+        for _, _, a, b in self.pairs:
+            ca, cb = in_document_order(a.claims), in_document_order(b.claims)
+            claims += [(ca[i], cb[j]) for i, j in scoring.overlap_pairs(keys(ca), keys(cb))]
+        return {
+            "sections_kappa": Kappa.of(tokens),
+            "claims_attribution": Kappa.of([(x.attribution.type, y.attribution.type) for x, y in claims]),
+            "claims_checkworthy": Kappa.of([(x.checkworthy, y.checkworthy) for x, y in claims]),
+        }
+
+    def to_json(self) -> dict:
+        def figures(total: Counts, per_label: dict[str, Counts]) -> dict:
+            return {"all": _counts_json(total), "labels": {k: _counts_json(v) for k, v in per_label.items()}}
+
+        layers = {layer: {mode: figures(*self.counts(layer, mode)) for mode in scoring.MODES} for layer in LAYERS}
+        kappas = {name: asdict(k) for name, k in self.kappas().items()}
+        found = [d.to_json() for d in self.disagreements]
+        return {
+            "a": self.a,
+            "b": self.b,
+            "documents": self.documents,
+            "layers": layers,
+            **kappas,
+            "disagreements": found,
+        }
+
+
 def _counts_json(c: Counts) -> dict:
-    return {
-        "a": c.gold,
-        "b": c.predicted,
-        "matched": c.matched,
-        "missed": c.gold - c.matched,
-        "extra": c.predicted - c.matched,
-        "precision": c.precision,
-        "recall": c.recall,
-        "f1": c.f1,
-    }
+    figures = (c.gold, c.predicted, c.matched, c.gold - c.matched, c.predicted - c.matched, c.precision, c.recall, c.f1)
+    return dict(zip(("a", "b", "matched", "missed", "extra", "precision", "recall", "f1"), figures, strict=True))
+
+
+def agree(root: store.Root, a_name: str, b_name: str) -> tuple[Agreement | None, list[Problem]]:
+    """``newsspan agree A B``: B scored against A on the documents both annotated, or None and the
+    errors of the layers read (nothing is compared when one has an error).
+
+    StoreError (a usage error) for a name that is no annotator nor folder; ValueError when the two
+    annotated no document in common.
+    """
+    a, b = AnnotatorSet.resolve(root, a_name), AnnotatorSet.resolve(root, b_name)
+    ids = sorted(set(a.ids) & set(b.ids))
+    if not ids:
+        raise ValueError(f"{a_name} and {b_name} annotated no document in common; nothing to compare")
+    pairs, errors = [], []
+    for doc_id in ids:
+        text, (la, lb), problems = read_layers(root, doc_id, (a, b))
+        errors += [p for p in problems if p.severity == ERROR]
+        if text is not None and la is not None and lb is not None:
+            pairs.append((doc_id, text, la, lb))
+    return (None, errors) if errors else (Agreement(a_name, b_name, tuple(pairs)), [])
 
 
 # rendering ------------------------------------------------------------------------------------
 
 
-def render_json(ag: Agreement) -> str:
-    return json.dumps(ag.to_json(), ensure_ascii=False, indent=2) + "\n"
+def render_json(result: Any) -> str:
+    """An Agreement (or anything with a to_json(), an Adjudication) as the JSON that --format json prints."""
+    return json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
 
 
 def _f(x: float | None) -> str:
@@ -256,11 +278,12 @@ def _f(x: float | None) -> str:
 
 
 def _row(label: str, e: Counts, o: Counts, width: int) -> str:
-    return (
-        f"  {label:<{width}} {e.gold:>5} {e.predicted:>5}  "
-        f"{e.matched:>5} {e.gold - e.matched:>6} {e.predicted - e.matched:>5} {_f(e.precision):>6} {_f(e.recall):>6} {_f(e.f1):>6}  "
-        f"{o.matched:>5} {o.gold - o.matched:>6} {o.predicted - o.matched:>5} {_f(o.precision):>6} {_f(o.recall):>6} {_f(o.f1):>6}"
-    )
+    cells = [
+        f"{c.matched:>5} {c.gold - c.matched:>6} {c.predicted - c.matched:>5} "
+        f"{_f(c.precision):>6} {_f(c.recall):>6} {_f(c.f1):>6}"
+        for c in (e, o)
+    ]
+    return f"  {label:<{width}} {e.gold:>5} {e.predicted:>5}  " + "  ".join(cells)
 
 
 def describe(s, limit: int = 60) -> str:
@@ -274,53 +297,29 @@ def describe(s, limit: int = 60) -> str:
 
 
 def render_text(ag: Agreement) -> str:
-    out = [
-        f"B = {ag.b} scored against A = {ag.a} on {len(ag.documents)} document{'s' * (len(ag.documents) != 1)} "
-        "both annotated"
-    ]
+    kappas = ag.kappas()
+    claims = {"attribution type": kappas["claims_attribution"], "check-worthiness": kappas["claims_checkworthy"]}
+    out = [f"B = {ag.b} scored against A = {ag.a} on {count(len(ag.documents), 'document')} both annotated"]
     for layer in LAYERS:
-        labels = sorted(set(ag.exact[layer]) | set(ag.overlap[layer]))
-        width = max([len(x) for x in labels] + [len("all"), 8])
+        (e_all, exact), (o_all, overlap) = (ag.counts(layer, mode) for mode in scoring.MODES)
+        width = max([len(x) for x in exact] + [len("all"), 8])
         out += [
             "",
-            f"{layer}",
+            layer,
             f"  {'':<{width}} {'':>5} {'':>5}  {'exact':-^47}  {'overlap':-^47}",
             f"  {'label':<{width}} {'A':>5} {'B':>5}  "
             + "  ".join([f"{'match':>5} {'missed':>6} {'extra':>5} {'P':>6} {'R':>6} {'F1':>6}"] * 2),
         ]
-        for label in labels:
-            out.append(_row(label, ag.exact[layer].get(label, Counts()), ag.overlap[layer].get(label, Counts()), width))
-        out.append(_row("all", ag.counts(layer, "exact"), ag.counts(layer, "overlap"), width))
+        out += [_row(x, exact[x], overlap[x], width) for x in exact] + [_row("all", e_all, o_all, width)]
         if layer == "sections":
-            k = ag.sections_kappa
-            out.append(
-                f"  Cohen's kappa on tokens: {_f(k.kappa)} ({k.items} tokens; observed {_f(k.observed)}, "
-                f"chance {_f(k.expected)})"
-            )
-        if layer == "claims":
-            for what, k in (("attribution type", ag.attribution), ("check-worthiness", ag.checkworthy)):
-                out.append(
-                    f"  {what} on {k.items} matched claim{'s' * (k.items != 1)}: agreement {_f(k.observed)}, "
-                    f"Cohen's kappa {_f(k.kappa)}"
-                )
+            k = kappas["sections_kappa"]
+            observed = f"observed {_f(k.observed)}, chance {_f(k.expected)}"
+            out.append(f"  Cohen's kappa on tokens: {_f(k.kappa)} ({k.items} tokens; {observed})")
+        for what, k in claims.items() if layer == "claims" else ():
+            on = count(k.items, "matched claim")
+            out.append(f"  {what} on {on}: agreement {_f(k.observed)}, Cohen's kappa {_f(k.kappa)}")
     out += ["", f"disagreements: {len(ag.disagreements)}"]
     for d in ag.disagreements:
         out.append(f"  {d.document_id}  {d.layer:<8} {d.kind:<11}  A: {describe(d.a)}")
         out.append(f"  {'':{len(d.document_id)}}  {'':<8} {'':<11}  B: {describe(d.b)}")
     return "\n".join(out) + "\n"
-
-
-__all__ = [
-    "Agreement",
-    "Disagreement",
-    "Kappa",
-    "KINDS",
-    "NO_SECTION",
-    "agreement",
-    "attribution_key",
-    "describe",
-    "disagreements",
-    "render_json",
-    "render_text",
-    "token_labels",
-]

@@ -13,7 +13,7 @@ import textwrap
 from pathlib import Path
 
 from . import __version__, edit, hf, schema, store
-from .report import RENDERERS
+from .report import RENDERERS, Problem, count
 
 
 class _Parser(argparse.ArgumentParser):
@@ -398,26 +398,26 @@ def _wrap(text: str) -> str:
     return textwrap.fill(text, 88, break_on_hyphens=False)  # an option such as --include-drafts stays whole
 
 
-def _refused(command: str, e, root) -> int:
-    """Print why a command refused (newsspan.annotators.Refused): the problems of the files read, as the
-    validator prints them, then one line (stderr); exit code 1."""
-    from .report import Report, render_text
-
-    if e.problems:
-        sys.stderr.write("".join(render_text(Report(problems=list(e.problems))).splitlines(True)[:-1]))
-    print(f"newsspan {command}: {e} (root {root.path})", file=sys.stderr)
+def _refused(command: str, why: str, root, problems=()) -> int:
+    """Print why a command refused: the problems of the files read, as the validator prints them,
+    then one line (stderr); exit code 1."""
+    for p in sorted(problems, key=Problem.sort_key):
+        print(p, file=sys.stderr)
+    print(f"newsspan {command}: {why} (root {root.path})", file=sys.stderr)
     return 1
 
 
 def cmd_agree(args) -> int:
     from . import agreement
-    from .annotators import Refused, agree
 
     root = store.Root.discover(args.root)
     try:
-        result = agree(root, args.a, args.b)
-    except Refused as e:
-        return _refused("agree", e, root)
+        result, errors = agreement.agree(root, args.a, args.b)
+    except ValueError as e:
+        return _refused("agree", str(e), root)
+    if result is None:
+        why = f"{count(len(errors), 'error')} in the layers compared; fix them (`newsspan validate`) and run it again"
+        return _refused("agree", why + "; nothing was compared", root, errors)
     sys.stdout.write(agreement.render_json(result) if args.format == "json" else agreement.render_text(result))
     if args.format == "text":
         n = len(result.documents)
@@ -426,27 +426,27 @@ def cmd_agree(args) -> int:
 
 
 def cmd_adjudicate(args) -> int:
-    from . import adjudicate, annotators
-    from .annotators import Refused
+    from . import adjudicate
 
     root = store.Root.discover(args.root)
     if args.out and not Path(args.out).absolute().parent.is_dir():
         raise store.StoreError(f"--out {args.out}: no folder {Path(args.out).absolute().parent} to write it in")
-    root.check()
-    with root.lock():
-        try:
-            adj = annotators.adjudicate(root, args.id, args.a, args.b, force=args.force)
-        except Refused as e:
-            return _refused("adjudicate", e, root)
-        path = root.annotation_path(args.id)
-        root.write_all([(path, adj.annotation.dumps())])
-        if args.out:
-            store.write_atomic(Path(args.out), adjudicate.render_json(adj).encode("utf-8"))
+    try:
+        adj, errors = adjudicate.adjudicate(root, args.id, args.a, args.b, force=args.force)
+    except ValueError as e:
+        return _refused("adjudicate", str(e), root)
+    if adj is None:
+        return _refused(
+            "adjudicate", f"{count(len(errors), 'error')} in the layers of {args.id}; nothing was written", root, errors
+        )
+    if args.out:
+        store.write_atomic(Path(args.out), adjudicate.render_json(adj).encode("utf-8"))
     sys.stdout.write(adjudicate.render_text(adj))
     kept = ", ".join(f"{adj.kept(layer)} {layer}" for layer in schema.layers())
     n = len(adj.disagreements)
     print(
-        f"newsspan adjudicate: wrote {root.rel(path)} (draft; agreed: {kept}; {n} disagreement{'s' * (n != 1)} to review"
+        f"newsspan adjudicate: wrote {root.rel(root.annotation_path(args.id))} (draft; agreed: {kept}; "
+        f"{n} disagreement{'s' * (n != 1)} to review"
         + (f", written to {args.out}" if args.out else "")
         + f") in {root.path}"
     )
@@ -475,7 +475,6 @@ def cmd_stats(args) -> int:
 
 def cmd_show(args) -> int:
     from . import show
-    from .annotators import Refused
 
     root = store.Root.discover(args.root)
     out = Path(args.out)
@@ -483,10 +482,11 @@ def cmd_show(args) -> int:
         raise store.StoreError(f"--out {args.out}: no folder {out.absolute().parent} to write it in")
     if args.diff and args.annotator:
         raise store.StoreError("--annotator and --diff show different things: give one of them")
-    try:
-        page = show.page(root, args.id, args.annotator, args.diff)
-    except Refused as e:
-        return _refused("show", e, root)
+    page, errors = show.page(root, args.id, args.annotator, args.diff)
+    if page is None:
+        return _refused(
+            "show", f"{count(len(errors), 'error')} in what would be shown; nothing was written", root, errors
+        )
     store.write_atomic(out, page.encode("utf-8"))
     print(
         f"newsspan show: wrote {args.out} ({args.id}, "

@@ -108,6 +108,14 @@ def released_statuses() -> tuple[str, ...]:
     return _enum("releasedStatus")
 
 
+def redistributable(license_id: str) -> bool:
+    """Whether a text under this license may travel in a published release (the allow-list
+    ``x-redistributable`` on the document schema's ``license``); any other license, unknown
+    included, is published as standoff only."""
+    patterns = load("document")["properties"]["license"]["x-redistributable"]["patterns"]
+    return any(re.fullmatch(p, license_id) for p in patterns)
+
+
 def splits() -> tuple[str, ...]:
     return tuple(load("document")["properties"]["split"]["enum"])
 

@@ -1,8 +1,8 @@
-"""Span matching and precision / recall / F1 over ``(start, end, label)`` spans (pure functions).
+"""Span matching, precision / recall / F1 and the kinds of difference over ``(start, end, label)`` spans.
 
 One document's spans are compared with another set of spans of the same document: a system's
 predictions with the gold (``examples/evaluate.py``), or one annotator's layer with another's
-(the agreement tool). Offsets are code points, half-open ``[start, end)``.
+(``newsspan agree``). Offsets are code points, half-open ``[start, end)``. Pure functions.
 
 Two ways for a predicted span to match a gold span:
 
@@ -20,13 +20,11 @@ spans::
 
 and 0.0 where the denominator is 0 (as seqeval and scikit-learn do with ``zero_division=0``).
 Over many documents or labels the counts are summed first (micro average); per-label figures
-count only the spans of that label. For two annotators the figures are symmetric: swapping
-gold and predicted swaps precision and recall, and F1 is their agreement.
+count only the spans of that label. ``docs/agreement.md`` works an example through.
 """
 
 from __future__ import annotations
 
-import bisect
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -34,6 +32,12 @@ from dataclasses import dataclass
 Span = tuple[int, int, str]  # (start, end, label)
 
 MODES = ("exact", "overlap")
+
+# The kinds of difference between gold and predicted spans (see differences()).
+BOUNDARY = "boundary"  # matched by overlap (same label), different offsets
+LABEL = "label"  # overlapping spans with different labels
+MISSED = "missed"  # in gold only
+EXTRA = "extra"  # in predicted only
 
 
 @dataclass(frozen=True)
@@ -65,42 +69,59 @@ class Counts:
 
 def exact_matches(gold: Iterable[Span], predicted: Iterable[Span]) -> int:
     """How many predicted spans have a gold span with the same start, end and label (each used once)."""
-    return sum((Counter(gold) & Counter(predicted)).values())
+    return sum((Counter(map(tuple, gold)) & Counter(map(tuple, predicted))).values())
 
 
-def overlap_matches(gold: Iterable[Span], predicted: Iterable[Span]) -> int:
+def overlap_matches(gold: Sequence[Span], predicted: Sequence[Span]) -> int:
     """The size of a largest one-to-one pairing of gold with predicted spans of the same label
-    that share at least one character.
+    that share at least one character (not a greedy one, which can miss pairs)."""
+    return len(overlap_pairs(gold, predicted))
 
-    A largest pairing, not a greedy one: gold [0, 10) and [5, 6) with predicted [0, 6) and
-    [8, 9) pair up twice ([0, 10)-[8, 9) and [5, 6)-[0, 6)), where pairing [0, 10) with the
-    first predicted span it overlaps would leave one match.
+
+def exact_pairs(gold: Sequence[Span], predicted: Sequence[Span]) -> list[tuple[int, int]]:
+    """The pairs (i, j) of equal spans gold[i] == predicted[j], each span in at most one pair
+    (a span given twice pairs with the other side's copies in order); as many pairs as
+    :func:`exact_matches` counts, sorted by i."""
+    free: dict[tuple, list[int]] = defaultdict(list)  # spans may come as lists (JSON)
+    for j in range(len(predicted) - 1, -1, -1):
+        free[tuple(predicted[j])].append(j)
+    return [(i, js.pop()) for i, g in enumerate(gold) if (js := free.get(tuple(g)))]
+
+
+def overlap_pairs(gold: Sequence[Span], predicted: Sequence[Span]) -> list[tuple[int, int]]:
+    """The pairs (i, j) of a largest one-to-one pairing of gold[i] with predicted[j] of the same
+    label sharing at least one character: as many pairs as :func:`overlap_matches` counts,
+    sorted by i.
+
+    Of the largest pairings, the one returned is fixed by an order: gold spans are visited by
+    position, and each one tries its candidates by decreasing overlap (then position). Where the
+    spans of each side do not overlap one another (every newsspan layer), a span with an exact
+    counterpart is always paired with it: the two overlap nothing else.
     """
-    by_label: dict[str, tuple[list[Span], list[Span]]] = defaultdict(lambda: ([], []))
-    for s in gold:
-        by_label[s[2]][0].append(s)
-    for s in predicted:
-        by_label[s[2]][1].append(s)
-    total = 0
+    by_label: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+    for i, s in enumerate(gold):
+        by_label[s[2]][0].append(i)
+    for j, s in enumerate(predicted):
+        by_label[s[2]][1].append(j)
+    out = []
     for golds, preds in by_label.values():
-        preds.sort()
-        starts = [p[0] for p in preds]
-        # candidates start before the gold span ends; of those, keep the ones ending after it starts
-        edges = [[j for j in range(bisect.bisect_left(starts, g[1])) if preds[j][1] > g[0]] for g in golds]
-        total += _largest_matching(edges, len(preds))
-    return total
-
-
-def _largest_matching(edges: Sequence[Sequence[int]], n_right: int) -> int:
-    """Size of a maximum matching of a bipartite graph (left i -- right j for j in edges[i])."""
-    return sum(o >= 0 for o in _maximum_matching(edges, n_right))
+        golds.sort(key=lambda i: (gold[i][0], gold[i][1], i))
+        preds.sort(key=lambda j: (predicted[j][0], predicted[j][1], j))
+        edges = []
+        for i in golds:  # the predicted spans gold[i] overlaps, the largest overlap first
+            common = [min(gold[i][1], predicted[j][1]) - max(gold[i][0], predicted[j][0]) for j in preds]
+            edges.append([k for _, k in sorted((-c, k) for k, c in enumerate(common) if c > 0)])
+        owner = _maximum_matching(edges, len(preds))
+        out += [(golds[left], preds[k]) for k, left in enumerate(owner) if left >= 0]
+    return sorted(out)
 
 
 def _maximum_matching(edges: Sequence[Sequence[int]], n_right: int) -> list[int]:
     """A maximum matching of a bipartite graph (left i -- right j for j in edges[i]) as owner[j]:
     the left vertex matched to right vertex j, or -1; by augmenting paths (Kuhn's algorithm),
-    with an explicit stack rather than recursion. Left vertices are visited in order and each
-    one's edges in the order given, so the matching found is a function of that order."""
+    with an explicit stack rather than recursion (a chain of thousands of spans would overflow
+    it). Left vertices are visited in order and each one's edges in the order given, so the
+    matching found is a function of that order."""
     owner = [-1] * n_right
     for root in range(len(edges)):
         seen = [False] * n_right
@@ -127,64 +148,33 @@ def _maximum_matching(edges: Sequence[Sequence[int]], n_right: int) -> list[int]
     return owner
 
 
-def exact_pairs(gold: Sequence[Span], predicted: Sequence[Span]) -> list[tuple[int, int]]:
-    """The pairs (i, j) of equal spans gold[i] == predicted[j], each span in at most one pair
-    (a span given twice pairs with the other side's copies in order); as many pairs as
-    :func:`exact_matches` counts, sorted by i."""
-    free: dict[tuple[object, ...], list[int]] = defaultdict(list)  # spans may come as lists (JSON)
-    for j in range(len(predicted) - 1, -1, -1):
-        free[tuple(predicted[j])].append(j)
-    out = []
-    for i, g in enumerate(gold):
-        js = free.get(tuple(g))
-        if js:
-            out.append((i, js.pop()))
+def differences(gold: Sequence[Span], predicted: Sequence[Span]) -> list[tuple[str, int | None, int | None]]:
+    """Every place where predicted differs from gold, as (kind, i, j) with gold[i] and predicted[j]
+    (None: no span of that side): BOUNDARY for an overlap pair (:func:`overlap_pairs`) with other
+    offsets; LABEL for spans left unpaired that overlap one another with another label (a second
+    largest pairing, labels ignored); MISSED and EXTRA for the spans left after that."""
+    pairs = overlap_pairs(gold, predicted)
+    out: list[tuple[str, int | None, int | None]] = [
+        (BOUNDARY, i, j) for i, j in pairs if tuple(gold[i][:2]) != tuple(predicted[j][:2])
+    ]
+    left_g = sorted(set(range(len(gold))) - {i for i, _ in pairs})
+    left_p = sorted(set(range(len(predicted))) - {j for _, j in pairs})
+    crossed = overlap_pairs([(*gold[i][:2], "") for i in left_g], [(*predicted[j][:2], "") for j in left_p])
+    out += [(LABEL, left_g[i], left_p[j]) for i, j in crossed]
+    out += [(MISSED, i, None) for k, i in enumerate(left_g) if k not in {a for a, _ in crossed}]
+    out += [(EXTRA, None, j) for k, j in enumerate(left_p) if k not in {b for _, b in crossed}]
     return out
-
-
-def overlap_pairs(gold: Sequence[Span], predicted: Sequence[Span]) -> list[tuple[int, int]]:
-    """The pairs (i, j) of a largest one-to-one pairing of gold[i] with predicted[j] of the same
-    label sharing at least one character: as many pairs as :func:`overlap_matches` counts,
-    sorted by i.
-
-    Of the largest pairings, the one returned is fixed by an order: gold spans are visited by
-    position, and each one tries its candidates by decreasing overlap (then position). Where the
-    spans of each side do not overlap one another (every newsspan layer), a span with an exact
-    counterpart is always paired with it: the two overlap nothing else.
-    """
-    by_label: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-    for i, s in enumerate(gold):
-        by_label[s[2]][0].append(i)
-    for j, s in enumerate(predicted):
-        by_label[s[2]][1].append(j)
-    out = []
-    for golds, preds in by_label.values():
-        golds.sort(key=lambda i: (gold[i][0], gold[i][1], i))
-        preds.sort(key=lambda j: (predicted[j][0], predicted[j][1], j))
-        starts = [predicted[j][0] for j in preds]
-        edges = []
-        for i in golds:
-            gs, ge = gold[i][0], gold[i][1]
-            near = [k for k in range(bisect.bisect_left(starts, ge)) if predicted[preds[k]][1] > gs]
-            near.sort(key=lambda k: (-(min(ge, predicted[preds[k]][1]) - max(gs, predicted[preds[k]][0])), k))
-            edges.append(near)
-        owner = _maximum_matching(edges, len(preds))
-        out += [(golds[left], preds[k]) for k, left in enumerate(owner) if left >= 0]
-    return sorted(out)
-
-
-_MATCHERS = {"exact": exact_matches, "overlap": overlap_matches}
 
 
 def compare(gold: Sequence[Span], predicted: Sequence[Span], mode: str = "exact") -> dict[str, Counts]:
     """Counts per label for one document's spans (labels found in either set)."""
-    if mode not in _MATCHERS:
+    if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}: expected one of {', '.join(MODES)}")
+    matches = exact_matches if mode == "exact" else overlap_matches
     out = {}
     for label in sorted({s[2] for s in gold} | {s[2] for s in predicted}):
-        g = [s for s in gold if s[2] == label]
-        p = [s for s in predicted if s[2] == label]
-        out[label] = Counts(_MATCHERS[mode](g, p), len(g), len(p))
+        g, p = [s for s in gold if s[2] == label], [s for s in predicted if s[2] == label]
+        out[label] = Counts(matches(g, p), len(g), len(p))
     return out
 
 
@@ -198,16 +188,3 @@ def score(
             per_label[label] += counts
     overall = sum(per_label.values(), Counts())
     return overall, dict(sorted(per_label.items()))
-
-
-__all__ = [
-    "Span",
-    "Counts",
-    "MODES",
-    "exact_matches",
-    "overlap_matches",
-    "exact_pairs",
-    "overlap_pairs",
-    "compare",
-    "score",
-]

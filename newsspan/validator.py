@@ -148,7 +148,10 @@ def _check_document(files: DocumentFiles) -> tuple[list[Problem], DocSummary]:
             "canonical text)"
         )
         problems = [replace(p, message=p.message + note) if p.check == "text-not-canonical" else p for p in problems]
-    summary = DocSummary(stem, text_sha, files.text is not None, files.meta is not None, None in files.annotations)
+    license = meta.get("license") if isinstance(meta, dict) and isinstance(meta.get("license"), str) else None
+    summary = DocSummary(
+        stem, text_sha, files.text is not None, files.meta is not None, None in files.annotations, license
+    )
     return problems, summary
 
 
@@ -378,7 +381,7 @@ def validate_root(
             text_sha = sha256(data) if isinstance(data, bytes) else None
             summaries[stem] = DocSummary(stem, text_sha, data is not None, True, None in listing.layers.get(stem, ()))
     named = {text_rel(s) for s in stems} | {meta_rel(s) for s in stems}
-    ordered = [summaries[s] for s in sorted(summaries)]
+    ordered = [summaries[s] for s in sorted(summaries)]  # (the others' licenses are not read: not reported here)
     report.extend(p for p in check_corpus(ordered) if p.path in named)
     return report
 

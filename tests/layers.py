@@ -1,4 +1,5 @@
-"""Small annotation layers written by hand for the agreement, adjudication and statistics tests.
+"""Small annotation layers written by hand for the agreement, adjudication and statistics tests,
+and ``newsspan(*args)``, the command line run in-process.
 
 Spans are given by their quote (and which occurrence of it), so the offsets in a test are the
 text's own; every layer is checked to be valid by the tests that use it.
@@ -6,12 +7,34 @@ text's own; every layer is checked to be valid by the tests that use it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
+import os
 import shutil
 from pathlib import Path
 
-from conftest import FIXTURES
+from newsspan.cli import main
+
+from conftest import FIXTURES, NOWHERE
+
+
+def newsspan(*args, cwd=None) -> tuple[int, str, str]:
+    """`newsspan ARGS` run in-process from cwd (default: a folder outside any corpus, so that a
+    command that forgot its --root fails): (exit code, stdout, stderr)."""
+    out, err, here = io.StringIO(), io.StringIO(), os.getcwd()
+    os.chdir(cwd or NOWHERE)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main([str(a) for a in args])
+            except SystemExit as e:  # argparse: --help and usage errors
+                code = e.code if isinstance(e.code, int) else 2
+    finally:
+        os.chdir(here)
+    return code, out.getvalue(), err.getvalue()
+
 
 TINY = (FIXTURES / "valid" / "corpus" / "tiny.txt").read_text(encoding="utf-8")
 # "Antony Blinken met Liu Jianchao in Washington, DC on Friday.\n\nOfficials said the talks were useful.\n"

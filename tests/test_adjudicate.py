@@ -7,8 +7,7 @@ import pytest
 
 from newsspan import Annotation, validate
 
-from conftest import run_cli
-from layers import ALICE, BOB, TAIWAN, TINY, bare, dump, layer, make_root
+from layers import ALICE, BOB, TAIWAN, TINY, bare, dump, layer, make_root, newsspan
 
 
 @pytest.fixture
@@ -24,8 +23,11 @@ def spans(ann: dict, name: str) -> list:
 
 
 def test_the_draft_holds_exactly_the_agreed_spans(root, tmp_path):
-    res = run_cli("adjudicate", "taiwan", "alice", "bob", "--root", root)
-    assert res.returncode == 0, res.stderr
+    leftover = root / "annotations" / ".newsspan-killed.tmp"  # what a killed write leaves
+    leftover.write_text("half a file", encoding="utf-8")
+    code, out, err = newsspan("adjudicate", "taiwan", "alice", "bob", "--root", root)
+    assert code == 0, err
+    assert not leftover.exists()  # the write happened under the root's lock, which clears such leftovers
     data = (root / "annotations" / "taiwan.json").read_bytes()
     draft = json.loads(data)
     assert draft["status"] == "draft" and draft["annotators"] == ["alice", "bob"]
@@ -46,7 +48,7 @@ def test_the_draft_holds_exactly_the_agreed_spans(root, tmp_path):
         ("annotations/annotators/bob/taiwan.json", "mention-missed"),
     }
     # the disagreements, side by side
-    lines = res.stdout.splitlines()
+    lines = out.splitlines()
     assert lines[0].split() == ["layer", "kind", "A", "=", "alice", "|", "B", "=", "bob"]
     assert any(
         line.startswith("sections boundary")
@@ -67,14 +69,16 @@ def test_the_draft_holds_exactly_the_agreed_spans(root, tmp_path):
 
 def test_a_gold_layer_is_kept_without_force(root, tmp_path):
     before = (root / "annotations" / "tiny.json").read_bytes()
-    res = run_cli("adjudicate", "tiny", "alice", "bob", "--root", root, "--out", tmp_path / "review.json")
-    assert res.returncode == 1
-    assert "annotations/tiny.json is a gold layer, which adjudication never replaces without --force" in res.stderr
+    code, out, err = newsspan("adjudicate", "tiny", "alice", "bob", "--root", root, "--out", tmp_path / "review.json")
+    assert code == 1
+    assert "annotations/tiny.json is a gold layer, which adjudication never replaces without --force" in err
     assert (root / "annotations" / "tiny.json").read_bytes() == before
     assert not (tmp_path / "review.json").exists()
 
-    res = run_cli("adjudicate", "tiny", "alice", "bob", "--root", root, "--out", tmp_path / "review.json", "--force")
-    assert res.returncode == 0, res.stderr
+    code, out, err = newsspan(
+        "adjudicate", "tiny", "alice", "bob", "--root", root, "--out", tmp_path / "review.json", "--force"
+    )
+    assert code == 0, err
     draft = json.loads((root / "annotations" / "tiny.json").read_text(encoding="utf-8"))
     # tiny: the headline section and "Antony Blinken" agree exactly; the first claim agrees in its
     # offsets but not in its check-worthiness, so no claim is kept
@@ -95,8 +99,18 @@ def test_a_gold_layer_is_kept_without_force(root, tmp_path):
         ("claims", "boundary"),
         ("claims", "attribution"),
     ]
-    # a draft is replaced without --force
-    assert run_cli("adjudicate", "tiny", "alice", "bob", "--root", root).returncode == 0
+    # a draft is replaced without --force, even a broken one (its status is read before its schema)
+    path = root / "annotations" / "tiny.json"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('"sections": [', '"sections": 7, "x": ['), encoding="utf-8"
+    )
+    assert newsspan("adjudicate", "tiny", "alice", "bob", "--root", root)[0] == 0
+    assert json.loads(path.read_text(encoding="utf-8"))["status"] == "draft"
+    # a layer whose status cannot be read is never replaced without --force
+    path.write_text("{not json", encoding="utf-8")
+    code, out, err = newsspan("adjudicate", "tiny", "alice", "bob", "--root", root)
+    assert code == 1 and out == "" and path.read_text(encoding="utf-8") == "{not json"
+    assert "annotations/tiny.json is a layer whose status cannot be read, which adjudication never replaces" in err
 
 
 def test_attributes_and_sources(tmp_path):
@@ -128,8 +142,8 @@ def test_attributes_and_sources(tmp_path):
     a["entities"][1].update(cluster="washington-dc", kb_id="Q61")
     b["entities"][1].update(cluster="washington-dc")
     root = make_root(tmp_path, {"tiny": TINY}, {("alice", "tiny"): a, ("bob", "tiny"): b})
-    res = run_cli("adjudicate", "tiny", "alice", "bob", "--root", root, "--out", tmp_path / "review.json")
-    assert res.returncode == 0, res.stderr
+    code, _, err = newsspan("adjudicate", "tiny", "alice", "bob", "--root", root, "--out", tmp_path / "review.json")
+    assert code == 0, err
     draft = json.loads((root / "annotations" / "tiny.json").read_text(encoding="utf-8"))
     # the same kb_id is kept and the different clusters are not; the other way round for Washington, DC
     assert {e["text"]: (e.get("kb_id"), e.get("cluster")) for e in draft["entities"]} == {
@@ -147,24 +161,29 @@ def test_attributes_and_sources(tmp_path):
 
 
 def test_what_cannot_be_adjudicated(root, tmp_path):
-    res = run_cli("adjudicate", "nothing", "alice", "bob", "--root", root)
-    assert res.returncode == 2 and "'nothing' names no document" in res.stderr
-    res = run_cli("adjudicate", "taiwan", "alice", "nobody", "--root", root)
-    assert res.returncode == 2 and "'nobody' is neither an annotator" in res.stderr
+    code, out, err = newsspan("adjudicate", "nothing", "alice", "bob", "--root", root)
+    assert code == 2 and "'nothing' names no document" in err
+    code, out, err = newsspan("adjudicate", "taiwan", "alice", "nobody", "--root", root)
+    assert code == 2 and "'nobody' is neither an annotator" in err
     (root / "annotations" / "annotators" / "carol").mkdir()
-    res = run_cli("adjudicate", "taiwan", "alice", "carol", "--root", root)
-    assert res.returncode == 2 and "carol has no layer for taiwan" in res.stderr
-    res = run_cli("adjudicate", "taiwan", "alice", "bob", "--root", root, "--out", tmp_path / "no" / "such" / "x.json")
-    assert res.returncode == 2 and "--out" in res.stderr
+    code, out, err = newsspan("adjudicate", "taiwan", "alice", "carol", "--root", root)
+    assert code == 2 and "carol has no layer for taiwan" in err
+    code, out, err = newsspan(
+        "adjudicate", "taiwan", "alice", "bob", "--root", root, "--out", tmp_path / "no" / "such" / "x.json"
+    )
+    assert code == 2 and "--out" in err
     bad = dict(BOB["taiwan"], status="finished")
     (root / "annotations" / "annotators" / "bob" / "taiwan.json").write_text(dump(bad), encoding="utf-8")
-    res = run_cli("adjudicate", "taiwan", "alice", "bob", "--root", root)
-    assert res.returncode == 1 and "error[schema]" in res.stderr and "nothing was written" in res.stderr
-    assert "Traceback" not in res.stderr
+    code, out, err = newsspan("adjudicate", "taiwan", "alice", "bob", "--root", root)
+    assert code == 1 and out == ""
+    assert 'annotations/annotators/bob/taiwan.json:9:3: error[schema] /status: "finished" is not one of' in err
+    assert err.rstrip().endswith(
+        f"newsspan adjudicate: 1 error in the layers of taiwan; nothing was written (root {root})"
+    )
     assert not (root / "annotations" / "taiwan.json").exists()
 
 
 def test_help_ends_with_examples():
-    res = run_cli("adjudicate", "--help")
-    assert res.returncode == 0
-    assert res.stdout.rstrip().splitlines()[-1].strip().startswith("newsspan adjudicate")
+    code, out, _ = newsspan("adjudicate", "--help")
+    assert code == 0
+    assert out.rstrip().splitlines()[-1].strip().startswith("newsspan adjudicate")

@@ -1,4 +1,5 @@
-"""`newsspan agree`: every figure checked against values worked out by hand in the comments.
+"""`newsspan agree`: every figure checked against values worked out by hand in the comments, the
+disagreements, the text and JSON outputs, and what is refused.
 
 Two documents, annotated by alice (A, the reference) and bob (B):
 
@@ -9,14 +10,10 @@ Two documents, annotated by alice (A, the reference) and bob (B):
 import json
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
-from newsspan import scoring
 from newsspan.agreement import Kappa
 
-from conftest import run_cli
-from layers import ALICE, BOB, TAIWAN, TINY, make_root
+from layers import ALICE, BOB, TAIWAN, TINY, dump, make_root, newsspan
 
 
 @pytest.fixture(scope="module")
@@ -27,24 +24,19 @@ def root(tmp_path_factory):
     return make_root(tmp_path_factory.mktemp("agree"), {"tiny": TINY, "taiwan": TAIWAN}, layers)
 
 
+def agree_json(*args) -> dict:
+    code, out, err = newsspan("agree", *args, "--format", "json")
+    assert code == 0, err
+    return json.loads(out)
+
+
 @pytest.fixture(scope="module")
 def result(root):
-    res = run_cli("agree", "alice", "bob", "--root", root, "--format", "json")
-    assert res.returncode == 0, res.stderr
-    return json.loads(res.stdout)
+    return agree_json("alice", "bob", "--root", root)
 
 
 def figures(block):
-    return (
-        block["a"],
-        block["b"],
-        block["matched"],
-        block["missed"],
-        block["extra"],
-        block["precision"],
-        block["recall"],
-        block["f1"],
-    )
+    return tuple(block[k] for k in ("a", "b", "matched", "missed", "extra", "precision", "recall", "f1"))
 
 
 def test_documents_both_annotated(result):
@@ -126,6 +118,7 @@ def test_disagreements_listed_with_their_text(result):
         (d["document_id"], d["layer"], d["kind"], d["a"] and d["a"]["text"], d["b"] and d["b"]["text"])
         for d in result["disagreements"]
     ]
+    claim = "Antony Blinken met Liu Jianchao in Washington, DC on Friday"
     assert got == [
         ("taiwan", "sections", "boundary", "China warned Taiwan.", "China warned Taiwan"),
         ("taiwan", "entities", "missed", "Taiwan", None),
@@ -135,86 +128,103 @@ def test_disagreements_listed_with_their_text(result):
         ("tiny", "entities", "label", "Washington, DC", "Washington"),
         ("tiny", "entities", "boundary", "Friday", "on Friday"),
         ("tiny", "entities", "extra", None, "Officials"),
-        (
-            "tiny",
-            "claims",
-            "checkworthy",
-            "Antony Blinken met Liu Jianchao in Washington, DC on Friday",
-            "Antony Blinken met Liu Jianchao in Washington, DC on Friday",
-        ),
+        ("tiny", "claims", "checkworthy", claim, claim),
         ("tiny", "claims", "boundary", "the talks were useful", "Officials said the talks were useful"),
         ("tiny", "claims", "attribution", "the talks were useful", "Officials said the talks were useful"),
     ]
     label = next(d for d in result["disagreements"] if d["kind"] == "label" and d["layer"] == "entities")
     assert (label["a"]["label"], label["b"]["label"]) == ("GPE", "ORG")
     assert (label["a"]["start"], label["a"]["end"], label["b"]["start"], label["b"]["end"]) == (35, 49, 35, 45)
+    attribution = next(d for d in result["disagreements"] if d["kind"] == "attribution")
+    assert (attribution["a"]["attribution"], attribution["b"]["attribution"]) == ("source", "journalist")
+    assert attribution["a"]["checkworthy"] is attribution["b"]["checkworthy"] is False
 
 
 def test_text_output(root):
-    res = run_cli("agree", "alice", "bob", "--root", root)
-    assert res.returncode == 0, res.stderr
-    out = res.stdout
-    assert "B = bob scored against A = alice on 2 documents both annotated" in out
+    code, out, err = newsspan("agree", "alice", "bob", "--root", root)
+    assert code == 0, err
+    assert out.startswith("B = bob scored against A = alice on 2 documents both annotated\n")
+    lines = out.splitlines()
+    # the entities table: a header of both modes, one row per label, then all (as the JSON figures above)
+    rows = {line.split()[0]: line.split()[1:] for line in lines[lines.index("entities") + 3 :][:6]}
+    assert rows["GPE"] == ["4", "2", "2", "2", "0", "1.000", "0.500", "0.667", "2", "2", "0", "1.000", "0.500", "0.667"]
+    assert rows["all"][:2] == ["8", "8"] and rows["all"][8] == "6"
     assert "Cohen's kappa on tokens: 0.515 (28 tokens; observed 0.714, chance 0.411)" in out
     assert "attribution type on 2 matched claims: agreement 0.500, Cohen's kappa 0.000" in out
     assert "disagreements: 11" in out
     assert 'A: e3 [35, 49) GPE "Washington, DC"' in out and 'B: e3 [35, 45) ORG "Washington"' in out
+    assert "A: -" in out  # bob's extra "Officials" has no span of alice's
     assert out.rstrip().endswith(f"newsspan agree: 2 documents compared in {root}")
 
 
 def test_only_shared_documents_and_symmetry(root):
-    res = run_cli("agree", "carol", "alice", "--root", root, "--format", "json")
-    out = json.loads(res.stdout)
+    out = agree_json("carol", "alice", "--root", root)
     assert out["documents"] == ["tiny"]  # carol did not annotate taiwan
     assert out["layers"]["entities"]["exact"]["all"]["f1"] == 1.0 and out["disagreements"] == []
-    # swapping A and B swaps precision and recall and keeps F1
-    ab = json.loads(run_cli("agree", "alice", "bob", "--root", root, "--format", "json").stdout)
-    ba = json.loads(run_cli("agree", "bob", "alice", "--root", root, "--format", "json").stdout)
+    assert out["sections_kappa"]["kappa"] == 1.0
+    # swapping A and B swaps precision and recall, missed and extra, and keeps F1
+    ab, ba = agree_json("alice", "bob", "--root", root), agree_json("bob", "alice", "--root", root)
     for layer_name in ("sections", "entities", "claims"):
         for mode in ("exact", "overlap"):
             x, y = ab["layers"][layer_name][mode]["all"], ba["layers"][layer_name][mode]["all"]
             assert (x["precision"], x["recall"], x["f1"]) == (y["recall"], y["precision"], y["f1"])
+            assert (x["missed"], x["extra"]) == (y["extra"], y["missed"])
+    assert {d["kind"] for d in ba["disagreements"]} >= {"missed", "extra"}
 
 
 def test_folders_as_annotators(root, tmp_path):
-    res = run_cli("agree", root / "annotations" / "annotators" / "alice", "bob", "--root", root, "--format", "json")
-    assert res.returncode == 0, res.stderr
-    assert json.loads(res.stdout)["layers"]["entities"]["exact"]["all"]["matched"] == 4
+    out = agree_json(root / "annotations" / "annotators" / "alice", "bob", "--root", root)
+    assert out["layers"]["entities"]["exact"]["all"]["matched"] == 4
+    outside = tmp_path / "bob-export"  # a folder outside the root, named relative to the working directory
+    outside.mkdir()
+    (outside / "tiny.json").write_text(dump(BOB["tiny"]), encoding="utf-8")
+    (outside / "notes.txt").write_text("not a layer", encoding="utf-8")
+    code, out, err = newsspan("agree", "alice", "bob-export", "--root", root, "--format", "json", cwd=tmp_path)
+    assert code == 0, err
+    assert json.loads(out)["documents"] == ["tiny"]
 
 
 def test_unknown_annotator_is_a_usage_error(root):
-    res = run_cli("agree", "alice", "nobody", "--root", root)
-    assert res.returncode == 2
-    assert "'nobody' is neither an annotator" in res.stderr and "alice, bob, carol" in res.stderr
+    code, out, err = newsspan("agree", "alice", "nobody", "--root", root)
+    assert code == 2 and out == ""
+    assert "'nobody' is neither an annotator" in err and "annotators: alice, bob, carol" in err
 
 
 def test_no_shared_document(root, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
-    res = run_cli("agree", "alice", empty, "--root", root)
-    assert res.returncode == 1 and "no document in common" in res.stderr
+    code, out, err = newsspan("agree", "alice", empty, "--root", root)
+    assert code == 1 and out == ""
+    assert f"alice and {empty} annotated no document in common; nothing to compare (root {root})" in err
 
 
 def test_a_broken_layer_is_reported_not_compared(root, tmp_path):
     broken = tmp_path / "broken"
     broken.mkdir()
     bad = json.loads(json.dumps(BOB["tiny"]))
-    bad["entities"][0]["end"] = 13  # "Antony Blinke": the quote no longer matches, and ends inside a token
+    bad["entities"][0]["end"] = 13  # "Antony Blinke": the quote no longer matches
     (broken / "tiny.json").write_text(json.dumps(bad), encoding="utf-8")
-    res = run_cli("agree", "alice", broken, "--root", root)
-    assert res.returncode == 1
-    assert "Traceback" not in res.stderr
-    assert "error[span-text-mismatch]" in res.stderr and str(broken / "tiny.json") in res.stderr
-    assert "nothing was compared" in res.stderr and res.stdout == ""
+    code, out, err = newsspan("agree", "alice", broken, "--root", root)
+    assert code == 1 and out == ""
+    # reported as `newsspan validate` reports it: at the file's path, with the check, and a fix
+    assert f"{broken / 'tiny.json'}:1:" in err and "error[span-text-mismatch] /entities/0/text:" in err
+    assert "\n    fix: run `newsspan validate --fix`" in err
+    assert "in the layers compared; fix them (`newsspan validate`) and run it again; nothing was compared" in err
+
+
+def test_a_document_without_its_text_is_reported(tmp_path):
+    root = make_root(tmp_path, {"tiny": TINY}, {("alice", "tiny"): ALICE["tiny"], ("bob", "tiny"): BOB["tiny"]})
+    for who in ("alice", "bob"):
+        (root / "annotations" / "annotators" / who / "ghost.json").write_text(dump(ALICE["tiny"]), encoding="utf-8")
+    code, out, err = newsspan("agree", "alice", "bob", "--root", root)
+    assert code == 1 and out == ""
+    assert "corpus/ghost.txt: error[document-missing] there is no corpus/ghost.txt for this annotation" in err
+    assert "newsspan agree: 1 error in the layers compared" in err
 
 
 def test_help_ends_with_examples():
-    res = run_cli("agree", "--help")
-    assert res.returncode == 0
-    assert res.stdout.rstrip().splitlines()[-1].strip().startswith("newsspan agree")
-
-
-# the matching functions the agreement is built on ---------------------------------------------
+    code, out, _ = newsspan("agree", "--help")
+    assert code == 0 and out.rstrip().splitlines()[-1].strip().startswith("newsspan agree")
 
 
 def test_kappa_textbook_example():
@@ -226,35 +236,3 @@ def test_kappa_textbook_example():
     assert k.kappa == pytest.approx(0.4)
     assert Kappa.of([("x", "x")] * 3).kappa is None  # one category for both: chance agreement 1, kappa undefined
     assert Kappa.of([]).items == 0
-
-
-def test_overlap_pairs_find_a_largest_pairing():
-    # gold [0, 10) and [5, 6); predicted [0, 6) and [8, 9): [0, 10) first tries [0, 6) (the larger
-    # overlap), then gives it up to [5, 6) and takes [8, 9): two pairs, not one
-    gold, pred = [(0, 10, "X"), (5, 6, "X")], [(0, 6, "X"), (8, 9, "X")]
-    assert scoring.overlap_pairs(gold, pred) == [(0, 1), (1, 0)]
-    # the larger overlap wins where there is a choice
-    assert scoring.overlap_pairs([(0, 10, "X")], [(0, 2, "X"), (3, 9, "X")]) == [(0, 1)]
-    # labels must agree
-    assert scoring.overlap_pairs([(0, 10, "X")], [(0, 10, "Y")]) == []
-    assert scoring.exact_pairs([(0, 1, "X"), (0, 1, "X"), (2, 3, "Y")], [(2, 3, "Y"), (0, 1, "X")]) == [(0, 1), (2, 0)]
-
-
-spans = st.lists(
-    st.tuples(st.integers(0, 30), st.integers(1, 8), st.sampled_from("AB")).map(lambda t: (t[0], t[0] + t[1], t[2])),
-    max_size=8,
-)
-
-
-@given(spans, spans)
-def test_pairs_agree_with_the_counts(gold, pred):
-    for pairs, count, overlapping in (
-        (scoring.overlap_pairs(gold, pred), scoring.overlap_matches(gold, pred), True),
-        (scoring.exact_pairs(gold, pred), scoring.exact_matches(gold, pred), False),
-    ):
-        assert len(pairs) == count
-        assert len({i for i, _ in pairs}) == len({j for _, j in pairs}) == len(pairs)
-        for i, j in pairs:
-            g, p = gold[i], pred[j]
-            assert g[2] == p[2]
-            assert (g[0] < p[1] and p[0] < g[1]) if overlapping else g == p

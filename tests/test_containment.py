@@ -12,8 +12,7 @@ import pytest
 
 from newsspan import store
 
-from conftest import FIXTURES, REPO
-from contrib_helpers import cli
+from conftest import FIXTURES, REPO, run_cli, run_json
 from killharness import snapshot
 
 BAD_IDS = [
@@ -34,11 +33,6 @@ BAD_IDS = [
 ]
 
 
-def run_json(*args):
-    res = cli("validate", "--format", "json", *args)
-    return res.returncode, json.loads(res.stdout)
-
-
 @pytest.mark.parametrize("bad", BAD_IDS)
 def test_ids_are_checked_before_a_path_is_built(bad, tmp_path):
     root = store.Root(tmp_path)
@@ -51,7 +45,7 @@ def test_ids_are_checked_before_a_path_is_built(bad, tmp_path):
 
 @pytest.mark.parametrize("arg", ["../outside.json", "/etc/passwd", "corpus/../../x.txt"])
 def test_validate_refuses_paths_outside_the_root(valid_root, arg):
-    res = cli("validate", "--root", valid_root, arg)
+    res = run_cli("validate", "--root", valid_root, arg)
     assert res.returncode == 2
     assert str(arg) in res.stderr and "Traceback" not in res.stderr
     assert (
@@ -234,7 +228,7 @@ def test_an_import_never_writes_outside_the_root(tmp_path):
         encoding="utf-8",
     )
     before = {p: h for p, h in snapshot(tmp_path).items() if not p.startswith("deep/root/")}
-    res = cli("import", "labelstudio", export, "--root", root, "--language", "en")
+    res = run_cli("import", "labelstudio", export, "--root", root, "--language", "en")
     assert res.returncode in (0, 1) and "Traceback" not in res.stderr, res.stderr
     after = {p: h for p, h in snapshot(tmp_path).items() if not p.startswith("deep/root/")}
     assert after == before

@@ -9,16 +9,14 @@ from newsspan import tokenize
 from newsspan.hf import release
 
 from conftest import run_cli
-from synthetic import age, make_root
+from synthetic import make_root
 
 CONFIGS = ["documents", "entities", "claims", "sections"]
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    root = make_root(tmp_path_factory.mktemp("scale") / "root", 60)
-    age(root)
-    return root
+    return make_root(tmp_path_factory.mktemp("scale") / "root", 60)
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +85,7 @@ def test_a_documents_only_build_tokenizes_nothing(corpus, tmp_path, monkeypatch)
     def boom(*a, **k):
         raise AssertionError("tokenized a section during a documents-only build")
 
-    monkeypatch.setattr(tokenize, "tokenize", boom)  # what tag_spans (the token views' tagger) tokenizes with
+    monkeypatch.setattr(tokenize, "tokenize", boom)  # what section_tokens (the token views' tokens) tokenizes with
     summary = release.build(corpus, tmp_path / "hf", ["documents"], num_proc=1)
     assert summary.stats.tokens is None
     assert "- tokens: not counted" in (tmp_path / "hf" / "README.md").read_text(encoding="utf-8")

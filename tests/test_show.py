@@ -1,6 +1,7 @@
 """`newsspan show`: one self-contained page, every mention a highlighted element, everything escaped."""
 
 import json
+from html import escape
 from html.parser import HTMLParser
 
 import jsonschema
@@ -8,8 +9,8 @@ import jsonschema_rs
 
 from newsspan import Corpus, schema
 
-from conftest import REPO, run_cli
-from layers import ALICE, BOB, TAIWAN, TINY, dump, layer, make_root, meta
+from conftest import REPO
+from layers import ALICE, BOB, TAIWAN, TINY, dump, layer, make_root, meta, newsspan
 
 SEED = "000_1afbb3b63b1bfa60"
 # An article written to break a page that does not escape: markup, an event handler, a javascript: URL
@@ -41,10 +42,10 @@ class Page(HTMLParser):
             m[1] += data
 
 
-def show(*args):
-    res = run_cli("show", *args)
-    assert res.returncode == 0, res.stderr
-    return res
+def show(*args) -> str:
+    code, out, err = newsspan("show", *args)
+    assert code == 0, err
+    return out
 
 
 def test_every_label_has_a_colour_and_the_schema_stays_valid():
@@ -62,8 +63,9 @@ def test_every_label_has_a_colour_and_the_schema_stays_valid():
 
 def test_seed_page(tmp_path):
     out = tmp_path / "seed.html"
-    res = show(SEED, "--root", REPO, "--out", out)
-    assert res.stdout.startswith(f"newsspan show: wrote {out}")
+    assert (
+        show(SEED, "--root", REPO, "--out", out) == f"newsspan show: wrote {out} ({SEED}, released layer) from {REPO}\n"
+    )
     html = out.read_text(encoding="utf-8")
     page = Page(html)
     doc = Corpus(REPO)[SEED]
@@ -92,23 +94,32 @@ def test_seed_page(tmp_path):
 
 
 def test_claims_link_to_their_source_mention(tmp_path):
-    text = TINY
     ann = layer(
         "tiny",
-        text,
+        TINY,
         sections=[
             ("paragraph", "Antony Blinken met Liu Jianchao in Washington, DC on Friday."),
             ("paragraph", "Officials said the talks were useful."),
         ],
-        entities=[("PERSON", "Antony Blinken"), ("NORP", "Officials")],
-        claims=[("the talks were useful", "source", True, {"source": "e2"})],
+        # the order of the entities in the file carries no meaning: each is shown where it stands
+        entities=[("ORG", "talks"), ("NORP", "Officials"), ("PERSON", "Antony Blinken")],
+        claims=[("Officials said the talks were useful", "source", True, {"source": "e2"})],
     )
-    root = make_root(tmp_path, {"tiny": text}, {(None, "tiny"): ann})
+    root = make_root(tmp_path, {"tiny": TINY}, {(None, "tiny"): ann})
     out = tmp_path / "p.html"
     show("tiny", "--root", root, "--out", out)
-    page = Page(out.read_text(encoding="utf-8"))
+    html = out.read_text(encoding="utf-8")
+    page = Page(html)
+    assert [(a["id"], text) for a, text in page.marks if "id" in a] == [
+        ("e3", "Antony Blinken"),
+        ("e2", "Officials"),
+        ("e1", "talks"),
+    ]
     [link] = [attrs for tag, attrs in page.tags if tag == "a"]
     assert link["href"] == "#e2" and link["class"] == "claim" and "source e2" in link["title"]
+    # the claim holds the mentions inside it, whole
+    claim = html[html.index('<a href="#e2"') : html.index("</a>")]
+    assert 'id="e1"' in claim and 'id="e2"' in claim and claim.endswith(" were useful")
 
 
 def hostile_root(tmp_path):
@@ -181,19 +192,43 @@ def test_one_annotators_layer_and_the_diff(tmp_path):
 
 
 def test_what_cannot_be_shown(tmp_path):
-    res = run_cli("show", "nothing", "--root", REPO, "--out", tmp_path / "x.html")
-    assert res.returncode == 2 and "names no document" in res.stderr
-    res = run_cli("show", SEED, "--root", REPO, "--out", tmp_path / "no" / "x.html")
-    assert res.returncode == 2 and "--out" in res.stderr
-    res = run_cli("show", SEED, "--root", REPO)
-    assert res.returncode == 2  # --out is required
     root = hostile_root(tmp_path)
+    (root / "annotations" / "annotators" / "alice").mkdir(parents=True)
+    out = tmp_path / "x.html"
+    for args, says in [
+        (("nothing",), "'nothing' names no document"),
+        (("hostile", "--annotator", "nobody"), "'nobody' is neither an annotator"),
+        (
+            ("hostile", "--annotator", "alice"),
+            "alice has no layer for hostile (no annotations/annotators/alice/hostile.json)",
+        ),
+        (
+            ("hostile", "--diff", "alice", "alice", "--annotator", "alice"),
+            "--annotator and --diff show different things",
+        ),
+        (("hostile", "--out", tmp_path / "no" / "x.html"), "--out"),
+    ]:
+        code, _, err = newsspan("show", *args, "--root", root, *(() if "--out" in args else ("--out", out)))
+        assert code == 2 and says in err, (args, err)
+    assert newsspan("show", "hostile", "--root", root)[0] == 2  # --out is required
     bad = json.loads((root / "annotations" / "hostile.json").read_text(encoding="utf-8"))
     bad["entities"][0]["end"] += 1
     (root / "annotations" / "hostile.json").write_text(dump(bad), encoding="utf-8")
-    res = run_cli("show", "hostile", "--root", root, "--out", tmp_path / "x.html")
-    assert res.returncode == 1 and "error[span-text-mismatch]" in res.stderr and not (tmp_path / "x.html").exists()
-    assert "Traceback" not in res.stderr
+    code, _, err = newsspan("show", "hostile", "--root", root, "--out", out)
+    assert code == 1 and "annotations/hostile.json:" in err and "error[span-text-mismatch]" in err
+    assert err.rstrip().endswith(f"newsspan show: 1 error in what would be shown; nothing was written (root {root})")
+    assert not out.exists()
+
+
+def test_a_text_without_a_released_layer_is_shown_as_text(tmp_path):
+    root = make_root(tmp_path, {"tiny": TINY}, {})
+    out = tmp_path / "tiny.html"
+    show("tiny", "--root", root, "--out", out)
+    html = out.read_text(encoding="utf-8")
+    page = Page(html)
+    assert not page.marks and "<dt>status</dt>" not in html
+    assert html.count('<div class="sec gap">') == 1 and f"text in no section [0, {len(TINY.rstrip())})" in html
+    assert escape(TINY.strip()) in html
 
 
 def test_a_text_that_cannot_be_read_is_reported_as_the_validator_reports_it(tmp_path):
@@ -204,11 +239,11 @@ def test_a_text_that_cannot_be_read_is_reported_as_the_validator_reports_it(tmp_
         (b"", "corpus/hostile.txt: error[file-empty] the file is empty"),
     ]:
         text.write_bytes(data)
-        res = run_cli("show", "hostile", "--root", root, "--out", tmp_path / "x.html")
-        assert res.returncode == 1 and says in res.stderr and not (tmp_path / "x.html").exists()
-        assert "fix: " in res.stderr and "Traceback" not in res.stderr
+        code, _, err = newsspan("show", "hostile", "--root", root, "--out", tmp_path / "x.html")
+        assert code == 1 and says in err and not (tmp_path / "x.html").exists()
+        assert "\n    fix: " in err
 
 
 def test_help_ends_with_examples():
-    res = run_cli("show", "--help")
-    assert res.returncode == 0 and res.stdout.rstrip().splitlines()[-1].strip().startswith("newsspan show")
+    code, out, _ = newsspan("show", "--help")
+    assert code == 0 and out.rstrip().splitlines()[-1].strip().startswith("newsspan show")

@@ -12,7 +12,10 @@ import pytest
 from newsspan import Corpus
 from test_show import SEED, hostile_root
 
-from conftest import REPO, run_cli
+from conftest import REPO
+from layers import newsspan
+
+pytestmark = pytest.mark.slow  # a real browser starts in seconds
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -60,7 +63,7 @@ def test_every_mention_of_the_seed_is_a_visible_highlight(browser, tmp_path):
     from selenium.webdriver.common.by import By
 
     out = tmp_path / "seed.html"
-    assert run_cli("show", SEED, "--root", REPO, "--out", out).returncode == 0
+    assert newsspan("show", SEED, "--root", REPO, "--out", out)[0] == 0
     browser.get(out.as_uri())
     doc = Corpus(REPO)[SEED]
     assert browser.title.startswith(doc.meta["title"])
@@ -90,7 +93,7 @@ def test_a_hostile_article_runs_no_script(browser, tmp_path):
 
     root = hostile_root(tmp_path)
     out = tmp_path / "hostile.html"
-    assert run_cli("show", "hostile", "--root", root, "--out", out).returncode == 0
+    assert newsspan("show", "hostile", "--root", root, "--out", out)[0] == 0
     browser.get(out.as_uri())
     # nothing the article holds ran: it would have set window.__pwned or opened an alert
     assert browser.execute_script("return typeof window.__pwned") == "undefined"

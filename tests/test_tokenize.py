@@ -1,12 +1,16 @@
-"""The tokeniser keeps offsets and splits what entity tags need split; tagging is strict."""
+"""The tokenizer keeps offsets and splits what entity tags need split; char_span is the one
+alignment (spaCy's modes) and tag() the one tagger, strict: a misaligned span is an error naming it."""
 
 from itertools import pairwise
 
 import pytest
 
-from newsspan.tokenize import Misaligned, align, iob2, tokenize
+from newsspan import Corpus
+from newsspan.model import Entity
+from newsspan.tokenize import Misaligned, char_span, iob2_spans, is_boundary, section_tokens, tag, tokenize
 
-from conftest import REPO
+from conftest import REPO, SEED
+from synthetic import make_root
 
 
 def texts(s):
@@ -39,7 +43,7 @@ def test_tokens(text, tokens):
 
 
 def test_offsets_slice_to_the_tokens_and_cover_the_text():
-    text = (REPO / "corpus" / "000_1afbb3b63b1bfa60.txt").read_text(encoding="utf-8")
+    text = SEED.read_text(encoding="utf-8")
     toks = tokenize(text)
     assert len(toks) > 500
     for t in toks:
@@ -54,39 +58,35 @@ def test_offsets_of_a_slice_are_offsets_into_the_whole_text():
     assert [(t.text, t.start) for t in toks][:2] == [("Antony", 8), ("Blinken", 15)]
 
 
-def test_iob2_tags_per_token():
-    text = "Antony Blinken met Liu Jianchao in U.S.-China talks."
-    toks = tokenize(text)
-    spans = [(0, 14), (19, 31), (35, 39), (40, 45)]
-    aligned = align(toks, spans)
-    tags = iob2(len(toks), aligned, ["PERSON", "PERSON", "GPE", "GPE"])
-    assert list(zip([t.text for t in toks], tags, strict=True)) == [
-        ("Antony", "B-PERSON"),
-        ("Blinken", "I-PERSON"),
-        ("met", "O"),
-        ("Liu", "B-PERSON"),
-        ("Jianchao", "I-PERSON"),
-        ("in", "O"),
-        ("U.S.", "B-GPE"),
-        ("-", "O"),
-        ("China", "B-GPE"),
-        ("talks", "O"),
-        (".", "O"),
+def test_a_section_s_tokens_are_those_of_the_whole_text():
+    """A token never depends on where a section starts or ends (even one cut inside a word)."""
+    doc = Corpus(REPO)["000_1afbb3b63b1bfa60"]
+    whole = tokenize(doc.text)
+    ranges = [(s.start, s.end) for s in doc.sections] + [(3, 40), (0, len(doc.text))]
+    for a, b in ranges:
+        assert section_tokens(doc.text, a, b) == [t for t in whole if a <= t.start and t.end <= b], (a, b)
+
+
+def test_is_boundary_matches_the_tokens_at_every_position(tmp_path):
+    """The validator's token-boundary check looks at one run of text; it agrees with tokenize()."""
+    texts = [SEED.read_text(encoding="utf-8")]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((make_root(tmp_path / "r", 3) / "corpus").glob("*.txt"))]
+    texts += [
+        "U.S.-China talks, Mr. Blinken's trip (2024-01-12) at 2:49 pm: 1,000 people; 美国国务卿布林肯。don't",
+        "https://example.com/a,b. www.x.org) ... -- e.g.",
+        "no\u00a0break, tab\tsep, ideo\u3000space, line\u2028sep,end. x",
     ]
+    for text in texts:
+        starts = {t.start for t in tokenize(text)}
+        for pos in range(len(text) + 1):
+            want = pos <= 0 or pos >= len(text) or text[pos - 1].isspace() or text[pos].isspace() or pos in starts
+            assert is_boundary(text, pos) == want, (text[max(0, pos - 10) : pos + 10], pos)
 
 
-def test_a_boundary_inside_a_token_is_an_error_naming_the_token():
-    toks = tokenize("Blinkens met Liu.")
-    a, b = align(toks, [(0, 7), (13, 16)])
-    assert isinstance(a, Misaligned) and "ends inside the token 'Blinkens' [0, 8)" in str(a)
-    assert b == (2, 3)
-    (c,) = align(toks, [(1, 8)])
-    assert isinstance(c, Misaligned) and "starts inside the token 'Blinkens'" in str(c)
+# char_span: the one place where character offsets meet tokens --------------------------------
 
 
 def test_char_span_follows_spacy_alignment_modes():
-    from newsspan.tokenize import char_span
-
     text = "Mr. Antony Blinken met U.S.-China officials."
     toks = tokenize(text)
 
@@ -102,18 +102,66 @@ def test_char_span_follows_spacy_alignment_modes():
     assert cover(4, 17, "contract") == "Antony"
     assert cover(22, 28, "contract") == "U.S.-"  # whitespace at the edge is no token
     assert cover(24, 26, "contract") is None and cover(24, 26, "expand") == "U.S."
+    assert cover(3, 18, "strict") is None  # a start on whitespace is no token start
     with pytest.raises(ValueError, match="alignment mode"):
         char_span(toks, 0, 3, "fuzzy")
 
 
-def test_body_sections_come_from_the_schema():
-    import json
+# tag: the one tagger -----------------------------------------------------------------------
 
-    import newsspan
 
-    from conftest import REPO
+def entity(text, quote, label, k=1):
+    start = text.index(quote)
+    return Entity(f"e{k}", start, start + len(quote), quote, label)
 
-    schema = json.loads((REPO / "schema" / "annotation.schema.json").read_text(encoding="utf-8"))
-    assert tuple(schema["$defs"]["bodySectionLabel"]["enum"]) == newsspan.BODY_SECTIONS
-    assert set(newsspan.BODY_SECTIONS) <= set(schema["$defs"]["sectionLabel"]["enum"])
-    assert {"headline", "paragraph"} <= set(newsspan.BODY_SECTIONS) and "header" not in newsspan.BODY_SECTIONS
+
+def test_tag_gives_iob2_per_token():
+    text = "Antony Blinken met Liu Jianchao in U.S.-China talks."
+    toks = tokenize(text)
+    spans = [
+        entity(text, "Antony Blinken", "PERSON"),
+        entity(text, "Liu Jianchao", "PERSON"),
+        entity(text, "U.S.", "GPE"),
+        entity(text, "China", "GPE"),
+    ]
+    tags = tag(toks, spans)
+    assert list(zip([t.text for t in toks], tags, strict=True)) == [
+        ("Antony", "B-PERSON"),
+        ("Blinken", "I-PERSON"),
+        ("met", "O"),
+        ("Liu", "B-PERSON"),
+        ("Jianchao", "I-PERSON"),
+        ("in", "O"),
+        ("U.S.", "B-GPE"),
+        ("-", "O"),
+        ("China", "B-GPE"),
+        ("talks", "O"),
+        (".", "O"),
+    ]
+    # iob2_spans reads the tags back into the token ranges char_span gave
+    assert iob2_spans(tags) == [(*char_span(toks, s.start, s.end), s.label) for s in spans]
+
+
+def test_iob2_spans_reads_tags_as_seqeval_s_strict_mode():
+    assert iob2_spans(["B-X", "I-X", "I-Y", "O", "I-X", "B-Y", "B-Y", "I-Y"]) == [(0, 2, "X"), (5, 6, "Y"), (6, 8, "Y")]
+    assert iob2_spans([]) == [] and iob2_spans(["O", "I-X"]) == []
+
+
+def test_a_boundary_inside_a_token_is_an_error_naming_the_span_and_the_token():
+    text = "Blinkens met Liu."
+    toks = tokenize(text)
+    good = entity(text, "Liu", "PERSON", 2)
+    with pytest.raises(Misaligned) as e:
+        tag(toks, [good, Entity("e1", 0, 7, "Blinken", "PERSON")])
+    assert e.value.span_index == 1
+    assert str(e.value) == "e1 'Blinken' [0, 7) ends inside the token 'Blinkens' [0, 8)"
+    with pytest.raises(Misaligned, match=r"starts inside the token 'Blinkens' \[0, 8\)"):
+        tag(toks, [Entity("e1", 1, 8, "linkens", "PERSON")])
+    with pytest.raises(Misaligned, match=r"starts at 8, which is no token start"):
+        tag(toks, [Entity("e1", 8, 12, " met", "PERSON")])
+
+
+def test_overlapping_spans_are_refused():
+    text = "Antony Blinken met Liu."
+    with pytest.raises(ValueError, match="overlap"):
+        tag(tokenize(text), [entity(text, "Antony Blinken", "PERSON"), entity(text, "Blinken", "PERSON", 2)])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .. import schema
 from ..report import ERROR, WARNING, Problem, show
 from ..text import canonicalize, first_non_canonical, is_canonical, line_col, sha256
 from . import CORPUS, DOCUMENT, register
@@ -31,6 +32,7 @@ class DocSummary(NamedTuple):
     has_text: bool
     has_meta: bool
     has_annotation: bool
+    license: str | None = None  # as the metadata states it
 
 
 register("text-encoding", ERROR, DOCUMENT, "A corpus text is not UTF-8 (UTF-16, another encoding, binary data).")
@@ -138,6 +140,39 @@ def annotation_missing(summaries: list[DocSummary], root_files):
             path=f"corpus/{stem}.txt",
             hint="annotate it, or import a tool export with `newsspan import`",
         )
+
+
+@register(
+    "license-invalid",
+    ERROR,
+    CORPUS,
+    "A document's license is neither an SPDX license id nor `unknown` (it decides what a published release carries).",
+)
+def license_invalid(summaries: list[DocSummary], root_files):
+    for value in sorted({s.license for s in summaries if s.license and s.license != "unknown"}):
+        if schema.redistributable(value) or _spdx_id(value):
+            continue
+        for s in summaries:
+            if s.license == value:
+                yield Problem(
+                    "license-invalid",
+                    f"license {show(value)} is not an SPDX license id",
+                    pointer="/license",
+                    path=f"corpus/{s.stem}.meta.json",
+                    hint='write its SPDX id (https://spdx.org/licenses/, e.g. CC-BY-4.0), or "unknown" when the license is not known',
+                )
+
+
+def _spdx_id(value: str) -> bool:
+    from license_expression import (
+        ExpressionError,
+        get_spdx_licensing,
+    )  # 0.1 s to load: only for a license off the allow-list
+
+    try:
+        return get_spdx_licensing().parse(value, validate=True, strict=True).render() == value
+    except ExpressionError:
+        return False
 
 
 @register(

@@ -4,13 +4,15 @@ Three families of input, each bounded by the `ci` Hypothesis profile (see confte
 arbitrary bytes, arbitrary JSON values (free-form and shaped like an annotation), and
 mutations of a valid annotation, each of which must be reported by the check meant for it.
 An independent oracle (plain `json` + `jsonschema` + the span rules, no newsspan code) guards
-the other direction: whatever the validator passes must really be valid.
+the other direction: whatever the validator passes must really be valid. Every input the
+coverage-guided fuzzer (fuzz/fuzz_annotation.py, atheris) kept is replayed as well.
 """
 
 from __future__ import annotations
 
 import copy
 import hashlib
+import importlib.util
 import json
 import shutil
 import unicodedata
@@ -429,3 +431,33 @@ def test_each_mutation_is_reported_by_its_check(docs, data, which):
     assert not report.ok, what
     assert want & got, f"{what}: expected {want}, got {got}"
     assert_no_slip_through(report, raw, doc)
+
+
+# --- 4. the coverage-guided fuzzer's corpus --------------------------------------------------
+def test_the_fuzz_corpus_replays_without_failure(capsys):
+    """fuzz/corpus/ holds every input the fuzzer kept; its harness replays them without atheris,
+    and its own oracle (strict json + jsonschema) accepts the valid file and rejects near misses."""
+    spec = importlib.util.spec_from_file_location("fuzz_annotation", REPO / "fuzz" / "fuzz_annotation.py")
+    harness = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(harness)
+    corpus = REPO / "fuzz" / "corpus"
+    n = sum(1 for p in corpus.iterdir() if p.is_file())
+    assert n >= 20
+    assert harness.replay(corpus) == 0
+    assert f"replayed {n} inputs" in capsys.readouterr().out
+    target = harness.Target()
+    try:
+        good = (FIXTURES / "valid" / "annotations" / "tiny.json").read_bytes()
+        assert target.oracle_accepts(good)
+        target(good)  # passes, and the oracle agrees
+        for bad in (
+            good.replace(b'"status": "gold",', b'"status": "gold", "status": "gold",'),
+            good.replace(b'"document_id": "tiny"', b'"document_id": "other"'),
+            good.replace(b'"start": 0,', b'"start": NaN,', 1),
+            b"\xef\xbb\xbf" + good,
+            b"null",
+            b"[]",
+        ):
+            assert not target.oracle_accepts(bad), bad[:60]
+    finally:
+        target.close()

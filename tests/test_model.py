@@ -1,4 +1,4 @@
-"""The typed model and the public API: Corpus, Document, Annotation, validate, load_dataset."""
+"""The typed model and the public API: Corpus, Document, Annotation, well_formed, validate, load_dataset."""
 
 import json
 import shutil
@@ -6,16 +6,22 @@ import shutil
 import pytest
 
 import newsspan
-from newsspan import Annotation, Corpus, Document, Entity, Section
+from newsspan import Annotation, Corpus, Document, Entity, Section, schema
+from newsspan.model import Attribution, Claim, Span, split_of, well_formed
 from newsspan.tokenize import Misaligned
 
 from conftest import FIXTURES, REPO
 
 GOLD = "000_1afbb3b63b1bfa60"
+TINY = FIXTURES / "valid" / "annotations" / "tiny.json"
 
 
 def gold_json():
     return json.loads((REPO / "annotations" / f"{GOLD}.json").read_text(encoding="utf-8"))
+
+
+def tiny() -> dict:
+    return json.loads(TINY.read_text(encoding="utf-8"))
 
 
 def test_every_public_name_exists_and_is_documented():
@@ -129,3 +135,76 @@ def test_validate_lists_the_check_ids_of_a_broken_copy(tmp_path):
 def test_the_shipped_corpus_is_the_default_root():
     assert Corpus().ids == Corpus(REPO).ids
     assert newsspan.validate().ok
+
+
+def test_body_sections_come_from_the_schema():
+    s = schema.load("annotation")["$defs"]
+    assert tuple(s["bodySectionLabel"]["enum"]) == newsspan.BODY_SECTIONS
+    assert set(newsspan.BODY_SECTIONS) <= set(s["sectionLabel"]["enum"])
+    assert {"headline", "paragraph"} <= set(newsspan.BODY_SECTIONS) and "header" not in newsspan.BODY_SECTIONS
+
+
+def test_a_split_is_pinned_or_stable_per_id():
+    assert split_of("anything", "test") == "test"
+    ids = [f"doc-{i}" for i in range(2000)]
+    first = [split_of(i) for i in ids]
+    assert first == [split_of(i) for i in ids]  # the same on every call (and machine: a SHA-256 of the id)
+    shares = {s: first.count(s) / len(ids) for s in ("train", "validation", "test")}
+    assert 0.75 < shares["train"] < 0.85 and 0.07 < shares["validation"] < 0.13 and 0.07 < shares["test"] < 0.13
+    with pytest.raises(ValueError, match="unknown split 'dev'"):
+        split_of("x", "dev")
+
+
+# well_formed: the model of whatever a file holds -------------------------------------------------
+
+
+def test_a_valid_file_is_its_whole_model_in_place():
+    a = tiny()
+    ann, places = well_formed(a, valid=True)
+    assert ann == Annotation.from_json(a)
+    assert {name: list(p) for name, p in places.items()} == {name: list(range(len(a[name]))) for name in places}
+    assert set(places) == {"sections", "entities", "claims"}
+    # the careful reading of a valid file gives the same model and places
+    ann2, places2 = well_formed(a)
+    assert ann2 == ann
+    assert {name: list(p) for name, p in places2.items()} == {name: list(p) for name, p in places.items()}
+
+
+def test_the_model_of_a_schema_invalid_file_keeps_the_well_formed_items_and_their_places():
+    a = tiny()
+    a["entities"][0]["start"] = "0"  # a string offset: left out
+    a["entities"][1]["label"] = 5  # a span without a string label: kept, label None
+    a["entities"].insert(2, "not a span")  # left out
+    a["entities"][3]["end"] = True  # JSON true is no integer: left out (was entities[2])
+    del a["claims"][0]["id"]  # kept, id None
+    a["claims"][1]["attribution"]["cue"] = {"start": 72, "end": 76}  # a cue without its quote: None
+    a["sections"] = {"not": "a list"}  # no places, no items
+    a["document_id"] = ["tiny"]
+    ann, places = well_formed(a)
+
+    assert "sections" not in places and ann.sections == ()
+    assert list(places["entities"]) == [1, 4]
+    assert ann.entities == (
+        Entity("e2", 19, 31, "Liu Jianchao", None, None, "liu-jianchao"),
+        Entity("e4", 53, 59, "Friday", "DATE"),
+    )
+    assert list(places["claims"]) == [0, 1]
+    c1, c2 = ann.claims
+    assert c1 == Claim(None, 0, 60, a["claims"][0]["text"], Attribution("journalist"), True)
+    assert c2.attribution == Attribution("source", None, Span(62, 71, "Officials"), None)
+    assert ann.document_id is None and ann.text_sha256 == a["text_sha256"] and ann.status == "gold"
+
+
+def test_anything_at_all_gives_a_model():
+    for value in (
+        None,
+        [],
+        "x",
+        0,
+        {},
+        {"entities": [None, 1, [], {}]},
+        {"claims": [{"start": 0, "end": 1, "text": "A", "attribution": "journalist"}]},
+    ):
+        ann, _ = well_formed(value)
+        assert isinstance(ann, Annotation)
+    assert ann.claims[0].attribution == Attribution(None)
