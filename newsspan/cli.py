@@ -136,8 +136,8 @@ def cmd_recover(args) -> int:
     root.check()
     from .hf.release import default_out
 
-    with root.lock(on_wait=_waiting("recover")):
-        done = root.clean() + store.recover_folder(default_out(root))
+    with root.lock(on_wait=_waiting("recover")) as cleaned:
+        done = cleaned + store.recover_folder(default_out(root))
     for line in done:
         print(line)
     print(

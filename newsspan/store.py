@@ -289,7 +289,8 @@ class Root:
         """The root's lock (``.newsspan.lock`` at the root), held for the block: exclusive between
         processes, re-entrant within one. When another process holds it, ``on_wait(message)`` is
         called once and this waits up to ``timeout`` seconds (-1: as long as it takes), then
-        StoreError. Temporary files that a killed command left are removed on taking it."""
+        StoreError. Temporary files that a killed command left are removed on taking it; the block
+        gets the list of what was removed."""
         from filelock import FileLock, Timeout
 
         path = os.path.join(os.path.realpath(self.path), LOCK)
@@ -306,8 +307,7 @@ class Root:
                 f"another newsspan command has held {LOCK} for {timeout:g} s; try again when it has finished"
             ) from None
         try:
-            self.clean()
-            yield self
+            yield self.clean()
         finally:
             lock.release()
 
