@@ -4,9 +4,22 @@ import pytest
 
 from newsspan.formats import brat
 from newsspan.model import Attribution, Claim, Document, Entity, Section, Span
+from tool_cases import (
+    BRAT_NEWS,
+    CASES,
+    TOOLS,
+    check,
+    entities,
+    files_of,
+    help_of,
+    ids,
+    new_root,
+    newsspan,
+    valid,
+    written,
+)
 
 from conftest import samples
-from tool_cases import BRAT_NEWS, CASES, TOOLS, check, entities, files_of, ids, new_root, newsspan, valid, written
 
 
 @pytest.mark.parametrize("case", ids("brat"))
@@ -145,3 +158,11 @@ def test_the_brat_tutorial_document(tmp_path):
         "note #1",
     ):
         assert what in told
+
+
+def test_help_describes_the_format_and_offers_only_its_options():
+    out = help_of("brat")
+    assert all(option in out for option in ["--offsets", "--label-map"]) and not any(
+        option in out for option in ["--entity-layer", "--ner-key"]
+    )
+    assert "offset" in out.lower()  # the description says what the offsets count
