@@ -34,7 +34,8 @@ from .. import files
 from .tool import NULL_LABEL, Parsed, ToolDoc, ToolSpan, document_name, export_files
 
 _SPACES = re.compile(r"\s*")  # in a str pattern, \s is exactly what str.isspace() accepts
-_PIECE = re.compile(r"[()]|[^()]+")
+_ENTITY = re.compile(r"(?:\([^()]+\)?|[^()]+\))*")  # CorefUD brackets: (e1-type..., e1), (e1-type...)
+_BRACKET = re.compile(r"\(([^()]+)(\))?|([^()]+)\)")
 _PART = re.compile(r"([^\[\]]+)\[(\d+)/(\d+)\]")
 _BIO = re.compile(r"([BIESLU])-(.+)")
 _CLUSTER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")
@@ -72,7 +73,7 @@ def load(path: Path, unit: str | None = None, *, ner_key: str | None = None) -> 
     for f in export_files(path, (".conllu", ".conll"), "CoNLL-U files (.conllu)"):
         data = files.export_text(f.read_bytes(), f.name, out.errors)
         if data is not None:
-            parse(data, f.name, document_name(f.stem), out, ner_key)
+            _Reader(f.name, out, ner_key).read(data, document_name(f.stem))
     return out
 
 
@@ -87,104 +88,181 @@ def _blocks(data: str):
             block = []
 
 
-def parse(data: str, file: str, name: str, out: Parsed, ner_key: str | None = None) -> None:
-    """One CoNLL-U file into ToolDocs (one per `# newdoc`), appended to out, with per-line issues."""
-    docs: list[_Doc] = []
-    for start, block in _blocks(data):
-        try:
-            sentences = conllu.parse("\n".join(block) + "\n")
-        except Exception as e:  # noqa: BLE001 - the parser's own exceptions vary by version; each is this block's error
-            out.error(f"{file}:{start}", f"not a CoNLL-U sentence ({type(e).__name__}: {e})")
-            continue
-        for sent in sentences:
-            md = sent.metadata
-            if not docs or "newdoc" in md or "newdoc id" in md:
-                if docs:
-                    _finish(docs[-1], file, out)
-                docs.append(
-                    _Doc(md.get("newdoc id") or (f"{name}-{len(docs) + 1}" if docs else name), f"{file}:{start}")
-                )
-            _metadata(docs[-1], md, out)
-            line0 = start + sum(line.startswith("#") for line in block)
-            _sentence(docs[-1], sent, line0, file, out, ner_key)
-    if not docs:
-        return out.error(file, "holds no CoNLL-U sentence")
-    _finish(docs[-1], file, out)
-    out.docs += [ToolDoc(d.text + "\n", d.name, d.where, d.spans, meta=d.meta) for d in docs if not d.broken]
+class _Reader:
+    """One CoNLL-U file into ToolDocs (one per `# newdoc`), with its problems at their lines."""
 
+    def __init__(self, file: str, out: Parsed, ner_key: str | None):
+        self.file, self.out, self.ner_key = file, out, ner_key
+        self.docs: list[_Doc] = []
 
-def _metadata(doc: _Doc, md: dict, out: Parsed) -> None:
-    for key, value in md.items():
-        if key in META and value and META[key] not in doc.meta:
-            if META[key] != "date":
-                doc.meta[META[key]] = value
-            elif _DATE.match(value):
-                doc.meta["date"] = value[:10]
-                if len(value) > 10:
-                    doc.meta["published"] = value
-        elif key.startswith("meta::") and key not in META:
-            out.ignored[f"document metadata {key}"] += 1
-        elif key == "global.Entity" and value:
-            fields = value.split("-")
-            doc.type_field = fields.index("etype") if "etype" in fields else 1
+    def error(self, line: int, message: str, hint: str | None = None) -> None:
+        """An error of the current document: it is not imported (its other problems are still told)."""
+        self.out.error(f"{self.file}:{line}", message, hint)
+        self.docs[-1].broken = True
 
+    def read(self, data: str, name: str) -> None:
+        for start, block in _blocks(data):
+            try:
+                sentences = conllu.parse("\n".join(block) + "\n")
+            except Exception as e:  # noqa: BLE001 - the parser's exceptions vary by version; each is this block's error
+                self.out.error(f"{self.file}:{start}", f"not a CoNLL-U sentence ({type(e).__name__}: {e})")
+                continue
+            for sent in sentences:
+                md = sent.metadata
+                if not self.docs or "newdoc" in md or "newdoc id" in md:
+                    if self.docs:
+                        self.finish()
+                    named = md.get("newdoc id") or (f"{name}-{len(self.docs) + 1}" if self.docs else name)
+                    self.docs.append(_Doc(named, f"{self.file}:{start}"))
+                self.metadata(md)
+                self.sentence(sent, start + sum(line.startswith("#") for line in block))
+        if not self.docs:
+            return self.out.error(self.file, "holds no CoNLL-U sentence")
+        self.finish()
+        self.out.docs += [
+            ToolDoc(d.text + "\n", d.name, d.where, d.spans, meta=d.meta) for d in self.docs if not d.broken
+        ]
 
-def _sentence(doc: _Doc, sent, line0: int, file: str, out: Parsed, ner_key: str | None) -> None:
-    surface: list[tuple[int, str, bool, list[int]]] = []  # the tokens of the text: line, form, space after, word ids
-    words: list[tuple[int, int | None, dict]] = []  # line, word id (None for an empty node), misc
-    forms, mwt_end = {}, 0
-    for line, tok in enumerate(sent, line0):
-        tid, misc = tok["id"], tok["misc"] or {}
-        space = misc.get("SpaceAfter") != "No"
-        if isinstance(tid, tuple) and tid[1] == "-":  # a multi-word token over the words tid[0]..tid[2]
-            surface.append((line, tok["form"], space, list(range(tid[0], tid[2] + 1))))
-            mwt_end = tid[2]
-        elif isinstance(tid, tuple):  # an empty node: no text
-            words.append((line, None, misc))
-        else:
-            if tid > mwt_end:
-                surface.append((line, tok["form"], space, [tid]))
-            words.append((line, tid, misc))
-            forms[tid] = tok["form"]
-    md = sent.metadata
-    text = md.get("text")
-    if text is None:
-        text = "".join(form + " " * (space and k < len(surface) - 1) for k, (_, form, space, _) in enumerate(surface))
-    sep = "" if not doc.text else "\n\n" if ("newpar" in md or "newpar id" in md) else "\n"
-    spans = _place(text, surface, forms, len(doc.text) + len(sep), file, out)
-    if spans is None:
-        doc.broken = True
-        return
-    doc.text += sep + text
-    for line, wid, misc in words:
-        doc.words.append(spans.get(wid) if wid is not None else None)
-        if ner_key is None:
-            _brackets(doc, misc.get("Entity"), file, line, out)
-        elif wid is not None:
-            _bio(doc, misc.get(ner_key) or "O", ner_key, file, line, out)
-    if ner_key is not None and doc.open:
-        _close(doc, doc.open.pop(), file, out)  # a BIO mention ends with its sentence
+    def metadata(self, md: dict) -> None:
+        doc = self.docs[-1]
+        for key, value in md.items():
+            if key in META and value and META[key] not in doc.meta:
+                if META[key] != "date":
+                    doc.meta[META[key]] = value
+                elif _DATE.match(value):
+                    doc.meta["date"] = value[:10]
+                    if len(value) > 10:
+                        doc.meta["published"] = value
+            elif key.startswith("meta::") and key not in META:
+                self.out.ignored[f"document metadata {key}"] += 1
+            elif key == "global.Entity" and value:
+                fields = value.split("-")
+                doc.type_field = fields.index("etype") if "etype" in fields else 1
 
+    def sentence(self, sent, line0: int) -> None:
+        doc = self.docs[-1]
+        surface: list[
+            tuple[int, str, bool, list[int]]
+        ] = []  # the tokens of the text: line, form, space after, word ids
+        words: list[tuple[int, int | None, dict]] = []  # line, word id (None for an empty node), misc
+        forms, mwt_end = {}, 0
+        for line, tok in enumerate(sent, line0):
+            tid, misc = tok["id"], tok["misc"] or {}
+            space = misc.get("SpaceAfter") != "No"
+            if isinstance(tid, tuple) and tid[1] == "-":  # a multi-word token over the words tid[0]..tid[2]
+                surface.append((line, tok["form"], space, list(range(tid[0], tid[2] + 1))))
+                mwt_end = tid[2]
+            elif isinstance(tid, tuple):  # an empty node: no text
+                words.append((line, None, misc))
+            else:
+                if tid > mwt_end:
+                    surface.append((line, tok["form"], space, [tid]))
+                words.append((line, tid, misc))
+                forms[tid] = tok["form"]
+        md = sent.metadata
+        text = md.get("text")
+        if text is None:
+            text = "".join(
+                form + " " * (space and k < len(surface) - 1) for k, (_, form, space, _) in enumerate(surface)
+            )
+        sep = "" if not doc.text else "\n\n" if ("newpar" in md or "newpar id" in md) else "\n"
+        spans = self.place(text, surface, forms, len(doc.text) + len(sep))
+        if spans is None:
+            return
+        doc.text += sep + text
+        for line, wid, misc in words:
+            doc.words.append(spans.get(wid) if wid is not None else None)
+            if self.ner_key is None:
+                self.brackets(misc.get("Entity") or "", line)
+            elif wid is not None:
+                self.bio(misc.get(self.ner_key) or "O", line)
+        if self.ner_key is not None and doc.open:
+            self.close(doc.open.pop())  # a BIO mention ends with its sentence
 
-def _place(text: str, surface, forms: dict, base: int, file: str, out: Parsed) -> dict | None:
-    """Word id -> (start, end) in the document text; None (with an error) if a token is not in the text."""
-    pos, placed, disagree, space_before = 0, {}, [], None
-    for line, form, space, wids in surface:
-        start = _SPACES.match(text, pos).end()  # type: ignore[union-attr]  # \s* always matches
-        if not text.startswith(form, start):
-            found = text[start : start + len(form) + 10]
-            message = f"the token {form!r} is not where the sentence's `# text` continues (at {start}: {found!r})"
-            out.error(f"{file}:{line}", message, "make `# text` and the token forms agree")
-            return None
-        if space_before is not None and space_before != (start > pos):
-            disagree.append(f"{file}:{line}")
-        pos, space_before = start + len(form), space
-        inner = _inner(form, [forms.get(w, "") for w in wids], start, pos) if len(wids) > 1 else [(start, pos)]
-        placed.update({w: (base + a, base + b) for w, (a, b) in zip(wids, inner, strict=True)})
-    if disagree:
-        message = f"SpaceAfter=No disagrees with the sentence's `# text` before {len(disagree)} token(s) ({', '.join(disagree[:5])}); the text is kept"
-        out.warn(disagree[0], message)
-    return placed
+    def place(self, text: str, surface, forms: dict, base: int) -> dict | None:
+        """Word id -> (start, end) in the document text; None (with an error) if a token is not in the text."""
+        pos, placed, disagree, space_before = 0, {}, [], None
+        for line, form, space, wids in surface:
+            start = _SPACES.match(text, pos).end()  # type: ignore[union-attr]  # \s* always matches
+            if not text.startswith(form, start):
+                found = text[start : start + len(form) + 10]
+                message = f"the token {form!r} is not where the sentence's `# text` continues (at {start}: {found!r})"
+                self.error(line, message, "make `# text` and the token forms agree")
+                return None
+            if space_before is not None and space_before != (start > pos):
+                disagree.append(f"{self.file}:{line}")
+            pos, space_before = start + len(form), space
+            inner = _inner(form, [forms.get(w, "") for w in wids], start, pos) if len(wids) > 1 else [(start, pos)]
+            placed.update({w: (base + a, base + b) for w, (a, b) in zip(wids, inner, strict=True)})
+        if disagree:
+            listed = f"{len(disagree)} token(s) ({', '.join(disagree[:5])})"
+            self.out.warn(
+                disagree[0], f"SpaceAfter=No disagrees with the sentence's `# text` before {listed}; the text is kept"
+            )
+        return placed
+
+    def brackets(self, value: str, line: int) -> None:
+        """CorefUD brackets, left to right: `(e1-type...` opens, `e1)` closes, `(e1-type...)` is both."""
+        doc = self.docs[-1]
+        if not _ENTITY.fullmatch(value):
+            return self.error(
+                line, f"malformed Entity={value!r}", "expected CorefUD brackets: (e1-type..., e1), (e1-type...)"
+            )
+        for m in _BRACKET.finditer(value):
+            if m[3] is not None:
+                self.end(m[3], line)
+                continue
+            fields = m[1].split("-")
+            eid, part = fields[0], _PART.fullmatch(fields[0])
+            label = fields[doc.type_field] if len(fields) > doc.type_field else ""
+            label = label or doc.types.get(eid, "")
+            if label and not part:
+                doc.types[eid] = label
+            doc.open.append(_Open(eid, label or NULL_LABEL, len(doc.words) - 1, line, discontinuous=bool(part)))
+            if part and part[2] == "1":
+                told = f"discontinuous mention of {part[1]} ({part[3]} parts) is not imported: newsspan mentions are contiguous"
+                self.out.warn(f"{self.file}:{line}", told)
+            if m[2]:
+                self.end(eid, line)
+
+    def end(self, eid: str, line: int) -> None:
+        opened = self.docs[-1].open
+        for k in range(len(opened) - 1, -1, -1):
+            if opened[k].key == eid:
+                return self.close(opened.pop(k))
+        self.error(line, f"`{eid})` closes a mention of {eid} that no bracket opened")
+
+    def close(self, m: _Open, before_this: bool = False) -> None:
+        """A mention ends: at the current word, or (before_this) at the word before it."""
+        doc = self.docs[-1]
+        inside = [w for w in doc.words[m.first : len(doc.words) - before_this] if w is not None]
+        where = f"{self.file}:{m.line} ({m.key} {m.label})" if m.key != m.label else f"{self.file}:{m.line} ({m.label})"
+        if m.discontinuous:
+            return
+        if not inside:
+            return self.out.warn(where, "a mention of empty nodes only has no text; it is not imported")
+        cluster = m.key if m.key != m.label and _CLUSTER.fullmatch(m.key) else None
+        doc.spans.append(ToolSpan(m.label, inside[0][0], inside[-1][1], where, cluster=cluster))
+
+    def bio(self, tag: str, line: int) -> None:
+        opened, key = self.docs[-1].open, self.ner_key
+        m = _BIO.fullmatch(tag)
+        if tag not in ("O", "_") and not m:
+            return self.error(line, f"{key}={tag!r} is not a BIO tag (B-TYPE, I-TYPE or O)")
+        prefix, label = (m[1], m[2]) if m else ("O", "")
+        if opened and not (prefix in "IEL" and opened[-1].label == label):  # the open mention ended before
+            self.close(opened.pop(), before_this=True)
+        if m and not opened:  # a mention starts
+            if prefix in "IEL":
+                self.out.warn(f"{self.file}:{line}", f"{key}={tag} follows no {label} mention: taken as its start")
+            opened.append(_Open(label, label, len(self.docs[-1].words) - 1, line))
+        if m and prefix in "ESLU":
+            self.close(opened.pop())
+
+    def finish(self) -> None:
+        for m in self.docs[-1].open:
+            self.error(m.line, f"the mention of {m.key} opened here is never closed")
+        self.docs[-1].open.clear()
 
 
 def _inner(form: str, parts: list[str], start: int, end: int) -> list[tuple[int, int]]:
@@ -197,83 +275,3 @@ def _inner(form: str, parts: list[str], start: int, end: int) -> list[tuple[int,
         cuts = [length * k // len(parts) for k in range(1, len(parts))]
     inside = [start + min(max(c, 1), length - 1) if length > 1 else end for c in cuts]
     return list(pairwise([start, *inside, end]))
-
-
-def _brackets(doc: _Doc, value: str | None, file: str, line: int, out: Parsed) -> None:
-    """CorefUD brackets, left to right: `(e1-type...` opens, `e1)` closes, `(e1-type...)` is both."""
-    pieces, k = _PIECE.findall(value or ""), 0
-    while k < len(pieces):
-        piece = pieces[k]
-        if piece not in "()" and pieces[k + 1 : k + 2] == [")"]:
-            _end(doc, piece, file, line, out)
-            k += 2
-            continue
-        if piece != "(" or k + 1 >= len(pieces) or pieces[k + 1] in "()":
-            hint = "expected CorefUD brackets: (e1-type..., e1), (e1-type...)"
-            out.error(f"{file}:{line}", f"malformed Entity={value!r}", hint)
-            doc.broken = True
-            return
-        fields, single = pieces[k + 1].split("-"), pieces[k + 2 : k + 3] == [")"]
-        k += 3 if single else 2
-        eid, part = fields[0], _PART.fullmatch(fields[0])
-        label = (
-            fields[doc.type_field]
-            if len(fields) > doc.type_field and fields[doc.type_field]
-            else doc.types.get(eid, "")
-        )
-        if label and not part:
-            doc.types[eid] = label
-        doc.open.append(_Open(eid, label or NULL_LABEL, len(doc.words) - 1, line, discontinuous=bool(part)))
-        if part and part[2] == "1":
-            message = f"discontinuous mention of {part[1]} ({part[3]} parts) is not imported: newsspan mentions are contiguous"
-            out.warn(f"{file}:{line}", message)
-        if single:
-            _end(doc, eid, file, line, out)
-
-
-def _end(doc: _Doc, eid: str, file: str, line: int, out: Parsed) -> None:
-    for k in range(len(doc.open) - 1, -1, -1):
-        if doc.open[k].key == eid:
-            return _close(doc, doc.open.pop(k), file, out)
-    out.error(f"{file}:{line}", f"`{eid})` closes a mention of {eid} that no bracket opened")
-    doc.broken = True
-
-
-def _close(doc: _Doc, m: _Open, file: str, out: Parsed, before_this: bool = False) -> None:
-    """A mention ends: at the current word, or (before_this) at the word before it."""
-    if m.discontinuous:
-        return
-    inside = [w for w in doc.words[m.first : len(doc.words) - before_this] if w is not None]
-    where = f"{file}:{m.line} ({m.key} {m.label})" if m.key != m.label else f"{file}:{m.line} ({m.label})"
-    if not inside:
-        return out.warn(where, "a mention of empty nodes only has no text; it is not imported")
-    cluster = m.key if m.key != m.label and _CLUSTER.fullmatch(m.key) else None
-    doc.spans.append(ToolSpan(m.label, inside[0][0], inside[-1][1], where, cluster=cluster))
-
-
-def _bio(doc: _Doc, tag: str, key: str, file: str, line: int, out: Parsed) -> None:
-    if tag in ("O", "_"):
-        if doc.open:
-            _close(doc, doc.open.pop(), file, out, before_this=True)
-        return
-    m = _BIO.fullmatch(tag)
-    if not m:
-        out.error(f"{file}:{line}", f"{key}={tag!r} is not a BIO tag (B-TYPE, I-TYPE or O)")
-        doc.broken = True
-        return
-    prefix, label = m[1], m[2]
-    if not (prefix in "IEL" and doc.open and doc.open[-1].label == label):  # a new mention starts
-        if doc.open:
-            _close(doc, doc.open.pop(), file, out, before_this=True)
-        if prefix in "IEL":
-            out.warn(f"{file}:{line}", f"{key}={tag} follows no {label} mention: taken as its start")
-        doc.open.append(_Open(label, label, len(doc.words) - 1, line))
-    if prefix in "ESLU":
-        _close(doc, doc.open.pop(), file, out)
-
-
-def _finish(doc: _Doc, file: str, out: Parsed) -> None:
-    for m in doc.open:
-        out.error(f"{file}:{m.line}", f"the mention of {m.key} opened here is never closed")
-        doc.broken = True
-    doc.open.clear()

@@ -82,12 +82,9 @@ def annotator_name(completed_by) -> str | None:
 
 
 def _text_key(task: dict, result: dict | None = None) -> str:
-    src = (result or {}).get("source") or ""
-    return (
-        src[1:]
-        if isinstance(src, str) and src.startswith("$") and isinstance(task["data"].get(src[1:]), str)
-        else "text"
-    )
+    """The data field a result labels: the one its source names (`$field`), else `text`."""
+    src = str((result or {}).get("source") or "")
+    return src[1:] if src.startswith("$") and isinstance(task["data"].get(src[1:]), str) else "text"
 
 
 def parse_task(task: dict, n: int, file: str, stem: str, out: Parsed, unit: str | None) -> None:
@@ -116,15 +113,10 @@ def parse_task(task: dict, n: int, file: str, stem: str, out: Parsed, unit: str 
             continue
         doc = ToolDoc(text=text, name=str(name), where=where_a, annotator=annotator_name(a.get("completed_by")))
         for r in results:
-            where, v = f"{where_a}, result {r.get('id', '?')}", r.get("value")
-            if r.get("type") != "labels":
-                html = (
-                    " (HTML offsets are XPath ranges, not text offsets)" if r.get("type") == "hypertextlabels" else ""
-                )
-                out.warn(
-                    where,
-                    f"a result of type {r.get('type')!r} is not imported: only plain-text `labels` spans are{html}",
-                )
+            where, v, kind = f"{where_a}, result {r.get('id', '?')}", r.get("value"), r.get("type")
+            if kind != "labels":
+                html = " (HTML offsets are XPath ranges, not text offsets)" * (kind == "hypertextlabels")
+                out.warn(where, f"a result of type {kind!r} is not imported: only plain-text `labels` spans are{html}")
             elif not isinstance(v, dict):
                 out.error(where, "a `labels` result without a value object")
             elif not isinstance(v.get("labels"), list) or not all(isinstance(x, str) for x in v["labels"]):

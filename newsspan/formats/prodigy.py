@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import files
 from ..model import Document
-from ..tokenize import Misaligned, char_span, tag, tokenize
+from ..tokenize import Misaligned, iob2_spans, tag, tokenize
 from .offsets import Converter, OffsetError, read_offset
 from .tool import FormatError, Parsed, ToolDoc, ToolSpan, place
 
@@ -100,29 +100,26 @@ def export(docs: Iterable[Document]) -> dict[str, bytes]:
     for doc in docs:
         text, tokens = doc.text, tokenize(doc.text)
         try:
-            tag(tokens, doc.entities)
+            tags = tag(tokens, doc.entities)
         except Misaligned as m:
             raise FormatError(f"{doc.id}: entity {m}") from None
-        spans = []
-        for e in doc.entities:
-            first, stop = char_span(tokens, e.start, e.end, "strict") or (0, 0)  # tag() placed every entity
-            spans.append(
-                {"start": e.start, "end": e.end, "token_start": first, "token_end": stop - 1, "label": e.label}
-            )
+        ws = [t.end < len(text) and text[t.end].isspace() for t in tokens]
         task = {
             "text": text,
             "meta": {"id": doc.id, "status": doc.status},
             "tokens": [
-                {
-                    "text": t.text,
-                    "start": t.start,
-                    "end": t.end,
-                    "id": i,
-                    "ws": t.end < len(text) and text[t.end].isspace(),
-                }
-                for i, t in enumerate(tokens)
+                {"text": t.text, "start": t.start, "end": t.end, "id": i, "ws": ws[i]} for i, t in enumerate(tokens)
             ],
-            "spans": spans,
+            "spans": [
+                {
+                    "start": tokens[a].start,
+                    "end": tokens[b - 1].end,
+                    "token_start": a,
+                    "token_end": b - 1,
+                    "label": label,
+                }
+                for a, b, label in iob2_spans(tags)
+            ],
             "answer": "accept",
         }
         lines.append(json.dumps(task, ensure_ascii=False))

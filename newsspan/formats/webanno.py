@@ -147,14 +147,10 @@ def parse(data: str, file: str, name: str, out: Parsed, layer: str, feature: str
         declared = ", ".join(sorted(kinds)) or "no layer"
         out.notes.append(f"{file}: declares no {layer} layer ({declared}); no mentions from it")
     elif kinds[layer] != "span":
-        return out.error(
-            file, f"{layer} is a {kinds[layer]} layer; entity mentions come from a span layer"
-        )
+        return out.error(file, f"{layer} is a {kinds[layer]} layer; entity mentions come from a span layer")
     elif label_col is None:
         hint = "pass --entity-feature with one of them ('' for a layer without features)"
-        return out.error(
-            file, f"the layer {layer} has no feature {feature!r} (its features: {features})", hint
-        )
+        return out.error(file, f"the layer {layer} has no feature {feature!r} (its features: {features})", hint)
     rows, text = _body(lines, first, len(columns), file, out)
     if text is None:
         return
