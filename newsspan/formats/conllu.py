@@ -31,11 +31,10 @@ from pathlib import Path
 import conllu
 
 from .. import files
-from .tool import NULL_LABEL, Parsed, ToolDoc, ToolSpan, document_name, export_files
+from .tool import NULL_LABEL, Parsed, ToolDoc, ToolSpan, export_texts
 
 _SPACES = re.compile(r"\s*")  # in a str pattern, \s is exactly what str.isspace() accepts
-_ENTITY = re.compile(r"(?:\([^()]+\)?|[^()]+\))*")  # CorefUD brackets: (e1-type..., e1), (e1-type...)
-_BRACKET = re.compile(r"\(([^()]+)(\))?|([^()]+)\)")
+_PIECE = re.compile(r"[()]|[^()]+")
 _PART = re.compile(r"([^\[\]]+)\[(\d+)/(\d+)\]")
 _BIO = re.compile(r"([BIESLU])-(.+)")
 _CLUSTER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")
@@ -70,10 +69,8 @@ class _Doc:
 
 def load(path: Path, unit: str | None = None, *, ner_key: str | None = None) -> Parsed:
     out = Parsed()
-    for f in export_files(path, (".conllu", ".conll"), "CoNLL-U files (.conllu)"):
-        data = files.export_text(f.read_bytes(), f.name, out.errors)
-        if data is not None:
-            _Reader(f.name, out, ner_key).read(data, document_name(f.stem))
+    for file, name, data in export_texts(path, (".conllu", ".conll"), "CoNLL-U files (.conllu)", out):
+        _Reader(file, out, ner_key).read(data, name)
     return out
 
 
@@ -203,16 +200,17 @@ class _Reader:
 
     def brackets(self, value: str, line: int) -> None:
         """CorefUD brackets, left to right: `(e1-type...` opens, `e1)` closes, `(e1-type...)` is both."""
-        doc = self.docs[-1]
-        if not _ENTITY.fullmatch(value):
-            return self.error(
-                line, f"malformed Entity={value!r}", "expected CorefUD brackets: (e1-type..., e1), (e1-type...)"
-            )
-        for m in _BRACKET.finditer(value):
-            if m[3] is not None:
-                self.end(m[3], line)
+        doc, pieces, k = self.docs[-1], _PIECE.findall(value), 0
+        while k < len(pieces):
+            if pieces[k] not in "()" and pieces[k + 1 : k + 2] == [")"]:
+                self.end(pieces[k], line)
+                k += 2
                 continue
-            fields = m[1].split("-")
+            if pieces[k] != "(" or k + 1 >= len(pieces) or pieces[k + 1] in "()":
+                hint = "expected CorefUD brackets: (e1-type..., e1), (e1-type...)"
+                return self.error(line, f"malformed Entity={value!r}", hint)
+            fields, single = pieces[k + 1].split("-"), pieces[k + 2 : k + 3] == [")"]
+            k += 3 if single else 2
             eid, part = fields[0], _PART.fullmatch(fields[0])
             label = fields[doc.type_field] if len(fields) > doc.type_field else ""
             label = label or doc.types.get(eid, "")
@@ -222,7 +220,7 @@ class _Reader:
             if part and part[2] == "1":
                 told = f"discontinuous mention of {part[1]} ({part[3]} parts) is not imported: newsspan mentions are contiguous"
                 self.out.warn(f"{self.file}:{line}", told)
-            if m[2]:
+            if single:
                 self.end(eid, line)
 
     def end(self, eid: str, line: int) -> None:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import files
 from ..report import Problem
 from .offsets import Converter, OffsetError, read_offset
 
@@ -129,6 +131,15 @@ def export_files(path, suffixes: tuple[str, ...], what: str) -> list[Path]:
     if not found:
         raise FormatError(f"{path}: the folder holds no {' or '.join(suffixes)} files; expected {what}")
     return found
+
+
+def export_texts(path, suffixes: tuple[str, ...], what: str, out: Parsed) -> Iterator[tuple[str, str, str]]:
+    """(file name, document name, text) of each file of an import path (see export_files), read strictly:
+    a file that is not UTF-8 text is an error in out, at its line and column."""
+    for f in export_files(path, suffixes, what):
+        text = files.export_text(f.read_bytes(), f.name, out.errors)
+        if text is not None:
+            yield f.name, document_name(f.stem), text
 
 
 def document_name(stem: str) -> str:

@@ -32,8 +32,7 @@ from .tool import (
     Parsed,
     ToolDoc,
     ToolSpan,
-    document_name,
-    export_files,
+    export_texts,
     wikidata_id,
 )
 
@@ -51,21 +50,19 @@ def load(
     entity_feature: str = DEFAULT_ENTITY_FEATURE,
 ) -> Parsed:
     out = Parsed()
-    for f in export_files(path, (".json",), "UIMA CAS JSON files (.json)"):
-        parse(f.read_bytes(), f.name, document_name(f.stem), out, entity_layer, entity_feature)
+    for file, name, source in export_texts(path, (".json",), "UIMA CAS JSON files (.json)", out):
+        parse(source, file, name, out, entity_layer, entity_feature)
     return out
 
 
-def parse(data: bytes, file: str, name: str, out: Parsed, layer: str, feature: str) -> None:
+def parse(source: str, file: str, name: str, out: Parsed, layer: str, feature: str) -> None:
     """One CAS JSON file into a ToolDoc (appended to out), with per-annotation issues."""
     # imported here: cassis takes 0.1 s to import, and every CLI start imports this module (for --help)
     from cassis import load_cas_from_json
 
     # read strictly first: cassis reads with Python's json, which keeps the last of duplicate keys,
     # takes NaN and hands back lone surrogates
-    source = files.export_text(data, file, out.errors)
-    what = "a UIMA CAS JSON file is one JSON object"
-    if source is None or files.export_parse(source, file, out.errors, what=what) is None:
+    if files.export_parse(source, file, out.errors, what="a UIMA CAS JSON file is one JSON object") is None:
         return
     try:
         with warnings.catch_warnings():

@@ -22,6 +22,7 @@ naming file and line. The export names no annotator (pass --annotator).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -35,8 +36,7 @@ from .tool import (
     Parsed,
     ToolDoc,
     ToolSpan,
-    document_name,
-    export_files,
+    export_texts,
     wikidata_id,
 )
 
@@ -61,7 +61,8 @@ class Column(NamedTuple):
     feature: str | None  # None: the placeholder column of a layer without features
 
 
-class Row(NamedTuple):
+@dataclass
+class Row:
     line: int
     unit: str  # the token's id: 1-3, or 1-3.1 for a sub-token
     start: int  # UTF-16 units, then code points once placed
@@ -100,10 +101,8 @@ def load(
     entity_feature: str = DEFAULT_ENTITY_FEATURE,
 ) -> Parsed:
     out = Parsed()
-    for f in export_files(path, (".tsv",), "WebAnno TSV 3.x files (.tsv)"):
-        data = files.export_text(f.read_bytes(), f.name, out.errors)
-        if data is not None:
-            parse(data, f.name, document_name(f.stem), out, entity_layer, entity_feature)
+    for file, name, data in export_texts(path, (".tsv",), "WebAnno TSV 3.x files (.tsv)", out):
+        parse(data, file, name, out, entity_layer, entity_feature)
     return out
 
 
@@ -169,7 +168,8 @@ def parse(data: str, file: str, name: str, out: Parsed, layer: str, feature: str
         if why:
             out.error(f"{file}:{row.line}", f"token {row.unit} {why}", AGAIN)
         else:
-            placed.append(row._replace(start=start, end=end))
+            row.start, row.end = start, end
+            placed.append(row)
     short, spans = layer.rsplit(".", 1)[-1], []
     kb = _stacked(placed, kb_col) if kb_col is not None else {}
     for key, parts in (_stacked(placed, label_col) if label_col is not None else {}).items():
