@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from ..model import Document
 from ..tokenize import Misaligned, Token
-from . import FormatError
+from .tool import FormatError
 
 DOCSTART = "-DOCSTART-"
 
@@ -22,23 +22,17 @@ def section_rows(doc: Document) -> list[tuple[list[Token], list[str]]]:
 
     FormatError for an entity that no section holds, or whose boundary falls inside a token.
     """
-    placed: set[str] = set()  # ids of the entities a section holds
-    out = []
-    for sec in doc.sections:
-        inside = [e for e in doc.entities if sec.start <= e.start and e.end <= sec.end]
-        try:
-            tokens, tags = doc.iob("entities", sec)
-        except Misaligned as m:
-            raise FormatError(f"{doc.id}: entity {m}") from None
-        placed.update(e.id for e in inside)
-        out.append((tokens, tags))
+    try:
+        rows = [doc.iob("entities", sec) for sec in doc.sections]
+    except Misaligned as m:
+        raise FormatError(f"{doc.id}: entity {m}") from None
     for e in doc.entities:
-        if e.id not in placed:
+        if not any(sec.start <= e.start and e.end <= sec.end for sec in doc.sections):
             raise FormatError(
                 f"{doc.id}: entity {e.id} {e.text!r} [{e.start}, {e.end}) lies in no section "
                 "(token rows are sections); add or widen the section that holds it"
             )
-    return out
+    return rows
 
 
 def export(docs: Iterable[Document]) -> dict[str, bytes]:

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from .. import files
 from ..model import Document
-from . import FormatError, Parsed, ToolDoc, ToolSpan, issue
+from ..tokenize import Misaligned, iob2_spans, tag, tokenize
 from .offsets import Converter, OffsetError, read_offset
+from .tool import FormatError, Parsed, ToolDoc, ToolSpan, place
 
 
 def load(path: Path, unit: str | None = None) -> Parsed:
@@ -25,13 +26,8 @@ def load(path: Path, unit: str | None = None) -> Parsed:
             f"{path}: is a folder; a Prodigy export is one JSONL file (`prodigy db-out DATASET > file.jsonl`)"
         )
     out = Parsed()
-    records = files.export_records(
-        path.read_bytes(),
-        path.name,
-        out.errors,
-        what="a Prodigy export holds one JSON task per line (`prodigy db-out DATASET`)",
-    )
-    for n, task in records or ():
+    what = "a Prodigy export holds one JSON task per line (`prodigy db-out DATASET`)"
+    for n, task in files.export_records(path.read_bytes(), path.name, out.errors, what=what) or ():
         if not isinstance(task, dict) or not isinstance(task.get("text"), str):
             raise FormatError(f"{path.name}:{n}: not a Prodigy task: expected an object with `text`")
         parse_task(task, f"{path.name}:{n}", path.stem, n, unit or "codepoint", out)
@@ -41,32 +37,26 @@ def load(path: Path, unit: str | None = None) -> Parsed:
 def parse_task(task: dict, where: str, stem: str, n: int, unit: str, out: Parsed) -> None:
     answer = task.get("answer", "accept")
     if answer != "accept":
-        out.warnings.append(issue(where, f"the answer is {answer!r}; only accepted tasks are imported"))
-        return
-    meta = task.get("meta")
-    if not isinstance(meta, dict):
-        meta = {}
+        return out.warn(where, f"the answer is {answer!r}; only accepted tasks are imported")
+    meta = task["meta"] if isinstance(task.get("meta"), dict) else {}
     name = meta.get("id") or meta.get("document_id") or f"{stem}-{n}"
     who = task.get("_annotator_id") or task.get("_session_id")
-    text = task["text"]
-    tokens = task.get("tokens") if isinstance(task.get("tokens"), list) else None
+    text, tokens = task["text"], task.get("tokens") if isinstance(task.get("tokens"), list) else None
     doc = ToolDoc(text=text, name=str(name), where=where, annotator=str(who) if who else None)
     conv = Converter(text, unit)
     for k, sp in enumerate(task.get("spans") or []):
-        w = f"{where} spans[{k}]"
+        at = f"{where} spans[{k}]"
         if not isinstance(sp, dict) or not isinstance(sp.get("label"), str):
-            out.errors.append(issue(w, "expected a span object with a label"))
+            out.error(at, "expected a span object with a label")
             continue
         try:
-            s, e = _offsets(sp, tokens)
-            cs, ce = conv.to_codepoint(s), conv.to_codepoint(e)
+            start, end = _offsets(sp, tokens)
         except OffsetError as err:
-            out.errors.append(issue(w, f"{sp['label']}: {err}"))
+            out.error(at, f"{sp['label']}: {err}")
             continue
-        if cs >= ce:
-            out.errors.append(issue(w, f"{sp['label']} [{s}, {e}) is empty or reversed"))
-            continue
-        doc.spans.append(ToolSpan(sp["label"], cs, ce, f"{w} ({sp['label']} {text[cs:ce]!r})"))
+        if placed := place(out, at, conv, start, end, label=sp["label"]):
+            s, e = placed
+            doc.spans.append(ToolSpan(sp["label"], s, e, f"{at} ({sp['label']} {text[s:e]!r})"))
     out.docs.append(doc)
 
 
@@ -106,39 +96,31 @@ def export(docs: Iterable[Document]) -> dict[str, bytes]:
     The tokens are the text's, tokenised as a whole: inside each section, exactly the tokens of
     the CoNLL export and of the ``entities`` config (newsspan.tokenize.tag, the one tagger).
     """
-    from ..tokenize import Misaligned, char_span, tag, tokenize
-
-    tasks = []
+    lines = []
     for doc in docs:
-        text = doc.text
-        tokens = tokenize(text)
+        text, tokens = doc.text, tokenize(doc.text)
         try:
-            tag(tokens, doc.entities)
+            tags = tag(tokens, doc.entities)
         except Misaligned as m:
             raise FormatError(f"{doc.id}: entity {m}") from None
-        spans = []
-        for e in doc.entities:
-            placed = char_span(tokens, e.start, e.end, "strict")
-            assert placed is not None, "tag() found every entity on token boundaries"
-            first, stop = placed
-            spans.append(
-                {"start": e.start, "end": e.end, "token_start": first, "token_end": stop - 1, "label": e.label}
-            )
+        ws = [t.end < len(text) and text[t.end].isspace() for t in tokens]
         task = {
             "text": text,
             "meta": {"id": doc.id, "status": doc.status},
             "tokens": [
-                {
-                    "text": t.text,
-                    "start": t.start,
-                    "end": t.end,
-                    "id": i,
-                    "ws": t.end < len(text) and text[t.end].isspace(),
-                }
-                for i, t in enumerate(tokens)
+                {"text": t.text, "start": t.start, "end": t.end, "id": i, "ws": ws[i]} for i, t in enumerate(tokens)
             ],
-            "spans": spans,
+            "spans": [
+                {
+                    "start": tokens[a].start,
+                    "end": tokens[b - 1].end,
+                    "token_start": a,
+                    "token_end": b - 1,
+                    "label": label,
+                }
+                for a, b, label in iob2_spans(tags)
+            ],
             "answer": "accept",
         }
-        tasks.append(json.dumps(task, ensure_ascii=False))
-    return {"": ("\n".join(tasks) + "\n").encode("utf-8")}
+        lines.append(json.dumps(task, ensure_ascii=False))
+    return {"": ("\n".join(lines) + "\n").encode("utf-8")}

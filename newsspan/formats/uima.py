@@ -1,7 +1,7 @@
 """UIMA CAS JSON, as INCEpTION exports it (`UIMA CAS JSON`): a `.json` file per document, or a folder of them.
 
 Read with dkpro-cassis, INCEpTION's own library: the type system (`%TYPES`), the feature structures
-(`%FEATURE_STRUCTURES`), the views (`%VIEWS`); the text is the initial view's `sofaString`. Offsets in
+(`%featureSTRUCTURES`), the views (`%VIEWS`); the text is the initial view's `sofaString`. Offsets in
 the file count UTF-16 code units; cassis converts them to code points on reading.
 
 Kept: the annotations of the type `--entity-layer` (default NamedEntity, subtypes included), labelled by
@@ -23,7 +23,8 @@ import warnings
 from pathlib import Path
 
 from .. import files
-from . import (
+from .offsets import OffsetError, read_offset
+from .tool import (
     DEFAULT_ENTITY_FEATURE,
     DEFAULT_ENTITY_LAYER,
     KB_FEATURE,
@@ -31,12 +32,9 @@ from . import (
     Parsed,
     ToolDoc,
     ToolSpan,
-    document_name,
-    export_files,
-    issue,
+    export_texts,
     wikidata_id,
 )
-from .offsets import OffsetError, read_offset
 
 METADATA_TYPE = "de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData"
 DOCUMENT_TYPE = "uima.tcas.DocumentAnnotation"
@@ -52,101 +50,74 @@ def load(
     entity_feature: str = DEFAULT_ENTITY_FEATURE,
 ) -> Parsed:
     out = Parsed()
-    for f in export_files(path, (".json",), "UIMA CAS JSON files (.json)"):
-        parse(f.read_bytes(), f.name, document_name(f.stem), out, entity_layer, entity_feature)
+    for file, name, source in export_texts(path, (".json",), "UIMA CAS JSON files (.json)", out):
+        parse(source, file, name, out, entity_layer, entity_feature)
     return out
 
 
-def parse(
-    data: bytes,
-    file: str,
-    name: str,
-    out: Parsed,
-    entity_layer: str = DEFAULT_ENTITY_LAYER,
-    entity_feature: str = DEFAULT_ENTITY_FEATURE,
-) -> None:
+def parse(source: str, file: str, name: str, out: Parsed, layer: str, feature: str) -> None:
     """One CAS JSON file into a ToolDoc (appended to out), with per-annotation issues."""
+    # imported here: cassis takes 0.1 s to import, and every CLI start imports this module (for --help)
     from cassis import load_cas_from_json
 
     # read strictly first: cassis reads with Python's json, which keeps the last of duplicate keys,
     # takes NaN and hands back lone surrogates
-    source = files.export_text(data, file, out.errors)
-    if (
-        source is None
-        or files.export_parse(source, file, out.errors, what="a UIMA CAS JSON file is one JSON object") is None
-    ):
+    if files.export_parse(source, file, out.errors, what="a UIMA CAS JSON file is one JSON object") is None:
         return
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             cas = load_cas_from_json(io.StringIO(source))
     except Exception as e:  # noqa: BLE001 - cassis raises many kinds for a broken file; each is this file's error
-        out.errors.append(
-            issue(
-                file,
-                f"not a UIMA CAS JSON file ({type(e).__name__}: {str(e)[:200]})",
-                "export the documents from INCEpTION as `UIMA CAS JSON`",
-            )
-        )
-        return
-    text = cas.sofa_string
+        hint = "export the documents from INCEpTION as `UIMA CAS JSON`"
+        return out.error(file, f"not a UIMA CAS JSON file ({type(e).__name__}: {str(e)[:200]})", hint)
+    text, ts = cas.sofa_string, cas.typesystem
     if not isinstance(text, str) or not text.strip():
-        out.errors.append(issue(file, "the CAS holds no text (no sofaString in its initial view)"))
-        return
+        return out.error(file, "the CAS holds no text (no sofaString in its initial view)")
     others = [v.sofa.sofaID for v in cas.views if v.sofa.sofaID != "_InitialView"]
     if others:
         out.notes.append(f"{file}: only the initial view is read; not the views {', '.join(others)}")
-    ts = cas.typesystem
+    read = ts.contains_type(layer)
     spans: list[ToolSpan] = []
-    short = entity_layer.rsplit(".", 1)[-1]
-    if ts.contains_type(entity_layer):
-        features = [f.name for f in ts.get_type(entity_layer).all_features if f.name not in ("sofa", "begin", "end")]
-        if entity_feature and entity_feature not in features:
-            out.errors.append(
-                issue(
-                    file,
-                    f"the type {entity_layer} has no feature {entity_feature!r} "
-                    f"(its features: {', '.join(map(repr, features)) or 'none'})",
-                    "pass --entity-feature with one of them ('' for a type without features)",
-                )
-            )
-            return
-        for a in cas.select(entity_layer):
-            if ts.is_instance_of(a.type, DOCUMENT_TYPE):  # the document itself, when the layer is an ancestor type
-                continue
-            value = a.get(entity_feature) if entity_feature else None
-            label = NULL_LABEL if value in (None, "") else str(value)
-            where = f"{file}: annotation {a.xmiID} ({short} {label!r})"
-            try:
-                begin, end = read_offset(a.begin, "begin"), read_offset(a.end, "end")
-            except OffsetError as err:
-                out.errors.append(issue(where, str(err)))
-                continue
-            if not (begin < end <= len(text)):
-                out.warnings.append(issue(where, f"an empty or reversed annotation [{begin}, {end}) is not imported"))
-                continue
-            kb = wikidata_id(a.get(KB_FEATURE)) if KB_FEATURE in features and entity_feature != KB_FEATURE else None
-            spans.append(ToolSpan(label, begin, end, where, key=str(a.xmiID), kb_id=kb))
-    else:
-        out.notes.append(f"{file}: holds no type {entity_layer}; no mentions from it")
-    read = ts.contains_type(entity_layer)
+    features = (
+        [f.name for f in ts.get_type(layer).all_features if f.name not in ("sofa", "begin", "end")] if read else []
+    )
+    if not read:
+        out.notes.append(f"{file}: holds no type {layer}; no mentions from it")
+    elif feature and feature not in features:
+        shown = ", ".join(map(repr, features)) or "none"
+        hint = "pass --entity-feature with one of them ('' for a type without features)"
+        return out.error(file, f"the type {layer} has no feature {feature!r} (its features: {shown})", hint)
     for a in cas.select_all_annotations():
-        if not ts.is_instance_of(a.type, DOCUMENT_TYPE) and not (read and ts.is_instance_of(a.type, entity_layer)):
+        if ts.is_instance_of(a.type, DOCUMENT_TYPE):  # the document itself, whatever the layer
+            continue
+        if not (read and ts.is_instance_of(a.type, layer)):
             out.ignored[f"type {a.type.name}"] += 1
-    out.docs.append(ToolDoc(text=text, name=name, where=file, spans=spans, meta=_metadata(cas, ts, file, name)))
+            continue
+        value = a.get(feature) if feature else None
+        label = NULL_LABEL if value in (None, "") else str(value)
+        where = f"{file}: annotation {a.xmiID} ({layer.rsplit('.', 1)[-1]} {label!r})"
+        try:
+            begin, end = read_offset(a.begin, "begin"), read_offset(a.end, "end")
+        except OffsetError as err:
+            out.error(where, str(err))
+            continue
+        if not begin < end <= len(text):
+            out.warn(where, f"an empty or reversed annotation [{begin}, {end}) is not imported")
+            continue
+        kb = wikidata_id(a.get(KB_FEATURE)) if KB_FEATURE in features and feature != KB_FEATURE else None
+        spans.append(ToolSpan(label, begin, end, where, key=str(a.xmiID), kb_id=kb))
+    out.docs.append(ToolDoc(text=text, name=name, where=file, spans=spans, meta=_metadata(cas, ts)))
 
 
-def _metadata(cas, ts, file: str, name: str) -> dict:
+def _metadata(cas, ts) -> dict:
     meta = {}
-    if ts.contains_type(METADATA_TYPE):
-        for m in cas.select(METADATA_TYPE):
-            title = (m.get("documentTitle") or "").strip()
-            if title and title != m.get("documentId") and not _FILE_NAME.fullmatch(title):
-                meta["title"] = title
-            uri = m.get("documentUri") or ""
-            if _WEB.fullmatch(uri):
-                meta["url"] = uri
-            break
+    for m in cas.select(METADATA_TYPE)[:1] if ts.contains_type(METADATA_TYPE) else ():
+        title = (m.get("documentTitle") or "").strip()
+        if title and title != m.get("documentId") and not _FILE_NAME.fullmatch(title):
+            meta["title"] = title
+        if _WEB.fullmatch(m.get("documentUri") or ""):
+            meta["url"] = m.get("documentUri")
     language = cas.document_language if ts.contains_type(DOCUMENT_TYPE) else None
     if language and language != "x-unspecified":
         meta["language"] = language
