@@ -103,21 +103,7 @@ def test_the_docs_show_commands():
     assert {"validate", "build", "add", "import", "export", "canonicalize", "reanchor", "recover", "checks"} <= named
 
 
-# Docs that still name what step 1 of the redesign removed (the validation cache); strict, so that
-# the entry has to go when the docs are brought up to date.
-STALE = pytest.mark.xfail(
-    strict=True, reason="the docs name --no-cache, hidden since the validation cache went (redesign step 1)"
-)
-
-
-def commands_named():
-    return [
-        pytest.param(doc, cmd, words, marks=[STALE] if "--no-cache" in words else [])
-        for doc, cmd, words in command_mentions()
-    ]
-
-
-@pytest.mark.parametrize("doc,cmd,words", commands_named(), ids=lambda x: x if isinstance(x, str) else None)
+@pytest.mark.parametrize("doc,cmd,words", command_mentions(), ids=lambda x: x if isinstance(x, str) else None)
 def test_every_command_and_option_the_docs_name_exists(doc, cmd, words):
     commands = re.findall(r"^    ([a-z]+)\b", _help().split("positional arguments:")[1], flags=re.M)
     assert cmd in commands, f"{doc} names `newsspan {cmd}`, which is no command"
@@ -173,7 +159,6 @@ def test_the_docs_name_files_at_all():
     assert {"docs/checks.md", "docs/guidelines.md", ".pre-commit-hooks.yaml", "bench/RESULTS.md"} <= named
 
 
-@pytest.mark.xfail(strict=True, reason="docs/guidelines.md's counts table has no row for list_item (schema 1.1.0)")
 def test_the_guidelines_counts_match_the_gold_annotation():
     text = (REPO / "docs/guidelines.md").read_text(encoding="utf-8")
     table = text[text.index("<!-- counts:begin -->") : text.index("<!-- counts:end -->")]
