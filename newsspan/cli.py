@@ -293,7 +293,7 @@ def _add_import_parsers(sub) -> None:
     _add_root(p)
     formats = p.add_subparsers(dest="format", required=True, metavar="FORMAT", parser_class=_Parser)
     for fmt in IMPORT_FORMATS:
-        doc = import_module(fmt).__doc__.strip()
+        doc = (import_module(fmt).__doc__ or fmt).strip()
         q = formats.add_parser(
             fmt,
             help=doc.splitlines()[0].split(":")[0],
