@@ -5,10 +5,11 @@ The draft holds, in every layer, A's spans that B gave exactly (same offsets and
 claim also the same check-worthiness and attribution, its source mention compared by offsets
 and label), with ids as A gave them; an entity's ``kb_id`` and ``cluster`` only where both gave
 the same. Everything else is a :class:`~newsspan.agreement.Disagreement`, named by its ``id``.
-A disagreement is decided by taking a side (:class:`Choice`): a rule (``--prefer``, :class:`Rule`)
-or a decision per id takes that side's spans of it (none, for a span only the other side has), or
-``neither``'s. A mention or claim that would lie in no kept section, or a claim whose source
-mention is not kept, is left out, as the validator would refuse it. ``docs/agreement.md`` says more.
+A disagreement is decided by taking a side (:class:`Choice`), by a rule (``--prefer``) or a
+decision per id (:class:`Decide`): that side's spans of it (none, for a span only the other side
+gave), or neither's. A mention or claim that would lie in no kept section, or a claim whose
+source mention is not kept, is left out, as the validator would refuse it. ``docs/agreement.md``
+says more.
 """
 
 from __future__ import annotations
