@@ -492,7 +492,7 @@ def cmd_adjudicate(args) -> int:
     try:
         decisions = adjudicate.read_decisions(Path(args.decisions)) if args.decisions else {}
         if args.interactive:
-            decisions |= _ask(adjudicate, run(decisions, write=False)[0])
+            decisions |= _ask(adjudicate, run, decisions)
         adj, errors = run(decisions)
     except ValueError as e:
         return _refused("adjudicate", str(e), root)
@@ -520,22 +520,30 @@ def cmd_adjudicate(args) -> int:
     return 0
 
 
-def _ask(adjudicate, adj) -> dict:
-    """--interactive: the choices made on the terminal for the disagreements adj leaves undecided."""
-    keys = list(dict.fromkeys(d.id for d in adj.unresolved)) if adj else []
-    answers, sides = {}, {"a": adjudicate.A, "b": adjudicate.B, "n": adjudicate.NEITHER}
-    for k, key in enumerate(keys, 1):
-        print(f"\n({k} of {len(keys)}) " + adjudicate.render_question(adj, key), end="")
-        answer = ""
-        try:
-            while answer not in ("a", "b", "n", "s", "q"):
-                answer = input("[a]/[b]/[n]either/[s]kip/[q]uit? ").strip().lower()[:1]
-        except EOFError:
-            answer = "q"
-        if answer == "q":
+def _ask(adjudicate, run, decisions) -> dict:
+    """--interactive: the choices made on the terminal for what decisions leave undecided; a span left
+    in no section is asked about last, once the choices it follows from are made."""
+    asked: set[str] = set()
+    answers: dict = {}
+    sides = {"a": adjudicate.A, "b": adjudicate.B, "n": adjudicate.NEITHER}
+    while (adj := run(decisions | answers, write=False)[0]) is not None:
+        pending = [d for d in adj.unresolved if d.id not in asked]
+        keys = [d.id for d in pending if d.kind != adjudicate.NO_SECTION] or [d.id for d in pending]
+        for k, key in enumerate(keys := list(dict.fromkeys(keys)), 1):
+            asked.add(key)
+            print(f"\n({k} of {len(keys)}) " + adjudicate.render_question(adj, key), end="")
+            answer = ""
+            try:
+                while answer not in ("a", "b", "n", "s", "q"):
+                    answer = input("[a]/[b]/[n]either/[s]kip/[q]uit? ").strip().lower()[:1]
+            except EOFError:
+                answer = "q"
+            if answer == "q":
+                return answers
+            if answer in sides:
+                answers[key] = adjudicate.Choice(sides[answer], "the terminal")
+        if not keys:
             break
-        if answer in sides:
-            answers[key] = adjudicate.Choice(sides[answer], "the terminal")
     return answers
 
 

@@ -441,6 +441,18 @@ def test_interactive(root, monkeypatch):
     adjudicate(root, "--interactive")
     assert spans(released(root), "sections") == [HEADLINE, ("quote", 62, 99, "Officials said the talks were useful.")]
     assert spans(released(root), "entities") == [BLINKEN]
+    # taiwan: the paragraph taken from neither leaves China, which both gave, in no section; that is asked
+    # last, once the choices it follows from are made (a choice asked before them could name nothing)
+    monkeypatch.setattr("sys.stdin", Terminal("n\nn\nn\nn\n"))
+    lines = adjudicate(root, "--interactive", "--status", "gold", doc_id="taiwan")
+    assert [line for line in lines if line.startswith("(")] == [
+        "(1 of 3) taiwan:sections:27-47: boundary",
+        "(2 of 3) taiwan:entities:40-46: missed",
+        "(3 of 3) taiwan:claims:27-46: missed",
+        "(1 of 1) taiwan:entities:27-32: no-section",
+    ]
+    got = released(root, "taiwan")
+    assert got["status"] == "gold" and spans(got, "entities") == [("GPE", 0, 6, "Taiwan"), ("DATE", 16, 24, "Saturday")]
 
 
 def test_interactive_needs_a_terminal(root, monkeypatch):
