@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import scoring, store
+from .checks.agreement import attribution_key
 from .corpus import Corpus
 from .files import decode_file
 from .model import LAYERS, Annotation, AnySpan, Claim, in_document_order
@@ -120,6 +121,13 @@ class Disagreement:
     def start(self) -> int:
         return min(s.start for s in (self.a, self.b) if s is not None)
 
+    @property
+    def id(self) -> str:
+        """Stable while the two layers are: document, layer, and the characters the spans cover
+        (the disagreements of one pair of spans share it), e.g. ``tiny:entities:19-31``."""
+        end = max(s.end for s in (self.a, self.b) if s is not None)
+        return f"{self.document_id}:{self.layer}:{self.start}-{end}"
+
     def to_json(self) -> dict:
         out: dict[str, Any] = {"document_id": self.document_id, "layer": self.layer, "kind": self.kind}
         for side, x in (("a", self.a), ("b", self.b)):
@@ -127,19 +135,6 @@ class Disagreement:
             if isinstance(x, Claim):
                 out[side] |= {"attribution": x.attribution.type, "checkworthy": x.checkworthy}
         return out
-
-
-def attribution_key(claim: Claim, annotation: Annotation) -> tuple:
-    """A claim's attribution as comparable across two annotators' files: the type, the source
-    mention as (start, end, label) rather than by its id, the source span and the cue as offsets."""
-    att = claim.attribution
-    source = next(((e.start, e.end, e.label) for e in annotation.entities if e.id == att.source), att.source)
-    return (
-        att.type,
-        source,
-        att.source_span and (att.source_span.start, att.source_span.end),
-        att.cue and (att.cue.start, att.cue.end),
-    )
 
 
 def disagreements(doc_id: str, layer: str, a: Annotation, b: Annotation) -> list[Disagreement]:
@@ -164,16 +159,16 @@ class Kappa:
     """Cohen's kappa of two raters over the same items: observed and chance agreement."""
 
     items: int
-    observed: float
-    expected: float
-    kappa: float | None  # None when chance agreement is 1 (both raters used one and the same category)
+    observed: float | None  # None with no items
+    expected: float | None
+    kappa: float | None  # None also when chance agreement is 1 (both raters used one and the same category)
 
     @classmethod
     def of(cls, pairs: Sequence[tuple[object, object]]) -> Kappa:
         """From (category by A, category by B) per item."""
         n = len(pairs)
         if not n:
-            return cls(0, 0.0, 0.0, None)
+            return cls(0, None, None, None)
         observed = sum(a == b for a, b in pairs) / n
         by_a, by_b = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
         expected = sum(by_a[k] * by_b[k] for k in by_a) / (n * n)
@@ -240,8 +235,13 @@ class Agreement:
         }
 
 
+def _figures(c: Counts) -> tuple[float | None, ...]:
+    """P, R and F1; None (n/a) where neither annotator has a span, rather than the 0 of a zero division."""
+    return (c.precision, c.recall, c.f1) if c.gold or c.predicted else (None, None, None)
+
+
 def _counts_json(c: Counts) -> dict:
-    figures = (c.gold, c.predicted, c.matched, c.gold - c.matched, c.predicted - c.matched, c.precision, c.recall, c.f1)
+    figures = (c.gold, c.predicted, c.matched, c.gold - c.matched, c.predicted - c.matched, *_figures(c))
     return dict(zip(("a", "b", "matched", "missed", "extra", "precision", "recall", "f1"), figures, strict=True))
 
 
@@ -280,7 +280,7 @@ def _f(x: float | None) -> str:
 def _row(label: str, e: Counts, o: Counts, width: int) -> str:
     cells = [
         f"{c.matched:>5} {c.gold - c.matched:>6} {c.predicted - c.matched:>5} "
-        f"{_f(c.precision):>6} {_f(c.recall):>6} {_f(c.f1):>6}"
+        + " ".join(f"{_f(x):>6}" for x in _figures(c))
         for c in (e, o)
     ]
     return f"  {label:<{width}} {e.gold:>5} {e.predicted:>5}  " + "  ".join(cells)

@@ -431,8 +431,26 @@ def cmd_adjudicate(args) -> int:
     root = store.Root.discover(args.root)
     if args.out and not Path(args.out).absolute().parent.is_dir():
         raise store.StoreError(f"--out {args.out}: no folder {Path(args.out).absolute().parent} to write it in")
+    if args.decisions and not Path(args.decisions).is_file():
+        raise store.StoreError(f"--decisions {args.decisions}: no such file")
+    if args.interactive and not sys.stdin.isatty():
+        raise store.StoreError(
+            "--interactive asks on a terminal, and stdin is none: write the choices in --decisions FILE"
+        )
     try:
-        adj, errors = adjudicate.adjudicate(root, args.id, args.a, args.b, force=args.force)
+        rules = tuple(adjudicate.parse_rule(rule) for rule in args.prefer)
+    except ValueError as e:
+        raise store.StoreError(str(e)) from None
+
+    def run(decisions, write=True):
+        how = adjudicate.Decide(rules, decisions, args.status, args.adjudicator)
+        return adjudicate.adjudicate(root, args.id, args.a, args.b, args.force, how, write)
+
+    try:
+        decisions = adjudicate.read_decisions(Path(args.decisions)) if args.decisions else {}
+        if args.interactive:
+            decisions |= _ask(adjudicate, run, decisions)
+        adj, errors = run(decisions)
     except ValueError as e:
         return _refused("adjudicate", str(e), root)
     if adj is None:
@@ -443,14 +461,47 @@ def cmd_adjudicate(args) -> int:
         store.write_atomic(Path(args.out), adjudicate.render_json(adj).encode("utf-8"))
     sys.stdout.write(adjudicate.render_text(adj))
     kept = ", ".join(f"{adj.kept(layer)} {layer}" for layer in schema.layers())
-    n = len(adj.disagreements)
-    print(
-        f"newsspan adjudicate: wrote {root.rel(root.annotation_path(args.id))} (draft; agreed: {kept}; "
-        f"{n} disagreement{'s' * (n != 1)} to review"
-        + (f", written to {args.out}" if args.out else "")
-        + f") in {root.path}"
-    )
+    n, left = len(adj.disagreements), len(adj.unresolved)
+    if rules or decisions or args.status != "draft" or args.interactive:
+        sys.stdout.write(adjudicate.render_choices(adj))
+        what = f"{adj.annotation.status}; kept: {kept}; {count(n, 'disagreement')}, {n - left} resolved" + (
+            f", {left} unresolved{', so not ' + args.status if args.status != 'draft' else ''}: decide them with "
+            "--prefer A|B, --decisions FILE or --interactive"
+            if left
+            else ""
+        )
+    else:
+        what = f"draft; agreed: {kept}; {n} disagreement{'s' * (n != 1)} to review"
+    written = f", written to {args.out}" if args.out else ""
+    print(f"newsspan adjudicate: wrote {root.rel(root.annotation_path(args.id))} ({what}{written}) in {root.path}")
     return 0
+
+
+def _ask(adjudicate, run, decisions) -> dict:
+    """--interactive: the choices made on the terminal for what decisions leave undecided; a span left
+    in no section is asked about last, once the choices it follows from are made."""
+    asked: set[str] = set()
+    answers: dict = {}
+    sides = {"a": adjudicate.A, "b": adjudicate.B, "n": adjudicate.NEITHER}
+    while (adj := run(decisions | answers, write=False)[0]) is not None:
+        pending = [d for d in adj.unresolved if d.id not in asked]
+        keys = [d.id for d in pending if d.kind != adjudicate.NO_SECTION] or [d.id for d in pending]
+        for k, key in enumerate(keys := list(dict.fromkeys(keys)), 1):
+            asked.add(key)
+            print(f"\n({k} of {len(keys)}) " + adjudicate.render_question(adj, key), end="")
+            answer = ""
+            try:
+                while answer not in ("a", "b", "n", "s", "q"):
+                    answer = input("[a]/[b]/[n]either/[s]kip/[q]uit? ").strip().lower()[:1]
+            except EOFError:
+                answer = "q"
+            if answer == "q":
+                return answers
+            if answer in sides:
+                answers[key] = adjudicate.Choice(sides[answer], "the terminal")
+        if not keys:
+            break
+    return answers
 
 
 def cmd_stats(args) -> int:
@@ -768,15 +819,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(
         sub,
         "adjudicate",
-        "merge two annotators' layers into a draft of what they agree on",
+        "merge two annotators' layers into a draft of what they agree on, and decide their disagreements",
         "Write the document's released layer (annotations/ID.json) as a draft holding, in every layer, the "
         "spans on which annotators A and B agree exactly (same offsets and label; for claims also the same "
         "attribution and check-worthiness), and print each disagreement side by side for a reviewer "
-        "(--out FILE also writes them as JSON). The draft is checked by the validator before it is written. "
+        "(--out FILE also writes them as JSON, each with its id). A disagreement is decided by taking a side: "
+        "--prefer takes A's or B's spans in every disagreement of a layer or label (the most specific rule "
+        "wins), --decisions FILE and --interactive decide them one by one (A, B or neither). Once every "
+        "disagreement is decided, --status gold (or complete) writes that status; the layer records the "
+        "adjudicator and its provenance. The layer is checked by the validator before it is written. "
         "A released layer that is more than a draft is never replaced without --force.",
         (
             "newsspan adjudicate 000_1afbb3b63b1bfa60 alice bob",
             "newsspan adjudicate my-article alice bob --out review.json",
+            "newsspan adjudicate my-article alice bob --prefer B --prefer A:claims --status gold",
+            "newsspan adjudicate my-article alice bob --prefer A:entities:DATE --decisions review.json",
+            "newsspan adjudicate my-article alice bob --interactive --adjudicator carol --status gold",
             "newsspan adjudicate my-article alice bob --force   # replace a complete or gold layer",
         ),
     )
@@ -788,6 +846,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("b", metavar="B", help="the other annotator: a name, or a folder")
     p.add_argument("--out", metavar="FILE", help="also write the disagreements as JSON to FILE")
     p.add_argument("--force", action="store_true", help="replace a released layer that is complete or gold")
+    p.add_argument(
+        "--prefer",
+        action="append",
+        default=[],
+        metavar="A|B[:LAYER[:LABEL]]",
+        help="take that side in the disagreements of every layer, of a layer, or of spans of a label (repeatable)",
+    )
+    p.add_argument(
+        "--decisions",
+        metavar="FILE",
+        help='JSON: a list of {"id": ..., "take": "A", "B" or "neither", "reason": ...}, or the --out FILE '
+        "with its take fields filled in; a decision overrides any --prefer",
+    )
+    p.add_argument(
+        "--interactive", action="store_true", help="ask on the terminal for each disagreement left undecided"
+    )
+    p.add_argument(
+        "--status",
+        choices=schema.statuses(),
+        default="draft",
+        help="the status to write once every disagreement is decided (until then: draft)",
+    )
+    p.add_argument(
+        "--adjudicator", default="adjudicator", metavar="NAME", help="who decides, added to the layer's annotators"
+    )
     p.set_defaults(func=cmd_adjudicate)
 
     p = _command(

@@ -141,6 +141,7 @@ def _check_document(files: DocumentFiles) -> tuple[list[Problem], DocSummary]:
             if not isinstance(data, Problem):
                 waiting.append((rel, _span_count(data)))
         problems += _placed(found, rel, doc_id)
+    problems += _placed(checks.agreement.unresolved(stem, files.annotations), annotation_rel(stem, None), doc_id)
     if waiting:
         n = sum(k for _, k in waiting)
         note = (

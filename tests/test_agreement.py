@@ -222,6 +222,24 @@ def test_a_document_without_its_text_is_reported(tmp_path):
     assert "newsspan agree: 1 error in the layers compared" in err
 
 
+def test_a_layer_neither_annotator_has_is_not_applicable(tmp_path):
+    # neither gave a claim: no figure of claims is 0 (that would say they disagree), each is n/a
+    alice, bob = (x["tiny"] | {"claims": []} for x in (ALICE, BOB))
+    root = make_root(tmp_path, {"tiny": TINY}, {("alice", "tiny"): alice, ("bob", "tiny"): bob})
+    out = agree_json("alice", "bob", "--root", root)
+    for mode in ("exact", "overlap"):
+        assert figures(out["layers"]["claims"][mode]["all"]) == (0, 0, 0, 0, 0, None, None, None)
+        assert out["layers"]["claims"][mode]["labels"] == {}
+    assert out["claims_attribution"] == {"items": 0, "observed": None, "expected": None, "kappa": None}
+    assert figures(out["layers"]["entities"]["exact"]["labels"]["NORP"])[5:] == (0.0, 0.0, 0.0)  # bob's only: 0
+    code, text, err = newsspan("agree", "alice", "bob", "--root", root)
+    assert code == 0, err
+    lines = text.splitlines()
+    claims_all = lines[lines.index("claims") + 3].split()
+    assert claims_all == ["all", "0", "0", "0", "0", "0", "n/a", "n/a", "n/a", "0", "0", "0", "n/a", "n/a", "n/a"]
+    assert "  attribution type on 0 matched claims: agreement n/a, Cohen's kappa n/a" in lines
+
+
 def test_help_ends_with_examples():
     code, out, _ = newsspan("agree", "--help")
     assert code == 0 and out.rstrip().splitlines()[-1].strip().startswith("newsspan agree")
@@ -235,4 +253,4 @@ def test_kappa_textbook_example():
     assert (k.items, k.observed, k.expected) == (50, 0.7, 0.5)
     assert k.kappa == pytest.approx(0.4)
     assert Kappa.of([("x", "x")] * 3).kappa is None  # one category for both: chance agreement 1, kappa undefined
-    assert Kappa.of([]).items == 0
+    assert Kappa.of([]) == Kappa(0, None, None, None)  # no items: nothing observed

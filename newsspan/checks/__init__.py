@@ -95,4 +95,4 @@ register(
     "The file does not match its JSON Schema (schema/annotation.schema.json or schema/document.schema.json).",
 )
 
-from . import annotation, consistency, corpus  # noqa: E402,F401  (registers the check functions)
+from . import agreement, annotation, consistency, corpus  # noqa: E402,F401  (registers the check functions)
