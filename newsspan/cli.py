@@ -1,18 +1,34 @@
 """The `newsspan` command line. Thin: parses arguments and calls the library.
 
-Exit codes: 0 success (warnings allowed), 1 problems found or bad input, 2 usage error or
-unusable root.
+Each command is a function declared with :func:`command`: its name, what it does, examples, and its
+arguments, beside the code that runs it. Exit codes: 0 success (warnings allowed), 1 problems
+found or bad input, 2 usage error or unusable root.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import textwrap
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from . import __version__, edit, hf, schema, store
+from . import adjudicate, agreement, catalogue, checks, edit, hf, schema, show, stats, store, validator
+from .corpus import Corpus
+from .formats import (
+    DEFAULT_ENTITY_FEATURE,
+    DEFAULT_ENTITY_LAYER,
+    EXPORT_FORMATS,
+    IMPORT_FORMATS,
+    LAYER_FORMATS,
+    OFFSET_FORMATS,
+    import_module,
+)
+from .formats.offsets import UNITS
+from .hf import release
+from .hf.rows import BuildError
 from .report import RENDERERS, Problem, count
 
 
@@ -23,10 +39,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _positive_int(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        n = 0
+    n = int(value) if value.strip().isdigit() else 0
     if n <= 0:
         raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value!r}")
     return n
@@ -37,27 +50,45 @@ _UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "KIB": 2**10, "M
 
 def _size(value: str) -> int:
     """A size in bytes: 500000, 500KB, 128MB, 1GiB."""
-    import re
-
     m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)\s*", value)
     if not m or m.group(2).upper() not in _UNITS or float(m.group(1)) * _UNITS[m.group(2).upper()] < 1:
         raise argparse.ArgumentTypeError(f"expected a size such as 128MB or 500KB, found {value!r}")
     return int(float(m.group(1)) * _UNITS[m.group(2).upper()])
 
 
-def _add_quiet(p):
-    p.add_argument(
-        "--quiet", "-q", action="store_true", help="no progress bar (one is shown on stderr only when it is a terminal)"
-    )
+def arg(*flags: str, **kwargs) -> tuple:
+    return flags, kwargs
 
 
-def _add_root(p):
-    p.add_argument(
-        "--root",
-        metavar="DIR",
-        help="the corpus root, a folder holding corpus/ and annotations/ (default: the nearest one at or "
-        "above the working directory, as git finds its repository)",
-    )
+ROOT = arg(
+    "--root",
+    metavar="DIR",
+    help="the corpus root, a folder holding corpus/ and annotations/ (default: the nearest one at or above the "
+    "working directory, as git finds its repository)",
+)
+QUIET = arg("--quiet", "-q", action="store_true", help="no progress bar (one is shown on stderr only on a terminal)")
+IDS = arg("ids", nargs="*", metavar="ID", help="document ids (default: all)")
+FORCE = arg("--force", action="store_true", help="replace what is there")
+NO_CACHE = arg("--no-cache", action="store_true", help=argparse.SUPPRESS)  # no cache since 0.2; kept for scripts
+COMMANDS: dict[str, tuple] = {}
+
+
+def command(name: str, summary: str, description: str, examples: tuple[str, ...], *args: tuple):
+    """Declare a subcommand: its --help says what it does and ends with examples."""
+
+    def declare(run):
+        COMMANDS[name] = (summary, description, examples, args, run)
+        return run
+
+    return declare
+
+
+def _wrap(text: str) -> str:
+    return textwrap.fill(text, 88, break_on_hyphens=False)  # an option such as --include-drafts stays whole
+
+
+def _examples(lines) -> str:
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
 
 
 def _progress(args, fmt: str = "text") -> bool:
@@ -65,16 +96,122 @@ def _progress(args, fmt: str = "text") -> bool:
     return not getattr(args, "quiet", False) and fmt != "json" and sys.stderr.isatty()
 
 
-def cmd_validate(args) -> int:
-    from .validator import default_jobs, validate_root
+def _waiting(name: str):
+    """What a command says on stderr when it has to wait for the root's lock."""
+    return lambda message: print(f"newsspan {name}: {message}", file=sys.stderr, flush=True)
 
+
+def _folder_of(path: str, option: str) -> Path:
+    """An output file's path; a usage error when its folder does not exist."""
+    if not Path(path).absolute().parent.is_dir():
+        raise store.StoreError(f"{option} {path}: no folder {Path(path).absolute().parent} to write it in")
+    return Path(path)
+
+
+def _refused(name: str, why: str, root, problems=()) -> int:
+    """Why a command refused: the problems of the files read, then one line (stderr); exit code 1."""
+    for p in sorted(problems, key=Problem.sort_key):
+        print(p, file=sys.stderr)
+    print(f"newsspan {name}: {why} (root {root.path})", file=sys.stderr)
+    return 1
+
+
+def _report_plan(name: str, plan, root, partial: bool = False) -> int:
+    """A plan's problems (stderr) and summary (stdout); exit code 1 when it has errors. A partial plan
+    (canonicalize, reanchor) wrote the documents without errors."""
+    for severity, problems in (("warning", plan.warnings), ("note", plan.notes), ("error", plan.errors)):
+        for p in problems:
+            print(f"{severity}: {p}", file=sys.stderr)
+    if plan.errors and not partial:
+        print(f"newsspan {name}: {len(plan.errors)} error(s); nothing was written (root {root.path})", file=sys.stderr)
+        return 1
+    for line in plan.summary:
+        print(line)
+    if plan.errors:
+        print(
+            f"newsspan {name}: {len(plan.errors)} problem(s); the documents concerned were left unchanged "
+            f"(root {root.path})",
+            file=sys.stderr,
+        )
+        return 1
+    if name == "export":
+        print(f"newsspan export: from {root.path}")
+    elif partial:
+        print(f"newsspan {name}: {'done' if plan.summary else 'nothing to do'} in {root.path}")
+    else:
+        print(f"newsspan {name}: {count(len(plan.writes), 'file')} written in {root.path}")
+    return 0
+
+
+def _run_plan(name: str, root, make_plan, partial: bool = False) -> int:
+    """Build a plan and write it under the root's lock: every problem found before anything is written."""
+    return _report_plan(name, edit.run(root, make_plan, _waiting(name)), root, partial)
+
+
+# checking and building ----------------------------------------------------------------------------
+
+
+@command(
+    "validate",
+    "check the corpus and annotations against the schemas and checks",
+    "Check every text, metadata and annotation file of the root (or the documents the PATHs name) against the "
+    "JSON Schemas and the semantic checks (`newsspan checks`), and report every problem with its file, line, JSON "
+    "pointer and fix. Exit 0 without errors (warnings allowed), 1 with errors, 2 for a usage error or no corpus "
+    "root. --fix first moves each span whose quote occurs exactly once near its offsets onto that occurrence (the "
+    "one safe fix), and leaves every other problem as it was.",
+    (
+        "newsspan validate",
+        "newsspan validate annotations/my-article.json my-other-article",
+        "newsspan validate --fix",
+        "newsspan validate --root path/to/corpus --format json",
+        "newsspan validate --format github     # annotations on a pull request's diff",
+    ),
+    ROOT,
+    arg("--format", choices=sorted(RENDERERS), default="text", help="report format (default: text)"),
+    arg(
+        "--fix",
+        action="store_true",
+        help="first move each shifted span onto its quote when it occurs exactly once within 64 characters of its "
+        "offsets (printing each move), then report what is left",
+    ),
+    QUIET,
+    arg(
+        "--max-bytes",
+        type=_positive_int,
+        default=store.MAX_FILE_BYTES,
+        metavar="N",
+        help=f"largest file accepted, in bytes (default {store.MAX_FILE_BYTES})",
+    ),
+    arg(
+        "--jobs",
+        "-j",
+        type=_positive_int,
+        default=0,
+        metavar="N",
+        help="check documents in N processes (default: all cores); the report is the same",
+    ),
+    NO_CACHE,
+    arg("paths", nargs="*", metavar="PATH", help="files or document ids to check (default: the whole root)"),
+)
+def _validate(args) -> int:
     root = store.Root.discover(args.root)
     if args.fix:
-        _fix(root, args.paths or None, sys.stdout if args.format == "text" else sys.stderr)
-    report = validate_root(
+        out = sys.stdout if args.format == "text" else sys.stderr
+        plan = edit.run(root, lambda: edit.plan_fix(root, args.paths or None), _waiting("validate --fix"))
+        for line in plan.summary:
+            print(f"fixed: {line}", file=out)
+        for note in plan.notes:
+            print(f"not fixed: {note}", file=out)
+        moved = count(len(plan.summary), "span")
+        print(
+            f"newsspan validate --fix: {moved} moved in {count(len(plan.writes), 'file')} in {root.path}; "
+            "validating what is left",
+            file=out,
+        )
+    report = validator.validate_root(
         root,
         args.paths or None,
-        jobs=args.jobs or default_jobs(),
+        jobs=args.jobs or validator.default_jobs(),
         progress=_progress(args, args.format),
         max_bytes=args.max_bytes,
     )
@@ -82,30 +219,44 @@ def cmd_validate(args) -> int:
     return 0 if report.ok else 1
 
 
-def _waiting(command: str):
-    """What a command says on stderr when it has to wait for the root's lock."""
-    return lambda message: print(f"newsspan {command}: {message}", file=sys.stderr, flush=True)
-
-
-def _fix(root, paths, out) -> None:
-    """validate --fix: move shifted spans onto their unique nearby quotes."""
-    plan = edit.run(root, lambda: edit.plan_fix(root, paths), _waiting("validate --fix"))
-    for line in plan.summary:
-        print(f"fixed: {line}", file=out)
-    for note in plan.notes:
-        print(f"not fixed: {note}", file=out)
-    n, files = len(plan.summary), len(plan.writes)
-    print(
-        f"newsspan validate --fix: {n} span{'s' * (n != 1)} moved in {files} file{'s' * (files != 1)} "
-        f"in {root.path}; validating what is left",
-        file=out,
-    )
-
-
-def cmd_build(args) -> int:
-    from .hf import release
-    from .hf.rows import BuildError
-
+@command(
+    "build",
+    "validate and build the Hugging Face dataset folder",
+    "Validate the corpus (a corpus with errors is refused with the report, exit 1), then write a Hugging Face "
+    "dataset folder: Parquet files per config and split and a README.md dataset card, which plain "
+    "datasets.load_dataset reads offline. Released are the documents whose layer has status complete or gold; "
+    "the others are named, and --include-drafts includes them.",
+    (
+        "newsspan build",
+        "newsspan build --out DIR --config entities --config claims",
+        "newsspan build --include-drafts",
+    ),
+    ROOT,
+    arg("--out", metavar="DIR", help="the folder to write (default: <root>/build/hf); replaced as a whole"),
+    arg(
+        "--config",
+        action="append",
+        choices=hf.CONFIGS,
+        metavar="NAME",
+        help=f"build only this config, one of {', '.join(hf.CONFIGS)} (repeatable; default: all)",
+    ),
+    arg("--include-drafts", action="store_true", help="also release draft layers and texts without a released layer"),
+    arg(
+        "--num-proc",
+        type=_positive_int,
+        metavar="N",
+        help="processes for datasets to build with (default: all cores from 2,000 documents on, else 1)",
+    ),
+    NO_CACHE,
+    arg(
+        "--max-shard-size",
+        type=_size,
+        metavar="SIZE",
+        help="most Arrow data per Parquet file, e.g. 64MB (default 128MiB); larger splits get several shards",
+    ),
+    QUIET,
+)
+def _build(args) -> int:
     root = store.Root.discover(args.root)
     try:
         summary = release.build(
@@ -131,24 +282,37 @@ def cmd_build(args) -> int:
     return 0
 
 
-def cmd_recover(args) -> int:
+@command(
+    "recover",
+    "remove what a killed command left in the root (writing commands do it first)",
+    "Remove the temporary files of writes a killed command left, and put back a build folder whose replacement "
+    "was cut short. Every command that writes does this first.",
+    ("newsspan recover", "newsspan recover --root path/to/corpus"),
+    ROOT,
+)
+def _recover(args) -> int:
     root = store.Root.discover(args.root)
-    root.check()
-    from .hf.release import default_out
-
     with root.lock(on_wait=_waiting("recover")) as cleaned:
-        done = cleaned + store.recover_folder(default_out(root))
+        done = cleaned + store.recover_folder(release.default_out(root))
     for line in done:
         print(line)
     print(
-        f"newsspan recover: {len(done)} change{'s' * (len(done) != 1)} in {root.path}"
+        f"newsspan recover: {count(len(done), 'change')} in {root.path}"
         if done
         else f"newsspan recover: nothing to recover in {root.path}"
     )
     return 0
 
 
-def cmd_init(args) -> int:
+@command(
+    "init",
+    "make a folder a corpus root (corpus/ and annotations/)",
+    "Make DIR (default: the working directory) a new, empty corpus root: a folder holding corpus/ and "
+    "annotations/. Nothing is changed in a folder that is a root already.",
+    ("newsspan init my-corpus", "newsspan init"),
+    arg("dir", nargs="?", default=".", metavar="DIR", help="the folder (default: the working directory)"),
+)
+def _init(args) -> int:
     root = Path(args.dir).absolute()
     if store.is_root(root):
         print(f"newsspan init: {root} is a newsspan corpus root already")
@@ -162,9 +326,14 @@ def cmd_init(args) -> int:
     return 0
 
 
-def cmd_checks(args) -> int:
-    from . import catalogue, checks
-
+@command(
+    "checks",
+    "list the validator's checks",
+    "List every check the validator runs: its stable id, severity, scope and what it means.",
+    ("newsspan checks", "newsspan checks --markdown > docs/checks.md"),
+    arg("--markdown", action="store_true", help="print the catalogue as docs/checks.md"),
+)
+def _checks(args) -> int:
     if args.markdown:
         sys.stdout.write(catalogue.markdown())
     else:
@@ -173,73 +342,39 @@ def cmd_checks(args) -> int:
     return 0
 
 
-def _report_plan(command: str, plan, root, partial: bool = False) -> int:
-    """Print a plan's problems (stderr) and summary (stdout); exit code 1 when it has errors. A partial
-    plan (canonicalize, reanchor) wrote the documents without errors."""
-    for severity, problems in (("warning", plan.warnings), ("note", plan.notes), ("error", plan.errors)):
-        for p in problems:
-            print(f"{severity}: {p}", file=sys.stderr)
-    if plan.errors and not partial:
-        print(
-            f"newsspan {command}: {len(plan.errors)} error(s); nothing was written (root {root.path})", file=sys.stderr
-        )
-        return 1
-    for line in plan.summary:
-        print(line)
-    if plan.errors:
-        print(
-            f"newsspan {command}: {len(plan.errors)} problem(s); the documents concerned were left unchanged "
-            f"(root {root.path})",
-            file=sys.stderr,
-        )
-        return 1
-    n = len(plan.writes)
-    if command == "export":
-        print(f"newsspan export: from {root.path}")
-    elif partial:
-        print(f"newsspan {command}: {'done' if plan.summary else 'nothing to do'} in {root.path}")
-    else:
-        print(f"newsspan {command}: {n} file{'s' * (n != 1)} written in {root.path}")
-    return 0
+# writing the corpus ------------------------------------------------------------------------------
 
 
-def _run_plan(command: str, root, make_plan, partial: bool = False) -> int:
-    """Build a plan and write it under the root's lock: every problem found before anything is written."""
-    return _report_plan(command, edit.run(root, make_plan, _waiting(command)), root, partial)
-
-
-def cmd_add(args) -> int:
+@command(
+    "add",
+    "add raw articles to the corpus (canonical text, metadata, draft sections)",
+    "Add raw articles: each becomes corpus/<id>.txt in canonical form (UTF-8, LF, NFC), corpus/<id>.meta.json "
+    "with what the text says about itself, and a draft annotations/<id>.json whose sections are pre-annotated "
+    "from the layout. Prints the status of each layer written and how to release a draft. Nothing is written "
+    "when anything is wrong.",
+    (
+        "newsspan add article.txt",
+        "newsspan add article.txt --id my-article --language fr --split test",
+        "newsspan add folder-of-txt-files/",
+    ),
+    ROOT,
+    arg("paths", nargs="+", metavar="PATH", help="article files, or folders of .txt files"),
+    arg(
+        "--id",
+        help="document id (one file only; default: the file stem made safe); 1-64 of a-z 0-9 _ -, starting with a "
+        "letter or digit",
+    ),
+    arg("--language", metavar="L", help="BCP 47 language tag, for articles without a header that says it"),
+    arg("--split", choices=schema.splits(), help="pin the document to a split"),
+    arg("--force", action="store_true", help="replace an existing text and metadata of the same id"),
+)
+def _add(args) -> int:
     root = store.Root.discover(args.root)
     return _run_plan(
         "add",
         root,
         lambda: edit.plan_add(
             root, args.paths, doc_id=args.id, language=args.language, split=args.split, force=args.force
-        ),
-    )
-
-
-def cmd_import(args) -> int:
-    root = store.Root.discover(args.root)
-    options = {k: getattr(args, k) for k in ("entity_layer", "entity_feature", "ner_key") if hasattr(args, k)}
-    return _run_plan(
-        "import",
-        root,
-        lambda: edit.plan_import(
-            root,
-            args.format,
-            args.paths,
-            label_map=args.label_map,
-            annotator=args.annotator,
-            offsets=getattr(args, "offsets", None),
-            language=args.language,
-            status=args.status,
-            force=args.force,
-            doc_id=args.id,
-            nested=args.nested,
-            align=args.align,
-            reader_options=options,
-            progress=_progress(args),
         ),
     )
 
@@ -269,109 +404,128 @@ IMPORT_EXAMPLES = {
 }
 
 
-def _add_import_parsers(sub) -> None:
-    """`newsspan import FORMAT PATH...`: one subcommand per format, with only the options that apply to it."""
-    from .formats import (
-        DEFAULT_ENTITY_FEATURE,
-        DEFAULT_ENTITY_LAYER,
-        IMPORT_FORMATS,
-        LAYER_FORMATS,
-        OFFSET_FORMATS,
-        import_module,
-    )
-    from .formats.offsets import UNITS
-
-    p = sub.add_parser(
-        "import",
-        help="import annotation tools' exports (brat, labelstudio, doccano, prodigy, webanno, conllu, uima)",
-        description="Import the exports of an annotation tool or a research corpus: new texts become corpus "
-        "documents, the mentions their annotation layer. Everything is checked first; nothing is "
-        "written unless all is well. `newsspan import FORMAT --help` describes each format.",
-        epilog="examples:\n" + "\n".join(IMPORT_EXAMPLES[f][0] for f in IMPORT_FORMATS),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    _add_root(p)
-    formats = p.add_subparsers(dest="format", required=True, metavar="FORMAT", parser_class=_Parser)
-    for fmt in IMPORT_FORMATS:
-        doc = (import_module(fmt).__doc__ or fmt).strip()
-        q = formats.add_parser(
-            fmt,
-            help=doc.splitlines()[0].split(":")[0],
-            description=doc,
-            epilog="examples:\n" + "\n".join(IMPORT_EXAMPLES[fmt]),
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
-        q.add_argument(
-            "--root",
-            metavar="DIR",
-            default=argparse.SUPPRESS,
-            help="corpus root holding corpus/ and annotations/ (default: found from the current folder)",
-        )
-        q.add_argument("paths", nargs="+", metavar="PATH", help="export files or folders (several for a whole corpus)")
-        q.add_argument(
+def _import_arguments(fmt: str) -> list[tuple]:
+    """The options of `newsspan import FORMAT`: only those that apply to the format."""
+    out = [
+        arg("--root", metavar="DIR", default=argparse.SUPPRESS, help=ROOT[1]["help"]),
+        arg("paths", nargs="+", metavar="PATH", help="export files or folders (several for a whole corpus)"),
+        arg(
             "--label-map",
             action="append",
             metavar="SPEC|FILE",
-            help="TOOL_LABEL=TARGET[,...] or a JSON file; TARGET: an entity label, sections:<label>, claims, "
-            "ignore (repeatable)",
-        )
-        if fmt in LAYER_FORMATS:
-            q.add_argument(
+            help="TOOL_LABEL=TARGET[,...] or a JSON file; TARGET: an entity label, sections:<label>, claims, ignore "
+            "(repeatable)",
+        ),
+    ]
+    if fmt in LAYER_FORMATS:
+        out += [
+            arg(
                 "--entity-layer",
                 metavar="LAYER",
                 default=DEFAULT_ENTITY_LAYER,
                 help=f"the span layer (UIMA type) of the entity mentions (default: {DEFAULT_ENTITY_LAYER})",
-            )
-            q.add_argument(
+            ),
+            arg(
                 "--entity-feature",
                 metavar="FEATURE",
                 default=DEFAULT_ENTITY_FEATURE,
                 help=f"the layer's feature holding the label (default: {DEFAULT_ENTITY_FEATURE}; '' for none)",
-            )
-        if fmt == "conllu":
-            q.add_argument(
-                "--ner-key",
-                metavar="KEY",
-                help="read BIO tags from this MISC key (e.g. NER for NER=B-PER) instead of CorefUD Entity=",
-            )
-        if fmt in OFFSET_FORMATS:
-            q.add_argument(
-                "--offsets", choices=UNITS, help="the tool's offset unit (default: the tool's own; doccano: utf16)"
-            )
-        q.add_argument(
+            ),
+        ]
+    if fmt == "conllu":
+        help = "read BIO tags from this MISC key (e.g. NER for NER=B-PER) instead of CorefUD Entity="
+        out.append(arg("--ner-key", metavar="KEY", help=help))
+    if fmt in OFFSET_FORMATS:
+        help = "the tool's offset unit (default: the tool's own; doccano: utf16)"
+        out.append(arg("--offsets", choices=UNITS, help=help))
+    return out + [
+        arg(
             "--nested",
             choices=edit.NESTED_POLICIES,
             default="error",
-            help="mentions inside others: error (default; lists the pairs), outer (keep the longest), "
-            "inner (keep the shortest); after the label map",
-        )
-        q.add_argument(
+            help="mentions inside others: error (default; lists the pairs), outer (keep the longest), inner (keep "
+            "the shortest); after the label map",
+        ),
+        arg(
             "--align",
             choices=edit.ALIGNMENT_MODES,
             default="strict",
             help="a mention whose edge falls inside a newsspan token: strict (default; an error naming it), "
             "contract or expand to token boundaries (spaCy's modes)",
-        )
-        q.add_argument(
-            "--annotator", metavar="NAME", help="write to annotations/annotators/NAME/ instead of the released layer"
-        )
-        q.add_argument(
-            "--id", metavar="ID", help="the document id, when the export holds one new text (default: from file names)"
-        )
-        q.add_argument("--language", metavar="L", help="BCP 47 language tag for texts new to the corpus")
-        q.add_argument(
+        ),
+        arg("--annotator", metavar="NAME", help="write to annotations/annotators/NAME/ instead of the released layer"),
+        arg("--id", metavar="ID", help="the document id, when the export holds one new text (default: file names)"),
+        arg("--language", metavar="L", help="BCP 47 language tag for texts new to the corpus"),
+        arg(
             "--status",
             choices=schema.statuses(),
             help="status of the written layers (default: kept, or draft when new)",
-        )
-        q.add_argument("--force", action="store_true", help="replace existing non-empty layers that the import changes")
-        _add_quiet(q)
-        q.set_defaults(func=cmd_import)
+        ),
+        arg("--force", action="store_true", help="replace existing non-empty layers that the import changes"),
+        QUIET,
+    ]
 
 
-def cmd_export(args) -> int:
+@command(
+    "import",
+    "import annotation tools' exports (brat, labelstudio, doccano, prodigy, webanno, conllu, uima)",
+    "Import the exports of an annotation tool or a research corpus: new texts become corpus documents, the "
+    "mentions their annotation layer. Everything is checked first; nothing is written unless all is well. "
+    "`newsspan import FORMAT --help` describes each format.",
+    tuple(IMPORT_EXAMPLES[f][0] for f in IMPORT_FORMATS),
+    ROOT,
+)
+def _import(args) -> int:
     root = store.Root.discover(args.root)
-    root.check()
+    options = {k: getattr(args, k) for k in ("entity_layer", "entity_feature", "ner_key") if hasattr(args, k)}
+    return _run_plan(
+        "import",
+        root,
+        lambda: edit.plan_import(
+            root,
+            args.format,
+            args.paths,
+            label_map=args.label_map,
+            annotator=args.annotator,
+            offsets=getattr(args, "offsets", None),
+            language=args.language,
+            status=args.status,
+            force=args.force,
+            doc_id=args.id,
+            nested=args.nested,
+            align=args.align,
+            reader_options=options,
+            progress=_progress(args),
+        ),
+    )
+
+
+@command(
+    "export",
+    "export the released annotations for annotation tools and trainers",
+    "Export the documents a build releases (layers with status complete or gold; --include-drafts as in "
+    "`newsspan build`), or one split of them, in an annotation tool's format (to pre-annotate) or as CoNLL for "
+    "trainers. The corpus must validate; the output is written atomically.",
+    (
+        "newsspan export conll --out ner.conll",
+        "newsspan export conll --split test --out test.conll",
+        "newsspan export labelstudio --include-drafts --out tasks.json",
+        "newsspan export brat --out brat-folder/",
+    ),
+    ROOT,
+    arg("format", choices=EXPORT_FORMATS, metavar="FORMAT", help=f"one of {', '.join(EXPORT_FORMATS)}"),
+    arg("--out", required=True, metavar="PATH", help="output folder (brat) or file"),
+    arg("--split", choices=schema.splits(), help="export only the documents of this split"),
+    arg(
+        "--include-drafts",
+        action="store_true",
+        help="also export draft layers and texts without a released layer, as `newsspan build --include-drafts`",
+    ),
+    arg("--force", action="store_true", help="replace an existing output"),
+    QUIET,
+)
+def _export(args) -> int:
+    root = store.Root.discover(args.root)
     plan = edit.export(
         root,
         args.format,
@@ -384,32 +538,62 @@ def cmd_export(args) -> int:
     return _report_plan("export", plan, root)
 
 
-def cmd_canonicalize(args) -> int:
+@command(
+    "canonicalize",
+    "rewrite non-canonical corpus texts and re-anchor their annotations",
+    "Rewrite each text saved with CRLF line ends, a byte order mark or decomposed characters (NFD) in canonical "
+    "form (UTF-8, LF, NFC), and map every span of its annotations through that change exactly. The fix of the "
+    "text-not-canonical check.",
+    ("newsspan canonicalize", "newsspan canonicalize my-article"),
+    ROOT,
+    IDS,
+)
+def _canonicalize(args) -> int:
     root = store.Root.discover(args.root)
     return _run_plan("canonicalize", root, lambda: edit.plan_canonicalize(root, args.ids), partial=True)
 
 
-def cmd_reanchor(args) -> int:
+@command(
+    "reanchor",
+    "move spans onto a corrected text (old and new text aligned) and update the hashes",
+    "After a text was corrected (a typo, a removed advertisement), the spans of the documents whose text_sha256 "
+    "no longer matches follow the correction: the old text, rebuilt from the stored quotes, is aligned with the "
+    "new one word by word. Spans around an edit move with it; a span that contains an edit keeps its ends and gets "
+    "its quote updated (listed for review); the hashes are updated. A span whose own first or last word was "
+    "changed or deleted is listed, never guessed nor moved onto another occurrence of its quote, and its document "
+    "is left unchanged.",
+    ("newsspan reanchor", "newsspan reanchor my-article"),
+    ROOT,
+    IDS,
+)
+def _reanchor(args) -> int:
     root = store.Root.discover(args.root)
     return _run_plan("reanchor", root, lambda: edit.plan_reanchor(root, args.ids), partial=True)
 
 
-def _wrap(text: str) -> str:
-    return textwrap.fill(text, 88, break_on_hyphens=False)  # an option such as --include-drafts stays whole
+# annotation quality --------------------------------------------------------------------------------
 
 
-def _refused(command: str, why: str, root, problems=()) -> int:
-    """Print why a command refused: the problems of the files read, as the validator prints them,
-    then one line (stderr); exit code 1."""
-    for p in sorted(problems, key=Problem.sort_key):
-        print(p, file=sys.stderr)
-    print(f"newsspan {command}: {why} (root {root.path})", file=sys.stderr)
-    return 1
-
-
-def cmd_agree(args) -> int:
-    from . import agreement
-
+@command(
+    "agree",
+    "inter-annotator agreement of two annotators",
+    "Score annotator B against annotator A on the documents both annotated: per layer and label, precision, "
+    "recall and F1 for exact span matches (same start, end and label) and for overlap matches (same label, at "
+    "least one character in common, each span matched at most once); Cohen's kappa on tokens for sections; "
+    "agreement on the attribution type and check-worthiness of matched claims; and every disagreement with its "
+    "text. A and B are names of annotations/annotators/ or folders of <id>.json files. The formulas are in "
+    "docs/agreement.md.",
+    (
+        "newsspan agree alice bob",
+        "newsspan agree alice bob --format json > agreement.json",
+        "newsspan agree path/to/alice-export path/to/bob-export --root path/to/corpus",
+    ),
+    ROOT,
+    arg("a", metavar="A", help="the reference annotator: a name under annotations/annotators/, or a folder"),
+    arg("b", metavar="B", help="the annotator scored against A: a name, or a folder"),
+    arg("--format", choices=("text", "json"), default="text", help="output format (default: text)"),
+)
+def _agree(args) -> int:
     root = store.Root.discover(args.root)
     try:
         result, errors = agreement.agree(root, args.a, args.b)
@@ -420,17 +604,60 @@ def cmd_agree(args) -> int:
         return _refused("agree", why + "; nothing was compared", root, errors)
     sys.stdout.write(agreement.render_json(result) if args.format == "json" else agreement.render_text(result))
     if args.format == "text":
-        n = len(result.documents)
-        print(f"newsspan agree: {n} document{'s' * (n != 1)} compared in {root.path}")
+        print(f"newsspan agree: {count(len(result.documents), 'document')} compared in {root.path}")
     return 0
 
 
-def cmd_adjudicate(args) -> int:
-    from . import adjudicate
-
+@command(
+    "adjudicate",
+    "merge two annotators' layers into a draft of what they agree on, and decide their disagreements",
+    "Write the document's released layer (annotations/ID.json) as a draft holding, in every layer, the spans on "
+    "which annotators A and B agree exactly (same offsets and label; for claims also the same attribution and "
+    "check-worthiness), and print each disagreement side by side for a reviewer (--out FILE also writes them as "
+    "JSON, each with its id). A disagreement is decided by taking a side: --prefer takes A's or B's spans in every "
+    "disagreement of a layer or label (the most specific rule wins), --decisions FILE and --interactive decide "
+    "them one by one (A, B or neither). Once every disagreement is decided, --status gold (or complete) writes that "
+    "status; the layer records the adjudicator and its provenance. The layer is checked by the validator before it "
+    "is written. A released layer that is more than a draft is never replaced without --force.",
+    (
+        "newsspan adjudicate 000_1afbb3b63b1bfa60 alice bob",
+        "newsspan adjudicate my-article alice bob --out review.json",
+        "newsspan adjudicate my-article alice bob --prefer B --prefer A:claims --status gold",
+        "newsspan adjudicate my-article alice bob --prefer A:entities:DATE --decisions review.json",
+        "newsspan adjudicate my-article alice bob --interactive --adjudicator carol --status gold",
+        "newsspan adjudicate my-article alice bob --force   # replace a complete or gold layer",
+    ),
+    ROOT,
+    arg("id", metavar="ID", help="the document id"),
+    arg("a", metavar="A", help="an annotator: a name under annotations/annotators/, or a folder (its ids are kept)"),
+    arg("b", metavar="B", help="the other annotator: a name, or a folder"),
+    arg("--out", metavar="FILE", help="also write the disagreements as JSON to FILE"),
+    arg("--force", action="store_true", help="replace a released layer that is complete or gold"),
+    arg(
+        "--prefer",
+        action="append",
+        default=[],
+        metavar="A|B[:LAYER[:LABEL]]",
+        help="take that side in the disagreements of every layer, of a layer, or of spans of a label (repeatable)",
+    ),
+    arg(
+        "--decisions",
+        metavar="FILE",
+        help='JSON: a list of {"id": ..., "take": "A", "B" or "neither", "reason": ...}, or the --out FILE with its '
+        "take fields filled in; a decision overrides any --prefer",
+    ),
+    arg("--interactive", action="store_true", help="ask on the terminal for each disagreement left undecided"),
+    arg(
+        "--status",
+        choices=schema.statuses(),
+        default="draft",
+        help="the status to write once every disagreement is decided (until then: draft)",
+    ),
+    arg("--adjudicator", default="adjudicator", metavar="NAME", help="who decides, added to the layer's annotators"),
+)
+def _adjudicate(args) -> int:
     root = store.Root.discover(args.root)
-    if args.out and not Path(args.out).absolute().parent.is_dir():
-        raise store.StoreError(f"--out {args.out}: no folder {Path(args.out).absolute().parent} to write it in")
+    out = _folder_of(args.out, "--out") if args.out else None
     if args.decisions and not Path(args.decisions).is_file():
         raise store.StoreError(f"--decisions {args.decisions}: no such file")
     if args.interactive and not sys.stdin.isatty():
@@ -449,16 +676,15 @@ def cmd_adjudicate(args) -> int:
     try:
         decisions = adjudicate.read_decisions(Path(args.decisions)) if args.decisions else {}
         if args.interactive:
-            decisions |= _ask(adjudicate, run, decisions)
+            decisions |= _ask(run, decisions)
         adj, errors = run(decisions)
     except ValueError as e:
         return _refused("adjudicate", str(e), root)
     if adj is None:
-        return _refused(
-            "adjudicate", f"{count(len(errors), 'error')} in the layers of {args.id}; nothing was written", root, errors
-        )
-    if args.out:
-        store.write_atomic(Path(args.out), adjudicate.render_json(adj).encode("utf-8"))
+        why = f"{count(len(errors), 'error')} in the layers of {args.id}; nothing was written"
+        return _refused("adjudicate", why, root, errors)
+    if out is not None:
+        store.write_atomic(out, adjudicate.render_json(adj).encode("utf-8"))
     sys.stdout.write(adjudicate.render_text(adj))
     kept = ", ".join(f"{adj.kept(layer)} {layer}" for layer in schema.layers())
     n, left = len(adj.disagreements), len(adj.unresolved)
@@ -471,13 +697,13 @@ def cmd_adjudicate(args) -> int:
             else ""
         )
     else:
-        what = f"draft; agreed: {kept}; {n} disagreement{'s' * (n != 1)} to review"
+        what = f"draft; agreed: {kept}; {count(n, 'disagreement')} to review"
     written = f", written to {args.out}" if args.out else ""
     print(f"newsspan adjudicate: wrote {root.rel(root.annotation_path(args.id))} ({what}{written}) in {root.path}")
     return 0
 
 
-def _ask(adjudicate, run, decisions) -> dict:
+def _ask(run, decisions) -> dict:
     """--interactive: the choices made on the terminal for what decisions leave undecided; a span left
     in no section is asked about last, once the choices it follows from are made."""
     asked: set[str] = set()
@@ -504,10 +730,27 @@ def _ask(adjudicate, run, decisions) -> dict:
     return answers
 
 
-def cmd_stats(args) -> int:
-    from . import stats
-    from .corpus import Corpus
-
+@command(
+    "stats",
+    "statistics of the corpus: documents, tokens, spans per label and per document",
+    "Count the documents of the root per language, status and split; their tokens (those inside sections, as in "
+    "the entities and claims configs); sections and entity mentions per label; claims per attribution type and "
+    "check-worthiness; and the spans per document (minimum, median, maximum). The dataset card that `newsspan "
+    "build` writes shows the same figures, computed by the same function, for the released documents (--released).",
+    (
+        "newsspan stats",
+        "newsspan stats --released --format markdown > STATS.md",
+        "newsspan stats --root path/to/corpus --format json",
+    ),
+    ROOT,
+    arg("--format", choices=("text", "json", "markdown"), default="text", help="output format (default: text)"),
+    arg(
+        "--released",
+        action="store_true",
+        help="only the documents a release holds (status complete or gold), as the dataset card counts them",
+    ),
+)
+def _stats(args) -> int:
     root = store.Root.discover(args.root)
     corpus = Corpus(root)
     try:
@@ -517,55 +760,67 @@ def cmd_stats(args) -> int:
         return 1
     sys.stdout.write(stats.RENDERERS[args.format](st))
     if args.format == "text":
-        print(
-            f"newsspan stats: {st.documents} document{'s' * (st.documents != 1)}"
-            f"{' released' if args.released else ''} in {root.path}"
-        )
+        released = " released" if args.released else ""
+        print(f"newsspan stats: {count(st.documents, 'document')}{released} in {root.path}")
     return 0
 
 
-def cmd_show(args) -> int:
-    from . import show
-
+@command(
+    "show",
+    "an annotated article as one self-contained HTML page",
+    "Write one HTML page (inline CSS; no script, font or URL to fetch) showing the document's metadata, a legend "
+    "of the entity labels in the schema's colours, and the article with its section labels in the margin, entity "
+    "mentions highlighted per label and claims underlined and linked to their source mention; hovering a span "
+    "shows its id, label and offsets. By default the released layer; --annotator NAME shows one annotator's layer, "
+    "--diff A B two annotators' entity mentions side by side with agreements and disagreements marked. All text is "
+    "escaped.",
+    (
+        "newsspan show 000_1afbb3b63b1bfa60 --out article.html",
+        "newsspan show my-article --annotator alice --out alice.html",
+        "newsspan show my-article --diff alice bob --out diff.html",
+    ),
+    ROOT,
+    arg("id", metavar="ID", help="the document id"),
+    arg("--out", required=True, metavar="FILE.html", help="the page to write"),
+    arg("--annotator", metavar="NAME", help="show this annotator's layer (a name, or a folder)"),
+    arg("--diff", nargs=2, metavar=("A", "B"), help="show two annotators' entity mentions side by side"),
+)
+def _show(args) -> int:
     root = store.Root.discover(args.root)
-    out = Path(args.out)
-    if not out.absolute().parent.is_dir():
-        raise store.StoreError(f"--out {args.out}: no folder {out.absolute().parent} to write it in")
+    out = _folder_of(args.out, "--out")
     if args.diff and args.annotator:
         raise store.StoreError("--annotator and --diff show different things: give one of them")
     page, errors = show.page(root, args.id, args.annotator, args.diff)
     if page is None:
-        return _refused(
-            "show", f"{count(len(errors), 'error')} in what would be shown; nothing was written", root, errors
-        )
+        why = f"{count(len(errors), 'error')} in what would be shown; nothing was written"
+        return _refused("show", why, root, errors)
     store.write_atomic(out, page.encode("utf-8"))
-    print(
-        f"newsspan show: wrote {args.out} ({args.id}, "
-        + (
-            f"{args.diff[0]} and {args.diff[1]}"
-            if args.diff
-            else f"annotator {args.annotator}"
-            if args.annotator
-            else "released layer"
-        )
-        + f") from {root.path}"
+    shown = (
+        f"{args.diff[0]} and {args.diff[1]}"
+        if args.diff
+        else f"annotator {args.annotator}"
+        if args.annotator
+        else "released layer"
     )
+    print(f"newsspan show: wrote {args.out} ({args.id}, {shown}) from {root.path}")
     return 0
 
 
-def _examples(*lines: str) -> str:
-    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
+# the parser ---------------------------------------------------------------------------------------
 
 
-def _command(sub, name: str, summary: str, description: str, examples: tuple[str, ...]):
-    """A subcommand whose --help says what it does and ends with examples."""
-    return sub.add_parser(
+def _add(sub, name: str, summary: str, description: str, examples, args, run, raw: bool = False):
+    p = sub.add_parser(
         name,
         help=summary,
-        description=_wrap(description),
-        epilog=_examples(*examples),
+        description=description if raw else _wrap(description),
+        epilog=_examples(examples),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    for flags, kwargs in args:
+        p.add_argument(*flags, **kwargs)
+    p.set_defaults(func=run)
+    return p
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -578,349 +833,38 @@ def build_parser() -> argparse.ArgumentParser:
             "one --root DIR names. `newsspan COMMAND --help` shows a command's options and examples."
         ),
         epilog=_examples(
-            "newsspan validate                  # check the corpus you stand in",
-            "newsspan validate --fix            # move shifted spans onto their quotes, then check",
-            "newsspan build                     # validate, then write the Hugging Face folder build/hf",
-            "newsspan add article.txt           # a new article with draft sections",
-            "newsspan import labelstudio export.json --label-map 'Person=PERSON'",
-            "newsspan export conll --out ner.conll",
+            (
+                "newsspan validate                  # check the corpus you stand in",
+                "newsspan validate --fix            # move shifted spans onto their quotes, then check",
+                "newsspan build                     # validate, then write the Hugging Face folder build/hf",
+                "newsspan add article.txt           # a new article with draft sections",
+                "newsspan import labelstudio export.json --label-map 'Person=PERSON'",
+                "newsspan export conll --out ner.conll",
+            )
         ),
     )
-    parser.add_argument("--version", action="version", version=f"newsspan {__version__}")
+    try:
+        installed = version("newsspan")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        installed = "(not installed)"
+    parser.add_argument("--version", action="version", version=f"newsspan {installed}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
-
-    p = _command(
-        sub,
-        "validate",
-        "check the corpus and annotations against the schemas and checks",
-        "Check every text, metadata and annotation file of the root (or the documents the PATHs name) "
-        "against the JSON Schemas and the semantic checks (`newsspan checks`), and report every problem "
-        "with its file, line, JSON pointer and fix. Exit 0 without errors (warnings allowed), 1 with errors, "
-        "2 for a usage error or no corpus root. --fix first moves each span whose quote occurs exactly once "
-        "near its offsets onto that occurrence (the one safe fix), and leaves every other problem as it was.",
-        (
-            "newsspan validate",
-            "newsspan validate annotations/my-article.json my-other-article",
-            "newsspan validate --fix",
-            "newsspan validate --root path/to/corpus --format json",
-            "newsspan validate --format github     # annotations on a pull request's diff",
-        ),
-    )
-    _add_root(p)
-    p.add_argument("--format", choices=sorted(RENDERERS), default="text", help="report format (default: text)")
-    p.add_argument(
-        "--fix",
-        action="store_true",
-        help="first move each shifted span onto its quote when it occurs exactly once within 64 characters "
-        "of its offsets (printing each move), then report what is left",
-    )
-    _add_quiet(p)
-    p.add_argument(
-        "--max-bytes",
-        type=_positive_int,
-        default=store.MAX_FILE_BYTES,
-        metavar="N",
-        help=f"largest file accepted, in bytes (default {store.MAX_FILE_BYTES})",
-    )
-    p.add_argument(
-        "--jobs",
-        "-j",
-        type=_positive_int,
-        default=0,
-        metavar="N",
-        help="check documents in N processes (default: all cores); the report is the same",
-    )
-    p.add_argument("--no-cache", action="store_true", help=argparse.SUPPRESS)  # no cache since 0.2; kept for scripts
-    p.add_argument("paths", nargs="*", metavar="PATH", help="files or document ids to check (default: the whole root)")
-    p.set_defaults(func=cmd_validate)
-
-    p = _command(
-        sub,
-        "build",
-        "validate and build the Hugging Face dataset folder",
-        "Validate the corpus (a corpus with errors is refused with the report, exit 1), then write a Hugging "
-        "Face dataset folder: Parquet files per config and split and a README.md dataset card, which plain "
-        "datasets.load_dataset reads offline. Released are the documents whose layer has status complete or "
-        "gold; the others are named, and --include-drafts includes them.",
-        (
-            "newsspan build",
-            "newsspan build --out DIR --config entities --config claims",
-            "newsspan build --include-drafts",
-        ),
-    )
-    _add_root(p)
-    p.add_argument("--out", metavar="DIR", help="the folder to write (default: <root>/build/hf); replaced as a whole")
-    p.add_argument(
-        "--config",
-        action="append",
-        choices=hf.CONFIGS,
-        metavar="NAME",
-        help=f"build only this config, one of {', '.join(hf.CONFIGS)} (repeatable; default: all)",
-    )
-    p.add_argument(
-        "--include-drafts", action="store_true", help="also release draft layers and texts without a released layer"
-    )
-    p.add_argument(
-        "--num-proc",
-        type=_positive_int,
-        metavar="N",
-        help="processes for datasets to build with (default: all cores from 2,000 documents on, else 1)",
-    )
-    p.add_argument("--no-cache", action="store_true", help=argparse.SUPPRESS)  # no cache since 0.2; kept for scripts
-    p.add_argument(
-        "--max-shard-size",
-        type=_size,
-        metavar="SIZE",
-        help="most Arrow data per Parquet file, e.g. 64MB (default 128MiB); larger splits get several shards",
-    )
-    _add_quiet(p)
-    p.set_defaults(func=cmd_build)
-
-    p = _command(
-        sub,
-        "recover",
-        "remove what a killed command left in the root (writing commands do it first)",
-        "Remove the temporary files of writes a killed command left, and put back a build folder whose "
-        "replacement was cut short. Every command that writes does this first.",
-        ("newsspan recover", "newsspan recover --root path/to/corpus"),
-    )
-    _add_root(p)
-    p.set_defaults(func=cmd_recover)
-
-    p = _command(
-        sub,
-        "init",
-        "make a folder a corpus root (corpus/ and annotations/)",
-        "Make DIR (default: the working directory) a new, empty corpus root: a folder holding corpus/ and "
-        "annotations/. Nothing is changed in a folder that is a root already.",
-        ("newsspan init my-corpus", "newsspan init"),
-    )
-    p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="the folder (default: the working directory)")
-    p.set_defaults(func=cmd_init)
-
-    p = _command(
-        sub,
-        "checks",
-        "list the validator's checks",
-        "List every check the validator runs: its stable id, severity, scope and what it means.",
-        ("newsspan checks", "newsspan checks --markdown > docs/checks.md"),
-    )
-    p.add_argument("--markdown", action="store_true", help="print the catalogue as docs/checks.md")
-    p.set_defaults(func=cmd_checks)
-
-    from .formats import EXPORT_FORMATS
-
-    p = _command(
-        sub,
-        "add",
-        "add raw articles to the corpus (canonical text, metadata, draft sections)",
-        "Add raw articles: each becomes corpus/<id>.txt in canonical form (UTF-8, LF, NFC), "
-        "corpus/<id>.meta.json with what the text says about itself, and a draft annotations/<id>.json "
-        "whose sections are pre-annotated from the layout. Prints the status of each layer written and how "
-        "to release a draft. Nothing is written when anything is wrong.",
-        (
-            "newsspan add article.txt",
-            "newsspan add article.txt --id my-article --language fr --split test",
-            "newsspan add folder-of-txt-files/",
-        ),
-    )
-    _add_root(p)
-    p.add_argument("paths", nargs="+", metavar="PATH", help="article files, or folders of .txt files")
-    p.add_argument(
-        "--id",
-        help="document id (one file only; default: the file stem made safe); "
-        "1-64 of a-z 0-9 _ -, starting with a letter or digit",
-    )
-    p.add_argument("--language", metavar="L", help="BCP 47 language tag, for articles without a header that says it")
-    p.add_argument("--split", choices=schema.splits(), help="pin the document to a split")
-    p.add_argument("--force", action="store_true", help="replace an existing text and metadata of the same id")
-    p.set_defaults(func=cmd_add)
-
-    _add_import_parsers(sub)
-
-    p = _command(
-        sub,
-        "export",
-        "export the released annotations for annotation tools and trainers",
-        "Export the documents a build releases (layers with status complete or gold; --include-drafts as in "
-        "`newsspan build`), or one split of them, in an annotation tool's format (to pre-annotate) or as "
-        "CoNLL for trainers. The corpus must validate; the output is written atomically.",
-        (
-            "newsspan export conll --out ner.conll",
-            "newsspan export conll --split test --out test.conll",
-            "newsspan export labelstudio --include-drafts --out tasks.json",
-            "newsspan export brat --out brat-folder/",
-        ),
-    )
-    _add_root(p)
-    p.add_argument("format", choices=EXPORT_FORMATS, metavar="FORMAT", help=f"one of {', '.join(EXPORT_FORMATS)}")
-    p.add_argument("--out", required=True, metavar="PATH", help="output folder (brat) or file")
-    p.add_argument("--split", choices=schema.splits(), help="export only the documents of this split")
-    p.add_argument(
-        "--include-drafts",
-        action="store_true",
-        help="also export draft layers and texts without a released layer, as `newsspan build --include-drafts`",
-    )
-    p.add_argument("--force", action="store_true", help="replace an existing output")
-    _add_quiet(p)
-    p.set_defaults(func=cmd_export)
-
-    p = _command(
-        sub,
-        "canonicalize",
-        "rewrite non-canonical corpus texts and re-anchor their annotations",
-        "Rewrite each text saved with CRLF line ends, a byte order mark or decomposed characters (NFD) in "
-        "canonical form (UTF-8, LF, NFC), and map every span of its annotations through that change "
-        "exactly. The fix of the text-not-canonical check.",
-        ("newsspan canonicalize", "newsspan canonicalize my-article"),
-    )
-    _add_root(p)
-    p.add_argument("ids", nargs="*", metavar="ID", help="document ids (default: all)")
-    p.set_defaults(func=cmd_canonicalize)
-
-    p = _command(
-        sub,
-        "reanchor",
-        "move spans onto a corrected text (old and new text aligned) and update the hashes",
-        "After a text was corrected (a typo, a removed advertisement), the spans of the documents whose "
-        "text_sha256 no longer matches follow the correction: the old text, rebuilt from the stored quotes, "
-        "is aligned with the new one word by word. Spans around an edit move with it; a span that contains "
-        "an edit keeps its ends and gets its quote updated (listed for review); the hashes are updated. A "
-        "span whose own first or last word was changed or deleted is listed, never guessed nor moved onto "
-        "another occurrence of its quote, and its document is left unchanged.",
-        ("newsspan reanchor", "newsspan reanchor my-article"),
-    )
-    _add_root(p)
-    p.add_argument("ids", nargs="*", metavar="ID", help="document ids (default: all)")
-    p.set_defaults(func=cmd_reanchor)
-
-    p = _command(
-        sub,
-        "agree",
-        "inter-annotator agreement of two annotators",
-        "Score annotator B against annotator A on the documents both annotated: per layer and label, "
-        "precision, recall and F1 for exact span matches (same start, end and label) and for overlap matches "
-        "(same label, at least one character in common, each span matched at most once); Cohen's kappa on "
-        "tokens for sections; agreement on the attribution type and check-worthiness of matched claims; "
-        "and every disagreement with its text. A and B are names of annotations/annotators/ or folders of "
-        "<id>.json files. The formulas are in docs/agreement.md.",
-        (
-            "newsspan agree alice bob",
-            "newsspan agree alice bob --format json > agreement.json",
-            "newsspan agree path/to/alice-export path/to/bob-export --root path/to/corpus",
-        ),
-    )
-    _add_root(p)
-    p.add_argument("a", metavar="A", help="the reference annotator: a name under annotations/annotators/, or a folder")
-    p.add_argument("b", metavar="B", help="the annotator scored against A: a name, or a folder")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
-    p.set_defaults(func=cmd_agree)
-
-    p = _command(
-        sub,
-        "adjudicate",
-        "merge two annotators' layers into a draft of what they agree on, and decide their disagreements",
-        "Write the document's released layer (annotations/ID.json) as a draft holding, in every layer, the "
-        "spans on which annotators A and B agree exactly (same offsets and label; for claims also the same "
-        "attribution and check-worthiness), and print each disagreement side by side for a reviewer "
-        "(--out FILE also writes them as JSON, each with its id). A disagreement is decided by taking a side: "
-        "--prefer takes A's or B's spans in every disagreement of a layer or label (the most specific rule "
-        "wins), --decisions FILE and --interactive decide them one by one (A, B or neither). Once every "
-        "disagreement is decided, --status gold (or complete) writes that status; the layer records the "
-        "adjudicator and its provenance. The layer is checked by the validator before it is written. "
-        "A released layer that is more than a draft is never replaced without --force.",
-        (
-            "newsspan adjudicate 000_1afbb3b63b1bfa60 alice bob",
-            "newsspan adjudicate my-article alice bob --out review.json",
-            "newsspan adjudicate my-article alice bob --prefer B --prefer A:claims --status gold",
-            "newsspan adjudicate my-article alice bob --prefer A:entities:DATE --decisions review.json",
-            "newsspan adjudicate my-article alice bob --interactive --adjudicator carol --status gold",
-            "newsspan adjudicate my-article alice bob --force   # replace a complete or gold layer",
-        ),
-    )
-    _add_root(p)
-    p.add_argument("id", metavar="ID", help="the document id")
-    p.add_argument(
-        "a", metavar="A", help="an annotator: a name under annotations/annotators/, or a folder (its ids are kept)"
-    )
-    p.add_argument("b", metavar="B", help="the other annotator: a name, or a folder")
-    p.add_argument("--out", metavar="FILE", help="also write the disagreements as JSON to FILE")
-    p.add_argument("--force", action="store_true", help="replace a released layer that is complete or gold")
-    p.add_argument(
-        "--prefer",
-        action="append",
-        default=[],
-        metavar="A|B[:LAYER[:LABEL]]",
-        help="take that side in the disagreements of every layer, of a layer, or of spans of a label (repeatable)",
-    )
-    p.add_argument(
-        "--decisions",
-        metavar="FILE",
-        help='JSON: a list of {"id": ..., "take": "A", "B" or "neither", "reason": ...}, or the --out FILE '
-        "with its take fields filled in; a decision overrides any --prefer",
-    )
-    p.add_argument(
-        "--interactive", action="store_true", help="ask on the terminal for each disagreement left undecided"
-    )
-    p.add_argument(
-        "--status",
-        choices=schema.statuses(),
-        default="draft",
-        help="the status to write once every disagreement is decided (until then: draft)",
-    )
-    p.add_argument(
-        "--adjudicator", default="adjudicator", metavar="NAME", help="who decides, added to the layer's annotators"
-    )
-    p.set_defaults(func=cmd_adjudicate)
-
-    p = _command(
-        sub,
-        "stats",
-        "statistics of the corpus: documents, tokens, spans per label and per document",
-        "Count the documents of the root per language, status and split; their tokens (those inside "
-        "sections, as in the entities and claims configs); sections and entity mentions per label; claims per "
-        "attribution type and check-worthiness; and the spans per document (minimum, median, maximum). The "
-        "dataset card that `newsspan build` writes shows the same figures, computed by the same function, "
-        "for the released documents (--released).",
-        (
-            "newsspan stats",
-            "newsspan stats --released --format markdown > STATS.md",
-            "newsspan stats --root path/to/corpus --format json",
-        ),
-    )
-    _add_root(p)
-    p.add_argument(
-        "--format", choices=("text", "json", "markdown"), default="text", help="output format (default: text)"
-    )
-    p.add_argument(
-        "--released",
-        action="store_true",
-        help="only the documents a release holds (status complete or gold), as the dataset card counts them",
-    )
-    p.set_defaults(func=cmd_stats)
-
-    p = _command(
-        sub,
-        "show",
-        "an annotated article as one self-contained HTML page",
-        "Write one HTML page (inline CSS; no script, font or URL to fetch) showing the document's metadata, "
-        "a legend of the entity labels in the schema's colours, and the article with its section labels in "
-        "the margin, entity mentions highlighted per label and claims underlined and linked to their source "
-        "mention; hovering a span shows its id, label and offsets. By default the released layer; "
-        "--annotator NAME shows one annotator's layer, --diff A B two annotators' entity mentions side by "
-        "side with agreements and disagreements marked. All text is escaped.",
-        (
-            "newsspan show 000_1afbb3b63b1bfa60 --out article.html",
-            "newsspan show my-article --annotator alice --out alice.html",
-            "newsspan show my-article --diff alice bob --out diff.html",
-        ),
-    )
-    _add_root(p)
-    p.add_argument("id", metavar="ID", help="the document id")
-    p.add_argument("--out", required=True, metavar="FILE.html", help="the page to write")
-    p.add_argument("--annotator", metavar="NAME", help="show this annotator's layer (a name, or a folder)")
-    p.add_argument("--diff", nargs=2, metavar=("A", "B"), help="show two annotators' entity mentions side by side")
-    p.set_defaults(func=cmd_show)
+    for name, (summary, description, examples, args, run) in COMMANDS.items():
+        p = _add(sub, name, summary, description, examples, args, run)
+        if name == "import":  # one subcommand per format, each with its own options and --help
+            formats = p.add_subparsers(dest="format", required=True, metavar="FORMAT", parser_class=_Parser)
+            for fmt in IMPORT_FORMATS:
+                doc = (import_module(fmt).__doc__ or fmt).strip()
+                _add(
+                    formats,
+                    fmt,
+                    doc.splitlines()[0].split(":")[0],
+                    doc,
+                    IMPORT_EXAMPLES[fmt],
+                    _import_arguments(fmt),
+                    run,
+                    raw=True,
+                )
     return parser
 
 

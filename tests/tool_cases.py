@@ -490,7 +490,7 @@ def help_of(fmt: str) -> str:
     code, out, _ = newsspan("import", fmt, "--help")
     tail = out.rstrip().splitlines()
     examples = tail[tail.index("examples:") + 1 :]
-    assert code == 0 and examples and all(line.startswith(f"newsspan import {fmt} ") for line in examples)
+    assert code == 0 and examples and all(line.strip().startswith(f"newsspan import {fmt} ") for line in examples)
     return out
 
 
