@@ -127,8 +127,10 @@ def parse(text: str) -> Parsed:
         )
     except json.JSONDecodeError as e:
         hint = "check the file with a JSON linter; a common cause is a trailing comma or an unquoted key"
+        # json names a place in some messages ("Unterminated string starting at") and leaves it to lineno/colno
+        msg = f"{e.msg} line {e.lineno} column {e.colno}" if e.msg.endswith(" at") else e.msg
         found = bounds(text) or [
-            Problem("json-syntax", f"not valid JSON: {e.msg}", line=e.lineno, column=e.colno, hint=hint)
+            Problem("json-syntax", f"not valid JSON: {msg}", line=e.lineno, column=e.colno, hint=hint)
         ]
         return Parsed(None, found, False)
     except (ValueError, RecursionError) as e:  # int digit limits and the like

@@ -45,6 +45,19 @@ class DecodeError(ValueError):
         return at + self.reason + (f"; {self.hint}" if self.hint else "")
 
 
+# Files people give instead of a text: named by their signature, so that no encoding is advised for them
+_BINARY = (
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"PK\x03\x04", "a ZIP archive (a .docx, .xlsx or .odt document is one)"),
+    (b"\xd0\xcf\x11\xe0", "a Microsoft Office document"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x1f\x8b", "a gzip archive"),
+)
+
+
 def decode(data: bytes, *, bom: bool = True, utf16: bool = False) -> str:
     """Raw bytes to str: UTF-8, or with utf16=True also UTF-16 with a byte order mark; else DecodeError.
 
@@ -72,6 +85,14 @@ def decode(data: bytes, *, bom: bool = True, utf16: bool = False) -> str:
             return _no_nul(data.decode("utf-16"))
         except UnicodeDecodeError as e:
             raise DecodeError(f"broken UTF-16 at byte offset {e.start}", hint="save the file as UTF-8") from None
+    kind = next((k for magic, k in _BINARY if data.startswith(magic)), None)
+    if kind is not None or (b"\x00" in data[:4096] and b"\x00\x00" in data[:4096]):
+        raise DecodeError(
+            f"the file is {kind or 'binary data'}, not text",
+            1,
+            1,
+            "give the article as a UTF-8 text file (copy its text out of the document, or export it as plain text)",
+        )
     try:
         return _no_nul(data.decode("utf-8"))
     except UnicodeDecodeError as e:

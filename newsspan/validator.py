@@ -186,6 +186,10 @@ def check_annotation_file(
     problems += found
     if value is not None:
         ann, places = well_formed(value, valid)
+        # made on another text: its spans are checked once `newsspan reanchor` has moved them onto this one,
+        # else one word changed in the text would be an error at every span after it
+        if ann.text_sha256 is not None and text_sha is not None and ann.text_sha256 != text_sha:
+            text = None
         ctx = Context.of(
             ann, places, stem=stem, text=text, text_sha256=text_sha, text_exists=text_exists, annotator=annotator
         )

@@ -355,3 +355,24 @@ def test_export_records_read_json_lines_by_line_and_only_at_line_feeds():
         (1, {"a": 1}),
         (2, {"a": 2}),
     ]
+
+
+@pytest.mark.parametrize(
+    "data,kind",
+    [
+        (b"%PDF-1.7\n%\xe2\xe3", "a PDF document"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a PNG image"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "a ZIP archive"),
+        (b"\x00\x00\x01\x00\x02\x00\xff\xfe\xfd", "binary data"),
+    ],
+)
+def test_a_binary_file_is_named_and_no_encoding_is_advised(data, kind):
+    text, (p,) = decode_file(data, is_json=False)
+    assert text is None and p.check == "text-encoding" and f"the file is {kind}" in p.message
+    assert "iconv" not in p.hint and "text file" in p.hint
+
+
+def test_a_truncated_file_says_where_its_unterminated_string_starts():
+    value, (p,), _ = files.parse('{"a": [1, 2],\n  "b": "cut off here')
+    assert value is None and p.check == "json-syntax" and (p.line, p.column) == (2, 8)
+    assert p.message == "not valid JSON: Unterminated string starting at line 2 column 8"

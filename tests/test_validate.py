@@ -250,6 +250,21 @@ def test_an_annotation_made_on_a_third_text_is_still_reported(valid_root):
     assert sorted(c for c, _ in problems(valid_root)) == ["text-hash-mismatch", "text-not-canonical"]
 
 
+def test_a_word_changed_in_the_text_is_one_error_per_file_naming_reanchor(valid_root):
+    # a corrected word inside an entity shifts every span after it: the spans were made on another
+    # text, so each file says so once instead of an error at every span
+    path = valid_root / "corpus/tiny.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("Liu Jianchao", "Liu Jian-chao"), encoding="utf-8")
+    edit(
+        valid_root / "corpus/tiny.meta.json",
+        lambda m: m.update(text_sha256=hashlib.sha256(path.read_bytes()).hexdigest()),
+    )
+    (p,) = validate_root(valid_root).problems
+    assert (p.path, p.check, p.pointer) == ("annotations/tiny.json", "text-hash-mismatch", "/text_sha256")
+    assert "the checks of its 8 spans wait" in p.message and "`newsspan reanchor tiny`" in p.hint
+    assert "--drop-unplaced" in p.hint
+
+
 # PATHs: the named documents, checked against all others -----------------------------------------
 
 

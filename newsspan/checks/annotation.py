@@ -457,11 +457,14 @@ def text_hash_mismatch(ann: Annotation, ctx: Context):
     h = ann.text_sha256
     if ctx.text_sha256 is None or h is None or h == ctx.text_sha256:
         return
+    n = sum(len(ann.layer(name)) for name in LAYERS)
     yield Problem(
         "text-hash-mismatch",
-        f"text_sha256 is {h[:12]}…, but the corpus text's is {ctx.text_sha256[:12]}…",
+        f"text_sha256 is {h[:12]}…, but the corpus text's is {ctx.text_sha256[:12]}…: the spans were made on "
+        f"another version of the text (the checks of its {n} span{'s' * (n != 1)} wait until they are moved)",
         pointer="/text_sha256",
-        hint=f"run `newsspan reanchor {ctx.stem}` to move the spans onto the current text",
+        hint=f"run `newsspan reanchor {ctx.stem}` to move the spans onto the current text (with --drop-unplaced, "
+        "the spans whose own words were changed are dropped and listed)",
     )
 
 
