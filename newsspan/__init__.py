@@ -53,7 +53,7 @@ __all__ = [
 def __getattr__(name: str):
     # imported on first use: `import newsspan` stays cheap (no datasets, no jsonschema)
     if name == "BuildError":
-        from .hf.rows import BuildError
+        from .hf import BuildError
 
         return BuildError
     if name in ("Report", "Problem"):

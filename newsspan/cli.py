@@ -107,8 +107,7 @@ def _fix(root, paths, out) -> None:
 
 
 def cmd_build(args) -> int:
-    from .hf import release
-    from .hf.rows import BuildError
+    from .hf import BuildError, release
 
     root = store.Root.discover(args.root)
     try:
@@ -126,8 +125,6 @@ def cmd_build(args) -> int:
     except BuildError as e:
         if e.report is not None:
             sys.stdout.write(RENDERERS["text"](e.report))
-        elif e.problems:
-            sys.stdout.write(release.render_problems(root, e.problems))
         print(f"newsspan build: {str(e).splitlines()[0].rstrip(':')}", file=sys.stderr)
         return 1
     except OSError as e:  # a folder that cannot be written, a full disk: one line, never a traceback

@@ -1,8 +1,8 @@
 """`newsspan export`: the release, as `newsspan build` selects it, in an annotation tool's format.
 
-The documents are those a build releases (``hf.selection.select``: layers whose status is
+The documents are those a build releases (``Corpus.released``: layers whose status is
 complete or gold; with ``include_drafts`` also drafts and texts without a layer), from a root
-that validates without errors (the build's own check, ``hf.builder.checked_selection``): an
+that validates without errors (the build's own check, ``hf.release.checked_selection``): an
 export never carries a shifted span. ``split`` keeps one split. The output is written
 atomically, with the user's usual file modes: a folder is staged beside its target and swapped
 in whole (`store.replace_folder`); a file is written with `store.write_atomic`.
@@ -28,8 +28,8 @@ def released_documents(
     """The documents a build of the root releases (of one split), in id order; the root's errors
     go to plan.errors instead (then nothing is returned)."""
     from .corpus import Corpus
-    from .hf.builder import checked_selection
-    from .hf.rows import BuildError
+    from .hf import BuildError
+    from .hf.release import checked_selection
 
     try:
         selection, _ = checked_selection(root, include_drafts, progress=progress)

@@ -1,4 +1,4 @@
-"""Stable train/validation/test assignment per document id.
+"""Stable train/validation/test assignment per document id (:attr:`newsspan.Document.split`).
 
 A document's split is pinned by its meta file's ``split``, else derived from a SHA-256 of its id,
 so adding or removing an article never moves another one. The ratio is 80/10/10.
@@ -11,8 +11,7 @@ import hashlib
 from .. import schema
 
 SPLITS = schema.splits()
-# the share of each of the schema's splits, in its order (train, validation, test); zip(strict=True)
-# refuses a schema whose split list no longer matches
+# the share of each of the schema's splits, in its order; zip(strict=True) refuses a schema whose split list changed
 RATIO = dict(zip(SPLITS, (0.8, 0.1, 0.1), strict=True))
 
 
