@@ -1,8 +1,8 @@
 """The Hugging Face views of the corpus: the rows and features of four configs, the release folder.
 
 ``rows.rows`` turns a document into the rows of a config; ``release.build`` writes the folder
-that plain ``datasets.load_dataset`` reads; ``load.load_dataset`` is ``newsspan.load_dataset``;
-``builder.Newsspan`` is the loading script's builder for ``datasets<4``.
+that plain ``datasets.load_dataset`` reads; ``load.load_dataset`` is ``newsspan.load_dataset``.
+(``loaders/newsspan.py`` serves the same rows as a loading script to ``datasets<4``.)
 """
 
 CONFIGS = ("documents", "entities", "claims", "sections")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from datasets import DatasetInfo, SplitDict, SplitInfo
+from datasets import DatasetInfo
 from datasets.info import DatasetInfosDict
 from huggingface_hub import DatasetCard, DatasetCardData
 
@@ -51,12 +51,10 @@ def card_data(s: BuildSummary) -> DatasetCardData:
     for config, per_split in s.splits.items():
         infos[config] = DatasetInfo(
             features=features(config),
-            splits=SplitDict(
-                {
-                    k: SplitInfo(name=k, num_bytes=v["num_bytes"], num_examples=v["num_examples"])
-                    for k, v in per_split.items()
-                }
-            ),
+            splits=[
+                {"name": k, "num_bytes": v["num_bytes"], "num_examples": v["num_examples"]}
+                for k, v in per_split.items()
+            ],
             download_size=sum(v["download_size"] for v in per_split.values()),
             dataset_size=sum(v["num_bytes"] for v in per_split.values()),
         )

@@ -3,18 +3,16 @@
     <out>/README.md                                   card: YAML (configs, dataset_info) + statistics
     <out>/<config>/<split>-00000-of-00001.parquet     one or more shards per config and split
 
-The corpus is validated first (a corpus with errors is refused with the report). Then one pass
-over the released documents (:meth:`newsspan.Corpus.released`) turns each into the rows of every
-config (:func:`.rows.rows`), written with pyarrow as they come and counted as they are written;
-the card's statistics are gathered in the same pass (:mod:`newsspan.stats`). Everything goes
-into a staging folder that then replaces the previous build whole (``store.replace_folder``): a
-failed build leaves the previous one as it was, a build killed midway is undone at the next
-start (``store.recover_folder``).
+The corpus is validated first (a corpus with errors is refused with the report). One pass over
+the released documents (:meth:`newsspan.Corpus.released`) then turns each into the rows of every
+config (:func:`.rows.rows`), written with pyarrow and counted as they are written, and into the
+card's statistics (:mod:`newsspan.stats`). It all goes into a staging folder that replaces the
+previous build whole (``store.replace_folder``): a failed build leaves the previous one as it
+was, and one killed midway is undone at the next start (``store.recover_folder``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -38,8 +36,8 @@ from .rows import rows
 from .splits import SPLITS
 
 CARD = "README.md"
-MAX_SHARD_SIZE = 128 * 2**20  # Arrow bytes per Parquet shard: about 30-60 MB of Parquet
-BATCH_SIZE = 64  # documents per Arrow batch (a Parquet row group); a shard ends only between batches
+MAX_SHARD_SIZE = 128 * 2**20  # Arrow bytes per Parquet file: about 30-60 MB of Parquet
+BATCH_SIZE = 64  # documents per Arrow batch, a Parquet row group
 
 
 def validated(root: store.Root) -> Report:
@@ -48,14 +46,14 @@ def validated(root: store.Root) -> Report:
 
     report = validate_root(root, jobs=default_jobs())
     if not report.ok:
-        errors = [f"  {p.path}: {p.check}: {p.message}" for p in report.sorted() if p.severity == "error"]
-        raise BuildError(f"the corpus at {root.path} has errors; nothing was built:\n" + "\n".join(errors), report)
+        errors = "".join(f"\n  {p.path}: {p.check}: {p.message}" for p in report.sorted() if p.severity == "error")
+        raise BuildError(f"the corpus at {root.path} has errors; nothing was built:{errors}", report)
     return report
 
 
 @dataclass
 class Release:
-    """The documents a release holds (those of :meth:`newsspan.Corpus.released`) and those it leaves out."""
+    """The documents a release holds (:meth:`newsspan.Corpus.released`) and those it leaves out."""
 
     include_drafts: bool = False
     splits: dict[str, str] = field(default_factory=dict)  # released id -> split, in id order
@@ -70,7 +68,7 @@ class Release:
         return [d for d, s in self.splits.items() if s == split]
 
     def documents(self, root: store.Root, progress: bool = False) -> Iterator[Document]:
-        """The released documents of a root, read one at a time; what is left out is noted at the end."""
+        """The released documents, read one at a time; those left out are noted at the end."""
         corpus = Corpus(root)
         ids = corpus.ids
         for doc in bar(corpus.released(self.include_drafts), desc="building", enabled=progress):
@@ -80,34 +78,32 @@ class Release:
             if d not in self.splits:
                 (self.drafts if root.annotation_path(d).is_file() else self.unannotated).append(d)
 
-    def left_out_note(self, limit: int = 10) -> str | None:
-        """The documents left out by id (the first `limit`), and how to include them; None if none."""
+    def left_out_note(self) -> str | None:
+        """The first ten documents left out, and how to include them; None if none is."""
         out = sorted([(d, "draft") for d in self.drafts] + [(d, "no released layer") for d in self.unannotated])
         if not out:
             return None
-        shown = ", ".join(f"{d} ({why})" for d, why in out[:limit])
-        more = f" and {len(out) - limit} more" if len(out) > limit else ""
+        more = f" and {len(out) - 10} more" if len(out) > 10 else ""
         return (
-            f"not released: {shown}{more}; --include-drafts includes them (a layer is released once its status is "
-            "complete or gold)"
+            f"not released: {', '.join(f'{d} ({why})' for d, why in out[:10])}{more}; --include-drafts includes "
+            "them (a layer is released once its status is complete or gold)"
         )
 
 
 def checked_selection(root: store.Root, include_drafts: bool = False, progress: bool = False) -> tuple[Release, Report]:
-    """The release of a root that validates (BuildError otherwise), and the validation report."""
-    report = validated(root)
-    release = Release(include_drafts)
+    """The release of a root that validates (else BuildError), and its validation report."""
+    report, release = validated(root), Release(include_drafts)
     for _ in release.documents(root, progress):
         pass
     return release, report
 
 
 class _Shards:
-    """The Parquet files of one config and split, written batch by batch; a new shard is begun
-    once one holds max_bytes of Arrow data. Rows and bytes are counted as they are written."""
+    """The Parquet files of a config's split, <split>-NNNNN-of-NNNNN.parquet, written a batch of
+    documents at a time; each holds at most max_bytes of Arrow data (or a single row)."""
 
-    def __init__(self, folder: Path, split: str, make_table, max_bytes: int, batch_size: int):
-        self.folder, self.split, self.table = folder, split, make_table
+    def __init__(self, folder: Path, split: str, config: str, max_bytes: int, batch_size: int):
+        self.folder, self.split, self.config, self.table = folder, split, config, tables(config)
         self.max_bytes, self.batch_size = max_bytes, batch_size
         self.pending: list[dict] = []
         self.docs = self.num_examples = self.num_bytes = self.shard_bytes = 0
@@ -121,55 +117,52 @@ class _Shards:
             self.flush()
 
     def flush(self) -> None:
-        if not self.pending:
-            return
         table = self.table(self.pending)
         self.pending = []
-        self.num_bytes += table.nbytes
         self.num_examples += table.num_rows
+        self.num_bytes += table.nbytes
         while table.num_rows:
             if self.writer is None or self.shard_bytes >= self.max_bytes:
-                self._close_shard()
+                self.close_file()
                 self.files.append(self.folder / f"{self.split}-{len(self.files):05d}.parquet")
                 self.folder.mkdir(parents=True, exist_ok=True)
-                self.writer = pq.ParquetWriter(self.files[-1], table.schema)
-                self.shard_bytes = 0
-            # the rows that fit into this shard, by their average size (at least one)
-            room = self.max_bytes - self.shard_bytes
-            n = table.num_rows if table.nbytes <= room else max(1, table.num_rows * room // table.nbytes)
-            self.writer.write_table(table.slice(0, n))
-            self.shard_bytes += table.slice(0, n).nbytes
-            table = table.slice(n)
+                self.writer, self.shard_bytes = pq.ParquetWriter(self.files[-1], table.schema), 0
+            room = self.max_bytes - self.shard_bytes  # the rows that fit, by their mean size (at least one)
+            part = table.slice(0, max(1, table.num_rows * room // table.nbytes) if table.nbytes > room else None)
+            self.writer.write_table(part)
+            self.shard_bytes += part.nbytes
+            table = table.slice(part.num_rows)
 
-    def _close_shard(self) -> None:
+    def close_file(self) -> None:
         if self.writer is not None:
             self.writer.close()
             self.writer = None
 
-    def close(self, config: str) -> dict | None:
-        """Finish the files, named <split>-NNNNN-of-NNNNN.parquet; their card entry (None: no rows)."""
+    def close(self) -> dict | None:
+        """The split's entry in the card (None if it has no rows)."""
         self.flush()
-        self._close_shard()
-        size = 0
+        self.close_file()
+        size = sum(f.stat().st_size for f in self.files)
         for i, f in enumerate(self.files):
-            size += f.stat().st_size
             f.rename(f.with_name(f"{self.split}-{i:05d}-of-{len(self.files):05d}.parquet"))
-        if not self.num_examples:
-            return None
-        path = f"{config}/{self.split}-*.parquet"
-        return {"num_examples": self.num_examples, "num_bytes": self.num_bytes, "download_size": size, "path": path}
+        path = f"{self.config}/{self.split}-*.parquet"
+        info = {"num_examples": self.num_examples, "num_bytes": self.num_bytes, "download_size": size, "path": path}
+        return info if self.num_examples else None
 
 
 @dataclass
 class BuildSummary:
     out: Path
+    configs: list[str]
     release: Release
     stats: Stats
-    splits: dict[str, dict[str, dict]]  # config -> split -> {num_examples, num_bytes, download_size, path}
-    default: str
+    splits: dict[str, dict[str, dict]]  # config -> split -> {num_examples, num_bytes, download_size, path}: rows only
     content_key: str
     report: Report  # the validation report (warnings only)
-    empty_configs: list[str] = field(default_factory=list)
+
+    @property
+    def default(self) -> str:
+        return DEFAULT_CONFIG if DEFAULT_CONFIG in self.splits else next(iter(self.splits))
 
 
 def write(
@@ -183,40 +176,30 @@ def write(
     progress: bool = False,
     key: str | None = None,
 ) -> BuildSummary:
-    """Write the folder of a root that validated (its report) into folder, an empty folder."""
-    release = Release(include_drafts)
-    stats = Stats()
-    shards = {
-        c: {s: _Shards(folder / c, s, tables(c), max_shard_size, max(1, batch_size)) for s in SPLITS} for c in configs
-    }
+    """Write the folder of a root that validated (report) into folder, an empty folder."""
+    release, stats, tokens = Release(include_drafts), Stats(), 0
+    shards = {c: {s: _Shards(folder / c, s, c, max_shard_size, max(1, batch_size)) for s in SPLITS} for c in configs}
     token_config = next((c for c in ("entities", "claims") if c in configs), None)
-    tokens = 0
     for doc in release.documents(root, progress):
-        stats.add(doc, count_tokens=False)  # tokens are counted from the token rows below
+        stats.add(doc, count_tokens=False)  # tokens are counted from the token rows
         for config in configs:
             out = rows(doc, config)
             shards[config][doc.split].add(out)
-            if config == token_config:
-                tokens += sum(len(r["tokens"]) for r in out)
+            tokens += sum(len(r["tokens"]) for r in out) if config == token_config else 0
     if not release.splits:
         note = release.left_out_note()
         raise BuildError(
-            "nothing to release: no document has a layer with status complete or gold "
-            f"({count(len(release.drafts), 'draft')} and {count(len(release.unannotated), 'unannotated text')} "
-            "left out)" + (f"; {note}" if note else "")
+            f"nothing to release: no document has a layer with status complete or gold ({count(len(release.drafts), 'draft')} "
+            f"and {count(len(release.unannotated), 'unannotated text')} left out)" + (f"; {note}" if note else "")
         )
     stats.tokens = tokens if token_config else None
-    splits = {}
-    for config in configs:
-        written = {s: info for s, w in shards[config].items() if (info := w.close(config))}
-        if written:
-            splits[config] = written
-    default = DEFAULT_CONFIG if DEFAULT_CONFIG in splits else next(iter(splits), DEFAULT_CONFIG)
-    key = key or content_hash(root, include_drafts)
-    empty = [c for c in configs if c not in splits]
-    summary = BuildSummary(folder, release, stats, splits, default, key, report, empty)
+    splits = {c: {s: info for s, w in shards[c].items() if (info := w.close())} for c in configs}
+    splits = {c: per_split for c, per_split in splits.items() if per_split}
     if not splits:
         raise BuildError("nothing to release: every config came out empty")
+    summary = BuildSummary(
+        folder, list(configs), release, stats, splits, key or content_hash(root, include_drafts), report
+    )
     (folder / CARD).write_text(render(summary), encoding="utf-8")  # the folder as a whole is renamed into place
     return summary
 
@@ -227,11 +210,10 @@ def default_out(root: store.Root) -> Path:
 
 def _check_out(root: store.Root, out: Path) -> None:
     """Refuse an output folder whose replacement would destroy something that is no build."""
-    r, o = root.path.resolve(), out.resolve()
-    if o == r or r.is_relative_to(o):
+    if out.resolve() == root.path.resolve() or root.path.resolve().is_relative_to(out.resolve()):
         raise BuildError(f"refusing to write the build to {out}: it holds the corpus root")
     for protected in (root.corpus, root.annotations, root.path / "schema"):
-        if o.is_relative_to(protected.resolve()):
+        if out.resolve().is_relative_to(protected.resolve()):
             raise BuildError(f"refusing to write the build into {root.rel(protected)}/")
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise BuildError(f"refusing to replace {out}: it is not a folder")
@@ -253,22 +235,21 @@ def build(
     configs: list[str] | None = None,
     *,
     include_drafts: bool = False,
-    num_proc: int | None = None,
     max_shard_size: int | None = None,
-    cache: bool = True,
     batch_size: int = BATCH_SIZE,
     progress: bool = False,
     on_wait=None,
+    num_proc: int | None = None,
+    cache: bool = True,
 ) -> BuildSummary:
     """Validate the corpus and write its Hugging Face folder (default <root>/build/hf), replacing
     the previous one whole; BuildError if the corpus has errors or nothing to release.
 
-    configs: the configs to build (default: all). max_shard_size: the most Arrow data per Parquet
-    file in bytes (default MAX_SHARD_SIZE); a larger split gets several shards, for distributed
-    readers to share out. batch_size: documents per Arrow batch. progress=True counts the
-    documents on a bar on stderr. on_wait(message): called once if another command holds the
-    root's lock (the build then waits for it). num_proc and cache are accepted for the command
-    line's --num-proc and --no-cache and change nothing: one process writes as fast as datasets
+    configs: those to build (default: all). max_shard_size: the most Arrow data per Parquet file,
+    in bytes (default MAX_SHARD_SIZE); a larger split gets several, for distributed readers to
+    share out. batch_size: documents per Arrow batch. progress: a bar on stderr. on_wait(message):
+    called once if another command holds the root's lock (the build waits for it). num_proc and
+    cache (``--num-proc``, ``--no-cache``) change nothing: one process writes as fast as datasets
     did with two (bench/run.py), and the validator decides what it caches.
     """
     root = store.Root.of(root)
@@ -278,54 +259,48 @@ def build(
     if unknown:
         raise BuildError(f"unknown config {unknown[0]!r}: expected one of {', '.join(CONFIGS)}")
     chosen = [c for c in CONFIGS if c in configs] if configs else list(CONFIGS)
-    # the lock, then recovery of whatever a killed command left (a build swap included)
-    with root.writing(folders=(out,), on_wait=on_wait):
+    with root.writing(folders=(out,), on_wait=on_wait):  # the lock, then recovery of what a killed command left
         _check_out(root, out)
         report = validated(root)
         staged = store.staging_folder(out)  # beside out: the final rename stays on one file system
         try:
-            shard_size = max_shard_size or MAX_SHARD_SIZE
-            summary = write(root, staged, report, chosen, include_drafts, shard_size, batch_size, progress)
+            summary = write(
+                root, staged, report, chosen, include_drafts, max_shard_size or MAX_SHARD_SIZE, batch_size, progress
+            )
             store.replace_folder(staged, out)  # the old build aside, the new one in, the old one removed
         finally:
-            with contextlib.suppress(OSError):
-                shutil.rmtree(staged)
+            shutil.rmtree(staged, ignore_errors=True)
     summary.out = out
     return summary
 
 
 def _where(path: Path) -> str:
     """path as the user can type it: relative to the working directory when inside it."""
-    try:
-        return path.relative_to(Path.cwd()).as_posix() or "."
-    except ValueError:
-        return str(path)
+    return path.relative_to(Path.cwd()).as_posix() or "." if path.is_relative_to(Path.cwd()) else str(path)
 
 
 def render_summary(s: BuildSummary) -> str:
-    rel = s.release
-    statuses = ", ".join(f"{k} {v}" for k, v in sorted(s.stats.statuses.items()))
+    rel, st = s.release, s.stats
+    statuses = ", ".join(f"{k} {v}" for k, v in sorted(st.statuses.items()))
     out = [
         s.report.summary_line(),
         f"released {count(len(rel.splits), 'document')} ({statuses}); left out: {count(len(rel.drafts), 'draft')}, "
         f"{count(len(rel.unannotated), 'text')} without a released layer"
         + (" (--include-drafts)" if rel.include_drafts else ""),
+        *([note] if (note := rel.left_out_note()) else []),
     ]
-    note = rel.left_out_note()
-    if note:
-        out.append(note)
     width = max(len(c) for c in s.splits)
     out.append(f"{'config':{width}}  " + "  ".join(f"{x:>10}" for x in SPLITS))
     for config, per_split in s.splits.items():
-        cells = [per_split[x]["num_examples"] if x in per_split else "-" for x in SPLITS]
-        out.append(f"{config:{width}}  " + "  ".join(f"{c:>10}" for c in cells))
-    out += [f"{config:{width}}  (no rows; left out of the folder)" for config in s.empty_configs]
+        out.append(
+            f"{config:{width}}  " + "  ".join(f"{per_split.get(x, {}).get('num_examples', '-'):>10}" for x in SPLITS)
+        )
+    out += [f"{c:{width}}  (no rows; left out of the folder)" for c in s.configs if c not in s.splits]
     out.append(
         f"wrote {_where(s.out)}/ ({CARD} and {count(len(s.splits), 'config')}; "
-        + (f"{s.stats.tokens} tokens, " if s.stats.tokens is not None else "")
-        + f"{sum(s.stats.mentions.values())} entity mentions, {s.stats.claims} claims)"
+        + (f"{st.tokens} tokens, " if st.tokens is not None else "")
+        + f"{sum(st.mentions.values())} entity mentions, {st.claims} claims)"
     )
     config = "entities" if "entities" in s.splits else s.default
-    out.append("load it with:")
-    out.append(f'  from datasets import load_dataset; ds = load_dataset("{_where(s.out)}", "{config}")')
+    out += ["load it with:", f'  from datasets import load_dataset; ds = load_dataset("{_where(s.out)}", "{config}")']
     return "\n".join(out) + "\n"
