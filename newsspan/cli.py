@@ -671,7 +671,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--num-proc",
         type=_positive_int,
         metavar="N",
-        help="processes for datasets to build with (default: all cores from 2,000 documents on, else 1)",
+        help="accepted for older scripts; changes nothing (one process writes as fast as datasets did with two)",
     )
     p.add_argument(
         "--no-cache",

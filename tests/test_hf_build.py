@@ -319,6 +319,18 @@ def test_metadata_objects_and_speakers_are_columns(tmp_path, cache):
     assert [s["speaker"] for s in row["sections"]] == ["host", "guest"]
 
 
+def test_a_config_without_rows_is_left_out(tmp_path):
+    root = tmp_path / "root"
+    add_document(root, "bare", "A text whose layer has no sections yet.\n", status="complete")
+    out = tmp_path / "hf"
+    res = cli("build", "--root", root, "--out", out)
+    assert res.returncode == 0, res.stdout + res.stderr
+    for config in ("entities", "claims"):
+        assert re.search(rf"^{config} +\(no rows; left out of the folder\)$", res.stdout, re.M), res.stdout
+    assert [c["config_name"] for c in front_matter(out)["configs"]] == ["documents", "sections"]
+    assert sorted(p.name for p in out.iterdir()) == ["README.md", "documents", "sections"]
+
+
 # refusals ----------------------------------------------------------------------------------------
 
 

@@ -94,8 +94,8 @@ def features(config: str) -> Features:
 
 def _encoder(feature):
     """A function replacing the label names in a value of this feature by their ClassLabel ids;
-    None where the feature holds no label. (``Features.encode_example`` does the same for every
-    value, three times slower: a third of a build's time.)"""
+    None where the feature holds no label. (``Features.encode_example`` visits every value: three
+    times slower, a fifth of the time of ``newsspan build --config documents``.)"""
     if isinstance(feature, ClassLabel):
         ids = {name: i for i, name in enumerate(feature.names)}
         return lambda v: None if v is None else ids[v]
@@ -111,5 +111,5 @@ def _encoder(feature):
 def tables(config: str) -> Callable[[list[dict]], pa.Table]:
     """A function making the Arrow table of a batch of a config's rows (label names, as
     :func:`.rows.rows` gives them), in the schema of the config's features."""
-    schema, encode = features(config).arrow_schema, _encoder(spec(config))
-    return lambda rows: pa.Table.from_pylist([encode(r) for r in rows], schema=schema)
+    arrow, encode = features(config).arrow_schema, _encoder(spec(config))
+    return lambda rows: pa.Table.from_pylist([encode(r) for r in rows], schema=arrow)
