@@ -40,11 +40,11 @@ MAX_SHARD_SIZE = 128 * 2**20  # Arrow bytes per Parquet file: about 30-60 MB of 
 BATCH_SIZE = 64  # documents per Arrow batch, a Parquet row group
 
 
-def validated(root: store.Root) -> Report:
+def validated(root: store.Root, progress: bool = False) -> Report:
     """The validation report of a root; BuildError (holding it) if the root has errors."""
     from ..validator import default_jobs, validate_root  # the one place hf/ calls the validator
 
-    report = validate_root(root, jobs=default_jobs())
+    report = validate_root(root, jobs=default_jobs(), progress=progress)
     if not report.ok:
         errors = "".join(f"\n  {p.path}: {p.check}: {p.message}" for p in report.sorted() if p.severity == "error")
         raise BuildError(f"the corpus at {root.path} has errors; nothing was built:{errors}", report)
@@ -71,7 +71,7 @@ class Release:
         """The released documents, read one at a time; those left out are noted at the end."""
         corpus = Corpus(root)
         ids = corpus.ids
-        for doc in bar(corpus.released(self.include_drafts), desc="building", enabled=progress):
+        for doc in bar(corpus.released(self.include_drafts), total=len(ids), desc="reading", enabled=progress):
             self.splits[doc.id] = doc.split
             yield doc
         for d in ids:
@@ -92,7 +92,7 @@ class Release:
 
 def checked_selection(root: store.Root, include_drafts: bool = False, progress: bool = False) -> tuple[Release, Report]:
     """The release of a root that validates (else BuildError), and its validation report."""
-    report, release = validated(root), Release(include_drafts)
+    report, release = validated(root, progress), Release(include_drafts)
     for _ in release.documents(root, progress):
         pass
     return release, report
@@ -261,7 +261,7 @@ def build(
     chosen = [c for c in CONFIGS if c in configs] if configs else list(CONFIGS)
     with root.writing(folders=(out,), on_wait=on_wait):  # the lock, then recovery of what a killed command left
         _check_out(root, out)
-        report = validated(root)
+        report = validated(root, progress)
         staged = store.staging_folder(out)  # beside out: the final rename stays on one file system
         try:
             summary = write(
