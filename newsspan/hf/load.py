@@ -5,7 +5,8 @@ root this process cannot write, such as the corpus an installed package carries)
 is the content hash of the code, the schemas, the corpus and the options. An unchanged corpus
 reuses its build; a changed one gets a new folder. A build is written into a staging folder
 and renamed into place, so a process never sees half a build, and a folder in place is never
-changed or removed: old builds stay until ``rm -r .newsspan-cache`` frees them.
+changed or removed: old builds (and what a build killed midway left) stay until
+``rm -r .newsspan-cache`` frees them.
 """
 
 from __future__ import annotations
