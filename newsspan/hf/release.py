@@ -40,11 +40,12 @@ MAX_SHARD_SIZE = 128 * 2**20  # Arrow bytes per Parquet file: about 30-60 MB of 
 BATCH_SIZE = 64  # documents per Arrow batch, a Parquet row group
 
 
-def validated(root: store.Root, progress: bool = False) -> Report:
-    """The validation report of a root; BuildError (holding it) if the root has errors."""
+def validated(root: store.Root, progress: bool = False, cache: bool = True) -> Report:
+    """The validation report of a root, as ``newsspan.validate`` makes it (with the root's validation
+    cache unless cache is False); BuildError (holding it) if the root has errors."""
     from ..validator import default_jobs, validate_root  # the one place hf/ calls the validator
 
-    report = validate_root(root, jobs=default_jobs(), progress=progress)
+    report = validate_root(root, jobs=default_jobs(), cache=cache and not root.is_shipped, progress=progress)
     if not report.ok:
         errors = "".join(f"\n  {p.path}: {p.check}: {p.message}" for p in report.sorted() if p.severity == "error")
         raise BuildError(f"the corpus at {root.path} has errors; nothing was built:{errors}", report)
@@ -248,9 +249,9 @@ def build(
     configs: those to build (default: all). max_shard_size: the most Arrow data per Parquet file,
     in bytes (default MAX_SHARD_SIZE); a larger split gets several, for distributed readers to
     share out. batch_size: documents per Arrow batch. progress: a bar on stderr. on_wait(message):
-    called once if another command holds the root's lock (the build waits for it). num_proc and
-    cache (``--num-proc``, ``--no-cache``) change nothing: one process writes as fast as datasets
-    did with two (bench/run.py), and the validator decides what it caches.
+    called once if another command holds the root's lock (the build waits for it). cache=False
+    validates every file afresh (``--no-cache``). num_proc (``--num-proc``) changes nothing: one
+    process writes as fast as datasets did with two (bench/run.py).
     """
     root = store.Root.of(root)
     root.check()
@@ -261,7 +262,7 @@ def build(
     chosen = [c for c in CONFIGS if c in configs] if configs else list(CONFIGS)
     with root.writing(folders=(out,), on_wait=on_wait):  # the lock, then recovery of what a killed command left
         _check_out(root, out)
-        report = validated(root, progress)
+        report = validated(root, progress, cache)
         staged = store.staging_folder(out)  # beside out: the final rename stays on one file system
         try:
             summary = write(
