@@ -73,6 +73,6 @@ class Newsspan(datasets.ArrowBasedBuilder):
         corpus, config = Corpus(_root(self.config.data_dir)), self.config.name
         table, size = tables(config), max(1, self.config.batch_size)
         for first in range(0, len(ids), size):
-            batch = [row for doc_id in ids[first : first + size] for row in rows(corpus[doc_id], config)]
+            batch = [row for doc_id in ids[first : first + size] for row in rows(corpus[doc_id], [config])[config]]
             if batch:
                 yield first, table(batch)

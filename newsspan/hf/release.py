@@ -183,8 +183,7 @@ def write(
     token_config = next((c for c in ("entities", "claims") if c in configs), None)
     for doc in release.documents(root, progress):
         stats.add(doc, count_tokens=False)  # tokens are counted from the token rows
-        for config in configs:
-            out = rows(doc, config)
+        for config, out in rows(doc, configs).items():
             shards[config][doc.split].add(out)
             tokens += sum(len(r["tokens"]) for r in out) if config == token_config else 0
     if not release.splits:

@@ -1,27 +1,36 @@
-"""The rows of each config, from one released document: ``rows(doc, config)``, a pure function.
+"""The rows of each config, from one released document: ``rows(doc, configs)``, a pure function.
 
 It needs nothing but the :class:`newsspan.Document` (and the schema's labels), so a build can
 run it anywhere (``newsspan build`` in one pass, a distributed build on a cluster's workers).
 Labels are names (``"B-PERSON"``); the build encodes them as the features' ``ClassLabel`` ids.
-Token rows come from :meth:`Document.iob`, so a row's tokens and tags are the model's: the
-document must have validated (a span whose boundary falls inside a token raises
-:class:`newsspan.tokenize.Misaligned`, never a shifted tag).
+Token rows hold the tokens and tags of :meth:`Document.iob`, each section tokenised once for
+both token configs: the document must have validated (a span whose boundary falls inside a
+token raises :class:`newsspan.tokenize.Misaligned`, never a shifted tag).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .. import schema
 from ..model import Document
+from ..tokenize import tag
+from . import CONFIGS
 
 #: The metadata columns of the ``documents`` config: every field of the document schema but the
 #: row's ``id``, the ``split`` (the row's split) and ``schema_version``.
 META = tuple(n for n in schema.load("document")["properties"] if n not in ("schema_version", "id", "split"))
 
 
-def rows(doc: Document, config: str) -> list[dict]:
-    """The rows of a document in a config (``documents``, ``entities``, ``claims``, ``sections``)."""
-    if config == "documents":
-        return [
+def rows(doc: Document, configs: Iterable[str] = CONFIGS) -> dict[str, list[dict]]:
+    """The rows of a document in each of configs (``documents``, ``entities``, ``claims``, ``sections``)."""
+    configs = list(configs)
+    unknown = set(configs) - set(CONFIGS)
+    if unknown:
+        raise ValueError(f"unknown config {sorted(unknown)[0]!r}: expected one of {', '.join(CONFIGS)}")
+    out: dict[str, list[dict]] = {c: [] for c in configs}
+    if "documents" in out:
+        out["documents"].append(
             {
                 "id": doc.id,
                 "text": doc.text,
@@ -33,10 +42,10 @@ def rows(doc: Document, config: str) -> list[dict]:
                 "entities": [e.to_json() for e in doc.entities],
                 "claims": [c.to_json() for c in doc.claims],
             }
-        ]
-    if config == "sections":
+        )
+    if "sections" in out:
         secs = doc.sections
-        return [
+        out["sections"].append(
             {
                 "id": doc.id,
                 "language": doc.language,
@@ -46,12 +55,10 @@ def rows(doc: Document, config: str) -> list[dict]:
                 "ends": [s.end for s in secs],
                 "texts": [s.text for s in secs],
             }
-        ]
-    if config not in ("entities", "claims"):
-        raise ValueError(f"unknown config {config!r}")
-    out = []
-    for sec in doc.sections:  # one row per section, every section
-        tokens, tags = doc.iob(config, sec)
+        )
+    token_configs = [c for c in ("entities", "claims") if c in out]
+    for sec in doc.sections if token_configs else ():  # one row per section, every section
+        tokens = doc.tokens(sec)
         row = {
             "id": f"{doc.id}:{sec.id}",
             "document_id": doc.id,
@@ -61,10 +68,11 @@ def rows(doc: Document, config: str) -> list[dict]:
             "token_starts": [t.start for t in tokens],
             "token_ends": [t.end for t in tokens],
         }
-        if config == "entities":
-            row["ner_tags"] = tags
-        else:
-            row["claim_tags"] = tags
-            row["claims"] = [c.to_json() for c in doc.claims if sec.start <= c.start and c.end <= sec.end]
-        out.append(row)
+        for config in token_configs:  # the spans that meet the section, tagged as Document.iob tags them
+            spans = [x for x in doc.layer(config) if x.start < sec.end and sec.start < x.end]
+            if config == "entities":
+                out[config].append(row | {"ner_tags": tag(tokens, spans)})
+            else:
+                claims = [c.to_json() for c in spans if sec.start <= c.start and c.end <= sec.end]
+                out[config].append(row | {"claim_tags": tag(tokens, spans), "claims": claims})
     return out
