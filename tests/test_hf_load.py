@@ -127,3 +127,28 @@ def test_a_root_it_cannot_write_is_cached_in_the_users_cache(root, tmp_path, mon
     (root / ".newsspan-cache").write_text("not a folder")  # the root's cache cannot be made
     folder = cached_build(root)
     assert folder.is_relative_to(tmp_path / "home-cache" / "newsspan") and (folder / "README.md").is_file()
+
+
+def test_a_build_another_process_put_in_place_first_is_kept(root, monkeypatch):
+    """Where no lock keeps two builds of one key apart (the installed package's corpus), the second
+    rename fails on the folder in place, and that whole folder is used: it is never replaced."""
+    import shutil
+
+    import datasets
+
+    from newsspan import store
+    from newsspan.hf import load as cache
+    from newsspan.hf.fingerprint import content_hash
+
+    theirs = root / ".newsspan-cache" / "hf" / content_hash(store.Root(root), False, datasets.__version__)[:24]
+    write = cache.write
+
+    def write_and_lose_the_race(*args, **kwargs):
+        summary = write(*args, **kwargs)
+        shutil.copytree(args[1], theirs)  # the other process renames its build into place first
+        (theirs / "theirs").write_text("")
+        return summary
+
+    monkeypatch.setattr(cache, "write", write_and_lose_the_race)
+    assert cache.cached_build(root) == theirs and (theirs / "theirs").is_file() and builds(root) == [theirs]
+    assert not [p for p in theirs.parent.iterdir() if p.name.startswith(".newsspan-")]  # our staging is gone
