@@ -14,15 +14,15 @@
 documents a wheel carries, or the checkout of an editable install).
 """
 
-__version__ = "0.1.0"  # before the imports: hf/ reads it (until the build layer takes it from the metadata)
-
 from .corpus import Corpus
+from .hf import BuildError
 from .hf.load import load_dataset
-from .hf.rows import BuildError
 from .model import BODY_SECTIONS, Annotation, Attribution, Claim, Document, Entity, Section, Span, Token
 from .report import Problem, Report
 from .training import align_labels
 from .validator import validate
+
+__version__ = "0.1.0"
 
 __all__ = [
     "Annotation",

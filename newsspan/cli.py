@@ -27,8 +27,7 @@ from .formats import (
     import_module,
 )
 from .formats.offsets import UNITS
-from .hf import release
-from .hf.rows import BuildError
+from .hf import BuildError, release
 from .report import RENDERERS, Problem, count
 
 
@@ -245,7 +244,7 @@ def _validate(args) -> int:
         "--num-proc",
         type=_positive_int,
         metavar="N",
-        help="processes for datasets to build with (default: all cores from 2,000 documents on, else 1)",
+        help="accepted for older scripts; changes nothing (one process writes as fast as datasets did with two)",
     ),
     NO_CACHE,
     arg(
@@ -271,8 +270,6 @@ def _build(args) -> int:
     except BuildError as e:
         if e.report is not None:
             sys.stdout.write(RENDERERS["text"](e.report))
-        elif e.problems:
-            sys.stdout.write(release.render_problems(root, e.problems))
         print(f"newsspan build: {str(e).splitlines()[0].rstrip(':')}", file=sys.stderr)
         return 1
     except OSError as e:  # a folder that cannot be written, a full disk: one line, never a traceback
@@ -809,7 +806,7 @@ def _show(args) -> int:
 # the parser ---------------------------------------------------------------------------------------
 
 
-def _add(sub, name: str, summary: str, description: str, examples, args, run, raw: bool = False):
+def _subparser(sub, name: str, summary: str, description: str, examples, args, run, raw: bool = False):
     p = sub.add_parser(
         name,
         help=summary,
@@ -850,12 +847,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newsspan {installed}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
     for name, (summary, description, examples, args, run) in COMMANDS.items():
-        p = _add(sub, name, summary, description, examples, args, run)
+        p = _subparser(sub, name, summary, description, examples, args, run)
         if name == "import":  # one subcommand per format, each with its own options and --help
             formats = p.add_subparsers(dest="format", required=True, metavar="FORMAT", parser_class=_Parser)
             for fmt in IMPORT_FORMATS:
                 doc = (import_module(fmt).__doc__ or fmt).strip()
-                _add(
+                _subparser(
                     formats,
                     fmt,
                     doc.splitlines()[0].split(":")[0],

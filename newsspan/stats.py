@@ -19,7 +19,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .model import LAYERS, SPLITS, Document
+from . import schema
+from .model import LAYERS, Document
 
 UNANNOTATED = "unannotated"  # the status of a text without a released layer
 SPAN_KINDS = ("sections", "entities", "claims", "all")
@@ -139,13 +140,9 @@ def _spans_line(st: Stats) -> str:
     return ", ".join(parts) or "none"
 
 
-def _split_order():
-    return SPLITS
-
-
 def summary_lines(st: Stats, tokens_note: str = "not counted") -> list[str]:
     """The statistics as Markdown list items (also the text format, and the dataset card's)."""
-    splits = _counts(st.splits, _split_order())
+    splits = _counts(st.splits, schema.splits())
     return [
         f"- documents: {st.documents} ({splits})",
         f"- languages: {_counts(st.languages)}",

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import yaml
 
-from conftest import REPO
+from conftest import NOWHERE, REPO
 
 SEED = "000_1afbb3b63b1bfa60"
 
@@ -18,6 +22,23 @@ def corpus_text(root: Path, doc_id: str) -> str:
 
 def annotation(root: Path, doc_id: str) -> dict:
     return json.loads((root / "annotations" / f"{doc_id}.json").read_text(encoding="utf-8"))
+
+
+def cli(*args, cwd: Path | None = None) -> SimpleNamespace:
+    """`newsspan ARGS...` run in this process (faster than a subprocess): returncode, stdout, stderr."""
+    from newsspan.cli import main
+
+    out, err, here = io.StringIO(), io.StringIO(), os.getcwd()
+    try:
+        os.chdir(cwd or NOWHERE)  # outside any corpus unless a test says where, as run_cli
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main([str(a) for a in args])
+            except SystemExit as e:  # argparse's usage errors
+                code = e.code
+    finally:
+        os.chdir(here)
+    return SimpleNamespace(returncode=code, stdout=out.getvalue(), stderr=err.getvalue())
 
 
 def load(folder: Path, config: str | None, cache: Path, **kwargs):
@@ -61,4 +82,4 @@ def names(feature, values):
     return [feature.int2str(v) for v in values]
 
 
-__all__ = ["REPO", "SEED", "corpus_text", "annotation", "load", "front_matter", "tagged_spans", "names", "inner"]
+__all__ = ["REPO", "SEED", "cli", "corpus_text", "annotation", "load", "front_matter", "tagged_spans", "names", "inner"]

@@ -1,4 +1,6 @@
-"""`newsspan build` writes a folder that plain `datasets.load_dataset` reads, offline, typed."""
+"""`newsspan build` writes a folder that plain `datasets.load_dataset` reads, offline, typed.
+
+The command runs in this process (`hf_util.cli`); what it wrote is read with plain `datasets`."""
 
 import hashlib
 import json
@@ -8,12 +10,15 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-import datasets
+import huggingface_hub
 import pytest
+from datasets.info import DatasetInfosDict
 
-from conftest import REPO, cli_env, run_cli
-from corpus_maker import ZH_TEXT, multi_root, write_annotation
-from hf_util import SEED, annotation, corpus_text, front_matter, load, names, tagged_spans
+import newsspan
+
+from conftest import REPO, cli_env
+from corpus_maker import ZH_TEXT, add_document, multi_root, write_annotation
+from hf_util import SEED, annotation, cli, corpus_text, front_matter, load, names, tagged_spans
 
 CONFIGS = ["documents", "entities", "claims", "sections"]
 
@@ -27,7 +32,7 @@ def cache(tmp_path_factory):
 def seed(tmp_path_factory):
     """The repository's corpus, built with the CLI into a temporary folder."""
     out = tmp_path_factory.mktemp("seed") / "hf"
-    res = run_cli("build", "--out", out, cwd=REPO)  # the root found from the working directory
+    res = cli("build", "--out", out, cwd=REPO)  # the root found from the working directory
     assert res.returncode == 0, res.stdout + res.stderr
     return out, res
 
@@ -36,7 +41,7 @@ def seed(tmp_path_factory):
 def multi(tmp_path_factory):
     """A root with an English and a Chinese document, one pinned to test, a draft and an unannotated text."""
     root = multi_root(tmp_path_factory.mktemp("multi") / "root")
-    res = run_cli("build", "--root", root)
+    res = cli("build", "--root", root)
     assert res.returncode == 0, res.stdout + res.stderr
     return root, root / "build" / "hf", res
 
@@ -119,6 +124,19 @@ def test_entities_config_tags_every_mention(seed, cache):
     assert tags_at(["Taiwan", "’s"]) and all(t == ["B-GPE", "O"] for t in tags_at(["Taiwan", "’s"]))
 
 
+@pytest.mark.parametrize(("config", "column"), [("entities", "ner_tags"), ("claims", "claim_tags")])
+def test_token_rows_are_the_models_tokens_and_tags(seed, cache, config, column):
+    out, _ = seed
+    ds = load(out, config, cache)["train"]
+    doc = newsspan.Corpus(REPO)[SEED]
+    got = [(r["tokens"], r["token_starts"], names(ds.features[column].feature, r[column])) for r in ds]
+    expected = []
+    for section in doc.sections:
+        tokens, tags = doc.iob(config, section)
+        expected.append(([t.text for t in tokens], [t.start for t in tokens], tags))
+    assert got == expected
+
+
 def test_claims_config_tags_every_claim(seed, cache):
     out, _ = seed
     ds = load(out, "claims", cache)
@@ -170,12 +188,14 @@ def test_card_yaml_matches_the_data(seed, cache):
     assert fm["license"] == "unknown" and fm["language"] == ["en"] and fm["size_categories"] == ["n<1K"]
     assert "token-classification" in fm["task_categories"]
     infos = {i["config_name"]: i for i in fm["dataset_info"]}
+    # the card's dataset_info as datasets reads it (its public reader of a card's YAML)
+    read = DatasetInfosDict.from_dataset_card_data(huggingface_hub.DatasetCardData(**fm))
     card = (out / "README.md").read_text(encoding="utf-8")
     for config in CONFIGS:
         ds = load(out, config, cache)
         entry = next(c for c in fm["configs"] if c["config_name"] == config)
         assert [d["split"] for d in entry["data_files"]] == list(ds)
-        assert datasets.Features._from_yaml_list(infos[config]["features"]) == ds["train"].features
+        assert read[config].features == ds["train"].features
         assert {s["name"]: s["num_examples"] for s in infos[config]["splits"]} == {k: v.num_rows for k, v in ds.items()}
     entities = rows_of(load(out, "entities", cache))
     docs = rows_of(load(out, "documents", cache))
@@ -248,7 +268,7 @@ def test_chinese_document_gets_character_tokens_with_tags(multi, cache):
 def test_include_drafts_releases_them(multi, cache, tmp_path):
     root, _, _ = multi
     out = tmp_path / "with-drafts"
-    res = run_cli("build", "--root", root, "--out", out, "--include-drafts")
+    res = cli("build", "--root", root, "--out", out, "--include-drafts")
     assert res.returncode == 0, res.stdout + res.stderr
     ds = load(out, "documents", cache)
     status = ds["train"].features["status"]
@@ -265,9 +285,7 @@ def test_include_drafts_releases_them(multi, cache, tmp_path):
 def test_selected_configs_only_and_num_proc(multi, cache, tmp_path):
     root, _, _ = multi
     out = tmp_path / "two"
-    res = run_cli(
-        "build", "--root", root, "--out", out, "--config", "claims", "--config", "entities", "--num-proc", "2"
-    )
+    res = cli("build", "--root", root, "--out", out, "--config", "claims", "--config", "entities", "--num-proc", "2")
     assert res.returncode == 0, res.stdout + res.stderr
     fm = front_matter(out)
     assert [(c["config_name"], c.get("default", False)) for c in fm["configs"]] == [
@@ -276,6 +294,44 @@ def test_selected_configs_only_and_num_proc(multi, cache, tmp_path):
     ]
     assert sorted(p.name for p in out.iterdir()) == ["README.md", "claims", "entities"]
     assert load(out, None, cache)["train"].column_names[-1] == "ner_tags"
+
+
+def test_metadata_objects_and_speakers_are_columns(tmp_path, cache):
+    """Schema 1.1.0: `derived_from` (an object) is a struct column, a section's `speaker` a field."""
+    root = tmp_path / "root"
+    text = "Q: Who won?\nA: We did.\n"
+    ann = add_document(root, "talk", text, sections=[("paragraph", "Q: Who won?"), ("paragraph", "A: We did.")])
+    for section, speaker in zip(ann["sections"], ("host", "guest"), strict=True):
+        section["speaker"] = speaker
+    write_annotation(root, ann | {"schema_version": "1.1.0"})
+    meta_path = root / "corpus" / "talk.meta.json"
+    derived = {
+        "corpus": "GUM",
+        "document": "GUM_interview_talk",
+        "version": "9.2",
+        "url": "https://github.com/amir-zeldes/gum",
+        "license": "CC-BY-4.0",
+        "citation": "Zeldes (2017)",
+    }
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta_path.write_text(json.dumps(meta | {"schema_version": "1.1.0", "derived_from": derived}), encoding="utf-8")
+    res = cli("build", "--root", root, "--config", "documents")
+    assert res.returncode == 0, res.stdout + res.stderr
+    (row,) = rows_of(load(root / "build" / "hf", "documents", cache))
+    assert row["derived_from"] == derived
+    assert [s["speaker"] for s in row["sections"]] == ["host", "guest"]
+
+
+def test_a_config_without_rows_is_left_out(tmp_path):
+    root = tmp_path / "root"
+    add_document(root, "bare", "A text whose layer has no sections yet.\n", status="complete")
+    out = tmp_path / "hf"
+    res = cli("build", "--root", root, "--out", out)
+    assert res.returncode == 0, res.stdout + res.stderr
+    for config in ("entities", "claims"):
+        assert re.search(rf"^{config} +\(no rows; left out of the folder\)$", res.stdout, re.M), res.stdout
+    assert [c["config_name"] for c in front_matter(out)["configs"]] == ["documents", "sections"]
+    assert sorted(p.name for p in out.iterdir()) == ["README.md", "documents", "sections"]
 
 
 # refusals ----------------------------------------------------------------------------------------
@@ -292,7 +348,7 @@ def tree_digest(folder: Path) -> str:
 @pytest.fixture
 def built_root(tmp_path):
     root = multi_root(tmp_path / "root")
-    res = run_cli("build", "--root", root)
+    res = cli("build", "--root", root)
     assert res.returncode == 0, res.stdout + res.stderr
     return root, root / "build" / "hf"
 
@@ -303,7 +359,7 @@ def test_an_entity_boundary_inside_a_token_is_refused_and_the_previous_build_kep
     ann = annotation(root, "tiny")
     ann["entities"][0].update(end=10, text="Antony Bli")  # "Blinken" is one token
     write_annotation(root, ann)
-    res = run_cli("build", "--root", root)
+    res = cli("build", "--root", root)
     assert res.returncode == 1
     # the validator's token-boundary check refuses it before any tag is computed
     assert re.search(
@@ -319,16 +375,16 @@ def test_an_entity_boundary_inside_a_token_is_refused_and_the_previous_build_kep
 def test_a_span_outside_every_section_is_refused(built_root):
     root, _ = built_root
     ann = annotation(root, "tiny")
-    ann["sections"] = ann["sections"][:1]  # "Officials ..." is now in no section (a warning for the validator)
+    ann["sections"] = ann["sections"][:1]  # "Officials ..." is now in no section: the validator refuses it
     write_annotation(root, ann)
-    res = run_cli("build", "--root", root)
+    res = cli("build", "--root", root)
     assert res.returncode == 1
     assert 'error[span-outside-section] /claims/1: "the talks were useful" [77, 98) lies in no section' in res.stdout
 
 
 def test_a_corpus_with_errors_is_refused_with_the_report(fixture_root):
     root, _ = fixture_root("span-text-mismatch")
-    res = run_cli("build", "--root", root)
+    res = cli("build", "--root", root)
     assert res.returncode == 1
     assert "error[span-text-mismatch]" in res.stdout and "newsspan validate FAILED" in res.stdout
     assert "nothing was built" in res.stderr and "Traceback" not in res.stderr
@@ -339,10 +395,10 @@ def test_refuses_to_replace_a_folder_that_is_no_build(valid_root, tmp_path):
     other = tmp_path / "mine"
     other.mkdir()
     (other / "notes.txt").write_text("keep me")
-    res = run_cli("build", "--root", valid_root, "--out", other)
+    res = cli("build", "--root", valid_root, "--out", other)
     assert res.returncode == 1 and "refusing to replace" in res.stderr
     assert (other / "notes.txt").read_text() == "keep me"
-    res = run_cli("build", "--root", valid_root, "--out", valid_root)
+    res = cli("build", "--root", valid_root, "--out", valid_root)
     assert res.returncode == 1 and "holds the corpus root" in res.stderr
 
 
@@ -350,13 +406,13 @@ def test_nothing_to_release(valid_root):
     ann = annotation(valid_root, "tiny")
     ann["status"] = "draft"
     write_annotation(valid_root, ann)
-    res = run_cli("build", "--root", valid_root)
+    res = cli("build", "--root", valid_root)
     assert res.returncode == 1 and "nothing to release" in res.stderr and "--include-drafts" in res.stderr
 
 
 def test_usage_errors(valid_root):
-    assert run_cli("build", "--root", valid_root, "--config", "nope").returncode == 2
-    assert run_cli("build", "--root", valid_root, "--num-proc", "0").returncode == 2
+    assert cli("build", "--root", valid_root, "--config", "nope").returncode == 2
+    assert cli("build", "--root", valid_root, "--num-proc", "0").returncode == 2
 
 
 def test_a_build_that_fails_midway_leaves_the_previous_one(built_root, monkeypatch):
@@ -368,25 +424,8 @@ def test_a_build_that_fails_midway_leaves_the_previous_one(built_root, monkeypat
     def broken(*args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(release, "statistics", broken)  # fails after the Parquet files are staged
+    monkeypatch.setattr(release, "render", broken)  # the card: fails after the Parquet files are staged
     with pytest.raises(OSError, match="disk full"):
         release.build(root)
     assert tree_digest(out) == before
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".newsspan-")]
-
-
-def test_a_span_the_build_cannot_tag_is_reported_at_its_line_in_the_file():
-    # (validation refuses such spans first; the build still names the place if one gets through)
-    from newsspan import store
-    from newsspan.hf.release import render_problems
-    from newsspan.hf.rows import BuildProblem
-
-    path = next((REPO / "annotations").glob("*.json"))
-    lines = path.read_text(encoding="utf-8").splitlines()
-    first = lines.index('  "entities": [')
-    third = [k for k in range(first + 1, len(lines)) if lines[k] == "    {"][2]  # the third mention's "{"
-    span_id = json.loads(path.read_text(encoding="utf-8"))["entities"][2]["id"]
-    problem = BuildProblem(path.stem, "token-boundary", "entities", span_id, "inside a token", "move it")
-    out = render_problems(store.Root(REPO), [problem])
-    assert f"annotations/{path.name}:{third + 1}:5: error[token-boundary] /entities/2: inside a token" in out
-    assert out.endswith("newsspan build FAILED: 1 span cannot be tagged; nothing was built\n")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import newsspan
-from newsspan.hf.rows import BuildError
+from newsspan.hf import BuildError
 
 from conftest import REPO, cli_env
 from corpus_maker import multi_root, write_annotation
@@ -47,9 +47,7 @@ def test_reuses_the_build_until_the_corpus_changes(root, tmp_path):
     ann["entities"][3]["label"] = "TIME"  # "Friday"
     write_annotation(root, ann)
     changed = newsspan.load_dataset(root=root, cache_dir=str(tmp_path / "c"))
-    assert (
-        len([b for b in builds(root) if b != first]) == 1
-    )  # a new build; the older one stays while this process may read it
+    assert len([b for b in builds(root) if b != first]) == 1  # a new build; the older one stays
     label = changed["train"].features["entities"].feature["label"]
 
     def friday(d):
@@ -86,81 +84,71 @@ def test_import_newsspan_stays_cheap():
     assert run.stdout.split() == ["False", "False"], run.stderr
 
 
-# The build cache: one build per (code, corpus, options), evicted least recently used -------------
+# The build cache: one folder per key (code, corpus, options), put in place whole ------------------
 
 BUILD = (
     "import sys; from newsspan.hf.load import cached_build; print(cached_build(sys.argv[1], sys.argv[2] == 'drafts'))"
 )
 
 
-def build_elsewhere(root, drafts=False) -> Path:
-    """cached_build in a process of its own that then exits (it holds the build only while it runs)."""
-    run = subprocess.run(
-        [sys.executable, "-c", BUILD, str(root), "drafts" if drafts else "-"],
-        capture_output=True,
-        text=True,
-        env=cli_env(),
-    )
-    assert run.returncode == 0, run.stderr
-    return Path(run.stdout.strip())
+def build_elsewhere(root, drafts=False) -> subprocess.Popen:
+    """cached_build in a process of its own; it prints the folder."""
+    args = [sys.executable, "-c", BUILD, str(root), "drafts" if drafts else "-"]
+    return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env())
 
 
-def edit(root, i):
-    ann = annotation(root, "tiny")
-    ann["notes"] = f"edit {i}"  # another corpus content, still valid
-    write_annotation(root, ann)
+def folder_of(proc: subprocess.Popen) -> Path:
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err
+    return Path(out.strip())
 
 
-def test_builds_with_and_without_drafts_do_not_evict_each_other(root):
-    plain = build_elsewhere(root)
+def test_builds_with_and_without_drafts_are_two_folders(root):
+    plain = folder_of(build_elsewhere(root))
     stamp = (plain / "README.md").stat().st_mtime_ns
-    drafts = build_elsewhere(root, drafts=True)
+    drafts = folder_of(build_elsewhere(root, drafts=True))
     assert drafts != plain and builds(root) == sorted([plain, drafts])
-    assert build_elsewhere(root) == plain and (plain / "README.md").stat().st_mtime_ns == stamp  # reused, not rebuilt
+    assert folder_of(build_elsewhere(root)) == plain and (plain / "README.md").stat().st_mtime_ns == stamp
     assert builds(root) == sorted([plain, drafts])
 
 
-HOLDER = """
-import sys, datasets
-from newsspan.hf.load import cached_build
-folder = cached_build(sys.argv[1])
-print(folder, flush=True)
-sys.stdin.readline()   # the other processes build other versions meanwhile
-ds = datasets.load_dataset(str(folder), "entities", cache_dir=sys.argv[2])
-print(sum(len(ds[s]) for s in ds), flush=True)
-"""
+def test_concurrent_builds_of_one_key_give_one_whole_folder(root):
+    procs = [build_elsewhere(root) for _ in range(3)]
+    (folder,) = {folder_of(p) for p in procs}
+    assert builds(root) == [folder] and (folder / "README.md").is_file()
+    base = root / ".newsspan-cache" / "hf"
+    assert not [p for p in base.iterdir() if p.name.startswith(".newsspan-")]  # no staging folder left
 
 
-KEEP = 4  # builds kept beyond those in use (newsspan.hf.load.KEEP)
+def test_a_root_it_cannot_write_is_cached_in_the_users_cache(root, tmp_path, monkeypatch):
+    from newsspan.hf.load import cached_build
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    (root / ".newsspan-cache").write_text("not a folder")  # the root's cache cannot be made
+    folder = cached_build(root)
+    assert folder.is_relative_to(tmp_path / "home-cache" / "newsspan") and (folder / "README.md").is_file()
 
 
-def test_old_builds_are_evicted_least_recently_used_and_never_one_in_use(root, tmp_path):
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(root), str(tmp_path / "c")],
-        env=cli_env(),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        held = Path(holder.stdout.readline().strip())
-        assert (held / "README.md").is_file(), holder.stderr.read()
-        versions = []
-        for i in range(KEEP + 1):
-            edit(root, i)
-            versions.append(build_elsewhere(root))
-        # the KEEP most recently used stay; the held one, least recently used, stays while it is read
-        assert builds(root) == sorted([held] + versions[1:])
-        out, err = holder.communicate("go\n", timeout=600)
-        assert holder.returncode == 0, err
-        assert int(out.split()[-1]) > 0  # it read its build after the others were made
-    finally:
-        if holder.poll() is None:
-            holder.kill()
-    edit(root, "last")
-    versions.append(build_elsewhere(root))
-    assert builds(root) == sorted(versions[-KEEP:])  # no longer in use: evicted
+def test_a_build_another_process_put_in_place_first_is_kept(root, monkeypatch):
+    """Where no lock keeps two builds of one key apart (the installed package's corpus), the second
+    rename fails on the folder in place, and that whole folder is used: it is never replaced."""
+    import shutil
+
+    import datasets
+
+    from newsspan import store
     from newsspan.hf import load as cache
+    from newsspan.hf.fingerprint import content_hash
 
-    assert cache.KEEP == KEEP
+    theirs = root / ".newsspan-cache" / "hf" / content_hash(store.Root(root), False, datasets.__version__)[:24]
+    write = cache.write
+
+    def write_and_lose_the_race(*args, **kwargs):
+        summary = write(*args, **kwargs)
+        shutil.copytree(args[1], theirs)  # the other process renames its build into place first
+        (theirs / "theirs").write_text("")
+        return summary
+
+    monkeypatch.setattr(cache, "write", write_and_lose_the_race)
+    assert cache.cached_build(root) == theirs and (theirs / "theirs").is_file() and builds(root) == [theirs]
+    assert not [p for p in theirs.parent.iterdir() if p.name.startswith(".newsspan-")]  # our staging is gone

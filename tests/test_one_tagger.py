@@ -113,7 +113,7 @@ def check_one_tagger(text: str, ann: dict) -> None:
         }
     )
     doc = model.Document.of("d", text, {}, layer)
-    entity_rows = rows(doc, "entities")
+    entity_rows = rows(doc, ["entities"])["entities"]
     expected = [list(zip(r["tokens"], r["ner_tags"], strict=True)) for r in entity_rows]
     assert conll_rows(conll.export([doc])[""]) == [r for r in expected if r]
 

@@ -24,7 +24,7 @@ def sharded(corpus, tmp_path_factory):
     """The corpus built with small shards and two processes, as a large corpus would be."""
     out = tmp_path_factory.mktemp("sharded") / "hf"
     # small batches: a shard ends only between batches (of 64 documents by default)
-    release.build(corpus, out, num_proc=2, max_shard_size="40KB", batch_size=4)
+    release.build(corpus, out, num_proc=2, max_shard_size=40_000, batch_size=4)
     return out
 
 

@@ -3,55 +3,206 @@
     <out>/README.md                                   card: YAML (configs, dataset_info) + statistics
     <out>/<config>/<split>-00000-of-00001.parquet     one or more shards per config and split
 
-The builder runs programmatically (``datasets>=4`` refuses loading scripts) into a scratch
-cache beside the output; only the Parquet files and the card are moved into a staging folder,
-which then replaces the previous build whole (``store.replace_folder``). A failed build leaves
-the previous one as it was; a build killed midway is undone at the next start
-(``store.recover_folder``); no lock file, ``dataset_info.json`` or script ends up in the folder.
+The corpus is validated first (a corpus with errors is refused with the report). One pass over
+the released documents (:meth:`newsspan.Corpus.released`) then turns each into the rows of every
+config (:func:`.rows.rows`), written with pyarrow and counted as they are written, and into the
+card's statistics (:mod:`newsspan.stats`). It all goes into a staging folder that replaces the
+previous build whole (``store.replace_folder``): a failed build leaves the previous one as it
+was, and one killed midway is undone at the next start (``store.recover_folder``).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-import datasets
+from tqdm import tqdm
 
 from .. import store
-from ..files import Positions
-from ..model import Annotation
-from ..report import ERROR, Problem, Report
+from ..corpus import Corpus
+from ..model import SPLITS, Document
+from ..report import Report, count
 from ..stats import Stats
 from ..text import decode
-from .builder import Newsspan, checked_selection
-from .card import MARKER, render, statistics
-from .features import CONFIGS, DEFAULT_CONFIG
+from ..validator import default_jobs, validate_root
+from . import CONFIGS, DEFAULT_CONFIG, BuildError
+from .card import MARKER, render
+from .features import tables
 from .fingerprint import content_hash
-from .rows import TOKEN_CONFIGS, BuildError, BuildProblem
-from .selection import Selection
-from .splits import SPLITS
+from .rows import rows
 
 CARD = "README.md"
-AUTO_NUM_PROC_DOCS = 2000  # from this many documents on, a build uses all cores unless told otherwise
-MAX_SHARD_SIZE = 128 * 2**20  # Arrow bytes per Parquet shard: about 30-60 MB of Parquet, several per split at scale
+MAX_SHARD_SIZE = 128 * 2**20  # Arrow bytes per Parquet file: about 30-60 MB of Parquet
+BATCH_SIZE = 64  # documents per Arrow batch, a Parquet row group
+
+
+def validated(root: store.Root, progress: bool = False) -> Report:
+    """The validation report of a root, as ``newsspan.validate`` makes it; BuildError (holding it) if
+    the root has errors."""
+    report = validate_root(root, jobs=default_jobs(), progress=progress)
+    if not report.ok:
+        errors = "".join(f"\n  {p.path}: {p.check}: {p.message}" for p in report.sorted() if p.severity == "error")
+        raise BuildError(f"the corpus at {root.path} has errors; nothing was built:{errors}", report)
+    return report
+
+
+@dataclass
+class Release:
+    """The documents a release holds (:meth:`newsspan.Corpus.released`) and those it leaves out."""
+
+    include_drafts: bool = False
+    splits: dict[str, str] = field(default_factory=dict)  # released id -> split, in id order
+    drafts: list[str] = field(default_factory=list)  # left out: a draft layer
+    unannotated: list[str] = field(default_factory=list)  # left out: no released layer
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self.splits)
+
+    def ids_in_split(self, split: str) -> list[str]:
+        return [d for d, s in self.splits.items() if s == split]
+
+    def documents(self, root: store.Root, progress: bool = False) -> Iterator[Document]:
+        """The released documents, read one at a time; those left out are noted at the end."""
+        corpus = Corpus(root)
+        ids = corpus.ids
+        released = corpus.released(self.include_drafts)
+        for doc in tqdm(released, total=len(ids), desc="reading", unit="doc", leave=False, disable=not progress):
+            self.splits[doc.id] = doc.split
+            yield doc
+        for d in ids:
+            if d not in self.splits:
+                (self.drafts if root.annotation_path(d).is_file() else self.unannotated).append(d)
+
+    def left_out_note(self) -> str | None:
+        """The first ten documents left out, and how to include them; None if none is."""
+        out = sorted([(d, "draft") for d in self.drafts] + [(d, "no released layer") for d in self.unannotated])
+        if not out:
+            return None
+        more = f" and {len(out) - 10} more" if len(out) > 10 else ""
+        return (
+            f"not released: {', '.join(f'{d} ({why})' for d, why in out[:10])}{more}; --include-drafts includes "
+            "them (a layer is released once its status is complete or gold)"
+        )
+
+
+def checked_selection(root: store.Root, include_drafts: bool = False, progress: bool = False) -> tuple[Release, Report]:
+    """The release of a root that validates (else BuildError), and its validation report."""
+    report, release = validated(root, progress), Release(include_drafts)
+    for _ in release.documents(root, progress):
+        pass
+    return release, report
+
+
+class _Shards:
+    """The Parquet files of a config's split, <split>-NNNNN-of-NNNNN.parquet, written a batch of
+    documents at a time; each holds at most max_bytes of Arrow data (or a single row)."""
+
+    def __init__(self, folder: Path, split: str, config: str, max_bytes: int, batch_size: int):
+        self.folder, self.split, self.config, self.table = folder, split, config, tables(config)
+        self.max_bytes, self.batch_size = max_bytes, batch_size
+        self.pending: list[dict] = []
+        self.docs = self.num_examples = self.num_bytes = self.shard_bytes = 0
+        self.files: list[Path] = []
+        self.writer: Any = None  # a pyarrow.parquet.ParquetWriter while a file is open
+
+    def add(self, rows: list[dict]) -> None:
+        self.pending += rows
+        self.docs += 1
+        if self.docs % self.batch_size == 0:
+            self.flush()
+
+    def flush(self) -> None:
+        table = self.table(self.pending)
+        self.pending = []
+        self.num_examples += table.num_rows
+        self.num_bytes += table.nbytes
+        while table.num_rows:
+            if self.writer is None or self.shard_bytes >= self.max_bytes:
+                self.close_file()
+                self.files.append(self.folder / f"{self.split}-{len(self.files):05d}.parquet")
+                self.folder.mkdir(parents=True, exist_ok=True)
+                import pyarrow.parquet as pq  # (pyarrow is imported when a build writes, not by `import newsspan`)
+
+                self.writer, self.shard_bytes = pq.ParquetWriter(self.files[-1], table.schema), 0
+            room = self.max_bytes - self.shard_bytes  # the rows that fit, by their mean size (at least one)
+            part = table.slice(0, max(1, table.num_rows * room // table.nbytes) if table.nbytes > room else None)
+            self.writer.write_table(part)
+            self.shard_bytes += part.nbytes
+            table = table.slice(part.num_rows)
+
+    def close_file(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+    def close(self) -> dict | None:
+        """The split's entry in the card (None if it has no rows)."""
+        self.flush()
+        self.close_file()
+        size = sum(f.stat().st_size for f in self.files)
+        for i, f in enumerate(self.files):
+            f.rename(f.with_name(f"{self.split}-{i:05d}-of-{len(self.files):05d}.parquet"))
+        path = f"{self.config}/{self.split}-*.parquet"
+        info = {"num_examples": self.num_examples, "num_bytes": self.num_bytes, "download_size": size, "path": path}
+        return info if self.num_examples else None
 
 
 @dataclass
 class BuildSummary:
     out: Path
-    selection: Selection
+    configs: list[str]
+    release: Release
     stats: Stats
-    splits: dict[str, dict[str, dict]]  # config -> split -> {num_examples, num_bytes, path, ...}
-    default: str
+    splits: dict[str, dict[str, dict]]  # config -> split -> {num_examples, num_bytes, download_size, path}: rows only
     content_key: str
     report: Report  # the validation report (warnings only)
-    empty_configs: list[str] = field(default_factory=list)
 
-    def rows(self, config: str, split: str) -> int:
-        return self.splits.get(config, {}).get(split, {}).get("num_examples", 0)
+    @property
+    def default(self) -> str:
+        return DEFAULT_CONFIG if DEFAULT_CONFIG in self.splits else next(iter(self.splits))
+
+
+def write(
+    root: store.Root,
+    folder: Path,
+    report: Report,
+    configs=CONFIGS,
+    include_drafts: bool = False,
+    max_shard_size: int = MAX_SHARD_SIZE,
+    batch_size: int = BATCH_SIZE,
+    progress: bool = False,
+    key: str | None = None,
+) -> BuildSummary:
+    """Write the folder of a root that validated (report) into folder, an empty folder."""
+    release, stats, tokens = Release(include_drafts), Stats(), 0
+    shards = {c: {s: _Shards(folder / c, s, c, max_shard_size, max(1, batch_size)) for s in SPLITS} for c in configs}
+    token_config = next((c for c in ("entities", "claims") if c in configs), None)
+    for doc in release.documents(root, progress):
+        stats.add(doc, count_tokens=False)  # tokens are counted from the token rows
+        for config, out in rows(doc, configs).items():
+            shards[config][doc.split].add(out)
+            tokens += sum(len(r["tokens"]) for r in out) if config == token_config else 0
+    if not release.splits:
+        note = release.left_out_note()
+        raise BuildError(
+            f"nothing to release: no document has a layer with status complete or gold ({count(len(release.drafts), 'draft')} "
+            f"and {count(len(release.unannotated), 'unannotated text')} left out)" + (f"; {note}" if note else "")
+        )
+    stats.tokens = tokens if token_config else None
+    splits = {c: {s: info for s, w in shards[c].items() if (info := w.close())} for c in configs}
+    splits = {c: per_split for c, per_split in splits.items() if per_split}
+    if not splits:
+        raise BuildError("nothing to release: every config came out empty")
+    summary = BuildSummary(
+        folder, list(configs), release, stats, splits, key or content_hash(root, include_drafts), report
+    )
+    (folder / CARD).write_text(render(summary), encoding="utf-8")  # the folder as a whole is renamed into place
+    return summary
 
 
 def default_out(root: store.Root) -> Path:
@@ -60,18 +211,16 @@ def default_out(root: store.Root) -> Path:
 
 def _check_out(root: store.Root, out: Path) -> None:
     """Refuse an output folder whose replacement would destroy something that is no build."""
-    r, o = root.path.resolve(), out.resolve()
-    if o == r or r.is_relative_to(o):
+    if out.resolve() == root.path.resolve() or root.path.resolve().is_relative_to(out.resolve()):
         raise BuildError(f"refusing to write the build to {out}: it holds the corpus root")
     for protected in (root.corpus, root.annotations, root.path / "schema"):
-        if o.is_relative_to(protected.resolve()):
+        if out.resolve().is_relative_to(protected.resolve()):
             raise BuildError(f"refusing to write the build into {root.rel(protected)}/")
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise BuildError(f"refusing to replace {out}: it is not a folder")
     if out.is_dir() and any(out.iterdir()):
-        card = out / CARD
         try:
-            ours = MARKER in decode(card.read_bytes())
+            ours = MARKER in decode((out / CARD).read_bytes())
         except (OSError, ValueError):  # unreadable, not UTF-8 (DecodeError)
             ours = False
         if not ours:
@@ -81,235 +230,77 @@ def _check_out(root: store.Root, out: Path) -> None:
             )
 
 
-def _move_parquet(builder: Newsspan, dest: Path, config: str) -> dict[str, dict]:
-    """Move the builder's Parquet shards into dest/<split>-NNNNN-of-NNNNN.parquet; splits with rows only."""
-    src = Path(builder.cache_dir)
-    out = {}
-    for split, info in (builder.info.splits or {}).items():
-        files = sorted(src.glob(f"{builder.dataset_name}-{split}.parquet")) + sorted(
-            src.glob(f"{builder.dataset_name}-{split}-*.parquet")
-        )
-        if not info.num_examples:
-            continue  # datasets 5.2 refuses a declared split whose files hold no data
-        dest.mkdir(parents=True, exist_ok=True)
-        size = 0
-        for i, f in enumerate(files):
-            target = dest / f"{split}-{i:05d}-of-{len(files):05d}.parquet"
-            shutil.move(str(f), target)
-            size += target.stat().st_size
-        out[split] = {
-            "num_examples": info.num_examples,
-            "num_bytes": info.num_bytes,
-            "download_size": size,
-            "path": f"{config}/{split}-*.parquet",
-        }
-    return {s: out[s] for s in SPLITS if s in out}
-
-
-@contextlib.contextmanager
-def _quiet(progress: bool = False):
-    """No info logging from datasets while building (the CLI prints a summary), and no progress
-    bars unless progress is asked for (then datasets' own bars show each config being written)."""
-    bars = datasets.utils.is_progress_bar_enabled()
-    level = datasets.logging.get_verbosity()
-    if progress:
-        datasets.enable_progress_bars()
-    else:
-        datasets.disable_progress_bars()
-    datasets.logging.set_verbosity_error()
-    try:
-        yield
-    finally:
-        datasets.logging.set_verbosity(level)
-        if bars:
-            datasets.enable_progress_bars()
-
-
 def build(
     root: store.Root | str | os.PathLike | None = None,
     out: str | os.PathLike | None = None,
     configs: list[str] | None = None,
+    *,
     include_drafts: bool = False,
-    num_proc: int | None = None,
-    lock: bool = True,
-    max_shard_size: int | str | None = None,
-    cache: bool = True,
-    batch_size: int | None = None,
+    max_shard_size: int | None = None,
+    batch_size: int = BATCH_SIZE,
     progress: bool = False,
     on_wait=None,
+    num_proc: int | None = None,
 ) -> BuildSummary:
-    """Validate the corpus and write its Hugging Face folder; BuildError if it cannot be built.
+    """Validate the corpus and write its Hugging Face folder (default <root>/build/hf), replacing
+    the previous one whole; BuildError if the corpus has errors or nothing to release.
 
-    max_shard_size: the most Arrow data per Parquet file (bytes, or "128MB"; default
-    MAX_SHARD_SIZE); a larger split is written as several shards, so that --num-proc workers and
-    distributed readers have files to share out. cache=False validates every file afresh instead
-    of reusing the root's validation cache (see newsspan.cache). batch_size: documents per Arrow
-    batch (a shard ends only between batches). progress=True shows progress bars on stderr
-    (validation, then each config as datasets writes it). on_wait(message): called once if
-    another command holds the root's lock (the build then waits for it).
+    configs: those to build (default: all). max_shard_size: the most Arrow data per Parquet file,
+    in bytes (default MAX_SHARD_SIZE); a larger split gets several, for distributed readers to
+    share out. batch_size: documents per Arrow batch. progress: a bar on stderr. on_wait(message):
+    called once if another command holds the root's lock (the build waits for it). num_proc
+    (``--num-proc``) changes nothing: one process writes as fast as datasets did with two (bench/run.py).
     """
     root = store.Root.of(root)
     root.check()
     out = Path(out).absolute() if out is not None else default_out(root).absolute()
-    unknown = set(configs or ()) - set(CONFIGS)
+    unknown = sorted(set(configs or ()) - set(CONFIGS))
     if unknown:
-        raise BuildError(f"unknown config {sorted(unknown)[0]!r}: expected one of {', '.join(CONFIGS)}")
-    configs = [c for c in CONFIGS if c in set(configs)] if configs else list(CONFIGS)
-    # writing() = the lock, then recovery of whatever a killed command left (a build swap included)
-    with root.lock(on_wait=on_wait) if lock else contextlib.nullcontext():
-        store.recover_folder(out)
-        return _build(
-            root, out, configs, include_drafts, num_proc, max_shard_size or MAX_SHARD_SIZE, cache, batch_size, progress
-        )
-
-
-def _tokens(staged: Path, splits: dict) -> int | None:
-    """Tokens of the corpus, counted from a built token config (no config, no count)."""
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
-    for config in TOKEN_CONFIGS:
-        if config in splits:
-            return sum(
-                pc.sum(pc.list_value_length(pq.read_table(f, columns=["token_starts"]).column(0))).as_py() or 0
-                for f in sorted((staged / config).glob("*.parquet"))
+        raise BuildError(f"unknown config {unknown[0]!r}: expected one of {', '.join(CONFIGS)}")
+    chosen = [c for c in CONFIGS if c in configs] if configs else list(CONFIGS)
+    with root.lock(on_wait=on_wait):  # no command writes the corpus while it is read
+        store.recover_folder(out)  # a build killed between its two renames
+        _check_out(root, out)
+        report = validated(root, progress)
+        staged = store.staging_folder(out)  # beside out: the final rename stays on one file system
+        try:
+            summary = write(
+                root, staged, report, chosen, include_drafts, max_shard_size or MAX_SHARD_SIZE, batch_size, progress
             )
-    return None
-
-
-def _build(root, out, configs, include_drafts, num_proc, max_shard_size, cache, batch_size, progress) -> BuildSummary:
-    _check_out(root, out)
-    key = content_hash(root, include_drafts)
-    selection, report = checked_selection(root, include_drafts, key, cache, progress=progress)
-    if not selection.ids:
-        raise BuildError(
-            f"nothing to release: no document has a layer with status complete or gold "
-            f"({len(selection.drafts_left_out)} drafts and {len(selection.unannotated_left_out)} unannotated texts left out)"
-            + (f"; {selection.left_out_note()}" if selection.left_out_note() else "")
-        )
-    if num_proc is None and len(selection.ids) >= AUTO_NUM_PROC_DOCS:
-        from ..validator import default_jobs
-
-        num_proc = default_jobs() if default_jobs() > 1 else None
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = store.staging_folder(out)  # beside out, so that the final rename stays on one file system
-    try:
-        staged = work / "hf"
-        staged.mkdir()
-        splits: dict[str, dict[str, dict]] = {}
-        empty = []
-        with _quiet(progress):
-            for config in configs:
-                builder = Newsspan(
-                    config_name=config,
-                    data_dir=str(root.path),
-                    include_drafts=include_drafts,
-                    cache_dir=str(work / "cache"),
-                    content_key=key,
-                    **({"batch_size": batch_size} if batch_size else {}),
-                )
-                builder.download_and_prepare(file_format="parquet", num_proc=num_proc, max_shard_size=max_shard_size)
-                moved = _move_parquet(builder, staged / config, config)
-                if moved:
-                    splits[config] = moved
-                else:
-                    empty.append(config)
-        if not splits:
-            raise BuildError("nothing to release: every config came out empty")
-        default = DEFAULT_CONFIG if DEFAULT_CONFIG in splits else next(iter(splits))
-        stats = statistics(selection)
-        stats.tokens = _tokens(staged, splits)
-        # a plain write: the staging folder as a whole is what gets renamed into place
-        (staged / CARD).write_text(render(splits, selection, stats, default, key), encoding="utf-8")
-        store.replace_folder(staged, out)  # the old build aside, the new one in, the old one removed
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return BuildSummary(out, selection, stats, splits, default, key, report, empty)
-
-
-def located(root: store.Root, problems: list[BuildProblem]) -> list[Problem]:
-    """Build problems as report problems, with the pointer, line and column of the span in its file."""
-    out = []
-    files: dict[Path, tuple[Annotation | None, Positions | None]] = {}
-    for p in problems:
-        path = root.annotation_path(p.document_id)
-        if path not in files:
-            try:
-                text = decode(root.read_bytes(path))
-                files[path] = (Annotation.loads(text), Positions(text))
-            except (OSError, ValueError):
-                files[path] = (None, None)
-        ann, positions = files[path]
-        index = next((i for i, x in enumerate(ann.layer(p.layer)) if x.id == p.span_id), None) if ann else None
-        pointer = f"/{p.layer}/{index}" if index is not None else ""
-        line, col = positions.locate(pointer) if positions and pointer else (None, None)
-        out.append(
-            Problem(
-                path=root.rel(path),
-                check=p.check,
-                severity=ERROR,
-                message=p.message,
-                line=line,
-                column=col,
-                pointer=pointer,
-                document_id=p.document_id,
-                hint=p.hint,
-            )
-        )
-    return sorted(out, key=Problem.sort_key)
-
-
-def render_problems(root: store.Root, problems: list[BuildProblem]) -> str:
-    """The build problems as the validator prints its report, then a summary line."""
-    from ..report import Report, render_text
-
-    text = render_text(Report(problems=located(root, problems)))
-    lines = text.splitlines()[:-1]  # the validator's summary line does not apply
-    n = len(problems)
-    lines.append(f"newsspan build FAILED: {n} span{'s' * (n != 1)} cannot be tagged; nothing was built")
-    return "\n".join(lines) + "\n"
+            store.replace_folder(staged, out)  # the old build aside, the new one in, the old one removed
+        finally:
+            shutil.rmtree(staged, ignore_errors=True)
+    summary.out = out
+    return summary
 
 
 def _where(path: Path) -> str:
     """path as the user can type it: relative to the working directory when inside it."""
-    try:
-        return path.relative_to(Path.cwd()).as_posix() or "."
-    except ValueError:
-        return str(path)
-
-
-def _count(items, noun: str) -> str:
-    return f"{len(items)} {noun}{'s' * (len(items) != 1)}"
+    return path.relative_to(Path.cwd()).as_posix() or "." if path.is_relative_to(Path.cwd()) else str(path)
 
 
 def render_summary(s: BuildSummary) -> str:
-    sel = s.selection
-    statuses = ", ".join(f"{k} {v}" for k, v in sorted(s.stats.statuses.items()))
-    n = len(sel.ids)
+    rel, st = s.release, s.stats
+    statuses = ", ".join(f"{k} {v}" for k, v in sorted(st.statuses.items()))
     out = [
         s.report.summary_line(),
-        f"released {n} document{'s' * (n != 1)} ({statuses}); left out: {_count(sel.drafts_left_out, 'draft')}, "
-        f"{_count(sel.unannotated_left_out, 'text')} without a released layer"
-        + (" (--include-drafts)" if sel.include_drafts else ""),
+        f"released {count(len(rel.splits), 'document')} ({statuses}); left out: {count(len(rel.drafts), 'draft')}, "
+        f"{count(len(rel.unannotated), 'text')} without a released layer"
+        + (" (--include-drafts)" if rel.include_drafts else ""),
+        *([note] if (note := rel.left_out_note()) else []),
     ]
-    note = sel.left_out_note()
-    if note:
-        out.append(note)
-    width = max(len(c) for c in s.splits) if s.splits else 9
+    width = max(len(c) for c in s.splits)
     out.append(f"{'config':{width}}  " + "  ".join(f"{x:>10}" for x in SPLITS))
-    out += [
-        f"{config:{width}}  "
-        + "  ".join(f"{per_split[x]['num_examples'] if x in per_split else '-':>10}" for x in SPLITS)
-        for config, per_split in s.splits.items()
-    ]
-    for config in s.empty_configs:
-        out.append(f"{config:{width}}  (no rows; left out of the folder)")
+    for config, per_split in s.splits.items():
+        out.append(
+            f"{config:{width}}  " + "  ".join(f"{per_split.get(x, {}).get('num_examples', '-'):>10}" for x in SPLITS)
+        )
+    out += [f"{c:{width}}  (no rows; left out of the folder)" for c in s.configs if c not in s.splits]
     out.append(
-        f"wrote {_where(s.out)}/ ({CARD} and {len(s.splits)} config{'s' * (len(s.splits) != 1)}; "
-        + (f"{s.stats.tokens} tokens, " if s.stats.tokens is not None else "")
-        + f"{sum(s.stats.mentions.values())} entity mentions, {s.stats.claims} claims)"
+        f"wrote {_where(s.out)}/ ({CARD} and {count(len(s.splits), 'config')}; "
+        + (f"{st.tokens} tokens, " if st.tokens is not None else "")
+        + f"{sum(st.mentions.values())} entity mentions, {st.claims} claims)"
     )
     config = "entities" if "entities" in s.splits else s.default
-    out.append("load it with:")
-    out.append(f'  from datasets import load_dataset; ds = load_dataset("{_where(s.out)}", "{config}")')
+    out += ["load it with:", f'  from datasets import load_dataset; ds = load_dataset("{_where(s.out)}", "{config}")']
     return "\n".join(out) + "\n"
