@@ -15,7 +15,7 @@ import textwrap
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from . import adjudicate, agreement, catalogue, checks, edit, hf, schema, show, stats, store, validator
+from . import adjudicate, agreement, catalogue, checks, edit, hf, pack, schema, show, stats, store, validator
 from .corpus import Corpus
 from .formats import (
     DEFAULT_ENTITY_FEATURE,
@@ -336,6 +336,66 @@ def _checks(args) -> int:
     else:
         for c in sorted(checks.REGISTRY.values(), key=lambda c: (c.scope, c.id)):
             print(f"{c.id:24} {c.severity:8} {c.scope:10} {c.description}")
+    return 0
+
+
+@command(
+    "pack",
+    "write the corpus as Parquet shards of whole documents (for Ray Data, object storage)",
+    "Write every document of the root (its text, metadata and annotation files, byte for byte) as rows of Parquet "
+    "files in --out, the form in which a large corpus travels to object storage and a cluster: "
+    "ray.data.read_parquet(DIR) reads it, newsspan.ray validates and builds it, `newsspan unpack` restores the "
+    "files. Files that belong to no document are left out (and named). A previous pack in --out is replaced whole; "
+    "nothing is written if a file cannot be read.",
+    ("newsspan pack --out corpus-pack", "newsspan pack --root path/to/corpus --out corpus-pack --rows-per-shard 5000"),
+    ROOT,
+    arg("--out", metavar="DIR", required=True, help="the folder to write (part-NNNNN.parquet files)"),
+    arg(
+        "--rows-per-shard",
+        type=_positive_int,
+        default=pack.ROWS_PER_SHARD,
+        metavar="N",
+        help=f"documents per Parquet file, each a unit of work on a cluster (default {pack.ROWS_PER_SHARD})",
+    ),
+)
+def _pack(args) -> int:
+    root = store.Root.discover(args.root)
+    done = pack.pack(root, Path(args.out), args.rows_per_shard, on_wait=_waiting("pack"))
+    if done.problems:
+        return _refused("pack", "files that cannot be read; nothing was written", root, done.problems)
+    if done.left_out:
+        more = f" and {len(done.left_out) - 10} more" if len(done.left_out) > 10 else ""
+        print(
+            f"newsspan pack: left out {count(len(done.left_out), 'file')} of no document: {', '.join(done.left_out[:10])}{more}",
+            file=sys.stderr,
+        )
+    print(
+        f"newsspan pack: {count(done.documents, 'document')} ({count(done.files, 'file')}) written to {args.out} in "
+        f"{count(done.shards, 'Parquet file')} (root {root.path})"
+    )
+    return 0
+
+
+@command(
+    "unpack",
+    "restore the files of a pack into a corpus root",
+    "Write the files of a pack made by `newsspan pack` (a folder, or a URI such as s3://bucket/pack that pyarrow "
+    "reads) into the root, byte for byte; an absent or empty --root becomes a new root. A file the root holds "
+    "already with other contents is refused, and then nothing is written. Nothing is validated: run `newsspan "
+    "validate` next.",
+    ("newsspan unpack corpus-pack --root restored", "newsspan unpack s3://bucket/corpus-pack --root ."),
+    arg("dir", metavar="DIR", help="the pack: a folder of Parquet files, or a URI"),
+    arg("--root", metavar="DIR", help="the corpus root to write into (default: the one you stand in)"),
+)
+def _unpack(args) -> int:
+    root = args.root if args.root is not None else store.Root.discover().path
+    done = pack.unpack(args.dir, root, on_wait=_waiting("unpack"))
+    if done.problems:
+        return _refused("unpack", "nothing was written", done.root, done.problems)
+    print(
+        f"newsspan unpack: {count(done.written, 'file')} written, {done.unchanged} unchanged in {done.root.path}; "
+        "run `newsspan validate` to check them"
+    )
     return 0
 
 
