@@ -38,82 +38,88 @@ from .validator import check_corpus, check_document
 
 
 def _results(dataset, fn, **kwargs) -> list:
-    """fn(row dicts of a block, **kwargs) -> a list of picklable results, run on the workers; all results."""
+    """Every result of fn(rows of a block as dicts, **kwargs), a list of picklable values, run on the workers."""
     import pyarrow as pa
 
     def each(block):
         return pa.table({"result": [pickle.dumps(r) for r in fn(block.to_pylist(), **kwargs)]})
 
-    done = dataset.map_batches(each, batch_format="pyarrow")
-    return [
-        pickle.loads(r)
-        for b in done.iter_batches(batch_format="pyarrow", batch_size=None)
-        for r in b["result"].to_pylist()
-    ]
+    done = dataset.map_batches(each, batch_format="pyarrow").iter_batches(batch_format="pyarrow", batch_size=None)
+    return [pickle.loads(r) for batch in done for r in batch["result"].to_pylist()]
 
 
-def _check(rows: list[dict]) -> list:
-    return [(*check_document(files := document_files(row)), files.count()) for row in rows]
+def _check(block: list[dict]) -> list:
+    return [(*check_document(files := document_files(row)), files.count()) for row in block]
 
 
 def validate(dataset, name: str = "a Ray dataset") -> Report:
-    """The validation report of the packed corpus in dataset, as ``newsspan.validate(root)`` makes it
-    for the root it was packed from (same problems in the same order, same counts); ``root`` is name."""
+    """The report ``newsspan.validate(root)`` makes of the root that dataset was packed from (the same
+    problems in the same order, the same counts), but for ``root``, which is name."""
     results = sorted(_results(dataset, _check), key=lambda r: r[1].stem)
-    report = Report(root=name, documents=sum(s.has_text for _, s, _ in results))
-    for problems, _, n in results:
-        report.extend(problems)
-        report.files_checked += n
-    report.extend(check_corpus([s for _, s, _ in results]))
+    summaries = [s for _, s, _ in results]
+    report = Report(
+        [p for ps, _, _ in results for p in ps], sum(n for *_, n in results), sum(s.has_text for s in summaries), name
+    )
+    report.extend(check_corpus(summaries))
     return report
 
 
-def _write(rows_: list[dict], fs, folder: str, configs: list[str], include_drafts: bool) -> list:
-    """Write the rows of the released documents among rows_; what the card needs of them."""
+SIZES = ("num_examples", "num_bytes", "download_size")  # of a config's split, in the card
+
+
+def _write(block: list[dict], fs, folder: str, configs: list[str], include_drafts: bool) -> list:
+    """Write the rows of the released documents of a block; the card's counts of them."""
     import pyarrow.parquet as pq
 
-    stats, splits, left_out, digest, tokens = Stats(), {}, [], 0, 0
-    out: dict[tuple[str, str], list[dict]] = {}
-    for row in rows_:
-        h = hashlib.sha256()
-        for part in (row["id"].encode(), row["text"], row["meta"], row["annotation"], *row["annotators"]):
-            h.update(repr(part).encode() if not isinstance(part, bytes) else part)
-        digest += int.from_bytes(h.digest(), "big")  # a sum: the same whichever worker has which document
+    stats, release, digest, tokens = Stats(), Release(include_drafts), 0, 0
+    made: dict[tuple[str, str], list[dict]] = {}
+    for row in block:  # (a sum of digests: the same whichever worker has which document)
+        digest += int.from_bytes(hashlib.sha256(pickle.dumps(sorted(row.items()))).digest(), "big")
         if row["text"] is None:
             continue
         doc = document_of(row["id"], row["text"], row["meta"], row["annotation"])
         if not include_drafts and doc.status not in released_statuses():
-            left_out.append((doc.id, row["annotation"] is not None))
+            (release.drafts if row["annotation"] is not None else release.unannotated).append(doc.id)
             continue
-        splits[doc.id] = doc.split
-        stats.add(doc, count_tokens=False)  # tokens are counted from the token rows, as newsspan build counts them
-        for config, made in rows(doc, configs).items():
-            out.setdefault((config, doc.split), []).extend(made)
-            tokens += sum(len(r["tokens"]) for r in made) if config == _token_config(configs) else 0
-    written = {}
-    key = hashlib.sha256("\n".join(splits).encode()).hexdigest()[:20]  # a retried block rewrites its own files
-    for (config, split), made in out.items():
-        table, path = tables(config)(made), f"{folder}/{config}/{split}-{key}.parquet"
+        release.splits[doc.id] = doc.split
+        stats.add(doc, count_tokens=False)
+        for config, rows_ in rows(doc, configs).items():
+            made.setdefault((config, doc.split), []).extend(rows_)
+            if config == _token_config(configs):  # tokens counted from the token rows, as newsspan build counts them
+                tokens += sum(len(r["tokens"]) for r in rows_)
+    stats.tokens = tokens
+    sizes: Counter[tuple[str, str, str]] = Counter()
+    key = hashlib.sha256("\n".join(release.splits).encode()).hexdigest()[:20]  # a retried block rewrites its files
+    for (config, split), rows_ in made.items():
+        table, path = tables(config)(rows_), f"{folder}/{config}/{split}-{key}.parquet"
         fs.create_dir(f"{folder}/{config}", recursive=True)
         pq.write_table(table, path, filesystem=fs)
-        written[config, split] = (table.num_rows, table.nbytes, fs.get_file_info(path).size)
-    return [(stats, splits, left_out, digest, tokens, written)]
+        sizes.update(
+            dict(
+                zip(
+                    [(config, split, k) for k in SIZES],
+                    (table.num_rows, table.nbytes, fs.get_file_info(path).size),
+                    strict=True,
+                )
+            )
+        )
+    return [(stats, release, digest, sizes)]
 
 
 def _token_config(configs) -> str | None:
     return next((c for c in ("entities", "claims") if c in configs), None)
 
 
-def _merge(total: Stats, part: Stats) -> None:
-    for f in fields(Stats):
+def _merge(total, part) -> None:
+    """Add the counts and lists of part, a block's Stats or Release, to total's."""
+    for f in fields(total):
         mine, theirs = getattr(total, f.name), getattr(part, f.name)
         if isinstance(mine, Counter | list):
             mine += theirs
         elif isinstance(mine, dict):
-            for kind, xs in theirs.items():
-                mine[kind] += xs
-        elif f.name == "documents":
-            total.documents += part.documents
+            mine.update({k: mine.get(k, []) + v if isinstance(v, list) else v for k, v in theirs.items()})
+        elif isinstance(mine, int) and not isinstance(mine, bool):
+            setattr(total, f.name, mine + (theirs or 0))
 
 
 def build(
@@ -128,48 +134,37 @@ def build(
     chosen = [c for c in CONFIGS if c in configs] if configs else list(CONFIGS)
     if unknown := sorted(set(configs or ()) - set(CONFIGS)):
         raise BuildError(f"unknown config {unknown[0]!r}: expected one of {', '.join(CONFIGS)}")
-    report = validate(dataset, str(out))
+    report = validate(dataset)
     if not report.ok:
-        errors = "".join(f"\n  {p.path}: {p.check}: {p.message}" for p in report.sorted() if p.severity == "error")
+        errors = "".join(f"\n  {p.path}: {p.check}: {p.message}" for p in report.errors)
         raise BuildError(f"the corpus has errors; nothing was built:{errors}", report)
     fs, folder = pafs.FileSystem.from_uri(str(out) if "://" in str(out) else os.path.abspath(out))
-    if fs.get_file_info(folder).type == pafs.FileType.Directory and fs.get_file_info(pafs.FileSelector(folder)):
-        try:
-            ours = MARKER in fs.open_input_stream(f"{folder}/{CARD}").read().decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            ours = False
-        if not ours:
+    if fs.get_file_info(pafs.FileSelector(folder, allow_not_found=True)):  # not empty: replaced if it is a build
+        card = fs.open_input_stream(f"{folder}/{CARD}").read() if fs.get_file_info(f"{folder}/{CARD}").is_file else b""
+        if MARKER.encode() not in card:
             raise BuildError(f"refusing to replace {out}: it is not empty and holds no newsspan build")
         fs.delete_dir_contents(folder)
-    fs.create_dir(folder, recursive=True)
-    parts = _results(dataset, _write, fs=fs, folder=folder, configs=chosen, include_drafts=include_drafts)
-    release, stats, digest, tokens = Release(include_drafts), Stats(), 0, 0
-    splits: dict[str, dict[str, dict]] = {}
-    for part_stats, part_splits, left_out, part_digest, part_tokens, written in parts:
-        _merge(stats, part_stats)
-        release.splits |= part_splits
-        for doc_id, draft in left_out:
-            (release.drafts if draft else release.unannotated).append(doc_id)
-        digest, tokens = digest + part_digest, tokens + part_tokens
-        for (config, split), (n, size, download) in written.items():
-            info = splits.setdefault(config, {}).setdefault(
-                split, dict.fromkeys(("num_examples", "num_bytes", "download_size"), 0)
-            )
-            info.update(
-                num_examples=info["num_examples"] + n,
-                num_bytes=info["num_bytes"] + size,
-                download_size=info["download_size"] + download,
-                path=f"{config}/{split}-*.parquet",
-            )
+    stats, release, digest, sizes = Stats(), Release(include_drafts), 0, Counter[tuple[str, str, str]]()
+    for part in _results(dataset, _write, fs=fs, folder=folder, configs=chosen, include_drafts=include_drafts):
+        _merge(stats, part[0])
+        _merge(release, part[1])
+        digest, sizes = digest + part[2], sizes + part[3]
     if not release.splits:
         raise BuildError("nothing to release: no document has a layer with status complete or gold")
     release.splits = dict(sorted(release.splits.items()))
     for ids in (release.drafts, release.unannotated, stats.unknown_license):
         ids.sort()
-    stats.tokens = tokens if _token_config(chosen) else None
-    ordered = {c: {s: splits[c][s] for s in SPLITS if s in splits[c]} for c in chosen if c in splits}
+    stats.tokens = stats.tokens if _token_config(chosen) else None
+    splits = {
+        c: {
+            s: {k: sizes[c, s, k] for k in SIZES} | {"path": f"{c}/{s}-*.parquet"}
+            for s in SPLITS
+            if sizes[c, s, SIZES[0]]
+        }
+        for c in chosen
+    }
     key = hashlib.sha256(f"{digest % 2**256:x} {chosen} {include_drafts}".encode()).hexdigest()
-    summary = BuildSummary(Path(out), chosen, release, stats, ordered, key, report)
+    summary = BuildSummary(Path(out), chosen, release, stats, {c: v for c, v in splits.items() if v}, key, report)
     with fs.open_output_stream(f"{folder}/{CARD}") as f:
         f.write(render(summary).encode("utf-8"))
     return summary
