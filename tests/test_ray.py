@@ -4,6 +4,7 @@ except under NEWSSPAN_REQUIRE_RAY=1, which CI sets after installing it."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 from pathlib import Path
@@ -18,6 +19,8 @@ from newsspan.hf.features import features
 from newsspan.model import SPLITS
 from newsspan.validator import validate_root
 
+from conftest import REPO
+from corpus_maker import multi_root
 from planted import planted_root
 from synthetic import make_root
 
@@ -148,3 +151,16 @@ def test_a_build_replaces_the_previous_one_and_refuses_a_folder_of_other_files(r
     with pytest.raises(BuildError, match="is not empty and holds no newsspan build"):
         nray.build(ds, other)
     assert [p.name for p in other.iterdir()] == ["notes.txt"]
+
+
+def test_the_example_packs_validates_builds_and_loads(ray, tmp_path, capsys):
+    spec = importlib.util.spec_from_file_location("ray_corpus", REPO / "examples" / "ray_corpus.py")
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    root = multi_root(tmp_path / "root")
+    assert example.main(["--root", str(root), "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "1. packed 5 documents (14 files)" in out  # one of them has no annotation file
+    assert f"2. newsspan validate passed in {tmp_path / 'out' / 'pack'}: 5 documents" in out
+    assert "3. released 3 documents" in out
+    assert re.search(r"load_dataset: train \d+, test 1 rows of `entities`", out)  # pinned-test, one section
