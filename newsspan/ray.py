@@ -37,14 +37,16 @@ from .stats import Stats
 from .validator import check_corpus, check_document
 
 
-def _results(dataset, fn, **kwargs) -> list:
-    """Every result of fn(rows of a block as dicts, **kwargs), a list of picklable values, run on the workers."""
+def _results(dataset, fn, batch_size: int, **kwargs) -> list:
+    """Every result of fn(rows as dicts, **kwargs), a list of picklable values, run on the workers
+    batch_size rows at a time (a task of Ray takes a read unit, up to 128 MiB of a pack, batch by batch)."""
     import pyarrow as pa
 
     def each(block):
         return pa.table({"result": [pickle.dumps(r) for r in fn(block.to_pylist(), **kwargs)]})
 
-    done = dataset.map_batches(each, batch_format="pyarrow").iter_batches(batch_format="pyarrow", batch_size=None)
+    done = dataset.map_batches(each, batch_format="pyarrow", batch_size=batch_size)
+    done = done.iter_batches(batch_format="pyarrow", batch_size=None)
     return [pickle.loads(r) for batch in done for r in batch["result"].to_pylist()]
 
 
@@ -55,7 +57,7 @@ def _check(block: list[dict]) -> list:
 def validate(dataset, name: str = "a Ray dataset") -> Report:
     """The report ``newsspan.validate(root)`` makes of the root that dataset was packed from (the same
     problems in the same order, the same counts), but for ``root``, which is name."""
-    results = sorted(_results(dataset, _check), key=lambda r: r[1].stem)
+    results = sorted(_results(dataset, _check, 256), key=lambda r: r[1].stem)
     summaries = [s for _, s, _ in results]
     report = Report(
         [p for ps, _, _ in results for p in ps], sum(n for *_, n in results), sum(s.has_text for s in summaries), name
@@ -123,12 +125,18 @@ def _merge(total, part) -> None:
 
 
 def build(
-    dataset, out: str | os.PathLike, configs: list[str] | None = None, *, include_drafts: bool = False
+    dataset,
+    out: str | os.PathLike,
+    configs: list[str] | None = None,
+    *,
+    include_drafts: bool = False,
+    batch_size: int = 2048,
 ) -> BuildSummary:
     """Validate the packed corpus in dataset (BuildError with the report if it has errors) and write its
     Hugging Face folder to out (a folder, or a URI pyarrow writes to, such as s3://bucket/x), as
     ``newsspan build`` writes it: Parquet per config and split with the same features, and the card.
-    A previous build at out is replaced (a folder holding anything else is refused)."""
+    A previous build at out is replaced (a folder holding anything else is refused). Each batch_size
+    documents go into a Parquet file per config and split, of about 60 MB for the train split of documents."""
     from pyarrow import fs as pafs
 
     chosen = [c for c in CONFIGS if c in configs] if configs else list(CONFIGS)
@@ -145,7 +153,9 @@ def build(
             raise BuildError(f"refusing to replace {out}: it is not empty and holds no newsspan build")
         fs.delete_dir_contents(folder)
     stats, release, digest, sizes = Stats(), Release(include_drafts), 0, Counter[tuple[str, str, str]]()
-    for part in _results(dataset, _write, fs=fs, folder=folder, configs=chosen, include_drafts=include_drafts):
+    for part in _results(
+        dataset, _write, batch_size, fs=fs, folder=folder, configs=chosen, include_drafts=include_drafts
+    ):
         _merge(stats, part[0])
         _merge(release, part[1])
         digest, sizes = digest + part[2], sizes + part[3]

@@ -49,13 +49,14 @@ def nray(ray):
 
 
 def packed(ray, root: Path, out: Path):
+    """The pack of root as a Ray dataset in 8 blocks (Ray reads up to 128 MiB of a pack as one: a single task)."""
     assert not pack.pack(store.Root(root), out, rows_per_shard=250).problems
-    return ray.data.read_parquet(str(out))
+    return ray.data.read_parquet(str(out)).repartition(8)
 
 
 @pytest.fixture(scope="module")
 def planted(ray, tmp_path_factory):
-    """2,000 documents with problems planted from the first to the last, packed in 8 shards."""
+    """2,000 documents with problems planted from the first to the last, packed."""
     tmp = tmp_path_factory.mktemp("planted")
     root, checks = planted_root(tmp / "root", 2000)
     return root, checks, packed(ray, root, tmp / "pack")

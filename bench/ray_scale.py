@@ -1,0 +1,241 @@
+"""Validation on Ray Data against the local pool, on one corpus: written to bench/RAY_RESULTS.md.
+
+    python bench/ray_scale.py --docs 20000          # the full run (about 10 minutes on 2 cores)
+    python bench/ray_scale.py --docs 300 --quick    # a smoke run
+
+One synthetic corpus (bench/make_corpus.py), packed once (`newsspan pack`), is validated three
+ways, each in a fresh process, in rounds whose order rotates (--repeat; medians compared):
+
+- ``pool``: ``validate_root(root, jobs=2)``, what ``newsspan validate -j 2`` runs;
+- ``ray-1`` and ``ray-2``: ``newsspan.ray.validate(ray.data.read_parquet(pack))`` after
+  ``ray.init(num_cpus=1)`` or ``ray.init(num_cpus=2)``: one or two Ray workers.
+
+Each is timed inside its process from the call to the report (Ray's start-up is timed apart), and
+every report must equal the pool's. Memory per worker is the largest proportional set size (PSS)
+of a worker process (the pool's forked workers, Ray's ``ray::`` processes), sampled from /proc
+every 50 ms. The reduce, which only the driver runs, is measured on its own: the bytes a
+document's result takes back to the driver, the memory of its summary there, and the time to sort
+the results and run the checks across documents over --reduce-docs summaries. From these figures
+the report projects a corpus of 10 million articles on N nodes. Needs the [ray] extra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import pickle
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import tracemalloc
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # run from a checkout without installing
+
+from newsspan import pack, store
+from newsspan.checks.corpus import DocSummary
+from newsspan.report import render_json
+from newsspan.validator import check_corpus, check_document, read_document, validate_root
+
+MODES = ("pool", "ray-1", "ray-2")
+TARGET = 10_000_000  # articles in the projection
+CORES = 16  # per node, in the projection
+
+
+def child(mode: str, root: str, packed: str) -> dict:
+    """Validate once in this process; the time, and the report's digest (its root left out)."""
+    start = time.perf_counter()
+    if mode == "pool":
+        report = validate_root(root, jobs=2)
+    else:
+        import ray
+
+        import newsspan.ray
+
+        ray.init(num_cpus=int(mode[-1]), include_dashboard=False, log_to_driver=False)
+        ray.data.DataContext.get_current().enable_progress_bars = False
+        ray.data.DataContext.get_current().verbose_stats_logs = False
+        ready = time.perf_counter()
+        report = newsspan.ray.validate(ray.data.read_parquet(packed))
+        start, init = ready, ready - start
+    seconds = time.perf_counter() - start
+    report.root = ""
+    digest = hashlib.sha256(render_json(report).encode()).hexdigest()
+    return {"seconds": seconds, "init": init if mode != "pool" else 0.0, "digest": digest}
+
+
+def _processes() -> dict[int, tuple[int, bytes]]:
+    """pid -> (parent pid, command line) of every process."""
+    out = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat", "rb") as f:
+                    parent = int(f.read().rsplit(b")", 1)[1].split()[1])
+                with open(f"/proc/{d}/cmdline", "rb") as f:
+                    out[int(d)] = (parent, f.read())
+            except (OSError, ValueError, IndexError):
+                continue
+    return out
+
+
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            return next(int(line.split()[1]) * 1024 for line in f if line.startswith(b"Pss:"))
+    except (OSError, StopIteration, ValueError):
+        return 0
+
+
+def measured(mode: str, root: Path, packed: Path) -> dict:
+    """child() in a fresh process, with the peak PSS of each of its workers and of the driver."""
+    cmd = [sys.executable, __file__, "--child", mode, "--root", str(root), "--pack", str(packed)]
+    env = dict(os.environ, PYTHONPATH=str(REPO), RAY_DEDUP_LOGS="0")
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    peaks: dict[int, int] = {}
+    done = threading.Event()
+
+    def sample():
+        while not done.wait(0.05):
+            procs = _processes()
+            for pid, (parent, line) in procs.items():
+                pool_worker = mode == "pool" and parent == proc.pid
+                if pool_worker or line.startswith(b"ray::") or pid == proc.pid:
+                    peaks[pid] = max(peaks.get(pid, 0), _pss(pid))
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    out, _ = proc.communicate()
+    done.set()
+    thread.join()
+    if proc.returncode:
+        raise SystemExit(f"ray_scale: {mode} failed ({proc.returncode})")
+    result = json.loads(out.decode().strip().splitlines()[-1])
+    workers = [v for pid, v in peaks.items() if pid != proc.pid and v]
+    return result | {"driver": peaks.get(proc.pid, 0), "worker": max(workers, default=0), "workers": len(workers)}
+
+
+def reduce_costs(root: Path, n: int) -> dict:
+    """What the driver holds and does per document: the bytes of a result, its summary's memory,
+    and the time to sort n results and run check_corpus over them."""
+    stems = store.Root(root).listing().stems[:500]
+    sent = [len(pickle.dumps((*check_document(f := read_document(store.Root(root), s)), f.count()))) for s in stems]
+    tracemalloc.start()
+    summaries = [
+        DocSummary(f"doc-{i:09d}", hashlib.sha256(str(i).encode()).hexdigest(), True, True, True, "CC0-1.0")
+        for i in range(n)
+    ]
+    held = tracemalloc.get_traced_memory()[0] / n
+    tracemalloc.stop()
+    results = [([], s, 3) for s in reversed(summaries)]
+    start = time.perf_counter()
+    ordered = sorted(results, key=lambda r: r[1].stem)
+    problems = check_corpus([s for _, s, _ in ordered])
+    seconds = time.perf_counter() - start
+    assert not problems
+    return {"result_bytes": statistics.mean(sent), "summary_bytes": held, "seconds_per_doc": seconds / n, "n": n}
+
+
+def report(args, runs: dict, reduce: dict, load: str) -> str:
+    med = {m: statistics.median(r["seconds"] for r in runs[m]) for m in MODES}
+    rate = {m: args.docs / med[m] for m in MODES}
+    mib = lambda b: f"{b / 2**20:.0f} MiB"  # noqa: E731
+    per_worker = rate["ray-2"] / 2
+    lines = [
+        "# Validation on Ray Data against the local pool",
+        "",
+        f"`python bench/ray_scale.py --docs {args.docs}{' --quick' if args.quick else ''}`, "
+        f"{args.repeat} rounds, medians; {os.cpu_count()} cores, load average at the start {load}; "
+        f"Python {sys.version.split()[0]}, Ray {__import__('ray').__version__}.",
+        "",
+        f"{args.docs} documents of bench/make_corpus.py, packed in {args.shards} Parquet files. Every report "
+        "was the same as the pool's.",
+        "",
+        "| how | workers | seconds | documents/s | vs the pool | Ray's start | peak PSS per worker | driver |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for m in MODES:
+        r = runs[m]
+        lines.append(
+            f"| {m} | {2 if m == 'pool' else m[-1]} | {med[m]:.2f} | {rate[m]:.0f} | {rate[m] / rate['pool']:.2f}x | "
+            f"{statistics.median(x['init'] for x in r):.1f} s | {mib(max(x['worker'] for x in r))} | "
+            f"{mib(max(x['driver'] for x in r))} |"
+        )
+    t_reduce = reduce["seconds_per_doc"] * TARGET
+    lines += [
+        "",
+        f"Two Ray workers against one: {rate['ray-2'] / rate['ray-1']:.2f}x.",
+        "",
+        "## The reduce (the driver alone)",
+        "",
+        f"- a document's result sent back: {reduce['result_bytes']:.0f} bytes pickled (a valid document: its "
+        "summary and an empty problem list)",
+        f"- a summary held by the driver: {reduce['summary_bytes']:.0f} bytes",
+        f"- sorting the results and the checks across documents: {reduce['seconds_per_doc'] * 1e6:.2f} us per "
+        f"document (measured on {reduce['n']:,} summaries)",
+        "",
+        f"## 10 million articles on N nodes of {CORES} cores",
+        "",
+        f"Assumed: each core checks {per_worker:.0f} documents per second (a Ray worker here), the workers "
+        "scale as they do here from one to two, and the reduce runs on one driver.",
+        "",
+        "| nodes | checking (workers) | the reduce (driver) | driver memory | results sent |",
+        "| ---: | ---: | ---: | ---: | ---: |",
+    ]
+    efficiency = min(1.0, rate["ray-2"] / (2 * rate["ray-1"]))
+    for nodes in (1, 4, 16, 64):
+        t_map = TARGET / (nodes * CORES * per_worker * efficiency)
+        lines.append(
+            f"| {nodes} | {t_map / 60:.1f} min | {t_reduce / 60:.1f} min | "
+            f"{TARGET * reduce['summary_bytes'] / 2**30:.1f} GiB | {TARGET * reduce['result_bytes'] / 2**30:.1f} GiB |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--docs", type=int, default=20000)
+    p.add_argument("--repeat", type=int, default=None, help="rounds (default 3; --quick: 1)")
+    p.add_argument("--reduce-docs", type=int, default=None, help="summaries the reduce is timed on (default 1,000,000)")
+    p.add_argument("--work", type=Path, default=Path("/tmp/newsspan-bench"), help="where the corpus and pack go")
+    p.add_argument("--out", type=Path, default=REPO / "bench" / "RAY_RESULTS.md")
+    p.add_argument("--quick", action="store_true", help="a smoke run")
+    p.add_argument("--child", choices=MODES, help=argparse.SUPPRESS)
+    p.add_argument("--root", help=argparse.SUPPRESS)
+    p.add_argument("--pack", help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.child:
+        print(json.dumps(child(args.child, args.root, args.pack)))
+        return 0
+    args.repeat = args.repeat or (1 if args.quick else 3)
+    load = f"{os.getloadavg()[0]:.2f}"
+    sys.path.insert(0, str(REPO / "bench"))
+    import make_corpus
+
+    root = args.work / f"corpus-{args.docs}-0"
+    if not (root / "corpus").is_dir():
+        make_corpus.write_corpus(root, args.docs, 0)
+    packed = args.work / f"pack-{args.docs}"
+    done = pack.pack(store.Root(root), packed, rows_per_shard=max(1, args.docs // 40))
+    args.shards = done.shards
+    runs: dict[str, list[dict]] = {m: [] for m in MODES}
+    for r in range(args.repeat):
+        for m in MODES[r % 3 :] + MODES[: r % 3]:
+            runs[m].append(measured(m, root, packed))
+            print(f"ray_scale: round {r + 1}: {m} {runs[m][-1]['seconds']:.2f} s", file=sys.stderr)
+    digests = {x["digest"] for r in runs.values() for x in r}
+    if len(digests) != 1:
+        raise SystemExit("ray_scale: the reports differ")
+    reduce = reduce_costs(root, args.reduce_docs or (20_000 if args.quick else 1_000_000))
+    args.out.write_text(report(args, runs, reduce, load), encoding="utf-8")
+    print(args.out.read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
