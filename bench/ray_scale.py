@@ -12,8 +12,9 @@ ways, each in a fresh process, in rounds whose order rotates (--repeat; medians 
 
 Each is timed inside its process from the call to the report (Ray's start-up is timed apart), and
 every report must equal the pool's. Memory per worker is the largest proportional set size (PSS)
-of a worker process (the pool's forked workers, Ray's ``ray::`` processes), sampled from /proc
-every 50 ms. The reduce, which only the driver runs, is measured on its own: the bytes a
+of a worker process's heap (anonymous pages; the pool's forked workers, Ray's ``ray::`` task
+workers), sampled from /proc every 50 ms; the pages of Ray's object store (shared memory) that a
+worker maps are counted apart, code and libraries not at all. The reduce, which only the driver runs, is measured on its own: the bytes a
 document's result takes back to the driver, the memory of its summary there, and the time to sort
 the results and run the checks across documents over --reduce-docs summaries. From these figures
 the report projects a corpus of 10 million articles on N nodes. Needs the [ray] extra.
@@ -37,14 +38,18 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # run from a checkout without installing
 
-from newsspan import pack, store
-from newsspan.checks.corpus import DocSummary
-from newsspan.report import render_json
-from newsspan.validator import check_corpus, check_document, read_document, validate_root
+from bench import make_corpus  # noqa: E402 - after the sys.path entry above (a script run from anywhere)
+from newsspan import pack, store  # noqa: E402 - likewise
+from newsspan.checks.corpus import DocSummary  # noqa: E402
+from newsspan.report import render_json  # noqa: E402
+from newsspan.validator import check_corpus, check_document, read_document, validate_root  # noqa: E402
 
 MODES = ("pool", "ray-1", "ray-2")
 TARGET = 10_000_000  # articles in the projection
 CORES = 16  # per node, in the projection
+# Ray reads up to 128 MiB of Parquet as one unit, one task: the whole corpus of a short run. Units of
+# 8 MiB (about 300 documents) give the workers a few dozen tasks to share, as a large corpus does.
+UNIT = 8 * 2**20
 
 
 def child(mode: str, root: str, packed: str) -> dict:
@@ -84,29 +89,33 @@ def _processes() -> dict[int, tuple[int, bytes]]:
     return out
 
 
-def _pss(pid: int) -> int:
+def _memory(pid: int) -> tuple[int, int]:
+    """(the process's heap, the object store pages it maps): its proportional set size of anonymous
+    pages, and of shared memory (Ray's object store), in bytes; code and libraries are left out."""
+    found = {}
     try:
         with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
-            return next(int(line.split()[1]) * 1024 for line in f if line.startswith(b"Pss:"))
-    except (OSError, StopIteration, ValueError):
-        return 0
+            found = {k: int(v.split()[0]) * 1024 for k, v in (line.split(b":", 1) for line in f if line[:4] == b"Pss_")}
+    except (OSError, ValueError):
+        pass
+    return found.get(b"Pss_Anon", 0), found.get(b"Pss_Shmem", 0)
 
 
 def measured(mode: str, root: Path, packed: Path) -> dict:
     """child() in a fresh process, with the peak PSS of each of its workers and of the driver."""
     cmd = [sys.executable, __file__, "--child", mode, "--root", str(root), "--pack", str(packed)]
-    env = dict(os.environ, PYTHONPATH=str(REPO), RAY_DEDUP_LOGS="0")
+    env = dict(os.environ, PYTHONPATH=str(REPO), RAY_DATA_PARQUET_BIN_PACKING_BYTES=str(UNIT))
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-    peaks: dict[int, int] = {}
+    peaks: dict[int, tuple[int, int]] = {}
     done = threading.Event()
 
     def sample():
         while not done.wait(0.05):
-            procs = _processes()
-            for pid, (parent, line) in procs.items():
-                pool_worker = mode == "pool" and parent == proc.pid
-                if pool_worker or line.startswith(b"ray::") or pid == proc.pid:
-                    peaks[pid] = max(peaks.get(pid, 0), _pss(pid))
+            for pid, (parent, line) in _processes().items():
+                ray_worker = line.startswith(b"ray::") and b"Actor" not in line and b"Agent" not in line
+                if pid == proc.pid or ray_worker or (mode == "pool" and parent == proc.pid):
+                    now = _memory(pid)
+                    peaks[pid] = tuple(max(a, b) for a, b in zip(peaks.get(pid, (0, 0)), now, strict=True))
 
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
@@ -116,8 +125,12 @@ def measured(mode: str, root: Path, packed: Path) -> dict:
     if proc.returncode:
         raise SystemExit(f"ray_scale: {mode} failed ({proc.returncode})")
     result = json.loads(out.decode().strip().splitlines()[-1])
-    workers = [v for pid, v in peaks.items() if pid != proc.pid and v]
-    return result | {"driver": peaks.get(proc.pid, 0), "worker": max(workers, default=0), "workers": len(workers)}
+    workers = [v for pid, v in peaks.items() if pid != proc.pid and v[0]]
+    return result | {
+        "driver": peaks.get(proc.pid, (0, 0))[0],
+        "worker": max((own for own, _ in workers), default=0),
+        "store": max((shm for _, shm in workers), default=0),
+    }
 
 
 def reduce_costs(root: Path, n: int) -> dict:
@@ -153,18 +166,18 @@ def report(args, runs: dict, reduce: dict, load: str) -> str:
         f"{args.repeat} rounds, medians; {os.cpu_count()} cores, load average at the start {load}; "
         f"Python {sys.version.split()[0]}, Ray {__import__('ray').__version__}.",
         "",
-        f"{args.docs} documents of bench/make_corpus.py, packed in {args.shards} Parquet files. Every report "
-        "was the same as the pool's.",
+        f"{args.docs} documents of bench/make_corpus.py, packed in {args.shards} Parquet files, which Ray reads "
+        f"in units of {UNIT // 2**20} MiB (RAY_DATA_PARQUET_BIN_PACKING_BYTES). Every report was the pool's.",
         "",
-        "| how | workers | seconds | documents/s | vs the pool | Ray's start | peak PSS per worker | driver |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| how | workers | seconds | documents/s | vs the pool | Ray's start | heap per worker | object store pages | driver's heap |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for m in MODES:
         r = runs[m]
         lines.append(
             f"| {m} | {2 if m == 'pool' else m[-1]} | {med[m]:.2f} | {rate[m]:.0f} | {rate[m] / rate['pool']:.2f}x | "
             f"{statistics.median(x['init'] for x in r):.1f} s | {mib(max(x['worker'] for x in r))} | "
-            f"{mib(max(x['driver'] for x in r))} |"
+            f"{mib(max(x['store'] for x in r))} | {mib(max(x['driver'] for x in r))} |"
         )
     t_reduce = reduce["seconds_per_doc"] * TARGET
     lines += [
@@ -214,9 +227,6 @@ def main(argv=None) -> int:
         return 0
     args.repeat = args.repeat or (1 if args.quick else 3)
     load = f"{os.getloadavg()[0]:.2f}"
-    sys.path.insert(0, str(REPO / "bench"))
-    import make_corpus
-
     root = args.work / f"corpus-{args.docs}-0"
     if not (root / "corpus").is_dir():
         make_corpus.write_corpus(root, args.docs, 0)
