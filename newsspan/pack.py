@@ -135,35 +135,35 @@ def unpack(source: str, root_path: str | os.PathLike, on_wait=None) -> Unpacked:
     root.check()
     done, seen = Unpacked(root), set()
 
-    def documents() -> Iterator[list[DocumentFiles]]:
+    def documents() -> Iterator[DocumentFiles]:
         for batch in data.to_batches(columns=list(COLUMNS), batch_size=256):
-            yield [document_files(row) for row in batch.to_pylist()]
+            yield from map(document_files, batch.to_pylist())
 
     with root.lock(on_wait=on_wait):
-        for files in (f for batch in documents() for f in batch):  # every problem first, then the writes
+        for files in documents():  # every problem first, then the writes
             names = [files.stem, *(k for k in files.annotations if k is not None)]
             if files.stem in seen or not all(_is_name(n) for n in names):
                 why = "twice" if files.stem in seen else f"under a name that is no file name: {names}"
                 done.problems.append(Problem("unpack", f"the pack holds document {files.stem!r} {why}", path=source))
-            elif not done.problems:
-                hint = "unpack into an empty root, or move the file away"
-                found = [
-                    rel for rel, new in parts(files) if os.path.lexists(root.path / rel) and _old(root, rel) != new
-                ]
-                done.problems += [
-                    Problem("unpack", "the root holds another file here", path=r, hint=hint) for r in found
-                ]
+                continue
             seen.add(files.stem)
-        for batch in documents() if not done.problems else ():
-            new = [(rel, data) for files in batch for rel, data in parts(files)]
-            writes = [(root.path / rel, data) for rel, data in new if not os.path.lexists(root.path / rel)]
+            hint = "unpack into an empty root, or move the file away"
+            done.problems += [
+                Problem("unpack", "the root holds another file here", path=rel, hint=hint)
+                for rel, data in parts(files)
+                if _differs(root.path / rel, data)
+            ]
+        for files in documents() if not done.problems else ():
+            new = [(root.path / rel, data) for rel, data in parts(files)]
+            writes = [(path, data) for path, data in new if not os.path.lexists(path)]
             root.write_all(writes)  # type: ignore[arg-type]  # a pack holds bytes, never a Problem
             done.written, done.unchanged = done.written + len(writes), done.unchanged + len(new) - len(writes)
     return done
 
 
-def _old(root: store.Root, rel: str) -> bytes | None:
+def _differs(path: Path, data) -> bool:
+    """Whether a file other than data stands at path."""
     try:
-        return (root.path / rel).read_bytes()
+        return os.path.lexists(path) and path.read_bytes() != data
     except OSError:
-        return None
+        return True

@@ -16,11 +16,12 @@ writes the card. Ray itself is never imported here: any ``ray.data.Dataset`` of 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
 from collections import Counter
-from dataclasses import fields
+from dataclasses import fields, is_dataclass
 from pathlib import Path
 
 from .corpus import document_of
@@ -66,11 +67,8 @@ def validate(dataset, name: str = "a Ray dataset") -> Report:
     return report
 
 
-SIZES = ("num_examples", "num_bytes", "download_size")  # of a config's split, in the card
-
-
 def _write(block: list[dict], fs, folder: str, configs: list[str], include_drafts: bool) -> list:
-    """Write the rows of the released documents of a block; the card's counts of them."""
+    """Write the rows of the released documents of a block; what the card counts of them."""
     import pyarrow.parquet as pq
 
     stats, release, digest, tokens = Stats(), Release(include_drafts), 0, 0
@@ -89,22 +87,14 @@ def _write(block: list[dict], fs, folder: str, configs: list[str], include_draft
             made.setdefault((config, doc.split), []).extend(rows_)
             if config == _token_config(configs):  # tokens counted from the token rows, as newsspan build counts them
                 tokens += sum(len(r["tokens"]) for r in rows_)
-    stats.tokens = tokens
-    sizes: Counter[tuple[str, str, str]] = Counter()
+    stats.tokens, sizes = tokens, {}
     key = hashlib.sha256("\n".join(release.splits).encode()).hexdigest()[:20]  # a retried block rewrites its files
     for (config, split), rows_ in made.items():
         table, path = tables(config)(rows_), f"{folder}/{config}/{split}-{key}.parquet"
         fs.create_dir(f"{folder}/{config}", recursive=True)
         pq.write_table(table, path, filesystem=fs)
-        sizes.update(
-            dict(
-                zip(
-                    [(config, split, k) for k in SIZES],
-                    (table.num_rows, table.nbytes, fs.get_file_info(path).size),
-                    strict=True,
-                )
-            )
-        )
+        size = fs.get_file_info(path).size
+        sizes[config, split] = Counter(num_examples=table.num_rows, num_bytes=table.nbytes, download_size=size)
     return [(stats, release, digest, sizes)]
 
 
@@ -112,16 +102,19 @@ def _token_config(configs) -> str | None:
     return next((c for c in ("entities", "claims") if c in configs), None)
 
 
-def _merge(total, part) -> None:
-    """Add the counts and lists of part, a block's Stats or Release, to total's."""
-    for f in fields(total):
-        mine, theirs = getattr(total, f.name), getattr(part, f.name)
-        if isinstance(mine, Counter | list):
-            mine += theirs
-        elif isinstance(mine, dict):
-            mine.update({k: mine.get(k, []) + v if isinstance(v, list) else v for k, v in theirs.items()})
-        elif isinstance(mine, int) and not isinstance(mine, bool):
-            setattr(total, f.name, mine + (theirs or 0))
+def _add(mine, theirs):
+    """mine with theirs added in place: the counts summed, the lists joined, the dicts merged key by
+    key (what a block's _write returns: Stats, Release, a sum, Counters of sizes)."""
+    if isinstance(mine, tuple):
+        return tuple(map(_add, mine, theirs))
+    if is_dataclass(mine):
+        for f in fields(mine):
+            setattr(mine, f.name, _add(getattr(mine, f.name), getattr(theirs, f.name)))
+    elif isinstance(mine, dict) and not isinstance(mine, Counter):
+        mine.update({k: _add(mine[k], v) if k in mine else v for k, v in theirs.items()})
+    elif not isinstance(mine, bool | str) and theirs is not None:
+        mine += theirs
+    return mine
 
 
 def build(
@@ -152,27 +145,16 @@ def build(
         if MARKER.encode() not in card:
             raise BuildError(f"refusing to replace {out}: it is not empty and holds no newsspan build")
         fs.delete_dir_contents(folder)
-    stats, release, digest, sizes = Stats(), Release(include_drafts), 0, Counter[tuple[str, str, str]]()
-    for part in _results(
-        dataset, _write, batch_size, fs=fs, folder=folder, configs=chosen, include_drafts=include_drafts
-    ):
-        _merge(stats, part[0])
-        _merge(release, part[1])
-        digest, sizes = digest + part[2], sizes + part[3]
+    parts = _results(dataset, _write, batch_size, fs=fs, folder=folder, configs=chosen, include_drafts=include_drafts)
+    totals: tuple[Stats, Release, int, dict] = functools.reduce(_add, parts, (Stats(), Release(include_drafts), 0, {}))
+    stats, release, digest, sizes = totals
     if not release.splits:
         raise BuildError("nothing to release: no document has a layer with status complete or gold")
     release.splits = dict(sorted(release.splits.items()))
     for ids in (release.drafts, release.unannotated, stats.unknown_license):
         ids.sort()
     stats.tokens = stats.tokens if _token_config(chosen) else None
-    splits = {
-        c: {
-            s: {k: sizes[c, s, k] for k in SIZES} | {"path": f"{c}/{s}-*.parquet"}
-            for s in SPLITS
-            if sizes[c, s, SIZES[0]]
-        }
-        for c in chosen
-    }
+    splits = {c: {s: {**sizes[c, s], "path": f"{c}/{s}-*.parquet"} for s in SPLITS if (c, s) in sizes} for c in chosen}
     key = hashlib.sha256(f"{digest % 2**256:x} {chosen} {include_drafts}".encode()).hexdigest()
     summary = BuildSummary(Path(out), chosen, release, stats, {c: v for c, v in splits.items() if v}, key, report)
     with fs.open_output_stream(f"{folder}/{CARD}") as f:
