@@ -1,17 +1,21 @@
 """Validation on Ray Data against the local pool, on one corpus: written to bench/RAY_RESULTS.md.
 
-    python bench/ray_scale.py --docs 20000          # the full run (about 10 minutes on 2 cores)
+    python bench/ray_scale.py --docs 20000          # the full run (about 12 minutes on 2 cores)
     python bench/ray_scale.py --docs 300 --quick    # a smoke run
 
-One synthetic corpus (bench/make_corpus.py), packed once (`newsspan pack`), is validated three
-ways, each in a fresh process, in rounds whose order rotates (--repeat; medians compared):
+Two synthetic corpora (bench/make_corpus.py: --docs documents, and a quarter of them), each packed
+(`newsspan pack`), are validated three ways, each in a fresh process, in rounds whose order rotates
+(--repeat; medians compared):
 
 - ``pool``: ``validate_root(root, jobs=2)``, what ``newsspan validate -j 2`` runs;
 - ``ray-1`` and ``ray-2``: ``newsspan.ray.validate(ray.data.read_parquet(pack))`` after
-  ``ray.init(num_cpus=1)`` or ``ray.init(num_cpus=2)``: one or two Ray workers.
+  ``ray.init(num_cpus=1)`` or ``ray.init(num_cpus=2)``: one or two Ray workers;
+- ``floor-2``: Ray's floor on two workers: the same pack read and each batch turned into the rows
+  that ``newsspan.ray``'s workers check, and nothing checked.
 
 Each is timed inside its process from the call to the report (Ray's start-up is timed apart), and
-every report must equal the pool's. Memory per worker is the largest proportional set size (PSS)
+every report must equal the pool's. The difference between the two corpora gives the documents
+per second of each way, and what is left of a run's time its fixed cost. Memory per worker is the largest proportional set size (PSS)
 of a worker process's heap (anonymous pages; the pool's forked workers, Ray's ``ray::`` task
 workers), sampled from /proc every 50 ms; the pages of Ray's object store (shared memory) that a
 worker maps are counted apart, code and libraries not at all. The reduce, which only the driver runs, is measured on its own: the bytes a
@@ -44,7 +48,7 @@ from newsspan.checks.corpus import DocSummary  # noqa: E402
 from newsspan.report import render_json  # noqa: E402
 from newsspan.validator import check_corpus, check_document, read_document, validate_root  # noqa: E402
 
-MODES = ("pool", "ray-1", "ray-2")
+MODES = ("pool", "ray-1", "ray-2", "floor-2")
 TARGET = 10_000_000  # articles in the projection
 CORES = 16  # per node, in the projection
 # Ray reads up to 128 MiB of Parquet as one unit, one task: the whole corpus of a short run. Units of
@@ -52,9 +56,17 @@ CORES = 16  # per node, in the projection
 UNIT = 8 * 2**20
 
 
+def _rows(batch):
+    """What the floor does with a batch: its rows as dicts, as newsspan.ray's workers take them."""
+    import pyarrow as pa
+
+    return pa.table({"rows": [len(batch.to_pylist())]})
+
+
 def child(mode: str, root: str, packed: str) -> dict:
-    """Validate once in this process; the time, and the report's digest (its root left out)."""
-    start = time.perf_counter()
+    """Validate once in this process (the floor: read the rows, check nothing); the time, and the
+    report's digest (its root left out)."""
+    start, init, digest = time.perf_counter(), 0.0, ""
     if mode == "pool":
         report = validate_root(root, jobs=2)
     else:
@@ -64,14 +76,16 @@ def child(mode: str, root: str, packed: str) -> dict:
 
         ray.init(num_cpus=int(mode[-1]), include_dashboard=False, log_to_driver=False)
         ray.data.DataContext.get_current().enable_progress_bars = False
-        ray.data.DataContext.get_current().verbose_stats_logs = False
         ready = time.perf_counter()
-        report = newsspan.ray.validate(ray.data.read_parquet(packed))
-        start, init = ready, ready - start
+        start, init, dataset = ready, ready - start, ray.data.read_parquet(packed)
+        if mode.startswith("floor"):
+            done = dataset.map_batches(_rows, batch_format="pyarrow", batch_size=256)
+            assert sum(done.to_pandas()["rows"]) == len(store.Root(root).listing().stems)
+            return {"seconds": time.perf_counter() - start, "init": init, "digest": digest}
+        report = newsspan.ray.validate(dataset)
     seconds = time.perf_counter() - start
     report.root = ""
-    digest = hashlib.sha256(render_json(report).encode()).hexdigest()
-    return {"seconds": seconds, "init": init if mode != "pool" else 0.0, "digest": digest}
+    return {"seconds": seconds, "init": init, "digest": hashlib.sha256(render_json(report).encode()).hexdigest()}
 
 
 def _processes() -> dict[int, tuple[int, bytes]]:
@@ -155,34 +169,42 @@ def reduce_costs(root: Path, n: int) -> dict:
 
 
 def report(args, runs: dict, reduce: dict, load: str) -> str:
-    med = {m: statistics.median(r["seconds"] for r in runs[m]) for m in MODES}
-    rate = {m: args.docs / med[m] for m in MODES}
+    small, large = args.sizes
+    med = {(m, n): statistics.median(r["seconds"] for r in runs[m, n]) for m in MODES for n in args.sizes}
+    # the rate of the documents a run adds, and what a run costs before its first document
+    rate = {m: (large - small) / (med[m, large] - med[m, small]) for m in MODES}
+    fixed = {m: med[m, large] - large / rate[m] for m in MODES}
     mib = lambda b: f"{b / 2**20:.0f} MiB"  # noqa: E731
-    per_worker = rate["ray-2"] / 2
     lines = [
         "# Validation on Ray Data against the local pool",
         "",
-        f"`python bench/ray_scale.py --docs {args.docs}{' --quick' if args.quick else ''}`, "
-        f"{args.repeat} rounds, medians; {os.cpu_count()} cores, load average at the start {load}; "
-        f"Python {sys.version.split()[0]}, Ray {__import__('ray').__version__}.",
+        f"`python bench/ray_scale.py --docs {args.docs}{' --quick' if args.quick else ''}`: {args.repeat} rounds, "
+        f"medians; {os.cpu_count()} cores, load average at the start {load}; Python {sys.version.split()[0]}, "
+        f"Ray {__import__('ray').__version__}.",
         "",
-        f"{args.docs} documents of bench/make_corpus.py, packed in {args.shards} Parquet files, which Ray reads "
-        f"in units of {UNIT // 2**20} MiB (RAY_DATA_PARQUET_BIN_PACKING_BYTES). Every report was the pool's.",
+        f"Corpora of {small} and {large} documents of bench/make_corpus.py (the larger holds the smaller), each "
+        f"packed in 40 Parquet files, which Ray reads in units of {UNIT // 2**20} MiB "
+        "(RAY_DATA_PARQUET_BIN_PACKING_BYTES). Every report equals the pool's. *Documents/s* is the rate of the "
+        f"{large - small} documents the larger corpus adds; *fixed* is the rest of a run's time (for Ray: planning, "
+        "reading the Parquet footers, starting the workers' tasks), `ray.init` aside.",
         "",
-        "| how | workers | seconds | documents/s | vs the pool | Ray's start | heap per worker | object store pages | driver's heap |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| how | workers | seconds ({small}) | seconds ({large}) | documents/s | vs the pool | fixed | ray.init "
+        "| heap per worker | object store pages | driver's heap |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for m in MODES:
-        r = runs[m]
+        r = runs[m, large]
         lines.append(
-            f"| {m} | {2 if m == 'pool' else m[-1]} | {med[m]:.2f} | {rate[m]:.0f} | {rate[m] / rate['pool']:.2f}x | "
-            f"{statistics.median(x['init'] for x in r):.1f} s | {mib(max(x['worker'] for x in r))} | "
-            f"{mib(max(x['store'] for x in r))} | {mib(max(x['driver'] for x in r))} |"
+            f"| {m} | {m[-1] if m[-1].isdigit() else 2} | {med[m, small]:.2f} | {med[m, large]:.2f} | {rate[m]:.0f} | "
+            f"{rate[m] / rate['pool']:.2f}x | {fixed[m]:.1f} s | {statistics.median(x['init'] for x in r):.1f} s | "
+            f"{mib(max(x['worker'] for x in r))} | {mib(max(x['store'] for x in r))} | "
+            f"{mib(max(x['driver'] for x in r))} |"
         )
+    per_worker, efficiency = rate["ray-1"], rate["ray-2"] / (2 * rate["ray-1"])
     t_reduce = reduce["seconds_per_doc"] * TARGET
     lines += [
         "",
-        f"Two Ray workers against one: {rate['ray-2'] / rate['ray-1']:.2f}x.",
+        f"Two Ray workers against one: {rate['ray-2'] / rate['ray-1']:.2f}x the documents per second.",
         "",
         "## The reduce (the driver alone)",
         "",
@@ -194,15 +216,15 @@ def report(args, runs: dict, reduce: dict, load: str) -> str:
         "",
         f"## 10 million articles on N nodes of {CORES} cores",
         "",
-        f"Assumed: each core checks {per_worker:.0f} documents per second (a Ray worker here), the workers "
-        "scale as they do here from one to two, and the reduce runs on one driver.",
+        f"Assumed: a core checks {per_worker:.0f} documents per second (one Ray worker here), {CORES} workers on a "
+        f"node work at {min(efficiency, 1.0):.2f} of that each (two did here), the fixed cost is paid once, and "
+        "the reduce runs on one driver.",
         "",
-        "| nodes | checking (workers) | the reduce (driver) | driver memory | results sent |",
+        "| nodes | checking (workers) | the reduce (driver) | driver memory | results sent to the driver |",
         "| ---: | ---: | ---: | ---: | ---: |",
     ]
-    efficiency = min(1.0, rate["ray-2"] / (2 * rate["ray-1"]))
     for nodes in (1, 4, 16, 64):
-        t_map = TARGET / (nodes * CORES * per_worker * efficiency)
+        t_map = fixed["ray-2"] + TARGET / (nodes * CORES * per_worker * min(efficiency, 1.0))
         lines.append(
             f"| {nodes} | {t_map / 60:.1f} min | {t_reduce / 60:.1f} min | "
             f"{TARGET * reduce['summary_bytes'] / 2**30:.1f} GiB | {TARGET * reduce['result_bytes'] / 2**30:.1f} GiB |"
@@ -212,10 +234,10 @@ def report(args, runs: dict, reduce: dict, load: str) -> str:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--docs", type=int, default=20000)
+    p.add_argument("--docs", type=int, default=20000, help="documents of the larger corpus (the smaller: a quarter)")
     p.add_argument("--repeat", type=int, default=None, help="rounds (default 3; --quick: 1)")
     p.add_argument("--reduce-docs", type=int, default=None, help="summaries the reduce is timed on (default 1,000,000)")
-    p.add_argument("--work", type=Path, default=Path("/tmp/newsspan-bench"), help="where the corpus and pack go")
+    p.add_argument("--work", type=Path, default=Path("/tmp/newsspan-bench"), help="where the corpora and packs go")
     p.add_argument("--out", type=Path, default=REPO / "bench" / "RAY_RESULTS.md")
     p.add_argument("--quick", action="store_true", help="a smoke run")
     p.add_argument("--child", choices=MODES, help=argparse.SUPPRESS)
@@ -226,22 +248,25 @@ def main(argv=None) -> int:
         print(json.dumps(child(args.child, args.root, args.pack)))
         return 0
     args.repeat = args.repeat or (1 if args.quick else 3)
+    args.sizes = (args.docs // 4, args.docs)
     load = f"{os.getloadavg()[0]:.2f}"
-    root = args.work / f"corpus-{args.docs}-0"
-    if not (root / "corpus").is_dir():
-        make_corpus.write_corpus(root, args.docs, 0)
-    packed = args.work / f"pack-{args.docs}"
-    done = pack.pack(store.Root(root), packed, rows_per_shard=max(1, args.docs // 40))
-    args.shards = done.shards
-    runs: dict[str, list[dict]] = {m: [] for m in MODES}
+    corpora = {}
+    for n in args.sizes:
+        root, packed = args.work / f"corpus-{n}-0", args.work / f"pack-{n}"
+        if not (root / "corpus").is_dir():
+            make_corpus.write_corpus(root, n, 0)  # (the same first documents for any n)
+        pack.pack(store.Root(root), packed, rows_per_shard=max(1, n // 40))
+        corpora[n] = root, packed
+    runs: dict[tuple[str, int], list[dict]] = {(m, n): [] for m in MODES for n in args.sizes}
     for r in range(args.repeat):
-        for m in MODES[r % 3 :] + MODES[: r % 3]:
-            runs[m].append(measured(m, root, packed))
-            print(f"ray_scale: round {r + 1}: {m} {runs[m][-1]['seconds']:.2f} s", file=sys.stderr)
-    digests = {x["digest"] for r in runs.values() for x in r}
-    if len(digests) != 1:
-        raise SystemExit("ray_scale: the reports differ")
-    reduce = reduce_costs(root, args.reduce_docs or (20_000 if args.quick else 1_000_000))
+        for m in MODES[r % len(MODES) :] + MODES[: r % len(MODES)]:
+            for n in args.sizes:
+                runs[m, n].append(measured(m, *corpora[n]))
+                print(f"ray_scale: round {r + 1}: {m} on {n}: {runs[m, n][-1]['seconds']:.2f} s", file=sys.stderr)
+    for n in args.sizes:
+        if len({x["digest"] for m in MODES[:3] for x in runs[m, n]}) != 1:
+            raise SystemExit(f"ray_scale: the reports on {n} documents differ")
+    reduce = reduce_costs(corpora[args.docs][0], args.reduce_docs or (20_000 if args.quick else 1_000_000))
     args.out.write_text(report(args, runs, reduce, load), encoding="utf-8")
     print(args.out.read_text())
     return 0

@@ -132,3 +132,11 @@ def test_pack_names_the_files_it_leaves_out_and_replaces_only_a_pack(planted, tm
     code, _, err = cli("pack", "--root", planted, "--out", planted / "corpus" / "pack")
     assert code == 2
     assert "inside corpus/ or annotations/" in err
+
+
+def test_outside_any_corpus_pack_and_unpack_exit_2_and_write_nothing(cli, tmp_path):
+    for args in (["pack", "--out", "pack"], ["unpack", "pack"]):
+        code, _, err = cli(*args, cwd=tmp_path)
+        assert code == 2, err
+        assert "not inside a newsspan corpus" in err
+    assert list(tmp_path.iterdir()) == []
