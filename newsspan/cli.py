@@ -376,6 +376,74 @@ def _add_import_parsers(sub) -> None:
         q.add_argument("--force", action="store_true", help="replace existing non-empty layers that the import changes")
         _add_quiet(q)
         q.set_defaults(func=cmd_import)
+    _add_gum_parser(formats)
+
+
+def _add_gum_parser(formats) -> None:
+    """`newsspan import gum DIR...`: GUM's Wikinews documents with their GUM-derived layer (newsspan.formats.gum)."""
+    from .formats import gum
+
+    q = formats.add_parser(
+        "gum",
+        help="GUM's Wikinews news and interviews (dep/*.conllu) as documents with a GUM-derived draft layer",
+        description=gum.__doc__,
+        epilog="examples:\nnewsspan import gum gum/dep/ --genre all --report gum-report.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    q.add_argument("--root", metavar="DIR", default=argparse.SUPPRESS, help="corpus root (default: found from here)")
+    q.add_argument("paths", nargs="+", metavar="DIR", help="GUM's dep/ folder or .conllu files")
+    q.add_argument("--genre", choices=("news", "interview", "all"), default="news", help="default: news")
+    q.add_argument("--report", metavar="FILE", help="also write the conversion report as JSON")
+    q.set_defaults(func=cmd_import_gum)
+
+
+def cmd_import_gum(args) -> int:
+    """Write each document's text, meta and layer annotations/annotators/gum-import/<id>.json, and a draft
+    released layer where the document has none; a text that differs from the corpus's is refused."""
+    import json
+    from collections import Counter
+
+    from .formats import gum
+    from .model import dump_json
+
+    root = store.Root.discover(getattr(args, "root", None))
+    genres = ("news", "interview") if args.genre == "all" else (args.genre,)
+    docs = gum.read([Path(p) for p in args.paths], genres)
+    errors, written = [], 0
+    with root.writing(on_wait=_waiting("import gum")):
+        for d in docs:
+            text_path = root.text_path(d.id)
+            if text_path.exists() and text_path.read_bytes() != d.text.encode("utf-8"):
+                errors.append(f"{root.rel(text_path)}: differs from the text GUM gives; left as it is")
+                continue
+            files = [(text_path, d.text.encode("utf-8")), (root.meta_path(d.id), dump_json(d.meta))]
+            files.append((root.annotation_path(d.id, "gum-import"), d.annotation.dumps()))
+            if not root.annotation_path(d.id).exists():
+                files.append((root.annotation_path(d.id), d.annotation.dumps()))
+            for path, data in files:
+                if not path.exists() or path.read_bytes() != data:
+                    root.write_atomic(path, data)
+                    written += 1
+    items = [r for d in docs for r in d.report]
+    for r in items:
+        why = f" ({r['why']})" if "why" in r else ""
+        print(f"{r['kind']}: {r['doc']} {r['gum']['text']!r} -> {r['text']!r} {r.get('label', '')}{why}")
+    counts = {
+        "documents": len(docs),
+        "tokens": sum(len(d.words) for d in docs),
+        "sections": dict(Counter(s.label for d in docs for s in d.annotation.sections)),
+        "entities": dict(Counter(e.label for d in docs for e in d.annotation.entities)),
+        "with_kb_id": sum(e.kb_id is not None for d in docs for e in d.annotation.entities),
+        "claim_proposals": sum(len(d.claims) for d in docs),
+        **Counter(r["kind"] for r in items),
+    }
+    print(json.dumps(counts))
+    for e in errors:
+        print(f"error: {e}", file=sys.stderr)
+    if args.report:
+        Path(args.report).write_bytes(dump_json({"counts": counts, "errors": errors, "items": items}))
+    print(f"newsspan import gum: {len(docs)} documents, {written} files written in {root.path}")
+    return 1 if errors else 0
 
 
 def cmd_export(args) -> int:
