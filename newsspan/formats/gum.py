@@ -289,7 +289,12 @@ def _mentions(words: list[Word]) -> list[Mention]:
 
 
 _TITLES = set(
-    ["mr", "mrs", "ms", "miss", "dr", "prof", "professor", "president", "senator", "sen", "governor", "gov", "minister", "secretary", "undersecretary", "ambassador", "administrator", "doctor", "attorney", "lady", "lord", "sir", "king", "queen", "prince", "princess", "pope", "judge", "justice", "general", "gen", "mayor", "chairman", "chair", "chief", "director", "captain", "officer", "sheriff", "commissioner", "chancellor", "premier", "spokesperson", "spokesman", "manager", "founder", "poet", "student", "man", "state", "court"]
+    str.split(
+        "mr mrs ms miss dr prof professor president senator sen governor gov minister secretary undersecretary "
+        "ambassador administrator doctor attorney lady lord sir king queen prince princess pope judge justice general "
+        "gen mayor chairman chair chief director captain officer sheriff commissioner chancellor premier spokesperson "
+        "spokesman manager founder poet student man state court university"
+    )
 )  # a name whose head is one of these is a title ("the President"), not a name
 _MARKS = set("()[]\"'“”‘’")
 _GLUE = {"of", "the", "and", "&", "for", "de", "del", "da", "von", "van", "der", "-", ":", "@", "/", "on"}
@@ -332,7 +337,7 @@ def _extent(m: Mention, words: list[Word], h: int, refs) -> tuple[int, int]:
     return lo, hi
 
 
-def _slug(s: str) -> str:
+def slug(s: str) -> str:
     s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", "-", s).strip("-")
 
@@ -364,7 +369,9 @@ def _names(doc_id: str, text: str, words: list[Word], markup, wiki: dict) -> tup
             if words[k].form in _MARKS:
                 lo, hi = (k + 1, hi) if k < h else (lo, min(hi, k - 1))
         keep_the = (m.identity or "").startswith("The_")  # "The" is part of the title: The_Onion
-        while lo < hi and (words[lo].upos == "PUNCT" or (words[lo].upos == "DET" and m.etype != "time" and not keep_the)):
+        while lo < hi and (
+            words[lo].upos == "PUNCT" or (words[lo].upos == "DET" and m.etype != "time" and not keep_the)
+        ):
             lo += 1
         while hi > lo and (words[hi].upos == "PUNCT" or words[hi].xpos == "POS"):
             hi -= 1
@@ -380,7 +387,7 @@ def _names(doc_id: str, text: str, words: list[Word], markup, wiki: dict) -> tup
         identity = None if own else m.identity  # a name decided on its own ("Republican") is not GUM's identity
         if identity in wiki:
             item["kb_id"] = wiki[identity]
-        item["cluster"] = _slug(identity or (item["text"] if own else "")) or f"gum-{m.gum_id}"
+        item["cluster"] = slug(identity or (item["text"] if own else "")) or f"gum-{m.gum_id}"
         if (start, end) != (gum["start"], gum["end"]):
             report.append({"doc": doc_id, "kind": "trimmed", **item})
         out.append(item)
@@ -403,6 +410,10 @@ def _signal(signals: str, kinds: tuple[str, ...]) -> list[int]:
     return out
 
 
+def _unbalanced(s: str) -> bool:
+    return s.count('"') % 2 == 1 or s.count("“") != s.count("”")
+
+
 def _claims(doc_id: str, text: str, words: list[Word], entities: list[Entity]) -> list[dict]:
     """A claim proposal per attribution relation: eRST's satellite holds the source and the cue, the nucleus
     (the head EDU with its dependents attached below the relation's depth) is the content."""
@@ -412,7 +423,9 @@ def _claims(doc_id: str, text: str, words: list[Word], entities: list[Entity]) -
         if m:
             edus[int(m.group(2))] = (i, m.group(1), int(m.group(3) or 0), int(m.group(4)), m.group(5) or "")
     order = sorted(edus, key=lambda e: edus[e][0])
-    span = {e: (edus[e][0], edus[n][0] - 1 if n else len(words) - 1) for e, n in zip(order, order[1:] + [0])}
+    span = {
+        e: (edus[e][0], edus[n][0] - 1 if n else len(words) - 1) for e, n in zip(order, [*order[1:], 0], strict=False)
+    }
     kids: dict[int, list[int]] = {}
     for e, (_, _, head, _, _) in edus.items():
         kids.setdefault(head, []).append(e)
@@ -422,16 +435,21 @@ def _claims(doc_id: str, text: str, words: list[Word], entities: list[Entity]) -
 
     out = []
     for e in order:
-        first, rel, head, depth, signals = edus[e]
+        _, rel, head, depth, signals = edus[e]
         if not rel.startswith("attribution") or head not in edus:
             continue
         sat = sub(e)
         content = sorted(sub(head, depth) - sat)
         lo, hi = span[content[0]][0], span[content[-1]][1]
-        while lo < hi and (words[lo].upos == "PUNCT" or (words[lo].form.lower() == "that" and words[lo].upos == "SCONJ")):
+        while lo < hi and (
+            words[lo].upos == "PUNCT" or (words[lo].form.lower() == "that" and words[lo].upos == "SCONJ")
+        ):
             lo += 1
+        end = hi
         while hi > lo and words[hi].upos == "PUNCT":
             hi -= 1
+        while hi < end and _unbalanced(text[words[lo].start : words[hi].end]):  # a quotation inside the content
+            hi += 1
         sat_words = [k for s in sorted(sat) for k in range(span[s][0], span[s][1] + 1)]
         top = [k for k in sat_words if words[k].head not in sat_words]
         claim: dict = {"start": words[lo].start, "end": words[hi].end, "text": text[words[lo].start : words[hi].end]}
@@ -468,7 +486,7 @@ def _claims(doc_id: str, text: str, words: list[Word], entities: list[Entity]) -
     return out
 
 
-def _tables(dep: Path) -> tuple[dict[str, str], dict[str, str]]:
+def tables(dep: Path) -> tuple[dict[str, str], dict[str, str]]:
     """wiki_map.tab (identity -> Wikidata id) and splits.md (GUM id -> split), next to the dep/ folder."""
     wiki, splits, part = {}, {}, None
     wiki_map, splits_md = dep.parent / "wiki_map.tab", dep.parent / "splits.md"
@@ -534,4 +552,4 @@ def read(paths: list[Path], genres: tuple[str, ...] = ("news",)) -> list[GumDoc]
     """The GUM documents of these files and dep/ folders, of these genres (GUM_<genre>_<name>.conllu)."""
     files = sorted({f for p in map(Path, paths) for f in (sorted(p.glob("*.conllu")) if p.is_dir() else [p])})
     files = [f for f in files if f.stem.split("_")[1:2] and f.stem.split("_")[1] in genres]
-    return [convert(f, *_tables(f.parent)) for f in files]
+    return [convert(f, *tables(f.parent)) for f in files]
