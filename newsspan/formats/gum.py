@@ -127,9 +127,7 @@ _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass
-class Word:
-    """A UD word of the document, with its place in the text."""
-
+class Word:  # a UD word of the document, with its place in the text
     form: str
     upos: str
     xpos: str
@@ -142,9 +140,7 @@ class Word:
 
 
 @dataclass
-class Mention:
-    """A GUM entity mention over the words [first, last]."""
-
+class Mention:  # a GUM entity mention over the words [first, last]
     gum_id: str
     etype: str
     identity: str | None
@@ -242,28 +238,20 @@ def _blocks(sents, words: list[Word], markup) -> tuple[list[tuple[str, str | Non
 
 def _text(blocks, tokens, words: list[Word]) -> tuple[str, list[Section]]:
     """The text, one block per line and a blank line between blocks; the words' offsets are set on the way."""
-    parts: list[str] = []
-    pos = 0
-    sections = []
+    text, sections = "", []
     for label, speaker, sent_ids in blocks:
-        if parts:
-            parts.append("\n\n")
-            pos += 2
-        start = pos
-        for k, si in enumerate(sent_ids):
-            if k:
-                parts.append(" ")
-                pos += 1
+        text += "\n\n" if text else ""
+        start = len(text)
+        for si in sent_ids:
+            text += " " if len(text) > start else ""
             for j, (form, space, ids) in enumerate(tokens[si]):
-                at = pos
+                at = len(text)
                 for w in ids:  # the words of a multi-word token spell its form (checked in the tests)
-                    words[w].start, words[w].end = at, at + len(words[w].form)
-                    at = words[w].end
-                gap = " " if space and j + 1 < len(tokens[si]) else ""
-                parts.append(form + gap)
-                pos += len(form) + len(gap)
-        sections.append(Section("s", start, pos, "", label, speaker))
-    text = "".join(parts) + "\n"
+                    words[w].start = at
+                    at = words[w].end = at + len(words[w].form)
+                text += form + (" " if space and j + 1 < len(tokens[si]) else "")
+        sections.append(Section("s", start, len(text), "", label, speaker))
+    text += "\n"
     return text, [replace(s, text=text[s.start : s.end]) for s in sections]
 
 
@@ -273,18 +261,15 @@ def _mentions(words: list[Word]) -> list[Mention]:
     for i, w in enumerate(words):
         for m in _MENTION.finditer(w.misc.get("Entity", "")):
             if m.group(4):
-                k = max(k for k, x in enumerate(opened) if x.gum_id == m.group(4))
-                x = opened.pop(k)
-                x.last = i
-                out.append(x)
-                continue
-            f = m.group(2).split("-", 6)  # etype, infstat, salience, centering, minspan, link[, identity]
-            x = Mention(m.group(1), f[0], unquote(f[6]) if len(f) > 6 else None, i)
-            if m.group(3):
-                x.last = i
-                out.append(x)
+                x = opened.pop(max(k for k, x in enumerate(opened) if x.gum_id == m.group(4)))
             else:
-                opened.append(x)
+                f = m.group(2).split("-", 6)  # etype, infstat, salience, centering, minspan, link[, identity]
+                x = Mention(m.group(1), f[0], unquote(f[6]) if len(f) > 6 else None, i)
+                if not m.group(3):
+                    opened.append(x)
+                    continue
+            x.last = i
+            out.append(x)
     return out
 
 
@@ -376,9 +361,8 @@ def _names(doc_id: str, text: str, words: list[Word], markup, wiki: dict) -> tup
         while hi > lo and (words[hi].upos == "PUNCT" or words[hi].xpos == "POS"):
             hi -= 1
         start, end = words[lo].start, words[hi].end
-        gum = {"id": m.gum_id, "etype": m.etype, "identity": m.identity, "start": words[a].start}
-        gum |= {"end": words[b].end, "text": text[words[a].start : words[b].end]}
-        item = {"start": start, "end": end, "text": text[start:end], "gum": gum}
+        gum = {"id": m.gum_id, "etype": m.etype, "identity": m.identity, **_quote(text, words[a].start, words[b].end)}
+        item = {**_quote(text, start, end), "gum": gum}
         label, own = _label(m, item["text"], words[h])
         if label == "-":
             report.append({"doc": doc_id, "kind": "dropped", "why": "no OntoNotes name", **item})
@@ -408,6 +392,10 @@ def _signal(signals: str, kinds: tuple[str, ...]) -> list[int]:
                 x, _, y = piece.partition("-")
                 out += range(int(x) - 1, int(y or x)) if x.isdigit() and (y or x).isdigit() else []
     return out
+
+
+def _quote(text: str, start: int, end: int) -> dict:
+    return {"start": start, "end": end, "text": text[start:end]}
 
 
 def _unbalanced(s: str) -> bool:
@@ -452,7 +440,7 @@ def _claims(doc_id: str, text: str, words: list[Word], entities: list[Entity]) -
             hi += 1
         sat_words = [k for s in sorted(sat) for k in range(span[s][0], span[s][1] + 1)]
         top = [k for k in sat_words if words[k].head not in sat_words]
-        claim: dict = {"start": words[lo].start, "end": words[hi].end, "text": text[words[lo].start : words[hi].end]}
+        claim: dict = _quote(text, words[lo].start, words[hi].end)
         attribution: dict = {"type": "source"}
         src = [k for k in _signal(signals, ("sem-atsrc",)) if words[k].upos != "PUNCT"]
         src_head = next((k for k in src if words[k].head not in src), None)
@@ -460,28 +448,22 @@ def _claims(doc_id: str, text: str, words: list[Word], entities: list[Entity]) -
         if named is not None and named.label in _SOURCE_LABELS and words[src_head].upos != "PRON":
             attribution["source"] = named.id
         elif src:
-            s0, s1 = words[min(src)].start, words[max(src)].end
-            attribution["source_span"] = {"start": s0, "end": s1, "text": text[s0:s1]}
+            attribution["source_span"] = _quote(text, words[min(src)].start, words[max(src)].end)
         cues = _signal(signals, ("lex-indwd", "lex-indph")) or [k for k in top if words[k].upos == "VERB"][:1]
         if cues:
             k0 = next((k for k in cues if k in top), cues[0])
             k1 = k0
             while k1 + 1 in cues:
                 k1 += 1
-            attribution["cue"] = {
-                "start": words[k0].start,
-                "end": words[k1].end,
-                "text": text[words[k0].start : words[k1].end],
-            }
+            attribution["cue"] = _quote(text, words[k0].start, words[k1].end)
         claim["attribution"] = attribution
         notes = []
         if rel == "attribution-negative":
             notes.append("attribution-negative: the source does not assert the content (denies, doubts, does not know)")
         if any(lo <= k <= hi for k in sat_words):
             notes.append("the source and cue interrupt the content: a claim is one span, correct or reject")
-        s0, s1 = words[sat_words[0]].start, words[sat_words[-1]].end
-        claim["gum"] = {"relation": rel, "edu": e, "satellite": {"start": s0, "end": s1, "text": text[s0:s1]}}
-        claim["notes"] = notes
+        satellite = _quote(text, words[sat_words[0]].start, words[sat_words[-1]].end)
+        claim |= {"gum": {"relation": rel, "edu": e, "satellite": satellite}, "notes": notes}
         out.append(claim)
     return out
 
