@@ -52,7 +52,8 @@ ETYPES |= {"abstract": "?", "substance": "-", "plant": "-", "animal": "-", "body
 # Decisions per GUM identity (Wikipedia title), else per name ("=" and the name, spaces as "_"), made by reading
 # the articles (docs/gum.md); "-": not an OntoNotes name. They override ETYPES (a country is GPE in all readings).
 def _decisions(table: str) -> dict[str, str]:
-    out, label = {}, ""
+    out: dict[str, str] = {}
+    label = ""
     for line in table.strip().splitlines():
         if not line.startswith(" "):
             label, line = line.split(": ", 1)
@@ -169,7 +170,8 @@ def _read(path: Path) -> tuple[list, list[Word], list[list[tuple[str, bool, list
     words: list[Word] = []
     tokens: list[list[tuple[str, bool, list[int]]]] = []
     for i, s in enumerate(sents):
-        base, toks, mwt_end = len(words), [], 0
+        toks: list[tuple[str, bool, list[int]]] = []
+        base, mwt_end = len(words), 0
         for t in s:
             misc = t["misc"] or {}
             if isinstance(t["id"], tuple):  # a multi-word token over its words, or an empty node (no text)
@@ -257,7 +259,8 @@ def _text(blocks, tokens, words: list[Word]) -> tuple[str, list[Section]]:
 
 def _mentions(words: list[Word]) -> list[Mention]:
     """The Entity= mentions: "(id-fields" opens one before a word, "id)" closes the innermost of id after it."""
-    out, opened = [], []
+    out: list[Mention] = []
+    opened: list[Mention] = []
     for i, w in enumerate(words):
         for m in _MENTION.finditer(w.misc.get("Entity", "")):
             if m.group(4):
@@ -384,7 +387,7 @@ _SOURCE_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 
 def _signal(signals: str, kinds: tuple[str, ...]) -> list[int]:
     """The words (0-based) of the signals of these kinds: "sem-atsrc-27-28-gold" holds document words 27 and 28."""
-    out = []
+    out: list[int] = []
     for sig in signals.split("+"):
         parts = sig.split("-")
         if "-".join(parts[:2]) in kinds:
@@ -421,7 +424,7 @@ def _claims(doc_id: str, text: str, words: list[Word], entities: list[Entity]) -
     def sub(e: int, below: int = 1 << 30) -> set[int]:
         return {e}.union(*(sub(c) for c in kids.get(e, []) if edus[c][3] < below))
 
-    out = []
+    out: list[dict] = []
     for e in order:
         _, rel, head, depth, signals = edus[e]
         if not rel.startswith("attribution") or head not in edus:
@@ -444,8 +447,9 @@ def _claims(doc_id: str, text: str, words: list[Word], entities: list[Entity]) -
         attribution: dict = {"type": "source"}
         src = [k for k in _signal(signals, ("sem-atsrc",)) if words[k].upos != "PUNCT"]
         src_head = next((k for k in src if words[k].head not in src), None)
-        named = next((x for x in entities if src_head is not None and x.start <= words[src_head].start < x.end), None)
-        if named is not None and named.label in _SOURCE_LABELS and words[src_head].upos != "PRON":
+        at = words[src_head] if src_head is not None else None
+        named = next((x for x in entities if at and x.start <= at.start < x.end and at.upos != "PRON"), None)
+        if named is not None and named.label in _SOURCE_LABELS:
             attribution["source"] = named.id
         elif src:
             attribution["source_span"] = _quote(text, words[min(src)].start, words[max(src)].end)
