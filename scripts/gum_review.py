@@ -62,7 +62,7 @@ PATTERNS = [  # (label, regex): proposals only; each is accepted, corrected or r
     ),
     ("PERCENT", rf"\b{_NUM} ?(?:%|percent|per cent)"),
     ("QUANTITY", rf"\b{_NUM}[ -]?{_UNIT}\b"),
-    ("ORDINAL", r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|\d+(?:st|nd|rd|th))\b"),
+    ("ORDINAL", r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\b"),
     ("CARDINAL", rf"\b{_NUM}\b"),
     ("NORP", r"\b(?:" + "|".join(NATIONALITIES) + r")\b"),
     ("LANGUAGE", r"\b(?:" + "|".join(LANGUAGES) + r")(?= language\b| translation\b)"),
@@ -94,19 +94,28 @@ def _sentences(doc: gum.GumDoc, sections) -> list[dict]:
     return rows
 
 
-def _patterns(text: str, taken: list[tuple[int, int]]) -> list[dict]:
-    """Pattern proposals for the types GUM lacks, on token boundaries, overlapping no GUM name nor each other."""
+def _patterns(text: str, taken: list[tuple[int, int, str]]) -> list[dict]:
+    """Pattern proposals for the types GUM lacks, on token boundaries, overlapping no GUM name nor each other;
+    except that a longer date or time may hold a GUM date ("Friday" of "Friday, July 21, 2017"): both are
+    offered, and the annotator keeps one."""
     out: list[dict] = []
     for label, rx in PATTERNS:
         for m in re.finditer(rx, text):
             a, b = m.span()
             if not (is_boundary(text, a) and is_boundary(text, b)):
                 continue
-            if any(x < b and a < y for x, y in taken):
+            hit = [(x, y, k) for x, y, k in taken if x < b and a < y]
+            longer = [
+                label in ("DATE", "TIME") and k in ("DATE", "TIME") and a <= x <= y <= b and b - a > y - x
+                for x, y, k in hit
+            ]
+            if not all(longer):
                 continue
-            taken.append((a, b))
+            taken.append((a, b, label))
             out.append({"kind": "entity", "from": f"pattern:{label}", "start": a, "end": b, "text": text[a:b]})
             out[-1] |= {"label": label, "kb_id": None, "cluster": None}
+            if hit:
+                out[-1]["note"] = "holds a GUM date: keep one of the two"
     return out
 
 
@@ -134,7 +143,7 @@ def propose(root: store.Root, doc_id: str, name: str, gum_dir: Path, force: bool
             "gum": u["gum"],
         }
         items[-1]["overlaps"] = u["overlaps"]
-    items += _patterns(text, [(x["start"], x["end"]) for x in items])
+    items += _patterns(text, [(x["start"], x["end"], x["label"]) for x in items])
     for c in doc.claims:
         items.append({"kind": "claim", "from": "gum:" + c["gum"]["relation"], **c, "checkworthy": None})
     items.sort(key=lambda x: (x["start"], x["kind"] != "entity", x["end"]))
