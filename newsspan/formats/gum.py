@@ -8,7 +8,7 @@ identity``; ``Discourse=`` eRST relations ``rel:edu->head:depth:signals`` on eac
 Output per document: the text (every token in order, ``SpaceAfter=No`` honoured, one block per line,
 blocks parted by a blank line), its meta, and an Annotation: sections from the block markup, entities
 from the GUM mentions whose head is a proper noun, trimmed to the name and typed by :data:`ETYPES` and
-:data:`IDENTITIES`; no claims. Names no table can type are ``undecided``; every attribution relation
+:data:`DECISIONS`; no claims. Names no table can type are ``undecided``; every attribution relation
 becomes a claim proposal. Both are for the human pass (docs/gum.md, scripts/gum_review.py).
 """
 
@@ -44,7 +44,7 @@ PROVENANCE = {
         "Entities. Undecided labels, the types GUM lacks and all claims are left to the human pass.",
     },
 }
-# GUM etype -> OntoNotes label; "?": decided per identity in IDENTITIES (else undecided); "-": no OntoNotes type
+# GUM etype -> OntoNotes label; "?": decided per identity in DECISIONS (else undecided); "-": no OntoNotes type
 ETYPES = {"person": "PERSON", "organization": "ORG", "event": "EVENT", "time": "DATE", "place": "?", "object": "?"}
 ETYPES |= {"abstract": "?", "substance": "-", "plant": "-", "animal": "-", "body": "-"}
 
