@@ -121,10 +121,10 @@ DATE: Chinese_New_Year
 _BLOCK_LABELS = {"head": "heading", "p": "paragraph", "sp": "paragraph", "quote": "quote", "lg": "quote"}
 _BLOCK_LABELS |= {"caption": "caption", "figure": "caption", "item": "list_item", "list": "list_item"}
 _WHOLE = ("head", "figure", "caption", "item")
-_PART = re.compile(r"\s*(\w+)(.*?)\s*\((\d+) s\)\s*$")
-_ATTR = re.compile(r'(\w+):::"([^"]*)"')
-_TAG = re.compile(r"<(/?)(\w+)([^>]*?)/?>")
-_MENTION = re.compile(r"\((\d+)-([^()]*)(\))?|(\d+)\)")
+# (look-behinds and (?!\w) keep every repeat from being retried: linear, see tests/test_regex_audit.py)
+_ATTR = re.compile(r'(?<!\w)(\w+):::"([^"]*)"')
+_TAG = re.compile(r"<(/?)(\w+)(?!\w)([^<>]*)>")
+_MENTION = re.compile(r"\((\d+)-([^()]*)(\))?|(?<!\d)(\d+)\)")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -213,10 +213,10 @@ def _blocks(sents, words: list[Word], markup) -> tuple[list[tuple[str, str | Non
     current, date, body = None, None, False
     for i, s in enumerate(sents):
         stack = [e for e in stack if e[2] > 0]
-        for part in (s.metadata.get("newpar_block") or "").split("|"):
-            m = _PART.match(part)
-            if m and int(m.group(3)):  # (0 s): an element without text (an image)
-                stack.append([m.group(1), dict(_ATTR.findall(m.group(2))), int(m.group(3))])
+        for part in (s.metadata.get("newpar_block") or "").split("|"):  # 'sp who:::"#Bill" (6 s)'
+            head, _, count = part.strip().rpartition(" (")
+            if count.removesuffix(" s)").isdigit() and int(count[:-3]):  # (0 s): an element without text (an image)
+                stack.append([head.split(" ")[0], dict(_ATTR.findall(head)), int(count[:-3])])
         # a head, caption or list item is one block whatever it holds; else the innermost p, quote, stanza, sp
         inner = next((e for e in stack if e[0] in _WHOLE), None) or next(
             (e for e in reversed(stack) if e[0] in _BLOCK_LABELS), None
