@@ -8,6 +8,7 @@ found or bad input, 2 usage error or unusable root.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sys
@@ -497,6 +498,31 @@ def _import(args) -> int:
     )
 
 
+GUM_ARGUMENTS = (
+    arg("--root", metavar="DIR", default=argparse.SUPPRESS, help=ROOT[1]["help"]),
+    arg("paths", nargs="+", metavar="DIR", help="GUM's dep/ folder, or its .conllu files"),
+    arg("--genre", choices=("news", "interview", "all"), default="news", help="which documents (default: news)"),
+    arg("--report", metavar="FILE", help="also write the conversion report as JSON"),
+)
+
+
+def _import_gum(args) -> int:
+    root = store.Root.discover(getattr(args, "root", None))
+    genres = ("news", "interview") if args.genre == "all" else (args.genre,)
+    report: dict = {}
+
+    def make():
+        plan, found = edit.plan_gum(root, args.paths, genres)
+        report.update(found)
+        return plan
+
+    code = _run_plan("import gum", root, make)
+    print(json.dumps(report.get("counts", {})))
+    if args.report and report:
+        store.write_atomic(_folder_of(args.report, "--report"), json.dumps(report, indent=1).encode("utf-8"))
+    return code
+
+
 @command(
     "export",
     "export the released annotations for annotation tools and trainers",
@@ -850,6 +876,9 @@ def build_parser() -> argparse.ArgumentParser:
         p = _subparser(sub, name, summary, description, examples, args, run)
         if name == "import":  # one subcommand per format, each with its own options and --help
             formats = p.add_subparsers(dest="format", required=True, metavar="FORMAT", parser_class=_Parser)
+            gum = "GUM's Wikinews news and interviews (dep/*.conllu) as documents with a GUM-derived draft layer"
+            examples = ("newsspan import gum path/to/gum/dep/ --genre all --report gum-report.json",)
+            _subparser(formats, "gum", gum, edit.gum.__doc__ or gum, examples, GUM_ARGUMENTS, _import_gum, raw=True)
             for fmt in IMPORT_FORMATS:
                 doc = (import_module(fmt).__doc__ or fmt).strip()
                 _subparser(

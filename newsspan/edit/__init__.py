@@ -5,8 +5,10 @@ from the root as it stands, and :func:`run` writes it under the root's lock when
     for problem in plan.errors + plan.warnings + plan.notes: print(problem)
 """
 
+from . import gum
 from .add import plan_add
 from .export import export
+from .gum import plan_gum
 from .importer import ALIGNMENT_MODES, NESTED_POLICIES, plan_import
 from .plan import Plan, run
 from .repair import plan_canonicalize, plan_fix, plan_reanchor
@@ -16,6 +18,8 @@ __all__ = [
     "NESTED_POLICIES",
     "Plan",
     "export",
+    "gum",
+    "plan_gum",
     "plan_add",
     "plan_canonicalize",
     "plan_fix",
