@@ -88,6 +88,11 @@ def entity_labels() -> tuple[str, ...]:
     return _enum("entityLabel")
 
 
+def expression_labels() -> tuple[str, ...]:
+    """The entity labels of temporal and numerical expressions (``x-expressions`` on ``$defs/entityLabel``)."""
+    return tuple(load("annotation")["$defs"]["entityLabel"]["x-expressions"]["labels"])
+
+
 def entity_colors() -> dict[str, str]:
     """The highlight colour of each entity label (``x-colors`` on ``$defs/entityLabel``, a view
     annotation the validators ignore), in the order of the labels."""

@@ -94,7 +94,7 @@ def _sentences(doc: gum.GumDoc, sections) -> list[dict]:
     return rows
 
 
-def _patterns(text: str, taken: list[tuple[int, int, str]]) -> list[dict]:
+def patterns(text: str, taken: list[tuple[int, int, str]]) -> list[dict]:
     """Pattern proposals for the types GUM lacks, on token boundaries, overlapping no GUM name nor each other;
     except that a longer date or time may hold a GUM date ("Friday" of "Friday, July 21, 2017"): both are
     offered, and the annotator keeps one."""
@@ -143,7 +143,7 @@ def propose(root: store.Root, doc_id: str, name: str, gum_dir: Path, force: bool
             "gum": u["gum"],
         }
         items[-1]["overlaps"] = u["overlaps"]
-    items += _patterns(text, [(x["start"], x["end"], x["label"]) for x in items])
+    items += patterns(text, [(x["start"], x["end"], x["label"]) for x in items])
     for c in doc.claims:
         items.append({"kind": "claim", "from": "gum:" + c["gum"]["relation"], **c, "checkworthy": None})
     items.sort(key=lambda x: (x["start"], x["kind"] != "entity", x["end"]))

@@ -16,7 +16,7 @@ from datasets.info import DatasetInfosDict
 
 import newsspan
 
-from conftest import REPO, cli_env
+from conftest import REPO, cli_env, seed_root
 from corpus_maker import ZH_TEXT, add_document, multi_root, write_annotation
 from hf_util import SEED, annotation, cli, corpus_text, front_matter, load, names, tagged_spans
 
@@ -30,9 +30,10 @@ def cache(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def seed(tmp_path_factory):
-    """The repository's corpus, built with the CLI into a temporary folder."""
+    """The first article alone, built with the CLI into a temporary folder."""
+    root = seed_root(tmp_path_factory.mktemp("seed-root"))
     out = tmp_path_factory.mktemp("seed") / "hf"
-    res = cli("build", "--out", out, cwd=REPO)  # the root found from the working directory
+    res = cli("build", "--out", out, cwd=root)  # the root found from the working directory
     assert res.returncode == 0, res.stdout + res.stderr
     return out, res
 

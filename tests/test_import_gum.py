@@ -303,7 +303,7 @@ def test_pattern_proposals_for_the_types_gum_lacks():
     text = "On Friday, July 21, 2017, six Afghan girls won 15% of the votes in the Afghan Girls Robotics Team."
     gum_friday = (3, 9, "DATE")  # a GUM date inside a longer date
     gum_team = (text.index("Afghan Girls"), len(text) - 1, "ORG")  # a GUM name: nothing is proposed inside it
-    got = [(p["text"], p["label"], "note" in p) for p in _kit()._patterns(text, [gum_friday, gum_team])]
+    got = [(p["text"], p["label"], "note" in p) for p in _kit().patterns(text, [gum_friday, gum_team])]
     assert got == [
         ("Friday, July 21, 2017", "DATE", True),  # offered beside GUM's "Friday": the annotator keeps one
         ("15%", "PERCENT", False),

@@ -13,7 +13,7 @@ from dataclasses import replace
 from newsspan.edit.repair import old_characters, reanchor, rebuild
 from newsspan.model import Annotation, Entity, Section
 
-from conftest import REPO
+from conftest import seed_root
 from contrib_helpers import cli, cli_fails, cli_ok, load, new_root, snapshot, validate_ok
 from corpus_maker import add_document
 
@@ -22,10 +22,7 @@ GOLD = GOLD_ID
 
 
 def gold_root(tmp_path):
-    root = tmp_path / "gold"
-    shutil.copytree(REPO / "corpus", root / "corpus")
-    shutil.copytree(REPO / "annotations", root / "annotations")
-    return root
+    return seed_root(tmp_path / "gold")
 
 
 # reanchor ------------------------------------------------------------------------------------------
@@ -395,9 +392,7 @@ def _shift(path, layer, i, by, **dump):
 
 
 def test_a_copy_with_a_shifted_span_fails_where_it_stands_and_fix_repairs_it(tmp_path):
-    copy = tmp_path / "copy"
-    shutil.copytree(REPO / "corpus", copy / "corpus")
-    shutil.copytree(REPO / "annotations", copy / "annotations")
+    copy = seed_root(tmp_path / "copy")
     path = copy / f"annotations/{GOLD}.json"
     gold = load(path)
     e = gold["entities"][0]
