@@ -1,7 +1,8 @@
 """Tokens with code-point offsets, and IOB2 tags for spans over them.
 
 The tokeniser is rule-based and deterministic (no model): it splits on whitespace, then splits
-off punctuation, possessives and clitics ("Taiwan’s" -> "Taiwan" "’s"), splits hyphenated
+off punctuation, possessives and clitics ("Taiwan’s" -> "Taiwan" "’s") and the elided articles and
+pronouns of French and Italian ("d'Amiens" -> "d'" "Amiens", "dell’Italia" -> "dell’" "Italia"), splits hyphenated
 compounds before a letter ("U.S.-China" -> "U.S." "-" "China", so each part can carry its own
 entity tag), keeps abbreviations ("U.S.", "Mr."), numbers ("1,000", "2:49", "2024-01-12") and
 URLs whole, and cuts scripts written without spaces (Han, kana, Thai, ...) into one token per
@@ -98,6 +99,9 @@ ABBREVIATIONS = [
 
 _HYPHENS = "\u2010\u2011-"  # "-" last: inside [...] it must not form a range
 _APOS = "'\u2019"
+# French and Italian words that elide their vowel before the next word (d'Amiens, qu'il, dell'Italia): a
+# token of their own, so that a mention of the name after them starts at a token
+ELIDED = "c|d|j|l|m|n|s|t|qu|lorsqu|puisqu|jusqu|quoiqu|un|dell|all|dall|nell|sull|coll|quell|quest|sant|bell"
 
 
 @functools.cache
@@ -136,6 +140,7 @@ def _pattern() -> re.Pattern:
         # "n't" is split off the verb as in the Penn Treebank ("do" "n't")
         rf"(?P<nt>{w}+?(?=n[{_APOS}]t(?!{w})))",
         rf"(?P<clitic>[{_APOS}](?:[sSdDmM]|re|RE|ve|VE|ll|LL)(?!{w})|n[{_APOS}]t(?!{w}))",
+        rf"(?P<elided>(?<!{w})(?i:{ELIDED})[{_APOS}](?={w}))",
         # a word; an apostrophe inside it stays (O'Brien, rock'n'roll) unless a clitic follows
         rf"(?P<word>{w}+(?:[{_APOS}](?![sSdDmM](?!{w})|re(?!{w})|ve(?!{w})|ll(?!{w})){w}+)*)",
         r"(?P<ellipsis>\.{2,}|\u2026)",
