@@ -24,6 +24,7 @@ naming file and line.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -39,6 +40,8 @@ _PART = re.compile(r"([^\[\]]+)\[(\d+)/(\d+)\]")
 _BIO = re.compile(r"([BIESLU])-(.+)")
 _CLUSTER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ESCAPED = re.compile(r"\\(.)")  # UDPipe's escapes in SpacesBefore/SpacesAfter: \s \t \r \n, \p for |, \\
+_SPACES_ESCAPE = {"s": " ", "t": "\t", "r": "\r", "n": "\n", "p": "|"}
 META = {"meta::title": "title", "meta::sourceURL": "url", "meta::dateCreated": "date"}
 
 
@@ -65,6 +68,7 @@ class _Doc:
     types: dict = field(default_factory=dict)  # entity id -> its type, for mentions that leave it out
     type_field: int = 1
     broken: bool = False
+    after: str | None = None  # the whitespace after the last sentence, when its last token says (SpacesAfter)
 
 
 def load(path: Path, unit: str | None = None, *, ner_key: str | None = None) -> Parsed:
@@ -91,6 +95,7 @@ class _Reader:
     def __init__(self, file: str, out: Parsed, ner_key: str | None):
         self.file, self.out, self.ner_key = file, out, ner_key
         self.docs: list[_Doc] = []
+        self.bio_keys: Counter = Counter()  # MISC keys other than the one read that hold B- tags
 
     def error(self, line: int, message: str, hint: str | None = None) -> None:
         """An error of the current document: it is not imported (its other problems are still told)."""
@@ -116,8 +121,15 @@ class _Reader:
         if not self.docs:
             return self.out.error(self.file, "holds no CoNLL-U sentence")
         self.finish()
+        if self.bio_keys and not any(d.spans for d in self.docs):
+            key = self.bio_keys.most_common(1)[0][0]
+            read = f"BIO tags under the MISC key {self.ner_key!r}" if self.ner_key else "CorefUD Entity= brackets"
+            message = f"no entity mention found ({read}); found BIO tags under the MISC key {key!r}"
+            return self.out.error(self.file, message, f"pass --ner-key {key}")
         self.out.docs += [
-            ToolDoc(d.text + "\n", d.name, d.where, d.spans, meta=d.meta) for d in self.docs if not d.broken
+            ToolDoc(d.text + ("\n" if d.after is None else d.after), d.name, d.where, d.spans, meta=d.meta)
+            for d in self.docs
+            if not d.broken
         ]
 
     def metadata(self, md: dict) -> None:
@@ -138,37 +150,42 @@ class _Reader:
 
     def sentence(self, sent, line0: int) -> None:
         doc = self.docs[-1]
-        surface: list[
-            tuple[int, str, bool, list[int]]
-        ] = []  # the tokens of the text: line, form, space after, word ids
+        surface: list[tuple[int, str, bool, list[int], dict]] = []  # the text's tokens: line, form, space, words, misc
         words: list[tuple[int, int | None, dict]] = []  # line, word id (None for an empty node), misc
         forms, mwt_end = {}, 0
         for line, tok in enumerate(sent, line0):
             tid, misc = tok["id"], tok["misc"] or {}
             space = misc.get("SpaceAfter") != "No"
             if isinstance(tid, tuple) and tid[1] == "-":  # a multi-word token over the words tid[0]..tid[2]
-                surface.append((line, tok["form"], space, list(range(tid[0], tid[2] + 1))))
+                surface.append((line, tok["form"], space, list(range(tid[0], tid[2] + 1)), misc))
                 mwt_end = tid[2]
             elif isinstance(tid, tuple):  # an empty node: no text
                 words.append((line, None, misc))
             else:
                 if tid > mwt_end:
-                    surface.append((line, tok["form"], space, [tid]))
+                    surface.append((line, tok["form"], space, [tid], misc))
                 words.append((line, tid, misc))
                 forms[tid] = tok["form"]
         md = sent.metadata
         text = md.get("text")
         if text is None:
             text = "".join(
-                form + " " * (space and k < len(surface) - 1) for k, (_, form, space, _) in enumerate(surface)
+                form + " " * (space and k < len(surface) - 1) for k, (_, form, space, *_) in enumerate(surface)
             )
-        sep = "" if not doc.text else "\n\n" if ("newpar" in md or "newpar id" in md) else "\n"
+        # the whitespace between sentences: the last one's SpacesAfter (UDPipe), else a line break, a blank
+        # line before a paragraph; before the document, its first token's SpacesBefore
+        sep = doc.after if doc.after is not None else "\n\n" if ("newpar" in md or "newpar id" in md) else "\n"
+        sep = sep if doc.text else _spaces(surface[0][4] if surface else {}, "SpacesBefore") or ""
         spans = self.place(text, surface, forms, len(doc.text) + len(sep))
         if spans is None:
             return
         doc.text += sep + text
+        doc.after = _spaces(surface[-1][4] if surface else {}, "SpacesAfter")
         for line, wid, misc in words:
             doc.words.append(spans.get(wid) if wid is not None else None)
+            self.bio_keys.update(
+                k for k, v in misc.items() if k != self.ner_key and str(v).startswith(("B-", "U-", "S-"))
+            )
             if self.ner_key is None:
                 self.brackets(misc.get("Entity") or "", line)
             elif wid is not None:
@@ -179,7 +196,7 @@ class _Reader:
     def place(self, text: str, surface, forms: dict, base: int) -> dict | None:
         """Word id -> (start, end) in the document text; None (with an error) if a token is not in the text."""
         pos, placed, disagree, space_before = 0, {}, [], None
-        for line, form, space, wids in surface:
+        for line, form, space, wids, _ in surface:
             start = _SPACES.match(text, pos).end()  # type: ignore[union-attr]  # \s* always matches
             if not text.startswith(form, start):
                 found = text[start : start + len(form) + 10]
@@ -261,6 +278,11 @@ class _Reader:
         for m in self.docs[-1].open:
             self.error(m.line, f"the mention of {m.key} opened here is never closed")
         self.docs[-1].open.clear()
+
+
+def _spaces(misc: dict, key: str) -> str | None:
+    """A token's SpacesBefore or SpacesAfter, unescaped ("" for `SpacesAfter=`); None when it has none."""
+    return _ESCAPED.sub(lambda m: _SPACES_ESCAPE.get(m[1], m[1]), misc[key] or "") if key in misc else None
 
 
 def _inner(form: str, parts: list[str], start: int, end: int) -> list[tuple[int, int]]:

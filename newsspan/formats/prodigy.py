@@ -1,7 +1,7 @@
 """Prodigy / spaCy JSONL: one task per line with ``text``, ``tokens`` and ``spans``.
 
-Span ``start``/``end`` are code points; ``token_start``/``token_end`` index ``tokens`` and
-``token_end`` is inclusive. Only accepted answers are imported; rejected and ignored tasks
+Span ``start``/``end`` are code points; ``token_start``/``token_end`` index ``tokens`` (when the task
+has them) and ``token_end`` is inclusive; a span's ``text``, when given, must be the text at its offsets. Only accepted answers are imported; rejected and ignored tasks
 are reported. Several sessions (``_annotator_id``/``_session_id``) on one text are several
 annotators. The export writes the same shape, tokens from :mod:`newsspan.tokenize`.
 """
@@ -54,7 +54,8 @@ def parse_task(task: dict, where: str, stem: str, n: int, unit: str, out: Parsed
         except OffsetError as err:
             out.error(at, f"{sp['label']}: {err}")
             continue
-        if placed := place(out, at, conv, start, end, label=sp["label"]):
+        quote = sp.get("text") if isinstance(sp.get("text"), str) else None  # the span's text, as Prodigy saw it
+        if placed := place(out, at, conv, start, end, label=sp["label"], quote=quote):
             s, e = placed
             doc.spans.append(ToolSpan(sp["label"], s, e, f"{at} ({sp['label']} {text[s:e]!r})"))
     out.docs.append(doc)
