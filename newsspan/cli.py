@@ -391,6 +391,7 @@ IMPORT_EXAMPLES = {
         "newsspan import webanno tsv-export/ --label-map 'PER=PERSON,LOC=LOC,ORG=ORG,OTH=ignore'",
         "newsspan import webanno doc.tsv --entity-layer webanno.custom.Entity --entity-feature type --id my-article",
         "newsspan import webanno a.tsv b.tsv --nested outer --align expand --status complete",
+        "newsspan import webanno inception/ --kb-feature webanno.custom.EntityLink:identifier --label-map 'PER=PERSON'",
     ],
     "conllu": [
         "newsspan import conllu corefud/ --nested outer --label-map 'person=PERSON,place=GPE,organization=ORG,"
@@ -400,6 +401,7 @@ IMPORT_EXAMPLES = {
     "uima": [
         "newsspan import uima cas-json/ --label-map 'PER=PERSON,LOC=LOC,ORG=ORG,OTH=ignore'",
         "newsspan import uima doc.json --entity-layer webanno.custom.Entity --entity-feature type",
+        "newsspan import uima cas-json/ --kb-feature EntityLink:kbid --label-map 'PER=PERSON,LOC=GPE,ORG=ORG'",
     ],
 }
 
@@ -430,6 +432,12 @@ def _import_arguments(fmt: str) -> list[tuple]:
                 metavar="FEATURE",
                 default=DEFAULT_ENTITY_FEATURE,
                 help=f"the layer's feature holding the label (default: {DEFAULT_ENTITY_FEATURE}; '' for none)",
+            ),
+            arg(
+                "--kb-feature",
+                metavar="LAYER:FEATURE",
+                help="the span layer and feature holding the mentions' Wikidata IRIs, when another layer links them "
+                "(default: the entity layer's identifier); a link counts on a mention with the same offsets",
             ),
         ]
     if fmt == "conllu":
@@ -477,7 +485,9 @@ def _import_arguments(fmt: str) -> list[tuple]:
 )
 def _import(args) -> int:
     root = store.Root.discover(args.root)
-    options = {k: getattr(args, k) for k in ("entity_layer", "entity_feature", "ner_key") if hasattr(args, k)}
+    options = {
+        k: getattr(args, k) for k in ("entity_layer", "entity_feature", "kb_feature", "ner_key") if hasattr(args, k)
+    }
     return _run_plan(
         "import",
         root,

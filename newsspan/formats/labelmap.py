@@ -159,11 +159,16 @@ def resolve(labels: Counter, user: dict[str, Target]) -> tuple[dict[str, Target]
     suggested = {lab: suggest(lab, family) for lab in missing}
     suggestion = ",".join(f"{lab}={target}" for lab, (target, _) in suggested.items())
     reviews = "; ".join(why for _, why in suggested.values() if why)
-    spelled = ", ".join(sorted(false)) + (" is" if len(false) == 1 else " are")
+    one = len(false) == 1
+    told = (
+        f"{', '.join(sorted(false))} {'is' if one else 'are'} spelled like an entity label but mean{'s' * one} "
+        f"something else in {family['name']}: map {'it' if one else 'them'} explicitly. "
+        if false and family
+        else ""
+    )
     return mapped, (
         f"{len(missing)} tool label{'s' * (len(missing) != 1)} with no target: {listing}. "
-        + (f"{spelled} spelled like an entity label but mean{'s' * (len(false) == 1)} something else " if false else "")
-        + (f"in {family['name']}: map {'it' if len(false) == 1 else 'them'} explicitly. " if false else "")
+        + told
         + f"Map them, e.g. --label-map '{suggestion}'"
         + (f", each `{REVIEW}` replaced by its target ({reviews})" if reviews else "")
         + " (targets: an entity label such as PERSON, sections:<label>, claims, or ignore)"
