@@ -21,6 +21,7 @@ from .formats import (
     DEFAULT_ENTITY_FEATURE,
     DEFAULT_ENTITY_LAYER,
     EXPORT_FORMATS,
+    FOLDER_FORMATS,
     IMPORT_FORMATS,
     LAYER_FORMATS,
     OFFSET_FORMATS,
@@ -514,17 +515,20 @@ def _import(args) -> int:
     "export",
     "export the released annotations for annotation tools and trainers",
     "Export the documents a build releases (layers with status complete or gold; --include-drafts as in "
-    "`newsspan build`), or one split of them, in an annotation tool's format (to pre-annotate) or as CoNLL for "
-    "trainers. The corpus must validate; the output is written atomically.",
+    "`newsspan build`), or one split of them, in an annotation tool's format (to pre-annotate) or as CoNLL or "
+    "a spaCy DocBin for trainers. The corpus must validate; the output is written atomically.",
     (
         "newsspan export conll --out ner.conll",
         "newsspan export conll --split test --out test.conll",
         "newsspan export labelstudio --include-drafts --out tasks.json",
         "newsspan export brat --out brat-folder/",
+        "newsspan export webanno --out inception-tsv/",
+        "newsspan export conllu --out corpus.conllu",
+        "newsspan export spacy --split train --out train.spacy",
     ),
     ROOT,
     arg("format", choices=EXPORT_FORMATS, metavar="FORMAT", help=f"one of {', '.join(EXPORT_FORMATS)}"),
-    arg("--out", required=True, metavar="PATH", help="output folder (brat) or file"),
+    arg("--out", required=True, metavar="PATH", help=f"output folder ({', '.join(FOLDER_FORMATS)}) or file"),
     arg("--split", choices=schema.splits(), help="export only the documents of this split"),
     arg(
         "--include-drafts",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ import pytest
 from newsspan.cli import main
 from newsspan.formats import FormatError, Parsed, importers
 
-from conftest import FIXTURES
+from conftest import FIXTURES, REPO
 
 TOOLS, FORMATS = FIXTURES / "tools", FIXTURES / "formats"
 EMOJI = "👨🏻\u200d🚒 firemen drive firetrucks in Springfield."  # firetrucks: code points 19-29, UTF-16 22-32
@@ -567,6 +568,33 @@ def help_of(fmt: str) -> str:
     examples = tail[tail.index("examples:") + 1 :]
     assert code == 0 and examples and all(line.strip().startswith(f"newsspan import {fmt} ") for line in examples)
     return out
+
+
+def shipped_root(tmp: Path, texts_only: bool = False) -> Path:
+    """A copy of the shipped corpus (its texts and metadata only: a root to import an export of it into)."""
+    root = new_root(tmp, "back" if texts_only else "shipped")
+    for path in (REPO / "corpus").iterdir():
+        shutil.copy(path, root / "corpus")
+    for path in [] if texts_only else (REPO / "annotations").glob("*.json"):
+        shutil.copy(path, root / "annotations")
+    return root
+
+
+def mentions(root: Path, kb: bool = True) -> dict[str, list]:
+    """Every entity mention of a root's released layers: (label, start, end, text, kb_id), per document."""
+    out = {}
+    for path in sorted((root / "annotations").glob("*.json")):
+        found = json.loads(path.read_text(encoding="utf-8"))["entities"]
+        out[path.stem] = [(e["label"], e["start"], e["end"], e["text"], e.get("kb_id") if kb else None) for e in found]
+    return out
+
+
+def round_trip(fmt: str, tmp: Path, export: Path, *args) -> Path:
+    """`newsspan import FMT EXPORT ARGS` (an export of the shipped corpus) into a root holding its texts only."""
+    back = shipped_root(tmp, texts_only=True)
+    code, _, err = newsspan("import", fmt, export, "--root", back, *args)
+    assert code == 0, err
+    return back
 
 
 def imports_a_corpus(fmt: str, tmp: Path) -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -32,7 +33,8 @@ from pathlib import Path
 import conllu
 
 from .. import files
-from .tool import NULL_LABEL, Parsed, ToolDoc, ToolSpan, export_texts
+from ..model import Document
+from .tool import NULL_LABEL, FormatError, Parsed, ToolDoc, ToolSpan, export_texts, lines_of, tagged
 
 _SPACES = re.compile(r"\s*")  # in a str pattern, \s is exactly what str.isspace() accepts
 _PIECE = re.compile(r"[()]|[^()]+")
@@ -295,3 +297,41 @@ def _inner(form: str, parts: list[str], start: int, end: int) -> list[tuple[int,
         cuts = [length * k // len(parts) for k in range(1, len(parts))]
     inside = [start + min(max(c, 1), length - 1) if length > 1 else end for c in cuts]
     return list(pairwise([start, *inside, end]))
+
+
+def _escape(spaces: str) -> str:
+    return "".join({v: f"\\{k}" for k, v in _SPACES_ESCAPE.items()}.get(c, c) for c in spaces.replace("\\", "\\\\"))
+
+
+def export(docs: Iterable[Document]) -> dict[str, bytes]:
+    """CoNLL-U: a `# newdoc id` per document, a sentence per line of its text (`# text`, `# newpar` after a
+    blank line), newsspan's tokens as words with `SpaceAfter=No`, the entity mentions as BIO tags in the MISC
+    key NER (read back with --ner-key NER), and UDPipe's SpacesBefore/SpacesAfter wherever the whitespace
+    around a sentence is not one line break: `newsspan import conllu` rebuilds the very text."""
+    out = []
+    for doc in docs:
+        text, (tokens, spans) = doc.text, tagged(doc)
+        tags = ["O"] * len(tokens)
+        for a, b, label in spans:
+            tags[a:b] = [f"B-{label}"] + [f"I-{label}"] * (b - a - 1)
+        for a, b, _ in spans:
+            if "\n" in (quote := text[tokens[a].start : tokens[b - 1].end]):
+                raise FormatError(f"{doc.id}: the entity {quote!r} holds a line break; a CoNLL-U sentence is a line")
+        out.append(f"# newdoc id = {doc.id}")
+        for n, sentence in enumerate(lines_of(text, tokens)):
+            first, last = tokens[sentence[0]], tokens[sentence[-1]]
+            before = text[tokens[sentence[0] - 1].end if n else 0 : first.start]
+            out += ["# newpar"] * (n > 0 and before == "\n\n") + [
+                f"# sent_id = {doc.id}-{n + 1}",
+                f"# text = {text[first.start : last.end]}",
+            ]
+            for j, i in enumerate(sentence, 1):
+                after = text[tokens[i].end : tokens[i + 1].start if i + 1 < len(tokens) else len(text)]
+                misc = [f"NER={tags[i]}"]
+                misc += ["SpacesBefore=" + _escape(before)] * (i == 0 and before != "")
+                misc += ["SpaceAfter=No"] * (after == "" and i < sentence[-1])
+                plain = ("\n",) if i == len(tokens) - 1 else ("\n", "\n\n")  # the whitespace the reader puts there
+                misc += ["SpacesAfter=" + _escape(after)] * (i == sentence[-1] and after not in plain)
+                out.append(f"{j}\t{tokens[i].text}\t_\t_\t_\t_\t_\t_\t_\t{'|'.join(misc)}")
+            out.append("")
+    return {"": ("\n".join(out) + "\n").encode("utf-8")}

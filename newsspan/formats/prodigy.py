@@ -8,15 +8,15 @@ annotators. The export writes the same shape, tokens from :mod:`newsspan.tokeniz
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
 
 from .. import files
 from ..model import Document
-from ..tokenize import Misaligned, iob2_spans, tag, tokenize
 from .offsets import Converter, OffsetError, read_offset
-from .tool import FormatError, Parsed, ToolDoc, ToolSpan, place
+from .tool import FormatError, Parsed, ToolDoc, ToolSpan, place, tagged
 
 
 def load(path: Path, unit: str | None = None) -> Parsed:
@@ -99,11 +99,7 @@ def export(docs: Iterable[Document]) -> dict[str, bytes]:
     """
     lines = []
     for doc in docs:
-        text, tokens = doc.text, tokenize(doc.text)
-        try:
-            tags = tag(tokens, doc.entities)
-        except Misaligned as m:
-            raise FormatError(f"{doc.id}: entity {m}") from None
+        text, (tokens, spans) = doc.text, tagged(doc)
         ws = [t.end < len(text) and text[t.end].isspace() for t in tokens]
         task = {
             "text": text,
@@ -119,9 +115,44 @@ def export(docs: Iterable[Document]) -> dict[str, bytes]:
                     "token_end": b - 1,
                     "label": label,
                 }
-                for a, b, label in iob2_spans(tags)
+                for a, b, label in spans
             ],
             "answer": "accept",
         }
         lines.append(json.dumps(task, ensure_ascii=False))
     return {"": ("\n".join(lines) + "\n").encode("utf-8")}
+
+
+def docbin(docs: Iterable[Document]) -> dict[str, bytes]:
+    """A spaCy DocBin (`.spacy`, as `spacy train` reads it): each document's text whole, its tokens newsspan's
+    (the whitespace between them as spaCy keeps it: a space after a token, else a token of whitespace), its
+    entity mentions as ``doc.ents`` with their kb_id, its id as ``doc.user_data["id"]``."""
+    try:  # an optional extra, imported only here
+        tokens_module = importlib.import_module("spacy.tokens")
+        vocab = importlib.import_module("spacy.vocab").Vocab()
+    except ImportError:
+        raise FormatError("spaCy is not installed: pip install 'newsspan[spacy]'") from None
+    out = tokens_module.DocBin(store_user_data=True)
+    for doc in docs:
+        tokens, spans = tagged(doc)
+        words: list[str] = []
+        spaces: list[bool] = []
+        index = []  # the spaCy token of each newsspan token
+        for k, end in enumerate([t.start for t in tokens] + [len(doc.text)]):
+            gap = doc.text[tokens[k - 1].end if k else 0 : end]
+            if words and gap.startswith(" "):  # one space after a token is its trailing whitespace
+                spaces[-1], gap = True, gap[1:]
+            if gap:  # other whitespace is a token of its own, as spaCy keeps it
+                words.append(gap)
+                spaces.append(False)
+            if k < len(tokens):
+                index.append(len(words))
+                words.append(tokens[k].text)
+                spaces.append(False)
+        sdoc = tokens_module.Doc(vocab, words=words, spaces=spaces)
+        kb = {(e.start, e.end): e.kb_id or "" for e in doc.entities}
+        ents = [(index[a], index[b - 1] + 1, label, kb[tokens[a].start, tokens[b - 1].end]) for a, b, label in spans]
+        sdoc.ents = [tokens_module.Span(sdoc, a, b, label=label, kb_id=k) for a, b, label, k in ents]
+        sdoc.user_data["id"] = doc.id
+        out.add(sdoc)
+    return {"": out.to_bytes()}

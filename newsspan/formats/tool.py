@@ -17,11 +17,13 @@ from pathlib import Path
 
 from .. import files
 from ..report import Problem
+from ..tokenize import Misaligned, Token, iob2_spans, tag, tokenize
 from .offsets import Converter, OffsetError, read_offset
 
 DEFAULT_ENTITY_LAYER = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity"
 DEFAULT_ENTITY_FEATURE = "value"
 KB_FEATURE = "identifier"  # INCEpTION's entity-linking feature of NamedEntity (a knowledge-base IRI)
+WIKIDATA_IRI = "http://www.wikidata.org/entity/"  # a Wikidata item's IRI, its id after it
 KB_HINT = "pass --kb-feature LAYER:FEATURE to take their Wikidata ids as the mentions' kb_id"
 NULL_LABEL = "*"  # the label of a mention whose label feature is empty (WebAnno TSV writes `*`)
 OFFSETS_HINT = "pass --offsets with the unit the tool counts in, or export the file again from the tool"
@@ -194,3 +196,19 @@ def iri_note(file: str, found: Counter, out: Parsed) -> None:
     if found := +found:
         held = ", ".join(f"{layer}:{feature} ({n})" for (layer, feature), n in sorted(found.items()))
         out.notes.append(f"{file}: Wikidata IRIs in {held}; {KB_HINT}")
+
+
+def tagged(doc) -> tuple[list[Token], list[tuple[int, int, str]]]:
+    """A document's tokens and its entity mentions as token ranges (first, stop, label), through the one
+    tagger (:func:`newsspan.tokenize.tag`), for the writers; FormatError for a mention inside a token."""
+    tokens = tokenize(doc.text)
+    try:
+        return tokens, iob2_spans(tag(tokens, doc.entities))
+    except Misaligned as m:
+        raise FormatError(f"{doc.id}: entity {m}") from None
+
+
+def lines_of(text: str, tokens: list[Token]) -> list[range]:
+    """The tokens of each line of the text that holds any (the sentences of the formats that need them)."""
+    starts = [i for i, t in enumerate(tokens) if i == 0 or "\n" in text[tokens[i - 1].end : t.start]]
+    return [range(a, b) for a, b in zip(starts, [*starts[1:], len(tokens)], strict=True)]

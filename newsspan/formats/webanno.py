@@ -25,17 +25,20 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 from .. import files
-from .offsets import Converter, OffsetError
+from ..model import Document
+from .offsets import Converter, OffsetError, utf16_offsets
 from .tool import (
     DEFAULT_ENTITY_FEATURE,
     DEFAULT_ENTITY_LAYER,
     KB_FEATURE,
     NULL_LABEL,
+    WIKIDATA_IRI,
     Parsed,
     ToolDoc,
     ToolSpan,
@@ -43,7 +46,9 @@ from .tool import (
     iri_note,
     is_layer,
     kb_option,
+    lines_of,
     link,
+    tagged,
     wikidata_id,
 )
 
@@ -265,3 +270,32 @@ def _body(lines: list[str], first: int, width: int, file: str, out: Parsed) -> t
         out.error(file, "holds no sentence (no token rows)")
         return rows, None
     return rows, "".join(pieces)
+
+
+def _escape(value: str) -> str:
+    return re.sub(r"(->|[\\\[\]|_;*])", r"\\\1", value)
+
+
+def export(docs: Iterable[Document]) -> dict[str, bytes]:
+    """A WebAnno TSV 3.3 file per document, as INCEpTION imports it: each line of the text a sentence, its
+    tokens newsspan's (newsspan.tokenize.tag, the one tagger), the mentions in the NamedEntity layer with
+    their label as `value` and their kb_id as a Wikidata IRI in `identifier`."""
+    out = {}
+    for doc in docs:
+        tokens, spans = tagged(doc)
+        utf16 = utf16_offsets(doc.text)  # Java's
+        cells = [("_", "_")] * len(tokens)  # (identifier, value) of each token
+        kb = {(e.start, e.end): e.kb_id for e in doc.entities}
+        for n, (a, b, label) in enumerate(spans, 1):
+            iri = kb[tokens[a].start, tokens[b - 1].end]
+            tag = f"[{n}]" if b - a > 1 else ""  # a mention over several tokens: its id on each
+            cells[a:b] = [((_escape(WIKIDATA_IRI + iri) if iri else NULL_VALUE) + tag, _escape(label) + tag)] * (b - a)
+        lines = ["#FORMAT=WebAnno TSV 3.3", f"#T_SP={DEFAULT_ENTITY_LAYER}|{KB_FEATURE}|{DEFAULT_ENTITY_FEATURE}", ""]
+        for k, sentence in enumerate(lines_of(doc.text, tokens), 1):
+            first, last = tokens[sentence[0]], tokens[sentence[-1]]
+            lines += ["", "#Text=" + doc.text[first.start : last.end].replace("\\", "\\\\").replace("\t", "\\t")]
+            for j, i in enumerate(sentence, 1):
+                t = tokens[i]
+                lines.append(f"{k}-{j}\t{utf16[t.start]}-{utf16[t.end]}\t{t.text}\t{cells[i][0]}\t{cells[i][1]}\t")
+        out[f"{doc.id}.tsv"] = ("\n".join(lines) + "\n").encode("utf-8")
+    return out
