@@ -6,14 +6,14 @@ entity type is the second field, or the `etype` field that `# global.Entity` nam
 `--ner-key KEY`, from BIO tags in that MISC key (`NER=B-PER`, `I-PER`, `O`; BIOES/BILOU prefixes too); a file
 with no mention read but BIO tags under another MISC key (`name=B-PER`) is an error naming that key.
 
-Text: each document (`# newdoc`, `# newdoc id = ...`, else the file) is its sentences' `# text` lines
-joined by a line break, a blank line before a paragraph (`# newpar`), or by the whitespace of UDPipe's
+Text: each document (`# newdoc`, `# newdoc id = ...`, else the file) is its sentences' `# text` lines joined
+by a line break, a blank line before a paragraph (`# newpar`), or by the whitespace of UDPipe's
 `SpacesAfter` on a sentence's last token (`SpacesBefore` on the document's first token: before its text).
 Every token's form is found in its sentence's text in order; `SpaceAfter=No` is checked against it (a
-disagreement is a warning). A sentence without `# text` is rebuilt from its tokens and `SpaceAfter=No`. Offsets are code points into
-that text. A multi-word token (`1-2 del` over `de` + `el`) is one stretch of text: a mention that begins
-or ends between its words has its boundary inside that token, which `--align` decides; empty nodes (`5.1`)
-have no text, so a mention's edges skip them.
+disagreement is a warning). A sentence without `# text` is rebuilt from its tokens and `SpaceAfter=No`.
+Offsets are code points into that text. A multi-word token (`1-2 del` over `de` + `el`) is one stretch of
+text: a mention that begins or ends between its words has its boundary inside that token, which `--align`
+decides; empty nodes (`5.1`) have no text, so a mention's edges skip them.
 
 Kept: the mentions with their type as the label (map it with --label-map; e.g. `abstract=ignore`), the
 CorefUD entity id as the mention's `cluster`; document metadata `# meta::title`, `# meta::sourceURL`

@@ -1,12 +1,12 @@
 """Label Studio JSON export: a list of tasks (or one task), plain-text ``Labels`` results.
 
-A task holds ``data.text`` and ``annotations[].result[]`` items (``completions`` in Label Studio 0.x)
-of type ``labels`` with ``value.start/end/text/labels``. A JSON-MIN or CSV export (no ``data``) is refused. Current Label Studio counts code points; older versions and
-some front ends counted UTF-16 units. The unit is decided per task, from all its results at
-once: code points when every ``value.text`` equals the text at its offsets counted so, else
-UTF-16 units when every one does so; a task that fits neither unit throughout is an error
-naming the results that do not fit. A task is never read in two units.
-Several annotations of one task are several annotators (``completed_by``).
+A task holds ``data.text`` and ``annotations[].result[]`` items (``completions`` in Label Studio 0.x) of
+type ``labels`` with ``value.start/end/text/labels``. A JSON-MIN or CSV export (no ``data``) is refused.
+Current Label Studio counts code points; older versions and some front ends counted UTF-16 units. The unit
+is decided per task, from all its results at once: code points when every ``value.text`` equals the text at
+its offsets counted so, else UTF-16 units when every one does so; a task that fits neither unit throughout
+is an error naming the results that do not fit. A task is never read in two units. Several annotations of
+one task are several annotators (``completed_by``).
 """
 
 from __future__ import annotations

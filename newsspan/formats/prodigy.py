@@ -1,9 +1,10 @@
 """Prodigy / spaCy JSONL: one task per line with ``text``, ``tokens`` and ``spans``.
 
-Span ``start``/``end`` are code points; ``token_start``/``token_end`` index ``tokens`` (when the task
-has them) and ``token_end`` is inclusive; a span's ``text``, when given, must be the text at its offsets. Only accepted answers are imported; rejected and ignored tasks
-are reported. Several sessions (``_annotator_id``/``_session_id``) on one text are several
-annotators. The export writes the same shape, tokens from :mod:`newsspan.tokenize`.
+Span ``start``/``end`` are code points; ``token_start``/``token_end`` index ``tokens`` (when the task has
+them) and ``token_end`` is inclusive; a span's ``text``, when given, must be the text at its offsets. Only
+accepted answers are imported; rejected and ignored tasks are reported. Several sessions
+(``_annotator_id``/``_session_id``) on one text are several annotators. The export writes the same shape,
+tokens from :mod:`newsspan.tokenize`.
 """
 
 from __future__ import annotations

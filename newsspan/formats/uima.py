@@ -9,9 +9,9 @@ their feature `--entity-feature` (default `value`; `''` for a type without featu
 without a value has the label `*` (map it with --label-map). A Wikidata IRI in the `identifier` feature
 (entity linking) becomes the mention's kb_id; with `--kb-feature TYPE:FEATURE`, the IRI of an annotation of
 another type (a linking layer) on the mention's very offsets does (a feature of another type that holds
-Wikidata IRIs is named in a note when the option is not given). Document metadata (DKPro's DocumentMetaData): `documentTitle`
-as the title unless it is only the file's name (INCEpTION's default), `documentUri` as the url when it
-is a web address, and the document's language unless `x-unspecified`.
+Wikidata IRIs is named in a note when the option is not given). Document metadata (DKPro's
+DocumentMetaData): `documentTitle` as the title unless it is only the file's name (INCEpTION's default),
+`documentUri` as the url when it is a web address, and the document's language unless `x-unspecified`.
 Reported: annotations of every other type, counted per type in the summary; other views, as a note; a
 file that is not a CAS, a type without the feature, an empty annotation, as errors or warnings naming
 file and annotation (`%ID`). The export names no annotator (pass --annotator).
