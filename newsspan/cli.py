@@ -22,6 +22,7 @@ from .formats import (
     DEFAULT_ENTITY_FEATURE,
     DEFAULT_ENTITY_LAYER,
     EXPORT_FORMATS,
+    FOLDER_FORMATS,
     IMPORT_FORMATS,
     LAYER_FORMATS,
     OFFSET_FORMATS,
@@ -389,6 +390,7 @@ IMPORT_EXAMPLES = {
         "newsspan import webanno tsv-export/ --label-map 'PER=PERSON,LOC=LOC,ORG=ORG,OTH=ignore'",
         "newsspan import webanno doc.tsv --entity-layer webanno.custom.Entity --entity-feature type --id my-article",
         "newsspan import webanno a.tsv b.tsv --nested outer --align expand --status complete",
+        "newsspan import webanno inception/ --kb-feature webanno.custom.EntityLink:identifier --label-map 'PER=PERSON'",
     ],
     "conllu": [
         "newsspan import conllu corefud/ --nested outer --label-map 'person=PERSON,place=GPE,organization=ORG,"
@@ -398,6 +400,7 @@ IMPORT_EXAMPLES = {
     "uima": [
         "newsspan import uima cas-json/ --label-map 'PER=PERSON,LOC=LOC,ORG=ORG,OTH=ignore'",
         "newsspan import uima doc.json --entity-layer webanno.custom.Entity --entity-feature type",
+        "newsspan import uima cas-json/ --kb-feature EntityLink:kbid --label-map 'PER=PERSON,LOC=GPE,ORG=ORG'",
     ],
 }
 
@@ -428,6 +431,12 @@ def _import_arguments(fmt: str) -> list[tuple]:
                 metavar="FEATURE",
                 default=DEFAULT_ENTITY_FEATURE,
                 help=f"the layer's feature holding the label (default: {DEFAULT_ENTITY_FEATURE}; '' for none)",
+            ),
+            arg(
+                "--kb-feature",
+                metavar="LAYER:FEATURE",
+                help="the span layer and feature holding the mentions' Wikidata IRIs, when another layer links them "
+                "(default: the entity layer's identifier); a link counts on a mention with the same offsets",
             ),
         ]
     if fmt == "conllu":
@@ -475,7 +484,9 @@ def _import_arguments(fmt: str) -> list[tuple]:
 )
 def _import(args) -> int:
     root = store.Root.discover(args.root)
-    options = {k: getattr(args, k) for k in ("entity_layer", "entity_feature", "ner_key") if hasattr(args, k)}
+    options = {
+        k: getattr(args, k) for k in ("entity_layer", "entity_feature", "kb_feature", "ner_key") if hasattr(args, k)
+    }
     return _run_plan(
         "import",
         root,
@@ -527,17 +538,20 @@ def _import_gum(args) -> int:
     "export",
     "export the released annotations for annotation tools and trainers",
     "Export the documents a build releases (layers with status complete or gold; --include-drafts as in "
-    "`newsspan build`), or one split of them, in an annotation tool's format (to pre-annotate) or as CoNLL for "
-    "trainers. The corpus must validate; the output is written atomically.",
+    "`newsspan build`), or one split of them, in an annotation tool's format (to pre-annotate) or as CoNLL or "
+    "a spaCy DocBin for trainers. The corpus must validate; the output is written atomically.",
     (
         "newsspan export conll --out ner.conll",
         "newsspan export conll --split test --out test.conll",
         "newsspan export labelstudio --include-drafts --out tasks.json",
         "newsspan export brat --out brat-folder/",
+        "newsspan export webanno --out inception-tsv/",
+        "newsspan export conllu --out corpus.conllu",
+        "newsspan export spacy --split train --out train.spacy",
     ),
     ROOT,
     arg("format", choices=EXPORT_FORMATS, metavar="FORMAT", help=f"one of {', '.join(EXPORT_FORMATS)}"),
-    arg("--out", required=True, metavar="PATH", help="output folder (brat) or file"),
+    arg("--out", required=True, metavar="PATH", help=f"output folder ({', '.join(FOLDER_FORMATS)}) or file"),
     arg("--split", choices=schema.splits(), help="export only the documents of this split"),
     arg(
         "--include-drafts",

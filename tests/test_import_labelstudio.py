@@ -92,7 +92,7 @@ def test_annotators_predictions_cancelled_and_other_result_types(tmp_path):
         "ls.json: task 1, annotation 3, result h1: a result of type 'hypertextlabels' is not imported: only plain-text "
         "`labels` spans are (HTML offsets are XPath ranges, not text offsets)",
         "ls.json: task 1, annotation 4: the annotation was cancelled (skipped) in Label Studio; it is not imported",
-        "ls.json: task 9: the task has no annotations; its text is not imported",
+        "ls.json: task 9: the task has no `annotations` (nor 0.x `completions`); its text is not imported",
     ]
 
 

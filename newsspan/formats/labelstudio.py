@@ -1,12 +1,12 @@
 """Label Studio JSON export: a list of tasks (or one task), plain-text ``Labels`` results.
 
-A task holds ``data.text`` and ``annotations[].result[]`` items of type ``labels`` with
-``value.start/end/text/labels``. Current Label Studio counts code points; older versions and
-some front ends counted UTF-16 units. The unit is decided per task, from all its results at
-once: code points when every ``value.text`` equals the text at its offsets counted so, else
-UTF-16 units when every one does so; a task that fits neither unit throughout is an error
-naming the results that do not fit. A task is never read in two units.
-Several annotations of one task are several annotators (``completed_by``).
+A task holds ``data.text`` and ``annotations[].result[]`` items (``completions`` in Label Studio 0.x) of
+type ``labels`` with ``value.start/end/text/labels``. A JSON-MIN or CSV export (no ``data``) is refused.
+Current Label Studio counts code points; older versions and some front ends counted UTF-16 units. The unit
+is decided per task, from all its results at once: code points when every ``value.text`` equals the text at
+its offsets counted so, else UTF-16 units when every one does so; a task that fits neither unit throughout
+is an error naming the results that do not fit. A task is never read in two units. Several annotations of
+one task are several annotators (``completed_by``).
 """
 
 from __future__ import annotations
@@ -60,9 +60,14 @@ def load(path: Path, unit: str | None = None) -> Parsed:
         return out
     tasks = [data] if isinstance(data, dict) else data
     if not isinstance(tasks, list) or not all(isinstance(t, dict) and isinstance(t.get("data"), dict) for t in tasks):
+        flat = isinstance(tasks, list) and tasks and all(isinstance(t, dict) and "text" in t for t in tasks)
         raise FormatError(
             f"{path}: not a Label Studio export: expected a list of tasks, each with a `data` object "
-            "(a list of result items alone, without the task's text, cannot be imported)"
+            + (
+                "(this is a JSON-MIN export, flattened without `data` and `annotations`: export the project as JSON)"
+                if flat
+                else "(a list of result items alone, without the task's text, cannot be imported)"
+            )
         )
     for n, task in enumerate(tasks):
         parse_task(task, n, path.name, path.stem, out, unit)
@@ -100,7 +105,7 @@ def parse_task(task: dict, n: int, file: str, stem: str, out: Parsed, unit: str 
     if task.get("predictions"):
         out.warn(where_task, f"{len(task['predictions'])} prediction(s) are not imported: only annotations are")
     if not anns:
-        out.warn(where_task, "the task has no annotations; its text is not imported")
+        out.warn(where_task, "the task has no `annotations` (nor 0.x `completions`); its text is not imported")
     docs, spans = [], []  # spans: (doc, where, start, end, quote, labels, result id) of every `labels` result
     for a in anns:
         where_a = f"{where_task}, annotation {a.get('id', '?')}"
