@@ -258,7 +258,6 @@ def test_a_webanno_export_is_read_back_to_the_same_mentions_with_their_wikidata_
     assert mentions(back) == mentions(shipped) and valid(back)
 
 
-@pytest.mark.xfail(strict=True, reason="edit/export.py writes a folder for brat only until it takes FOLDER_FORMATS")
 def test_export_webanno_writes_a_folder_of_tsv_files(tmp_path):
     shipped, out = shipped_root(tmp_path), tmp_path / "tsv"
     code, _, err = newsspan("export", "webanno", "--root", shipped, "--out", out)
