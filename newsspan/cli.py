@@ -368,7 +368,7 @@ def _checks(args) -> int:
     arg("--split", choices=schema.splits(), help="pin the document to a split"),
     arg("--force", action="store_true", help="replace an existing text and metadata of the same id"),
 )
-def _add(args) -> int:
+def _add_articles(args) -> int:
     root = store.Root.discover(args.root)
     return _run_plan(
         "add",
