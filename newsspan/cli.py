@@ -454,6 +454,19 @@ def _import_arguments(fmt: str) -> list[tuple]:
             "contract or expand to token boundaries (spaCy's modes)",
         ),
         arg("--annotator", metavar="NAME", help="write to annotations/annotators/NAME/ instead of the released layer"),
+        arg(
+            "--annotator-map",
+            action="append",
+            metavar="SPEC|FILE",
+            help="TOOL_NAME=NAME[,...] or a JSON file: rename "
+            "the export's annotators (Label Studio user 2: 2=bob or annotator-2=bob)",
+        ),
+        arg(
+            "--fix-shifts",
+            action="store_true",
+            help="move a span whose quote occurs exactly once within 64 characters "
+            "of its offsets onto it (as validate --fix does), printing each move",
+        ),
         arg("--id", metavar="ID", help="the document id, when the export holds one new text (default: file names)"),
         arg("--language", metavar="L", help="BCP 47 language tag for texts new to the corpus"),
         arg(
@@ -494,6 +507,8 @@ def _import(args) -> int:
             doc_id=args.id,
             nested=args.nested,
             align=args.align,
+            fix_shifts=args.fix_shifts,
+            annotator_map=args.annotator_map,
             reader_options=options,
             progress=_progress(args),
         ),
