@@ -6,6 +6,7 @@ from the root as it stands, and :func:`run` writes it under the root's lock when
 """
 
 from .add import plan_add
+from .documents import plan_remove, plan_rename
 from .export import export
 from .importer import ALIGNMENT_MODES, NESTED_POLICIES, plan_import
 from .plan import Plan, run
@@ -21,5 +22,7 @@ __all__ = [
     "plan_fix",
     "plan_import",
     "plan_reanchor",
+    "plan_remove",
+    "plan_rename",
     "run",
 ]
