@@ -251,3 +251,10 @@ def test_a_folder_s_files_that_are_not_txt_are_named_and_not_added(tmp_path):
     res = cli_ok("add", "--root", root, folder, "--language", "en")
     assert "batch: not added: 1 file(s) that are not .txt (scan.pdf)" in res.stderr
     assert sorted(snapshot(root)) == ["annotations/good.json", "corpus/good.meta.json", "corpus/good.txt"]
+
+
+def test_a_utf16_article_in_any_script_is_text(tmp_path):
+    root = new_root(tmp_path)
+    (tmp_path / "ru.txt").write_bytes("Шторм у побережья\n\nШторм пришёл.\n".encode("utf-16"))  # bytes 0x04 galore
+    cli_ok("add", "--root", root, tmp_path / "ru.txt", "--language", "ru")
+    assert (root / "corpus/ru.txt").read_text(encoding="utf-8") == "Шторм у побережья\n\nШторм пришёл.\n"

@@ -21,7 +21,6 @@ a symbolic link is followed only inside the working directory or the corpus root
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -304,7 +303,7 @@ def ingest(data: bytes, doc_id: str, *, language: str | None = None, split: str 
         raise IngestError(f"--language {language!r} is not a BCP 47 tag (e.g. en, zh-Hans, pt-BR)")
     if not data.strip():
         raise IngestError("the file is empty")
-    head = data[:4096]
+    head = data[:4096] if not data.startswith((b"\xff\xfe", b"\xfe\xff")) else b""  # (UTF-16 is decoded below)
     kind = next((what for magic, what in BINARY.items() if data.startswith(magic)), None)
     if kind or sum(1 <= b <= 8 or 14 <= b <= 26 for b in head) * 100 > len(head):  # controls no text holds
         raise IngestError(f"not a text file: it is {kind or 'binary data'}; save the article as plain text (UTF-8)")
@@ -378,7 +377,7 @@ def _inputs(paths: list[str], plan: Plan, root: store.Root) -> list[Path]:
     inside, kept = [Path.cwd().resolve(), root.path.resolve()], []
     for f in files:
         real = f.resolve()
-        if real == Path(os.path.abspath(f)) or any(real.is_relative_to(folder) for folder in inside):
+        if not f.is_symlink() or any(real.is_relative_to(folder) for folder in inside):
             kept.append(f)
         else:
             why = "outside the working directory and the corpus root; copy the article here to add it"
