@@ -367,7 +367,7 @@ def _checks(args) -> int:
     arg("--split", choices=schema.splits(), help="pin the document to a split"),
     arg("--force", action="store_true", help="replace an existing text and metadata of the same id"),
 )
-def _add(args) -> int:
+def _add_articles(args) -> int:
     root = store.Root.discover(args.root)
     return _run_plan(
         "add",
@@ -461,6 +461,19 @@ def _import_arguments(fmt: str) -> list[tuple]:
             "contract or expand to token boundaries (spaCy's modes)",
         ),
         arg("--annotator", metavar="NAME", help="write to annotations/annotators/NAME/ instead of the released layer"),
+        arg(
+            "--annotator-map",
+            action="append",
+            metavar="SPEC|FILE",
+            help="TOOL_NAME=NAME[,...] or a JSON file: rename "
+            "the export's annotators (Label Studio user 2: 2=bob or annotator-2=bob)",
+        ),
+        arg(
+            "--fix-shifts",
+            action="store_true",
+            help="move a span whose quote occurs exactly once within 64 characters "
+            "of its offsets onto it (as validate --fix does), printing each move",
+        ),
         arg("--id", metavar="ID", help="the document id, when the export holds one new text (default: file names)"),
         arg("--language", metavar="L", help="BCP 47 language tag for texts new to the corpus"),
         arg(
@@ -503,6 +516,8 @@ def _import(args) -> int:
             doc_id=args.id,
             nested=args.nested,
             align=args.align,
+            fix_shifts=args.fix_shifts,
+            annotator_map=args.annotator_map,
             reader_options=options,
             progress=_progress(args),
         ),
@@ -598,14 +613,62 @@ def _canonicalize(args) -> int:
     "new one word by word. Spans around an edit move with it; a span that contains an edit keeps its ends and gets "
     "its quote updated (listed for review); the hashes are updated. A span whose own first or last word was "
     "changed or deleted is listed, never guessed nor moved onto another occurrence of its quote, and its document "
-    "is left unchanged.",
-    ("newsspan reanchor", "newsspan reanchor my-article"),
+    "is left unchanged, unless --drop-unplaced removes such spans (from every layer of the documents named).",
+    ("newsspan reanchor", "newsspan reanchor my-article", "newsspan reanchor --drop-unplaced my-article"),
     ROOT,
     IDS,
+    arg(
+        "--drop-unplaced",
+        action="store_true",
+        help="remove the spans that cannot be placed, printing each (IDs needed)",
+    ),
 )
 def _reanchor(args) -> int:
     root = store.Root.discover(args.root)
-    return _run_plan("reanchor", root, lambda: edit.plan_reanchor(root, args.ids), partial=True)
+    if args.drop_unplaced and not args.ids:
+        raise store.StoreError(
+            "--drop-unplaced removes annotations: name the documents (newsspan reanchor --drop-unplaced ID)"
+        )
+    plan = lambda: edit.plan_reanchor(root, args.ids, drop_unplaced=args.drop_unplaced)  # noqa: E731
+    return _run_plan("reanchor", root, plan, partial=True)
+
+
+@command(
+    "remove",
+    "remove documents: text, metadata and every annotation layer",
+    "Remove each document named: corpus/ID.txt, corpus/ID.meta.json, annotations/ID.json and every annotator's "
+    "annotations/annotators/NAME/ID.json, printing each file. Nothing is asked; --dry-run only prints them.",
+    ("newsspan remove my-article", "newsspan remove --dry-run my-article other-article"),
+    ROOT,
+    arg("ids", nargs="+", metavar="ID", help="document ids"),
+    arg("--dry-run", action="store_true", help="print the files that would be removed, and remove nothing"),
+)
+def _remove(args) -> int:
+    root = store.Root.discover(args.root)
+    if args.dry_run:
+        plan = edit.plan_remove(root, args.ids, dry_run=True)
+    else:
+        plan = edit.run(root, lambda: edit.plan_remove(root, args.ids), _waiting("remove"))
+    print("\n".join(plan.summary))
+    done = "would be removed" if args.dry_run else "removed"
+    print(f"newsspan remove: {count(len(plan.summary), 'file')} {done} in {root.path}")
+    return 0
+
+
+@command(
+    "rename",
+    "give a document another id: every file renamed, its id inside them rewritten",
+    "Rename every file of document OLD (text, metadata, released layer, every annotator's layer) to NEW and rewrite "
+    "the `id` and `document_id` inside them. Refused when NEW is no valid id or names an existing document. The files "
+    "are checked as `newsspan validate` checks them before they are written.",
+    ("newsspan rename my-article my-better-id",),
+    ROOT,
+    arg("old", metavar="OLD", help="the document's id"),
+    arg("new", metavar="NEW", help="its new id"),
+)
+def _rename(args) -> int:
+    root = store.Root.discover(args.root)
+    return _run_plan("rename", root, lambda: edit.plan_rename(root, args.old, args.new))
 
 
 # annotation quality --------------------------------------------------------------------------------

@@ -172,7 +172,10 @@ def _fixable(ann: Annotation, ctx: Context, s: Span | AnySpan) -> int | None:
 
 
 def _fix_hint(at: int, quote: str) -> str:
-    return f"run `newsspan validate --fix`, which moves the span onto its quote at [{at}, {at + len(quote)})"
+    # --fix declines a move that would give the file an error: the hint must not send the user back to it
+    end = at + len(quote)
+    declined = f"where --fix declines (the move would add an error, which it names), set start {at} and end {end} by hand and fix that error"
+    return f"run `newsspan validate --fix`, which moves the span onto its quote at [{at}, {end}); {declined}"
 
 
 # Code points searched per file to locate misplaced quotes; a hostile file with 100,000 stale
@@ -463,8 +466,8 @@ def text_hash_mismatch(ann: Annotation, ctx: Context):
         f"text_sha256 is {h[:12]}…, but the corpus text's is {ctx.text_sha256[:12]}…: the spans were made on "
         f"another version of the text (the checks of its {n} span{'s' * (n != 1)} wait until they are moved)",
         pointer="/text_sha256",
-        hint=f"run `newsspan reanchor {ctx.stem}` to move the spans onto the current text (with --drop-unplaced, "
-        "the spans whose own words were changed are dropped and listed)",
+        hint=f"run `newsspan reanchor {ctx.stem}` to move the spans onto the current text; a span whose own first or "
+        f"last word changed is listed, and `newsspan reanchor --drop-unplaced {ctx.stem}` removes it",
     )
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from .. import files
 from ..model import Document
 from .offsets import Converter, utf16_offsets
-from .tool import FormatError, Parsed, ToolDoc, ToolSpan, export_files, place, tagged
+from .tool import FormatError, Parsed, ToolDoc, ToolSpan, export_files, named, place, tagged
 
 COLLABORATIVE = "all"
 SUFFIXES = (".jsonl", ".json")
@@ -44,7 +44,8 @@ def load(path: Path, unit: str | None = None) -> Parsed:
         what = "a doccano export holds one JSON object per line"
         for n, rec in files.export_records(data, name, out.errors, what=what, whole=True) or ():
             key = rec.get("id", n) if isinstance(rec, dict) else n
-            parse_record(rec, f"{name}:{n}", f"{path.stem}-{key}", annotator, unit or "utf16", out)
+            doc = named(rec, f"{path.stem}-{key}", ("name", "title", "document_id"))  # its "id" is a record number
+            parse_record(rec, f"{name}:{n}", doc, annotator, unit or "utf16", out)
     return out
 
 
@@ -95,7 +96,8 @@ def parse_record(rec, where: str, name: str, annotator: str | None, unit: str, o
                 out.error(f"{where} label[{k}]", f"expected [start, end, label], found {t!r}")
             else:
                 items.append((f"{where} label[{k}]", t[0], t[1], t[2], ("start", "end"), None))
-    doc = ToolDoc(text=text, name=name, where=where, annotator=annotator)
+    user = rec.get("user") if type(rec.get("user")) in (str, int) else None  # doccano 1.x names the annotator so
+    doc = ToolDoc(text=text, name=name, where=where, annotator=annotator or (str(user) if user is not None else None))
     conv = Converter(text, unit)
     for at, start, end, label, names, key in items:
         if not isinstance(label, str):

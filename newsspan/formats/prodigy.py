@@ -17,7 +17,7 @@ from pathlib import Path
 from .. import files
 from ..model import Document
 from .offsets import Converter, OffsetError, read_offset
-from .tool import FormatError, Parsed, ToolDoc, ToolSpan, place, tagged
+from .tool import FormatError, Parsed, ToolDoc, ToolSpan, named, place, tagged
 
 
 def load(path: Path, unit: str | None = None) -> Parsed:
@@ -40,7 +40,7 @@ def parse_task(task: dict, where: str, stem: str, n: int, unit: str, out: Parsed
     if answer != "accept":
         return out.warn(where, f"the answer is {answer!r}; only accepted tasks are imported")
     meta = task["meta"] if isinstance(task.get("meta"), dict) else {}
-    name = meta.get("id") or meta.get("document_id") or f"{stem}-{n}"
+    name = named(meta, f"{stem}-{n}")
     who = task.get("_annotator_id") or task.get("_session_id")
     text, tokens = task["text"], task.get("tokens") if isinstance(task.get("tokens"), list) else None
     doc = ToolDoc(text=text, name=str(name), where=where, annotator=str(who) if who else None)

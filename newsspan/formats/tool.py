@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import files
+from ..checks.annotation import FIX_WINDOW, quote_nearby
 from ..report import Problem
 from ..tokenize import Misaligned, Token, iob2_spans, tag, tokenize
 from .offsets import Converter, OffsetError, read_offset
@@ -70,6 +71,9 @@ class Parsed:
     warnings: list[Problem] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # informational (e.g. offsets converted)
+    # a span whose quote occurs once near its offsets, placed there: (its error, "'quote' [s, e) -> [a, b)");
+    # the importer moves it with --fix-shifts (the rule of `validate --fix`), else reports the error
+    shifts: list[tuple[Problem, str]] = field(default_factory=list)
     ignored: Counter = field(default_factory=Counter)  # what the export holds and newsspan does not read, per type
 
     def extend(self, other: Parsed) -> None:
@@ -77,6 +81,7 @@ class Parsed:
         self.warnings += other.warnings
         self.errors += other.errors
         self.notes += other.notes
+        self.shifts += other.shifts
         self.ignored.update(other.ignored)
 
     def error(self, where: str, message: str, hint: str | None = None) -> None:
@@ -101,7 +106,8 @@ def place(
     """A span's [start, end) as the export holds it, in code points of conv.text; None with the error at
     where: an offset that is no whole number (``names`` say which), one outside the text or inside a
     character, an empty span, or a quote (the tool's copy of the span's text) that differs from the
-    text there. A quote may hold a space for a line break of the text (brat writes them so)."""
+    text there. A quote may hold a space for a line break of the text (brat writes them so). A span whose
+    quote occurs once within FIX_WINDOW code points of it is placed there, its error recorded in out.shifts."""
     try:
         start, end = read_offset(start, names[0]), read_offset(end, names[1])
     except OffsetError as err:
@@ -117,10 +123,16 @@ def place(
         found = conv.text[s:e]
         if quote is None or found == quote or found.replace("\n", " ") == quote.replace("\n", " "):
             return s, e
-        at = conv.text.find(quote) if quote else -1
+        near = quote_nearby(conv.text, quote, s, e) if quote else None
+        at = near if near is not None else conv.text.find(quote) if quote else -1
         there = f"the quote occurs at [{at}, {at + len(quote)})" if at >= 0 else "the quote does not occur in the text"
         unit = "" if conv.unit == "codepoint" else f" in {conv.unit} units"
         why = f"{name}{unit}: the tool's text {quote!r} differs from the text there, {found!r}; {there}"
+        if near is not None:
+            moves = f"moves it onto its quote at [{near}, {near + len(quote)}), the one within {FIX_WINDOW} characters"
+            out.error(where, why, f"pass --fix-shifts, which {moves} (as `newsspan validate --fix` does); or {hint}")
+            out.shifts.append((out.errors[-1], f"{quote!r} [{s}, {e}) -> [{near}, {near + len(quote)})"))
+            return near, near + len(quote)
     out.error(where, why, hint)
     return None
 
@@ -143,6 +155,13 @@ def export_texts(path, suffixes: tuple[str, ...], what: str, out: Parsed) -> Ite
         text = files.export_text(f.read_bytes(), f.name, out.errors)
         if text is not None:
             yield f.name, document_name(f.stem), text
+
+
+def named(fields: dict, default: str, keys: tuple[str, ...] = ("id", "document_id", "name", "title")) -> str:
+    """The document's name as the export gives it (the first of these fields that holds one), else default
+    (a name made from the export's file name)."""
+    given = [fields.get(k) for k in keys] if isinstance(fields, dict) else []
+    return next((str(v) for v in given if type(v) in (str, int) and str(v).strip()), default)
 
 
 def document_name(stem: str) -> str:
