@@ -13,7 +13,6 @@ sets stay in the repository. An editable install reads the checkout instead.
 from __future__ import annotations
 
 import importlib
-import json
 import shutil
 import sys
 import tempfile
@@ -42,50 +41,6 @@ def publish_module(root: Path):
         sys.modules.update(saved)
 
 
-def _json(path: Path):
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise RuntimeError(f"{path}: cannot be read ({e}); run `newsspan validate` before building a wheel") from None
-
-
-def shipped_files(root: Path, version: str, out: Path) -> dict[str, str]:
-    """{source path: path in the wheel} of the published corpus of root; the standoff files and
-    release.json are written into out, a folder of the build's own."""
-    publish = publish_module(root)
-    released = set(_json(root / "schema" / "annotation.schema.json")["$defs"]["releasedStatus"]["enum"])
-    files, published, withheld = {}, [], []
-    for ann_path in sorted((root / "annotations").glob("*.json")):
-        ann = _json(ann_path)
-        if not isinstance(ann, dict) or ann.get("status") not in released:
-            continue
-        doc = ann_path.name[: -len(".json")]
-        text, meta_path = root / "corpus" / f"{doc}.txt", root / "corpus" / f"{doc}.meta.json"
-        for src in (text, meta_path):
-            if not src.is_file():
-                raise RuntimeError(f"{src} is missing for the released document {doc}; run `newsspan validate`")
-        meta = _json(meta_path)
-        if publish.travels(meta):
-            published.append(doc)
-            for src, dest in (
-                (text, f"corpus/{doc}.txt"),
-                (meta_path, f"corpus/{doc}.meta.json"),
-                (ann_path, f"annotations/{doc}.json"),
-            ):
-                files[str(src)] = f"{TARGET}/{dest}"
-        else:
-            withheld.append(doc)
-            form = publish.standoff(meta, ann, text.read_bytes().decode("utf-8"))
-            dest = out / publish.STANDOFF / f"{doc}.json"
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_text(json.dumps(form, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-            files[str(dest)] = f"{TARGET}/{publish.STANDOFF}/{doc}.json"
-    record = out / publish.RELEASE
-    record.write_text(json.dumps(publish.record(version, root, published, withheld), indent=2) + "\n", encoding="utf-8")
-    files[str(record)] = f"{TARGET}/{publish.RELEASE}"
-    return files
-
-
 class CorpusHook(BuildHookInterface):
     PLUGIN_NAME = "newsspan-corpus"
 
@@ -93,7 +48,8 @@ class CorpusHook(BuildHookInterface):
         if self.target_name != "wheel" or version == "editable":
             return
         self.generated = Path(tempfile.mkdtemp(prefix="newsspan-wheel-"))
-        build_data["force_include"].update(shipped_files(Path(self.root), self.metadata.version, self.generated))
+        files = publish_module(Path(self.root)).shipped(Path(self.root), self.metadata.version, self.generated)
+        build_data["force_include"].update({src: f"{TARGET}/{dest}" for src, dest in files.items()})
 
     def finalize(self, version: str, build_data: dict, artifact_path: str) -> None:
         if getattr(self, "generated", None) is not None:

@@ -19,6 +19,7 @@ dependencies are not installed.
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
@@ -87,3 +88,45 @@ def revision(folder: Path) -> dict[str, Any]:
 def record(version: str, folder: Path, published: list[str], withheld: list[str]) -> dict:
     """The ``release.json`` of a release of the corpus in folder."""
     return {"newsspan": version, "corpus": revision(folder), "published": published, "withheld": withheld}
+
+
+def _json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise RuntimeError(f"{path}: cannot be read ({e}); run `newsspan validate` before building a wheel") from None
+
+
+def shipped(root: Path, version: str, out: Path) -> dict[str, str]:
+    """The corpus a wheel carries: {source file: its path in the shipped corpus} for each released
+    document of root (status complete or gold) whose text travels, the standoff form of the others
+    and ``release.json`` (both written into out, a folder of the wheel build's own)."""
+    files: dict[str, str] = {}
+    published: list[str] = []
+    withheld: list[str] = []
+    for ann_path in sorted((root / "annotations").glob("*.json")):
+        ann = _json(ann_path)
+        if not isinstance(ann, dict) or ann.get("status") not in schema.released_statuses():
+            continue
+        doc = ann_path.name[: -len(".json")]
+        text, meta = root / "corpus" / f"{doc}.txt", root / "corpus" / f"{doc}.meta.json"
+        if not (text.is_file() and meta.is_file()):
+            raise RuntimeError(
+                f"the text or metadata of the released document {doc} is missing; run `newsspan validate`"
+            )
+        if travels(_json(meta)):
+            published.append(doc)
+            files |= {str(text): f"corpus/{doc}.txt", str(meta): f"corpus/{doc}.meta.json"}
+            files[str(ann_path)] = f"annotations/{doc}.json"
+            continue
+        withheld.append(doc)
+        form = standoff(_json(meta), ann, text.read_bytes().decode("utf-8"))
+        files[str(_write(out / STANDOFF / f"{doc}.json", form))] = f"{STANDOFF}/{doc}.json"
+    files[str(_write(out / RELEASE, record(version, root, published, withheld)))] = RELEASE
+    return files
+
+
+def _write(path: Path, value: Any) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(value, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path

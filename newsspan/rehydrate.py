@@ -253,7 +253,7 @@ def rehydrate(root: store.Root, paths: list[str]) -> tuple[list[Restored], list[
             (f"corpus/{ids[0]}.meta.json", dump_json(meta)),
             (f"annotations/{ids[0]}.json", Annotation.from_json(ann).dumps()),
         ]
-        spans = sum(len(ann[n]) for n in ("sections", "entities", "claims"))
+        spans = sum(len(form["annotation"][n]) for n in ("sections", "entities", "claims"))
         done.append(Restored(ids[0], name, kind, spans, moved, unplaced, writes))
         problems += [p for p in check_writes(root, [(root.path / r, b) for r, b in writes]) if p.severity == "error"]
     twice = {r.doc_id for r in done if sum(x.doc_id == r.doc_id for x in done) > 1}
