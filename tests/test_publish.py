@@ -4,6 +4,7 @@ Hub's parser reads. (`hatch_build.py` ships `newsspan.publish.shipped`; the whee
 in test_wheel_install.py.)"""
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -28,9 +29,11 @@ WIKINEWS = "https://en.wikinews.org/wiki/Talks_resume"
 
 
 def seed_lines() -> list[str]:
-    """The lines of the seed article long enough to be a sentence, but the title (metadata that travels)."""
-    meta = json.loads((REPO / "corpus" / f"{SEED}.meta.json").read_text(encoding="utf-8"))
-    return [x for x in corpus_text(REPO, SEED).splitlines() if len(x) >= 20 and x != meta["title"]]
+    """The sentences of the seed article's prose (its paragraphs and headings; the headline is the
+    title, metadata that travels), as long as a sentence is."""
+    ann = annotation(REPO, SEED)
+    prose = [s["text"] for s in ann["sections"] if s["label"] in ("paragraph", "heading", "quote", "author_bio")]
+    return [x for text in prose for x in re.split(r"(?<=[.?!]) ", text) if len(x) >= 20]
 
 
 def mixed_root(dst):
