@@ -1,14 +1,13 @@
 """The dataset card (README.md) of a build, made with ``huggingface_hub``'s card API: a datasheet.
 
-The YAML holds the fields the Hub reads (pretty_name, the licenses present, language, creators,
-source datasets, tasks, size, a citation, the release's newsspan version and corpus revision) and declares ``configs`` (data files per split; a split without rows is left out, since
-``datasets`` 5.2 refuses a declared split whose files hold no data) and ``dataset_info`` (full
-features and row counts per config, as ``datasets`` writes them), which ``datasets`` 3.6 and 5.x
-both read. The body follows the headings of Datasheets for Datasets (Gebru et al.), filled from
-the corpus: the statistics of ``newsspan stats`` (:mod:`newsspan.stats`), the documents' metadata
-(licenses, URLs, the corpora they derive from), and the agreement that ``newsspan agree --format
-json`` measured, when the root holds it as ``docs/agreement-results.json`` (a list of its outputs,
-one per annotator pair).
+The YAML holds the fields the Hub reads (licenses present, creators, source datasets, tasks, size,
+a citation, the newsspan version and corpus revision), ``configs`` (data files per split; a split
+without rows is left out: ``datasets`` 5.2 refuses a declared split whose files hold no data) and
+``dataset_info`` (features and row counts, as ``datasets`` writes them; 3.6 and 5.x read both).
+The body follows the headings of Datasheets for Datasets (Gebru et al.), filled from the corpus:
+the statistics of ``newsspan stats``, the documents' metadata (licenses, URLs, the corpora they
+derive from) and the agreement ``newsspan agree --format json`` measured, when the root keeps its
+outputs (a list, one per annotator pair) in ``docs/agreement-results.json``.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ import re
 from collections import Counter
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from ..model import SPLIT_RATIO, SPLITS
 from ..publish import RESTORE
@@ -42,12 +42,14 @@ def card_data(s):
     spdx = sorted(set(s.stats.licenses) | {d["license"] for d in derived})
     hub = {x: x.lower() if _HUB_LICENSE.fullmatch(x.lower()) else "other" for x in spdx}
     others = [x for x in spdx if hub[x] == "other"]
+    link = f"https://spdx.org/licenses/{others[0]}.html" if others else ""
+    named: dict[str, Any] = {"license_name": ", ".join(others), "license_link": link} if others else {}
     languages = sorted({lang.split("-")[0].lower() for lang in s.stats.languages})
     rev = s.record.get("corpus", {})
     data = DatasetCardData(
         pretty_name="newsspan",
         license=sorted(set(hub.values())),
-        **({"license_name": ", ".join(others), "license_link": _spdx(others)} if others else {}),  # type: ignore[arg-type]
+        **named,
         language=languages,
         multilinguality="monolingual" if len(languages) == 1 else "multilingual",
         annotations_creators=["expert-generated"] + ["found"] * bool(derived),
@@ -99,21 +101,17 @@ def render(s) -> str:
     released = f"Released: documents whose annotation layer has status `complete` or `gold`{drafts}. " + (
         f"Left out: {', '.join(left_out)}." if left_out else "Nothing was left out."
     )
-    metas = {d: rel.metas[d] for d in rel.ids}
+    metas = rel.metas
     unknown = st.unknown_license
     note = ""
     if unknown:
         shown = ", ".join(f"`{i}`" for i in unknown[:20]) + (
             f" and {len(unknown) - 20} more" if len(unknown) > 20 else ""
         )
-        note = (
-            f"The license of {len(unknown)} of {st.documents} articles is not known (their metadata says `unknown`, "
-            f"and so does the card's `license`): {shown}. Their source is recorded where it is known; "
-            "check an article's license before redistributing its text."
-        )
+        note = f"The license of {len(unknown)} of {st.documents} articles is not known (`unknown`): {shown}."
     derived = {(d["corpus"], d["version"]): d for m in metas.values() if (d := m.get("derived_from"))}
     credits = [
-        f"- Annotations derived from {name} {ver} ({d['url']}, license `{d['license']}`); cite it as: {d['citation']}"
+        f"- Annotations derived from {name} {ver} ({d['url']}, `{d['license']}`); cite it as: {d['citation']}"
         for (name, ver), d in sorted(derived.items())
     ]
     sources = Counter(m.get("source", "unknown") for m in metas.values())
@@ -123,6 +121,13 @@ def render(s) -> str:
         f"`{rev['commit'][:12]}`" + (" (with uncommitted changes)" if rev.get("dirty") else "")
         if rev.get("commit")
         else "no git checkout"
+    )
+    withheld = (
+        f"\nThe license of {len(rel.withheld)} released document(s) keeps the text from travelling: "
+        "`standoff/<id>.json` holds their metadata and spans with a SHA-256 of each quote instead of the quote, "
+        f"in no config. Save each article from its URL and run `{RESTORE}` to restore it.\n"
+        if rel.withheld
+        else ""
     )
     example = "entities" if "entities" in s.splits else s.default
     nl = "\n"
@@ -160,9 +165,8 @@ The `entities` and `claims` configs hold one row per section (every section, its
 
 ## Motivation
 
-To train and evaluate models that find named entities, check-worthy claims and who makes them
-in news articles, with each span traceable to its exact characters and each label checked
-against one schema and one set of guidelines.
+To train and evaluate models that find named entities, check-worthy claims and who makes them in
+news, each span traceable to its exact characters and each label checked against one schema.
 
 ## Composition
 
@@ -173,34 +177,32 @@ Computed by the function behind `newsspan stats` (`newsspan.stats`), over the re
 {released}
 
 {nl.join(markdown_tables(st))}
-{_withheld(rel.withheld)}
+{withheld}
 ## Collection process
 
 Sources: {", ".join(f"{k} ({v})" for k, v in sorted(sources.items()))}; dates {dates[0] if dates else "unknown"} to {dates[-1] if dates else "unknown"}.
-Each article was saved from its page and stored in canonical form (UTF-8, LF line ends, NFC);
-its metadata keeps the SHA-256 of the bytes received (`source_sha256`) and of the text (`text_sha256`).
+Each article was saved from its page and kept in canonical form (UTF-8, LF, NFC), with the SHA-256
+of the bytes received (`source_sha256`) and of the text (`text_sha256`).
 
 ## Preprocessing and labelling
 
-Spans were annotated per the guidelines (`docs/guidelines.md` in the newsspan repository) and
-checked by `newsspan validate`; status of the layers: {", ".join(f"{k} {v}" for k, v in sorted(st.statuses.items()))}.
+Annotated per newsspan's guidelines (`docs/guidelines.md`), checked by `newsspan validate`.
 
 {nl.join(_agreement(s.root))}
 
 ## Uses
 
-Named-entity recognition, claim detection and attribution, check-worthiness and document
-layout on news text. The texts come from a few sources and periods (above): models trained on
-them need not transfer to other outlets, times or languages.
+Named-entity recognition, claim detection and attribution, check-worthiness, document layout. The
+texts come from few sources and periods (above): models need not transfer to other outlets or times.
 
 ## Distribution
 
-The newsspan code is Apache-2.0. Each article keeps the license recorded in its metadata; a text
-under CC BY is attributed to its URL:
+The newsspan code is Apache-2.0. Each article keeps the license in its metadata, and is attributed
+to its URL:
 
-| document | license | URL | derived from |
-| --- | --- | --- | --- |
-{nl.join(f"| `{d}` | `{m.get('license', 'unknown')}` | {m.get('url', 'unknown')} | {(m.get('derived_from') or {}).get('corpus', '')} |" for d, m in metas.items())}
+| document | license | URL | derived from | text |
+| --- | --- | --- | --- | --- |
+{nl.join(f"| `{d}` | `{m.get('license', 'unknown')}` | {m.get('url', 'unknown')} | {(m.get('derived_from') or {}).get('corpus', '')} | {'standoff only' if d in rel.withheld else 'in the configs'} |" for d, m in metas.items())}
 
 {nl.join(credits)}
 
@@ -208,9 +210,9 @@ under CC BY is attributed to its URL:
 
 ## Maintenance
 
-Built by newsspan {version()} from the corpus at {commit}, content hash `{s.content_key[:16]}`
-(also in `release.json`). `newsspan diff OLD NEW --format markdown` lists what changed between two
-releases; problems are reported on the newsspan repository's issue tracker.
+Built by newsspan {version()} from the corpus at {commit} (see `release.json`), content hash
+`{s.content_key[:16]}`. `newsspan diff OLD NEW --format markdown` lists what changed between two
+releases; problems go to the newsspan repository's issue tracker.
 
 ## Citation
 
@@ -223,68 +225,31 @@ releases; problems are reported on the newsspan repository's issue tracker.
     return DatasetCard(f"---\n{card_data(s).to_yaml()}\n---\n{body.rstrip()}\n").content
 
 
-def _withheld(withheld: dict[str, dict]) -> str:
-    """The Composition's note on the texts published as standoff only, and how to restore them."""
-    if not withheld:
-        return ""
-    rows = "\n".join(
-        f"| `{d}` | `{f['meta'].get('license', 'unknown')}` | {f['meta'].get('url', 'unknown')} | `{f['meta']['text_sha256'][:16]}…` |"
-        for d, f in withheld.items()
-    )
-    return f"""
-### Withheld texts
-
-The license of {len(withheld)} released document(s) does not let the text travel: `standoff/<id>.json`
-holds their metadata and annotations (offsets, labels, ids) with a SHA-256 of each quote instead of
-the quote. They are in no config. To restore them, save each article from its URL and run
-`{RESTORE}`: the copy is matched to its document, and the spans are placed where their quote hashes
-match (any span that cannot be placed is listed, never guessed).
-
-| document | license | URL | text SHA-256 |
-| --- | --- | --- | --- |
-{rows}
-"""
-
-
 def _agreement(root: Path | None) -> list[str]:
-    """The inter-annotator agreement that `newsspan agree --format json` measured, as the root keeps it."""
-    path = root / AGREEMENT if root is not None else None
-    if path is None or not path.is_file():
+    """The inter-annotator agreement `newsspan agree --format json` measured, if the root keeps it."""
+    if root is None or not (root / AGREEMENT).is_file():
         return ["Inter-annotator agreement: not measured."]
-    rows = [
-        "Inter-annotator agreement (`newsspan agree`, exact match):",
-        "",
-        "| annotators | layer | label | P | R | F1 |",
-    ]
+    rows = ["Inter-annotator agreement (`newsspan agree`, exact):", "", "| annotators | layer | label | P | R | F1 |"]
     rows.append("| --- | --- | --- | ---: | ---: | ---: |")
     try:
-        pairs = json.loads(path.read_text(encoding="utf-8"))
-        for pair in [pairs] if isinstance(pairs, dict) else pairs:
+        for pair in json.loads((root / AGREEMENT).read_text(encoding="utf-8")):
             who = f"{pair['a']} / {pair['b']}"
             for layer, modes in pair["layers"].items():
                 for label, c in [("all", modes["exact"]["all"]), *modes["exact"]["labels"].items()]:
                     rows.append(
-                        f"| {who} | {layer} | {label} | "
-                        + " | ".join(_f(c[k]) for k in ("precision", "recall", "f1"))
-                        + " |"
+                        f"| {who} | {layer} | {label} | {_f(c['precision'])} | {_f(c['recall'])} | {_f(c['f1'])} |"
                     )
-            kappas = [
+            kappas = ", ".join(
                 f"{k} {_f(pair[k]['kappa'])}" for k in ("sections_kappa", "claims_attribution", "claims_checkworthy")
-            ]
-            rows.append(f"| {who} | Cohen's kappa | {', '.join(kappas)} | | | |")
+            )
+            rows.append(f"| {who} | Cohen's kappa | {kappas} | | | |")
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
-        return [
-            f"Inter-annotator agreement: not measured ({AGREEMENT} is not a list of `newsspan agree --format json` outputs: {e!r})."
-        ]
+        return [f"Inter-annotator agreement: not measured ({AGREEMENT} is no list of `newsspan agree` JSON: {e!r})."]
     return rows
 
 
 def _f(x) -> str:
     return "n/a" if x is None else f"{x:.3f}"
-
-
-def _spdx(ids: list[str]) -> str:
-    return f"https://spdx.org/licenses/{ids[0]}.html" if len(ids) == 1 else "https://spdx.org/licenses/"
 
 
 def _citation() -> str:
