@@ -117,49 +117,48 @@ def _rest(span: dict) -> dict:
     return out | ({"attribution": {**out["attribution"], "type": None}} if "attribution" in out else {})
 
 
+def _changes(layer: str, a: dict | None, b: dict | None) -> list[tuple[str, str]]:
+    """(kind, label) of each change of a span from a to b (None: absent)."""
+    if a is None or b is None:
+        return [("added" if a is None else "removed", _label(layer, a or b or {}))]
+    la, lb = _label(layer, a), _label(layer, b)
+    found = (
+        ("relabelled", f"{la} -> {lb}", la != lb),
+        ("moved", lb, (a["start"], a["end"]) != (b["start"], b["end"])),
+        ("changed", lb, _rest(a) != _rest(b)),
+    )
+    return [(kind, label) for kind, label, differs in found if differs]
+
+
 def compare(old: Docs, new: Docs, names: tuple[str, str]) -> dict:
     """What changed from old to new: documents, span changes, their counts per layer and label, label counts."""
-    changes = []
+    changes: list[dict] = []
+    summary: dict = {}
     for d in sorted(old.keys() | new.keys()):
         a_spans, b_spans = old.get(d, ({}, {}))[1], new.get(d, ({}, {}))[1]
         for layer, sid in sorted(a_spans.keys() | b_spans.keys()):
             a, b = a_spans.get((layer, sid)), b_spans.get((layer, sid))
-            if a is None or b is None:
-                found = [("added" if a is None else "removed", _label(layer, a or b or {}))]
-            else:
-                la, lb = _label(layer, a), _label(layer, b)
-                found = [
-                    (kind, label)
-                    for kind, label, differs in (
-                        ("relabelled", f"{la} -> {lb}", la != lb),
-                        ("moved", lb, (a["start"], a["end"]) != (b["start"], b["end"])),
-                        ("changed", lb, _rest(a) != _rest(b)),
-                    )
-                    if differs
-                ]
-            for kind, label in found:
+            for kind, label in _changes(layer, a, b):
                 where = {side: s and [s["start"], s["end"]] for side, s in (("old", a), ("new", b))}
                 changes.append({"document": d, "layer": layer, "id": sid, "change": kind, "label": label, **where})
-    summary: dict = {}
-    for c in changes:
-        summary.setdefault(c["layer"], {}).setdefault(c["label"], Counter())[c["change"]] += 1
+                per = summary.setdefault(layer, {}).setdefault(label, {})
+                per[kind] = per.get(kind, 0) + 1
     counts = [
-        Counter((layer, _label(layer, s)) for _, spans in docs.values() for (layer, _), s in spans.items())
-        for docs in (old, new)
+        Counter((k[0], _label(k[0], s)) for _, spans in docs.values() for k, s in spans.items()) for docs in (old, new)
     ]
     labels: dict = {}
-    for layer, label in sorted(counts[0].keys() | counts[1].keys()):
-        if counts[0][layer, label] != counts[1][layer, label]:
-            labels.setdefault(layer, {})[label] = {"old": counts[0][layer, label], "new": counts[1][layer, label]}
+    for layer, label in sorted(k for k in counts[0].keys() | counts[1].keys() if counts[0][k] != counts[1][k]):
+        labels.setdefault(layer, {})[label] = {"old": counts[0][layer, label], "new": counts[1][layer, label]}
+    documents = {
+        "added": sorted(new.keys() - old.keys()),
+        "removed": sorted(old.keys() - new.keys()),
+        "changed": sorted(d for d in old.keys() & new.keys() if old[d] != new[d]),
+    }
     return {
         "old": names[0],
         "new": names[1],
-        "documents": {
-            "added": sorted(new.keys() - old.keys()),
-            "removed": sorted(old.keys() - new.keys()),
-            "changed": sorted(d for d in old.keys() & new.keys() if old[d] != new[d]),
-        },
-        "spans": {layer: {label: dict(n) for label, n in per.items()} for layer, per in summary.items()},
+        "documents": documents,
+        "spans": summary,
         "labels": labels,
         "changes": changes,
     }
@@ -194,8 +193,8 @@ def render_markdown(r: dict) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_json(r: dict) -> str:
-    return json.dumps(r, ensure_ascii=False, indent=2) + "\n"
-
-
-RENDERERS = {"text": render_text, "json": render_json, "markdown": render_markdown}
+RENDERERS = {
+    "text": render_text,
+    "json": lambda r: json.dumps(r, ensure_ascii=False, indent=2) + "\n",
+    "markdown": render_markdown,
+}

@@ -1,19 +1,13 @@
-"""What a published release carries, and the standoff form of the texts it withholds.
+"""What a published release (the wheel, ``newsspan build --publish``) carries, and the standoff form
+of the texts it withholds.
 
-Published means the wheel (``hatch_build.py``) and ``newsspan build --publish``, the folder one
-uploads to a hub. A document's ``license`` decides (:func:`newsspan.schema.redistributable`, the
-one allow-list): a text that may travel is published whole; any other (``unknown`` included) as
-standoff only, one ``standoff/<id>.json`` per document::
-
-    {"standoff_version": 1, "id": ..., "length": <code points>, "meta": {<the metadata: url, date,
-     title, text_sha256, source_sha256, license, ...>}, "annotation": {<the released layer, each
-     span's "text" replaced by "quote_sha256", the SHA-256 of its quote>}, "restore": ...}
-
-No quote and no text: ``newsspan rehydrate`` rebuilds both from the user's own copy. A release also
-records where it came from (``release.json``: the newsspan version, the corpus's git commit and
-whether its tree was dirty). This module imports only the standard library and ``schema`` (which
-does too): the wheel's build hook runs it in hatchling's isolated environment, where newsspan's
-dependencies are not installed.
+A document's ``license`` decides (``schema.redistributable``, the one allow-list): a text that may
+travel is published whole, any other (``unknown`` included) as ``standoff/<id>.json``: ``{"id",
+"length" (code points), "meta" (url, date, title, text_sha256, source_sha256, ...), "annotation"
+(the released layer, each span's quote replaced by its SHA-256, ``quote_sha256``), "restore"}``;
+``newsspan rehydrate`` rebuilds text and quotes from the user's own copy. ``release.json`` records
+the newsspan version and the corpus revision. Only the standard library and ``schema`` (likewise)
+are imported: the wheel's build hook runs this in hatchling's environment, without our dependencies.
 """
 
 from __future__ import annotations
@@ -27,9 +21,8 @@ from typing import Any
 
 from . import schema
 
-STANDOFF = "standoff"  # the folder of the withheld documents in a shipped corpus, a corpus root and a published folder
+STANDOFF = "standoff"  # the withheld documents' folder in a shipped corpus, a corpus root and a published folder
 RELEASE = "release.json"
-STANDOFF_VERSION = 1
 RESTORE = "newsspan rehydrate YOUR-COPY.txt  # the article as saved from its URL; nothing is fetched"
 
 
@@ -43,51 +36,37 @@ def quote_hash(quote: str) -> str:
 
 
 def hashed(span: dict) -> dict:
-    """A span (as JSON) with its quote, and those of its attribution's spans, replaced by their hashes;
-    a span already hashed stays as it is."""
+    """A span (JSON) with its quote, and those of its attribution's spans, replaced by their hashes."""
     out: dict[str, Any] = {}
     for k, v in span.items():
-        if k == "text":
-            out["quote_sha256"] = quote_hash(v)
-        elif k == "attribution" and isinstance(v, dict):
-            out[k] = {a: hashed(x) if isinstance(x, dict) else x for a, x in v.items()}
-        else:
-            out[k] = v
+        if k == "attribution" and isinstance(v, dict):
+            v = {a: hashed(x) if isinstance(x, dict) else x for a, x in v.items()}
+        out["quote_sha256" if k == "text" else k] = quote_hash(v) if k == "text" else v
     return out
 
 
 def standoff(meta: dict, annotation: dict, text: str) -> dict:
-    """The standoff form of a withheld document (see the module's docstring)."""
+    """The standoff form of a withheld document."""
     layers = {name: [hashed(s) for s in annotation.get(name, [])] for name in schema.layers()}
-    return {
-        "standoff_version": STANDOFF_VERSION,
-        "id": meta["id"],
-        "length": len(text),
-        "meta": meta,
-        "annotation": {**annotation, **layers},
-        "restore": RESTORE,
-    }
+    form = {"standoff_version": 1, "id": meta["id"], "length": len(text), "meta": meta}
+    return form | {"annotation": annotation | layers, "restore": RESTORE}
 
 
-def revision(folder: Path) -> dict[str, Any]:
-    """The git commit of the checkout holding folder and whether its tree differs from it (both None
-    where folder is no git checkout, or git is missing)."""
+def record(version: str, folder: Path, published: list[str], withheld: list[str]) -> dict:
+    """The ``release.json`` of a release of the corpus in folder: the git commit and whether the tree
+    differs from it (None without git or a checkout)."""
 
     def git(*args: str) -> str | None:
         try:
             run = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, timeout=60)
         except (OSError, subprocess.SubprocessError):
             return None
-        return run.stdout if run.returncode == 0 else None
+        return run.stdout.strip() if run.returncode == 0 else None
 
     commit = git("rev-parse", "HEAD")
-    status = git("status", "--porcelain", "--", ".") if commit else None
-    return {"commit": commit.strip() if commit else None, "dirty": bool(status.strip()) if status is not None else None}
-
-
-def record(version: str, folder: Path, published: list[str], withheld: list[str]) -> dict:
-    """The ``release.json`` of a release of the corpus in folder."""
-    return {"newsspan": version, "corpus": revision(folder), "published": published, "withheld": withheld}
+    dirty = git("status", "--porcelain", "--", ".") if commit else None
+    corpus = {"commit": commit, "dirty": None if dirty is None else bool(dirty)}
+    return {"newsspan": version, "corpus": corpus, "published": published, "withheld": withheld}
 
 
 def _json(path: Path) -> Any:
@@ -98,35 +77,25 @@ def _json(path: Path) -> Any:
 
 
 def shipped(root: Path, version: str, out: Path) -> dict[str, str]:
-    """The corpus a wheel carries: {source file: its path in the shipped corpus} for each released
-    document of root (status complete or gold) whose text travels, the standoff form of the others
-    and ``release.json`` (both written into out, a folder of the wheel build's own)."""
+    """The corpus a wheel carries: {source file: its path there} for each released document of root
+    whose text travels, the standoff form of the others and release.json (written into out)."""
     files: dict[str, str] = {}
     published: list[str] = []
-    withheld: list[str] = []
+    forms: dict[str, dict] = {}
     for ann_path in sorted((root / "annotations").glob("*.json")):
-        ann = _json(ann_path)
+        ann, doc = _json(ann_path), ann_path.name[: -len(".json")]
+        text, meta = root / "corpus" / f"{doc}.txt", root / "corpus" / f"{doc}.meta.json"
         if not isinstance(ann, dict) or ann.get("status") not in schema.released_statuses():
             continue
-        doc = ann_path.name[: -len(".json")]
-        text, meta = root / "corpus" / f"{doc}.txt", root / "corpus" / f"{doc}.meta.json"
-        if not (text.is_file() and meta.is_file()):
-            raise RuntimeError(
-                f"the text or metadata of the released document {doc} is missing; run `newsspan validate`"
-            )
         if travels(_json(meta)):
             published.append(doc)
             files |= {str(text): f"corpus/{doc}.txt", str(meta): f"corpus/{doc}.meta.json"}
             files[str(ann_path)] = f"annotations/{doc}.json"
-            continue
-        withheld.append(doc)
-        form = standoff(_json(meta), ann, text.read_bytes().decode("utf-8"))
-        files[str(_write(out / STANDOFF / f"{doc}.json", form))] = f"{STANDOFF}/{doc}.json"
-    files[str(_write(out / RELEASE, record(version, root, published, withheld)))] = RELEASE
+        else:
+            forms[f"{STANDOFF}/{doc}.json"] = standoff(_json(meta), ann, text.read_bytes().decode("utf-8"))
+    forms[RELEASE] = record(version, root, published, [f["id"] for f in forms.values()])
+    for rel, value in forms.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(json.dumps(value, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        files[str(out / rel)] = rel
     return files
-
-
-def _write(path: Path, value: Any) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(value, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return path

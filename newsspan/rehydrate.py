@@ -1,22 +1,15 @@
 """``newsspan rehydrate``: withheld texts restored from the user's own copies, their spans placed on them.
 
 A published release carries a text whose license keeps it from travelling as standoff only
-(:mod:`newsspan.publish`: offsets, labels, ids and a hash of each quote). Each copy given (the raw
-bytes as saved from the site, or a canonical text; nothing is fetched) is put in canonical form
-and matched to a withheld document: by the text's hash, else the source's, else by content: the
-share of the document's section characters whose quote hash some passage of the copy has, at
-least ``MATCH``. Its spans are then placed without a guess, so that every placed span quotes
-exactly what it quoted:
-
-- sections first, in order: each at the passage of the copy with its length and quote hash
-  nearest its old place as moved by the section before it (two passages equally near: not placed);
-- every other span moves with the section that holds it (its hash checked); one whose section was
-  not placed is not placed, nor a claim whose source mention or attribution span was not.
-
-A document is ``exact`` (same text: text and annotation restored as they were), ``re-anchored``
-(every span placed; those moved are listed) or ``partial`` (the spans not placed are left out and
-listed, and the layer drops to ``draft``). Every result is checked by the validator before it is
-written; an unrelated text is refused.
+(:mod:`newsspan.publish`). Each copy (the raw bytes as saved, or a canonical text; nothing is
+fetched) is put in canonical form and matched to a withheld document: by the text's hash, else the
+source's, else by content (at least ``MATCH`` of its section characters found by quote hash). Its
+spans are placed without a guess: sections first, in order, each at the passage of the copy with
+its length and quote hash nearest its old place as moved by the section before it (two equally
+near: not placed); every other span with the section that holds it (its hash checked); a claim
+only with its source mention and attribution spans. The document is ``exact`` (the same text),
+``re-anchored`` (every span placed; those moved listed) or ``partial`` (those not placed listed
+and left out; the layer drops to ``draft``). Results are validated before anything is written.
 """
 
 from __future__ import annotations
@@ -25,12 +18,13 @@ import bisect
 import json
 import os
 import shutil
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from . import store
-from .model import Annotation, dump_json
+from .model import LAYERS, Annotation, Claim, dump_json
 from .publish import STANDOFF, quote_hash
 from .report import Problem
 from .text import DecodeError, canonicalize, decode, sha256
@@ -85,34 +79,24 @@ def sources(paths: list[str]) -> tuple[list[tuple[str, bytes, str]], list[Proble
     """(file as named, its bytes, its canonical text) of each file the paths name (a folder: every
     file below it but hidden ones), and a problem for each that cannot be a copy of an article."""
     out, problems = [], []
-    for given in paths:
-        base = Path(given)
-        if not (base.exists() or base.is_symlink()):
-            problems.append(Problem("rehydrate", "no such file or folder", path=given))
-            continue
-        files = (
-            sorted(f for f in base.rglob("*") if not f.name.startswith(".") and (f.is_file() or f.is_symlink()))
-            if base.is_dir()
-            else [base]
-        )
-        folder = (base if base.is_dir() else base.absolute().parent).resolve()
-        for f in files:
-            problem = None
-            if f.is_symlink() and not f.resolve().is_relative_to(folder):
-                problem = f"a link out of its folder (to {os.readlink(f)}); copy the file itself here"
-            else:
-                try:
-                    data = f.read_bytes()
-                    text = canonicalize(decode(data))
-                    problem = None if text.strip() else "is empty; save the article's text into it"
-                except DecodeError as e:
-                    problem = f"not UTF-8 text ({e})"
-                except OSError as e:
-                    problem = f"cannot be read ({e.strerror or e})"
-            if problem:
-                problems.append(Problem("rehydrate", problem, path=str(f)))
-            else:
+    for given in map(Path, paths):
+        folder = (given if given.is_dir() else given.absolute().parent).resolve()
+        found = given.rglob("*") if given.is_dir() else [given]
+        for f in sorted(f for f in found if not f.name.startswith(".") and (f.is_file() or f.is_symlink())):
+            try:
+                if f.is_symlink() and not f.resolve().is_relative_to(folder):
+                    raise OSError(f"a link out of its folder (to {os.readlink(f)}); copy the file itself here")
+                data = f.read_bytes()
+                text = canonicalize(decode(data))
+                if not text.strip():
+                    raise OSError("is empty; save the article's text into it")
                 out.append((str(f), data, text))
+            except DecodeError as e:
+                problems.append(Problem("rehydrate", f"not UTF-8 text ({e})", path=str(f)))
+            except OSError as e:
+                problems.append(Problem("rehydrate", e.strerror or str(e), path=str(f)))
+        if not (given.exists() or given.is_symlink()):
+            problems.append(Problem("rehydrate", "no such file or folder", path=str(given)))
     return out, problems
 
 
@@ -140,85 +124,69 @@ def match(data: bytes, text: str, forms: dict[str, dict]) -> tuple[list[str], st
     )
 
 
-def place(form: dict, text: str) -> tuple[dict, list[str], list[str]]:
-    """The annotation of a withheld document placed on text: (its JSON with quotes, moved, not placed)."""
-    ann, passages = form["annotation"], _Passages(text)
-    placed: dict[str, int] = {}  # pointer -> shift of a placed span
+def _unhashed(value: Any) -> Any:
+    """Standoff JSON with each quote hash where the quote stands (to read it as an Annotation)."""
+    if isinstance(value, list):
+        return [_unhashed(x) for x in value]
+    return (
+        {"text" if k == "quote_sha256" else k: _unhashed(x) for k, x in value.items()}
+        if isinstance(value, dict)
+        else value
+    )
+
+
+def place(form: dict, text: str) -> tuple[Annotation, list[str], list[str]]:
+    """The annotation of a withheld document placed on text: (the annotation, spans moved, spans not placed)."""
+    ann, passages = Annotation.from_json(_unhashed(form["annotation"])), _Passages(text)
+    shifts: dict[int, int] = {}  # index of a placed section -> its shift
     unplaced: dict[str, str] = {}  # pointer -> why
     floor = shift = 0
-    for k, s in enumerate(ann["sections"]):
-        hint = s["start"] + shift
-        near = sorted(passages.find(s["end"] - s["start"], s["quote_sha256"], floor), key=lambda p: abs(p - hint))
+    for k, sec in enumerate(ann.sections):
+        hint = sec.start + shift
+        near = sorted(passages.find(sec.end - sec.start, sec.text, floor), key=lambda p: abs(p - hint))
         if not near or (len(near) > 1 and abs(near[0] - hint) == abs(near[1] - hint)):
-            unplaced[f"/sections/{k}"] = (
+            reason = (
                 "two passages of the copy quote it, equally near its place" if near else "its text differs in the copy"
             )
+            unplaced[f"/sections/{k}"] = reason
             continue
-        placed[f"/sections/{k}"] = shift = near[0] - s["start"]
-        floor = near[0] + s["end"] - s["start"]
-    starts = [s["start"] for s in ann["sections"]]
-
-    def by_section(ptr: str, span: dict) -> str | None:
-        """Place a span with the section that holds it; why not, when it cannot be."""
-        k = bisect.bisect_right(starts, span["start"]) - 1
-        if k < 0 or span["end"] > ann["sections"][k]["end"]:
-            return "it lies in no section"
-        if f"/sections/{k}" not in placed:
-            return f"its section {ann['sections'][k]['id']} was not placed"
-        d = placed[f"/sections/{k}"]
-        if quote_hash(text[span["start"] + d : span["end"] + d]) != span["quote_sha256"]:
-            return "its text differs in the copy"
-        placed[ptr] = d
-        return None
-
-    for k, e in enumerate(ann["entities"]):
-        if gone := by_section(f"/entities/{k}", e):
-            unplaced[f"/entities/{k}"] = gone
-    entities = {e["id"]: f"/entities/{k}" for k, e in enumerate(ann["entities"])}
-    for k, c in enumerate(ann["claims"]):
-        ptr, a = f"/claims/{k}", c["attribution"]
-        why = by_section(ptr, c) or next(
-            (
-                f"its attribution's {x} was not placed"
-                for x in ("source_span", "cue")
-                if x in a and by_section(f"{ptr}/attribution/{x}", a[x])
-            ),
-            None,
+        shifts[k] = shift = near[0] - sec.start
+        floor = near[0] + sec.end - sec.start
+    starts, places = [sec.start for sec in ann.sections], {}
+    mention = {e.id: f"/entities/{i}" for i, e in enumerate(ann.entities)}
+    for ptr, x in ann.spans():  # each span with the section that holds it (a claim's parts right after it)
+        k = bisect.bisect_right(starts, x.start) - 1
+        a, b = (x.start + shifts[k], x.end + shifts[k]) if k in shifts else (0, 0)
+        why = (
+            "it lies in no section"
+            if k < 0 or x.end > ann.sections[k].end
+            else f"its section {ann.sections[k].id} was not placed"
+            if k not in shifts
+            else "its text differs in the copy"
+            if quote_hash(text[a:b]) != x.text
+            else None
         )
-        if not why and a.get("source") in entities and entities[a["source"]] in unplaced:
-            why = f"its source {a['source']} was not placed"
-        if why:
-            unplaced[ptr] = why
-            placed.pop(ptr, None)
-
-    def quoted(ptr: str, span: dict) -> dict:
-        d = placed[ptr]
-        out: dict[str, Any] = {}
-        for key, v in span.items():
-            if key == "quote_sha256":
-                out["text"] = text[span["start"] + d : span["end"] + d]
-            elif key == "attribution":
-                out[key] = {x: quoted(f"{ptr}/attribution/{x}", y) if isinstance(y, dict) else y for x, y in v.items()}
-            else:
-                out[key] = v + d if key in ("start", "end") else v
-        return out
-
-    layers = {
-        name: [quoted(f"/{name}/{k}", s) for k, s in enumerate(ann[name]) if f"/{name}/{k}" not in unplaced]
-        for name in ("sections", "entities", "claims")
+        if isinstance(x, Claim) and mention.get(x.attribution.source or "") in unplaced:
+            why = why or f"its source {x.attribution.source} was not placed"
+        claim = ptr.split("/attribution/")[0]  # a claim is placed with its attribution's spans, or not at all
+        if why and ptr not in unplaced:
+            unplaced[claim] = unplaced.get(claim) or (why if claim == ptr else f"its {ptr.rsplit('/', 1)[1]}: {why}")
+        places[ptr] = (a, b, text[a:b])
+    moved = ann.moved({p: at for p, at in places.items() if p.split("/attribution/")[0] not in unplaced})
+    kept: dict[str, Any] = {
+        name: tuple(x for i, x in enumerate(moved.layer(name)) if f"/{name}/{i}" not in unplaced) for name in LAYERS
     }
-    spans = {f"/{name}/{k}": s for name in layers for k, s in enumerate(ann[name])}
-    moved = [
-        f"{p} {spans[p]['id']} [{spans[p]['start']}, {spans[p]['end']}) moved by {d:+d}"
-        for p, d in placed.items()
-        if d and p in spans
-    ]
-    missing = [
-        f"{p} {spans[p]['id']} {spans[p].get('label', 'claim')} [{spans[p]['start']}, {spans[p]['end']}): {why}"
-        for p, why in unplaced.items()
-    ]
-    status = "draft" if unplaced else ann["status"]
-    return {**ann, "text_sha256": sha256(text), "status": status, **layers}, moved, missing
+    new = replace(moved, **kept, text_sha256=sha256(text), status="draft" if unplaced else ann.status)
+    old: dict[str, Any] = {p: x for p, x in ann.spans() if "/attribution/" not in p}
+    return (
+        new,
+        [
+            f"{p} {x.id} [{x.start}, {x.end}) moved by {places[p][0] - x.start:+d}"
+            for p, x in old.items()
+            if p not in unplaced and places[p][0] != x.start
+        ],
+        [f"{p} {old[p].id} {old[p].label} [{old[p].start}, {old[p].end}): {why}" for p, why in unplaced.items()],
+    )
 
 
 def rehydrate(root: store.Root, paths: list[str]) -> tuple[list[Restored], list[Problem]]:
@@ -244,24 +212,23 @@ def rehydrate(root: store.Root, paths: list[str]) -> tuple[list[Restored], list[
         if root.text_path(ids[0]).is_file():
             done.append(Restored(ids[0], name, "present"))
             continue
-        ann, moved, unplaced = place(form, text)
+        new, moved, unplaced = place(form, text)
         exact = sha256(text) == form["meta"]["text_sha256"] and not unplaced
         meta = form["meta"] if exact else {**form["meta"], "text_sha256": sha256(text), "source_sha256": sha256(data)}
         kind = "exact" if exact else "partial" if unplaced else "re-anchored"
         writes = [
             (f"corpus/{ids[0]}.txt", text.encode("utf-8")),
             (f"corpus/{ids[0]}.meta.json", dump_json(meta)),
-            (f"annotations/{ids[0]}.json", Annotation.from_json(ann).dumps()),
+            (f"annotations/{ids[0]}.json", new.dumps()),
         ]
         spans = sum(len(form["annotation"][n]) for n in ("sections", "entities", "claims"))
         done.append(Restored(ids[0], name, kind, spans, moved, unplaced, writes))
         problems += [p for p in check_writes(root, [(root.path / r, b) for r, b in writes]) if p.severity == "error"]
-    twice = {r.doc_id for r in done if sum(x.doc_id == r.doc_id for x in done) > 1}
+    twice = Counter(r.doc_id for r in done)
     problems += [
-        Problem("rehydrate", f"copies more than one file of {d}: give one", path=r.source)
+        Problem("rehydrate", f"one of {twice[r.doc_id]} copies of {r.doc_id}: give one", path=r.source)
         for r in done
-        for d in [r.doc_id]
-        if d in twice
+        if twice[r.doc_id] > 1
     ]
     return done, problems
 

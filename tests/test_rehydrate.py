@@ -145,7 +145,7 @@ def test_two_passages_equally_near_are_not_guessed(tmp_path):
     )
     form = json.loads(next((published_root(tmp_path / "root", source) / "standoff").iterdir()).read_text())
     ann, moved, unplaced = rehydrate.place(form, "Same.\n\nHello\n\nSame.\n")  # "Same." 7 before and 7 after
-    assert ann["sections"] == [] and not moved
+    assert ann.sections == () and not moved
     assert unplaced == [
         "/sections/0 s1 headline [0, 5): its text differs in the copy",
         "/sections/1 s2 paragraph [7, 12): two passages of the copy quote it, equally near its place",
