@@ -221,7 +221,7 @@ def rehydrate(root: store.Root, paths: list[str]) -> tuple[list[Restored], list[
             (f"corpus/{ids[0]}.meta.json", dump_json(meta)),
             (f"annotations/{ids[0]}.json", new.dumps()),
         ]
-        spans = sum(len(form["annotation"][n]) for n in ("sections", "entities", "claims"))
+        spans = sum(len(form["annotation"][n]) for n in LAYERS)
         done.append(Restored(ids[0], name, kind, spans, moved, unplaced, writes))
         problems += [p for p in check_writes(root, [(root.path / r, b) for r, b in writes]) if p.severity == "error"]
     twice = Counter(r.doc_id for r in done)
