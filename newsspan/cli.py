@@ -16,7 +16,7 @@ import textwrap
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from . import adjudicate, agreement, catalogue, checks, edit, hf, schema, show, stats, store, validator
+from . import adjudicate, agreement, catalogue, checks, diff, edit, hf, rehydrate, schema, show, stats, store, validator
 from .corpus import Corpus
 from .formats import (
     DEFAULT_ENTITY_FEATURE,
@@ -226,11 +226,14 @@ def _validate(args) -> int:
     "Validate the corpus (a corpus with errors is refused with the report, exit 1), then write a Hugging Face "
     "dataset folder: Parquet files per config and split and a README.md dataset card, which plain "
     "datasets.load_dataset reads offline. Released are the documents whose layer has status complete or gold; "
-    "the others are named, and --include-drafts includes them.",
+    "the others are named, and --include-drafts includes them. --publish writes the folder to upload to a hub: its "
+    "configs hold only the texts whose license lets them travel, and standoff/ the others without their text "
+    "(`newsspan rehydrate` restores them from a copy of the article).",
     (
         "newsspan build",
         "newsspan build --out DIR --config entities --config claims",
         "newsspan build --include-drafts",
+        "newsspan build --publish --out release/",
     ),
     ROOT,
     arg("--out", metavar="DIR", help="the folder to write (default: <root>/build/hf); replaced as a whole"),
@@ -242,6 +245,11 @@ def _validate(args) -> int:
         help=f"build only this config, one of {', '.join(hf.CONFIGS)} (repeatable; default: all)",
     ),
     arg("--include-drafts", action="store_true", help="also release draft layers and texts without a released layer"),
+    arg(
+        "--publish",
+        action="store_true",
+        help="withhold each text whose license does not let it travel (its annotations go to standoff/, quotes hashed)",
+    ),
     arg(
         "--num-proc",
         type=_positive_int,
@@ -268,6 +276,7 @@ def _build(args) -> int:
             num_proc=args.num_proc,
             max_shard_size=args.max_shard_size,
             progress=_progress(args),
+            publish=args.publish,
         )
     except BuildError as e:
         if e.report is not None:
@@ -278,6 +287,81 @@ def _build(args) -> int:
         print(f"newsspan build: {e}; nothing was built", file=sys.stderr)
         return 1
     sys.stdout.write(release.render_summary(summary))
+    return 0
+
+
+@command(
+    "rehydrate",
+    "restore withheld texts from your own copies of the articles",
+    "A published release (the wheel, `newsspan build --publish`) carries a text whose license keeps it from "
+    "travelling as standoff only: offsets, labels and a hash of each quote. Give your own copy of each such "
+    "article (a file, or a folder of them: the bytes as saved from its URL, or a canonical text; nothing is "
+    "fetched). Each copy is matched to its document (by text hash, source hash, else by content), and the "
+    "annotation placed on it: exact (the same text), re-anchored (every span placed; those moved are listed) or "
+    "partial (the spans not placed are listed, never guessed, and the layer becomes a draft). Outside a corpus "
+    "root, the installed package's documents go to the user's cache (~/.cache/newsspan/rehydrated), and "
+    "newsspan.load_dataset() includes them from then on. A copy that is not UTF-8, empty, a link out of its "
+    "folder, or matches no or two documents is refused and nothing is written.",
+    (
+        "newsspan rehydrate ~/saved/blinken-talks.html.txt",
+        "newsspan rehydrate saved-articles/",
+        "newsspan rehydrate --root path/to/corpus copy.txt",
+    ),
+    ROOT,
+    arg("sources", nargs="+", metavar="SOURCE", help="a copy of an article, or a folder of copies"),
+)
+def _rehydrate(args) -> int:
+    given = args.root is not None or store.find_root() is not None or store.user_root() is None
+    root = store.Root.discover(args.root) if given else store.Root(store.shipped_root())
+    done, problems = rehydrate.rehydrate(root, args.sources)
+    if problems:
+        return _refused("rehydrate", f"{count(len(problems), 'problem')}; nothing was written", root, problems)
+    for r in done:
+        if r.kind == "present":
+            print(f"{r.doc_id}: already in the corpus; left as it is ({r.source})")
+            continue
+        placed = f"{r.spans - len(r.unplaced)} of {r.spans} spans placed"
+        draft = "; its layer is now a draft" if r.unplaced else ""
+        print(f"{r.doc_id}: {r.kind} from {r.source} ({placed}, {len(r.moved)} moved{draft})")
+        for line in [*(f"  moved {m}" for m in r.moved), *(f"  not placed {u}" for u in r.unplaced)]:
+            print(line)
+    root = rehydrate.write(root, done, _waiting("rehydrate"))
+    restored = [r for r in done if r.writes]
+    print(f"newsspan rehydrate: {count(len(restored), 'document')} restored in {root.path}")
+    return 0
+
+
+@command(
+    "diff",
+    "what changed between two releases, or two git revisions of the corpus (release notes)",
+    "Compare two folders `newsspan build` wrote, or two git revisions of the corpus root you stand in (read from "
+    "git, the working tree untouched): documents added, removed and changed; spans added, removed, relabelled, "
+    "moved and changed, per layer and label, matched by document, layer and id; and the label counts that "
+    "changed. --format markdown writes release notes.",
+    (
+        "newsspan diff HEAD~3 HEAD",
+        "newsspan diff v1/hf build/hf --format markdown > NOTES.md",
+        "newsspan diff main HEAD --format json",
+    ),
+    ROOT,
+    arg("old", metavar="OLD", help="a release folder, or a git revision"),
+    arg("new", metavar="NEW", help="a release folder, or a git revision"),
+    arg("--format", choices=tuple(diff.RENDERERS), default="text", help="output format (default: text)"),
+)
+def _diff(args) -> int:
+    folders = [Path(x).is_dir() for x in (args.old, args.new)]
+    try:
+        if all(folders):
+            sides = [diff.release(Path(x)) for x in (args.old, args.new)]
+        elif any(folders):
+            raise diff.DiffError("give two release folders or two git revisions, not one of each")
+        else:
+            root = store.Root.discover(args.root)
+            sides = [diff.revision(root.path, x) for x in (args.old, args.new)]
+    except (diff.DiffError, OSError) as e:
+        print(f"newsspan diff: {e}", file=sys.stderr)
+        return 1
+    sys.stdout.write(diff.RENDERERS[args.format](diff.compare(sides[0], sides[1], (args.old, args.new))))
     return 0
 
 
