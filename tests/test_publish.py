@@ -5,7 +5,6 @@ in test_wheel_install.py.)"""
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from huggingface_hub import DatasetCard, DatasetCardData
 
 from newsspan import publish, schema
 
-from conftest import REPO
+from conftest import REPO, seed_root
 from corpus_maker import add_document
 from hf_util import SEED, annotation, cli, corpus_text, front_matter
 
@@ -37,9 +36,8 @@ def seed_lines() -> list[str]:
 
 
 def mixed_root(dst):
-    """The repository's corpus (the seed, license unknown) plus a CC BY 2.5 article derived from GUM."""
-    for name in ("corpus", "annotations"):
-        shutil.copytree(REPO / name, dst / name)
+    """The seed article (license unknown) plus a CC BY 2.5 article derived from GUM."""
+    seed_root(dst)
     text = "Talks resume in Geneva\n\nDiplomats from Norway met in Geneva on Monday, officials said.\n"
     add_document(
         dst,
@@ -70,11 +68,11 @@ def test_the_license_decides_which_texts_travel(license, travels):
 
 
 def test_the_wheel_ships_the_seed_as_standoff_only(tmp_path):
-    files = publish.shipped(REPO, "9.9", tmp_path)
+    files = publish.shipped(seed_root(tmp_path / "seed"), "9.9", tmp_path / "shipped")
     assert sorted(files.values()) == ["release.json", f"standoff/{SEED}.json"]
     shipped = "".join(Path(src).read_text(encoding="utf-8") for src in files)
     assert not [line for line in seed_lines() if line in shipped]
-    form = json.loads((tmp_path / "standoff" / f"{SEED}.json").read_text(encoding="utf-8"))
+    form = json.loads((tmp_path / "shipped" / "standoff" / f"{SEED}.json").read_text(encoding="utf-8"))
     ann, meta = annotation(REPO, SEED), json.loads((REPO / "corpus" / f"{SEED}.meta.json").read_text(encoding="utf-8"))
     assert form["meta"] == meta and form["length"] == len(corpus_text(REPO, SEED))
     for layer in ("sections", "entities", "claims"):
@@ -83,7 +81,7 @@ def test_the_wheel_ships_the_seed_as_standoff_only(tmp_path):
             assert {k: v for k, v in kept.items() if k != "quote_sha256"} == {
                 k: v for k, v in orig.items() if k != "text"
             }
-    record = json.loads((tmp_path / "release.json").read_text(encoding="utf-8"))
+    record = json.loads((tmp_path / "shipped" / "release.json").read_text(encoding="utf-8"))
     assert record["newsspan"] == "9.9" and record["withheld"] == [SEED] and record["published"] == []
     assert set(record["corpus"]) == {"commit", "dirty"}
 
@@ -204,9 +202,7 @@ def test_the_card_shows_measured_agreement(tmp_path):
 
 
 def test_publishing_nothing_that_travels_is_refused(tmp_path):
-    root = tmp_path / "root"
-    for name in ("corpus", "annotations"):
-        shutil.copytree(REPO / name, root / name)
+    root = seed_root(tmp_path / "root")
     res = cli("build", "--root", root, "--publish")
     assert res.returncode == 1 and "nothing to publish" in res.stderr and SEED in res.stderr
     assert not (root / "build" / "hf").exists()

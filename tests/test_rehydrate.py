@@ -11,15 +11,17 @@ import pytest
 import newsspan
 from newsspan import publish, rehydrate, store
 
-from conftest import NOWHERE, REPO, SAMPLES, snapshot
+from conftest import NOWHERE, REPO, SAMPLES, seed_root, snapshot
 from corpus_maker import add_document
 from hf_util import SEED, annotation, cli, corpus_text
 
 SEED_TEXT = corpus_text(REPO, SEED)
 
 
-def published_root(dst, source=REPO):
-    """A corpus root as the wheel ships the corpus of source: texts that travel, standoff for the others."""
+def published_root(dst, source=None):
+    """A corpus root as the wheel ships the corpus of source (default: the seed article alone): texts that
+    travel, standoff for the others."""
+    source = source or seed_root(dst.parent / f"{dst.name}-source")
     (dst / "corpus").mkdir(parents=True)
     (dst / "annotations").mkdir()
     for src, rel in publish.shipped(source, "9.9", dst.parent / f"{dst.name}-generated").items():
