@@ -33,7 +33,7 @@ SPLITS = schema.splits()  # train, validation, test
 # the share of each split, in the schema's order; zip(strict=True) refuses a schema whose split list changed
 SPLIT_RATIO = dict(zip(SPLITS, (0.8, 0.1, 0.1), strict=True))
 CLAIM_LABEL = "CLAIM"  # the label of every claim in the claims config's IOB2 tags
-GUIDELINES_VERSION = "1.0.0"  # the version stated at the top of docs/guidelines.md
+GUIDELINES_VERSION = "1.1.0"  # the version stated at the top of docs/guidelines.md
 #: The section labels that hold the article's own prose (headline, headings, paragraphs, block
 #: quotes, list items), from the schema's ``bodySectionLabel``. Keep only these rows of the
 #: ``entities`` and ``claims`` configs to train on article text without scrape headers and chrome.
