@@ -217,10 +217,17 @@ def test_the_folder_holds_the_card_the_release_record_and_parquet(seed):
     assert files == sorted(["README.md", "release.json"] + [f"{c}/train-00000-of-00001.parquet" for c in CONFIGS])
     record = json.loads((out / "release.json").read_text(encoding="utf-8"))
     assert (record["published"], record["withheld"], record["newsspan"]) == ([SEED], [], newsspan_version())
+    # the seed's root is a copy, no git checkout: no revision to record
+    assert record["corpus"]["commit"] is None and front_matter(out)["newsspan"]["corpus_commit"] is None
+
+
+def test_a_build_of_a_git_checkout_records_its_revision(tmp_path):
+    res = cli("build", "--root", REPO, "--out", tmp_path / "hf", "--config", "sections")
+    assert res.returncode == 0, res.stdout + res.stderr
+    record = json.loads((tmp_path / "hf" / "release.json").read_text(encoding="utf-8"))
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
-    assert record["corpus"]["commit"] == (head or None) and front_matter(out)["newsspan"]["corpus_commit"] == (
-        head or None
-    )
+    assert record["corpus"]["commit"] == (head or None)
+    assert front_matter(tmp_path / "hf")["newsspan"]["corpus_commit"] == (head or None)
 
 
 # a corpus with several documents ----------------------------------------------------------------
