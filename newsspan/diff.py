@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from .hf.rows import META
+from . import schema
 from .model import LAYERS
 from .publish import STANDOFF, hashed
 
@@ -35,7 +35,7 @@ def _clean(value: Any) -> Any:
 
 
 def _doc(fields: dict, layers: dict) -> tuple[dict, dict]:
-    keep = (*META, "status", "annotators", "guidelines_version")
+    keep = (*schema.meta_fields(), "status", "annotators", "guidelines_version")
     spans = {(name, s["id"]): _clean(hashed(s)) for name in LAYERS for s in layers.get(name) or ()}
     return _clean({k: fields.get(k) for k in keep}), spans
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from .. import store
 from ..model import LAYERS, Annotation, AnySpan, Span
 from ..report import ERROR, WARNING, Problem, pointer, show
+from ..text import nearest, quote_nearby
 from ..tokenize import is_boundary, token_at
 from . import ANNOTATION, register
 
@@ -131,36 +132,6 @@ def span_offsets(ann: Annotation, ctx: Context):
                 if at is not None
                 else "offsets count Unicode code points; if the tool counted UTF-16 units or bytes, re-import with --offsets",
             )
-
-
-def nearest(text: str, quote: str, near: int) -> int | None:
-    """Start of the occurrence of quote in text nearest to offset near (the earlier on a tie), or None."""
-    near = max(0, min(near, len(text)))
-    before = text.rfind(quote, 0, near + len(quote))
-    after = text.find(quote, near + 1)
-    if before < 0:
-        return after if after >= 0 else None
-    if after < 0 or near - before <= after - near:
-        return before
-    return after
-
-
-# How far around a span's offsets `newsspan validate --fix` looks for its quote.
-FIX_WINDOW = 64
-
-
-def quote_nearby(text: str, quote: str, start: int, end: int) -> int | None:
-    """Start of the one occurrence of quote within FIX_WINDOW code points of [start, end), or
-    None when it occurs there not at all or more than once (then only a person can tell which
-    is meant). The rule of the safe fix, `newsspan validate --fix` (newsspan.edit.repair)."""
-    if not quote:
-        return None
-    lo = max(0, min(start, end) - FIX_WINDOW)
-    hi = min(len(text), max(start, end) + FIX_WINDOW)
-    first = text.find(quote, lo, hi)
-    if first < 0 or text.find(quote, first + 1, hi) >= 0:
-        return None
-    return first
 
 
 def _fixable(ann: Annotation, ctx: Context, s: Span | AnySpan) -> int | None:

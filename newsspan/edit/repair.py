@@ -27,13 +27,23 @@ from dataclasses import replace
 from pathlib import Path
 
 from .. import store
-from ..checks.annotation import quote_nearby
+from ..checks.run import check_annotation_model
 from ..corpus import load_annotation, load_json
 from ..model import Annotation, Claim, Section, dump_json
 from ..report import ERROR, Problem, show
-from ..text import CanonicalMap, DecodeError, Unmappable, canonical_map, canonicalize, decode, is_canonical, sha256
+from ..text import (
+    CanonicalMap,
+    DecodeError,
+    Unmappable,
+    canonical_map,
+    canonicalize,
+    decode,
+    is_canonical,
+    quote_nearby,
+    sha256,
+)
 from ..tokenize import tokenize
-from ..validator import check_annotation_model, stem_of
+from ..validator import stem_of
 from .plan import Plan
 
 CONTEXT = 32  # characters of prefix and suffix compared when a quote is placed by its context

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import files
-from ..checks.annotation import FIX_WINDOW, quote_nearby
 from ..report import Problem
+from ..text import FIX_WINDOW, quote_nearby
 from ..tokenize import Misaligned, Token, iob2_spans, tag, tokenize
 from .offsets import Converter, OffsetError, read_offset
 
