@@ -456,6 +456,7 @@ class Document(_Layers):
     sections: tuple[Section, ...] = ()
     entities: tuple[Entity, ...] = ()
     claims: tuple[Claim, ...] = ()
+    provenance: Mapping[str, Any] | None = None  # per layer, how it was made (the annotation file's)
 
     @classmethod
     def of(cls, doc_id: str, text: str, meta: Mapping[str, Any], annotation: Annotation | None) -> Document:
@@ -472,6 +473,7 @@ class Document(_Layers):
             in_document_order(annotation.sections),
             in_document_order(annotation.entities),
             in_document_order(annotation.claims),
+            annotation.provenance,
         )
 
     @property

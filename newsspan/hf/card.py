@@ -181,12 +181,20 @@ Computed by the function behind `newsspan stats` (`newsspan.stats`), over the re
 ## Collection process
 
 Sources: {", ".join(f"{k} ({v})" for k, v in sorted(sources.items()))}; dates {dates[0] if dates else "unknown"} to {dates[-1] if dates else "unknown"}.
-Each article was saved from its page and kept in canonical form (UTF-8, LF, NFC), with the SHA-256
-of the bytes received (`source_sha256`) and of the text (`text_sha256`).
+{_collected(st)}
+Every text is kept in canonical form (UTF-8, LF, NFC), with the SHA-256 of the bytes received
+(`source_sha256`) and of the text (`text_sha256`).
 
 ## Preprocessing and labelling
 
-Annotated per newsspan's guidelines (`docs/guidelines.md`), checked by `newsspan validate`.
+Annotated per newsspan's guidelines (`docs/guidelines.md`), checked by `newsspan validate`. How each
+layer was made, as the annotation files record it (`provenance`: derived from another corpus,
+pre-annotated by a script, annotated or reviewed by hand, imported from a tool, double-annotated,
+adjudicated):
+
+| layer | steps | documents |
+| --- | --- | ---: |
+{nl.join(f"| {layer} | {steps} | {n} |" for (layer, steps), n in sorted(st.made.items()))}
 
 {nl.join(_agreement(s.root))}
 
@@ -223,6 +231,15 @@ releases; problems go to the newsspan repository's issue tracker.
     from huggingface_hub import DatasetCard
 
     return DatasetCard(f"---\n{card_data(s).to_yaml()}\n---\n{body.rstrip()}\n").content
+
+
+def _collected(st) -> str:
+    """Where the texts come from: converted from an annotated corpus (rebuilt from its tokens), or saved."""
+    derived = ", ".join(f"{n} from {name}" for name, n in sorted(st.derived.items()))
+    saved = st.documents - sum(st.derived.values())
+    return (
+        f"Converted from annotated corpora (the text rebuilt from their tokens): {derived}. " if derived else ""
+    ) + (f"Saved from their pages: {saved}." if saved else "")
 
 
 def _agreement(root: Path | None) -> list[str]:
