@@ -19,8 +19,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import store
+from .checks.run import annotation_rel
 from .report import Problem
-from .validator import DocumentFiles, annotation_rel, meta_rel, read_document, text_rel
+from .validator import DocumentFiles, meta_rel, read_document, text_rel
 
 COLUMNS = ("id", "text", "meta", "annotation", "annotators")
 ROWS_PER_SHARD = 1000  # news articles: about 4 MB of Parquet (25 MB of data), files that readers share out

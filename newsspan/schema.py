@@ -88,6 +88,11 @@ def entity_labels() -> tuple[str, ...]:
     return _enum("entityLabel")
 
 
+def expression_labels() -> tuple[str, ...]:
+    """The entity labels of temporal and numerical expressions (``x-expressions`` on ``$defs/entityLabel``)."""
+    return tuple(load("annotation")["$defs"]["entityLabel"]["x-expressions"]["labels"])
+
+
 def entity_colors() -> dict[str, str]:
     """The highlight colour of each entity label (``x-colors`` on ``$defs/entityLabel``, a view
     annotation the validators ignore), in the order of the labels."""
@@ -106,6 +111,12 @@ def statuses() -> tuple[str, ...]:
 def released_statuses() -> tuple[str, ...]:
     """The statuses of a layer that a release carries (``$defs/releasedStatus``)."""
     return _enum("releasedStatus")
+
+
+def meta_fields() -> tuple[str, ...]:
+    """The metadata fields a release shows of a document, in the schema's order (all but the
+    bookkeeping ``schema_version``, ``id`` and ``split``)."""
+    return tuple(n for n in load("document")["properties"] if n not in ("schema_version", "id", "split"))
 
 
 def redistributable(license_id: str) -> bool:

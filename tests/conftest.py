@@ -70,6 +70,18 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLES = REPO.parent / "shared" / "samples"  # real tool exports beside the checkout in CI; absent on a plain clone
 SEED = REPO / "corpus" / "000_1afbb3b63b1bfa60.txt"  # the first article, as shipped in corpus/
+
+
+def seed_root(path: Path) -> Path:
+    """A corpus root at path holding the first article alone (its text, meta and released layer), as the
+    checkout's corpus did before the GUM articles joined it: tests that count what they read use it."""
+    stem = SEED.name[: -len(".txt")]
+    for rel in (f"corpus/{stem}.txt", f"corpus/{stem}.meta.json", f"annotations/{stem}.json"):
+        (path / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(REPO / rel, path / rel)
+    return path
+
+
 NOWHERE = Path(tempfile.mkdtemp(prefix="newsspan-tests-nowhere-"))
 
 

@@ -45,9 +45,9 @@ def test_the_draft_holds_exactly_the_agreed_spans(root, tmp_path):
     assert report.errors == []
     # the draft's paragraph is text in no section; bob's own layer left the paragraph's full stop
     # in no section and the second Taiwan out
-    # (and tiny's gold layer stands over alice's and bob's layers, which differ, and says nothing of adjudication)
+    # (tiny's gold layer stands over alice's and bob's layers, which differ, but names neither of them:
+    # no annotators-disagree)
     assert {(p.path, p.check) for p in report.warnings} == {
-        ("annotations/tiny.json", "annotators-disagree"),
         ("annotations/taiwan.json", "section-gap"),
         ("annotations/annotators/bob/taiwan.json", "section-gap"),
         ("annotations/annotators/bob/taiwan.json", "mention-missed"),
@@ -464,8 +464,9 @@ def test_interactive_needs_a_terminal(root, monkeypatch):
 
 def test_the_warning_only_where_annotators_disagree_under_a_finished_layer(tmp_path):
     carol = ALICE["tiny"] | {"annotators": ["carol"]}  # the very spans alice gave
+    released = carol | {"annotators": ["alice", "bob", "carol"]}  # the annotators whose layers it reconciles
     root = make_root(
-        tmp_path, {"tiny": TINY}, {("alice", "tiny"): ALICE["tiny"], ("carol", "tiny"): carol, (None, "tiny"): carol}
+        tmp_path, {"tiny": TINY}, {("alice", "tiny"): ALICE["tiny"], ("carol", "tiny"): carol, (None, "tiny"): released}
     )
 
     def warned() -> int:
@@ -475,7 +476,9 @@ def test_the_warning_only_where_annotators_disagree_under_a_finished_layer(tmp_p
     (root / "annotations" / "annotators" / "bob").mkdir()
     (root / "annotations" / "annotators" / "bob" / "tiny.json").write_text(dump(BOB["tiny"]), encoding="utf-8")
     assert warned() == 1
-    (root / "annotations" / "tiny.json").write_text(dump(carol | {"status": "draft"}), encoding="utf-8")
+    (root / "annotations" / "tiny.json").write_text(dump(released | {"annotators": ["carol"]}), encoding="utf-8")
+    assert warned() == 0  # bob's layer is not one the released layer names (a tool's import, say)
+    (root / "annotations" / "tiny.json").write_text(dump(released | {"status": "draft"}), encoding="utf-8")
     assert warned() == 0  # a draft says it is unfinished
 
 

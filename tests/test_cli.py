@@ -23,7 +23,10 @@ from conftest import FIXTURES, REPO, cli_env, snapshot
 def test_the_shipped_corpus_validates_where_one_stands_in_it(cli):
     code, out, _ = cli("validate", cwd=REPO)
     assert code == 0, out
-    assert out.splitlines()[-1].startswith(f"newsspan validate passed in {REPO}: 1 document, 3 files checked, 0 errors")
+    assert re.match(
+        rf"newsspan validate passed in {re.escape(str(REPO))}: \d+ documents, \d+ files checked, 0 errors",
+        out.splitlines()[-1],
+    )
 
 
 def test_an_unusable_root_exits_2(cli, tmp_path):

@@ -19,7 +19,7 @@ from newsspan import Document, Entity, Section, schema
 from newsspan.formats import conll
 from newsspan.tokenize import tokenize
 
-from conftest import REPO
+from conftest import seed_root
 from contrib_helpers import cli, cli_fails, cli_ok, load, new_root, snapshot, validate_ok
 
 GOLD_ID = "000_1afbb3b63b1bfa60"
@@ -27,10 +27,7 @@ GOLD_ID = "000_1afbb3b63b1bfa60"
 
 @pytest.fixture
 def gold_root(tmp_path):
-    root = tmp_path / "gold"
-    shutil.copytree(REPO / "corpus", root / "corpus")
-    shutil.copytree(REPO / "annotations", root / "annotations")
-    return root
+    return seed_root(tmp_path / "gold")
 
 
 def comparable(ann):

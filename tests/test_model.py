@@ -10,7 +10,7 @@ from newsspan import Annotation, Corpus, Document, Entity, Section, schema
 from newsspan.model import Attribution, Claim, Span, split_of, well_formed
 from newsspan.tokenize import Misaligned
 
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES, REPO, seed_root
 
 GOLD = "000_1afbb3b63b1bfa60"
 TINY = FIXTURES / "valid" / "annotations" / "tiny.json"
@@ -30,8 +30,8 @@ def test_every_public_name_exists_and_is_documented():
         assert name == "BODY_SECTIONS" or (obj.__doc__ and obj.__doc__.strip()), name
 
 
-def test_a_corpus_of_the_seed_gives_one_document_equal_to_the_annotation_file():
-    corpus = Corpus(REPO)
+def test_a_corpus_of_the_seed_gives_one_document_equal_to_the_annotation_file(tmp_path):
+    corpus = Corpus(seed_root(tmp_path))
     assert len(corpus) == 1 and corpus.ids == [GOLD] and GOLD in corpus
     (doc,) = list(corpus)
     assert isinstance(doc, Document) and doc.id == GOLD
@@ -80,9 +80,10 @@ def test_iob_gives_the_tags_of_the_entities_config():
 
 
 def test_tokens_and_tags_per_section_are_the_rows_of_the_token_configs(tmp_path):
-    doc = Corpus(REPO)[GOLD]
-    entities = newsspan.load_dataset("entities", root=REPO, split="train", cache_dir=str(tmp_path))
-    claims = newsspan.load_dataset("claims", root=REPO, split="train", cache_dir=str(tmp_path))
+    root = seed_root(tmp_path / "seed")
+    doc = Corpus(root)[GOLD]
+    entities = newsspan.load_dataset("entities", root=root, split="train", cache_dir=str(tmp_path))
+    claims = newsspan.load_dataset("claims", root=root, split="train", cache_dir=str(tmp_path))
     ner_names = entities.features["ner_tags"].feature.names
     claim_names = claims.features["claim_tags"].feature.names
     assert len(entities) == len(doc.sections)

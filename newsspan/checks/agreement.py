@@ -25,7 +25,7 @@ register(
     "annotators-disagree",
     WARNING,
     ANNOTATION,
-    "A released layer is complete or gold, but two annotators' layers of its document "
+    "A released layer is complete or gold, but the layers of two annotators it names "
     "(annotations/annotators/<name>/<id>.json) differ in a layer whose provenance does not record it as "
     "`adjudicated` (as `newsspan adjudicate` does once every disagreement of the layer is decided).",
 )
@@ -63,12 +63,16 @@ def unresolved(stem: str, annotations: Mapping[str | None, object]) -> list[Prob
     """The finding on a document's released layer, from the contents of its annotation files (None:
     the released layer; bytes, or a Problem for a file that could not be read). A file with an error
     is left out: its own problems are reported."""
-    names = sorted(k for k in annotations if k is not None)
     released = annotations.get(None)
-    if len(names) < 2 or not isinstance(released, bytes):
+    if not isinstance(released, bytes):
         return []
     value, _, valid = read_json(released, "annotation")
     if not valid or value["status"] not in schema.released_statuses():
+        return []
+    # the layers of the annotators the released layer names (a layer derived by a tool, such as an
+    # import's, is no annotator's judgement to reconcile)
+    names = sorted(k for k in annotations if k is not None and k in value["annotators"])
+    if len(names) < 2:
         return []
     models = [m for m in map(_model, (annotations[k] for k in names)) if m is not None]
     steps = {layer: step.get("steps", ()) for layer, step in (value.get("provenance") or {}).items()}

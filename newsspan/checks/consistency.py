@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .. import schema
 from ..model import BODY_SECTIONS, Annotation, Entity, Section
 from ..report import WARNING, Problem, show
 from ..tokenize import char_span, tokenize
@@ -248,13 +249,17 @@ def _labelled(ann: Annotation) -> tuple[list[int], Sequence[Entity]]:
     "mention-missed",
     WARNING,
     ANNOTATION,
-    "A string annotated as an entity mention occurs again, as whole tokens inside a body section "
-    '(headline, heading, paragraph, quote), and is not annotated there (e.g. a second "Taiwan" left out).',
+    "In a layer that is no draft, a string annotated as a name occurs again, as whole tokens inside a body "
+    'section (headline, heading, paragraph, quote), and is not annotated there (e.g. a second "Taiwan" left out). '
+    'Temporal and numerical expressions are left out (a pronoun "one" is no second CARDINAL).',
 )
 def mention_missed(ann: Annotation, ctx: Context):
-    if ctx.text is None or not ctx.quoted:
-        return  # offsets that do not hold their quotes are errors of their own
+    if ctx.text is None or not ctx.quoted or ann.status == "draft":
+        return  # offsets that do not hold their quotes are errors of their own; a draft is unfinished
+    expressions = set(schema.expression_labels())
     index, mentions = _labelled(ann)
+    names = [k for k, e in enumerate(mentions) if e.label not in expressions]
+    index, mentions = [index[k] for k in names], [mentions[k] for k in names]
     labelled = [k for k, s in enumerate(ann.sections) if s.label is not None]
     for miss in missed_mentions(ctx.text, mentions, [ann.sections[k] for k in labelled]):
         e, k = mentions[miss.example], labelled[miss.section]
@@ -274,9 +279,11 @@ def mention_missed(ann: Annotation, ctx: Context):
     "label-inconsistent",
     WARNING,
     ANNOTATION,
-    "The same string is annotated as entity mentions with different labels in one document.",
+    "In a layer that is no draft, the same string is annotated as entity mentions with different labels.",
 )
 def label_inconsistent(ann: Annotation, ctx: Context):
+    if ann.status == "draft":
+        return  # unfinished: its labels may still change
     index, mentions = _labelled(ann)
     for x in inconsistent_labels(mentions):
         e, usual = mentions[x.mention], mentions[x.usual]
