@@ -26,12 +26,13 @@ from pathlib import Path
 
 from .corpus import document_of
 from .hf import CONFIGS, BuildError
-from .hf.card import MARKER, render
+from .hf.card import MARKER, render, version
 from .hf.features import tables
 from .hf.release import CARD, BuildSummary, Release
 from .hf.rows import rows
-from .model import SPLITS
+from .model import SPLITS, dump_json
 from .pack import document_files
+from .publish import RELEASE
 from .report import Report
 from .schema import released_statuses
 from .stats import Stats
@@ -81,7 +82,7 @@ def _write(block: list[dict], fs, folder: str, configs: list[str], include_draft
         if not include_drafts and doc.status not in released_statuses():
             (release.drafts if row["annotation"] is not None else release.unannotated).append(doc.id)
             continue
-        release.splits[doc.id] = doc.split
+        release.splits[doc.id], release.metas[doc.id] = doc.split, dict(doc.meta)
         stats.add(doc, count_tokens=False)
         for config, rows_ in rows(doc, configs).items():
             made.setdefault((config, doc.split), []).extend(rows_)
@@ -154,13 +155,22 @@ def build(
     stats, release, digest, sizes = totals
     if not release.splits:
         raise BuildError("nothing to release: no document has a layer with status complete or gold")
-    release.splits = dict(sorted(release.splits.items()))
+    release.splits, release.metas = dict(sorted(release.splits.items())), dict(sorted(release.metas.items()))
     for ids in (release.drafts, release.unannotated, stats.unknown_license):
         ids.sort()
     stats.tokens = stats.tokens if _token_config(chosen) else None
     splits = {c: {s: {**sizes[c, s], "path": f"{c}/{s}-*.parquet"} for s in SPLITS if (c, s) in sizes} for c in chosen}
     key = hashlib.sha256(f"{digest % 2**256:x} {chosen} {include_drafts}".encode()).hexdigest()
-    summary = BuildSummary(Path(out), chosen, release, stats, {c: v for c, v in splits.items() if v}, key, report)
-    with fs.open_output_stream(f"{folder}/{CARD}") as f:
-        f.write(render(summary).encode("utf-8"))
+    record = {
+        "newsspan": version(),
+        "corpus": {"commit": None, "dirty": None},
+        "published": release.ids,
+        "withheld": [],
+    }
+    summary = BuildSummary(
+        Path(out), chosen, release, stats, {c: v for c, v in splits.items() if v}, key, report, record
+    )
+    for name, data in ((RELEASE, dump_json(record)), (CARD, render(summary).encode("utf-8"))):
+        with fs.open_output_stream(f"{folder}/{name}") as f:
+            f.write(data)
     return summary

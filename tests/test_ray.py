@@ -118,10 +118,12 @@ def test_the_card_has_the_statistics_and_features_of_newsspan_build(releases):
     local, remote = releases
     assert remote.stats.to_json() == local.stats.to_json()
     # the rows are cut into other tables and files (whose bytes differ), and the content is hashed from the rows
-    differ = re.compile(r"^\s*(download_size|num_bytes|dataset_size): \d+$|content hash `[0-9a-f]+`", re.M)
+    differ = re.compile(r"^\s*(download_size|num_bytes|dataset_size): \d+$|content hash\s+`[0-9a-f]+`", re.M)
     here, there = ((s.out / "README.md").read_text() for s in (local, remote))
     assert differ.sub("", there) == differ.sub("", here)
     assert "newsspan build: generated" in there
+    # release.json: the version, the corpus's commit (none: the root is no git checkout), the ids released
+    assert (remote.out / "release.json").read_bytes() == (local.out / "release.json").read_bytes()
 
 
 def test_the_release_loads_with_plain_load_dataset(releases):
