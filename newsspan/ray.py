@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import pickle
 from collections import Counter
 from dataclasses import fields, is_dataclass
 from pathlib import Path
@@ -41,15 +40,18 @@ from .validator import check_corpus, check_document
 
 def _results(dataset, fn, batch_size: int, **kwargs) -> list:
     """Every result of fn(rows as dicts, **kwargs), a list of picklable values, run on the workers
-    batch_size rows at a time (a task of Ray takes a read unit, up to 128 MiB of a pack, batch by batch)."""
-    import pyarrow as pa
+    batch_size rows at a time (a task of Ray takes a read unit, up to 128 MiB of a pack, batch by batch).
+    The results travel as a column of Python objects, which Ray serializes itself."""
+    import numpy as np
 
     def each(block):
-        return pa.table({"result": [pickle.dumps(r) for r in fn(block.to_pylist(), **kwargs)]})
+        done = fn(block.to_pylist(), **kwargs)
+        column = np.empty(len(done), dtype=object)  # np.array would turn a list of tuples into a matrix
+        column[:] = done
+        return {"result": column}
 
     done = dataset.map_batches(each, batch_format="pyarrow", batch_size=batch_size)
-    done = done.iter_batches(batch_format="pyarrow", batch_size=None)
-    return [pickle.loads(r) for batch in done for r in batch["result"].to_pylist()]
+    return [r for batch in done.iter_batches(batch_format="numpy", batch_size=None) for r in batch["result"]]
 
 
 def _check(block: list[dict]) -> list:
@@ -75,7 +77,7 @@ def _write(block: list[dict], fs, folder: str, configs: list[str], include_draft
     stats, release, digest, tokens = Stats(), Release(include_drafts), 0, 0
     made: dict[tuple[str, str], list[dict]] = {}
     for row in block:  # (a sum of digests: the same whichever worker has which document)
-        digest += int.from_bytes(hashlib.sha256(pickle.dumps(sorted(row.items()))).digest(), "big")
+        digest += int.from_bytes(hashlib.sha256(repr(sorted(row.items())).encode()).digest(), "big")
         if row["text"] is None:
             continue
         doc = document_of(row["id"], row["text"], row["meta"], row["annotation"])
