@@ -36,7 +36,7 @@ import conllu
 
 from .. import files
 from ..model import Document
-from .tool import NULL_LABEL, FormatError, Parsed, ToolDoc, ToolSpan, export_texts, lines_of, tagged
+from .tool import NULL_LABEL, FormatError, Parsed, ToolDoc, ToolSpan, lines_of, read_files, tagged
 
 _SPACES = re.compile(r"\s*")  # in a str pattern, \s is exactly what str.isspace() accepts
 _PIECE = re.compile(r"[()]|[^()]+")
@@ -76,10 +76,7 @@ class _Doc:
 
 
 def load(path: Path, unit: str | None = None, *, ner_key: str | None = None) -> Parsed:
-    out = Parsed()
-    for file, name, data in export_texts(path, (".conllu", ".conll"), "CoNLL-U files (.conllu)", out):
-        _Reader(file, out, ner_key).read(data, name)
-    return out
+    return read_files(path, (".conllu", ".conll"), "CoNLL-U files (.conllu)", _Reader.read, ner_key)
 
 
 def _blocks(data: str):
@@ -101,12 +98,16 @@ class _Reader:
         self.docs: list[_Doc] = []
         self.bio_keys: Counter = Counter()  # MISC keys other than the one read that hold B- tags
 
+    @classmethod
+    def read(cls, data: str, file: str, name: str, out: Parsed, ner_key: str | None) -> None:
+        cls(file, out, ner_key).parse(data, name)
+
     def error(self, line: int, message: str, hint: str | None = None) -> None:
         """An error of the current document: it is not imported (its other problems are still told)."""
         self.out.error(f"{self.file}:{line}", message, hint)
         self.docs[-1].broken = True
 
-    def read(self, data: str, name: str) -> None:
+    def parse(self, data: str, name: str) -> None:
         for start, block in _blocks(data):
             try:
                 sentences = conllu.parse("\n".join(block) + "\n")

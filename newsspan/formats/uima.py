@@ -35,11 +35,11 @@ from .tool import (
     Parsed,
     ToolDoc,
     ToolSpan,
-    export_texts,
     iri_note,
     is_layer,
     kb_option,
     link,
+    read_files,
     wikidata_id,
 )
 
@@ -57,10 +57,8 @@ def load(
     entity_feature: str = DEFAULT_ENTITY_FEATURE,
     kb_feature: str | None = None,
 ) -> Parsed:
-    out, kb = Parsed(), kb_option(kb_feature, entity_layer)
-    for file, name, source in export_texts(path, (".json",), "UIMA CAS JSON files (.json)", out):
-        parse(source, file, name, out, entity_layer, entity_feature, kb)
-    return out
+    kb = kb_option(kb_feature, entity_layer)
+    return read_files(path, (".json",), "UIMA CAS JSON files (.json)", parse, entity_layer, entity_feature, kb)
 
 
 def parse(source: str, file: str, name: str, out: Parsed, layer: str, feature: str, kb=(None, KB_FEATURE)) -> None:

@@ -42,12 +42,12 @@ from .tool import (
     Parsed,
     ToolDoc,
     ToolSpan,
-    export_texts,
     iri_note,
     is_layer,
     kb_option,
     lines_of,
     link,
+    read_files,
     tagged,
     wikidata_id,
 )
@@ -113,10 +113,8 @@ def load(
     entity_feature: str = DEFAULT_ENTITY_FEATURE,
     kb_feature: str | None = None,
 ) -> Parsed:
-    out, kb = Parsed(), kb_option(kb_feature, entity_layer)
-    for file, name, data in export_texts(path, (".tsv",), "WebAnno TSV 3.x files (.tsv)", out):
-        parse(data, file, name, out, entity_layer, entity_feature, kb)
-    return out
+    kb = kb_option(kb_feature, entity_layer)
+    return read_files(path, (".tsv",), "WebAnno TSV 3.x files (.tsv)", parse, entity_layer, entity_feature, kb)
 
 
 def parse_header(lines: list[str], file: str, out: Parsed) -> tuple[list[Column], int] | None:
