@@ -149,6 +149,23 @@ def read_files(path, suffixes: tuple[str, ...], what: str, parse, *args) -> Pars
     return out
 
 
+def layer_reader(suffixes: tuple[str, ...], what: str, parse):
+    """The load() of a format whose mentions are a layer's annotations (--entity-layer, --entity-feature)."""
+
+    def load(
+        path,
+        unit: str | None = None,
+        *,
+        entity_layer: str = DEFAULT_ENTITY_LAYER,
+        entity_feature: str = DEFAULT_ENTITY_FEATURE,
+        kb_feature: str | None = None,
+    ) -> Parsed:
+        kb = kb_option(kb_feature, entity_layer)
+        return read_files(path, suffixes, what, parse, entity_layer, entity_feature, kb)
+
+    return load
+
+
 def named(fields: dict, default: str, keys: tuple[str, ...] = ("id", "document_id", "name", "title")) -> str:
     """The first of these fields that holds a name, else default (made from the export's file name)."""
     given = [fields.get(k) for k in keys] if isinstance(fields, dict) else []

@@ -27,7 +27,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import NamedTuple
 
 from .. import files
@@ -44,10 +43,9 @@ from .tool import (
     ToolSpan,
     iri_note,
     is_layer,
-    kb_option,
+    layer_reader,
     lines_of,
     link,
-    read_files,
     tagged,
     wikidata_id,
 )
@@ -105,18 +103,6 @@ def _stack(value: str) -> list[str]:
     return [] if value == NULL_COLUMN else _STACK.split(value)
 
 
-def load(
-    path: Path,
-    unit: str | None = None,
-    *,
-    entity_layer: str = DEFAULT_ENTITY_LAYER,
-    entity_feature: str = DEFAULT_ENTITY_FEATURE,
-    kb_feature: str | None = None,
-) -> Parsed:
-    kb = kb_option(kb_feature, entity_layer)
-    return read_files(path, (".tsv",), "WebAnno TSV 3.x files (.tsv)", parse, entity_layer, entity_feature, kb)
-
-
 def parse_header(lines: list[str], file: str, out: Parsed) -> tuple[list[Column], int] | None:
     """The declared columns and the index of the first body line; None (with an error) if the header is broken."""
     m = _FORMAT.fullmatch(lines[0]) if lines else None
@@ -141,7 +127,7 @@ def parse_header(lines: list[str], file: str, out: Parsed) -> tuple[list[Column]
     return columns, n
 
 
-def parse(data: str, file: str, name: str, out: Parsed, layer: str, feature: str, kb=(None, KB_FEATURE)) -> None:
+def parse(data: str, file: str, name: str, out: Parsed, layer: str, feature: str, kb) -> None:
     """One TSV file into a ToolDoc (appended to out), with per-line errors."""
     lines = files.lines(data)
     header = parse_header(lines, file, out)
@@ -206,6 +192,9 @@ def parse(data: str, file: str, name: str, out: Parsed, layer: str, feature: str
         if first and (n := len(_stacked(placed, i, by_id=c.kind != "relation"))):
             out.ignored[f"{c.kind} layer {c.layer} ({WHAT[c.kind]})"] += n
     out.docs.append(ToolDoc(text=text, name=name, where=file, spans=spans))
+
+
+load = layer_reader((".tsv",), "WebAnno TSV 3.x files (.tsv)", parse)
 
 
 def _annotations(rows: list[Row], col: int | None) -> list[tuple[tuple, int, int, str, Row]]:
