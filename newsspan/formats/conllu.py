@@ -307,10 +307,8 @@ def _escape(spaces: str) -> str:
 
 
 def export(docs: Iterable[Document]) -> dict[str, bytes]:
-    """CoNLL-U: a `# newdoc id` per document, a sentence per line of its text (`# text`, `# newpar` after a
-    blank line), newsspan's tokens as words with `SpaceAfter=No`, the entity mentions as BIO tags in the MISC
-    key NER (read back with --ner-key NER), and UDPipe's SpacesBefore/SpacesAfter wherever the whitespace
-    around a sentence is not one line break: `newsspan import conllu` rebuilds the very text."""
+    """A sentence per line of each text, the mentions as BIO tags in the MISC key NER, and UDPipe's SpacesBefore/
+    SpacesAfter wherever the whitespace around a sentence is not one line break: `import conllu` rebuilds the text."""
     out = []
     for doc in docs:
         text, (tokens, spans) = doc.text, tagged(doc)
