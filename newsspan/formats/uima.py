@@ -26,18 +26,7 @@ from collections import Counter
 
 from .. import files
 from .offsets import OffsetError, read_offset
-from .tool import (
-    KB_FEATURE,
-    NULL_LABEL,
-    Parsed,
-    ToolDoc,
-    ToolSpan,
-    iri_note,
-    is_layer,
-    layer_reader,
-    link,
-    wikidata_id,
-)
+from .tool import KB_FEATURE, NULL_LABEL, Parsed, ToolDoc, ToolSpan, iri_note, is_layer, layer_reader, link, wikidata_id
 
 METADATA_TYPE = "de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData"
 DOCUMENT_TYPE = "uima.tcas.DocumentAnnotation"
