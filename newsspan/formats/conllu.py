@@ -50,9 +50,7 @@ META = {"meta::title": "title", "meta::sourceURL": "url", "meta::dateCreated": "
 
 
 @dataclass
-class _Open:
-    """A mention opened and not yet closed."""
-
+class _Open:  # a mention opened and not yet closed
     key: str  # the entity id (CorefUD) or the label (BIO)
     label: str
     first: int  # index of its first word in _Doc.words
@@ -90,9 +88,7 @@ def _blocks(data: str):
             block = []
 
 
-class _Reader:
-    """One CoNLL-U file into ToolDocs (one per `# newdoc`), with its problems at their lines."""
-
+class _Reader:  # one CoNLL-U file into ToolDocs (one per `# newdoc`), with its problems at their lines
     def __init__(self, file: str, out: Parsed, ner_key: str | None):
         self.file, self.out, self.ner_key = file, out, ner_key
         self.docs: list[_Doc] = []

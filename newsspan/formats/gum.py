@@ -78,9 +78,7 @@ class Mention:  # a GUM entity mention over the words [first, last]
 
 
 @dataclass
-class GumDoc:
-    """One converted document: the GUM-derived layer, and what is left to the human pass."""
-
+class GumDoc:  # one converted document: the GUM-derived layer, and what is left to the human pass
     id: str
     text: str
     meta: dict

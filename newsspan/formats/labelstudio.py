@@ -151,8 +151,7 @@ def parse_task(task: dict, n: int, file: str, stem: str, out: Parsed, unit: str 
 
 
 def _task_unit(text: str, spans: list, where_task: str, out: Parsed) -> str:
-    """The offset unit that most of a task's results fit (code points on a tie); a warning names those that
-    fit only the other unit."""
+    """The offset unit most of a task's results fit (code points on a tie), naming those that fit only the other."""
     fits = {u: _fits(Converter(text, u), spans) for u in ("codepoint", "utf16")}
     unit, other = ("utf16", "codepoint") if sum(fits["utf16"]) > sum(fits["codepoint"]) else ("codepoint", "utf16")
     odd = [sp[1] for sp, mine, theirs in zip(spans, fits[unit], fits[other], strict=True) if theirs and not mine]
@@ -171,9 +170,6 @@ def _fits(conv: Converter, spans: list) -> list[bool]:
         place(tried, "", conv, start, end, quote=quote)
         out.append(not tried.errors)
     return out
-
-
-# export ----------------------------------------------------------------------------------------
 
 
 def export(docs: Iterable[Document]) -> dict[str, bytes]:

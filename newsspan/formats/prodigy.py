@@ -89,9 +89,6 @@ def _offsets(sp: dict, tokens: list | None) -> tuple[int, int]:
     return by_chars
 
 
-# export ----------------------------------------------------------------------------------------
-
-
 def export(docs: Iterable[Document]) -> dict[str, bytes]:
     """JSONL, one task per document: text, tokens (with ws; newsspan.tokenize's, the one tagger), entity spans."""
     lines = []
@@ -121,8 +118,7 @@ def export(docs: Iterable[Document]) -> dict[str, bytes]:
 
 
 def docbin(docs: Iterable[Document]) -> dict[str, bytes]:
-    """A spaCy DocBin (`.spacy`, as `spacy train` reads it): newsspan's tokens, the mentions as ``doc.ents`` with
-    their kb_id, the document id as ``doc.user_data["id"]``."""
+    """A spaCy DocBin (`.spacy`): newsspan's tokens, mentions as ``doc.ents``, the id in ``doc.user_data["id"]``."""
     try:  # an optional extra, imported only here
         tokens_module = importlib.import_module("spacy.tokens")
         vocab = importlib.import_module("spacy.vocab").Vocab()

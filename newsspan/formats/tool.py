@@ -138,8 +138,7 @@ def export_files(path, suffixes: tuple[str, ...], what: str) -> list[Path]:
 
 
 def read_files(path, suffixes: tuple[str, ...], what: str, parse, *args) -> Parsed:
-    """parse(text, file name, document name, out, *args) for each file of an import path (see export_files),
-    read strictly: a file that is not UTF-8 text is an error at its line and column."""
+    """parse(text, file name, document name, out, *args) of each file of an import path that is UTF-8 text."""
     out = Parsed()
     for f in export_files(path, suffixes, what):
         text = files.export_text(f.read_bytes(), f.name, out.errors)
@@ -220,8 +219,7 @@ def iri_note(file: str, found: Counter, out: Parsed) -> None:
 
 
 def tagged(doc) -> tuple[list[Token], list[tuple[int, int, str]]]:
-    """A document's tokens and its entity mentions as token ranges (first, stop, label), through the one
-    tagger (:func:`newsspan.tokenize.tag`), for the writers; FormatError for a mention inside a token."""
+    """A document's tokens and its mentions as token ranges (first, stop, label), by the one tagger, for writers."""
     tokens = tokenize(doc.text)
     try:
         return tokens, iob2_spans(tag(tokens, doc.entities))

@@ -82,8 +82,7 @@ class Row:
 
 
 def split_value(raw: str) -> tuple[str, str | None]:
-    """A stacked value without its disambiguation suffix `[N]` (unescaped as INCEpTION's Escaping.escapeValue
-    escapes it; `*` is NULL_LABEL), and N."""
+    """A stacked value without its suffix `[N]`, unescaped (INCEpTION's Escaping.escapeValue), and N."""
     ident = None
     if raw.endswith("]") and not raw.endswith("\\]") and "[" in raw:
         raw, ident = raw[: raw.rindex("[")], raw[raw.rindex("[") + 1 : -1]
@@ -252,8 +251,7 @@ def _escape(value: str) -> str:
 
 
 def export(docs: Iterable[Document]) -> dict[str, bytes]:
-    """A WebAnno TSV 3.3 file per document: a sentence per line of the text, newsspan's tokens, the mentions in
-    the NamedEntity layer (label as `value`, kb_id as a Wikidata IRI in `identifier`)."""
+    """A WebAnno TSV 3.3 file per document, a sentence per line, the mentions in INCEpTION's NamedEntity layer."""
     out = {}
     for doc in docs:
         tokens, spans = tagged(doc)
