@@ -1,9 +1,6 @@
-"""Annotation-tool formats, one module each: a reader (tool export -> :class:`ToolDoc` records, see
-:mod:`.tool`) and, for some, a writer (:class:`newsspan.model.Document` objects -> the tool's files).
-
-``importers()[fmt](path, unit, **options) -> Parsed``; ``exporters()[fmt](docs) -> {name: bytes}`` (the
-name "" for the one file of a format that writes one, file names for those of FOLDER_FORMATS).
-Each reader module's docstring describes its format (``newsspan import FORMAT --help`` shows it).
+"""Annotation-tool formats, one module each: ``importers()[fmt](path, unit, **options) -> Parsed``;
+``exporters()[fmt](docs) -> {name: bytes}`` (the name "" for a format that writes one file). Each reader
+module's docstring describes its format (``newsspan import FORMAT --help`` shows it).
 """
 
 from __future__ import annotations
@@ -13,16 +10,10 @@ from types import ModuleType
 from . import brat, conll, conllu, doccano, labelmap, labelstudio, offsets, prodigy, uima, webanno  # noqa: F401 - labelmap and offsets: API
 from .tool import DEFAULT_ENTITY_FEATURE as DEFAULT_ENTITY_FEATURE
 from .tool import DEFAULT_ENTITY_LAYER as DEFAULT_ENTITY_LAYER
-from .tool import KB_FEATURE as KB_FEATURE
-from .tool import NULL_LABEL as NULL_LABEL
 from .tool import FormatError as FormatError
 from .tool import Parsed as Parsed
 from .tool import ToolDoc as ToolDoc
 from .tool import ToolSpan as ToolSpan
-from .tool import document_name as document_name
-from .tool import export_files as export_files
-from .tool import issue as issue
-from .tool import wikidata_id as wikidata_id
 
 _READERS = {m.__name__.rsplit(".")[-1]: m for m in (brat, labelstudio, doccano, prodigy, webanno, conllu, uima)}
 _WRITERS = {m.__name__.rsplit(".")[-1]: m.export for m in (brat, conll, labelstudio, prodigy, doccano, webanno, conllu)}

@@ -155,9 +155,6 @@ def _attribute(name: str, span: ToolSpan | None, value: str | None) -> bool:
     return True
 
 
-# export ----------------------------------------------------------------------------------------
-
-
 def ann_lines(doc: Document) -> list[str]:
     """The .ann lines of one document's layers (every layer, claims with their attribution)."""
     lines: list[str] = []

@@ -1,9 +1,5 @@
-"""CoNLL NER export: ``TOKEN<TAB>NER_TAG`` lines (IOB2 tags from the schema), a blank line
-after each section, ``-DOCSTART-`` before each document. Loads with ``datasets``' ``conll``
-builder: ``load_dataset("conll", data_files=..., column_names=["tokens", "ner_tags"])``.
-
-The rows are the sections' token rows, exactly those of the ``entities`` config: tokens and
-tags come from :func:`newsspan.tokenize.tag`, the one tagger, over each whole section.
+"""CoNLL NER export: ``TOKEN<TAB>NER_TAG`` lines, a blank line after each section (its rows exactly those of
+the ``entities`` config), ``-DOCSTART-`` before each document. ``datasets``' ``conll`` builder loads it.
 """
 
 from __future__ import annotations
@@ -18,10 +14,7 @@ DOCSTART = "-DOCSTART-"
 
 
 def section_rows(doc: Document) -> list[tuple[list[Token], list[str]]]:
-    """(tokens, IOB2 entity tags) of each section of a document, in order: the rows of the ``entities`` config.
-
-    FormatError for an entity that no section holds, or whose boundary falls inside a token.
-    """
+    """(tokens, IOB2 entity tags) of each section; FormatError for an entity outside every section or in a token."""
     try:
         rows = [doc.iob("entities", sec) for sec in doc.sections]
     except Misaligned as m:

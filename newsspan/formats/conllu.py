@@ -36,7 +36,7 @@ import conllu
 
 from .. import files
 from ..model import Document
-from .tool import NULL_LABEL, FormatError, Parsed, ToolDoc, ToolSpan, export_texts, lines_of, tagged
+from .tool import NULL_LABEL, FormatError, Parsed, ToolDoc, ToolSpan, lines_of, read_files, tagged
 
 _SPACES = re.compile(r"\s*")  # in a str pattern, \s is exactly what str.isspace() accepts
 _PIECE = re.compile(r"[()]|[^()]+")
@@ -50,9 +50,7 @@ META = {"meta::title": "title", "meta::sourceURL": "url", "meta::dateCreated": "
 
 
 @dataclass
-class _Open:
-    """A mention opened and not yet closed."""
-
+class _Open:  # a mention opened and not yet closed
     key: str  # the entity id (CorefUD) or the label (BIO)
     label: str
     first: int  # index of its first word in _Doc.words
@@ -76,10 +74,7 @@ class _Doc:
 
 
 def load(path: Path, unit: str | None = None, *, ner_key: str | None = None) -> Parsed:
-    out = Parsed()
-    for file, name, data in export_texts(path, (".conllu", ".conll"), "CoNLL-U files (.conllu)", out):
-        _Reader(file, out, ner_key).read(data, name)
-    return out
+    return read_files(path, (".conllu", ".conll"), "CoNLL-U files (.conllu)", _Reader.read, ner_key)
 
 
 def _blocks(data: str):
@@ -93,20 +88,22 @@ def _blocks(data: str):
             block = []
 
 
-class _Reader:
-    """One CoNLL-U file into ToolDocs (one per `# newdoc`), with its problems at their lines."""
-
+class _Reader:  # one CoNLL-U file into ToolDocs (one per `# newdoc`), with its problems at their lines
     def __init__(self, file: str, out: Parsed, ner_key: str | None):
         self.file, self.out, self.ner_key = file, out, ner_key
         self.docs: list[_Doc] = []
         self.bio_keys: Counter = Counter()  # MISC keys other than the one read that hold B- tags
+
+    @classmethod
+    def read(cls, data: str, file: str, name: str, out: Parsed, ner_key: str | None) -> None:
+        cls(file, out, ner_key).parse(data, name)
 
     def error(self, line: int, message: str, hint: str | None = None) -> None:
         """An error of the current document: it is not imported (its other problems are still told)."""
         self.out.error(f"{self.file}:{line}", message, hint)
         self.docs[-1].broken = True
 
-    def read(self, data: str, name: str) -> None:
+    def parse(self, data: str, name: str) -> None:
         for start, block in _blocks(data):
             try:
                 sentences = conllu.parse("\n".join(block) + "\n")
@@ -306,10 +303,8 @@ def _escape(spaces: str) -> str:
 
 
 def export(docs: Iterable[Document]) -> dict[str, bytes]:
-    """CoNLL-U: a `# newdoc id` per document, a sentence per line of its text (`# text`, `# newpar` after a
-    blank line), newsspan's tokens as words with `SpaceAfter=No`, the entity mentions as BIO tags in the MISC
-    key NER (read back with --ner-key NER), and UDPipe's SpacesBefore/SpacesAfter wherever the whitespace
-    around a sentence is not one line break: `newsspan import conllu` rebuilds the very text."""
+    """A sentence per line of each text, the mentions as BIO tags in the MISC key NER, and UDPipe's SpacesBefore/
+    SpacesAfter wherever the whitespace around a sentence is not one line break: `import conllu` rebuilds the text."""
     out = []
     for doc in docs:
         text, (tokens, spans) = doc.text, tagged(doc)

@@ -111,8 +111,7 @@ def parse_record(rec, where: str, name: str, annotator: str | None, unit: str, o
 
 
 def export(docs: Iterable[Document]) -> dict[str, bytes]:
-    """JSONL as doccano imports and exports it: per document its id, text and entity mentions as ``label``
-    triples in UTF-16 units (doccano's), each on whole tokens (newsspan.tokenize.tag, the one tagger)."""
+    """JSONL as doccano reads it: per document its id, text and mentions as ``label`` triples in UTF-16 units."""
     lines = []
     for doc in docs:
         tokens, spans = tagged(doc)

@@ -1,15 +1,5 @@
-"""GUM (Georgetown University Multilayer corpus) CoNLL-U -> newsspan documents and GUM-derived layers.
-
-Input: GUM's ``dep/GUM_<genre>_<name>.conllu`` (UD words; ``# newpar_block`` block markup with sentence
-counts; ``XML=`` inline markup; ``Entity=`` mentions ``(id-etype-infstat-salience-centering-minspan-link-
-identity``; ``Discourse=`` eRST relations ``rel:edu->head:depth:signals`` on each EDU's first word), with
-``wiki_map.tab`` (Wikipedia title -> Wikidata id) and ``splits.md`` next to the ``dep/`` folder.
-
-Output per document: the text (every token in order, ``SpaceAfter=No`` honoured, one block per line,
-blocks parted by a blank line), its meta, and an Annotation: sections from the block markup, entities
-from the GUM mentions whose head is a proper noun, trimmed to the name and typed by :data:`ETYPES` and
-:data:`DECISIONS`; no claims. Names no table can type are ``undecided``; every attribution relation
-becomes a claim proposal. Both are for the human pass (docs/gum.md, scripts/gum_review.py).
+"""GUM (Georgetown University Multilayer corpus) CoNLL-U -> newsspan documents with a GUM-derived layer
+(sections, typed names) and, for the human pass, undecided names and claim proposals: docs/gum.md.
 """
 
 from __future__ import annotations
@@ -52,14 +42,8 @@ ETYPES |= {"abstract": "?", "substance": "-", "plant": "-", "animal": "-", "body
 
 
 # Decisions per GUM identity, else per name: data beside this module (gum_decisions.json), made by reading the articles
-DECISIONS = {
-    key: label
-    for label, keys in json.loads(
-        resources.files(__package__).joinpath("gum_decisions.json").read_text("utf-8")
-    ).items()
-    if not label.startswith("$")
-    for key in keys
-}
+_DECIDED = json.loads((resources.files(__package__) / "gum_decisions.json").read_text("utf-8"))
+DECISIONS = {key: label for label, keys in _DECIDED.items() if not label.startswith("$") for key in keys}
 
 _BLOCK_LABELS = {"head": "heading", "p": "paragraph", "sp": "paragraph", "quote": "quote", "lg": "quote"}
 _BLOCK_LABELS |= {"caption": "caption", "figure": "caption", "item": "list_item", "list": "list_item"}
@@ -94,9 +78,7 @@ class Mention:  # a GUM entity mention over the words [first, last]
 
 
 @dataclass
-class GumDoc:
-    """One converted document: the GUM-derived layer, and what is left to the human pass."""
-
+class GumDoc:  # one converted document: the GUM-derived layer, and what is left to the human pass
     id: str
     text: str
     meta: dict

@@ -1,15 +1,8 @@
-"""Label maps: which layer and label each tool label goes to.
+"""Label maps: which layer and label each tool label goes to (``--label-map``, see docs/formats.md).
 
-SPEC is ``TOOL_LABEL=TARGET[,TOOL_LABEL=TARGET...]`` or a JSON file ``{"TOOL_LABEL": "TARGET"}``.
-TARGET is an entity label (``PERSON``), ``sections:<label>``, ``claims`` or ``ignore``. A tool
-label equal to an entity label of the schema maps to itself, and newsspan's own export
-labels (``section_<label>``, ``claim``) map back to their layer, unless mapped otherwise; but
-not a label spelled like an entity label that means something else in the vocabulary of the
-export (CoNLL's ``LOC`` covers countries and cities, OntoNotes' ``GPE``): that needs an explicit map.
-
-The map suggested for unmapped labels knows the vocabularies of CoNLL, WikiNER, OntoNotes, NorNE,
-GermEval, NEREL and HIPE (``labels.json``, beside this module): it maps a label to the entity label of
-the same meaning and says ``review`` (no target: the user chooses) where the meanings differ.
+An entity label maps to itself and newsspan's own export labels to their layer, unless the export's
+vocabulary (``labels.json``: CoNLL, OntoNotes, ...) gives it another meaning (CoNLL's ``LOC``, OntoNotes'
+``GPE``); the map suggested for unmapped labels says ``review`` where the meanings differ.
 """
 
 from __future__ import annotations
@@ -81,10 +74,7 @@ def _pairs(value: str, problems: list[str]) -> list[tuple[str, str]]:
 
 
 def parse(values: list[str] | None) -> dict[str, Target]:
-    """The user's map from repeated --label-map values (each a SPEC or a JSON file).
-
-    Every problem of the map is found first and raised as one LabelMapError, one line each.
-    """
+    """The user's map from repeated --label-map values; all its problems raised as one LabelMapError."""
     out: dict[str, Target] = {}
     problems: list[str] = []
     for value in values or []:

@@ -151,10 +151,7 @@ def parse_task(task: dict, n: int, file: str, stem: str, out: Parsed, unit: str 
 
 
 def _task_unit(text: str, spans: list, where_task: str, out: Parsed) -> str:
-    """The offset unit of a whole task, decided from all its results at once (never one unit per span):
-    the unit most of them fit (value.text is the text at the offsets counted so), code points on a tie.
-    A result that does not fit it is an error of its own; one that fits only the other unit is named here.
-    --offsets decides alone."""
+    """The offset unit most of a task's results fit (code points on a tie), naming those that fit only the other."""
     fits = {u: _fits(Converter(text, u), spans) for u in ("codepoint", "utf16")}
     unit, other = ("utf16", "codepoint") if sum(fits["utf16"]) > sum(fits["codepoint"]) else ("codepoint", "utf16")
     odd = [sp[1] for sp, mine, theirs in zip(spans, fits[unit], fits[other], strict=True) if theirs and not mine]
@@ -173,9 +170,6 @@ def _fits(conv: Converter, spans: list) -> list[bool]:
         place(tried, "", conv, start, end, quote=quote)
         out.append(not tried.errors)
     return out
-
-
-# export ----------------------------------------------------------------------------------------
 
 
 def export(docs: Iterable[Document]) -> dict[str, bytes]:

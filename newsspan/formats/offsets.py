@@ -23,12 +23,8 @@ class OffsetError(ValueError):
 
 
 def read_offset(value, what: str) -> int:
-    """An offset (start, end, a token index) as an export holds it: a whole number >= 0.
-
-    Every importer reads every offset through here. JSON ``true`` is a Python int (it once
-    became offset 1), ``3.0`` and ``"3"`` are not offsets, and a negative one would index
-    from the end: each is an OffsetError naming the item (``what``, e.g. "value.start").
-    """
+    """An offset as an export holds it, a whole number >= 0 (not JSON ``true``, ``3.0``, ``"3"`` or -1), else
+    an OffsetError naming the item (``what``, e.g. "value.start"). Every importer reads every offset here."""
     if isinstance(value, bool) or not isinstance(value, int):
         shown = json.dumps(value, ensure_ascii=False, default=repr)[:40]  # as the export wrote it: true, 3.0, "3"
         raise OffsetError(f"{what} is {shown}; expected a whole number (an integer >= 0)")

@@ -89,15 +89,8 @@ def _offsets(sp: dict, tokens: list | None) -> tuple[int, int]:
     return by_chars
 
 
-# export ----------------------------------------------------------------------------------------
-
-
 def export(docs: Iterable[Document]) -> dict[str, bytes]:
-    """JSONL, one task per document: text, tokens (with ws), entity spans with token indices.
-
-    The tokens are the text's, tokenised as a whole: inside each section, exactly the tokens of
-    the CoNLL export and of the ``entities`` config (newsspan.tokenize.tag, the one tagger).
-    """
+    """JSONL, one task per document: text, tokens (with ws; newsspan.tokenize's, the one tagger), entity spans."""
     lines = []
     for doc in docs:
         text, (tokens, spans) = doc.text, tagged(doc)
@@ -125,9 +118,7 @@ def export(docs: Iterable[Document]) -> dict[str, bytes]:
 
 
 def docbin(docs: Iterable[Document]) -> dict[str, bytes]:
-    """A spaCy DocBin (`.spacy`, as `spacy train` reads it): each document's text whole, its tokens newsspan's
-    (the whitespace between them as spaCy keeps it: a space after a token, else a token of whitespace), its
-    entity mentions as ``doc.ents`` with their kb_id, its id as ``doc.user_data["id"]``."""
+    """A spaCy DocBin (`.spacy`): newsspan's tokens, mentions as ``doc.ents``, the id in ``doc.user_data["id"]``."""
     try:  # an optional extra, imported only here
         tokens_module = importlib.import_module("spacy.tokens")
         vocab = importlib.import_module("spacy.vocab").Vocab()

@@ -1,17 +1,12 @@
-"""A tool's export as newsspan reads it: :class:`ToolDoc` and :class:`ToolSpan` records, :class:`Parsed`
-(the records and every problem, located at the export's file:line and the tool's item), and what every
-reader shares: placing a span's offsets (read, converted to code points, its quote checked), listing an
-export's files, naming its documents.
-
-Readers are pure: they parse an export into records whose offsets are code points into the text *as
-the tool holds it*, with the tool's own labels (the label map comes after them). They never write.
+"""What every reader shares: the records of a tool's export (:class:`ToolDoc`, :class:`ToolSpan`, :class:`Parsed`
+with its problems at the tool's items), placing a span's offsets, listing an export's files. Readers are pure:
+offsets are code points into the text *as the tool holds it*, labels the tool's own (the label map comes after).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,11 +28,6 @@ _WIKIDATA = re.compile(r"(?:https?://(?:www\.)?wikidata\.org/(?:entity|wiki)/)?(
 
 class FormatError(ValueError):
     """An export that is not of the expected format at all (one clear message)."""
-
-
-def issue(where: str, message: str, hint: str | None = None) -> Problem:
-    """A problem of a tool export, told at the tool's item ("export.json: task 1, result beFiQTT1cU", "doc.ann:5")."""
-    return Problem("export", message, hint=hint, where=where)
 
 
 @dataclass
@@ -84,11 +74,12 @@ class Parsed:
         self.shifts += other.shifts
         self.ignored.update(other.ignored)
 
+    # where: the tool's item ("export.json: task 1, result beFiQTT1cU", "doc.ann:5")
     def error(self, where: str, message: str, hint: str | None = None) -> None:
-        self.errors.append(issue(where, message, hint))
+        self.errors.append(Problem("export", message, hint=hint, where=where))
 
     def warn(self, where: str, message: str, hint: str | None = None) -> None:
-        self.warnings.append(issue(where, message, hint))
+        self.warnings.append(Problem("export", message, hint=hint, where=where))
 
 
 def place(
@@ -103,11 +94,9 @@ def place(
     quote: str | None = None,
     hint: str = OFFSETS_HINT,
 ) -> tuple[int, int] | None:
-    """A span's [start, end) as the export holds it, in code points of conv.text; None with the error at
-    where: an offset that is no whole number (``names`` say which), one outside the text or inside a
-    character, an empty span, or a quote (the tool's copy of the span's text) that differs from the
-    text there. A quote may hold a space for a line break of the text (brat writes them so). A span whose
-    quote occurs once within FIX_WINDOW code points of it is placed there, its error recorded in out.shifts."""
+    """A span's [start, end) in code points of conv.text; None with the error at where (a bad offset, an empty
+    span, a quote that differs from the text there: a space may stand for a line break, as brat writes). A span
+    whose quote occurs once within FIX_WINDOW code points is placed there, its error recorded in out.shifts."""
     try:
         start, end = read_offset(start, names[0]), read_offset(end, names[1])
     except OffsetError as err:
@@ -148,25 +137,38 @@ def export_files(path, suffixes: tuple[str, ...], what: str) -> list[Path]:
     return found
 
 
-def export_texts(path, suffixes: tuple[str, ...], what: str, out: Parsed) -> Iterator[tuple[str, str, str]]:
-    """(file name, document name, text) of each file of an import path (see export_files), read strictly:
-    a file that is not UTF-8 text is an error in out, at its line and column."""
+def read_files(path, suffixes: tuple[str, ...], what: str, parse, *args) -> Parsed:
+    """parse(text, file name, document name, out, *args) of each file of an import path that is UTF-8 text."""
+    out = Parsed()
     for f in export_files(path, suffixes, what):
         text = files.export_text(f.read_bytes(), f.name, out.errors)
+        stem = f.stem[:-4] if f.stem.lower().endswith(".txt") and len(f.stem) > 4 else f.stem  # INCEpTION's a.txt.tsv
         if text is not None:
-            yield f.name, document_name(f.stem), text
+            parse(text, f.name, stem, out, *args)
+    return out
+
+
+def layer_reader(suffixes: tuple[str, ...], what: str, parse):
+    """The load() of a format whose mentions are a layer's annotations (--entity-layer, --entity-feature)."""
+
+    def load(
+        path,
+        unit: str | None = None,
+        *,
+        entity_layer: str = DEFAULT_ENTITY_LAYER,
+        entity_feature: str = DEFAULT_ENTITY_FEATURE,
+        kb_feature: str | None = None,
+    ) -> Parsed:
+        kb = kb_option(kb_feature, entity_layer)
+        return read_files(path, suffixes, what, parse, entity_layer, entity_feature, kb)
+
+    return load
 
 
 def named(fields: dict, default: str, keys: tuple[str, ...] = ("id", "document_id", "name", "title")) -> str:
-    """The document's name as the export gives it (the first of these fields that holds one), else default
-    (a name made from the export's file name)."""
+    """The first of these fields that holds a name, else default (made from the export's file name)."""
     given = [fields.get(k) for k in keys] if isinstance(fields, dict) else []
     return next((str(v) for v in given if type(v) in (str, int) and str(v).strip()), default)
-
-
-def document_name(stem: str) -> str:
-    """A document name from a file stem; the text's own extension, which INCEpTION keeps, dropped (a.txt.tsv -> a)."""
-    return stem[:-4] if stem.lower().endswith(".txt") and len(stem) > 4 else stem
 
 
 def wikidata_id(value) -> str | None:
@@ -191,9 +193,8 @@ def is_layer(name: str, wanted: str) -> bool:
 
 
 def link(spans: list[ToolSpan], links: list[tuple[int, int, str, str]], out: Parsed) -> None:
-    """The kb_id of each mention from the (start, end, value, where) annotations of a linking layer: the
-    Wikidata id of the link on the mention's very offsets. A link on no mention, or no Wikidata IRI, is a
-    warning: an id is never guessed."""
+    """The kb_id of each mention: the Wikidata id of the (start, end, value, where) link on its very offsets.
+    A link on no mention, or no Wikidata IRI, is a warning: an id is never guessed."""
     at = defaultdict(list)
     for s in spans:
         at[s.start, s.end].append(s)
@@ -218,8 +219,7 @@ def iri_note(file: str, found: Counter, out: Parsed) -> None:
 
 
 def tagged(doc) -> tuple[list[Token], list[tuple[int, int, str]]]:
-    """A document's tokens and its entity mentions as token ranges (first, stop, label), through the one
-    tagger (:func:`newsspan.tokenize.tag`), for the writers; FormatError for a mention inside a token."""
+    """A document's tokens and its mentions as token ranges (first, stop, label), by the one tagger, for writers."""
     tokens = tokenize(doc.text)
     try:
         return tokens, iob2_spans(tag(tokens, doc.entities))

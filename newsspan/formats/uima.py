@@ -23,25 +23,10 @@ import io
 import re
 import warnings
 from collections import Counter
-from pathlib import Path
 
 from .. import files
 from .offsets import OffsetError, read_offset
-from .tool import (
-    DEFAULT_ENTITY_FEATURE,
-    DEFAULT_ENTITY_LAYER,
-    KB_FEATURE,
-    NULL_LABEL,
-    Parsed,
-    ToolDoc,
-    ToolSpan,
-    export_texts,
-    iri_note,
-    is_layer,
-    kb_option,
-    link,
-    wikidata_id,
-)
+from .tool import KB_FEATURE, NULL_LABEL, Parsed, ToolDoc, ToolSpan, iri_note, is_layer, layer_reader, link, wikidata_id
 
 METADATA_TYPE = "de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData"
 DOCUMENT_TYPE = "uima.tcas.DocumentAnnotation"
@@ -49,21 +34,7 @@ _FILE_NAME = re.compile(r"\S+\.[A-Za-z0-9]{1,5}")
 _WEB = re.compile(r"https?://\S+")
 
 
-def load(
-    path: Path,
-    unit: str | None = None,
-    *,
-    entity_layer: str = DEFAULT_ENTITY_LAYER,
-    entity_feature: str = DEFAULT_ENTITY_FEATURE,
-    kb_feature: str | None = None,
-) -> Parsed:
-    out, kb = Parsed(), kb_option(kb_feature, entity_layer)
-    for file, name, source in export_texts(path, (".json",), "UIMA CAS JSON files (.json)", out):
-        parse(source, file, name, out, entity_layer, entity_feature, kb)
-    return out
-
-
-def parse(source: str, file: str, name: str, out: Parsed, layer: str, feature: str, kb=(None, KB_FEATURE)) -> None:
+def parse(source: str, file: str, name: str, out: Parsed, layer: str, feature: str, kb) -> None:
     """One CAS JSON file into a ToolDoc (appended to out), with per-annotation issues."""
     # imported here: cassis takes 0.1 s to import, and every CLI start imports this module (for --help)
     from cassis import load_cas_from_json
@@ -129,6 +100,9 @@ def parse(source: str, file: str, name: str, out: Parsed, layer: str, feature: s
     link(spans, links, out)
     iri_note(file, iris if spans else Counter(), out)
     out.docs.append(ToolDoc(text=text, name=name, where=file, spans=spans, meta=_metadata(cas, ts)))
+
+
+load = layer_reader((".json",), "UIMA CAS JSON files (.json)", parse)
 
 
 def _features(t) -> list[str]:

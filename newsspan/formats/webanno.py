@@ -27,7 +27,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import NamedTuple
 
 from .. import files
@@ -42,10 +41,9 @@ from .tool import (
     Parsed,
     ToolDoc,
     ToolSpan,
-    export_texts,
     iri_note,
     is_layer,
-    kb_option,
+    layer_reader,
     lines_of,
     link,
     tagged,
@@ -83,40 +81,12 @@ class Row:
     values: list[str]  # one per declared column
 
 
-def unescape_value(value: str) -> str:
-    """A feature value as INCEpTION escapes it (Escaping.escapeValue), unescaped."""
-    return _VALUE_ESCAPE.sub(lambda m: {"t": "\t", "n": "\n"}.get(m[1], m[1]), value)
-
-
-def unescape_text(text: str) -> str:
-    """A `#Text=` line as TSV 3.2+ escapes it (control characters and the backslash), unescaped."""
-    return _TEXT_ESCAPE.sub(lambda m: _CONTROL.get(m[1], m[1]), text)
-
-
 def split_value(raw: str) -> tuple[str, str | None]:
-    """A stacked value without its disambiguation suffix `[N]` (unescaped; `*` is NULL_LABEL), and N."""
+    """A stacked value without its suffix `[N]`, unescaped (INCEpTION's Escaping.escapeValue), and N."""
     ident = None
     if raw.endswith("]") and not raw.endswith("\\]") and "[" in raw:
         raw, ident = raw[: raw.rindex("[")], raw[raw.rindex("[") + 1 : -1]
-    return (NULL_LABEL if raw == NULL_VALUE else unescape_value(raw)), ident
-
-
-def _stack(value: str) -> list[str]:
-    return [] if value == NULL_COLUMN else _STACK.split(value)
-
-
-def load(
-    path: Path,
-    unit: str | None = None,
-    *,
-    entity_layer: str = DEFAULT_ENTITY_LAYER,
-    entity_feature: str = DEFAULT_ENTITY_FEATURE,
-    kb_feature: str | None = None,
-) -> Parsed:
-    out, kb = Parsed(), kb_option(kb_feature, entity_layer)
-    for file, name, data in export_texts(path, (".tsv",), "WebAnno TSV 3.x files (.tsv)", out):
-        parse(data, file, name, out, entity_layer, entity_feature, kb)
-    return out
+    return (NULL_LABEL if raw == NULL_VALUE else _VALUE_ESCAPE.sub(lambda m: _CONTROL.get(m[1], m[1]), raw)), ident
 
 
 def parse_header(lines: list[str], file: str, out: Parsed) -> tuple[list[Column], int] | None:
@@ -143,7 +113,7 @@ def parse_header(lines: list[str], file: str, out: Parsed) -> tuple[list[Column]
     return columns, n
 
 
-def parse(data: str, file: str, name: str, out: Parsed, layer: str, feature: str, kb=(None, KB_FEATURE)) -> None:
+def parse(data: str, file: str, name: str, out: Parsed, layer: str, feature: str, kb) -> None:
     """One TSV file into a ToolDoc (appended to out), with per-line errors."""
     lines = files.lines(data)
     header = parse_header(lines, file, out)
@@ -210,6 +180,9 @@ def parse(data: str, file: str, name: str, out: Parsed, layer: str, feature: str
     out.docs.append(ToolDoc(text=text, name=name, where=file, spans=spans))
 
 
+load = layer_reader((".tsv",), "WebAnno TSV 3.x files (.tsv)", parse)
+
+
 def _annotations(rows: list[Row], col: int | None) -> list[tuple[tuple, int, int, str, Row]]:
     """(key, start, end, value, first row) of each annotation of a span column (none without a column)."""
     stacked = _stacked(rows, col) if col is not None else {}
@@ -221,7 +194,7 @@ def _stacked(rows: list[Row], col: int, by_id: bool = True) -> dict[tuple, list[
     several rows by its [N] (a chain's is its chain id), others by their row and place in the stack."""
     out: dict[tuple, list[tuple[Row, str]]] = {}
     for row in rows:
-        for k, raw in enumerate(_stack(row.values[col])):
+        for k, raw in enumerate([] if row.values[col] == NULL_COLUMN else _STACK.split(row.values[col])):
             value, ident = split_value(raw)
             out.setdefault(("id", ident) if by_id and ident is not None else (row.unit, k), []).append((row, value))
     return out
@@ -238,7 +211,8 @@ def _body(lines: list[str], first: int, width: int, file: str, out: Parsed) -> t
         if not line.strip() or line.startswith("#"):
             in_tokens = False
             if line.startswith("#Text="):
-                sentence.append(unescape_text(line[len("#Text=") :]))
+                # TSV 3.2+ escapes control characters and the backslash
+                sentence.append(_TEXT_ESCAPE.sub(lambda m: _CONTROL.get(m[1], m[1]), line[len("#Text=") :]))
             continue
         fields = line.split("\t")
         m = _OFFSETS.fullmatch(fields[1]) if len(fields) >= 3 + width and _ID.fullmatch(fields[0]) else None
@@ -277,9 +251,7 @@ def _escape(value: str) -> str:
 
 
 def export(docs: Iterable[Document]) -> dict[str, bytes]:
-    """A WebAnno TSV 3.3 file per document, as INCEpTION imports it: each line of the text a sentence, its
-    tokens newsspan's (newsspan.tokenize.tag, the one tagger), the mentions in the NamedEntity layer with
-    their label as `value` and their kb_id as a Wikidata IRI in `identifier`."""
+    """A WebAnno TSV 3.3 file per document, a sentence per line, the mentions in INCEpTION's NamedEntity layer."""
     out = {}
     for doc in docs:
         tokens, spans = tagged(doc)
