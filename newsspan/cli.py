@@ -77,6 +77,8 @@ ROOT = arg(
     "working directory, as git finds its repository)",
 )
 QUIET = arg("--quiet", "-q", action="store_true", help="no progress bar (one is shown on stderr only on a terminal)")
+# `newsspan import FORMAT --root DIR`; no default, which would replace that of `newsspan import --root DIR FORMAT`
+IMPORT_ROOT = arg("--root", metavar="DIR", default=argparse.SUPPRESS, help=ROOT[1]["help"])
 IDS = arg("ids", nargs="*", metavar="ID", help="document ids (default: all)")
 NO_CACHE = arg("--no-cache", action="store_true", help=argparse.SUPPRESS)  # no cache since 0.2; kept for scripts
 COMMANDS: dict[str, tuple] = {}
@@ -205,12 +207,8 @@ def _validate(args) -> int:
             print(f"fixed: {line}", file=out)
         for note in plan.notes:
             print(f"not fixed: {note}", file=out)
-        moved = count(len(plan.summary), "span")
-        print(
-            f"newsspan validate --fix: {moved} moved in {count(len(plan.writes), 'file')} in {root.path}; "
-            "validating what is left",
-            file=out,
-        )
+        moved, files = count(len(plan.summary), "span"), count(len(plan.writes), "file")
+        print(f"newsspan validate --fix: {moved} moved in {files} in {root.path}; validating what is left", file=out)
     report = validator.validate_root(
         root,
         args.paths or None,
@@ -547,7 +545,7 @@ IMPORT_EXAMPLES = {
 def _import_arguments(fmt: str) -> list[tuple]:
     """The options of `newsspan import FORMAT`: only those that apply to the format."""
     out = [
-        arg("--root", metavar="DIR", default=argparse.SUPPRESS, help=ROOT[1]["help"]),
+        IMPORT_ROOT,
         arg("paths", nargs="+", metavar="PATH", help="export files or folders (several for a whole corpus)"),
         arg(
             "--label-map",
@@ -663,7 +661,7 @@ def _import(args) -> int:
 
 
 GUM_ARGUMENTS = (
-    arg("--root", metavar="DIR", default=argparse.SUPPRESS, help=ROOT[1]["help"]),
+    IMPORT_ROOT,
     arg("paths", nargs="+", metavar="DIR", help="GUM's dep/ folder, or its .conllu files"),
     arg("--genre", choices=("news", "interview", "all"), default="news", help="which documents (default: news)"),
     arg("--report", metavar="FILE", help="also write the conversion report as JSON"),
@@ -671,7 +669,7 @@ GUM_ARGUMENTS = (
 
 
 def _import_gum(args) -> int:
-    root = store.Root.discover(getattr(args, "root", None))
+    root = store.Root.discover(args.root)
     genres = ("news", "interview") if args.genre == "all" else (args.genre,)
     report: dict = {}
 
@@ -921,12 +919,10 @@ def _adjudicate(args) -> int:
     n, left = len(adj.disagreements), len(adj.unresolved)
     if rules or decisions or args.status != "draft" or args.interactive:
         sys.stdout.write(adjudicate.render_choices(adj))
-        what = f"{adj.annotation.status}; kept: {kept}; {count(n, 'disagreement')}, {n - left} resolved" + (
-            f", {left} unresolved{', so not ' + args.status if args.status != 'draft' else ''}: decide them with "
-            "--prefer A|B, --decisions FILE or --interactive"
-            if left
-            else ""
-        )
+        what = f"{adj.annotation.status}; kept: {kept}; {count(n, 'disagreement')}, {n - left} resolved"
+        if left:
+            so_not = f", so not {args.status}" if args.status != "draft" else ""
+            what += f", {left} unresolved{so_not}: decide them with --prefer A|B, --decisions FILE or --interactive"
     else:
         what = f"draft; agreed: {kept}; {count(n, 'disagreement')} to review"
     written = f", written to {args.out}" if args.out else ""
