@@ -48,12 +48,6 @@ from .hf import BuildError, release
 from .report import RENDERERS, Problem, count
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # usage errors exit 2 with a one-line message, as argparse does
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
 def _positive_int(value: str) -> int:
     n = int(value) if value.strip().isdigit() else 0
     if n <= 0:
@@ -83,17 +77,18 @@ ROOT = arg(
     "working directory, as git finds its repository)",
 )
 QUIET = arg("--quiet", "-q", action="store_true", help="no progress bar (one is shown on stderr only on a terminal)")
+# `newsspan import FORMAT --root DIR`; no default, which would replace that of `newsspan import --root DIR FORMAT`
+IMPORT_ROOT = arg("--root", metavar="DIR", default=argparse.SUPPRESS, help=ROOT[1]["help"])
 IDS = arg("ids", nargs="*", metavar="ID", help="document ids (default: all)")
-FORCE = arg("--force", action="store_true", help="replace what is there")
 NO_CACHE = arg("--no-cache", action="store_true", help=argparse.SUPPRESS)  # no cache since 0.2; kept for scripts
 COMMANDS: dict[str, tuple] = {}
 
 
-def command(name: str, summary: str, description: str, examples: tuple[str, ...], *args: tuple):
-    """Declare a subcommand: its --help says what it does and ends with examples."""
+def command(name: str, summary: str, description: str, examples: tuple[str, ...], *args: tuple, root: bool = True):
+    """Declare a subcommand: its --help says what it does and ends with examples; --root first unless root=False."""
 
     def declare(run):
-        COMMANDS[name] = (summary, description, examples, args, run)
+        COMMANDS[name] = (summary, description, examples, (ROOT, *args) if root else args, run)
         return run
 
     return declare
@@ -108,17 +103,14 @@ def _examples(lines) -> str:
 
 
 def _progress(args, fmt: str = "text") -> bool:
-    """Whether a command shows progress: a terminal on stderr, not --quiet, not JSON."""
     return not getattr(args, "quiet", False) and fmt != "json" and sys.stderr.isatty()
 
 
 def _waiting(name: str):
-    """What a command says on stderr when it has to wait for the root's lock."""
     return lambda message: print(f"newsspan {name}: {message}", file=sys.stderr, flush=True)
 
 
 def _folder_of(path: str, option: str) -> Path:
-    """An output file's path; a usage error when its folder does not exist."""
     if not Path(path).absolute().parent.is_dir():
         raise store.StoreError(f"{option} {path}: no folder {Path(path).absolute().parent} to write it in")
     return Path(path)
@@ -133,8 +125,7 @@ def _refused(name: str, why: str, root, problems=()) -> int:
 
 
 def _report_plan(name: str, plan, root, partial: bool = False) -> int:
-    """A plan's problems (stderr) and summary (stdout); exit code 1 when it has errors. A partial plan
-    (canonicalize, reanchor) wrote the documents without errors."""
+    """A partial plan (canonicalize, reanchor) wrote the documents without errors."""
     for severity, problems in (("warning", plan.warnings), ("note", plan.notes), ("error", plan.errors)):
         for p in problems:
             print(f"{severity}: {p}", file=sys.stderr)
@@ -160,7 +151,6 @@ def _report_plan(name: str, plan, root, partial: bool = False) -> int:
 
 
 def _run_plan(name: str, root, make_plan, partial: bool = False) -> int:
-    """Build a plan and write it under the root's lock: every problem found before anything is written."""
     return _report_plan(name, edit.run(root, make_plan, _waiting(name)), root, partial)
 
 
@@ -182,7 +172,6 @@ def _run_plan(name: str, root, make_plan, partial: bool = False) -> int:
         "newsspan validate --root path/to/corpus --format json",
         "newsspan validate --format github     # annotations on a pull request's diff",
     ),
-    ROOT,
     arg("--format", choices=sorted(RENDERERS), default="text", help="report format (default: text)"),
     arg(
         "--fix",
@@ -218,12 +207,8 @@ def _validate(args) -> int:
             print(f"fixed: {line}", file=out)
         for note in plan.notes:
             print(f"not fixed: {note}", file=out)
-        moved = count(len(plan.summary), "span")
-        print(
-            f"newsspan validate --fix: {moved} moved in {count(len(plan.writes), 'file')} in {root.path}; "
-            "validating what is left",
-            file=out,
-        )
+        moved, files = count(len(plan.summary), "span"), count(len(plan.writes), "file")
+        print(f"newsspan validate --fix: {moved} moved in {files} in {root.path}; validating what is left", file=out)
     report = validator.validate_root(
         root,
         args.paths or None,
@@ -250,7 +235,6 @@ def _validate(args) -> int:
         "newsspan build --include-drafts",
         "newsspan build --publish --out release/",
     ),
-    ROOT,
     arg("--out", metavar="DIR", help="the folder to write (default: <root>/build/hf); replaced as a whole"),
     arg(
         "--config",
@@ -322,7 +306,6 @@ def _build(args) -> int:
         "newsspan rehydrate saved-articles/",
         "newsspan rehydrate --root path/to/corpus copy.txt",
     ),
-    ROOT,
     arg("sources", nargs="+", metavar="SOURCE", help="a copy of an article, or a folder of copies"),
 )
 def _rehydrate(args) -> int:
@@ -358,7 +341,6 @@ def _rehydrate(args) -> int:
         "newsspan diff v1/hf build/hf --format markdown > NOTES.md",
         "newsspan diff main HEAD --format json",
     ),
-    ROOT,
     arg("old", metavar="OLD", help="a release folder, or a git revision"),
     arg("new", metavar="NEW", help="a release folder, or a git revision"),
     arg("--format", choices=tuple(diff.RENDERERS), default="text", help="output format (default: text)"),
@@ -386,7 +368,6 @@ def _diff(args) -> int:
     "Remove the temporary files of writes a killed command left, and put back a build folder whose replacement "
     "was cut short. Every command that writes does this first.",
     ("newsspan recover", "newsspan recover --root path/to/corpus"),
-    ROOT,
 )
 def _recover(args) -> int:
     root = store.Root.discover(args.root)
@@ -394,11 +375,7 @@ def _recover(args) -> int:
         done = cleaned + store.recover_folder(release.default_out(root))
     for line in done:
         print(line)
-    print(
-        f"newsspan recover: {count(len(done), 'change')} in {root.path}"
-        if done
-        else f"newsspan recover: nothing to recover in {root.path}"
-    )
+    print(f"newsspan recover: {count(len(done), 'change') if done else 'nothing to recover'} in {root.path}")
     return 0
 
 
@@ -409,6 +386,7 @@ def _recover(args) -> int:
     "annotations/. Nothing is changed in a folder that is a root already.",
     ("newsspan init my-corpus", "newsspan init"),
     arg("dir", nargs="?", default=".", metavar="DIR", help="the folder (default: the working directory)"),
+    root=False,
 )
 def _init(args) -> int:
     root = Path(args.dir).absolute()
@@ -430,6 +408,7 @@ def _init(args) -> int:
     "List every check the validator runs: its stable id, severity, scope and what it means.",
     ("newsspan checks", "newsspan checks --markdown > docs/checks.md"),
     arg("--markdown", action="store_true", help="print the catalogue as docs/checks.md"),
+    root=False,
 )
 def _checks(args) -> int:
     if args.markdown:
@@ -449,7 +428,6 @@ def _checks(args) -> int:
     "files. Files that belong to no document are left out (and named). A previous pack in --out is replaced whole; "
     "nothing is written if a file cannot be read.",
     ("newsspan pack --out corpus-pack", "newsspan pack --root path/to/corpus --out corpus-pack --rows-per-shard 5000"),
-    ROOT,
     arg("--out", metavar="DIR", required=True, help="the folder to write (part-NNNNN.parquet files)"),
     arg(
         "--rows-per-shard",
@@ -487,6 +465,7 @@ def _pack(args) -> int:
     ("newsspan unpack corpus-pack --root restored", "newsspan unpack s3://bucket/corpus-pack --root ."),
     arg("dir", metavar="DIR", help="the pack: a folder of Parquet files, or a URI"),
     arg("--root", metavar="DIR", help="the corpus root to write into (default: the one you stand in)"),
+    root=False,
 )
 def _unpack(args) -> int:
     root = args.root if args.root is not None else store.Root.discover().path
@@ -515,7 +494,6 @@ def _unpack(args) -> int:
         "newsspan add article.txt --id my-article --language fr --split test",
         "newsspan add folder-of-txt-files/",
     ),
-    ROOT,
     arg("paths", nargs="+", metavar="PATH", help="article files, or folders of .txt files"),
     arg(
         "--id",
@@ -567,7 +545,7 @@ IMPORT_EXAMPLES = {
 def _import_arguments(fmt: str) -> list[tuple]:
     """The options of `newsspan import FORMAT`: only those that apply to the format."""
     out = [
-        arg("--root", metavar="DIR", default=argparse.SUPPRESS, help=ROOT[1]["help"]),
+        IMPORT_ROOT,
         arg("paths", nargs="+", metavar="PATH", help="export files or folders (several for a whole corpus)"),
         arg(
             "--label-map",
@@ -652,7 +630,6 @@ def _import_arguments(fmt: str) -> list[tuple]:
     "mentions their annotation layer. Everything is checked first; nothing is written unless all is well. "
     "`newsspan import FORMAT --help` describes each format.",
     tuple(IMPORT_EXAMPLES[f][0] for f in IMPORT_FORMATS),
-    ROOT,
 )
 def _import(args) -> int:
     root = store.Root.discover(args.root)
@@ -684,7 +661,7 @@ def _import(args) -> int:
 
 
 GUM_ARGUMENTS = (
-    arg("--root", metavar="DIR", default=argparse.SUPPRESS, help=ROOT[1]["help"]),
+    IMPORT_ROOT,
     arg("paths", nargs="+", metavar="DIR", help="GUM's dep/ folder, or its .conllu files"),
     arg("--genre", choices=("news", "interview", "all"), default="news", help="which documents (default: news)"),
     arg("--report", metavar="FILE", help="also write the conversion report as JSON"),
@@ -692,7 +669,7 @@ GUM_ARGUMENTS = (
 
 
 def _import_gum(args) -> int:
-    root = store.Root.discover(getattr(args, "root", None))
+    root = store.Root.discover(args.root)
     genres = ("news", "interview") if args.genre == "all" else (args.genre,)
     report: dict = {}
 
@@ -723,7 +700,6 @@ def _import_gum(args) -> int:
         "newsspan export conllu --out corpus.conllu",
         "newsspan export spacy --split train --out train.spacy",
     ),
-    ROOT,
     arg("format", choices=EXPORT_FORMATS, metavar="FORMAT", help=f"one of {', '.join(EXPORT_FORMATS)}"),
     arg("--out", required=True, metavar="PATH", help=f"output folder ({', '.join(FOLDER_FORMATS)}) or file"),
     arg("--split", choices=schema.splits(), help="export only the documents of this split"),
@@ -756,7 +732,6 @@ def _export(args) -> int:
     "form (UTF-8, LF, NFC), and map every span of its annotations through that change exactly. The fix of the "
     "text-not-canonical check.",
     ("newsspan canonicalize", "newsspan canonicalize my-article"),
-    ROOT,
     IDS,
 )
 def _canonicalize(args) -> int:
@@ -774,7 +749,6 @@ def _canonicalize(args) -> int:
     "changed or deleted is listed, never guessed nor moved onto another occurrence of its quote, and its document "
     "is left unchanged, unless --drop-unplaced removes such spans (from every layer of the documents named).",
     ("newsspan reanchor", "newsspan reanchor my-article", "newsspan reanchor --drop-unplaced my-article"),
-    ROOT,
     IDS,
     arg(
         "--drop-unplaced",
@@ -798,7 +772,6 @@ def _reanchor(args) -> int:
     "Remove each document named: corpus/ID.txt, corpus/ID.meta.json, annotations/ID.json and every annotator's "
     "annotations/annotators/NAME/ID.json, printing each file. Nothing is asked; --dry-run only prints them.",
     ("newsspan remove my-article", "newsspan remove --dry-run my-article other-article"),
-    ROOT,
     arg("ids", nargs="+", metavar="ID", help="document ids"),
     arg("--dry-run", action="store_true", help="print the files that would be removed, and remove nothing"),
 )
@@ -821,7 +794,6 @@ def _remove(args) -> int:
     "the `id` and `document_id` inside them. Refused when NEW is no valid id or names an existing document. The files "
     "are checked as `newsspan validate` checks them before they are written.",
     ("newsspan rename my-article my-better-id",),
-    ROOT,
     arg("old", metavar="OLD", help="the document's id"),
     arg("new", metavar="NEW", help="its new id"),
 )
@@ -847,7 +819,6 @@ def _rename(args) -> int:
         "newsspan agree alice bob --format json > agreement.json",
         "newsspan agree path/to/alice-export path/to/bob-export --root path/to/corpus",
     ),
-    ROOT,
     arg("a", metavar="A", help="the reference annotator: a name under annotations/annotators/, or a folder"),
     arg("b", metavar="B", help="the annotator scored against A: a name, or a folder"),
     arg("--format", choices=("text", "json"), default="text", help="output format (default: text)"),
@@ -886,7 +857,6 @@ def _agree(args) -> int:
         "newsspan adjudicate my-article alice bob --interactive --adjudicator carol --status gold",
         "newsspan adjudicate my-article alice bob --force   # replace a complete or gold layer",
     ),
-    ROOT,
     arg("id", metavar="ID", help="the document id"),
     arg("a", metavar="A", help="an annotator: a name under annotations/annotators/, or a folder (its ids are kept)"),
     arg("b", metavar="B", help="the other annotator: a name, or a folder"),
@@ -949,12 +919,10 @@ def _adjudicate(args) -> int:
     n, left = len(adj.disagreements), len(adj.unresolved)
     if rules or decisions or args.status != "draft" or args.interactive:
         sys.stdout.write(adjudicate.render_choices(adj))
-        what = f"{adj.annotation.status}; kept: {kept}; {count(n, 'disagreement')}, {n - left} resolved" + (
-            f", {left} unresolved{', so not ' + args.status if args.status != 'draft' else ''}: decide them with "
-            "--prefer A|B, --decisions FILE or --interactive"
-            if left
-            else ""
-        )
+        what = f"{adj.annotation.status}; kept: {kept}; {count(n, 'disagreement')}, {n - left} resolved"
+        if left:
+            so_not = f", so not {args.status}" if args.status != "draft" else ""
+            what += f", {left} unresolved{so_not}: decide them with --prefer A|B, --decisions FILE or --interactive"
     else:
         what = f"draft; agreed: {kept}; {count(n, 'disagreement')} to review"
     written = f", written to {args.out}" if args.out else ""
@@ -1001,7 +969,6 @@ def _ask(run, decisions) -> dict:
         "newsspan stats --released --format markdown > STATS.md",
         "newsspan stats --root path/to/corpus --format json",
     ),
-    ROOT,
     arg("--format", choices=("text", "json", "markdown"), default="text", help="output format (default: text)"),
     arg(
         "--released",
@@ -1038,7 +1005,6 @@ def _stats(args) -> int:
         "newsspan show my-article --annotator alice --out alice.html",
         "newsspan show my-article --diff alice bob --out diff.html",
     ),
-    ROOT,
     arg("id", metavar="ID", help="the document id"),
     arg("--out", required=True, metavar="FILE.html", help="the page to write"),
     arg("--annotator", metavar="NAME", help="show this annotator's layer (a name, or a folder)"),
@@ -1054,13 +1020,9 @@ def _show(args) -> int:
         why = f"{count(len(errors), 'error')} in what would be shown; nothing was written"
         return _refused("show", why, root, errors)
     store.write_atomic(out, page.encode("utf-8"))
-    shown = (
-        f"{args.diff[0]} and {args.diff[1]}"
-        if args.diff
-        else f"annotator {args.annotator}"
-        if args.annotator
-        else "released layer"
-    )
+    shown = f"annotator {args.annotator}" if args.annotator else "released layer"
+    if args.diff:
+        shown = " and ".join(args.diff)
     print(f"newsspan show: wrote {args.out} ({args.id}, {shown}) from {root.path}")
     return 0
 
@@ -1083,7 +1045,7 @@ def _subparser(sub, name: str, summary: str, description: str, examples, args, r
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = argparse.ArgumentParser(
         prog="newsspan",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=_wrap(
@@ -1107,26 +1069,18 @@ def build_parser() -> argparse.ArgumentParser:
     except PackageNotFoundError:  # run from a source tree that was never installed
         installed = "(not installed)"
     parser.add_argument("--version", action="version", version=f"newsspan {installed}")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (summary, description, examples, args, run) in COMMANDS.items():
         p = _subparser(sub, name, summary, description, examples, args, run)
         if name == "import":  # one subcommand per format, each with its own options and --help
-            formats = p.add_subparsers(dest="format", required=True, metavar="FORMAT", parser_class=_Parser)
+            formats = p.add_subparsers(dest="format", required=True, metavar="FORMAT")
             gum = "GUM's Wikinews news and interviews (dep/*.conllu) as documents with a GUM-derived draft layer"
             examples = ("newsspan import gum path/to/gum/dep/ --genre all --report gum-report.json",)
             _subparser(formats, "gum", gum, edit.gum.__doc__ or gum, examples, GUM_ARGUMENTS, _import_gum, raw=True)
             for fmt in IMPORT_FORMATS:
                 doc = (import_module(fmt).__doc__ or fmt).strip()
-                _subparser(
-                    formats,
-                    fmt,
-                    doc.splitlines()[0].split(":")[0],
-                    doc,
-                    IMPORT_EXAMPLES[fmt],
-                    _import_arguments(fmt),
-                    run,
-                    raw=True,
-                )
+                summary = doc.splitlines()[0].split(":")[0]
+                _subparser(formats, fmt, summary, doc, IMPORT_EXAMPLES[fmt], _import_arguments(fmt), run, raw=True)
     return parser
 
 
