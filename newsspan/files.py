@@ -171,11 +171,8 @@ def _strings(value):
 
 
 class Positions:
-    """Where each JSON pointer starts in a text (for line:column in reports).
-
-    An iterative scan over tokens; assumes the text is syntactically valid JSON.
-    Members point at their key, array items at their value.
-    """
+    """Where each JSON pointer starts in a valid JSON text, by an iterative scan over its tokens (members
+    at their key, array items at their value); and its duplicate keys and non-finite numbers."""
 
     def __init__(self, text: str):
         self.text = text
@@ -183,10 +180,7 @@ class Positions:
         self.duplicates: list[tuple[str, str, int]] = []
         self.nonfinite: list[str] = []
         self._line_starts: list[int] | None = None
-        self._scan()
-
-    def _scan(self) -> None:
-        text, offsets = self.text, self.offsets
+        offsets = self.offsets
         stack: list[list] = []  # [kind, pointer, index-or-key, keys-seen, expecting-key]
         i, n = 0, len(text)
         while i < n:
@@ -439,11 +433,8 @@ _EXPORT_HINTS = {  # how to fix an export, per problem of parse()
 
 
 def lines(text: str) -> list[str]:
-    """The lines of a JSON Lines or brat ``.ann`` file: a line ends at ``\\n`` (or ``\\r\\n``) and nowhere else.
-
-    ``str.splitlines()`` also ends lines at U+2028, U+2029, U+0085, U+000B, U+000C and
-    U+001C..U+001E, which an article may hold and which JSON and ``.ann`` quotes carry raw.
-    """
+    """The lines of a JSON Lines or brat ``.ann`` file: a line ends at ``\\n`` (or ``\\r\\n``) and nowhere else
+    (``str.splitlines()`` also ends lines at U+2028, U+0085 and others, which quotes may carry raw)."""
     out = text.split("\n")
     if out[-1] == "":  # the last line end closes the last line; it opens no empty one
         out.pop()
@@ -451,10 +442,8 @@ def lines(text: str) -> list[str]:
 
 
 def export_text(data: bytes, name: str, problems: list[Problem], *, keep_bom: bool = False) -> str | None:
-    """The text of an export file, or None with a problem naming the file, line and column.
-
-    A leading BOM is dropped (Windows tools write one), unless keep_bom (brat counts it in its offsets).
-    """
+    """The text of an export file, or None with a problem naming the file, line and column. A leading BOM
+    is dropped (Windows tools write one), unless keep_bom (brat counts it in its offsets)."""
     try:
         text = decode(data)
     except DecodeError as e:
@@ -468,11 +457,8 @@ ItemNamer = Callable[[object, str], "str | None"]
 
 
 def export_json(data: bytes, name: str, problems: list[Problem], *, what: str, item: ItemNamer | None = None):
-    """The value of a JSON export, or None with every problem found listed.
-
-    what: what the file should be, for a syntax error ("a Label Studio export is a JSON list of tasks").
-    item(value, pointer): names the item a JSON pointer lies in ("task 3, annotation 7, result x2").
-    """
+    """The value of a JSON export, or None with every problem found listed. what: what the file should be,
+    for a syntax error; item(value, pointer): names the item a pointer lies in ("task 3, annotation 7")."""
     text = export_text(data, name, problems)
     return None if text is None else export_parse(text, name, problems, what=what, item=item)
 
@@ -521,9 +507,7 @@ def _record_index(value, ptr: str) -> str | None:
 
 
 def _export_parse(text: str, name: str, what: str, item, line: int | None = None) -> tuple[Any, list[Problem]]:
-    """parse(), its problems naming the export file, line and column, and the item.
-
-    line: the line of a JSON Lines record (its problems are on the record's line 1)."""
+    """parse(), its problems naming the export file, line (line: that of a JSON Lines record) and column, and the item."""
     value, found, _ = parse(text)
     out = []
     for p in locate(text, found):  # (a problem without a line has a pointer only when the text parsed)
