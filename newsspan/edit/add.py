@@ -213,10 +213,7 @@ def layout(text: str, language: str | None = None) -> tuple[tuple[Section, ...],
             meta["topic"] = ln.text
             i += 1
         seen_by = False
-        for _ in range(MAX_HEADER_LINES):
-            if i >= len(lines):
-                break
-            ln = lines[i]
+        for ln in lines[i : i + MAX_HEADER_LINES]:
             i += 1
             if labelled(ln, True):
                 seen_by = True

@@ -12,7 +12,7 @@
   occurs, its neighbours' quotes as prefix and suffix (weights as in the Hypothesis client: prefix 20,
   suffix 20, position 2).
 - validate --fix: a span whose quote is not the text at its offsets and occurs exactly once within
-  ``FIX_WINDOW`` of them (``checks.annotation.quote_nearby``) moves there, unless the move would give
+  ``FIX_WINDOW`` of them (``text.quote_nearby``) moves there, unless the move would give
   its file an error it did not have; only in files that pass the schema and were made on this text.
 
 Per document either every span is placed and its files are written together, or nothing of it is
