@@ -139,28 +139,19 @@ def parse(text: str) -> Parsed:
     if dup or nonfinite:
         positions = Positions(text)
         for ptr, key, off in positions.duplicates:
-            line, col = line_col(text, off)
             message = f"key {json.dumps(key)} appears more than once in this object; JSON readers keep only one of them"
             hint = "remove or rename one of the duplicate keys"
-            problems.append(Problem("json-duplicate-key", message, ptr, hint, line, col))
-        for ptr in positions.nonfinite:
-            at_line, at_col = positions.locate(ptr)
-            message = "NaN or Infinity is not JSON; expected a finite number"
-            problems.append(Problem("json-nonfinite", message, ptr, line=at_line, column=at_col))
+            problems.append(Problem("json-duplicate-key", message, ptr, hint, *line_col(text, off)))
+        message = "NaN or Infinity is not JSON; expected a finite number"
+        problems += [
+            Problem("json-nonfinite", message, ptr, None, *positions.locate(ptr)) for ptr in positions.nonfinite
+        ]
     if "\\" in text and _SURROGATE_ESCAPE.search(text):
-        for ptr, s in _strings(value):
-            if _SURROGATE.search(s):
-                message = (
-                    "the string holds a lone UTF-16 surrogate escape (e.g. \\ud800), which is not a Unicode character"
-                )
-                problems.append(
-                    Problem(
-                        "json-lone-surrogate",
-                        message,
-                        ptr,
-                        "escape the whole surrogate pair or write the character itself",
-                    )
-                )
+        message = "the string holds a lone UTF-16 surrogate escape (e.g. \\ud800), which is not a Unicode character"
+        hint = "escape the whole surrogate pair or write the character itself"
+        problems += [
+            Problem("json-lone-surrogate", message, ptr, hint) for ptr, s in _strings(value) if _SURROGATE.search(s)
+        ]
     return Parsed(value, problems, bool(floats or nonfinite))
 
 
@@ -180,11 +171,8 @@ def _strings(value):
 
 
 class Positions:
-    """Where each JSON pointer starts in a text (for line:column in reports).
-
-    An iterative scan over tokens; assumes the text is syntactically valid JSON.
-    Members point at their key, array items at their value.
-    """
+    """Where each JSON pointer starts in a valid JSON text, by an iterative scan over its tokens (members
+    at their key, array items at their value); and its duplicate keys and non-finite numbers."""
 
     def __init__(self, text: str):
         self.text = text
@@ -192,10 +180,7 @@ class Positions:
         self.duplicates: list[tuple[str, str, int]] = []
         self.nonfinite: list[str] = []
         self._line_starts: list[int] | None = None
-        self._scan()
-
-    def _scan(self) -> None:
-        text, offsets = self.text, self.offsets
+        offsets = self.offsets
         stack: list[list] = []  # [kind, pointer, index-or-key, keys-seen, expecting-key]
         i, n = 0, len(text)
         while i < n:
@@ -262,13 +247,9 @@ def decode_file(data: bytes, is_json: bool) -> tuple[str | None, list[Problem]]:
     says why not: file-empty, file-encoding (JSON) or text-encoding (texts). A JSON file may not
     start with a BOM; in a text, one is text-not-canonical's problem."""
     if not data or data.isspace():
-        return None, [
-            Problem(
-                "file-empty",
-                "the file is empty" + ("; expected a JSON object" if is_json else ""),
-                hint="write the content or remove the file" if is_json else "add the text or remove the document",
-            )
-        ]
+        message = "the file is empty" + ("; expected a JSON object" if is_json else "")
+        hint = "write the content or remove the file" if is_json else "add the text or remove the document"
+        return None, [Problem("file-empty", message, hint=hint)]
     try:
         return decode(data, bom=not is_json), []
     except DecodeError as e:
@@ -290,13 +271,13 @@ def read_json(data: bytes, schema_name: str) -> JsonFile:
     if text is None:
         return JsonFile(None, problems, False)
     value, problems, floats = parse(text)
-    if not problems and isinstance(value, dict) and passes(schema_name, value, text, floats):
-        return JsonFile(value, [], True)
-    if value is not None and not problems:
+    if not problems:
+        if isinstance(value, dict) and passes(schema_name, value, text, floats):
+            return JsonFile(value, [], True)
         problems = bounds(text)  # a file the schema fails may nest or count beyond any schema's bounds
         if problems:
             return JsonFile(None, problems, False)
-    if value is None and problems:
+    elif value is None:
         return JsonFile(None, problems, False)
     if not isinstance(value, dict):
         found = f"expected a JSON object at the top level, found {type_name(value)}"
@@ -352,13 +333,9 @@ def _compiled(name: str):
 
 
 def passes(name: str, instance, source: str, floats: bool) -> bool:
-    """Whether instance, parsed from the JSON text source, is valid against schema `name` by the
-    compiled ``jsonschema-rs`` validator (a hundred times faster than ``jsonschema``).
-
-    The two judge a few values differently, and then jsonschema decides: a float without a fraction
-    where an integer is required (12.0 is an integer to jsonschema-rs, not to the strict validator)
-    and the whitespace of _DIFFERING_ESCAPE. False means only "ask :func:`explain`".
-    """
+    """Whether instance, parsed from the JSON text source, is valid against schema `name` by ``jsonschema-rs``
+    (a hundred times faster than ``jsonschema``). Where the two differ (12.0 is an integer to jsonschema-rs;
+    _DIFFERING_ESCAPE), jsonschema decides: False means only "ask :func:`explain`"."""
     differ = "\x85" in source or ("\\u00" in source and _DIFFERING_ESCAPE.search(source) is not None)
     return not floats and not differ and _compiled(name).is_valid(instance)
 
@@ -391,18 +368,12 @@ def _describe(err) -> tuple[str, str | None]:
     if kw == "type":
         want = v if isinstance(v, str) else " or ".join(v)
         msg = f"expected {'an' if want[0] in 'aeiou' else 'a'} {want}, found {show(inst)} ({type_name(inst)})"
-        if want == "integer" and isinstance(inst, (float, str, bool)):
-            return (
-                msg,
-                'offsets are whole numbers of code points, written without quotes or decimal point (e.g. 12, not 12.0 or "12")',
-            )
-        return msg, None
+        hint = 'offsets are whole numbers of code points, written without quotes or decimal point (e.g. 12, not 12.0 or "12")'
+        return msg, hint if want == "integer" and isinstance(inst, (float, str, bool)) else None
     if kw == "required":
         missing = [k for k in v if isinstance(inst, dict) and k not in inst]
-        return (
-            f"missing required propert{'ies' if len(missing) > 1 else 'y'} {', '.join(show(k) for k in missing)}",
-            None,
-        )
+        message = f"missing required propert{'ies' if len(missing) > 1 else 'y'} {', '.join(show(k) for k in missing)}"
+        return message, None
     if kw == "additionalProperties":
         allowed = list(err.schema.get("properties", {}))
         extra = [k for k in inst if k not in allowed] if isinstance(inst, dict) else []
@@ -420,20 +391,14 @@ def _describe(err) -> tuple[str, str | None]:
         defs = schema.load("annotation")["$defs"]
         if v == defs["spanId"]["pattern"]:
             layer = next((str(p) for p in err.absolute_path if p in schema.layers()), "x")
-            return (
-                f"{show(inst)} is not a valid span id: span ids are {schema.SPAN_ID_RULE}",
-                f"use e.g. {show(schema.safe_span_id(inst, layer[0]))}",
-            )
+            hint = f"use e.g. {show(schema.safe_span_id(inst, layer[0]))}"
+            return f"{show(inst)} is not a valid span id: span ids are {schema.SPAN_ID_RULE}", hint
         if v == defs["documentId"]["pattern"]:
             suggestion = schema.safe_id(inst)
-            return (
-                f"{show(inst)} is not a valid document id: ids are {schema.DOCUMENT_ID_RULE}",
-                f"use e.g. {show(suggestion)} (and name the files after it)" if suggestion else None,
-            )
-        return (
-            f"{show(inst)} does not have the required form: {err.schema.get('description') or f'must match {v}'}",
-            None,
-        )
+            hint = f"use e.g. {show(suggestion)} (and name the files after it)" if suggestion else None
+            return f"{show(inst)} is not a valid document id: ids are {schema.DOCUMENT_ID_RULE}", hint
+        message = f"{show(inst)} does not have the required form: {err.schema.get('description') or f'must match {v}'}"
+        return message, None
     if kw in ("minimum", "maximum"):
         return f"{show(inst)} is {'below the minimum' if kw == 'minimum' else 'above the maximum'} of {v}", None
     if kw == "minLength":
@@ -444,19 +409,13 @@ def _describe(err) -> tuple[str, str | None]:
         return f"{len(inst)} items, more than the maximum of {v}", None
     if kw == "oneOf" and isinstance(inst, dict) and "source" in str(err.schema):
         if "source" in inst and "source_span" in inst:
-            return (
-                "a source attribution has both `source` and `source_span`; expected exactly one",
-                "keep `source` for a named entity, `source_span` otherwise",
-            )
-        return (
-            "a source attribution needs `source` (id of the source's entity mention) or `source_span` (its span)",
-            None,
-        )
+            hint = "keep `source` for a named entity, `source_span` otherwise"
+            return "a source attribution has both `source` and `source_span`; expected exactly one", hint
+        message = "a source attribution needs `source` (id of the source's entity mention) or `source_span` (its span)"
+        return message, None
     if kw == "not" and isinstance(inst, dict) and "source" in str(err.schema):
-        return (
-            f"attribution type {show(inst.get('type'))} may not have `source` or `source_span`",
-            'set type to "source", or remove the source',
-        )
+        message = f"attribution type {show(inst.get('type'))} may not have `source` or `source_span`"
+        return message, 'set type to "source", or remove the source'
     return err.message, None
 
 
@@ -474,11 +433,8 @@ _EXPORT_HINTS = {  # how to fix an export, per problem of parse()
 
 
 def lines(text: str) -> list[str]:
-    """The lines of a JSON Lines or brat ``.ann`` file: a line ends at ``\\n`` (or ``\\r\\n``) and nowhere else.
-
-    ``str.splitlines()`` also ends lines at U+2028, U+2029, U+0085, U+000B, U+000C and
-    U+001C..U+001E, which an article may hold and which JSON and ``.ann`` quotes carry raw.
-    """
+    """The lines of a JSON Lines or brat ``.ann`` file: a line ends at ``\\n`` (or ``\\r\\n``) and nowhere else
+    (``str.splitlines()`` also ends lines at U+2028, U+0085 and others, which quotes may carry raw)."""
     out = text.split("\n")
     if out[-1] == "":  # the last line end closes the last line; it opens no empty one
         out.pop()
@@ -486,10 +442,8 @@ def lines(text: str) -> list[str]:
 
 
 def export_text(data: bytes, name: str, problems: list[Problem], *, keep_bom: bool = False) -> str | None:
-    """The text of an export file, or None with a problem naming the file, line and column.
-
-    A leading BOM is dropped (Windows tools write one), unless keep_bom (brat counts it in its offsets).
-    """
+    """The text of an export file, or None with a problem naming the file, line and column. A leading BOM
+    is dropped (Windows tools write one), unless keep_bom (brat counts it in its offsets)."""
     try:
         text = decode(data)
     except DecodeError as e:
@@ -503,11 +457,8 @@ ItemNamer = Callable[[object, str], "str | None"]
 
 
 def export_json(data: bytes, name: str, problems: list[Problem], *, what: str, item: ItemNamer | None = None):
-    """The value of a JSON export, or None with every problem found listed.
-
-    what: what the file should be, for a syntax error ("a Label Studio export is a JSON list of tasks").
-    item(value, pointer): names the item a JSON pointer lies in ("task 3, annotation 7, result x2").
-    """
+    """The value of a JSON export, or None with every problem found listed. what: what the file should be,
+    for a syntax error; item(value, pointer): names the item a pointer lies in ("task 3, annotation 7")."""
     text = export_text(data, name, problems)
     return None if text is None else export_parse(text, name, problems, what=what, item=item)
 
@@ -556,19 +507,11 @@ def _record_index(value, ptr: str) -> str | None:
 
 
 def _export_parse(text: str, name: str, what: str, item, line: int | None = None) -> tuple[Any, list[Problem]]:
-    """parse(), its problems naming the export file, line and column, and the item.
-
-    line: the line of a JSON Lines record (its problems are on the record's line 1)."""
+    """parse(), its problems naming the export file, line (line: that of a JSON Lines record) and column, and the item."""
     value, found, _ = parse(text)
-    if not found:
-        return value, []
-    positions = None
     out = []
-    for p in found:
+    for p in locate(text, found):  # (a problem without a line has a pointer only when the text parsed)
         at_line, column = p.line, p.column
-        if at_line is None and p.pointer and value is not None:  # a lone surrogate: located by its pointer
-            positions = positions or Positions(text)
-            at_line, column = positions.locate(p.pointer)
         if line is not None and at_line is not None:
             at_line = line + at_line - 1
         where = name if at_line is None else f"{name}:{at_line}:{column}"

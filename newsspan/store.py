@@ -8,8 +8,8 @@
 Ids are checked before any path is built from them. Every file is written atomically (a temporary
 file beside it, fsync, rename), texts and metadata before annotations, so a killed command leaves
 each file old or new, and the next ``newsspan validate`` names a document whose files no longer
-agree (a text hash that differs). A command that writes holds the root's lock. A folder such as
-the build output is replaced whole with ``replace_folder()``.
+agree. A command that writes holds the root's lock. A folder such as the build output is replaced
+whole with ``replace_folder()``.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class StoreError(Exception):
 
 
 class NotARoot(StoreError):
-    """No corpus root where the user stands (the CLI exits 2 with this message)."""
+    """No corpus root where the user stands."""
 
 
 class FileTooLarge(OSError):
@@ -70,13 +70,11 @@ def _names(folder) -> list[str]:
 
 
 def is_root(folder: Path) -> bool:
-    """Whether folder holds corpus/ and annotations/, the two folders that make a corpus root."""
     return (folder / "corpus").is_dir() and (folder / "annotations").is_dir()
 
 
 def find_root(start: str | os.PathLike | None = None) -> Path | None:
-    """The nearest folder at or above start (default: the working directory) that is a corpus
-    root, as git finds its repository; None when there is none."""
+    """The nearest corpus root at or above start (default: the working directory), as git finds its repository."""
     here = Path(start if start is not None else os.getcwd()).absolute()
     return next((folder for folder in (here, *here.parents) if is_root(folder)), None)
 
@@ -86,10 +84,8 @@ _SHIPPED = Path(__file__).resolve().parent / "_corpus"
 
 
 def user_root() -> Path | None:
-    """For a package installed from a wheel, the corpus root in the user's cache that ``newsspan
-    rehydrate`` fills: a copy of the shipped corpus with the withheld texts restored from the
-    user's own copies, one per shipped release (its ``release.json``), so that an upgrade never
-    mixes the documents of two releases. None for a checkout or an editable install."""
+    """For a wheel install, the root in the user's cache that ``newsspan rehydrate`` fills, one per shipped
+    release (keyed by its ``release.json``: an upgrade never mixes two releases); None for a checkout."""
     if not _SHIPPED.is_dir():
         return None
     release = _SHIPPED / "release.json"
@@ -98,9 +94,7 @@ def user_root() -> Path | None:
 
 
 def shipped_root() -> Path:
-    """The corpus that comes with the installed package: the released documents a wheel carries
-    (``newsspan/_corpus``) with those ``newsspan rehydrate`` restored (:func:`user_root`), or, in
-    a source checkout or an editable install, the checkout."""
+    """The corpus that comes with the package: the rehydrated user_root() or the wheel's own, or the checkout."""
     user = user_root()
     if user is not None:
         return user if is_root(user) else _SHIPPED
@@ -122,13 +116,9 @@ class AnnotationFile:
 
 @dataclass(frozen=True)
 class Listing:
-    """One listing of a root: every document id seen (a text, a meta or an annotation file), sorted;
-    per id the annotation layers found (None for the released layer, then annotator names); and
-    the files that are none of those (root-relative paths)."""
-
-    stems: list[str]
-    layers: dict[str, tuple]
-    others: list[str]
+    stems: list[str]  # every document id seen (a text, a meta or an annotation file), sorted
+    layers: dict[str, tuple]  # id -> its annotation layers: None for the released one, then annotator names
+    others: list[str]  # root-relative paths of the files that are none of those
 
 
 class Root:
@@ -142,8 +132,8 @@ class Root:
 
     @classmethod
     def discover(cls, given: str | os.PathLike | None = None) -> Root:
-        """The root a command works on: ``given`` (``--root``) when there is one, else the nearest
-        root at or above the working directory. Never the checkout the package is installed from."""
+        """``given`` (``--root``), else the nearest root at or above the working directory (never the
+        checkout the package is installed from)."""
         if given is not None:
             root = cls(Path(given).absolute())
             root.check()
@@ -158,7 +148,7 @@ class Root:
 
     @classmethod
     def of(cls, root: Root | str | os.PathLike | None) -> Root:
-        """A Root from what a library caller passes: a Root, a path, or None for the shipped corpus."""
+        """A Root from a Root, a path, or None for the shipped corpus."""
         if isinstance(root, Root):
             return root
         return cls(shipped_root()) if root is None else cls(root)
@@ -169,7 +159,6 @@ class Root:
         return self.path.resolve() == _SHIPPED
 
     def check(self) -> None:
-        """Raise StoreError unless this is a corpus root."""
         if not self.path.is_dir():
             raise StoreError(f"{self.path}: no such folder")
         missing = [name for name in ("corpus", "annotations") if not (self.path / name).is_dir()]
@@ -225,11 +214,11 @@ class Root:
 
     # listing -------------------------------------------------------------------------------
     def listing(self) -> Listing:
-        """Every document of the root from one listing of corpus/ and annotations/ (see Listing)."""
+        """Every document of the root from one listing of corpus/ and annotations/."""
         layers: dict[str, tuple] = {}
         others: list[str] = []
         for name in _names(self.corpus):
-            stem = _stem(name, (TEXT_SUFFIX, META_SUFFIX))
+            stem = next((name[: -len(s)] for s in (TEXT_SUFFIX, META_SUFFIX) if name.endswith(s)), None)
             if stem is not None:
                 layers[stem] = ()
             elif not name.startswith("."):
@@ -249,28 +238,20 @@ class Root:
     def annotation_files(self, stem: str, layers: Iterable | None = None) -> list[AnnotationFile]:
         """The annotation files of a document: those of the given layers (as a Listing has them),
         else whatever stands on disk (the names come from the disk: not checked as ids here)."""
+
+        def path(who: str | None) -> Path:
+            return (self.annotations if who is None else self.annotations / ANNOTATORS / who) / (stem + JSON_SUFFIX)
+
         if layers is None:
-            found: list[str | None] = [None] if os.path.lexists(self.annotations / (stem + JSON_SUFFIX)) else []
-            found += [
-                who
-                for who in sorted(_names(self.annotations / ANNOTATORS))
-                if os.path.lexists(self.annotations / ANNOTATORS / who / (stem + JSON_SUFFIX))
-            ]
-            layers = found
-        return [
-            AnnotationFile(
-                (self.annotations if who is None else self.annotations / ANNOTATORS / who) / (stem + JSON_SUFFIX),
-                stem,
-                who,
-            )
-            for who in layers
-        ]
+            found = [None, *sorted(_names(self.annotations / ANNOTATORS))]
+            layers = [who for who in found if os.path.lexists(path(who))]
+        return [AnnotationFile(path(who), stem, who) for who in layers]
 
     def text_stems(self) -> list[str]:
         """Stems of corpus/*.txt, as found on disk (not necessarily valid ids), in id order."""
         return sorted(n[: -len(TEXT_SUFFIX)] for n in _names(self.corpus) if n.endswith(TEXT_SUFFIX))
 
-    # reading -------------------------------------------------------------------------------
+    # reading and writing -------------------------------------------------------------------
     def read_bytes(self, path: Path | str, limit: int = MAX_FILE_BYTES) -> bytes:
         """A file's bytes; OSError for unreadable, too large or out-of-root (linked) files."""
         if not self.inside(path):
@@ -281,7 +262,6 @@ class Root:
                 raise FileTooLarge(f"the file is {size} bytes, over the limit of {limit} bytes")
             return f.read()
 
-    # writing -------------------------------------------------------------------------------
     def check_writable(self, path: Path) -> None:
         """OutsideRoot unless path (its folder's links resolved) lies inside the root."""
         path = Path(path)
@@ -289,23 +269,22 @@ class Root:
             raise OutsideRoot(f"refusing to write {self.rel(path)}: {_link_note(path)}, outside the root")
 
     def write_all(self, files: Iterable[tuple[Path, bytes]]) -> None:
-        """Write [(path, bytes), ...], each file atomically; texts and metas land before annotations, so
+        """Write [(path, bytes), ...], each file atomically; texts, then metas, then annotations, so that
         a reader never meets an annotation without the text it was made on."""
-        files = sorted(files, key=lambda f: _rank(Path(f[0])))
+        files = [(Path(path), data) for path, data in files]
+        files.sort(key=lambda f: (f[0].parent.name != "corpus", not f[0].name.endswith(TEXT_SUFFIX)))
         for path, _ in files:
-            self.check_writable(Path(path))
+            self.check_writable(path)
         for path, data in files:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self.check_writable(Path(path))
-            write_atomic(Path(path), data)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.check_writable(path)
+            write_atomic(path, data)
 
     @contextlib.contextmanager
     def lock(self, timeout: float = 60.0, on_wait=None):
-        """The root's lock (``.newsspan.lock`` at the root), held for the block: exclusive between
-        processes, re-entrant within one. When another process holds it, ``on_wait(message)`` is
-        called once and this waits up to ``timeout`` seconds (-1: as long as it takes), then
-        StoreError. Temporary files that a killed command left are removed on taking it; the block
-        gets the list of what was removed."""
+        """The root's lock, held for the block: exclusive between processes, re-entrant within one. When
+        another process holds it, ``on_wait(message)`` is called once and this waits up to ``timeout``
+        seconds (-1: as long as it takes), then StoreError. The block gets what clean() removed."""
         from filelock import FileLock, Timeout
 
         path = os.path.join(os.path.realpath(self.path), LOCK)
@@ -345,16 +324,6 @@ class Root:
 _LOCKS: dict = {}  # lock file path -> its FileLock: one per root in a process, so that holding it nests
 
 
-def _stem(name: str, suffixes: tuple[str, ...]) -> str | None:
-    return next((name[: -len(s)] for s in suffixes if name.endswith(s)), None)
-
-
-def _rank(path: Path) -> int:
-    if path.parent.name == "corpus":
-        return 0 if path.name.endswith(TEXT_SUFFIX) else 1
-    return 2
-
-
 def _link_note(path: Path) -> str:
     try:
         return f"is a symbolic link to {os.readlink(path)}"
@@ -363,10 +332,8 @@ def _link_note(path: Path) -> str:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write data to path so that readers see the old file or the new one, never a mix.
-
-    The file gets the usual mode (0644 under umask 022), not mkstemp's 0600.
-    """
+    """Write data to path so that readers see the old file or the new one, never a mix; with the usual
+    mode (0644 under umask 022), not mkstemp's 0600."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.parent / f"{TMP_PREFIX}{uuid.uuid4().hex}.tmp"
@@ -385,8 +352,8 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 # whole folders ---------------------------------------------------------------------------------
 def staging_folder(dest: Path) -> Path:
-    """A new empty folder beside dest, to fill and then hand to replace_folder() (made with the usual
-    mode, 0755 under umask 022, not mkdtemp's 0700: it becomes the folder the user asked for)."""
+    """A new empty folder beside dest, to fill and hand to replace_folder() (mode 0755 under umask 022,
+    not mkdtemp's 0700: it becomes the folder the user asked for)."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     folder = dest.parent / f"{TMP_PREFIX}new-{dest.name}-{uuid.uuid4().hex[:12]}"
@@ -396,8 +363,8 @@ def staging_folder(dest: Path) -> Path:
 
 def replace_folder(new: Path, dest: Path) -> None:
     """Put the complete folder new at dest, replacing the old one whole: two renames (dest aside, new
-    in), then the old folder is deleted. Readers see the old folder or the new one, never a mix; a
-    kill between the renames leaves the old folder aside, which recover_folder() puts back."""
+    in), then the old folder is deleted. A kill between the renames leaves the old folder aside, which
+    recover_folder() puts back."""
     new, dest = Path(new), Path(dest)
     if os.stat(new).st_dev != os.stat(dest.parent).st_dev:
         raise ValueError(f"{new} and {dest} are on different file systems (a rename must not copy)")

@@ -213,10 +213,7 @@ def layout(text: str, language: str | None = None) -> tuple[tuple[Section, ...],
             meta["topic"] = ln.text
             i += 1
         seen_by = False
-        for _ in range(MAX_HEADER_LINES):
-            if i >= len(lines):
-                break
-            ln = lines[i]
+        for ln in lines[i : i + MAX_HEADER_LINES]:
             i += 1
             if labelled(ln, True):
                 seen_by = True
@@ -415,19 +412,15 @@ def plan_add(root: store.Root, paths: list[str], *, doc_id=None, language=None, 
         sha = sha256(doc.text)
         same = index.get(sha)
         existing = [p for p in (root.text_path(did), root.meta_path(did)) if p.exists()]
-        refused = len(plan.errors)
+        why = None
         if same is not None and not (force and same == did):
-            plan.error(
-                f, f"the article is already in the corpus as {same!r} (same canonical text); it is not added again"
-            )
+            why = f"the article is already in the corpus as {same!r} (same canonical text); it is not added again"
         elif sha in batch:
-            plan.error(f, f"same canonical text as {batch[sha]!r} in this command; it is added once")
+            why = f"same canonical text as {batch[sha]!r} in this command; it is added once"
         elif existing and not force:
-            plan.error(
-                f,
-                f"{root.rel(existing[0])} already exists; pass --force to replace it (annotations beyond a draft are kept)",
-            )
-        if len(plan.errors) > refused:
+            why = f"{root.rel(existing[0])} already exists; pass --force to replace it (annotations beyond a draft are kept)"
+        if why is not None:
+            plan.error(f, why)
             continue
         batch[sha] = did
         for n in doc.notes:
@@ -443,9 +436,8 @@ def plan_add(root: store.Root, paths: list[str], *, doc_id=None, language=None, 
             writes.append((path, doc.annotation.dumps()))
             written.append((root.rel(path), doc.annotation))
         elif kept.text_sha256 != sha:
-            plan.note(
-                root.rel(path), f"it is kept (status {kept.status}); the text changed, so run `newsspan reanchor {did}`"
-            )
+            why = f"it is kept (status {kept.status}); the text changed, so run `newsspan reanchor {did}`"
+            plan.note(root.rel(path), why)
         sections = f"{len(doc.annotation.sections)} draft sections"
         plan.summary.append(f"added {did}: {len(doc.text)} characters, {sections} -> {root.rel(root.text_path(did))}")
     if plan.ok and plan.check_writes(root, writes):

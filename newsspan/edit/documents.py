@@ -47,10 +47,9 @@ def plan_rename(root: store.Root, old: str, new: str) -> Plan:
     if not store.is_valid_id(new):
         plan.error("", f"NEW {invalid_id(new)}")
         return plan
+    taken = f"already exists: {new!r} is the id of another document; remove it first or choose another"
     for p in files_of(root, new):
-        plan.error(
-            root.rel(p), f"already exists: {new!r} is the id of another document; remove it first or choose another"
-        )
+        plan.error(root.rel(p), taken)
     writes = []
     for path in found:
         target = path.with_name(new + path.name[len(old) :])

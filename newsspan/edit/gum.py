@@ -27,9 +27,8 @@ def plan_gum(root: store.Root, paths: list[str], genres: tuple[str, ...]) -> tup
     for d in docs:
         text_path = root.text_path(d.id)
         if text_path.exists() and text_path.read_bytes() != d.text.encode("utf-8"):
-            plan.error(
-                root.rel(text_path), "differs from the text GUM gives; left as it is", "remove it to convert again"
-            )
+            why = "differs from the text GUM gives; left as it is"
+            plan.error(root.rel(text_path), why, "remove it to convert again")
             continue
         files = [(text_path, d.text.encode("utf-8")), (root.meta_path(d.id), dump_json(d.meta))]
         files.append((root.annotation_path(d.id, ANNOTATOR), d.annotation.dumps()))

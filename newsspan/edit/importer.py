@@ -160,12 +160,10 @@ class Import:
         out: dict[str, str] = {}
         for value in self.annotator_map or []:
             try:
-                is_file = Path(value).is_file()
-                pairs = (
-                    json.loads(Path(value).read_bytes()).items()
-                    if is_file
-                    else [x.split("=", 1) for x in value.split(",") if x.strip()]
-                )
+                if Path(value).is_file():
+                    pairs = json.loads(Path(value).read_bytes()).items()
+                else:
+                    pairs = [x.split("=", 1) for x in value.split(",") if x.strip()]
             except (OSError, ValueError, AttributeError):
                 self.plan.error("", f'--annotator-map {value}: expected a JSON file {{"TOOL_NAME": "NAME"}}')
                 continue
@@ -175,10 +173,8 @@ class Import:
                 if key and store.is_valid_id(name):
                     out[key] = name
                 else:
-                    shown = "=".join(map(str, pair))
-                    self.plan.error(
-                        "", f"--annotator-map {shown!r}: expected TOOL_NAME=NAME, each NAME {DOCUMENT_ID_RULE}"
-                    )
+                    why = f"--annotator-map {'='.join(map(str, pair))!r}: expected TOOL_NAME=NAME, each NAME {DOCUMENT_ID_RULE}"
+                    self.plan.error("", why)
         return out
 
     def read(self, fmt: str, path) -> Parsed | None:

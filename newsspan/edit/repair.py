@@ -12,7 +12,7 @@
   occurs, its neighbours' quotes as prefix and suffix (weights as in the Hypothesis client: prefix 20,
   suffix 20, position 2).
 - validate --fix: a span whose quote is not the text at its offsets and occurs exactly once within
-  ``FIX_WINDOW`` of them (``checks.annotation.quote_nearby``) moves there, unless the move would give
+  ``FIX_WINDOW`` of them (``text.quote_nearby``) moves there, unless the move would give
   its file an error it did not have; only in files that pass the schema and were made on this text.
 
 Per document either every span is placed and its files are written together, or nothing of it is
@@ -51,14 +51,12 @@ GONE = "in the corrected text, and it is never moved onto another occurrence of 
 
 
 def _ids(root: store.Root, ids: list[str] | None) -> list[str]:
+    """The documents named (StoreError for an id that names none), or all of them."""
     if not ids:
         return [s for s in root.text_stems() if store.is_valid_id(s)]
-    unknown = [i for i in ids if not store.is_valid_id(i) or not root.text_path(i).exists()]
+    unknown = [f"{i} (no corpus/{i}.txt)" for i in ids if not store.is_valid_id(i) or not root.text_path(i).exists()]
     if unknown:  # an ID that names nothing is a usage error (exit 2), never "nothing to do"
-        raise store.StoreError(
-            f"no such document{'s' * (len(unknown) > 1)} in {root.path}: "
-            + ", ".join(f"{i} (no corpus/{i}.txt)" for i in unknown)
-        )
+        raise store.StoreError(f"no such document{'s' * (len(unknown) > 1)} in {root.path}: {', '.join(unknown)}")
     return list(dict.fromkeys(ids))
 
 
@@ -339,10 +337,7 @@ def plan_fix(root: store.Root, paths: list[str] | None = None) -> Plan:
     and why. A PATH or id that names nothing is a StoreError, as in ``newsspan validate``.
     """
     plan = Plan("fix")
-    stems = (
-        sorted({stem_of(root, p) for p in paths}) if paths else [s for s in root.text_stems() if store.is_valid_id(s)]
-    )
-    for stem in stems:
+    for stem in sorted({stem_of(root, p) for p in paths}) if paths else _ids(root, None):
         try:
             data = root.read_bytes(root.text_path(stem))
             text = decode(data)
@@ -386,9 +381,8 @@ def _fix_file(plan: Plan, root: store.Root, af: store.AnnotationFile, text: str,
         for m in blamed:
             checks = sorted({c for c, p in new if p == m or p.startswith(m + "/")} or {c for c, _ in new})
             a, b, _ = kept.pop(m)
-            plan.note(
-                f"{rel} {m}", f"not moved to [{a}, {b}): the file would then have {', '.join(checks)}; fix it by hand"
-            )
+            why = f"not moved to [{a}, {b}): the file would then have {', '.join(checks)}; fix it by hand"
+            plan.note(f"{rel} {m}", why)
     if kept:
         plan.writes.append((af.path, ann.moved(kept).dumps()))
     spans = dict(ann.spans())
