@@ -423,6 +423,22 @@ def test_label_map_file_sections_claims_and_ignore(tmp_path):
     validate_ok(root)
 
 
+def test_ignored_spans_that_repeat_a_kept_name_are_named_at_import(tmp_path):
+    """A label the map ignores leaves its spans unannotated; where one holds a name imported elsewhere,
+    validate warns mention-missed, and the import says so first, with the map that keeps them."""
+    text = "Paris hosts talks\n\nThe talks in Paris ended on Monday.\n"
+    path = tmp_path / "d.jsonl"
+    path.write_text(json.dumps({"text": text, "label": [[0, 5, "CITY"], [32, 37, "GPE_LOC"]]}) + "\n")
+    root = new_root(tmp_path)
+    args = ["--root", root, "--label-map", "CITY=GPE,GPE_LOC=ignore", "--language", "en", "--status", "complete"]
+    res = cli_ok("import", "doccano", path, *args)
+    assert "1 span(s) labelled GPE_LOC, which the label map ignores, hold names imported elsewhere" in res.stderr
+    assert "'Paris' as GPE" in res.stderr and "--label-map GPE_LOC=LABEL" in res.stderr
+    res = cli_ok("validate", "--root", root)
+    assert "warning[mention-missed]" in res.stdout and '"Paris" at [32, 37)' in res.stdout
+    assert "1 warning (mention-missed: 1)" in res.stdout
+
+
 def test_a_label_map_file_saved_with_a_bom_is_read_and_a_broken_one_is_an_error_at_its_place(tmp_path):
     path = tmp_path / "d.jsonl"
     path.write_text(json.dumps({"text": "Antony Blinken spoke.", "label": [[0, 14, "PER"]]}) + "\n", encoding="utf-8")

@@ -27,7 +27,7 @@ from ..corpus import load_annotation
 from ..formats import FormatError, Parsed, ToolDoc, ToolSpan, importers, labelmap, wanted
 from ..model import GUIDELINES_VERSION, LAYERS, Annotation, Attribution, Claim, Entity, Section, Span, renumber
 from ..report import WARNING, Problem
-from ..schema import DOCUMENT_ID_RULE, invalid_id, safe_id, validator
+from ..schema import DOCUMENT_ID_RULE, expression_labels, invalid_id, safe_id, validator
 from ..text import CanonicalMap, DecodeError, Unmappable, canonical_map, decode, sha256
 from ..tokenize import ALIGNMENT_MODES, char_span, tokenize, why_misaligned
 from .add import BCP47, INGEST_ANNOTATOR, Ingested, IngestError, corpus_index, ingest, report_status
@@ -320,6 +320,7 @@ class Import:
         (td, cmap, who), text, plan = entry, d.text, self.plan
         layers = self.mapped(text, td, cmap)
         layers["entities"] = [x for x in self.flat(text, layers["entities"]) if x.tool.label not in self.unmapped]
+        self.ignored_names(text, td, layers[labelmap.IGNORE], layers["entities"])
         if base is not None and base.text_sha256 != d.sha:
             why = f"it was made on another version of the text; run `newsspan reanchor {d.doc_id}` first"
             plan.error(rel, why)
@@ -387,12 +388,14 @@ class Import:
         layers = defaultdict(list)
         for s in td.spans:
             target = self.lmap[s.label]
-            if target.layer == labelmap.IGNORE:
-                continue
             try:
                 a, b = cmap(s.start), cmap(s.end)
             except Unmappable as err:
-                self.plan.error(s.where, str(err), OFFSETS_FIX)
+                if target.layer != labelmap.IGNORE:
+                    self.plan.error(s.where, str(err), OFFSETS_FIX)
+                continue
+            if target.layer == labelmap.IGNORE:
+                layers[labelmap.IGNORE].append(_Placed(s, s.label, a, b))  # only to say what validate will find
                 continue
             inner = text[a:b]
             a2, b2 = a + len(inner) - len(inner.lstrip()), b - len(inner) + len(inner.rstrip())
@@ -405,6 +408,24 @@ class Import:
                 self.plan.warn(s.where, why)
             layers[target.layer].append(_Placed(s, target.label, a2, b2))
         return layers
+
+    def ignored_names(self, text: str, td: ToolDoc, ignored: list[_Placed], kept: list[_Placed]) -> None:
+        """Say, per ignored tool label, which of its spans hold a name that the import keeps elsewhere in the
+        document: `validate` warns mention-missed at such an occurrence, and the contributor should know why."""
+        names = {text[x.start : x.end]: x for x in kept if x.label not in expression_labels()}
+        repeats: dict[str, list[tuple[_Placed, _Placed]]] = defaultdict(list)
+        for y in ignored:
+            if (x := names.get(text[y.start : y.end])) is not None:
+                repeats[y.label].append((y, x))
+        for label, pairs in sorted(repeats.items()):
+            shown = ", ".join(dict.fromkeys(f"{text[x.start : x.end]!r} as {x.label}" for _, x in pairs[:3]))
+            why = (
+                f"{len(pairs)} span(s) labelled {label}, which the label map ignores, hold names imported elsewhere "
+                f"in this document ({shown}{', ...' if len(pairs) > 3 else ''}): `newsspan validate` warns "
+                "mention-missed at each of them"
+            )
+            fix = f"map {label} to an entity label (--label-map {label}=LABEL) to keep them, or keep ignoring it"
+            self.plan.warn(td.where, why, fix)
 
     def flat(self, text: str, items: list[_Placed]) -> list[_Placed]:
         """The entity mentions under the nested and align policies; what they leave out is reported."""
