@@ -1,15 +1,22 @@
-"""Hatch build hook: the wheel carries the released corpus, so `pip install` alone gives
+"""Hatch build hook: the wheel carries the published corpus, so `pip install` alone gives
 `newsspan.load_dataset(config)` and `newsspan.Corpus()` something to read from any directory.
 
 Released documents are those whose layer in annotations/<id>.json has a status listed in the
-schema's `$defs/releasedStatus` (complete, gold): their text, metadata and annotation file go
-to `newsspan/_corpus/{corpus,annotations}/` in the wheel. Drafts, texts without a layer and the
-per-annotator sets stay in the repository. An editable install reads the checkout instead.
+schema's `$defs/releasedStatus` (complete, gold). Of those, a text whose license may travel
+(`newsspan.publish.travels`) goes to `newsspan/_corpus/{corpus,annotations}/` with its metadata
+and layer; any other goes as standoff only, `newsspan/_corpus/standoff/<id>.json` (no text, no
+quote: `newsspan rehydrate` restores it from the user's own copy). `newsspan/_corpus/release.json`
+records the version and the corpus revision. Drafts, texts without a layer and the per-annotator
+sets stay in the repository. An editable install reads the checkout instead.
 """
 
 from __future__ import annotations
 
-import json
+import importlib
+import shutil
+import sys
+import tempfile
+import types
 from pathlib import Path
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
@@ -17,30 +24,21 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 TARGET = "newsspan/_corpus"
 
 
-def released_files(root: Path) -> dict[str, str]:
-    """{source path: path in the wheel} for every file of every released document of root."""
-    schema = json.loads((root / "schema" / "annotation.schema.json").read_text(encoding="utf-8"))
-    released = set(schema["$defs"]["releasedStatus"]["enum"])
-    out = {}
-    for ann in sorted((root / "annotations").glob("*.json")):
-        try:
-            status = json.loads(ann.read_text(encoding="utf-8")).get("status")
-        except (OSError, ValueError, AttributeError) as e:
-            raise RuntimeError(
-                f"{ann}: cannot be read ({e}); run `newsspan validate` before building a wheel"
-            ) from None
-        if status not in released:
-            continue
-        doc = ann.name[: -len(".json")]
-        for src, dest in (
-            (root / "corpus" / f"{doc}.txt", f"corpus/{doc}.txt"),
-            (root / "corpus" / f"{doc}.meta.json", f"corpus/{doc}.meta.json"),
-            (ann, f"annotations/{doc}.json"),
-        ):
-            if not src.is_file():
-                raise RuntimeError(f"{src} is missing for the released document {doc}; run `newsspan validate`")
-            out[str(src)] = f"{TARGET}/{dest}"
-    return out
+def publish_module(root: Path):
+    """newsspan.publish, imported without running the package's __init__, which imports datasets and
+    the other dependencies that hatchling's isolated build environment lacks (publish and schema
+    need only the standard library). The interpreter's modules are left as they were."""
+    names = ("newsspan", "newsspan.schema", "newsspan.publish")
+    saved = {name: sys.modules.pop(name) for name in names if name in sys.modules}
+    package = types.ModuleType("newsspan")
+    package.__path__ = [str(root / "newsspan")]
+    sys.modules["newsspan"] = package
+    try:
+        return importlib.import_module("newsspan.publish")
+    finally:
+        for name in names:
+            sys.modules.pop(name, None)
+        sys.modules.update(saved)
 
 
 class CorpusHook(BuildHookInterface):
@@ -49,4 +47,10 @@ class CorpusHook(BuildHookInterface):
     def initialize(self, version: str, build_data: dict) -> None:
         if self.target_name != "wheel" or version == "editable":
             return
-        build_data["force_include"].update(released_files(Path(self.root)))
+        self.generated = Path(tempfile.mkdtemp(prefix="newsspan-wheel-"))
+        files = publish_module(Path(self.root)).shipped(Path(self.root), self.metadata.version, self.generated)
+        build_data["force_include"].update({src: f"{TARGET}/{dest}" for src, dest in files.items()})
+
+    def finalize(self, version: str, build_data: dict, artifact_path: str) -> None:
+        if getattr(self, "generated", None) is not None:
+            shutil.rmtree(self.generated, ignore_errors=True)

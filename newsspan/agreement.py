@@ -20,13 +20,13 @@ from typing import Any
 
 from . import scoring, store
 from .checks.agreement import attribution_key
+from .checks.run import check_layer
 from .corpus import Corpus
 from .files import decode_file
 from .model import LAYERS, Annotation, AnySpan, Claim, in_document_order
 from .report import ERROR, Problem, count
 from .scoring import Counts
 from .tokenize import section_tokens, tokenize
-from .validator import check_layer
 
 NO_SECTION = "(none)"  # the section label of a token that lies in no section
 # The kinds of disagreement, in the order they are listed: scoring's, then a matched claim's.

@@ -16,12 +16,28 @@ import textwrap
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from . import adjudicate, agreement, catalogue, checks, edit, hf, schema, show, stats, store, validator
+from . import (
+    adjudicate,
+    agreement,
+    catalogue,
+    checks,
+    diff,
+    edit,
+    hf,
+    pack,
+    rehydrate,
+    schema,
+    show,
+    stats,
+    store,
+    validator,
+)
 from .corpus import Corpus
 from .formats import (
     DEFAULT_ENTITY_FEATURE,
     DEFAULT_ENTITY_LAYER,
     EXPORT_FORMATS,
+    FOLDER_FORMATS,
     IMPORT_FORMATS,
     LAYER_FORMATS,
     OFFSET_FORMATS,
@@ -225,11 +241,14 @@ def _validate(args) -> int:
     "Validate the corpus (a corpus with errors is refused with the report, exit 1), then write a Hugging Face "
     "dataset folder: Parquet files per config and split and a README.md dataset card, which plain "
     "datasets.load_dataset reads offline. Released are the documents whose layer has status complete or gold; "
-    "the others are named, and --include-drafts includes them.",
+    "the others are named, and --include-drafts includes them. --publish writes the folder to upload to a hub: its "
+    "configs hold only the texts whose license lets them travel, and standoff/ the others without their text "
+    "(`newsspan rehydrate` restores them from a copy of the article).",
     (
         "newsspan build",
         "newsspan build --out DIR --config entities --config claims",
         "newsspan build --include-drafts",
+        "newsspan build --publish --out release/",
     ),
     ROOT,
     arg("--out", metavar="DIR", help="the folder to write (default: <root>/build/hf); replaced as a whole"),
@@ -241,6 +260,11 @@ def _validate(args) -> int:
         help=f"build only this config, one of {', '.join(hf.CONFIGS)} (repeatable; default: all)",
     ),
     arg("--include-drafts", action="store_true", help="also release draft layers and texts without a released layer"),
+    arg(
+        "--publish",
+        action="store_true",
+        help="withhold each text whose license does not let it travel (its annotations go to standoff/, quotes hashed)",
+    ),
     arg(
         "--num-proc",
         type=_positive_int,
@@ -267,6 +291,7 @@ def _build(args) -> int:
             num_proc=args.num_proc,
             max_shard_size=args.max_shard_size,
             progress=_progress(args),
+            publish=args.publish,
         )
     except BuildError as e:
         if e.report is not None:
@@ -277,6 +302,81 @@ def _build(args) -> int:
         print(f"newsspan build: {e}; nothing was built", file=sys.stderr)
         return 1
     sys.stdout.write(release.render_summary(summary))
+    return 0
+
+
+@command(
+    "rehydrate",
+    "restore withheld texts from your own copies of the articles",
+    "A published release (the wheel, `newsspan build --publish`) carries a text whose license keeps it from "
+    "travelling as standoff only: offsets, labels and a hash of each quote. Give your own copy of each such "
+    "article (a file, or a folder of them: the bytes as saved from its URL, or a canonical text; nothing is "
+    "fetched). Each copy is matched to its document (by text hash, source hash, else by content), and the "
+    "annotation placed on it: exact (the same text), re-anchored (every span placed; those moved are listed) or "
+    "partial (the spans not placed are listed, never guessed, and the layer becomes a draft). Outside a corpus "
+    "root, the installed package's documents go to the user's cache (~/.cache/newsspan/rehydrated), and "
+    "newsspan.load_dataset() includes them from then on. A copy that is not UTF-8, empty, a link out of its "
+    "folder, or matches no or two documents is refused and nothing is written.",
+    (
+        "newsspan rehydrate ~/saved/blinken-talks.html.txt",
+        "newsspan rehydrate saved-articles/",
+        "newsspan rehydrate --root path/to/corpus copy.txt",
+    ),
+    ROOT,
+    arg("sources", nargs="+", metavar="SOURCE", help="a copy of an article, or a folder of copies"),
+)
+def _rehydrate(args) -> int:
+    given = args.root is not None or store.find_root() is not None or store.user_root() is None
+    root = store.Root.discover(args.root) if given else store.Root(store.shipped_root())
+    done, problems = rehydrate.rehydrate(root, args.sources)
+    if problems:
+        return _refused("rehydrate", f"{count(len(problems), 'problem')}; nothing was written", root, problems)
+    for r in done:
+        if r.kind == "present":
+            print(f"{r.doc_id}: already in the corpus; left as it is ({r.source})")
+            continue
+        placed = f"{r.spans - len(r.unplaced)} of {r.spans} spans placed"
+        draft = "; its layer is now a draft" if r.unplaced else ""
+        print(f"{r.doc_id}: {r.kind} from {r.source} ({placed}, {len(r.moved)} moved{draft})")
+        for line in [*(f"  moved {m}" for m in r.moved), *(f"  not placed {u}" for u in r.unplaced)]:
+            print(line)
+    root = rehydrate.write(root, done, _waiting("rehydrate"))
+    restored = [r for r in done if r.writes]
+    print(f"newsspan rehydrate: {count(len(restored), 'document')} restored in {root.path}")
+    return 0
+
+
+@command(
+    "diff",
+    "what changed between two releases, or two git revisions of the corpus (release notes)",
+    "Compare two folders `newsspan build` wrote, or two git revisions of the corpus root you stand in (read from "
+    "git, the working tree untouched): documents added, removed and changed; spans added, removed, relabelled, "
+    "moved and changed, per layer and label, matched by document, layer and id; and the label counts that "
+    "changed. --format markdown writes release notes.",
+    (
+        "newsspan diff HEAD~3 HEAD",
+        "newsspan diff v1/hf build/hf --format markdown > NOTES.md",
+        "newsspan diff main HEAD --format json",
+    ),
+    ROOT,
+    arg("old", metavar="OLD", help="a release folder, or a git revision"),
+    arg("new", metavar="NEW", help="a release folder, or a git revision"),
+    arg("--format", choices=tuple(diff.RENDERERS), default="text", help="output format (default: text)"),
+)
+def _diff(args) -> int:
+    folders = [Path(x).is_dir() for x in (args.old, args.new)]
+    try:
+        if all(folders):
+            sides = [diff.release(Path(x)) for x in (args.old, args.new)]
+        elif any(folders):
+            raise diff.DiffError("give two release folders or two git revisions, not one of each")
+        else:
+            root = store.Root.discover(args.root)
+            sides = [diff.revision(root.path, x) for x in (args.old, args.new)]
+    except (diff.DiffError, OSError) as e:
+        print(f"newsspan diff: {e}", file=sys.stderr)
+        return 1
+    sys.stdout.write(diff.RENDERERS[args.format](diff.compare(sides[0], sides[1], (args.old, args.new))))
     return 0
 
 
@@ -340,6 +440,66 @@ def _checks(args) -> int:
     return 0
 
 
+@command(
+    "pack",
+    "write the corpus as Parquet shards of whole documents (for Ray Data, object storage)",
+    "Write every document of the root (its text, metadata and annotation files, byte for byte) as rows of Parquet "
+    "files in --out, the form in which a large corpus travels to object storage and a cluster: "
+    "ray.data.read_parquet(DIR) reads it, newsspan.ray validates and builds it, `newsspan unpack` restores the "
+    "files. Files that belong to no document are left out (and named). A previous pack in --out is replaced whole; "
+    "nothing is written if a file cannot be read.",
+    ("newsspan pack --out corpus-pack", "newsspan pack --root path/to/corpus --out corpus-pack --rows-per-shard 5000"),
+    ROOT,
+    arg("--out", metavar="DIR", required=True, help="the folder to write (part-NNNNN.parquet files)"),
+    arg(
+        "--rows-per-shard",
+        type=_positive_int,
+        default=pack.ROWS_PER_SHARD,
+        metavar="N",
+        help=f"documents per Parquet file (default {pack.ROWS_PER_SHARD}: about 4 MB for news articles)",
+    ),
+)
+def _pack(args) -> int:
+    root = store.Root.discover(args.root)
+    done = pack.pack(root, Path(args.out), args.rows_per_shard, on_wait=_waiting("pack"))
+    if done.problems:
+        return _refused("pack", "files that cannot be read; nothing was written", root, done.problems)
+    if done.left_out:
+        more = f" and {len(done.left_out) - 10} more" if len(done.left_out) > 10 else ""
+        print(
+            f"newsspan pack: left out {count(len(done.left_out), 'file')} of no document: {', '.join(done.left_out[:10])}{more}",
+            file=sys.stderr,
+        )
+    print(
+        f"newsspan pack: {count(done.documents, 'document')} ({count(done.files, 'file')}) written to {args.out} in "
+        f"{count(done.shards, 'Parquet file')} (root {root.path})"
+    )
+    return 0
+
+
+@command(
+    "unpack",
+    "restore the files of a pack into a corpus root",
+    "Write the files of a pack made by `newsspan pack` (a folder, or a URI such as s3://bucket/pack that pyarrow "
+    "reads) into the root, byte for byte; an absent or empty --root becomes a new root. A file the root holds "
+    "already with other contents is refused, and then nothing is written. Nothing is validated: run `newsspan "
+    "validate` next.",
+    ("newsspan unpack corpus-pack --root restored", "newsspan unpack s3://bucket/corpus-pack --root ."),
+    arg("dir", metavar="DIR", help="the pack: a folder of Parquet files, or a URI"),
+    arg("--root", metavar="DIR", help="the corpus root to write into (default: the one you stand in)"),
+)
+def _unpack(args) -> int:
+    root = args.root if args.root is not None else store.Root.discover().path
+    done = pack.unpack(args.dir, root, on_wait=_waiting("unpack"))
+    if done.problems:
+        return _refused("unpack", "nothing was written", done.root, done.problems)
+    print(
+        f"newsspan unpack: {count(done.written, 'file')} written, {done.unchanged} unchanged in {done.root.path}; "
+        "run `newsspan validate` to check them"
+    )
+    return 0
+
+
 # writing the corpus ------------------------------------------------------------------------------
 
 
@@ -366,7 +526,7 @@ def _checks(args) -> int:
     arg("--split", choices=schema.splits(), help="pin the document to a split"),
     arg("--force", action="store_true", help="replace an existing text and metadata of the same id"),
 )
-def _add(args) -> int:
+def _add_articles(args) -> int:
     root = store.Root.discover(args.root)
     return _run_plan(
         "add",
@@ -389,6 +549,7 @@ IMPORT_EXAMPLES = {
         "newsspan import webanno tsv-export/ --label-map 'PER=PERSON,LOC=LOC,ORG=ORG,OTH=ignore'",
         "newsspan import webanno doc.tsv --entity-layer webanno.custom.Entity --entity-feature type --id my-article",
         "newsspan import webanno a.tsv b.tsv --nested outer --align expand --status complete",
+        "newsspan import webanno inception/ --kb-feature webanno.custom.EntityLink:identifier --label-map 'PER=PERSON'",
     ],
     "conllu": [
         "newsspan import conllu corefud/ --nested outer --label-map 'person=PERSON,place=GPE,organization=ORG,"
@@ -398,6 +559,7 @@ IMPORT_EXAMPLES = {
     "uima": [
         "newsspan import uima cas-json/ --label-map 'PER=PERSON,LOC=LOC,ORG=ORG,OTH=ignore'",
         "newsspan import uima doc.json --entity-layer webanno.custom.Entity --entity-feature type",
+        "newsspan import uima cas-json/ --kb-feature EntityLink:kbid --label-map 'PER=PERSON,LOC=GPE,ORG=ORG'",
     ],
 }
 
@@ -429,6 +591,12 @@ def _import_arguments(fmt: str) -> list[tuple]:
                 default=DEFAULT_ENTITY_FEATURE,
                 help=f"the layer's feature holding the label (default: {DEFAULT_ENTITY_FEATURE}; '' for none)",
             ),
+            arg(
+                "--kb-feature",
+                metavar="LAYER:FEATURE",
+                help="the span layer and feature holding the mentions' Wikidata IRIs, when another layer links them "
+                "(default: the entity layer's identifier); a link counts on a mention with the same offsets",
+            ),
         ]
     if fmt == "conllu":
         help = "read BIO tags from this MISC key (e.g. NER for NER=B-PER) instead of CorefUD Entity="
@@ -452,6 +620,19 @@ def _import_arguments(fmt: str) -> list[tuple]:
             "contract or expand to token boundaries (spaCy's modes)",
         ),
         arg("--annotator", metavar="NAME", help="write to annotations/annotators/NAME/ instead of the released layer"),
+        arg(
+            "--annotator-map",
+            action="append",
+            metavar="SPEC|FILE",
+            help="TOOL_NAME=NAME[,...] or a JSON file: rename "
+            "the export's annotators (Label Studio user 2: 2=bob or annotator-2=bob)",
+        ),
+        arg(
+            "--fix-shifts",
+            action="store_true",
+            help="move a span whose quote occurs exactly once within 64 characters "
+            "of its offsets onto it (as validate --fix does), printing each move",
+        ),
         arg("--id", metavar="ID", help="the document id, when the export holds one new text (default: file names)"),
         arg("--language", metavar="L", help="BCP 47 language tag for texts new to the corpus"),
         arg(
@@ -475,7 +656,9 @@ def _import_arguments(fmt: str) -> list[tuple]:
 )
 def _import(args) -> int:
     root = store.Root.discover(args.root)
-    options = {k: getattr(args, k) for k in ("entity_layer", "entity_feature", "ner_key") if hasattr(args, k)}
+    options = {
+        k: getattr(args, k) for k in ("entity_layer", "entity_feature", "kb_feature", "ner_key") if hasattr(args, k)
+    }
     return _run_plan(
         "import",
         root,
@@ -492,6 +675,8 @@ def _import(args) -> int:
             doc_id=args.id,
             nested=args.nested,
             align=args.align,
+            fix_shifts=args.fix_shifts,
+            annotator_map=args.annotator_map,
             reader_options=options,
             progress=_progress(args),
         ),
@@ -527,17 +712,20 @@ def _import_gum(args) -> int:
     "export",
     "export the released annotations for annotation tools and trainers",
     "Export the documents a build releases (layers with status complete or gold; --include-drafts as in "
-    "`newsspan build`), or one split of them, in an annotation tool's format (to pre-annotate) or as CoNLL for "
-    "trainers. The corpus must validate; the output is written atomically.",
+    "`newsspan build`), or one split of them, in an annotation tool's format (to pre-annotate) or as CoNLL or "
+    "a spaCy DocBin for trainers. The corpus must validate; the output is written atomically.",
     (
         "newsspan export conll --out ner.conll",
         "newsspan export conll --split test --out test.conll",
         "newsspan export labelstudio --include-drafts --out tasks.json",
         "newsspan export brat --out brat-folder/",
+        "newsspan export webanno --out inception-tsv/",
+        "newsspan export conllu --out corpus.conllu",
+        "newsspan export spacy --split train --out train.spacy",
     ),
     ROOT,
     arg("format", choices=EXPORT_FORMATS, metavar="FORMAT", help=f"one of {', '.join(EXPORT_FORMATS)}"),
-    arg("--out", required=True, metavar="PATH", help="output folder (brat) or file"),
+    arg("--out", required=True, metavar="PATH", help=f"output folder ({', '.join(FOLDER_FORMATS)}) or file"),
     arg("--split", choices=schema.splits(), help="export only the documents of this split"),
     arg(
         "--include-drafts",
@@ -584,14 +772,62 @@ def _canonicalize(args) -> int:
     "new one word by word. Spans around an edit move with it; a span that contains an edit keeps its ends and gets "
     "its quote updated (listed for review); the hashes are updated. A span whose own first or last word was "
     "changed or deleted is listed, never guessed nor moved onto another occurrence of its quote, and its document "
-    "is left unchanged.",
-    ("newsspan reanchor", "newsspan reanchor my-article"),
+    "is left unchanged, unless --drop-unplaced removes such spans (from every layer of the documents named).",
+    ("newsspan reanchor", "newsspan reanchor my-article", "newsspan reanchor --drop-unplaced my-article"),
     ROOT,
     IDS,
+    arg(
+        "--drop-unplaced",
+        action="store_true",
+        help="remove the spans that cannot be placed, printing each (IDs needed)",
+    ),
 )
 def _reanchor(args) -> int:
     root = store.Root.discover(args.root)
-    return _run_plan("reanchor", root, lambda: edit.plan_reanchor(root, args.ids), partial=True)
+    if args.drop_unplaced and not args.ids:
+        raise store.StoreError(
+            "--drop-unplaced removes annotations: name the documents (newsspan reanchor --drop-unplaced ID)"
+        )
+    plan = lambda: edit.plan_reanchor(root, args.ids, drop_unplaced=args.drop_unplaced)  # noqa: E731
+    return _run_plan("reanchor", root, plan, partial=True)
+
+
+@command(
+    "remove",
+    "remove documents: text, metadata and every annotation layer",
+    "Remove each document named: corpus/ID.txt, corpus/ID.meta.json, annotations/ID.json and every annotator's "
+    "annotations/annotators/NAME/ID.json, printing each file. Nothing is asked; --dry-run only prints them.",
+    ("newsspan remove my-article", "newsspan remove --dry-run my-article other-article"),
+    ROOT,
+    arg("ids", nargs="+", metavar="ID", help="document ids"),
+    arg("--dry-run", action="store_true", help="print the files that would be removed, and remove nothing"),
+)
+def _remove(args) -> int:
+    root = store.Root.discover(args.root)
+    if args.dry_run:
+        plan = edit.plan_remove(root, args.ids, dry_run=True)
+    else:
+        plan = edit.run(root, lambda: edit.plan_remove(root, args.ids), _waiting("remove"))
+    print("\n".join(plan.summary))
+    done = "would be removed" if args.dry_run else "removed"
+    print(f"newsspan remove: {count(len(plan.summary), 'file')} {done} in {root.path}")
+    return 0
+
+
+@command(
+    "rename",
+    "give a document another id: every file renamed, its id inside them rewritten",
+    "Rename every file of document OLD (text, metadata, released layer, every annotator's layer) to NEW and rewrite "
+    "the `id` and `document_id` inside them. Refused when NEW is no valid id or names an existing document. The files "
+    "are checked as `newsspan validate` checks them before they are written.",
+    ("newsspan rename my-article my-better-id",),
+    ROOT,
+    arg("old", metavar="OLD", help="the document's id"),
+    arg("new", metavar="NEW", help="its new id"),
+)
+def _rename(args) -> int:
+    root = store.Root.discover(args.root)
+    return _run_plan("rename", root, lambda: edit.plan_rename(root, args.old, args.new))
 
 
 # annotation quality --------------------------------------------------------------------------------

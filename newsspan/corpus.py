@@ -50,13 +50,8 @@ class Corpus:
     def __getitem__(self, doc_id: str) -> Document:
         if doc_id not in self:
             raise KeyError(f"no document {doc_id!r} in {self.root.path}")
-        try:
-            text = decode(self.root.read_bytes(self.root.text_path(doc_id)))
-        except (OSError, ValueError) as e:
-            raise ValueError(f"corpus/{doc_id}.txt: cannot be read ({e}); fix it (`newsspan validate`) first") from None
-        meta_path = self.root.meta_path(doc_id)
-        meta = self._json(meta_path, "document") if meta_path.is_file() else {}
-        return Document.of(doc_id, text, meta, self.annotation(doc_id))
+        root, text = self.root, self._bytes(self.root.text_path(doc_id)) or b""
+        return document_of(doc_id, text, self._bytes(root.meta_path(doc_id)), self._bytes(root.annotation_path(doc_id)))
 
     def annotation(self, doc_id: str, annotator: str | None = None) -> Annotation | None:
         """A document's released layer, or one annotator's layer; None when there is none."""
@@ -80,11 +75,40 @@ class Corpus:
             if include_drafts or doc.status in statuses:
                 yield doc
 
+    def _bytes(self, path) -> bytes | None:
+        try:
+            return self.root.read_bytes(path) if path.is_file() else None
+        except OSError as e:
+            raise ValueError(
+                f"{self.root.rel(path)}: cannot be read ({e.strerror or e}); fix it (`newsspan validate`) first"
+            ) from None
+
     def _json(self, path, schema_name: str) -> dict:
         try:
             return load_json(self.root, path, schema_name)
         except ValueError as e:
             raise ValueError(f"{self.root.rel(path)}: {e}") from None
+
+
+def document_of(doc_id: str, text: bytes, meta: bytes | None, annotation: bytes | None) -> Document:
+    """A document from the contents of its files (its text, metadata and released layer; None where
+    there is no such file), read as the validator reads them. Pure, so that a build runs it wherever
+    the bytes are (``newsspan build`` here, ``newsspan.ray.build`` on a cluster's workers); ValueError
+    naming the file that cannot be read."""
+    try:
+        body = decode(text)
+    except ValueError as e:
+        raise ValueError(f"corpus/{doc_id}.txt: cannot be read ({e}); fix it (`newsspan validate`) first") from None
+    fields = _loaded(meta, f"corpus/{doc_id}.meta.json", "document") if meta is not None else {}
+    layer = _loaded(annotation, f"annotations/{doc_id}.json", "annotation") if annotation is not None else None
+    return Document.of(doc_id, body, fields, None if layer is None else Annotation.from_json(layer))
+
+
+def _loaded(data: bytes, rel: str, schema_name: str) -> dict:
+    try:
+        return files.load_json(data, schema_name)
+    except ValueError as e:
+        raise ValueError(f"{rel}: {e}") from None
 
 
 def load_json(root: store.Root, path, schema_name: str) -> dict:

@@ -33,7 +33,7 @@ SPLITS = schema.splits()  # train, validation, test
 # the share of each split, in the schema's order; zip(strict=True) refuses a schema whose split list changed
 SPLIT_RATIO = dict(zip(SPLITS, (0.8, 0.1, 0.1), strict=True))
 CLAIM_LABEL = "CLAIM"  # the label of every claim in the claims config's IOB2 tags
-GUIDELINES_VERSION = "1.0.0"  # the version stated at the top of docs/guidelines.md
+GUIDELINES_VERSION = "1.1.0"  # the version stated at the top of docs/guidelines.md
 #: The section labels that hold the article's own prose (headline, headings, paragraphs, block
 #: quotes, list items), from the schema's ``bodySectionLabel``. Keep only these rows of the
 #: ``entities`` and ``claims`` configs to train on article text without scrape headers and chrome.
@@ -456,6 +456,7 @@ class Document(_Layers):
     sections: tuple[Section, ...] = ()
     entities: tuple[Entity, ...] = ()
     claims: tuple[Claim, ...] = ()
+    provenance: Mapping[str, Any] | None = None  # per layer, how it was made (the annotation file's)
 
     @classmethod
     def of(cls, doc_id: str, text: str, meta: Mapping[str, Any], annotation: Annotation | None) -> Document:
@@ -472,6 +473,7 @@ class Document(_Layers):
             in_document_order(annotation.sections),
             in_document_order(annotation.entities),
             in_document_order(annotation.claims),
+            annotation.provenance,
         )
 
     @property

@@ -113,6 +113,12 @@ def released_statuses() -> tuple[str, ...]:
     return _enum("releasedStatus")
 
 
+def meta_fields() -> tuple[str, ...]:
+    """The metadata fields a release shows of a document, in the schema's order (all but the
+    bookkeeping ``schema_version``, ``id`` and ``split``)."""
+    return tuple(n for n in load("document")["properties"] if n not in ("schema_version", "id", "split"))
+
+
 def redistributable(license_id: str) -> bool:
     """Whether a text under this license may travel in a published release (the allow-list
     ``x-redistributable`` on the document schema's ``license``); any other license, unknown

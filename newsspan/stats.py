@@ -41,6 +41,8 @@ class Stats:
     attributions: Counter = field(default_factory=Counter)  # claims per attribution type
     checkworthy: Counter = field(default_factory=Counter)  # claims per check-worthiness: "true", "false"
     spans: dict[str, list[int]] = field(default_factory=lambda: {k: [] for k in SPAN_KINDS})  # per document
+    made: Counter = field(default_factory=Counter)  # (layer, its provenance steps joined by " -> ") per document
+    derived: Counter = field(default_factory=Counter)  # documents per corpus they were converted from
 
     @property
     def claims(self) -> int:
@@ -64,8 +66,13 @@ class Stats:
         self.mentions.update(e.label for e in doc.entities)
         self.attributions.update(c.attribution.type for c in doc.claims)
         self.checkworthy.update("true" if c.checkworthy else "false" for c in doc.claims)
+        source = doc.meta.get("derived_from")
+        if isinstance(source, dict):
+            self.derived[f"{source.get('corpus')} {source.get('version', '')[:7]}".strip()] += 1
         for layer in LAYERS:
             self.spans[layer].append(len(doc.layer(layer)))
+            steps = (doc.provenance or {}).get(layer, {}).get("steps") or ["not recorded"]
+            self.made[layer, " -> ".join(steps)] += 1
         self.spans["all"].append(sum(len(doc.layer(layer)) for layer in LAYERS))
 
     def per_document(self, kind: str) -> tuple[int, float, int] | None:

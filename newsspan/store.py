@@ -15,6 +15,7 @@ the build output is replaced whole with ``replace_folder()``.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import shutil
@@ -84,11 +85,25 @@ def find_root(start: str | os.PathLike | None = None) -> Path | None:
 _SHIPPED = Path(__file__).resolve().parent / "_corpus"
 
 
+def user_root() -> Path | None:
+    """For a package installed from a wheel, the corpus root in the user's cache that ``newsspan
+    rehydrate`` fills: a copy of the shipped corpus with the withheld texts restored from the
+    user's own copies, one per shipped release (its ``release.json``), so that an upgrade never
+    mixes the documents of two releases. None for a checkout or an editable install."""
+    if not _SHIPPED.is_dir():
+        return None
+    release = _SHIPPED / "release.json"
+    key = hashlib.sha256(release.read_bytes() if release.is_file() else b"").hexdigest()[:16]
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsspan" / "rehydrated" / key
+
+
 def shipped_root() -> Path:
     """The corpus that comes with the installed package: the released documents a wheel carries
-    (``newsspan/_corpus``), or, in a source checkout or an editable install, the checkout."""
-    if is_root(_SHIPPED):
-        return _SHIPPED
+    (``newsspan/_corpus``) with those ``newsspan rehydrate`` restored (:func:`user_root`), or, in
+    a source checkout or an editable install, the checkout."""
+    user = user_root()
+    if user is not None:
+        return user if is_root(user) else _SHIPPED
     checkout = Path(__file__).resolve().parent.parent
     if is_root(checkout):
         return checkout

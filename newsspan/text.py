@@ -178,6 +178,39 @@ def _first_non_nfc(text: str) -> tuple[int, str] | None:
     return None
 
 
+# where a quote stands in a text ---------------------------------------------------------------
+
+
+def nearest(text: str, quote: str, near: int) -> int | None:
+    """Start of the occurrence of quote in text nearest to offset near (the earlier on a tie), or None."""
+    near = max(0, min(near, len(text)))
+    before = text.rfind(quote, 0, near + len(quote))
+    after = text.find(quote, near + 1)
+    if before < 0:
+        return after if after >= 0 else None
+    if after < 0 or near - before <= after - near:
+        return before
+    return after
+
+
+# How far around a span's offsets `newsspan validate --fix` looks for its quote.
+FIX_WINDOW = 64
+
+
+def quote_nearby(text: str, quote: str, start: int, end: int) -> int | None:
+    """Start of the one occurrence of quote within FIX_WINDOW code points of [start, end), or
+    None when it occurs there not at all or more than once (then only a person can tell which
+    is meant). The rule of the safe fix, `newsspan validate --fix` (newsspan.edit.repair)."""
+    if not quote:
+        return None
+    lo = max(0, min(start, end) - FIX_WINDOW)
+    hi = min(len(text), max(start, end) + FIX_WINDOW)
+    first = text.find(quote, lo, hi)
+    if first < 0 or text.find(quote, first + 1, hi) >= 0:
+        return None
+    return first
+
+
 _GRAPHEME = regex.compile(r"\X", regex.S)
 
 

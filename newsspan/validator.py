@@ -13,20 +13,24 @@ internally becomes an ``internal-error``, never a pass.
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
-import traceback
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import checks, schema, store
-from .checks.annotation import Context
 from .checks.corpus import DocContext, DocSummary
-from .files import decode_file, locate, read_json
-from .model import LAYERS, Annotation, well_formed
-from .report import ERROR, Problem, Report
+from .checks.run import (
+    annotation_rel,
+    check_annotation_file,
+    internal,
+    placed,
+    run,
+)
+from .files import decode_file, read_json
+from .model import LAYERS
+from .report import Problem, Report
 from .text import canonicalize, sha256
 
 Unread = Problem  # a file that exists but could not be read: its problem stands in for its bytes
@@ -55,38 +59,6 @@ def meta_rel(stem: str) -> str:
     return f"corpus/{stem}{store.META_SUFFIX}"
 
 
-def annotation_rel(stem: str, annotator: str | None) -> str:
-    if annotator is None:
-        return f"annotations/{stem}.json"
-    return f"annotations/{store.ANNOTATORS}/{annotator}/{stem}.json"
-
-
-def _run(check: checks.Check, *args) -> list[Problem]:
-    """One check's problems; an exception inside it is reported, never raised or passed."""
-    assert check.func is not None, f"{check.id} is raised by the readers: it has no function to run"
-    try:
-        return list(check.func(*args))
-    except Exception as e:  # noqa: BLE001 - fail closed: a crashing check is a reported error
-        return [_internal(f"check {check.id} failed", e)]
-
-
-def _internal(what: str, e: Exception) -> Problem:
-    where = traceback.extract_tb(e.__traceback__)[-1]
-    return Problem(
-        "internal-error",
-        f"{what}: {type(e).__name__}: {e} (at {Path(where.filename).name}:{where.lineno})",
-        hint="the file is not known to be valid; please report this as a newsspan bug",
-    )
-
-
-def _placed(problems: Iterable[Problem], path: str, doc_id: str | None) -> list[Problem]:
-    """problems of the file at path: each with its path (unless it names another file), its
-    document and the severity its check has."""
-    return [
-        replace(p, path=p.path or path, document_id=doc_id, severity=checks.get(p.check).severity) for p in problems
-    ]
-
-
 def check_document(files: DocumentFiles) -> tuple[list[Problem], DocSummary]:
     """Every per-document check of one document, from the contents of its files: its problems, and
     the summary the checks across documents need. Pure: reads nothing, writes nothing."""
@@ -95,9 +67,9 @@ def check_document(files: DocumentFiles) -> tuple[list[Problem], DocSummary]:
         return _check_document(files)
     except Exception as e:  # noqa: BLE001 - fail closed: an error outside any single check
         doc_id = stem if store.is_valid_id(stem) else None
-        problem = _internal(f"validating document {stem!a} failed", e)
+        problem = internal(f"validating document {stem!a} failed", e)
         summary = DocSummary(stem, None, files.text is not None, files.meta is not None, True)
-        return _placed([problem], text_rel(stem), doc_id), summary
+        return placed([problem], text_rel(stem), doc_id), summary
 
 
 def _check_document(files: DocumentFiles) -> tuple[list[Problem], DocSummary]:
@@ -124,8 +96,8 @@ def _check_document(files: DocumentFiles) -> tuple[list[Problem], DocSummary]:
         meta_problems += found
     ctx = DocContext(stem, text_rel(stem), meta_rel(stem), text_data, text, text_sha, meta, files.meta is not None)
     for check in checks.by_scope(checks.DOCUMENT):
-        text_problems += _run(check, ctx)
-    problems = _placed(text_problems, text_rel(stem), doc_id) + _placed(meta_problems, meta_rel(stem), doc_id)
+        text_problems += run(check, ctx)
+    problems = placed(text_problems, text_rel(stem), doc_id) + placed(meta_problems, meta_rel(stem), doc_id)
     # A text that is not canonical is one error: its spans are checked against the canonical text,
     # which `newsspan canonicalize` writes; before that each would be a follow-on error.
     not_canonical = text is not None and any(p.check == "text-not-canonical" for p in problems)
@@ -140,8 +112,8 @@ def _check_document(files: DocumentFiles) -> tuple[list[Problem], DocSummary]:
             found = [p for p in found if not (p.check == "text-hash-mismatch" and _made_on(data, canonical_sha))]
             if not isinstance(data, Problem):
                 waiting.append((rel, _span_count(data)))
-        problems += _placed(found, rel, doc_id)
-    problems += _placed(checks.agreement.unresolved(stem, files.annotations), annotation_rel(stem, None), doc_id)
+        problems += placed(found, rel, doc_id)
+    problems += placed(checks.agreement.unresolved(stem, files.annotations), annotation_rel(stem, None), doc_id)
     if waiting:
         n = sum(k for _, k in waiting)
         note = (
@@ -169,66 +141,10 @@ def _span_count(data: bytes) -> int:
     return sum(len(v) for k in LAYERS if isinstance(v := value.get(k), list))
 
 
-def check_annotation_file(
-    data: bytes | Problem, stem: str, annotator: str | None, text: str | None, text_sha: str | None, text_exists: bool
-) -> list[Problem]:
-    """The problems of one annotation file against its document's text (text None: the checks that
-    read the text wait), not yet placed at its path."""
-    problems: list[Problem] = []
-    if not store.is_valid_id(stem):
-        problems.append(Problem("id-invalid", schema.invalid_id(stem), hint="name the file <document_id>.json"))
-    if annotator is not None and not store.is_valid_id(annotator):
-        message = "annotator folder: " + schema.invalid_id(annotator, "annotator name")
-        problems.append(Problem("id-invalid", message, hint="rename the folder"))
-    if isinstance(data, Problem):
-        return problems + [data]
-    value, found, valid = read_json(data, "annotation")
-    problems += found
-    if value is not None:
-        ann, places = well_formed(value, valid)
-        # made on another text: its spans are checked once `newsspan reanchor` has moved them onto this one,
-        # else one word changed in the text would be an error at every span after it
-        if ann.text_sha256 is not None and text_sha is not None and ann.text_sha256 != text_sha:
-            text = None
-        ctx = Context.of(
-            ann, places, stem=stem, text=text, text_sha256=text_sha, text_exists=text_exists, annotator=annotator
-        )
-        found = [p for check in checks.by_scope(checks.ANNOTATION) for p in _run(check, ann, ctx)]
-        problems += locate(data.decode("utf-8"), found) if found else []
-    return problems
-
-
-def check_layer(
-    data: bytes, stem: str, annotator: str | None, text: str, path: str
-) -> tuple[Annotation | None, list[Problem]]:
-    """An annotation file that a command computes from (agree, adjudicate, show), checked against its
-    text as `newsspan validate` checks it: (its model, or None when it has an error; its problems at path)."""
-    problems = _placed(check_annotation_file(data, stem, annotator, text, sha256(text), True), path, stem)
-    if any(p.severity == ERROR for p in problems):
-        return None, problems
-    return Annotation.from_json(json.loads(data)), problems
-
-
-def check_annotation_model(
-    model: Annotation,
-    text: str,
-    stem: str,
-    annotator: str | None = None,
-    text_sha256: str | None = None,
-    places: Mapping[str, Sequence[int]] | None = None,
-) -> list[Problem]:
-    """The annotation checks of a model not yet written, made from a file that passed its schema
-    (``validate --fix`` trying its moves); text_sha256, when the caller has it, saves hashing the text."""
-    sha = text_sha256 if text_sha256 is not None else sha256(text)
-    ctx = Context.of(model, places, stem=stem, text=text, text_sha256=sha, annotator=annotator)
-    found = [p for check in checks.by_scope(checks.ANNOTATION) for p in _run(check, model, ctx)]
-    return _placed(found, annotation_rel(stem, annotator), stem)
-
-
 def check_corpus(summaries: Sequence[DocSummary], others: Sequence[str] = ()) -> list[Problem]:
     """The checks across documents, over the summaries of every document (in id order) and the
     root-relative paths of the files that are no document's. Pure."""
-    found = [p for check in checks.by_scope(checks.CORPUS) for p in _run(check, list(summaries), list(others))]
+    found = [p for check in checks.by_scope(checks.CORPUS) for p in run(check, list(summaries), list(others))]
     return [replace(p, path=p.path or ".", severity=checks.get(p.check).severity) for p in found]
 
 

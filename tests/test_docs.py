@@ -108,7 +108,7 @@ def test_every_command_and_option_the_docs_name_exists(doc, cmd, words):
     commands = re.findall(r"^    ([a-z]+)\b", _help().split("positional arguments:")[1], flags=re.M)
     assert cmd in commands, f"{doc} names `newsspan {cmd}`, which is no command"
     # an import format selects its own help where the CLI has one per format
-    path = [cmd] + ([words[0]] if cmd == "import" and words and words[0] in IMPORT_FORMATS else [])
+    path = [cmd] + ([words[0]] if cmd == "import" and words and words[0] in (*IMPORT_FORMATS, "gum") else [])
     known = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", _help(*path)))
     for option in (w.split("=")[0] for w in words if w.startswith("--")):
         assert option in known, f"{doc} names `newsspan {cmd} ... {option}`, which `newsspan {' '.join(path)}` has not"

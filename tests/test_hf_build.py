@@ -15,6 +15,7 @@ import pytest
 from datasets.info import DatasetInfosDict
 
 import newsspan
+from newsspan.hf.card import version as newsspan_version
 
 from conftest import REPO, cli_env, seed_root
 from corpus_maker import ZH_TEXT, add_document, multi_root, write_annotation
@@ -186,7 +187,7 @@ def test_card_yaml_matches_the_data(seed, cache):
     fm = front_matter(out)
     assert [c["config_name"] for c in fm["configs"]] == CONFIGS
     assert [c.get("default", False) for c in fm["configs"]] == [True, False, False, False]
-    assert fm["license"] == "unknown" and fm["language"] == ["en"] and fm["size_categories"] == ["n<1K"]
+    assert fm["license"] == ["unknown"] and fm["language"] == ["en"] and fm["size_categories"] == ["n<1K"]
     assert "token-classification" in fm["task_categories"]
     infos = {i["config_name"]: i for i in fm["dataset_info"]}
     # the card's dataset_info as datasets reads it (its public reader of a card's YAML)
@@ -209,10 +210,24 @@ def test_card_yaml_matches_the_data(seed, cache):
     assert "license of 1 of 1 articles is not known" in card and f"`{SEED}`" in card
 
 
-def test_the_folder_holds_only_the_card_and_parquet(seed):
+def test_the_folder_holds_the_card_the_release_record_and_parquet(seed):
+    """A plain build of one's own checkout keeps every text: nothing is withheld."""
     out, _ = seed
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert files == ["README.md"] + [f"{c}/train-00000-of-00001.parquet" for c in sorted(CONFIGS)]
+    assert files == sorted(["README.md", "release.json"] + [f"{c}/train-00000-of-00001.parquet" for c in CONFIGS])
+    record = json.loads((out / "release.json").read_text(encoding="utf-8"))
+    assert (record["published"], record["withheld"], record["newsspan"]) == ([SEED], [], newsspan_version())
+    # the seed's root is a copy, no git checkout: no revision to record
+    assert record["corpus"]["commit"] is None and front_matter(out)["newsspan"]["corpus_commit"] is None
+
+
+def test_a_build_of_a_git_checkout_records_its_revision(tmp_path):
+    res = cli("build", "--root", REPO, "--out", tmp_path / "hf", "--config", "sections")
+    assert res.returncode == 0, res.stdout + res.stderr
+    record = json.loads((tmp_path / "hf" / "release.json").read_text(encoding="utf-8"))
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    assert record["corpus"]["commit"] == (head or None)
+    assert front_matter(tmp_path / "hf")["newsspan"]["corpus_commit"] == (head or None)
 
 
 # a corpus with several documents ----------------------------------------------------------------
@@ -293,7 +308,7 @@ def test_selected_configs_only_and_num_proc(multi, cache, tmp_path):
         ("entities", True),
         ("claims", False),
     ]
-    assert sorted(p.name for p in out.iterdir()) == ["README.md", "claims", "entities"]
+    assert sorted(p.name for p in out.iterdir()) == ["README.md", "claims", "entities", "release.json"]
     assert load(out, None, cache)["train"].column_names[-1] == "ner_tags"
 
 
@@ -332,7 +347,7 @@ def test_a_config_without_rows_is_left_out(tmp_path):
     for config in ("entities", "claims"):
         assert re.search(rf"^{config} +\(no rows; left out of the folder\)$", res.stdout, re.M), res.stdout
     assert [c["config_name"] for c in front_matter(out)["configs"]] == ["documents", "sections"]
-    assert sorted(p.name for p in out.iterdir()) == ["README.md", "documents", "sections"]
+    assert sorted(p.name for p in out.iterdir()) == ["README.md", "documents", "release.json", "sections"]
 
 
 # refusals ----------------------------------------------------------------------------------------

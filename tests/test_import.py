@@ -123,7 +123,8 @@ def test_labelstudio_sample(tmp_path):
     doc_id = only_doc(root)
     assert ents(root, doc_id) == [("DATE", 343, 354, "February 22")]
     ann = load(root / f"annotations/{doc_id}.json")
-    assert ann["status"] == "draft" and [s["label"] for s in ann["sections"]][:2] == ["headline", "paragraph"]
+    # its text opens with a sentence, not a title: paragraphs only
+    assert ann["status"] == "draft" and [s["label"] for s in ann["sections"]][:2] == ["paragraph", "paragraph"]
     validate_ok(root)
 
 
@@ -1119,3 +1120,198 @@ def test_one_annotator_twice_on_a_text_is_refused(tmp_path):
     res = cli_fails("import", "labelstudio", path, "--root", root, "--annotator", "x")
     assert "2 annotations of one text; --annotator names a single annotator" in res.stderr
     assert snapshot(root) == {}
+
+
+# every problem of every stage in one run; shifted spans -------------------------------------------
+
+MERKEL = "Angela Merkel met Emmanuel Macron in Berlin on Monday.\n\nThe Bundeskanzleramt said nothing.\n"
+MISTAKES = [  # what people get wrong in a tool: each a problem of another stage of the import
+    (0, 13, "Angela Merkel", "Person"),
+    (19, 34, "Emmanuel Macron", "Person"),  # shifted by one: its quote starts at 18
+    (37, 43, "Berlin", "City"),  # a label the map does not name
+    (0, 6, "Angela", "Person"),  # nested in "Angela Merkel"
+    (60, 70, "Bundeskanz", "ORG"),  # ends inside a token
+]
+
+
+def test_every_problem_of_every_stage_is_listed_in_one_run(tmp_path):
+    path = tmp_path / "ls.json"
+    path.write_text(json.dumps([ls_task(MERKEL, (3, MISTAKES))]), encoding="utf-8")
+    root = new_root(tmp_path)
+    res = cli_fails("import", "labelstudio", path, "--root", root, "--language", "en", "--label-map", "Person=PERSON")
+    errors = first_line_of_each_error(res.stderr)
+    assert len(errors) == 4, errors
+    assert "result r01: Person [19, 34): the tool's text 'Emmanuel Macron' differs from the text there" in errors[0]
+    assert "1 tool label with no target: 'City' (1 span)" in errors[1]
+    assert "result r04: ORG 'Bundeskanz' [60, 70): it ends inside the token 'Bundeskanzleramt'" in errors[2]
+    assert errors[3] == "1 nested mention pair(s) (newsspan's entity layer is flat):"
+    assert "offset unit" not in res.stderr and snapshot(root) == {}
+    # the fixes each error names, in one more run
+    fixes = ["--label-map", "Person=PERSON,City=GPE", "--fix-shifts", "--nested", "outer", "--align", "expand"]
+    res = cli_ok("import", "labelstudio", path, "--root", root, "--language", "en", *fixes)
+    assert "result r01: moved 'Emmanuel Macron' [19, 34) -> [18, 33) (--fix-shifts)" in res.stdout
+    assert [e[1:] for e in ents(root, only_doc(root))] == [
+        (0, 13, "Angela Merkel"),
+        (18, 33, "Emmanuel Macron"),
+        (37, 43, "Berlin"),
+        (60, 76, "Bundeskanzleramt"),
+    ]
+    validate_ok(root)
+
+
+def test_a_brat_export_s_problems_of_three_stages_in_one_run(tmp_path):
+    src = tmp_path / "brat"
+    src.mkdir()
+    (src / "d.txt").write_text(MERKEL, encoding="utf-8")
+    ann = (
+        "T1\tPerson 1 14\tAngela Merkel\nT2\tCity 37 43\tBerlin\nT3\tPerson 0 6\tAngela\n"  # shifted, unmapped, nested
+    )
+    (src / "d.ann").write_text(ann, encoding="utf-8")
+    root = new_root(tmp_path)
+    res = cli_fails("import", "brat", src, "--root", root, "--language", "en", "--label-map", "Person=PERSON")
+    errors = first_line_of_each_error(res.stderr)
+    assert len(errors) == 3 and "d.ann:1" in errors[0] and "'City'" in errors[1] and "nested" in errors[2], errors
+
+
+def test_fix_shifts_moves_a_span_only_onto_its_one_nearby_quote(tmp_path):
+    text = "Paris and Paris again. Rome is far away.\n\n" + "So it is. " * 8 + "Rome again.\n"
+    spans = [(1, 6, "Paris", "GPE"), (24, 28, "Rome", "GPE")]  # Paris: twice nearby; Rome at [23, 27) once nearby
+    path = tmp_path / "ls.json"
+    path.write_text(json.dumps([ls_task(text, (1, spans))]), encoding="utf-8")
+    root = new_root(tmp_path)
+    res = cli_fails("import", "labelstudio", path, "--root", root, "--language", "en")
+    paris, rome = (error_at(res.stderr, f"ls.json: task 1, annotation 100, result r0{k}", None) for k in (0, 1))
+    assert "--fix-shifts" not in paris and "pass --fix-shifts, which moves it onto its quote at [23, 27)" in rome
+    res = cli_fails("import", "labelstudio", path, "--root", root, "--language", "en", "--fix-shifts")
+    assert first_line_of_each_error(res.stderr) == [paris.splitlines()[0]] and snapshot(root) == {}
+    path.write_text(json.dumps([ls_task(text, (1, spans[1:]))]), encoding="utf-8")
+    res = cli_ok("import", "labelstudio", path, "--root", root, "--language", "en", "--fix-shifts")
+    assert "moved 'Rome' [24, 28) -> [23, 27) (--fix-shifts)" in res.stdout
+    assert ents(root, only_doc(root)) == [("GPE", 23, 27, "Rome")]
+
+
+# who made a layer, and the ids of new texts --------------------------------------------------------
+
+
+def test_the_released_layer_names_the_tool_s_annotators_and_records_its_provenance(tmp_path):
+    root = new_root(tmp_path)
+    task = ls_task("Oslo is cold.\n", (7, [(0, 4, "Oslo", "GPE")]))
+    task["annotations"][0]["created_username"] = "jane.doe@example.org, 7"
+    exports = {
+        "labelstudio": (task, ["jane-doe"]),
+        "doccano": ({"text": "Bergen is wet.", "user": 3, "label": [[0, 6, "GPE"]]}, ["annotator-3"]),
+        "prodigy": (
+            {
+                "text": "Tromsø is dark.",
+                "_annotator_id": "news-alice",
+                "spans": [{"start": 0, "end": 6, "label": "GPE"}],
+            },
+            ["news-alice"],
+        ),
+    }
+    for fmt, (record, names) in exports.items():
+        path = tmp_path / f"{fmt}.json{'l' * (fmt != 'labelstudio')}"
+        path.write_text(json.dumps([record]) if fmt == "labelstudio" else json.dumps(record) + "\n", encoding="utf-8")
+        cli_ok("import", fmt, path, "--root", root, "--language", "nb")
+        ann = next(load(p) for p in (root / "annotations").glob("*.json") if names[0] in load(p)["annotators"])
+        assert ann["annotators"] == names  # not newsspan-ingest, who drew the layout
+        layout, imported = ann["provenance"]["sections"], ann["provenance"]["entities"]
+        assert layout == {"steps": ["pre-annotated"], "note": "from the layout, by newsspan-ingest"}
+        assert imported["steps"] == ["imported"] and imported["note"].startswith(f"imported from {fmt}: {path.name}")
+    src = tmp_path / "brat"  # brat names no annotator
+    src.mkdir()
+    (src / "n.txt").write_text("Narvik is north.\n", encoding="utf-8")
+    (src / "n.ann").write_text("T1\tGPE 0 6\tNarvik\n", encoding="utf-8")
+    cli_ok("import", "brat", src, "--root", root, "--language", "nb")
+    ann = load(root / "annotations/n.json")
+    assert ann["annotators"] == [] and ann["provenance"]["entities"] == {
+        "steps": ["imported"],
+        "note": "imported from brat: n.txt",
+    }
+    validate_ok(root)
+
+
+def test_annotator_map_names_the_tool_s_annotators(tmp_path):
+    path = tmp_path / "ls.json"
+    oslo = [(0, 4, "Oslo", "GPE")]
+    path.write_text(json.dumps([ls_task("Oslo is cold.\n", (1, oslo), (2, oslo))]), encoding="utf-8")
+    root = new_root(tmp_path)
+    res = cli_ok(
+        "import",
+        "labelstudio",
+        path,
+        "--root",
+        root,
+        "--language",
+        "nb",
+        "--annotator-map",
+        "annotator-1=alice,2=bob,9=carol",
+    )
+    assert (
+        "--annotator-map: the export names no annotator 'annotator-9' (its annotators: annotator-1, annotator-2)"
+        in res.stderr
+    )
+    doc = only_doc(root)
+    assert [load(root / f"annotations/annotators/{who}/{doc}.json")["annotators"] for who in ("alice", "bob")] == [
+        ["alice"],
+        ["bob"],
+    ]
+    names = tmp_path / "names.json"
+    names.write_text(json.dumps({"1": "alice", "2": "alice"}), encoding="utf-8")  # one person twice: refused
+    res = cli_fails(
+        "import", "labelstudio", path, "--root", new_root(tmp_path, "b"), "--language", "nb", "--annotator-map", names
+    )
+    assert "annotator 'alice' annotated this text more than once in the export" in res.stderr
+    res = cli_fails("import", "labelstudio", path, "--root", root, "--annotator-map", "1=Alice Smith,2")
+    assert (
+        "--annotator-map '1=Alice Smith': expected TOOL_NAME=NAME" in res.stderr and "--annotator-map '2'" in res.stderr
+    )
+
+
+ID_EXPORTS = {  # one new text each, every label ignored: the id is what is tested
+    "brat": ("tools/brat", "Person=ignore,Organization=ignore,Money=ignore"),
+    "labelstudio": ("tools/labelstudio/tasks.json", "Date=ignore,Location=ignore"),
+    "prodigy": ("tools/prodigy/ner_manual.jsonl", "FASHION_BRAND=ignore"),
+    "webanno": ("formats/webanno/merkel.tsv", "Acme|Tools[inc]=ignore,LASTNAME=ignore,PER=ignore"),
+    "uima": ("formats/uima/merz-berlin.json", "PER=ignore"),
+    "conllu": ("formats/conllu/bio.conllu", "PER=ignore,LOC=ignore,ORG=ignore"),
+    "doccano": ("tools/doccano/sequence_labeling.jsonl", None),  # two texts
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(ID_EXPORTS))
+def test_id_names_the_one_new_text_of_every_format(fmt, tmp_path):
+    export, label_map = ID_EXPORTS[fmt]
+    root = new_root(tmp_path)
+    options = ["--ner-key", "NER"] * (fmt == "conllu") + ["--label-map", label_map or "MISC=ignore"]
+    run = cli_ok if label_map else cli_fails
+    res = run("import", fmt, FIXTURES / export, "--root", root, "--id", "my-doc", "--language", "en", *options)
+    if label_map:
+        assert only_doc(root) == "my-doc"
+        validate_ok(root)
+    else:
+        assert "--id names one new document, but the export holds several new texts; leave --id out" in res.stderr
+
+
+def test_new_ids_come_from_the_names_the_export_gives_its_documents(tmp_path):
+    root = new_root(tmp_path)
+    task = ls_task("Oslo is cold.\n", (1, [(0, 4, "Oslo", "GPE")]))
+    task["data"]["title"] = "Cold Oslo"
+    (tmp_path / "project-7-at-2025-03-04.json").write_text(json.dumps([task]), encoding="utf-8")
+    (tmp_path / "admin.jsonl").write_text(
+        json.dumps({"id": 4, "name": "Wet Bergen", "text": "Bergen is wet.", "label": []}) + "\n", encoding="utf-8"
+    )
+    (tmp_path / "db.jsonl").write_text(
+        json.dumps({"text": "Dark Tromsø.", "meta": {"title": "Dark Tromso"}, "spans": []}) + "\n", encoding="utf-8"
+    )
+    for fmt, name in (
+        ("labelstudio", "project-7-at-2025-03-04.json"),
+        ("doccano", "admin.jsonl"),
+        ("prodigy", "db.jsonl"),
+    ):
+        cli_ok("import", fmt, tmp_path / name, "--root", root, "--language", "nb")
+    assert sorted(p.name for p in (root / "corpus").glob("*.txt")) == [
+        "cold-oslo.txt",
+        "dark-tromso.txt",
+        "wet-bergen.txt",
+    ]

@@ -3,7 +3,8 @@ text from `# text`, multi-word tokens, empty nodes) and `newsspan import conllu`
 
 import pytest
 
-from newsspan.formats import conllu
+from newsspan.formats import FormatError, conllu
+from newsspan.model import Document, Entity
 from tool_cases import (
     CASES,
     FORMATS,
@@ -13,11 +14,16 @@ from tool_cases import (
     help_of,
     ids,
     imports_a_corpus,
+    mentions,
     new_root,
     newsspan,
+    round_trip,
+    shipped_root,
     valid,
     written,
 )
+
+from conftest import REPO
 
 COREF = FORMATS / "conllu/corefud.conllu"
 COREF_MAP = "person=PERSON,place=GPE,organization=ORG,abstract=ignore"
@@ -137,6 +143,40 @@ def test_import_tells_nested_mentions_at_their_lines(tmp_path):
         "corefud.conllu:19 (e1 person): PERSON 'The chancellor of Germany, Angela Merkel' [31, 71) contains corefud.conllu:22 (e4 place): GPE 'Germany' [49, 56)"
         in err
     )
+
+
+def test_export_conllu_is_read_back_to_the_same_text_and_mentions(tmp_path):
+    shipped, out = shipped_root(tmp_path), tmp_path / "export.conllu"
+    code, _, err = newsspan("export", "conllu", "--root", shipped, "--out", out)
+    assert code == 0, err
+    written_ = out.read_text(encoding="utf-8")
+    # the article starts with a space: UDPipe's SpacesBefore keeps it (a blank line is a # newpar)
+    assert "\tNER=O|SpacesBefore=\\s" in written_ and "# newpar\n" in written_
+    code, _, err = newsspan("import", "conllu", out, "--root", shipped_root(tmp_path / "first", texts_only=True))
+    assert code == 1 and "found BIO tags under the MISC key 'NER'\n    fix: pass --ner-key NER" in err
+    back = round_trip("conllu", tmp_path, out, "--ner-key", "NER")
+    assert mentions(back, kb=False) == mentions(shipped, kb=False) and valid(back)
+    [doc] = conllu.load(out, ner_key="NER").docs
+    assert doc.text == (REPO / f"corpus/{doc.name}.txt").read_text(encoding="utf-8")  # the very text, not only alike
+
+
+def test_the_writer_refuses_a_mention_across_a_line_break():
+    doc = Document(
+        "d1", "Washington,\nDC is far.\n", status="gold", entities=(Entity("e1", 0, 14, "Washington,\nDC", "GPE"),)
+    )
+    with pytest.raises(FormatError, match=r"d1: the entity 'Washington,\\nDC' holds a line break"):
+        conllu.export([doc])
+
+
+def test_spaces_before_and_after_a_sentence_as_udpipe_writes_them(tmp_path):
+    text = (
+        "# newdoc id = d\n# text = Hi there\n"
+        + ROW.format(1, "Hi", "SpacesBefore=\\s\\n")
+        + ROW.format(2, "there", "SpacesAfter=\\s\\n\\n\\t")
+    )
+    text += "\n# text = Bye\n" + ROW.format(1, "Bye", "SpacesAfter=\\p\\\\") + "\n"
+    [doc] = conllu.load(written("u.conllu", text)(tmp_path)).docs
+    assert doc.text == " \nHi there \n\n\tBye|\\"
 
 
 def test_help_describes_the_format_and_offers_only_its_options():

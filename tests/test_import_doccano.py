@@ -6,7 +6,8 @@ import zipfile
 import pytest
 
 from newsspan.formats import doccano
-from tool_cases import CASES, check, help_of, ids, jsonl
+from newsspan.model import Document, Entity
+from tool_cases import CASES, EMOJI, check, help_of, ids, jsonl, mentions, newsspan, round_trip, shipped_root, valid
 
 from conftest import samples
 
@@ -65,6 +66,23 @@ def test_the_doccano_samples():
         ("PERSON", "Larry Page"),
         ("PERSON", "Sergey Brin"),
     ]
+
+
+def test_export_doccano_is_read_back_to_the_same_mentions(tmp_path):
+    shipped, out = shipped_root(tmp_path), tmp_path / "export.jsonl"
+    code, _, err = newsspan("export", "doccano", "--root", shipped, "--out", out)
+    assert code == 0, err
+    [record] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    text = record["text"]  # UTF-16 offsets: the text has none beyond the BMP, so they are code points here
+    assert all(text[s:e] for s, e, _ in record["label"]) and len(record["label"]) == 52
+    back = round_trip("doccano", tmp_path, out)
+    assert mentions(back, kb=False) == mentions(shipped, kb=False) and valid(back)
+
+
+def test_the_writer_counts_utf16_units():
+    doc = Document("d1", EMOJI, status="gold", entities=(Entity("e1", 19, 29, "firetrucks", "PRODUCT"),))
+    [record] = [json.loads(line) for line in doccano.export([doc])[""].decode().splitlines()]
+    assert record == {"id": "d1", "text": EMOJI, "label": [[22, 32, "PRODUCT"]]}
 
 
 def test_help_describes_the_format_and_offers_only_its_options():

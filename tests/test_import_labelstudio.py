@@ -48,25 +48,35 @@ def test_a_task_is_read_in_the_one_unit_all_its_results_fit(tmp_path):
     assert parsed.notes == ["ls.json: task 7: offsets counted in UTF-16 units were converted to code points"]
 
 
-def test_a_task_whose_results_fit_different_units_is_an_error_naming_them(tmp_path):
-    parsed = read(tmp_path, ("rome", 16, 20, "Rome", "GPE"), ("ab", 4, 6, "ab", "ORG"))  # ab: code points only
-    [error] = [str(e) for e in parsed.errors]
-    assert error.startswith("ls.json: task 7: the offset unit of the task cannot be decided: some results fit only")
-    assert "annotation 70, result rome: fits only UTF-16 units" in error and "result ab: fits only code points" in error
-    assert parsed.docs[0].spans == []
+def test_a_task_whose_results_fit_different_units_is_read_in_the_unit_most_fit_naming_the_others(tmp_path):
+    # "Rome" fits only UTF-16 units, "ab" at [4, 6) only code points: a tie, read as code points (Label Studio's unit)
+    parsed = read(tmp_path, ("rome", 16, 20, "Rome", "GPE"), ("ab", 4, 6, "ab", "ORG"))
+    [warning] = [str(w) for w in parsed.warnings]
+    assert warning.startswith("ls.json: task 7: offsets read as code points, which 1 of its 2 results fit; these fit")
+    assert "\n    ls.json: task 7, annotation 70, result rome\n" in warning and "--offsets utf16" in warning
+    [error] = [str(e) for e in parsed.errors]  # the one that does not fit is an error of its own
+    assert error.startswith("ls.json: task 7, annotation 70, result rome: GPE [16, 20): offset 20 is outside the text")
+    assert [(s.label, s.start, s.end) for s in parsed.docs[0].spans] == [("ORG", 4, 6)]
 
 
-def test_a_task_lists_the_results_that_fit_neither_unit_with_each_units_reason(tmp_path):
+def test_a_result_that_fits_neither_unit_is_its_own_error_and_the_others_are_read(tmp_path):
     parsed = read(tmp_path, ("rome", 16, 20, "Rome", "GPE"), ("bad", 5, 8, "ab", "ORG"))
-    [error] = [str(e) for e in parsed.errors]
-    assert "task 7: the offset unit of the task cannot be decided: 1 of its 2 results fit neither" in error
-    # code points [5, 8) are "b a"; UTF-16 offset 5 is the middle of the third emoji
-    assert (
-        "result bad: as codepoint offsets, the span [5, 8): the tool's text 'ab' differs from the text there, 'b a'"
-        in error
+    [error] = [str(e) for e in parsed.errors]  # UTF-16 offset 5 is the middle of the third emoji
+    assert error.startswith("ls.json: task 7, annotation 70, result bad: ORG [5, 8): UTF-16 offset 5 falls inside")
+    assert [(s.label, s.start, s.end) for s in parsed.docs[0].spans] == [("GPE", 13, 17)] and not parsed.warnings
+
+
+def test_one_shifted_result_is_its_own_error_not_the_task_s_unit(tmp_path):
+    text = "Angela Merkel met Emmanuel Macron in Berlin."  # no astral character: both units agree
+    parsed = labelstudio.load(
+        written("ls.json", ls_task(text, ("a", 0, 13, "Angela Merkel", "P"), ("b", 19, 34, "Emmanuel Macron", "P")))(
+            tmp_path
+        )
     )
-    assert "; as utf16 offsets, the span [5, 8): UTF-16 offset 5 falls inside a surrogate pair" in error
-    assert "result rome" not in error
+    [error] = parsed.errors
+    assert error.where.endswith("result b") and error.message.startswith("P [19, 34): the tool's text")
+    assert "--fix-shifts" in error.hint and "[18, 33)" in error.hint  # its quote, once, one character before
+    assert parsed.shifts == [(error, "'Emmanuel Macron' [19, 34) -> [18, 33)")]
 
 
 def test_offsets_option_names_the_unit(tmp_path):
@@ -92,7 +102,7 @@ def test_annotators_predictions_cancelled_and_other_result_types(tmp_path):
         "ls.json: task 1, annotation 3, result h1: a result of type 'hypertextlabels' is not imported: only plain-text "
         "`labels` spans are (HTML offsets are XPath ranges, not text offsets)",
         "ls.json: task 1, annotation 4: the annotation was cancelled (skipped) in Label Studio; it is not imported",
-        "ls.json: task 9: the task has no annotations; its text is not imported",
+        "ls.json: task 9: the task has no `annotations` (nor 0.x `completions`); its text is not imported",
     ]
 
 

@@ -1,14 +1,16 @@
 """Prodigy / spaCy JSONL: the reader (accepted answers, token indices checked against offsets) and the writer."""
 
 import json
+import sys
 
 import pytest
 
 from newsspan.formats import prodigy
 from newsspan.model import Document, Entity
-from tool_cases import CASES, TOKENS, check, help_of, ids, jsonl, written
+from newsspan.tokenize import tokenize
+from tool_cases import CASES, TOKENS, check, help_of, ids, jsonl, mentions, newsspan, shipped_root, written
 
-from conftest import samples
+from conftest import REPO, samples
 
 
 @pytest.mark.parametrize("case", ids("prodigy"))
@@ -67,6 +69,28 @@ def test_the_writer_gives_tokens_and_inclusive_token_ends_and_refuses_a_span_ins
 def test_the_prodigy_sample():
     [doc] = prodigy.load(samples("spacy/prodigy_ner_manual_sample.jsonl")).docs
     assert [(s.label, doc.text[s.start : s.end]) for s in doc.spans] == [("FASHION_BRAND", "SLP")]
+
+
+def test_export_spacy_writes_a_docbin_that_spacy_reads_back(tmp_path):
+    spacy = pytest.importorskip("spacy", reason="the [spacy] extra is not installed (pip install -e '.[spacy]')")
+    shipped, out = shipped_root(tmp_path), tmp_path / "train.spacy"
+    code, _, err = newsspan("export", "spacy", "--root", shipped, "--out", out)
+    assert code == 0, err
+    from spacy.tokens import DocBin
+
+    [doc] = DocBin().from_disk(out).get_docs(spacy.blank("xx").vocab)
+    doc_id = doc.user_data["id"]
+    text = (REPO / f"corpus/{doc_id}.txt").read_text(encoding="utf-8")
+    assert doc.text == text and [t.text for t in doc if not t.is_space] == [t.text for t in tokenize(text)]
+    ents = [(e.label_, e.start_char, e.end_char, e.text, e.kb_id_ or None) for e in doc.ents]
+    assert ents == mentions(shipped)[doc_id] and len(ents) == 52
+
+
+def test_export_spacy_without_spacy_names_the_extra(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "spacy.tokens", None)  # as if spaCy were not installed
+    out = tmp_path / "train.spacy"
+    code, _, err = newsspan("export", "spacy", "--root", shipped_root(tmp_path), "--out", out)
+    assert code == 1 and "spaCy is not installed: pip install 'newsspan[spacy]'" in err and not out.exists()
 
 
 def test_help_describes_the_format_and_offers_only_its_options():

@@ -83,6 +83,44 @@ def test_id_names_the_one_new_document_of_an_import(tmp_path):
     assert entities(root, "merz")[1] == ("GPE", 15, 21, "Berlin")
 
 
+def linked_cas() -> str:
+    """A CAS as INCEpTION holds entity linking in a layer of its own: an EntityLink on each mention's offsets."""
+    from cassis import Cas, TypeSystem
+
+    ts = TypeSystem()
+    ne = ts.create_type("de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity", supertypeName="uima.tcas.Annotation")
+    ts.create_feature(ne, "value", "uima.cas.String")
+    link = ts.create_type("webanno.custom.EntityLink", supertypeName="uima.tcas.Annotation")
+    ts.create_feature(link, "kbid", "uima.cas.String")
+    cas = Cas(typesystem=ts)
+    cas.sofa_string = text = "Le maire d’Amiens reçoit Emmanuel Macron."
+    for label, quote, iri in (("LOC", "Amiens", "Q47045"), ("PER", "Emmanuel Macron", "Q3052772")):
+        begin = text.index(quote)
+        cas.add(ne(begin=begin, end=begin + len(quote), value=label))
+        cas.add(link(begin=begin, end=begin + len(quote), kbid=f"http://www.wikidata.org/entity/{iri}"))
+    return cas.to_json()
+
+
+def test_wikidata_links_in_a_type_of_their_own_give_kb_id_when_asked(tmp_path):
+    path = written("amiens.json", linked_cas())(tmp_path)
+    parsed = uima.load(path)
+    assert [s.kb_id for s in parsed.docs[0].spans] == [None, None]
+    assert parsed.notes == [
+        "amiens.json: Wikidata IRIs in webanno.custom.EntityLink:kbid (2); pass --kb-feature LAYER:FEATURE "
+        "to take their Wikidata ids as the mentions' kb_id"
+    ]
+    parsed = uima.load(path, kb_feature="EntityLink:kbid")
+    text = parsed.docs[0].text
+    assert [(s.label, text[s.start : s.end], s.kb_id) for s in parsed.docs[0].spans] == [
+        ("LOC", "Amiens", "Q47045"),
+        ("PER", "Emmanuel Macron", "Q3052772"),
+    ]
+    assert parsed.notes == parsed.warnings == [] and parsed.ignored == {}
+    [error] = uima.load(path, kb_feature="EntityLink:identifier").errors
+    assert error.headline().startswith("amiens.json: --kb-feature EntityLink:identifier names no feature of a type")
+    assert "webanno.custom.EntityLink:kbid" in error.headline()
+
+
 def test_the_cas_sample_with_emoji():
     parsed = uima.load(samples("webanno/uima_cas_json_emoji.json"))
     assert parsed.docs[0].spans == [] and parsed.ignored == {"type uima.tcas.Annotation": 9}

@@ -1,9 +1,13 @@
 """WebAnno TSV 3.x: the reader (the text rebuilt at UTF-16 offsets, stacked and multi-token annotations,
 escapes, the entity layer and feature) and `newsspan import webanno` end to end (nesting, matching a corpus text)."""
 
+import json
+
 import pytest
 
-from newsspan.formats import webanno
+from newsspan import Corpus
+from newsspan.formats import FormatError, exporters, webanno
+from newsspan.store import Root
 from tool_cases import (
     CASES,
     FORMATS,
@@ -14,8 +18,11 @@ from tool_cases import (
     help_of,
     ids,
     imports_a_corpus,
+    mentions,
     new_root,
     newsspan,
+    round_trip,
+    shipped_root,
     valid,
     written,
 )
@@ -174,10 +181,95 @@ def test_the_webanno_samples(tmp_path):
     ]  # UTF-16 [10, 12)
 
 
+# INCEpTION with entity linking in a layer of its own: Amiens and Macron linked on their very tokens, a link
+# on "Emmanuel" alone (no mention there) and one to another knowledge base (no Wikidata id)
+WD = "http://www.wikidata.org/entity/"
+LINKED = (
+    "#FORMAT=WebAnno TSV 3.3\n#T_SP=de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity|value\n"
+    "#T_SP=webanno.custom.EntityLink|identifier\n\n\n"
+    "#Text=La gare d'Amiens accueille Emmanuel Macron.\n"
+    "1-1\t0-2\tLa\t_\t_\t\n1-2\t3-7\tgare\t_\t_\t\n1-3\t8-10\td'\t_\t_\t\n"
+    f"1-4\t10-16\tAmiens\tLOC\t{WD}Q47045\t\n1-5\t17-26\taccueille\t_\t_\t\n"
+    f"1-6\t27-35\tEmmanuel\tPER[1]\t{WD}Q3052772[2]|{WD}Q1[3]\t\n1-7\t36-42\tMacron\tPER[1]\t{WD}Q3052772[2]\t\n"
+    "1-8\t42-43\t.\t_\thttp://dbpedia.org/resource/Full_stop\t\n"
+)
+
+
+def test_wikidata_links_in_a_layer_of_their_own_give_kb_id_when_asked(tmp_path):
+    path = written("amiens.tsv", LINKED)(tmp_path)
+    parsed = webanno.load(path)  # not asked: no id, and a note naming the option
+    assert [s.kb_id for s in parsed.docs[0].spans] == [None, None]
+    assert parsed.notes == [
+        "amiens.tsv: Wikidata IRIs in webanno.custom.EntityLink:identifier (3); pass --kb-feature LAYER:FEATURE "
+        "to take their Wikidata ids as the mentions' kb_id"
+    ]
+    for option in ("webanno.custom.EntityLink:identifier", "EntityLink:identifier"):
+        parsed = webanno.load(path, kb_feature=option)
+        assert [(s.label, parsed.docs[0].text[s.start : s.end], s.kb_id) for s in parsed.docs[0].spans] == [
+            ("LOC", "Amiens", "Q47045"),
+            ("PER", "Emmanuel Macron", "Q3052772"),
+        ]
+        assert [w.headline() for w in parsed.warnings] == [
+            "amiens.tsv:12: the link 'http://www.wikidata.org/entity/Q1' [27, 35) has no entity mention on its "
+            "offsets; no kb_id taken from it",
+            "amiens.tsv:14: the link 'http://dbpedia.org/resource/Full_stop' is no Wikidata item IRI; no kb_id "
+            "taken from it",
+        ]
+        assert parsed.notes == [] and parsed.ignored == {}
+    parsed = webanno.load(path, kb_feature="EntityLink:kbid")
+    assert [e.headline() for e in parsed.errors] == [
+        "amiens.tsv: --kb-feature EntityLink:kbid names no feature of a span layer "
+        "(de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity:value, webanno.custom.EntityLink:identifier)"
+    ]
+    with pytest.raises(FormatError, match="--kb-feature 'identifier': expected LAYER:FEATURE"):
+        webanno.load(path, kb_feature="identifier")
+
+
+def test_import_with_kb_feature_writes_the_ids_and_the_name_after_the_elided_article_aligns(tmp_path):
+    root = new_root(tmp_path)
+    path = written("amiens.tsv", LINKED)(tmp_path)
+    args = ("--root", root, "--label-map", "PER=PERSON,LOC=GPE", "--language", "fr")
+    code, _, err = newsspan("import", "webanno", path, "--kb-feature", "EntityLink:identifier", *args)
+    assert code == 0, err
+    data = json.loads((root / "annotations/amiens.json").read_text(encoding="utf-8"))
+    assert [(e["text"], e["label"], e.get("kb_id")) for e in data["entities"]] == [
+        ("Amiens", "GPE", "Q47045"),
+        ("Emmanuel Macron", "PERSON", "Q3052772"),
+    ]
+    assert valid(root)
+
+
+def test_a_webanno_export_is_read_back_to_the_same_mentions_with_their_wikidata_ids(tmp_path):
+    shipped, out = shipped_root(tmp_path), tmp_path / "tsv"
+    out.mkdir()
+    docs = list(Corpus(Root(shipped)))
+    for name, data in exporters()["webanno"](docs).items():  # as `newsspan export webanno` will (see below)
+        (out / name).write_bytes(data)
+    head = (out / f"{docs[0].id}.tsv").read_text(encoding="utf-8").splitlines()[:9]
+    assert head[:3] == ["#FORMAT=WebAnno TSV 3.3", f"#T_SP={webanno.DEFAULT_ENTITY_LAYER}|identifier|value", ""]
+    assert head[4:9] == [
+        "#Text=date 2024-01-12 en English",  # the text's first line; its leading space lies between sentences
+        "1-1\t1-5\tdate\t_\t_\t",
+        "1-2\t6-16\t2024-01-12\t*\tDATE\t",  # a mention without a Wikidata id: identifier *
+        "1-3\t17-19\ten\thttp://www.wikidata.org/entity/Q1860\tLANGUAGE\t",
+        "1-4\t20-27\tEnglish\thttp://www.wikidata.org/entity/Q1860\tLANGUAGE\t",
+    ]
+    back = round_trip("webanno", tmp_path, out)
+    assert mentions(back) == mentions(shipped) and valid(back)
+
+
+def test_export_webanno_writes_a_folder_of_tsv_files(tmp_path):
+    shipped, out = shipped_root(tmp_path), tmp_path / "tsv"
+    code, _, err = newsspan("export", "webanno", "--root", shipped, "--out", out)
+    assert code == 0, err
+    assert mentions(round_trip("webanno", tmp_path, out)) == mentions(shipped)
+
+
 def test_help_describes_the_format_and_offers_only_its_options():
     out = help_of("webanno")
     assert all(
-        option in out for option in ["--entity-layer", "--entity-feature", "--nested", "--align", "--id"]
+        option in out
+        for option in ["--entity-layer", "--entity-feature", "--kb-feature", "--nested", "--align", "--id"]
     ) and not any(option in out for option in ["--offsets", "--ner-key"])
     assert "offset" in out.lower()  # the description says what the offsets count
 

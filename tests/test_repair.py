@@ -347,6 +347,32 @@ def test_a_mention_whose_words_went_is_never_moved_onto_another_occurrence_of_it
     assert snapshot(root) == before
 
 
+def test_a_word_changed_inside_a_mention_is_one_problem_and_drop_unplaced_removes_it_from_every_layer(tmp_path):
+    root = gold_root(tmp_path)
+    (root / "annotations/annotators/bob").mkdir(parents=True)
+    shutil.copy(root / f"annotations/{GOLD_ID}.json", root / f"annotations/annotators/bob/{GOLD_ID}.json")
+    path = root / f"corpus/{GOLD_ID}.txt"
+    text = path.read_text(encoding="utf-8")
+    gold = load(root / f"annotations/{GOLD_ID}.json")
+    path.write_text(text.replace("such as Ray Dalio, the", "such as Ray Dalios, the"), encoding="utf-8")
+    before = snapshot(root)
+    res = cli_fails("reanchor", "--root", root, GOLD_ID)
+    errors = res.stderr.split("error: ")[1:]
+    assert len(errors) == 2 and all("[1936, 1945) 'Ray Dalio': its last word was changed" in e for e in errors)
+    assert all(
+        f"fix: correct the span by hand, or run `newsspan reanchor --drop-unplaced {GOLD_ID}`" in e for e in errors
+    )
+    assert snapshot(root) == before
+    assert cli("reanchor", "--root", root, "--drop-unplaced").returncode == 2  # never for the whole corpus unasked
+    res = cli_ok("reanchor", "--root", root, "--drop-unplaced", GOLD_ID)
+    for rel in (f"annotations/{GOLD_ID}.json", f"annotations/annotators/bob/{GOLD_ID}.json"):
+        assert f'{rel} /entities/40: dropped [1936, 1945) "Ray Dalio": its last word was changed' in res.stdout
+        ann = load(root / rel)
+        kept = [(e["id"], e["label"], e["text"]) for e in gold["entities"] if e["text"] != "Ray Dalio"]
+        assert [(e["id"], e["label"], e["text"]) for e in ann["entities"]] == kept  # the rest moved with the text
+    validate_ok(root)
+
+
 def test_the_only_other_occurrence_of_a_deleted_quote_is_not_used(tmp_path):
     """The quote search would find "Paris" once in the new text and move the mention there, silently."""
     root = tmp_path / "root"
@@ -493,6 +519,11 @@ def test_a_move_that_would_add_an_error_is_listed_not_made(tmp_path):
         in res.stdout
     )
     assert "span-text-mismatch" in res.stdout
+    # what is left names the fix --fix declined, never --fix alone
+    assert (
+        "where --fix declines (the move would add an error, which it names), set start 15 and end 20 by hand"
+        in res.stdout
+    )
     assert snapshot(root) == before
 
 

@@ -36,6 +36,15 @@ def texts(s):
         ("美国国务卿布林肯。", ["美", "国", "国", "务", "卿", "布", "林", "肯", "。"]),
         ("東京でトヨタが発表", ["東", "京", "で", "ト", "ヨ", "タ", "が", "発", "表"]),
         ("Blinken met 刘建超 in DC", ["Blinken", "met", "刘", "建", "超", "in", "DC"]),
+        # French and Italian elisions are tokens of their own, with either apostrophe; English keeps its clitics
+        ("la gare d'Amiens qu’il a vue", ["la", "gare", "d'", "Amiens", "qu’", "il", "a", "vue"]),
+        (
+            "L'Aquila, dell’Italia, all'ONU, nell'anno",
+            ["L'", "Aquila", ",", "dell’", "Italia", ",", "all'", "ONU", ",", "nell'", "anno"],
+        ),
+        ("j'ai n'est s'il c'est m'a t'a", ["j'", "ai", "n'", "est", "s'", "il", "c'", "est", "m'", "a", "t'", "a"]),
+        ("jusqu'à l'11 settembre", ["jusqu'", "à", "l'", "11", "settembre"]),
+        ("aujourd'hui rock'n'roll y'all I'm", ["aujourd'hui", "rock'n'roll", "y'all", "I", "'m"]),
     ],
 )
 def test_tokens(text, tokens):
@@ -159,6 +168,18 @@ def test_a_boundary_inside_a_token_is_an_error_naming_the_span_and_the_token():
         tag(toks, [Entity("e1", 1, 8, "linkens", "PERSON")])
     with pytest.raises(Misaligned, match=r"starts at 8, which is no token start"):
         tag(toks, [Entity("e1", 8, 12, " met", "PERSON")])
+
+
+def test_a_name_after_an_elided_article_is_a_span_of_whole_tokens_and_expand_leaves_the_article_out():
+    text = "La gare d’Amiens ferme."
+    toks = tokenize(text)
+    amiens = entity(text, "Amiens", "GPE")
+    assert tag(toks, [amiens]) == ["O", "O", "O", "B-GPE", "O", "O"]
+    for mode in ("strict", "contract", "expand"):
+        first, stop = char_span(toks, amiens.start, amiens.end, mode)
+        assert text[toks[first].start : toks[stop - 1].end] == "Amiens"
+    first, stop = char_span(toks, text.index("Amiens") + 1, amiens.end, "expand")  # an edge inside the name
+    assert text[toks[first].start : toks[stop - 1].end] == "Amiens"
 
 
 def test_overlapping_spans_are_refused():

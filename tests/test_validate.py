@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import newsspan
-from newsspan import checks, files, model, validator
+from newsspan import checks, files, model
 from newsspan.checks import annotation, register
 from newsspan.validator import validate_root
 
@@ -443,7 +443,7 @@ def both_reports(root):
     every span holds its quote skips the per-span comparisons (Context.quoted)."""
     fast = validate_root(root)
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(validator, "well_formed", lambda value, valid=False: model.well_formed(value))
+        m.setattr(checks.run, "well_formed", lambda value, valid=False: model.well_formed(value))
         m.setattr(annotation, "all_quoted", lambda ann, text: False)
         careful = validate_root(root)
     assert "mention-missed" not in {p.check for p in careful.problems}
@@ -577,7 +577,7 @@ def test_the_shortcuts_meet_every_annotation_check(roots):
 def test_only_a_file_that_passed_its_schema_is_taken_as_it_is(valid_root, monkeypatch):
     seen = []
     real = model.well_formed
-    monkeypatch.setattr(validator, "well_formed", lambda value, valid=False: seen.append(valid) or real(value, valid))
+    monkeypatch.setattr(checks.run, "well_formed", lambda value, valid=False: seen.append(valid) or real(value, valid))
     validate_root(valid_root)
     edit(valid_root / "annotations/tiny.json", lambda a: a["entities"][0].update(start=1.0))  # rs would pass 1.0
     edit(valid_root / "annotations/tiny.json", lambda a: a["entities"].append("not a span"))

@@ -31,7 +31,8 @@ sys.path.insert(0, str(FIXTURES))
 import generate as fx
 
 GOLD = "000_1afbb3b63b1bfa60"
-LONG_FIRST_LINE = "Breaking " + "news " * 1000  # 5,009 characters: longer than a title may be (2,000)
+# a scrape header, then a headline of 5,009 characters: longer than a title may be (2,000)
+LONG_FIRST_LINE = " date 2024-01-12 en English\nBreaking " + "news " * 1000
 
 
 # what is written validates, metadata included -------------------------------------------------------
@@ -40,18 +41,18 @@ LONG_FIRST_LINE = "Breaking " + "news " * 1000  # 5,009 characters: longer than 
 def test_add_of_an_article_whose_first_line_is_5000_characters_writes_a_meta_that_validates(tmp_path):
     """A guess from the text that the schema would refuse (a 5,000-character title) is left out, with a note."""
     src = tmp_path / "long.txt"
-    src.write_text(LONG_FIRST_LINE.strip() + "\n\nThe body of the article.\n", encoding="utf-8")
+    src.write_text(LONG_FIRST_LINE.rstrip() + "\n\nThe body of the article.\n", encoding="utf-8")
     root = new_root(tmp_path)
     res = cli_ok("add", "--root", root, src, "--language", "en")
     assert "`title` is left out" in res.stderr and "longer than the maximum of 2000" in res.stderr
     meta = load(root / "corpus/long.meta.json")
     assert "title" not in meta and meta["language"] == "en"
-    assert load(root / "annotations/long.json")["sections"][0]["label"] == "headline"  # the layout stays
+    assert load(root / "annotations/long.json")["sections"][1]["label"] == "headline"  # the layout stays
     validate_ok(root)
 
 
 def test_import_of_a_new_text_whose_first_line_is_5000_characters_writes_a_meta_that_validates(tmp_path):
-    text = LONG_FIRST_LINE.strip() + "\n\nRome wins again.\n"
+    text = LONG_FIRST_LINE.rstrip() + "\n\nRome wins again.\n"
     start = text.index("Rome")
     path = tmp_path / "d.jsonl"
     path.write_text(json.dumps({"id": 1, "text": text, "label": [[start, start + 4, "GPE"]]}) + "\n", encoding="utf-8")

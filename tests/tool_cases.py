@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ import pytest
 from newsspan.cli import main
 from newsspan.formats import FormatError, Parsed, importers
 
-from conftest import FIXTURES
+from conftest import FIXTURES, REPO
 
 TOOLS, FORMATS = FIXTURES / "tools", FIXTURES / "formats"
 EMOJI = "👨🏻\u200d🚒 firemen drive firetrucks in Springfield."  # firetrucks: code points 19-29, UTF-16 22-32
@@ -190,6 +191,81 @@ CASES: dict[tuple[str, str], Case] = {
         ],
         warnings=("relations[0]: relation 'based_in' (1 -> 2) is not imported", "relations[1]: relation 'founded'"),
     ),
+    # every shape of export a tool wrote and is still in use
+    ("doccano", "1.x: the text under data"): Case(
+        "doccano",
+        "tools/doccano/v1_data.jsonl",  # UTF-16 offsets: the emoji before "Monday" counts two
+        [
+            ("ORG", 0, 8, "Nordwind"),
+            ("GPE", 29, 35, "Tromsø"),
+            ("DATE", 41, 47, "Monday"),
+            ("PERSON", 0, 8, "Ola Berg"),
+            ("ORG", 14, 22, "Nordwind"),
+        ],
+    ),
+    ("doccano", "1.0: labels"): Case(
+        "doccano", written("e.jsonl", jsonl({"text": ROME_TEXT, "labels": [[0, 4, "GPE"]]})), [("GPE", 0, 4, "Rome")]
+    ),
+    ("doccano", "label ids"): Case(
+        "doccano",
+        written(
+            "e.json",
+            jsonl({"id": 1, "text": ROME_TEXT, "annotations": [{"label": 3, "start_offset": 0, "end_offset": 4}]}),
+        ),
+        raises="e.json:1: `annotations` names each label by its numeric id, not its name .* export the project again as JSONL",
+    ),
+    ("doccano", "annotations with label names"): Case(
+        "doccano",
+        written(
+            "e.jsonl", jsonl({"text": ROME_TEXT, "annotations": [{"label": "GPE", "start_offset": 0, "end_offset": 4}]})
+        ),
+        [("GPE", 0, 4, "Rome")],
+    ),
+    ("labelstudio", "0.x completions"): Case(
+        "labelstudio",
+        "tools/labelstudio/completions_0x.json",
+        [("Location", 13, 18, "Porto"), ("Person", 20, 31, "Rui Moreira"), ("Date", 42, 48, "Friday")],
+    ),
+    ("labelstudio", "JSON-MIN"): Case(
+        "labelstudio",
+        "tools/labelstudio/json_min.json",
+        raises="each with a `data` object \\(this is a JSON-MIN export, flattened without `data` and `annotations`: "
+        "export the project as JSON\\)",
+    ),
+    ("prodigy", "without tokens"): Case(
+        "prodigy", "tools/prodigy/no_tokens.jsonl", [("ORG", 0, 6, "Velora"), ("GPE", 25, 30, "Milan")]
+    ),
+    ("prodigy", "text that disagrees with the offsets"): Case(
+        "prodigy",
+        prodigy({"start": 5, "end": 9, "text": "Rome", "label": "GPE"}),
+        [("GPE", 0, 4, "Rome")],  # an error, kept at its one nearby quote for --fix-shifts
+        errors=(
+            "export.jsonl:1 spans[0]: GPE [5, 9): the tool's text 'Rome' differs from the text there, 'wins'; "
+            "the quote occurs at [0, 4)",
+        ),
+    ),
+    ("prodigy", "text that disagrees with the tokens"): Case(
+        "prodigy",
+        prodigy({"token_start": 1, "token_end": 1, "text": "Rome", "label": "GPE"}, TOKENS),
+        [("GPE", 0, 4, "Rome")],  # an error, kept at its one nearby quote for --fix-shifts
+        errors=("export.jsonl:1 spans[0]: GPE [5, 9): the tool's text 'Rome' differs from the text there, 'wins'",),
+    ),
+    ("conllu", "BIO tags under another MISC key"): Case(
+        "conllu",
+        written("name.conllu", (FORMATS / "conllu/bio.conllu").read_text(encoding="utf-8").replace("NER=", "name=")),
+        [],
+        errors=(
+            "name.conllu: no entity mention found (CorefUD Entity= brackets); found BIO tags under the MISC key 'name'"
+            "\n    fix: pass --ner-key name",
+        ),
+    ),
+    ("conllu", "BIO tags under another MISC key than --ner-key"): Case(
+        "conllu",
+        written("ne.conllu", (FORMATS / "conllu/bio.conllu").read_text(encoding="utf-8").replace("NER=", "NE=")),
+        [],
+        errors=("no entity mention found (BIO tags under the MISC key 'NER'); found BIO tags under the MISC key 'NE'",),
+        options={"ner_key": "NER"},
+    ),
     ("prodigy", "fixture"): Case(
         "prodigy", "tools/prodigy/ner_manual.jsonl", [("FASHION_BRAND", 10, 16, "Velora"), ("GPE", 32, 37, "Milan")]
     ),
@@ -319,7 +395,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("brat", "quote elsewhere"): Case(
         "brat",
         written("d.txt", "Paris is in France.\n", **{"d.ann": "T1\tGPE 1 6\tParis\n"}),
-        [],
+        [("GPE", 0, 5, "Paris")],  # placed on its one nearby quote, and an error unless `import --fix-shifts`
         errors=(
             "d.ann:1 (T1 GPE): T1 [1, 6): the tool's text 'Paris' differs from the text there, 'aris '; the quote occurs at [0, 5)",
         ),
@@ -377,7 +453,7 @@ CASES: dict[tuple[str, str], Case] = {
     ("doccano", "a Label Studio task"): Case(
         "doccano",
         written("x.json", '{"data": {"text": "a"}, "annotations": []}'),
-        raises="x.json:1: not a doccano record",
+        raises="x.json:1: not a doccano record: .* \\(a Label Studio task\\? `newsspan import labelstudio` reads those\\)",
     ),
     ("doccano", "text classification"): Case(
         "doccano",
@@ -492,6 +568,34 @@ def help_of(fmt: str) -> str:
     examples = tail[tail.index("examples:") + 1 :]
     assert code == 0 and examples and all(line.strip().startswith(f"newsspan import {fmt} ") for line in examples)
     return out
+
+
+def shipped_root(tmp: Path, texts_only: bool = False) -> Path:
+    """A copy of the shipped seed article (with texts_only, its text and metadata alone: a root to import an
+    export of it into)."""
+    root = new_root(tmp, "back" if texts_only else "shipped")
+    for path in (REPO / "corpus").glob("000_*"):
+        shutil.copy(path, root / "corpus")
+    for path in [] if texts_only else (REPO / "annotations").glob("000_*.json"):
+        shutil.copy(path, root / "annotations")
+    return root
+
+
+def mentions(root: Path, kb: bool = True) -> dict[str, list]:
+    """Every entity mention of a root's released layers: (label, start, end, text, kb_id), per document."""
+    out = {}
+    for path in sorted((root / "annotations").glob("*.json")):
+        found = json.loads(path.read_text(encoding="utf-8"))["entities"]
+        out[path.stem] = [(e["label"], e["start"], e["end"], e["text"], e.get("kb_id") if kb else None) for e in found]
+    return out
+
+
+def round_trip(fmt: str, tmp: Path, export: Path, *args) -> Path:
+    """`newsspan import FMT EXPORT ARGS` (an export of the shipped corpus) into a root holding its texts only."""
+    back = shipped_root(tmp, texts_only=True)
+    code, _, err = newsspan("import", fmt, export, "--root", back, *args)
+    assert code == 0, err
+    return back
 
 
 def imports_a_corpus(fmt: str, tmp: Path) -> None:

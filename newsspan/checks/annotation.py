@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from .. import store
 from ..model import LAYERS, Annotation, AnySpan, Span
 from ..report import ERROR, WARNING, Problem, pointer, show
+from ..text import nearest, quote_nearby
 from ..tokenize import is_boundary, token_at
 from . import ANNOTATION, register
 
@@ -133,36 +134,6 @@ def span_offsets(ann: Annotation, ctx: Context):
             )
 
 
-def nearest(text: str, quote: str, near: int) -> int | None:
-    """Start of the occurrence of quote in text nearest to offset near (the earlier on a tie), or None."""
-    near = max(0, min(near, len(text)))
-    before = text.rfind(quote, 0, near + len(quote))
-    after = text.find(quote, near + 1)
-    if before < 0:
-        return after if after >= 0 else None
-    if after < 0 or near - before <= after - near:
-        return before
-    return after
-
-
-# How far around a span's offsets `newsspan validate --fix` looks for its quote.
-FIX_WINDOW = 64
-
-
-def quote_nearby(text: str, quote: str, start: int, end: int) -> int | None:
-    """Start of the one occurrence of quote within FIX_WINDOW code points of [start, end), or
-    None when it occurs there not at all or more than once (then only a person can tell which
-    is meant). The rule of the safe fix, `newsspan validate --fix` (newsspan.edit.repair)."""
-    if not quote:
-        return None
-    lo = max(0, min(start, end) - FIX_WINDOW)
-    hi = min(len(text), max(start, end) + FIX_WINDOW)
-    first = text.find(quote, lo, hi)
-    if first < 0 or text.find(quote, first + 1, hi) >= 0:
-        return None
-    return first
-
-
 def _fixable(ann: Annotation, ctx: Context, s: Span | AnySpan) -> int | None:
     """Where --fix would move a span (see quote_nearby); None when it would not. Only for a file
     made on this very text: after a text correction, `newsspan reanchor` is the fix."""
@@ -172,7 +143,10 @@ def _fixable(ann: Annotation, ctx: Context, s: Span | AnySpan) -> int | None:
 
 
 def _fix_hint(at: int, quote: str) -> str:
-    return f"run `newsspan validate --fix`, which moves the span onto its quote at [{at}, {at + len(quote)})"
+    # --fix declines a move that would give the file an error: the hint must not send the user back to it
+    end = at + len(quote)
+    declined = f"where --fix declines (the move would add an error, which it names), set start {at} and end {end} by hand and fix that error"
+    return f"run `newsspan validate --fix`, which moves the span onto its quote at [{at}, {end}); {declined}"
 
 
 # Code points searched per file to locate misplaced quotes; a hostile file with 100,000 stale
@@ -463,8 +437,8 @@ def text_hash_mismatch(ann: Annotation, ctx: Context):
         f"text_sha256 is {h[:12]}…, but the corpus text's is {ctx.text_sha256[:12]}…: the spans were made on "
         f"another version of the text (the checks of its {n} span{'s' * (n != 1)} wait until they are moved)",
         pointer="/text_sha256",
-        hint=f"run `newsspan reanchor {ctx.stem}` to move the spans onto the current text (with --drop-unplaced, "
-        "the spans whose own words were changed are dropped and listed)",
+        hint=f"run `newsspan reanchor {ctx.stem}` to move the spans onto the current text; a span whose own first or "
+        f"last word changed is listed, and `newsspan reanchor --drop-unplaced {ctx.stem}` removes it",
     )
 
 

@@ -7,6 +7,7 @@ from the root as it stands, and :func:`run` writes it under the root's lock when
 
 from . import gum
 from .add import plan_add
+from .documents import plan_remove, plan_rename
 from .export import export
 from .gum import plan_gum
 from .importer import ALIGNMENT_MODES, NESTED_POLICIES, plan_import
@@ -25,5 +26,7 @@ __all__ = [
     "plan_fix",
     "plan_import",
     "plan_reanchor",
+    "plan_remove",
+    "plan_rename",
     "run",
 ]

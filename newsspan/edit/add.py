@@ -10,14 +10,20 @@ The scrape header of the first article is
     Blinken Holds Talks with ...       headline
 
 Lines are recognised by position and shape, not by their words, so "Par : Jean Dupont" and
-"作者：张三" are bylines too. Without such a header the first line is the title. Only what
-the text says is recorded; what it does not say (source, URL, license) is "unknown".
+"作者：张三" are bylines too. Without such a header the first line is the title only where the layout
+shows one (a short line that is no sentence, with text after it), and the byline and dateline after it
+are read in the common layouts of layouts.json ("By Maria Jensen" / "March 4, 2025", "Von ...",
+"Par ...", "Por ...", "记者 王伟" / "2025年3月4日"). Only what the text says is recorded; what it does
+not say (source, URL, license) is "unknown". Only text files are articles: binary data is refused, and
+a symbolic link is followed only inside the working directory or the corpus root.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from .. import schema, store
@@ -31,23 +37,33 @@ from .plan import Plan
 HEADER = re.compile(r"date\s+(\d{4}-\d{2}-\d{2})\s+([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,4})(?:\s+(\S.*))?")
 LABELLED = re.compile(r"(?P<label>[^\d:：]{1,30}?)\s*[:：]\s*(?P<value>\S.*)")
 TERMINAL = tuple('.!?。！？…:;"”’»)')
+PROSE_END = tuple(".,;:…。，；：")  # a first line ending so is a sentence, not a title
 MAX_HEADER_LINES = 6
+BINARY = {
+    b"%PDF-": "a PDF document",
+    b"PK\x03\x04": "a zip archive (.docx, .odt and .epub files are)",
+    b"\x89PNG": "a PNG image",
+}
+BINARY |= {b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image", b"\x1f\x8b": "gzip data", b"\x7fELF": "a program"}
 INGEST_ANNOTATOR = "newsspan-ingest"
 BCP47 = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,4}")
-MONTH_NAMES = "january february march april may june july august september october november december"
-ZONES = "UTC=+00:00 GMT=+00:00 Z=+00:00 EST=-05:00 EDT=-04:00 CST=-06:00 CDT=-05:00 MST=-07:00 MDT=-06:00 PST=-08:00 PDT=-07:00 CET=+01:00 CEST=+02:00 BST=+01:00 JST=+09:00 IST=+05:30"
-MONTHS = {m: i for i, m in enumerate(MONTH_NAMES.split(), 1)}
-TZ = dict(zone.split("=") for zone in ZONES.split())  # abbreviation -> UTC offset
-# (?<![A-Za-z]): a search starts only at the first letter of a word (the same matches; without
-# it a long run of letters was rescanned from every position, quadratic)
-EN_DATE = re.compile(
-    r"(?<![A-Za-z])(?P<mon>[A-Za-z]+)\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})"
-    r"(?:\D{0,6}?(?P<h>\d{1,2}):(?P<mi>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?\s*(?P<tz>[A-Z]{1,4})?)?",
-    re.I,
-)
-NUM_DATE = re.compile(
-    r"(?P<y>\d{4})\s*[-/年.]\s*(?P<mon>\d{1,2})\s*[-/月.]\s*(?P<d>\d{1,2})日?"
-    r"(?:\D{0,6}?(?P<h>\d{1,2})[:：时](?P<mi>\d{2}))?"
+LAYOUTS = json.loads((resources.files(__package__) / "layouts.json").read_bytes())  # bylines and datelines, as data
+MONTHS = {m: i for names in LAYOUTS["months"].values() for i, m in enumerate(names, 1)}
+TZ = LAYOUTS["zones"]  # abbreviation -> UTC offset
+AGENCIES, PARTICLES = set(LAYOUTS["agencies"]), set(LAYOUTS["particles"])
+SPACED, ATTACHED = ("|".join(LAYOUTS["byline"][k]) for k in ("spaced", "attached"))
+BYLINE = re.compile(rf"(?:(?:{SPACED})\s+|(?:{ATTACHED})\s*)(?P<names>\S.*)")  # "By Maria Jensen", "记者 王伟"
+AGENCY = re.compile(r"(?P<names>[^,，\d]+)[,，]\s*(?P<agency>[^,，\d]+)")  # "Maria Jensen, Reuters"
+CJK_NAME = re.compile(r"[\u4e00-\u9fff·]{2,6}")
+TIME = r"(?:\D{0,6}?(?P<h>\d{1,2})[:h：时](?P<mi>\d{2})\s*(?P<ampm>[ap]\.?m\.?)?\s*(?P<tz>[A-Z]{1,4})?)?"
+# a search starts only at the first letter (digit) of a word (the same matches; without the look-behind a
+# long run of letters was rescanned from every position, quadratic)
+DATES = (
+    re.compile(r"(?<![^\W\d_])(?P<mon>[^\W\d_]+)\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})" + TIME, re.I),  # March 4, 2025
+    re.compile(
+        r"(?<!\d)(?P<d>\d{1,2})(?:\.|er)?\s+(?:de\s+)?(?P<mon>[^\W\d_]+)\.?\s+(?:de\s+)?(?P<y>\d{4})" + TIME, re.I
+    ),
+    re.compile(r"(?P<y>\d{4})\s*[-/年.]\s*(?P<mon>\d{1,2})\s*[-/月.]\s*(?P<d>\d{1,2})日?" + TIME, re.I),  # 2025年3月4日
 )
 DERIVED = ("date", "published", "title", "authors", "topic")  # metadata read from the text, not given
 
@@ -95,51 +111,96 @@ def _stray(line: Line) -> bool:
     return len(t.split()) <= 3 and len(t) <= 30 and not re.search(r"[\d:：]", t) and not t.endswith(TERMINAL)
 
 
-def _byline(line: Line) -> str | None:
-    m = LABELLED.fullmatch(line.text) if len(line.text) <= 200 else None  # the bound first: no regex on long lines
-    return m["value"] if m and not re.search(r"\d", m["value"]) else None
+def _byline(line: Line, header: bool = True) -> list[str] | None:
+    """The authors a byline names: "<label>: <names>" in a scrape header; in any layout "By A and B"
+    (Von, Par, Por; 记者 王伟) or "A, Reuters", when what it names looks like names."""
+    t = line.text if len(line.text) <= 200 else ""  # the bound first: no regex on long lines
+    m = LABELLED.fullmatch(t) if header else None
+    if m and not re.search(r"\d", m["value"]):
+        return split_authors(m["value"])
+    m = BYLINE.fullmatch(t) or AGENCY.fullmatch(t)
+    if not m or ("agency" in m.groupdict() and m["agency"].strip().casefold() not in AGENCIES):
+        return None
+    names = [p for p in split_authors(m["names"]) if p.casefold() not in AGENCIES]
+    words = [p.split() for p in names]
+    ok = all(CJK_NAME.fullmatch(p) or _latin_name(w) for p, w in zip(names, words, strict=True))
+    return names if names and ok else None
 
 
-def _dateline(line: Line) -> str | None:
-    """The value of a dateline ("Published: <value with digits>")."""
+def _latin_name(words: list[str]) -> bool:
+    capital = all(w[0].isupper() or w in PARTICLES for w in words) and not re.search(r"[\d!?;:]", "".join(words))
+    return 1 <= len(words) <= 5 and words[0][0].isupper() and capital
+
+
+def _dateline(line: Line, header: bool = True) -> str | None:
+    """The value of a dateline: "<label>: <value with digits>" in a scrape header; elsewhere a line that
+    is a date newsspan reads ("March 4, 2025", "4. März 2025", "2025年3月4日"), labelled or not."""
     m = LABELLED.fullmatch(line.text) if len(line.text) <= 120 else None
-    return m["value"] if m and re.search(r"\d", m["value"]) else None
+    if header:
+        return m["value"] if m and re.search(r"\d", m["value"]) else None
+    value = m["value"] if m else line.text
+    found = _date(value) if len(line.text) <= 60 else None
+    rest = value[: found[0].start()] + value[found[0].end() :] if found else "no date"
+    return value if len(re.findall(r"\w+", rest)) <= 1 else None  # a weekday, "Updated" at most
 
 
 def split_authors(value: str) -> list[str]:
     # split on the separators alone (the parts are stripped): `\s*sep\s*` was quadratic on long blank runs
-    return [p.strip() for p in re.split(r"[,;&、，；]|\band\b", value) if p.strip()]
+    return [p.strip() for p in re.split(r"[,;&、，；]|\b(?:and|und|et|y)\b", value) if p.strip()]
+
+
+def _date(value: str) -> tuple[re.Match, int, int, int] | None:
+    """The first date in value in a layout newsspan reads: (match, year, month, day)."""
+    for pattern in DATES:
+        m = pattern.search(value)
+        mon = (int(m["mon"]) if m["mon"].isdigit() else MONTHS.get(m["mon"].lower(), 0)) if m else 0
+        if m and 1 <= mon <= 12 and 1 <= int(m["d"]) <= 31:
+            return m, int(m["y"]), mon, int(m["d"])
+    return None
 
 
 def parse_published(value: str) -> str | None:
     """ISO 8601 timestamp of a dateline value, when its shape is known; None otherwise."""
-    m = EN_DATE.search(value)
-    if m and m["mon"].lower() in MONTHS:
-        y, mon, d = int(m["y"]), MONTHS[m["mon"].lower()], int(m["d"])
-    else:
-        m = NUM_DATE.search(value)
-        if not m:
-            return None
-        y, mon, d = int(m["y"]), int(m["mon"]), int(m["d"])
-    if not (1 <= mon <= 12 and 1 <= d <= 31):
+    found = _date(value)
+    if found is None:
         return None
+    m, y, mon, d = found
     out = f"{y:04d}-{mon:02d}-{d:02d}"
     if m["h"] is None:
         return out
     h, mi = int(m["h"]), int(m["mi"])
-    ampm = (m.groupdict().get("ampm") or "").replace(".", "").lower()
+    ampm = (m["ampm"] or "").replace(".", "").lower()
     h += 12 if ampm == "pm" and h < 12 else -12 if ampm == "am" and h == 12 else 0
     if h > 23 or mi > 59:
         return out
-    return f"{out}T{h:02d}:{mi:02d}:00" + TZ.get((m.groupdict().get("tz") or "").upper(), "")
+    return f"{out}T{h:02d}:{mi:02d}:00" + TZ.get((m["tz"] or "").upper(), "")
 
 
 def layout(text: str, language: str | None = None) -> tuple[tuple[Section, ...], dict, list[str]]:
-    """Draft sections of a canonical text, the metadata its header gives, and notes."""
+    """Draft sections of a canonical text, the metadata its header, byline and dateline give, and notes."""
     lines = lines_of(text)
     header: list[tuple[Line, str]] = []
     meta: dict = {}
     notes: list[str] = []
+
+    def labelled(ln: Line, in_header: bool) -> bool:
+        """Whether ln is a dateline or (the first) byline; if so, it joins the header and meta takes what it says."""
+        dated, names = _dateline(ln, in_header), _byline(ln, in_header)
+        if dated is not None:
+            header.append((ln, "dateline"))
+            published = parse_published(dated)
+            if published:
+                meta["published"] = published
+                meta.setdefault("date", published[:10])
+            else:
+                notes.append(f"the dateline {ln.text!r} has no date format newsspan reads; `published` is left out")
+            return True
+        if names is not None and "authors" not in meta:
+            header.append((ln, "byline"))
+            meta["authors"] = names
+            return True
+        return False
+
     i = 0
     m = HEADER.fullmatch(lines[0].text) if lines else None
     if m:
@@ -157,18 +218,7 @@ def layout(text: str, language: str | None = None) -> tuple[tuple[Section, ...],
                 break
             ln = lines[i]
             i += 1
-            value, dated = _byline(ln), _dateline(ln)
-            if dated is not None:
-                header.append((ln, "dateline"))
-                published = parse_published(dated)
-                if published:
-                    meta["published"] = published
-                else:
-                    notes.append(f"the dateline {ln.text!r} has no date format newsspan reads; `published` is left out")
-                seen_by = True
-            elif value is not None and "authors" not in meta:
-                header.append((ln, "byline"))
-                meta["authors"] = split_authors(value)
+            if labelled(ln, True):
                 seen_by = True
             elif _stray(ln) and not seen_by and i < len(lines) and (_byline(lines[i]) or _dateline(lines[i])):
                 header.append((ln, "boilerplate"))
@@ -177,15 +227,28 @@ def layout(text: str, language: str | None = None) -> tuple[tuple[Section, ...],
                 meta["title"] = ln.text
                 break
     elif lines:
-        header.append((lines[0], "headline"))
-        meta["title"] = lines[0].text
-        i = 1
-        notes.append("no scrape header (` date YYYY-MM-DD <lang> <Language>`): the first line is taken as the title")
+        how = "no scrape header (` date YYYY-MM-DD <lang> <Language>`)"
+        if _byline(lines[0], False) is None and _dateline(lines[0], False) is None and _titled(lines):
+            header.append((lines[0], "headline"))
+            meta["title"] = lines[0].text
+            i = 1
+            notes.append(f"{how}: the first line is taken as the title")
+        else:
+            notes.append(f"{how} and no title line: no title is recorded, and the text is taken as paragraphs")
+        while i < min(len(lines), MAX_HEADER_LINES) and labelled(lines[i], False):
+            i += 1
     if language:
         meta["language"] = language
     blocks = [((ln, ln), label) for ln, label in header] + _body_sections(_blocks(lines[i:]), meta.get("authors", []))
     drafts = [Section("", a.start, b.end, text[a.start : b.end], label) for (a, b), label in blocks]
     return renumber(drafts), meta, notes
+
+
+def _titled(lines: list[Line]) -> bool:
+    """Whether a text without a scrape header opens with a title: a short first line that is no sentence,
+    with text after it (a text of one paragraph, or of sentences alone, has none)."""
+    t = lines[0].text
+    return len(lines) > 1 and len(t) <= 200 and len(t.split()) <= 25 and not t.endswith(PROSE_END)
 
 
 def _blocks(lines: list[Line]) -> list[tuple[Line, Line]]:
@@ -240,6 +303,10 @@ def ingest(data: bytes, doc_id: str, *, language: str | None = None, split: str 
         raise IngestError(f"--language {language!r} is not a BCP 47 tag (e.g. en, zh-Hans, pt-BR)")
     if not data.strip():
         raise IngestError("the file is empty")
+    head = data[:4096] if not data.startswith((b"\xff\xfe", b"\xfe\xff")) else b""  # (UTF-16 is decoded below)
+    kind = next((what for magic, what in BINARY.items() if data.startswith(magic)), None)
+    if kind or sum(1 <= b <= 8 or 14 <= b <= 26 for b in head) * 100 > len(head):  # controls no text holds
+        raise IngestError(f"not a text file: it is {kind or 'binary data'}; save the article as plain text (UTF-8)")
     try:  # an article may come as UTF-16 (with a BOM), as Windows editors save it
         text = canonical_map(decode(data, utf16=True)).text
     except DecodeError as e:
@@ -258,7 +325,8 @@ def ingest(data: bytes, doc_id: str, *, language: str | None = None, split: str 
     notes += _drop_invalid_derived(meta)
     if split:
         meta["split"] = split
-    ann = Annotation(doc_id, text_sha, (INGEST_ANNOTATOR,), GUIDELINES_VERSION, "draft", sections=sections)
+    drawn = {"sections": {"steps": ["pre-annotated"], "note": f"from the layout, by {INGEST_ANNOTATOR}"}}
+    ann = Annotation(doc_id, text_sha, (INGEST_ANNOTATOR,), GUIDELINES_VERSION, "draft", sections, provenance=drawn)
     return Ingested(doc_id, text, meta, ann, notes)
 
 
@@ -290,11 +358,14 @@ def report_status(plan: Plan, written: list[tuple[str, Annotation]]) -> None:
         plan.summary.append(f"to release {shown}: {how}")
 
 
-def _inputs(paths: list[str], plan: Plan) -> list[Path]:
+def _inputs(paths: list[str], plan: Plan, root: store.Root) -> list[Path]:
     files: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
             found = sorted(x for x in p.iterdir() if x.suffix == ".txt" and x.is_file())
+            other = sorted(x.name for x in p.iterdir() if x.suffix != ".txt" and x.is_file())
+            if other:
+                plan.note(p, f"not added: {len(other)} file(s) that are not .txt ({', '.join(other[:5])})")
             if not found:
                 plan.error(p, "the folder holds no .txt files")
             files += found
@@ -302,14 +373,23 @@ def _inputs(paths: list[str], plan: Plan) -> list[Path]:
             files.append(p)
         else:
             plan.error(p, "no such file or folder")
-    return files
+    # a link is followed only where the user works: `add link.txt` must not make /etc/passwd an article
+    inside, kept = [Path.cwd().resolve(), root.path.resolve()], []
+    for f in files:
+        real = f.resolve()
+        if not f.is_symlink() or any(real.is_relative_to(folder) for folder in inside):
+            kept.append(f)
+        else:
+            why = "outside the working directory and the corpus root; copy the article here to add it"
+            plan.error(f, f"is a symbolic link to {real}, {why}")
+    return kept
 
 
 def plan_add(root: store.Root, paths: list[str], *, doc_id=None, language=None, split=None, force=False) -> Plan:
     """What `newsspan add` writes: per article its canonical text, metadata and, unless a layer beyond
     a draft is there, a draft layer of its sections; nothing when any article has a problem."""
     plan = Plan("add")
-    files = _inputs(paths, plan)
+    files = _inputs(paths, plan, root)
     if doc_id is not None and len(files) > 1:
         plan.error("", f"--id names one document, but {len(files)} files were given")
         return plan

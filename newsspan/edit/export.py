@@ -16,11 +16,9 @@ from tqdm import tqdm
 
 from .. import schema, store
 from ..corpus import Corpus
-from ..formats import FormatError, exporters
+from ..formats import FOLDER_FORMATS, FormatError, exporters
 from ..validator import default_jobs, validate_root
 from .plan import Plan
-
-FOLDER_FORMATS = ("brat",)
 
 
 def export(

@@ -7,11 +7,14 @@ keeps the longest mention of each nest, ``inner`` the shortest; same offsets wit
 crossing mentions, no policy decides) and ``align`` (spaCy's ``strict``/``contract``/``expand``, through
 :func:`newsspan.tokenize.char_span`). A text new to the corpus becomes a document as ``add`` makes one.
 Every problem is told at the export item it comes from, with a fix to make in the tool; so is a problem
-that ``newsspan validate`` would find in the files the import would write.
+that ``newsspan validate`` would find in the files the import would write; the problems of every stage
+come in one run. A span whose quote occurs once near its offsets moves there with ``fix_shifts`` (the rule
+of ``validate --fix``). The layers written name the tool's annotators and record their provenance.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
@@ -24,10 +27,10 @@ from ..corpus import load_annotation
 from ..formats import FormatError, Parsed, ToolDoc, ToolSpan, importers, labelmap, wanted
 from ..model import GUIDELINES_VERSION, LAYERS, Annotation, Attribution, Claim, Entity, Section, Span, renumber
 from ..report import WARNING, Problem
-from ..schema import invalid_id, safe_id, validator
+from ..schema import DOCUMENT_ID_RULE, invalid_id, safe_id, validator
 from ..text import CanonicalMap, DecodeError, Unmappable, canonical_map, decode, sha256
 from ..tokenize import ALIGNMENT_MODES, char_span, tokenize, why_misaligned
-from .add import BCP47, Ingested, IngestError, corpus_index, ingest, report_status
+from .add import BCP47, INGEST_ANNOTATOR, Ingested, IngestError, corpus_index, ingest, report_status
 from .plan import Plan
 
 NESTED_POLICIES = ("error", "outer", "inner")
@@ -83,10 +86,15 @@ class Import:
     doc_id: str | None = None
     nested: str = "error"
     align: str = "strict"
+    fix_shifts: bool = False  # move a span onto its quote when it occurs once nearby, as `validate --fix` does
+    annotator_map: list[str] | None = None  # TOOL_NAME=NAME[,...] or JSON files: the names the layers get
     reader_options: dict = field(default_factory=dict)
     progress: bool = False  # count the documents on stderr
     # what the import found
     plan: Plan = field(default_factory=lambda: Plan("export"))
+    fmt: str = ""
+    renames: dict[str, str] = field(default_factory=dict)  # the tool's annotator name -> the name written
+    unmapped: set[str] = field(default_factory=set)  # tool labels without a target: checked, never written
     where: str = ""  # the export(s), for the problems of the whole import
     lmap: dict = field(default_factory=dict)
     targeted: tuple[str, ...] = ()
@@ -100,22 +108,27 @@ class Import:
     moved: int = 0  # mentions the align policy moved
 
     def run(self, fmt: str, paths) -> Plan:
-        """What the import of one or more exports (files or folders) of a tool writes: every problem first."""
-        plan = self.plan
+        """What the import of one or more exports (files or folders) of a tool writes: every problem of every
+        stage (the options, the export, its labels, the spans, the files it would write) found in one run."""
+        plan, self.fmt = self.plan, fmt
         paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
         self.where = str(paths[0]) if len(paths) == 1 else f"the {len(paths)} exports"
         for flag, value in (("--annotator", self.annotator), ("--id", self.doc_id)):
             if value is not None and not store.is_valid_id(value):
                 plan.error("", f"{flag} {invalid_id(value, 'document id' if flag == '--id' else 'annotator name')}")
+        usable = plan.ok  # (the paths the documents would get can be made)
         try:
-            user_map = labelmap.parse(self.label_map)
+            user_map: dict | None = labelmap.parse(self.label_map)
         except labelmap.LabelMapError as err:
             plan.error("", str(err))
+            user_map = None
+        self.renames = self.annotator_names()
         parsed = Parsed()
-        for path in paths if plan.ok else ():
+        for path in paths:
             parsed.extend(self.read(fmt, path) or Parsed())
-        if plan.errors:
-            return plan
+        for error, move in parsed.shifts if self.fix_shifts else ():
+            parsed.errors.remove(error)
+            plan.summary.append(f"{error.where}: moved {move} (--fix-shifts)")
         plan.add([replace(p, severity=WARNING) for p in parsed.warnings] + parsed.errors)
         for note in parsed.notes:
             plan.note("", note)
@@ -124,23 +137,49 @@ class Import:
             held = ", ".join(f"{k} ({v})" for k, v in sorted(parsed.ignored.items())) or "nothing else"
             why = f"no entity mention found ({wanted(fmt, self.reader_options)}); the export holds: {held}"
             plan.error(self.where, why)
-        self.lmap, missing = labelmap.resolve(counts, user_map)
-        if missing:
+        self.lmap, missing = labelmap.resolve(counts, user_map or {})
+        if missing and user_map is not None:
             plan.error(self.where, missing)
         if plan.ok and not parsed.docs:
             plan.error(self.where, "nothing to import (no annotated documents)")
-        if plan.errors:
-            return plan
         self.targeted = tuple(layer for layer in LAYERS if any(t.layer == layer for t in self.lmap.values()))
-        texts = self.group(parsed.docs)
-        for d in tqdm(texts if plan.ok else (), desc="importing", unit="doc", leave=False, disable=not self.progress):
+        # a label without a target is checked as an entity mention (nesting, alignment): one run finds it all
+        self.unmapped = {label for label in counts if label not in self.lmap}
+        self.lmap |= {label: labelmap.Target("entities", label) for label in self.unmapped}
+        texts = self.group(parsed.docs) if usable else []
+        for d in tqdm(texts, desc="importing", unit="doc", leave=False, disable=not self.progress):
             self.document(d)
-        if plan.ok:
-            self.report(texts, parsed, {k: n for k, n in counts.items() if self.lmap[k].layer == labelmap.IGNORE})
-        if plan.ok and plan.check_writes(self.root, self.writes, lambda p: _told(p, self.origins.get(p.path))):
+        self.report(texts, parsed, {k: n for k, n in counts.items() if self.lmap[k].layer == labelmap.IGNORE})
+        if plan.check_writes(self.root, self.writes, lambda p: _told(p, self.origins.get(p.path))) and plan.ok:
             plan.writes = self.writes
             report_status(plan, self.written)
         return plan
+
+    def annotator_names(self) -> dict[str, str]:
+        """--annotator-map: the tool's annotator name (as the export gives it) -> the name to write."""
+        out: dict[str, str] = {}
+        for value in self.annotator_map or []:
+            try:
+                is_file = Path(value).is_file()
+                pairs = (
+                    json.loads(Path(value).read_bytes()).items()
+                    if is_file
+                    else [x.split("=", 1) for x in value.split(",") if x.strip()]
+                )
+            except (OSError, ValueError, AttributeError):
+                self.plan.error("", f'--annotator-map {value}: expected a JSON file {{"TOOL_NAME": "NAME"}}')
+                continue
+            for pair in pairs:
+                tool, name = (str(x).strip() for x in pair) if len(pair) == 2 else ("", "")
+                key = _annotator(tool)
+                if key and store.is_valid_id(name):
+                    out[key] = name
+                else:
+                    shown = "=".join(map(str, pair))
+                    self.plan.error(
+                        "", f"--annotator-map {shown!r}: expected TOOL_NAME=NAME, each NAME {DOCUMENT_ID_RULE}"
+                    )
+        return out
 
     def read(self, fmt: str, path) -> Parsed | None:
         try:
@@ -185,8 +224,8 @@ class Import:
                 if new is None:
                     continue
                 by_sha[sha] = _Text(new.doc_id, cmap.text, sha, new)
-            name = safe_id(td.annotator) if td.annotator else None
-            by_sha[sha].entries.append((td, cmap, name if name and store.is_valid_id(name) else None))
+            by_sha[sha].entries.append((td, cmap, _annotator(td.annotator)))
+        seen: set[str] = set()  # the annotators' names as the export gives them
         for d in by_sha.values():
             if self.annotator is not None and len(d.entries) > 1:
                 why = f"{len(d.entries)} annotations of one text; --annotator names a single annotator (leave it out: each annotator then gets annotations/annotators/<name>/)"
@@ -196,17 +235,22 @@ class Import:
                     if name is None:
                         d.entries[k] = (td, cmap, f"annotator-{k + 1}")
                         plan.warn(td.where, f"the annotator is not named in the export; called 'annotator-{k + 1}'")
-                dup = [n for n, c in Counter(e[2] for e in d.entries).items() if c > 1]
-                if dup:
-                    again = ", ".join(td.where for td, _, name in d.entries if name == dup[0])
-                    why = f"annotator {dup[0]!r} annotated this text more than once in the export ({again}); keep one"
-                    plan.error(d.doc_id, why)
+            seen |= {name for _, _, name in d.entries if name}
+            d.entries = [(td, cmap, self.renames.get(name, name) if name else None) for td, cmap, name in d.entries]
+            dup = [n for n, c in Counter(e[2] for e in d.entries).items() if c > 1 and n]
+            if dup:
+                again = ", ".join(td.where for td, _, name in d.entries if name == dup[0])
+                why = f"annotator {dup[0]!r} annotated this text more than once in the export ({again}); keep one"
+                plan.error(d.doc_id, why)
+        for name in sorted(set(self.renames) - seen):
+            named = ", ".join(sorted(seen)) or "none named"
+            plan.warn("", f"--annotator-map: the export names no annotator {name!r} (its annotators: {named})")
         return list(by_sha.values())
 
     def new_document(self, td: ToolDoc, text: str) -> Ingested | None:
         """A text new to the corpus, as `newsspan add` would make it, with what the export says of it."""
         if self.doc_id is not None and self.new_ids:
-            why = "--id names one new document, but the export holds several new texts; leave --id out (ids then come from the file names)"
+            why = "--id names one new document, but the export holds several new texts; leave --id out (ids then come from the names the export gives its documents)"
             self.plan.error(td.where, why)
             return None
         did = self.doc_id or safe_id(td.name)
@@ -279,7 +323,7 @@ class Import:
         for the file); None, with the problems in the plan, if it cannot."""
         (td, cmap, who), text, plan = entry, d.text, self.plan
         layers = self.mapped(text, td, cmap)
-        layers["entities"] = self.flat(text, layers["entities"])
+        layers["entities"] = [x for x in self.flat(text, layers["entities"]) if x.tool.label not in self.unmapped]
         if base is not None and base.text_sha256 != d.sha:
             why = f"it was made on another version of the text; run `newsspan reanchor {d.doc_id}` first"
             plan.error(rel, why)
@@ -287,7 +331,9 @@ class Import:
         keep = base or released
         if base is None and rel.startswith(f"annotations/{store.ANNOTATORS}/"):
             # a new annotator's file takes only the layout (sections) from the released layer
-            keep = Annotation(d.doc_id, d.sha, (), GUIDELINES_VERSION, "draft", released.sections if released else ())
+            layout = {k: v for k, v in ((released.provenance if released else None) or {}).items() if k == "sections"}
+            sections = released.sections if released else ()
+            keep = Annotation(d.doc_id, d.sha, (), GUIDELINES_VERSION, "draft", sections, provenance=layout or None)
         out = {layer: keep.layer(layer) if keep else () for layer in LAYERS}
         make = {
             "sections": lambda x: Section("", x.start, x.end, text[x.start : x.end], x.label),
@@ -328,11 +374,17 @@ class Import:
                 claims.append(c)
             out["claims"] = tuple(claims)
         out.update(new)
-        names = list(keep.annotators) if keep else []
+        # the layer's people are the tool's annotators: newsspan-ingest drew the layout, as its provenance says
+        names = [n for n in (keep.annotators if keep else ()) if n != INGEST_ANNOTATOR]
         names += [who] if who and who not in names else []
         status, notes = self.status or (base.status if base else None) or "draft", base.notes if base else None
         spans = (out["sections"], out["entities"], out["claims"])
-        return Annotation(d.doc_id, d.sha, tuple(names), GUIDELINES_VERSION, status, *spans, notes=notes), origins
+        imported = {layer: {"steps": ["imported"], "note": f"imported from {self.fmt}: {td.where}"} for layer in new}
+        provenance = {**((keep.provenance if keep else None) or {}), **imported} or None
+        ann = Annotation(
+            d.doc_id, d.sha, tuple(names), GUIDELINES_VERSION, status, *spans, notes, provenance=provenance
+        )
+        return ann, origins
 
     def mapped(self, text: str, td: ToolDoc, cmap: CanonicalMap) -> dict[str, list[_Placed]]:
         """The tool's spans on the canonical text, per layer (whitespace at the edges trimmed, with a warning)."""
@@ -450,6 +502,13 @@ class Import:
         if self.moved:
             moved = f"{self.moved} mention(s) moved onto token boundaries (each listed as a warning)"
             self.plan.summary.append(f"--align {self.align}: {moved}")
+
+
+def _annotator(raw: str | None) -> str | None:
+    """An annotator's name as the tool gives it, made safe: a bare user number n is annotator-n, an e-mail
+    address its user name."""
+    name = f"annotator-{raw.strip()}" if raw and raw.strip().isdigit() else safe_id((raw or "").split("@")[0])
+    return name if store.is_valid_id(name) else None
 
 
 def _load(root: store.Root, path: Path) -> Annotation | None:

@@ -1,8 +1,8 @@
 """A plan: the files a command that writes would write, and every problem found before anything is.
 
-The commands that write (add, import, canonicalize, reanchor, validate --fix) build a plan from
-the root as it stands, without writing; :func:`run` does that under the root's lock and then
-writes the plan's files (``Root.write_all``: each file atomically, texts and metas before
+The commands that write (add, import, canonicalize, reanchor, remove, rename, validate --fix) build a
+plan from the root as it stands, without writing; :func:`run` does that under the root's lock and then
+writes the plan's files (and deletes those it removes) (``Root.write_all``: each file atomically, texts and metas before
 annotations). The files about to be written are checked first as ``newsspan validate`` checks
 them (:meth:`Plan.check_writes`). A command's own problems are told at the thing they are about (the
 input file, the option, the export item: ``where``), with a fix.
@@ -28,6 +28,7 @@ class Plan:
 
     check: str  # the check id of the command's own problems
     writes: list[tuple[Path, bytes]] = field(default_factory=list)
+    removes: list[Path] = field(default_factory=list)  # files to delete once the writes are done (remove, rename)
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
@@ -62,10 +63,13 @@ class Plan:
 
 
 def run(root: store.Root, build: Callable[[], Plan], on_wait: Callable[[str], None] | None = None) -> Plan:
-    """Build a plan and write its files, both under the root's lock (so that no other command
-    changes what the plan was made from); ``on_wait(message)`` is called when the lock is held."""
+    """Build a plan, write its files and delete those it removes, all under the root's lock (so that no
+    other command changes what the plan was made from); ``on_wait(message)`` is called when the lock is held."""
     root.check()
     with root.lock(on_wait=on_wait):
         plan = build()
         root.write_all(plan.writes)
+        for path in plan.removes:  # an unlink is atomic: each file is there or gone
+            root.check_writable(path)
+            path.unlink(missing_ok=True)
     return plan

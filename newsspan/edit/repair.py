@@ -27,17 +27,27 @@ from dataclasses import replace
 from pathlib import Path
 
 from .. import store
-from ..checks.annotation import quote_nearby
+from ..checks.run import check_annotation_model
 from ..corpus import load_annotation, load_json
-from ..model import Annotation, Section, dump_json
+from ..model import Annotation, Claim, Section, dump_json
 from ..report import ERROR, Problem, show
-from ..text import CanonicalMap, DecodeError, Unmappable, canonical_map, canonicalize, decode, is_canonical, sha256
+from ..text import (
+    CanonicalMap,
+    DecodeError,
+    Unmappable,
+    canonical_map,
+    canonicalize,
+    decode,
+    is_canonical,
+    quote_nearby,
+    sha256,
+)
 from ..tokenize import tokenize
-from ..validator import check_annotation_model, stem_of
+from ..validator import stem_of
 from .plan import Plan
 
 CONTEXT = 32  # characters of prefix and suffix compared when a quote is placed by its context
-GONE = "in the corrected text, and it is never moved onto another occurrence of its quote; correct or remove the span by hand"
+GONE = "in the corrected text, and it is never moved onto another occurrence of its quote"
 
 
 def _ids(root: store.Root, ids: list[str] | None) -> list[str]:
@@ -60,10 +70,11 @@ def _annotation(plan: Plan, root: store.Root, path: Path) -> Annotation | None:
         return None
 
 
-def _all_placed(plan: Plan, rel: str, unplaced: list) -> bool:
+def _all_placed(plan: Plan, rel: str, unplaced: list, hint: str | None = None) -> bool:
     """Each span not placed, (pointer, span, why), as a problem at its file and pointer; whether there is none."""
     for ptr, s, why in unplaced:
-        plan.add([Problem(plan.check, f"[{s.start}, {s.end}) {s.text[:60]!r}: {why}", pointer=ptr, path=rel)])
+        message = f"[{s.start}, {s.end}) {s.text[:60]!r}: {why}"
+        plan.add([Problem(plan.check, message, pointer=ptr, path=rel, hint=hint)])
     return not unplaced
 
 
@@ -119,9 +130,10 @@ def plan_canonicalize(root: store.Root, ids: list[str] | None = None) -> Plan:
     return plan
 
 
-def plan_reanchor(root: store.Root, ids: list[str] | None = None) -> Plan:
+def plan_reanchor(root: store.Root, ids: list[str] | None = None, drop_unplaced: bool = False) -> Plan:
     """What `newsspan reanchor` writes: the spans of the annotations made on another version of a
-    text moved onto it (see the module's docstring), and the hashes updated."""
+    text moved onto it (see the module's docstring), and the hashes updated. With drop_unplaced, the
+    spans that cannot be placed are left out (each one said), and the rest written."""
     plan = Plan("reanchor")
     for doc_id in _ids(root, ids):
         try:
@@ -132,6 +144,7 @@ def plan_reanchor(root: store.Root, ids: list[str] | None = None) -> Plan:
             plan.error(f"corpus/{doc_id}.txt", f"cannot read it as UTF-8 ({e})", fix)
             continue
         sha, writes, done = sha256(data), [], True
+        fix = f"correct the span by hand, or run `newsspan reanchor --drop-unplaced {doc_id}`, which removes it"
         for af in root.annotation_files(doc_id):
             rel = root.rel(af.path)
             try:  # a file made on this text is not re-anchored (nor checked here: `newsspan validate` does)
@@ -145,17 +158,37 @@ def plan_reanchor(root: store.Root, ids: list[str] | None = None) -> Plan:
                 done = False
                 continue
             new, moved, unplaced = reanchor(ann, text)
-            done &= _all_placed(plan, rel, unplaced)
-            writes.append((af.path, replace(new, text_sha256=sha).dumps()))
             updated = [ptr for (ptr, s), (_, t) in zip(ann.spans(), new.spans(), strict=True) if s.text != t.text]
+            if drop_unplaced:
+                new = _without(new, {ptr for ptr, _, _ in unplaced})
+                plan.summary += [
+                    f"{rel} {ptr}: dropped [{s.start}, {s.end}) {show(s.text, 40)}: {why}" for ptr, s, why in unplaced
+                ]
+            done &= _all_placed(plan, rel, [] if drop_unplaced else unplaced, fix)
+            writes.append((af.path, replace(new, text_sha256=sha).dumps()))
             review = f", {len(updated)} quote(s) updated (the edit is inside them: review {', '.join(updated)})"
-            plan.summary.append(
-                f"{rel}: {moved} span(s) moved"
-                + review * bool(updated)
-                + f", {len(unplaced)} not placed" * bool(unplaced)
-            )
+            left = f", {len(unplaced)} {'dropped' if drop_unplaced else 'not placed'}"
+            plan.summary.append(f"{rel}: {moved} span(s) moved" + review * bool(updated) + left * bool(unplaced))
         _document(plan, root, doc_id, sha, writes, done, stale_only=True)
     return plan
+
+
+def _without(ann: Annotation, gone: set[str]) -> Annotation:
+    """A copy of ann without the spans at these pointers (as :meth:`Annotation.spans` gives them; of a
+    claim's source_span or cue, that part alone)."""
+
+    def kept(name: str) -> tuple:
+        items = []
+        for i, x in enumerate(ann.layer(name)):
+            ptr = f"/{name}/{i}"
+            if isinstance(x, Claim):
+                a = x.attribution
+                a = replace(a, source_span=None) if f"{ptr}/attribution/source_span" in gone else a
+                x = replace(x, attribution=replace(a, cue=None) if f"{ptr}/attribution/cue" in gone else a)
+            items += [] if ptr in gone else [x]
+        return tuple(items)
+
+    return replace(ann, sections=kept("sections"), entities=kept("entities"), claims=kept("claims"))
 
 
 def through_map(ann: Annotation, cmap: CanonicalMap) -> tuple[Annotation, list]:
@@ -237,7 +270,7 @@ def reanchor(ann: Annotation, text: str) -> tuple[Annotation, int, list]:
         hint = s.start + next((sh for st, sh in reversed(shifts) if st <= s.start), 0)
         at = place(text, s.text, s.start, hint, known)
         if at is None:
-            unplaced.append((ptr, s, "its quote no longer occurs in the text; correct or remove the span by hand"))
+            unplaced.append((ptr, s, "its quote no longer occurs in the text"))
             continue
         if isinstance(s, Section):
             shifts = sorted([*shifts, (s.start, at - s.start)])

@@ -1,7 +1,8 @@
 """Annotation-tool formats, one module each: a reader (tool export -> :class:`ToolDoc` records, see
 :mod:`.tool`) and, for some, a writer (:class:`newsspan.model.Document` objects -> the tool's files).
 
-``importers()[fmt](path, unit, **options) -> Parsed``; ``exporters()[fmt](docs) -> {name: bytes}``.
+``importers()[fmt](path, unit, **options) -> Parsed``; ``exporters()[fmt](docs) -> {name: bytes}`` (the
+name "" for the one file of a format that writes one, file names for those of FOLDER_FORMATS).
 Each reader module's docstring describes its format (``newsspan import FORMAT --help`` shows it).
 """
 
@@ -24,9 +25,11 @@ from .tool import issue as issue
 from .tool import wikidata_id as wikidata_id
 
 _READERS = {m.__name__.rsplit(".")[-1]: m for m in (brat, labelstudio, doccano, prodigy, webanno, conllu, uima)}
-_WRITERS = {m.__name__.rsplit(".")[-1]: m for m in (brat, conll, labelstudio, prodigy)}
+_WRITERS = {m.__name__.rsplit(".")[-1]: m.export for m in (brat, conll, labelstudio, prodigy, doccano, webanno, conllu)}
+_WRITERS["spacy"] = prodigy.docbin  # a spaCy DocBin, with spaCy an optional extra
 IMPORT_FORMATS = tuple(_READERS)
 EXPORT_FORMATS = tuple(_WRITERS)
+FOLDER_FORMATS = ("brat", "webanno")  # their export is a folder of files (one file for the others)
 OFFSET_FORMATS = ("brat", "labelstudio", "doccano", "prodigy")  # take --offsets (the others fix their unit)
 LAYER_FORMATS = ("webanno", "uima")  # take --entity-layer / --entity-feature
 
@@ -36,7 +39,7 @@ def importers() -> dict:
 
 
 def exporters() -> dict:
-    return {fmt: module.export for fmt, module in _WRITERS.items()}
+    return dict(_WRITERS)
 
 
 def import_module(fmt: str) -> ModuleType:

@@ -3,15 +3,17 @@
 Mentions come from CorefUD's `Entity=` brackets (`(e1-person-...` opens a mention of entity e1 at a word,
 `e1)` closes it, `(e2-place-...)` is a one-word mention; nesting and mentions across sentences allowed; the
 entity type is the second field, or the `etype` field that `# global.Entity` names), or, with
-`--ner-key KEY`, from BIO tags in that MISC key (`NER=B-PER`, `I-PER`, `O`; BIOES/BILOU prefixes too).
+`--ner-key KEY`, from BIO tags in that MISC key (`NER=B-PER`, `I-PER`, `O`; BIOES/BILOU prefixes too); a file
+with no mention read but BIO tags under another MISC key (`name=B-PER`) is an error naming that key.
 
-Text: each document (`# newdoc`, `# newdoc id = ...`, else the file) is its sentences' `# text` lines
-joined by a line break, with a blank line before a paragraph (`# newpar`). Every token's form is found in
-its sentence's text in order; `SpaceAfter=No` is checked against it (a disagreement is a warning). A
-sentence without `# text` is rebuilt from its tokens and `SpaceAfter=No`. Offsets are code points into
-that text. A multi-word token (`1-2 del` over `de` + `el`) is one stretch of text: a mention that begins
-or ends between its words has its boundary inside that token, which `--align` decides; empty nodes (`5.1`)
-have no text, so a mention's edges skip them.
+Text: each document (`# newdoc`, `# newdoc id = ...`, else the file) is its sentences' `# text` lines joined
+by a line break, a blank line before a paragraph (`# newpar`), or by the whitespace of UDPipe's
+`SpacesAfter` on a sentence's last token (`SpacesBefore` on the document's first token: before its text).
+Every token's form is found in its sentence's text in order; `SpaceAfter=No` is checked against it (a
+disagreement is a warning). A sentence without `# text` is rebuilt from its tokens and `SpaceAfter=No`.
+Offsets are code points into that text. A multi-word token (`1-2 del` over `de` + `el`) is one stretch of
+text: a mention that begins or ends between its words has its boundary inside that token, which `--align`
+decides; empty nodes (`5.1`) have no text, so a mention's edges skip them.
 
 Kept: the mentions with their type as the label (map it with --label-map; e.g. `abstract=ignore`), the
 CorefUD entity id as the mention's `cluster`; document metadata `# meta::title`, `# meta::sourceURL`
@@ -24,6 +26,8 @@ naming file and line.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -31,7 +35,8 @@ from pathlib import Path
 import conllu
 
 from .. import files
-from .tool import NULL_LABEL, Parsed, ToolDoc, ToolSpan, export_texts
+from ..model import Document
+from .tool import NULL_LABEL, FormatError, Parsed, ToolDoc, ToolSpan, export_texts, lines_of, tagged
 
 _SPACES = re.compile(r"\s*")  # in a str pattern, \s is exactly what str.isspace() accepts
 _PIECE = re.compile(r"[()]|[^()]+")
@@ -39,6 +44,8 @@ _PART = re.compile(r"([^\[\]]+)\[(\d+)/(\d+)\]")
 _BIO = re.compile(r"([BIESLU])-(.+)")
 _CLUSTER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ESCAPED = re.compile(r"\\(.)")  # UDPipe's escapes in SpacesBefore/SpacesAfter: \s \t \r \n, \p for |, \\
+_SPACES_ESCAPE = {"s": " ", "t": "\t", "r": "\r", "n": "\n", "p": "|"}
 META = {"meta::title": "title", "meta::sourceURL": "url", "meta::dateCreated": "date"}
 
 
@@ -65,6 +72,7 @@ class _Doc:
     types: dict = field(default_factory=dict)  # entity id -> its type, for mentions that leave it out
     type_field: int = 1
     broken: bool = False
+    after: str | None = None  # the whitespace after the last sentence, when its last token says (SpacesAfter)
 
 
 def load(path: Path, unit: str | None = None, *, ner_key: str | None = None) -> Parsed:
@@ -91,6 +99,7 @@ class _Reader:
     def __init__(self, file: str, out: Parsed, ner_key: str | None):
         self.file, self.out, self.ner_key = file, out, ner_key
         self.docs: list[_Doc] = []
+        self.bio_keys: Counter = Counter()  # MISC keys other than the one read that hold B- tags
 
     def error(self, line: int, message: str, hint: str | None = None) -> None:
         """An error of the current document: it is not imported (its other problems are still told)."""
@@ -116,8 +125,15 @@ class _Reader:
         if not self.docs:
             return self.out.error(self.file, "holds no CoNLL-U sentence")
         self.finish()
+        if self.bio_keys and not any(d.spans for d in self.docs):
+            key = self.bio_keys.most_common(1)[0][0]
+            read = f"BIO tags under the MISC key {self.ner_key!r}" if self.ner_key else "CorefUD Entity= brackets"
+            message = f"no entity mention found ({read}); found BIO tags under the MISC key {key!r}"
+            return self.out.error(self.file, message, f"pass --ner-key {key}")
         self.out.docs += [
-            ToolDoc(d.text + "\n", d.name, d.where, d.spans, meta=d.meta) for d in self.docs if not d.broken
+            ToolDoc(d.text + ("\n" if d.after is None else d.after), d.name, d.where, d.spans, meta=d.meta)
+            for d in self.docs
+            if not d.broken
         ]
 
     def metadata(self, md: dict) -> None:
@@ -138,37 +154,42 @@ class _Reader:
 
     def sentence(self, sent, line0: int) -> None:
         doc = self.docs[-1]
-        surface: list[
-            tuple[int, str, bool, list[int]]
-        ] = []  # the tokens of the text: line, form, space after, word ids
+        surface: list[tuple[int, str, bool, list[int], dict]] = []  # the text's tokens: line, form, space, words, misc
         words: list[tuple[int, int | None, dict]] = []  # line, word id (None for an empty node), misc
         forms, mwt_end = {}, 0
         for line, tok in enumerate(sent, line0):
             tid, misc = tok["id"], tok["misc"] or {}
             space = misc.get("SpaceAfter") != "No"
             if isinstance(tid, tuple) and tid[1] == "-":  # a multi-word token over the words tid[0]..tid[2]
-                surface.append((line, tok["form"], space, list(range(tid[0], tid[2] + 1))))
+                surface.append((line, tok["form"], space, list(range(tid[0], tid[2] + 1)), misc))
                 mwt_end = tid[2]
             elif isinstance(tid, tuple):  # an empty node: no text
                 words.append((line, None, misc))
             else:
                 if tid > mwt_end:
-                    surface.append((line, tok["form"], space, [tid]))
+                    surface.append((line, tok["form"], space, [tid], misc))
                 words.append((line, tid, misc))
                 forms[tid] = tok["form"]
         md = sent.metadata
         text = md.get("text")
         if text is None:
             text = "".join(
-                form + " " * (space and k < len(surface) - 1) for k, (_, form, space, _) in enumerate(surface)
+                form + " " * (space and k < len(surface) - 1) for k, (_, form, space, *_) in enumerate(surface)
             )
-        sep = "" if not doc.text else "\n\n" if ("newpar" in md or "newpar id" in md) else "\n"
+        # the whitespace between sentences: the last one's SpacesAfter (UDPipe), else a line break, a blank
+        # line before a paragraph; before the document, its first token's SpacesBefore
+        sep = doc.after if doc.after is not None else "\n\n" if ("newpar" in md or "newpar id" in md) else "\n"
+        sep = sep if doc.text else _spaces(surface[0][4] if surface else {}, "SpacesBefore") or ""
         spans = self.place(text, surface, forms, len(doc.text) + len(sep))
         if spans is None:
             return
         doc.text += sep + text
+        doc.after = _spaces(surface[-1][4] if surface else {}, "SpacesAfter")
         for line, wid, misc in words:
             doc.words.append(spans.get(wid) if wid is not None else None)
+            self.bio_keys.update(
+                k for k, v in misc.items() if k != self.ner_key and str(v).startswith(("B-", "U-", "S-"))
+            )
             if self.ner_key is None:
                 self.brackets(misc.get("Entity") or "", line)
             elif wid is not None:
@@ -179,7 +200,7 @@ class _Reader:
     def place(self, text: str, surface, forms: dict, base: int) -> dict | None:
         """Word id -> (start, end) in the document text; None (with an error) if a token is not in the text."""
         pos, placed, disagree, space_before = 0, {}, [], None
-        for line, form, space, wids in surface:
+        for line, form, space, wids, _ in surface:
             start = _SPACES.match(text, pos).end()  # type: ignore[union-attr]  # \s* always matches
             if not text.startswith(form, start):
                 found = text[start : start + len(form) + 10]
@@ -263,6 +284,11 @@ class _Reader:
         self.docs[-1].open.clear()
 
 
+def _spaces(misc: dict, key: str) -> str | None:
+    """A token's SpacesBefore or SpacesAfter, unescaped ("" for `SpacesAfter=`); None when it has none."""
+    return _ESCAPED.sub(lambda m: _SPACES_ESCAPE.get(m[1], m[1]), misc[key] or "") if key in misc else None
+
+
 def _inner(form: str, parts: list[str], start: int, end: int) -> list[tuple[int, int]]:
     """Spans of the words of a multi-word token. Words that spell the token ("it" + "'s") get their own
     characters; otherwise ("del" = "de" + "el") the inner boundaries fall strictly inside the token."""
@@ -273,3 +299,41 @@ def _inner(form: str, parts: list[str], start: int, end: int) -> list[tuple[int,
         cuts = [length * k // len(parts) for k in range(1, len(parts))]
     inside = [start + min(max(c, 1), length - 1) if length > 1 else end for c in cuts]
     return list(pairwise([start, *inside, end]))
+
+
+def _escape(spaces: str) -> str:
+    return "".join({v: f"\\{k}" for k, v in _SPACES_ESCAPE.items()}.get(c, c) for c in spaces.replace("\\", "\\\\"))
+
+
+def export(docs: Iterable[Document]) -> dict[str, bytes]:
+    """CoNLL-U: a `# newdoc id` per document, a sentence per line of its text (`# text`, `# newpar` after a
+    blank line), newsspan's tokens as words with `SpaceAfter=No`, the entity mentions as BIO tags in the MISC
+    key NER (read back with --ner-key NER), and UDPipe's SpacesBefore/SpacesAfter wherever the whitespace
+    around a sentence is not one line break: `newsspan import conllu` rebuilds the very text."""
+    out = []
+    for doc in docs:
+        text, (tokens, spans) = doc.text, tagged(doc)
+        tags = ["O"] * len(tokens)
+        for a, b, label in spans:
+            tags[a:b] = [f"B-{label}"] + [f"I-{label}"] * (b - a - 1)
+        for a, b, _ in spans:
+            if "\n" in (quote := text[tokens[a].start : tokens[b - 1].end]):
+                raise FormatError(f"{doc.id}: the entity {quote!r} holds a line break; a CoNLL-U sentence is a line")
+        out.append(f"# newdoc id = {doc.id}")
+        for n, sentence in enumerate(lines_of(text, tokens)):
+            first, last = tokens[sentence[0]], tokens[sentence[-1]]
+            before = text[tokens[sentence[0] - 1].end if n else 0 : first.start]
+            out += ["# newpar"] * (n > 0 and before == "\n\n") + [
+                f"# sent_id = {doc.id}-{n + 1}",
+                f"# text = {text[first.start : last.end]}",
+            ]
+            for j, i in enumerate(sentence, 1):
+                after = text[tokens[i].end : tokens[i + 1].start if i + 1 < len(tokens) else len(text)]
+                misc = [f"NER={tags[i]}"]
+                misc += ["SpacesBefore=" + _escape(before)] * (i == 0 and before != "")
+                misc += ["SpaceAfter=No"] * (after == "" and i < sentence[-1])
+                plain = ("\n",) if i == len(tokens) - 1 else ("\n", "\n\n")  # the whitespace the reader puts there
+                misc += ["SpacesAfter=" + _escape(after)] * (i == sentence[-1] and after not in plain)
+                out.append(f"{j}\t{tokens[i].text}\t_\t_\t_\t_\t_\t_\t_\t{'|'.join(misc)}")
+            out.append("")
+    return {"": ("\n".join(out) + "\n").encode("utf-8")}

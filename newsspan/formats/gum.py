@@ -14,9 +14,11 @@ becomes a claim proposal. Both are for the human pass (docs/gum.md, scripts/gum_
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -49,74 +51,15 @@ ETYPES = {"person": "PERSON", "organization": "ORG", "event": "EVENT", "time": "
 ETYPES |= {"abstract": "?", "substance": "-", "plant": "-", "animal": "-", "body": "-"}
 
 
-# Decisions per GUM identity (Wikipedia title), else per name ("=" and the name, spaces as "_"), made by reading
-# the articles (docs/gum.md); "-": not an OntoNotes name. They override ETYPES (a country is GPE in all readings).
-def _decisions(table: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    label = ""
-    for line in table.strip().splitlines():
-        if not line.startswith(" "):
-            label, line = line.split(": ", 1)
-        out |= dict.fromkeys(line.split(), label)
-    return out
-
-
-DECISIONS = _decisions("""
-GPE: Aceh Afghanistan Alabama Albania Arizona Arkansas Arlington,_Texas Armenia Australia Bhubaneswar Bolivia Bonaire
- Brazil Brooklyn Buxton California Cambridge,_Massachusetts Canada Chapel_Hill,_North_Carolina Chicago Christchurch
- Clearwater,_Florida Colorado Connecticut Copenhagen Czechoslovakia Dallas Durham,_North_Carolina
- East_Los_Angeles,_California England Eritrea Eureka_Springs,_Arkansas Evanston,_Illinois Evansville,_Indiana Florida
- France Genova Germany Greensboro,_North_Carolina Helsinki Herat Hollywood Hong_Kong Houston Huntsville,_Alabama
- Illinois India Indiana Indonesia Iran Irving,_Texas Israel Italy Jersey_City,_New_Jersey Jerusalem Kabul
- Kanata,_Ontario Kowloon Kvutzat_Kinneret Las_Vegas Levico_Terme Libya Livorno Lombardy London Los_Angeles
- Mainland_Australia Malaysia Manhattan Massachusetts McMinnville,_Oregon Mecca Melbourne Mexico Mexico_City Milan
- Morocco Mountain_View,_California Myanmar Netherlands New_Hampshire New_South_Wales New_York_(state) New_York_City
- New_Zealand Nizhny_Novgorod North_Carolina North_Korea Ohio Ontario Oregon Ottawa Paris Pennsylvania Phoenix,_Arizona
- Poland Preston,_Victoria Queensland Russia Saratoga_Springs,_New_York Saudi_Arabia Seattle Sheffield Slovenia Sochi
- South_Australia South_Korea Southern_Finland_Province Soviet_Union St._Louis Sudan Switzerland Sydney Syria Taipei
- =Taipei Taiwan Tasmania Tennessee Texas Thailand Tiberias Toronto Trento Turkey Tuscany United_Kingdom United_States
- Victoria_(Australia) Vietnam Virginia Volgograd Washington,_D.C. Washington_(state) Wellington Western_Australia Yemen
- Yeoncheon_County
-LOC: Alps Antarctica Bengal Cape_Canaveral Earth Eastern_Europe English_Channel European_Union Hong_Kong_Island
- Midwestern_United_States Mount_Fisht North_America Pacific_Northwest =Plains_of_Arafat Ross_Ice_Shelf Ross_Sea
- Sandia_Mountains =South Southeast_Asia Southern_Indiana The_Solent West_Coast_of_the_United_States Western_world
-FAC: Adler_Planetarium =Al-Ghaza_Hotel Arkham_Asylum Batcave Broadway_(Manhattan) =Building_31
- California_Science_Center =Castlefrank_Road Century_Plaza_Towers Chiang_Kai-shek_Memorial_Hall
- Chiang_Kai-shek_Memorial_Hall_metro_station DAR_Constitution_Hall Dulles_International_Airport
- Evergreen_Aviation_&_Space_Museum Fisht_Olympic_Stadium Fort_Harrison_Hotel Intrepid_Sea,_Air_&_Space_Museum
- Jamaraat_Bridge John_Foster_Dulles Johnson_Space_Center Kennedy_Space_Center Kennedy_Space_Center_Visitor_Complex
- Masjid_al-Haram McMurdo_Station Metro_Toronto_Convention_Centre Museum_of_Flight National_Air_and_Space_Museum
- National_Museum_of_the_United_States_Air_Force National_Taiwan_University_Hospital Nizhny_Novgorod_Stadium
- NTU_Hospital_metro_station =Orbiter_Processing_Facility-1 =Republic_Windows_and_Doors_Factory Shandao_Temple
- Shandao_Temple_metro_station Shea_Stadium Steven_F._Udvar-Hazy_Center The_Factory U.S._Space_&_Rocket_Center
- Volgograd_Arena White_House World_Trade_Center_site Wright-Patterson_Air_Force_Base
-ORG: Creative_Commons eHow =English_wikiHow English_Wikipedia Gawker =Insurgency_Wiki Operation_Clambake
- =podiobooks.com Social_Science_&_Medicine wikiHow YouTube
-NORP: Afghans =Americans Arabs Bangladeshis =Democrat =Democrats =Greeks Islam Jews Left-wing_politics =Libertarians
- =Muslims Muslims Palestinians =Republican =Republicans Rohingya_people Saudis =Texans
-PERSON: =Sams Satan
-PRODUCT: Autoclaved_aerated_concrete Baileys_Irish_Cream E-meter Firefox Freewinds Galileo_(spacecraft)
- Genesis_(spacecraft) =Gigaloader Google_Analytics Google_Chrome HMC_Searcher =i-Nick =IE Internet_Explorer
- Internet_Explorer_6 Internet_Explorer_9 =Kool_Aid Lockheed_U-2 =Nickinator =Nicktendo64 PlayStation PlayStation_VR
- =Polaroid Safari_(web_browser) Space_Shuttle_Atlantis Space_Shuttle_Challenger Space_Shuttle_Columbia
- Space_Shuttle_Discovery Space_Shuttle_Endeavour Space_Shuttle_Enterprise Space_Shuttle_orbiter Stardust_(spacecraft)
- Vostok_1 Windows_XP
-WORK_OF_ART: Alice's_Adventures_in_Wonderland =Angel_Catbird Batman:_Arkham_VR Batman:_The_Animated_Series
- Blown_for_Good Counter-Strike:_Global_Offensive =Dark_Matters Definition_of_Free_Cultural_Works Digimon
- Free-culture_movement Hegemony_or_Survival Nobel_Peace_Prize Notes_from_Underground =Opus_1 Pride_and_Prejudice
- =Scarne_on_Card_Tricks =Scarne_on_Magic_Tricks =Silver_Clouds Star_Wars Studio_60_on_the_Sunset_Strip
- The_Communist_Manifesto The_History_of_England_from_the_Accession_of_James_the_Second The_Mysterious_Affair_at_Styles
- The_Secret_Agent White_Fang
-LAW: Americans_with_Disabilities_Act_of_1990 Clean_Air_Act_of_1963 Constitution_of_the_United_States
- Second_Amendment_to_the_United_States_Constitution =Tax_Code
-LANGUAGE: English_language Italian_language
-DATE: Chinese_New_Year
--: =#IStandWithAhmed =#istandwithahmed Anime =Chapter_1 =Character =Communications Cosmic_dust =Court =Education
- =Educational_/_Counseling_Psychology =Educational_Leadership =Ghost_of_Failure =Hope Internet =Internet Iodine
- Iodine_deficiency =Legato =Lifestyle Mathematics =Media =Mets_Poet =Nature Outer_space =Presidency =Protected_B
- =Protection_B Reactive_oxygen_species =Refugees =Religion =Sport_Studies =Staccato =State Sun Symbiote_(comics)
- =Tourism =Volume_1 =Web =words =World XML
-""")
+# Decisions per GUM identity, else per name: data beside this module (gum_decisions.json), made by reading the articles
+DECISIONS = {
+    key: label
+    for label, keys in json.loads(
+        resources.files(__package__).joinpath("gum_decisions.json").read_text("utf-8")
+    ).items()
+    if not label.startswith("$")
+    for key in keys
+}
 
 _BLOCK_LABELS = {"head": "heading", "p": "paragraph", "sp": "paragraph", "quote": "quote", "lg": "quote"}
 _BLOCK_LABELS |= {"caption": "caption", "figure": "caption", "item": "list_item", "list": "list_item"}

@@ -3,12 +3,21 @@
 SPEC is ``TOOL_LABEL=TARGET[,TOOL_LABEL=TARGET...]`` or a JSON file ``{"TOOL_LABEL": "TARGET"}``.
 TARGET is an entity label (``PERSON``), ``sections:<label>``, ``claims`` or ``ignore``. A tool
 label equal to an entity label of the schema maps to itself, and newsspan's own export
-labels (``section_<label>``, ``claim``) map back to their layer, unless mapped otherwise.
+labels (``section_<label>``, ``claim``) map back to their layer, unless mapped otherwise; but
+not a label spelled like an entity label that means something else in the vocabulary of the
+export (CoNLL's ``LOC`` covers countries and cities, OntoNotes' ``GPE``): that needs an explicit map.
+
+The map suggested for unmapped labels knows the vocabularies of CoNLL, WikiNER, OntoNotes, NorNE,
+GermEval, NEREL and HIPE (``labels.json``, beside this module): it maps a label to the entity label of
+the same meaning and says ``review`` (no target: the user chooses) where the meanings differ.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 from collections import Counter
+from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
@@ -16,6 +25,7 @@ from .. import files, schema
 from ..report import Problem
 
 IGNORE = "ignore"
+REVIEW = "review"  # what a suggested map says for a label whose meaning differs from every entity label's
 CLAIM_LABEL = "claim"  # how the brat export names claim spans
 SECTION_PREFIX = "section_"  # how the brat export names section spans
 TARGETS = "an entity label (PERSON, ORG, ...), sections:<label>, claims or ignore"
@@ -35,6 +45,8 @@ def parse_target(value: str) -> Target:
     v = value.strip()
     if v in (IGNORE, "claims"):
         return Target(v)
+    if v == REVIEW:
+        raise LabelMapError(f"'{REVIEW}' marks a label the suggested map could not decide: choose its target")
     if v.startswith("sections:"):
         label, labels = v.split(":", 1)[1], schema.section_labels()
         if label not in labels:
@@ -101,21 +113,63 @@ def default_target(label: str) -> Target | None:
     return Target("sections", section) if section in schema.section_labels() else None
 
 
+@functools.cache
+def _vocabularies() -> dict:
+    return json.loads((resources.files(__package__) / "labels.json").read_text(encoding="utf-8"))
+
+
+def vocabulary(labels) -> dict | None:
+    """The family of labels.json the tool's labels come from: the one holding most of them, among the
+    families that hold one of them which is no entity label (CoNLL's PER); OntoNotes wins a tie."""
+    entity, best, most = set(schema.entity_labels()), None, 0
+    for family in _vocabularies()["families"]:
+        known = {lab for lab in labels if lab in family["labels"] or lab in family["review"]}
+        if len(known) > most and (known - entity or not family["review"]):
+            best, most = family, len(known)
+    return best
+
+
+def suggest(label: str, family: dict | None) -> tuple[str, str | None]:
+    """The target a suggested map gives a tool label, and why it says review: its family's entry, another
+    family's, a common alias, else ignore (a label of no known vocabulary: a brat "Action" is no LOCATION)."""
+    data = _vocabularies()
+    for fam in [family] * bool(family) + data["families"]:
+        if label in fam["review"]:
+            return REVIEW, f"{label} {fam['review'][label]}" + f" in {fam['name']}" * (fam is not family)
+        if label in fam["labels"]:
+            return fam["labels"][label], None
+    alias = data["aliases"].get(label.upper())
+    if alias == REVIEW:
+        return REVIEW, f"{label} names no one entity type"
+    return alias or schema.closest(label, schema.entity_labels(), spelling=False) or IGNORE, None
+
+
 def resolve(labels: Counter, user: dict[str, Target]) -> tuple[dict[str, Target], str | None]:
-    """The map for the labels found (with their counts), and one error listing all unmapped labels."""
-    found = {label: user.get(label) or default_target(label) for label in labels}
+    """The map for the labels found (with their counts), and one error listing all unmapped labels: those
+    with no target, and those spelled like an entity label that their vocabulary gives another meaning."""
+    family = vocabulary(labels)
+    entity = schema.entity_labels()
+    false = {lab for lab in labels if family and lab in family["review"] and lab in entity and lab not in user}
+    found = {label: user.get(label) or default_target(label) for label in labels if label not in false}
     mapped = {label: t for label, t in found.items() if t is not None}
     missing = sorted(label for label in labels if label not in mapped)
     if not missing:
         return mapped, None
     listing = ", ".join(f"{lab!r} ({labels[lab]} span{'s' * (labels[lab] != 1)})" for lab in missing)
-    # the target proposed: the entity label the tool label most likely means (another case, a common
-    # alias), else ignore; no guess by spelling: a tool's "Action" is no LOCATION
-    suggestion = ",".join(
-        f"{lab}={schema.closest(lab, schema.entity_labels(), spelling=False) or IGNORE}" for lab in missing
+    suggested = {lab: suggest(lab, family) for lab in missing}
+    suggestion = ",".join(f"{lab}={target}" for lab, (target, _) in suggested.items())
+    reviews = "; ".join(why for _, why in suggested.values() if why)
+    one = len(false) == 1
+    told = (
+        f"{', '.join(sorted(false))} {'is' if one else 'are'} spelled like an entity label but mean{'s' * one} "
+        f"something else in {family['name']}: map {'it' if one else 'them'} explicitly. "
+        if false and family
+        else ""
     )
     return mapped, (
         f"{len(missing)} tool label{'s' * (len(missing) != 1)} with no target: {listing}. "
-        f"Map them, e.g. --label-map '{suggestion}' (targets: an entity label such as PERSON, "
-        "sections:<label>, claims, or ignore)"
+        + told
+        + f"Map them, e.g. --label-map '{suggestion}'"
+        + (f", each `{REVIEW}` replaced by its target ({reviews})" if reviews else "")
+        + " (targets: an entity label such as PERSON, sections:<label>, claims, or ignore)"
     )

@@ -1,12 +1,12 @@
 """Label Studio JSON export: a list of tasks (or one task), plain-text ``Labels`` results.
 
-A task holds ``data.text`` and ``annotations[].result[]`` items of type ``labels`` with
-``value.start/end/text/labels``. Current Label Studio counts code points; older versions and
-some front ends counted UTF-16 units. The unit is decided per task, from all its results at
-once: code points when every ``value.text`` equals the text at its offsets counted so, else
-UTF-16 units when every one does so; a task that fits neither unit throughout is an error
-naming the results that do not fit. A task is never read in two units.
-Several annotations of one task are several annotators (``completed_by``).
+A task holds ``data.text`` and ``annotations[].result[]`` items (``completions`` in Label Studio 0.x) of
+type ``labels`` with ``value.start/end/text/labels``. A JSON-MIN or CSV export (no ``data``) is refused.
+Current Label Studio counts code points; older versions and some front ends counted UTF-16 units. The unit
+is decided per task, from all its results at once: the unit in which most ``value.text`` equal the text at
+their offsets (code points on a tie); each result that does not fit it is an error of its own, and those that
+fit only the other unit are named. A task is never read in two units. Several annotations of one task are
+several annotators (``created_username``, else ``completed_by``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 from .. import files, schema
 from ..model import Document
 from .offsets import Converter, OffsetError, read_offset
-from .tool import FormatError, Parsed, ToolDoc, ToolSpan, place
+from .tool import FormatError, Parsed, ToolDoc, ToolSpan, named, place
 
 AGAIN = "re-export the task from Label Studio; if the text was edited after annotating, annotate it again"
 
@@ -60,9 +60,14 @@ def load(path: Path, unit: str | None = None) -> Parsed:
         return out
     tasks = [data] if isinstance(data, dict) else data
     if not isinstance(tasks, list) or not all(isinstance(t, dict) and isinstance(t.get("data"), dict) for t in tasks):
+        flat = isinstance(tasks, list) and tasks and all(isinstance(t, dict) and "text" in t for t in tasks)
         raise FormatError(
             f"{path}: not a Label Studio export: expected a list of tasks, each with a `data` object "
-            "(a list of result items alone, without the task's text, cannot be imported)"
+            + (
+                "(this is a JSON-MIN export, flattened without `data` and `annotations`: export the project as JSON)"
+                if flat
+                else "(a list of result items alone, without the task's text, cannot be imported)"
+            )
         )
     for n, task in enumerate(tasks):
         parse_task(task, n, path.name, path.stem, out, unit)
@@ -93,14 +98,14 @@ def parse_task(task: dict, n: int, file: str, stem: str, out: Parsed, unit: str 
     text = task["data"].get(key)
     if not isinstance(text, str) or not text.strip():
         return out.error(where_task, f"data.{key} is missing or not a text", "export the task with its text")
-    name = task["data"].get("id") or task["data"].get("document_id") or f"{stem}-{tid}"
+    name = named(task["data"], f"{stem}-{tid}")
     anns = task.get("annotations") or task.get("completions") or []
     if not isinstance(anns, list) or not all(isinstance(a, dict) for a in anns):
         return out.error(where_task, "`annotations` is not a list of annotation objects")
     if task.get("predictions"):
         out.warn(where_task, f"{len(task['predictions'])} prediction(s) are not imported: only annotations are")
     if not anns:
-        out.warn(where_task, "the task has no annotations; its text is not imported")
+        out.warn(where_task, "the task has no `annotations` (nor 0.x `completions`); its text is not imported")
     docs, spans = [], []  # spans: (doc, where, start, end, quote, labels, result id) of every `labels` result
     for a in anns:
         where_a = f"{where_task}, annotation {a.get('id', '?')}"
@@ -111,7 +116,8 @@ def parse_task(task: dict, n: int, file: str, stem: str, out: Parsed, unit: str 
         if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
             out.error(where_a, "`result` is not a list of result objects")
             continue
-        doc = ToolDoc(text=text, name=str(name), where=where_a, annotator=annotator_name(a.get("completed_by")))
+        who = str(a.get("created_username") or "").rsplit(",", 1)[0].strip() or a.get("completed_by")  # "jane@x.org, 7"
+        doc = ToolDoc(text=text, name=str(name), where=where_a, annotator=annotator_name(who))
         for r in results:
             where, v, kind = f"{where_a}, result {r.get('id', '?')}", r.get("value"), r.get("type")
             if kind != "labels":
@@ -135,47 +141,38 @@ def parse_task(task: dict, n: int, file: str, stem: str, out: Parsed, unit: str 
                 spans.append((doc, where, start, end, quote, v["labels"], r.get("id", "?")))
         docs.append(doc)
     chosen = unit or _task_unit(text, spans, where_task, out)
-    if chosen is not None:
-        conv = Converter(text, chosen)
-        for doc, where, start, end, quote, labels, rid in spans:
-            placed = place(out, where, conv, start, end, label=", ".join(labels), quote=quote, hint=AGAIN)
-            doc.spans += [ToolSpan(label, *placed, where, key=rid) for label in labels] if placed else []
-        if chosen == "utf16" and unit is None:
-            out.notes.append(f"{where_task}: offsets counted in UTF-16 units were converted to code points")
+    conv = Converter(text, chosen)
+    for doc, where, start, end, quote, labels, rid in spans:
+        placed = place(out, where, conv, start, end, label=", ".join(labels), quote=quote, hint=AGAIN)
+        doc.spans += [ToolSpan(label, *placed, where, key=rid) for label in labels] if placed else []
+    if chosen == "utf16" and unit is None:
+        out.notes.append(f"{where_task}: offsets counted in UTF-16 units were converted to code points")
     out.docs += docs
 
 
-def _task_unit(text: str, spans: list, where_task: str, out: Parsed) -> str | None:
-    """The offset unit of a whole task, decided from all its results at once (never per span).
+def _task_unit(text: str, spans: list, where_task: str, out: Parsed) -> str:
+    """The offset unit of a whole task, decided from all its results at once (never one unit per span):
+    the unit most of them fit (value.text is the text at the offsets counted so), code points on a tie.
+    A result that does not fit it is an error of its own; one that fits only the other unit is named here.
+    --offsets decides alone."""
+    fits = {u: _fits(Converter(text, u), spans) for u in ("codepoint", "utf16")}
+    unit, other = ("utf16", "codepoint") if sum(fits["utf16"]) > sum(fits["codepoint"]) else ("codepoint", "utf16")
+    odd = [sp[1] for sp, mine, theirs in zip(spans, fits[unit], fits[other], strict=True) if theirs and not mine]
+    if odd:
+        said = {"codepoint": "code points", "utf16": "UTF-16 units"}
+        why = f"offsets read as {said[unit]}, which {sum(fits[unit])} of its {len(spans)} results fit; these fit only {said[other]}:"
+        out.warn(where_task, why + "".join(f"\n    {x}" for x in odd), f"--offsets {other} reads the whole task so")
+    return unit
 
-    Code points when every result fits them (its value.text equals the text at its offsets),
-    else UTF-16 units when every result fits those; else the task is an error naming the results
-    that fit neither, or (when each fits one of them) which fit which. --offsets decides alone.
-    """
-    units = {u: Converter(text, u) for u in ("codepoint", "utf16")}
-    told: dict[str, list[str]] = {u: [] for u in units}  # per unit and result: why it does not fit ("" if it does)
-    for u, conv in units.items():
-        for _, _, start, end, quote, _, _ in spans:
-            tried = Parsed()
-            place(tried, "", conv, start, end, quote=quote)
-            told[u].append(tried.errors[0].message if tried.errors else "")
-    for u in units:
-        if not any(told[u]):
-            return u
-    neither = [k for k in range(len(spans)) if all(told[u][k] for u in units)]
-    if neither:
-        detail = f"{len(neither)} of its {len(spans)} results fit neither code points nor UTF-16 units:"
-        listed = [f"{spans[k][1]}: " + "; ".join(f"as {u} offsets, {told[u][k]}" for u in units) for k in neither]
-    else:  # each result fits one unit, but not all the same one
-        detail = "some results fit only code points, others only UTF-16 units:"
-        listed = [
-            f"{sp[1]}: fits only {'UTF-16 units' if told['codepoint'][k] else 'code points'}"
-            for k, sp in enumerate(spans)
-            if bool(told["codepoint"][k]) != bool(told["utf16"][k])
-        ]
-    message = "the offset unit of the task cannot be decided: " + detail + "".join(f"\n    {x}" for x in listed)
-    out.error(where_task, message, AGAIN + " (--offsets codepoint or --offsets utf16 names the unit)")
-    return None
+
+def _fits(conv: Converter, spans: list) -> list[bool]:
+    """Per result, whether its value.text is the text at its offsets counted in conv's unit."""
+    out = []
+    for _, _, start, end, quote, _, _ in spans:
+        tried = Parsed()
+        place(tried, "", conv, start, end, quote=quote)
+        out.append(not tried.errors)
+    return out
 
 
 # export ----------------------------------------------------------------------------------------

@@ -37,6 +37,11 @@ def read_offset(value, what: str) -> int:
     return value
 
 
+def utf16_offsets(text: str) -> list[int]:
+    """The UTF-16 offset of each code-point offset of text, its end included (what the writers count in)."""
+    return list(accumulate((1 + (ord(c) > 0xFFFF) for c in text), initial=0))
+
+
 class Converter:
     """Offsets of one text in a unit, converted to code points (the table built once per text)."""
 
@@ -45,8 +50,7 @@ class Converter:
             raise ValueError(f"unknown offset unit {unit!r}; expected one of {', '.join(UNITS)}")
         self.text, self.unit = text, unit
         if unit == "utf16":  # the code point at each UTF-16 offset that starts one
-            steps = accumulate((1 + (ord(c) > 0xFFFF) for c in text), initial=0)
-            self._codepoints = {u: cp for cp, u in enumerate(steps)}
+            self._codepoints = {u: cp for cp, u in enumerate(utf16_offsets(text))}
         elif unit == "grapheme":  # the code point where each grapheme cluster starts
             starts = [m.start() for m in _GRAPHEME.finditer(text)] + [len(text)]
             self._codepoints = dict(enumerate(starts))

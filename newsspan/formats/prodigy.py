@@ -1,22 +1,23 @@
 """Prodigy / spaCy JSONL: one task per line with ``text``, ``tokens`` and ``spans``.
 
-Span ``start``/``end`` are code points; ``token_start``/``token_end`` index ``tokens`` and
-``token_end`` is inclusive. Only accepted answers are imported; rejected and ignored tasks
-are reported. Several sessions (``_annotator_id``/``_session_id``) on one text are several
-annotators. The export writes the same shape, tokens from :mod:`newsspan.tokenize`.
+Span ``start``/``end`` are code points; ``token_start``/``token_end`` index ``tokens`` (when the task has
+them) and ``token_end`` is inclusive; a span's ``text``, when given, must be the text at its offsets. Only
+accepted answers are imported; rejected and ignored tasks are reported. Several sessions
+(``_annotator_id``/``_session_id``) on one text are several annotators. The export writes the same shape,
+tokens from :mod:`newsspan.tokenize`.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
 
 from .. import files
 from ..model import Document
-from ..tokenize import Misaligned, iob2_spans, tag, tokenize
 from .offsets import Converter, OffsetError, read_offset
-from .tool import FormatError, Parsed, ToolDoc, ToolSpan, place
+from .tool import FormatError, Parsed, ToolDoc, ToolSpan, named, place, tagged
 
 
 def load(path: Path, unit: str | None = None) -> Parsed:
@@ -39,7 +40,7 @@ def parse_task(task: dict, where: str, stem: str, n: int, unit: str, out: Parsed
     if answer != "accept":
         return out.warn(where, f"the answer is {answer!r}; only accepted tasks are imported")
     meta = task["meta"] if isinstance(task.get("meta"), dict) else {}
-    name = meta.get("id") or meta.get("document_id") or f"{stem}-{n}"
+    name = named(meta, f"{stem}-{n}")
     who = task.get("_annotator_id") or task.get("_session_id")
     text, tokens = task["text"], task.get("tokens") if isinstance(task.get("tokens"), list) else None
     doc = ToolDoc(text=text, name=str(name), where=where, annotator=str(who) if who else None)
@@ -54,7 +55,8 @@ def parse_task(task: dict, where: str, stem: str, n: int, unit: str, out: Parsed
         except OffsetError as err:
             out.error(at, f"{sp['label']}: {err}")
             continue
-        if placed := place(out, at, conv, start, end, label=sp["label"]):
+        quote = sp.get("text") if isinstance(sp.get("text"), str) else None  # the span's text, as Prodigy saw it
+        if placed := place(out, at, conv, start, end, label=sp["label"], quote=quote):
             s, e = placed
             doc.spans.append(ToolSpan(sp["label"], s, e, f"{at} ({sp['label']} {text[s:e]!r})"))
     out.docs.append(doc)
@@ -98,11 +100,7 @@ def export(docs: Iterable[Document]) -> dict[str, bytes]:
     """
     lines = []
     for doc in docs:
-        text, tokens = doc.text, tokenize(doc.text)
-        try:
-            tags = tag(tokens, doc.entities)
-        except Misaligned as m:
-            raise FormatError(f"{doc.id}: entity {m}") from None
+        text, (tokens, spans) = doc.text, tagged(doc)
         ws = [t.end < len(text) and text[t.end].isspace() for t in tokens]
         task = {
             "text": text,
@@ -118,9 +116,44 @@ def export(docs: Iterable[Document]) -> dict[str, bytes]:
                     "token_end": b - 1,
                     "label": label,
                 }
-                for a, b, label in iob2_spans(tags)
+                for a, b, label in spans
             ],
             "answer": "accept",
         }
         lines.append(json.dumps(task, ensure_ascii=False))
     return {"": ("\n".join(lines) + "\n").encode("utf-8")}
+
+
+def docbin(docs: Iterable[Document]) -> dict[str, bytes]:
+    """A spaCy DocBin (`.spacy`, as `spacy train` reads it): each document's text whole, its tokens newsspan's
+    (the whitespace between them as spaCy keeps it: a space after a token, else a token of whitespace), its
+    entity mentions as ``doc.ents`` with their kb_id, its id as ``doc.user_data["id"]``."""
+    try:  # an optional extra, imported only here
+        tokens_module = importlib.import_module("spacy.tokens")
+        vocab = importlib.import_module("spacy.vocab").Vocab()
+    except ImportError:
+        raise FormatError("spaCy is not installed: pip install 'newsspan[spacy]'") from None
+    out = tokens_module.DocBin(store_user_data=True)
+    for doc in docs:
+        tokens, spans = tagged(doc)
+        words: list[str] = []
+        spaces: list[bool] = []
+        index = []  # the spaCy token of each newsspan token
+        for k, end in enumerate([t.start for t in tokens] + [len(doc.text)]):
+            gap = doc.text[tokens[k - 1].end if k else 0 : end]
+            if words and gap.startswith(" "):  # one space after a token is its trailing whitespace
+                spaces[-1], gap = True, gap[1:]
+            if gap:  # other whitespace is a token of its own, as spaCy keeps it
+                words.append(gap)
+                spaces.append(False)
+            if k < len(tokens):
+                index.append(len(words))
+                words.append(tokens[k].text)
+                spaces.append(False)
+        sdoc = tokens_module.Doc(vocab, words=words, spaces=spaces)
+        kb = {(e.start, e.end): e.kb_id or "" for e in doc.entities}
+        ents = [(index[a], index[b - 1] + 1, label, kb[tokens[a].start, tokens[b - 1].end]) for a, b, label in spans]
+        sdoc.ents = [tokens_module.Span(sdoc, a, b, label=label, kb_id=k) for a, b, label, k in ents]
+        sdoc.user_data["id"] = doc.id
+        out.add(sdoc)
+    return {"": out.to_bytes()}

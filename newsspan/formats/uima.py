@@ -7,9 +7,11 @@ the file count UTF-16 code units; cassis converts them to code points on reading
 Kept: the annotations of the type `--entity-layer` (default NamedEntity, subtypes included), labelled by
 their feature `--entity-feature` (default `value`; `''` for a type without features); an annotation
 without a value has the label `*` (map it with --label-map). A Wikidata IRI in the `identifier` feature
-(entity linking) becomes the mention's kb_id. Document metadata (DKPro's DocumentMetaData): `documentTitle`
-as the title unless it is only the file's name (INCEpTION's default), `documentUri` as the url when it
-is a web address, and the document's language unless `x-unspecified`.
+(entity linking) becomes the mention's kb_id; with `--kb-feature TYPE:FEATURE`, the IRI of an annotation of
+another type (a linking layer) on the mention's very offsets does (a feature of another type that holds
+Wikidata IRIs is named in a note when the option is not given). Document metadata (DKPro's
+DocumentMetaData): `documentTitle` as the title unless it is only the file's name (INCEpTION's default),
+`documentUri` as the url when it is a web address, and the document's language unless `x-unspecified`.
 Reported: annotations of every other type, counted per type in the summary; other views, as a note; a
 file that is not a CAS, a type without the feature, an empty annotation, as errors or warnings naming
 file and annotation (`%ID`). The export names no annotator (pass --annotator).
@@ -20,6 +22,7 @@ from __future__ import annotations
 import io
 import re
 import warnings
+from collections import Counter
 from pathlib import Path
 
 from .. import files
@@ -33,6 +36,10 @@ from .tool import (
     ToolDoc,
     ToolSpan,
     export_texts,
+    iri_note,
+    is_layer,
+    kb_option,
+    link,
     wikidata_id,
 )
 
@@ -48,14 +55,15 @@ def load(
     *,
     entity_layer: str = DEFAULT_ENTITY_LAYER,
     entity_feature: str = DEFAULT_ENTITY_FEATURE,
+    kb_feature: str | None = None,
 ) -> Parsed:
-    out = Parsed()
+    out, kb = Parsed(), kb_option(kb_feature, entity_layer)
     for file, name, source in export_texts(path, (".json",), "UIMA CAS JSON files (.json)", out):
-        parse(source, file, name, out, entity_layer, entity_feature)
+        parse(source, file, name, out, entity_layer, entity_feature, kb)
     return out
 
 
-def parse(source: str, file: str, name: str, out: Parsed, layer: str, feature: str) -> None:
+def parse(source: str, file: str, name: str, out: Parsed, layer: str, feature: str, kb=(None, KB_FEATURE)) -> None:
     """One CAS JSON file into a ToolDoc (appended to out), with per-annotation issues."""
     # imported here: cassis takes 0.1 s to import, and every CLI start imports this module (for --help)
     from cassis import load_cas_from_json
@@ -79,9 +87,14 @@ def parse(source: str, file: str, name: str, out: Parsed, layer: str, feature: s
         out.notes.append(f"{file}: only the initial view is read; not the views {', '.join(others)}")
     read = ts.contains_type(layer)
     spans: list[ToolSpan] = []
-    features = (
-        [f.name for f in ts.get_type(layer).all_features if f.name not in ("sofa", "begin", "end")] if read else []
-    )
+    features = _features(ts.get_type(layer)) if read else []
+    kb_type = next((t.name for t in ts.get_types() if is_layer(t.name, kb[0] or layer)), None)
+    linked = kb_type not in (None, layer)  # the links in a type of their own
+    if kb[0] is not None and (kb_type is None or kb[1] not in _features(ts.get_type(kb_type))):
+        listed = ", ".join(f"{t.name}:{f}" for t in ts.get_types() for f in _features(t) if "uima." not in t.name)
+        return out.error(file, f"--kb-feature {kb[0]}:{kb[1]} names no feature of a type of the CAS ({listed})")
+    links: list = []  # (begin, end, IRI, where) of the annotations of the linking type
+    iris: Counter = Counter()  # Wikidata IRIs in features not read, per (type, feature)
     if not read:
         out.notes.append(f"{file}: holds no type {layer}; no mentions from it")
     elif feature and feature not in features:
@@ -91,8 +104,14 @@ def parse(source: str, file: str, name: str, out: Parsed, layer: str, feature: s
     for a in cas.select_all_annotations():
         if ts.is_instance_of(a.type, DOCUMENT_TYPE):  # the document itself, whatever the layer
             continue
-        if not (read and ts.is_instance_of(a.type, layer)):
+        if kb[0] is None:
+            unread = [f for f in _features(a.type) if f != feature and (f != KB_FEATURE or a.type.name != layer)]
+            iris.update((a.type.name, f) for f in unread if isinstance(a.get(f), str) and wikidata_id(a.get(f)))
+        if linked and a.type.name == kb_type:
+            links.append((a.begin, a.end, a.get(kb[1]), f"{file}: annotation {a.xmiID}"))
+        elif not (read and ts.is_instance_of(a.type, layer)):
             out.ignored[f"type {a.type.name}"] += 1
+        if not (read and ts.is_instance_of(a.type, layer)):
             continue
         value = a.get(feature) if feature else None
         label = NULL_LABEL if value in (None, "") else str(value)
@@ -105,9 +124,15 @@ def parse(source: str, file: str, name: str, out: Parsed, layer: str, feature: s
         if not begin < end <= len(text):
             out.warn(where, f"an empty or reversed annotation [{begin}, {end}) is not imported")
             continue
-        kb = wikidata_id(a.get(KB_FEATURE)) if KB_FEATURE in features and feature != KB_FEATURE else None
-        spans.append(ToolSpan(label, begin, end, where, key=str(a.xmiID), kb_id=kb))
+        kb_id = wikidata_id(a.get(kb[1])) if kb[1] in features and feature != kb[1] and not linked else None
+        spans.append(ToolSpan(label, begin, end, where, key=str(a.xmiID), kb_id=kb_id))
+    link(spans, links, out)
+    iri_note(file, iris if spans else Counter(), out)
     out.docs.append(ToolDoc(text=text, name=name, where=file, spans=spans, meta=_metadata(cas, ts)))
+
+
+def _features(t) -> list[str]:
+    return [f.name for f in t.all_features if f.name not in ("sofa", "begin", "end")]
 
 
 def _metadata(cas, ts) -> dict:

@@ -12,7 +12,9 @@ Kept: the annotations of the span layer `--entity-layer` (default NamedEntity), 
 multi-token ones joined by their `[N]` id, on tokens and sub-tokens. Escaped characters in values (`\\|`,
 `\\[`, `\\]`, `\\_`, `\\*`, `\\;`, `\\->`, `\\\\`) and in the text (`\\t`, `\\n`, `\\r`, `\\\\` ...) are unescaped.
 An annotation without a value (`*`) has the label `*` (map it with --label-map). A Wikidata IRI in the
-layer's `identifier` feature (entity linking) becomes the mention's kb_id.
+layer's `identifier` feature (entity linking) becomes the mention's kb_id; with `--kb-feature LAYER:FEATURE`,
+the IRI of an annotation of another span layer (a linking layer) on the mention's very offsets does (a
+feature of another layer that holds Wikidata IRIs is named in a note when the option is not given).
 
 Reported: every other layer (span, chain and relation layers), counted per layer in the summary; a file
 that declares no entity layer, as a note; a row that does not fit the header or its text, as an error
@@ -22,21 +24,31 @@ naming file and line. The export names no annotator (pass --annotator).
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 from .. import files
-from .offsets import Converter, OffsetError
+from ..model import Document
+from .offsets import Converter, OffsetError, utf16_offsets
 from .tool import (
     DEFAULT_ENTITY_FEATURE,
     DEFAULT_ENTITY_LAYER,
     KB_FEATURE,
     NULL_LABEL,
+    WIKIDATA_IRI,
     Parsed,
     ToolDoc,
     ToolSpan,
     export_texts,
+    iri_note,
+    is_layer,
+    kb_option,
+    lines_of,
+    link,
+    tagged,
     wikidata_id,
 )
 
@@ -99,10 +111,11 @@ def load(
     *,
     entity_layer: str = DEFAULT_ENTITY_LAYER,
     entity_feature: str = DEFAULT_ENTITY_FEATURE,
+    kb_feature: str | None = None,
 ) -> Parsed:
-    out = Parsed()
+    out, kb = Parsed(), kb_option(kb_feature, entity_layer)
     for file, name, data in export_texts(path, (".tsv",), "WebAnno TSV 3.x files (.tsv)", out):
-        parse(data, file, name, out, entity_layer, entity_feature)
+        parse(data, file, name, out, entity_layer, entity_feature, kb)
     return out
 
 
@@ -130,7 +143,7 @@ def parse_header(lines: list[str], file: str, out: Parsed) -> tuple[list[Column]
     return columns, n
 
 
-def parse(data: str, file: str, name: str, out: Parsed, layer: str, feature: str) -> None:
+def parse(data: str, file: str, name: str, out: Parsed, layer: str, feature: str, kb=(None, KB_FEATURE)) -> None:
     """One TSV file into a ToolDoc (appended to out), with per-line errors."""
     lines = files.lines(data)
     header = parse_header(lines, file, out)
@@ -140,7 +153,11 @@ def parse(data: str, file: str, name: str, out: Parsed, layer: str, feature: str
     kinds = {c.layer: c.kind for c in columns}
     own = [(i, c.feature) for i, c in enumerate(columns) if c.layer == layer]
     label_col = next((i for i, f in own if (f or "") == feature), None)
-    kb_col = next((i for i, f in own if f == KB_FEATURE != feature), None)
+    span_features = {(c.layer, c.feature): i for i, c in enumerate(columns) if c.kind == "span" and c.feature}
+    kb_col = next(
+        (i for (n, f), i in span_features.items() if f == kb[1] != feature and is_layer(n, kb[0] or layer)), None
+    )
+    linked = kb_col is not None and columns[kb_col].layer != layer  # the links in a layer of their own
     features = ", ".join(repr(f) for _, f in own if f) or "none"
     if layer not in kinds:
         declared = ", ".join(sorted(kinds)) or "no layer"
@@ -150,6 +167,9 @@ def parse(data: str, file: str, name: str, out: Parsed, layer: str, feature: str
     elif label_col is None:
         hint = "pass --entity-feature with one of them ('' for a layer without features)"
         return out.error(file, f"the layer {layer} has no feature {feature!r} (its features: {features})", hint)
+    if kb_col is None and kb[0] is not None:
+        listed = ", ".join(f"{n}:{f}" for n, f in span_features) or "none"
+        return out.error(file, f"--kb-feature {kb[0]}:{kb[1]} names no feature of a span layer ({listed})")
     rows, text = _body(lines, first, len(columns), file, out)
     if text is None:
         return
@@ -171,18 +191,29 @@ def parse(data: str, file: str, name: str, out: Parsed, layer: str, feature: str
             row.start, row.end = start, end
             placed.append(row)
     short, spans = layer.rsplit(".", 1)[-1], []
-    kb = _stacked(placed, kb_col) if kb_col is not None else {}
-    for key, parts in (_stacked(placed, label_col) if label_col is not None else {}).items():
-        (row, label), ids = parts[0], [wikidata_id(value) for _, value in kb.get(key, [])]
-        start, end = min(r.start for r, _ in parts), max(r.end for r, _ in parts)
-        spans.append(
-            ToolSpan(label, start, end, f"{file}:{row.line} ({short} {label!r})", kb_id=next(filter(None, ids), None))
+    kb_ids = {key: wikidata_id(v) for key, *_, v, _ in _annotations(placed, kb_col)} if not linked else {}
+    for key, start, end, label, row in _annotations(placed, label_col):
+        spans.append(ToolSpan(label, start, end, f"{file}:{row.line} ({short} {label!r})", kb_id=kb_ids.get(key)))
+    if linked:
+        link(spans, [(s, e, v, f"{file}:{row.line}") for _, s, e, v, row in _annotations(placed, kb_col)], out)
+    if kb[0] is None and spans:  # Wikidata IRIs in features not read: --kb-feature would read them
+        unread = [(k, i) for k, i in span_features.items() if i not in (label_col, kb_col)]
+        iri_note(
+            file, Counter({k: sum(bool(wikidata_id(a[3])) for a in _annotations(placed, i)) for k, i in unread}), out
         )
     for i, c in enumerate(columns):  # every other layer, counted in its first column
-        first = c.layer != layer and all(x.layer != c.layer for x in columns[:i])
+        first = c.layer not in (layer, kb_col is not None and columns[kb_col].layer) and all(
+            x.layer != c.layer for x in columns[:i]
+        )
         if first and (n := len(_stacked(placed, i, by_id=c.kind != "relation"))):
             out.ignored[f"{c.kind} layer {c.layer} ({WHAT[c.kind]})"] += n
     out.docs.append(ToolDoc(text=text, name=name, where=file, spans=spans))
+
+
+def _annotations(rows: list[Row], col: int | None) -> list[tuple[tuple, int, int, str, Row]]:
+    """(key, start, end, value, first row) of each annotation of a span column (none without a column)."""
+    stacked = _stacked(rows, col) if col is not None else {}
+    return [(k, min(r.start for r, _ in p), max(r.end for r, _ in p), p[0][1], p[0][0]) for k, p in stacked.items()]
 
 
 def _stacked(rows: list[Row], col: int, by_id: bool = True) -> dict[tuple, list[tuple[Row, str]]]:
@@ -239,3 +270,32 @@ def _body(lines: list[str], first: int, width: int, file: str, out: Parsed) -> t
         out.error(file, "holds no sentence (no token rows)")
         return rows, None
     return rows, "".join(pieces)
+
+
+def _escape(value: str) -> str:
+    return re.sub(r"(->|[\\\[\]|_;*])", r"\\\1", value)
+
+
+def export(docs: Iterable[Document]) -> dict[str, bytes]:
+    """A WebAnno TSV 3.3 file per document, as INCEpTION imports it: each line of the text a sentence, its
+    tokens newsspan's (newsspan.tokenize.tag, the one tagger), the mentions in the NamedEntity layer with
+    their label as `value` and their kb_id as a Wikidata IRI in `identifier`."""
+    out = {}
+    for doc in docs:
+        tokens, spans = tagged(doc)
+        utf16 = utf16_offsets(doc.text)  # Java's
+        cells = [("_", "_")] * len(tokens)  # (identifier, value) of each token
+        kb = {(e.start, e.end): e.kb_id for e in doc.entities}
+        for n, (a, b, label) in enumerate(spans, 1):
+            iri = kb[tokens[a].start, tokens[b - 1].end]
+            tag = f"[{n}]" if b - a > 1 else ""  # a mention over several tokens: its id on each
+            cells[a:b] = [((_escape(WIKIDATA_IRI + iri) if iri else NULL_VALUE) + tag, _escape(label) + tag)] * (b - a)
+        lines = ["#FORMAT=WebAnno TSV 3.3", f"#T_SP={DEFAULT_ENTITY_LAYER}|{KB_FEATURE}|{DEFAULT_ENTITY_FEATURE}", ""]
+        for k, sentence in enumerate(lines_of(doc.text, tokens), 1):
+            first, last = tokens[sentence[0]], tokens[sentence[-1]]
+            lines += ["", "#Text=" + doc.text[first.start : last.end].replace("\\", "\\\\").replace("\t", "\\t")]
+            for j, i in enumerate(sentence, 1):
+                t = tokens[i]
+                lines.append(f"{k}-{j}\t{utf16[t.start]}-{utf16[t.end]}\t{t.text}\t{cells[i][0]}\t{cells[i][1]}\t")
+        out[f"{doc.id}.tsv"] = ("\n".join(lines) + "\n").encode("utf-8")
+    return out

@@ -2,6 +2,12 @@
 
     <out>/README.md                                   card: YAML (configs, dataset_info) + statistics
     <out>/<config>/<split>-00000-of-00001.parquet     one or more shards per config and split
+    <out>/release.json                                the newsspan version and corpus revision (publish.record)
+    <out>/standoff/<id>.json                          with --publish: each withheld text's standoff form
+
+With ``publish`` (``newsspan build --publish``, the folder one uploads to a hub) the configs hold
+only the documents whose license lets their text travel (:mod:`newsspan.publish`); the others are
+written as standoff. A plain build of one's own checkout keeps every text.
 
 The corpus is validated first (a corpus with errors is refused with the report). One pass over
 the released documents (:meth:`newsspan.Corpus.released`) then turns each into the rows of every
@@ -22,15 +28,16 @@ from typing import Any
 
 from tqdm import tqdm
 
+from .. import publish as published
 from .. import store
 from ..corpus import Corpus
-from ..model import SPLITS, Document
+from ..model import SPLITS, Document, dump_json
 from ..report import Report, count
 from ..stats import Stats
 from ..text import decode
 from ..validator import default_jobs, validate_root
 from . import CONFIGS, DEFAULT_CONFIG, BuildError
-from .card import MARKER, render
+from .card import MARKER, render, version
 from .features import tables
 from .fingerprint import content_hash
 from .rows import rows
@@ -55,7 +62,10 @@ class Release:
     """The documents a release holds (:meth:`newsspan.Corpus.released`) and those it leaves out."""
 
     include_drafts: bool = False
+    publish: bool = False  # withhold the texts whose license does not let them travel
     splits: dict[str, str] = field(default_factory=dict)  # released id -> split, in id order
+    withheld: dict[str, dict] = field(default_factory=dict)  # released but withheld id -> its standoff form
+    metas: dict[str, dict] = field(default_factory=dict)  # every released id (withheld too) -> its metadata
     drafts: list[str] = field(default_factory=list)  # left out: a draft layer
     unannotated: list[str] = field(default_factory=list)  # left out: no released layer
 
@@ -72,10 +82,15 @@ class Release:
         ids = corpus.ids
         released = corpus.released(self.include_drafts)
         for doc in tqdm(released, total=len(ids), desc="reading", unit="doc", leave=False, disable=not progress):
+            self.metas[doc.id] = dict(doc.meta)
+            if self.publish and not published.travels(doc.meta):
+                layer = corpus.annotation(doc.id)
+                self.withheld[doc.id] = published.standoff(dict(doc.meta), layer.to_json() if layer else {}, doc.text)
+                continue
             self.splits[doc.id] = doc.split
             yield doc
         for d in ids:
-            if d not in self.splits:
+            if d not in self.metas:
                 (self.drafts if root.annotation_path(d).is_file() else self.unannotated).append(d)
 
     def left_out_note(self) -> str | None:
@@ -161,6 +176,8 @@ class BuildSummary:
     splits: dict[str, dict[str, dict]]  # config -> split -> {num_examples, num_bytes, download_size, path}: rows only
     content_key: str
     report: Report  # the validation report (warnings only)
+    record: dict = field(default_factory=dict)  # release.json: version, corpus revision, ids (publish.record)
+    root: Path | None = None  # the corpus root built (the card reads docs/agreement-results.json there)
 
     @property
     def default(self) -> str:
@@ -177,9 +194,11 @@ def write(
     batch_size: int = BATCH_SIZE,
     progress: bool = False,
     key: str | None = None,
+    publish: bool = False,
 ) -> BuildSummary:
-    """Write the folder of a root that validated (report) into folder, an empty folder."""
-    release, stats, tokens = Release(include_drafts), Stats(), 0
+    """Write the folder of a root that validated (report) into folder, an empty folder; with publish,
+    the withheld texts as standoff only."""
+    release, stats, tokens = Release(include_drafts, publish), Stats(), 0
     shards = {c: {s: _Shards(folder / c, s, c, max_shard_size, max(1, batch_size)) for s in SPLITS} for c in configs}
     token_config = next((c for c in ("entities", "claims") if c in configs), None)
     for doc in release.documents(root, progress):
@@ -187,6 +206,12 @@ def write(
         for config, out in rows(doc, configs).items():
             shards[config][doc.split].add(out)
             tokens += sum(len(r["tokens"]) for r in out) if config == token_config else 0
+    if not release.splits and release.withheld:
+        raise BuildError(
+            f"nothing to publish: the license of every released document keeps its text from travelling "
+            f"({count(len(release.withheld), 'document')} withheld: {', '.join(list(release.withheld)[:10])}); "
+            "a plain `newsspan build` keeps every text"
+        )
     if not release.splits:
         note = release.left_out_note()
         raise BuildError(
@@ -198,8 +223,20 @@ def write(
     splits = {c: per_split for c, per_split in splits.items() if per_split}
     if not splits:
         raise BuildError("nothing to release: every config came out empty")
+    for doc_id, form in release.withheld.items():
+        store.write_atomic(folder / published.STANDOFF / f"{doc_id}.json", dump_json(form))
+    record = published.record(version(), root.path, release.ids, list(release.withheld))
+    store.write_atomic(folder / published.RELEASE, dump_json(record))
     summary = BuildSummary(
-        folder, list(configs), release, stats, splits, key or content_hash(root, include_drafts), report
+        folder,
+        list(configs),
+        release,
+        stats,
+        splits,
+        key or content_hash(root, include_drafts),
+        report,
+        record,
+        root.path,
     )
     (folder / CARD).write_text(render(summary), encoding="utf-8")  # the folder as a whole is renamed into place
     return summary
@@ -241,6 +278,7 @@ def build(
     progress: bool = False,
     on_wait=None,
     num_proc: int | None = None,
+    publish: bool = False,
 ) -> BuildSummary:
     """Validate the corpus and write its Hugging Face folder (default <root>/build/hf), replacing
     the previous one whole; BuildError if the corpus has errors or nothing to release.
@@ -250,6 +288,7 @@ def build(
     share out. batch_size: documents per Arrow batch. progress: a bar on stderr. on_wait(message):
     called once if another command holds the root's lock (the build waits for it). num_proc
     (``--num-proc``) changes nothing: one process writes as fast as datasets did with two (bench/run.py).
+    publish (``--publish``): the folder to upload, holding only the texts whose license lets them travel.
     """
     root = store.Root.of(root)
     root.check()
@@ -265,7 +304,15 @@ def build(
         staged = store.staging_folder(out)  # beside out: the final rename stays on one file system
         try:
             summary = write(
-                root, staged, report, chosen, include_drafts, max_shard_size or MAX_SHARD_SIZE, batch_size, progress
+                root,
+                staged,
+                report,
+                chosen,
+                include_drafts,
+                max_shard_size or MAX_SHARD_SIZE,
+                batch_size,
+                progress,
+                publish=publish,
             )
             store.replace_folder(staged, out)  # the old build aside, the new one in, the old one removed
         finally:
@@ -288,6 +335,11 @@ def render_summary(s: BuildSummary) -> str:
         f"{count(len(rel.unannotated), 'text')} without a released layer"
         + (" (--include-drafts)" if rel.include_drafts else ""),
         *([note] if (note := rel.left_out_note()) else []),
+        *(
+            [f"withheld {count(len(rel.withheld), 'text')} (license): {', '.join(rel.withheld)}: standoff/ holds them"]
+            if rel.withheld
+            else []
+        ),
     ]
     width = max(len(c) for c in s.splits)
     out.append(f"{'config':{width}}  " + "  ".join(f"{x:>10}" for x in SPLITS))

@@ -19,7 +19,7 @@ from . import CONFIGS
 
 #: The metadata columns of the ``documents`` config: every field of the document schema but the
 #: row's ``id``, the ``split`` (the row's split) and ``schema_version``.
-META = tuple(n for n in schema.load("document")["properties"] if n not in ("schema_version", "id", "split"))
+META = schema.meta_fields()
 
 
 def rows(doc: Document, configs: Iterable[str] = CONFIGS) -> dict[str, list[dict]]:
