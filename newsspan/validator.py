@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -296,15 +297,36 @@ def validate_root(
     if not paths:
         report.extend(check_corpus(list(summaries.values()), listing.others))
         return report
-    for stem in listing.stems:  # the others, as much as the checks across documents need of them
+    # The others, as much as the checks across documents need of them. A text with the bytes of a named
+    # one has its size, so only the others of such a size are read and hashed (reading every text cost
+    # more than the checks of the named document).
+    corpus = os.fspath(root.corpus)
+    sizes: set | None = {_size(os.path.join(corpus, s + store.TEXT_SUFFIX)) for s in stems}
+    if None in sizes:  # (a named text that is missing or a link: every other text is read)
+        sizes = None
+    for stem in listing.stems:
         if stem not in summaries:
-            data = _read(root, root.corpus / (stem + store.TEXT_SUFFIX))
+            path = os.path.join(corpus, stem + store.TEXT_SUFFIX)
+            size = _size(path)
+            if sizes is not None and size is not None and size not in sizes:
+                summaries[stem] = DocSummary(stem, None, True, True, None in listing.layers.get(stem, ()))
+                continue
+            data = _read(root, Path(path))
             text_sha = sha256(data) if isinstance(data, bytes) else None
             summaries[stem] = DocSummary(stem, text_sha, data is not None, True, None in listing.layers.get(stem, ()))
     named = {text_rel(s) for s in stems} | {meta_rel(s) for s in stems}
     ordered = [summaries[s] for s in sorted(summaries)]  # (the others' licenses are not read: not reported here)
     report.extend(p for p in check_corpus(ordered) if p.path in named)
     return report
+
+
+def _size(path: str) -> int | None:
+    """The size of a regular file that is no link; None for anything else (read in full, then)."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return st.st_size if stat.S_ISREG(st.st_mode) else None
 
 
 def validate(root: str | os.PathLike | None = None, paths: Sequence[str] = ()) -> Report:
