@@ -253,9 +253,9 @@ def decode_file(data: bytes, is_json: bool) -> tuple[str | None, list[Problem]]:
     try:
         return decode(data, bom=not is_json), []
     except DecodeError as e:
-        hint = e.hint if is_json or not e.hint else f"{e.hint}, then run `newsspan canonicalize`"
+        fix = e.hint if is_json or not e.hint else f"{e.hint}, then run `newsspan canonicalize`"
         check = "file-encoding" if is_json else "text-encoding"
-        return None, [Problem(check, e.reason, line=e.line, column=e.column, hint=hint)]
+        return None, [Problem(check, e.reason, line=e.line, column=e.column, hint=fix)]
 
 
 class JsonFile(NamedTuple):
@@ -395,8 +395,8 @@ def _describe(err) -> tuple[str, str | None]:
             return f"{show(inst)} is not a valid span id: span ids are {schema.SPAN_ID_RULE}", hint
         if v == defs["documentId"]["pattern"]:
             suggestion = schema.safe_id(inst)
-            hint = f"use e.g. {show(suggestion)} (and name the files after it)" if suggestion else None
-            return f"{show(inst)} is not a valid document id: ids are {schema.DOCUMENT_ID_RULE}", hint
+            rename = f"use e.g. {show(suggestion)} (and name the files after it)" if suggestion else None
+            return f"{show(inst)} is not a valid document id: ids are {schema.DOCUMENT_ID_RULE}", rename
         message = f"{show(inst)} does not have the required form: {err.schema.get('description') or f'must match {v}'}"
         return message, None
     if kw in ("minimum", "maximum"):

@@ -301,9 +301,9 @@ def validate_root(
     # one has its size, so only the others of such a size are read and hashed (reading every text cost
     # more than the checks of the named document).
     corpus = os.fspath(root.corpus)
-    sizes: set | None = {_size(os.path.join(corpus, s + store.TEXT_SUFFIX)) for s in stems}
-    if None in sizes:  # (a named text that is missing or a link: every other text is read)
-        sizes = None
+    named_sizes = {_size(os.path.join(corpus, s + store.TEXT_SUFFIX)) for s in stems}
+    # (a named text that is missing or a link: every other text is read)
+    sizes = None if None in named_sizes else named_sizes
     for stem in listing.stems:
         if stem not in summaries:
             path = os.path.join(corpus, stem + store.TEXT_SUFFIX)
