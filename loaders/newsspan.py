@@ -39,7 +39,7 @@ class NewsspanConfig(datasets.BuilderConfig):
 
 
 def _root(data_dir) -> store.Root:
-    return store.Root(data_dir) if data_dir else store.Root.shipped()
+    return store.Root.of(data_dir or None)
 
 
 class Newsspan(datasets.ArrowBasedBuilder):
