@@ -12,6 +12,8 @@ import zipfile
 
 import pytest
 
+from tool_cases import BRAT_SAMPLE_UNREAD
+
 from conftest import FIXTURES, samples
 from contrib_helpers import cli_fails, cli_ok, load, new_root, snapshot, validate_ok
 
@@ -61,14 +63,7 @@ def test_brat_sample_imports_entities_and_warns_for_what_the_schema_cannot_hold(
     warnings = [line for line in res.stderr.splitlines() if line.startswith("warning:")]
     # one warning per item: 1 event (with its trigger), 2 relations, 5 attributes, 1 normalisation, 1 note
     assert len(warnings) == 10, warnings
-    for what in (
-        "event E1",
-        "relation R1 Family",
-        "relation R2 Origin",
-        "attribute A5 Confidence",
-        "normalisation N1",
-        "note #1",
-    ):
+    for what in BRAT_SAMPLE_UNREAD:
         assert any(what in w for w in warnings), what
     assert "annotation.conf" not in res.stderr  # other files of the folder are ignored
     validate_ok(root)

@@ -134,6 +134,16 @@ def files_of(root: Path) -> dict:
 
 # the cases --------------------------------------------------------------------------------------------------
 
+# what the brat tutorial document (../shared/samples/brat) holds that newsspan does not import, a warning each
+BRAT_SAMPLE_UNREAD = (
+    "event E1",
+    "relation R1 Family",
+    "relation R2 Origin",
+    "attribute A5 Confidence",
+    "normalisation N1",
+    "note #1",
+)
+
 BRAT_NEWS = [  # tests/fixtures/tools/brat/news.txt: "Acme Bank paid $2 million to Maria Lopez, a former Chilean minister, in Geneva."
     ("Organization", 0, 9, "Acme Bank"),
     ("Money", 15, 25, "$2 million"),
