@@ -1,8 +1,6 @@
-"""The `newsspan` command line. Thin: parses arguments and calls the library.
+"""The `newsspan` command line: parses arguments and calls the library.
 
-Each command is a function declared with :func:`command`: its name, what it does, examples, and its
-arguments, beside the code that runs it. Exit codes: 0 success (warnings allowed), 1 problems
-found or bad input, 2 usage error or unusable root.
+Exit codes: 0 success (warnings allowed), 1 problems found or bad input, 2 usage error or unusable root.
 """
 
 from __future__ import annotations
@@ -70,17 +68,27 @@ def arg(*flags: str, **kwargs) -> tuple:
     return flags, kwargs
 
 
-ROOT = arg(
-    "--root",
-    metavar="DIR",
-    help="the corpus root, a folder holding corpus/ and annotations/ (default: the nearest one at or above the "
-    "working directory, as git finds its repository)",
-)
-QUIET = arg("--quiet", "-q", action="store_true", help="no progress bar (one is shown on stderr only on a terminal)")
+def _flag(*flags: str, help: str) -> tuple:
+    return arg(*flags, action="store_true", help=help)
+
+
+def _number(*flags: str, help: str, default: int | None = None) -> tuple:
+    return arg(*flags, type=_positive_int, default=default, metavar="N", help=help)
+
+
+def _format(*choices: str) -> tuple:
+    return arg("--format", choices=choices, default="text", help="output format (default: text)")
+
+
+ROOT_HELP = "the corpus root, holding corpus/ and annotations/ (default: the nearest at or above the working directory)"
+ROOT = arg("--root", metavar="DIR", help=ROOT_HELP)
 # `newsspan import FORMAT --root DIR`; no default, which would replace that of `newsspan import --root DIR FORMAT`
-IMPORT_ROOT = arg("--root", metavar="DIR", default=argparse.SUPPRESS, help=ROOT[1]["help"])
+IMPORT_ROOT = arg("--root", metavar="DIR", default=argparse.SUPPRESS, help=ROOT_HELP)
+QUIET = _flag("--quiet", "-q", help="no progress bar (one is shown on stderr only on a terminal)")
 IDS = arg("ids", nargs="*", metavar="ID", help="document ids (default: all)")
-NO_CACHE = arg("--no-cache", action="store_true", help=argparse.SUPPRESS)  # no cache since 0.2; kept for scripts
+ID = arg("id", metavar="ID", help="the document id")
+NO_CACHE = _flag("--no-cache", help=argparse.SUPPRESS)  # no cache since 0.2; kept for scripts
+DRAFTS = _flag("--include-drafts", help="also take draft layers and texts without a released layer")
 COMMANDS: dict[str, tuple] = {}
 
 
@@ -94,12 +102,9 @@ def command(name: str, summary: str, description: str, examples: tuple[str, ...]
     return declare
 
 
-def _wrap(text: str) -> str:
-    return textwrap.fill(text, 88, break_on_hyphens=False)  # an option such as --include-drafts stays whole
-
-
-def _examples(lines) -> str:
-    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
+def _options(args, *names: str) -> dict:
+    """The options named that the command has, as keyword arguments of the same names."""
+    return {name: getattr(args, name) for name in names if hasattr(args, name)}
 
 
 def _progress(args, fmt: str = "text") -> bool:
@@ -117,7 +122,7 @@ def _folder_of(path: str, option: str) -> Path:
 
 
 def _refused(name: str, why: str, root, problems=()) -> int:
-    """Why a command refused: the problems of the files read, then one line (stderr); exit code 1."""
+    """The problems of the files read, then why the command refused (stderr); exit code 1."""
     for p in sorted(problems, key=Problem.sort_key):
         print(p, file=sys.stderr)
     print(f"newsspan {name}: {why} (root {root.path})", file=sys.stderr)
@@ -130,17 +135,11 @@ def _report_plan(name: str, plan, root, partial: bool = False) -> int:
         for p in problems:
             print(f"{severity}: {p}", file=sys.stderr)
     if plan.errors and not partial:
-        print(f"newsspan {name}: {len(plan.errors)} error(s); nothing was written (root {root.path})", file=sys.stderr)
-        return 1
+        return _refused(name, f"{len(plan.errors)} error(s); nothing was written", root)
     for line in plan.summary:
         print(line)
     if plan.errors:
-        print(
-            f"newsspan {name}: {len(plan.errors)} problem(s); the documents concerned were left unchanged "
-            f"(root {root.path})",
-            file=sys.stderr,
-        )
-        return 1
+        return _refused(name, f"{len(plan.errors)} problem(s); the documents concerned were left unchanged", root)
     if name == "export":
         print(f"newsspan export: from {root.path}")
     elif partial:
@@ -150,8 +149,10 @@ def _report_plan(name: str, plan, root, partial: bool = False) -> int:
     return 0
 
 
-def _run_plan(name: str, root, make_plan, partial: bool = False) -> int:
-    return _report_plan(name, edit.run(root, make_plan, _waiting(name)), root, partial)
+def _run_plan(name: str, args, make_plan, partial: bool = False) -> int:
+    """Make the plan make_plan(root) gives under the lock of the root --root names, write it and report it."""
+    root = store.Root.discover(args.root)
+    return _report_plan(name, edit.run(root, lambda: make_plan(root), _waiting(name)), root, partial)
 
 
 # checking and building ----------------------------------------------------------------------------
@@ -160,11 +161,8 @@ def _run_plan(name: str, root, make_plan, partial: bool = False) -> int:
 @command(
     "validate",
     "check the corpus and annotations against the schemas and checks",
-    "Check every text, metadata and annotation file of the root (or the documents the PATHs name) against the "
-    "JSON Schemas and the semantic checks (`newsspan checks`), and report every problem with its file, line, JSON "
-    "pointer and fix. Exit 0 without errors (warnings allowed), 1 with errors, 2 for a usage error or no corpus "
-    "root. --fix first moves each span whose quote occurs exactly once near its offsets onto that occurrence (the "
-    "one safe fix), and leaves every other problem as it was.",
+    "Check the texts, metadata and annotations of the root (or of the documents the PATHs name) against the schemas "
+    "and `newsspan checks`. Exit 0 without errors (warnings allowed), 1 with errors, 2 for a usage error or no root.",
     (
         "newsspan validate",
         "newsspan validate annotations/my-article.json my-other-article",
@@ -172,29 +170,11 @@ def _run_plan(name: str, root, make_plan, partial: bool = False) -> int:
         "newsspan validate --root path/to/corpus --format json",
         "newsspan validate --format github     # annotations on a pull request's diff",
     ),
-    arg("--format", choices=sorted(RENDERERS), default="text", help="report format (default: text)"),
-    arg(
-        "--fix",
-        action="store_true",
-        help="first move each shifted span onto its quote when it occurs exactly once within 64 characters of its "
-        "offsets (printing each move), then report what is left",
-    ),
+    _format(*sorted(RENDERERS)),
+    _flag("--fix", help="first move each span onto its quote when found once within 64 characters"),
     QUIET,
-    arg(
-        "--max-bytes",
-        type=_positive_int,
-        default=store.MAX_FILE_BYTES,
-        metavar="N",
-        help=f"largest file accepted, in bytes (default {store.MAX_FILE_BYTES})",
-    ),
-    arg(
-        "--jobs",
-        "-j",
-        type=_positive_int,
-        default=0,
-        metavar="N",
-        help="check documents in N processes (default: all cores); the report is the same",
-    ),
+    _number("--max-bytes", default=store.MAX_FILE_BYTES, help="largest file accepted, in bytes (default %(default)s)"),
+    _number("--jobs", "-j", default=0, help="check documents in N processes (default: all cores)"),
     NO_CACHE,
     arg("paths", nargs="*", metavar="PATH", help="files or document ids to check (default: the whole root)"),
 )
@@ -209,13 +189,9 @@ def _validate(args) -> int:
             print(f"not fixed: {note}", file=out)
         moved, files = count(len(plan.summary), "span"), count(len(plan.writes), "file")
         print(f"newsspan validate --fix: {moved} moved in {files} in {root.path}; validating what is left", file=out)
-    report = validator.validate_root(
-        root,
-        args.paths or None,
-        jobs=args.jobs or validator.default_jobs(),
-        progress=_progress(args, args.format),
-        max_bytes=args.max_bytes,
-    )
+    jobs = args.jobs or validator.default_jobs()
+    progress = _progress(args, args.format)
+    report = validator.validate_root(root, args.paths or None, jobs=jobs, progress=progress, max_bytes=args.max_bytes)
     sys.stdout.write(RENDERERS[args.format](report))
     return 0 if report.ok else 1
 
@@ -223,12 +199,8 @@ def _validate(args) -> int:
 @command(
     "build",
     "validate and build the Hugging Face dataset folder",
-    "Validate the corpus (a corpus with errors is refused with the report, exit 1), then write a Hugging Face "
-    "dataset folder: Parquet files per config and split and a README.md dataset card, which plain "
-    "datasets.load_dataset reads offline. Released are the documents whose layer has status complete or gold; "
-    "the others are named, and --include-drafts includes them. --publish writes the folder to upload to a hub: its "
-    "configs hold only the texts whose license lets them travel, and standoff/ the others without their text "
-    "(`newsspan rehydrate` restores them from a copy of the article).",
+    "Validate the corpus (errors refuse it, exit 1), then write a Hugging Face dataset folder of the documents whose "
+    "layer is complete or gold; --publish withholds each text whose license does not let it travel.",
     (
         "newsspan build",
         "newsspan build --out DIR --config entities --config claims",
@@ -236,47 +208,19 @@ def _validate(args) -> int:
         "newsspan build --publish --out release/",
     ),
     arg("--out", metavar="DIR", help="the folder to write (default: <root>/build/hf); replaced as a whole"),
-    arg(
-        "--config",
-        action="append",
-        choices=hf.CONFIGS,
-        metavar="NAME",
-        help=f"build only this config, one of {', '.join(hf.CONFIGS)} (repeatable; default: all)",
-    ),
-    arg("--include-drafts", action="store_true", help="also release draft layers and texts without a released layer"),
-    arg(
-        "--publish",
-        action="store_true",
-        help="withhold each text whose license does not let it travel (its annotations go to standoff/, quotes hashed)",
-    ),
-    arg(
-        "--num-proc",
-        type=_positive_int,
-        metavar="N",
-        help="accepted for older scripts; changes nothing (one process writes as fast as datasets did with two)",
-    ),
+    arg("--config", action="append", choices=hf.CONFIGS, metavar="NAME", help="only NAME (repeatable): %(choices)s"),
+    DRAFTS,
+    _flag("--publish", help="withhold each text whose license does not let it travel (standoff/)"),
+    _number("--num-proc", help="accepted for older scripts; changes nothing"),
     NO_CACHE,
-    arg(
-        "--max-shard-size",
-        type=_size,
-        metavar="SIZE",
-        help="most Arrow data per Parquet file, e.g. 64MB (default 128MiB); larger splits get several shards",
-    ),
+    arg("--max-shard-size", type=_size, metavar="SIZE", help="most Arrow data per Parquet file (default 128MiB)"),
     QUIET,
 )
 def _build(args) -> int:
     root = store.Root.discover(args.root)
+    options = _options(args, "include_drafts", "num_proc", "max_shard_size", "publish")
     try:
-        summary = release.build(
-            root,
-            args.out,
-            args.config,
-            include_drafts=args.include_drafts,
-            num_proc=args.num_proc,
-            max_shard_size=args.max_shard_size,
-            progress=_progress(args),
-            publish=args.publish,
-        )
+        summary = release.build(root, args.out, args.config, progress=_progress(args), **options)
     except BuildError as e:
         if e.report is not None:
             sys.stdout.write(RENDERERS["text"](e.report))
@@ -292,15 +236,8 @@ def _build(args) -> int:
 @command(
     "rehydrate",
     "restore withheld texts from your own copies of the articles",
-    "A published release (the wheel, `newsspan build --publish`) carries a text whose license keeps it from "
-    "travelling as standoff only: offsets, labels and a hash of each quote. Give your own copy of each such "
-    "article (a file, or a folder of them: the bytes as saved from its URL, or a canonical text; nothing is "
-    "fetched). Each copy is matched to its document (by text hash, source hash, else by content), and the "
-    "annotation placed on it: exact (the same text), re-anchored (every span placed; those moved are listed) or "
-    "partial (the spans not placed are listed, never guessed, and the layer becomes a draft). Outside a corpus "
-    "root, the installed package's documents go to the user's cache (~/.cache/newsspan/rehydrated), and "
-    "newsspan.load_dataset() includes them from then on. A copy that is not UTF-8, empty, a link out of its "
-    "folder, or matches no or two documents is refused and nothing is written.",
+    "Restore the texts a published release withholds from your own copies of the articles (nothing is fetched); "
+    "outside a corpus root, into the user's cache, which newsspan.load_dataset() reads.",
     (
         "newsspan rehydrate ~/saved/blinken-talks.html.txt",
         "newsspan rehydrate saved-articles/",
@@ -309,8 +246,8 @@ def _build(args) -> int:
     arg("sources", nargs="+", metavar="SOURCE", help="a copy of an article, or a folder of copies"),
 )
 def _rehydrate(args) -> int:
-    given = args.root is not None or store.find_root() is not None or store.user_root() is None
-    root = store.Root.discover(args.root) if given else store.Root(store.shipped_root())
+    shipped = args.root is None and store.find_root() is None and store.user_root() is not None
+    root = store.Root(store.shipped_root()) if shipped else store.Root.discover(args.root)
     done, problems = rehydrate.rehydrate(root, args.sources)
     if problems:
         return _refused("rehydrate", f"{count(len(problems), 'problem')}; nothing was written", root, problems)
@@ -332,10 +269,8 @@ def _rehydrate(args) -> int:
 @command(
     "diff",
     "what changed between two releases, or two git revisions of the corpus (release notes)",
-    "Compare two folders `newsspan build` wrote, or two git revisions of the corpus root you stand in (read from "
-    "git, the working tree untouched): documents added, removed and changed; spans added, removed, relabelled, "
-    "moved and changed, per layer and label, matched by document, layer and id; and the label counts that "
-    "changed. --format markdown writes release notes.",
+    "Compare two folders `newsspan build` wrote, or two git revisions of the corpus root you stand in: documents "
+    "and spans added, removed and changed, and the label counts that changed. --format markdown writes release notes.",
     (
         "newsspan diff HEAD~3 HEAD",
         "newsspan diff v1/hf build/hf --format markdown > NOTES.md",
@@ -343,7 +278,7 @@ def _rehydrate(args) -> int:
     ),
     arg("old", metavar="OLD", help="a release folder, or a git revision"),
     arg("new", metavar="NEW", help="a release folder, or a git revision"),
-    arg("--format", choices=tuple(diff.RENDERERS), default="text", help="output format (default: text)"),
+    _format(*diff.RENDERERS),
 )
 def _diff(args) -> int:
     folders = [Path(x).is_dir() for x in (args.old, args.new)]
@@ -365,8 +300,7 @@ def _diff(args) -> int:
 @command(
     "recover",
     "remove what a killed command left in the root (writing commands do it first)",
-    "Remove the temporary files of writes a killed command left, and put back a build folder whose replacement "
-    "was cut short. Every command that writes does this first.",
+    "Remove the temporary files a killed command left, and put back a build folder whose replacement was cut short.",
     ("newsspan recover", "newsspan recover --root path/to/corpus"),
 )
 def _recover(args) -> int:
@@ -382,8 +316,7 @@ def _recover(args) -> int:
 @command(
     "init",
     "make a folder a corpus root (corpus/ and annotations/)",
-    "Make DIR (default: the working directory) a new, empty corpus root: a folder holding corpus/ and "
-    "annotations/. Nothing is changed in a folder that is a root already.",
+    "Make DIR a new, empty corpus root (corpus/ and annotations/); a folder that is a root already is left as it is.",
     ("newsspan init my-corpus", "newsspan init"),
     arg("dir", nargs="?", default=".", metavar="DIR", help="the folder (default: the working directory)"),
     root=False,
@@ -407,7 +340,7 @@ def _init(args) -> int:
     "list the validator's checks",
     "List every check the validator runs: its stable id, severity, scope and what it means.",
     ("newsspan checks", "newsspan checks --markdown > docs/checks.md"),
-    arg("--markdown", action="store_true", help="print the catalogue as docs/checks.md"),
+    _flag("--markdown", help="print the catalogue as docs/checks.md"),
     root=False,
 )
 def _checks(args) -> int:
@@ -422,20 +355,11 @@ def _checks(args) -> int:
 @command(
     "pack",
     "write the corpus as Parquet shards of whole documents (for Ray Data, object storage)",
-    "Write every document of the root (its text, metadata and annotation files, byte for byte) as rows of Parquet "
-    "files in --out, the form in which a large corpus travels to object storage and a cluster: "
-    "ray.data.read_parquet(DIR) reads it, newsspan.ray validates and builds it, `newsspan unpack` restores the "
-    "files. Files that belong to no document are left out (and named). A previous pack in --out is replaced whole; "
-    "nothing is written if a file cannot be read.",
+    "Write every document of the root (its files, byte for byte) as rows of Parquet files in --out, which "
+    "ray.data.read_parquet reads and `newsspan unpack` restores; a previous pack there is replaced whole.",
     ("newsspan pack --out corpus-pack", "newsspan pack --root path/to/corpus --out corpus-pack --rows-per-shard 5000"),
     arg("--out", metavar="DIR", required=True, help="the folder to write (part-NNNNN.parquet files)"),
-    arg(
-        "--rows-per-shard",
-        type=_positive_int,
-        default=pack.ROWS_PER_SHARD,
-        metavar="N",
-        help=f"documents per Parquet file (default {pack.ROWS_PER_SHARD}: about 4 MB for news articles)",
-    ),
+    _number("--rows-per-shard", default=pack.ROWS_PER_SHARD, help="documents per Parquet file (default %(default)s)"),
 )
 def _pack(args) -> int:
     root = store.Root.discover(args.root)
@@ -444,24 +368,18 @@ def _pack(args) -> int:
         return _refused("pack", "files that cannot be read; nothing was written", root, done.problems)
     if done.left_out:
         more = f" and {len(done.left_out) - 10} more" if len(done.left_out) > 10 else ""
-        print(
-            f"newsspan pack: left out {count(len(done.left_out), 'file')} of no document: {', '.join(done.left_out[:10])}{more}",
-            file=sys.stderr,
-        )
-    print(
-        f"newsspan pack: {count(done.documents, 'document')} ({count(done.files, 'file')}) written to {args.out} in "
-        f"{count(done.shards, 'Parquet file')} (root {root.path})"
-    )
+        names = ", ".join(done.left_out[:10]) + more
+        print(f"newsspan pack: left out {count(len(done.left_out), 'file')} of no document: {names}", file=sys.stderr)
+    written = f"{count(done.documents, 'document')} ({count(done.files, 'file')}) written to {args.out}"
+    print(f"newsspan pack: {written} in {count(done.shards, 'Parquet file')} (root {root.path})")
     return 0
 
 
 @command(
     "unpack",
     "restore the files of a pack into a corpus root",
-    "Write the files of a pack made by `newsspan pack` (a folder, or a URI such as s3://bucket/pack that pyarrow "
-    "reads) into the root, byte for byte; an absent or empty --root becomes a new root. A file the root holds "
-    "already with other contents is refused, and then nothing is written. Nothing is validated: run `newsspan "
-    "validate` next.",
+    "Write the files of a pack (a folder, or a URI such as s3://bucket/pack) into the root, byte for byte; a file "
+    "the root holds with other contents is refused. Nothing is validated: run `newsspan validate` next.",
     ("newsspan unpack corpus-pack --root restored", "newsspan unpack s3://bucket/corpus-pack --root ."),
     arg("dir", metavar="DIR", help="the pack: a folder of Parquet files, or a URI"),
     arg("--root", metavar="DIR", help="the corpus root to write into (default: the one you stand in)"),
@@ -472,10 +390,8 @@ def _unpack(args) -> int:
     done = pack.unpack(args.dir, root, on_wait=_waiting("unpack"))
     if done.problems:
         return _refused("unpack", "nothing was written", done.root, done.problems)
-    print(
-        f"newsspan unpack: {count(done.written, 'file')} written, {done.unchanged} unchanged in {done.root.path}; "
-        "run `newsspan validate` to check them"
-    )
+    written = f"{count(done.written, 'file')} written, {done.unchanged} unchanged in {done.root.path}"
+    print(f"newsspan unpack: {written}; run `newsspan validate` to check them")
     return 0
 
 
@@ -485,10 +401,8 @@ def _unpack(args) -> int:
 @command(
     "add",
     "add raw articles to the corpus (canonical text, metadata, draft sections)",
-    "Add raw articles: each becomes corpus/<id>.txt in canonical form (UTF-8, LF, NFC), corpus/<id>.meta.json "
-    "with what the text says about itself, and a draft annotations/<id>.json whose sections are pre-annotated "
-    "from the layout. Prints the status of each layer written and how to release a draft. Nothing is written "
-    "when anything is wrong.",
+    "Add raw articles: each becomes a canonical corpus/<id>.txt, its corpus/<id>.meta.json and a draft "
+    "annotations/<id>.json with sections pre-annotated from the layout. Nothing is written when anything is wrong.",
     (
         "newsspan add article.txt",
         "newsspan add article.txt --id my-article --language fr --split test",
@@ -497,22 +411,18 @@ def _unpack(args) -> int:
     arg("paths", nargs="+", metavar="PATH", help="article files, or folders of .txt files"),
     arg(
         "--id",
+        dest="doc_id",
+        metavar="ID",
         help="document id (one file only; default: the file stem made safe); 1-64 of a-z 0-9 _ -, starting with a "
         "letter or digit",
     ),
     arg("--language", metavar="L", help="BCP 47 language tag, for articles without a header that says it"),
     arg("--split", choices=schema.splits(), help="pin the document to a split"),
-    arg("--force", action="store_true", help="replace an existing text and metadata of the same id"),
+    _flag("--force", help="replace an existing text and metadata of the same id"),
 )
 def _add_articles(args) -> int:
-    root = store.Root.discover(args.root)
-    return _run_plan(
-        "add",
-        root,
-        lambda: edit.plan_add(
-            root, args.paths, doc_id=args.id, language=args.language, split=args.split, force=args.force
-        ),
-    )
+    options = _options(args, "doc_id", "language", "split", "force")
+    return _run_plan("add", args, lambda root: edit.plan_add(root, args.paths, **options))
 
 
 IMPORT_EXAMPLES = {
@@ -540,124 +450,82 @@ IMPORT_EXAMPLES = {
         "newsspan import uima cas-json/ --kb-feature EntityLink:kbid --label-map 'PER=PERSON,LOC=GPE,ORG=ORG'",
     ],
 }
+LABEL_MAP_HELP = "TOOL_LABEL=TARGET[,...] or a JSON file; TARGET: an entity label, sections:<label>, claims, ignore"
+LAYER_ARGUMENTS = (
+    arg(
+        "--entity-layer", metavar="LAYER", default=DEFAULT_ENTITY_LAYER, help="the mentions' type (default %(default)s)"
+    ),
+    arg(
+        "--entity-feature",
+        metavar="FEATURE",
+        default=DEFAULT_ENTITY_FEATURE,
+        help="the layer's feature holding the label (default: %(default)s; '' for none)",
+    ),
+    arg(
+        "--kb-feature",
+        metavar="LAYER:FEATURE",
+        help="the span layer and feature holding the mentions' Wikidata IRIs, when another layer links them (default: "
+        "the entity layer's identifier); a link counts on a mention with the same offsets",
+    ),
+)
+NER_KEY = arg("--ner-key", metavar="KEY", help="read BIO tags from this MISC key (e.g. NER for NER=B-PER), not Entity=")
+OFFSETS = arg("--offsets", choices=UNITS, help="the tool's offset unit (default: the tool's own; doccano: utf16)")
+COMMON_IMPORT_ARGUMENTS = (
+    arg(
+        "--nested",
+        choices=edit.NESTED_POLICIES,
+        default="error",
+        help="mentions inside others: error (default; lists the pairs), outer (keep the longest), inner (keep the "
+        "shortest); after the label map",
+    ),
+    arg(
+        "--align",
+        choices=edit.ALIGNMENT_MODES,
+        default="strict",
+        help="a mention whose edge falls inside a newsspan token: strict (default; an error naming it), contract or "
+        "expand to token boundaries (spaCy's modes)",
+    ),
+    arg("--annotator", metavar="NAME", help="write to annotations/annotators/NAME/ instead of the released layer"),
+    arg(
+        "--annotator-map",
+        action="append",
+        metavar="SPEC|FILE",
+        help="TOOL_NAME=NAME[,...] or a JSON file: rename the export's annotators (Label Studio user 2: 2=bob)",
+    ),
+    _flag("--fix-shifts", help="move a span onto its quote when found once within 64 characters (as validate --fix)"),
+    arg("--id", dest="doc_id", metavar="ID", help="the document id, when the export holds one new text"),
+    arg("--language", metavar="L", help="BCP 47 language tag for texts new to the corpus"),
+    arg("--status", choices=schema.statuses(), help="status of the written layers (default: kept, or draft when new)"),
+    _flag("--force", help="replace existing non-empty layers that the import changes"),
+    QUIET,
+)
 
 
 def _import_arguments(fmt: str) -> list[tuple]:
     """The options of `newsspan import FORMAT`: only those that apply to the format."""
-    out = [
+    return [
         IMPORT_ROOT,
         arg("paths", nargs="+", metavar="PATH", help="export files or folders (several for a whole corpus)"),
-        arg(
-            "--label-map",
-            action="append",
-            metavar="SPEC|FILE",
-            help="TOOL_LABEL=TARGET[,...] or a JSON file; TARGET: an entity label, sections:<label>, claims, ignore "
-            "(repeatable)",
-        ),
-    ]
-    if fmt in LAYER_FORMATS:
-        out += [
-            arg(
-                "--entity-layer",
-                metavar="LAYER",
-                default=DEFAULT_ENTITY_LAYER,
-                help=f"the span layer (UIMA type) of the entity mentions (default: {DEFAULT_ENTITY_LAYER})",
-            ),
-            arg(
-                "--entity-feature",
-                metavar="FEATURE",
-                default=DEFAULT_ENTITY_FEATURE,
-                help=f"the layer's feature holding the label (default: {DEFAULT_ENTITY_FEATURE}; '' for none)",
-            ),
-            arg(
-                "--kb-feature",
-                metavar="LAYER:FEATURE",
-                help="the span layer and feature holding the mentions' Wikidata IRIs, when another layer links them "
-                "(default: the entity layer's identifier); a link counts on a mention with the same offsets",
-            ),
-        ]
-    if fmt == "conllu":
-        help = "read BIO tags from this MISC key (e.g. NER for NER=B-PER) instead of CorefUD Entity="
-        out.append(arg("--ner-key", metavar="KEY", help=help))
-    if fmt in OFFSET_FORMATS:
-        help = "the tool's offset unit (default: the tool's own; doccano: utf16)"
-        out.append(arg("--offsets", choices=UNITS, help=help))
-    return out + [
-        arg(
-            "--nested",
-            choices=edit.NESTED_POLICIES,
-            default="error",
-            help="mentions inside others: error (default; lists the pairs), outer (keep the longest), inner (keep "
-            "the shortest); after the label map",
-        ),
-        arg(
-            "--align",
-            choices=edit.ALIGNMENT_MODES,
-            default="strict",
-            help="a mention whose edge falls inside a newsspan token: strict (default; an error naming it), "
-            "contract or expand to token boundaries (spaCy's modes)",
-        ),
-        arg("--annotator", metavar="NAME", help="write to annotations/annotators/NAME/ instead of the released layer"),
-        arg(
-            "--annotator-map",
-            action="append",
-            metavar="SPEC|FILE",
-            help="TOOL_NAME=NAME[,...] or a JSON file: rename "
-            "the export's annotators (Label Studio user 2: 2=bob or annotator-2=bob)",
-        ),
-        arg(
-            "--fix-shifts",
-            action="store_true",
-            help="move a span whose quote occurs exactly once within 64 characters "
-            "of its offsets onto it (as validate --fix does), printing each move",
-        ),
-        arg("--id", metavar="ID", help="the document id, when the export holds one new text (default: file names)"),
-        arg("--language", metavar="L", help="BCP 47 language tag for texts new to the corpus"),
-        arg(
-            "--status",
-            choices=schema.statuses(),
-            help="status of the written layers (default: kept, or draft when new)",
-        ),
-        arg("--force", action="store_true", help="replace existing non-empty layers that the import changes"),
-        QUIET,
+        arg("--label-map", action="append", metavar="SPEC|FILE", help=LABEL_MAP_HELP + " (repeatable)"),
+        *(LAYER_ARGUMENTS if fmt in LAYER_FORMATS else ()),
+        *([NER_KEY] if fmt == "conllu" else []),
+        *([OFFSETS] if fmt in OFFSET_FORMATS else []),
+        *COMMON_IMPORT_ARGUMENTS,
     ]
 
 
 @command(
     "import",
     "import annotation tools' exports (brat, labelstudio, doccano, prodigy, webanno, conllu, uima)",
-    "Import the exports of an annotation tool or a research corpus: new texts become corpus documents, the "
-    "mentions their annotation layer. Everything is checked first; nothing is written unless all is well. "
-    "`newsspan import FORMAT --help` describes each format.",
+    "Import the exports of an annotation tool or a research corpus: new texts become corpus documents, the mentions "
+    "their annotation layer; nothing is written unless all is well. `newsspan import FORMAT --help` describes each.",
     tuple(IMPORT_EXAMPLES[f][0] for f in IMPORT_FORMATS),
 )
 def _import(args) -> int:
-    root = store.Root.discover(args.root)
-    options = {
-        k: getattr(args, k) for k in ("entity_layer", "entity_feature", "kb_feature", "ner_key") if hasattr(args, k)
-    }
-    return _run_plan(
-        "import",
-        root,
-        lambda: edit.plan_import(
-            root,
-            args.format,
-            args.paths,
-            label_map=args.label_map,
-            annotator=args.annotator,
-            offsets=getattr(args, "offsets", None),
-            language=args.language,
-            status=args.status,
-            force=args.force,
-            doc_id=args.id,
-            nested=args.nested,
-            align=args.align,
-            fix_shifts=args.fix_shifts,
-            annotator_map=args.annotator_map,
-            reader_options=options,
-            progress=_progress(args),
-        ),
-    )
+    options = _options(args, "label_map", "annotator", "annotator_map", "offsets", "language", "status", "force")
+    options |= _options(args, "doc_id", "nested", "align", "fix_shifts") | {"progress": _progress(args)}
+    options["reader_options"] = _options(args, "entity_layer", "entity_feature", "kb_feature", "ner_key")
+    return _run_plan("import", args, lambda root: edit.plan_import(root, args.format, args.paths, **options))
 
 
 GUM_ARGUMENTS = (
@@ -669,16 +537,15 @@ GUM_ARGUMENTS = (
 
 
 def _import_gum(args) -> int:
-    root = store.Root.discover(args.root)
     genres = ("news", "interview") if args.genre == "all" else (args.genre,)
     report: dict = {}
 
-    def make():
+    def make(root):
         plan, found = edit.plan_gum(root, args.paths, genres)
         report.update(found)
         return plan
 
-    code = _run_plan("import gum", root, make)
+    code = _run_plan("import gum", args, make)
     print(json.dumps(report.get("counts", {})))
     if args.report and report:
         store.write_atomic(_folder_of(args.report, "--report"), json.dumps(report, indent=1).encode("utf-8"))
@@ -688,9 +555,8 @@ def _import_gum(args) -> int:
 @command(
     "export",
     "export the released annotations for annotation tools and trainers",
-    "Export the documents a build releases (layers with status complete or gold; --include-drafts as in "
-    "`newsspan build`), or one split of them, in an annotation tool's format (to pre-annotate) or as CoNLL or "
-    "a spaCy DocBin for trainers. The corpus must validate; the output is written atomically.",
+    "Export the documents a build releases (--include-drafts as in `newsspan build`), or one split of them, in an "
+    "annotation tool's format, as CoNLL or as a spaCy DocBin. The corpus must validate.",
     (
         "newsspan export conll --out ner.conll",
         "newsspan export conll --split test --out test.conll",
@@ -700,61 +566,39 @@ def _import_gum(args) -> int:
         "newsspan export conllu --out corpus.conllu",
         "newsspan export spacy --split train --out train.spacy",
     ),
-    arg("format", choices=EXPORT_FORMATS, metavar="FORMAT", help=f"one of {', '.join(EXPORT_FORMATS)}"),
+    arg("format", choices=EXPORT_FORMATS, metavar="FORMAT", help="one of %(choices)s"),
     arg("--out", required=True, metavar="PATH", help=f"output folder ({', '.join(FOLDER_FORMATS)}) or file"),
     arg("--split", choices=schema.splits(), help="export only the documents of this split"),
-    arg(
-        "--include-drafts",
-        action="store_true",
-        help="also export draft layers and texts without a released layer, as `newsspan build --include-drafts`",
-    ),
-    arg("--force", action="store_true", help="replace an existing output"),
+    DRAFTS,
+    _flag("--force", help="replace an existing output"),
     QUIET,
 )
 def _export(args) -> int:
     root = store.Root.discover(args.root)
-    plan = edit.export(
-        root,
-        args.format,
-        args.out,
-        force=args.force,
-        include_drafts=args.include_drafts,
-        split=args.split,
-        progress=_progress(args),
-    )
-    return _report_plan("export", plan, root)
+    options = _options(args, "force", "include_drafts", "split")
+    return _report_plan("export", edit.export(root, args.format, args.out, progress=_progress(args), **options), root)
 
 
 @command(
     "canonicalize",
     "rewrite non-canonical corpus texts and re-anchor their annotations",
-    "Rewrite each text saved with CRLF line ends, a byte order mark or decomposed characters (NFD) in canonical "
-    "form (UTF-8, LF, NFC), and map every span of its annotations through that change exactly. The fix of the "
-    "text-not-canonical check.",
+    "Rewrite each text saved with CRLF line ends, a byte order mark or decomposed characters in canonical form "
+    "(UTF-8, LF, NFC), mapping every span of its annotations exactly. The fix of the text-not-canonical check.",
     ("newsspan canonicalize", "newsspan canonicalize my-article"),
     IDS,
 )
 def _canonicalize(args) -> int:
-    root = store.Root.discover(args.root)
-    return _run_plan("canonicalize", root, lambda: edit.plan_canonicalize(root, args.ids), partial=True)
+    return _run_plan("canonicalize", args, lambda root: edit.plan_canonicalize(root, args.ids), partial=True)
 
 
 @command(
     "reanchor",
     "move spans onto a corrected text (old and new text aligned) and update the hashes",
-    "After a text was corrected (a typo, a removed advertisement), the spans of the documents whose text_sha256 "
-    "no longer matches follow the correction: the old text, rebuilt from the stored quotes, is aligned with the "
-    "new one word by word. Spans around an edit move with it; a span that contains an edit keeps its ends and gets "
-    "its quote updated (listed for review); the hashes are updated. A span whose own first or last word was "
-    "changed or deleted is listed, never guessed nor moved onto another occurrence of its quote, and its document "
-    "is left unchanged, unless --drop-unplaced removes such spans (from every layer of the documents named).",
+    "Move the spans of each document whose text was corrected onto the new text, aligned word by word with the old; "
+    "a span whose own first or last word changed is listed and its document left unchanged (or --drop-unplaced).",
     ("newsspan reanchor", "newsspan reanchor my-article", "newsspan reanchor --drop-unplaced my-article"),
     IDS,
-    arg(
-        "--drop-unplaced",
-        action="store_true",
-        help="remove the spans that cannot be placed, printing each (IDs needed)",
-    ),
+    _flag("--drop-unplaced", help="remove the spans that cannot be placed (IDs needed)"),
 )
 def _reanchor(args) -> int:
     root = store.Root.discover(args.root)
@@ -762,18 +606,18 @@ def _reanchor(args) -> int:
         raise store.StoreError(
             "--drop-unplaced removes annotations: name the documents (newsspan reanchor --drop-unplaced ID)"
         )
-    plan = lambda: edit.plan_reanchor(root, args.ids, drop_unplaced=args.drop_unplaced)  # noqa: E731
-    return _run_plan("reanchor", root, plan, partial=True)
+    plan = edit.run(root, lambda: edit.plan_reanchor(root, args.ids, args.drop_unplaced), _waiting("reanchor"))
+    return _report_plan("reanchor", plan, root, partial=True)
 
 
 @command(
     "remove",
     "remove documents: text, metadata and every annotation layer",
-    "Remove each document named: corpus/ID.txt, corpus/ID.meta.json, annotations/ID.json and every annotator's "
-    "annotations/annotators/NAME/ID.json, printing each file. Nothing is asked; --dry-run only prints them.",
+    "Remove every file of each document named (text, metadata, every annotation layer), printing each. Nothing is "
+    "asked; --dry-run only prints them.",
     ("newsspan remove my-article", "newsspan remove --dry-run my-article other-article"),
     arg("ids", nargs="+", metavar="ID", help="document ids"),
-    arg("--dry-run", action="store_true", help="print the files that would be removed, and remove nothing"),
+    _flag("--dry-run", help="print the files that would be removed, and remove nothing"),
 )
 def _remove(args) -> int:
     root = store.Root.discover(args.root)
@@ -790,16 +634,14 @@ def _remove(args) -> int:
 @command(
     "rename",
     "give a document another id: every file renamed, its id inside them rewritten",
-    "Rename every file of document OLD (text, metadata, released layer, every annotator's layer) to NEW and rewrite "
-    "the `id` and `document_id` inside them. Refused when NEW is no valid id or names an existing document. The files "
-    "are checked as `newsspan validate` checks them before they are written.",
+    "Rename every file of document OLD to NEW and rewrite the ids inside them; refused when NEW is no valid id or "
+    "names an existing document.",
     ("newsspan rename my-article my-better-id",),
     arg("old", metavar="OLD", help="the document's id"),
     arg("new", metavar="NEW", help="its new id"),
 )
 def _rename(args) -> int:
-    root = store.Root.discover(args.root)
-    return _run_plan("rename", root, lambda: edit.plan_rename(root, args.old, args.new))
+    return _run_plan("rename", args, lambda root: edit.plan_rename(root, args.old, args.new))
 
 
 # annotation quality --------------------------------------------------------------------------------
@@ -808,12 +650,8 @@ def _rename(args) -> int:
 @command(
     "agree",
     "inter-annotator agreement of two annotators",
-    "Score annotator B against annotator A on the documents both annotated: per layer and label, precision, "
-    "recall and F1 for exact span matches (same start, end and label) and for overlap matches (same label, at "
-    "least one character in common, each span matched at most once); Cohen's kappa on tokens for sections; "
-    "agreement on the attribution type and check-worthiness of matched claims; and every disagreement with its "
-    "text. A and B are names of annotations/annotators/ or folders of <id>.json files. The formulas are in "
-    "docs/agreement.md.",
+    "Score annotator B against annotator A on the documents both annotated: precision, recall and F1 per layer and "
+    "label, Cohen's kappa for sections, and every disagreement (the formulas are in docs/agreement.md).",
     (
         "newsspan agree alice bob",
         "newsspan agree alice bob --format json > agreement.json",
@@ -821,7 +659,7 @@ def _rename(args) -> int:
     ),
     arg("a", metavar="A", help="the reference annotator: a name under annotations/annotators/, or a folder"),
     arg("b", metavar="B", help="the annotator scored against A: a name, or a folder"),
-    arg("--format", choices=("text", "json"), default="text", help="output format (default: text)"),
+    _format("text", "json"),
 )
 def _agree(args) -> int:
     root = store.Root.discover(args.root)
@@ -841,14 +679,8 @@ def _agree(args) -> int:
 @command(
     "adjudicate",
     "merge two annotators' layers into a draft of what they agree on, and decide their disagreements",
-    "Write the document's released layer (annotations/ID.json) as a draft holding, in every layer, the spans on "
-    "which annotators A and B agree exactly (same offsets and label; for claims also the same attribution and "
-    "check-worthiness), and print each disagreement side by side for a reviewer (--out FILE also writes them as "
-    "JSON, each with its id). A disagreement is decided by taking a side: --prefer takes A's or B's spans in every "
-    "disagreement of a layer or label (the most specific rule wins), --decisions FILE and --interactive decide "
-    "them one by one (A, B or neither). Once every disagreement is decided, --status gold (or complete) writes that "
-    "status; the layer records the adjudicator and its provenance. The layer is checked by the validator before it "
-    "is written. A released layer that is more than a draft is never replaced without --force.",
+    "Write the document's released layer as a draft of the spans annotators A and B agree on, and print each "
+    "disagreement; --prefer, --decisions or --interactive decide them, then --status writes gold or complete.",
     (
         "newsspan adjudicate 000_1afbb3b63b1bfa60 alice bob",
         "newsspan adjudicate my-article alice bob --out review.json",
@@ -857,31 +689,15 @@ def _agree(args) -> int:
         "newsspan adjudicate my-article alice bob --interactive --adjudicator carol --status gold",
         "newsspan adjudicate my-article alice bob --force   # replace a complete or gold layer",
     ),
-    arg("id", metavar="ID", help="the document id"),
+    ID,
     arg("a", metavar="A", help="an annotator: a name under annotations/annotators/, or a folder (its ids are kept)"),
     arg("b", metavar="B", help="the other annotator: a name, or a folder"),
     arg("--out", metavar="FILE", help="also write the disagreements as JSON to FILE"),
-    arg("--force", action="store_true", help="replace a released layer that is complete or gold"),
-    arg(
-        "--prefer",
-        action="append",
-        default=[],
-        metavar="A|B[:LAYER[:LABEL]]",
-        help="take that side in the disagreements of every layer, of a layer, or of spans of a label (repeatable)",
-    ),
-    arg(
-        "--decisions",
-        metavar="FILE",
-        help='JSON: a list of {"id": ..., "take": "A", "B" or "neither", "reason": ...}, or the --out FILE with its '
-        "take fields filled in; a decision overrides any --prefer",
-    ),
-    arg("--interactive", action="store_true", help="ask on the terminal for each disagreement left undecided"),
-    arg(
-        "--status",
-        choices=schema.statuses(),
-        default="draft",
-        help="the status to write once every disagreement is decided (until then: draft)",
-    ),
+    _flag("--force", help="replace a released layer that is complete or gold"),
+    arg("--prefer", action="append", default=[], metavar="A|B[:LAYER[:LABEL]]", help="take that side (repeatable)"),
+    arg("--decisions", metavar="FILE", help='[{"id": ..., "take": "A", "B" or "neither"}], as in --out FILE'),
+    _flag("--interactive", help="ask on the terminal for each disagreement left undecided"),
+    arg("--status", choices=schema.statuses(), default="draft", help="the status once every disagreement is decided"),
     arg("--adjudicator", default="adjudicator", metavar="NAME", help="who decides, added to the layer's annotators"),
 )
 def _adjudicate(args) -> int:
@@ -960,21 +776,15 @@ def _ask(run, decisions) -> dict:
 @command(
     "stats",
     "statistics of the corpus: documents, tokens, spans per label and per document",
-    "Count the documents of the root per language, status and split; their tokens (those inside sections, as in "
-    "the entities and claims configs); sections and entity mentions per label; claims per attribution type and "
-    "check-worthiness; and the spans per document (minimum, median, maximum). The dataset card that `newsspan "
-    "build` writes shows the same figures, computed by the same function, for the released documents (--released).",
+    "Count the documents of the root per language, status and split, their tokens, the spans per label and per "
+    "document; with --released only those a release holds, as the dataset card of `newsspan build` counts them.",
     (
         "newsspan stats",
         "newsspan stats --released --format markdown > STATS.md",
         "newsspan stats --root path/to/corpus --format json",
     ),
-    arg("--format", choices=("text", "json", "markdown"), default="text", help="output format (default: text)"),
-    arg(
-        "--released",
-        action="store_true",
-        help="only the documents a release holds (status complete or gold), as the dataset card counts them",
-    ),
+    _format("text", "json", "markdown"),
+    _flag("--released", help="only the documents a release holds (status complete or gold)"),
 )
 def _stats(args) -> int:
     root = store.Root.discover(args.root)
@@ -982,8 +792,7 @@ def _stats(args) -> int:
     try:
         st = stats.statistics(corpus.released() if args.released else corpus)
     except ValueError as e:  # a file that does not parse as an annotation
-        print(f"newsspan stats: {e}; nothing was counted (root {root.path})", file=sys.stderr)
-        return 1
+        return _refused("stats", f"{e}; nothing was counted", root)
     sys.stdout.write(stats.RENDERERS[args.format](st))
     if args.format == "text":
         released = " released" if args.released else ""
@@ -994,18 +803,14 @@ def _stats(args) -> int:
 @command(
     "show",
     "an annotated article as one self-contained HTML page",
-    "Write one HTML page (inline CSS; no script, font or URL to fetch) showing the document's metadata, a legend "
-    "of the entity labels in the schema's colours, and the article with its section labels in the margin, entity "
-    "mentions highlighted per label and claims underlined and linked to their source mention; hovering a span "
-    "shows its id, label and offsets. By default the released layer; --annotator NAME shows one annotator's layer, "
-    "--diff A B two annotators' entity mentions side by side with agreements and disagreements marked. All text is "
-    "escaped.",
+    "Write one self-contained HTML page of the document: its metadata, and the article with its sections, entity "
+    "mentions and claims marked; by default the released layer, or one annotator's, or two annotators' side by side.",
     (
         "newsspan show 000_1afbb3b63b1bfa60 --out article.html",
         "newsspan show my-article --annotator alice --out alice.html",
         "newsspan show my-article --diff alice bob --out diff.html",
     ),
-    arg("id", metavar="ID", help="the document id"),
+    ID,
     arg("--out", required=True, metavar="FILE.html", help="the page to write"),
     arg("--annotator", metavar="NAME", help="show this annotator's layer (a name, or a folder)"),
     arg("--diff", nargs=2, metavar=("A", "B"), help="show two annotators' entity mentions side by side"),
@@ -1020,9 +825,9 @@ def _show(args) -> int:
         why = f"{count(len(errors), 'error')} in what would be shown; nothing was written"
         return _refused("show", why, root, errors)
     store.write_atomic(out, page.encode("utf-8"))
-    shown = f"annotator {args.annotator}" if args.annotator else "released layer"
-    if args.diff:
-        shown = " and ".join(args.diff)
+    shown = (
+        " and ".join(args.diff) if args.diff else f"annotator {args.annotator}" if args.annotator else "released layer"
+    )
     print(f"newsspan show: wrote {args.out} ({args.id}, {shown}) from {root.path}")
     return 0
 
@@ -1042,6 +847,14 @@ def _subparser(sub, name: str, summary: str, description: str, examples, args, r
         p.add_argument(*flags, **kwargs)
     p.set_defaults(func=run)
     return p
+
+
+def _wrap(text: str) -> str:
+    return textwrap.fill(text, 88, break_on_hyphens=False)  # an option such as --include-drafts stays whole
+
+
+def _examples(lines) -> str:
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
 
 
 def build_parser() -> argparse.ArgumentParser:
