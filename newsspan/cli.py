@@ -21,6 +21,7 @@ from . import (
     checks,
     diff,
     edit,
+    formats,
     hf,
     pack,
     rehydrate,
@@ -31,16 +32,6 @@ from . import (
     validator,
 )
 from .corpus import Corpus
-from .formats import (
-    DEFAULT_ENTITY_FEATURE,
-    DEFAULT_ENTITY_LAYER,
-    EXPORT_FORMATS,
-    FOLDER_FORMATS,
-    IMPORT_FORMATS,
-    LAYER_FORMATS,
-    OFFSET_FORMATS,
-    import_module,
-)
 from .formats.offsets import UNITS
 from .hf import BuildError, release
 from .report import RENDERERS, Problem, count
@@ -92,11 +83,15 @@ DRAFTS = _flag("--include-drafts", help="also take draft layers and texts withou
 COMMANDS: dict[str, tuple] = {}
 
 
+def _wrap(text: str) -> str:
+    return textwrap.fill(text, 88, break_on_hyphens=False)  # an option such as --include-drafts stays whole
+
+
 def command(name: str, summary: str, description: str, examples: tuple[str, ...], *args: tuple, root: bool = True):
     """Declare a subcommand: its --help says what it does and ends with examples; --root first unless root=False."""
 
     def declare(run):
-        COMMANDS[name] = (summary, description, examples, (ROOT, *args) if root else args, run)
+        COMMANDS[name] = (summary, _wrap(description), examples, (ROOT, *args) if root else args, run)
         return run
 
     return declare
@@ -183,12 +178,10 @@ def _validate(args) -> int:
     if args.fix:
         out = sys.stdout if args.format == "text" else sys.stderr
         plan = edit.run(root, lambda: edit.plan_fix(root, args.paths or None), _waiting("validate --fix"))
-        for line in plan.summary:
-            print(f"fixed: {line}", file=out)
-        for note in plan.notes:
-            print(f"not fixed: {note}", file=out)
+        lines = [*(f"fixed: {line}" for line in plan.summary), *(f"not fixed: {note}" for note in plan.notes)]
         moved, files = count(len(plan.summary), "span"), count(len(plan.writes), "file")
-        print(f"newsspan validate --fix: {moved} moved in {files} in {root.path}; validating what is left", file=out)
+        done = f"newsspan validate --fix: {moved} moved in {files} in {root.path}; validating what is left"
+        print(*lines, done, sep="\n", file=out)
     jobs = args.jobs or validator.default_jobs()
     progress = _progress(args, args.format)
     report = validator.validate_root(root, args.paths or None, jobs=jobs, progress=progress, max_bytes=args.max_bytes)
@@ -257,9 +250,8 @@ def _rehydrate(args) -> int:
             continue
         placed = f"{r.spans - len(r.unplaced)} of {r.spans} spans placed"
         draft = "; its layer is now a draft" if r.unplaced else ""
-        print(f"{r.doc_id}: {r.kind} from {r.source} ({placed}, {len(r.moved)} moved{draft})")
-        for line in [*(f"  moved {m}" for m in r.moved), *(f"  not placed {u}" for u in r.unplaced)]:
-            print(line)
+        moves = [*(f"  moved {m}" for m in r.moved), *(f"  not placed {u}" for u in r.unplaced)]
+        print(f"{r.doc_id}: {r.kind} from {r.source} ({placed}, {len(r.moved)} moved{draft})", *moves, sep="\n")
     root = rehydrate.write(root, done, _waiting("rehydrate"))
     restored = [r for r in done if r.writes]
     print(f"newsspan rehydrate: {count(len(restored), 'document')} restored in {root.path}")
@@ -307,9 +299,8 @@ def _recover(args) -> int:
     root = store.Root.discover(args.root)
     with root.lock(on_wait=_waiting("recover")) as cleaned:
         done = cleaned + store.recover_folder(release.default_out(root))
-    for line in done:
-        print(line)
-    print(f"newsspan recover: {count(len(done), 'change') if done else 'nothing to recover'} in {root.path}")
+    what = count(len(done), "change") if done else "nothing to recover"
+    print(*done, f"newsspan recover: {what} in {root.path}", sep="\n")
     return 0
 
 
@@ -453,12 +444,15 @@ IMPORT_EXAMPLES = {
 LABEL_MAP_HELP = "TOOL_LABEL=TARGET[,...] or a JSON file; TARGET: an entity label, sections:<label>, claims, ignore"
 LAYER_ARGUMENTS = (
     arg(
-        "--entity-layer", metavar="LAYER", default=DEFAULT_ENTITY_LAYER, help="the mentions' type (default %(default)s)"
+        "--entity-layer",
+        metavar="LAYER",
+        default=formats.DEFAULT_ENTITY_LAYER,
+        help="the span layer (UIMA type) of the entity mentions (default: %(default)s)",
     ),
     arg(
         "--entity-feature",
         metavar="FEATURE",
-        default=DEFAULT_ENTITY_FEATURE,
+        default=formats.DEFAULT_ENTITY_FEATURE,
         help="the layer's feature holding the label (default: %(default)s; '' for none)",
     ),
     arg(
@@ -507,9 +501,9 @@ def _import_arguments(fmt: str) -> list[tuple]:
         IMPORT_ROOT,
         arg("paths", nargs="+", metavar="PATH", help="export files or folders (several for a whole corpus)"),
         arg("--label-map", action="append", metavar="SPEC|FILE", help=LABEL_MAP_HELP + " (repeatable)"),
-        *(LAYER_ARGUMENTS if fmt in LAYER_FORMATS else ()),
+        *(LAYER_ARGUMENTS if fmt in formats.LAYER_FORMATS else ()),
         *([NER_KEY] if fmt == "conllu" else []),
-        *([OFFSETS] if fmt in OFFSET_FORMATS else []),
+        *([OFFSETS] if fmt in formats.OFFSET_FORMATS else []),
         *COMMON_IMPORT_ARGUMENTS,
     ]
 
@@ -519,7 +513,7 @@ def _import_arguments(fmt: str) -> list[tuple]:
     "import annotation tools' exports (brat, labelstudio, doccano, prodigy, webanno, conllu, uima)",
     "Import the exports of an annotation tool or a research corpus: new texts become corpus documents, the mentions "
     "their annotation layer; nothing is written unless all is well. `newsspan import FORMAT --help` describes each.",
-    tuple(IMPORT_EXAMPLES[f][0] for f in IMPORT_FORMATS),
+    tuple(IMPORT_EXAMPLES[f][0] for f in formats.IMPORT_FORMATS),
 )
 def _import(args) -> int:
     options = _options(args, "label_map", "annotator", "annotator_map", "offsets", "language", "status", "force")
@@ -566,8 +560,8 @@ def _import_gum(args) -> int:
         "newsspan export conllu --out corpus.conllu",
         "newsspan export spacy --split train --out train.spacy",
     ),
-    arg("format", choices=EXPORT_FORMATS, metavar="FORMAT", help="one of %(choices)s"),
-    arg("--out", required=True, metavar="PATH", help=f"output folder ({', '.join(FOLDER_FORMATS)}) or file"),
+    arg("format", choices=formats.EXPORT_FORMATS, metavar="FORMAT", help="one of %(choices)s"),
+    arg("--out", required=True, metavar="PATH", help=f"output folder ({', '.join(formats.FOLDER_FORMATS)}) or file"),
     arg("--split", choices=schema.splits(), help="export only the documents of this split"),
     DRAFTS,
     _flag("--force", help="replace an existing output"),
@@ -835,11 +829,11 @@ def _show(args) -> int:
 # the parser ---------------------------------------------------------------------------------------
 
 
-def _subparser(sub, name: str, summary: str, description: str, examples, args, run, raw: bool = False):
+def _subparser(sub, name: str, summary: str, description: str, examples, args, run):
     p = sub.add_parser(
         name,
         help=summary,
-        description=description if raw else _wrap(description),
+        description=description,
         epilog=_examples(examples),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -847,10 +841,6 @@ def _subparser(sub, name: str, summary: str, description: str, examples, args, r
         p.add_argument(*flags, **kwargs)
     p.set_defaults(func=run)
     return p
-
-
-def _wrap(text: str) -> str:
-    return textwrap.fill(text, 88, break_on_hyphens=False)  # an option such as --include-drafts stays whole
 
 
 def _examples(lines) -> str:
@@ -886,14 +876,14 @@ def build_parser() -> argparse.ArgumentParser:
     for name, (summary, description, examples, args, run) in COMMANDS.items():
         p = _subparser(sub, name, summary, description, examples, args, run)
         if name == "import":  # one subcommand per format, each with its own options and --help
-            formats = p.add_subparsers(dest="format", required=True, metavar="FORMAT")
+            tools = p.add_subparsers(dest="format", required=True, metavar="FORMAT")
             gum = "GUM's Wikinews news and interviews (dep/*.conllu) as documents with a GUM-derived draft layer"
             examples = ("newsspan import gum path/to/gum/dep/ --genre all --report gum-report.json",)
-            _subparser(formats, "gum", gum, edit.gum.__doc__ or gum, examples, GUM_ARGUMENTS, _import_gum, raw=True)
-            for fmt in IMPORT_FORMATS:
-                doc = (import_module(fmt).__doc__ or fmt).strip()
+            _subparser(tools, "gum", gum, edit.gum.__doc__ or gum, examples, GUM_ARGUMENTS, _import_gum)
+            for fmt in formats.IMPORT_FORMATS:
+                doc = (formats.import_module(fmt).__doc__ or fmt).strip()
                 summary = doc.splitlines()[0].split(":")[0]
-                _subparser(formats, fmt, summary, doc, IMPORT_EXAMPLES[fmt], _import_arguments(fmt), run, raw=True)
+                _subparser(tools, fmt, summary, doc, IMPORT_EXAMPLES[fmt], _import_arguments(fmt), run)
     return parser
 
 
