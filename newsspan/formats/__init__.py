@@ -1,7 +1,5 @@
-"""Annotation-tool formats, one module each: ``importers()[fmt](path, unit, **options) -> Parsed``;
-``exporters()[fmt](docs) -> {name: bytes}`` (the name "" for a format that writes one file). Each reader
-module's docstring describes its format (``newsspan import FORMAT --help`` shows it).
-"""
+"""Annotation-tool formats, one module each: ``importers()[fmt](path, unit, **options) -> Parsed`` and
+``exporters()[fmt](docs) -> {name: bytes}`` ("" names a one-file format's file); a reader's docstring is its --help."""
 
 from __future__ import annotations
 
@@ -34,7 +32,7 @@ def exporters() -> dict:
 
 
 def import_module(fmt: str) -> ModuleType:
-    """The reader module of an import format (its docstring describes the format)."""
+    """The reader module of an import format."""
     return _READERS[fmt]
 
 

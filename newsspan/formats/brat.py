@@ -114,15 +114,15 @@ def parse(text: str, ann_text: str, stem: str, out: Parsed, unit: str = "codepoi
 
 def _claim_relation(rtype: str, claim: ToolSpan | None, arg: ToolSpan | None, consumed: set[str]) -> bool:
     """Whether a relation is a claim's Source or Cue as newsspan's export writes it (then read into the claim)."""
-    if rtype not in ("Source", "Cue") or claim is None or arg is None or claim.label != CLAIM_LABEL:
+    if claim is None or arg is None or claim.label != CLAIM_LABEL:
         return False
     if rtype == "Source" and arg.label != SOURCE_LABEL:  # a source that is an entity mention
         claim.attribution["source_ref"] = arg.key
-        return True
-    if (rtype, arg.label) not in (("Source", SOURCE_LABEL), ("Cue", CUE_LABEL)):
+    elif (rtype, arg.label) in (("Source", SOURCE_LABEL), ("Cue", CUE_LABEL)):
+        claim.attribution["source_span" if rtype == "Source" else "cue"] = (arg.start, arg.end)
+        consumed.add(arg.key or "")
+    else:
         return False
-    claim.attribution["source_span" if rtype == "Source" else "cue"] = (arg.start, arg.end)
-    consumed.add(arg.key or "")
     return True
 
 
