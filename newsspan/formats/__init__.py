@@ -38,12 +38,9 @@ def import_module(fmt: str) -> ModuleType:
 
 def wanted(fmt: str, options: dict) -> str:
     """What a reader looked for, in the words of its options (for the error when it found nothing)."""
+    if fmt == "conllu" and options.get("ner_key"):
+        return f"BIO tags in the MISC key {options['ner_key']!r}"
     if fmt == "conllu":
-        key = options.get("ner_key")
-        return (
-            f"BIO tags in the MISC key {key!r}"
-            if key
-            else "CorefUD Entity= brackets in MISC (pass --ner-key KEY for BIO tags)"
-        )
+        return "CorefUD Entity= brackets in MISC (pass --ner-key KEY for BIO tags)"
     layer = options.get("entity_layer") or DEFAULT_ENTITY_LAYER
     return f"annotations of the layer {layer} (pass --entity-layer and --entity-feature)"
