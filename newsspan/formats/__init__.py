@@ -1,7 +1,5 @@
-"""Annotation-tool formats, one module each: ``importers()[fmt](path, unit, **options) -> Parsed``;
-``exporters()[fmt](docs) -> {name: bytes}`` (the name "" for a format that writes one file). Each reader
-module's docstring describes its format (``newsspan import FORMAT --help`` shows it).
-"""
+"""Annotation-tool formats, one module each: ``importers()[fmt](path, unit, **options) -> Parsed`` and
+``exporters()[fmt](docs) -> {name: bytes}`` ("" names a one-file format's file); a reader's docstring is its --help."""
 
 from __future__ import annotations
 
@@ -34,18 +32,15 @@ def exporters() -> dict:
 
 
 def import_module(fmt: str) -> ModuleType:
-    """The reader module of an import format (its docstring describes the format)."""
+    """The reader module of an import format."""
     return _READERS[fmt]
 
 
 def wanted(fmt: str, options: dict) -> str:
     """What a reader looked for, in the words of its options (for the error when it found nothing)."""
+    if fmt == "conllu" and options.get("ner_key"):
+        return f"BIO tags in the MISC key {options['ner_key']!r}"
     if fmt == "conllu":
-        key = options.get("ner_key")
-        return (
-            f"BIO tags in the MISC key {key!r}"
-            if key
-            else "CorefUD Entity= brackets in MISC (pass --ner-key KEY for BIO tags)"
-        )
+        return "CorefUD Entity= brackets in MISC (pass --ner-key KEY for BIO tags)"
     layer = options.get("entity_layer") or DEFAULT_ENTITY_LAYER
     return f"annotations of the layer {layer} (pass --entity-layer and --entity-feature)"

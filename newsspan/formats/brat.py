@@ -60,12 +60,8 @@ def parse(text: str, ann_text: str, stem: str, out: Parsed, unit: str = "codepoi
             continue
         where, (key, *fields) = f"{stem}.ann:{n}", line.split("\t")
         if key in seen and key != "*":  # which of the two lines was meant is not guessed
-            out.error(
-                where,
-                f"the id {key} is also that of line {seen[key]}; each annotation needs its own id "
-                "(the brat server refuses such a file)",
-                "renumber one of them (and what refers to it), or export the file again from brat",
-            )
+            why = f"the id {key} is also that of line {seen[key]}; each annotation needs its own id (the brat server refuses such a file)"
+            out.error(where, why, "renumber one of them (and what refers to it), or export the file again from brat")
             continue
         seen.setdefault(key, n)
         if not key.startswith("T"):
@@ -77,12 +73,8 @@ def parse(text: str, ann_text: str, stem: str, out: Parsed, unit: str = "codepoi
             continue
         label, quote = m["label"], fields[1] if len(fields) > 1 else None
         if ";" in m["frags"]:
-            out.warn(
-                where,
-                f"discontinuous span {key} {label} {m['frags']} ({quote!r}) is not imported: "
-                "newsspan spans are contiguous",
-                "annotate it as one contiguous span, or as separate spans",
-            )
+            why = f"discontinuous span {key} {label} {m['frags']} ({quote!r}) is not imported: newsspan spans are contiguous"
+            out.warn(where, why, "annotate it as one contiguous span, or as separate spans")
             continue
         named = f"{where} ({key} {label})"
         placed = place(out, named, conv, *map(int, m["frags"].split()), label=key, quote=quote)
@@ -98,10 +90,7 @@ def parse(text: str, ann_text: str, stem: str, out: Parsed, unit: str = "codepoi
         elif kind == "E":
             trigger = body[0].partition(":")[2] if body else ""
             consumed.add(trigger)
-            told = (
-                f"event {key} {body[0] if body else ''} is not imported (its trigger {trigger} neither): "
-                "the schema holds no events"
-            )
+            told = f"event {key} {body[0] if body else ''} is not imported (its trigger {trigger} neither): the schema holds no events"
         elif kind in ("A", "M") and len(body) >= 2:
             if not _attribute(body[0], spans.get(body[1]), body[2] if len(body) > 2 else None):
                 told = f"attribute {key} {body[0]} of {body[1]} is not imported: the schema holds no attributes"
@@ -110,10 +99,7 @@ def parse(text: str, ann_text: str, stem: str, out: Parsed, unit: str = "codepoi
             if wikidata and body[1] in spans:
                 spans[body[1]].kb_id = wikidata[1]
             else:
-                told = (
-                    f"normalisation {key} {body[2]} of {body[1]} is not imported: "
-                    "only Wikidata ids (Wikidata:Q…) are kept, as kb_id"
-                )
+                told = f"normalisation {key} {body[2]} of {body[1]} is not imported: only Wikidata ids (Wikidata:Q…) are kept, as kb_id"
         elif kind == "#":
             told = f"note {key} on {body[1] if len(body) > 1 else '?'} is not imported: the schema holds no notes"
         elif kind == "*":
@@ -128,15 +114,15 @@ def parse(text: str, ann_text: str, stem: str, out: Parsed, unit: str = "codepoi
 
 def _claim_relation(rtype: str, claim: ToolSpan | None, arg: ToolSpan | None, consumed: set[str]) -> bool:
     """Whether a relation is a claim's Source or Cue as newsspan's export writes it (then read into the claim)."""
-    if rtype not in ("Source", "Cue") or claim is None or arg is None or claim.label != CLAIM_LABEL:
+    if claim is None or arg is None or claim.label != CLAIM_LABEL:
         return False
     if rtype == "Source" and arg.label != SOURCE_LABEL:  # a source that is an entity mention
         claim.attribution["source_ref"] = arg.key
-        return True
-    if (rtype, arg.label) not in (("Source", SOURCE_LABEL), ("Cue", CUE_LABEL)):
+    elif (rtype, arg.label) in (("Source", SOURCE_LABEL), ("Cue", CUE_LABEL)):
+        claim.attribution["source_span" if rtype == "Source" else "cue"] = (arg.start, arg.end)
+        consumed.add(arg.key or "")
+    else:
         return False
-    claim.attribution["source_span" if rtype == "Source" else "cue"] = (arg.start, arg.end)
-    consumed.add(arg.key or "")
     return True
 
 
@@ -213,9 +199,8 @@ def annotation_conf(docs: list[Document]) -> str:
 def export(docs: Iterable[Document]) -> dict[str, bytes]:
     """Files of the brat folder: {relative name: bytes}."""
     docs = list(docs)
-    out = {}
+    out = {"annotation.conf": annotation_conf(docs).encode("utf-8")}
     for doc in docs:
         out[f"{doc.id}.txt"] = doc.text.encode("utf-8")
         out[f"{doc.id}.ann"] = ("\n".join(ann_lines(doc)) + "\n").encode("utf-8")
-    out["annotation.conf"] = annotation_conf(docs).encode("utf-8")
     return out

@@ -11,7 +11,6 @@ zip of a per-user export: doccano then writes one ``<username>.jsonl`` per membe
 
 from __future__ import annotations
 
-import json
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,7 +18,7 @@ from pathlib import Path
 from .. import files
 from ..model import Document
 from .offsets import Converter, utf16_offsets
-from .tool import FormatError, Parsed, ToolDoc, ToolSpan, export_files, named, place, tagged
+from .tool import FormatError, Parsed, ToolDoc, add_span, export_files, jsonl, named, tagged
 
 COLLABORATIVE = "all"
 SUFFIXES = (".jsonl", ".json")
@@ -59,7 +58,6 @@ def parse_record(rec, where: str, name: str, annotator: str | None, unit: str, o
         )
     # entity objects: `entities` now, `annotations` in older exports (which name labels by their numeric ids)
     field = "entities" if "entities" in rec or "annotations" not in rec else "annotations"
-    items = []  # (where, start, end, label, names of the offsets, id)
     for f in (field, "relations"):
         if f in rec and not isinstance(rec[f], list):
             raise FormatError(f"{where}: `{f}` is not a list")
@@ -68,54 +66,49 @@ def parse_record(rec, where: str, name: str, annotator: str | None, unit: str, o
             f"{where}: `{field}` names each label by its numeric id, not its name (an older doccano export); "
             "export the project again as JSONL, which writes the label names"
         )
+    user = rec.get("user") if type(rec.get("user")) in (str, int) else None  # doccano 1.x names the annotator so
+    doc = ToolDoc(text, name, where, annotator=annotator or (None if user is None else str(user)))
+    conv = Converter(text, unit)
+
+    def add(at: str, start, end, label, names: tuple[str, str] = ("start", "end"), key=None) -> None:
+        if not isinstance(label, str):
+            out.error(at, f"expected a string label, found {label!r}")
+        else:
+            add_span(out, doc, conv, at, start, end, label, names=names, key=None if key is None else str(key))
+
     if field in rec:
+        names = ("start_offset", "end_offset")
         for k, e in enumerate(rec[field]):
-            if not isinstance(e, dict):
+            if isinstance(e, dict):
+                add(f"{where} {field}[{k}]", e.get(names[0]), e.get(names[1]), e.get("label"), names, e.get("id"))
+            else:
                 out.error(f"{where} {field}[{k}]", "expected an object with start_offset, end_offset, label")
-                continue
-            names = ("start_offset", "end_offset")
-            items.append(
-                (f"{where} {field}[{k}]", e.get(names[0]), e.get(names[1]), e.get("label"), names, e.get("id"))
-            )
         for k, r in enumerate(rec.get("relations") or []):
-            out.warn(
-                f"{where} relations[{k}]",
-                f"relation {r.get('type')!r} ({r.get('from_id')} -> {r.get('to_id')}) "
-                "is not imported: the schema holds no relations",
-            )
+            what = f"relation {r.get('type')!r} ({r.get('from_id')} -> {r.get('to_id')})"
+            out.warn(f"{where} relations[{k}]", f"{what} is not imported: the schema holds no relations")
     else:
         labels = rec.get("label", rec.get("labels"))
-        labels = [] if labels is None else labels
-        if not isinstance(labels, list) or any(not isinstance(x, (list, tuple)) for x in labels):
+        if labels is not None and (
+            not isinstance(labels, list) or any(not isinstance(x, (list, tuple)) for x in labels)
+        ):
             raise FormatError(
                 f"{where}: `label` is not a list of [start, end, label] triples; "
                 "is this a text-classification export? Only sequence labelling can be imported"
             )
-        for k, t in enumerate(labels):
-            if len(t) != 3:
-                out.error(f"{where} label[{k}]", f"expected [start, end, label], found {t!r}")
+        for k, t in enumerate(labels or []):
+            if len(t) == 3:
+                add(f"{where} label[{k}]", *t)
             else:
-                items.append((f"{where} label[{k}]", t[0], t[1], t[2], ("start", "end"), None))
-    user = rec.get("user") if type(rec.get("user")) in (str, int) else None  # doccano 1.x names the annotator so
-    doc = ToolDoc(text=text, name=name, where=where, annotator=annotator or (str(user) if user is not None else None))
-    conv = Converter(text, unit)
-    for at, start, end, label, names, key in items:
-        if not isinstance(label, str):
-            out.error(at, f"expected a string label, found {label!r}")
-        elif placed := place(out, at, conv, start, end, label=label, names=names):
-            s, e = placed
-            doc.spans.append(
-                ToolSpan(label, s, e, f"{at} ({label} {text[s:e]!r})", key=None if key is None else str(key))
-            )
+                out.error(f"{where} label[{k}]", f"expected [start, end, label], found {t!r}")
     out.docs.append(doc)
 
 
 def export(docs: Iterable[Document]) -> dict[str, bytes]:
     """JSONL as doccano reads it: per document its id, text and mentions as ``label`` triples in UTF-16 units."""
-    lines = []
+    records = []
     for doc in docs:
         tokens, spans = tagged(doc)
         utf16 = utf16_offsets(doc.text)
         label = [[utf16[tokens[a].start], utf16[tokens[b - 1].end], lab] for a, b, lab in spans]
-        lines.append(json.dumps({"id": doc.id, "text": doc.text, "label": label}, ensure_ascii=False))
-    return {"": ("\n".join(lines) + "\n").encode("utf-8")}
+        records.append({"id": doc.id, "text": doc.text, "label": label})
+    return jsonl(records)

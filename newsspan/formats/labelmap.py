@@ -1,9 +1,6 @@
-"""Label maps: which layer and label each tool label goes to (``--label-map``, see docs/formats.md).
-
-An entity label maps to itself and newsspan's own export labels to their layer, unless the export's
-vocabulary (``labels.json``: CoNLL, OntoNotes, ...) gives it another meaning (CoNLL's ``LOC``, OntoNotes'
-``GPE``); the map suggested for unmapped labels says ``review`` where the meanings differ.
-"""
+"""Label maps: which layer and label each tool label goes to (``--label-map``, see docs/formats.md). An entity label
+maps to itself and newsspan's export labels to their layer, unless the export's vocabulary (``labels.json``) gives it
+another meaning (CoNLL's ``LOC``); the map suggested for unmapped labels says ``review`` where the meanings differ."""
 
 from __future__ import annotations
 
@@ -140,8 +137,7 @@ def resolve(labels: Counter, user: dict[str, Target]) -> tuple[dict[str, Target]
     family = vocabulary(labels)
     entity = schema.entity_labels()
     false = {lab for lab in labels if family and lab in family["review"] and lab in entity and lab not in user}
-    found = {label: user.get(label) or default_target(label) for label in labels if label not in false}
-    mapped = {label: t for label, t in found.items() if t is not None}
+    mapped = {lab: t for lab in labels if lab not in false and (t := user.get(lab) or default_target(lab))}
     missing = sorted(label for label in labels if label not in mapped)
     if not missing:
         return mapped, None

@@ -21,11 +21,12 @@ from .offsets import Converter, OffsetError, read_offset
 from .tool import FormatError, Parsed, ToolDoc, ToolSpan, named, place
 
 AGAIN = "re-export the task from Label Studio; if the text was edited after annotating, annotate it again"
+RESULT = {"from_name": "label", "to_name": "text", "type": "labels", "origin": "prediction"}  # of an exported span
+SAID = {"codepoint": "code points", "utf16": "UTF-16 units"}  # the units a task may count in
 
 
 def _item(data, pointer: str) -> str | None:
-    """The task, annotation and result a JSON pointer lies in, named as the import names them
-    ("task 1, annotation 1001, result beFiQTT1cU: /value/start")."""
+    """The task, annotation and result a JSON pointer lies in ("task 1, annotation 1001, result x7: /value/start")."""
     parts = pointer.split("/")[1:]
     if isinstance(data, list):
         if not parts or not parts[0].isdigit() or int(parts[0]) >= len(data):
@@ -61,13 +62,10 @@ def load(path: Path, unit: str | None = None) -> Parsed:
     tasks = [data] if isinstance(data, dict) else data
     if not isinstance(tasks, list) or not all(isinstance(t, dict) and isinstance(t.get("data"), dict) for t in tasks):
         flat = isinstance(tasks, list) and tasks and all(isinstance(t, dict) and "text" in t for t in tasks)
+        why = "this is a JSON-MIN export, flattened without `data` and `annotations`: export the project as JSON"
+        why = why if flat else "a list of result items alone, without the task's text, cannot be imported"
         raise FormatError(
-            f"{path}: not a Label Studio export: expected a list of tasks, each with a `data` object "
-            + (
-                "(this is a JSON-MIN export, flattened without `data` and `annotations`: export the project as JSON)"
-                if flat
-                else "(a list of result items alone, without the task's text, cannot be imported)"
-            )
+            f"{path}: not a Label Studio export: expected a list of tasks, each with a `data` object ({why})"
         )
     for n, task in enumerate(tasks):
         parse_task(task, n, path.name, path.stem, out, unit)
@@ -81,9 +79,7 @@ def annotator_name(completed_by) -> str | None:
         return annotator_name(completed_by[key]) if key else None
     if isinstance(completed_by, bool) or completed_by is None:
         return None
-    if isinstance(completed_by, int):
-        return f"annotator-{completed_by}"
-    return str(completed_by).split("@", 1)[0]
+    return f"annotator-{completed_by}" if isinstance(completed_by, int) else str(completed_by).split("@", 1)[0]
 
 
 def _text_key(task: dict, result: dict | None = None) -> str:
@@ -106,7 +102,7 @@ def parse_task(task: dict, n: int, file: str, stem: str, out: Parsed, unit: str 
         out.warn(where_task, f"{len(task['predictions'])} prediction(s) are not imported: only annotations are")
     if not anns:
         out.warn(where_task, "the task has no `annotations` (nor 0.x `completions`); its text is not imported")
-    docs, spans = [], []  # spans: (doc, where, start, end, quote, labels, result id) of every `labels` result
+    docs, spans = [], []  # (doc, where, start, end, quote, labels, result id) of every `labels` result
     for a in anns:
         where_a = f"{where_task}, annotation {a.get('id', '?')}"
         if a.get("was_cancelled"):
@@ -152,12 +148,11 @@ def parse_task(task: dict, n: int, file: str, stem: str, out: Parsed, unit: str 
 
 def _task_unit(text: str, spans: list, where_task: str, out: Parsed) -> str:
     """The offset unit most of a task's results fit (code points on a tie), naming those that fit only the other."""
-    fits = {u: _fits(Converter(text, u), spans) for u in ("codepoint", "utf16")}
+    fits = {u: _fits(Converter(text, u), spans) for u in SAID}
     unit, other = ("utf16", "codepoint") if sum(fits["utf16"]) > sum(fits["codepoint"]) else ("codepoint", "utf16")
     odd = [sp[1] for sp, mine, theirs in zip(spans, fits[unit], fits[other], strict=True) if theirs and not mine]
     if odd:
-        said = {"codepoint": "code points", "utf16": "UTF-16 units"}
-        why = f"offsets read as {said[unit]}, which {sum(fits[unit])} of its {len(spans)} results fit; these fit only {said[other]}:"
+        why = f"offsets read as {SAID[unit]}, which {sum(fits[unit])} of its {len(spans)} results fit; these fit only {SAID[other]}:"
         out.warn(where_task, why + "".join(f"\n    {x}" for x in odd), f"--offsets {other} reads the whole task so")
     return unit
 
@@ -177,14 +172,7 @@ def export(docs: Iterable[Document]) -> dict[str, bytes]:
     tasks = []
     for doc in docs:
         result = [
-            {
-                "id": e.id,
-                "from_name": "label",
-                "to_name": "text",
-                "type": "labels",
-                "origin": "prediction",
-                "value": {"start": e.start, "end": e.end, "text": e.text, "labels": [e.label]},
-            }
+            {"id": e.id, **RESULT, "value": {"start": e.start, "end": e.end, "text": e.text, "labels": [e.label]}}
             for e in doc.entities
         ]
         prediction = {"model_version": f"newsspan ({doc.status})", "result": result}

@@ -10,14 +10,13 @@ tokens from :mod:`newsspan.tokenize`.
 from __future__ import annotations
 
 import importlib
-import json
 from collections.abc import Iterable
 from pathlib import Path
 
 from .. import files
 from ..model import Document
 from .offsets import Converter, OffsetError, read_offset
-from .tool import FormatError, Parsed, ToolDoc, ToolSpan, named, place, tagged
+from .tool import FormatError, Parsed, ToolDoc, add_span, jsonl, named, tagged
 
 
 def load(path: Path, unit: str | None = None) -> Parsed:
@@ -40,11 +39,10 @@ def parse_task(task: dict, where: str, stem: str, n: int, unit: str, out: Parsed
     if answer != "accept":
         return out.warn(where, f"the answer is {answer!r}; only accepted tasks are imported")
     meta = task["meta"] if isinstance(task.get("meta"), dict) else {}
-    name = named(meta, f"{stem}-{n}")
     who = task.get("_annotator_id") or task.get("_session_id")
-    text, tokens = task["text"], task.get("tokens") if isinstance(task.get("tokens"), list) else None
-    doc = ToolDoc(text=text, name=str(name), where=where, annotator=str(who) if who else None)
-    conv = Converter(text, unit)
+    doc = ToolDoc(task["text"], named(meta, f"{stem}-{n}"), where, annotator=str(who) if who else None)
+    conv = Converter(doc.text, unit)
+    tokens = task.get("tokens") if isinstance(task.get("tokens"), list) else None
     for k, sp in enumerate(task.get("spans") or []):
         at = f"{where} spans[{k}]"
         if not isinstance(sp, dict) or not isinstance(sp.get("label"), str):
@@ -56,9 +54,7 @@ def parse_task(task: dict, where: str, stem: str, n: int, unit: str, out: Parsed
             out.error(at, f"{sp['label']}: {err}")
             continue
         quote = sp.get("text") if isinstance(sp.get("text"), str) else None  # the span's text, as Prodigy saw it
-        if placed := place(out, at, conv, start, end, label=sp["label"], quote=quote):
-            s, e = placed
-            doc.spans.append(ToolSpan(sp["label"], s, e, f"{at} ({sp['label']} {text[s:e]!r})"))
+        add_span(out, doc, conv, at, start, end, sp["label"], quote=quote)
     out.docs.append(doc)
 
 
@@ -77,44 +73,39 @@ def _offsets(sp: dict, tokens: list | None) -> tuple[int, int]:
             read_offset(tokens[ts].get("start"), f"tokens[{ts}].start"),
             read_offset(tokens[te].get("end"), f"tokens[{te}].end"),
         )
-    if by_chars is None:
-        if by_tokens is None:
-            raise OffsetError("the span has no start/end (nor token_start/token_end into tokens)")
-        return by_tokens
-    if by_tokens is not None and by_chars != by_tokens:
+    found = by_chars or by_tokens
+    if found is None:
+        raise OffsetError("the span has no start/end (nor token_start/token_end into tokens)")
+    if by_tokens and found != by_tokens:
         raise OffsetError(
-            f"start/end [{by_chars[0]}, {by_chars[1]}) disagree with tokens {sp['token_start']}..{sp['token_end']} "
+            f"start/end [{found[0]}, {found[1]}) disagree with tokens {sp['token_start']}..{sp['token_end']} "
             f"(token_end is inclusive), which cover [{by_tokens[0]}, {by_tokens[1]})"
         )
-    return by_chars
+    return found
 
 
 def export(docs: Iterable[Document]) -> dict[str, bytes]:
     """JSONL, one task per document: text, tokens (with ws; newsspan.tokenize's, the one tagger), entity spans."""
-    lines = []
+    tasks = []
     for doc in docs:
         text, (tokens, spans) = doc.text, tagged(doc)
-        ws = [t.end < len(text) and text[t.end].isspace() for t in tokens]
-        task = {
-            "text": text,
-            "meta": {"id": doc.id, "status": doc.status},
-            "tokens": [
-                {"text": t.text, "start": t.start, "end": t.end, "id": i, "ws": ws[i]} for i, t in enumerate(tokens)
-            ],
-            "spans": [
-                {
-                    "start": tokens[a].start,
-                    "end": tokens[b - 1].end,
-                    "token_start": a,
-                    "token_end": b - 1,
-                    "label": label,
-                }
-                for a, b, label in spans
-            ],
-            "answer": "accept",
-        }
-        lines.append(json.dumps(task, ensure_ascii=False))
-    return {"": ("\n".join(lines) + "\n").encode("utf-8")}
+        last = [(a, b - 1, label) for a, b, label in spans]  # token_end is inclusive
+        tasks.append(
+            {
+                "text": text,
+                "meta": {"id": doc.id, "status": doc.status},
+                "tokens": [
+                    {"text": t.text, "start": t.start, "end": t.end, "id": i, "ws": text[t.end : t.end + 1].isspace()}
+                    for i, t in enumerate(tokens)
+                ],
+                "spans": [
+                    {"start": tokens[a].start, "end": tokens[z].end, "token_start": a, "token_end": z, "label": label}
+                    for a, z, label in last
+                ],
+                "answer": "accept",
+            }
+        )
+    return jsonl(tasks)
 
 
 def docbin(docs: Iterable[Document]) -> dict[str, bytes]:

@@ -1,13 +1,13 @@
-"""What every reader shares: the records of a tool's export (:class:`ToolDoc`, :class:`ToolSpan`, :class:`Parsed`
-with its problems at the tool's items), placing a span's offsets, listing an export's files. Readers are pure:
-offsets are code points into the text *as the tool holds it*, labels the tool's own (the label map comes after).
-"""
+"""What every reader shares: an export's records (ToolDoc, ToolSpan, Parsed with its problems at the tool's items),
+placing a span's offsets, listing an export's files. Offsets are code points into the text as the tool holds it,
+labels are the tool's own (the label map comes after)."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from .. import files
@@ -67,12 +67,8 @@ class Parsed:
     ignored: Counter = field(default_factory=Counter)  # what the export holds and newsspan does not read, per type
 
     def extend(self, other: Parsed) -> None:
-        self.docs += other.docs
-        self.warnings += other.warnings
-        self.errors += other.errors
-        self.notes += other.notes
-        self.shifts += other.shifts
-        self.ignored.update(other.ignored)
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
     # where: the tool's item ("export.json: task 1, result beFiQTT1cU", "doc.ann:5")
     def error(self, where: str, message: str, hint: str | None = None) -> None:
@@ -94,9 +90,8 @@ def place(
     quote: str | None = None,
     hint: str = OFFSETS_HINT,
 ) -> tuple[int, int] | None:
-    """A span's [start, end) in code points of conv.text; None with the error at where (a bad offset, an empty
-    span, a quote that differs from the text there: a space may stand for a line break, as brat writes). A span
-    whose quote occurs once within FIX_WINDOW code points is placed there, its error recorded in out.shifts."""
+    """A span's [start, end) in code points of conv.text, or None with its error at where. A quote (where a space
+    may stand for a line break, as brat writes) found once within FIX_WINDOW is placed there, its error a shift."""
     try:
         start, end = read_offset(start, names[0]), read_offset(end, names[1])
     except OffsetError as err:
@@ -126,6 +121,20 @@ def place(
     return None
 
 
+def add_span(
+    out: Parsed, doc: ToolDoc, conv: Converter, where: str, start, end, label: str, *, key=None, **place_options
+) -> None:
+    """Place a span and add it to doc, named in messages by its label and its text."""
+    if placed := place(out, where, conv, start, end, label=label, **place_options):
+        s, e = placed
+        doc.spans.append(ToolSpan(label, s, e, f"{where} ({label} {conv.text[s:e]!r})", key=key))
+
+
+def jsonl(records: list) -> dict[str, bytes]:
+    """The one file of a JSON Lines export."""
+    return {"": ("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n").encode("utf-8")}
+
+
 def export_files(path, suffixes: tuple[str, ...], what: str) -> list[Path]:
     """The files of an import path: the file itself, or a folder's files with one of the suffixes (sorted)."""
     path = Path(path)
@@ -138,7 +147,7 @@ def export_files(path, suffixes: tuple[str, ...], what: str) -> list[Path]:
 
 
 def read_files(path, suffixes: tuple[str, ...], what: str, parse, *args) -> Parsed:
-    """parse(text, file name, document name, out, *args) of each file of an import path that is UTF-8 text."""
+    """parse(text, file name, document name, out, *args) of each UTF-8 file of an import path."""
     out = Parsed()
     for f in export_files(path, suffixes, what):
         text = files.export_text(f.read_bytes(), f.name, out.errors)
@@ -166,20 +175,19 @@ def layer_reader(suffixes: tuple[str, ...], what: str, parse):
 
 
 def named(fields: dict, default: str, keys: tuple[str, ...] = ("id", "document_id", "name", "title")) -> str:
-    """The first of these fields that holds a name, else default (made from the export's file name)."""
+    """The first of these fields that holds a name, else default."""
     given = [fields.get(k) for k in keys] if isinstance(fields, dict) else []
     return next((str(v) for v in given if type(v) in (str, int) and str(v).strip()), default)
 
 
 def wikidata_id(value) -> str | None:
-    """A Wikidata item id from an IRI (http://www.wikidata.org/entity/Q42) or a bare Q42; None otherwise."""
+    """The Q-id of a Wikidata IRI or of a bare Q42, else None."""
     m = _WIKIDATA.fullmatch(str(value or ""))
     return m[1] if m else None
 
 
 def kb_option(value: str | None, layer: str) -> tuple[str | None, str]:
-    """(layer, feature) of --kb-feature LAYER:FEATURE (LAYER a type name, or its last part); by default
-    (None, identifier): the entity layer's own `identifier`."""
+    """(layer, feature) of --kb-feature LAYER:FEATURE; by default (None, identifier): the entity layer's own."""
     if not value:
         return None, KB_FEATURE
     if ":" not in value.strip(":"):
@@ -193,8 +201,7 @@ def is_layer(name: str, wanted: str) -> bool:
 
 
 def link(spans: list[ToolSpan], links: list[tuple[int, int, str, str]], out: Parsed) -> None:
-    """The kb_id of each mention: the Wikidata id of the (start, end, value, where) link on its very offsets.
-    A link on no mention, or no Wikidata IRI, is a warning: an id is never guessed."""
+    """Each mention's kb_id from the (start, end, value, where) link on its offsets; an id is never guessed."""
     at = defaultdict(list)
     for s in spans:
         at[s.start, s.end].append(s)
@@ -212,14 +219,16 @@ def link(spans: list[ToolSpan], links: list[tuple[int, int, str, str]], out: Par
 
 
 def iri_note(file: str, found: Counter, out: Parsed) -> None:
-    """A note naming the features of other layers that hold Wikidata IRIs (when --kb-feature names none)."""
+    """A note naming the other layers' features that hold Wikidata IRIs (when --kb-feature names none)."""
     if found := +found:
         held = ", ".join(f"{layer}:{feature} ({n})" for (layer, feature), n in sorted(found.items()))
-        out.notes.append(f"{file}: Wikidata IRIs in {held}; {KB_HINT}")
+        out.notes.append(
+            f"{file}: Wikidata IRIs in {held}; pass --kb-feature LAYER:FEATURE to take their Wikidata ids as the mentions' kb_id"
+        )
 
 
 def tagged(doc) -> tuple[list[Token], list[tuple[int, int, str]]]:
-    """A document's tokens and its mentions as token ranges (first, stop, label), by the one tagger, for writers."""
+    """A document's tokens and its mentions as token ranges (first, stop, label), by the one tagger."""
     tokens = tokenize(doc.text)
     try:
         return tokens, iob2_spans(tag(tokens, doc.entities))
@@ -228,6 +237,6 @@ def tagged(doc) -> tuple[list[Token], list[tuple[int, int, str]]]:
 
 
 def lines_of(text: str, tokens: list[Token]) -> list[range]:
-    """The tokens of each line of the text that holds any (the sentences of the formats that need them)."""
+    """The tokens of each line that holds any (the sentences of the formats that need them)."""
     starts = [i for i, t in enumerate(tokens) if i == 0 or "\n" in text[tokens[i - 1].end : t.start]]
     return [range(a, b) for a, b in zip(starts, [*starts[1:], len(tokens)], strict=True)]
