@@ -212,25 +212,18 @@ class Agreement:
 
         layers = {layer: {mode: figures(*self.counts(layer, mode)) for mode in scoring.MODES} for layer in LAYERS}
         kappas = {name: asdict(k) for name, k in self.kappas().items()}
-        found = [d.to_json() for d in self.disagreements]
-        return {
-            "a": self.a,
-            "b": self.b,
-            "documents": self.documents,
-            "layers": layers,
-            **kappas,
-            "disagreements": found,
-        }
+        head = {"a": self.a, "b": self.b, "documents": self.documents, "layers": layers}
+        return head | kappas | {"disagreements": [d.to_json() for d in self.disagreements]}
 
 
-def _figures(c: Counts) -> tuple[float | None, ...]:
-    """P, R and F1; None (n/a) where neither annotator has a span, rather than the 0 of a zero division."""
-    return (c.precision, c.recall, c.f1) if c.gold or c.predicted else (None, None, None)
+def _figures(c: Counts) -> tuple[int | float | None, ...]:
+    """A, B, matched, missed, extra, P, R, F1; P, R and F1 None (n/a), not a zero division's 0, with no span at all."""
+    prf = (c.precision, c.recall, c.f1) if c.gold or c.predicted else (None, None, None)
+    return (c.gold, c.predicted, c.matched, c.gold - c.matched, c.predicted - c.matched, *prf)
 
 
 def _counts_json(c: Counts) -> dict:
-    figures = (c.gold, c.predicted, c.matched, c.gold - c.matched, c.predicted - c.matched, *_figures(c))
-    return dict(zip(("a", "b", "matched", "missed", "extra", "precision", "recall", "f1"), figures, strict=True))
+    return dict(zip(("a", "b", "matched", "missed", "extra", "precision", "recall", "f1"), _figures(c), strict=True))
 
 
 def agree(root: store.Root, a_name: str, b_name: str) -> tuple[Agreement | None, list[Problem]]:
@@ -256,16 +249,15 @@ def render_json(result: Any) -> str:
     return json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
 
 
-def _f(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:.3f}"
+CELLS = "{:>5} {:>6} {:>5} {:>6} {:>6} {:>6}"  # match, missed, extra, P, R, F1 (once exact, once overlap)
+
+
+def _f(x: int | float | None) -> str:
+    return "n/a" if x is None else f"{x:.3f}" if isinstance(x, float) else str(x)
 
 
 def _row(label: str, e: Counts, o: Counts, width: int) -> str:
-    cells = [
-        f"{c.matched:>5} {c.gold - c.matched:>6} {c.predicted - c.matched:>5} "
-        + " ".join(f"{_f(x):>6}" for x in _figures(c))
-        for c in (e, o)
-    ]
+    cells = [CELLS.format(*map(_f, _figures(c)[2:])) for c in (e, o)]
     return f"  {label:<{width}} {e.gold:>5} {e.predicted:>5}  " + "  ".join(cells)
 
 
@@ -291,7 +283,7 @@ def render_text(ag: Agreement) -> str:
             layer,
             f"  {'':<{width}} {'':>5} {'':>5}  {'exact':-^47}  {'overlap':-^47}",
             f"  {'label':<{width}} {'A':>5} {'B':>5}  "
-            + "  ".join([f"{'match':>5} {'missed':>6} {'extra':>5} {'P':>6} {'R':>6} {'F1':>6}"] * 2),
+            + "  ".join([CELLS.format("match", "missed", "extra", "P", "R", "F1")] * 2),
         ]
         out += [_row(x, exact[x], overlap[x], width) for x in exact] + [_row("all", e_all, o_all, width)]
         if layer == "sections":

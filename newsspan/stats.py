@@ -71,9 +71,7 @@ class Stats:
     def per_document(self, kind: str) -> tuple[int, float, int] | None:
         """(minimum, median, maximum) of the spans of a layer (or ``all``) per document; None without documents."""
         xs = self.spans[kind]
-        if not xs:
-            return None
-        return min(xs), _statistics.median(xs), max(xs)
+        return (min(xs), _statistics.median(xs), max(xs)) if xs else None
 
     def to_json(self) -> dict:
         return {
@@ -103,7 +101,7 @@ def tokens_in_sections(doc: Document) -> int:
 
 
 def statistics(documents: Iterable[Document], count_tokens: bool = True) -> Stats:
-    """The statistics of the documents (a :class:`~newsspan.Corpus`, or any iterable of Documents)."""
+    """The statistics of the documents (a :class:`~newsspan.Corpus`, or any iterable of them)."""
     st = Stats()
     for doc in documents:
         st.add(doc, count_tokens)
@@ -123,11 +121,7 @@ def _counts(c: Counter, order=None) -> str:
 
 
 def _spans_line(st: Stats) -> str:
-    parts = []
-    for kind in SPAN_KINDS:
-        r = st.per_document(kind)
-        if r:
-            parts.append(f"{_NAMES[kind]} {' / '.join(_number(x) for x in r)}")
+    parts = [f"{_NAMES[k]} {' / '.join(map(_number, r))}" for k in SPAN_KINDS if (r := st.per_document(k))]
     return ", ".join(parts) or "none"
 
 
