@@ -103,7 +103,7 @@ class Adjudication:
 
 
 def merge(doc_id: str, a: Annotation, b: Annotation, a_name: str, b_name: str, how: Decide = Decide()) -> Adjudication:
-    """The layer of what A and B agree on and of the sides chosen, and the disagreements; ValueError for an unknown id."""
+    """The layer of what A and B agree on and of the sides chosen, and the disagreements; ValueError: an unknown id."""
     found: list[Disagreement] = []
     taken: dict[str, Choice] = {}
     kept: dict[str, list] = {}  # per layer: (span to write, A's span or None, B's span or None)

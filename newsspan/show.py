@@ -58,13 +58,11 @@ def _block(text: str, a: int, b: int, ann: Annotation, prefix: str, classes: dic
         html = "".join(
             escape(text[x:y]) if e is None else _entity(text, e, prefix, classes.get(e.id, "")) for x, y, e in group
         )
-        if claim is None:
-            out.append(html)
-            continue
-        source = claim.attribution.source
-        tag = f'a href="#{escape(prefix + source)}"' if source else "span"
-        title = escape(_claim_title(claim))
-        out.append(f'<{tag} class="claim" id="{escape(prefix + claim.id)}" title="{title}">{html}</{tag.split()[0]}>')
+        if claim is not None:  # linked to its source mention, if any
+            source, title = claim.attribution.source, escape(_claim_title(claim))
+            tag = f'a href="#{escape(prefix + source)}"' if source else "span"
+            html = f'<{tag} class="claim" id="{escape(prefix + claim.id)}" title="{title}">{html}</{tag.split()[0]}>'
+        out.append(html)
     return "".join(out)
 
 
