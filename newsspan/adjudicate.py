@@ -124,9 +124,7 @@ def merge(doc_id: str, a: Annotation, b: Annotation, a_name: str, b_name: str, h
             if choice := how.choice(key, group):
                 taken[key] = choice
                 spans = dict.fromkeys(d.a if choice.side == A else d.b for d in group if choice.side != NEITHER)
-                kept[layer] += [
-                    (s, s if choice.side == A else None, s if choice.side == B else None) for s in spans if s
-                ]
+                kept[layer] += [(s, s, None) if choice.side == A else (s, None, s) for s in spans if s]
             elif all(d.kind in (KB_ID, CLUSTER) for d in group) and (x := group[0].a):  # kept without what differs
                 differ: dict[str, Any] = {d.kind: None for d in group}
                 kept[layer].append((replace(x, **differ), x, group[0].b))

@@ -56,8 +56,7 @@ class AnnotatorSet:
 
     @property
     def ids(self) -> list[str]:
-        stems = (p.name[: -len(store.JSON_SUFFIX)] for p in self.folder.iterdir() if p.name.endswith(store.JSON_SUFFIX))
-        return sorted(s for s in stems if store.is_valid_id(s))
+        return sorted(p.stem for p in self.folder.glob("*" + store.JSON_SUFFIX) if store.is_valid_id(p.stem))
 
     def path(self, doc_id: str) -> Path:
         return self.folder / (store.check_id(doc_id) + store.JSON_SUFFIX)
