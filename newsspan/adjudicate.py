@@ -1,15 +1,5 @@
-"""Adjudication (``newsspan adjudicate ID A B``): a draft of the spans two annotators agree on
-exactly, and the disagreements a reviewer must decide.
-
-The draft holds, in every layer, A's spans that B gave exactly (same offsets and label; for a
-claim also the same check-worthiness and attribution, its source mention compared by offsets
-and label), with ids as A gave them; an entity's ``kb_id`` and ``cluster`` only where both gave
-the same. Everything else is a :class:`~newsspan.agreement.Disagreement`, named by its ``id``.
-A disagreement is decided by taking a side (:class:`Choice`), by a rule (``--prefer``) or a
-decision per id (:class:`Decide`): that side's spans of it (none, for a span only the other side
-gave), or neither's. A mention or claim that would lie in no kept section, or a claim whose
-source mention is not kept, is left out, as the validator would refuse it. ``docs/agreement.md``
-says more.
+"""Adjudication (``newsspan adjudicate ID A B``): a layer of the spans two annotators gave exactly alike, and
+of the sides chosen (``--prefer``, ``--decisions``) in the disagreements between them (``docs/agreement.md``).
 """
 
 from __future__ import annotations
@@ -22,9 +12,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from . import agreement, schema, scoring, store
-from .agreement import AnnotatorSet, Disagreement, keys
+from .agreement import AnnotatorSet, Disagreement
 from .checks.agreement import ADJUDICATED
-from .model import LAYERS, Annotation, in_document_order
+from .model import LAYERS, Annotation
 from .report import ERROR, Problem, count
 from .validator import check_writes
 
@@ -52,8 +42,7 @@ def parse_rule(text: str) -> tuple[str, ...]:
 
 
 def read_decisions(path: Path) -> dict[str, Choice]:
-    """A decisions file: a list of ``{"id", "take": "A"|"B"|"neither", "reason"}``, or the review that
-    ``--out`` writes (its ``disagreements``; one whose take is null is left undecided); ValueError if malformed."""
+    """A list of ``{"id", "take": "A"|"B"|"neither", "reason"}``, or ``--out``'s review (take null: undecided)."""
     out: dict[str, Choice] = {}
     try:
         value = json.loads(path.read_bytes())
@@ -70,8 +59,7 @@ def read_decisions(path: Path) -> dict[str, Choice]:
 
 @dataclass(frozen=True)
 class Decide:
-    """How disagreements are decided: rules (``--prefer``, :func:`parse_rule`), choices by disagreement
-    id (a choice overrides any rule), the status to write once every one is decided, and by whom."""
+    """How disagreements are decided: rules (``--prefer``), choices by id (overriding rules), the status, by whom."""
 
     rules: tuple[tuple[str, ...], ...] = ()
     decisions: Mapping[str, Choice] = field(default_factory=dict)
@@ -115,16 +103,12 @@ class Adjudication:
 
 
 def merge(doc_id: str, a: Annotation, b: Annotation, a_name: str, b_name: str, how: Decide = Decide()) -> Adjudication:
-    """The layer of what A and B agree on and of the sides chosen, and the disagreements (pure). When
-    deciding (``how`` has rules, decisions or a status), the layer records the adjudicator and its
-    provenance, and the status once every disagreement is decided. ValueError for a decision that
-    names no disagreement."""
+    """The layer of what A and B agree on and of the sides chosen, and the disagreements; ValueError: an unknown id."""
     found: list[Disagreement] = []
     taken: dict[str, Choice] = {}
     kept: dict[str, list] = {}  # per layer: (span to write, A's span or None, B's span or None)
     for layer in LAYERS:
-        sa, sb = in_document_order(a.layer(layer)), in_document_order(b.layer(layer))
-        pairs = [(sa[i], sb[j]) for i, j in scoring.exact_pairs(keys(sa), keys(sb))]
+        pairs = agreement.paired(a.layer(layer), b.layer(layer), scoring.exact_pairs)
         ds = agreement.disagreements(doc_id, layer, a, b) + [
             Disagreement(doc_id, layer, kind, x, y)
             for x, y in pairs
@@ -140,9 +124,7 @@ def merge(doc_id: str, a: Annotation, b: Annotation, a_name: str, b_name: str, h
             if choice := how.choice(key, group):
                 taken[key] = choice
                 spans = dict.fromkeys(d.a if choice.side == A else d.b for d in group if choice.side != NEITHER)
-                kept[layer] += [
-                    (s, s if choice.side == A else None, s if choice.side == B else None) for s in spans if s
-                ]
+                kept[layer] += [(s, s, None) if choice.side == A else (s, None, s) for s in spans if s]
             elif all(d.kind in (KB_ID, CLUSTER) for d in group) and (x := group[0].a):  # kept without what differs
                 differ: dict[str, Any] = {d.kind: None for d in group}
                 kept[layer].append((replace(x, **differ), x, group[0].b))
@@ -203,14 +185,8 @@ def _steps(a: Annotation, layer: str, adjudicated: bool, note: str) -> dict:
 def adjudicate(
     root: store.Root, doc_id: str, a_name: str, b_name: str, force: bool = False, how: Decide = Decide(), write=True
 ) -> tuple[Adjudication | None, list[Problem]]:
-    """``newsspan adjudicate ID A B``: the layer :func:`merge` makes, checked as `newsspan validate`
-    checks it and written (unless write is False) as the document's released layer, under the root's
-    lock; or None and the errors of the layers read or of the layer made (nothing is written).
-
-    StoreError (a usage error) for a document, annotator or layer that does not exist; ValueError
-    for a decision that names no disagreement, or when the released layer is more than a draft and
-    force is not given (nothing is written).
-    """
+    """``newsspan adjudicate ID A B``: :func:`merge`'s layer, checked and written (unless ``write`` is False) as the
+    released layer, or None and the errors; ValueError to replace more than a draft without ``force``."""
     root.require_document(doc_id)
     sets = [AnnotatorSet.resolve(root, name, doc_id) for name in (a_name, b_name)]
     with root.lock():

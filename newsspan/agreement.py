@@ -1,11 +1,7 @@
-"""Two annotators' layers of the same articles: read, checked and compared (``newsspan agree A B``).
+"""Two annotators' layers of the same articles, read, checked and compared (``newsspan agree A B``).
 
-An annotator set is an annotator's name (``annotations/annotators/<name>/`` of the root) or a
-folder of ``<id>.json`` files; each layer is checked as ``newsspan validate`` checks it when it is
-read, and nothing is computed from a file with an error. B is scored against A on the documents
-both annotated, per layer and label: precision, recall and F1 of exact and overlap matches
-(:mod:`newsspan.scoring`, as a model is scored), Cohen's kappa on tokens for sections and on the
-attribution and check-worthiness of matched claims, and every disagreement (``docs/agreement.md``).
+B is scored against A as a model is (:mod:`newsspan.scoring`), with Cohen's kappa on section tokens and
+matched claims, and every disagreement listed (``docs/agreement.md``).
 """
 
 from __future__ import annotations
@@ -37,8 +33,7 @@ KINDS = (scoring.BOUNDARY, scoring.LABEL, scoring.MISSED, scoring.EXTRA, ATTRIBU
 
 @dataclass(frozen=True)
 class AnnotatorSet:
-    """One annotator's layers: ``name`` as given, ``folder`` holding ``<id>.json`` files, and
-    ``annotator``, the root's annotator of that name (None for a folder named by its path)."""
+    """One annotator's ``<id>.json`` layers in a folder; ``annotator`` is None for a folder named by its path."""
 
     name: str
     folder: Path
@@ -46,8 +41,7 @@ class AnnotatorSet:
 
     @classmethod
     def resolve(cls, root: store.Root, name: str, doc_id: str | None = None) -> AnnotatorSet:
-        """An annotator of the root by name, else a folder path, with a layer for doc_id when one is
-        given; StoreError (a usage error) otherwise."""
+        """An annotator of the root by name, else a folder path, with a layer for doc_id if given; else StoreError."""
         folder = root.annotations / store.ANNOTATORS / name
         if store.is_valid_id(name) and folder.is_dir():
             found = cls(name, folder, name)
@@ -62,9 +56,7 @@ class AnnotatorSet:
 
     @property
     def ids(self) -> list[str]:
-        """The ids of the documents this set annotates (its ``<id>.json`` files), sorted."""
-        stems = (p.name[: -len(store.JSON_SUFFIX)] for p in self.folder.iterdir() if p.name.endswith(store.JSON_SUFFIX))
-        return sorted(s for s in stems if store.is_valid_id(s))
+        return sorted(p.stem for p in self.folder.glob("*" + store.JSON_SUFFIX) if store.is_valid_id(p.stem))
 
     def path(self, doc_id: str) -> Path:
         return self.folder / (store.check_id(doc_id) + store.JSON_SUFFIX)
@@ -73,9 +65,7 @@ class AnnotatorSet:
 def read_layers(
     root: store.Root, doc_id: str, sets: Sequence[AnnotatorSet]
 ) -> tuple[str | None, list[Annotation | None], list[Problem]]:
-    """A document's corpus text and each set's layer of it, read and checked as `newsspan validate`
-    reads and checks them (None: a file with an error, or no text to check a layer against), and
-    the problems of the files read."""
+    """A document's text, each set's layer checked as `newsspan validate` checks it (None: invalid), the problems."""
     path = root.text_path(doc_id)
     try:
         text, found = decode_file(root.read_bytes(path), is_json=False)
@@ -107,6 +97,12 @@ def keys(spans: Sequence) -> list[scoring.Span]:
     return [(s.start, s.end, s.label) for s in spans]
 
 
+def paired(a: Sequence, b: Sequence, match=scoring.overlap_pairs) -> list[tuple]:
+    """The spans of A and of B that ``match`` pairs (by overlap, or scoring.exact_pairs), in document order."""
+    a, b = in_document_order(a), in_document_order(b)
+    return [(a[i], b[j]) for i, j in match(keys(a), keys(b))]
+
+
 @dataclass(frozen=True)
 class Disagreement:
     """One place where A and B differ; ``a`` and ``b`` are the spans involved (None: no span)."""
@@ -123,8 +119,7 @@ class Disagreement:
 
     @property
     def id(self) -> str:
-        """Stable while the two layers are: document, layer, and the characters the spans cover
-        (the disagreements of one pair of spans share it), e.g. ``tiny:entities:19-31``."""
+        """Document, layer and the characters covered (shared by one pair's disagreements): ``tiny:entities:19-31``."""
         end = max(s.end for s in (self.a, self.b) if s is not None)
         return f"{self.document_id}:{self.layer}:{self.start}-{end}"
 
@@ -138,25 +133,23 @@ class Disagreement:
 
 
 def disagreements(doc_id: str, layer: str, a: Annotation, b: Annotation) -> list[Disagreement]:
-    """Where B's layer differs from A's in one document, in document order: scoring's differences
-    of their spans, and for claims paired by overlap, their attribution and check-worthiness."""
+    """Where B's layer differs from A's in one document: scoring's differences, and matched claims' attributes."""
     sa, sb = in_document_order(a.layer(layer)), in_document_order(b.layer(layer))
-    ka, kb = keys(sa), keys(sb)
     out = [
         Disagreement(doc_id, layer, kind, None if i is None else sa[i], None if j is None else sb[j])
-        for kind, i, j in scoring.differences(ka, kb)
+        for kind, i, j in scoring.differences(keys(sa), keys(sb))
     ]
-    for i, j in scoring.overlap_pairs(ka, kb) if layer == "claims" else ():
-        if attribution_key(sa[i], a) != attribution_key(sb[j], b):
-            out.append(Disagreement(doc_id, layer, ATTRIBUTION, sa[i], sb[j]))
-        if sa[i].checkworthy != sb[j].checkworthy:
-            out.append(Disagreement(doc_id, layer, CHECKWORTHY, sa[i], sb[j]))
+    for x, y in paired(sa, sb) if layer == "claims" else ():
+        if attribution_key(x, a) != attribution_key(y, b):
+            out.append(Disagreement(doc_id, layer, ATTRIBUTION, x, y))
+        if x.checkworthy != y.checkworthy:
+            out.append(Disagreement(doc_id, layer, CHECKWORTHY, x, y))
     return sorted(out, key=lambda d: (d.start, KINDS.index(d.kind)))
 
 
 @dataclass(frozen=True)
 class Kappa:
-    """Cohen's kappa of two raters over the same items: observed and chance agreement."""
+    """Cohen's kappa of two raters over the same items, with observed and chance agreement."""
 
     items: int
     observed: float | None  # None with no items
@@ -165,7 +158,6 @@ class Kappa:
 
     @classmethod
     def of(cls, pairs: Sequence[tuple[object, object]]) -> Kappa:
-        """From (category by A, category by B) per item."""
         n = len(pairs)
         if not n:
             return cls(0, None, None, None)
@@ -176,8 +168,7 @@ class Kappa:
 
 
 def token_labels(text: str, a_sections: Sequence, b_sections: Sequence) -> list[tuple[str, str]]:
-    """(A's label, B's label) for every token of the text: the label of the section that holds
-    the token, or NO_SECTION."""
+    """(A's label, B's label) of the section holding each token of the text, or NO_SECTION."""
     a, b = (
         {t.start: s.label for s in x for t in section_tokens(text, s.start, s.end)} for x in (a_sections, b_sections)
     )
@@ -186,7 +177,7 @@ def token_labels(text: str, a_sections: Sequence, b_sections: Sequence) -> list[
 
 @dataclass(frozen=True)
 class Agreement:
-    """The agreement of B with A over the documents both annotated: every figure a function of their layers."""
+    """The agreement of B with A over the documents both annotated."""
 
     a: str
     b: str
@@ -197,7 +188,7 @@ class Agreement:
         return [doc_id for doc_id, *_ in self.pairs]
 
     def counts(self, layer: str, mode: str) -> tuple[Counts, dict[str, Counts]]:
-        """The counts of a layer, summed over documents: all labels together (a micro average), and per label."""
+        """A layer's counts summed over documents: all labels (a micro average), and per label."""
         return scoring.score([(keys(a.layer(layer)), keys(b.layer(layer))) for _, _, a, b in self.pairs], mode)
 
     @cached_property
@@ -205,13 +196,9 @@ class Agreement:
         return [d for doc_id, _, a, b in self.pairs for layer in LAYERS for d in disagreements(doc_id, layer, a, b)]
 
     def kappas(self) -> dict[str, Kappa]:
-        """Cohen's kappa of the section labels of tokens, and of the attribution type and the
-        check-worthiness of the claims matched by overlap."""
+        """Cohen's kappa of section labels on tokens, and of matched claims' attribution type and check-worthiness."""
         tokens = [t for _, text, a, b in self.pairs for t in token_labels(text, a.sections, b.sections)]
-        claims = []  # the claims of A and B matched by overlap
-        for _, _, a, b in self.pairs:
-            ca, cb = in_document_order(a.claims), in_document_order(b.claims)
-            claims += [(ca[i], cb[j]) for i, j in scoring.overlap_pairs(keys(ca), keys(cb))]
+        claims = [pair for _, _, a, b in self.pairs for pair in paired(a.claims, b.claims)]
         return {
             "sections_kappa": Kappa.of(tokens),
             "claims_attribution": Kappa.of([(x.attribution.type, y.attribution.type) for x, y in claims]),
@@ -224,34 +211,22 @@ class Agreement:
 
         layers = {layer: {mode: figures(*self.counts(layer, mode)) for mode in scoring.MODES} for layer in LAYERS}
         kappas = {name: asdict(k) for name, k in self.kappas().items()}
-        found = [d.to_json() for d in self.disagreements]
-        return {
-            "a": self.a,
-            "b": self.b,
-            "documents": self.documents,
-            "layers": layers,
-            **kappas,
-            "disagreements": found,
-        }
+        head = {"a": self.a, "b": self.b, "documents": self.documents, "layers": layers}
+        return head | kappas | {"disagreements": [d.to_json() for d in self.disagreements]}
 
 
-def _figures(c: Counts) -> tuple[float | None, ...]:
-    """P, R and F1; None (n/a) where neither annotator has a span, rather than the 0 of a zero division."""
-    return (c.precision, c.recall, c.f1) if c.gold or c.predicted else (None, None, None)
+def _figures(c: Counts) -> tuple[int | float | None, ...]:
+    """A, B, matched, missed, extra, P, R, F1; P, R and F1 None (n/a), not a zero division's 0, with no span at all."""
+    prf = (c.precision, c.recall, c.f1) if c.gold or c.predicted else (None, None, None)
+    return (c.gold, c.predicted, c.matched, c.gold - c.matched, c.predicted - c.matched, *prf)
 
 
 def _counts_json(c: Counts) -> dict:
-    figures = (c.gold, c.predicted, c.matched, c.gold - c.matched, c.predicted - c.matched, *_figures(c))
-    return dict(zip(("a", "b", "matched", "missed", "extra", "precision", "recall", "f1"), figures, strict=True))
+    return dict(zip(("a", "b", "matched", "missed", "extra", "precision", "recall", "f1"), _figures(c), strict=True))
 
 
 def agree(root: store.Root, a_name: str, b_name: str) -> tuple[Agreement | None, list[Problem]]:
-    """``newsspan agree A B``: B scored against A on the documents both annotated, or None and the
-    errors of the layers read (nothing is compared when one has an error).
-
-    StoreError (a usage error) for a name that is no annotator nor folder; ValueError when the two
-    annotated no document in common.
-    """
+    """``newsspan agree A B``, or None and the errors of the layers read; ValueError for no document in common."""
     a, b = AnnotatorSet.resolve(root, a_name), AnnotatorSet.resolve(root, b_name)
     ids = sorted(set(a.ids) & set(b.ids))
     if not ids:
@@ -269,25 +244,24 @@ def agree(root: store.Root, a_name: str, b_name: str) -> tuple[Agreement | None,
 
 
 def render_json(result: Any) -> str:
-    """An Agreement (or anything with a to_json(), an Adjudication) as the JSON that --format json prints."""
+    """An Agreement or Adjudication as --format json prints it."""
     return json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
 
 
-def _f(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:.3f}"
+CELLS = "{:>5} {:>6} {:>5} {:>6} {:>6} {:>6}"  # match, missed, extra, P, R, F1 (once exact, once overlap)
+
+
+def _f(x: int | float | None) -> str:
+    return "n/a" if x is None else f"{x:.3f}" if isinstance(x, float) else str(x)
 
 
 def _row(label: str, e: Counts, o: Counts, width: int) -> str:
-    cells = [
-        f"{c.matched:>5} {c.gold - c.matched:>6} {c.predicted - c.matched:>5} "
-        + " ".join(f"{_f(x):>6}" for x in _figures(c))
-        for c in (e, o)
-    ]
+    cells = [CELLS.format(*map(_f, _figures(c)[2:])) for c in (e, o)]
     return f"  {label:<{width}} {e.gold:>5} {e.predicted:>5}  " + "  ".join(cells)
 
 
 def describe(s, limit: int = 60) -> str:
-    """A span in one line: id, offsets, label (and a claim's attribution), its text shortened; "-" for None."""
+    """A span in one line: id, offsets, label (a claim's attribution), its text shortened; "-" for None."""
     if s is None:
         return "-"
     t = " ".join(s.text.split())
@@ -308,7 +282,7 @@ def render_text(ag: Agreement) -> str:
             layer,
             f"  {'':<{width}} {'':>5} {'':>5}  {'exact':-^47}  {'overlap':-^47}",
             f"  {'label':<{width}} {'A':>5} {'B':>5}  "
-            + "  ".join([f"{'match':>5} {'missed':>6} {'extra':>5} {'P':>6} {'R':>6} {'F1':>6}"] * 2),
+            + "  ".join([CELLS.format("match", "missed", "extra", "P", "R", "F1")] * 2),
         ]
         out += [_row(x, exact[x], overlap[x], width) for x in exact] + [_row("all", e_all, o_all, width)]
         if layer == "sections":

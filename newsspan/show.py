@@ -1,10 +1,5 @@
-"""One annotated article as a self-contained HTML page (``newsspan show``).
-
-The page needs nothing but itself: inline CSS (``show.css``, and the entity colours of the schema's
-``x-colors``), no script, font, image or URL to fetch (its Content-Security-Policy forbids them
-all, should anything slip in). Mentions are highlighted per label, claims underlined and linked
-to their source mention, every span's id, label and offsets on hover; ``render_diff`` shows two
-annotators' mentions side by side. Every piece of text is escaped: markup in an article shows as text.
+"""One annotated article as a self-contained HTML page (``newsspan show``): inline CSS, nothing to fetch (its
+Content-Security-Policy forbids it), every piece of text escaped.
 """
 
 from __future__ import annotations
@@ -63,13 +58,11 @@ def _block(text: str, a: int, b: int, ann: Annotation, prefix: str, classes: dic
         html = "".join(
             escape(text[x:y]) if e is None else _entity(text, e, prefix, classes.get(e.id, "")) for x, y, e in group
         )
-        if claim is None:
-            out.append(html)
-            continue
-        source = claim.attribution.source
-        tag = f'a href="#{escape(prefix + source)}"' if source else "span"
-        title = escape(_claim_title(claim))
-        out.append(f'<{tag} class="claim" id="{escape(prefix + claim.id)}" title="{title}">{html}</{tag.split()[0]}>')
+        if claim is not None:  # linked to its source mention, if any
+            source, title = claim.attribution.source, escape(_claim_title(claim))
+            tag = f'a href="#{escape(prefix + source)}"' if source else "span"
+            html = f'<{tag} class="claim" id="{escape(prefix + claim.id)}" title="{title}">{html}</{tag.split()[0]}>'
+        out.append(html)
     return "".join(out)
 
 
@@ -143,10 +136,12 @@ def render(doc: Document, ann: Annotation | None, layer: str = "released layer")
 
 def render_diff(doc: Document, a: Annotation, b: Annotation, a_name: str, b_name: str) -> str:
     """Two annotators' entity mentions side by side, each marked agreed or not."""
-    ka, kb = set(keys(a.entities)), set(keys(b.entities))
-    classes_a = {e.id: " agree" if k in kb else " only" for e, k in zip(a.entities, keys(a.entities), strict=True)}
-    classes_b = {e.id: " agree" if k in ka else " only" for e, k in zip(b.entities, keys(b.entities), strict=True)}
-    only_a, only_b = list(classes_a.values()).count(" only"), list(classes_b.values()).count(" only")
+    agreed = set(keys(a.entities)) & set(keys(b.entities))
+    classes_a, classes_b = (
+        {e.id: " agree" if (e.start, e.end, e.label) in agreed else " only" for e in x}
+        for x in (a.entities, b.entities)
+    )
+    only_a, only_b = (list(c.values()).count(" only") for c in (classes_a, classes_b))
     rows = "".join(
         f"<tr><td>{escape(d.kind)}</td><td>{escape(describe(d.a))}</td><td>{escape(describe(d.b))}</td></tr>"
         for d in disagreements(doc.id, "entities", a, b)
@@ -168,13 +163,8 @@ def render_diff(doc: Document, a: Annotation, b: Annotation, a_name: str, b_name
 def page(
     root: store.Root, doc_id: str, annotator: str | None = None, diff: Sequence[str] | None = None
 ) -> tuple[str | None, list[Problem]]:
-    """``newsspan show``: the page of a document of the root with its released layer, one
-    annotator's layer, or two annotators' mentions side by side (``diff``), annotators named as
-    :class:`~newsspan.agreement.AnnotatorSet` resolves them (a name, or a folder); or None and the
-    errors of the files to be shown, checked as `newsspan validate` checks them.
-
-    StoreError (a usage error) for a document, annotator or layer that does not exist.
-    """
+    """``newsspan show``: a document's page with its released layer, an annotator's, or two annotators' mentions
+    side by side (``diff``); or None and the errors of the files to be shown."""
     root.require_document(doc_id)
     names = list(diff or ([annotator] if annotator else []))
     sets = [AnnotatorSet.resolve(root, name, doc_id) for name in names]

@@ -1,18 +1,11 @@
-"""Corpus statistics: the one place they are computed (``newsspan stats`` and the dataset card).
+"""Corpus statistics, the one place they are computed (``newsspan stats`` and the dataset card).
 
-    st = statistics(newsspan.Corpus("path/to/root"))     # every document of the root
-    st.documents, st.splits, st.mentions["GPE"], st.per_document("entities")
-
-Counted per document: its language, status (``unannotated`` for a text without a released
-layer), split and license; its tokens (the tokens inside its sections: the rows of the
-``entities`` and ``claims`` configs); its sections per label, entity mentions per label, claims
-per attribution type and check-worthiness; and the number of spans of each layer, of which
-the minimum, median and maximum over documents are reported.
+st = statistics(newsspan.Corpus("path/to/root"))
+st.documents, st.splits, st.mentions["GPE"], st.per_document("entities")
 """
 
 from __future__ import annotations
 
-import bisect
 import json
 import statistics as _statistics
 from collections import Counter
@@ -78,9 +71,7 @@ class Stats:
     def per_document(self, kind: str) -> tuple[int, float, int] | None:
         """(minimum, median, maximum) of the spans of a layer (or ``all``) per document; None without documents."""
         xs = self.spans[kind]
-        if not xs:
-            return None
-        return min(xs), _statistics.median(xs), max(xs)
+        return (min(xs), _statistics.median(xs), max(xs)) if xs else None
 
     def to_json(self) -> dict:
         return {
@@ -105,21 +96,12 @@ class Stats:
 
 
 def tokens_in_sections(doc: Document) -> int:
-    """The tokens of a document that lie inside its sections: the tokens of its rows in the
-    ``entities`` and ``claims`` configs (a text without sections has none)."""
-    if not doc.sections:
-        return 0
-    sections = sorted((s.start, s.end) for s in doc.sections)
-    starts = [a for a, _ in sections]
-    n = 0
-    for t in doc.tokens():
-        k = bisect.bisect_right(starts, t.start) - 1
-        n += k >= 0 and t.end <= sections[k][1]
-    return n
+    """The tokens of a document's sections: of its rows in the ``entities`` and ``claims`` configs."""
+    return sum(len(doc.tokens(s)) for s in doc.sections)
 
 
 def statistics(documents: Iterable[Document], count_tokens: bool = True) -> Stats:
-    """The statistics of the documents (a :class:`~newsspan.Corpus`, or any iterable of Documents)."""
+    """The statistics of the documents (a :class:`~newsspan.Corpus`, or any iterable of them)."""
     st = Stats()
     for doc in documents:
         st.add(doc, count_tokens)
@@ -139,11 +121,7 @@ def _counts(c: Counter, order=None) -> str:
 
 
 def _spans_line(st: Stats) -> str:
-    parts = []
-    for kind in SPAN_KINDS:
-        r = st.per_document(kind)
-        if r:
-            parts.append(f"{_NAMES[kind]} {' / '.join(_number(x) for x in r)}")
+    parts = [f"{_NAMES[k]} {' / '.join(map(_number, r))}" for k in SPAN_KINDS if (r := st.per_document(k))]
     return ", ".join(parts) or "none"
 
 
@@ -162,24 +140,25 @@ def summary_lines(st: Stats, tokens_note: str = "not counted") -> list[str]:
     ]
 
 
-def _table(head: tuple[str, str], counts: Counter) -> list[str]:
-    rows = [f"| {head[0]} | {head[1]} |", "| --- | ---: |"]
-    return rows + [f"| `{k}` | {counts[k]} |" for k in sorted(counts) if counts[k]]
+TABLES = (  # the title in text, the Markdown heading ("": under the one before), the columns, the Stats counter
+    ("entity mentions per label", "Entity mentions per label", ("label", "mentions"), "mentions"),
+    ("sections per label", "Sections per label", ("label", "sections"), "sections"),
+    ("claims per attribution", "Claims by attribution and check-worthiness", ("attribution", "claims"), "attributions"),
+    ("claims per check-worthiness", "", ("check-worthy", "claims"), "checkworthy"),
+)
+
+
+def _rows(st: Stats, name: str) -> list[tuple[str, int]]:
+    counts = getattr(st, name)
+    return [(k, counts[k]) for k in sorted(counts) if counts[k]]
 
 
 def markdown_tables(st: Stats, level: int = 3) -> list[str]:
-    """Mentions per label, sections per label, claims by attribution and check-worthiness."""
-    h = "#" * level
-    return (
-        [f"{h} Entity mentions per label", ""]
-        + _table(("label", "mentions"), st.mentions)
-        + ["", f"{h} Sections per label", ""]
-        + _table(("label", "sections"), st.sections)
-        + ["", f"{h} Claims by attribution and check-worthiness", ""]
-        + _table(("attribution", "claims"), st.attributions)
-        + [""]
-        + _table(("check-worthy", "claims"), Counter({k: st.checkworthy[k] for k in ("true", "false")}))
-    )
+    out: list[str] = []
+    for _, heading, (key, value), name in TABLES:
+        out += ([""] if out else []) + ([f"{'#' * level} {heading}", ""] if heading else [])
+        out += [f"| {key} | {value} |", "| --- | ---: |"] + [f"| `{k}` | {n} |" for k, n in _rows(st, name)]
+    return out
 
 
 def render_markdown(st: Stats) -> str:
@@ -188,13 +167,8 @@ def render_markdown(st: Stats) -> str:
 
 def render_text(st: Stats) -> str:
     out = [line[2:] for line in summary_lines(st)]
-    for title, counts in (
-        ("entity mentions per label", st.mentions),
-        ("sections per label", st.sections),
-        ("claims per attribution", st.attributions),
-        ("claims per check-worthiness", Counter({k: st.checkworthy[k] for k in ("true", "false")})),
-    ):
-        out += ["", title] + [f"  {k:<16} {counts[k]:>8}" for k in sorted(counts) if counts[k]]
+    for title, _, _, name in TABLES:
+        out += ["", title] + [f"  {k:<16} {n:>8}" for k, n in _rows(st, name)]
     return "\n".join(out) + "\n"
 
 
