@@ -1,30 +1,20 @@
 """`newsspan add`: a raw article -> canonical text, metadata and a draft layer pre-annotated from the layout.
 
-The scrape header of the first article is
-
-     date 2024-01-12 en English        header: date, BCP 47 tag, language name
-    China                              topic (kicker) line
-    author                             a stray site label (boilerplate), optional
-    By: Aqsa Younas Rana               byline:   "<label>: <names>", no digits
-    Published: January 12, 2024 ...    dateline: "<label>: <value with digits>"
-    Blinken Holds Talks with ...       headline
-
-Lines are recognised by position and shape, not by their words, so "Par : Jean Dupont" and
-"作者：张三" are bylines too. Without such a header the first line is the title only where the layout
-shows one (a short line that is no sentence, with text after it), and the byline and dateline after it
-are read in the common layouts of layouts.json ("By Maria Jensen" / "March 4, 2025", "Von ...",
-"Par ...", "Por ...", "记者 王伟" / "2025年3月4日"). Only what the text says is recorded; what it does
-not say (source, URL, license) is "unknown". Only text files are articles: binary data is refused, and
-a symbolic link is followed only inside the working directory or the corpus root.
+Header lines (a scrape header ` date 2024-01-12 en English`, topic, byline, dateline, headline) are recognised
+by position and shape, not by their words; without a scrape header, the title, byline and dateline are read in
+the common layouts of layouts.json. Only what the text says is recorded; the rest (source, URL, license) is
+"unknown". Binary data is refused; a symbolic link is followed only inside the working directory or the root.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 from .. import schema, store
 from ..corpus import load_annotation
@@ -72,8 +62,7 @@ class IngestError(ValueError):
     """Input that cannot become a corpus document (not text, not UTF-8, empty)."""
 
 
-@dataclass
-class Line:
+class Line(NamedTuple):
     start: int  # first non-space character
     end: int  # after the last non-space character
     text: str
@@ -89,19 +78,14 @@ class Ingested:
     notes: list[str] = field(default_factory=list)  # what could not be read, for the user
 
     def files(self, root: store.Root) -> list[tuple[Path, bytes]]:
-        """The text and meta files of the new document."""
         return [(root.text_path(self.doc_id), self.text.encode()), (root.meta_path(self.doc_id), dump_json(self.meta))]
 
 
 def lines_of(text: str) -> list[Line]:
-    out, pos, blank = [], 0, True
-    for raw in text.split("\n"):
-        stripped = raw.strip()
-        if stripped:
-            lead = len(raw) - len(raw.lstrip())
-            out.append(Line(pos + lead, pos + lead + len(stripped), stripped, blank))
-        blank = not stripped
-        pos += len(raw) + 1
+    """The non-blank lines, stripped; blank_before when a blank line (or the start) comes before."""
+    out: list[Line] = []
+    for m in re.finditer(r"\S(?:[^\n]*\S)?", text):
+        out.append(Line(m.start(), m.end(), m[0], not out or text.count("\n", out[-1].end, m.start()) > 1))
     return out
 
 
@@ -112,8 +96,7 @@ def _stray(line: Line) -> bool:
 
 
 def _byline(line: Line, header: bool = True) -> list[str] | None:
-    """The authors a byline names: "<label>: <names>" in a scrape header; in any layout "By A and B"
-    (Von, Par, Por; 记者 王伟) or "A, Reuters", when what it names looks like names."""
+    """The authors of a byline: "<label>: <names>" in a scrape header; "By A and B", "A, Reuters" in any layout."""
     t = line.text if len(line.text) <= 200 else ""  # the bound first: no regex on long lines
     m = LABELLED.fullmatch(t) if header else None
     if m and not re.search(r"\d", m["value"]):
@@ -133,8 +116,7 @@ def _latin_name(words: list[str]) -> bool:
 
 
 def _dateline(line: Line, header: bool = True) -> str | None:
-    """The value of a dateline: "<label>: <value with digits>" in a scrape header; elsewhere a line that
-    is a date newsspan reads ("March 4, 2025", "4. März 2025", "2025年3月4日"), labelled or not."""
+    """The value of a dateline: "<label>: <value with digits>" in a scrape header; elsewhere a date, labelled or not."""
     m = LABELLED.fullmatch(line.text) if len(line.text) <= 120 else None
     if header:
         return m["value"] if m and re.search(r"\d", m["value"]) else None
@@ -242,8 +224,7 @@ def layout(text: str, language: str | None = None) -> tuple[tuple[Section, ...],
 
 
 def _titled(lines: list[Line]) -> bool:
-    """Whether a text without a scrape header opens with a title: a short first line that is no sentence,
-    with text after it (a text of one paragraph, or of sentences alone, has none)."""
+    """Whether a text without a scrape header opens with a title: a short first line, no sentence, text after it."""
     t = lines[0].text
     return len(lines) > 1 and len(t) <= 200 and len(t.split()) <= 25 and not t.endswith(PROSE_END)
 
@@ -279,8 +260,7 @@ def _body_sections(blocks: list[tuple[Line, Line]], authors: list[str]) -> list[
 
 
 def _drop_invalid_derived(meta: dict) -> list[str]:
-    """Leave out each field read from the text that the metadata schema would refuse (a "title" that
-    is a first line of thousands of characters, say): a guess is never written invalid. Notes say which."""
+    """Leave out (with a note) each field read from the text that the schema refuses: a guess is never invalid."""
     notes = []
     for f in explain("document", meta):
         key = (f.pointer or "").split("/")[1:2]
@@ -330,19 +310,19 @@ def ingest(data: bytes, doc_id: str, *, language: str | None = None, split: str 
 # the plan -------------------------------------------------------------------------------------
 
 
-def corpus_index(root: store.Root) -> dict[str, str]:
-    """sha256 of each corpus text -> its document id."""
+def corpus_index(root: store.Root, key: Callable[[bytes], str] = sha256) -> dict[str, str]:
+    """key of each corpus text's bytes (sha256) -> its document id."""
     out: dict[str, str] = {}
     for stem in filter(store.is_valid_id, root.text_stems()):
         try:
-            out.setdefault(sha256(root.read_bytes(root.text_path(stem))), stem)
-        except OSError:
+            out.setdefault(key(root.read_bytes(root.text_path(stem))), stem)
+        except (OSError, DecodeError):
             continue
     return out
 
 
 def report_status(plan: Plan, written: list[tuple[str, Annotation]]) -> None:
-    """The status and size of each annotation file written, and how to release the drafts among them."""
+    """The status and size of each annotation file written, and how to release its drafts."""
     for rel, ann in written:
         sizes = ", ".join(f"{len(ann.layer(layer))} {layer}" for layer in LAYERS)
         plan.summary.append(f"{rel}: status {ann.status} ({sizes})")
@@ -383,8 +363,8 @@ def _inputs(paths: list[str], plan: Plan, root: store.Root) -> list[Path]:
 
 
 def plan_add(root: store.Root, paths: list[str], *, doc_id=None, language=None, split=None, force=False) -> Plan:
-    """What `newsspan add` writes: per article its canonical text, metadata and, unless a layer beyond
-    a draft is there, a draft layer of its sections; nothing when any article has a problem."""
+    """What `newsspan add` writes: per article its text, meta and (unless a layer beyond a draft is there) a
+    draft layer of its sections; nothing when any article has a problem."""
     plan = Plan("add")
     files = _inputs(paths, plan, root)
     if doc_id is not None and len(files) > 1:

@@ -1,15 +1,8 @@
 """`newsspan import`: the records of a tool's export (``newsspan.formats``) -> annotation layers of the corpus.
 
-The label map says which layer and label each tool label goes to. Spans move onto the canonical text
-(``text.canonical_map``), whitespace at their edges trimmed. Entity mentions meet two explicit policies,
-never a silent shift: ``nested`` (the entity layer is flat: ``error`` lists the nested pairs, ``outer``
-keeps the longest mention of each nest, ``inner`` the shortest; same offsets with two labels, or
-crossing mentions, no policy decides) and ``align`` (spaCy's ``strict``/``contract``/``expand``, through
-:func:`newsspan.tokenize.char_span`). A text new to the corpus becomes a document as ``add`` makes one.
-Every problem is told at the export item it comes from, with a fix to make in the tool; so is a problem
-that ``newsspan validate`` would find in the files the import would write; the problems of every stage
-come in one run. A span whose quote occurs once near its offsets moves there with ``fix_shifts`` (the rule
-of ``validate --fix``). The layers written name the tool's annotators and record their provenance.
+Spans move onto the canonical text; entity mentions meet the ``nested`` and ``align`` policies, never a silent
+shift; a new text becomes a document as ``add`` makes one. Every problem, those `newsspan validate` would find in
+the files written included, is told at the export item it comes from, with a fix to make in the tool.
 """
 
 from __future__ import annotations
@@ -28,13 +21,12 @@ from ..formats import FormatError, Parsed, ToolDoc, ToolSpan, importers, labelma
 from ..model import GUIDELINES_VERSION, LAYERS, Annotation, Attribution, Claim, Entity, Section, Span, renumber
 from ..report import WARNING, Problem
 from ..schema import DOCUMENT_ID_RULE, expression_labels, invalid_id, safe_id, validator
-from ..text import CanonicalMap, DecodeError, Unmappable, canonical_map, decode, sha256
-from ..tokenize import ALIGNMENT_MODES, char_span, tokenize, why_misaligned
+from ..text import CanonicalMap, Unmappable, canonical_map, decode, sha256
+from ..tokenize import char_span, tokenize, why_misaligned
 from .add import BCP47, INGEST_ANNOTATOR, Ingested, IngestError, corpus_index, ingest, report_status
 from .plan import Plan
 
 NESTED_POLICIES = ("error", "outer", "inner")
-__all__ = ["ALIGNMENT_MODES", "NESTED_POLICIES", "Import", "plan_import"]
 OFFSETS_FIX = "fix the span's offsets in the tool, or name the unit it counts in (--offsets)"
 ALIGN_FIX = "pass --align expand (the whole tokens) or --align contract (the tokens inside), or move the mention's edges onto whole words in the tool"
 IGNORE_FIX = "map one of their labels to ignore (--label-map LABEL=ignore)"
@@ -42,8 +34,7 @@ IGNORE_FIX = "map one of their labels to ignore (--label-map LABEL=ignore)"
 
 @dataclass
 class _Text:
-    """A corpus document the import writes to, and the export's annotations of its text: (the tool's
-    document, its map onto the canonical text, its annotator's name made safe)."""
+    """A corpus document the import writes to, and the export's (document, canonical map, annotator) of its text."""
 
     doc_id: str
     text: str
@@ -66,15 +57,13 @@ class _Placed:
 
 
 def plan_import(root: store.Root, fmt: str, paths, **options) -> Plan:
-    """What `newsspan import` writes from one or more exports (files or folders) of a tool, every problem
-    found first; options as :class:`Import` has them."""
+    """What `newsspan import` writes from one or more exports (files or folders) of a tool."""
     return Import(root, **options).run(fmt, paths)
 
 
 @dataclass
 class Import:
-    """The options of `newsspan import` (reader_options go to the format's reader: entity layer and
-    feature, NER key), and what one import found and would write."""
+    """The options of `newsspan import` (reader_options go to the format's reader), and what it found."""
 
     root: store.Root
     label_map: list[str] | None = None
@@ -108,8 +97,7 @@ class Import:
     moved: int = 0  # mentions the align policy moved
 
     def run(self, fmt: str, paths) -> Plan:
-        """What the import of one or more exports (files or folders) of a tool writes: every problem of every
-        stage (the options, the export, its labels, the spans, the files it would write) found in one run."""
+        """Every problem of every stage (options, export, labels, spans, files written) is found in one run."""
         plan, self.fmt = self.plan, fmt
         paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
         self.where = str(paths[0]) if len(paths) == 1 else f"the {len(paths)} exports"
@@ -156,7 +144,7 @@ class Import:
         return plan
 
     def annotator_names(self) -> dict[str, str]:
-        """--annotator-map: the tool's annotator name (as the export gives it) -> the name to write."""
+        """--annotator-map: the tool's annotator name -> the name to write."""
         out: dict[str, str] = {}
         for value in self.annotator_map or []:
             try:
@@ -204,15 +192,16 @@ class Import:
                 continue
             sha = sha256(cmap.text)
             if sha not in by_sha and sha not in index:
-                loose = _loose_index(root) if loose is None else loose
-                same = loose.get(sha256(_loose(cmap.text)))
+                loose = corpus_index(root, _loose) if loose is None else loose
                 # the export kept the text but not its whitespace (TSV and CoNLL-U rebuild it): the same
                 # characters at the same offsets, so its offsets hold in the corpus text
-                if same is not None and same[1] not in by_sha:
+                if (same := loose.get(_loose(cmap.text))) is not None:
+                    text = decode(root.read_bytes(root.text_path(same)))
+                    sha = sha256(text)
+                if same is not None and sha not in by_sha:
                     why = "the same text but for whitespace (which the export does not keep)"
-                    plan.note(td.where, f"matched corpus document {same[0]!r}: {why}")
-                    by_sha[same[1]] = _Text(same[0], decode(root.read_bytes(root.text_path(same[0]))), same[1], None)
-                sha = same[1] if same is not None else sha
+                    plan.note(td.where, f"matched corpus document {same!r}: {why}")
+                    by_sha[sha] = _Text(same, text, sha, None)
             if sha not in by_sha and sha in index:
                 by_sha[sha] = _Text(index[sha], cmap.text, sha, None)
             elif sha not in by_sha:
@@ -244,7 +233,7 @@ class Import:
         return list(by_sha.values())
 
     def new_document(self, td: ToolDoc, text: str) -> Ingested | None:
-        """A text new to the corpus, as `newsspan add` would make it, with what the export says of it."""
+        """A text new to the corpus, as `newsspan add` makes it, with what the export says of it."""
         if self.doc_id is not None and self.new_ids:
             why = "--id names one new document, but the export holds several new texts; leave --id out (ids then come from the names the export gives its documents)"
             self.plan.error(td.where, why)
@@ -314,9 +303,8 @@ class Import:
             self.written.append((root.rel(released_path), d.new.annotation))
 
     def build(self, d: _Text, entry: tuple, base: Annotation | None, released: Annotation | None, rel: str):
-        """The annotation file the import writes at rel from one entry (the tool's document, its canonical
-        map, the annotator), and where each of its new spans came from ({JSON pointer: export item}, ""
-        for the file); None, with the problems in the plan, if it cannot."""
+        """The annotation the import writes at rel from one entry, and {JSON pointer: export item} of its new spans
+        ("": the file); None if it cannot."""
         (td, cmap, who), text, plan = entry, d.text, self.plan
         layers = self.mapped(text, td, cmap)
         layers["entities"] = [x for x in self.flat(text, layers["entities"]) if x.tool.label not in self.unmapped]
@@ -410,8 +398,7 @@ class Import:
         return layers
 
     def ignored_names(self, text: str, td: ToolDoc, ignored: list[_Placed], kept: list[_Placed]) -> None:
-        """Say, per ignored tool label, which of its spans hold a name that the import keeps elsewhere in the
-        document: `validate` warns mention-missed at such an occurrence, and the contributor should know why."""
+        """Warn of ignored spans that hold a name imported elsewhere: `validate` warns mention-missed there."""
         names = {text[x.start : x.end]: x for x in kept if x.label not in expression_labels()}
         repeats: dict[str, list[tuple[_Placed, _Placed]]] = defaultdict(list)
         for y in ignored:
@@ -472,7 +459,7 @@ class Import:
         return out
 
     def claims(self, text: str, td: ToolDoc, cmap: CanonicalMap, placed: list, key_to_id: dict, rel: str) -> list:
-        """Claims of the tool's claim spans, their attribution as the tool holds it (newsspan's brat export)."""
+        """Claims of the tool's claim spans, their attribution as the tool holds it."""
         out, bare = [], 0
         for x in placed:
             attr = x.tool.attribution
@@ -522,8 +509,7 @@ class Import:
 
 
 def _annotator(raw: str | None) -> str | None:
-    """An annotator's name as the tool gives it, made safe: a bare user number n is annotator-n, an e-mail
-    address its user name."""
+    """An annotator's name made safe: a bare user number n is annotator-n, an e-mail address its user name."""
     name = f"annotator-{raw.strip()}" if raw and raw.strip().isdigit() else safe_id((raw or "").split("@")[0])
     return name if store.is_valid_id(name) else None
 
@@ -533,7 +519,7 @@ def _load(root: store.Root, path: Path) -> Annotation | None:
 
 
 def _overlaps(items: list[_Placed], members):
-    """(i, j) index pairs of overlapping spans among members, i before j (by start, the longest first)."""
+    """(i, j) pairs of overlapping spans among members, i first (by start, the longest first)."""
     order = sorted(members, key=lambda k: (items[k].start, -items[k].end, k))
     for a, i in enumerate(order):
         for j in order[a + 1 :]:
@@ -552,21 +538,10 @@ def _unnumbered(spans) -> Counter:
     return Counter(replace(x, id="") for x in spans)
 
 
-def _loose(text: str) -> str:
-    """The text with every whitespace character a space and none at the end: offsets unchanged."""
-    return "".join(" " if ch.isspace() else ch for ch in text).rstrip()
-
-
-def _loose_index(root: store.Root) -> dict[str, tuple[str, str]]:
-    """sha256 of each corpus text with its whitespace made plain (see _loose) -> (document id, text sha256)."""
-    out: dict[str, tuple[str, str]] = {}
-    for stem in filter(store.is_valid_id, root.text_stems()):
-        try:
-            text = decode(root.read_bytes(root.text_path(stem)))
-        except (OSError, DecodeError):
-            continue
-        out.setdefault(sha256(_loose(text)), (stem, sha256(text)))
-    return out
+def _loose(text: str | bytes) -> str:
+    """sha256 of the text with every whitespace character a space and none at the end (offsets unchanged)."""
+    text = decode(text) if isinstance(text, bytes) else text
+    return sha256("".join(" " if ch.isspace() else ch for ch in text).rstrip())
 
 
 # a problem of a file the import would write, told at the export item its span came from ---------------
@@ -575,9 +550,8 @@ _SPAN_POINTER = re.compile(r"/(?:sections|entities|claims)/[0-9]+(?![0-9])")
 
 
 def _told(p: Problem, origins: dict[str, str] | None) -> Problem:
-    """The problem at the export item its span came from (origins: JSON pointer -> item, "" the export's
-    document), the other spans it names by their items too, with a fix to make in the tool; the place
-    in the file the import would have written last."""
+    """The problem at the export item its span came from (origins: JSON pointer -> item, "" the document), the
+    spans it names by their items too, with a fix to make in the tool."""
     if origins is None:
         return p
     key = p.pointer
