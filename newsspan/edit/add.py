@@ -218,7 +218,7 @@ def layout(text: str, language: str | None = None) -> tuple[tuple[Section, ...],
             i += 1
     if language:
         meta["language"] = language
-    blocks = [((ln, ln), label) for ln, label in header] + _body_sections(_blocks(lines[i:]), meta.get("authors", []))
+    blocks = [((ln, ln), label) for ln, label in header] + _body_sections(lines[i:], meta.get("authors", []))
     drafts = [Section("", a.start, b.end, text[a.start : b.end], label) for (a, b), label in blocks]
     return renumber(drafts), meta, notes
 
@@ -229,18 +229,13 @@ def _titled(lines: list[Line]) -> bool:
     return len(lines) > 1 and len(t) <= 200 and len(t.split()) <= 25 and not t.endswith(PROSE_END)
 
 
-def _blocks(lines: list[Line]) -> list[tuple[Line, Line]]:
-    """Runs of consecutive non-empty lines, as (first line, last line)."""
-    out: list[tuple[Line, Line]] = []
+def _body_sections(lines: list[Line], authors: list[str]) -> list[tuple[tuple[Line, Line], str]]:
+    """The blocks of lines (runs without a blank line, as (first, last)), each with its section label."""
+    blocks: list[tuple[Line, Line]] = []
     for ln in lines:
-        if out and not ln.blank_before:
-            out[-1] = (out[-1][0], ln)
-        else:
-            out.append((ln, ln))
-    return out
-
-
-def _body_sections(blocks: list[tuple[Line, Line]], authors: list[str]) -> list[tuple[tuple[Line, Line], str]]:
+        if ln.blank_before or not blocks:
+            blocks.append((ln, ln))
+        blocks[-1] = (blocks[-1][0], ln)
     labels = [
         "heading"
         if a is b and len(a.text.split()) <= 15 and not a.text.endswith(TERMINAL) and k + 1 < len(blocks)
@@ -339,27 +334,23 @@ def _inputs(paths: list[str], plan: Plan, root: store.Root) -> list[Path]:
     files: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(x for x in p.iterdir() if x.suffix == ".txt" and x.is_file())
-            other = sorted(x.name for x in p.iterdir() if x.suffix != ".txt" and x.is_file())
-            if other:
+            found = sorted(x for x in p.iterdir() if x.is_file())
+            if other := [x.name for x in found if x.suffix != ".txt"]:
                 plan.note(p, f"not added: {len(other)} file(s) that are not .txt ({', '.join(other[:5])})")
-            if not found:
+            if len(other) == len(found):
                 plan.error(p, "the folder holds no .txt files")
-            files += found
+            files += [x for x in found if x.suffix == ".txt"]
         elif p.is_file():
             files.append(p)
         else:
             plan.error(p, "no such file or folder")
     # a link is followed only where the user works: `add link.txt` must not make /etc/passwd an article
-    inside, kept = [Path.cwd().resolve(), root.path.resolve()], []
-    for f in files:
-        real = f.resolve()
-        if not f.is_symlink() or any(real.is_relative_to(folder) for folder in inside):
-            kept.append(f)
-        else:
-            why = "outside the working directory and the corpus root; copy the article here to add it"
-            plan.error(f, f"is a symbolic link to {real}, {why}")
-    return kept
+    inside = [Path.cwd().resolve(), root.path.resolve()]
+    outside = [f for f in files if f.is_symlink() and not any(f.resolve().is_relative_to(d) for d in inside)]
+    for f in outside:
+        why = "outside the working directory and the corpus root; copy the article here to add it"
+        plan.error(f, f"is a symbolic link to {f.resolve()}, {why}")
+    return [f for f in files if f not in outside]
 
 
 def plan_add(root: store.Root, paths: list[str], *, doc_id=None, language=None, split=None, force=False) -> Plan:

@@ -42,14 +42,13 @@ def export(
     if left_out:
         shown = ", ".join(left_out[:10]) + (f" and {len(left_out) - 10} more" if len(left_out) > 10 else "")
         statuses = " or ".join(schema.released_statuses())
-        plan.note(
-            "",
-            f"not released: {shown}; --include-drafts includes them (a layer is released once its status is {statuses})",
+        why = (
+            f"not released: {shown}; --include-drafts includes them (a layer is released once its status is {statuses})"
         )
+        plan.note("", why)
     if not docs:
-        plan.error(
-            "", f"nothing to export: no released document {f'in the {split} split' if split else 'in the corpus'}"
-        )
+        where = f"in the {split} split" if split else "in the corpus"
+        plan.error("", f"nothing to export: no released document {where}")
         return plan
     try:
         files = exporters()[fmt](docs)

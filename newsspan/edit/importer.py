@@ -30,6 +30,7 @@ NESTED_POLICIES = ("error", "outer", "inner")
 OFFSETS_FIX = "fix the span's offsets in the tool, or name the unit it counts in (--offsets)"
 ALIGN_FIX = "pass --align expand (the whole tokens) or --align contract (the tokens inside), or move the mention's edges onto whole words in the tool"
 IGNORE_FIX = "map one of their labels to ignore (--label-map LABEL=ignore)"
+SOURCE_FIX = "map the source's label to an entity label (--label-map), or remove the Source relation in the tool"
 
 
 @dataclass
@@ -82,9 +83,7 @@ class Import:
     # what the import found
     plan: Plan = field(default_factory=lambda: Plan("export"))
     fmt: str = ""
-    renames: dict[str, str] = field(default_factory=dict)  # the tool's annotator name -> the name written
     unmapped: set[str] = field(default_factory=set)  # tool labels without a target: checked, never written
-    where: str = ""  # the export(s), for the problems of the whole import
     lmap: dict = field(default_factory=dict)
     targeted: tuple[str, ...] = ()
     writes: list[tuple[Path, bytes]] = field(default_factory=list)
@@ -100,7 +99,7 @@ class Import:
         """Every problem of every stage (options, export, labels, spans, files written) is found in one run."""
         plan, self.fmt = self.plan, fmt
         paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
-        self.where = str(paths[0]) if len(paths) == 1 else f"the {len(paths)} exports"
+        where = str(paths[0]) if len(paths) == 1 else f"the {len(paths)} exports"  # for the whole import's problems
         for flag, value in (("--annotator", self.annotator), ("--id", self.doc_id)):
             if value is not None and not store.is_valid_id(value):
                 plan.error("", f"{flag} {invalid_id(value, 'document id' if flag == '--id' else 'annotator name')}")
@@ -110,7 +109,7 @@ class Import:
         except labelmap.LabelMapError as err:
             plan.error("", str(err))
             user_map = None
-        self.renames = self.annotator_names()
+        renames = self.annotator_names()
         parsed = Parsed()
         for path in paths:
             parsed.extend(self.read(fmt, path) or Parsed())
@@ -124,17 +123,17 @@ class Import:
         if self.reader_options and parsed.docs and not counts and plan.ok:
             held = ", ".join(f"{k} ({v})" for k, v in sorted(parsed.ignored.items())) or "nothing else"
             why = f"no entity mention found ({wanted(fmt, self.reader_options)}); the export holds: {held}"
-            plan.error(self.where, why)
+            plan.error(where, why)
         self.lmap, missing = labelmap.resolve(counts, user_map or {})
         if missing and user_map is not None:
-            plan.error(self.where, missing)
+            plan.error(where, missing)
         if plan.ok and not parsed.docs:
-            plan.error(self.where, "nothing to import (no annotated documents)")
+            plan.error(where, "nothing to import (no annotated documents)")
         self.targeted = tuple(layer for layer in LAYERS if any(t.layer == layer for t in self.lmap.values()))
         # a label without a target is checked as an entity mention (nesting, alignment): one run finds it all
         self.unmapped = {label for label in counts if label not in self.lmap}
         self.lmap |= {label: labelmap.Target("entities", label) for label in self.unmapped}
-        texts = self.group(parsed.docs) if usable else []
+        texts = self.group(parsed.docs, renames) if usable else []
         for d in tqdm(texts, desc="importing", unit="doc", leave=False, disable=not self.progress):
             self.document(d)
         self.report(texts, parsed, {k: n for k, n in counts.items() if self.lmap[k].layer == labelmap.IGNORE})
@@ -179,7 +178,7 @@ class Import:
             self.plan.error(path, f"not a {fmt} export of the expected shape ({type(e).__name__}: {e})")
         return None
 
-    def group(self, tool_docs: list[ToolDoc]) -> list[_Text]:
+    def group(self, tool_docs: list[ToolDoc], renames: dict[str, str]) -> list[_Text]:
         """The tool's documents grouped by canonical text: each a corpus document, or a new one."""
         plan, root = self.plan, self.root
         index, loose = corpus_index(root), None
@@ -221,13 +220,13 @@ class Import:
                         d.entries[k] = (td, cmap, f"annotator-{k + 1}")
                         plan.warn(td.where, f"the annotator is not named in the export; called 'annotator-{k + 1}'")
             seen |= {name for _, _, name in d.entries if name}
-            d.entries = [(td, cmap, self.renames.get(name, name) if name else None) for td, cmap, name in d.entries]
+            d.entries = [(td, cmap, renames.get(name, name) if name else None) for td, cmap, name in d.entries]
             dup = [n for n, c in Counter(e[2] for e in d.entries).items() if c > 1 and n]
             if dup:
                 again = ", ".join(td.where for td, _, name in d.entries if name == dup[0])
                 why = f"annotator {dup[0]!r} annotated this text more than once in the export ({again}); keep one"
                 plan.error(d.doc_id, why)
-        for name in sorted(set(self.renames) - seen):
+        for name in sorted(set(renames) - seen):
             named = ", ".join(sorted(seen)) or "none named"
             plan.warn("", f"--annotator-map: the export names no annotator {name!r} (its annotators: {named})")
         return list(by_sha.values())
@@ -365,10 +364,8 @@ class Import:
         status, notes = self.status or (base.status if base else None) or "draft", base.notes if base else None
         spans = (out["sections"], out["entities"], out["claims"])
         imported = {layer: {"steps": ["imported"], "note": f"imported from {self.fmt}: {td.where}"} for layer in new}
-        provenance = {**((keep.provenance if keep else None) or {}), **imported} or None
-        ann = Annotation(
-            d.doc_id, d.sha, tuple(names), GUIDELINES_VERSION, status, *spans, notes, provenance=provenance
-        )
+        prov = {**((keep.provenance if keep else None) or {}), **imported} or None
+        ann = Annotation(d.doc_id, d.sha, tuple(names), GUIDELINES_VERSION, status, *spans, notes, provenance=prov)
         return ann, origins
 
     def mapped(self, text: str, td: ToolDoc, cmap: CanonicalMap) -> dict[str, list[_Placed]]:
@@ -466,10 +463,7 @@ class Import:
             bare += not attr
             source = attr.get("source_ref")
             if source is not None and source not in key_to_id:
-                fix = (
-                    "map the source's label to an entity label (--label-map), or remove the Source relation in the tool"
-                )
-                self.plan.error(x.tool.where, f"its source {source} is not an imported entity mention", fix)
+                self.plan.error(x.tool.where, f"its source {source} is not an imported entity mention", SOURCE_FIX)
                 continue
             try:
                 source_span, cue = (_sub(cmap, text, attr[k]) if attr.get(k) else None for k in ("source_span", "cue"))
