@@ -207,7 +207,10 @@ def layout(text: str, language: str | None = None) -> tuple[tuple[Section, ...],
                 break
     elif lines:
         how = "no scrape header (` date YYYY-MM-DD <lang> <Language>`)"
-        if _byline(lines[0], False) is None and _dateline(lines[0], False) is None and _titled(lines):
+        # a title: a short first line that is no sentence, with text after it
+        t = lines[0].text
+        titled = len(lines) > 1 and len(t) <= 200 and len(t.split()) <= 25 and not t.endswith(PROSE_END)
+        if titled and _byline(lines[0], False) is None and _dateline(lines[0], False) is None:
             header.append((lines[0], "headline"))
             meta["title"] = lines[0].text
             i = 1
@@ -221,12 +224,6 @@ def layout(text: str, language: str | None = None) -> tuple[tuple[Section, ...],
     blocks = [((ln, ln), label) for ln, label in header] + _body_sections(lines[i:], meta.get("authors", []))
     drafts = [Section("", a.start, b.end, text[a.start : b.end], label) for (a, b), label in blocks]
     return renumber(drafts), meta, notes
-
-
-def _titled(lines: list[Line]) -> bool:
-    """Whether a text without a scrape header opens with a title: a short first line, no sentence, text after it."""
-    t = lines[0].text
-    return len(lines) > 1 and len(t) <= 200 and len(t.split()) <= 25 and not t.endswith(PROSE_END)
 
 
 def _body_sections(lines: list[Line], authors: list[str]) -> list[tuple[tuple[Line, Line], str]]:

@@ -403,11 +403,8 @@ class Import:
                 repeats[y.label].append((y, x))
         for label, pairs in sorted(repeats.items()):
             shown = ", ".join(dict.fromkeys(f"{text[x.start : x.end]!r} as {x.label}" for _, x in pairs[:3]))
-            why = (
-                f"{len(pairs)} span(s) labelled {label}, which the label map ignores, hold names imported elsewhere "
-                f"in this document ({shown}{', ...' if len(pairs) > 3 else ''}): `newsspan validate` warns "
-                "mention-missed at each of them"
-            )
+            shown += ", ..." if len(pairs) > 3 else ""
+            why = f"{len(pairs)} span(s) labelled {label}, which the label map ignores, hold names imported elsewhere in this document ({shown}): `newsspan validate` warns mention-missed at each of them"
             fix = f"map {label} to an entity label (--label-map {label}=LABEL) to keep them, or keep ignoring it"
             self.plan.warn(td.where, why, fix)
 
