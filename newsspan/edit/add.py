@@ -1,10 +1,7 @@
 """`newsspan add`: a raw article -> canonical text, metadata and a draft layer pre-annotated from the layout.
 
-Header lines (a scrape header ` date 2024-01-12 en English`, topic, byline, dateline, headline) are recognised
-by position and shape, not by their words; without a scrape header, the title, byline and dateline are read in
-the common layouts of layouts.json. Only what the text says is recorded; the rest (source, URL, license) is
-"unknown". Binary data is refused; a symbolic link is followed only inside the working directory or the root.
-"""
+Header lines (scrape header, topic, byline, dateline, headline) are told by position and shape, not by their
+words (the layouts are in layouts.json); only what the text says is recorded, the rest is "unknown"."""
 
 from __future__ import annotations
 
@@ -297,9 +294,6 @@ def ingest(data: bytes, doc_id: str, *, language: str | None = None, split: str 
     drawn = {"sections": {"steps": ["pre-annotated"], "note": f"from the layout, by {INGEST_ANNOTATOR}"}}
     ann = Annotation(doc_id, text_sha, (INGEST_ANNOTATOR,), GUIDELINES_VERSION, "draft", sections, provenance=drawn)
     return Ingested(doc_id, text, meta, ann, notes)
-
-
-# the plan -------------------------------------------------------------------------------------
 
 
 def corpus_index(root: store.Root, key: Callable[[bytes], str] = sha256) -> dict[str, str]:

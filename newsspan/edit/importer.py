@@ -1,9 +1,7 @@
 """`newsspan import`: the records of a tool's export (``newsspan.formats``) -> annotation layers of the corpus.
 
-Spans move onto the canonical text; entity mentions meet the ``nested`` and ``align`` policies, never a silent
-shift; a new text becomes a document as ``add`` makes one. Every problem, those `newsspan validate` would find in
-the files written included, is told at the export item it comes from, with a fix to make in the tool.
-"""
+Spans move onto the canonical text, never silently shifted; every problem, those `newsspan validate` would find in
+the files written included, is told at the export item it comes from, with a fix to make in the tool."""
 
 from __future__ import annotations
 
@@ -89,7 +87,6 @@ class Import:
     writes: list[tuple[Path, bytes]] = field(default_factory=list)
     written: list[tuple[str, Annotation]] = field(default_factory=list)
     origins: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> JSON pointer -> export item
-    labels: Counter = field(default_factory=Counter)  # entity mentions written, per label
     new_ids: set[str] = field(default_factory=set)  # of the texts new to the corpus
     nested_pairs: list[str] = field(default_factory=list)
     dropped: int = 0  # mentions the nested policy left out
@@ -292,7 +289,6 @@ class Import:
             built = self.build(d, (td, cmap, who), base, released, rel)
             if built is not None:
                 ann, self.origins[rel] = built
-                self.labels.update(x.label for x in ann.entities if "entities" in self.targeted)
                 self.writes.append((target, ann.dumps()))
                 self.written.append((rel, ann))
                 sizes = ", ".join(f"{len(ann.layer(layer))} {layer}" for layer in self.targeted)
@@ -482,8 +478,10 @@ class Import:
             why = f"{len(self.nested_pairs)} nested mention pair(s) (newsspan's entity layer is flat):\n    {pairs}"
             self.plan.error("", why, fix)
         new = sum(d.new is not None for d in texts)
-        per_label = ", ".join(f"{k} {v}" for k, v in sorted(self.labels.items())) or "none"
-        mentions = f"{sum(self.labels.values())} entity mention(s): {per_label}"
+        written = [ann for _, ann in self.written] if "entities" in self.targeted else []
+        labels = Counter(x.label for ann in written for x in ann.entities)
+        per_label = ", ".join(f"{k} {v}" for k, v in sorted(labels.items())) or "none"
+        mentions = f"{labels.total()} entity mention(s): {per_label}"
         texts_ = f"{len(texts)} document(s) ({new} new, {len(texts) - new} already in the corpus)"
         self.plan.summary.append(f"imported {texts_}; {mentions}")
         left = ["label map: " + ", ".join(f"{k!r} {v}" for k, v in sorted(by_map.items()))] if by_map else []

@@ -188,9 +188,6 @@ def through_map(ann: Annotation, cmap: CanonicalMap) -> tuple[Annotation, list]:
     return ann.moved(places), problems
 
 
-# re-anchoring --------------------------------------------------------------------------------------
-
-
 def old_characters(ann: Annotation) -> dict[int, str]:
     """The old text as the quotes as long as their offsets tell it: position -> character (the first quote's)."""
     known: dict[int, str] = {}
@@ -287,9 +284,6 @@ def alignment(old: dict[int, str], text: str) -> dict[int, int]:
     for i, j, n in matcher.get_matching_blocks():
         pairs += zip(mid_a[i : i + n], mid_b[j : j + n], strict=True)
     return {start + k: new + k for (tok, start), (_, new) in pairs for k in range(len(tok))}
-
-
-# validate --fix ------------------------------------------------------------------------------------
 
 
 def plan_fix(root: store.Root, paths: list[str] | None = None) -> Plan:
