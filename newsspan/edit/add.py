@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
@@ -72,7 +72,7 @@ class Ingested:
     text: str
     meta: dict
     annotation: Annotation
-    notes: list[str] = field(default_factory=list)  # what could not be read, for the user
+    notes: list[str]  # what could not be read, for the user
 
     def files(self, root: store.Root) -> list[tuple[Path, bytes]]:
         return [(root.text_path(self.doc_id), self.text.encode()), (root.meta_path(self.doc_id), dump_json(self.meta))]
@@ -102,8 +102,7 @@ def _byline(line: Line, header: bool = True) -> list[str] | None:
     if not m or ("agency" in m.groupdict() and m["agency"].strip().casefold() not in AGENCIES):
         return None
     names = [p for p in split_authors(m["names"]) if p.casefold() not in AGENCIES]
-    words = [p.split() for p in names]
-    ok = all(CJK_NAME.fullmatch(p) or _latin_name(w) for p, w in zip(names, words, strict=True))
+    ok = all(CJK_NAME.fullmatch(p) or _latin_name(p.split()) for p in names)
     return names if names and ok else None
 
 
