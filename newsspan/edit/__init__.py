@@ -1,32 +1,17 @@
-"""The commands that write: each builds a :class:`Plan` (the files to write and every problem found)
-from the root as it stands, and :func:`run` writes it under the root's lock when it may.
+"""The commands that write: each builds a :class:`Plan` (the files to write and every problem found) from the
+root as it stands, and :func:`run` writes it under the root's lock."""
 
-    plan = run(root, lambda: plan_add(root, ["article.txt"]))
-    for problem in plan.errors + plan.warnings + plan.notes: print(problem)
-"""
-
-from . import gum
-from .add import plan_add
-from .documents import plan_remove, plan_rename
-from .export import export
-from .gum import plan_gum
-from .importer import ALIGNMENT_MODES, NESTED_POLICIES, plan_import
-from .plan import Plan, run
-from .repair import plan_canonicalize, plan_fix, plan_reanchor
-
-__all__ = [
-    "ALIGNMENT_MODES",
-    "NESTED_POLICIES",
-    "Plan",
-    "export",
-    "gum",
-    "plan_gum",
-    "plan_add",
-    "plan_canonicalize",
-    "plan_fix",
-    "plan_import",
-    "plan_reanchor",
-    "plan_remove",
-    "plan_rename",
-    "run",
-]
+from ..tokenize import ALIGNMENT_MODES as ALIGNMENT_MODES
+from . import gum as gum
+from .add import plan_add as plan_add
+from .documents import plan_remove as plan_remove
+from .documents import plan_rename as plan_rename
+from .export import export as export
+from .gum import plan_gum as plan_gum
+from .importer import NESTED_POLICIES as NESTED_POLICIES
+from .importer import plan_import as plan_import
+from .plan import Plan as Plan
+from .plan import run as run
+from .repair import plan_canonicalize as plan_canonicalize
+from .repair import plan_fix as plan_fix
+from .repair import plan_reanchor as plan_reanchor

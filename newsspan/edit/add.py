@@ -1,30 +1,17 @@
 """`newsspan add`: a raw article -> canonical text, metadata and a draft layer pre-annotated from the layout.
 
-The scrape header of the first article is
-
-     date 2024-01-12 en English        header: date, BCP 47 tag, language name
-    China                              topic (kicker) line
-    author                             a stray site label (boilerplate), optional
-    By: Aqsa Younas Rana               byline:   "<label>: <names>", no digits
-    Published: January 12, 2024 ...    dateline: "<label>: <value with digits>"
-    Blinken Holds Talks with ...       headline
-
-Lines are recognised by position and shape, not by their words, so "Par : Jean Dupont" and
-"作者：张三" are bylines too. Without such a header the first line is the title only where the layout
-shows one (a short line that is no sentence, with text after it), and the byline and dateline after it
-are read in the common layouts of layouts.json ("By Maria Jensen" / "March 4, 2025", "Von ...",
-"Par ...", "Por ...", "记者 王伟" / "2025年3月4日"). Only what the text says is recorded; what it does
-not say (source, URL, license) is "unknown". Only text files are articles: binary data is refused, and
-a symbolic link is followed only inside the working directory or the corpus root.
-"""
+Header lines (scrape header, topic, byline, dateline, headline) are told by position and shape, not by their
+words (the layouts are in layouts.json); only what the text says is recorded, the rest is "unknown"."""
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 from .. import schema, store
 from ..corpus import load_annotation
@@ -72,8 +59,7 @@ class IngestError(ValueError):
     """Input that cannot become a corpus document (not text, not UTF-8, empty)."""
 
 
-@dataclass
-class Line:
+class Line(NamedTuple):
     start: int  # first non-space character
     end: int  # after the last non-space character
     text: str
@@ -86,22 +72,17 @@ class Ingested:
     text: str
     meta: dict
     annotation: Annotation
-    notes: list[str] = field(default_factory=list)  # what could not be read, for the user
+    notes: list[str]  # what could not be read, for the user
 
     def files(self, root: store.Root) -> list[tuple[Path, bytes]]:
-        """The text and meta files of the new document."""
         return [(root.text_path(self.doc_id), self.text.encode()), (root.meta_path(self.doc_id), dump_json(self.meta))]
 
 
 def lines_of(text: str) -> list[Line]:
-    out, pos, blank = [], 0, True
-    for raw in text.split("\n"):
-        stripped = raw.strip()
-        if stripped:
-            lead = len(raw) - len(raw.lstrip())
-            out.append(Line(pos + lead, pos + lead + len(stripped), stripped, blank))
-        blank = not stripped
-        pos += len(raw) + 1
+    """The non-blank lines, stripped; blank_before when a blank line (or the start) comes before."""
+    out: list[Line] = []
+    for m in re.finditer(r"\S(?:[^\n]*\S)?", text):
+        out.append(Line(m.start(), m.end(), m[0], not out or text.count("\n", out[-1].end, m.start()) > 1))
     return out
 
 
@@ -112,8 +93,7 @@ def _stray(line: Line) -> bool:
 
 
 def _byline(line: Line, header: bool = True) -> list[str] | None:
-    """The authors a byline names: "<label>: <names>" in a scrape header; in any layout "By A and B"
-    (Von, Par, Por; 记者 王伟) or "A, Reuters", when what it names looks like names."""
+    """The authors of a byline: "<label>: <names>" in a scrape header; "By A and B", "A, Reuters" in any layout."""
     t = line.text if len(line.text) <= 200 else ""  # the bound first: no regex on long lines
     m = LABELLED.fullmatch(t) if header else None
     if m and not re.search(r"\d", m["value"]):
@@ -122,8 +102,7 @@ def _byline(line: Line, header: bool = True) -> list[str] | None:
     if not m or ("agency" in m.groupdict() and m["agency"].strip().casefold() not in AGENCIES):
         return None
     names = [p for p in split_authors(m["names"]) if p.casefold() not in AGENCIES]
-    words = [p.split() for p in names]
-    ok = all(CJK_NAME.fullmatch(p) or _latin_name(w) for p, w in zip(names, words, strict=True))
+    ok = all(CJK_NAME.fullmatch(p) or _latin_name(p.split()) for p in names)
     return names if names and ok else None
 
 
@@ -133,8 +112,7 @@ def _latin_name(words: list[str]) -> bool:
 
 
 def _dateline(line: Line, header: bool = True) -> str | None:
-    """The value of a dateline: "<label>: <value with digits>" in a scrape header; elsewhere a line that
-    is a date newsspan reads ("March 4, 2025", "4. März 2025", "2025年3月4日"), labelled or not."""
+    """The value of a dateline: "<label>: <value with digits>" in a scrape header; elsewhere a date, labelled or not."""
     m = LABELLED.fullmatch(line.text) if len(line.text) <= 120 else None
     if header:
         return m["value"] if m and re.search(r"\d", m["value"]) else None
@@ -225,7 +203,10 @@ def layout(text: str, language: str | None = None) -> tuple[tuple[Section, ...],
                 break
     elif lines:
         how = "no scrape header (` date YYYY-MM-DD <lang> <Language>`)"
-        if _byline(lines[0], False) is None and _dateline(lines[0], False) is None and _titled(lines):
+        # a title: a short first line that is no sentence, with text after it
+        t = lines[0].text
+        titled = len(lines) > 1 and len(t) <= 200 and len(t.split()) <= 25 and not t.endswith(PROSE_END)
+        if titled and _byline(lines[0], False) is None and _dateline(lines[0], False) is None:
             header.append((lines[0], "headline"))
             meta["title"] = lines[0].text
             i = 1
@@ -236,30 +217,18 @@ def layout(text: str, language: str | None = None) -> tuple[tuple[Section, ...],
             i += 1
     if language:
         meta["language"] = language
-    blocks = [((ln, ln), label) for ln, label in header] + _body_sections(_blocks(lines[i:]), meta.get("authors", []))
+    blocks = [((ln, ln), label) for ln, label in header] + _body_sections(lines[i:], meta.get("authors", []))
     drafts = [Section("", a.start, b.end, text[a.start : b.end], label) for (a, b), label in blocks]
     return renumber(drafts), meta, notes
 
 
-def _titled(lines: list[Line]) -> bool:
-    """Whether a text without a scrape header opens with a title: a short first line that is no sentence,
-    with text after it (a text of one paragraph, or of sentences alone, has none)."""
-    t = lines[0].text
-    return len(lines) > 1 and len(t) <= 200 and len(t.split()) <= 25 and not t.endswith(PROSE_END)
-
-
-def _blocks(lines: list[Line]) -> list[tuple[Line, Line]]:
-    """Runs of consecutive non-empty lines, as (first line, last line)."""
-    out: list[tuple[Line, Line]] = []
+def _body_sections(lines: list[Line], authors: list[str]) -> list[tuple[tuple[Line, Line], str]]:
+    """The blocks of lines (runs without a blank line, as (first, last)), each with its section label."""
+    blocks: list[tuple[Line, Line]] = []
     for ln in lines:
-        if out and not ln.blank_before:
-            out[-1] = (out[-1][0], ln)
-        else:
-            out.append((ln, ln))
-    return out
-
-
-def _body_sections(blocks: list[tuple[Line, Line]], authors: list[str]) -> list[tuple[tuple[Line, Line], str]]:
+        if ln.blank_before or not blocks:
+            blocks.append((ln, ln))
+        blocks[-1] = (blocks[-1][0], ln)
     labels = [
         "heading"
         if a is b and len(a.text.split()) <= 15 and not a.text.endswith(TERMINAL) and k + 1 < len(blocks)
@@ -279,8 +248,7 @@ def _body_sections(blocks: list[tuple[Line, Line]], authors: list[str]) -> list[
 
 
 def _drop_invalid_derived(meta: dict) -> list[str]:
-    """Leave out each field read from the text that the metadata schema would refuse (a "title" that
-    is a first line of thousands of characters, say): a guess is never written invalid. Notes say which."""
+    """Leave out (with a note) each field read from the text that the schema refuses: a guess is never invalid."""
     notes = []
     for f in explain("document", meta):
         key = (f.pointer or "").split("/")[1:2]
@@ -327,22 +295,19 @@ def ingest(data: bytes, doc_id: str, *, language: str | None = None, split: str 
     return Ingested(doc_id, text, meta, ann, notes)
 
 
-# the plan -------------------------------------------------------------------------------------
-
-
-def corpus_index(root: store.Root) -> dict[str, str]:
-    """sha256 of each corpus text -> its document id."""
+def corpus_index(root: store.Root, key: Callable[[bytes], str] = sha256) -> dict[str, str]:
+    """key of each corpus text's bytes (sha256) -> its document id."""
     out: dict[str, str] = {}
     for stem in filter(store.is_valid_id, root.text_stems()):
         try:
-            out.setdefault(sha256(root.read_bytes(root.text_path(stem))), stem)
-        except OSError:
+            out.setdefault(key(root.read_bytes(root.text_path(stem))), stem)
+        except (OSError, DecodeError):
             continue
     return out
 
 
 def report_status(plan: Plan, written: list[tuple[str, Annotation]]) -> None:
-    """The status and size of each annotation file written, and how to release the drafts among them."""
+    """The status and size of each annotation file written, and how to release its drafts."""
     for rel, ann in written:
         sizes = ", ".join(f"{len(ann.layer(layer))} {layer}" for layer in LAYERS)
         plan.summary.append(f"{rel}: status {ann.status} ({sizes})")
@@ -359,32 +324,28 @@ def _inputs(paths: list[str], plan: Plan, root: store.Root) -> list[Path]:
     files: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(x for x in p.iterdir() if x.suffix == ".txt" and x.is_file())
-            other = sorted(x.name for x in p.iterdir() if x.suffix != ".txt" and x.is_file())
-            if other:
+            found = sorted(x for x in p.iterdir() if x.is_file())
+            if other := [x.name for x in found if x.suffix != ".txt"]:
                 plan.note(p, f"not added: {len(other)} file(s) that are not .txt ({', '.join(other[:5])})")
-            if not found:
+            if len(other) == len(found):
                 plan.error(p, "the folder holds no .txt files")
-            files += found
+            files += [x for x in found if x.suffix == ".txt"]
         elif p.is_file():
             files.append(p)
         else:
             plan.error(p, "no such file or folder")
     # a link is followed only where the user works: `add link.txt` must not make /etc/passwd an article
-    inside, kept = [Path.cwd().resolve(), root.path.resolve()], []
-    for f in files:
-        real = f.resolve()
-        if not f.is_symlink() or any(real.is_relative_to(folder) for folder in inside):
-            kept.append(f)
-        else:
-            why = "outside the working directory and the corpus root; copy the article here to add it"
-            plan.error(f, f"is a symbolic link to {real}, {why}")
-    return kept
+    inside = [Path.cwd().resolve(), root.path.resolve()]
+    outside = [f for f in files if f.is_symlink() and not any(f.resolve().is_relative_to(d) for d in inside)]
+    for f in outside:
+        why = "outside the working directory and the corpus root; copy the article here to add it"
+        plan.error(f, f"is a symbolic link to {f.resolve()}, {why}")
+    return [f for f in files if f not in outside]
 
 
 def plan_add(root: store.Root, paths: list[str], *, doc_id=None, language=None, split=None, force=False) -> Plan:
-    """What `newsspan add` writes: per article its canonical text, metadata and, unless a layer beyond
-    a draft is there, a draft layer of its sections; nothing when any article has a problem."""
+    """What `newsspan add` writes: per article its text, meta and (unless a layer beyond a draft is there) a
+    draft layer of its sections; nothing when any article has a problem."""
     plan = Plan("add")
     files = _inputs(paths, plan, root)
     if doc_id is not None and len(files) > 1:

@@ -1,5 +1,4 @@
-"""`newsspan remove` and `newsspan rename`: a document's files as a whole (its text, meta, released layer
-and every annotator's layer), never one of them left behind."""
+"""`newsspan remove` and `newsspan rename`: all of a document's files, never one of them left behind."""
 
 from __future__ import annotations
 
@@ -14,18 +13,13 @@ from ..schema import invalid_id
 from .plan import Plan
 
 
-def files_of(root: store.Root, doc_id: str) -> list[Path]:
-    """Every file of a document that stands on disk (none for an invalid id)."""
-    if not store.is_valid_id(doc_id):
-        return []
-    paths = [root.text_path(doc_id), root.meta_path(doc_id)] + [af.path for af in root.annotation_files(doc_id)]
-    return [p for p in paths if os.path.lexists(p)]
-
-
-def _existing(root: store.Root, doc_id: str) -> list[Path]:
-    """files_of() a document named on the command line; StoreError (a usage error) when it has none."""
-    found = files_of(root, doc_id)
-    if not found:
+def files_of(root: store.Root, doc_id: str, named: bool = True) -> list[Path]:
+    """Every file of a document on disk; a StoreError (a usage error) if a named document has none."""
+    found = []
+    if store.is_valid_id(doc_id):
+        paths = [root.text_path(doc_id), root.meta_path(doc_id)] + [af.path for af in root.annotation_files(doc_id)]
+        found = [p for p in paths if os.path.lexists(p)]
+    if named and not found:
         raise store.StoreError(f"{doc_id!r} names no document of {root.path} (no corpus/{doc_id}.txt, meta or layer)")
     return found
 
@@ -34,21 +28,20 @@ def plan_remove(root: store.Root, ids: list[str], dry_run: bool = False) -> Plan
     """What `newsspan remove` deletes: every file of each document (with dry_run, only said)."""
     plan = Plan("remove")
     for doc_id in dict.fromkeys(ids):
-        found = _existing(root, doc_id)
+        found = files_of(root, doc_id)
         plan.summary += [f"{'would remove' if dry_run else 'removed'} {root.rel(p)}" for p in found]
         plan.removes += [] if dry_run else found
     return plan
 
 
 def plan_rename(root: store.Root, old: str, new: str) -> Plan:
-    """What `newsspan rename` writes: every file of old under the id new (its `id` and `document_id`
-    rewritten, checked as `newsspan validate` checks it), and the old files removed."""
-    plan, found = Plan("rename"), _existing(root, old)
+    """What `newsspan rename` writes: every file of old under the id new, checked, and the old files removed."""
+    plan, found = Plan("rename"), files_of(root, old)
     if not store.is_valid_id(new):
         plan.error("", f"NEW {invalid_id(new)}")
         return plan
     taken = f"already exists: {new!r} is the id of another document; remove it first or choose another"
-    for p in files_of(root, new):
+    for p in files_of(root, new, named=False):
         plan.error(root.rel(p), taken)
     writes = []
     for path in found:

@@ -1,11 +1,5 @@
-"""`newsspan export`: the release, as `newsspan build` selects it, in an annotation tool's format.
-
-The documents are those a build releases (:meth:`newsspan.Corpus.released`: layers whose status is
-complete or gold; with ``include_drafts`` also drafts and texts without a layer), from a root that
-validates without errors: an export never carries a shifted span. ``split`` keeps one split. The
-output is written atomically, with the user's usual file modes: a file with ``store.write_atomic``,
-a folder staged beside its target and swapped in whole (``store.replace_folder``).
-"""
+"""`newsspan export`: the documents a build releases, from a root without errors, in a tool's format,
+written atomically (a folder staged beside its target and swapped in whole)."""
 
 from __future__ import annotations
 
@@ -53,8 +47,8 @@ def export(
         )
         plan.note("", why)
     if not docs:
-        why = f"nothing to export: no released document {f'in the {split} split' if split else 'in the corpus'}"
-        plan.error("", why)
+        where = f"in the {split} split" if split else "in the corpus"
+        plan.error("", f"nothing to export: no released document {where}")
         return plan
     try:
         files = exporters()[fmt](docs)

@@ -1,16 +1,7 @@
 """`newsspan import`: the records of a tool's export (``newsspan.formats``) -> annotation layers of the corpus.
 
-The label map says which layer and label each tool label goes to. Spans move onto the canonical text
-(``text.canonical_map``), whitespace at their edges trimmed. Entity mentions meet two explicit policies,
-never a silent shift: ``nested`` (the entity layer is flat: ``error`` lists the nested pairs, ``outer``
-keeps the longest mention of each nest, ``inner`` the shortest; same offsets with two labels, or
-crossing mentions, no policy decides) and ``align`` (spaCy's ``strict``/``contract``/``expand``, through
-:func:`newsspan.tokenize.char_span`). A text new to the corpus becomes a document as ``add`` makes one.
-Every problem is told at the export item it comes from, with a fix to make in the tool; so is a problem
-that ``newsspan validate`` would find in the files the import would write; the problems of every stage
-come in one run. A span whose quote occurs once near its offsets moves there with ``fix_shifts`` (the rule
-of ``validate --fix``). The layers written name the tool's annotators and record their provenance.
-"""
+Spans move onto the canonical text, never silently shifted; every problem, those `newsspan validate` would find in
+the files written included, is told at the export item it comes from, with a fix to make in the tool."""
 
 from __future__ import annotations
 
@@ -28,22 +19,21 @@ from ..formats import FormatError, Parsed, ToolDoc, ToolSpan, importers, labelma
 from ..model import GUIDELINES_VERSION, LAYERS, Annotation, Attribution, Claim, Entity, Section, Span, renumber
 from ..report import WARNING, Problem
 from ..schema import DOCUMENT_ID_RULE, expression_labels, invalid_id, safe_id, validator
-from ..text import CanonicalMap, DecodeError, Unmappable, canonical_map, decode, sha256
-from ..tokenize import ALIGNMENT_MODES, char_span, tokenize, why_misaligned
+from ..text import CanonicalMap, Unmappable, canonical_map, decode, sha256
+from ..tokenize import char_span, tokenize, why_misaligned
 from .add import BCP47, INGEST_ANNOTATOR, Ingested, IngestError, corpus_index, ingest, report_status
 from .plan import Plan
 
 NESTED_POLICIES = ("error", "outer", "inner")
-__all__ = ["ALIGNMENT_MODES", "NESTED_POLICIES", "Import", "plan_import"]
 OFFSETS_FIX = "fix the span's offsets in the tool, or name the unit it counts in (--offsets)"
 ALIGN_FIX = "pass --align expand (the whole tokens) or --align contract (the tokens inside), or move the mention's edges onto whole words in the tool"
 IGNORE_FIX = "map one of their labels to ignore (--label-map LABEL=ignore)"
+SOURCE_FIX = "map the source's label to an entity label (--label-map), or remove the Source relation in the tool"
 
 
 @dataclass
 class _Text:
-    """A corpus document the import writes to, and the export's annotations of its text: (the tool's
-    document, its map onto the canonical text, its annotator's name made safe)."""
+    """A corpus document the import writes to, and the export's (document, canonical map, annotator) of its text."""
 
     doc_id: str
     text: str
@@ -66,15 +56,13 @@ class _Placed:
 
 
 def plan_import(root: store.Root, fmt: str, paths, **options) -> Plan:
-    """What `newsspan import` writes from one or more exports (files or folders) of a tool, every problem
-    found first; options as :class:`Import` has them."""
+    """What `newsspan import` writes from one or more exports (files or folders) of a tool."""
     return Import(root, **options).run(fmt, paths)
 
 
 @dataclass
 class Import:
-    """The options of `newsspan import` (reader_options go to the format's reader: entity layer and
-    feature, NER key), and what one import found and would write."""
+    """The options of `newsspan import` (reader_options go to the format's reader), and what it found."""
 
     root: store.Root
     label_map: list[str] | None = None
@@ -93,26 +81,22 @@ class Import:
     # what the import found
     plan: Plan = field(default_factory=lambda: Plan("export"))
     fmt: str = ""
-    renames: dict[str, str] = field(default_factory=dict)  # the tool's annotator name -> the name written
     unmapped: set[str] = field(default_factory=set)  # tool labels without a target: checked, never written
-    where: str = ""  # the export(s), for the problems of the whole import
     lmap: dict = field(default_factory=dict)
     targeted: tuple[str, ...] = ()
     writes: list[tuple[Path, bytes]] = field(default_factory=list)
     written: list[tuple[str, Annotation]] = field(default_factory=list)
     origins: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> JSON pointer -> export item
-    labels: Counter = field(default_factory=Counter)  # entity mentions written, per label
     new_ids: set[str] = field(default_factory=set)  # of the texts new to the corpus
     nested_pairs: list[str] = field(default_factory=list)
     dropped: int = 0  # mentions the nested policy left out
     moved: int = 0  # mentions the align policy moved
 
     def run(self, fmt: str, paths) -> Plan:
-        """What the import of one or more exports (files or folders) of a tool writes: every problem of every
-        stage (the options, the export, its labels, the spans, the files it would write) found in one run."""
+        """Every problem of every stage (options, export, labels, spans, files written) is found in one run."""
         plan, self.fmt = self.plan, fmt
         paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
-        self.where = str(paths[0]) if len(paths) == 1 else f"the {len(paths)} exports"
+        where = str(paths[0]) if len(paths) == 1 else f"the {len(paths)} exports"  # for the whole import's problems
         for flag, value in (("--annotator", self.annotator), ("--id", self.doc_id)):
             if value is not None and not store.is_valid_id(value):
                 plan.error("", f"{flag} {invalid_id(value, 'document id' if flag == '--id' else 'annotator name')}")
@@ -122,7 +106,7 @@ class Import:
         except labelmap.LabelMapError as err:
             plan.error("", str(err))
             user_map = None
-        self.renames = self.annotator_names()
+        renames = self.annotator_names()
         parsed = Parsed()
         for path in paths:
             parsed.extend(self.read(fmt, path) or Parsed())
@@ -136,17 +120,17 @@ class Import:
         if self.reader_options and parsed.docs and not counts and plan.ok:
             held = ", ".join(f"{k} ({v})" for k, v in sorted(parsed.ignored.items())) or "nothing else"
             why = f"no entity mention found ({wanted(fmt, self.reader_options)}); the export holds: {held}"
-            plan.error(self.where, why)
+            plan.error(where, why)
         self.lmap, missing = labelmap.resolve(counts, user_map or {})
         if missing and user_map is not None:
-            plan.error(self.where, missing)
+            plan.error(where, missing)
         if plan.ok and not parsed.docs:
-            plan.error(self.where, "nothing to import (no annotated documents)")
+            plan.error(where, "nothing to import (no annotated documents)")
         self.targeted = tuple(layer for layer in LAYERS if any(t.layer == layer for t in self.lmap.values()))
         # a label without a target is checked as an entity mention (nesting, alignment): one run finds it all
         self.unmapped = {label for label in counts if label not in self.lmap}
         self.lmap |= {label: labelmap.Target("entities", label) for label in self.unmapped}
-        texts = self.group(parsed.docs) if usable else []
+        texts = self.group(parsed.docs, renames) if usable else []
         for d in tqdm(texts, desc="importing", unit="doc", leave=False, disable=not self.progress):
             self.document(d)
         self.report(texts, parsed, {k: n for k, n in counts.items() if self.lmap[k].layer == labelmap.IGNORE})
@@ -156,7 +140,7 @@ class Import:
         return plan
 
     def annotator_names(self) -> dict[str, str]:
-        """--annotator-map: the tool's annotator name (as the export gives it) -> the name to write."""
+        """--annotator-map: the tool's annotator name -> the name to write."""
         out: dict[str, str] = {}
         for value in self.annotator_map or []:
             try:
@@ -191,7 +175,7 @@ class Import:
             self.plan.error(path, f"not a {fmt} export of the expected shape ({type(e).__name__}: {e})")
         return None
 
-    def group(self, tool_docs: list[ToolDoc]) -> list[_Text]:
+    def group(self, tool_docs: list[ToolDoc], renames: dict[str, str]) -> list[_Text]:
         """The tool's documents grouped by canonical text: each a corpus document, or a new one."""
         plan, root = self.plan, self.root
         index, loose = corpus_index(root), None
@@ -204,15 +188,16 @@ class Import:
                 continue
             sha = sha256(cmap.text)
             if sha not in by_sha and sha not in index:
-                loose = _loose_index(root) if loose is None else loose
-                same = loose.get(sha256(_loose(cmap.text)))
+                loose = corpus_index(root, _loose) if loose is None else loose
                 # the export kept the text but not its whitespace (TSV and CoNLL-U rebuild it): the same
                 # characters at the same offsets, so its offsets hold in the corpus text
-                if same is not None and same[1] not in by_sha:
+                if (same := loose.get(_loose(cmap.text))) is not None:
+                    text = decode(root.read_bytes(root.text_path(same)))
+                    sha = sha256(text)
+                if same is not None and sha not in by_sha:
                     why = "the same text but for whitespace (which the export does not keep)"
-                    plan.note(td.where, f"matched corpus document {same[0]!r}: {why}")
-                    by_sha[same[1]] = _Text(same[0], decode(root.read_bytes(root.text_path(same[0]))), same[1], None)
-                sha = same[1] if same is not None else sha
+                    plan.note(td.where, f"matched corpus document {same!r}: {why}")
+                    by_sha[sha] = _Text(same, text, sha, None)
             if sha not in by_sha and sha in index:
                 by_sha[sha] = _Text(index[sha], cmap.text, sha, None)
             elif sha not in by_sha:
@@ -232,19 +217,19 @@ class Import:
                         d.entries[k] = (td, cmap, f"annotator-{k + 1}")
                         plan.warn(td.where, f"the annotator is not named in the export; called 'annotator-{k + 1}'")
             seen |= {name for _, _, name in d.entries if name}
-            d.entries = [(td, cmap, self.renames.get(name, name) if name else None) for td, cmap, name in d.entries]
+            d.entries = [(td, cmap, renames.get(name, name) if name else None) for td, cmap, name in d.entries]
             dup = [n for n, c in Counter(e[2] for e in d.entries).items() if c > 1 and n]
             if dup:
                 again = ", ".join(td.where for td, _, name in d.entries if name == dup[0])
                 why = f"annotator {dup[0]!r} annotated this text more than once in the export ({again}); keep one"
                 plan.error(d.doc_id, why)
-        for name in sorted(set(self.renames) - seen):
+        for name in sorted(set(renames) - seen):
             named = ", ".join(sorted(seen)) or "none named"
             plan.warn("", f"--annotator-map: the export names no annotator {name!r} (its annotators: {named})")
         return list(by_sha.values())
 
     def new_document(self, td: ToolDoc, text: str) -> Ingested | None:
-        """A text new to the corpus, as `newsspan add` would make it, with what the export says of it."""
+        """A text new to the corpus, as `newsspan add` makes it, with what the export says of it."""
         if self.doc_id is not None and self.new_ids:
             why = "--id names one new document, but the export holds several new texts; leave --id out (ids then come from the names the export gives its documents)"
             self.plan.error(td.where, why)
@@ -304,7 +289,6 @@ class Import:
             built = self.build(d, (td, cmap, who), base, released, rel)
             if built is not None:
                 ann, self.origins[rel] = built
-                self.labels.update(x.label for x in ann.entities if "entities" in self.targeted)
                 self.writes.append((target, ann.dumps()))
                 self.written.append((rel, ann))
                 sizes = ", ".join(f"{len(ann.layer(layer))} {layer}" for layer in self.targeted)
@@ -314,9 +298,8 @@ class Import:
             self.written.append((root.rel(released_path), d.new.annotation))
 
     def build(self, d: _Text, entry: tuple, base: Annotation | None, released: Annotation | None, rel: str):
-        """The annotation file the import writes at rel from one entry (the tool's document, its canonical
-        map, the annotator), and where each of its new spans came from ({JSON pointer: export item}, ""
-        for the file); None, with the problems in the plan, if it cannot."""
+        """The annotation the import writes at rel from one entry, and {JSON pointer: export item} of its new spans
+        ("": the file); None if it cannot."""
         (td, cmap, who), text, plan = entry, d.text, self.plan
         layers = self.mapped(text, td, cmap)
         layers["entities"] = [x for x in self.flat(text, layers["entities"]) if x.tool.label not in self.unmapped]
@@ -377,10 +360,8 @@ class Import:
         status, notes = self.status or (base.status if base else None) or "draft", base.notes if base else None
         spans = (out["sections"], out["entities"], out["claims"])
         imported = {layer: {"steps": ["imported"], "note": f"imported from {self.fmt}: {td.where}"} for layer in new}
-        provenance = {**((keep.provenance if keep else None) or {}), **imported} or None
-        ann = Annotation(
-            d.doc_id, d.sha, tuple(names), GUIDELINES_VERSION, status, *spans, notes, provenance=provenance
-        )
+        prov = {**((keep.provenance if keep else None) or {}), **imported} or None
+        ann = Annotation(d.doc_id, d.sha, tuple(names), GUIDELINES_VERSION, status, *spans, notes, provenance=prov)
         return ann, origins
 
     def mapped(self, text: str, td: ToolDoc, cmap: CanonicalMap) -> dict[str, list[_Placed]]:
@@ -410,8 +391,7 @@ class Import:
         return layers
 
     def ignored_names(self, text: str, td: ToolDoc, ignored: list[_Placed], kept: list[_Placed]) -> None:
-        """Say, per ignored tool label, which of its spans hold a name that the import keeps elsewhere in the
-        document: `validate` warns mention-missed at such an occurrence, and the contributor should know why."""
+        """Warn of ignored spans that hold a name imported elsewhere: `validate` warns mention-missed there."""
         names = {text[x.start : x.end]: x for x in kept if x.label not in expression_labels()}
         repeats: dict[str, list[tuple[_Placed, _Placed]]] = defaultdict(list)
         for y in ignored:
@@ -419,11 +399,8 @@ class Import:
                 repeats[y.label].append((y, x))
         for label, pairs in sorted(repeats.items()):
             shown = ", ".join(dict.fromkeys(f"{text[x.start : x.end]!r} as {x.label}" for _, x in pairs[:3]))
-            why = (
-                f"{len(pairs)} span(s) labelled {label}, which the label map ignores, hold names imported elsewhere "
-                f"in this document ({shown}{', ...' if len(pairs) > 3 else ''}): `newsspan validate` warns "
-                "mention-missed at each of them"
-            )
+            shown += ", ..." if len(pairs) > 3 else ""
+            why = f"{len(pairs)} span(s) labelled {label}, which the label map ignores, hold names imported elsewhere in this document ({shown}): `newsspan validate` warns mention-missed at each of them"
             fix = f"map {label} to an entity label (--label-map {label}=LABEL) to keep them, or keep ignoring it"
             self.plan.warn(td.where, why, fix)
 
@@ -472,17 +449,14 @@ class Import:
         return out
 
     def claims(self, text: str, td: ToolDoc, cmap: CanonicalMap, placed: list, key_to_id: dict, rel: str) -> list:
-        """Claims of the tool's claim spans, their attribution as the tool holds it (newsspan's brat export)."""
+        """Claims of the tool's claim spans, their attribution as the tool holds it."""
         out, bare = [], 0
         for x in placed:
             attr = x.tool.attribution
             bare += not attr
             source = attr.get("source_ref")
             if source is not None and source not in key_to_id:
-                fix = (
-                    "map the source's label to an entity label (--label-map), or remove the Source relation in the tool"
-                )
-                self.plan.error(x.tool.where, f"its source {source} is not an imported entity mention", fix)
+                self.plan.error(x.tool.where, f"its source {source} is not an imported entity mention", SOURCE_FIX)
                 continue
             try:
                 source_span, cue = (_sub(cmap, text, attr[k]) if attr.get(k) else None for k in ("source_span", "cue"))
@@ -504,8 +478,10 @@ class Import:
             why = f"{len(self.nested_pairs)} nested mention pair(s) (newsspan's entity layer is flat):\n    {pairs}"
             self.plan.error("", why, fix)
         new = sum(d.new is not None for d in texts)
-        per_label = ", ".join(f"{k} {v}" for k, v in sorted(self.labels.items())) or "none"
-        mentions = f"{sum(self.labels.values())} entity mention(s): {per_label}"
+        written = [ann for _, ann in self.written] if "entities" in self.targeted else []
+        labels = Counter(x.label for ann in written for x in ann.entities)
+        per_label = ", ".join(f"{k} {v}" for k, v in sorted(labels.items())) or "none"
+        mentions = f"{labels.total()} entity mention(s): {per_label}"
         texts_ = f"{len(texts)} document(s) ({new} new, {len(texts) - new} already in the corpus)"
         self.plan.summary.append(f"imported {texts_}; {mentions}")
         left = ["label map: " + ", ".join(f"{k!r} {v}" for k, v in sorted(by_map.items()))] if by_map else []
@@ -522,8 +498,7 @@ class Import:
 
 
 def _annotator(raw: str | None) -> str | None:
-    """An annotator's name as the tool gives it, made safe: a bare user number n is annotator-n, an e-mail
-    address its user name."""
+    """An annotator's name made safe: a bare user number n is annotator-n, an e-mail address its user name."""
     name = f"annotator-{raw.strip()}" if raw and raw.strip().isdigit() else safe_id((raw or "").split("@")[0])
     return name if store.is_valid_id(name) else None
 
@@ -533,7 +508,7 @@ def _load(root: store.Root, path: Path) -> Annotation | None:
 
 
 def _overlaps(items: list[_Placed], members):
-    """(i, j) index pairs of overlapping spans among members, i before j (by start, the longest first)."""
+    """(i, j) pairs of overlapping spans among members, i first (by start, the longest first)."""
     order = sorted(members, key=lambda k: (items[k].start, -items[k].end, k))
     for a, i in enumerate(order):
         for j in order[a + 1 :]:
@@ -552,21 +527,10 @@ def _unnumbered(spans) -> Counter:
     return Counter(replace(x, id="") for x in spans)
 
 
-def _loose(text: str) -> str:
-    """The text with every whitespace character a space and none at the end: offsets unchanged."""
-    return "".join(" " if ch.isspace() else ch for ch in text).rstrip()
-
-
-def _loose_index(root: store.Root) -> dict[str, tuple[str, str]]:
-    """sha256 of each corpus text with its whitespace made plain (see _loose) -> (document id, text sha256)."""
-    out: dict[str, tuple[str, str]] = {}
-    for stem in filter(store.is_valid_id, root.text_stems()):
-        try:
-            text = decode(root.read_bytes(root.text_path(stem)))
-        except (OSError, DecodeError):
-            continue
-        out.setdefault(sha256(_loose(text)), (stem, sha256(text)))
-    return out
+def _loose(text: str | bytes) -> str:
+    """sha256 of the text with every whitespace character a space and none at the end (offsets unchanged)."""
+    text = decode(text) if isinstance(text, bytes) else text
+    return sha256("".join(" " if ch.isspace() else ch for ch in text).rstrip())
 
 
 # a problem of a file the import would write, told at the export item its span came from ---------------
@@ -575,9 +539,8 @@ _SPAN_POINTER = re.compile(r"/(?:sections|entities|claims)/[0-9]+(?![0-9])")
 
 
 def _told(p: Problem, origins: dict[str, str] | None) -> Problem:
-    """The problem at the export item its span came from (origins: JSON pointer -> item, "" the export's
-    document), the other spans it names by their items too, with a fix to make in the tool; the place
-    in the file the import would have written last."""
+    """The problem at the export item its span came from (origins: JSON pointer -> item, "" the document), the
+    spans it names by their items too, with a fix to make in the tool."""
     if origins is None:
         return p
     key = p.pointer

@@ -1,8 +1,5 @@
-"""A plan: the files a command that writes would write, and every problem found before anything is.
-
-A command's own problems are told at the thing they are about (the input file, the option, the export
-item: ``where``), with a fix; the files about to be written are checked as ``newsspan validate`` checks them.
-"""
+"""A plan: the files a command would write, and every problem found before anything is written (told
+at the thing it is about, ``where``: the input file, the option, the export item)."""
 
 from __future__ import annotations
 
@@ -19,8 +16,7 @@ NOTE = "note"  # the severity of what a user is told that is no problem (a unit 
 
 @dataclass
 class Plan:
-    """The files to write and delete, the problems found (then the command writes nothing of what its
-    errors concern), and ``summary`` lines."""
+    """The files to write and delete, the problems found, and ``summary`` lines."""
 
     check: str  # the check id of the command's own problems
     writes: list[tuple[Path, bytes]] = field(default_factory=list)
@@ -34,8 +30,8 @@ class Plan:
     def ok(self) -> bool:
         return not self.errors
 
-    def error(self, where, message: str, hint: str | None = None, check: str | None = None) -> None:
-        self.add([Problem(check or self.check, message, hint=hint, where=str(where))])
+    def error(self, where, message: str, hint: str | None = None) -> None:
+        self.add([Problem(self.check, message, hint=hint, where=str(where))])
 
     def warn(self, where, message: str, hint: str | None = None) -> None:
         self.add([Problem(self.check, message, hint=hint, where=str(where), severity=WARNING)])
@@ -47,19 +43,16 @@ class Plan:
         for p in problems:
             {ERROR: self.errors, WARNING: self.warnings}.get(p.severity, self.notes).append(p)
 
-    def check_writes(self, root: store.Root, writes, told: Callable[[Problem], Problem] | None = None) -> bool:
-        """What `newsspan validate` would report in files about to be written joins the plan, each problem
-        as ``told`` tells it; whether they hold no error."""
+    def check_writes(self, root: store.Root, writes, told: Callable[[Problem], Problem] = lambda p: p) -> bool:
+        """Add what `newsspan validate` finds in the files about to be written (as ``told`` tells it); no error?"""
         # located by pointer alone: the line of a file that is not written yet helps nobody
-        found = [replace(p, line=None, column=None) for p in check_writes(root, writes)]
-        found = [told(p) for p in found] if told else found
+        found = [told(replace(p, line=None, column=None)) for p in check_writes(root, writes)]
         self.add(found)
         return not any(p.severity == ERROR for p in found)
 
 
 def run(root: store.Root, build: Callable[[], Plan], on_wait: Callable[[str], None] | None = None) -> Plan:
-    """Build a plan, write its files (``Root.write_all``) and delete those it removes, all under the root's
-    lock, so that no other command changes what the plan was made from; ``on_wait`` as ``Root.lock`` has it."""
+    """Build a plan and write it, under the root's lock: no other command changes what it was made from."""
     root.check()
     with root.lock(on_wait=on_wait):
         plan = build()

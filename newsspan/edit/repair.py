@@ -1,29 +1,13 @@
-"""Repairs of spans that no longer fit their text: `newsspan canonicalize`, `reanchor` and `validate --fix`.
-
-- canonicalize: a text that is not canonical (CRLF, a BOM, NFD) is rewritten in canonical form and every
-  span is mapped through that change exactly (``text.canonical_map``).
-- reanchor: after a text was corrected, the old text is rebuilt from the stored quotes (the sections
-  cover it but for the whitespace between them) and aligned with the new one token by token (difflib's
-  SequenceMatcher over newsspan's tokens). A span is placed when its first and last characters lie in
-  tokens the alignment keeps: spans around an edit move with it, a span that holds an edit keeps its
-  ends and gets its quote updated. A span whose own first or last word was changed or deleted is listed,
-  never moved onto another occurrence of its quote. An annotation whose old text cannot be rebuilt (no
-  sections, or quotes that disagree) is anchored as a W3C TextQuoteSelector is: each quote where it
-  occurs, its neighbours' quotes as prefix and suffix (weights as in the Hypothesis client: prefix 20,
-  suffix 20, position 2).
-- validate --fix: a span whose quote is not the text at its offsets and occurs exactly once within
-  ``FIX_WINDOW`` of them (``text.quote_nearby``) moves there, unless the move would give
-  its file an error it did not have; only in files that pass the schema and were made on this text.
-
-Per document either every span is placed and its files are written together, or nothing of it is
-written and each span that could not be placed is listed. Files are written in canonical form.
-"""
+"""Repairs of spans that no longer fit their text: `newsspan canonicalize` (spans mapped exactly through
+canonicalisation), `reanchor` (onto a corrected text, by a token alignment with the old text the quotes rebuild)
+and `validate --fix` (onto the quote nearby). Per document every span is placed, or nothing is written."""
 
 from __future__ import annotations
 
 import difflib
 import json
 from dataclasses import replace
+from itertools import groupby
 from pathlib import Path
 
 from .. import store
@@ -51,7 +35,6 @@ GONE = "in the corrected text, and it is never moved onto another occurrence of 
 
 
 def _ids(root: store.Root, ids: list[str] | None) -> list[str]:
-    """The documents named (StoreError for an id that names none), or all of them."""
     if not ids:
         return [s for s in root.text_stems() if store.is_valid_id(s)]
     unknown = [f"{i} (no corpus/{i}.txt)" for i in ids if not store.is_valid_id(i) or not root.text_path(i).exists()]
@@ -69,7 +52,6 @@ def _annotation(plan: Plan, root: store.Root, path: Path) -> Annotation | None:
 
 
 def _all_placed(plan: Plan, rel: str, unplaced: list, hint: str | None = None) -> bool:
-    """Each span not placed, (pointer, span, why), as a problem at its file and pointer; whether there is none."""
     for ptr, s, why in unplaced:
         message = f"[{s.start}, {s.end}) {s.text[:60]!r}: {why}"
         plan.add([Problem(plan.check, message, pointer=ptr, path=rel, hint=hint)])
@@ -77,8 +59,7 @@ def _all_placed(plan: Plan, rel: str, unplaced: list, hint: str | None = None) -
 
 
 def _document(plan: Plan, root: store.Root, doc_id: str, sha: str, writes: list, done: bool, stale_only: bool) -> None:
-    """A document's rewritten files, with its meta's text_sha256 set to sha, join the plan when every span
-    was placed and they validate."""
+    """A document's rewritten files, its meta's text_sha256 set to sha, join the plan if done and valid."""
     path = root.meta_path(doc_id)
     try:
         meta = load_json(root, path, "document") if path.exists() and done else None
@@ -95,8 +76,7 @@ def _document(plan: Plan, root: store.Root, doc_id: str, sha: str, writes: list,
 
 
 def plan_canonicalize(root: store.Root, ids: list[str] | None = None) -> Plan:
-    """What `newsspan canonicalize` writes: each text that is not canonical in canonical form, its
-    meta's hash and its annotations mapped through the change."""
+    """What `newsspan canonicalize` writes: each text not canonical made so, its annotations mapped along."""
     plan = Plan("canonicalize")
     for doc_id in _ids(root, ids):
         try:
@@ -129,9 +109,8 @@ def plan_canonicalize(root: store.Root, ids: list[str] | None = None) -> Plan:
 
 
 def plan_reanchor(root: store.Root, ids: list[str] | None = None, drop_unplaced: bool = False) -> Plan:
-    """What `newsspan reanchor` writes: the spans of the annotations made on another version of a
-    text moved onto it (see the module's docstring), and the hashes updated. With drop_unplaced, the
-    spans that cannot be placed are left out (each one said), and the rest written."""
+    """What `newsspan reanchor` writes: the spans of annotations made on another version of a text moved
+    onto it; with drop_unplaced, those that cannot be placed are left out (each one said)."""
     plan = Plan("reanchor")
     for doc_id in _ids(root, ids):
         try:
@@ -172,8 +151,7 @@ def plan_reanchor(root: store.Root, ids: list[str] | None = None, drop_unplaced:
 
 
 def _without(ann: Annotation, gone: set[str]) -> Annotation:
-    """A copy of ann without the spans at these pointers (as :meth:`Annotation.spans` gives them; of a
-    claim's source_span or cue, that part alone)."""
+    """A copy of ann without the spans at these pointers (of a claim's source_span or cue, that part alone)."""
 
     def kept(name: str) -> tuple:
         items = []
@@ -190,8 +168,7 @@ def _without(ann: Annotation, gone: set[str]) -> Annotation:
 
 
 def through_map(ann: Annotation, cmap: CanonicalMap) -> tuple[Annotation, list]:
-    """A copy of ann with offsets mapped exactly through canonicalisation (quotes canonicalised too), and
-    the spans that cannot be mapped: (pointer, span, why)."""
+    """ann mapped exactly through canonicalisation, and the spans that cannot be: (pointer, span, why)."""
     places, problems = {}, []
     for ptr, s in ann.spans():
         found = cmap.source[s.start : s.end]
@@ -211,40 +188,32 @@ def through_map(ann: Annotation, cmap: CanonicalMap) -> tuple[Annotation, list]:
     return ann.moved(places), problems
 
 
-# re-anchoring --------------------------------------------------------------------------------------
-
-
 def old_characters(ann: Annotation) -> dict[int, str]:
-    """What the annotation tells of its old text: position -> character, from every quote as long as its
-    offsets (a quote of another length disagrees with its offsets and is left out: its span is listed)."""
-    return _quoted(ann)[0]
-
-
-def _quoted(ann: Annotation) -> tuple[dict[int, str], bool]:
-    """(old_characters(), whether the quotes agree on every character)."""
+    """The old text as the quotes as long as their offsets tell it: position -> character (the first quote's)."""
     known: dict[int, str] = {}
-    agree = True
-    for _, s in ann.spans():
-        if s.end - s.start == len(s.text):
-            for k, ch in enumerate(s.text):
-                agree = known.setdefault(s.start + k, ch) == ch and agree
-    return known, agree
+    for s in _fitting(ann):
+        for k, ch in enumerate(s.text):
+            known.setdefault(s.start + k, ch)
+    return known
+
+
+def _fitting(ann: Annotation) -> list:
+    return [s for _, s in ann.spans() if s.end - s.start == len(s.text)]
 
 
 def rebuild(ann: Annotation) -> dict[int, str] | None:
-    """The old text as the quotes give it (position -> character), or None when it cannot be rebuilt:
-    no sections to cover it, or two quotes that disagree about a character."""
-    known, agree = _quoted(ann)
+    """old_characters(), or None without sections to cover the text or when two quotes disagree."""
+    known = old_characters(ann)
+    agree = all(known[s.start + k] == ch for s in _fitting(ann) for k, ch in enumerate(s.text))
     return known if ann.sections and agree else None
 
 
 def reanchor(ann: Annotation, text: str) -> tuple[Annotation, int, list]:
-    """A copy of ann with every span moved onto text: (new annotation, spans moved, spans not placed as
-    (pointer, span, why)). Through an alignment of the old text rebuilt from the quotes with the new one;
-    by quote and context when the old text cannot be rebuilt."""
-    old = rebuild(ann)
+    """ann moved onto text: (annotation, spans moved, spans not placed as (pointer, span, why)). Through an
+    alignment with the old text the quotes rebuild; else each quote by its context, as a W3C TextQuoteSelector
+    is (weights as in the Hypothesis client: prefix 20, suffix 20, position 2)."""
+    old, known = rebuild(ann), old_characters(ann)
     image = alignment(old, text) if old is not None else {}
-    known = old if old is not None else old_characters(ann)
     # by quote: sections first, in order: their shifts are the position hints of the spans inside them
     items = (
         sorted(ann.spans(), key=lambda x: (not isinstance(x[1], Section), x[1].start)) if old is None else ann.spans()
@@ -278,8 +247,7 @@ def reanchor(ann: Annotation, text: str) -> tuple[Annotation, int, list]:
 
 
 def place(text: str, quote: str, old_start: int, hint: int, old: dict[int, str]) -> int | None:
-    """Start of the occurrence of quote in text whose prefix and suffix agree best with the old text's
-    (then the nearest to hint), or None when it does not occur."""
+    """Start of the occurrence of quote whose context agrees best with the old text's, then nearest to hint."""
     cands, at = [], text.find(quote)
     while at >= 0:
         cands.append(at)
@@ -298,20 +266,11 @@ def place(text: str, quote: str, old_start: int, hint: int, old: dict[int, str])
 
 
 def alignment(old: dict[int, str], text: str) -> dict[int, int]:
-    """Old position -> new position of every character of a token that the alignment keeps.
-
-    difflib's SequenceMatcher over tokens (autojunk off: "the" and "," are matched like any token): the
-    longest common run first, then the same on either side of it, so a word that an insertion repeats
-    is not taken for the word it repeats. The common beginning and end are matched first, which leaves
-    the matcher only the stretch between the first and the last edit.
-    """
+    """Old position -> new position of each character of a token that difflib's alignment of the tokens keeps
+    (autojunk off: "the" and "," are matched like any token; longest common runs first, so a word an insertion
+    repeats is not taken for the word it repeats). The common beginning and end are matched first, for speed."""
     # the runs of known positions tokenised apart: the unknown ones are the whitespace between sections
-    runs: list[list[int]] = []
-    for pos in sorted(old):
-        if runs and pos == runs[-1][-1] + 1:
-            runs[-1].append(pos)
-        else:
-            runs.append([pos])
+    runs = [[p for _, p in run] for _, run in groupby(enumerate(sorted(old)), lambda x: x[1] - x[0])]
     a = [(t.text, run[0] + t.start) for run in runs for t in tokenize("".join(old[p] for p in run))]
     b = [(t.text, t.start) for t in tokenize(text)]
     head = tail = 0
@@ -327,15 +286,8 @@ def alignment(old: dict[int, str], text: str) -> dict[int, int]:
     return {start + k: new + k for (tok, start), (_, new) in pairs for k in range(len(tok))}
 
 
-# validate --fix ------------------------------------------------------------------------------------
-
-
 def plan_fix(root: store.Root, paths: list[str] | None = None) -> Plan:
-    """What `newsspan validate --fix` writes: per annotation file, the moves that add no error.
-
-    plan.summary lists each move made (``<file> <pointer>: moved ...``), plan.notes each move not made
-    and why. A PATH or id that names nothing is a StoreError, as in ``newsspan validate``.
-    """
+    """What `newsspan validate --fix` writes: per annotation file, the moves that add no error (notes: those not)."""
     plan = Plan("fix")
     for stem in sorted({stem_of(root, p) for p in paths}) if paths else _ids(root, None):
         try:
