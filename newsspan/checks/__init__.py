@@ -1,7 +1,6 @@
 """The check registry: every problem the validator can report has a check here, with a stable id
 (never renamed, never reused), a severity, a scope and a one-line description (``docs/checks.md``).
-A check with a function is pure and yields problems; one without is raised by the readers.
-"""
+A check with a function is pure and yields problems; one without is raised by the readers."""
 
 from __future__ import annotations
 
@@ -29,14 +28,16 @@ class Check:
 REGISTRY: dict[str, Check] = {}
 
 
-def register(id: str, severity: str, scope: str, description: str):
-    """Register a check; used bare for reader checks or as a decorator for check functions."""
+def register(id: str, severity: str, scope: str, description: str | None = None):
+    """Register a check: bare, with its description, for a check the readers raise; else as the decorator
+    of a check function, whose docstring (its lines joined) is the description."""
     if id in REGISTRY:
         raise ValueError(f"duplicate check id {id}")
-    REGISTRY[id] = Check(id, severity, scope, description)
+    if description is not None:
+        REGISTRY[id] = Check(id, severity, scope, description)
 
     def deco(func):
-        REGISTRY[id] = Check(id, severity, scope, description, func)
+        REGISTRY[id] = Check(id, severity, scope, description or " ".join((func.__doc__ or "").split()), func)
         return func
 
     return deco

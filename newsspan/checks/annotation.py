@@ -74,13 +74,9 @@ def all_quoted(ann: Annotation, text: str) -> bool:
     return all(0 <= s.start < s.end <= n and text[s.start : s.end] == s.text for _, s in _spans(ann))
 
 
-@register(
-    "span-offsets",
-    ERROR,
-    ANNOTATION,
-    "A span's offsets are out of range: start must be below end, and end at most the text's length.",
-)
+@register("span-offsets", ERROR, ANNOTATION)
 def span_offsets(ann: Annotation, ctx: Context):
+    """A span's offsets are out of range: start must be below end, and end at most the text's length."""
     if ctx.text is None or ctx.quoted:
         return
     n = len(ctx.text)
@@ -122,13 +118,9 @@ def _fix_hint(ann: Annotation, ctx: Context, s: Span | AnySpan, otherwise: str) 
 SEARCH_BUDGET = 50_000_000
 
 
-@register(
-    "span-text-mismatch",
-    ERROR,
-    ANNOTATION,
-    "A span's stored quote differs from the text at its offsets (a shifted or stale span).",
-)
+@register("span-text-mismatch", ERROR, ANNOTATION)
 def span_text_mismatch(ann: Annotation, ctx: Context):
+    """A span's stored quote differs from the text at its offsets (a shifted or stale span)."""
     text = ctx.text
     if text is None or ctx.quoted:
         return
@@ -158,13 +150,9 @@ def span_text_mismatch(ann: Annotation, ctx: Context):
         )
 
 
-@register(
-    "span-whitespace",
-    ERROR,
-    ANNOTATION,
-    "A span begins or ends with whitespace (token views and tools disagree on such spans).",
-)
+@register("span-whitespace", ERROR, ANNOTATION)
 def span_whitespace(ann: Annotation, ctx: Context):
+    """A span begins or ends with whitespace (token views and tools disagree on such spans)."""
     for place, s in _spans(ann):
         q = s.text
         if q != q.strip():  # (str.strip() strips what str.isspace() accepts)
@@ -176,8 +164,9 @@ def span_whitespace(ann: Annotation, ctx: Context):
             )
 
 
-@register("id-duplicate", ERROR, ANNOTATION, "Two spans of one file share an id (ids are unique across all layers).")
+@register("id-duplicate", ERROR, ANNOTATION)
 def id_duplicate(ann: Annotation, ctx: Context):
+    """Two spans of one file share an id (ids are unique across all layers)."""
     ids = [item.id for name in LAYERS for item in ann.layer(name)]
     if len(set(ids)) == len(ids):
         return  # no id repeats, as in almost every file
@@ -198,10 +187,9 @@ def id_duplicate(ann: Annotation, ctx: Context):
                 seen[sid] = (name, k)
 
 
-@register(
-    "reference-unresolved", ERROR, ANNOTATION, "A claim's attribution.source names no entity mention of the same file."
-)
+@register("reference-unresolved", ERROR, ANNOTATION)
 def reference_unresolved(ann: Annotation, ctx: Context):
+    """A claim's attribution.source names no entity mention of the same file."""
     ids = None
     for k, c in enumerate(ann.claims):
         src = c.attribution.source
@@ -236,23 +224,27 @@ def _overlaps(ann: Annotation, ctx: Context, name: str, check_id: str, what: str
             prev, prev_end = (k, s), end
 
 
-@register("section-overlap", ERROR, ANNOTATION, "Two sections overlap.")
+@register("section-overlap", ERROR, ANNOTATION)
 def section_overlap(ann: Annotation, ctx: Context):
+    """Two sections overlap."""
     yield from _overlaps(ann, ctx, "sections", "section-overlap", "section")
 
 
-@register("entity-overlap", ERROR, ANNOTATION, "Two entity mentions overlap (token views need disjoint mentions).")
+@register("entity-overlap", ERROR, ANNOTATION)
 def entity_overlap(ann: Annotation, ctx: Context):
+    """Two entity mentions overlap (token views need disjoint mentions)."""
     yield from _overlaps(ann, ctx, "entities", "entity-overlap", "entity mention")
 
 
-@register("claim-overlap", ERROR, ANNOTATION, "Two claims overlap (the claim token view tags them B-CLAIM/I-CLAIM).")
+@register("claim-overlap", ERROR, ANNOTATION)
 def claim_overlap(ann: Annotation, ctx: Context):
+    """Two claims overlap (the claim token view tags them B-CLAIM/I-CLAIM)."""
     yield from _overlaps(ann, ctx, "claims", "claim-overlap", "claim")
 
 
-@register("section-order", ERROR, ANNOTATION, "Sections are not listed in document order.")
+@register("section-order", ERROR, ANNOTATION)
 def section_order(ann: Annotation, ctx: Context):
+    """Sections are not listed in document order."""
     prev = None
     for k, s in enumerate(ann.sections):
         if prev is not None and (s.start, s.end) < (prev.start, prev.end):
@@ -265,13 +257,9 @@ def section_order(ann: Annotation, ctx: Context):
         prev = s
 
 
-@register(
-    "section-gap",
-    WARNING,
-    ANNOTATION,
-    "Non-whitespace text is covered by no section (sections are meant to cover the whole text).",
-)
+@register("section-gap", WARNING, ANNOTATION)
 def section_gap(ann: Annotation, ctx: Context):
+    """Non-whitespace text is covered by no section (sections are meant to cover the whole text)."""
     text = ctx.text
     if text is None or (ctx.places is not None and "sections" not in ctx.places):
         return  # a missing sections layer is the schema's finding, not a gap
@@ -289,13 +277,9 @@ def section_gap(ann: Annotation, ctx: Context):
         pos = max(pos, end)
 
 
-@register(
-    "cluster-label-mixed",
-    WARNING,
-    ANNOTATION,
-    "Mentions of one cluster carry different entity labels or different kb_id values.",
-)
+@register("cluster-label-mixed", WARNING, ANNOTATION)
 def cluster_label_mixed(ann: Annotation, ctx: Context):
+    """Mentions of one cluster carry different entity labels or different kb_id values."""
     first: dict[str, int] = {}
     for k, e in enumerate(ann.entities):
         c = e.cluster
@@ -316,13 +300,9 @@ def cluster_label_mixed(ann: Annotation, ctx: Context):
                 )
 
 
-@register(
-    "span-outside-section",
-    ERROR,
-    ANNOTATION,
-    "An entity mention or claim lies in no section or crosses a section's end (token views hold one row per section).",
-)
+@register("span-outside-section", ERROR, ANNOTATION)
 def span_outside_section(ann: Annotation, ctx: Context):
+    """An entity mention or claim lies in no section or crosses a section's end (token views hold one row per section)."""
     sections = sorted((s.start, s.end, k) for k, s in enumerate(ann.sections))
     if not sections:
         return  # section-gap reports a text without sections
@@ -346,13 +326,9 @@ def span_outside_section(ann: Annotation, ctx: Context):
             )
 
 
-@register(
-    "token-boundary",
-    ERROR,
-    ANNOTATION,
-    "An entity or claim boundary falls inside a token of the token views (its IOB2 tags would shift).",
-)
+@register("token-boundary", ERROR, ANNOTATION)
 def token_boundary(ann: Annotation, ctx: Context):
+    """An entity or claim boundary falls inside a token of the token views (its IOB2 tags would shift)."""
     text = ctx.text
     if text is None:
         return
@@ -382,13 +358,9 @@ def _inside_token(text: str, s: Span, at: str, side: str, pos: int) -> Problem:
     )
 
 
-@register(
-    "text-hash-mismatch",
-    ERROR,
-    ANNOTATION,
-    "The annotation's text_sha256 differs from the corpus text it annotates (the text changed since).",
-)
+@register("text-hash-mismatch", ERROR, ANNOTATION)
 def text_hash_mismatch(ann: Annotation, ctx: Context):
+    """The annotation's text_sha256 differs from the corpus text it annotates (the text changed since)."""
     h = ann.text_sha256
     if ctx.text_sha256 is None or h is None or h == ctx.text_sha256:
         return
@@ -403,8 +375,9 @@ def text_hash_mismatch(ann: Annotation, ctx: Context):
     )
 
 
-@register("document-id-mismatch", ERROR, ANNOTATION, "An annotation's document_id differs from its file name.")
+@register("document-id-mismatch", ERROR, ANNOTATION)
 def document_id_mismatch(ann: Annotation, ctx: Context):
+    """An annotation's document_id differs from its file name."""
     d = ann.document_id
     if d is not None and d != ctx.stem:
         yield Problem(
@@ -415,8 +388,9 @@ def document_id_mismatch(ann: Annotation, ctx: Context):
         )
 
 
-@register("document-missing", ERROR, ANNOTATION, "An annotation file names a document that is not in corpus/.")
+@register("document-missing", ERROR, ANNOTATION)
 def document_missing(ann: Annotation, ctx: Context):
+    """An annotation file names a document that is not in corpus/."""
     if not ctx.text_exists and store.is_valid_id(ctx.stem):
         yield Problem(
             "document-missing",

@@ -218,15 +218,11 @@ def _labelled(ann: Annotation, leave_out: Collection[str] = ()) -> tuple[list[in
     return index, [ann.entities[k] for k in index]
 
 
-@register(
-    "mention-missed",
-    WARNING,
-    ANNOTATION,
-    "In a layer that is no draft, a string annotated as a name occurs again, as whole tokens inside a body "
-    'section (headline, heading, paragraph, quote), and is not annotated there (e.g. a second "Taiwan" left out). '
-    'Temporal and numerical expressions are left out (a pronoun "one" is no second CARDINAL).',
-)
+@register("mention-missed", WARNING, ANNOTATION)
 def mention_missed(ann: Annotation, ctx: Context):
+    """In a layer that is no draft, a string annotated as a name occurs again, as whole tokens inside a body section
+    (headline, heading, paragraph, quote), and is not annotated there (e.g. a second "Taiwan" left out). Temporal
+    and numerical expressions are left out (a pronoun "one" is no second CARDINAL)."""
     if ctx.text is None or not ctx.quoted or ann.status == "draft":
         return  # offsets that do not hold their quotes are errors of their own; a draft is unfinished
     index, mentions = _labelled(ann, set(schema.expression_labels()))
@@ -245,13 +241,9 @@ def mention_missed(ann: Annotation, ctx: Context):
         )
 
 
-@register(
-    "label-inconsistent",
-    WARNING,
-    ANNOTATION,
-    "In a layer that is no draft, the same string is annotated as entity mentions with different labels.",
-)
+@register("label-inconsistent", WARNING, ANNOTATION)
 def label_inconsistent(ann: Annotation, ctx: Context):
+    """In a layer that is no draft, the same string is annotated as entity mentions with different labels."""
     if ann.status == "draft":
         return  # unfinished: its labels may still change
     index, mentions = _labelled(ann)

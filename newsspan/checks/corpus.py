@@ -38,13 +38,9 @@ class DocSummary(NamedTuple):
 register("text-encoding", ERROR, DOCUMENT, "A corpus text is not UTF-8 (UTF-16, another encoding, binary data).")
 
 
-@register(
-    "text-not-canonical",
-    ERROR,
-    DOCUMENT,
-    "A corpus text is not in canonical form (UTF-8 without BOM, LF line ends, Unicode NFC).",
-)
+@register("text-not-canonical", ERROR, DOCUMENT)
 def text_not_canonical(ctx: DocContext):
+    """A corpus text is not in canonical form (UTF-8 without BOM, LF line ends, Unicode NFC)."""
     if ctx.text is None:
         return
     bad = first_non_canonical(ctx.text)
@@ -60,8 +56,9 @@ def text_not_canonical(ctx: DocContext):
         )
 
 
-@register("meta-missing", ERROR, DOCUMENT, "A corpus text has no corpus/<id>.meta.json beside it.")
+@register("meta-missing", ERROR, DOCUMENT)
 def meta_missing(ctx: DocContext):
+    """A corpus text has no corpus/<id>.meta.json beside it."""
     if ctx.text_data is not None and not ctx.meta_exists:
         yield Problem(
             "meta-missing",
@@ -70,8 +67,9 @@ def meta_missing(ctx: DocContext):
         )
 
 
-@register("text-missing", ERROR, DOCUMENT, "A corpus/<id>.meta.json has no corpus/<id>.txt beside it.")
+@register("text-missing", ERROR, DOCUMENT)
 def text_missing(ctx: DocContext):
+    """A corpus/<id>.meta.json has no corpus/<id>.txt beside it."""
     if ctx.text_data is None and ctx.meta_exists:
         yield Problem(
             "text-missing",
@@ -81,8 +79,9 @@ def text_missing(ctx: DocContext):
         )
 
 
-@register("meta-id-mismatch", ERROR, DOCUMENT, "A meta file's id differs from its file name.")
+@register("meta-id-mismatch", ERROR, DOCUMENT)
 def meta_id_mismatch(ctx: DocContext):
+    """A meta file's id differs from its file name."""
     m = ctx.meta
     if isinstance(m, dict) and isinstance(m.get("id"), str) and m["id"] != ctx.stem:
         yield Problem(
@@ -94,8 +93,9 @@ def meta_id_mismatch(ctx: DocContext):
         )
 
 
-@register("meta-hash-mismatch", ERROR, DOCUMENT, "A meta file's text_sha256 differs from the hash of its text.")
+@register("meta-hash-mismatch", ERROR, DOCUMENT)
 def meta_hash_mismatch(ctx: DocContext):
+    """A meta file's text_sha256 differs from the hash of its text."""
     m = ctx.meta
     if (
         isinstance(m, dict)
@@ -114,8 +114,9 @@ def meta_hash_mismatch(ctx: DocContext):
         )
 
 
-@register("text-duplicate", ERROR, CORPUS, "Two corpus documents have the same canonical text.")
+@register("text-duplicate", ERROR, CORPUS)
 def text_duplicate(summaries: list[DocSummary], root_files):
+    """Two corpus documents have the same canonical text."""
     first: dict[str, str] = {}  # text digest -> the first document (in id order) with that text
     for s in summaries:
         if not s.has_text or s.text_sha256 is None:
@@ -131,8 +132,9 @@ def text_duplicate(summaries: list[DocSummary], root_files):
             )
 
 
-@register("annotation-missing", WARNING, CORPUS, "A corpus text has no released annotation layer yet.")
+@register("annotation-missing", WARNING, CORPUS)
 def annotation_missing(summaries: list[DocSummary], root_files):
+    """A corpus text has no released annotation layer yet."""
     for stem in (s.stem for s in summaries if s.has_text and not s.has_annotation):
         yield Problem(
             "annotation-missing",
@@ -142,13 +144,9 @@ def annotation_missing(summaries: list[DocSummary], root_files):
         )
 
 
-@register(
-    "license-invalid",
-    ERROR,
-    CORPUS,
-    "A document's license is neither an SPDX license id nor `unknown` (it decides what a published release carries).",
-)
+@register("license-invalid", ERROR, CORPUS)
 def license_invalid(summaries: list[DocSummary], root_files):
+    """A document's license is neither an SPDX license id nor `unknown` (it decides what a published release carries)."""
     for value in sorted({s.license for s in summaries if s.license and s.license != "unknown"}):
         if schema.redistributable(value) or _spdx_id(value):
             continue
@@ -175,13 +173,9 @@ def _spdx_id(value: str) -> bool:
         return False
 
 
-@register(
-    "file-unexpected",
-    WARNING,
-    CORPUS,
-    "A file in corpus/ or annotations/ is none of a text, a meta file or an annotation (it is ignored).",
-)
+@register("file-unexpected", WARNING, CORPUS)
 def file_unexpected(summaries, root_files):
+    """A file in corpus/ or annotations/ is none of a text, a meta file or an annotation (it is ignored)."""
     for rel in root_files:
         yield Problem(
             "file-unexpected",
