@@ -24,8 +24,7 @@ class DocContext:
 
 
 class DocSummary(NamedTuple):
-    """What the checks across documents need to know of one: small, and made by the per-document
-    check alone, so that it can be made anywhere (a worker process, a Ray task) and sent back."""
+    """What the checks across documents need of one: small, to be sent back from a worker or a Ray task."""
 
     stem: str
     text_sha256: str | None
@@ -96,22 +95,18 @@ def meta_id_mismatch(ctx: DocContext):
 @register("meta-hash-mismatch", ERROR, DOCUMENT)
 def meta_hash_mismatch(ctx: DocContext):
     """A meta file's text_sha256 differs from the hash of its text."""
-    m = ctx.meta
-    if (
-        isinstance(m, dict)
-        and isinstance(m.get("text_sha256"), str)
-        and ctx.text_sha256
-        and m["text_sha256"] != ctx.text_sha256
-    ):
-        if ctx.text is not None and not is_canonical(ctx.text) and m["text_sha256"] == sha256(canonicalize(ctx.text)):
-            return  # the hash of the canonical form: text-not-canonical's fix, `newsspan canonicalize`, makes them agree
-        yield Problem(
-            "meta-hash-mismatch",
-            f"text_sha256 is {m['text_sha256'][:12]}…, but the text's hash is {ctx.text_sha256[:12]}…",
-            pointer="/text_sha256",
-            path=ctx.meta_file,
-            hint=f"if the text was corrected on purpose, run `newsspan reanchor {ctx.stem}` (it updates the hashes)",
-        )
+    h = ctx.meta.get("text_sha256") if isinstance(ctx.meta, dict) else None
+    if not isinstance(h, str) or not ctx.text_sha256 or h == ctx.text_sha256:
+        return
+    if ctx.text is not None and not is_canonical(ctx.text) and h == sha256(canonicalize(ctx.text)):
+        return  # the hash of the canonical form: text-not-canonical's fix, `newsspan canonicalize`, makes them agree
+    yield Problem(
+        "meta-hash-mismatch",
+        f"text_sha256 is {h[:12]}…, but the text's hash is {ctx.text_sha256[:12]}…",
+        pointer="/text_sha256",
+        path=ctx.meta_file,
+        hint=f"if the text was corrected on purpose, run `newsspan reanchor {ctx.stem}` (it updates the hashes)",
+    )
 
 
 @register("text-duplicate", ERROR, CORPUS)
@@ -162,10 +157,8 @@ def license_invalid(summaries: list[DocSummary], root_files):
 
 
 def _spdx_id(value: str) -> bool:
-    from license_expression import (
-        ExpressionError,
-        get_spdx_licensing,
-    )  # 0.1 s to load: only for a license off the allow-list
+    # 0.1 s to load: only for a license off the allow-list
+    from license_expression import ExpressionError, get_spdx_licensing
 
     try:
         return get_spdx_licensing().parse(value, validate=True, strict=True).render() == value
