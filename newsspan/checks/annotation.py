@@ -4,6 +4,7 @@ failed its schema, the items well-formed enough to check: model.well_formed) and
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -245,16 +246,14 @@ def claim_overlap(ann: Annotation, ctx: Context):
 @register("section-order", ERROR, ANNOTATION)
 def section_order(ann: Annotation, ctx: Context):
     """Sections are not listed in document order."""
-    prev = None
-    for k, s in enumerate(ann.sections):
-        if prev is not None and (s.start, s.end) < (prev.start, prev.end):
+    for k, (prev, s) in enumerate(itertools.pairwise(ann.sections), 1):
+        if (s.start, s.end) < (prev.start, prev.end):
             yield Problem(
                 "section-order",
                 f"section starts at {s.start}, before the previous one (at {prev.start})",
                 pointer=ctx.pointer("sections", k),
                 hint="list sections in the order of their start offsets",
             )
-        prev = s
 
 
 @register("section-gap", WARNING, ANNOTATION)
@@ -285,10 +284,9 @@ def cluster_label_mixed(ann: Annotation, ctx: Context):
         c = e.cluster
         if c is None:
             continue
-        if c not in first:
-            first[c] = k
+        j = first.setdefault(c, k)
+        if j == k:  # the cluster's first mention
             continue
-        j = first[c]
         f = ann.entities[j]
         for key, mine, theirs in (("label", e.label, f.label), ("kb_id", e.kb_id, f.kb_id)):
             if mine is not None and theirs is not None and mine != theirs:

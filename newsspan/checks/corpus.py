@@ -116,13 +116,12 @@ def text_duplicate(summaries: list[DocSummary], root_files):
     for s in summaries:
         if not s.has_text or s.text_sha256 is None:
             continue
-        stem = s.stem
-        f = first.setdefault(s.text_sha256, stem)
-        if f != stem:
+        f = first.setdefault(s.text_sha256, s.stem)
+        if f != s.stem:
             yield Problem(
                 "text-duplicate",
                 f"the text is identical to that of document {show(f)}",
-                path=f"corpus/{stem}.txt",
+                path=f"corpus/{s.stem}.txt",
                 hint="remove one of the two documents",
             )
 
