@@ -1,6 +1,7 @@
-"""The check registry: every problem the validator can report has a check here, with a stable id
-(never renamed, never reused), a severity, a scope and a one-line description (``docs/checks.md``).
-A check with a function is pure and yields problems; one without is raised by the readers."""
+"""The check registry: every problem the validator can report has a check here, with a stable id (never
+renamed, never reused), a severity, a scope, a one-line description and a failing fixture under
+``tests/fixtures/invalid/<id>/``. A check with a function is pure and yields problems; one without is raised
+by the readers. ``docs/checks.md`` is generated from it (``newsspan checks --markdown``)."""
 
 from __future__ import annotations
 
