@@ -59,14 +59,13 @@ def find_missed(
     outside = " ".join(map(text.__getitem__, map(slice, *edges)))
     quotes = set(map(_QUOTE, mentions))
     candidates = []
-    words = encoded = None
+    words = set(_CAPITALIZED.findall(outside))
+    encoded = None
     searched = 0
     for quote, key in zip(quotes, map(_capitalized_key, quotes), strict=True):
         if key is not None:
             # tokens start and end at the edges of ASCII words (but for "n't" after a verb), so the
             # quote's first ASCII word would be a word of the outside text
-            if words is None:
-                words = set(_CAPITALIZED.findall(outside))
             if key in words:
                 candidates.append(quote)
         elif searched < _SEARCHED:  # "two", "last year", Chinese: looked for as they are (in UTF-8: faster)
