@@ -1,9 +1,6 @@
 """The validator: the schemas and every registered check, one document at a time, then across documents.
-
-:func:`check_document` and :func:`check_corpus` are pure (they read no file), so the same two functions
-validate a root here (:func:`validate_root`, in a pool of processes) and a corpus on a cluster
-(``newsspan.ray``). Every problem is collected; a check that fails inside is an ``internal-error``.
-"""
+:func:`check_document` and :func:`check_corpus` read no file, so they validate a root here (:func:`validate_root`,
+in a pool of processes) and a corpus on a cluster (``newsspan.ray``) alike."""
 
 from __future__ import annotations
 
