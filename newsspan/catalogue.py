@@ -25,8 +25,7 @@ def markdown() -> str:
         "",
     ]
     n_err = sum(c.severity == "error" for c in checks.REGISTRY.values())
-    lines.append(f"{len(checks.REGISTRY)} checks: {n_err} errors, {len(checks.REGISTRY) - n_err} warnings.")
-    lines.append("")
+    lines += [f"{len(checks.REGISTRY)} checks: {n_err} errors, {len(checks.REGISTRY) - n_err} warnings.", ""]
     for scope, title in SCOPE_TITLES.items():
         rows = sorted((c for c in checks.REGISTRY.values() if c.scope == scope), key=lambda c: c.id)
         if not rows:

@@ -1,12 +1,5 @@
-"""``newsspan.Corpus``: the documents of a corpus root as :class:`~newsspan.model.Document` objects.
-
-    corpus = newsspan.Corpus()            # the corpus shipped with the installed package
-    corpus = newsspan.Corpus("path/to/root")
-    len(corpus), corpus.ids, corpus["<id>"], [d.id for d in corpus], corpus.released()
-
-Documents are read from disk when asked for, never all kept in memory. The corpus is read as it
-stands: check a root you edit with ``newsspan.validate()`` first (``newsspan build`` does).
-"""
+"""``newsspan.Corpus``: the documents of a corpus root as :class:`~newsspan.model.Document` objects, read
+from disk when asked for. The corpus is read as it stands: check a root you edit with ``newsspan.validate()``."""
 
 from __future__ import annotations
 
@@ -19,10 +12,10 @@ from .text import decode
 
 
 class Corpus:
-    """The documents of a corpus root, in id order.
+    """The documents of a corpus root, in id order (``root=None``: the corpus shipped with the package).
 
-    ``root=None`` means the corpus shipped with the installed package (the released documents a
-    wheel carries, or the checkout of an editable install), as in ``newsspan.load_dataset``.
+    corpus = newsspan.Corpus("path/to/root")
+    len(corpus), corpus.ids, corpus["<id>"], [d.id for d in corpus], corpus.released()
     """
 
     def __init__(self, root: str | os.PathLike | store.Root | None = None):
@@ -56,7 +49,8 @@ class Corpus:
     def annotation(self, doc_id: str, annotator: str | None = None) -> Annotation | None:
         """A document's released layer, or one annotator's layer; None when there is none."""
         path = self.root.annotation_path(doc_id, annotator)
-        return Annotation.from_json(self._json(path, "annotation")) if path.is_file() else None
+        data = self._bytes(path)
+        return None if data is None else Annotation.from_json(_loaded(data, self.root.rel(path), "annotation"))
 
     @property
     def annotators(self) -> list[str]:
@@ -67,9 +61,8 @@ class Corpus:
         return sorted(p.name for p in folder.iterdir() if p.is_dir() and store.is_valid_id(p.name))
 
     def released(self, include_drafts: bool = False) -> Iterator[Document]:
-        """The documents a release carries (``newsspan build``), in id order, read one at a time:
-        those whose released layer has a status of the schema's releasedStatus (complete, gold);
-        with include_drafts, every text."""
+        """The documents a release carries (``newsspan build``): those whose released layer is complete or
+        gold (the schema's releasedStatus); with include_drafts, every text."""
         statuses = schema.released_statuses()
         for doc in self:
             if include_drafts or doc.status in statuses:
@@ -83,18 +76,10 @@ class Corpus:
                 f"{self.root.rel(path)}: cannot be read ({e.strerror or e}); fix it (`newsspan validate`) first"
             ) from None
 
-    def _json(self, path, schema_name: str) -> dict:
-        try:
-            return load_json(self.root, path, schema_name)
-        except ValueError as e:
-            raise ValueError(f"{self.root.rel(path)}: {e}") from None
-
 
 def document_of(doc_id: str, text: bytes, meta: bytes | None, annotation: bytes | None) -> Document:
-    """A document from the contents of its files (its text, metadata and released layer; None where
-    there is no such file), read as the validator reads them. Pure, so that a build runs it wherever
-    the bytes are (``newsspan build`` here, ``newsspan.ray.build`` on a cluster's workers); ValueError
-    naming the file that cannot be read."""
+    """A document from the contents of its files (None: no such file), read as the validator reads them; pure,
+    so that a build runs it wherever the bytes are. ValueError naming a file that cannot be read."""
     try:
         body = decode(text)
     except ValueError as e:
@@ -112,8 +97,7 @@ def _loaded(data: bytes, rel: str, schema_name: str) -> dict:
 
 
 def load_json(root: store.Root, path, schema_name: str) -> dict:
-    """A JSON file of the root that a command builds on (import, repair, fix, show), read as the
-    validator reads it and valid against its schema; ValueError saying what is wrong otherwise."""
+    """A JSON file of the root that a command builds on, strict and valid against its schema; else ValueError."""
     try:
         data = root.read_bytes(path)
     except OSError as e:
@@ -122,6 +106,5 @@ def load_json(root: store.Root, path, schema_name: str) -> dict:
 
 
 def load_annotation(root: store.Root, path) -> Annotation:
-    """An annotation file of the root that a command builds on: strict JSON that passes the
-    annotation schema; ValueError saying what is wrong with it otherwise."""
+    """An annotation file of the root that a command builds on (see load_json)."""
     return Annotation.from_json(load_json(root, path, "annotation"))

@@ -1,20 +1,12 @@
-"""The validator: the JSON Schemas and every registered check, one document at a time, then across documents.
-
-The unit of work is one document: :func:`check_document` takes the contents of its files (the
-text, the metadata, each annotation layer) and returns its problems and the small
-:class:`~newsspan.checks.corpus.DocSummary` that the checks across documents need;
-:func:`check_corpus` runs those over the summaries. Both are pure: they read no file, so the same
-two functions validate a root here (:func:`validate_root`, in a pool of processes) and a corpus of
-millions on a cluster (``newsspan.ray``). Order per document: the text (encoding, canonical form),
-its metadata (JSON, schema, checks), then each annotation file (JSON, schema, checks against the
-text). Every problem is collected; nothing stops at the first one, and a check that fails
-internally becomes an ``internal-error``, never a pass.
-"""
+"""The validator: the schemas and every registered check, one document at a time, then across documents.
+:func:`check_document` and :func:`check_corpus` read no file, so they validate a root here (:func:`validate_root`,
+in a pool of processes) and a corpus on a cluster (``newsspan.ray``) alike."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -22,13 +14,7 @@ from pathlib import Path
 
 from . import checks, schema, store
 from .checks.corpus import DocContext, DocSummary
-from .checks.run import (
-    annotation_rel,
-    check_annotation_file,
-    internal,
-    placed,
-    run,
-)
+from .checks.run import annotation_rel, check_annotation_file, internal, placed, run
 from .files import decode_file, read_json
 from .model import LAYERS
 from .report import Problem, Report
@@ -39,9 +25,8 @@ Unread = Problem  # a file that exists but could not be read: its problem stands
 
 @dataclass
 class DocumentFiles:
-    """The contents of one document's files, as read: bytes, None (no such file), or the Problem that
-    says why it could not be read. ``annotations`` maps None (the released layer) and annotator
-    names to their files."""
+    """The contents of one document's files: bytes, None (no such file), or the Problem that says why it
+    could not be read. ``annotations`` maps None (the released layer) and annotator names to their files."""
 
     stem: str
     text: bytes | Unread | None = None
@@ -61,8 +46,7 @@ def meta_rel(stem: str) -> str:
 
 
 def check_document(files: DocumentFiles) -> tuple[list[Problem], DocSummary]:
-    """Every per-document check of one document, from the contents of its files: its problems, and
-    the summary the checks across documents need. Pure: reads nothing, writes nothing."""
+    """Every per-document check of one document from its files' contents: its problems, and its summary."""
     stem = files.stem
     try:
         return _check_document(files)
@@ -108,11 +92,13 @@ def _check_document(files: DocumentFiles) -> tuple[list[Problem], DocSummary]:
         found = check_annotation_file(
             data, stem, annotator, None if not_canonical else text, text_sha, files.text is not None
         )
-        if not_canonical:
-            canonical_sha = sha256(canonicalize(text))  # type: ignore[arg-type]  # not_canonical: text is a str
-            found = [p for p in found if not (p.check == "text-hash-mismatch" and _made_on(data, canonical_sha))]
-            if not isinstance(data, Problem):
-                waiting.append((rel, _span_count(data)))
+        if not_canonical and isinstance(data, bytes):
+            value = read_json(data, "annotation").value
+            value = value if isinstance(value, dict) else {}
+            # made on the canonical text: `newsspan canonicalize` makes the hashes agree
+            if value.get("text_sha256") == sha256(canonicalize(text)):  # type: ignore[arg-type]  # text is a str
+                found = [p for p in found if p.check != "text-hash-mismatch"]
+            waiting.append((rel, sum(len(v) for k in LAYERS if isinstance(v := value.get(k), list))))
         problems += placed(found, rel, doc_id)
     problems += placed(checks.agreement.unresolved(stem, files.annotations), annotation_rel(stem, None), doc_id)
     if waiting:
@@ -129,24 +115,10 @@ def _check_document(files: DocumentFiles) -> tuple[list[Problem], DocSummary]:
     return problems, summary
 
 
-def _made_on(data, sha: str) -> bool:
-    """Whether an annotation file says it was made on the text of hash sha (canonicalize maps both forms)."""
-    value = read_json(data, "annotation").value if isinstance(data, bytes) else None
-    return isinstance(value, dict) and value.get("text_sha256") == sha
-
-
-def _span_count(data: bytes) -> int:
-    value = read_json(data, "annotation").value
-    if not isinstance(value, dict):
-        return 0
-    return sum(len(v) for k in LAYERS if isinstance(v := value.get(k), list))
-
-
 def check_corpus(summaries: Sequence[DocSummary], others: Sequence[str] = ()) -> list[Problem]:
-    """The checks across documents, over the summaries of every document (in id order) and the
-    root-relative paths of the files that are no document's. Pure."""
+    """The checks across documents, over every document's summary (in id order) and the files that are none's."""
     found = [p for check in checks.by_scope(checks.CORPUS) for p in run(check, list(summaries), list(others))]
-    return [replace(p, path=p.path or ".", severity=checks.get(p.check).severity) for p in found]
+    return placed(found, ".", None)
 
 
 # reading a root ---------------------------------------------------------------------------------
@@ -182,8 +154,8 @@ def read_document(
     )
 
 
-def _check_one(root: store.Root, layers, stem: str, max_bytes: int) -> tuple[list[Problem], DocSummary, int]:
-    files = read_document(root, stem, layers, max_bytes)
+def _check_one(root: store.Root, layers: dict, max_bytes: int, stem: str) -> tuple[list[Problem], DocSummary, int]:
+    files = read_document(root, stem, layers.get(stem, ()), max_bytes)
     return (*check_document(files), files.count())
 
 
@@ -197,7 +169,7 @@ def _init_worker(*args) -> None:
 
 def _check_in_worker(stem: str):
     root, layers, max_bytes = _worker
-    return _check_one(root, layers.get(stem, ()), stem, max_bytes)
+    return _check_one(root, layers, max_bytes, stem)
 
 
 MIN_PARALLEL = 32  # fewer documents than this are checked in-process (a pool costs ~50 ms to start)
@@ -224,7 +196,7 @@ def _check_all(root: store.Root, stems: list[str], layers: dict, jobs: int, max_
         except (BrokenProcessPool, OSError):
             pass  # a worker died (killed, out of memory) or none could start: the rest is checked here
     for stem in stems[done:]:
-        yield _check_one(root, layers.get(stem, ()), stem, max_bytes)
+        yield _check_one(root, layers, max_bytes, stem)
 
 
 def default_jobs() -> int:
@@ -236,12 +208,8 @@ def default_jobs() -> int:
 
 
 def stem_of(root: store.Root, path: str) -> str:
-    """The document id a PATH argument refers to: a text, meta or annotation file of the root
-    (relative to the working directory, or to the root), or the id of a document of the root.
-
-    A PATH that names nothing, or anything outside the root's corpus/ and annotations/, is a
-    StoreError (the CLI exits 2): validating nothing must never pass.
-    """
+    """The document id a PATH argument names: a file of the root's corpus/ or annotations/ (relative to the
+    working directory or to the root), or a document id; else a StoreError (validating nothing never passes)."""
     p = Path(path)
     candidates = [c for c in (p, root.path / p) if os.path.lexists(c)]
     if not candidates:
@@ -271,13 +239,8 @@ def validate_root(
     progress: bool = False,
     max_bytes: int = store.MAX_FILE_BYTES,
 ) -> Report:
-    """Validate a whole root, or only the documents that PATHs name (files of the root, or ids).
-
-    With PATHs, the checks across documents still run, on the named documents against all others
-    (is a named text a duplicate of any other?), which costs one read and hash of every text.
-    jobs > 1 checks documents in that many processes; the report is identical, in the same order.
-    progress=True counts the documents on a bar on stderr; a file over max_bytes is file-too-large.
-    """
+    """Validate a whole root, or only the documents that PATHs name (files of the root, or ids), the checks
+    across documents then run on them against all others. jobs > 1 gives the same report, from processes."""
     root = store.Root.of(root)
     root.check()
     report = Report(root=str(root.path))
@@ -297,23 +260,23 @@ def validate_root(
     if not paths:
         report.extend(check_corpus(list(summaries.values()), listing.others))
         return report
-    # The others, as much as the checks across documents need of them. A text with the bytes of a named
-    # one has its size, so only the others of such a size are read and hashed (reading every text cost
-    # more than the checks of the named document).
+    # The others, as much as the checks across documents need of them: a text with the bytes of a named one
+    # has its size, so only the others of such a size are read and hashed (a named text that is missing or a
+    # link: every other text)
     corpus = os.fspath(root.corpus)
-    named_sizes = {_size(os.path.join(corpus, s + store.TEXT_SUFFIX)) for s in stems}
-    # (a named text that is missing or a link: every other text is read)
-    sizes = None if None in named_sizes else named_sizes
+    sizes = {_size(os.path.join(corpus, s + store.TEXT_SUFFIX)) for s in stems}
     for stem in listing.stems:
-        if stem not in summaries:
-            path = os.path.join(corpus, stem + store.TEXT_SUFFIX)
-            size = _size(path)
-            if sizes is not None and size is not None and size not in sizes:
-                summaries[stem] = DocSummary(stem, None, True, True, None in listing.layers.get(stem, ()))
-                continue
-            data = _read(root, Path(path))
-            text_sha = sha256(data) if isinstance(data, bytes) else None
-            summaries[stem] = DocSummary(stem, text_sha, data is not None, True, None in listing.layers.get(stem, ()))
+        if stem in summaries:
+            continue
+        path = os.path.join(corpus, stem + store.TEXT_SUFFIX)
+        released = None in listing.layers.get(stem, ())
+        size = _size(path)
+        if size is not None and None not in sizes and size not in sizes:
+            summaries[stem] = DocSummary(stem, None, True, True, released)
+            continue
+        data = _read(root, Path(path))
+        text_sha = sha256(data) if isinstance(data, bytes) else None
+        summaries[stem] = DocSummary(stem, text_sha, data is not None, True, released)
     named = {text_rel(s) for s in stems} | {meta_rel(s) for s in stems}
     ordered = [summaries[s] for s in sorted(summaries)]  # (the others' licenses are not read: not reported here)
     report.extend(p for p in check_corpus(ordered) if p.path in named)
@@ -330,46 +293,34 @@ def _size(path: str) -> int | None:
 
 
 def validate(root: str | os.PathLike | None = None, paths: Sequence[str] = ()) -> Report:
-    """Check a corpus root against the schemas and every check; returns a :class:`~newsspan.Report`.
-
-    ``report.problems`` lists every problem (``path``, ``line``, ``column``, ``pointer``, ``check``,
-    ``severity``, ``document_id``, ``message``, ``hint``), ``report.errors`` and ``report.warnings``
-    those of each severity, and ``report.ok`` is True when there is no error. ``root=None`` checks
-    the corpus shipped with the package; ``paths`` (files of the root or document ids) checks only
-    those documents, as ``newsspan validate PATH...`` does.
-    """
+    """Check a corpus root (None: the shipped corpus), or only the documents that ``paths`` name (files of
+    the root or ids), against the schemas and every check: a :class:`~newsspan.Report`, whose ``problems``,
+    ``errors`` and ``warnings`` list what was found and ``ok`` is True when there is no error."""
     return validate_root(root, list(paths) or None, jobs=default_jobs())
 
 
 def check_writes(root: store.Root, writes: Iterable[tuple[Path, bytes]]) -> list[Problem]:
-    """What `newsspan validate` would report in files a command is about to write, before it writes
-    them: each document they touch is read, the new bytes laid over it in memory, and checked whole
-    by check_document(). The problems of the files written are returned."""
+    """What `newsspan validate` would report in files a command is about to write: each document they touch,
+    the new bytes laid over it in memory, checked whole. The problems of the files written."""
     overlay: dict[str, bytes] = {root.rel(Path(path)): data for path, data in writes}
     docs: dict[str, DocumentFiles] = {}
     for rel, data in overlay.items():
-        stem, kind, annotator = _document_of(rel)
-        files = docs.get(stem) or docs.setdefault(stem, read_document(root, stem))
+        m = _WRITABLE.fullmatch(rel)
+        if m is None or m.lastgroup is None:
+            raise ValueError(f"{rel}: not a corpus or annotation file")
+        kind = m.lastgroup  # the group of the document id: text, meta or layer
+        files = docs.get(m[kind]) or docs.setdefault(m[kind], read_document(root, m[kind]))
         if kind == "text":
             files.text = data
         elif kind == "meta":
             files.meta = data
         else:
-            files.annotations[annotator] = data
+            files.annotations[m["annotator"]] = data
     return [p for files in docs.values() for p in check_document(files)[0] if p.path in overlay]
 
 
-def _document_of(rel: str) -> tuple[str, str, str | None]:
-    """(document id, kind, annotator) of a root-relative corpus or annotation path (which need not exist yet)."""
-    parts = rel.split("/")
-    name = parts[-1]
-    if parts[0] == "corpus" and len(parts) == 2:
-        for suffix, kind in ((store.META_SUFFIX, "meta"), (store.TEXT_SUFFIX, "text")):
-            if name.endswith(suffix):
-                return name[: -len(suffix)], kind, None
-    if parts[0] == "annotations" and name.endswith(store.JSON_SUFFIX):
-        if len(parts) == 2:
-            return name[: -len(store.JSON_SUFFIX)], "annotation", None
-        if len(parts) == 4 and parts[1] == store.ANNOTATORS:
-            return name[: -len(store.JSON_SUFFIX)], "annotation", parts[2]
-    raise ValueError(f"{rel}: not a corpus or annotation file")
+# The files of a document (which need not exist yet), as root-relative paths.
+_WRITABLE = re.compile(
+    r"corpus/(?P<meta>[^/]*)\.meta\.json|corpus/(?P<text>[^/]*)\.txt"
+    r"|annotations/(?:annotators/(?P<annotator>[^/]+)/)?(?P<layer>[^/]*)\.json"
+)

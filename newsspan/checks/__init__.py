@@ -1,12 +1,7 @@
-"""The check registry: every problem the validator can report has a check here.
-
-A check has a stable id (never renamed; a retired id is never reused), a severity, a scope
-and a one-line description. Checks with a function are pure: they take what they check (an
-annotation file's model and its Context, a document's text and metadata, the summaries of the
-corpus) and yield problems. Checks without one are raised by the readers (encoding, JSON, schema).
-``docs/checks.md`` is generated from this registry (``newsspan checks --markdown``), and
-``tests/fixtures/invalid/<id>/`` holds each check's failing fixture.
-"""
+"""The check registry: every problem the validator can report has a check here, with a stable id (never
+renamed, never reused), a severity, a scope, a one-line description and a failing fixture under
+``tests/fixtures/invalid/<id>/``. A check with a function is pure and yields problems; one without is raised
+by the readers. ``docs/checks.md`` is generated from it (``newsspan checks --markdown``)."""
 
 from __future__ import annotations
 
@@ -34,14 +29,16 @@ class Check:
 REGISTRY: dict[str, Check] = {}
 
 
-def register(id: str, severity: str, scope: str, description: str):
-    """Register a check; used bare for reader checks or as a decorator for check functions."""
+def register(id: str, severity: str, scope: str, description: str | None = None):
+    """Register a check: bare, with its description, for a check the readers raise; else as the decorator
+    of a check function, whose docstring (its lines joined) is the description."""
     if id in REGISTRY:
         raise ValueError(f"duplicate check id {id}")
-    REGISTRY[id] = Check(id, severity, scope, description)
+    if description is not None:
+        REGISTRY[id] = Check(id, severity, scope, description)
 
     def deco(func):
-        REGISTRY[id] = Check(id, severity, scope, description, func)
+        REGISTRY[id] = Check(id, severity, scope, description or " ".join((func.__doc__ or "").split()), func)
         return func
 
     return deco
@@ -55,44 +52,23 @@ def by_scope(scope: str) -> list[Check]:
     return [c for c in REGISTRY.values() if c.scope == scope and c.func is not None]
 
 
-register(
-    "internal-error",
-    ERROR,
-    FILE,
-    "A check failed inside the validator; the file is reported, never passed (please report it as a bug).",
-)
-register("file-unreadable", ERROR, FILE, "The file cannot be read (permissions, a folder in its place).")
-register("file-too-large", ERROR, FILE, "The file is larger than the configured limit (default 50 MB).")
-register("path-outside-root", ERROR, FILE, "A symbolic link in corpus/ or annotations/ points outside the root.")
-register("file-empty", ERROR, FILE, "The file is empty or holds only whitespace.")
-register("file-encoding", ERROR, FILE, "A JSON file is not UTF-8 (UTF-16, a BOM, other encodings, binary data).")
-register("json-syntax", ERROR, FILE, "The file is not syntactically valid JSON.")
-register("json-duplicate-key", ERROR, FILE, "An object holds the same key twice (JSON readers silently keep one).")
-register("json-nonfinite", ERROR, FILE, "NaN or Infinity stands where JSON allows only finite numbers.")
-register(
-    "json-too-deep",
-    ERROR,
-    FILE,
-    "Nesting is deeper than 64 levels (an annotation file needs 5), a sign of a broken or hostile file.",
-)
-register("json-number-too-large", ERROR, FILE, "A number has thousands of digits (no offset or count needs that).")
-register(
-    "json-lone-surrogate",
-    ERROR,
-    FILE,
-    "A string holds a lone UTF-16 surrogate escape such as \\ud800, which is no character.",
-)
-register(
-    "id-invalid",
-    ERROR,
-    FILE,
-    "A file or annotator folder is named with an invalid id (ids are 1-64 of a-z 0-9 _ -, never a path).",
-)
-register(
-    "schema",
-    ERROR,
-    FILE,
-    "The file does not match its JSON Schema (schema/annotation.schema.json or schema/document.schema.json).",
-)
+# The errors the readers raise for any file.
+for _id, _description in {
+    "internal-error": "A check failed inside the validator; the file is reported, never passed (please report it as a bug).",
+    "file-unreadable": "The file cannot be read (permissions, a folder in its place).",
+    "file-too-large": "The file is larger than the configured limit (default 50 MB).",
+    "path-outside-root": "A symbolic link in corpus/ or annotations/ points outside the root.",
+    "file-empty": "The file is empty or holds only whitespace.",
+    "file-encoding": "A JSON file is not UTF-8 (UTF-16, a BOM, other encodings, binary data).",
+    "json-syntax": "The file is not syntactically valid JSON.",
+    "json-duplicate-key": "An object holds the same key twice (JSON readers silently keep one).",
+    "json-nonfinite": "NaN or Infinity stands where JSON allows only finite numbers.",
+    "json-too-deep": "Nesting is deeper than 64 levels (an annotation file needs 5), a sign of a broken or hostile file.",
+    "json-number-too-large": "A number has thousands of digits (no offset or count needs that).",
+    "json-lone-surrogate": "A string holds a lone UTF-16 surrogate escape such as \\ud800, which is no character.",
+    "id-invalid": "A file or annotator folder is named with an invalid id (ids are 1-64 of a-z 0-9 _ -, never a path).",
+    "schema": "The file does not match its JSON Schema (schema/annotation.schema.json or schema/document.schema.json).",
+}.items():
+    register(_id, ERROR, FILE, _description)
 
 from . import agreement, annotation, consistency, corpus  # noqa: E402,F401  (registers the check functions)

@@ -1,12 +1,6 @@
-"""annotators-disagree: a document's released layer is finished while its annotators still disagree.
-
-The finding needs every annotation file of a document at once, which no per-file check sees: the
-validator calls :func:`unresolved` with them. Two annotators' layers disagree in a layer where
-they differ in what ``newsspan adjudicate`` compares (``docs/agreement.md``): a span's offsets and
-label, a mention's ``kb_id`` and ``cluster``, a claim's check-worthiness and attribution. The
-released layer says they were resolved when its provenance records ``adjudicated`` for that layer,
-which ``newsspan adjudicate`` writes once it has decided every disagreement of the layer.
-"""
+"""annotators-disagree: a document's released layer is finished while its annotators still disagree in what
+``newsspan adjudicate`` compares, in a layer whose provenance does not record it as ``adjudicated``. It needs
+every annotation file of a document at once: the validator calls :func:`unresolved` with them."""
 
 from __future__ import annotations
 
@@ -32,8 +26,7 @@ register(
 
 
 def attribution_key(claim: Claim, annotation: Annotation) -> tuple:
-    """A claim's attribution as comparable across two annotators' files: the type, the source
-    mention as (start, end, label) rather than by its id, the source span and the cue as offsets."""
+    """A claim's attribution as comparable across two annotators' files (the source mention as offsets and label)."""
     att = claim.attribution
     source = next(((e.start, e.end, e.label) for e in annotation.entities if e.id == att.source), att.source)
     return (
@@ -60,9 +53,8 @@ def _model(data: object) -> Annotation | None:
 
 
 def unresolved(stem: str, annotations: Mapping[str | None, object]) -> list[Problem]:
-    """The finding on a document's released layer, from the contents of its annotation files (None:
-    the released layer; bytes, or a Problem for a file that could not be read). A file with an error
-    is left out: its own problems are reported."""
+    """The finding on a document's released layer, from the contents of its annotation files (key None: the
+    released layer; a Problem: a file that could not be read). A file with an error is left out."""
     released = annotations.get(None)
     if not isinstance(released, bytes) or sum(k is not None for k in annotations) < 2:
         return []  # most documents have no two annotators' layers: their released layer is not parsed twice

@@ -1,16 +1,12 @@
-"""Checks of one annotation file against its document's text.
-
-Each check takes the model of the file (:class:`newsspan.model.Annotation`, built once by the
-validator after the schema check with :func:`newsspan.model.well_formed`: of a file that failed
-its schema, the items well-formed enough to check) and its :class:`Context`, and yields findings
-that point where the file holds the item (``Context.pointer``).
-"""
+"""Checks of one annotation file against its document's text: each takes the file's model (of a file that
+failed its schema, the items well-formed enough to check: model.well_formed) and its :class:`Context`."""
 
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .. import store
 from ..model import LAYERS, Annotation, AnySpan, Span
@@ -22,20 +18,17 @@ from . import ANNOTATION, register
 
 @dataclass(frozen=True)
 class Context:
-    """What the checks of an annotation file know besides its model: the document's text and the
-    file's circumstances. Build it with :meth:`of`."""
+    """What the checks of an annotation file know besides its model. Build it with :meth:`of`."""
 
-    stem: str  # file stem (the document id the file claims to be)
-    text: str | None  # canonical corpus text, None when missing or unreadable
+    stem: str  # the document id the file's name claims
+    text: str | None  # the canonical corpus text; None when missing or unreadable
     text_sha256: str | None  # sha256 of the corpus text bytes
-    text_exists: bool = True
-    annotator: str | None = None
+    text_exists: bool
     # per layer the file holds as a list, the index in the file of each item of the model's
     # layer (model.well_formed); None: the model holds every item of the file, in its place
-    places: Mapping[str, Sequence[int]] | None = None
-    # whether every span lies in the text and holds its quote (all_quoted()), as in almost
-    # every file: four checks ask, so of() works it out once
-    quoted: bool = field(kw_only=True)
+    places: Mapping[str, Sequence[int]] | None
+    # every span lies in the text and holds its quote, as in almost every file: four checks ask
+    quoted: bool
 
     @classmethod
     def of(
@@ -46,105 +39,77 @@ class Context:
         text: str | None,
         text_sha256: str | None,
         text_exists: bool = True,
-        annotator: str | None = None,
     ) -> Context:
-        """The context of the model ann (with its places, as model.well_formed gives them) of the
-        annotation file named stem of the given text."""
-        return cls(
-            stem, text, text_sha256, text_exists, annotator, places, quoted=text is not None and all_quoted(ann, text)
-        )
+        return cls(stem, text, text_sha256, text_exists, places, text is not None and all_quoted(ann, text))
 
     def pointer(self, layer: str, k: int, *rest) -> str:
         """The JSON pointer of the model's item layer[k] as the file holds it, or of a part of it."""
         return pointer(layer, k if self.places is None else self.places[layer][k], *rest)
 
 
-def _spans(ann: Annotation) -> Iterator[tuple[str, int, str | None, Span | AnySpan]]:
-    """(layer, index in the model, attribution key or None, span) of every span of the file in its
-    order, a claim's source_span and cue right after it. Pointers are made only for a finding
-    (_span_pointer): most spans have none."""
-    for k, s in enumerate(ann.sections):
-        yield "sections", k, None, s
-    for k, e in enumerate(ann.entities):
-        yield "entities", k, None, e
+def _spans(ann: Annotation) -> Iterator[tuple[tuple, Span | AnySpan]]:
+    """(the arguments of its Context.pointer, span) of every span of the file in its order, a claim's
+    source_span and cue right after it."""
+    for name in ("sections", "entities"):
+        for k, s in enumerate(ann.layer(name)):
+            yield (name, k), s
     for k, c in enumerate(ann.claims):
-        yield "claims", k, None, c
+        yield ("claims", k), c
         a = c.attribution
         if a.source_span is not None:
-            yield "claims", k, "source_span", a.source_span
+            yield ("claims", k, "attribution", "source_span"), a.source_span
         if a.cue is not None:
-            yield "claims", k, "cue", a.cue
+            yield ("claims", k, "attribution", "cue"), a.cue
 
 
 def section_name(ann: Annotation, ctx: Context, k: int) -> str:
-    """How a message names the model's section k: its id, or where it is when it has no string id
-    (in a file that failed its schema)."""
+    """How a message names the model's section k: its id, or where it is (a partial model's section has none)."""
     sid = ann.sections[k].id
     return show(sid) if sid is not None else "at " + ctx.pointer("sections", k)
 
 
-def _span_pointer(ctx: Context, name: str, k: int, key: str | None) -> str:
-    """The JSON pointer of a span of _spans()."""
-    return ctx.pointer(name, k) if key is None else ctx.pointer(name, k, "attribution", key)
-
-
 def all_quoted(ann: Annotation, text: str) -> bool:
-    """Whether every span lies in the text (0 <= start < end <= its length) and its quote is the
-    text at its offsets. Then span-offsets and span-text-mismatch have nothing to report, and
-    token-boundary needs no comparison of its own."""
+    """Whether every span lies in the text and holds its quote: then span-offsets and span-text-mismatch
+    have nothing to report, and token-boundary needs no comparison of its own."""
     n = len(text)
-    for layer in (ann.sections, ann.entities, ann.claims, _attribution_spans(ann)):
-        for s in layer:
-            if not (0 <= s.start < s.end <= n and text[s.start : s.end] == s.text):
-                return False
-    return True
+    return all(0 <= s.start < s.end <= n and text[s.start : s.end] == s.text for _, s in _spans(ann))
 
 
-def _attribution_spans(ann: Annotation) -> list[Span]:
-    return [s for c in ann.claims for s in (c.attribution.source_span, c.attribution.cue) if s is not None]
-
-
-@register(
-    "span-offsets",
-    ERROR,
-    ANNOTATION,
-    "A span's offsets are out of range: start must be below end, and end at most the text's length.",
-)
+@register("span-offsets", ERROR, ANNOTATION)
 def span_offsets(ann: Annotation, ctx: Context):
+    """A span's offsets are out of range: start must be below end, and end at most the text's length."""
     if ctx.text is None or ctx.quoted:
         return
     n = len(ctx.text)
-    for name, k, key, s in _spans(ann):
+    for place, s in _spans(ann):
         if s.start >= s.end:
             yield Problem(
                 "span-offsets",
                 f"start {s.start} is not below end {s.end}; a span holds at least one character",
-                pointer=_span_pointer(ctx, name, k, key),
+                pointer=ctx.pointer(*place),
                 hint="set end to start + the length of the quote",
             )
         elif s.end > n:
-            at = _fixable(ann, ctx, s)
+            units = (
+                "offsets count Unicode code points; if the tool counted UTF-16 units or bytes, re-import with --offsets"
+            )
             yield Problem(
                 "span-offsets",
                 f"end {s.end} is past the end of the text ({n} code points)",
-                pointer=_span_pointer(ctx, name, k, key),
-                hint=_fix_hint(at, s.text)
-                if at is not None
-                else "offsets count Unicode code points; if the tool counted UTF-16 units or bytes, re-import with --offsets",
+                pointer=ctx.pointer(*place),
+                hint=_fix_hint(ann, ctx, s, units),
             )
 
 
-def _fixable(ann: Annotation, ctx: Context, s: Span | AnySpan) -> int | None:
-    """Where --fix would move a span (see quote_nearby); None when it would not. Only for a file
-    made on this very text: after a text correction, `newsspan reanchor` is the fix."""
+def _fix_hint(ann: Annotation, ctx: Context, s: Span | AnySpan, otherwise: str) -> str:
+    """`validate --fix` where it would move the span, else otherwise (after a text correction, reanchor is the fix)."""
     if ctx.text is None or ann.text_sha256 != ctx.text_sha256:
-        return None
-    return quote_nearby(ctx.text, s.text, s.start, s.end)
-
-
-def _fix_hint(at: int, quote: str) -> str:
+        return otherwise
+    at = quote_nearby(ctx.text, s.text, s.start, s.end)
+    if at is None:
+        return otherwise
     # --fix declines a move that would give the file an error: the hint must not send the user back to it
-    end = at + len(quote)
+    end = at + len(s.text)
     declined = f"where --fix declines (the move would add an error, which it names), set start {at} and end {end} by hand and fix that error"
     return f"run `newsspan validate --fix`, which moves the span onto its quote at [{at}, {end}); {declined}"
 
@@ -154,19 +119,15 @@ def _fix_hint(at: int, quote: str) -> str:
 SEARCH_BUDGET = 50_000_000
 
 
-@register(
-    "span-text-mismatch",
-    ERROR,
-    ANNOTATION,
-    "A span's stored quote differs from the text at its offsets (a shifted or stale span).",
-)
+@register("span-text-mismatch", ERROR, ANNOTATION)
 def span_text_mismatch(ann: Annotation, ctx: Context):
+    """A span's stored quote differs from the text at its offsets (a shifted or stale span)."""
     text = ctx.text
     if text is None or ctx.quoted:
         return
     n = len(text)
     budget = SEARCH_BUDGET
-    for name, k, key, s in _spans(ann):
+    for place, s in _spans(ann):
         if not 0 <= s.start < s.end <= n:
             continue
         found = text[s.start : s.end]
@@ -182,37 +143,31 @@ def span_text_mismatch(ann: Annotation, ctx: Context):
                 if at is not None
                 else "the quote does not occur in the text"
             )
-        fix = _fixable(ann, ctx, s)
         yield Problem(
             "span-text-mismatch",
             f"expected text[{s.start}:{s.end}] to be {show(s.text)}, found {show(found)}; {where}",
-            pointer=_span_pointer(ctx, name, k, key) + "/text",
-            hint=_fix_hint(fix, s.text)
-            if fix is not None
-            else "fix the offsets, or run `newsspan reanchor` after a text correction",
+            pointer=ctx.pointer(*place) + "/text",
+            hint=_fix_hint(ann, ctx, s, "fix the offsets, or run `newsspan reanchor` after a text correction"),
         )
 
 
-@register(
-    "span-whitespace",
-    ERROR,
-    ANNOTATION,
-    "A span begins or ends with whitespace (token views and tools disagree on such spans).",
-)
+@register("span-whitespace", ERROR, ANNOTATION)
 def span_whitespace(ann: Annotation, ctx: Context):
-    for name, k, key, s in _spans(ann):
+    """A span begins or ends with whitespace (token views and tools disagree on such spans)."""
+    for place, s in _spans(ann):
         q = s.text
         if q != q.strip():  # (str.strip() strips what str.isspace() accepts)
             yield Problem(
                 "span-whitespace",
                 f"the span {show(q)} begins or ends with whitespace",
-                pointer=_span_pointer(ctx, name, k, key),
+                pointer=ctx.pointer(*place),
                 hint="move start and end inwards to the first and last non-space character",
             )
 
 
-@register("id-duplicate", ERROR, ANNOTATION, "Two spans of one file share an id (ids are unique across all layers).")
+@register("id-duplicate", ERROR, ANNOTATION)
 def id_duplicate(ann: Annotation, ctx: Context):
+    """Two spans of one file share an id (ids are unique across all layers)."""
     ids = [item.id for name in LAYERS for item in ann.layer(name)]
     if len(set(ids)) == len(ids):
         return  # no id repeats, as in almost every file
@@ -233,10 +188,9 @@ def id_duplicate(ann: Annotation, ctx: Context):
                 seen[sid] = (name, k)
 
 
-@register(
-    "reference-unresolved", ERROR, ANNOTATION, "A claim's attribution.source names no entity mention of the same file."
-)
+@register("reference-unresolved", ERROR, ANNOTATION)
 def reference_unresolved(ann: Annotation, ctx: Context):
+    """A claim's attribution.source names no entity mention of the same file."""
     ids = None
     for k, c in enumerate(ann.claims):
         src = c.attribution.source
@@ -271,79 +225,68 @@ def _overlaps(ann: Annotation, ctx: Context, name: str, check_id: str, what: str
             prev, prev_end = (k, s), end
 
 
-@register("section-overlap", ERROR, ANNOTATION, "Two sections overlap.")
+@register("section-overlap", ERROR, ANNOTATION)
 def section_overlap(ann: Annotation, ctx: Context):
+    """Two sections overlap."""
     yield from _overlaps(ann, ctx, "sections", "section-overlap", "section")
 
 
-@register("entity-overlap", ERROR, ANNOTATION, "Two entity mentions overlap (token views need disjoint mentions).")
+@register("entity-overlap", ERROR, ANNOTATION)
 def entity_overlap(ann: Annotation, ctx: Context):
+    """Two entity mentions overlap (token views need disjoint mentions)."""
     yield from _overlaps(ann, ctx, "entities", "entity-overlap", "entity mention")
 
 
-@register("claim-overlap", ERROR, ANNOTATION, "Two claims overlap (the claim token view tags them B-CLAIM/I-CLAIM).")
+@register("claim-overlap", ERROR, ANNOTATION)
 def claim_overlap(ann: Annotation, ctx: Context):
+    """Two claims overlap (the claim token view tags them B-CLAIM/I-CLAIM)."""
     yield from _overlaps(ann, ctx, "claims", "claim-overlap", "claim")
 
 
-@register("section-order", ERROR, ANNOTATION, "Sections are not listed in document order.")
+@register("section-order", ERROR, ANNOTATION)
 def section_order(ann: Annotation, ctx: Context):
-    prev = None
-    for k, s in enumerate(ann.sections):
-        if prev is not None and (s.start, s.end) < (prev.start, prev.end):
+    """Sections are not listed in document order."""
+    for k, (prev, s) in enumerate(itertools.pairwise(ann.sections), 1):
+        if (s.start, s.end) < (prev.start, prev.end):
             yield Problem(
                 "section-order",
                 f"section starts at {s.start}, before the previous one (at {prev.start})",
                 pointer=ctx.pointer("sections", k),
                 hint="list sections in the order of their start offsets",
             )
-        prev = s
 
 
-@register(
-    "section-gap",
-    WARNING,
-    ANNOTATION,
-    "Non-whitespace text is covered by no section (sections are meant to cover the whole text).",
-)
+@register("section-gap", WARNING, ANNOTATION)
 def section_gap(ann: Annotation, ctx: Context):
+    """Non-whitespace text is covered by no section (sections are meant to cover the whole text)."""
     text = ctx.text
     if text is None or (ctx.places is not None and "sections" not in ctx.places):
         return  # a missing sections layer is the schema's finding, not a gap
-    spans = sorted((s.start, s.end) for s in ann.sections)
     pos = 0
-    gaps = []
-    for start, end in spans + [(len(text), len(text))]:
-        if start > pos and text[pos:start].strip():
-            seg = text[pos:start]
-            lead = len(seg) - len(seg.lstrip())
-            gaps.append((pos + lead, pos + len(seg.rstrip())))
+    for start, end in sorted((s.start, s.end) for s in ann.sections) + [(len(text), len(text))]:
+        seg = text[pos:start]
+        if seg.strip():
+            a, b = pos + len(seg) - len(seg.lstrip()), pos + len(seg.rstrip())
+            yield Problem(
+                "section-gap",
+                f"text [{a}, {b}) {show(text[a:b], 50)} is in no section",
+                pointer="/sections",
+                hint="add a section for it (label `other` or `boilerplate` if nothing fits)",
+            )
         pos = max(pos, end)
-    for a, b in gaps:
-        yield Problem(
-            "section-gap",
-            f"text [{a}, {b}) {show(text[a:b], 50)} is in no section",
-            pointer="/sections",
-            hint="add a section for it (label `other` or `boilerplate` if nothing fits)",
-        )
 
 
-@register(
-    "cluster-label-mixed",
-    WARNING,
-    ANNOTATION,
-    "Mentions of one cluster carry different entity labels or different kb_id values.",
-)
+@register("cluster-label-mixed", WARNING, ANNOTATION)
 def cluster_label_mixed(ann: Annotation, ctx: Context):
+    """Mentions of one cluster carry different entity labels or different kb_id values."""
     first: dict[str, int] = {}
     for k, e in enumerate(ann.entities):
         c = e.cluster
         if c is None:
             continue
-        if c not in first:
-            first[c] = k
+        j = first.setdefault(c, k)
+        if j == k:  # the cluster's first mention
             continue
-        j = first[c]
         f = ann.entities[j]
         for key, mine, theirs in (("label", e.label, f.label), ("kb_id", e.kb_id, f.kb_id)):
             if mine is not None and theirs is not None and mine != theirs:
@@ -355,13 +298,9 @@ def cluster_label_mixed(ann: Annotation, ctx: Context):
                 )
 
 
-@register(
-    "span-outside-section",
-    ERROR,
-    ANNOTATION,
-    "An entity mention or claim lies in no section or crosses a section's end (token views hold one row per section).",
-)
+@register("span-outside-section", ERROR, ANNOTATION)
 def span_outside_section(ann: Annotation, ctx: Context):
+    """An entity mention or claim lies in no section or crosses a section's end (token views hold one row per section)."""
     sections = sorted((s.start, s.end, k) for k, s in enumerate(ann.sections))
     if not sections:
         return  # section-gap reports a text without sections
@@ -385,13 +324,9 @@ def span_outside_section(ann: Annotation, ctx: Context):
             )
 
 
-@register(
-    "token-boundary",
-    ERROR,
-    ANNOTATION,
-    "An entity or claim boundary falls inside a token of the token views (its IOB2 tags would shift).",
-)
+@register("token-boundary", ERROR, ANNOTATION)
 def token_boundary(ann: Annotation, ctx: Context):
+    """An entity or claim boundary falls inside a token of the token views (its IOB2 tags would shift)."""
     text = ctx.text
     if text is None:
         return
@@ -421,13 +356,9 @@ def _inside_token(text: str, s: Span, at: str, side: str, pos: int) -> Problem:
     )
 
 
-@register(
-    "text-hash-mismatch",
-    ERROR,
-    ANNOTATION,
-    "The annotation's text_sha256 differs from the corpus text it annotates (the text changed since).",
-)
+@register("text-hash-mismatch", ERROR, ANNOTATION)
 def text_hash_mismatch(ann: Annotation, ctx: Context):
+    """The annotation's text_sha256 differs from the corpus text it annotates (the text changed since)."""
     h = ann.text_sha256
     if ctx.text_sha256 is None or h is None or h == ctx.text_sha256:
         return
@@ -442,8 +373,9 @@ def text_hash_mismatch(ann: Annotation, ctx: Context):
     )
 
 
-@register("document-id-mismatch", ERROR, ANNOTATION, "An annotation's document_id differs from its file name.")
+@register("document-id-mismatch", ERROR, ANNOTATION)
 def document_id_mismatch(ann: Annotation, ctx: Context):
+    """An annotation's document_id differs from its file name."""
     d = ann.document_id
     if d is not None and d != ctx.stem:
         yield Problem(
@@ -454,8 +386,9 @@ def document_id_mismatch(ann: Annotation, ctx: Context):
         )
 
 
-@register("document-missing", ERROR, ANNOTATION, "An annotation file names a document that is not in corpus/.")
+@register("document-missing", ERROR, ANNOTATION)
 def document_missing(ann: Annotation, ctx: Context):
+    """An annotation file names a document that is not in corpus/."""
     if not ctx.text_exists and store.is_valid_id(ctx.stem):
         yield Problem(
             "document-missing",

@@ -1,27 +1,16 @@
-"""Consistency checks within one annotation: a mention annotated in one place and missed in another
-(``mention-missed``), one string annotated with different labels (``label-inconsistent``).
-
-Both are warnings: a repeated string may mean something else (a "Jordan" that is a person
-and one that is a country), so the annotator decides. The logic is pure functions over model
-objects (:func:`missed_mentions`, :func:`inconsistent_labels`), which the registered checks call.
-
-``mention-missed`` is linear in the text (and in the occurrences it finds). The capitalized
-ASCII words (names, numbers) of the text outside the mentions are collected in one pass: a
-string whose first ASCII word is capitalized and none of them cannot occur there, which
-settles most strings of most files; up to 16 other strings ("two", Chinese names) are looked
-for one by one. What may occur is searched for all at once with an Aho-Corasick automaton
-(``pyahocorasick``), every occurrence included, and the runs of text around the few matches
-that are no annotated mention are tokenized once each.
-"""
+"""Consistency warnings within one annotation: a string annotated in one place and missed in another
+(``mention-missed``), one string annotated with different labels (``label-inconsistent``). A repeated
+string may mean something else (a person "Jordan", a country "Jordan"): the annotator decides."""
 
 from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import operator
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from .. import schema
@@ -34,8 +23,7 @@ from .annotation import Context, section_name
 
 @dataclass(frozen=True)
 class Miss:
-    """An unannotated occurrence [start, end) of a string that entities[example] annotates,
-    inside the body section sections[section]."""
+    """An unannotated occurrence of the string of entities[example], inside body section sections[section]."""
 
     start: int
     end: int
@@ -47,12 +35,8 @@ class Miss:
 def missed_mentions(
     text: str, entities: Sequence[Entity], sections: Sequence[Section], body: Sequence[str] = BODY_SECTIONS
 ) -> list[Miss]:
-    """The occurrences, as whole tokens inside a body section, of a string annotated as an
-    entity mention elsewhere in the text, that overlap no annotated mention.
-
-    Indices in the result refer to the sequences given. Entities and sections must hold their
-    quotes (``text[start:end] == quote``, as ``newsspan validate`` checks).
-    """
+    """The occurrences, as whole tokens inside a body section, of a string annotated as an entity mention
+    elsewhere in the text, that overlap no mention. Entities and sections must hold their quotes."""
     return find_missed(text, list(map(_SPAN_LABEL, entities)), list(map(_SECTION, sections)), body)
 
 
@@ -62,8 +46,11 @@ def find_missed(
     sections: Sequence[tuple[int, int, str]],
     body: Sequence[str] = BODY_SECTIONS,
 ) -> list[Miss]:
-    """:func:`missed_mentions` over plain tuples: mentions as (start, end, quote, ...), sections as
-    (start, end, label)."""
+    """:func:`missed_mentions` over mentions as (start, end, quote, ...) and sections as (start, end, label).
+
+    Linear in the text: the capitalized ASCII words (names, numbers) outside the mentions are collected
+    once, which rules out most quotes; up to 16 others are looked for one by one; what may occur is
+    searched for all at once with an Aho-Corasick automaton (:func:`_search`)."""
     if not mentions:
         return []
     by_start = sorted(mentions)
@@ -72,14 +59,13 @@ def find_missed(
     outside = " ".join(map(text.__getitem__, map(slice, *edges)))
     quotes = set(map(_QUOTE, mentions))
     candidates = []
-    words = encoded = None
+    words = set(_CAPITALIZED.findall(outside))
+    encoded = None
     searched = 0
     for quote, key in zip(quotes, map(_capitalized_key, quotes), strict=True):
         if key is not None:
             # tokens start and end at the edges of ASCII words (but for "n't" after a verb), so the
             # quote's first ASCII word would be a word of the outside text
-            if words is None:
-                words = set(_CAPITALIZED.findall(outside))
             if key in words:
                 candidates.append(quote)
         elif searched < _SEARCHED:  # "two", "last year", Chinese: looked for as they are (in UTF-8: faster)
@@ -105,16 +91,14 @@ _CAPITALIZED = re.compile(r"[A-Z0-9][A-Za-z0-9]*")
 _SEARCHED = 16  # quotes without such a word looked for one by one, at most
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=8192)  # names recur across documents
 def _capitalized_key(quote: str) -> str | None:
-    """The first ASCII word of a quote when it begins with a capital or a digit, else None.
-    (Names recur across documents: worked out once each.)"""
+    """The first ASCII word of a quote when it begins with a capital or a digit, else None."""
     m = _ASCII_WORD.search(quote)
-    return m.group() if m and m.group()[0] in _CAPITALS else None
+    return m.group() if m and not m.group()[0].islower() else None
 
 
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
-_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
 def _search(text, mentions, sections, body, quotes: set[str]) -> list[Miss]:
@@ -132,11 +116,8 @@ def _search(text, mentions, sections, body, quotes: set[str]) -> list[Miss]:
         automaton.add_word(quote, quote)
     automaton.make_automaton()
     starts = [mentions[k][0] for k in order]
-    reach: list[
-        int
-    ] = []  # reach[i]: the furthest end of the first i + 1 mentions by start (robust to overlapping ones)
-    for k in order:
-        reach.append(max(mentions[k][1], reach[-1]) if reach else mentions[k][1])
+    # reach[i]: the furthest end of the first i + 1 mentions by start (robust to overlapping ones)
+    reach = list(itertools.accumulate((mentions[k][1] for k in order), max))
     out = []
     runs = _Runs(text)
     for a, b, k in sorted((s[0], s[1], k) for k, s in enumerate(sections) if s[2] in body):
@@ -162,18 +143,18 @@ def _search(text, mentions, sections, body, quotes: set[str]) -> list[Miss]:
 
 
 class _Runs:
-    """Tokens of the whitespace-delimited runs of a text, each tokenized once when first asked
-    for. Matches come in text order, so keeping the last two runs keeps the work linear."""
+    """The tokens of the whitespace-delimited runs of a text, each tokenized once. Matches come in text
+    order, so keeping the last two runs keeps the work linear."""
 
     def __init__(self, text: str):
         self.text = text
         self.cache: dict[int, tuple[int, list]] = {}
 
-    def _run(self, pos: int) -> tuple[int, int, list]:
+    def _run(self, pos: int) -> tuple[int, list]:
         text = self.text
         for a, (b, tokens) in self.cache.items():
             if a <= pos < b:
-                return a, b, tokens
+                return a, tokens
         a = pos
         while a > 0 and not text[a - 1].isspace():
             a -= 1
@@ -183,20 +164,19 @@ class _Runs:
         if len(self.cache) >= 2:
             del self.cache[min(self.cache)]
         self.cache[a] = (b, tokenize(text, a, b))
-        return a, b, self.cache[a][1]
+        return a, self.cache[a][1]
 
     def whole_tokens(self, start: int, end: int) -> bool:
         """Whether [start, end) starts where a token starts and ends where one ends."""
-        a, _, first = self._run(start)
-        b, _, last = self._run(end - 1)
+        a, first = self._run(start)
+        b, last = self._run(end - 1)
         return char_span(first if a == b else first + last, start, end, "strict") is not None
 
 
 @dataclass(frozen=True)
 class Inconsistent:
-    """entities[mention] has another label than its string (whitespace runs read as one space)
-    has most often in the document (ties: the label met first); entities[usual] is the first
-    mention with that label; labels counts the string's mentions per label."""
+    """entities[mention] has another label than its string has most often (ties: the label met first);
+    entities[usual] is the first mention with that label; labels counts the string's mentions per label."""
 
     mention: int
     usual: int
@@ -204,17 +184,8 @@ class Inconsistent:
 
 
 def inconsistent_labels(entities: Sequence[Entity]) -> list[Inconsistent]:
-    """The mentions whose label differs from the usual label of their string in the document."""
-    return find_inconsistent(list(map(_SPAN_LABEL, entities)))
-
-
-def _same(quote: str) -> str:
-    # whitespace runs read as one space ("Washington,\nDC" is "Washington, DC"); most quotes have none to fold
-    return quote if quote.isprintable() and "  " not in quote else " ".join(quote.split())
-
-
-def find_inconsistent(mentions: Sequence[tuple[int, int, str, str]]) -> list[Inconsistent]:
-    """:func:`inconsistent_labels` over plain (start, end, quote, label) tuples."""
+    """The mentions whose label differs from the usual label of their string (whitespace runs read as one space)."""
+    mentions = list(map(_SPAN_LABEL, entities))
     quotes = list(map(_QUOTE, mentions))
     joined = " ".join(quotes)
     if (
@@ -225,7 +196,9 @@ def find_inconsistent(mentions: Sequence[tuple[int, int, str, str]]) -> list[Inc
         return []  # no quote has two labels, nor whitespace to fold: the common case, decided in C
     by_text: dict[str, list[int]] = {}
     for k in sorted(range(len(mentions)), key=mentions.__getitem__):
-        by_text.setdefault(_same(mentions[k][2]), []).append(k)
+        quote = mentions[k][2]
+        same = quote if quote.isprintable() and "  " not in quote else " ".join(quote.split())
+        by_text.setdefault(same, []).append(k)
     out = []
     for ks in by_text.values():
         labels = Counter(mentions[k][3] for k in ks)
@@ -238,28 +211,20 @@ def find_inconsistent(mentions: Sequence[tuple[int, int, str, str]]) -> list[Inc
     return sorted(out, key=lambda x: x.mention)
 
 
-def _labelled(ann: Annotation) -> tuple[list[int], Sequence[Entity]]:
-    """(index in the model, mention) of the mentions with a label: all of them but in a partial
-    model (model.well_formed), as two lists."""
-    kept = [k for k, e in enumerate(ann.entities) if e.label is not None]
-    return kept, ann.entities if len(kept) == len(ann.entities) else [ann.entities[k] for k in kept]
+def _labelled(ann: Annotation, leave_out: Collection[str] = ()) -> tuple[list[int], list[Entity]]:
+    """(indices in the model, mentions) of the mentions with a label (all but a partial model's) not left out."""
+    index = [k for k, e in enumerate(ann.entities) if e.label is not None and e.label not in leave_out]
+    return index, [ann.entities[k] for k in index]
 
 
-@register(
-    "mention-missed",
-    WARNING,
-    ANNOTATION,
-    "In a layer that is no draft, a string annotated as a name occurs again, as whole tokens inside a body "
-    'section (headline, heading, paragraph, quote), and is not annotated there (e.g. a second "Taiwan" left out). '
-    'Temporal and numerical expressions are left out (a pronoun "one" is no second CARDINAL).',
-)
+@register("mention-missed", WARNING, ANNOTATION)
 def mention_missed(ann: Annotation, ctx: Context):
+    """In a layer that is no draft, a string annotated as a name occurs again, as whole tokens inside a body section
+    (headline, heading, paragraph, quote), and is not annotated there (e.g. a second "Taiwan" left out). Temporal
+    and numerical expressions are left out (a pronoun "one" is no second CARDINAL)."""
     if ctx.text is None or not ctx.quoted or ann.status == "draft":
         return  # offsets that do not hold their quotes are errors of their own; a draft is unfinished
-    expressions = set(schema.expression_labels())
-    index, mentions = _labelled(ann)
-    names = [k for k, e in enumerate(mentions) if e.label not in expressions]
-    index, mentions = [index[k] for k in names], [mentions[k] for k in names]
+    index, mentions = _labelled(ann, set(schema.expression_labels()))
     labelled = [k for k, s in enumerate(ann.sections) if s.label is not None]
     for miss in missed_mentions(ctx.text, mentions, [ann.sections[k] for k in labelled]):
         e, k = mentions[miss.example], labelled[miss.section]
@@ -275,13 +240,9 @@ def mention_missed(ann: Annotation, ctx: Context):
         )
 
 
-@register(
-    "label-inconsistent",
-    WARNING,
-    ANNOTATION,
-    "In a layer that is no draft, the same string is annotated as entity mentions with different labels.",
-)
+@register("label-inconsistent", WARNING, ANNOTATION)
 def label_inconsistent(ann: Annotation, ctx: Context):
+    """In a layer that is no draft, the same string is annotated as entity mentions with different labels."""
     if ann.status == "draft":
         return  # unfinished: its labels may still change
     index, mentions = _labelled(ann)

@@ -24,8 +24,7 @@ class DocContext:
 
 
 class DocSummary(NamedTuple):
-    """What the checks across documents need to know of one: small, and made by the per-document
-    check alone, so that it can be made anywhere (a worker process, a Ray task) and sent back."""
+    """What the checks across documents need of one: small, to be sent back from a worker or a Ray task."""
 
     stem: str
     text_sha256: str | None
@@ -38,13 +37,9 @@ class DocSummary(NamedTuple):
 register("text-encoding", ERROR, DOCUMENT, "A corpus text is not UTF-8 (UTF-16, another encoding, binary data).")
 
 
-@register(
-    "text-not-canonical",
-    ERROR,
-    DOCUMENT,
-    "A corpus text is not in canonical form (UTF-8 without BOM, LF line ends, Unicode NFC).",
-)
+@register("text-not-canonical", ERROR, DOCUMENT)
 def text_not_canonical(ctx: DocContext):
+    """A corpus text is not in canonical form (UTF-8 without BOM, LF line ends, Unicode NFC)."""
     if ctx.text is None:
         return
     bad = first_non_canonical(ctx.text)
@@ -60,8 +55,9 @@ def text_not_canonical(ctx: DocContext):
         )
 
 
-@register("meta-missing", ERROR, DOCUMENT, "A corpus text has no corpus/<id>.meta.json beside it.")
+@register("meta-missing", ERROR, DOCUMENT)
 def meta_missing(ctx: DocContext):
+    """A corpus text has no corpus/<id>.meta.json beside it."""
     if ctx.text_data is not None and not ctx.meta_exists:
         yield Problem(
             "meta-missing",
@@ -70,8 +66,9 @@ def meta_missing(ctx: DocContext):
         )
 
 
-@register("text-missing", ERROR, DOCUMENT, "A corpus/<id>.meta.json has no corpus/<id>.txt beside it.")
+@register("text-missing", ERROR, DOCUMENT)
 def text_missing(ctx: DocContext):
+    """A corpus/<id>.meta.json has no corpus/<id>.txt beside it."""
     if ctx.text_data is None and ctx.meta_exists:
         yield Problem(
             "text-missing",
@@ -81,8 +78,9 @@ def text_missing(ctx: DocContext):
         )
 
 
-@register("meta-id-mismatch", ERROR, DOCUMENT, "A meta file's id differs from its file name.")
+@register("meta-id-mismatch", ERROR, DOCUMENT)
 def meta_id_mismatch(ctx: DocContext):
+    """A meta file's id differs from its file name."""
     m = ctx.meta
     if isinstance(m, dict) and isinstance(m.get("id"), str) and m["id"] != ctx.stem:
         yield Problem(
@@ -94,45 +92,43 @@ def meta_id_mismatch(ctx: DocContext):
         )
 
 
-@register("meta-hash-mismatch", ERROR, DOCUMENT, "A meta file's text_sha256 differs from the hash of its text.")
+@register("meta-hash-mismatch", ERROR, DOCUMENT)
 def meta_hash_mismatch(ctx: DocContext):
-    m = ctx.meta
-    if (
-        isinstance(m, dict)
-        and isinstance(m.get("text_sha256"), str)
-        and ctx.text_sha256
-        and m["text_sha256"] != ctx.text_sha256
-    ):
-        if ctx.text is not None and not is_canonical(ctx.text) and m["text_sha256"] == sha256(canonicalize(ctx.text)):
-            return  # the hash of the canonical form: text-not-canonical's fix, `newsspan canonicalize`, makes them agree
-        yield Problem(
-            "meta-hash-mismatch",
-            f"text_sha256 is {m['text_sha256'][:12]}…, but the text's hash is {ctx.text_sha256[:12]}…",
-            pointer="/text_sha256",
-            path=ctx.meta_file,
-            hint=f"if the text was corrected on purpose, run `newsspan reanchor {ctx.stem}` (it updates the hashes)",
-        )
+    """A meta file's text_sha256 differs from the hash of its text."""
+    h = ctx.meta.get("text_sha256") if isinstance(ctx.meta, dict) else None
+    if not isinstance(h, str) or not ctx.text_sha256 or h == ctx.text_sha256:
+        return
+    if ctx.text is not None and not is_canonical(ctx.text) and h == sha256(canonicalize(ctx.text)):
+        return  # the hash of the canonical form: text-not-canonical's fix, `newsspan canonicalize`, makes them agree
+    yield Problem(
+        "meta-hash-mismatch",
+        f"text_sha256 is {h[:12]}…, but the text's hash is {ctx.text_sha256[:12]}…",
+        pointer="/text_sha256",
+        path=ctx.meta_file,
+        hint=f"if the text was corrected on purpose, run `newsspan reanchor {ctx.stem}` (it updates the hashes)",
+    )
 
 
-@register("text-duplicate", ERROR, CORPUS, "Two corpus documents have the same canonical text.")
+@register("text-duplicate", ERROR, CORPUS)
 def text_duplicate(summaries: list[DocSummary], root_files):
+    """Two corpus documents have the same canonical text."""
     first: dict[str, str] = {}  # text digest -> the first document (in id order) with that text
     for s in summaries:
         if not s.has_text or s.text_sha256 is None:
             continue
-        stem = s.stem
-        f = first.setdefault(s.text_sha256, stem)
-        if f != stem:
+        f = first.setdefault(s.text_sha256, s.stem)
+        if f != s.stem:
             yield Problem(
                 "text-duplicate",
                 f"the text is identical to that of document {show(f)}",
-                path=f"corpus/{stem}.txt",
+                path=f"corpus/{s.stem}.txt",
                 hint="remove one of the two documents",
             )
 
 
-@register("annotation-missing", WARNING, CORPUS, "A corpus text has no released annotation layer yet.")
+@register("annotation-missing", WARNING, CORPUS)
 def annotation_missing(summaries: list[DocSummary], root_files):
+    """A corpus text has no released annotation layer yet."""
     for stem in (s.stem for s in summaries if s.has_text and not s.has_annotation):
         yield Problem(
             "annotation-missing",
@@ -142,13 +138,9 @@ def annotation_missing(summaries: list[DocSummary], root_files):
         )
 
 
-@register(
-    "license-invalid",
-    ERROR,
-    CORPUS,
-    "A document's license is neither an SPDX license id nor `unknown` (it decides what a published release carries).",
-)
+@register("license-invalid", ERROR, CORPUS)
 def license_invalid(summaries: list[DocSummary], root_files):
+    """A document's license is neither an SPDX license id nor `unknown` (it decides what a published release carries)."""
     for value in sorted({s.license for s in summaries if s.license and s.license != "unknown"}):
         if schema.redistributable(value) or _spdx_id(value):
             continue
@@ -164,10 +156,8 @@ def license_invalid(summaries: list[DocSummary], root_files):
 
 
 def _spdx_id(value: str) -> bool:
-    from license_expression import (
-        ExpressionError,
-        get_spdx_licensing,
-    )  # 0.1 s to load: only for a license off the allow-list
+    # 0.1 s to load: only for a license off the allow-list
+    from license_expression import ExpressionError, get_spdx_licensing
 
     try:
         return get_spdx_licensing().parse(value, validate=True, strict=True).render() == value
@@ -175,13 +165,9 @@ def _spdx_id(value: str) -> bool:
         return False
 
 
-@register(
-    "file-unexpected",
-    WARNING,
-    CORPUS,
-    "A file in corpus/ or annotations/ is none of a text, a meta file or an annotation (it is ignored).",
-)
+@register("file-unexpected", WARNING, CORPUS)
 def file_unexpected(summaries, root_files):
+    """A file in corpus/ or annotations/ is none of a text, a meta file or an annotation (it is ignored)."""
     for rel in root_files:
         yield Problem(
             "file-unexpected",

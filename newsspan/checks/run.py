@@ -1,8 +1,6 @@
-"""Running the checks of one file: each check's problems, a check that crashes reported as an
-``internal-error`` (never raised, never a pass), and the checks of one annotation file against its
-text. The validator runs these over a document; ``agree``, ``adjudicate`` and ``show`` run them over
-each layer they compute from, so that nothing is computed from a file with errors.
-"""
+"""Running checks (a check that crashes is an ``internal-error``, never raised, never a pass), and the
+checks of one annotation file against its text: for the validator, and for ``agree``, ``adjudicate``
+and ``show``, so that nothing is computed from a file with errors."""
 
 from __future__ import annotations
 
@@ -46,16 +44,14 @@ def internal(what: str, e: Exception) -> Problem:
 
 
 def placed(problems: Iterable[Problem], path: str, doc_id: str | None) -> list[Problem]:
-    """problems of the file at path: each with its path (unless it names another file), its
-    document and the severity its check has."""
+    """Problems of the file at path (unless one names another file), with its document and their severities."""
     return [replace(p, path=p.path or path, document_id=doc_id, severity=get(p.check).severity) for p in problems]
 
 
 def check_annotation_file(
     data: bytes | Problem, stem: str, annotator: str | None, text: str | None, text_sha: str | None, text_exists: bool
 ) -> list[Problem]:
-    """The problems of one annotation file against its document's text (text None: the checks that
-    read the text wait), not yet placed at its path."""
+    """The problems of one annotation file against its text (None: the checks that read it wait), not yet placed."""
     problems: list[Problem] = []
     if not store.is_valid_id(stem):
         problems.append(Problem("id-invalid", schema.invalid_id(stem), hint="name the file <document_id>.json"))
@@ -72,9 +68,7 @@ def check_annotation_file(
         # else one word changed in the text would be an error at every span after it
         if ann.text_sha256 is not None and text_sha is not None and ann.text_sha256 != text_sha:
             text = None
-        ctx = Context.of(
-            ann, places, stem=stem, text=text, text_sha256=text_sha, text_exists=text_exists, annotator=annotator
-        )
+        ctx = Context.of(ann, places, stem, text, text_sha, text_exists)
         found = [p for check in by_scope(ANNOTATION) for p in run(check, ann, ctx)]
         problems += locate(data.decode("utf-8"), found) if found else []
     return problems
@@ -83,8 +77,8 @@ def check_annotation_file(
 def check_layer(
     data: bytes, stem: str, annotator: str | None, text: str, path: str
 ) -> tuple[Annotation | None, list[Problem]]:
-    """An annotation file that a command computes from (agree, adjudicate, show), checked against its
-    text as `newsspan validate` checks it: (its model, or None when it has an error; its problems at path)."""
+    """An annotation file a command computes from, checked as `newsspan validate` does: (its model, or None
+    when it has an error; its problems at path)."""
     problems = placed(check_annotation_file(data, stem, annotator, text, sha256(text), True), path, stem)
     if any(p.severity == ERROR for p in problems):
         return None, problems
@@ -99,9 +93,8 @@ def check_annotation_model(
     text_sha256: str | None = None,
     places: Mapping[str, Sequence[int]] | None = None,
 ) -> list[Problem]:
-    """The annotation checks of a model not yet written, made from a file that passed its schema
-    (``validate --fix`` trying its moves); text_sha256, when the caller has it, saves hashing the text."""
+    """The annotation checks of a schema-valid model not yet written (``validate --fix`` trying its moves)."""
     sha = text_sha256 if text_sha256 is not None else sha256(text)
-    ctx = Context.of(model, places, stem=stem, text=text, text_sha256=sha, annotator=annotator)
+    ctx = Context.of(model, places, stem, text, sha)
     found = [p for check in by_scope(ANNOTATION) for p in run(check, model, ctx)]
     return placed(found, annotation_rel(stem, annotator), stem)
