@@ -44,46 +44,24 @@ def split_of(doc_id: str, pinned: str | None = None) -> str:
     return SPLITS[-1]
 
 
-def _json(value: Any) -> Any:
-    if isinstance(value, tuple):
-        return [_json(x) for x in value]
-    return value.to_json() if isinstance(value, _Json) else value
-
-
-class _Json:
-    """JSON of the model classes: ``KEYS`` in the order the schema lists them (the order every newsspan
-    command writes), an ``OPTIONAL`` key left out when None."""
-
-    __slots__ = ()
-    KEYS: ClassVar[tuple[str, ...]]
-    OPTIONAL: ClassVar[tuple[str, ...]] = ()
-
-    @classmethod
-    def from_json(cls, d: Mapping) -> Any:
-        return cls(**{k: d.get(k) if k in cls.OPTIONAL else d[k] for k in cls.KEYS})
-
-    def to_json(self) -> dict:
-        out = {}
-        for key in self.KEYS:
-            value = getattr(self, key)
-            if value is not None or key not in self.OPTIONAL:
-                out[key] = _json(value)
-        return out
-
-
 @dataclass(frozen=True, slots=True)
-class Span(_Json):
+class Span:
     """A bare span: an attribution's ``source_span`` or ``cue``."""
 
     start: int
     end: int
     text: str
 
-    KEYS = ("start", "end", "text")
+    @classmethod
+    def from_json(cls, d: Mapping) -> Span:
+        return cls(d["start"], d["end"], d["text"])
+
+    def to_json(self) -> dict:
+        return {"start": self.start, "end": self.end, "text": self.text}
 
 
 @dataclass(frozen=True, slots=True)
-class Section(_Json):
+class Section:
     """A layout block (headline, paragraph, byline, ...): ``label`` from the schema's sectionLabel."""
 
     id: str
@@ -94,12 +72,20 @@ class Section(_Json):
     speaker: str | None = None  # in an interview, who speaks the block
 
     ID_PREFIX: ClassVar[str] = "s"
-    KEYS = ("id", "label", "start", "end", "text", "speaker")
-    OPTIONAL = ("speaker",)
+
+    @classmethod
+    def from_json(cls, d: Mapping) -> Section:
+        return cls(d["id"], d["start"], d["end"], d["text"], d["label"], d.get("speaker"))
+
+    def to_json(self) -> dict:
+        out = {"id": self.id, "label": self.label, "start": self.start, "end": self.end, "text": self.text}
+        if self.speaker is not None:
+            out["speaker"] = self.speaker
+        return out
 
 
 @dataclass(frozen=True, slots=True)
-class Entity(_Json):
+class Entity:
     """A named-entity mention: an OntoNotes ``label``, a Wikidata ``kb_id`` when known for sure,
     and a ``cluster`` shared by the mentions of one real-world entity."""
 
@@ -112,12 +98,22 @@ class Entity(_Json):
     cluster: str | None = None
 
     ID_PREFIX: ClassVar[str] = "e"
-    KEYS = ("id", "label", "start", "end", "text", "kb_id", "cluster")
-    OPTIONAL = ("kb_id", "cluster")
+
+    @classmethod
+    def from_json(cls, d: Mapping) -> Entity:
+        return cls(d["id"], d["start"], d["end"], d["text"], d["label"], d.get("kb_id"), d.get("cluster"))
+
+    def to_json(self) -> dict:
+        out = {"id": self.id, "label": self.label, "start": self.start, "end": self.end, "text": self.text}
+        if self.kb_id is not None:
+            out["kb_id"] = self.kb_id
+        if self.cluster is not None:
+            out["cluster"] = self.cluster
+        return out
 
 
 @dataclass(frozen=True, slots=True)
-class Attribution(_Json):
+class Attribution:
     """Who asserts a claim: ``type`` journalist, source or unattributed; for a source, the id of its
     entity mention (``source``) or its ``source_span``; the ``cue`` ("said") when annotated."""
 
@@ -126,20 +122,28 @@ class Attribution(_Json):
     source_span: Span | None = None
     cue: Span | None = None
 
-    KEYS = ("type", "source", "source_span", "cue")
-    OPTIONAL = ("source", "source_span", "cue")
-
     @classmethod
     def from_json(cls, d: Mapping) -> Attribution:
-        spans = {k: Span.from_json(d[k]) for k in _SUBSPANS if d.get(k) is not None}
-        return cls(d["type"], d.get("source"), **spans)
+        return cls(
+            d["type"],
+            d.get("source"),
+            Span.from_json(d["source_span"]) if d.get("source_span") is not None else None,
+            Span.from_json(d["cue"]) if d.get("cue") is not None else None,
+        )
 
-
-_SUBSPANS = ("source_span", "cue")  # an attribution's spans
+    def to_json(self) -> dict:
+        out: dict[str, Any] = {"type": self.type}
+        if self.source is not None:
+            out["source"] = self.source
+        if self.source_span is not None:
+            out["source_span"] = self.source_span.to_json()
+        if self.cue is not None:
+            out["cue"] = self.cue.to_json()
+        return out
 
 
 @dataclass(frozen=True, slots=True)
-class Claim(_Json):
+class Claim:
     """A checkable assertion, with its attribution and whether a fact-checker would check it."""
 
     id: str
@@ -150,16 +154,24 @@ class Claim(_Json):
     checkworthy: bool
 
     ID_PREFIX: ClassVar[str] = "c"
-    KEYS = ("id", "start", "end", "text", "checkworthy", "attribution")
 
     @property
-    def label(self) -> str:
-        """The label of claims in IOB2 tags (``B-CLAIM``/``I-CLAIM``)."""
+    def label(self) -> str:  # in IOB2 tags: B-CLAIM, I-CLAIM
         return CLAIM_LABEL
 
     @classmethod
     def from_json(cls, d: Mapping) -> Claim:
         return cls(d["id"], d["start"], d["end"], d["text"], Attribution.from_json(d["attribution"]), d["checkworthy"])
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "checkworthy": self.checkworthy,
+            "attribution": self.attribution.to_json(),
+        }
 
 
 AnySpan = Section | Entity | Claim
@@ -183,6 +195,8 @@ def dump_json(value: Any) -> bytes:
 
 
 class _Layers:
+    """What an Annotation and a Document share: their three span layers, by name."""
+
     __slots__ = ()
 
     def layer(self, name: str) -> tuple:
@@ -193,7 +207,7 @@ class _Layers:
 
 
 @dataclass(frozen=True)
-class Annotation(_Layers, _Json):
+class Annotation(_Layers):
     """One annotation file: the released layer of a document, or one annotator's layer."""
 
     document_id: str
@@ -207,9 +221,6 @@ class Annotation(_Layers, _Json):
     notes: str | None = None
     schema_version: str = SCHEMA_VERSION
     provenance: Mapping[str, Any] | None = None  # per layer: {"steps": [...], "note": ...}
-
-    KEYS = tuple(schema.load("annotation")["properties"])
-    OPTIONAL = ("provenance", "notes")
 
     @classmethod
     def from_json(cls, d: Mapping) -> Annotation:
@@ -234,6 +245,23 @@ class Annotation(_Layers, _Json):
                 "run `newsspan validate`, which says what is wrong"
             ) from None
 
+    def to_json(self) -> dict:
+        out: dict[str, Any] = {
+            "schema_version": self.schema_version,
+            "document_id": self.document_id,
+            "text_sha256": self.text_sha256,
+            "annotators": list(self.annotators),
+            "guidelines_version": self.guidelines_version,
+            "status": self.status,
+        }
+        if self.provenance is not None:
+            out["provenance"] = self.provenance
+        if self.notes is not None:
+            out["notes"] = self.notes
+        for name in LAYERS:
+            out[name] = [x.to_json() for x in getattr(self, name)]
+        return out
+
     @classmethod
     def loads(cls, data: bytes | str) -> Annotation:
         return cls.from_json(json.loads(data))
@@ -256,27 +284,16 @@ class Annotation(_Layers, _Json):
 
     def moved(self, places: Mapping[str, tuple[int, int, str]]) -> Annotation:
         """A copy with the spans at these pointers (as :meth:`spans` gives them) at new ``(start, end, text)``."""
+        d = self.to_json()
+        for ptr, (start, end, text) in places.items():
+            node: Any = d
+            for key in ptr.split("/")[1:]:
+                node = node[int(key)] if isinstance(node, list) else node[key]
+            node.update(start=start, end=end, text=text)
+        return Annotation.from_json(d)
 
-        def at(ptr: str, span):
-            if span is None or ptr not in places:
-                return span
-            start, end, text = places[ptr]
-            return replace(span, start=start, end=end, text=text)
 
-        layers: dict[str, Any] = {}  # field name -> its new tuple
-        for name in LAYERS:
-            items = []
-            for i, x in enumerate(getattr(self, name)):
-                ptr = f"/{name}/{i}"
-                x = at(ptr, x)
-                if isinstance(x, Claim):
-                    a = x.attribution
-                    x = replace(
-                        x, attribution=replace(a, **{k: at(f"{ptr}/attribution/{k}", getattr(a, k)) for k in _SUBSPANS})
-                    )
-                items.append(x)
-            layers[name] = tuple(items)
-        return replace(self, **layers)
+_SUBSPANS = ("source_span", "cue")  # an attribution's spans
 
 
 def well_formed(value: Any, valid: bool = False) -> tuple[Annotation, dict[str, Sequence[int]]]:
@@ -326,9 +343,14 @@ def _str(d: Mapping, key: str) -> Any:
     return v if isinstance(v, str) else None
 
 
-def _partial(cls: type[Section] | type[Entity]):
-    """The partial item of a layer whose fields other than the offsets and quote are strings."""
-    return lambda d: cls(**{k: d[k] if k in Span.KEYS else _str(d, k) for k in cls.KEYS})
+def _section(d: Mapping) -> Section:
+    return Section(_str(d, "id"), d["start"], d["end"], d["text"], _str(d, "label"), _str(d, "speaker"))
+
+
+def _entity(d: Mapping) -> Entity:
+    return Entity(
+        _str(d, "id"), d["start"], d["end"], d["text"], _str(d, "label"), _str(d, "kb_id"), _str(d, "cluster")
+    )
 
 
 def _claim(d: Mapping) -> Claim:
@@ -349,7 +371,7 @@ def _claim(d: Mapping) -> Claim:
     )
 
 
-_ITEM = {"sections": _partial(Section), "entities": _partial(Entity), "claims": _claim}
+_ITEM = {"sections": _section, "entities": _entity, "claims": _claim}
 
 
 @dataclass(frozen=True)
