@@ -52,23 +52,18 @@ def _enum(name: str) -> tuple[str, ...]:
     return tuple(load("annotation")["$defs"][name]["enum"])
 
 
+# the label sets of the annotation schema's $defs
+section_labels = functools.partial(_enum, "sectionLabel")
+body_section_labels = functools.partial(_enum, "bodySectionLabel")  # the labels of the article's own prose
+entity_labels = functools.partial(_enum, "entityLabel")
+attribution_types = functools.partial(_enum, "attributionType")
+released_statuses = functools.partial(_enum, "releasedStatus")  # the statuses of a layer a release carries
+
+
 def layers() -> tuple[str, ...]:
     """The span layers of an annotation file in the schema's order (its properties that are lists of spans)."""
     props = load("annotation")["properties"]
     return tuple(name for name, p in props.items() if p.get("type") == "array" and "$ref" in p.get("items", {}))
-
-
-def section_labels() -> tuple[str, ...]:
-    return _enum("sectionLabel")
-
-
-def body_section_labels() -> tuple[str, ...]:
-    """The section labels that hold the article's own prose (``$defs/bodySectionLabel``)."""
-    return _enum("bodySectionLabel")
-
-
-def entity_labels() -> tuple[str, ...]:
-    return _enum("entityLabel")
 
 
 def expression_labels() -> tuple[str, ...]:
@@ -82,21 +77,12 @@ def entity_colors() -> dict[str, str]:
     return {label: colors[label] for label in entity_labels()}
 
 
-def attribution_types() -> tuple[str, ...]:
-    return _enum("attributionType")
-
-
 def statuses() -> tuple[str, ...]:
     return tuple(load("annotation")["properties"]["status"]["enum"])
 
 
-def released_statuses() -> tuple[str, ...]:
-    """The statuses of a layer that a release carries (``$defs/releasedStatus``)."""
-    return _enum("releasedStatus")
-
-
 def meta_fields() -> tuple[str, ...]:
-    """The metadata fields a release shows of a document, in the schema's order (no ``schema_version``, ``id``, ``split``)."""
+    """The metadata fields a release shows of a document, in the schema's order (not schema_version, id, split)."""
     return tuple(n for n in load("document")["properties"] if n not in ("schema_version", "id", "split"))
 
 
