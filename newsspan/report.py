@@ -50,17 +50,8 @@ class Problem:
         return (self.path, self.line or 0, self.column or 0, parts, self.check, self.message)
 
     def to_dict(self) -> dict:
-        out = {
-            "path": self.path,
-            "check": self.check,
-            "severity": self.severity,
-            "message": self.message,
-            "line": self.line,
-            "column": self.column,
-            "pointer": self.pointer,
-            "document_id": self.document_id,
-            "hint": self.hint,
-        }
+        keys = ("path", "check", "severity", "message", "line", "column", "pointer", "document_id", "hint")
+        out = {key: getattr(self, key) for key in keys}
         if self.where is not None:
             out["where"] = self.where
         return out

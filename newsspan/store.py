@@ -192,9 +192,8 @@ class Root:
             if p in self._inside:
                 return self._inside[p]
         try:
-            Path(p).resolve().relative_to(self.path.resolve())
-            ok = True
-        except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+            ok = Path(p).resolve().is_relative_to(self.path.resolve())
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
             ok = False
         if not os.path.islink(p):
             self._inside[p] = ok

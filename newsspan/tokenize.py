@@ -57,18 +57,8 @@ ELIDED = "c|d|j|l|m|n|s|t|qu|lorsqu|puisqu|jusqu|quoiqu|un|dell|all|dall|nell|su
 @functools.cache
 def _marks() -> str:
     """A character class body of the combining marks (category M*) of the BMP."""
-    ranges: list[tuple[int, int]] = []
-    start = prev = -1  # start -1: no range open yet
-    for cp in range(0x300, 0x10000):
-        if unicodedata.category(chr(cp)).startswith("M"):
-            if start < 0:
-                start = cp
-            elif cp != prev + 1:
-                ranges.append((start, prev))
-                start = cp
-            prev = cp
-    ranges.append((start, prev))
-    return "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
+    marks = (chr(cp) for cp in range(0x300, 0x10000) if unicodedata.category(chr(cp)).startswith("M"))
+    return "".join(map(re.escape, marks))
 
 
 @functools.cache
