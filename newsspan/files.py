@@ -412,6 +412,7 @@ def _describe(err) -> tuple[str, str | None]:
 
 AGAIN = "or export the file again from the tool"
 _EXPORT_HINTS = {  # how to fix an export, per problem of parse()
+    "json-syntax": "check the file with a JSON linter (a trailing comma, a file cut short), " + AGAIN,
     "json-duplicate-key": "remove one of the two keys (newsspan does not guess which value the tool meant), " + AGAIN,
     "json-nonfinite": "write a number there (offsets are whole numbers), " + AGAIN,
     "json-lone-surrogate": "write the character itself, or both halves of its surrogate pair (\\ud83d\\ude00), "
@@ -494,21 +495,15 @@ def _record_index(value, ptr: str) -> str | None:
     return None
 
 
-def _export_parse(text: str, name: str, what: str, item, line: int | None = None) -> tuple[Any, list[Problem]]:
-    """parse(), its problems naming the export file, line (offset by line, a JSON Lines record's), column and item."""
+def _export_parse(text: str, name: str, what: str, item, line: int = 1) -> tuple[Any, list[Problem]]:
+    """parse(), its problems naming the export file, line (a JSON Lines record's from line on), column and item."""
     value, found, _ = parse(text)
     out = []
     for p in locate(text, found):  # (a problem without a line has a pointer only when the text parsed)
-        at_line, column = p.line, p.column
-        if line is not None and at_line is not None:
-            at_line = line + at_line - 1
-        where = name if at_line is None else f"{name}:{at_line}:{column}"
+        where = name if p.line is None else f"{name}:{line + p.line - 1}:{p.column}"
         named = item(value, p.pointer) if item is not None and value is not None and p.pointer else None
         if named or p.pointer:
             where += f" ({named or p.pointer})"
-        if p.check == "json-syntax":
-            hint = "check the file with a JSON linter (a trailing comma, a file cut short), " + AGAIN
-            out.append(Problem(p.check, f"{p.message}; {what}", hint=hint, where=where))
-        else:
-            out.append(Problem(p.check, p.message, hint=_EXPORT_HINTS.get(p.check, p.hint), where=where))
+        message = f"{p.message}; {what}" if p.check == "json-syntax" else p.message
+        out.append(Problem(p.check, message, hint=_EXPORT_HINTS.get(p.check, p.hint), where=where))
     return value, out
