@@ -262,8 +262,7 @@ class Root:
         for path, _ in files:
             self.check_writable(path)
         for path, data in files:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.check_writable(path)
+            self.check_writable(path)  # again, right before the write
             write_atomic(path, data)
 
     @contextlib.contextmanager
