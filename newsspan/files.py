@@ -1,12 +1,7 @@
-"""The one strict reader: bytes -> text or JSON value, and every way they can be malformed as a Problem.
+"""The one strict reader: bytes -> text or JSON value, and every way they can be malformed as a located Problem.
 
-Python's ``json`` silently keeps the last of duplicate keys, accepts NaN and Infinity, hands back
-lone surrogates and recurses on deep nesting; here each of those is a problem with a line and
-column, and nothing raises. Corpus files (texts and JSON) are read by :func:`decode_file` and
-:func:`read_json`, which also checks a JSON file against its schema (``jsonschema-rs`` passes a
-valid file at once; ``jsonschema`` explains a failing one). Tool exports are read by
-:func:`export_text` / :func:`export_json` / :func:`export_records`, whose problems name the export
-file, line and column and the tool's item.
+Python's ``json`` keeps the last of duplicate keys, accepts NaN and Infinity, hands back lone surrogates and
+recurses on deep nesting: here each is a problem, and nothing raises.
 """
 
 from __future__ import annotations
@@ -15,6 +10,7 @@ import bisect
 import difflib
 import functools
 import json
+import math
 import re
 import sys
 from collections.abc import Callable
@@ -62,8 +58,7 @@ def blank_strings(text: str) -> str:
 
 
 def bounds(text: str) -> list[Problem]:
-    """json-too-deep or json-number-too-large where the text nests deeper than MAX_DEPTH or holds a
-    number of thousands of digits; an empty list when it does neither. Linear."""
+    """json-too-deep or json-number-too-large where the text nests deeper than MAX_DEPTH or holds a huge number."""
     if text.count("[") + text.count("{") > MAX_DEPTH:
         depth = 0
         for m in _BRACKETS.finditer(blank_strings(text)):
@@ -103,8 +98,7 @@ class Parsed(NamedTuple):
 
 
 def parse(text: str) -> Parsed:
-    """The value of a JSON text, and problems: syntax, duplicate keys, NaN or Infinity, lone
-    surrogates; a text that nests too deep or holds a huge number has that problem alone."""
+    """The value of a JSON text and its problems (a text that nests too deep or holds a huge number: that alone)."""
     dup, nonfinite, floats = [], [], []
 
     def pairs_hook(pairs):
@@ -171,8 +165,8 @@ def _strings(value):
 
 
 class Positions:
-    """Where each JSON pointer starts in a valid JSON text, by an iterative scan over its tokens (members
-    at their key, array items at their value); and its duplicate keys and non-finite numbers."""
+    """Where each JSON pointer starts in a valid JSON text (a member at its key), its duplicate keys and non-finite
+    numbers, by an iterative scan over its tokens."""
 
     def __init__(self, text: str):
         self.text = text
@@ -243,9 +237,7 @@ class Positions:
 
 
 def decode_file(data: bytes, is_json: bool) -> tuple[str | None, list[Problem]]:
-    """The text of a corpus JSON file (is_json=True) or corpus text, or None and the problem that
-    says why not: file-empty, file-encoding (JSON) or text-encoding (texts). A JSON file may not
-    start with a BOM; in a text, one is text-not-canonical's problem."""
+    """The text of a corpus JSON file (is_json=True, no BOM) or corpus text, or None and the problem that says why."""
     if not data or data.isspace():
         message = "the file is empty" + ("; expected a JSON object" if is_json else "")
         hint = "write the content or remove the file" if is_json else "add the text or remove the document"
@@ -265,8 +257,8 @@ class JsonFile(NamedTuple):
 
 
 def read_json(data: bytes, schema_name: str) -> JsonFile:
-    """A corpus JSON file checked against its schema ('annotation' or 'document'): its value (None
-    when unreadable) and every problem, located. A valid file is passed by jsonschema-rs at once."""
+    """A corpus JSON file checked against its schema ('annotation' or 'document'): its value (None when
+    unreadable) and every problem, located."""
     text, problems = decode_file(data, is_json=True)
     if text is None:
         return JsonFile(None, problems, False)
@@ -303,8 +295,7 @@ def locate(text: str, problems: list[Problem]) -> list[Problem]:
 
 
 def load_json(data: bytes, schema_name: str) -> dict:
-    """A corpus JSON file that a command builds on: valid against its schema, else ValueError naming
-    its first problem (the CLI prints it and says to run `newsspan validate`)."""
+    """A corpus JSON file that a command builds on: valid against its schema, else ValueError naming its first problem."""
     value, problems, _ = read_json(data, schema_name)
     if problems:
         first = problems[0]
@@ -333,9 +324,8 @@ def _compiled(name: str):
 
 
 def passes(name: str, instance, source: str, floats: bool) -> bool:
-    """Whether instance, parsed from the JSON text source, is valid against schema `name` by ``jsonschema-rs``
-    (a hundred times faster than ``jsonschema``). Where the two differ (12.0 is an integer to jsonschema-rs;
-    _DIFFERING_ESCAPE), jsonschema decides: False means only "ask :func:`explain`"."""
+    """Whether instance, parsed from source, is valid by ``jsonschema-rs`` (a hundred times faster than
+    ``jsonschema``); where the two differ (12.0 is an integer to it; _DIFFERING_ESCAPE), False: ask :func:`explain`."""
     differ = "\x85" in source or ("\\u00" in source and _DIFFERING_ESCAPE.search(source) is not None)
     return not floats and not differ and _compiled(name).is_valid(instance)
 
@@ -346,8 +336,7 @@ def type_name(v) -> str:
     if isinstance(v, int):
         return "an integer"
     if isinstance(v, float):
-        finite = v == v and v not in (float("inf"), float("-inf"))
-        return "a number with a fraction part" if finite else "a non-finite number"
+        return "a number with a fraction part" if math.isfinite(v) else "a non-finite number"
     names = {str: "a string", list: "an array", dict: "an object", type(None): "null"}
     return names.get(type(v), type(v).__name__)
 
@@ -423,6 +412,7 @@ def _describe(err) -> tuple[str, str | None]:
 
 AGAIN = "or export the file again from the tool"
 _EXPORT_HINTS = {  # how to fix an export, per problem of parse()
+    "json-syntax": "check the file with a JSON linter (a trailing comma, a file cut short), " + AGAIN,
     "json-duplicate-key": "remove one of the two keys (newsspan does not guess which value the tool meant), " + AGAIN,
     "json-nonfinite": "write a number there (offsets are whole numbers), " + AGAIN,
     "json-lone-surrogate": "write the character itself, or both halves of its surrogate pair (\\ud83d\\ude00), "
@@ -433,8 +423,8 @@ _EXPORT_HINTS = {  # how to fix an export, per problem of parse()
 
 
 def lines(text: str) -> list[str]:
-    """The lines of a JSON Lines or brat ``.ann`` file: a line ends at ``\\n`` (or ``\\r\\n``) and nowhere else
-    (``str.splitlines()`` also ends lines at U+2028, U+0085 and others, which quotes may carry raw)."""
+    """The lines of a JSON Lines or brat ``.ann`` file, ended by ``\\n`` or ``\\r\\n`` only (``str.splitlines()`` also
+    ends lines at U+2028, U+0085 and others, which quotes may carry raw)."""
     out = text.split("\n")
     if out[-1] == "":  # the last line end closes the last line; it opens no empty one
         out.pop()
@@ -442,8 +432,8 @@ def lines(text: str) -> list[str]:
 
 
 def export_text(data: bytes, name: str, problems: list[Problem], *, keep_bom: bool = False) -> str | None:
-    """The text of an export file, or None with a problem naming the file, line and column. A leading BOM
-    is dropped (Windows tools write one), unless keep_bom (brat counts it in its offsets)."""
+    """The text of an export file, or None with a problem naming the file, line and column. A leading BOM is
+    dropped (Windows tools write one), unless keep_bom (brat counts it in its offsets)."""
     try:
         text = decode(data)
     except DecodeError as e:
@@ -471,9 +461,8 @@ def export_parse(text: str, name: str, problems: list[Problem], *, what: str, it
 
 
 def export_records(data: bytes, name: str, problems: list[Problem], *, what: str, whole: bool = False):
-    """The records of a JSON Lines export as (line number, value), blank lines skipped; None with every
-    problem listed. whole=True also takes a JSON list of records or one JSON record (doccano writes
-    each): the file is JSON when it parses as a whole, else JSON Lines."""
+    """The records of a JSON Lines export as (line number, value), or None with every problem listed. whole=True
+    also takes a JSON list of records or one record (doccano writes each) when the file parses as a whole."""
     text = export_text(data, name, problems)
     if text is None:
         return None
@@ -498,7 +487,7 @@ def export_records(data: bytes, name: str, problems: list[Problem], *, what: str
 
 
 def _record_index(value, ptr: str) -> str | None:
-    """The record a pointer into a JSON list of records falls in: "record 3, /label/0" for /2/label/0."""
+    # "record 3, /label/0" for /2/label/0
     parts = ptr.split("/")
     if isinstance(value, list) and len(parts) > 1 and parts[1].isdigit():
         inner = "/".join(parts[2:])
@@ -506,21 +495,15 @@ def _record_index(value, ptr: str) -> str | None:
     return None
 
 
-def _export_parse(text: str, name: str, what: str, item, line: int | None = None) -> tuple[Any, list[Problem]]:
-    """parse(), its problems naming the export file, line (line: that of a JSON Lines record) and column, and the item."""
+def _export_parse(text: str, name: str, what: str, item, line: int = 1) -> tuple[Any, list[Problem]]:
+    """parse(), its problems naming the export file, line (a JSON Lines record's from line on), column and item."""
     value, found, _ = parse(text)
     out = []
     for p in locate(text, found):  # (a problem without a line has a pointer only when the text parsed)
-        at_line, column = p.line, p.column
-        if line is not None and at_line is not None:
-            at_line = line + at_line - 1
-        where = name if at_line is None else f"{name}:{at_line}:{column}"
+        where = name if p.line is None else f"{name}:{line + p.line - 1}:{p.column}"
         named = item(value, p.pointer) if item is not None and value is not None and p.pointer else None
         if named or p.pointer:
             where += f" ({named or p.pointer})"
-        if p.check == "json-syntax":
-            hint = "check the file with a JSON linter (a trailing comma, a file cut short), " + AGAIN
-            out.append(Problem(p.check, f"{p.message}; {what}", hint=hint, where=where))
-        else:
-            out.append(Problem(p.check, p.message, hint=_EXPORT_HINTS.get(p.check, p.hint), where=where))
+        message = f"{p.message}; {what}" if p.check == "json-syntax" else p.message
+        out.append(Problem(p.check, message, hint=_EXPORT_HINTS.get(p.check, p.hint), where=where))
     return value, out

@@ -1,19 +1,6 @@
-"""The data model: an article, its three span layers and its tokens, as typed immutable objects.
+"""The data model: an annotation file (Annotation), an article as a reader wants it (Document) and their spans.
 
-- :class:`Annotation` is one annotation file (``schema/annotation.schema.json``): the released
-  layer of a document or one annotator's. Its layers keep the file's order, so that a problem can
-  point into the file (``/entities/3``); ``loads``/``dumps`` round-trip a canonical file byte for
-  byte: UTF-8, 2-space indent, a final newline, and every object's keys in the order the schema
-  lists its properties (the form every newsspan command writes).
-- :class:`Document` is what a reader wants: the text, its metadata and the released layer, the
-  layers as tuples in document order, with its tokens and IOB2 tags (``tokens()``, ``iob()``),
-  the very tokens and tags of the ``entities`` and ``claims`` configs.
-- :class:`Section`, :class:`Entity`, :class:`Claim` (with its :class:`Attribution`) and the bare
-  :class:`Span` (an attribution's source or cue) carry their offsets (Unicode code points,
-  half-open ``[start, end)``) and their exact quote ``text``.
-
-Objects are built from files that passed the schema (``newsspan validate``); labels are plain
-strings from the schema's enums (``newsspan.schema``).
+Offsets are code points, half-open ``[start, end)``; labels are plain strings from the schema's enums.
 """
 
 from __future__ import annotations
@@ -26,7 +13,8 @@ from typing import Any, ClassVar, TypeGuard
 
 from . import schema
 from .schema import SCHEMA_VERSION
-from .tokenize import Token, section_tokens, tag, tokenize
+from .tokenize import Token as Token  # re-exported: newsspan.Token
+from .tokenize import section_tokens, tag, tokenize
 
 LAYERS = schema.layers()  # sections, entities, claims: from the schema
 SPLITS = schema.splits()  # train, validation, test
@@ -34,9 +22,8 @@ SPLITS = schema.splits()  # train, validation, test
 SPLIT_RATIO = dict(zip(SPLITS, (0.8, 0.1, 0.1), strict=True))
 CLAIM_LABEL = "CLAIM"  # the label of every claim in the claims config's IOB2 tags
 GUIDELINES_VERSION = "1.1.0"  # the version stated at the top of docs/guidelines.md
-#: The section labels that hold the article's own prose (headline, headings, paragraphs, block
-#: quotes, list items), from the schema's ``bodySectionLabel``. Keep only these rows of the
-#: ``entities`` and ``claims`` configs to train on article text without scrape headers and chrome.
+#: The section labels that hold the article's own prose (the schema's ``bodySectionLabel``): keep only
+#: these rows of the ``entities`` and ``claims`` configs to train on article text without page chrome.
 BODY_SECTIONS: tuple[str, ...] = schema.body_section_labels()
 
 
@@ -128,8 +115,7 @@ class Entity:
 @dataclass(frozen=True, slots=True)
 class Attribution:
     """Who asserts a claim: ``type`` journalist, source or unattributed; for a source, the id of its
-    entity mention (``source``) or, for a source that is no named entity, its ``source_span``;
-    the ``cue`` ("said") when annotated."""
+    entity mention (``source``) or its ``source_span``; the ``cue`` ("said") when annotated."""
 
     type: str
     source: str | None = None
@@ -170,8 +156,7 @@ class Claim:
     ID_PREFIX: ClassVar[str] = "c"
 
     @property
-    def label(self) -> str:
-        """The label of claims in IOB2 tags (``B-CLAIM``/``I-CLAIM``)."""
+    def label(self) -> str:  # in IOB2 tags: B-CLAIM, I-CLAIM
         return CLAIM_LABEL
 
     @classmethod
@@ -190,7 +175,6 @@ class Claim:
 
 
 AnySpan = Section | Entity | Claim
-_KINDS = {"sections": Section, "entities": Entity, "claims": Claim}
 
 
 def in_document_order(spans: Iterable[AnySpan]) -> tuple:
@@ -200,10 +184,7 @@ def in_document_order(spans: Iterable[AnySpan]) -> tuple:
 
 def renumber(spans: Iterable[AnySpan]) -> tuple:
     """Spans of one layer sorted by start and end (ties keep their order), with fresh ids s1.., e1.. or c1..
-
-    The ids that claims give their source mentions are not rewritten: renumber entities first
-    and map the sources with the ids this gives.
-    """
+    (the ids claims give their sources are not rewritten: renumber entities first and map those)."""
     ordered = sorted(spans, key=lambda s: (s.start, s.end))
     return tuple(replace(s, id=f"{s.ID_PREFIX}{i}") for i, s in enumerate(ordered, 1))
 
@@ -283,11 +264,10 @@ class Annotation(_Layers):
 
     @classmethod
     def loads(cls, data: bytes | str) -> Annotation:
-        """From the bytes (or text) of an annotation file."""
         return cls.from_json(json.loads(data))
 
     def dumps(self) -> bytes:
-        """The file's bytes, as newsspan writes every annotation file."""
+        """The file's bytes, as newsspan writes every annotation file (a valid file round-trips byte for byte)."""
         return dump_json(self.to_json())
 
     def spans(self) -> Iterator[tuple[str, AnySpan | Span]]:
@@ -303,59 +283,27 @@ class Annotation(_Layers):
                             yield f"/{name}/{i}/attribution/{key}", sub
 
     def moved(self, places: Mapping[str, tuple[int, int, str]]) -> Annotation:
-        """A copy with the spans at these pointers (as :meth:`spans` gives them) at new
-        ``(start, end, text)``; every other span as it was."""
-
-        def at(ptr: str, span):
-            if span is None or ptr not in places:
-                return span
-            start, end, text = places[ptr]
-            return replace(span, start=start, end=end, text=text)
-
-        layers: dict[str, Any] = {}  # field name -> its new tuple
-        for name in LAYERS:
-            items = []
-            for i, x in enumerate(getattr(self, name)):
-                ptr = f"/{name}/{i}"
-                x = at(ptr, x)
-                if isinstance(x, Claim):
-                    a = x.attribution
-                    x = replace(
-                        x, attribution=replace(a, **{k: at(f"{ptr}/attribution/{k}", getattr(a, k)) for k in _SUBSPANS})
-                    )
-                items.append(x)
-            layers[name] = tuple(items)
-        return replace(self, **layers)
+        """A copy with the spans at these pointers (as :meth:`spans` gives them) at new ``(start, end, text)``."""
+        d = self.to_json()
+        for ptr, (start, end, text) in places.items():
+            node: Any = d
+            for key in ptr.split("/")[1:]:
+                node = node[int(key)] if isinstance(node, list) else node[key]
+            node.update(start=start, end=end, text=text)
+        return Annotation.from_json(d)
 
 
 _SUBSPANS = ("source_span", "cue")  # an attribution's spans
 
 
 def well_formed(value: Any, valid: bool = False) -> tuple[Annotation, dict[str, Sequence[int]]]:
-    """The model of the items of a parsed annotation file that are well-formed enough to check,
-    and, per layer, the place in the file of each item it holds (``places["entities"][k]`` is the
-    index in the file's ``entities`` list of the model's ``entities[k]``), so that a problem
-    still points at the item where the file has it (``/entities/10``).
+    """The model of the items of a parsed annotation file that are well-formed enough to check, and per layer
+    the index in the file of each item it holds (``places["entities"][k]``), so that a problem still points
+    where the file has the item. ``valid=True`` (the file passed its schema): :meth:`Annotation.from_json`.
 
-    ``valid=True`` says that the file passed its schema: the model is :meth:`Annotation.from_json`
-    of it, nothing is tested again, and the places are the identity.
-
-    Otherwise (the schema check reports what is wrong; here nothing is reported) the model holds:
-
-    - every item that is an object with integer ``start`` and ``end`` (JSON true and false are
-      no integers) and a string ``text``: what the span checks need (offsets, quote, whitespace,
-      overlap, order, sections, token boundaries). Any other item is left out.
-    - of each item kept, the other fields that have the schema's type; a field that is missing
-      or of another type is None: the checks that need it (a string ``id`` for id-duplicate and
-      reference-unresolved, a string ``label`` for mention-missed and label-inconsistent, label,
-      ``kb_id`` and ``cluster`` for cluster-label-mixed) pass over the item. An ``attribution``
-      that is no object reads as one with no fields; a ``source_span`` or ``cue`` is kept as a
-      span under the rule above, else None.
-    - ``document_id``, ``text_sha256``, ``guidelines_version``, ``status``, ``notes`` and
-      ``schema_version`` when they are strings, else None; the ``annotators`` that are strings.
-
-    A layer that is no list in the file is empty in the model and has no places (a missing
-    ``sections`` layer is the schema's finding, not a text without sections).
+    Otherwise an item is kept when it is an object with integer ``start`` and ``end`` and a string ``text``
+    (what the span checks need); its other fields are None unless of the schema's type, and a check that
+    needs one passes over the item. A layer that is no list is empty and has no places.
     """
     if valid:
         ann = Annotation.from_json(value)
@@ -384,17 +332,10 @@ def well_formed(value: Any, valid: bool = False) -> tuple[Annotation, dict[str, 
     ), places
 
 
-def _is_offset(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
 def _is_span(x: Any) -> TypeGuard[dict]:
-    return (
-        isinstance(x, dict)
-        and _is_offset(x.get("start"))
-        and _is_offset(x.get("end"))
-        and isinstance(x.get("text"), str)
-    )
+    # JSON true and false are no offsets
+    offsets = (x.get("start"), x.get("end")) if isinstance(x, dict) else (None,)
+    return all(isinstance(v, int) and not isinstance(v, bool) for v in offsets) and isinstance(x.get("text"), str)
 
 
 def _str(d: Mapping, key: str) -> Any:
@@ -415,14 +356,8 @@ def _entity(d: Mapping) -> Entity:
 def _claim(d: Mapping) -> Claim:
     a = d.get("attribution")
     if isinstance(a, dict):
-        attribution = Attribution(
-            _str(a, "type"),
-            _str(a, "source"),
-            *(
-                Span(x["start"], x["end"], x["text"]) if _is_span(x) else None
-                for x in (a.get("source_span"), a.get("cue"))
-            ),
-        )
+        spans = (Span.from_json(x) if _is_span(x) else None for x in (a.get("source_span"), a.get("cue")))
+        attribution = Attribution(_str(a, "type"), _str(a, "source"), *spans)
     else:
         attribution = Attribution(None)  # type: ignore[arg-type]  # (a partial model's None: see well_formed)
     checkworthy = d.get("checkworthy")
@@ -441,11 +376,8 @@ _ITEM = {"sections": _section, "entities": _entity, "claims": _claim}
 
 @dataclass(frozen=True)
 class Document(_Layers):
-    """An article of the corpus: its text, its metadata and its released annotation layer.
-
-    ``status`` is None (and the layers are empty) for a text that has no released layer yet.
-    Layers are tuples in document order.
-    """
+    """An article of the corpus: its text, its metadata and its released annotation layer, the layers in
+    document order (``status`` None and no spans for a text that has no released layer yet)."""
 
     id: str
     text: str
@@ -463,17 +395,10 @@ class Document(_Layers):
         """A document from its text, metadata and released layer (None: not annotated yet)."""
         if annotation is None:
             return cls(doc_id, text, dict(meta))
+        a = annotation
+        layers = {name: in_document_order(getattr(a, name)) for name in LAYERS}
         return cls(
-            doc_id,
-            text,
-            dict(meta),
-            annotation.status,
-            annotation.annotators,
-            annotation.guidelines_version,
-            in_document_order(annotation.sections),
-            in_document_order(annotation.entities),
-            in_document_order(annotation.claims),
-            annotation.provenance,
+            doc_id, text, dict(meta), a.status, a.annotators, a.guidelines_version, provenance=a.provenance, **layers
         )
 
     @property
@@ -495,23 +420,16 @@ class Document(_Layers):
         raise KeyError(f"document {self.id} has no section {section!r}")
 
     def tokens(self, section: Section | str | None = None) -> list[Token]:
-        """The tokens of the text (``section=None``) or of one section (a Section or its id).
-
-        The text is tokenised as a whole and a section holds the tokens inside it, so a token
-        never depends on where a section happens to start.
-        """
+        """The tokens of the text or of one section (the text tokenised as a whole: a token never
+        depends on where a section starts)."""
         if section is None:
             return tokenize(self.text)
         s = self.section(section)
         return section_tokens(self.text, s.start, s.end)
 
     def iob(self, layer: str = "entities", section: Section | str | None = None) -> tuple[list[Token], list[str]]:
-        """(tokens, IOB2 tags) of the text or of one section, for ``entities`` (``B-PERSON``...)
-        or ``claims`` (``B-CLAIM``...): the tokens and tags of a row of that config.
-
-        Raises :class:`newsspan.tokenize.Misaligned` when a span's boundary falls inside a token
-        (``newsspan validate`` reports it as ``token-boundary``): a tag is never shifted silently.
-        """
+        """(tokens, IOB2 tags) of the text or of one section for ``entities`` or ``claims``: a row of that config.
+        Raises :class:`newsspan.tokenize.Misaligned` when a span's boundary falls inside a token."""
         if layer not in ("entities", "claims"):
             raise ValueError(f"IOB2 tags are made for the entities and claims layers, not {layer!r}")
         tokens = self.tokens(section)
@@ -520,23 +438,3 @@ class Document(_Layers):
             s = self.section(section)
             spans = tuple(x for x in spans if x.start < s.end and s.start < x.end)
         return tokens, tag(tokens, spans)
-
-
-__all__ = [
-    "BODY_SECTIONS",
-    "Annotation",
-    "Attribution",
-    "Claim",
-    "Document",
-    "Entity",
-    "GUIDELINES_VERSION",
-    "LAYERS",
-    "Section",
-    "Span",
-    "Token",
-    "dump_json",
-    "in_document_order",
-    "renumber",
-    "split_of",
-    "well_formed",
-]

@@ -1,11 +1,5 @@
-"""Problems, the one thing newsspan tells a user about their files, and their renderings.
-
-A :class:`Problem` says where (``path`` relative to the root, or a tool export's name;
-``line``/``column``; a JSON ``pointer``; ``where``, the tool's own item such as "task 3, result
-x2"), which check (a stable id of ``newsspan checks``), how bad (error or warning), in which
-document, what is wrong and how to fix it (``hint``). Checks, readers, importers and the build all
-make Problems; a :class:`Report` holds what ``newsspan validate`` found.
-"""
+"""Problems, the one thing newsspan tells a user about their files (made by checks, readers, importers and the
+build), the Report of ``newsspan validate``, and its renderings."""
 
 from __future__ import annotations
 
@@ -36,7 +30,8 @@ def pointer(*parts) -> str:
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem: what is wrong (``check``, ``message``), where, how bad, and how to fix it."""
+    """One problem: what is wrong (``check``, ``message``), where (``path`` relative to the root, ``line``,
+    ``column``, a JSON ``pointer``, or a tool export's item ``where``), how bad, and how to fix it (``hint``)."""
 
     check: str
     message: str
@@ -55,17 +50,8 @@ class Problem:
         return (self.path, self.line or 0, self.column or 0, parts, self.check, self.message)
 
     def to_dict(self) -> dict:
-        out = {
-            "path": self.path,
-            "check": self.check,
-            "severity": self.severity,
-            "message": self.message,
-            "line": self.line,
-            "column": self.column,
-            "pointer": self.pointer,
-            "document_id": self.document_id,
-            "hint": self.hint,
-        }
+        keys = ("path", "check", "severity", "message", "line", "column", "pointer", "document_id", "hint")
+        out = {key: getattr(self, key) for key in keys}
         if self.where is not None:
             out["where"] = self.where
         return out
@@ -99,17 +85,15 @@ class Report:
 
     @property
     def errors(self) -> list[Problem]:
-        """The problems of severity error, in report order (path, line, column)."""
         return [p for p in self.sorted() if p.severity == ERROR]
 
     @property
     def warnings(self) -> list[Problem]:
-        """The problems of severity warning, in report order."""
         return [p for p in self.sorted() if p.severity == WARNING]
 
     @property
     def ok(self) -> bool:
-        """True when there is no error (warnings allowed): what exit code 0 means."""
+        """No error (warnings allowed): what exit code 0 means."""
         return not any(p.severity == ERROR for p in self.problems)
 
     def summary(self) -> dict:
@@ -134,8 +118,7 @@ class Report:
         return line + (f" ({by})" if by else "")
 
 
-def count(n: int, noun: str) -> str:
-    """'1 document', '2 documents'."""
+def count(n: int, noun: str) -> str:  # 1 document, 2 documents
     return f"{n} {noun}{'s' * (n != 1)}"
 
 
@@ -159,13 +142,10 @@ def render_github(report: Report) -> str:
     """GitHub Actions workflow commands, one per problem, then the summary as a notice."""
     out = []
     for p in report.sorted():
-        props = [f"file={_gh_escape(p.path, True)}"]
-        if p.line is not None:
-            props.append(f"line={p.line}")
-            props.append(f"col={p.column or 1}")
-        props.append(f"title={_gh_escape('newsspan ' + p.check, True)}")
+        place = "" if p.line is None else f",line={p.line},col={p.column or 1}"
+        props = f"file={_gh_escape(p.path, True)}{place},title={_gh_escape('newsspan ' + p.check, True)}"
         msg = (f"{p.pointer}: " if p.pointer else "") + p.message + (f" Fix: {p.hint}" if p.hint else "")
-        out.append(f"::{p.severity} {','.join(props)}::{_gh_escape(msg)}")
+        out.append(f"::{p.severity} {props}::{_gh_escape(msg)}")
     out.append(report.summary_line())
     return "\n".join(out) + "\n"
 

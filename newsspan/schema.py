@@ -1,10 +1,5 @@
-"""The JSON Schemas in ``schema/``, the label sets and id rules read from them, and did-you-mean.
-
-Label lists live in the schemas' ``$defs`` enums and nowhere else: the builder, the
-converters, the docs and the checks all read them from here. A suggestion (a label's common
-foreign spelling, a valid id made from an invalid one) is only ever printed; nothing is changed
-without the user's word.
-"""
+"""The JSON Schemas in ``schema/``, the label sets and id rules read from them (and nowhere else), and
+did-you-mean suggestions, which are only ever printed: nothing is changed without the user's word."""
 
 from __future__ import annotations
 
@@ -40,27 +35,15 @@ def _is_integer(checker, instance) -> bool:
 
 
 @functools.cache
-def _strict_validator():
-    # Imported on first use: a run whose files all pass jsonschema-rs (see schema_errors)
-    # never needs jsonschema, and importing it is a good part of a cached re-validation.
+def validator(name: str):
+    """A compiled Draft 2020-12 validator for a schema, with a strict integer type (once per process)."""
+    # Imported on first use: a run whose files all pass jsonschema-rs (files.passes) never needs jsonschema
     import jsonschema
     from jsonschema import Draft202012Validator
 
     checker = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer)
-    return jsonschema.validators.extend(Draft202012Validator, type_checker=checker)
-
-
-def __getattr__(name: str):
-    if name == "StrictValidator":  # the Draft 2020-12 validator with a strict integer type
-        return _strict_validator()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-@functools.cache
-def validator(name: str):
-    """A compiled validator for a schema (compiled once per process)."""
+    strict = jsonschema.validators.extend(Draft202012Validator, type_checker=checker)
     schema = load(name)
-    strict = _strict_validator()
     strict.check_schema(schema)
     return strict(schema)
 
@@ -69,23 +52,18 @@ def _enum(name: str) -> tuple[str, ...]:
     return tuple(load("annotation")["$defs"][name]["enum"])
 
 
+# the label sets of the annotation schema's $defs
+section_labels = functools.partial(_enum, "sectionLabel")
+body_section_labels = functools.partial(_enum, "bodySectionLabel")  # the labels of the article's own prose
+entity_labels = functools.partial(_enum, "entityLabel")
+attribution_types = functools.partial(_enum, "attributionType")
+released_statuses = functools.partial(_enum, "releasedStatus")  # the statuses of a layer a release carries
+
+
 def layers() -> tuple[str, ...]:
-    """The span layers of an annotation file in the schema's order: its properties that are lists of spans."""
+    """The span layers of an annotation file in the schema's order (its properties that are lists of spans)."""
     props = load("annotation")["properties"]
     return tuple(name for name, p in props.items() if p.get("type") == "array" and "$ref" in p.get("items", {}))
-
-
-def section_labels() -> tuple[str, ...]:
-    return _enum("sectionLabel")
-
-
-def body_section_labels() -> tuple[str, ...]:
-    """The section labels that hold the article's own prose (``$defs/bodySectionLabel``)."""
-    return _enum("bodySectionLabel")
-
-
-def entity_labels() -> tuple[str, ...]:
-    return _enum("entityLabel")
 
 
 def expression_labels() -> tuple[str, ...]:
@@ -94,35 +72,23 @@ def expression_labels() -> tuple[str, ...]:
 
 
 def entity_colors() -> dict[str, str]:
-    """The highlight colour of each entity label (``x-colors`` on ``$defs/entityLabel``, a view
-    annotation the validators ignore), in the order of the labels."""
+    """The highlight colour of each entity label (``x-colors`` on ``$defs/entityLabel``), in the labels' order."""
     colors = load("annotation")["$defs"]["entityLabel"]["x-colors"]
     return {label: colors[label] for label in entity_labels()}
-
-
-def attribution_types() -> tuple[str, ...]:
-    return _enum("attributionType")
 
 
 def statuses() -> tuple[str, ...]:
     return tuple(load("annotation")["properties"]["status"]["enum"])
 
 
-def released_statuses() -> tuple[str, ...]:
-    """The statuses of a layer that a release carries (``$defs/releasedStatus``)."""
-    return _enum("releasedStatus")
-
-
 def meta_fields() -> tuple[str, ...]:
-    """The metadata fields a release shows of a document, in the schema's order (all but the
-    bookkeeping ``schema_version``, ``id`` and ``split``)."""
+    """The metadata fields a release shows of a document, in the schema's order (not schema_version, id, split)."""
     return tuple(n for n in load("document")["properties"] if n not in ("schema_version", "id", "split"))
 
 
 def redistributable(license_id: str) -> bool:
-    """Whether a text under this license may travel in a published release (the allow-list
-    ``x-redistributable`` on the document schema's ``license``); any other license, unknown
-    included, is published as standoff only."""
+    """Whether a text under this license may travel in a release (``x-redistributable`` on the document schema's
+    ``license``); under any other, unknown included, it is published as standoff only."""
     patterns = load("document")["properties"]["license"]["x-redistributable"]["patterns"]
     return any(re.fullmatch(p, license_id) for p in patterns)
 
@@ -152,15 +118,13 @@ def _ascii(name: str) -> str:
 
 
 def safe_id(name: str) -> str:
-    """A valid document id from a file stem or a user name: lower-case, runs of other characters
-    -> '-' (may be empty when name has no letter or digit at all)."""
+    """A valid document id from a file stem or a user name (empty when name has no letter or digit)."""
     s = re.sub(r"[^a-z0-9_-]+", "-", _ascii(name).lower()).strip("-_")
     return re.sub(r"-{2,}", "-", s)[:64].rstrip("-_")
 
 
 def safe_span_id(name: str, prefix: str = "x") -> str:
-    """A valid span id from an invalid one: runs of other characters -> '-'; a name that does not
-    start with a letter gets ``prefix`` (the layer's letter, as in s1, e1, c1)."""
+    """A valid span id from an invalid one; one that does not start with a letter gets ``prefix`` (s, e or c)."""
     s = re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9_.-]+", "-", _ascii(str(name))).strip("-_."))
     if not s[:1].isalpha():
         s = prefix + s
@@ -177,29 +141,22 @@ def invalid_id(value: str, what: str = "document id") -> str:
 
 # did you mean ----------------------------------------------------------------------------------
 
-# What other tools and datasets call the schema's entity labels (CoNLL-2003, WikiNER, spaCy's
-# small models, everyday words), keyed in upper case with '_' for spaces and hyphens. Each value is a label
-# of the schema's entityLabel enum (a test holds them to it).
+# What other tools and datasets call the schema's entity labels (CoNLL-2003, WikiNER, spaCy's small models,
+# everyday words), keyed in upper case with '_' for spaces and hyphens (a test holds the labels to the schema).
 ALIASES = {
-    "PER": "PERSON",
-    "PERS": "PERSON",
-    "PEOPLE": "PERSON",
-    "HUMAN": "PERSON",
-    "ORGANIZATION": "ORG",
-    "ORGANISATION": "ORG",
-    "COMPANY": "ORG",
-    "BRAND": "ORG",
-    "LOCATION": "LOC",
-    "PLACE": "LOC",
-    "COUNTRY": "GPE",
-    "CITY": "GPE",
-    "STATE": "GPE",
-    "NATIONALITY": "NORP",
-    "FACILITY": "FAC",
-    "WORK": "WORK_OF_ART",
-    "NUMBER": "CARDINAL",
-    "NUM": "CARDINAL",
-    "PERCENTAGE": "PERCENT",
+    alias: label
+    for label, aliases in {
+        "PERSON": "PER PERS PEOPLE HUMAN",
+        "ORG": "ORGANIZATION ORGANISATION COMPANY BRAND",
+        "LOC": "LOCATION PLACE",
+        "GPE": "COUNTRY CITY STATE",
+        "NORP": "NATIONALITY",
+        "FAC": "FACILITY",
+        "WORK_OF_ART": "WORK",
+        "CARDINAL": "NUMBER NUM",
+        "PERCENT": "PERCENTAGE",
+    }.items()
+    for alias in aliases.split()
 }
 
 
@@ -208,11 +165,8 @@ def _key(label: str) -> str:
 
 
 def closest(value: str, choices: Iterable[str], spelling: bool = True) -> str | None:
-    """The choice that a mistyped or foreign label most likely means, or None.
-
-    The same label in another case (``Person``, ``paragraph ``), then a common alias
-    (``ORGANIZATION``), then (unless ``spelling=False``) the nearest spelling (``PERSNO``).
-    """
+    """The choice a mistyped or foreign label most likely means, or None: the same label in another case
+    (``Person``), a common alias (``ORGANIZATION``), then unless ``spelling=False`` the nearest spelling."""
     choices = list(choices)
     by_key = {_key(c): c for c in choices}
     key = _key(value)

@@ -1,26 +1,8 @@
 """Span matching, precision / recall / F1 and the kinds of difference over ``(start, end, label)`` spans.
 
-One document's spans are compared with another set of spans of the same document: a system's
-predictions with the gold (``examples/evaluate.py``), or one annotator's layer with another's
-(``newsspan agree``). Offsets are code points, half-open ``[start, end)``. Pure functions.
-
-Two ways for a predicted span to match a gold span:
-
-- ``exact``: same start, same end, same label;
-- ``overlap``: same label and at least one character in common (``p.start < g.end`` and
-  ``g.start < p.end``).
-
-Either way each span is matched at most once: the number of matches is the size of a
-largest one-to-one pairing of gold with predicted spans (for ``exact``, the size of the
-multiset intersection). From the counts, with ``m`` matches, ``g`` gold and ``p`` predicted
-spans::
-
-    precision = m / p        recall = m / g        F1 = 2 * precision * recall / (precision + recall)
-                                                      = 2 * m / (g + p)
-
-and 0.0 where the denominator is 0 (as seqeval and scikit-learn do with ``zero_division=0``).
-Over many documents or labels the counts are summed first (micro average); per-label figures
-count only the spans of that label. ``docs/agreement.md`` works an example through.
+A match is ``exact`` (same start, end and label) or ``overlap`` (same label, a character in common); each span
+matches at most once. Counts are summed before the figures (micro average); 0.0 where a denominator is 0 (as
+seqeval's ``zero_division=0``). ``docs/agreement.md`` works an example through.
 """
 
 from __future__ import annotations
@@ -53,17 +35,15 @@ class Counts:
 
     @property
     def precision(self) -> float:
-        """matched / predicted (0.0 with no predicted span)."""
         return self.matched / self.predicted if self.predicted else 0.0
 
     @property
     def recall(self) -> float:
-        """matched / gold (0.0 with no gold span)."""
         return self.matched / self.gold if self.gold else 0.0
 
     @property
     def f1(self) -> float:
-        """2 * matched / (gold + predicted): the harmonic mean of precision and recall (0.0 if both are 0)."""
+        # the harmonic mean of precision and recall
         return 2 * self.matched / (self.gold + self.predicted) if self.gold + self.predicted else 0.0
 
 
@@ -73,15 +53,12 @@ def exact_matches(gold: Iterable[Span], predicted: Iterable[Span]) -> int:
 
 
 def overlap_matches(gold: Sequence[Span], predicted: Sequence[Span]) -> int:
-    """The size of a largest one-to-one pairing of gold with predicted spans of the same label
-    that share at least one character (not a greedy one, which can miss pairs)."""
+    """The size of a largest one-to-one pairing of gold with overlapping predicted spans of the same label."""
     return len(overlap_pairs(gold, predicted))
 
 
 def exact_pairs(gold: Sequence[Span], predicted: Sequence[Span]) -> list[tuple[int, int]]:
-    """The pairs (i, j) of equal spans gold[i] == predicted[j], each span in at most one pair
-    (a span given twice pairs with the other side's copies in order); as many pairs as
-    :func:`exact_matches` counts, sorted by i."""
+    """The pairs (i, j) of equal spans gold[i] == predicted[j], each span in one pair at most, sorted by i."""
     free: dict[tuple, list[int]] = defaultdict(list)  # spans may come as lists (JSON)
     for j in range(len(predicted) - 1, -1, -1):
         free[tuple(predicted[j])].append(j)
@@ -89,15 +66,9 @@ def exact_pairs(gold: Sequence[Span], predicted: Sequence[Span]) -> list[tuple[i
 
 
 def overlap_pairs(gold: Sequence[Span], predicted: Sequence[Span]) -> list[tuple[int, int]]:
-    """The pairs (i, j) of a largest one-to-one pairing of gold[i] with predicted[j] of the same
-    label sharing at least one character: as many pairs as :func:`overlap_matches` counts,
-    sorted by i.
-
-    Of the largest pairings, the one returned is fixed by an order: gold spans are visited by
-    position, and each one tries its candidates by decreasing overlap (then position). Where the
-    spans of each side do not overlap one another (every newsspan layer), a span with an exact
-    counterpart is always paired with it: the two overlap nothing else.
-    """
+    """The pairs (i, j) of a largest one-to-one pairing of gold[i] with overlapping predicted[j] of the same label,
+    sorted by i. Gold spans are visited by position, each trying its candidates by decreasing overlap, so where no
+    two spans of a side overlap (every newsspan layer) a span with an exact counterpart is paired with it."""
     by_label: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
     for i, s in enumerate(gold):
         by_label[s[2]][0].append(i)
@@ -117,11 +88,9 @@ def overlap_pairs(gold: Sequence[Span], predicted: Sequence[Span]) -> list[tuple
 
 
 def _maximum_matching(edges: Sequence[Sequence[int]], n_right: int) -> list[int]:
-    """A maximum matching of a bipartite graph (left i -- right j for j in edges[i]) as owner[j]:
-    the left vertex matched to right vertex j, or -1; by augmenting paths (Kuhn's algorithm),
-    with an explicit stack rather than recursion (a chain of thousands of spans would overflow
-    it). Left vertices are visited in order and each one's edges in the order given, so the
-    matching found is a function of that order."""
+    """A maximum matching of a bipartite graph (left i -- right j for j in edges[i]) as owner[j] (the left
+    vertex matched to right j, or -1): Kuhn's augmenting paths, visited in the order given, on an explicit
+    stack (a chain of thousands of spans would overflow recursion)."""
     owner = [-1] * n_right
     for root in range(len(edges)):
         seen = [False] * n_right
@@ -149,10 +118,9 @@ def _maximum_matching(edges: Sequence[Sequence[int]], n_right: int) -> list[int]
 
 
 def differences(gold: Sequence[Span], predicted: Sequence[Span]) -> list[tuple[str, int | None, int | None]]:
-    """Every place where predicted differs from gold, as (kind, i, j) with gold[i] and predicted[j]
-    (None: no span of that side): BOUNDARY for an overlap pair (:func:`overlap_pairs`) with other
-    offsets; LABEL for spans left unpaired that overlap one another with another label (a second
-    largest pairing, labels ignored); MISSED and EXTRA for the spans left after that."""
+    """Every difference as (kind, i, j) with gold[i] and predicted[j] (None: no span of that side): BOUNDARY for an
+    overlap pair with other offsets, LABEL for unpaired spans that overlap with another label (a second pairing,
+    labels ignored), MISSED and EXTRA for the rest."""
     pairs = overlap_pairs(gold, predicted)
     out: list[tuple[str, int | None, int | None]] = [
         (BOUNDARY, i, j) for i, j in pairs if tuple(gold[i][:2]) != tuple(predicted[j][:2])

@@ -1,15 +1,8 @@
-"""The on-disk layout of a corpus root; the only module that builds paths into it.
+"""The on-disk layout of a corpus root (the only module that builds paths into it), atomic writes and the root's lock.
 
-    <root>/corpus/<id>.txt                       canonical article text
-    <root>/corpus/<id>.meta.json                 metadata (schema/document.schema.json)
-    <root>/annotations/<id>.json                 released layer (schema/annotation.schema.json)
-    <root>/annotations/annotators/<name>/<id>.json   one annotator's layer, for agreement
-
-Ids are checked before any path is built from them. Every file is written atomically (a temporary
-file beside it, fsync, rename), texts and metadata before annotations, so a killed command leaves
-each file old or new, and the next ``newsspan validate`` names a document whose files no longer
-agree. A command that writes holds the root's lock. A folder such as the build output is replaced
-whole with ``replace_folder()``.
+<root>/corpus/<id>.txt and <id>.meta.json      canonical article text and its metadata
+<root>/annotations/<id>.json                   released layer
+<root>/annotations/annotators/<name>/<id>.json one annotator's layer, for agreement
 """
 
 from __future__ import annotations
@@ -39,10 +32,6 @@ class StoreError(Exception):
     """A root or path that cannot be used (the CLI reports it and exits 2)."""
 
 
-class NotARoot(StoreError):
-    """No corpus root where the user stands."""
-
-
 class FileTooLarge(OSError):
     pass
 
@@ -62,7 +51,7 @@ def check_id(doc_id: str, what: str = "document id") -> str:
 
 
 def _names(folder) -> list[str]:
-    """Names in folder (none if it is no folder), temporary files of interrupted writes left out."""
+    """Names in folder (none if it is no folder), temporary files left out."""
     try:
         return [n for n in os.listdir(folder) if not n.startswith(TMP_PREFIX)]
     except (FileNotFoundError, NotADirectoryError):
@@ -74,7 +63,7 @@ def is_root(folder: Path) -> bool:
 
 
 def find_root(start: str | os.PathLike | None = None) -> Path | None:
-    """The nearest corpus root at or above start (default: the working directory), as git finds its repository."""
+    """The nearest corpus root at or above start (default: the working directory)."""
     here = Path(start if start is not None else os.getcwd()).absolute()
     return next((folder for folder in (here, *here.parents) if is_root(folder)), None)
 
@@ -84,8 +73,8 @@ _SHIPPED = Path(__file__).resolve().parent / "_corpus"
 
 
 def user_root() -> Path | None:
-    """For a wheel install, the root in the user's cache that ``newsspan rehydrate`` fills, one per shipped
-    release (keyed by its ``release.json``: an upgrade never mixes two releases); None for a checkout."""
+    """For a wheel install, the root in the user's cache that ``newsspan rehydrate`` fills, one per shipped release
+    (an upgrade never mixes two releases); None for a checkout."""
     if not _SHIPPED.is_dir():
         return None
     release = _SHIPPED / "release.json"
@@ -132,15 +121,14 @@ class Root:
 
     @classmethod
     def discover(cls, given: str | os.PathLike | None = None) -> Root:
-        """``given`` (``--root``), else the nearest root at or above the working directory (never the
-        checkout the package is installed from)."""
+        """``given`` (``--root``), else the nearest root at or above the working directory."""
         if given is not None:
             root = cls(Path(given).absolute())
             root.check()
             return root
         found = find_root()
         if found is None:
-            raise NotARoot(
+            raise StoreError(
                 f"not inside a newsspan corpus: no folder at or above {os.getcwd()} holds corpus/ and "
                 "annotations/; run it inside one, pass --root DIR, or start one with `newsspan init`"
             )
@@ -155,7 +143,7 @@ class Root:
 
     @property
     def is_shipped(self) -> bool:
-        """Whether this is the corpus inside an installed wheel (read-only: caches go elsewhere)."""
+        """Whether this is the corpus inside an installed wheel (read-only)."""
         return self.path.resolve() == _SHIPPED
 
     def check(self) -> None:
@@ -163,7 +151,7 @@ class Root:
             raise StoreError(f"{self.path}: no such folder")
         missing = [name for name in ("corpus", "annotations") if not (self.path / name).is_dir()]
         if missing:
-            raise NotARoot(
+            raise StoreError(
                 f"{self.path} is not a newsspan corpus root (no {' and no '.join(m + '/' for m in missing)} "
                 "folder); pass the folder that holds corpus/ and annotations/, or start one with "
                 f"`newsspan init {self.path}`"
@@ -204,9 +192,8 @@ class Root:
             if p in self._inside:
                 return self._inside[p]
         try:
-            Path(p).resolve().relative_to(self.path.resolve())
-            ok = True
-        except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+            ok = Path(p).resolve().is_relative_to(self.path.resolve())
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
             ok = False
         if not os.path.islink(p):
             self._inside[p] = ok
@@ -236,8 +223,7 @@ class Root:
         return Listing(sorted(layers), layers, sorted(others))
 
     def annotation_files(self, stem: str, layers: Iterable | None = None) -> list[AnnotationFile]:
-        """The annotation files of a document: those of the given layers (as a Listing has them),
-        else whatever stands on disk (the names come from the disk: not checked as ids here)."""
+        """The annotation files of a document: those of the given layers (as a Listing has them), else those on disk."""
 
         def path(who: str | None) -> Path:
             return (self.annotations if who is None else self.annotations / ANNOTATORS / who) / (stem + JSON_SUFFIX)
@@ -269,22 +255,20 @@ class Root:
             raise OutsideRoot(f"refusing to write {self.rel(path)}: {_link_note(path)}, outside the root")
 
     def write_all(self, files: Iterable[tuple[Path, bytes]]) -> None:
-        """Write [(path, bytes), ...], each file atomically; texts, then metas, then annotations, so that
-        a reader never meets an annotation without the text it was made on."""
+        """Write [(path, bytes), ...], each atomically: texts, then metas, then annotations, so that a reader never
+        meets an annotation without the text it was made on."""
         files = [(Path(path), data) for path, data in files]
         files.sort(key=lambda f: (f[0].parent.name != "corpus", not f[0].name.endswith(TEXT_SUFFIX)))
         for path, _ in files:
             self.check_writable(path)
         for path, data in files:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.check_writable(path)
+            self.check_writable(path)  # again, right before the write
             write_atomic(path, data)
 
     @contextlib.contextmanager
     def lock(self, timeout: float = 60.0, on_wait=None):
-        """The root's lock, held for the block: exclusive between processes, re-entrant within one. When
-        another process holds it, ``on_wait(message)`` is called once and this waits up to ``timeout``
-        seconds (-1: as long as it takes), then StoreError. The block gets what clean() removed."""
+        """The root's lock for the block (re-entrant within a process): when another process holds it, on_wait(message),
+        then wait up to timeout seconds (-1: for ever), then StoreError. The block gets what clean() removed."""
         from filelock import FileLock, Timeout
 
         path = os.path.join(os.path.realpath(self.path), LOCK)
@@ -332,8 +316,7 @@ def _link_note(path: Path) -> str:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write data to path so that readers see the old file or the new one, never a mix; with the usual
-    mode (0644 under umask 022), not mkstemp's 0600."""
+    """Write data to path so that readers see the old file or the new one, never a mix (the umask's mode, not 0600)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.parent / f"{TMP_PREFIX}{uuid.uuid4().hex}.tmp"
@@ -352,8 +335,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 # whole folders ---------------------------------------------------------------------------------
 def staging_folder(dest: Path) -> Path:
-    """A new empty folder beside dest, to fill and hand to replace_folder() (mode 0755 under umask 022,
-    not mkdtemp's 0700: it becomes the folder the user asked for)."""
+    """A new empty folder beside dest to fill and hand to replace_folder() (the umask's mode, not mkdtemp's 0700)."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     folder = dest.parent / f"{TMP_PREFIX}new-{dest.name}-{uuid.uuid4().hex[:12]}"
@@ -362,9 +344,8 @@ def staging_folder(dest: Path) -> Path:
 
 
 def replace_folder(new: Path, dest: Path) -> None:
-    """Put the complete folder new at dest, replacing the old one whole: two renames (dest aside, new
-    in), then the old folder is deleted. A kill between the renames leaves the old folder aside, which
-    recover_folder() puts back."""
+    """Put the complete folder new at dest, replacing the old one whole: dest aside, new in, the old one deleted
+    (a kill between the renames leaves the old folder aside, which recover_folder() puts back)."""
     new, dest = Path(new), Path(dest)
     if os.stat(new).st_dev != os.stat(dest.parent).st_dev:
         raise ValueError(f"{new} and {dest} are on different file systems (a rename must not copy)")

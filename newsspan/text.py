@@ -1,13 +1,5 @@
-"""The canonical form of corpus texts (UTF-8 without BOM, LF line ends, Unicode NFC), the one
-decoder of the text files newsspan reads (corpus files, articles, tool exports), and an exact map
-of offsets from a text into its canonical form.
-
-The map says where every position of the original lands, so that spans made on a non-canonical
-text (a CRLF file, a text with a BOM, an NFD text) move onto the canonical one without guessing.
-NFC works inside grapheme clusters (combining marks, Hangul jamo), so the text is normalised
-cluster by cluster: a boundary between clusters maps exactly; a position inside a cluster that NFC
-changes has no image and is reported.
-"""
+"""The canonical form of corpus texts (UTF-8 without BOM, LF line ends, Unicode NFC), the one decoder of the text
+files newsspan reads, and an exact map of offsets from a text into its canonical form."""
 
 from __future__ import annotations
 
@@ -33,8 +25,7 @@ def sha256(data: bytes | str) -> str:
 
 
 class DecodeError(ValueError):
-    """Bytes that are not text newsspan reads. line and column (1-based, the column in characters)
-    locate the first byte at fault; hint says how to fix the file."""
+    """Bytes that are not text newsspan reads: line and column (1-based, in characters) of the first byte at fault."""
 
     def __init__(self, reason: str, line: int | None = None, column: int | None = None, hint: str | None = None):
         super().__init__(reason)
@@ -59,13 +50,8 @@ _BINARY = (
 
 
 def decode(data: bytes, *, bom: bool = True, utf16: bool = False) -> str:
-    """Raw bytes to str: UTF-8, or with utf16=True also UTF-16 with a byte order mark; else DecodeError.
-
-    A UTF-8 BOM is kept (the caller drops it, or maps offsets across it), or with bom=False refused
-    (the corpus's JSON files have none); UTF-16's is consumed by the codec. NUL characters are
-    refused: they are binary data (or UTF-16 without a BOM), never text. Lone surrogates cannot
-    come out: Python's UTF-8 and UTF-16 codecs refuse them. Blank text is the caller's business.
-    """
+    """Raw bytes to str: UTF-8 (a BOM kept, or with bom=False refused), or with utf16=True also UTF-16 with a BOM;
+    else DecodeError. NUL characters are refused: binary data (or UTF-16 without a BOM), never text."""
     if not bom and data.startswith(BOM_UTF8):
         raise DecodeError(
             "the file starts with a UTF-8 byte order mark; expected UTF-8 without BOM",
@@ -126,7 +112,7 @@ def _no_nul(text: str) -> str:
 
 
 def canonicalize(text: str) -> str:
-    """The canonical form of a decoded text. Only the BOM, line ends and normalisation change."""
+    """The canonical form of a decoded text: only the BOM, line ends and normalisation change."""
     if text.startswith(BOM):
         text = text[1:]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -142,11 +128,7 @@ _MAX_MARKS = 64  # longest run of combining marks looked at (Unicode's stream-sa
 
 
 def first_non_canonical(text: str) -> tuple[int, str] | None:
-    """(offset, reason) of the first thing that keeps text from being canonical.
-
-    Linear: NFC is tested chunk by chunk in C, and only the first failing chunk is searched
-    character by character (a run of a million combining marks once made this quadratic).
-    """
+    """(offset, reason) of the first thing that keeps text from being canonical."""
     if text.startswith(BOM):
         return 0, "starts with a byte order mark (U+FEFF)"
     cr = text.find("\r")
@@ -164,6 +146,8 @@ def first_non_canonical(text: str) -> tuple[int, str] | None:
 
 
 def _first_non_nfc(text: str) -> tuple[int, str] | None:
+    # Linear: NFC is tested chunk by chunk in C, and only a failing chunk character by character
+    # (a run of a million combining marks once made this quadratic)
     n = len(text)
     for a in range(0, n, _CHUNK):
         # overlap the neighbours so that a sequence cut by the chunk border is still seen
@@ -198,9 +182,8 @@ FIX_WINDOW = 64
 
 
 def quote_nearby(text: str, quote: str, start: int, end: int) -> int | None:
-    """Start of the one occurrence of quote within FIX_WINDOW code points of [start, end), or
-    None when it occurs there not at all or more than once (then only a person can tell which
-    is meant). The rule of the safe fix, `newsspan validate --fix` (newsspan.edit.repair)."""
+    """Start of the one occurrence of quote within FIX_WINDOW code points of [start, end), or None when it occurs
+    there not at all or more than once (then only a person can tell which is meant): the rule of the safe fix."""
     if not quote:
         return None
     lo = max(0, min(start, end) - FIX_WINDOW)
@@ -238,15 +221,13 @@ class CanonicalMap:
 
 def canonical_map(source: str) -> CanonicalMap:
     """Canonical text of source and the offset map; raises ValueError if NFC cannot be mapped exactly."""
-    table: list[int | None] = []
+    # NFC works inside grapheme clusters, so the text is normalised cluster by cluster: a boundary between
+    # clusters maps exactly; a position inside a cluster that NFC changes has no image (Unmappable)
+    bom = source.startswith(BOM)
+    table: list[int | None] = [0] if bom else []  # the BOM's start maps to the start of the text
     out: list[str] = []
     n = 0
-    i = 0
-    if source.startswith(BOM):
-        table.append(0)  # the BOM's start maps to the start of the text
-        i = 1
-    body = source[i:]
-    for m in _GRAPHEME.finditer(body):
+    for m in _GRAPHEME.finditer(source, int(bom)):
         cluster = m.group()
         if cluster == "\r\n":
             table += [n, None]

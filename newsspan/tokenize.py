@@ -1,13 +1,8 @@
 """Tokens with code-point offsets, and IOB2 tags for spans over them.
 
-The tokeniser is rule-based and deterministic (no model): it splits on whitespace, then splits
-off punctuation, possessives and clitics ("Taiwan’s" -> "Taiwan" "’s") and the elided articles
-and pronouns of French and Italian ("d'Amiens" -> "d'" "Amiens", "dell’Italia" -> "dell’" "Italia"),
-splits hyphenated compounds before a letter ("U.S.-China" -> "U.S." "-" "China", so each part can
-carry its own entity tag), keeps abbreviations ("U.S.", "Mr."), numbers ("1,000", "2:49", "2024-01-12") and
-URLs whole, and cuts scripts written without spaces (Han, kana, Thai, ...) into one token per
-character. Tagging is strict, like spaCy's ``char_span(alignment_mode="strict")``: a span whose
-boundary falls inside a token is a :class:`Misaligned` error, never a silently shifted tag.
+Rule-based and deterministic: split on whitespace, then split off punctuation, clitics ("Taiwan’s" -> "Taiwan" "’s"),
+French and Italian elisions ("d'Amiens") and hyphens before a letter; keep abbreviations, numbers and URLs whole; one
+token per character in scripts without spaces. Tagging is strict: a span never gets a shifted tag (:class:`Misaligned`).
 """
 
 from __future__ import annotations
@@ -47,55 +42,10 @@ _UNSPACED = (
 )
 
 # Abbreviations that keep their final period (single letters with periods, like U.S., are a pattern).
-ABBREVIATIONS = [
-    "Mr",
-    "Mrs",
-    "Ms",
-    "Dr",
-    "Prof",
-    "St",
-    "Jr",
-    "Sr",
-    "Gen",
-    "Lt",
-    "Col",
-    "Capt",
-    "Sgt",
-    "Adm",
-    "Gov",
-    "Sen",
-    "Rep",
-    "Pres",
-    "Rev",
-    "Hon",
-    "Inc",
-    "Ltd",
-    "Co",
-    "Corp",
-    "Bros",
-    "Dept",
-    "Univ",
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Sept",
-    "Oct",
-    "Nov",
-    "Dec",
-    "Mt",
-    "Ft",
-    "Ave",
-    "Blvd",
-    "No",
-    "vs",
-    "etc",
-    "approx",
-]
+ABBREVIATIONS = (
+    "Mr|Mrs|Ms|Dr|Prof|St|Jr|Sr|Gen|Lt|Col|Capt|Sgt|Adm|Gov|Sen|Rep|Pres|Rev|Hon|Inc|Ltd|Co|Corp|Bros|Dept|Univ|"
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mt|Ft|Ave|Blvd|No|vs|etc|approx"
+)
 
 _HYPHENS = "\u2010\u2011-"  # "-" last: inside [...] it must not form a range
 _APOS = "'\u2019"
@@ -106,19 +56,9 @@ ELIDED = "c|d|j|l|m|n|s|t|qu|lorsqu|puisqu|jusqu|quoiqu|un|dell|all|dall|nell|su
 
 @functools.cache
 def _marks() -> str:
-    """A character class body of the combining marks (category M*) of the Basic Multilingual Plane."""
-    ranges: list[tuple[int, int]] = []
-    start = prev = -1  # start -1: no range open yet
-    for cp in range(0x300, 0x10000):
-        if unicodedata.category(chr(cp)).startswith("M"):
-            if start < 0:
-                start = cp
-            elif cp != prev + 1:
-                ranges.append((start, prev))
-                start = cp
-            prev = cp
-    ranges.append((start, prev))
-    return "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
+    """A character class body of the combining marks (category M*) of the BMP."""
+    marks = (chr(cp) for cp in range(0x300, 0x10000) if unicodedata.category(chr(cp)).startswith("M"))
+    return "".join(map(re.escape, marks))
 
 
 @functools.cache
@@ -126,7 +66,6 @@ def _pattern() -> re.Pattern:
     m = _marks()
     # a word character: a letter, digit or mark of a spaced script (never "_", never an unspaced script)
     w = rf"(?:(?![{_UNSPACED}_])\w|[{m}])"
-    abbrev = "|".join(map(re.escape, ABBREVIATIONS))
     alternatives = [
         # the non-space run up to its last character that is no trailing punctuation (at least one
         # character); written greedy: the lazy form with a look-ahead was quadratic on "http://...x"
@@ -134,7 +73,7 @@ def _pattern() -> re.Pattern:
         rf"(?P<unspaced>[{_UNSPACED}][{m}]*)",
         # U.S. / D.C. / e.g.: letters each followed by a period
         r"(?P<initials>(?<![\w.])(?:[^\W\d_]\.){2,})",
-        rf"(?P<abbrev>(?<![\w.])(?:{abbrev})\.)(?!{w})",
+        rf"(?P<abbrev>(?<![\w.])(?:{ABBREVIATIONS})\.)(?!{w})",
         # numbers with inner separators: 1,000  3.5  2:49  12/01/2024  2024-01-12
         rf"(?P<number>\d+(?:[.,:/{_HYPHENS}]\d+)*(?:{w}*))",
         # "n't" is split off the verb as in the Penn Treebank ("do" "n't")
@@ -153,9 +92,9 @@ _ELIDED = re.compile(rf"(?i:{ELIDED})[{_APOS}]")
 
 
 def _pieces(run: str) -> Iterator[tuple[int, int]]:
-    """[start, end) of each token of a run of text without whitespace. An elided word ("d'", "dell’") at the
-    start of a word is split off here, not in the pattern: an alternative of its own there, tried at every
-    token, made tokenising twice as slow."""
+    """[start, end) of each token of a run of text without whitespace."""
+    # an elided word ("d'", "dell’") is split off here: an alternative of the pattern, tried at every token,
+    # made tokenising twice as slow
     for m in _pattern().finditer(run):
         a, b = m.span()
         if m.lastgroup == "word" and ("'" in m[0] or "\u2019" in m[0]) and (e := _ELIDED.match(run, a)):
@@ -194,11 +133,8 @@ def _chunk(text: str, pos: int) -> tuple[int, int]:
 
 
 def is_boundary(text: str, pos: int) -> bool:
-    """Whether pos falls between two tokens (or at whitespace), without tokenising the whole text.
-
-    Tokens never cross whitespace and cover every non-space character, so only the run of
-    non-space characters around pos needs tokenising; most span boundaries touch whitespace.
-    """
+    """Whether pos falls between two tokens (or at whitespace), tokenising only the run of non-space
+    characters around it (tokens never cross whitespace)."""
     if pos <= 0 or pos >= len(text) or text[pos - 1].isspace() or text[pos].isspace():
         return True
     a, b = _chunk(text, pos)
@@ -238,13 +174,8 @@ ALIGNMENT_MODES = ("strict", "contract", "expand")
 
 
 def char_span(tokens: Sequence[Token], start: int, end: int, alignment_mode: str = "strict") -> tuple[int, int] | None:
-    """The tokens [first, stop) that a character span [start, end) covers, as spaCy's
-    ``Doc.char_span`` decides it; ``tokens`` in text order.
-
-    ``strict``: the span must start where a token starts and end where one ends, else None;
-    ``contract``: the tokens wholly inside the span (None if there is none);
-    ``expand``: every token the span touches. The one place where character offsets meet
-    tokens: the tagger, the importers and the subword labels all come through here.
+    """The tokens [first, stop) that a character span [start, end) covers, as spaCy's ``Doc.char_span`` decides:
+    ``strict`` whole tokens only, else None; ``contract`` the tokens inside the span; ``expand`` every token it touches.
     """
     if alignment_mode not in ALIGNMENT_MODES:
         raise ValueError(f"unknown alignment mode {alignment_mode!r}: expected one of {', '.join(ALIGNMENT_MODES)}")
@@ -266,14 +197,8 @@ def char_span(tokens: Sequence[Token], start: int, end: int, alignment_mode: str
 
 
 def section_tokens(text: str, start: int, end: int) -> list[Token]:
-    """The tokens of the text that lie inside [start, end) (a section), the text tokenised as a whole:
-    a token never depends on where a section starts. Only the runs of non-space characters
-    around the range are tokenised (tokens never cross whitespace)."""
-    a, b = start, end
-    while a > 0 and not text[a - 1].isspace():
-        a -= 1
-    while b < len(text) and not text[b].isspace():
-        b += 1
+    """The tokens of the text inside [start, end) (a section), as tokenising the whole text cuts them."""
+    a, b = _chunk(text, start)[0], _chunk(text, end)[1]
     tokens = tokenize(text, a, b)
     if a == start and b == end:
         return tokens
@@ -281,14 +206,8 @@ def section_tokens(text: str, start: int, end: int) -> list[Token]:
 
 
 def tag(tokens: Sequence[Token], spans: Iterable) -> list[str]:
-    """IOB2 tags of tokens for spans (objects with ``start``, ``end`` and ``label``), each placed by
-    :func:`char_span` in ``strict`` mode: B-<label> on its first token, I-<label> after.
-
-    The one tagger: the ``entities`` and ``claims`` rows, the CoNLL and Prodigy exports and
-    :meth:`newsspan.model.Document.iob` all come through here, so their tokens and tags agree. A
-    span whose boundary is no token boundary raises :class:`Misaligned` naming it (the validator
-    reports it first as ``token-boundary``): never a shifted tag. Overlapping spans raise ValueError.
-    """
+    """IOB2 tags of tokens for spans (with ``start``, ``end`` and ``label``): the one tagger, so every export's
+    tokens and tags agree. Misaligned for a span of no whole tokens, ValueError for overlapping spans."""
     tags = ["O"] * len(tokens)
     for k, span in enumerate(spans):
         got = char_span(tokens, span.start, span.end, "strict")
@@ -321,11 +240,8 @@ def why_misaligned(tokens: Sequence[Token], start: int, end: int) -> str:
 
 
 def iob2_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
-    """The token ranges (first, stop, label) that IOB2 tags mark: the inverse of :func:`tag`.
-
-    Read as seqeval's strict mode reads IOB2: a span starts at B-<label> and goes on over the
-    I-<label> tags after it; an I- tag that continues no span of its label marks none.
-    """
+    """The token ranges (first, stop, label) that IOB2 tags mark, read as seqeval's strict mode reads them
+    (an I- tag that continues no span of its label marks none): the inverse of :func:`tag`."""
     out: list[tuple[int, int, str]] = []
     first = 0
     label: str | None = None
@@ -336,20 +252,3 @@ def iob2_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
         if tag.startswith("B-"):
             first, label = i, tag[2:]
     return out
-
-
-__all__ = [
-    "Token",
-    "tokenize",
-    "is_boundary",
-    "token_at",
-    "char_span",
-    "section_tokens",
-    "tag",
-    "why_misaligned",
-    "iob2_spans",
-    "Misaligned",
-    "ABBREVIATIONS",
-    "ELIDED",
-    "ALIGNMENT_MODES",
-]
