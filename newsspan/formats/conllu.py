@@ -1,26 +1,20 @@
-"""CoNLL-U with entity mentions in the MISC column: a `.conllu` file, or a folder of them (read with the `conllu` package).
+"""CoNLL-U with entity mentions in the MISC column: a `.conllu` file, or a folder of them.
 
-Mentions come from CorefUD's `Entity=` brackets (`(e1-person-...` opens a mention of entity e1 at a word,
-`e1)` closes it, `(e2-place-...)` is a one-word mention; nesting and mentions across sentences allowed; the
-entity type is the second field, or the `etype` field that `# global.Entity` names), or, with
-`--ner-key KEY`, from BIO tags in that MISC key (`NER=B-PER`, `I-PER`, `O`; BIOES/BILOU prefixes too); a file
-with no mention read but BIO tags under another MISC key (`name=B-PER`) is an error naming that key.
+Mentions: CorefUD's `Entity=` brackets (`(e1-person-...` opens a mention of entity e1 at a word, `e1)` closes
+it, `(e2-place-...)` is a one-word mention; nesting and mentions across sentences allowed; the type is the
+second field, or the `etype` field that `# global.Entity` names), or with `--ner-key KEY` BIO tags in that MISC
+key (`NER=B-PER`, `I-PER`, `O`; BIOES/BILOU too); BIO tags only under another MISC key are an error naming it.
 
-Text: each document (`# newdoc`, `# newdoc id = ...`, else the file) is its sentences' `# text` lines joined
-by a line break, a blank line before a paragraph (`# newpar`), or by the whitespace of UDPipe's
-`SpacesAfter` on a sentence's last token (`SpacesBefore` on the document's first token: before its text).
-Every token's form is found in its sentence's text in order; `SpaceAfter=No` is checked against it (a
-disagreement is a warning). A sentence without `# text` is rebuilt from its tokens and `SpaceAfter=No`.
-Offsets are code points into that text. A multi-word token (`1-2 del` over `de` + `el`) is one stretch of
-text: a mention that begins or ends between its words has its boundary inside that token, which `--align`
-decides; empty nodes (`5.1`) have no text, so a mention's edges skip them.
+Text: each document's (`# newdoc`, else the file) sentences' `# text` joined by a line break, a blank line
+before `# newpar`, or UDPipe's `SpacesAfter` on a sentence's last token (`SpacesBefore` on the first: before
+the text); a sentence without `# text` is rebuilt from its forms and `SpaceAfter=No` (which, when it disagrees
+with `# text`, is a warning). Offsets are code points into that text. A mention edge between the words of a
+multi-word token (`1-2 del` over `de` + `el`) falls inside it, which `--align` decides; empty nodes have no text.
 
-Kept: the mentions with their type as the label (map it with --label-map; e.g. `abstract=ignore`), the
-CorefUD entity id as the mention's `cluster`; document metadata `# meta::title`, `# meta::sourceURL`
-(url), `# meta::dateCreated` (date); the `# newdoc id` as the document id.
-Reported: discontinuous mentions (`e1[1/2]`) and mentions of empty nodes only, per item; other `# meta::`
-keys, counted in the summary; a bracket that does not match, a token not found in the text, as errors
-naming file and line.
+Kept: the type as the label (map it with --label-map), the CorefUD entity id as `cluster`, `# newdoc id` as
+the document id, `# meta::title`, `# meta::sourceURL` (url), `# meta::dateCreated` (date). Reported:
+discontinuous mentions and mentions of empty nodes only (warnings), other `# meta::` keys (counted), an
+unmatched bracket or a token not found in the text (errors naming file and line).
 """
 
 from __future__ import annotations
@@ -39,7 +33,7 @@ from ..model import Document
 from .tool import NULL_LABEL, FormatError, Parsed, ToolDoc, ToolSpan, lines_of, read_files, tagged
 
 _SPACES = re.compile(r"\s*")  # in a str pattern, \s is exactly what str.isspace() accepts
-_PIECE = re.compile(r"[()]|[^()]+")
+_BRACKET = re.compile(r"\(([^()]+)(\))?|([^()]+)\)")  # opens (and closes), or closes
 _PART = re.compile(r"([^\[\]]+)\[(\d+)/(\d+)\]")
 _BIO = re.compile(r"([BIESLU])-(.+)")
 _CLUSTER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")
@@ -74,7 +68,7 @@ class _Doc:
 
 
 def load(path: Path, unit: str | None = None, *, ner_key: str | None = None) -> Parsed:
-    return read_files(path, (".conllu", ".conll"), "CoNLL-U files (.conllu)", _Reader.read, ner_key)
+    return read_files(path, (".conllu", ".conll"), "CoNLL-U files (.conllu)", _Reader, ner_key)
 
 
 def _blocks(data: str):
@@ -88,15 +82,12 @@ def _blocks(data: str):
             block = []
 
 
-class _Reader:  # one CoNLL-U file into ToolDocs (one per `# newdoc`), with its problems at their lines
-    def __init__(self, file: str, out: Parsed, ner_key: str | None):
+class _Reader:  # reads one CoNLL-U file into ToolDocs (one per `# newdoc`), with its problems at their lines
+    def __init__(self, data: str, file: str, name: str, out: Parsed, ner_key: str | None):
         self.file, self.out, self.ner_key = file, out, ner_key
         self.docs: list[_Doc] = []
         self.bio_keys: Counter = Counter()  # MISC keys other than the one read that hold B- tags
-
-    @classmethod
-    def read(cls, data: str, file: str, name: str, out: Parsed, ner_key: str | None) -> None:
-        cls(file, out, ner_key).parse(data, name)
+        self.parse(data, name)
 
     def error(self, line: int, message: str, hint: str | None = None) -> None:
         """An error of the current document: it is not imported (its other problems are still told)."""
@@ -218,17 +209,16 @@ class _Reader:  # one CoNLL-U file into ToolDocs (one per `# newdoc`), with its 
 
     def brackets(self, value: str, line: int) -> None:
         """CorefUD brackets, left to right: `(e1-type...` opens, `e1)` closes, `(e1-type...)` is both."""
-        doc, pieces, k = self.docs[-1], _PIECE.findall(value), 0
-        while k < len(pieces):
-            if pieces[k] not in "()" and pieces[k + 1 : k + 2] == [")"]:
-                self.end(pieces[k], line)
-                k += 2
-                continue
-            if pieces[k] != "(" or k + 1 >= len(pieces) or pieces[k + 1] in "()":
+        doc, pos = self.docs[-1], 0
+        while pos < len(value):
+            if not (m := _BRACKET.match(value, pos)):
                 hint = "expected CorefUD brackets: (e1-type..., e1), (e1-type...)"
                 return self.error(line, f"malformed Entity={value!r}", hint)
-            fields, single = pieces[k + 1].split("-"), pieces[k + 2 : k + 3] == [")"]
-            k += 3 if single else 2
+            pos = m.end()
+            if m[3]:
+                self.end(m[3], line)
+                continue
+            fields = m[1].split("-")
             eid, part = fields[0], _PART.fullmatch(fields[0])
             label = fields[doc.type_field] if len(fields) > doc.type_field else ""
             label = label or doc.types.get(eid, "")
@@ -238,15 +228,15 @@ class _Reader:  # one CoNLL-U file into ToolDocs (one per `# newdoc`), with its 
             if part and part[2] == "1":
                 told = f"discontinuous mention of {part[1]} ({part[3]} parts) is not imported: newsspan mentions are contiguous"
                 self.out.warn(f"{self.file}:{line}", told)
-            if single:
+            if m[2]:
                 self.end(eid, line)
 
     def end(self, eid: str, line: int) -> None:
         opened = self.docs[-1].open
-        for k in range(len(opened) - 1, -1, -1):
-            if opened[k].key == eid:
-                return self.close(opened.pop(k))
-        self.error(line, f"`{eid})` closes a mention of {eid} that no bracket opened")
+        k = next((k for k in reversed(range(len(opened))) if opened[k].key == eid), None)
+        if k is None:
+            return self.error(line, f"`{eid})` closes a mention of {eid} that no bracket opened")
+        self.close(opened.pop(k))
 
     def close(self, m: _Open, before_this: bool = False) -> None:
         """A mention ends: at the current word, or (before_this) at the word before it."""

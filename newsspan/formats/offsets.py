@@ -1,10 +1,6 @@
-"""Offset units at the format boundary: code points, UTF-16 code units, grapheme clusters.
-
-newsspan stores code points. Tools count differently (doccano and UIMA count UTF-16 units,
-doccano's grapheme mode counts extended grapheme clusters), so every importer converts here
-and nowhere else. Example: in "👨🏻‍🚒 firemen drive firetrucks", "firetrucks" is [19, 29) in
-code points, [22, 32) in UTF-16 units and [16, 26) in graphemes (the ``regex`` module's ``\\X``,
-Unicode UAX #29 extended grapheme clusters; the standard ``re`` has no equivalent).
+"""Offset units at the format boundary: code points (what newsspan stores), UTF-16 code units (doccano, UIMA)
+and extended grapheme clusters (doccano's grapheme mode; the ``regex`` module's ``\\X``, UAX #29). In
+"👨🏻‍🚒 firemen drive firetrucks", "firetrucks" is [19, 29) in code points, [22, 32) in UTF-16, [16, 26) in graphemes.
 """
 
 from __future__ import annotations
@@ -23,8 +19,7 @@ class OffsetError(ValueError):
 
 
 def read_offset(value, what: str) -> int:
-    """An offset as an export holds it, a whole number >= 0 (not JSON ``true``, ``3.0``, ``"3"`` or -1), else
-    an OffsetError naming the item (``what``, e.g. "value.start"). Every importer reads every offset here."""
+    """An offset as an export holds it: an int >= 0 (not JSON true, 3.0, "3" or -1), else an OffsetError."""
     if isinstance(value, bool) or not isinstance(value, int):
         shown = json.dumps(value, ensure_ascii=False, default=repr)[:40]  # as the export wrote it: true, 3.0, "3"
         raise OffsetError(f"{what} is {shown}; expected a whole number (an integer >= 0)")
@@ -34,23 +29,23 @@ def read_offset(value, what: str) -> int:
 
 
 def utf16_offsets(text: str) -> list[int]:
-    """The UTF-16 offset of each code-point offset of text, its end included (what the writers count in)."""
+    """The UTF-16 offset of each code-point offset of text, its end included."""
     return list(accumulate((1 + (ord(c) > 0xFFFF) for c in text), initial=0))
 
 
 class Converter:
-    """Offsets of one text in a unit, converted to code points (the table built once per text)."""
+    """Offsets of one text in a unit, converted to code points."""
 
     def __init__(self, text: str, unit: str):
         if unit not in UNITS:
             raise ValueError(f"unknown offset unit {unit!r}; expected one of {', '.join(UNITS)}")
-        self.text, self.unit = text, unit
+        self.text, self.unit, self.length = text, unit, len(text)
         if unit == "utf16":  # the code point at each UTF-16 offset that starts one
             self._codepoints = {u: cp for cp, u in enumerate(utf16_offsets(text))}
         elif unit == "grapheme":  # the code point where each grapheme cluster starts
-            starts = [m.start() for m in _GRAPHEME.finditer(text)] + [len(text)]
-            self._codepoints = dict(enumerate(starts))
-        self.length = max(self._codepoints, default=0) if unit != "codepoint" else len(text)
+            self._codepoints = dict(enumerate([m.start() for m in _GRAPHEME.finditer(text)] + [len(text)]))
+        if unit != "codepoint":
+            self.length = max(self._codepoints)
 
     def to_codepoint(self, offset: int) -> int:
         if not 0 <= offset <= self.length:
