@@ -99,20 +99,16 @@ def _read(path: Path) -> tuple[list, list[Word], list[list[tuple[str, bool, list
         toks: list[tuple[str, bool, list[int]]] = []
         base, mwt_end = len(words), 0
         for t in s:
-            misc = t["misc"] or {}
-            if isinstance(t["id"], tuple):  # a multi-word token over its words, or an empty node (no text)
-                if t["id"][1] == "-":
-                    toks.append((unicodedata.normalize("NFC", t["form"]), misc.get("SpaceAfter") != "No", []))
-                    mwt_end = t["id"][2]
-                continue
-            head = base + t["head"] - 1 if t["head"] else -1
-            words.append(
-                Word(unicodedata.normalize("NFC", t["form"]), t["upos"], t["xpos"], head, t["deprel"], misc, i)
-            )
-            if t["id"] <= mwt_end:
-                toks[-1][2].append(len(words) - 1)
-            else:
-                toks.append((words[-1].form, misc.get("SpaceAfter") != "No", [len(words) - 1]))
+            misc, tid, form = t["misc"] or {}, t["id"], unicodedata.normalize("NFC", t["form"])
+            if isinstance(tid, tuple) and tid[1] == "-":  # a multi-word token, spelt by its words that follow
+                toks.append((form, misc.get("SpaceAfter") != "No", []))
+                mwt_end = tid[2]
+            elif not isinstance(tid, tuple):  # a word (an empty node has no text)
+                if tid > mwt_end:
+                    toks.append((form, misc.get("SpaceAfter") != "No", []))
+                toks[-1][2].append(len(words))
+                head = base + t["head"] - 1 if t["head"] else -1
+                words.append(Word(form, t["upos"], t["xpos"], head, t["deprel"], misc, i))
         tokens.append(toks)
     return sents, words, tokens
 
@@ -289,9 +285,8 @@ def _names(doc_id: str, text: str, words: list[Word], markup, wiki: dict) -> tup
             lo += 1
         while hi > lo and (words[hi].upos == "PUNCT" or words[hi].xpos == "POS"):
             hi -= 1
-        start, end = words[lo].start, words[hi].end
-        gum = {"id": m.gum_id, "etype": m.etype, "identity": m.identity, **_quote(text, words[a].start, words[b].end)}
-        item = {**_quote(text, start, end), "gum": gum}
+        gum = {"id": m.gum_id, "etype": m.etype, "identity": m.identity, **_quote(text, words, a, b)}
+        item = {**_quote(text, words, lo, hi), "gum": gum}
         label, own = _label(m, item["text"], words[h])
         if label == "-":
             report.append({"doc": doc_id, "kind": "dropped", "why": "no OntoNotes name", **item})
@@ -301,7 +296,7 @@ def _names(doc_id: str, text: str, words: list[Word], markup, wiki: dict) -> tup
         if identity in wiki:
             item["kb_id"] = wiki[identity]
         item["cluster"] = slug(identity or (item["text"] if own else "")) or f"gum-{m.gum_id}"
-        if (start, end) != (gum["start"], gum["end"]):
+        if (item["start"], item["end"]) != (gum["start"], gum["end"]):
             report.append({"doc": doc_id, "kind": "trimmed", **item})
         out.append(item)
     return out, report
@@ -323,7 +318,8 @@ def _signal(signals: str, kinds: tuple[str, ...]) -> list[int]:
     return out
 
 
-def _quote(text: str, start: int, end: int) -> dict:
+def _quote(text: str, words: list[Word], first: int, last: int) -> dict:  # the text of the words [first, last]
+    start, end = words[first].start, words[last].end
     return {"start": start, "end": end, "text": text[start:end]}
 
 
@@ -331,7 +327,7 @@ def _unbalanced(s: str) -> bool:
     return s.count('"') % 2 == 1 or s.count("“") != s.count("”")
 
 
-def _claims(doc_id: str, text: str, words: list[Word], entities: list[Entity]) -> list[dict]:
+def _claims(text: str, words: list[Word], entities: list[Entity]) -> list[dict]:
     """A claim proposal per attribution relation: eRST's satellite holds the source and the cue, the nucleus
     (the head EDU with its dependents attached below the relation's depth) is the content."""
     edus: dict[int, tuple] = {}  # EDU -> (first word, relation, head EDU, depth, signals)
@@ -340,9 +336,8 @@ def _claims(doc_id: str, text: str, words: list[Word], entities: list[Entity]) -
         if m:
             edus[int(m.group(2))] = (i, m.group(1), int(m.group(3) or 0), int(m.group(4)), m.group(5) or "")
     order = sorted(edus, key=lambda e: edus[e][0])
-    span = {
-        e: (edus[e][0], edus[n][0] - 1 if n else len(words) - 1) for e, n in zip(order, [*order[1:], 0], strict=False)
-    }
+    starts = [edus[e][0] for e in order] + [len(words)]
+    span = {e: (starts[k], starts[k + 1] - 1) for k, e in enumerate(order)}  # an EDU's words: up to the next EDU
     kids: dict[int, list[int]] = {}
     for e, (_, _, head, _, _) in edus.items():
         kids.setdefault(head, []).append(e)
@@ -369,7 +364,7 @@ def _claims(doc_id: str, text: str, words: list[Word], entities: list[Entity]) -
             hi += 1
         sat_words = [k for s in sorted(sat) for k in range(span[s][0], span[s][1] + 1)]
         top = [k for k in sat_words if words[k].head not in sat_words]
-        claim: dict = _quote(text, words[lo].start, words[hi].end)
+        claim: dict = _quote(text, words, lo, hi)
         attribution: dict = {"type": "source"}
         src = [k for k in _signal(signals, ("sem-atsrc",)) if words[k].upos != "PUNCT"]
         src_head = next((k for k in src if words[k].head not in src), None)
@@ -378,21 +373,21 @@ def _claims(doc_id: str, text: str, words: list[Word], entities: list[Entity]) -
         if named is not None and named.label in _SOURCE_LABELS:
             attribution["source"] = named.id
         elif src:
-            attribution["source_span"] = _quote(text, words[min(src)].start, words[max(src)].end)
+            attribution["source_span"] = _quote(text, words, min(src), max(src))
         cues = _signal(signals, ("lex-indwd", "lex-indph")) or [k for k in top if words[k].upos == "VERB"][:1]
         if cues:
             k0 = next((k for k in cues if k in top), cues[0])
             k1 = k0
             while k1 + 1 in cues:
                 k1 += 1
-            attribution["cue"] = _quote(text, words[k0].start, words[k1].end)
+            attribution["cue"] = _quote(text, words, k0, k1)
         claim["attribution"] = attribution
         notes = []
         if rel == "attribution-negative":
             notes.append("attribution-negative: the source does not assert the content (denies, doubts, does not know)")
         if any(lo <= k <= hi for k in sat_words):
             notes.append("the source and cue interrupt the content: a claim is one span, correct or reject")
-        satellite = _quote(text, words[sat_words[0]].start, words[sat_words[-1]].end)
+        satellite = _quote(text, words, sat_words[0], sat_words[-1])
         claim |= {"gum": {"relation": rel, "edu": e, "satellite": satellite}, "notes": notes}
         out.append(claim)
     return out
@@ -456,7 +451,7 @@ def convert(path: Path, wiki: dict[str, str], splits: dict[str, str]) -> GumDoc:
     meta["derived_from"] = {"corpus": "GUM", "document": gum_id, "version": VERSION, "url": URL}
     meta["derived_from"] |= {"license": "CC-BY-4.0", "citation": CITATION}
     meta |= {"text_sha256": h, "source_sha256": h, "split": splits.get(gum_id, "train")}
-    claims = _claims(doc_id, text, words, list(entities))
+    claims = _claims(text, words, list(entities))
     return GumDoc(doc_id, text, meta, annotation, words, mentions, undecided, claims, report)
 
 

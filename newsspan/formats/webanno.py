@@ -1,24 +1,19 @@
-"""WebAnno TSV 3.2 and 3.3, as INCEpTION and WebAnno export it: a `.tsv` file per document, or a folder of them.
+"""WebAnno TSV 3.2 and 3.3 as INCEpTION and WebAnno export it: a `.tsv` file per document, or a folder of them.
 
-Read: the `#FORMAT=WebAnno TSV 3.x` line; the layer declarations `#T_SP=` (span), `#T_CH=` (chain) and
-`#T_RL=` (relation), one column per declared feature (a layer without features has one placeholder
-column); the `#Text=` sentence lines; token rows (`1-3`) and sub-token rows (`1-3.1`). The text is rebuilt
-as INCEpTION rebuilds it: each sentence at its offset followed by a line break, spaces where sentences lie
-further apart (the format keeps no text between sentences). Offsets count UTF-16 code units (Java
-strings) and are converted to code points; every token's text is checked against the text at its offsets.
+Read: `#FORMAT=WebAnno TSV 3.x`, the layer declarations `#T_SP=` (span), `#T_CH=` (chain) and `#T_RL=`
+(relation) with a column per feature (one placeholder column for a layer without features), the `#Text=`
+sentences, token rows (`1-3`) and sub-token rows (`1-3.1`). The text is rebuilt as INCEpTION does: each
+sentence at its offset followed by a line break, spaces where sentences lie further apart. Offsets count
+UTF-16 code units (Java strings) and are converted to code points; each token is checked against the text.
 
-Kept: the annotations of the span layer `--entity-layer` (default NamedEntity), labelled by its feature
-`--entity-feature` (default `value`): single-token annotations (no `[N]`), stacked ones (`PER[1]|LOC[2]`),
-multi-token ones joined by their `[N]` id, on tokens and sub-tokens. Escaped characters in values (`\\|`,
-`\\[`, `\\]`, `\\_`, `\\*`, `\\;`, `\\->`, `\\\\`) and in the text (`\\t`, `\\n`, `\\r`, `\\\\` ...) are unescaped.
-An annotation without a value (`*`) has the label `*` (map it with --label-map). A Wikidata IRI in the
-layer's `identifier` feature (entity linking) becomes the mention's kb_id; with `--kb-feature LAYER:FEATURE`,
-the IRI of an annotation of another span layer (a linking layer) on the mention's very offsets does (a
-feature of another layer that holds Wikidata IRIs is named in a note when the option is not given).
-
-Reported: every other layer (span, chain and relation layers), counted per layer in the summary; a file
-that declares no entity layer, as a note; a row that does not fit the header or its text, as an error
-naming file and line. The export names no annotator (pass --annotator).
+Kept: the annotations of the span layer `--entity-layer` (default NamedEntity) labelled by its feature
+`--entity-feature` (default `value`; no value, `*`, is the label `*`): single-token, stacked (`PER[1]|LOC[2]`)
+and multi-token ones (joined by their `[N]`), on tokens and sub-tokens, their values and the text unescaped.
+A Wikidata IRI in `identifier` is the kb_id, or with `--kb-feature LAYER:FEATURE` that of another span layer's
+annotation on the mention's very offsets (unread features holding Wikidata IRIs are named in a note).
+Reported: every other layer (counted per layer), a file that declares no entity layer (a note), a row that
+does not fit the header or its text (an error naming file and line). The export names no annotator (pass
+--annotator).
 """
 
 from __future__ import annotations
@@ -147,15 +142,11 @@ def parse(data: str, file: str, name: str, out: Parsed, layer: str, feature: str
     for row in rows:
         try:
             start, end = conv.to_codepoint(row.start), conv.to_codepoint(row.end)
-            found = text[start:end]
-            why = (
-                ""
-                if found == row.token
-                else f"{row.token!r} at UTF-16 [{row.start}, {row.end}) differs from the text there, {found!r}"
-            )
         except OffsetError as err:
-            why = f"[{row.start}, {row.end}): {err}"
-        if why:
+            out.error(f"{file}:{row.line}", f"token {row.unit} [{row.start}, {row.end}): {err}", AGAIN)
+            continue
+        if text[start:end] != row.token:
+            why = f"{row.token!r} at UTF-16 [{row.start}, {row.end}) differs from the text there, {text[start:end]!r}"
             out.error(f"{file}:{row.line}", f"token {row.unit} {why}", AGAIN)
         else:
             row.start, row.end = start, end
