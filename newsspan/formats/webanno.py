@@ -80,7 +80,7 @@ def split_value(raw: str) -> tuple[str, str | None]:
     """A stacked value without its suffix `[N]`, unescaped (INCEpTION's Escaping.escapeValue), and N."""
     ident = None
     if raw.endswith("]") and not raw.endswith("\\]") and "[" in raw:
-        raw, ident = raw[: raw.rindex("[")], raw[raw.rindex("[") + 1 : -1]
+        raw, _, ident = raw[:-1].rpartition("[")
     return (NULL_LABEL if raw == NULL_VALUE else _VALUE_ESCAPE.sub(lambda m: _CONTROL.get(m[1], m[1]), raw)), ident
 
 
@@ -162,12 +162,11 @@ def parse(data: str, file: str, name: str, out: Parsed, layer: str, feature: str
         iri_note(
             file, Counter({k: sum(bool(wikidata_id(a[3])) for a in _annotations(placed, i)) for k, i in unread}), out
         )
+    counted = {layer, columns[kb_col].layer if kb_col is not None else layer}
     for i, c in enumerate(columns):  # every other layer, counted in its first column
-        first = c.layer not in (layer, kb_col is not None and columns[kb_col].layer) and all(
-            x.layer != c.layer for x in columns[:i]
-        )
-        if first and (n := len(_stacked(placed, i, by_id=c.kind != "relation"))):
+        if c.layer not in counted and (n := len(_stacked(placed, i, by_id=c.kind != "relation"))):
             out.ignored[f"{c.kind} layer {c.layer} ({WHAT[c.kind]})"] += n
+        counted.add(c.layer)
     out.docs.append(ToolDoc(text=text, name=name, where=file, spans=spans))
 
 
