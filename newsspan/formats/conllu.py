@@ -1,20 +1,11 @@
 """CoNLL-U with entity mentions in the MISC column: a `.conllu` file, or a folder of them.
 
-Mentions: CorefUD's `Entity=` brackets (`(e1-person-...` opens a mention of entity e1 at a word, `e1)` closes
-it, `(e2-place-...)` is a one-word mention; nesting and mentions across sentences allowed; the type is the
-second field, or the `etype` field that `# global.Entity` names), or with `--ner-key KEY` BIO tags in that MISC
-key (`NER=B-PER`, `I-PER`, `O`; BIOES/BILOU too); BIO tags only under another MISC key are an error naming it.
-
-Text: each document's (`# newdoc`, else the file) sentences' `# text` joined by a line break, a blank line
-before `# newpar`, or UDPipe's `SpacesAfter` on a sentence's last token (`SpacesBefore` on the first: before
-the text); a sentence without `# text` is rebuilt from its forms and `SpaceAfter=No` (which, when it disagrees
-with `# text`, is a warning). Offsets are code points into that text. A mention edge between the words of a
-multi-word token (`1-2 del` over `de` + `el`) falls inside it, which `--align` decides; empty nodes have no text.
-
-Kept: the type as the label (map it with --label-map), the CorefUD entity id as `cluster`, `# newdoc id` as
-the document id, `# meta::title`, `# meta::sourceURL` (url), `# meta::dateCreated` (date). Reported:
-discontinuous mentions and mentions of empty nodes only (warnings), other `# meta::` keys (counted), an
-unmatched bracket or a token not found in the text (errors naming file and line).
+Mentions are CorefUD `Entity=` brackets (the type is the second field, or the `etype` that `# global.Entity`
+names; the entity id is the cluster) or, with `--ner-key KEY`, BIO tags in that MISC key. The text joins each
+document's sentences (`# text`, else the forms and `SpaceAfter=No`) by a line break, a blank line before
+`# newpar`, or UDPipe's `SpacesAfter`; offsets are code points into it. Kept: `# newdoc id`, `# meta::title`,
+`sourceURL` and `dateCreated`. Reported: discontinuous mentions (warnings), other `# meta::` keys (counted),
+an unmatched bracket or a token not in the text (errors naming file and line).
 """
 
 from __future__ import annotations
@@ -23,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from pathlib import Path
 
 import conllu
@@ -168,9 +159,23 @@ class _Reader:  # reads one CoNLL-U file into ToolDocs (one per `# newdoc`), wit
         # line before a paragraph; before the document, its first token's SpacesBefore
         sep = doc.after if doc.after is not None else "\n\n" if ("newpar" in md or "newpar id" in md) else "\n"
         sep = sep if doc.text else _spaces(surface[0][4] if surface else {}, "SpacesBefore") or ""
-        spans = self.place(text, surface, forms, len(doc.text) + len(sep))
-        if spans is None:
-            return
+        base, pos, spans, disagree = len(doc.text) + len(sep), 0, {}, []
+        for k, (line, form, _, wids, _) in enumerate(surface):  # each token where the text continues
+            start = _SPACES.match(text, pos).end()  # type: ignore[union-attr]  # \s* always matches
+            if not text.startswith(form, start):
+                found = text[start : start + len(form) + 10]
+                message = f"the token {form!r} is not where the sentence's `# text` continues (at {start}: {found!r})"
+                return self.error(line, message, "make `# text` and the token forms agree")
+            if k and surface[k - 1][2] != (start > pos):
+                disagree.append(f"{self.file}:{line}")
+            pos = start + len(form)
+            inner = _inner(form, [forms.get(w, "") for w in wids], start, pos)
+            spans.update({w: (base + a, base + b) for w, (a, b) in zip(wids, inner, strict=True)})
+        if disagree:
+            listed = f"{len(disagree)} token(s) ({', '.join(disagree[:5])})"
+            self.out.warn(
+                disagree[0], f"SpaceAfter=No disagrees with the sentence's `# text` before {listed}; the text is kept"
+            )
         doc.text += sep + text
         doc.after = _spaces(surface[-1][4] if surface else {}, "SpacesAfter")
         for line, wid, misc in words:
@@ -184,28 +189,6 @@ class _Reader:  # reads one CoNLL-U file into ToolDocs (one per `# newdoc`), wit
                 self.bio(misc.get(self.ner_key) or "O", line)
         if self.ner_key is not None and doc.open:
             self.close(doc.open.pop())  # a BIO mention ends with its sentence
-
-    def place(self, text: str, surface, forms: dict, base: int) -> dict | None:
-        """Word id -> (start, end) in the document text; None (with an error) if a token is not in the text."""
-        pos, placed, disagree, space_before = 0, {}, [], None
-        for line, form, space, wids, _ in surface:
-            start = _SPACES.match(text, pos).end()  # type: ignore[union-attr]  # \s* always matches
-            if not text.startswith(form, start):
-                found = text[start : start + len(form) + 10]
-                message = f"the token {form!r} is not where the sentence's `# text` continues (at {start}: {found!r})"
-                self.error(line, message, "make `# text` and the token forms agree")
-                return None
-            if space_before is not None and space_before != (start > pos):
-                disagree.append(f"{self.file}:{line}")
-            pos, space_before = start + len(form), space
-            inner = _inner(form, [forms.get(w, "") for w in wids], start, pos) if len(wids) > 1 else [(start, pos)]
-            placed.update({w: (base + a, base + b) for w, (a, b) in zip(wids, inner, strict=True)})
-        if disagree:
-            listed = f"{len(disagree)} token(s) ({', '.join(disagree[:5])})"
-            self.out.warn(
-                disagree[0], f"SpaceAfter=No disagrees with the sentence's `# text` before {listed}; the text is kept"
-            )
-        return placed
 
     def brackets(self, value: str, line: int) -> None:
         """CorefUD brackets, left to right: `(e1-type...` opens, `e1)` closes, `(e1-type...)` is both."""
@@ -281,7 +264,7 @@ def _inner(form: str, parts: list[str], start: int, end: int) -> list[tuple[int,
     characters; otherwise ("del" = "de" + "el") the inner boundaries fall strictly inside the token."""
     length = end - start
     if "".join(parts) == form:
-        cuts = [sum(map(len, parts[:k])) for k in range(1, len(parts))]
+        cuts = list(accumulate(map(len, parts[:-1])))
     else:
         cuts = [length * k // len(parts) for k in range(1, len(parts))]
     inside = [start + min(max(c, 1), length - 1) if length > 1 else end for c in cuts]

@@ -1,6 +1,5 @@
 """GUM (Georgetown University Multilayer corpus) CoNLL-U -> newsspan documents with a GUM-derived layer
-(sections, typed names) and, for the human pass, undecided names and claim proposals: docs/gum.md.
-"""
+(sections, typed names) and, for the human pass, undecided names and claim proposals: docs/gum.md."""
 
 from __future__ import annotations
 
@@ -304,6 +303,8 @@ def _names(doc_id: str, text: str, words: list[Word], markup, wiki: dict) -> tup
 
 _EDU = re.compile(r"([^:]+):(\d+)(?:->(\d+))?:(\d+)(?::(.*))?")
 _SOURCE_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+_NEGATIVE = "attribution-negative: the source does not assert the content (denies, doubts, does not know)"
+_INTERRUPTED = "the source and cue interrupt the content: a claim is one span, correct or reject"
 
 
 def _signal(signals: str, kinds: tuple[str, ...]) -> list[int]:
@@ -337,13 +338,10 @@ def _claims(text: str, words: list[Word], entities: list[Entity]) -> list[dict]:
             edus[int(m.group(2))] = (i, m.group(1), int(m.group(3) or 0), int(m.group(4)), m.group(5) or "")
     order = sorted(edus, key=lambda e: edus[e][0])
     starts = [edus[e][0] for e in order] + [len(words)]
-    span = {e: (starts[k], starts[k + 1] - 1) for k, e in enumerate(order)}  # an EDU's words: up to the next EDU
-    kids: dict[int, list[int]] = {}
-    for e, (_, _, head, _, _) in edus.items():
-        kids.setdefault(head, []).append(e)
+    span = {e: range(starts[k], starts[k + 1]) for k, e in enumerate(order)}  # an EDU's words: up to the next EDU
 
-    def sub(e: int, below: int = 1 << 30) -> set[int]:
-        return {e}.union(*(sub(c) for c in kids.get(e, []) if edus[c][3] < below))
+    def sub(e: int, below: int = 1 << 30) -> set[int]:  # the EDU and its dependents attached below that depth
+        return {e}.union(*(sub(c) for c, x in edus.items() if x[2] == e and x[3] < below))
 
     out: list[dict] = []
     for e in order:
@@ -352,7 +350,7 @@ def _claims(text: str, words: list[Word], entities: list[Entity]) -> list[dict]:
             continue
         sat = sub(e)
         content = sorted(sub(head, depth) - sat)
-        lo, hi = span[content[0]][0], span[content[-1]][1]
+        lo, hi = span[content[0]][0], span[content[-1]][-1]
         while lo < hi and (
             words[lo].upos == "PUNCT" or (words[lo].form.lower() == "that" and words[lo].upos == "SCONJ")
         ):
@@ -362,14 +360,13 @@ def _claims(text: str, words: list[Word], entities: list[Entity]) -> list[dict]:
             hi -= 1
         while hi < end and _unbalanced(text[words[lo].start : words[hi].end]):  # a quotation inside the content
             hi += 1
-        sat_words = [k for s in sorted(sat) for k in range(span[s][0], span[s][1] + 1)]
+        sat_words = [k for s in sorted(sat) for k in span[s]]
         top = [k for k in sat_words if words[k].head not in sat_words]
         claim: dict = _quote(text, words, lo, hi)
         attribution: dict = {"type": "source"}
         src = [k for k in _signal(signals, ("sem-atsrc",)) if words[k].upos != "PUNCT"]
-        src_head = next((k for k in src if words[k].head not in src), None)
-        at = words[src_head] if src_head is not None else None
-        named = next((x for x in entities if at and x.start <= at.start < x.end and at.upos != "PRON"), None)
+        at = next((words[k] for k in src if words[k].head not in src), None)
+        named = next((x for x in entities if at and at.upos != "PRON" and x.start <= at.start < x.end), None)
         if named is not None and named.label in _SOURCE_LABELS:
             attribution["source"] = named.id
         elif src:
@@ -382,11 +379,7 @@ def _claims(text: str, words: list[Word], entities: list[Entity]) -> list[dict]:
                 k1 += 1
             attribution["cue"] = _quote(text, words, k0, k1)
         claim["attribution"] = attribution
-        notes = []
-        if rel == "attribution-negative":
-            notes.append("attribution-negative: the source does not assert the content (denies, doubts, does not know)")
-        if any(lo <= k <= hi for k in sat_words):
-            notes.append("the source and cue interrupt the content: a claim is one span, correct or reject")
+        notes = [_NEGATIVE] * (rel == "attribution-negative") + [_INTERRUPTED] * any(lo <= k <= hi for k in sat_words)
         satellite = _quote(text, words, sat_words[0], sat_words[-1])
         claim |= {"gum": {"relation": rel, "edu": e, "satellite": satellite}, "notes": notes}
         out.append(claim)
@@ -457,6 +450,5 @@ def convert(path: Path, wiki: dict[str, str], splits: dict[str, str]) -> GumDoc:
 
 def read(paths: list[Path], genres: tuple[str, ...] = ("news",)) -> list[GumDoc]:
     """The GUM documents of these files and dep/ folders, of these genres (GUM_<genre>_<name>.conllu)."""
-    files = sorted({f for p in map(Path, paths) for f in (sorted(p.glob("*.conllu")) if p.is_dir() else [p])})
-    files = [f for f in files if f.stem.split("_")[1:2] and f.stem.split("_")[1] in genres]
-    return [convert(f, *tables(f.parent)) for f in files]
+    found = {f for p in map(Path, paths) for f in (p.glob("*.conllu") if p.is_dir() else [p])}
+    return [convert(f, *tables(f.parent)) for f in sorted(found) if "_" in f.stem and f.stem.split("_")[1] in genres]

@@ -1,14 +1,11 @@
 """UIMA CAS JSON as INCEpTION exports it: a `.json` file per document, or a folder of them, read with
 dkpro-cassis. The text is the initial view's `sofaString`; offsets count UTF-16 code units (cassis converts them).
 
-Kept: the annotations of the type `--entity-layer` (default NamedEntity, subtypes too) labelled by its feature
-`--entity-feature` (default `value`; `''` for a type without features; no value: the label `*`); a Wikidata IRI
-in `identifier` as the kb_id, or with `--kb-feature TYPE:FEATURE` that of another type's annotation on the
-mention's very offsets (unread features holding Wikidata IRIs are named in a note). DocumentMetaData:
-`documentTitle` as the title unless it is only the file's name, `documentUri` as the url when a web address,
-the language unless `x-unspecified`. Reported: other types (counted per type), other views (a note), a file
-that is not a CAS or a type without the feature (errors), empty annotations (warnings), naming the `%ID`.
-The export names no annotator (pass --annotator).
+Mentions are the annotations of the type `--entity-layer` (subtypes too) labelled by its feature `--entity-feature`
+(no value is the label `*`); a Wikidata IRI in `identifier`, or with `--kb-feature TYPE:FEATURE` in another
+type's annotation on the same offsets, is the kb_id. DocumentMetaData gives the title, url and language.
+Reported: other types (counted), other views and unread Wikidata IRIs (notes), a broken file or a missing
+feature (errors), empty annotations (warnings, naming the `%ID`). The export names no annotator (pass --annotator).
 """
 
 from __future__ import annotations
@@ -21,6 +18,7 @@ from collections import Counter
 from .. import files
 from .offsets import OffsetError, read_offset
 from .tool import KB_FEATURE, NULL_LABEL, Parsed, ToolDoc, ToolSpan, iri_note, is_layer, layer_reader, link, wikidata_id
+from .webanno import check_layer
 
 METADATA_TYPE = "de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData"
 DOCUMENT_TYPE = "uima.tcas.DocumentAnnotation"
@@ -56,12 +54,8 @@ def parse(source: str, file: str, name: str, out: Parsed, layer: str, feature: s
     if kb[0] is not None and (kb_type is None or kb[1] not in _features(ts.get_type(kb_type))):
         listed = ", ".join(f"{t.name}:{f}" for t in ts.get_types() for f in _features(t) if "uima." not in t.name)
         return out.error(file, f"--kb-feature {kb[0]}:{kb[1]} names no feature of a type of the CAS ({listed})")
-    if not read:
-        out.notes.append(f"{file}: holds no type {layer}; no mentions from it")
-    elif feature and feature not in features:
-        shown = ", ".join(map(repr, features)) or "none"
-        hint = "pass --entity-feature with one of them ('' for a type without features)"
-        return out.error(file, f"the type {layer} has no feature {feature!r} (its features: {shown})", hint)
+    if not check_layer(out, file, "type", layer, feature, ["", *features] if read else None, f"holds no type {layer}"):
+        return
     spans: list[ToolSpan] = []
     links: list = []  # (begin, end, IRI, where) of the annotations of the linking type
     iris: Counter = Counter()  # Wikidata IRIs in features not read, per (type, feature)

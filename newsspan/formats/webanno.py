@@ -1,19 +1,12 @@
 """WebAnno TSV 3.2 and 3.3 as INCEpTION and WebAnno export it: a `.tsv` file per document, or a folder of them.
 
-Read: `#FORMAT=WebAnno TSV 3.x`, the layer declarations `#T_SP=` (span), `#T_CH=` (chain) and `#T_RL=`
-(relation) with a column per feature (one placeholder column for a layer without features), the `#Text=`
-sentences, token rows (`1-3`) and sub-token rows (`1-3.1`). The text is rebuilt as INCEpTION does: each
-sentence at its offset followed by a line break, spaces where sentences lie further apart. Offsets count
-UTF-16 code units (Java strings) and are converted to code points; each token is checked against the text.
-
-Kept: the annotations of the span layer `--entity-layer` (default NamedEntity) labelled by its feature
-`--entity-feature` (default `value`; no value, `*`, is the label `*`): single-token, stacked (`PER[1]|LOC[2]`)
-and multi-token ones (joined by their `[N]`), on tokens and sub-tokens, their values and the text unescaped.
-A Wikidata IRI in `identifier` is the kb_id, or with `--kb-feature LAYER:FEATURE` that of another span layer's
-annotation on the mention's very offsets (unread features holding Wikidata IRIs are named in a note).
-Reported: every other layer (counted per layer), a file that declares no entity layer (a note), a row that
-does not fit the header or its text (an error naming file and line). The export names no annotator (pass
---annotator).
+The text is rebuilt from the `#Text=` sentences as INCEpTION does; token offsets count UTF-16 code units
+(converted to code points, each token checked against the text). Mentions are the annotations, single-token,
+stacked or multi-token, of the span layer `--entity-layer` labelled by its feature `--entity-feature` (no value
+is the label `*`); a Wikidata IRI in `identifier`, or with `--kb-feature LAYER:FEATURE` in another span layer's
+annotation on the same offsets, is the kb_id. Reported: other layers (counted), a missing entity layer and
+unread Wikidata IRIs (notes), a row that does not fit the header or the text (an error naming file and line).
+The export names no annotator (pass --annotator).
 """
 
 from __future__ import annotations
@@ -123,15 +116,11 @@ def parse(data: str, file: str, name: str, out: Parsed, layer: str, feature: str
         (i for (n, f), i in span_features.items() if f == kb[1] != feature and is_layer(n, kb[0] or layer)), None
     )
     linked = kb_col is not None and columns[kb_col].layer != layer  # the links in a layer of their own
-    features = ", ".join(repr(f) for _, f in own if f) or "none"
-    if layer not in kinds:
-        declared = ", ".join(sorted(kinds)) or "no layer"
-        out.notes.append(f"{file}: declares no {layer} layer ({declared}); no mentions from it")
-    elif kinds[layer] != "span":
+    if kinds.get(layer, "span") != "span":
         return out.error(file, f"{layer} is a {kinds[layer]} layer; entity mentions come from a span layer")
-    elif label_col is None:
-        hint = "pass --entity-feature with one of them ('' for a layer without features)"
-        return out.error(file, f"the layer {layer} has no feature {feature!r} (its features: {features})", hint)
+    declared = f"declares no {layer} layer ({', '.join(sorted(kinds)) or 'no layer'})"
+    if not check_layer(out, file, "layer", layer, feature, [f or "" for _, f in own] if own else None, declared):
+        return
     if kb_col is None and kb[0] is not None:
         listed = ", ".join(f"{n}:{f}" for n, f in span_features) or "none"
         return out.error(file, f"--kb-feature {kb[0]}:{kb[1]} names no feature of a span layer ({listed})")
@@ -173,6 +162,21 @@ def parse(data: str, file: str, name: str, out: Parsed, layer: str, feature: str
 load = layer_reader((".tsv",), "WebAnno TSV 3.x files (.tsv)", parse)
 
 
+def check_layer(
+    out: Parsed, file: str, noun: str, layer: str, feature: str, features: list | None, missing: str
+) -> bool:
+    """The entity layer's checks (webanno's and uima's, worded by noun): a missing layer is a note, a missing
+    label feature an error (False)."""
+    if features is None:
+        out.notes.append(f"{file}: {missing}; no mentions from it")
+    elif feature not in features:
+        shown = ", ".join(repr(f) for f in features if f) or "none"
+        hint = f"pass --entity-feature with one of them ('' for a {noun} without features)"
+        out.error(file, f"the {noun} {layer} has no feature {feature!r} (its features: {shown})", hint)
+        return False
+    return True
+
+
 def _annotations(rows: list[Row], col: int | None) -> list[tuple[tuple, int, int, str, Row]]:
     """(key, start, end, value, first row) of each annotation of a span column (none without a column)."""
     stacked = _stacked(rows, col) if col is not None else {}
@@ -192,16 +196,14 @@ def _stacked(rows: list[Row], col: int, by_id: bool = True) -> dict[tuple, list[
 
 def _body(lines: list[str], first: int, width: int, file: str, out: Parsed) -> tuple[list[Row], str | None]:
     """The token rows and the text rebuilt from the sentences; (rows, None) on an error that leaves no text."""
-    pieces: list[str] = []
-    length = 0  # of the text so far, in UTF-16 units
+    text, length = "", 0  # length: the text's in UTF-16 units
     sentence: list[str] = []  # the #Text= lines of the sentence being read
     rows: list[Row] = []
     in_tokens = False
     for ln, line in enumerate(lines[first:], first + 1):
         if not line.strip() or line.startswith("#"):
             in_tokens = False
-            if line.startswith("#Text="):
-                # TSV 3.2+ escapes control characters and the backslash
+            if line.startswith("#Text="):  # TSV 3.2+ escapes control characters and the backslash
                 sentence.append(_TEXT_ESCAPE.sub(lambda m: _CONTROL.get(m[1], m[1]), line[len("#Text=") :]))
             continue
         fields = line.split("\t")
@@ -218,22 +220,22 @@ def _body(lines: list[str], first: int, width: int, file: str, out: Parsed) -> t
             if not sentence:
                 out.error(f"{file}:{ln}", "a token row without a `#Text=` sentence line before it")
                 return rows, None
-            if length == start + 1 and pieces and pieces[-1].endswith("\n"):
+            if length == start + 1 and text.endswith("\n"):
                 # the line break after the previous sentence stands where this one starts: dropped (as INCEpTION does)
-                pieces[-1], length = pieces[-1][:-1], length - 1
+                text, length = text[:-1], length - 1
             elif length > start:
                 message = f"the sentence starts at UTF-16 offset {start}, inside the previous one (which ends at {length - 1})"
                 out.error(f"{file}:{ln}", message)
                 return rows, None
             block = " " * (start - length) + "".join(f + "\n" for f in sentence)
-            pieces.append(block)
+            text += block
             length += len(block.encode("utf-16-le")) // 2
             sentence, in_tokens = [], True
         rows.append(Row(ln, fields[0], start, int(m[2]), fields[2], fields[3 : 3 + width]))
     if not rows:
         out.error(file, "holds no sentence (no token rows)")
         return rows, None
-    return rows, "".join(pieces)
+    return rows, text
 
 
 def _escape(value: str) -> str:
