@@ -39,19 +39,17 @@ class Converter:
     def __init__(self, text: str, unit: str):
         if unit not in UNITS:
             raise ValueError(f"unknown offset unit {unit!r}; expected one of {', '.join(UNITS)}")
-        self.text, self.unit, self.length = text, unit, len(text)
-        if unit == "utf16":  # the code point at each UTF-16 offset that starts one
+        self.text, self.unit = text, unit
+        self._codepoints: dict[int, int] | range = range(len(text) + 1)  # offset -> the code point it starts
+        if unit == "utf16":  # (a UTF-16 offset inside a surrogate pair starts none)
             self._codepoints = {u: cp for cp, u in enumerate(utf16_offsets(text))}
-        elif unit == "grapheme":  # the code point where each grapheme cluster starts
+        elif unit == "grapheme":
             self._codepoints = dict(enumerate([m.start() for m in _GRAPHEME.finditer(text)] + [len(text)]))
-        if unit != "codepoint":
-            self.length = max(self._codepoints)
+        self.length = max(self._codepoints)
 
     def to_codepoint(self, offset: int) -> int:
         if not 0 <= offset <= self.length:
             raise OffsetError(f"offset {offset} is outside the text (0..{self.length} {self.unit} units)")
-        if self.unit == "codepoint":
-            return offset
         if offset not in self._codepoints:  # only a UTF-16 offset can fall inside a character
             middle = self.text[self._codepoints[offset - 1]]
             raise OffsetError(f"UTF-16 offset {offset} falls inside a surrogate pair (the middle of {middle!a})")
