@@ -121,10 +121,8 @@ class _Reader:  # reads one CoNLL-U file into ToolDocs (one per `# newdoc`), wit
             if key in META and value and META[key] not in doc.meta:
                 if META[key] != "date":
                     doc.meta[META[key]] = value
-                elif _DATE.match(value):
-                    doc.meta["date"] = value[:10]
-                    if len(value) > 10:
-                        doc.meta["published"] = value
+                elif _DATE.match(value):  # a time too: the date, and the time it was published
+                    doc.meta |= {"date": value[:10], "published": value} if len(value) > 10 else {"date": value}
             elif key.startswith("meta::") and key not in META:
                 self.out.ignored[f"document metadata {key}"] += 1
             elif key == "global.Entity" and value:
@@ -138,16 +136,13 @@ class _Reader:  # reads one CoNLL-U file into ToolDocs (one per `# newdoc`), wit
         forms, mwt_end = {}, 0
         for line, tok in enumerate(sent, line0):
             tid, misc = tok["id"], tok["misc"] or {}
-            space = misc.get("SpaceAfter") != "No"
-            if isinstance(tid, tuple) and tid[1] == "-":  # a multi-word token over the words tid[0]..tid[2]
-                surface.append((line, tok["form"], space, list(range(tid[0], tid[2] + 1)), misc))
-                mwt_end = tid[2]
-            elif isinstance(tid, tuple):  # an empty node: no text
-                words.append((line, None, misc))
-            else:
-                if tid > mwt_end:
-                    surface.append((line, tok["form"], space, [tid], misc))
-                words.append((line, tid, misc))
+            mwt = isinstance(tid, tuple) and tid[1] == "-"  # a multi-word token over the words tid[0]..tid[2]
+            if mwt or (isinstance(tid, int) and tid > mwt_end):
+                wids = list(range(tid[0], tid[2] + 1)) if mwt else [tid]
+                surface.append((line, tok["form"], misc.get("SpaceAfter") != "No", wids, misc))
+                mwt_end = tid[2] if mwt else mwt_end
+            if not mwt:  # a word, or an empty node (no text)
+                words.append((line, tid if isinstance(tid, int) else None, misc))
                 forms[tid] = tok["form"]
         md = sent.metadata
         text = md.get("text")
@@ -225,7 +220,7 @@ class _Reader:  # reads one CoNLL-U file into ToolDocs (one per `# newdoc`), wit
         """A mention ends: at the current word, or (before_this) at the word before it."""
         doc = self.docs[-1]
         inside = [w for w in doc.words[m.first : len(doc.words) - before_this] if w is not None]
-        where = f"{self.file}:{m.line} ({m.key} {m.label})" if m.key != m.label else f"{self.file}:{m.line} ({m.label})"
+        where = f"{self.file}:{m.line} ({m.key + ' ' if m.key != m.label else ''}{m.label})"
         if m.discontinuous:
             return
         if not inside:
@@ -283,18 +278,15 @@ def export(docs: Iterable[Document]) -> dict[str, bytes]:
         text, (tokens, spans) = doc.text, tagged(doc)
         tags = ["O"] * len(tokens)
         for a, b, label in spans:
-            tags[a:b] = [f"B-{label}"] + [f"I-{label}"] * (b - a - 1)
-        for a, b, _ in spans:
             if "\n" in (quote := text[tokens[a].start : tokens[b - 1].end]):
                 raise FormatError(f"{doc.id}: the entity {quote!r} holds a line break; a CoNLL-U sentence is a line")
+            tags[a:b] = [f"B-{label}"] + [f"I-{label}"] * (b - a - 1)
         out.append(f"# newdoc id = {doc.id}")
         for n, sentence in enumerate(lines_of(text, tokens)):
             first, last = tokens[sentence[0]], tokens[sentence[-1]]
             before = text[tokens[sentence[0] - 1].end if n else 0 : first.start]
-            out += ["# newpar"] * (n > 0 and before == "\n\n") + [
-                f"# sent_id = {doc.id}-{n + 1}",
-                f"# text = {text[first.start : last.end]}",
-            ]
+            out += ["# newpar"] * (n > 0 and before == "\n\n")
+            out += [f"# sent_id = {doc.id}-{n + 1}", f"# text = {text[first.start : last.end]}"]
             for j, i in enumerate(sentence, 1):
                 after = text[tokens[i].end : tokens[i + 1].start if i + 1 < len(tokens) else len(text)]
                 misc = [f"NER={tags[i]}"]
