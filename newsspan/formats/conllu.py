@@ -1,11 +1,10 @@
 """CoNLL-U with entity mentions in the MISC column: a `.conllu` file, or a folder of them.
 
-Mentions are CorefUD `Entity=` brackets (the type is the second field, or the `etype` that `# global.Entity`
-names; the entity id is the cluster) or, with `--ner-key KEY`, BIO tags in that MISC key. The text joins each
-document's sentences (`# text`, else the forms and `SpaceAfter=No`) by a line break, a blank line before
-`# newpar`, or UDPipe's `SpacesAfter`; offsets are code points into it. Kept: `# newdoc id`, `# meta::title`,
-`sourceURL` and `dateCreated`. Reported: discontinuous mentions (warnings), other `# meta::` keys (counted),
-an unmatched bracket or a token not in the text (errors naming file and line).
+Mentions are CorefUD `Entity=` brackets (the entity id is the cluster) or, with `--ner-key KEY`, BIO tags in that
+MISC key. The text joins each document's sentences (`# text`, else the forms and `SpaceAfter=No`) by line breaks,
+a blank line before `# newpar` (UDPipe's `SpacesBefore`/`SpacesAfter` honoured); offsets are code points into it.
+Reported: discontinuous mentions (warnings), other `# meta::` keys (counted), an unmatched bracket or a token not
+in the text (errors naming file and line).
 """
 
 from __future__ import annotations

@@ -1,7 +1,6 @@
 """Offset units at the format boundary: code points (what newsspan stores), UTF-16 code units (doccano, UIMA)
 and extended grapheme clusters (doccano's grapheme mode; the ``regex`` module's ``\\X``, UAX #29). In
-"👨🏻‍🚒 firemen drive firetrucks", "firetrucks" is [19, 29) in code points, [22, 32) in UTF-16, [16, 26) in graphemes.
-"""
+"👨🏻‍🚒 firemen drive firetrucks", "firetrucks" is [19, 29) in code points, [22, 32) in UTF-16, [16, 26) in graphemes."""
 
 from __future__ import annotations
 

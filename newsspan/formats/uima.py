@@ -1,11 +1,10 @@
 """UIMA CAS JSON as INCEpTION exports it: a `.json` file per document, or a folder of them, read with
 dkpro-cassis. The text is the initial view's `sofaString`; offsets count UTF-16 code units (cassis converts them).
 
-Mentions are the annotations of the type `--entity-layer` (subtypes too) labelled by its feature `--entity-feature`
-(no value is the label `*`); a Wikidata IRI in `identifier`, or with `--kb-feature TYPE:FEATURE` in another
-type's annotation on the same offsets, is the kb_id. DocumentMetaData gives the title, url and language.
-Reported: other types (counted), other views and unread Wikidata IRIs (notes), a broken file or a missing
-feature (errors), empty annotations (warnings, naming the `%ID`). The export names no annotator (pass --annotator).
+Mentions are the annotations of the type `--entity-layer` (subtypes too) labelled by `--entity-feature`; a Wikidata
+IRI in `identifier` or `--kb-feature TYPE:FEATURE` is the kb_id; DocumentMetaData gives title, url and language.
+Reported: other types (counted), other views (a note), a broken file or a missing feature (errors), empty
+annotations (warnings). The export names no annotator (pass --annotator).
 """
 
 from __future__ import annotations

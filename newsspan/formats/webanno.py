@@ -1,11 +1,9 @@
 """WebAnno TSV 3.2 and 3.3 as INCEpTION and WebAnno export it: a `.tsv` file per document, or a folder of them.
 
-The text is rebuilt from the `#Text=` sentences as INCEpTION does; token offsets count UTF-16 code units
-(converted to code points, each token checked against the text). Mentions are the annotations, single-token,
-stacked or multi-token, of the span layer `--entity-layer` labelled by its feature `--entity-feature` (no value
-is the label `*`); a Wikidata IRI in `identifier`, or with `--kb-feature LAYER:FEATURE` in another span layer's
-annotation on the same offsets, is the kb_id. Reported: other layers (counted), a missing entity layer and
-unread Wikidata IRIs (notes), a row that does not fit the header or the text (an error naming file and line).
+The text is rebuilt from the `#Text=` sentences as INCEpTION does; token offsets count UTF-16 code units. Mentions
+are the annotations (stacked and multi-token too) of the span layer `--entity-layer` labelled by `--entity-feature`;
+a Wikidata IRI in `identifier` or `--kb-feature LAYER:FEATURE` is the kb_id. Reported: other layers (counted), a
+missing entity layer (a note), a row that does not fit the header or the text (an error naming file and line).
 The export names no annotator (pass --annotator).
 """
 
