@@ -191,29 +191,25 @@ class _Reader:  # reads one CoNLL-U file into ToolDocs (one per `# newdoc`), wit
             if not (m := _BRACKET.match(value, pos)):
                 hint = "expected CorefUD brackets: (e1-type..., e1), (e1-type...)"
                 return self.error(line, f"malformed Entity={value!r}", hint)
-            pos = m.end()
-            if m[3]:
-                self.end(m[3], line)
-                continue
-            fields = m[1].split("-")
-            eid, part = fields[0], _PART.fullmatch(fields[0])
-            label = fields[doc.type_field] if len(fields) > doc.type_field else ""
-            label = label or doc.types.get(eid, "")
-            if label and not part:
-                doc.types[eid] = label
-            doc.open.append(_Open(eid, label or NULL_LABEL, len(doc.words) - 1, line, discontinuous=bool(part)))
-            if part and part[2] == "1":
-                told = f"discontinuous mention of {part[1]} ({part[3]} parts) is not imported: newsspan mentions are contiguous"
-                self.out.warn(f"{self.file}:{line}", told)
-            if m[2]:
-                self.end(eid, line)
-
-    def end(self, eid: str, line: int) -> None:
-        opened = self.docs[-1].open
-        k = next((k for k in reversed(range(len(opened))) if opened[k].key == eid), None)
-        if k is None:
-            return self.error(line, f"`{eid})` closes a mention of {eid} that no bracket opened")
-        self.close(opened.pop(k))
+            pos, closing = m.end(), m[3]
+            if m[1]:  # opens a mention (and closes it: `(e1-type...)`)
+                fields = m[1].split("-")
+                eid, part = fields[0], _PART.fullmatch(fields[0])
+                label = fields[doc.type_field] if len(fields) > doc.type_field else ""
+                label = label or doc.types.get(eid, "")
+                if label and not part:
+                    doc.types[eid] = label
+                doc.open.append(_Open(eid, label or NULL_LABEL, len(doc.words) - 1, line, discontinuous=bool(part)))
+                if part and part[2] == "1":
+                    told = f"discontinuous mention of {part[1]} ({part[3]} parts) is not imported: newsspan mentions are contiguous"
+                    self.out.warn(f"{self.file}:{line}", told)
+                closing = eid if m[2] else None
+            if closing is not None:  # closes the innermost open mention of the entity
+                k = next((k for k in reversed(range(len(doc.open))) if doc.open[k].key == closing), None)
+                if k is None:
+                    self.error(line, f"`{closing})` closes a mention of {closing} that no bracket opened")
+                else:
+                    self.close(doc.open.pop(k))
 
     def close(self, m: _Open, before_this: bool = False) -> None:
         """A mention ends: at the current word, or (before_this) at the word before it."""

@@ -67,14 +67,6 @@ class Row:
     values: list[str]  # one per declared column
 
 
-def split_value(raw: str) -> tuple[str, str | None]:
-    """A stacked value without its suffix `[N]`, unescaped (INCEpTION's Escaping.escapeValue), and N."""
-    ident = None
-    if raw.endswith("]") and not raw.endswith("\\]") and "[" in raw:
-        raw, _, ident = raw[:-1].rpartition("[")
-    return (NULL_LABEL if raw == NULL_VALUE else _VALUE_ESCAPE.sub(lambda m: _CONTROL.get(m[1], m[1]), raw)), ident
-
-
 def parse_header(lines: list[str], file: str, out: Parsed) -> tuple[list[Column], int] | None:
     """The declared columns and the index of the first body line; None (with an error) if the header is broken."""
     m = _FORMAT.fullmatch(lines[0]) if lines else None
@@ -187,7 +179,10 @@ def _stacked(rows: list[Row], col: int, by_id: bool = True) -> dict[tuple, list[
     out: dict[tuple, list[tuple[Row, str]]] = {}
     for row in rows:
         for k, raw in enumerate([] if row.values[col] == NULL_COLUMN else _STACK.split(row.values[col])):
-            value, ident = split_value(raw)
+            ident = None  # a value's suffix [N], and the value unescaped (INCEpTION's Escaping.escapeValue)
+            if raw.endswith("]") and not raw.endswith("\\]") and "[" in raw:
+                raw, _, ident = raw[:-1].rpartition("[")
+            value = NULL_LABEL if raw == NULL_VALUE else _VALUE_ESCAPE.sub(lambda m: _CONTROL.get(m[1], m[1]), raw)
             out.setdefault(("id", ident) if by_id and ident is not None else (row.unit, k), []).append((row, value))
     return out
 
