@@ -1,6 +1,5 @@
 """CoNLL NER export: ``TOKEN<TAB>NER_TAG`` lines, a blank line after each section (its rows exactly those of
-the ``entities`` config), ``-DOCSTART-`` before each document. ``datasets``' ``conll`` builder loads it.
-"""
+the ``entities`` config), ``-DOCSTART-`` before each document. ``datasets``' ``conll`` builder loads it."""
 
 from __future__ import annotations
 

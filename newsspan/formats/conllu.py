@@ -1,26 +1,10 @@
-"""CoNLL-U with entity mentions in the MISC column: a `.conllu` file, or a folder of them (read with the `conllu` package).
+"""CoNLL-U with entity mentions in the MISC column: a `.conllu` file, or a folder of them.
 
-Mentions come from CorefUD's `Entity=` brackets (`(e1-person-...` opens a mention of entity e1 at a word,
-`e1)` closes it, `(e2-place-...)` is a one-word mention; nesting and mentions across sentences allowed; the
-entity type is the second field, or the `etype` field that `# global.Entity` names), or, with
-`--ner-key KEY`, from BIO tags in that MISC key (`NER=B-PER`, `I-PER`, `O`; BIOES/BILOU prefixes too); a file
-with no mention read but BIO tags under another MISC key (`name=B-PER`) is an error naming that key.
-
-Text: each document (`# newdoc`, `# newdoc id = ...`, else the file) is its sentences' `# text` lines joined
-by a line break, a blank line before a paragraph (`# newpar`), or by the whitespace of UDPipe's
-`SpacesAfter` on a sentence's last token (`SpacesBefore` on the document's first token: before its text).
-Every token's form is found in its sentence's text in order; `SpaceAfter=No` is checked against it (a
-disagreement is a warning). A sentence without `# text` is rebuilt from its tokens and `SpaceAfter=No`.
-Offsets are code points into that text. A multi-word token (`1-2 del` over `de` + `el`) is one stretch of
-text: a mention that begins or ends between its words has its boundary inside that token, which `--align`
-decides; empty nodes (`5.1`) have no text, so a mention's edges skip them.
-
-Kept: the mentions with their type as the label (map it with --label-map; e.g. `abstract=ignore`), the
-CorefUD entity id as the mention's `cluster`; document metadata `# meta::title`, `# meta::sourceURL`
-(url), `# meta::dateCreated` (date); the `# newdoc id` as the document id.
-Reported: discontinuous mentions (`e1[1/2]`) and mentions of empty nodes only, per item; other `# meta::`
-keys, counted in the summary; a bracket that does not match, a token not found in the text, as errors
-naming file and line.
+Mentions are CorefUD `Entity=` brackets (the entity id is the cluster) or, with `--ner-key KEY`, BIO tags in that
+MISC key. The text joins each document's sentences (`# text`, else the forms and `SpaceAfter=No`) by line breaks,
+a blank line before `# newpar` (UDPipe's `SpacesBefore`/`SpacesAfter` honoured); offsets are code points into it.
+Reported: discontinuous mentions (warnings), other `# meta::` keys (counted), an unmatched bracket or a token not
+in the text (errors naming file and line).
 """
 
 from __future__ import annotations
@@ -29,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from pathlib import Path
 
 import conllu
@@ -39,7 +23,7 @@ from ..model import Document
 from .tool import NULL_LABEL, FormatError, Parsed, ToolDoc, ToolSpan, lines_of, read_files, tagged
 
 _SPACES = re.compile(r"\s*")  # in a str pattern, \s is exactly what str.isspace() accepts
-_PIECE = re.compile(r"[()]|[^()]+")
+_BRACKET = re.compile(r"\(([^()]+)(\))?|([^()]+)\)")  # opens (and closes), or closes
 _PART = re.compile(r"([^\[\]]+)\[(\d+)/(\d+)\]")
 _BIO = re.compile(r"([BIESLU])-(.+)")
 _CLUSTER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")
@@ -74,7 +58,7 @@ class _Doc:
 
 
 def load(path: Path, unit: str | None = None, *, ner_key: str | None = None) -> Parsed:
-    return read_files(path, (".conllu", ".conll"), "CoNLL-U files (.conllu)", _Reader.read, ner_key)
+    return read_files(path, (".conllu", ".conll"), "CoNLL-U files (.conllu)", _Reader, ner_key)
 
 
 def _blocks(data: str):
@@ -88,15 +72,12 @@ def _blocks(data: str):
             block = []
 
 
-class _Reader:  # one CoNLL-U file into ToolDocs (one per `# newdoc`), with its problems at their lines
-    def __init__(self, file: str, out: Parsed, ner_key: str | None):
+class _Reader:  # reads one CoNLL-U file into ToolDocs (one per `# newdoc`), with its problems at their lines
+    def __init__(self, data: str, file: str, name: str, out: Parsed, ner_key: str | None):
         self.file, self.out, self.ner_key = file, out, ner_key
         self.docs: list[_Doc] = []
         self.bio_keys: Counter = Counter()  # MISC keys other than the one read that hold B- tags
-
-    @classmethod
-    def read(cls, data: str, file: str, name: str, out: Parsed, ner_key: str | None) -> None:
-        cls(file, out, ner_key).parse(data, name)
+        self.parse(data, name)
 
     def error(self, line: int, message: str, hint: str | None = None) -> None:
         """An error of the current document: it is not imported (its other problems are still told)."""
@@ -139,10 +120,8 @@ class _Reader:  # one CoNLL-U file into ToolDocs (one per `# newdoc`), with its 
             if key in META and value and META[key] not in doc.meta:
                 if META[key] != "date":
                     doc.meta[META[key]] = value
-                elif _DATE.match(value):
-                    doc.meta["date"] = value[:10]
-                    if len(value) > 10:
-                        doc.meta["published"] = value
+                elif _DATE.match(value):  # a time too: the date, and the time it was published
+                    doc.meta |= {"date": value[:10], "published": value} if len(value) > 10 else {"date": value}
             elif key.startswith("meta::") and key not in META:
                 self.out.ignored[f"document metadata {key}"] += 1
             elif key == "global.Entity" and value:
@@ -156,16 +135,13 @@ class _Reader:  # one CoNLL-U file into ToolDocs (one per `# newdoc`), with its 
         forms, mwt_end = {}, 0
         for line, tok in enumerate(sent, line0):
             tid, misc = tok["id"], tok["misc"] or {}
-            space = misc.get("SpaceAfter") != "No"
-            if isinstance(tid, tuple) and tid[1] == "-":  # a multi-word token over the words tid[0]..tid[2]
-                surface.append((line, tok["form"], space, list(range(tid[0], tid[2] + 1)), misc))
-                mwt_end = tid[2]
-            elif isinstance(tid, tuple):  # an empty node: no text
-                words.append((line, None, misc))
-            else:
-                if tid > mwt_end:
-                    surface.append((line, tok["form"], space, [tid], misc))
-                words.append((line, tid, misc))
+            mwt = isinstance(tid, tuple) and tid[1] == "-"  # a multi-word token over the words tid[0]..tid[2]
+            if mwt or (isinstance(tid, int) and tid > mwt_end):
+                wids = list(range(tid[0], tid[2] + 1)) if mwt else [tid]
+                surface.append((line, tok["form"], misc.get("SpaceAfter") != "No", wids, misc))
+                mwt_end = tid[2] if mwt else mwt_end
+            if not mwt:  # a word, or an empty node (no text)
+                words.append((line, tid if isinstance(tid, int) else None, misc))
                 forms[tid] = tok["form"]
         md = sent.metadata
         text = md.get("text")
@@ -177,9 +153,23 @@ class _Reader:  # one CoNLL-U file into ToolDocs (one per `# newdoc`), with its 
         # line before a paragraph; before the document, its first token's SpacesBefore
         sep = doc.after if doc.after is not None else "\n\n" if ("newpar" in md or "newpar id" in md) else "\n"
         sep = sep if doc.text else _spaces(surface[0][4] if surface else {}, "SpacesBefore") or ""
-        spans = self.place(text, surface, forms, len(doc.text) + len(sep))
-        if spans is None:
-            return
+        base, pos, spans, disagree = len(doc.text) + len(sep), 0, {}, []
+        for k, (line, form, _, wids, _) in enumerate(surface):  # each token where the text continues
+            start = _SPACES.match(text, pos).end()  # type: ignore[union-attr]  # \s* always matches
+            if not text.startswith(form, start):
+                found = text[start : start + len(form) + 10]
+                message = f"the token {form!r} is not where the sentence's `# text` continues (at {start}: {found!r})"
+                return self.error(line, message, "make `# text` and the token forms agree")
+            if k and surface[k - 1][2] != (start > pos):
+                disagree.append(f"{self.file}:{line}")
+            pos = start + len(form)
+            inner = _inner(form, [forms.get(w, "") for w in wids], start, pos)
+            spans.update({w: (base + a, base + b) for w, (a, b) in zip(wids, inner, strict=True)})
+        if disagree:
+            listed = f"{len(disagree)} token(s) ({', '.join(disagree[:5])})"
+            self.out.warn(
+                disagree[0], f"SpaceAfter=No disagrees with the sentence's `# text` before {listed}; the text is kept"
+            )
         doc.text += sep + text
         doc.after = _spaces(surface[-1][4] if surface else {}, "SpacesAfter")
         for line, wid, misc in words:
@@ -194,65 +184,38 @@ class _Reader:  # one CoNLL-U file into ToolDocs (one per `# newdoc`), with its 
         if self.ner_key is not None and doc.open:
             self.close(doc.open.pop())  # a BIO mention ends with its sentence
 
-    def place(self, text: str, surface, forms: dict, base: int) -> dict | None:
-        """Word id -> (start, end) in the document text; None (with an error) if a token is not in the text."""
-        pos, placed, disagree, space_before = 0, {}, [], None
-        for line, form, space, wids, _ in surface:
-            start = _SPACES.match(text, pos).end()  # type: ignore[union-attr]  # \s* always matches
-            if not text.startswith(form, start):
-                found = text[start : start + len(form) + 10]
-                message = f"the token {form!r} is not where the sentence's `# text` continues (at {start}: {found!r})"
-                self.error(line, message, "make `# text` and the token forms agree")
-                return None
-            if space_before is not None and space_before != (start > pos):
-                disagree.append(f"{self.file}:{line}")
-            pos, space_before = start + len(form), space
-            inner = _inner(form, [forms.get(w, "") for w in wids], start, pos) if len(wids) > 1 else [(start, pos)]
-            placed.update({w: (base + a, base + b) for w, (a, b) in zip(wids, inner, strict=True)})
-        if disagree:
-            listed = f"{len(disagree)} token(s) ({', '.join(disagree[:5])})"
-            self.out.warn(
-                disagree[0], f"SpaceAfter=No disagrees with the sentence's `# text` before {listed}; the text is kept"
-            )
-        return placed
-
     def brackets(self, value: str, line: int) -> None:
         """CorefUD brackets, left to right: `(e1-type...` opens, `e1)` closes, `(e1-type...)` is both."""
-        doc, pieces, k = self.docs[-1], _PIECE.findall(value), 0
-        while k < len(pieces):
-            if pieces[k] not in "()" and pieces[k + 1 : k + 2] == [")"]:
-                self.end(pieces[k], line)
-                k += 2
-                continue
-            if pieces[k] != "(" or k + 1 >= len(pieces) or pieces[k + 1] in "()":
+        doc, pos = self.docs[-1], 0
+        while pos < len(value):
+            if not (m := _BRACKET.match(value, pos)):
                 hint = "expected CorefUD brackets: (e1-type..., e1), (e1-type...)"
                 return self.error(line, f"malformed Entity={value!r}", hint)
-            fields, single = pieces[k + 1].split("-"), pieces[k + 2 : k + 3] == [")"]
-            k += 3 if single else 2
-            eid, part = fields[0], _PART.fullmatch(fields[0])
-            label = fields[doc.type_field] if len(fields) > doc.type_field else ""
-            label = label or doc.types.get(eid, "")
-            if label and not part:
-                doc.types[eid] = label
-            doc.open.append(_Open(eid, label or NULL_LABEL, len(doc.words) - 1, line, discontinuous=bool(part)))
-            if part and part[2] == "1":
-                told = f"discontinuous mention of {part[1]} ({part[3]} parts) is not imported: newsspan mentions are contiguous"
-                self.out.warn(f"{self.file}:{line}", told)
-            if single:
-                self.end(eid, line)
-
-    def end(self, eid: str, line: int) -> None:
-        opened = self.docs[-1].open
-        for k in range(len(opened) - 1, -1, -1):
-            if opened[k].key == eid:
-                return self.close(opened.pop(k))
-        self.error(line, f"`{eid})` closes a mention of {eid} that no bracket opened")
+            pos, closing = m.end(), m[3]
+            if m[1]:  # opens a mention (and closes it: `(e1-type...)`)
+                fields = m[1].split("-")
+                eid, part = fields[0], _PART.fullmatch(fields[0])
+                label = fields[doc.type_field] if len(fields) > doc.type_field else ""
+                label = label or doc.types.get(eid, "")
+                if label and not part:
+                    doc.types[eid] = label
+                doc.open.append(_Open(eid, label or NULL_LABEL, len(doc.words) - 1, line, discontinuous=bool(part)))
+                if part and part[2] == "1":
+                    told = f"discontinuous mention of {part[1]} ({part[3]} parts) is not imported: newsspan mentions are contiguous"
+                    self.out.warn(f"{self.file}:{line}", told)
+                closing = eid if m[2] else None
+            if closing is not None:  # closes the innermost open mention of the entity
+                k = next((k for k in reversed(range(len(doc.open))) if doc.open[k].key == closing), None)
+                if k is None:
+                    self.error(line, f"`{closing})` closes a mention of {closing} that no bracket opened")
+                else:
+                    self.close(doc.open.pop(k))
 
     def close(self, m: _Open, before_this: bool = False) -> None:
         """A mention ends: at the current word, or (before_this) at the word before it."""
         doc = self.docs[-1]
         inside = [w for w in doc.words[m.first : len(doc.words) - before_this] if w is not None]
-        where = f"{self.file}:{m.line} ({m.key} {m.label})" if m.key != m.label else f"{self.file}:{m.line} ({m.label})"
+        where = f"{self.file}:{m.line} ({m.key + ' ' if m.key != m.label else ''}{m.label})"
         if m.discontinuous:
             return
         if not inside:
@@ -291,7 +254,7 @@ def _inner(form: str, parts: list[str], start: int, end: int) -> list[tuple[int,
     characters; otherwise ("del" = "de" + "el") the inner boundaries fall strictly inside the token."""
     length = end - start
     if "".join(parts) == form:
-        cuts = [sum(map(len, parts[:k])) for k in range(1, len(parts))]
+        cuts = list(accumulate(map(len, parts[:-1])))
     else:
         cuts = [length * k // len(parts) for k in range(1, len(parts))]
     inside = [start + min(max(c, 1), length - 1) if length > 1 else end for c in cuts]
@@ -310,18 +273,15 @@ def export(docs: Iterable[Document]) -> dict[str, bytes]:
         text, (tokens, spans) = doc.text, tagged(doc)
         tags = ["O"] * len(tokens)
         for a, b, label in spans:
-            tags[a:b] = [f"B-{label}"] + [f"I-{label}"] * (b - a - 1)
-        for a, b, _ in spans:
             if "\n" in (quote := text[tokens[a].start : tokens[b - 1].end]):
                 raise FormatError(f"{doc.id}: the entity {quote!r} holds a line break; a CoNLL-U sentence is a line")
+            tags[a:b] = [f"B-{label}"] + [f"I-{label}"] * (b - a - 1)
         out.append(f"# newdoc id = {doc.id}")
         for n, sentence in enumerate(lines_of(text, tokens)):
             first, last = tokens[sentence[0]], tokens[sentence[-1]]
             before = text[tokens[sentence[0] - 1].end if n else 0 : first.start]
-            out += ["# newpar"] * (n > 0 and before == "\n\n") + [
-                f"# sent_id = {doc.id}-{n + 1}",
-                f"# text = {text[first.start : last.end]}",
-            ]
+            out += ["# newpar"] * (n > 0 and before == "\n\n")
+            out += [f"# sent_id = {doc.id}-{n + 1}", f"# text = {text[first.start : last.end]}"]
             for j, i in enumerate(sentence, 1):
                 after = text[tokens[i].end : tokens[i + 1].start if i + 1 < len(tokens) else len(text)]
                 misc = [f"NER={tags[i]}"]

@@ -1,6 +1,5 @@
 """GUM (Georgetown University Multilayer corpus) CoNLL-U -> newsspan documents with a GUM-derived layer
-(sections, typed names) and, for the human pass, undecided names and claim proposals: docs/gum.md.
-"""
+(sections, typed names) and, for the human pass, undecided names and claim proposals: docs/gum.md."""
 
 from __future__ import annotations
 
@@ -9,6 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from importlib import resources
+from itertools import count
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -90,31 +90,25 @@ class GumDoc:  # one converted document: the GUM-derived layer, and what is left
     report: list[dict] = field(default_factory=list)  # what was dropped, trimmed, left undecided or misaligned
 
 
-def _read(path: Path) -> tuple[list, list[Word], list[list[tuple[str, bool, list[int]]]]]:
-    """Sentences, the document's words, and per sentence its surface tokens (form, space after, word indices)."""
+def _read(path: Path) -> tuple[list, list[Word], list[str]]:
+    """Sentences, the document's words (their offsets in their sentence), and each sentence's text."""
     sents = conllu.parse(path.read_text(encoding="utf-8"))
     words: list[Word] = []
-    tokens: list[list[tuple[str, bool, list[int]]]] = []
+    lines: list[str] = []
     for i, s in enumerate(sents):
-        toks: list[tuple[str, bool, list[int]]] = []
-        base, mwt_end = len(words), 0
+        line, base, mwt_end = "", len(words), 0
         for t in s:
-            misc = t["misc"] or {}
-            if isinstance(t["id"], tuple):  # a multi-word token over its words, or an empty node (no text)
-                if t["id"][1] == "-":
-                    toks.append((unicodedata.normalize("NFC", t["form"]), misc.get("SpaceAfter") != "No", []))
-                    mwt_end = t["id"][2]
-                continue
-            head = base + t["head"] - 1 if t["head"] else -1
-            words.append(
-                Word(unicodedata.normalize("NFC", t["form"]), t["upos"], t["xpos"], head, t["deprel"], misc, i)
-            )
-            if t["id"] <= mwt_end:
-                toks[-1][2].append(len(words) - 1)
-            else:
-                toks.append((words[-1].form, misc.get("SpaceAfter") != "No", [len(words) - 1]))
-        tokens.append(toks)
-    return sents, words, tokens
+            tid, misc, form = t["id"], t["misc"] or {}, unicodedata.normalize("NFC", t["form"])
+            mwt = isinstance(tid, tuple) and tid[1] == "-"  # a multi-word token, spelt by its words that follow
+            if mwt or (isinstance(tid, int) and tid > mwt_end):
+                at, mwt_end = len(line), tid[2] if mwt else mwt_end
+                line += form + " " * (misc.get("SpaceAfter") != "No")
+            if isinstance(tid, int):  # a word (an empty node has no text)
+                head = base + t["head"] - 1 if t["head"] else -1
+                words.append(Word(form, t["upos"], t["xpos"], head, t["deprel"], misc, i, at, at + len(form)))
+                at += len(form)
+        lines.append(line.removesuffix(" "))
+    return sents, words, lines
 
 
 def _markup(words: list[Word]) -> list[tuple[str, dict, int, int]]:
@@ -139,9 +133,9 @@ def _blocks(sents, words: list[Word], markup) -> tuple[list[tuple[str, str | Non
     for i, s in enumerate(sents):
         stack = [e for e in stack if e[2] > 0]
         for part in (s.metadata.get("newpar_block") or "").split("|"):  # 'sp who:::"#Bill" (6 s)'
-            head, _, count = part.strip().rpartition(" (")
-            if count.removesuffix(" s)").isdigit() and int(count[:-3]):  # (0 s): an element without text (an image)
-                stack.append([head.split(" ")[0], dict(_ATTR.findall(head)), int(count[:-3])])
+            head, _, size = part.strip().rpartition(" (")
+            if size.removesuffix(" s)").isdigit() and int(size[:-3]):  # (0 s): an element without text (an image)
+                stack.append([head.split(" ")[0], dict(_ATTR.findall(head)), int(size[:-3])])
         # a head, caption or list item is one block whatever it holds; else the innermost p, quote, stanza, sp
         inner = next((e for e in stack if e[0] in _WHOLE), None) or next(
             (e for e in reversed(stack) if e[0] in _BLOCK_LABELS), None
@@ -164,21 +158,19 @@ def _blocks(sents, words: list[Word], markup) -> tuple[list[tuple[str, str | Non
     return blocks, date
 
 
-def _text(blocks, tokens, words: list[Word]) -> tuple[str, list[Section]]:
+def _text(blocks, lines: list[str], words: list[Word]) -> tuple[str, list[Section]]:
     """The text, one block per line and a blank line between blocks; the words' offsets are set on the way."""
-    text, sections = "", []
+    text, sections, offsets = "", [], {}
     for label, speaker, sent_ids in blocks:
         text += "\n\n" if text else ""
         start = len(text)
         for si in sent_ids:
             text += " " if len(text) > start else ""
-            for j, (form, space, ids) in enumerate(tokens[si]):
-                at = len(text)
-                for w in ids:  # the words of a multi-word token spell its form (checked in the tests)
-                    words[w].start = at
-                    at = words[w].end = at + len(words[w].form)
-                text += form + (" " if space and j + 1 < len(tokens[si]) else "")
+            offsets[si] = len(text)
+            text += lines[si]
         sections.append(Section("s", start, len(text), "", label, speaker))
+    for w in words:
+        w.start, w.end = w.start + offsets[w.sent], w.end + offsets[w.sent]
     text += "\n"
     return text, [replace(s, text=text[s.start : s.end]) for s in sections]
 
@@ -282,16 +274,13 @@ def _names(doc_id: str, text: str, words: list[Word], markup, wiki: dict) -> tup
         for k in range(lo, hi + 1):  # a bracket or quotation mark inside ("[George W.] Bush"): the head's side
             if words[k].form in _MARKS:
                 lo, hi = (k + 1, hi) if k < h else (lo, min(hi, k - 1))
-        keep_the = (m.identity or "").startswith("The_")  # "The" is part of the title: The_Onion
-        while lo < hi and (
-            words[lo].upos == "PUNCT" or (words[lo].upos == "DET" and m.etype != "time" and not keep_the)
-        ):
+        keep_det = m.etype == "time" or (m.identity or "").startswith("The_")  # a date; a title: The_Onion
+        while lo < hi and (words[lo].upos == "PUNCT" or (words[lo].upos == "DET" and not keep_det)):
             lo += 1
         while hi > lo and (words[hi].upos == "PUNCT" or words[hi].xpos == "POS"):
             hi -= 1
-        start, end = words[lo].start, words[hi].end
-        gum = {"id": m.gum_id, "etype": m.etype, "identity": m.identity, **_quote(text, words[a].start, words[b].end)}
-        item = {**_quote(text, start, end), "gum": gum}
+        gum = {"id": m.gum_id, "etype": m.etype, "identity": m.identity, **_quote(text, words, a, b)}
+        item = {**_quote(text, words, lo, hi), "gum": gum}
         label, own = _label(m, item["text"], words[h])
         if label == "-":
             report.append({"doc": doc_id, "kind": "dropped", "why": "no OntoNotes name", **item})
@@ -301,7 +290,7 @@ def _names(doc_id: str, text: str, words: list[Word], markup, wiki: dict) -> tup
         if identity in wiki:
             item["kb_id"] = wiki[identity]
         item["cluster"] = slug(identity or (item["text"] if own else "")) or f"gum-{m.gum_id}"
-        if (start, end) != (gum["start"], gum["end"]):
+        if (item["start"], item["end"]) != (gum["start"], gum["end"]):
             report.append({"doc": doc_id, "kind": "trimmed", **item})
         out.append(item)
     return out, report
@@ -309,6 +298,8 @@ def _names(doc_id: str, text: str, words: list[Word], markup, wiki: dict) -> tup
 
 _EDU = re.compile(r"([^:]+):(\d+)(?:->(\d+))?:(\d+)(?::(.*))?")
 _SOURCE_LABELS = ("PERSON", "ORG", "GPE", "NORP")
+_NEGATIVE = "attribution-negative: the source does not assert the content (denies, doubts, does not know)"
+_INTERRUPTED = "the source and cue interrupt the content: a claim is one span, correct or reject"
 
 
 def _signal(signals: str, kinds: tuple[str, ...]) -> list[int]:
@@ -323,7 +314,8 @@ def _signal(signals: str, kinds: tuple[str, ...]) -> list[int]:
     return out
 
 
-def _quote(text: str, start: int, end: int) -> dict:
+def _quote(text: str, words: list[Word], first: int, last: int) -> dict:  # the text of the words [first, last]
+    start, end = words[first].start, words[last].end
     return {"start": start, "end": end, "text": text[start:end]}
 
 
@@ -331,7 +323,7 @@ def _unbalanced(s: str) -> bool:
     return s.count('"') % 2 == 1 or s.count("“") != s.count("”")
 
 
-def _claims(doc_id: str, text: str, words: list[Word], entities: list[Entity]) -> list[dict]:
+def _claims(text: str, words: list[Word], entities: list[Entity]) -> list[dict]:
     """A claim proposal per attribution relation: eRST's satellite holds the source and the cue, the nucleus
     (the head EDU with its dependents attached below the relation's depth) is the content."""
     edus: dict[int, tuple] = {}  # EDU -> (first word, relation, head EDU, depth, signals)
@@ -340,15 +332,11 @@ def _claims(doc_id: str, text: str, words: list[Word], entities: list[Entity]) -
         if m:
             edus[int(m.group(2))] = (i, m.group(1), int(m.group(3) or 0), int(m.group(4)), m.group(5) or "")
     order = sorted(edus, key=lambda e: edus[e][0])
-    span = {
-        e: (edus[e][0], edus[n][0] - 1 if n else len(words) - 1) for e, n in zip(order, [*order[1:], 0], strict=False)
-    }
-    kids: dict[int, list[int]] = {}
-    for e, (_, _, head, _, _) in edus.items():
-        kids.setdefault(head, []).append(e)
+    starts = [edus[e][0] for e in order] + [len(words)]
+    span = {e: range(starts[k], starts[k + 1]) for k, e in enumerate(order)}  # an EDU's words: up to the next EDU
 
-    def sub(e: int, below: int = 1 << 30) -> set[int]:
-        return {e}.union(*(sub(c) for c in kids.get(e, []) if edus[c][3] < below))
+    def sub(e: int, below: int = 1 << 30) -> set[int]:  # the EDU and its dependents attached below that depth
+        return {e}.union(*(sub(c) for c, x in edus.items() if x[2] == e and x[3] < below))
 
     out: list[dict] = []
     for e in order:
@@ -357,7 +345,7 @@ def _claims(doc_id: str, text: str, words: list[Word], entities: list[Entity]) -
             continue
         sat = sub(e)
         content = sorted(sub(head, depth) - sat)
-        lo, hi = span[content[0]][0], span[content[-1]][1]
+        lo, hi = span[content[0]][0], span[content[-1]][-1]
         while lo < hi and (
             words[lo].upos == "PUNCT" or (words[lo].form.lower() == "that" and words[lo].upos == "SCONJ")
         ):
@@ -367,34 +355,23 @@ def _claims(doc_id: str, text: str, words: list[Word], entities: list[Entity]) -
             hi -= 1
         while hi < end and _unbalanced(text[words[lo].start : words[hi].end]):  # a quotation inside the content
             hi += 1
-        sat_words = [k for s in sorted(sat) for k in range(span[s][0], span[s][1] + 1)]
+        sat_words = [k for s in sorted(sat) for k in span[s]]
         top = [k for k in sat_words if words[k].head not in sat_words]
-        claim: dict = _quote(text, words[lo].start, words[hi].end)
         attribution: dict = {"type": "source"}
         src = [k for k in _signal(signals, ("sem-atsrc",)) if words[k].upos != "PUNCT"]
-        src_head = next((k for k in src if words[k].head not in src), None)
-        at = words[src_head] if src_head is not None else None
-        named = next((x for x in entities if at and x.start <= at.start < x.end and at.upos != "PRON"), None)
+        at = next((words[k] for k in src if words[k].head not in src), None)
+        named = next((x for x in entities if at and at.upos != "PRON" and x.start <= at.start < x.end), None)
         if named is not None and named.label in _SOURCE_LABELS:
             attribution["source"] = named.id
         elif src:
-            attribution["source_span"] = _quote(text, words[min(src)].start, words[max(src)].end)
+            attribution["source_span"] = _quote(text, words, min(src), max(src))
         cues = _signal(signals, ("lex-indwd", "lex-indph")) or [k for k in top if words[k].upos == "VERB"][:1]
         if cues:
             k0 = next((k for k in cues if k in top), cues[0])
-            k1 = k0
-            while k1 + 1 in cues:
-                k1 += 1
-            attribution["cue"] = _quote(text, words[k0].start, words[k1].end)
-        claim["attribution"] = attribution
-        notes = []
-        if rel == "attribution-negative":
-            notes.append("attribution-negative: the source does not assert the content (denies, doubts, does not know)")
-        if any(lo <= k <= hi for k in sat_words):
-            notes.append("the source and cue interrupt the content: a claim is one span, correct or reject")
-        satellite = _quote(text, words[sat_words[0]].start, words[sat_words[-1]].end)
-        claim |= {"gum": {"relation": rel, "edu": e, "satellite": satellite}, "notes": notes}
-        out.append(claim)
+            attribution["cue"] = _quote(text, words, k0, next(k for k in count(k0) if k + 1 not in cues))
+        notes = [_NEGATIVE] * (rel == "attribution-negative") + [_INTERRUPTED] * any(lo <= k <= hi for k in sat_words)
+        gum = {"relation": rel, "edu": e, "satellite": _quote(text, words, sat_words[0], sat_words[-1])}
+        out.append({**_quote(text, words, lo, hi), "attribution": attribution, "gum": gum, "notes": notes})
     return out
 
 
@@ -416,12 +393,12 @@ def tables(dep: Path) -> tuple[dict[str, str], dict[str, str]]:
 
 def convert(path: Path, wiki: dict[str, str], splits: dict[str, str]) -> GumDoc:
     """One GUM .conllu file as a newsspan document with its GUM-derived layer and proposals."""
-    sents, words, tokens = _read(path)
+    sents, words, lines = _read(path)
     gum_id = sents[0].metadata.get("newdoc id", path.stem)
     doc_id = "gum_" + gum_id.lower().removeprefix("gum_")
     markup = _markup(words)
     blocks, date = _blocks(sents, words, markup)
-    text, sections = _text(blocks, tokens, words)
+    text, sections = _text(blocks, lines, words)
     if canonicalize(text) != text:
         raise ValueError(f"{path.name}: the rebuilt text is not canonical (NFC, LF)")
     names, report = _names(doc_id, text, words, markup, wiki)
@@ -448,20 +425,18 @@ def convert(path: Path, wiki: dict[str, str], splits: dict[str, str]) -> GumDoc:
     annotation = Annotation(
         doc_id, h, ("gum-import",), GUIDELINES_VERSION, "draft", renumber(sections), entities, (), provenance=PROVENANCE
     )
-    meta = {"schema_version": SCHEMA_VERSION, "id": doc_id, "language": "en"}
-    meta |= {"date": date} if date else {}
-    meta |= {"title": sents[0].metadata.get("meta::title", ""), "authors": ["Wikinews contributors"]}
-    meta |= {"genre": sents[0].metadata.get("meta::genre"), "source": "Wikinews"}
-    meta |= {"url": sents[0].metadata.get("meta::sourceURL"), "license": "CC-BY-2.5"}
-    meta["derived_from"] = {"corpus": "GUM", "document": gum_id, "version": VERSION, "url": URL}
-    meta["derived_from"] |= {"license": "CC-BY-4.0", "citation": CITATION}
+    md = sents[0].metadata
+    meta = {"schema_version": SCHEMA_VERSION, "id": doc_id, "language": "en", **({"date": date} if date else {})}
+    meta |= {"title": md.get("meta::title", ""), "authors": ["Wikinews contributors"], "genre": md.get("meta::genre")}
+    meta |= {"source": "Wikinews", "url": md.get("meta::sourceURL"), "license": "CC-BY-2.5"}
+    derived = {"corpus": "GUM", "document": gum_id, "version": VERSION, "url": URL, "license": "CC-BY-4.0"}
+    meta["derived_from"] = derived | {"citation": CITATION}
     meta |= {"text_sha256": h, "source_sha256": h, "split": splits.get(gum_id, "train")}
-    claims = _claims(doc_id, text, words, list(entities))
+    claims = _claims(text, words, list(entities))
     return GumDoc(doc_id, text, meta, annotation, words, mentions, undecided, claims, report)
 
 
 def read(paths: list[Path], genres: tuple[str, ...] = ("news",)) -> list[GumDoc]:
     """The GUM documents of these files and dep/ folders, of these genres (GUM_<genre>_<name>.conllu)."""
-    files = sorted({f for p in map(Path, paths) for f in (sorted(p.glob("*.conllu")) if p.is_dir() else [p])})
-    files = [f for f in files if f.stem.split("_")[1:2] and f.stem.split("_")[1] in genres]
-    return [convert(f, *tables(f.parent)) for f in files]
+    found = {f for p in map(Path, paths) for f in (p.glob("*.conllu") if p.is_dir() else [p])}
+    return [convert(f, *tables(f.parent)) for f in sorted(found) if "_" in f.stem and f.stem.split("_")[1] in genres]

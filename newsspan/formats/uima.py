@@ -1,20 +1,10 @@
-"""UIMA CAS JSON, as INCEpTION exports it (`UIMA CAS JSON`): a `.json` file per document, or a folder of them.
+"""UIMA CAS JSON as INCEpTION exports it: a `.json` file per document, or a folder of them, read with
+dkpro-cassis. The text is the initial view's `sofaString`; offsets count UTF-16 code units (cassis converts them).
 
-Read with dkpro-cassis, INCEpTION's own library: the type system (`%TYPES`), the feature structures
-(`%featureSTRUCTURES`), the views (`%VIEWS`); the text is the initial view's `sofaString`. Offsets in
-the file count UTF-16 code units; cassis converts them to code points on reading.
-
-Kept: the annotations of the type `--entity-layer` (default NamedEntity, subtypes included), labelled by
-their feature `--entity-feature` (default `value`; `''` for a type without features); an annotation
-without a value has the label `*` (map it with --label-map). A Wikidata IRI in the `identifier` feature
-(entity linking) becomes the mention's kb_id; with `--kb-feature TYPE:FEATURE`, the IRI of an annotation of
-another type (a linking layer) on the mention's very offsets does (a feature of another type that holds
-Wikidata IRIs is named in a note when the option is not given). Document metadata (DKPro's
-DocumentMetaData): `documentTitle` as the title unless it is only the file's name (INCEpTION's default),
-`documentUri` as the url when it is a web address, and the document's language unless `x-unspecified`.
-Reported: annotations of every other type, counted per type in the summary; other views, as a note; a
-file that is not a CAS, a type without the feature, an empty annotation, as errors or warnings naming
-file and annotation (`%ID`). The export names no annotator (pass --annotator).
+Mentions are the annotations of the type `--entity-layer` (subtypes too) labelled by `--entity-feature`; a Wikidata
+IRI in `identifier` or `--kb-feature TYPE:FEATURE` is the kb_id; DocumentMetaData gives title, url and language.
+Reported: other types (counted), other views (a note), a broken file or a missing feature (errors), empty
+annotations (warnings). The export names no annotator (pass --annotator).
 """
 
 from __future__ import annotations
@@ -27,6 +17,7 @@ from collections import Counter
 from .. import files
 from .offsets import OffsetError, read_offset
 from .tool import KB_FEATURE, NULL_LABEL, Parsed, ToolDoc, ToolSpan, iri_note, is_layer, layer_reader, link, wikidata_id
+from .webanno import check_layer
 
 METADATA_TYPE = "de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData"
 DOCUMENT_TYPE = "uima.tcas.DocumentAnnotation"
@@ -53,36 +44,32 @@ def parse(source: str, file: str, name: str, out: Parsed, layer: str, feature: s
     text, ts = cas.sofa_string, cas.typesystem
     if not isinstance(text, str) or not text.strip():
         return out.error(file, "the CAS holds no text (no sofaString in its initial view)")
-    others = [v.sofa.sofaID for v in cas.views if v.sofa.sofaID != "_InitialView"]
-    if others:
+    if others := [v.sofa.sofaID for v in cas.views if v.sofa.sofaID != "_InitialView"]:
         out.notes.append(f"{file}: only the initial view is read; not the views {', '.join(others)}")
     read = ts.contains_type(layer)
-    spans: list[ToolSpan] = []
     features = _features(ts.get_type(layer)) if read else []
     kb_type = next((t.name for t in ts.get_types() if is_layer(t.name, kb[0] or layer)), None)
     linked = kb_type not in (None, layer)  # the links in a type of their own
     if kb[0] is not None and (kb_type is None or kb[1] not in _features(ts.get_type(kb_type))):
         listed = ", ".join(f"{t.name}:{f}" for t in ts.get_types() for f in _features(t) if "uima." not in t.name)
         return out.error(file, f"--kb-feature {kb[0]}:{kb[1]} names no feature of a type of the CAS ({listed})")
+    if not check_layer(out, file, "type", layer, feature, ["", *features] if read else None, f"holds no type {layer}"):
+        return
+    spans: list[ToolSpan] = []
     links: list = []  # (begin, end, IRI, where) of the annotations of the linking type
     iris: Counter = Counter()  # Wikidata IRIs in features not read, per (type, feature)
-    if not read:
-        out.notes.append(f"{file}: holds no type {layer}; no mentions from it")
-    elif feature and feature not in features:
-        shown = ", ".join(map(repr, features)) or "none"
-        hint = "pass --entity-feature with one of them ('' for a type without features)"
-        return out.error(file, f"the type {layer} has no feature {feature!r} (its features: {shown})", hint)
     for a in cas.select_all_annotations():
         if ts.is_instance_of(a.type, DOCUMENT_TYPE):  # the document itself, whatever the layer
             continue
         if kb[0] is None:
             unread = [f for f in _features(a.type) if f != feature and (f != KB_FEATURE or a.type.name != layer)]
             iris.update((a.type.name, f) for f in unread if isinstance(a.get(f), str) and wikidata_id(a.get(f)))
+        mention = read and ts.is_instance_of(a.type, layer)
         if linked and a.type.name == kb_type:
             links.append((a.begin, a.end, a.get(kb[1]), f"{file}: annotation {a.xmiID}"))
-        elif not (read and ts.is_instance_of(a.type, layer)):
+        elif not mention:
             out.ignored[f"type {a.type.name}"] += 1
-        if not (read and ts.is_instance_of(a.type, layer)):
+        if not mention:
             continue
         value = a.get(feature) if feature else None
         label = NULL_LABEL if value in (None, "") else str(value)

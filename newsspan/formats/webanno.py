@@ -1,24 +1,10 @@
-"""WebAnno TSV 3.2 and 3.3, as INCEpTION and WebAnno export it: a `.tsv` file per document, or a folder of them.
+"""WebAnno TSV 3.2 and 3.3 as INCEpTION and WebAnno export it: a `.tsv` file per document, or a folder of them.
 
-Read: the `#FORMAT=WebAnno TSV 3.x` line; the layer declarations `#T_SP=` (span), `#T_CH=` (chain) and
-`#T_RL=` (relation), one column per declared feature (a layer without features has one placeholder
-column); the `#Text=` sentence lines; token rows (`1-3`) and sub-token rows (`1-3.1`). The text is rebuilt
-as INCEpTION rebuilds it: each sentence at its offset followed by a line break, spaces where sentences lie
-further apart (the format keeps no text between sentences). Offsets count UTF-16 code units (Java
-strings) and are converted to code points; every token's text is checked against the text at its offsets.
-
-Kept: the annotations of the span layer `--entity-layer` (default NamedEntity), labelled by its feature
-`--entity-feature` (default `value`): single-token annotations (no `[N]`), stacked ones (`PER[1]|LOC[2]`),
-multi-token ones joined by their `[N]` id, on tokens and sub-tokens. Escaped characters in values (`\\|`,
-`\\[`, `\\]`, `\\_`, `\\*`, `\\;`, `\\->`, `\\\\`) and in the text (`\\t`, `\\n`, `\\r`, `\\\\` ...) are unescaped.
-An annotation without a value (`*`) has the label `*` (map it with --label-map). A Wikidata IRI in the
-layer's `identifier` feature (entity linking) becomes the mention's kb_id; with `--kb-feature LAYER:FEATURE`,
-the IRI of an annotation of another span layer (a linking layer) on the mention's very offsets does (a
-feature of another layer that holds Wikidata IRIs is named in a note when the option is not given).
-
-Reported: every other layer (span, chain and relation layers), counted per layer in the summary; a file
-that declares no entity layer, as a note; a row that does not fit the header or its text, as an error
-naming file and line. The export names no annotator (pass --annotator).
+The text is rebuilt from the `#Text=` sentences as INCEpTION does; token offsets count UTF-16 code units. Mentions
+are the annotations (stacked and multi-token too) of the span layer `--entity-layer` labelled by `--entity-feature`;
+a Wikidata IRI in `identifier` or `--kb-feature LAYER:FEATURE` is the kb_id. Reported: other layers (counted), a
+missing entity layer (a note), a row that does not fit the header or the text (an error naming file and line).
+The export names no annotator (pass --annotator).
 """
 
 from __future__ import annotations
@@ -81,14 +67,6 @@ class Row:
     values: list[str]  # one per declared column
 
 
-def split_value(raw: str) -> tuple[str, str | None]:
-    """A stacked value without its suffix `[N]`, unescaped (INCEpTION's Escaping.escapeValue), and N."""
-    ident = None
-    if raw.endswith("]") and not raw.endswith("\\]") and "[" in raw:
-        raw, ident = raw[: raw.rindex("[")], raw[raw.rindex("[") + 1 : -1]
-    return (NULL_LABEL if raw == NULL_VALUE else _VALUE_ESCAPE.sub(lambda m: _CONTROL.get(m[1], m[1]), raw)), ident
-
-
 def parse_header(lines: list[str], file: str, out: Parsed) -> tuple[list[Column], int] | None:
     """The declared columns and the index of the first body line; None (with an error) if the header is broken."""
     m = _FORMAT.fullmatch(lines[0]) if lines else None
@@ -128,15 +106,11 @@ def parse(data: str, file: str, name: str, out: Parsed, layer: str, feature: str
         (i for (n, f), i in span_features.items() if f == kb[1] != feature and is_layer(n, kb[0] or layer)), None
     )
     linked = kb_col is not None and columns[kb_col].layer != layer  # the links in a layer of their own
-    features = ", ".join(repr(f) for _, f in own if f) or "none"
-    if layer not in kinds:
-        declared = ", ".join(sorted(kinds)) or "no layer"
-        out.notes.append(f"{file}: declares no {layer} layer ({declared}); no mentions from it")
-    elif kinds[layer] != "span":
+    if kinds.get(layer, "span") != "span":
         return out.error(file, f"{layer} is a {kinds[layer]} layer; entity mentions come from a span layer")
-    elif label_col is None:
-        hint = "pass --entity-feature with one of them ('' for a layer without features)"
-        return out.error(file, f"the layer {layer} has no feature {feature!r} (its features: {features})", hint)
+    declared = f"declares no {layer} layer ({', '.join(sorted(kinds)) or 'no layer'})"
+    if not check_layer(out, file, "layer", layer, feature, [f or "" for _, f in own] if own else None, declared):
+        return
     if kb_col is None and kb[0] is not None:
         listed = ", ".join(f"{n}:{f}" for n, f in span_features) or "none"
         return out.error(file, f"--kb-feature {kb[0]}:{kb[1]} names no feature of a span layer ({listed})")
@@ -147,15 +121,11 @@ def parse(data: str, file: str, name: str, out: Parsed, layer: str, feature: str
     for row in rows:
         try:
             start, end = conv.to_codepoint(row.start), conv.to_codepoint(row.end)
-            found = text[start:end]
-            why = (
-                ""
-                if found == row.token
-                else f"{row.token!r} at UTF-16 [{row.start}, {row.end}) differs from the text there, {found!r}"
-            )
         except OffsetError as err:
-            why = f"[{row.start}, {row.end}): {err}"
-        if why:
+            out.error(f"{file}:{row.line}", f"token {row.unit} [{row.start}, {row.end}): {err}", AGAIN)
+            continue
+        if text[start:end] != row.token:
+            why = f"{row.token!r} at UTF-16 [{row.start}, {row.end}) differs from the text there, {text[start:end]!r}"
             out.error(f"{file}:{row.line}", f"token {row.unit} {why}", AGAIN)
         else:
             row.start, row.end = start, end
@@ -171,16 +141,30 @@ def parse(data: str, file: str, name: str, out: Parsed, layer: str, feature: str
         iri_note(
             file, Counter({k: sum(bool(wikidata_id(a[3])) for a in _annotations(placed, i)) for k, i in unread}), out
         )
+    counted = {layer, columns[kb_col].layer if kb_col is not None else layer}
     for i, c in enumerate(columns):  # every other layer, counted in its first column
-        first = c.layer not in (layer, kb_col is not None and columns[kb_col].layer) and all(
-            x.layer != c.layer for x in columns[:i]
-        )
-        if first and (n := len(_stacked(placed, i, by_id=c.kind != "relation"))):
+        if c.layer not in counted and (n := len(_stacked(placed, i, by_id=c.kind != "relation"))):
             out.ignored[f"{c.kind} layer {c.layer} ({WHAT[c.kind]})"] += n
+        counted.add(c.layer)
     out.docs.append(ToolDoc(text=text, name=name, where=file, spans=spans))
 
 
 load = layer_reader((".tsv",), "WebAnno TSV 3.x files (.tsv)", parse)
+
+
+def check_layer(
+    out: Parsed, file: str, noun: str, layer: str, feature: str, features: list | None, missing: str
+) -> bool:
+    """The entity layer's checks (webanno's and uima's, worded by noun): a missing layer is a note, a missing
+    label feature an error (False)."""
+    if features is None:
+        out.notes.append(f"{file}: {missing}; no mentions from it")
+    elif feature not in features:
+        shown = ", ".join(repr(f) for f in features if f) or "none"
+        hint = f"pass --entity-feature with one of them ('' for a {noun} without features)"
+        out.error(file, f"the {noun} {layer} has no feature {feature!r} (its features: {shown})", hint)
+        return False
+    return True
 
 
 def _annotations(rows: list[Row], col: int | None) -> list[tuple[tuple, int, int, str, Row]]:
@@ -195,23 +179,24 @@ def _stacked(rows: list[Row], col: int, by_id: bool = True) -> dict[tuple, list[
     out: dict[tuple, list[tuple[Row, str]]] = {}
     for row in rows:
         for k, raw in enumerate([] if row.values[col] == NULL_COLUMN else _STACK.split(row.values[col])):
-            value, ident = split_value(raw)
+            ident = None  # a value's suffix [N], and the value unescaped (INCEpTION's Escaping.escapeValue)
+            if raw.endswith("]") and not raw.endswith("\\]") and "[" in raw:
+                raw, _, ident = raw[:-1].rpartition("[")
+            value = NULL_LABEL if raw == NULL_VALUE else _VALUE_ESCAPE.sub(lambda m: _CONTROL.get(m[1], m[1]), raw)
             out.setdefault(("id", ident) if by_id and ident is not None else (row.unit, k), []).append((row, value))
     return out
 
 
 def _body(lines: list[str], first: int, width: int, file: str, out: Parsed) -> tuple[list[Row], str | None]:
     """The token rows and the text rebuilt from the sentences; (rows, None) on an error that leaves no text."""
-    pieces: list[str] = []
-    length = 0  # of the text so far, in UTF-16 units
+    text, length = "", 0  # length: the text's in UTF-16 units
     sentence: list[str] = []  # the #Text= lines of the sentence being read
     rows: list[Row] = []
     in_tokens = False
     for ln, line in enumerate(lines[first:], first + 1):
         if not line.strip() or line.startswith("#"):
             in_tokens = False
-            if line.startswith("#Text="):
-                # TSV 3.2+ escapes control characters and the backslash
+            if line.startswith("#Text="):  # TSV 3.2+ escapes control characters and the backslash
                 sentence.append(_TEXT_ESCAPE.sub(lambda m: _CONTROL.get(m[1], m[1]), line[len("#Text=") :]))
             continue
         fields = line.split("\t")
@@ -228,22 +213,22 @@ def _body(lines: list[str], first: int, width: int, file: str, out: Parsed) -> t
             if not sentence:
                 out.error(f"{file}:{ln}", "a token row without a `#Text=` sentence line before it")
                 return rows, None
-            if length == start + 1 and pieces and pieces[-1].endswith("\n"):
+            if length == start + 1 and text.endswith("\n"):
                 # the line break after the previous sentence stands where this one starts: dropped (as INCEpTION does)
-                pieces[-1], length = pieces[-1][:-1], length - 1
+                text, length = text[:-1], length - 1
             elif length > start:
                 message = f"the sentence starts at UTF-16 offset {start}, inside the previous one (which ends at {length - 1})"
                 out.error(f"{file}:{ln}", message)
                 return rows, None
             block = " " * (start - length) + "".join(f + "\n" for f in sentence)
-            pieces.append(block)
+            text += block
             length += len(block.encode("utf-16-le")) // 2
             sentence, in_tokens = [], True
         rows.append(Row(ln, fields[0], start, int(m[2]), fields[2], fields[3 : 3 + width]))
     if not rows:
         out.error(file, "holds no sentence (no token rows)")
         return rows, None
-    return rows, "".join(pieces)
+    return rows, text
 
 
 def _escape(value: str) -> str:
