@@ -236,19 +236,19 @@ def test_pre_commit_config_runs_what_ci_runs_with_the_dev_extra():
     ci = (REPO / ".ci/run").read_text(encoding="utf-8")
     ci_lines = {line.strip() for line in ci.splitlines()}
     # the same tools as CI: nothing downloaded at commit time, so they come from the [dev] extra
-    assert {"ruff check .", "ruff format --check .", "mypy"} <= ci_lines
+    assert {"ruff check .", "ruff format --check .", "mypy", "lint-imports"} <= ci_lines
     assert "pip install -q -e '.[dev]'" in ci_lines
     tools = {
         " ".join(h["entry"].split()[:2]) if h["entry"].startswith("ruff") else h["entry"].split()[0]
         for h in hooks.values()
         if h["id"] != "newsspan-validate"
     }
-    assert tools == {"ruff check", "ruff format", "mypy"}
+    assert tools == {"ruff check", "ruff format", "mypy", "lint-imports"}
     assert all(h["language"] == "system" for h in hooks.values())
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     dev = pyproject[pyproject.index("\ndev = [") :]
     dev = dev[: dev.index("\n]")]
-    for tool in ("ruff", "mypy"):
+    for tool in ("ruff", "mypy", "import-linter"):
         assert f'"{tool}>=' in dev, tool
     # the corpus hook is the one other repositories get from .pre-commit-hooks.yaml
     published = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))[0]
