@@ -21,12 +21,6 @@ def tag_names(layer: str) -> tuple[str, ...]:
     return schema.ner_tags() if layer == "entities" else schema.CLAIM_TAGS
 
 
-def _inside_ids(names: Sequence[str]) -> list[int]:
-    """For each tag id, the id a word's later subwords take: I-X for B-X, itself otherwise."""
-    index = {name: i for i, name in enumerate(names)}
-    return [index["I-" + name[2:]] if name.startswith("B-") else i for i, name in enumerate(names)]
-
-
 def _windows(counts: Sequence[int], budget: int, stride: int) -> list[tuple[int, int]]:
     """Word ranges [first, stop) of at most ``budget`` subwords, each sharing with the one before the
     shortest run of whole words holding ``stride`` subwords, yet starting a word later (a word longer
@@ -72,7 +66,9 @@ def align_labels(
     ``Dataset.map(..., batched=True, remove_columns=...)``, as rows give more windows than rows.
     """
     names, tags_column = tag_names(layer), LAYERS[layer]
-    later = _inside_ids(names) if label_all_subwords else [IGNORE] * len(names)  # the tag of a word's later subwords
+    index = {name: i for i, name in enumerate(names)}  # the tag id of a word's later subwords: I-X for B-X
+    later = [index["I-" + n[2:]] if n.startswith("B-") else i for i, n in enumerate(names)]
+    later = later if label_all_subwords else [IGNORE] * len(names)
     tokens, tags, ids = batch["tokens"], batch[tags_column], batch["id"]
     for row_id, words, row_tags in zip(ids, tokens, tags, strict=True):
         if len(words) != len(row_tags):
