@@ -134,8 +134,7 @@ def compare(old: Docs, new: Docs, names: tuple[str, str]) -> dict:
             for kind, label in _changes(layer, a, b):
                 where = {side: s and [s["start"], s["end"]] for side, s in (("old", a), ("new", b))}
                 changes.append({"document": d, "layer": layer, "id": sid, "change": kind, "label": label, **where})
-                per = summary.setdefault(layer, {}).setdefault(label, {})
-                per[kind] = per.get(kind, 0) + 1
+                summary.setdefault(layer, {}).setdefault(label, Counter())[kind] += 1
     counts = [
         Counter((k[0], _label(k[0], s)) for _, spans in docs.values() for k, s in spans.items()) for docs in (old, new)
     ]

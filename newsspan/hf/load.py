@@ -6,6 +6,7 @@ process cannot write). It is staged and renamed into place whole, and never chan
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -19,12 +20,10 @@ from .release import CARD, validated, write
 def _base(root: store.Root) -> Path:
     base = root.path / ".newsspan-cache" / "hf"
     if not root.is_shipped:  # never write into an installed package's folder
-        try:
+        with contextlib.suppress(OSError):
             base.mkdir(parents=True, exist_ok=True)
-            if os.access(base, os.W_OK):
-                return base
-        except OSError:
-            pass
+        if base.is_dir() and os.access(base, os.W_OK):
+            return base
     home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsspan"
     return home / hashlib.sha256(str(root.path.resolve()).encode()).hexdigest()[:16]
 

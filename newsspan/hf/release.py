@@ -288,10 +288,8 @@ def build(
         report = validated(root, progress)
         staged = store.staging_folder(out)  # beside out: the final rename stays on one file system
         try:
-            shard_size = max_shard_size or MAX_SHARD_SIZE
-            summary = write(
-                root, staged, report, chosen, include_drafts, shard_size, batch_size, progress, publish=publish
-            )
+            size = max_shard_size or MAX_SHARD_SIZE
+            summary = write(root, staged, report, chosen, include_drafts, size, batch_size, progress, publish=publish)
             store.replace_folder(staged, out)  # the old build aside, the new one in, the old one removed
         finally:
             shutil.rmtree(staged, ignore_errors=True)
@@ -312,19 +310,16 @@ def render_summary(s: BuildSummary) -> str:
         f"released {count(len(rel.splits), 'document')} ({statuses}); left out: {count(len(rel.drafts), 'draft')}, "
         f"{count(len(rel.unannotated), 'text')} without a released layer"
         + (" (--include-drafts)" if rel.include_drafts else ""),
-        *([note] if (note := rel.left_out_note()) else []),
-        *(
-            [f"withheld {count(len(rel.withheld), 'text')} (license): {', '.join(rel.withheld)}: standoff/ holds them"]
-            if rel.withheld
-            else []
-        ),
     ]
+    out += [note] if (note := rel.left_out_note()) else []
+    if rel.withheld:
+        out.append(
+            f"withheld {count(len(rel.withheld), 'text')} (license): {', '.join(rel.withheld)}: standoff/ holds them"
+        )
     width = max(len(c) for c in s.splits)
     out.append(f"{'config':{width}}  " + "  ".join(f"{x:>10}" for x in SPLITS))
-    for config, per_split in s.splits.items():
-        out.append(
-            f"{config:{width}}  " + "  ".join(f"{per_split.get(x, {}).get('num_examples', '-'):>10}" for x in SPLITS)
-        )
+    for config, per in s.splits.items():
+        out.append(f"{config:{width}}  " + "  ".join(f"{per.get(x, {}).get('num_examples', '-'):>10}" for x in SPLITS))
     out += [f"{c:{width}}  (no rows; left out of the folder)" for c in s.configs if c not in s.splits]
     out.append(
         f"wrote {_where(s.out)}/ ({CARD} and {count(len(s.splits), 'config')}; "
