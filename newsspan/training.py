@@ -4,8 +4,9 @@ subword predictions back to one tag per word (:func:`word_predictions`). The cal
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
-from itertools import pairwise
+from itertools import accumulate, pairwise
 
 from . import schema
 
@@ -22,24 +23,17 @@ def tag_names(layer: str) -> tuple[str, ...]:
 
 
 def _windows(counts: Sequence[int], budget: int, stride: int) -> list[tuple[int, int]]:
-    """Word ranges [first, stop) of at most ``budget`` subwords, each sharing with the one before the
-    shortest run of whole words holding ``stride`` subwords, yet starting a word later (a word longer
-    than the budget gets a window of its own)."""
-    n, out, first = len(counts), [], 0
-    while first < n:
-        stop, used = first, 0
-        while stop < n and used + counts[stop] <= budget:
-            used += counts[stop]
-            stop += 1
-        stop = max(stop, first + 1)
+    """Word ranges [first, stop) of at most ``budget`` subwords (a longer word gets one of its own), each
+    sharing with the one before the shortest run of whole words holding ``stride`` subwords, yet starting
+    a word later."""
+    before = list(accumulate(counts, initial=0))  # before[i]: the subwords of the words before word i
+    out, first = [], 0
+    while first < len(counts):
+        stop = max(first + 1, bisect_right(before, before[first] + budget) - 1)
         out.append((first, stop))
-        if stop == n:
+        if stop == len(counts):
             break
-        nxt, shared = stop, 0
-        while nxt - 1 > first and shared < stride:
-            nxt -= 1
-            shared += counts[nxt]
-        first = nxt
+        first = max(first + 1, min(stop, bisect_right(before, before[stop] - stride) - 1))
     return out
 
 
