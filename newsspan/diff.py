@@ -1,12 +1,6 @@
-"""``newsspan diff OLD NEW``: what changed between two releases of the corpus, or two git revisions.
-
-OLD and NEW are two folders ``newsspan build`` wrote (the ``documents`` config and, for withheld
-texts, ``standoff/``), or two git revisions of the root (its metadata and released layers, read
-from git's objects). Spans are matched by document, layer and id: a span only in NEW is added, only
-in OLD removed; one in both is relabelled (its label; a claim's is its attribution type), moved
-(its offsets) or changed (anything else: its quote, kb_id, cluster, attribution, check-worthiness).
-A document is added, removed or changed (its text hash, metadata, status or a span).
-"""
+"""``newsspan diff OLD NEW``: what changed between two release folders (``newsspan build``'s) or two git
+revisions of the root. Spans match by document, layer and id: added, removed, relabelled (label; a claim's
+attribution type), moved (offsets) or changed (anything else)."""
 
 from __future__ import annotations
 
@@ -100,9 +94,8 @@ def revision(root: Path, rev: str) -> Docs:
         except ValueError as e:
             raise DiffError(f"{rev}:{p} is not JSON ({e})") from None
         at = head + 2 + size
-    ids = sorted({Path(p).name.split(".")[0] for p in paths})
     docs = {}
-    for d in ids:
+    for d in sorted({Path(p).name.split(".")[0] for p in paths}):
         meta, ann = files.get(f"corpus/{d}.meta.json", {}), files.get(f"annotations/{d}.json", {})
         docs[d] = _doc({**meta, **{k: ann.get(k) for k in ("status", "annotators", "guidelines_version")}}, ann)
     return docs
@@ -141,8 +134,7 @@ def compare(old: Docs, new: Docs, names: tuple[str, str]) -> dict:
             for kind, label in _changes(layer, a, b):
                 where = {side: s and [s["start"], s["end"]] for side, s in (("old", a), ("new", b))}
                 changes.append({"document": d, "layer": layer, "id": sid, "change": kind, "label": label, **where})
-                per = summary.setdefault(layer, {}).setdefault(label, {})
-                per[kind] = per.get(kind, 0) + 1
+                summary.setdefault(layer, {}).setdefault(label, Counter())[kind] += 1
     counts = [
         Counter((k[0], _label(k[0], s)) for _, spans in docs.values() for k, s in spans.items()) for docs in (old, new)
     ]

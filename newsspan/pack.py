@@ -1,14 +1,7 @@
-"""A corpus as a table: Parquet shards of whole documents, the form a corpus of millions travels in.
-
-    <out>/part-00000.parquet, part-00001.parquet, ...      one row per document, in id order
-
-Columns: ``id`` (string), ``text``, ``meta`` and ``annotation`` (the bytes of corpus/<id>.txt,
-corpus/<id>.meta.json and annotations/<id>.json, each null where the file does not exist) and
-``annotators`` (list of {name, data}: annotations/annotators/<name>/<id>.json). ``pack`` writes
-them from a root, ``unpack`` restores the files byte for byte, ``ray.data.read_parquet(out)`` reads
-them (``newsspan.ray``), and :func:`document_files` turns a row back into what the validator checks.
-Files in corpus/ or annotations/ that belong to no document are not packed (``pack`` names them).
-"""
+"""A corpus as Parquet shards of whole documents (``part-NNNNN.parquet``, one row per document in id order),
+the form a corpus of millions travels in: ``id`` and the bytes of its ``text``, ``meta``, ``annotation``
+(null where the file does not exist) and ``annotators`` ({name, data}). ``unpack`` restores the files
+byte for byte; ``ray.data.read_parquet`` reads them (``newsspan.ray``)."""
 
 from __future__ import annotations
 
@@ -28,23 +21,12 @@ ROWS_PER_SHARD = 1000  # news articles: about 4 MB of Parquet (25 MB of data), f
 
 
 def table(rows: list[dict]):
-    """The Arrow table of rows (see :func:`row_of`)."""
+    """The Arrow table of rows, one per document."""
     import pyarrow as pa  # (pyarrow is imported where a table is made, not by `import newsspan`)
 
     annotator = pa.struct([("name", pa.string()), ("data", pa.binary())])
     types: list[pa.DataType] = [pa.string(), pa.binary(), pa.binary(), pa.binary(), pa.list_(annotator)]
     return pa.Table.from_pylist(rows, pa.schema(list(zip(COLUMNS, types, strict=True))))
-
-
-def row_of(files: DocumentFiles) -> dict:
-    """The table row of a document's files (each read: no Problem in files)."""
-    return {
-        "id": files.stem,
-        "text": files.text,
-        "meta": files.meta,
-        "annotation": files.annotations.get(None),
-        "annotators": [{"name": k, "data": v} for k, v in files.annotations.items() if k is not None],
-    }
 
 
 def document_files(row: dict) -> DocumentFiles:
@@ -65,8 +47,7 @@ class Packed:
 
 
 def pack(root: store.Root, out: Path, rows_per_shard: int = ROWS_PER_SHARD, on_wait=None) -> Packed:
-    """Write root's documents into out as Parquet shards of rows_per_shard documents, under the root's
-    lock, replacing a previous pack there whole; nothing is written if a file cannot be read."""
+    """Write root's documents into out as Parquet shards, replacing a previous pack; nothing if a file cannot be read."""
     import pyarrow.parquet as pq
 
     out = Path(out).absolute()
@@ -81,7 +62,9 @@ def pack(root: store.Root, out: Path, rows_per_shard: int = ROWS_PER_SHARD, on_w
             for i, stem in enumerate(listing.stems, 1):
                 files = read_document(root, stem, listing.layers[stem])
                 done.problems += [replace(v, path=rel) for rel, v in parts(files) if isinstance(v, Problem)]
-                rows.append(row_of(files))
+                annotators = [{"name": k, "data": v} for k, v in files.annotations.items() if k is not None]
+                row = {"id": stem, "text": files.text, "meta": files.meta, "annotation": files.annotations.get(None)}
+                rows.append(row | {"annotators": annotators})
                 done.documents, done.files = i, done.files + files.count()
                 if i % rows_per_shard == 0 or i == len(listing.stems):
                     if not done.problems:
@@ -118,9 +101,8 @@ class Unpacked:
 
 
 def unpack(source: str, root_path: str | os.PathLike, on_wait=None) -> Unpacked:
-    """Restore the files of the pack at source (a folder, or a URI pyarrow reads, such as s3://...)
-    into the root at root_path (an absent or empty folder becomes a root), under the root's lock.
-    A different file in the root is refused, and then nothing is written; nothing is validated."""
+    """Restore the files of the pack at source (a folder, or a URI pyarrow reads) into the root at root_path
+    (an absent or empty folder becomes one); nothing is written if a different file stands in the way."""
     import pyarrow.dataset as pads
 
     try:

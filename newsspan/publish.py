@@ -1,14 +1,7 @@
-"""What a published release (the wheel, ``newsspan build --publish``) carries, and the standoff form
-of the texts it withholds.
-
-A document's ``license`` decides (``schema.redistributable``, the one allow-list): a text that may
-travel is published whole, any other (``unknown`` included) as ``standoff/<id>.json``: ``{"id",
-"length" (code points), "meta" (url, date, title, text_sha256, source_sha256, ...), "annotation"
-(the released layer, each span's quote replaced by its SHA-256, ``quote_sha256``), "restore"}``;
-``newsspan rehydrate`` rebuilds text and quotes from the user's own copy. ``release.json`` records
-the newsspan version and the corpus revision. Only the standard library and ``schema`` (likewise)
-are imported: the wheel's build hook runs this in hatchling's environment, without our dependencies.
-"""
+"""What a published release (the wheel, ``newsspan build --publish``) carries: a text whose license is on
+``schema.redistributable``'s allow-list whole, any other as ``standoff/<id>.json`` (each quote replaced by its
+SHA-256), which ``newsspan rehydrate`` restores from the user's own copy. Only the standard library and
+``schema`` are imported: the wheel's build hook runs this without our dependencies."""
 
 from __future__ import annotations
 
@@ -53,8 +46,7 @@ def standoff(meta: dict, annotation: dict, text: str) -> dict:
 
 
 def record(version: str, folder: Path, published: list[str], withheld: list[str]) -> dict:
-    """The ``release.json`` of a release of the corpus in folder: the git commit and whether the tree
-    differs from it (None without git or a checkout)."""
+    """The ``release.json`` of a release of the corpus in folder: its git commit and whether the tree differs."""
 
     def git(*args: str) -> str | None:
         try:
@@ -77,8 +69,8 @@ def _json(path: Path) -> Any:
 
 
 def shipped(root: Path, version: str, out: Path) -> dict[str, str]:
-    """The corpus a wheel carries: {source file: its path there} for each released document of root
-    whose text travels, the standoff form of the others and release.json (written into out)."""
+    """The corpus a wheel carries, {source file: its path there}: the released documents whose text travels,
+    the standoff form of the others and release.json (these two written into out)."""
     files: dict[str, str] = {}
     published: list[str] = []
     forms: dict[str, dict] = {}

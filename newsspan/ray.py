@@ -1,17 +1,11 @@
-"""A packed corpus validated and built on Ray Data, with the checks and rows of ``newsspan validate`` and ``build``.
+"""A packed corpus (``newsspan pack``) validated and built on Ray Data, as ``newsspan validate`` and ``build`` do.
 
-    import ray, newsspan.ray
-    ds = ray.data.read_parquet("s3://bucket/corpus-pack/")   # written by `newsspan pack`
-    report = newsspan.ray.validate(ds)                       # the Report newsspan.validate(root) makes
+    ds = ray.data.read_parquet("s3://bucket/corpus-pack/")
+    report = newsspan.ray.validate(ds)
     summary = newsspan.ray.build(ds, "s3://bucket/newsspan-hf/")
 
-Workers run :func:`~newsspan.validator.check_document` on each document of a block and send back its
-problems and small summary; the driver sorts them by id and runs :func:`~newsspan.validator.check_corpus`
-over the summaries, as ``newsspan validate`` does. The build refuses a corpus with errors; workers
-then turn each released document into the rows of every config (:func:`~newsspan.corpus.document_of`,
-:func:`~newsspan.hf.rows.rows`) and write them to ``<out>/<config>/<split>-<key>.parquet`` on any
-file system pyarrow knows, sending back the card's statistics (:mod:`newsspan.stats`); the driver
-writes the card. Ray itself is never imported here: any ``ray.data.Dataset`` of packed rows will do.
+Workers check each document (and write its rows) and send back what the driver needs for the corpus
+checks (and the card). Ray itself is never imported: any ``ray.data.Dataset`` of packed rows will do.
 """
 
 from __future__ import annotations
@@ -24,24 +18,22 @@ from dataclasses import fields, is_dataclass
 from pathlib import Path
 
 from .corpus import document_of
-from .hf import CONFIGS, BuildError
+from .hf import BuildError
 from .hf.card import MARKER, render, version
 from .hf.features import tables
-from .hf.release import CARD, BuildSummary, Release
+from .hf.release import CARD, BuildSummary, Release, chosen_configs, refuse_errors, token_config
 from .hf.rows import rows
 from .model import SPLITS, dump_json
 from .pack import document_files
 from .publish import RELEASE
 from .report import Report
-from .schema import released_statuses
 from .stats import Stats
 from .validator import check_corpus, check_document
 
 
 def _results(dataset, fn, batch_size: int, **kwargs) -> list:
-    """Every result of fn(rows as dicts, **kwargs), a list of picklable values, run on the workers
-    batch_size rows at a time (a task of Ray takes a read unit, up to 128 MiB of a pack, batch by batch).
-    The results travel as a column of Python objects, which Ray serializes itself."""
+    """Every result of fn(rows as dicts, **kwargs), a list of picklable values, run on the workers batch_size
+    rows at a time; the results travel as a column of Python objects, which Ray serializes itself."""
     import numpy as np
 
     def each(block):
@@ -59,8 +51,7 @@ def _check(block: list[dict]) -> list:
 
 
 def validate(dataset, name: str = "a Ray dataset") -> Report:
-    """The report ``newsspan.validate(root)`` makes of the root that dataset was packed from (the same
-    problems in the same order, the same counts), but for ``root``, which is name."""
+    """The report ``newsspan.validate(root)`` makes of the root dataset was packed from, named name."""
     results = sorted(_results(dataset, _check, 256), key=lambda r: r[1].stem)
     summaries = [s for _, s, _ in results]
     report = Report(
@@ -81,14 +72,12 @@ def _write(block: list[dict], fs, folder: str, configs: list[str], include_draft
         if row["text"] is None:
             continue
         doc = document_of(row["id"], row["text"], row["meta"], row["annotation"])
-        if not include_drafts and doc.status not in released_statuses():
-            (release.drafts if row["annotation"] is not None else release.unannotated).append(doc.id)
+        if not release.take(doc):
             continue
-        release.splits[doc.id], release.metas[doc.id] = doc.split, dict(doc.meta)
         stats.add(doc, count_tokens=False)
         for config, rows_ in rows(doc, configs).items():
             made.setdefault((config, doc.split), []).extend(rows_)
-            if config == _token_config(configs):  # tokens counted from the token rows, as newsspan build counts them
+            if config == token_config(configs):  # tokens counted from the token rows, as newsspan build counts them
                 tokens += sum(len(r["tokens"]) for r in rows_)
     stats.tokens, sizes = tokens, {}
     key = hashlib.sha256("\n".join(release.splits).encode()).hexdigest()[:20]
@@ -101,13 +90,8 @@ def _write(block: list[dict], fs, folder: str, configs: list[str], include_draft
     return [(stats, release, digest, sizes)]
 
 
-def _token_config(configs) -> str | None:
-    return next((c for c in ("entities", "claims") if c in configs), None)
-
-
 def _add(mine, theirs):
-    """mine with theirs added in place: the counts summed, the lists joined, the dicts merged key by
-    key (what a block's _write returns: Stats, Release, a sum, Counters of sizes)."""
+    """mine with theirs added in place (what _write returns): counts summed, lists joined, dicts merged by key."""
     if isinstance(mine, tuple):
         return tuple(map(_add, mine, theirs))
     if is_dataclass(mine):
@@ -128,21 +112,14 @@ def build(
     include_drafts: bool = False,
     batch_size: int = 2048,
 ) -> BuildSummary:
-    """Validate the packed corpus in dataset (BuildError with the report if it has errors) and write its
-    Hugging Face folder to out (a folder, or a URI pyarrow writes to, such as s3://bucket/x), as
-    ``newsspan build`` writes it: Parquet per config and split with the same features, and the card.
-    A previous build at out is replaced (a folder holding anything else is refused). Each batch_size
-    documents of a task make a Parquet file per config and split (2,048 news articles: about 4 MB in
-    documents/train), named by a hash of their ids, so that a task Ray retries rewrites its own files."""
+    """Validate the packed corpus in dataset (BuildError if it has errors) and write the folder ``newsspan build``
+    writes to out (a folder, or a URI pyarrow writes to, such as s3://bucket/x), replacing a previous build.
+    Each batch_size documents of a task make a Parquet file per config and split, named by a hash of their
+    ids, so that a task Ray retries rewrites its own files."""
     from pyarrow import fs as pafs
 
-    chosen = [c for c in CONFIGS if c in configs] if configs else list(CONFIGS)
-    if unknown := sorted(set(configs or ()) - set(CONFIGS)):
-        raise BuildError(f"unknown config {unknown[0]!r}: expected one of {', '.join(CONFIGS)}")
-    report = validate(dataset)
-    if not report.ok:
-        errors = "".join(f"\n  {p.path}: {p.check}: {p.message}" for p in report.errors)
-        raise BuildError(f"the corpus has errors; nothing was built:{errors}", report)
+    chosen = chosen_configs(configs)
+    report = refuse_errors(validate(dataset), "the corpus")
     fs, folder = pafs.FileSystem.from_uri(str(out) if "://" in str(out) else os.path.abspath(out))
     if fs.get_file_info(pafs.FileSelector(folder, allow_not_found=True)):  # not empty: replaced if it is a build
         card = fs.open_input_stream(f"{folder}/{CARD}").read() if fs.get_file_info(f"{folder}/{CARD}").is_file else b""
@@ -160,18 +137,13 @@ def build(
     release.splits, release.metas = dict(sorted(release.splits.items())), dict(sorted(release.metas.items()))
     for ids in (release.drafts, release.unannotated, stats.unknown_license):
         ids.sort()
-    stats.tokens = stats.tokens if _token_config(chosen) else None
+    stats.tokens = stats.tokens if token_config(chosen) else None
     splits = {c: {s: {**sizes[c, s], "path": f"{c}/{s}-*.parquet"} for s in SPLITS if (c, s) in sizes} for c in chosen}
+    splits = {c: per_split for c, per_split in splits.items() if per_split}
     key = hashlib.sha256(f"{digest % 2**256:x} {chosen} {include_drafts}".encode()).hexdigest()
-    record = {
-        "newsspan": version(),
-        "corpus": {"commit": None, "dirty": None},
-        "published": release.ids,
-        "withheld": [],
-    }
-    summary = BuildSummary(
-        Path(out), chosen, release, stats, {c: v for c, v in splits.items() if v}, key, report, record
-    )
+    record = {"newsspan": version(), "corpus": {"commit": None, "dirty": None}, "published": release.ids}
+    record["withheld"] = []  # a pack withholds nothing
+    summary = BuildSummary(Path(out), chosen, release, stats, splits, key, report, record)
     for name, data in ((RELEASE, dump_json(record)), (CARD, render(summary).encode("utf-8"))):
         with fs.open_output_stream(f"{folder}/{name}") as f:
             f.write(data)

@@ -1,15 +1,8 @@
-"""``newsspan rehydrate``: withheld texts restored from the user's own copies, their spans placed on them.
+"""``newsspan rehydrate``: withheld texts (:mod:`newsspan.publish`) restored from the user's own copies.
 
-A published release carries a text whose license keeps it from travelling as standoff only
-(:mod:`newsspan.publish`). Each copy (the raw bytes as saved, or a canonical text; nothing is
-fetched) is put in canonical form and matched to a withheld document: by the text's hash, else the
-source's, else by content (at least ``MATCH`` of its section characters found by quote hash). Its
-spans are placed without a guess: sections first, in order, each at the passage of the copy with
-its length and quote hash nearest its old place as moved by the section before it (two equally
-near: not placed); every other span with the section that holds it (its hash checked); a claim
-only with its source mention and attribution spans. The document is ``exact`` (the same text),
-``re-anchored`` (every span placed; those moved listed) or ``partial`` (those not placed listed
-and left out; the layer drops to ``draft``). Results are validated before anything is written.
+A copy is matched to a withheld document by text hash, source hash, else content. Its spans are placed
+without a guess: sections in order, each at the nearest passage with its length and quote hash (a tie:
+not placed); every other span with the section holding it; a claim with its source and attribution spans.
 """
 
 from __future__ import annotations
@@ -124,20 +117,14 @@ def match(data: bytes, text: str, forms: dict[str, dict]) -> tuple[list[str], st
     )
 
 
-def _unhashed(value: Any) -> Any:
-    """Standoff JSON with each quote hash where the quote stands (to read it as an Annotation)."""
-    if isinstance(value, list):
-        return [_unhashed(x) for x in value]
-    return (
-        {"text" if k == "quote_sha256" else k: _unhashed(x) for k, x in value.items()}
-        if isinstance(value, dict)
-        else value
-    )
-
-
 def place(form: dict, text: str) -> tuple[Annotation, list[str], list[str]]:
     """The annotation of a withheld document placed on text: (the annotation, spans moved, spans not placed)."""
-    ann, passages = Annotation.from_json(_unhashed(form["annotation"])), _Passages(text)
+
+    def unhashed(span: dict) -> dict:  # each quote hash where the quote stands, to read it as an Annotation
+        return {"text" if k == "quote_sha256" else k: v for k, v in span.items()}
+
+    ann = Annotation.from_json(json.loads(json.dumps(form["annotation"]), object_hook=unhashed))
+    passages = _Passages(text)
     shifts: dict[int, int] = {}  # index of a placed section -> its shift
     unplaced: dict[str, str] = {}  # pointer -> why
     floor = shift = 0
@@ -237,8 +224,9 @@ def write(root: store.Root, done: list[Restored], on_wait=None) -> store.Root:
     """Write what rehydrate() gave into root, under its lock; for the corpus a wheel carries (read-only),
     into :func:`newsspan.store.user_root`, made first as a copy of it. The root written to."""
     writes = [w for r in done for w in r.writes]
-    user = store.user_root()
-    if writes and root.is_shipped and user is not None:
+    if not writes:
+        return root
+    if root.is_shipped and (user := store.user_root()) is not None:
         staged = store.staging_folder(user)
         shutil.copytree(root.path, staged, dirs_exist_ok=True)
         for name in ("corpus", "annotations"):
@@ -248,7 +236,6 @@ def write(root: store.Root, done: list[Restored], on_wait=None) -> store.Root:
         except OSError:  # another process made it first
             shutil.rmtree(staged, ignore_errors=True)
         root = store.Root(user)
-    if writes:
-        with root.lock(on_wait=on_wait):
-            root.write_all((root.path / rel, data) for rel, data in writes)
+    with root.lock(on_wait=on_wait):
+        root.write_all((root.path / rel, data) for rel, data in writes)
     return root

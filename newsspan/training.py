@@ -1,14 +1,12 @@
-"""Subword labels for training code: the rows of the ``entities`` / ``claims`` configs turned into
-model inputs (:func:`align_labels`), and a model's subword predictions turned back into one tag
-per word (:func:`word_predictions`).
-
-Works with any fast ``transformers`` tokenizer, passed in by the caller: this module imports
-neither ``transformers`` nor ``datasets``, so ``newsspan`` does not depend on them.
-"""
+"""Subword labels for training: ``entities``/``claims`` rows as model inputs (:func:`align_labels`) and
+subword predictions back to one tag per word (:func:`word_predictions`). The caller passes any fast
+``transformers`` tokenizer: neither ``transformers`` nor ``datasets`` is imported here."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
+from itertools import accumulate, pairwise
 
 from . import schema
 
@@ -24,32 +22,18 @@ def tag_names(layer: str) -> tuple[str, ...]:
     return schema.ner_tags() if layer == "entities" else schema.CLAIM_TAGS
 
 
-def _inside_ids(names: Sequence[str]) -> list[int]:
-    """For each tag id, the id a word's later subwords take: I-X for B-X, itself otherwise."""
-    index = {name: i for i, name in enumerate(names)}
-    return [index["I-" + name[2:]] if name.startswith("B-") else i for i, name in enumerate(names)]
-
-
 def _windows(counts: Sequence[int], budget: int, stride: int) -> list[tuple[int, int]]:
-    """Word ranges [first, stop) of at most ``budget`` subwords, each sharing with the one before
-    the shortest run of whole words that holds at least ``stride`` subwords, yet starting at least
-    one word later. A word longer than the budget gets a window of its own (the tokenizer then
-    truncates it, keeping its first subword)."""
-    n, out, first = len(counts), [], 0
-    while first < n:
-        stop, used = first, 0
-        while stop < n and used + counts[stop] <= budget:
-            used += counts[stop]
-            stop += 1
-        stop = max(stop, first + 1)
+    """Word ranges [first, stop) of at most ``budget`` subwords (a longer word gets one of its own), each
+    sharing with the one before the shortest run of whole words holding ``stride`` subwords, yet starting
+    a word later."""
+    before = list(accumulate(counts, initial=0))  # before[i]: the subwords of the words before word i
+    out, first = [], 0
+    while first < len(counts):
+        stop = max(first + 1, bisect_right(before, before[first] + budget) - 1)
         out.append((first, stop))
-        if stop == n:
+        if stop == len(counts):
             break
-        nxt, shared = stop, 0
-        while nxt - 1 > first and shared < stride:
-            nxt -= 1
-            shared += counts[nxt]
-        first = nxt
+        first = max(first + 1, min(stop, bisect_right(before, before[stop] - stride) - 1))
     return out
 
 
@@ -62,43 +46,23 @@ def align_labels(
     max_length: int | None = None,
     stride: int = 0,
 ) -> dict[str, list]:
-    """Tokenise a batch of ``entities`` (or ``claims``) rows and label every subword.
+    """Tokenise a batch of ``entities`` (or ``claims``) rows (columns ``id``, ``tokens`` and the tag ids)
+    with a fast tokenizer and label every subword.
 
-    ``batch`` holds the config's columns (``id``, ``tokens`` and ``ner_tags`` or ``claim_tags``,
-    as ClassLabel ids); ``tokenizer`` is a fast ``transformers`` tokenizer. Returns
-    ``input_ids``, ``attention_mask`` (and ``token_type_ids`` when the tokenizer makes them),
-    ``labels``, and for mapping predictions back: ``row_id`` (the row's ``id``) and ``word_ids``
-    (for each subword, the index of its word in the row's ``tokens``; None for special tokens).
-
-    Labels: the first subword of a word carries the word's tag id, its other subwords ``-100``
-    (with ``label_all_subwords``, the I- tag's id instead: B-X becomes I-X), special tokens
-    ``-100``. Tag ids are those of the config's ClassLabel, whose names come from the schema
-    (:func:`tag_names`).
-
-    How subwords meet words: the row's words are given to the tokenizer as words
-    (``is_split_into_words=True``), and each subword's word is the one the tokenizer reports
-    (``word_ids()``). Tokenising the section's text and matching character offsets cannot be
-    trusted with every fast tokenizer: a subword may straddle two of the corpus's words (BERT's
-    WordPiece makes "don" "'" "t" of the words "do" "n't"), SentencePiece pieces start on the
-    space before a word ("▁Blinken"), and byte-level BPE gives zero-width offsets to a lone "Ġ".
-    Nor can the offsets that ``is_split_into_words`` gives: they count from each word's start,
-    and SentencePiece's lone "▁" shares the offsets of the piece after it, so "offset 0" does not
-    single out a word's first subword. Split words never straddle, and ``word_ids()`` is the
-    tokenizer's own record. (Byte-level BPE tokenizers such as RoBERTa's need
-    ``add_prefix_space=True`` for words.) A word for which the tokenizer makes no subword at all
-    (a lone control character) cannot be labelled and is absent from ``word_ids``.
-
-    ``max_length``: a row whose subwords (plus special tokens) exceed it is split into windows
-    of whole words, consecutive windows sharing at least ``stride`` subwords (whole words), so
-    every word is labelled in at least one window and nothing is truncated silently; only a
-    single word longer than a window is cut (its first subword, which carries its label, is
-    kept). Rows then give more output rows than input rows, so use it with
-    ``Dataset.map(..., batched=True, remove_columns=dataset.column_names)``. ``None``: one
-    window per row, however long. A row with no tokens gives no window.
+    Returns the tokenizer's columns, ``labels`` (a word's tag id on its first subword, ``-100`` on the
+    others, or its I- tag with ``label_all_subwords``, and on special tokens), ``row_id`` and ``word_ids``.
+    Words go to the tokenizer as words (``is_split_into_words=True``) and each subword's word is the
+    tokenizer's ``word_ids()``: matching character offsets cannot be trusted (WordPiece subwords
+    straddle "do" "n't", SentencePiece's lone "▁" shares the next piece's offsets). A word the
+    tokenizer makes no subword of is absent from ``word_ids``. With ``max_length``, a longer row is
+    split into windows of whole words sharing at least ``stride`` subwords, so no word is silently
+    truncated (a single word longer than a window keeps its first subword); use it with
+    ``Dataset.map(..., batched=True, remove_columns=...)``, as rows give more windows than rows.
     """
-    names = tag_names(layer)
-    tags_column = LAYERS[layer]
-    inside = _inside_ids(names)
+    names, tags_column = tag_names(layer), LAYERS[layer]
+    index = {name: i for i, name in enumerate(names)}  # the tag id of a word's later subwords: I-X for B-X
+    later = [index["I-" + n[2:]] if n.startswith("B-") else i for i, n in enumerate(names)]
+    later = later if label_all_subwords else [IGNORE] * len(names)
     tokens, tags, ids = batch["tokens"], batch[tags_column], batch["id"]
     for row_id, words, row_tags in zip(ids, tokens, tags, strict=True):
         if len(words) != len(row_tags):
@@ -138,20 +102,14 @@ def align_labels(
                 f"row {ids[k]}: the tokenizer gave words {a}..{b - 1} a different number of "
                 "subwords in a window than in the whole row"
             )
-        labels: list[int] = []
-        word_ids: list[int | None] = []
-        prev = None
-        for w in local:
-            if w is None:
-                labels.append(IGNORE)
-                word_ids.append(None)
-            else:
-                tag = tags[k][a + w]
-                labels.append(tag if w != prev else inside[tag] if label_all_subwords else IGNORE)
-                word_ids.append(a + w)
-            prev = w
-        out["labels"].append(labels)
-        out["word_ids"].append(word_ids)
+        row = tags[k]
+        out["labels"].append(
+            [
+                IGNORE if w is None else row[a + w] if w != prev else later[row[a + w]]
+                for prev, w in pairwise([None, *local])
+            ]
+        )
+        out["word_ids"].append([None if w is None else a + w for w in local])
         out["row_id"].append(ids[k])
     return out
 
@@ -159,14 +117,9 @@ def align_labels(
 def word_predictions(
     row_ids: Sequence[str], word_ids: Sequence[Sequence[int | None]], predictions: Sequence[Sequence[int]]
 ) -> dict[str, dict[int, int]]:
-    """A model's predicted tag id per word, from its predictions per subword.
-
-    ``row_ids`` and ``word_ids`` are the columns :func:`align_labels` returned, one item per
-    window; ``predictions`` holds, per window, a tag id per subword position (the argmax of the
-    logits; padding beyond the window's length is ignored). A word's prediction is the one at
-    its first subword; when windows overlap, the window in which the word has the most words
-    of context on its nearer side wins. Returns ``{row id: {word index: tag id}}``; words that
-    no window holds are absent (treat them as ``O``).
+    """``{row id: {word index: tag id}}`` from per-subword predictions and :func:`align_labels`'s
+    ``row_id``/``word_ids``: a word's first subword decides; of overlapping windows, the one giving the
+    word the most context on its nearer side wins. Words no window holds are absent (treat them as O).
     """
     best: dict[str, dict[int, tuple[int, int]]] = {}
     for row_id, wids, preds in zip(row_ids, word_ids, predictions, strict=True):

@@ -1,10 +1,5 @@
-"""The ``datasets.Features`` of the four configs, built from the schemas' label enums, and the
-Arrow table of a batch of rows.
-
-Works on ``datasets`` 3.6 and 5.x alike: span lists are plain Python lists of dicts
-(``[{...}]``; ``datasets.List`` exists only from 4.0 and ``Sequence({...})`` would turn them
-into a dict of lists), token lists are plain lists of a ``Value`` or ``ClassLabel``.
-"""
+"""The ``datasets.Features`` of the four configs (from the schemas' label enums) and the Arrow table of rows.
+Span lists are plain lists of dicts, which ``datasets`` 3.6 and 5.x both read (``datasets.List`` is 4.0+)."""
 
 from __future__ import annotations
 
@@ -21,78 +16,45 @@ DESCRIPTIONS = {
     "sections": "One row per article: its layout blocks in order, with their labels, offsets and texts.",
 }
 
-# datasets and pyarrow are imported where features are made, not by `import newsspan`
-
-
-def _value(dtype: str):
-    from datasets import Value
-
-    return Value(dtype)
-
-
-def _labels(names):
-    from datasets import ClassLabel
-
-    return ClassLabel(names=list(names))
-
-
-def _meta(prop: dict):
-    """The feature of a metadata field: an object is a struct of its fields, an array a list of strings."""
-    if prop.get("type") == "object":
-        return {name: _meta(p) for name, p in prop["properties"].items()}
-    return [_value("string")] if prop.get("type") == "array" else _value("string")
-
-
-def _span(**extra) -> dict:
-    return {"start": _value("int32"), "end": _value("int32"), "text": _value("string"), **extra}
-
-
-def _claim() -> dict:
-    bare = _span()
-    attribution = {"type": _labels(schema.attribution_types()), "source": _value("string"), "source_span": bare}
-    attribution["cue"] = bare
-    return {"id": _value("string"), **_span(), "checkworthy": _value("bool"), "attribution": attribution}
-
-
-def _token_columns(tags: str, names) -> dict:
-    STRING, OFFSET = _value("string"), _value("int32")
-    return {
-        "id": STRING,
-        "document_id": STRING,
-        "section": _labels(schema.section_labels()),
-        "section_id": STRING,
-        "tokens": [STRING],
-        "token_starts": [OFFSET],
-        "token_ends": [OFFSET],
-        tags: [_labels(names)],
-    }
-
 
 def spec(config: str) -> dict:
     """The features of a config as plain dicts and lists (what ``Features`` is made from)."""
-    STRING, OFFSET = _value("string"), _value("int32")
-    sections = _labels(schema.section_labels())
+    from datasets import ClassLabel, Value  # (imported where features are made, not by `import newsspan`)
+
+    string, offset, sections = Value("string"), Value("int32"), ClassLabel(names=list(schema.section_labels()))
+
+    def meta(prop: dict):  # an object is a struct of its fields, an array a list of strings
+        if prop.get("type") == "object":
+            return {name: meta(p) for name, p in prop["properties"].items()}
+        return [string] if prop.get("type") == "array" else string
+
+    span = {"start": offset, "end": offset, "text": string}
+    attribution = {"type": ClassLabel(names=list(schema.attribution_types())), "source": string}
+    attribution |= {"source_span": span, "cue": span}
+    claim = {"id": string, **span, "checkworthy": Value("bool"), "attribution": attribution}
+    tokens = {"id": string, "document_id": string, "section": sections, "section_id": string, "tokens": [string]}
+    tokens |= {"token_starts": [offset], "token_ends": [offset]}
     if config == "documents":
         props = schema.load("document")["properties"]
-        entity = {"id": STRING, "label": _labels(schema.entity_labels()), **_span(), "kb_id": STRING, "cluster": STRING}
+        entity = {"id": string, "label": ClassLabel(names=list(schema.entity_labels())), **span}
         return {
-            "id": STRING,
-            "text": STRING,
-            **{name: _meta(props[name]) for name in META},
-            "status": _labels(schema.statuses()),
-            "annotators": [STRING],
-            "guidelines_version": STRING,
-            "sections": [{"id": STRING, "label": sections, **_span(), "speaker": STRING}],
-            "entities": [entity],
-            "claims": [_claim()],
+            "id": string,
+            "text": string,
+            **{name: meta(props[name]) for name in META},
+            "status": ClassLabel(names=list(schema.statuses())),
+            "annotators": [string],
+            "guidelines_version": string,
+            "sections": [{"id": string, "label": sections, **span, "speaker": string}],
+            "entities": [entity | {"kb_id": string, "cluster": string}],
+            "claims": [claim],
         }
     if config == "entities":
-        return _token_columns("ner_tags", schema.ner_tags())
+        return tokens | {"ner_tags": [ClassLabel(names=list(schema.ner_tags()))]}
     if config == "claims":
-        return {**_token_columns("claim_tags", schema.CLAIM_TAGS), "claims": [_claim()]}
+        return tokens | {"claim_tags": [ClassLabel(names=list(schema.CLAIM_TAGS))], "claims": [claim]}
     if config == "sections":
-        columns = {"section_ids": [STRING], "labels": [sections], "starts": [OFFSET], "ends": [OFFSET]}
-        return {"id": STRING, "language": STRING, **columns, "texts": [STRING]}
+        columns = {"section_ids": [string], "labels": [sections], "starts": [offset], "ends": [offset]}
+        return {"id": string, "language": string, **columns, "texts": [string]}
     raise ValueError(f"unknown config {config!r}: expected one of {', '.join(CONFIGS)}")
 
 
@@ -104,9 +66,8 @@ def features(config: str):
 
 
 def _encoder(feature):
-    """A function replacing the label names in a value of this feature by their ClassLabel ids;
-    None where the feature holds no label. (``Features.encode_example`` visits every value: three
-    times slower, a fifth of the time of ``newsspan build --config documents``.)"""
+    """A function replacing the label names in a value of feature by their ids; None if it holds no label.
+    (``Features.encode_example`` visits every value: three times slower.)"""
     from datasets import ClassLabel
 
     if isinstance(feature, ClassLabel):
@@ -122,8 +83,7 @@ def _encoder(feature):
 
 
 def tables(config: str) -> Callable:
-    """A function making the Arrow table of a batch of a config's rows (label names, as
-    :func:`.rows.rows` gives them), in the schema of the config's features."""
+    """A function making the Arrow table of a batch of a config's rows (as :func:`.rows.rows` gives them)."""
     import pyarrow as pa
 
     arrow, encode = features(config).arrow_schema, _encoder(spec(config))

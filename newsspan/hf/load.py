@@ -1,16 +1,12 @@
 """``newsspan.load_dataset``: the corpus as a ``DatasetDict``, built on demand and cached.
 
-A build lives in ``<root>/.newsspan-cache/hf/<key>/`` (``~/.cache/newsspan/<root>/<key>/`` for a
-root this process cannot write, such as the corpus an installed package carries), where the key
-is the content hash of the code, the schemas, the corpus and the options. An unchanged corpus
-reuses its build; a changed one gets a new folder. A build is written into a staging folder
-and renamed into place, so a process never sees half a build, and a folder in place is never
-changed or removed: old builds (and what a build killed midway left) stay until
-``rm -r .newsspan-cache`` frees them.
+A build lives in ``<root>/.newsspan-cache/hf/<content hash>/`` (in ``~/.cache/newsspan/`` for a root this
+process cannot write). It is staged and renamed into place whole, and never changed or removed after.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -24,12 +20,10 @@ from .release import CARD, validated, write
 def _base(root: store.Root) -> Path:
     base = root.path / ".newsspan-cache" / "hf"
     if not root.is_shipped:  # never write into an installed package's folder
-        try:
+        with contextlib.suppress(OSError):
             base.mkdir(parents=True, exist_ok=True)
-            if os.access(base, os.W_OK):
-                return base
-        except OSError:
-            pass
+        if base.is_dir() and os.access(base, os.W_OK):
+            return base
     home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsspan"
     return home / hashlib.sha256(str(root.path.resolve()).encode()).hexdigest()[:16]
 
@@ -59,15 +53,10 @@ def cached_build(root: store.Root | str | os.PathLike | None = None, include_dra
 
 
 def load_dataset(config: str = "documents", *, root=None, include_drafts: bool = False, **kwargs):
-    """The corpus as a ``DatasetDict`` of one config, from any working directory.
+    """The corpus as a ``DatasetDict`` of one config, validated and built on first use, and cached.
 
-    ``root=None`` means the corpus shipped with the installed package: the released documents
-    a wheel carries, or the checkout of an editable install; a path means the corpus root there
-    (a folder holding ``corpus/`` and ``annotations/``). The corpus is validated and built on
-    first use, and rebuilt only when the code or the data changed (the build is cached under
-    ``<root>/.newsspan-cache/``, or under ``~/.cache/newsspan`` for an installed package).
-    Other keyword arguments go to ``datasets.load_dataset`` (``split=``, ``streaming=``, ...).
-    Raises :class:`newsspan.BuildError` when the corpus has errors.
+    ``root=None`` means the corpus shipped with the installed package (a wheel's, or an editable install's
+    checkout). Other keyword arguments go to ``datasets.load_dataset``. BuildError if the corpus has errors.
     """
     import datasets
 

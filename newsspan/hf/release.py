@@ -1,20 +1,6 @@
-"""Writes the Hugging Face folder of a corpus: Parquet per config and split, and the dataset card.
-
-    <out>/README.md                                   card: YAML (configs, dataset_info) + statistics
-    <out>/<config>/<split>-00000-of-00001.parquet     one or more shards per config and split
-    <out>/release.json                                the newsspan version and corpus revision (publish.record)
-    <out>/standoff/<id>.json                          with --publish: each withheld text's standoff form
-
-With ``publish`` (``newsspan build --publish``, the folder one uploads to a hub) the configs hold
-only the documents whose license lets their text travel (:mod:`newsspan.publish`); the others are
-written as standoff. A plain build of one's own checkout keeps every text.
-
-The corpus is validated first (a corpus with errors is refused with the report). One pass over
-the released documents (:meth:`newsspan.Corpus.released`) then turns each into the rows of every
-config (:func:`.rows.rows`), written with pyarrow and counted as they are written, and into the
-card's statistics (:mod:`newsspan.stats`). It all goes into a staging folder that replaces the
-previous build whole (``store.replace_folder``): a failed build leaves the previous one as it
-was, and one killed midway is undone at the next start (``store.recover_folder``).
+"""Writes the Hugging Face folder of a validated corpus: ``<config>/<split>-NNNNN-of-NNNNN.parquet``, the
+card (README.md), ``release.json`` and, with ``publish``, ``standoff/<id>.json`` for each text whose license
+keeps it from travelling (:mod:`newsspan.publish`). A staging folder replaces the previous build whole.
 """
 
 from __future__ import annotations
@@ -33,6 +19,7 @@ from .. import store
 from ..corpus import Corpus
 from ..model import SPLITS, Document, dump_json
 from ..report import Report, count
+from ..schema import released_statuses
 from ..stats import Stats
 from ..text import decode
 from ..validator import default_jobs, validate_root
@@ -47,14 +34,29 @@ MAX_SHARD_SIZE = 128 * 2**20  # Arrow bytes per Parquet file: about 30-60 MB of 
 BATCH_SIZE = 64  # documents per Arrow batch, a Parquet row group
 
 
-def validated(root: store.Root, progress: bool = False) -> Report:
-    """The validation report of a root, as ``newsspan.validate`` makes it; BuildError (holding it) if
-    the root has errors."""
-    report = validate_root(root, jobs=default_jobs(), progress=progress)
+def refuse_errors(report: Report, corpus: str) -> Report:
+    """report, unless it has errors: then BuildError, holding it."""
     if not report.ok:
-        errors = "".join(f"\n  {p.path}: {p.check}: {p.message}" for p in report.sorted() if p.severity == "error")
-        raise BuildError(f"the corpus at {root.path} has errors; nothing was built:{errors}", report)
+        errors = "".join(f"\n  {p.path}: {p.check}: {p.message}" for p in report.errors)
+        raise BuildError(f"{corpus} has errors; nothing was built:{errors}", report)
     return report
+
+
+def validated(root: store.Root, progress: bool = False) -> Report:
+    """The validation report of a root, as ``newsspan.validate`` makes it; BuildError if it has errors."""
+    return refuse_errors(validate_root(root, jobs=default_jobs(), progress=progress), f"the corpus at {root.path}")
+
+
+def chosen_configs(configs: list[str] | None) -> list[str]:
+    """The configs named (all if none), in CONFIGS order; BuildError for an unknown one."""
+    if unknown := sorted(set(configs or ()) - set(CONFIGS)):
+        raise BuildError(f"unknown config {unknown[0]!r}: expected one of {', '.join(CONFIGS)}")
+    return [c for c in CONFIGS if c in configs] if configs else list(CONFIGS)
+
+
+def token_config(configs) -> str | None:
+    """The config whose rows count the tokens of a build (entities and claims have the same)."""
+    return next((c for c in ("entities", "claims") if c in configs), None)
 
 
 @dataclass
@@ -76,25 +78,27 @@ class Release:
     def ids_in_split(self, split: str) -> list[str]:
         return [d for d, s in self.splits.items() if s == split]
 
+    def take(self, doc: Document) -> bool:
+        """Whether doc is released (:meth:`newsspan.Corpus.released`), noting it in self either way."""
+        if self.include_drafts or doc.status in released_statuses():
+            self.splits[doc.id], self.metas[doc.id] = doc.split, dict(doc.meta)
+            return True
+        (self.unannotated if doc.status is None else self.drafts).append(doc.id)
+        return False
+
     def documents(self, root: store.Root, progress: bool = False) -> Iterator[Document]:
-        """The released documents, read one at a time; those left out are noted at the end."""
+        """The released documents whose text goes into the configs, read one at a time."""
         corpus = Corpus(root)
-        ids = corpus.ids
-        released = corpus.released(self.include_drafts)
-        for doc in tqdm(released, total=len(ids), desc="reading", unit="doc", leave=False, disable=not progress):
-            self.metas[doc.id] = dict(doc.meta)
-            if self.publish and not published.travels(doc.meta):
+        for doc in tqdm(corpus, total=len(corpus), desc="reading", unit="doc", leave=False, disable=not progress):
+            if self.take(doc) and self.publish and not published.travels(doc.meta):
+                del self.splits[doc.id]
                 layer = corpus.annotation(doc.id)
                 self.withheld[doc.id] = published.standoff(dict(doc.meta), layer.to_json() if layer else {}, doc.text)
-                continue
-            self.splits[doc.id] = doc.split
-            yield doc
-        for d in ids:
-            if d not in self.metas:
-                (self.drafts if root.annotation_path(d).is_file() else self.unannotated).append(d)
+            elif doc.id in self.splits:
+                yield doc
 
     def left_out_note(self) -> str | None:
-        """The first ten documents left out, and how to include them; None if none is."""
+        """The first ten documents left out and how to include them, if any is."""
         out = sorted([(d, "draft") for d in self.drafts] + [(d, "no released layer") for d in self.unannotated])
         if not out:
             return None
@@ -114,8 +118,8 @@ def checked_selection(root: store.Root, include_drafts: bool = False, progress: 
 
 
 class _Shards:
-    """The Parquet files of a config's split, <split>-NNNNN-of-NNNNN.parquet, written a batch of
-    documents at a time; each holds at most max_bytes of Arrow data (or a single row)."""
+    """The Parquet files of a config's split, written a batch of documents at a time; each holds at most
+    max_bytes of Arrow data (or a single row)."""
 
     def __init__(self, folder: Path, split: str, config: str, max_bytes: int, batch_size: int):
         self.folder, self.split, self.config, self.table = folder, split, config, tables(config)
@@ -196,16 +200,15 @@ def write(
     key: str | None = None,
     publish: bool = False,
 ) -> BuildSummary:
-    """Write the folder of a root that validated (report) into folder, an empty folder; with publish,
-    the withheld texts as standoff only."""
+    """Write the folder of a root that validated (report) into folder, an empty folder."""
     release, stats, tokens = Release(include_drafts, publish), Stats(), 0
     shards = {c: {s: _Shards(folder / c, s, c, max_shard_size, max(1, batch_size)) for s in SPLITS} for c in configs}
-    token_config = next((c for c in ("entities", "claims") if c in configs), None)
+    counted = token_config(configs)
     for doc in release.documents(root, progress):
         stats.add(doc, count_tokens=False)  # tokens are counted from the token rows
         for config, out in rows(doc, configs).items():
             shards[config][doc.split].add(out)
-            tokens += sum(len(r["tokens"]) for r in out) if config == token_config else 0
+            tokens += sum(len(r["tokens"]) for r in out) if config == counted else 0
     if not release.splits and release.withheld:
         raise BuildError(
             f"nothing to publish: the license of every released document keeps its text from travelling "
@@ -218,7 +221,7 @@ def write(
             f"nothing to release: no document has a layer with status complete or gold ({count(len(release.drafts), 'draft')} "
             f"and {count(len(release.unannotated), 'unannotated text')} left out)" + (f"; {note}" if note else "")
         )
-    stats.tokens = tokens if token_config else None
+    stats.tokens = tokens if counted else None
     splits = {c: {s: info for s, w in shards[c].items() if (info := w.close())} for c in configs}
     splits = {c: per_split for c, per_split in splits.items() if per_split}
     if not splits:
@@ -227,17 +230,8 @@ def write(
         store.write_atomic(folder / published.STANDOFF / f"{doc_id}.json", dump_json(form))
     record = published.record(version(), root.path, release.ids, list(release.withheld))
     store.write_atomic(folder / published.RELEASE, dump_json(record))
-    summary = BuildSummary(
-        folder,
-        list(configs),
-        release,
-        stats,
-        splits,
-        key or content_hash(root, include_drafts),
-        report,
-        record,
-        root.path,
-    )
+    key = key or content_hash(root, include_drafts)
+    summary = BuildSummary(folder, list(configs), release, stats, splits, key, report, record, root.path)
     (folder / CARD).write_text(render(summary), encoding="utf-8")  # the folder as a whole is renamed into place
     return summary
 
@@ -280,40 +274,22 @@ def build(
     num_proc: int | None = None,
     publish: bool = False,
 ) -> BuildSummary:
-    """Validate the corpus and write its Hugging Face folder (default <root>/build/hf), replacing
-    the previous one whole; BuildError if the corpus has errors or nothing to release.
-
-    configs: those to build (default: all). max_shard_size: the most Arrow data per Parquet file,
-    in bytes (default MAX_SHARD_SIZE); a larger split gets several, for distributed readers to
-    share out. batch_size: documents per Arrow batch. progress: a bar on stderr. on_wait(message):
-    called once if another command holds the root's lock (the build waits for it). num_proc
-    (``--num-proc``) changes nothing: one process writes as fast as datasets did with two (bench/run.py).
-    publish (``--publish``): the folder to upload, holding only the texts whose license lets them travel.
-    """
+    """Validate the corpus and write its Hugging Face folder (default <root>/build/hf), replacing the previous
+    one whole; BuildError if the corpus has errors or nothing to release. max_shard_size: the most Arrow
+    bytes per Parquet file; num_proc changes nothing (one process writes as fast as datasets did with two);
+    publish: the folder to upload, holding only the texts whose license lets them travel."""
     root = store.Root.of(root)
     root.check()
-    out = Path(out).absolute() if out is not None else default_out(root).absolute()
-    unknown = sorted(set(configs or ()) - set(CONFIGS))
-    if unknown:
-        raise BuildError(f"unknown config {unknown[0]!r}: expected one of {', '.join(CONFIGS)}")
-    chosen = [c for c in CONFIGS if c in configs] if configs else list(CONFIGS)
+    out = Path(out if out is not None else default_out(root)).absolute()
+    chosen = chosen_configs(configs)
     with root.lock(on_wait=on_wait):  # no command writes the corpus while it is read
         store.recover_folder(out)  # a build killed between its two renames
         _check_out(root, out)
         report = validated(root, progress)
         staged = store.staging_folder(out)  # beside out: the final rename stays on one file system
         try:
-            summary = write(
-                root,
-                staged,
-                report,
-                chosen,
-                include_drafts,
-                max_shard_size or MAX_SHARD_SIZE,
-                batch_size,
-                progress,
-                publish=publish,
-            )
+            size = max_shard_size or MAX_SHARD_SIZE
+            summary = write(root, staged, report, chosen, include_drafts, size, batch_size, progress, publish=publish)
             store.replace_folder(staged, out)  # the old build aside, the new one in, the old one removed
         finally:
             shutil.rmtree(staged, ignore_errors=True)
@@ -334,19 +310,16 @@ def render_summary(s: BuildSummary) -> str:
         f"released {count(len(rel.splits), 'document')} ({statuses}); left out: {count(len(rel.drafts), 'draft')}, "
         f"{count(len(rel.unannotated), 'text')} without a released layer"
         + (" (--include-drafts)" if rel.include_drafts else ""),
-        *([note] if (note := rel.left_out_note()) else []),
-        *(
-            [f"withheld {count(len(rel.withheld), 'text')} (license): {', '.join(rel.withheld)}: standoff/ holds them"]
-            if rel.withheld
-            else []
-        ),
     ]
+    out += [note] if (note := rel.left_out_note()) else []
+    if rel.withheld:
+        out.append(
+            f"withheld {count(len(rel.withheld), 'text')} (license): {', '.join(rel.withheld)}: standoff/ holds them"
+        )
     width = max(len(c) for c in s.splits)
     out.append(f"{'config':{width}}  " + "  ".join(f"{x:>10}" for x in SPLITS))
-    for config, per_split in s.splits.items():
-        out.append(
-            f"{config:{width}}  " + "  ".join(f"{per_split.get(x, {}).get('num_examples', '-'):>10}" for x in SPLITS)
-        )
+    for config, per in s.splits.items():
+        out.append(f"{config:{width}}  " + "  ".join(f"{per.get(x, {}).get('num_examples', '-'):>10}" for x in SPLITS))
     out += [f"{c:{width}}  (no rows; left out of the folder)" for c in s.configs if c not in s.splits]
     out.append(
         f"wrote {_where(s.out)}/ ({CARD} and {count(len(s.splits), 'config')}; "

@@ -1,12 +1,6 @@
-"""The rows of each config, from one released document: ``rows(doc, configs)``, a pure function.
-
-It needs nothing but the :class:`newsspan.Document` (and the schema's labels), so a build can
-run it anywhere (``newsspan build`` in one pass, a distributed build on a cluster's workers).
-Labels are names (``"B-PERSON"``); the build encodes them as the features' ``ClassLabel`` ids.
-Token rows hold the tokens and tags of :meth:`Document.iob`, each section tokenised once for
-both token configs: the document must have validated (a span whose boundary falls inside a
-token raises :class:`newsspan.tokenize.Misaligned`, never a shifted tag).
-"""
+"""The rows of each config from one released document: ``rows(doc, configs)``, a pure function a build runs
+anywhere. Labels are names (the build encodes them as ``ClassLabel`` ids); the document must have validated
+(a span boundary inside a token raises :class:`newsspan.tokenize.Misaligned`, never a shifted tag)."""
 
 from __future__ import annotations
 
@@ -17,8 +11,7 @@ from ..model import Document
 from ..tokenize import tag
 from . import CONFIGS
 
-#: The metadata columns of the ``documents`` config: every field of the document schema but the
-#: row's ``id``, the ``split`` (the row's split) and ``schema_version``.
+#: The metadata columns of the ``documents`` config: the document schema's fields but id, split and schema_version
 META = schema.meta_fields()
 
 
