@@ -67,11 +67,19 @@ def _number(*flags: str, help: str, default: int | None = None) -> tuple:
     return arg(*flags, type=_positive_int, default=default, metavar="N", help=help)
 
 
-def _format(*choices: str) -> tuple:
-    return arg("--format", choices=choices, default="text", help="output format (default: text)")
+def _format(*choices: str, what: str = "output") -> tuple:
+    return arg("--format", choices=choices, default="text", help=f"{what} format (default: text)")
 
 
-ROOT_HELP = "the corpus root, holding corpus/ and annotations/ (default: the nearest at or above the working directory)"
+def _drafts(verb: str, more: str = "") -> tuple:
+    """--include-drafts: also `verb` the drafts (build releases them, export exports them)."""
+    return _flag("--include-drafts", help=f"also {verb} draft layers and texts without a released layer{more}")
+
+
+ROOT_HELP = (
+    "the corpus root, a folder holding corpus/ and annotations/ (default: the nearest one at or above the "
+    "working directory, as git finds its repository)"
+)
 ROOT = arg("--root", metavar="DIR", help=ROOT_HELP)
 # `newsspan import FORMAT --root DIR`; no default, which would replace that of `newsspan import --root DIR FORMAT`
 IMPORT_ROOT = arg("--root", metavar="DIR", default=argparse.SUPPRESS, help=ROOT_HELP)
@@ -79,7 +87,6 @@ QUIET = _flag("--quiet", "-q", help="no progress bar (one is shown on stderr onl
 IDS = arg("ids", nargs="*", metavar="ID", help="document ids (default: all)")
 ID = arg("id", metavar="ID", help="the document id")
 NO_CACHE = _flag("--no-cache", help=argparse.SUPPRESS)  # no cache since 0.2; kept for scripts
-DRAFTS = _flag("--include-drafts", help="also take draft layers and texts without a released layer")
 COMMANDS: dict[str, tuple] = {}
 
 
@@ -156,8 +163,11 @@ def _run_plan(name: str, args, make_plan, partial: bool = False) -> int:
 @command(
     "validate",
     "check the corpus and annotations against the schemas and checks",
-    "Check the texts, metadata and annotations of the root (or of the documents the PATHs name) against the schemas "
-    "and `newsspan checks`. Exit 0 without errors (warnings allowed), 1 with errors, 2 for a usage error or no root.",
+    "Check every text, metadata and annotation file of the root (or the documents the PATHs name) against the "
+    "JSON Schemas and the semantic checks (`newsspan checks`), and report every problem with its file, line, JSON "
+    "pointer and fix. Exit 0 without errors (warnings allowed), 1 with errors, 2 for a usage error or no corpus "
+    "root. --fix first moves each span whose quote occurs exactly once near its offsets onto that occurrence (the "
+    "one safe fix), and leaves every other problem as it was.",
     (
         "newsspan validate",
         "newsspan validate annotations/my-article.json my-other-article",
@@ -165,11 +175,17 @@ def _run_plan(name: str, args, make_plan, partial: bool = False) -> int:
         "newsspan validate --root path/to/corpus --format json",
         "newsspan validate --format github     # annotations on a pull request's diff",
     ),
-    _format(*sorted(RENDERERS)),
-    _flag("--fix", help="first move each span onto its quote when found once within 64 characters"),
+    _format(*sorted(RENDERERS), what="report"),
+    _flag(
+        "--fix",
+        help="first move each shifted span onto its quote when it occurs exactly once within 64 characters of its "
+        "offsets (printing each move), then report what is left",
+    ),
     QUIET,
     _number("--max-bytes", default=store.MAX_FILE_BYTES, help="largest file accepted, in bytes (default %(default)s)"),
-    _number("--jobs", "-j", default=0, help="check documents in N processes (default: all cores)"),
+    _number(
+        "--jobs", "-j", default=0, help="check documents in N processes (default: all cores); the report is the same"
+    ),
     NO_CACHE,
     arg("paths", nargs="*", metavar="PATH", help="files or document ids to check (default: the whole root)"),
 )
@@ -192,8 +208,12 @@ def _validate(args) -> int:
 @command(
     "build",
     "validate and build the Hugging Face dataset folder",
-    "Validate the corpus (errors refuse it, exit 1), then write a Hugging Face dataset folder of the documents whose "
-    "layer is complete or gold; --publish withholds each text whose license does not let it travel.",
+    "Validate the corpus (a corpus with errors is refused with the report, exit 1), then write a Hugging Face "
+    "dataset folder: Parquet files per config and split and a README.md dataset card, which plain "
+    "datasets.load_dataset reads offline. Released are the documents whose layer has status complete or gold; "
+    "the others are named, and --include-drafts includes them. --publish writes the folder to upload to a hub: its "
+    "configs hold only the texts whose license lets them travel, and standoff/ the others without their text "
+    "(`newsspan rehydrate` restores them from a copy of the article).",
     (
         "newsspan build",
         "newsspan build --out DIR --config entities --config claims",
@@ -201,12 +221,29 @@ def _validate(args) -> int:
         "newsspan build --publish --out release/",
     ),
     arg("--out", metavar="DIR", help="the folder to write (default: <root>/build/hf); replaced as a whole"),
-    arg("--config", action="append", choices=hf.CONFIGS, metavar="NAME", help="only NAME (repeatable): %(choices)s"),
-    DRAFTS,
-    _flag("--publish", help="withhold each text whose license does not let it travel (standoff/)"),
-    _number("--num-proc", help="accepted for older scripts; changes nothing"),
+    arg(
+        "--config",
+        action="append",
+        choices=hf.CONFIGS,
+        metavar="NAME",
+        help="build only this config, one of %(choices)s (repeatable; default: all)",
+    ),
+    _drafts("release"),
+    _flag(
+        "--publish",
+        help="withhold each text whose license does not let it travel (its annotations go to standoff/, quotes hashed)",
+    ),
+    _number(
+        "--num-proc",
+        help="accepted for older scripts; changes nothing (one process writes as fast as datasets did with two)",
+    ),
     NO_CACHE,
-    arg("--max-shard-size", type=_size, metavar="SIZE", help="most Arrow data per Parquet file (default 128MiB)"),
+    arg(
+        "--max-shard-size",
+        type=_size,
+        metavar="SIZE",
+        help="most Arrow data per Parquet file, e.g. 64MB (default 128MiB); larger splits get several shards",
+    ),
     QUIET,
 )
 def _build(args) -> int:
@@ -229,8 +266,15 @@ def _build(args) -> int:
 @command(
     "rehydrate",
     "restore withheld texts from your own copies of the articles",
-    "Restore the texts a published release withholds from your own copies of the articles (nothing is fetched); "
-    "outside a corpus root, into the user's cache, which newsspan.load_dataset() reads.",
+    "A published release (the wheel, `newsspan build --publish`) carries a text whose license keeps it from "
+    "travelling as standoff only: offsets, labels and a hash of each quote. Give your own copy of each such "
+    "article (a file, or a folder of them: the bytes as saved from its URL, or a canonical text; nothing is "
+    "fetched). Each copy is matched to its document (by text hash, source hash, else by content), and the "
+    "annotation placed on it: exact (the same text), re-anchored (every span placed; those moved are listed) or "
+    "partial (the spans not placed are listed, never guessed, and the layer becomes a draft). Outside a corpus "
+    "root, the installed package's documents go to the user's cache (~/.cache/newsspan/rehydrated), and "
+    "newsspan.load_dataset() includes them from then on. A copy that is not UTF-8, empty, a link out of its "
+    "folder, or matches no or two documents is refused and nothing is written.",
     (
         "newsspan rehydrate ~/saved/blinken-talks.html.txt",
         "newsspan rehydrate saved-articles/",
@@ -261,8 +305,10 @@ def _rehydrate(args) -> int:
 @command(
     "diff",
     "what changed between two releases, or two git revisions of the corpus (release notes)",
-    "Compare two folders `newsspan build` wrote, or two git revisions of the corpus root you stand in: documents "
-    "and spans added, removed and changed, and the label counts that changed. --format markdown writes release notes.",
+    "Compare two folders `newsspan build` wrote, or two git revisions of the corpus root you stand in (read from "
+    "git, the working tree untouched): documents added, removed and changed; spans added, removed, relabelled, "
+    "moved and changed, per layer and label, matched by document, layer and id; and the label counts that "
+    "changed. --format markdown writes release notes.",
     (
         "newsspan diff HEAD~3 HEAD",
         "newsspan diff v1/hf build/hf --format markdown > NOTES.md",
@@ -292,7 +338,8 @@ def _diff(args) -> int:
 @command(
     "recover",
     "remove what a killed command left in the root (writing commands do it first)",
-    "Remove the temporary files a killed command left, and put back a build folder whose replacement was cut short.",
+    "Remove the temporary files of writes a killed command left, and put back a build folder whose replacement "
+    "was cut short. Every command that writes does this first.",
     ("newsspan recover", "newsspan recover --root path/to/corpus"),
 )
 def _recover(args) -> int:
@@ -307,7 +354,8 @@ def _recover(args) -> int:
 @command(
     "init",
     "make a folder a corpus root (corpus/ and annotations/)",
-    "Make DIR a new, empty corpus root (corpus/ and annotations/); a folder that is a root already is left as it is.",
+    "Make DIR (default: the working directory) a new, empty corpus root: a folder holding corpus/ and "
+    "annotations/. Nothing is changed in a folder that is a root already.",
     ("newsspan init my-corpus", "newsspan init"),
     arg("dir", nargs="?", default=".", metavar="DIR", help="the folder (default: the working directory)"),
     root=False,
@@ -346,11 +394,18 @@ def _checks(args) -> int:
 @command(
     "pack",
     "write the corpus as Parquet shards of whole documents (for Ray Data, object storage)",
-    "Write every document of the root (its files, byte for byte) as rows of Parquet files in --out, which "
-    "ray.data.read_parquet reads and `newsspan unpack` restores; a previous pack there is replaced whole.",
+    "Write every document of the root (its text, metadata and annotation files, byte for byte) as rows of Parquet "
+    "files in --out, the form in which a large corpus travels to object storage and a cluster: "
+    "ray.data.read_parquet(DIR) reads it, newsspan.ray validates and builds it, `newsspan unpack` restores the "
+    "files. Files that belong to no document are left out (and named). A previous pack in --out is replaced whole; "
+    "nothing is written if a file cannot be read.",
     ("newsspan pack --out corpus-pack", "newsspan pack --root path/to/corpus --out corpus-pack --rows-per-shard 5000"),
     arg("--out", metavar="DIR", required=True, help="the folder to write (part-NNNNN.parquet files)"),
-    _number("--rows-per-shard", default=pack.ROWS_PER_SHARD, help="documents per Parquet file (default %(default)s)"),
+    _number(
+        "--rows-per-shard",
+        default=pack.ROWS_PER_SHARD,
+        help="documents per Parquet file (default %(default)s: about 4 MB for news articles)",
+    ),
 )
 def _pack(args) -> int:
     root = store.Root.discover(args.root)
@@ -369,8 +424,10 @@ def _pack(args) -> int:
 @command(
     "unpack",
     "restore the files of a pack into a corpus root",
-    "Write the files of a pack (a folder, or a URI such as s3://bucket/pack) into the root, byte for byte; a file "
-    "the root holds with other contents is refused. Nothing is validated: run `newsspan validate` next.",
+    "Write the files of a pack made by `newsspan pack` (a folder, or a URI such as s3://bucket/pack that pyarrow "
+    "reads) into the root, byte for byte; an absent or empty --root becomes a new root. A file the root holds "
+    "already with other contents is refused, and then nothing is written. Nothing is validated: run `newsspan "
+    "validate` next.",
     ("newsspan unpack corpus-pack --root restored", "newsspan unpack s3://bucket/corpus-pack --root ."),
     arg("dir", metavar="DIR", help="the pack: a folder of Parquet files, or a URI"),
     arg("--root", metavar="DIR", help="the corpus root to write into (default: the one you stand in)"),
@@ -392,8 +449,10 @@ def _unpack(args) -> int:
 @command(
     "add",
     "add raw articles to the corpus (canonical text, metadata, draft sections)",
-    "Add raw articles: each becomes a canonical corpus/<id>.txt, its corpus/<id>.meta.json and a draft "
-    "annotations/<id>.json with sections pre-annotated from the layout. Nothing is written when anything is wrong.",
+    "Add raw articles: each becomes corpus/<id>.txt in canonical form (UTF-8, LF, NFC), corpus/<id>.meta.json "
+    "with what the text says about itself, and a draft annotations/<id>.json whose sections are pre-annotated "
+    "from the layout. Prints the status of each layer written and how to release a draft. Nothing is written "
+    "when anything is wrong.",
     (
         "newsspan add article.txt",
         "newsspan add article.txt --id my-article --language fr --split test",
@@ -462,7 +521,11 @@ LAYER_ARGUMENTS = (
         "the entity layer's identifier); a link counts on a mention with the same offsets",
     ),
 )
-NER_KEY = arg("--ner-key", metavar="KEY", help="read BIO tags from this MISC key (e.g. NER for NER=B-PER), not Entity=")
+NER_KEY = arg(
+    "--ner-key",
+    metavar="KEY",
+    help="read BIO tags from this MISC key (e.g. NER for NER=B-PER) instead of CorefUD Entity=",
+)
 OFFSETS = arg("--offsets", choices=UNITS, help="the tool's offset unit (default: the tool's own; doccano: utf16)")
 COMMON_IMPORT_ARGUMENTS = (
     arg(
@@ -484,10 +547,20 @@ COMMON_IMPORT_ARGUMENTS = (
         "--annotator-map",
         action="append",
         metavar="SPEC|FILE",
-        help="TOOL_NAME=NAME[,...] or a JSON file: rename the export's annotators (Label Studio user 2: 2=bob)",
+        help="TOOL_NAME=NAME[,...] or a JSON file: rename the export's annotators (Label Studio user 2: 2=bob or "
+        "annotator-2=bob)",
     ),
-    _flag("--fix-shifts", help="move a span onto its quote when found once within 64 characters (as validate --fix)"),
-    arg("--id", dest="doc_id", metavar="ID", help="the document id, when the export holds one new text"),
+    _flag(
+        "--fix-shifts",
+        help="move a span whose quote occurs exactly once within 64 characters of its offsets onto it (as validate "
+        "--fix does), printing each move",
+    ),
+    arg(
+        "--id",
+        dest="doc_id",
+        metavar="ID",
+        help="the document id, when the export holds one new text (default: file names)",
+    ),
     arg("--language", metavar="L", help="BCP 47 language tag for texts new to the corpus"),
     arg("--status", choices=schema.statuses(), help="status of the written layers (default: kept, or draft when new)"),
     _flag("--force", help="replace existing non-empty layers that the import changes"),
@@ -511,8 +584,9 @@ def _import_arguments(fmt: str) -> list[tuple]:
 @command(
     "import",
     "import annotation tools' exports (brat, labelstudio, doccano, prodigy, webanno, conllu, uima)",
-    "Import the exports of an annotation tool or a research corpus: new texts become corpus documents, the mentions "
-    "their annotation layer; nothing is written unless all is well. `newsspan import FORMAT --help` describes each.",
+    "Import the exports of an annotation tool or a research corpus: new texts become corpus documents, the "
+    "mentions their annotation layer. Everything is checked first; nothing is written unless all is well. "
+    "`newsspan import FORMAT --help` describes each format.",
     tuple(IMPORT_EXAMPLES[f][0] for f in formats.IMPORT_FORMATS),
 )
 def _import(args) -> int:
@@ -549,8 +623,9 @@ def _import_gum(args) -> int:
 @command(
     "export",
     "export the released annotations for annotation tools and trainers",
-    "Export the documents a build releases (--include-drafts as in `newsspan build`), or one split of them, in an "
-    "annotation tool's format, as CoNLL or as a spaCy DocBin. The corpus must validate.",
+    "Export the documents a build releases (layers with status complete or gold; --include-drafts as in "
+    "`newsspan build`), or one split of them, in an annotation tool's format (to pre-annotate) or as CoNLL or "
+    "a spaCy DocBin for trainers. The corpus must validate; the output is written atomically.",
     (
         "newsspan export conll --out ner.conll",
         "newsspan export conll --split test --out test.conll",
@@ -563,7 +638,7 @@ def _import_gum(args) -> int:
     arg("format", choices=formats.EXPORT_FORMATS, metavar="FORMAT", help="one of %(choices)s"),
     arg("--out", required=True, metavar="PATH", help=f"output folder ({', '.join(formats.FOLDER_FORMATS)}) or file"),
     arg("--split", choices=schema.splits(), help="export only the documents of this split"),
-    DRAFTS,
+    _drafts("export", ", as `newsspan build --include-drafts`"),
     _flag("--force", help="replace an existing output"),
     QUIET,
 )
@@ -576,8 +651,9 @@ def _export(args) -> int:
 @command(
     "canonicalize",
     "rewrite non-canonical corpus texts and re-anchor their annotations",
-    "Rewrite each text saved with CRLF line ends, a byte order mark or decomposed characters in canonical form "
-    "(UTF-8, LF, NFC), mapping every span of its annotations exactly. The fix of the text-not-canonical check.",
+    "Rewrite each text saved with CRLF line ends, a byte order mark or decomposed characters (NFD) in canonical "
+    "form (UTF-8, LF, NFC), and map every span of its annotations through that change exactly. The fix of the "
+    "text-not-canonical check.",
     ("newsspan canonicalize", "newsspan canonicalize my-article"),
     IDS,
 )
@@ -588,11 +664,15 @@ def _canonicalize(args) -> int:
 @command(
     "reanchor",
     "move spans onto a corrected text (old and new text aligned) and update the hashes",
-    "Move the spans of each document whose text was corrected onto the new text, aligned word by word with the old; "
-    "a span whose own first or last word changed is listed and its document left unchanged (or --drop-unplaced).",
+    "After a text was corrected (a typo, a removed advertisement), the spans of the documents whose text_sha256 "
+    "no longer matches follow the correction: the old text, rebuilt from the stored quotes, is aligned with the "
+    "new one word by word. Spans around an edit move with it; a span that contains an edit keeps its ends and gets "
+    "its quote updated (listed for review); the hashes are updated. A span whose own first or last word was "
+    "changed or deleted is listed, never guessed nor moved onto another occurrence of its quote, and its document "
+    "is left unchanged, unless --drop-unplaced removes such spans (from every layer of the documents named).",
     ("newsspan reanchor", "newsspan reanchor my-article", "newsspan reanchor --drop-unplaced my-article"),
     IDS,
-    _flag("--drop-unplaced", help="remove the spans that cannot be placed (IDs needed)"),
+    _flag("--drop-unplaced", help="remove the spans that cannot be placed, printing each (IDs needed)"),
 )
 def _reanchor(args) -> int:
     root = store.Root.discover(args.root)
@@ -607,8 +687,8 @@ def _reanchor(args) -> int:
 @command(
     "remove",
     "remove documents: text, metadata and every annotation layer",
-    "Remove every file of each document named (text, metadata, every annotation layer), printing each. Nothing is "
-    "asked; --dry-run only prints them.",
+    "Remove each document named: corpus/ID.txt, corpus/ID.meta.json, annotations/ID.json and every annotator's "
+    "annotations/annotators/NAME/ID.json, printing each file. Nothing is asked; --dry-run only prints them.",
     ("newsspan remove my-article", "newsspan remove --dry-run my-article other-article"),
     arg("ids", nargs="+", metavar="ID", help="document ids"),
     _flag("--dry-run", help="print the files that would be removed, and remove nothing"),
@@ -628,8 +708,9 @@ def _remove(args) -> int:
 @command(
     "rename",
     "give a document another id: every file renamed, its id inside them rewritten",
-    "Rename every file of document OLD to NEW and rewrite the ids inside them; refused when NEW is no valid id or "
-    "names an existing document.",
+    "Rename every file of document OLD (text, metadata, released layer, every annotator's layer) to NEW and rewrite "
+    "the `id` and `document_id` inside them. Refused when NEW is no valid id or names an existing document. The files "
+    "are checked as `newsspan validate` checks them before they are written.",
     ("newsspan rename my-article my-better-id",),
     arg("old", metavar="OLD", help="the document's id"),
     arg("new", metavar="NEW", help="its new id"),
@@ -644,8 +725,12 @@ def _rename(args) -> int:
 @command(
     "agree",
     "inter-annotator agreement of two annotators",
-    "Score annotator B against annotator A on the documents both annotated: precision, recall and F1 per layer and "
-    "label, Cohen's kappa for sections, and every disagreement (the formulas are in docs/agreement.md).",
+    "Score annotator B against annotator A on the documents both annotated: per layer and label, precision, "
+    "recall and F1 for exact span matches (same start, end and label) and for overlap matches (same label, at "
+    "least one character in common, each span matched at most once); Cohen's kappa on tokens for sections; "
+    "agreement on the attribution type and check-worthiness of matched claims; and every disagreement with its "
+    "text. A and B are names of annotations/annotators/ or folders of <id>.json files. The formulas are in "
+    "docs/agreement.md.",
     (
         "newsspan agree alice bob",
         "newsspan agree alice bob --format json > agreement.json",
@@ -673,8 +758,14 @@ def _agree(args) -> int:
 @command(
     "adjudicate",
     "merge two annotators' layers into a draft of what they agree on, and decide their disagreements",
-    "Write the document's released layer as a draft of the spans annotators A and B agree on, and print each "
-    "disagreement; --prefer, --decisions or --interactive decide them, then --status writes gold or complete.",
+    "Write the document's released layer (annotations/ID.json) as a draft holding, in every layer, the spans on "
+    "which annotators A and B agree exactly (same offsets and label; for claims also the same attribution and "
+    "check-worthiness), and print each disagreement side by side for a reviewer (--out FILE also writes them as "
+    "JSON, each with its id). A disagreement is decided by taking a side: --prefer takes A's or B's spans in every "
+    "disagreement of a layer or label (the most specific rule wins), --decisions FILE and --interactive decide "
+    "them one by one (A, B or neither). Once every disagreement is decided, --status gold (or complete) writes that "
+    "status; the layer records the adjudicator and its provenance. The layer is checked by the validator before it "
+    "is written. A released layer that is more than a draft is never replaced without --force.",
     (
         "newsspan adjudicate 000_1afbb3b63b1bfa60 alice bob",
         "newsspan adjudicate my-article alice bob --out review.json",
@@ -688,10 +779,26 @@ def _agree(args) -> int:
     arg("b", metavar="B", help="the other annotator: a name, or a folder"),
     arg("--out", metavar="FILE", help="also write the disagreements as JSON to FILE"),
     _flag("--force", help="replace a released layer that is complete or gold"),
-    arg("--prefer", action="append", default=[], metavar="A|B[:LAYER[:LABEL]]", help="take that side (repeatable)"),
-    arg("--decisions", metavar="FILE", help='[{"id": ..., "take": "A", "B" or "neither"}], as in --out FILE'),
+    arg(
+        "--prefer",
+        action="append",
+        default=[],
+        metavar="A|B[:LAYER[:LABEL]]",
+        help="take that side in the disagreements of every layer, of a layer, or of spans of a label (repeatable)",
+    ),
+    arg(
+        "--decisions",
+        metavar="FILE",
+        help='JSON: a list of {"id": ..., "take": "A", "B" or "neither", "reason": ...}, or the --out FILE with its '
+        "take fields filled in; a decision overrides any --prefer",
+    ),
     _flag("--interactive", help="ask on the terminal for each disagreement left undecided"),
-    arg("--status", choices=schema.statuses(), default="draft", help="the status once every disagreement is decided"),
+    arg(
+        "--status",
+        choices=schema.statuses(),
+        default="draft",
+        help="the status to write once every disagreement is decided (until then: draft)",
+    ),
     arg("--adjudicator", default="adjudicator", metavar="NAME", help="who decides, added to the layer's annotators"),
 )
 def _adjudicate(args) -> int:
@@ -770,15 +877,20 @@ def _ask(run, decisions) -> dict:
 @command(
     "stats",
     "statistics of the corpus: documents, tokens, spans per label and per document",
-    "Count the documents of the root per language, status and split, their tokens, the spans per label and per "
-    "document; with --released only those a release holds, as the dataset card of `newsspan build` counts them.",
+    "Count the documents of the root per language, status and split; their tokens (those inside sections, as in "
+    "the entities and claims configs); sections and entity mentions per label; claims per attribution type and "
+    "check-worthiness; and the spans per document (minimum, median, maximum). The dataset card that `newsspan "
+    "build` writes shows the same figures, computed by the same function, for the released documents (--released).",
     (
         "newsspan stats",
         "newsspan stats --released --format markdown > STATS.md",
         "newsspan stats --root path/to/corpus --format json",
     ),
     _format("text", "json", "markdown"),
-    _flag("--released", help="only the documents a release holds (status complete or gold)"),
+    _flag(
+        "--released",
+        help="only the documents a release holds (status complete or gold), as the dataset card counts them",
+    ),
 )
 def _stats(args) -> int:
     root = store.Root.discover(args.root)
@@ -797,8 +909,12 @@ def _stats(args) -> int:
 @command(
     "show",
     "an annotated article as one self-contained HTML page",
-    "Write one self-contained HTML page of the document: its metadata, and the article with its sections, entity "
-    "mentions and claims marked; by default the released layer, or one annotator's, or two annotators' side by side.",
+    "Write one HTML page (inline CSS; no script, font or URL to fetch) showing the document's metadata, a legend "
+    "of the entity labels in the schema's colours, and the article with its section labels in the margin, entity "
+    "mentions highlighted per label and claims underlined and linked to their source mention; hovering a span "
+    "shows its id, label and offsets. By default the released layer; --annotator NAME shows one annotator's layer, "
+    "--diff A B two annotators' entity mentions side by side with agreements and disagreements marked. All text is "
+    "escaped.",
     (
         "newsspan show 000_1afbb3b63b1bfa60 --out article.html",
         "newsspan show my-article --annotator alice --out alice.html",

@@ -1,10 +1,26 @@
-"""CoNLL-U with entity mentions in the MISC column: a `.conllu` file, or a folder of them.
+"""CoNLL-U with entity mentions in the MISC column: a `.conllu` file, or a folder of them (read with the `conllu` package).
 
-Mentions are CorefUD `Entity=` brackets (the entity id is the cluster) or, with `--ner-key KEY`, BIO tags in that
-MISC key. The text joins each document's sentences (`# text`, else the forms and `SpaceAfter=No`) by line breaks,
-a blank line before `# newpar` (UDPipe's `SpacesBefore`/`SpacesAfter` honoured); offsets are code points into it.
-Reported: discontinuous mentions (warnings), other `# meta::` keys (counted), an unmatched bracket or a token not
-in the text (errors naming file and line).
+Mentions come from CorefUD's `Entity=` brackets (`(e1-person-...` opens a mention of entity e1 at a word,
+`e1)` closes it, `(e2-place-...)` is a one-word mention; nesting and mentions across sentences allowed; the
+entity type is the second field, or the `etype` field that `# global.Entity` names), or, with
+`--ner-key KEY`, from BIO tags in that MISC key (`NER=B-PER`, `I-PER`, `O`; BIOES/BILOU prefixes too); a file
+with no mention read but BIO tags under another MISC key (`name=B-PER`) is an error naming that key.
+
+Text: each document (`# newdoc`, `# newdoc id = ...`, else the file) is its sentences' `# text` lines joined
+by a line break, a blank line before a paragraph (`# newpar`), or by the whitespace of UDPipe's
+`SpacesAfter` on a sentence's last token (`SpacesBefore` on the document's first token: before its text).
+Every token's form is found in its sentence's text in order; `SpaceAfter=No` is checked against it (a
+disagreement is a warning). A sentence without `# text` is rebuilt from its tokens and `SpaceAfter=No`.
+Offsets are code points into that text. A multi-word token (`1-2 del` over `de` + `el`) is one stretch of
+text: a mention that begins or ends between its words has its boundary inside that token, which `--align`
+decides; empty nodes (`5.1`) have no text, so a mention's edges skip them.
+
+Kept: the mentions with their type as the label (map it with --label-map; e.g. `abstract=ignore`), the
+CorefUD entity id as the mention's `cluster`; document metadata `# meta::title`, `# meta::sourceURL`
+(url), `# meta::dateCreated` (date); the `# newdoc id` as the document id.
+Reported: discontinuous mentions (`e1[1/2]`) and mentions of empty nodes only, per item; other `# meta::`
+keys, counted in the summary; a bracket that does not match, a token not found in the text, as errors
+naming file and line.
 """
 
 from __future__ import annotations

@@ -1,10 +1,20 @@
-"""UIMA CAS JSON as INCEpTION exports it: a `.json` file per document, or a folder of them, read with
-dkpro-cassis. The text is the initial view's `sofaString`; offsets count UTF-16 code units (cassis converts them).
+"""UIMA CAS JSON, as INCEpTION exports it (`UIMA CAS JSON`): a `.json` file per document, or a folder of them.
 
-Mentions are the annotations of the type `--entity-layer` (subtypes too) labelled by `--entity-feature`; a Wikidata
-IRI in `identifier` or `--kb-feature TYPE:FEATURE` is the kb_id; DocumentMetaData gives title, url and language.
-Reported: other types (counted), other views (a note), a broken file or a missing feature (errors), empty
-annotations (warnings). The export names no annotator (pass --annotator).
+Read with dkpro-cassis, INCEpTION's own library: the type system (`%TYPES`), the feature structures
+(`%featureSTRUCTURES`), the views (`%VIEWS`); the text is the initial view's `sofaString`. Offsets in
+the file count UTF-16 code units; cassis converts them to code points on reading.
+
+Kept: the annotations of the type `--entity-layer` (default NamedEntity, subtypes included), labelled by
+their feature `--entity-feature` (default `value`; `''` for a type without features); an annotation
+without a value has the label `*` (map it with --label-map). A Wikidata IRI in the `identifier` feature
+(entity linking) becomes the mention's kb_id; with `--kb-feature TYPE:FEATURE`, the IRI of an annotation of
+another type (a linking layer) on the mention's very offsets does (a feature of another type that holds
+Wikidata IRIs is named in a note when the option is not given). Document metadata (DKPro's
+DocumentMetaData): `documentTitle` as the title unless it is only the file's name (INCEpTION's default),
+`documentUri` as the url when it is a web address, and the document's language unless `x-unspecified`.
+Reported: annotations of every other type, counted per type in the summary; other views, as a note; a
+file that is not a CAS, a type without the feature, an empty annotation, as errors or warnings naming
+file and annotation (`%ID`). The export names no annotator (pass --annotator).
 """
 
 from __future__ import annotations

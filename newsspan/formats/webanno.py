@@ -1,10 +1,24 @@
-"""WebAnno TSV 3.2 and 3.3 as INCEpTION and WebAnno export it: a `.tsv` file per document, or a folder of them.
+"""WebAnno TSV 3.2 and 3.3, as INCEpTION and WebAnno export it: a `.tsv` file per document, or a folder of them.
 
-The text is rebuilt from the `#Text=` sentences as INCEpTION does; token offsets count UTF-16 code units. Mentions
-are the annotations (stacked and multi-token too) of the span layer `--entity-layer` labelled by `--entity-feature`;
-a Wikidata IRI in `identifier` or `--kb-feature LAYER:FEATURE` is the kb_id. Reported: other layers (counted), a
-missing entity layer (a note), a row that does not fit the header or the text (an error naming file and line).
-The export names no annotator (pass --annotator).
+Read: the `#FORMAT=WebAnno TSV 3.x` line; the layer declarations `#T_SP=` (span), `#T_CH=` (chain) and
+`#T_RL=` (relation), one column per declared feature (a layer without features has one placeholder
+column); the `#Text=` sentence lines; token rows (`1-3`) and sub-token rows (`1-3.1`). The text is rebuilt
+as INCEpTION rebuilds it: each sentence at its offset followed by a line break, spaces where sentences lie
+further apart (the format keeps no text between sentences). Offsets count UTF-16 code units (Java
+strings) and are converted to code points; every token's text is checked against the text at its offsets.
+
+Kept: the annotations of the span layer `--entity-layer` (default NamedEntity), labelled by its feature
+`--entity-feature` (default `value`): single-token annotations (no `[N]`), stacked ones (`PER[1]|LOC[2]`),
+multi-token ones joined by their `[N]` id, on tokens and sub-tokens. Escaped characters in values (`\\|`,
+`\\[`, `\\]`, `\\_`, `\\*`, `\\;`, `\\->`, `\\\\`) and in the text (`\\t`, `\\n`, `\\r`, `\\\\` ...) are unescaped.
+An annotation without a value (`*`) has the label `*` (map it with --label-map). A Wikidata IRI in the
+layer's `identifier` feature (entity linking) becomes the mention's kb_id; with `--kb-feature LAYER:FEATURE`,
+the IRI of an annotation of another span layer (a linking layer) on the mention's very offsets does (a
+feature of another layer that holds Wikidata IRIs is named in a note when the option is not given).
+
+Reported: every other layer (span, chain and relation layers), counted per layer in the summary; a file
+that declares no entity layer, as a note; a row that does not fit the header or its text, as an error
+naming file and line. The export names no annotator (pass --annotator).
 """
 
 from __future__ import annotations
