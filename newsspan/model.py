@@ -270,17 +270,24 @@ class Annotation(_Layers):
         """The file's bytes, as newsspan writes every annotation file (a valid file round-trips byte for byte)."""
         return dump_json(self.to_json())
 
-    def spans(self) -> Iterator[tuple[str, AnySpan | Span]]:
-        """(JSON pointer, span) of every span in file order, a claim's ``source_span`` and ``cue``
-        right after it (``/claims/0/attribution/cue``)."""
+    def places(self) -> Iterator[tuple[tuple, AnySpan | Span]]:
+        """(where, span) of every span in file order, a claim's ``source_span`` and ``cue`` right after it; where
+        is the path of :meth:`spans`' pointer, ``("claims", 0, "attribution", "cue")``. The checks' walk: a pointer
+        string is made only for a problem, and most spans have none."""
         for name in LAYERS:
             for i, x in enumerate(getattr(self, name)):
-                yield f"/{name}/{i}", x
+                yield (name, i), x
                 if isinstance(x, Claim):
-                    for key in _SUBSPANS:
-                        sub = getattr(x.attribution, key)
-                        if sub is not None:
-                            yield f"/{name}/{i}/attribution/{key}", sub
+                    a = x.attribution
+                    if a.source_span is not None:
+                        yield (name, i, "attribution", "source_span"), a.source_span
+                    if a.cue is not None:
+                        yield (name, i, "attribution", "cue"), a.cue
+
+    def spans(self) -> Iterator[tuple[str, AnySpan | Span]]:
+        """(JSON pointer, span) of every span in file order (``/claims/0/attribution/cue``), as :meth:`places`."""
+        for where, x in self.places():
+            yield "/" + "/".join(map(str, where)), x
 
     def moved(self, places: Mapping[str, tuple[int, int, str]]) -> Annotation:
         """A copy with the spans at these pointers (as :meth:`spans` gives them) at new ``(start, end, text)``."""
@@ -291,9 +298,6 @@ class Annotation(_Layers):
                 node = node[int(key)] if isinstance(node, list) else node[key]
             node.update(start=start, end=end, text=text)
         return Annotation.from_json(d)
-
-
-_SUBSPANS = ("source_span", "cue")  # an attribution's spans
 
 
 def well_formed(value: Any, valid: bool = False) -> tuple[Annotation, dict[str, Sequence[int]]]:

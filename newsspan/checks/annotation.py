@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .. import store
@@ -47,21 +47,6 @@ class Context:
         return pointer(layer, k if self.places is None else self.places[layer][k], *rest)
 
 
-def _spans(ann: Annotation) -> Iterator[tuple[tuple, Span | AnySpan]]:
-    """(the arguments of its Context.pointer, span) of every span of the file in its order, a claim's
-    source_span and cue right after it."""
-    for name in ("sections", "entities"):
-        for k, s in enumerate(ann.layer(name)):
-            yield (name, k), s
-    for k, c in enumerate(ann.claims):
-        yield ("claims", k), c
-        a = c.attribution
-        if a.source_span is not None:
-            yield ("claims", k, "attribution", "source_span"), a.source_span
-        if a.cue is not None:
-            yield ("claims", k, "attribution", "cue"), a.cue
-
-
 def section_name(ann: Annotation, ctx: Context, k: int) -> str:
     """How a message names the model's section k: its id, or where it is (a partial model's section has none)."""
     sid = ann.sections[k].id
@@ -72,7 +57,7 @@ def all_quoted(ann: Annotation, text: str) -> bool:
     """Whether every span lies in the text and holds its quote: then span-offsets and span-text-mismatch
     have nothing to report, and token-boundary needs no comparison of its own."""
     n = len(text)
-    return all(0 <= s.start < s.end <= n and text[s.start : s.end] == s.text for _, s in _spans(ann))
+    return all(0 <= s.start < s.end <= n and text[s.start : s.end] == s.text for _, s in ann.places())
 
 
 @register("span-offsets", ERROR, ANNOTATION)
@@ -81,7 +66,7 @@ def span_offsets(ann: Annotation, ctx: Context):
     if ctx.text is None or ctx.quoted:
         return
     n = len(ctx.text)
-    for place, s in _spans(ann):
+    for place, s in ann.places():
         if s.start >= s.end:
             yield Problem(
                 "span-offsets",
@@ -127,7 +112,7 @@ def span_text_mismatch(ann: Annotation, ctx: Context):
         return
     n = len(text)
     budget = SEARCH_BUDGET
-    for place, s in _spans(ann):
+    for place, s in ann.places():
         if not 0 <= s.start < s.end <= n:
             continue
         found = text[s.start : s.end]
@@ -154,7 +139,7 @@ def span_text_mismatch(ann: Annotation, ctx: Context):
 @register("span-whitespace", ERROR, ANNOTATION)
 def span_whitespace(ann: Annotation, ctx: Context):
     """A span begins or ends with whitespace (token views and tools disagree on such spans)."""
-    for place, s in _spans(ann):
+    for place, s in ann.places():
         q = s.text
         if q != q.strip():  # (str.strip() strips what str.isspace() accepts)
             yield Problem(
