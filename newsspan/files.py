@@ -18,6 +18,8 @@ from dataclasses import replace
 from json.decoder import scanstring  # type: ignore[attr-defined]  # the C string scanner; typeshed does not list it
 from typing import Any, NamedTuple
 
+import jsonschema_rs
+
 from . import schema
 from .report import Problem, pointer, show
 from .text import BOM, DecodeError, decode, line_col
@@ -318,7 +320,6 @@ _DIFFERING_ESCAPE = re.compile(r"\\u00(?:1[c-fC-F]|85)")
 
 @functools.cache
 def _compiled(name: str):
-    import jsonschema_rs
 
     return jsonschema_rs.validator_for(schema.load(name))
 

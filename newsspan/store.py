@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 TEXT_SUFFIX = ".txt"
 META_SUFFIX = ".meta.json"
@@ -269,7 +271,6 @@ class Root:
     def lock(self, timeout: float = 60.0, on_wait=None):
         """The root's lock for the block (re-entrant within a process): when another process holds it, on_wait(message),
         then wait up to timeout seconds (-1: for ever), then StoreError. The block gets what clean() removed."""
-        from filelock import FileLock, Timeout
 
         path = os.path.join(os.path.realpath(self.path), LOCK)
         lock = _LOCKS.setdefault(path, FileLock(path))

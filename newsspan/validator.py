@@ -9,8 +9,12 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from tqdm import tqdm
 
 from . import checks, schema, store
 from .checks.corpus import DocContext, DocSummary
@@ -180,9 +184,6 @@ def _check_all(root: store.Root, stems: list[str], layers: dict, jobs: int, max_
     done = 0
     # (a daemon process, such as a data-loader worker, may not start processes of its own)
     if jobs > 1 and len(stems) >= MIN_PARALLEL and not multiprocessing.current_process().daemon:
-        from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures.process import BrokenProcessPool
-
         # fork: workers start in milliseconds and see the check registry exactly as it is here
         mp = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
         chunks = max(1, min(64, len(stems) // (jobs * 16)))
@@ -249,8 +250,6 @@ def validate_root(
     summaries: dict[str, DocSummary] = {}
     results = _check_all(root, stems, listing.layers, jobs, max_bytes)
     if progress:
-        from tqdm import tqdm
-
         results = tqdm(results, total=len(stems), desc="validating", unit="doc", leave=False)
     for stem, (problems, summary, n_files) in zip(stems, results, strict=True):
         summaries[stem] = summary

@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+import ahocorasick  # pyahocorasick: one pass over the text for every string at once
+
 from .. import schema
 from ..model import BODY_SECTIONS, Annotation, Entity, Section
 from ..report import WARNING, Problem, show
@@ -104,7 +106,6 @@ _ASCII_WORD = re.compile(r"[A-Za-z0-9]+")
 def _search(text, mentions, sections, body, quotes: set[str]) -> list[Miss]:
     """The misses of the given quotes: every occurrence found at once with an Aho-Corasick
     automaton, then the ones outside mentions, inside a body section and made of whole tokens."""
-    import ahocorasick  # pyahocorasick: one pass over the text for every string at once
 
     order = sorted(range(len(mentions)), key=mentions.__getitem__)
     examples: dict[str, int] = {}
