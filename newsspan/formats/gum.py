@@ -439,4 +439,6 @@ def convert(path: Path, wiki: dict[str, str], splits: dict[str, str]) -> GumDoc:
 def read(paths: list[Path], genres: tuple[str, ...] = ("news",)) -> list[GumDoc]:
     """The GUM documents of these files and dep/ folders, of these genres (GUM_<genre>_<name>.conllu)."""
     found = {f for p in map(Path, paths) for f in (p.glob("*.conllu") if p.is_dir() else [p])}
-    return [convert(f, *tables(f.parent)) for f in sorted(found) if "_" in f.stem and f.stem.split("_")[1] in genres]
+    chosen = [f for f in sorted(found) if "_" in f.stem and f.stem.split("_")[1] in genres]
+    read_tables = {dep: tables(dep) for dep in {f.parent for f in chosen}}  # once per dep/ folder, not per file
+    return [convert(f, *read_tables[f.parent]) for f in chosen]

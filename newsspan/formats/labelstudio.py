@@ -28,16 +28,13 @@ SAID = {"codepoint": "code points", "utf16": "UTF-16 units"}  # the units a task
 def _item(data, pointer: str) -> str | None:
     """The task, annotation and result a JSON pointer lies in ("task 1, annotation 1001, result x7: /value/start")."""
     parts = pointer.split("/")[1:]
-    if isinstance(data, list):
-        if not parts or not parts[0].isdigit() or int(parts[0]) >= len(data):
-            return None
-        n = int(parts.pop(0))
-        task = data[n]
-    else:
-        n, task = 0, data
-    if not isinstance(task, dict):
+    tasks, parts = (data, parts) if isinstance(data, list) else ([data], ["0", *parts])  # one task: task index 0
+    if not parts or not parts[0].isdigit() or int(parts[0]) >= len(tasks):
+        return None
+    n = int(parts.pop(0))
+    if not isinstance(tasks[n], dict):
         return f"task index {n}"
-    named, node = [f"task {task.get('id', n)}"], task
+    named, node = [f"task {tasks[n].get('id', n)}"], tasks[n]
     for kind, keys in (("annotation", ("annotations", "completions", "predictions")), ("result", ("result",))):
         if len(parts) < 2 or parts[0] not in keys or not parts[1].isdigit():
             break

@@ -120,7 +120,6 @@ def docbin(docs: Iterable[Document]) -> dict[str, bytes]:
         tokens, spans = tagged(doc)
         words: list[str] = []
         spaces: list[bool] = []
-        index = []  # the spaCy token of each newsspan token
         for k, end in enumerate([t.start for t in tokens] + [len(doc.text)]):
             gap = doc.text[tokens[k - 1].end if k else 0 : end]
             if words and gap.startswith(" "):  # one space after a token is its trailing whitespace
@@ -129,13 +128,12 @@ def docbin(docs: Iterable[Document]) -> dict[str, bytes]:
                 words.append(gap)
                 spaces.append(False)
             if k < len(tokens):
-                index.append(len(words))
                 words.append(tokens[k].text)
                 spaces.append(False)
-        sdoc = tokens_module.Doc(vocab, words=words, spaces=spaces)
+        sdoc = tokens_module.Doc(vocab, words=words, spaces=spaces)  # its text is doc.text
         kb = {(e.start, e.end): e.kb_id or "" for e in doc.entities}
-        ents = [(index[a], index[b - 1] + 1, label, kb[tokens[a].start, tokens[b - 1].end]) for a, b, label in spans]
-        sdoc.ents = [tokens_module.Span(sdoc, a, b, label=label, kb_id=k) for a, b, label, k in ents]
+        ents = [(tokens[a].start, tokens[b - 1].end, label) for a, b, label in spans]
+        sdoc.ents = [sdoc.char_span(s, e, label=label, kb_id=kb[s, e]) for s, e, label in ents]
         sdoc.user_data["id"] = doc.id
         out.add(sdoc)
     return {"": out.to_bytes()}
