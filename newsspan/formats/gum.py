@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from importlib import resources
 from itertools import count
 from pathlib import Path
@@ -168,11 +168,10 @@ def _text(blocks, lines: list[str], words: list[Word]) -> tuple[str, list[Sectio
             text += " " if len(text) > start else ""
             offsets[si] = len(text)
             text += lines[si]
-        sections.append(Section("s", start, len(text), "", label, speaker))
+        sections.append(Section("s", start, len(text), text[start:], label, speaker))
     for w in words:
         w.start, w.end = w.start + offsets[w.sent], w.end + offsets[w.sent]
-    text += "\n"
-    return text, [replace(s, text=text[s.start : s.end]) for s in sections]
+    return text + "\n", sections
 
 
 def _mentions(words: list[Word]) -> list[Mention]:
@@ -254,8 +253,8 @@ def _label(m: Mention, name: str, head: Word) -> tuple[str, bool]:
         return DECISIONS[m.identity], False
     if "://" in name or name.startswith("www."):  # a web address is no OntoNotes name
         return "-", True
-    if "=" + name.replace(" ", "_") in DECISIONS:
-        return DECISIONS["=" + name.replace(" ", "_")], True
+    if (own := DECISIONS.get("=" + name.replace(" ", "_"))) is not None:
+        return own, True
     label = ETYPES.get(m.etype, "?")
     return ("?" if label == "PERSON" and head.xpos == "NNPS" else label), False  # plural: a group (NORP) or none
 

@@ -145,7 +145,8 @@ def parse_task(task: dict, n: int, file: str, stem: str, out: Parsed, unit: str 
 
 def _task_unit(text: str, spans: list, where_task: str, out: Parsed) -> str:
     """The offset unit most of a task's results fit (code points on a tie), naming those that fit only the other."""
-    fits = {u: _fits(Converter(text, u), spans) for u in SAID}
+    convs = [Converter(text, u) for u in SAID]
+    fits = {conv.unit: [_fits(conv, *span[2:5]) for span in spans] for conv in convs}
     unit, other = ("utf16", "codepoint") if sum(fits["utf16"]) > sum(fits["codepoint"]) else ("codepoint", "utf16")
     odd = [sp[1] for sp, mine, theirs in zip(spans, fits[unit], fits[other], strict=True) if theirs and not mine]
     if odd:
@@ -154,14 +155,11 @@ def _task_unit(text: str, spans: list, where_task: str, out: Parsed) -> str:
     return unit
 
 
-def _fits(conv: Converter, spans: list) -> list[bool]:
-    """Per result, whether its value.text is the text at its offsets counted in conv's unit."""
-    out = []
-    for _, _, start, end, quote, _, _ in spans:
-        tried = Parsed()
-        place(tried, "", conv, start, end, quote=quote)
-        out.append(not tried.errors)
-    return out
+def _fits(conv: Converter, start: int, end: int, quote: str | None) -> bool:
+    """Whether a result's value.text is the text at its offsets counted in conv's unit."""
+    tried = Parsed()
+    place(tried, "", conv, start, end, quote=quote)
+    return not tried.errors
 
 
 def export(docs: Iterable[Document]) -> dict[str, bytes]:

@@ -222,9 +222,7 @@ def iri_note(file: str, found: Counter, out: Parsed) -> None:
     """A note naming the other layers' features that hold Wikidata IRIs (when --kb-feature names none)."""
     if found := +found:
         held = ", ".join(f"{layer}:{feature} ({n})" for (layer, feature), n in sorted(found.items()))
-        out.notes.append(
-            f"{file}: Wikidata IRIs in {held}; pass --kb-feature LAYER:FEATURE to take their Wikidata ids as the mentions' kb_id"
-        )
+        out.notes.append(f"{file}: Wikidata IRIs in {held}; {KB_HINT}")
 
 
 def tagged(doc) -> tuple[list[Token], list[tuple[int, int, str]]]:
