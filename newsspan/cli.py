@@ -50,9 +50,10 @@ _UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "KIB": 2**10, "M
 def _size(value: str) -> int:
     """A size in bytes: 500000, 500KB, 128MB, 1GiB."""
     m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)\s*", value)
-    if not m or m.group(2).upper() not in _UNITS or float(m.group(1)) * _UNITS[m.group(2).upper()] < 1:
+    size = float(m.group(1)) * _UNITS.get(m.group(2).upper(), 0) if m else 0
+    if size < 1:
         raise argparse.ArgumentTypeError(f"expected a size such as 128MB or 500KB, found {value!r}")
-    return int(float(m.group(1)) * _UNITS[m.group(2).upper()])
+    return int(size)
 
 
 def arg(*flags: str, **kwargs) -> tuple:
@@ -115,8 +116,8 @@ def _options(args, *names: str) -> dict:
     return {name: getattr(args, name) for name in names if hasattr(args, name)}
 
 
-def _progress(args, fmt: str = "text") -> bool:
-    return not getattr(args, "quiet", False) and fmt != "json" and sys.stderr.isatty()
+def _progress(args) -> bool:
+    return not args.quiet and sys.stderr.isatty()
 
 
 def _waiting(name: str):
@@ -203,7 +204,7 @@ def _validate(args, root) -> int:
         done = f"newsspan validate --fix: {moved} moved in {files} in {root.path}; validating what is left"
         print(*lines, done, sep="\n", file=out)
     jobs = args.jobs or validator.default_jobs()
-    progress = _progress(args, args.format)
+    progress = args.format != "json" and _progress(args)
     report = validator.validate_root(root, args.paths or None, jobs=jobs, progress=progress, max_bytes=args.max_bytes)
     sys.stdout.write(RENDERERS[args.format](report))
     return 0 if report.ok else 1
@@ -847,20 +848,23 @@ def _adjudicate(args, root) -> int:
 
 
 def _ask(run, decisions) -> dict:
-    """--interactive: the choices made on the terminal for what decisions leave undecided; a span left
-    in no section is asked about last, once the choices it follows from are made."""
+    """--interactive: the choices made on the terminal for what decisions leave undecided. A span in no agreed
+    section follows from the choices about sections, so it is asked about once those are made."""
     asked: set[str] = set()
     answers: dict = {}
     sides = {"a": adjudicate.A, "b": adjudicate.B, "n": adjudicate.NEITHER}
     while (adj := run(decisions | answers, write=False)[0]) is not None:
         pending = [d for d in adj.unresolved if d.id not in asked]
-        keys = [d.id for d in pending if d.kind != adjudicate.NO_SECTION] or [d.id for d in pending]
-        for k, key in enumerate(keys := list(dict.fromkeys(keys)), 1):
-            asked.add(key)
+        first = [d for d in pending if d.kind != adjudicate.NO_SECTION] or pending
+        keys = list(dict.fromkeys(d.id for d in first))
+        if not keys:
+            break
+        asked.update(keys)
+        for k, key in enumerate(keys, 1):
             print(f"\n({k} of {len(keys)}) " + adjudicate.render_question(adj, key), end="")
             answer = ""
             try:
-                while answer not in ("a", "b", "n", "s", "q"):
+                while answer not in (*sides, "s", "q"):
                     answer = input("[a]/[b]/[n]either/[s]kip/[q]uit? ").strip().lower()[:1]
             except EOFError:
                 answer = "q"
@@ -868,8 +872,6 @@ def _ask(run, decisions) -> dict:
                 return answers
             if answer in sides:
                 answers[key] = adjudicate.Choice(sides[answer], "the terminal")
-        if not keys:
-            break
     return answers
 
 
@@ -986,8 +988,8 @@ def build_parser() -> argparse.ArgumentParser:
         installed = "(not installed)"
     parser.add_argument("--version", action="version", version=f"newsspan {installed}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, (summary, description, examples, args, run) in COMMANDS.items():
-        p = _subparser(sub, name, summary, description, examples, args, run)
+    for name, declared in COMMANDS.items():
+        p = _subparser(sub, name, *declared)
         if name == "import":  # one subcommand per format, each with its own options and --help
             tools = p.add_subparsers(dest="format", required=True, metavar="FORMAT")
             gum = "GUM's Wikinews news and interviews (dep/*.conllu) as documents with a GUM-derived draft layer"
@@ -996,7 +998,7 @@ def build_parser() -> argparse.ArgumentParser:
             for fmt in formats.IMPORT_FORMATS:
                 doc = (formats.import_module(fmt).__doc__ or fmt).strip()
                 summary = doc.splitlines()[0].split(":")[0]
-                _subparser(tools, fmt, summary, doc, IMPORT_EXAMPLES[fmt], _import_arguments(fmt), run)
+                _subparser(tools, fmt, summary, doc, IMPORT_EXAMPLES[fmt], _import_arguments(fmt), _in_root(_import))
     return parser
 
 
