@@ -139,7 +139,8 @@ def _refused(name: str, why: str, root, problems=()) -> int:
 
 
 def _report_plan(name: str, plan, root, partial: bool = False) -> int:
-    """A partial plan (canonicalize, reanchor) wrote the documents without errors."""
+    """The plan's problems (stderr) and summary; a partial plan (canonicalize, reanchor) was written for the
+    documents without errors, so its errors come after the summary of what was done."""
     for severity, problems in (("warning", plan.warnings), ("note", plan.notes), ("error", plan.errors)):
         for p in problems:
             print(f"{severity}: {p}", file=sys.stderr)
