@@ -50,9 +50,10 @@ _UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "KIB": 2**10, "M
 def _size(value: str) -> int:
     """A size in bytes: 500000, 500KB, 128MB, 1GiB."""
     m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)\s*", value)
-    if not m or m.group(2).upper() not in _UNITS or float(m.group(1)) * _UNITS[m.group(2).upper()] < 1:
+    size = float(m.group(1)) * _UNITS.get(m.group(2).upper(), 0) if m else 0
+    if size < 1:
         raise argparse.ArgumentTypeError(f"expected a size such as 128MB or 500KB, found {value!r}")
-    return int(float(m.group(1)) * _UNITS[m.group(2).upper()])
+    return int(size)
 
 
 def arg(*flags: str, **kwargs) -> tuple:
@@ -95,13 +96,19 @@ def _wrap(text: str) -> str:
 
 
 def command(name: str, summary: str, description: str, examples: tuple[str, ...], *args: tuple, root: bool = True):
-    """Declare a subcommand: its --help says what it does and ends with examples; --root first unless root=False."""
+    """Declare a subcommand: its --help says what it does and ends with examples. Unless root=False, it takes
+    --root first and is called as run(args, root) with the root found; otherwise as run(args)."""
 
     def declare(run):
-        COMMANDS[name] = (summary, _wrap(description), examples, (ROOT, *args) if root else args, run)
+        declared = (ROOT, *args) if root else args
+        COMMANDS[name] = (summary, _wrap(description), examples, declared, _in_root(run) if root else run)
         return run
 
     return declare
+
+
+def _in_root(run):
+    return lambda args: run(args, store.Root.discover(args.root))
 
 
 def _options(args, *names: str) -> dict:
@@ -109,8 +116,8 @@ def _options(args, *names: str) -> dict:
     return {name: getattr(args, name) for name in names if hasattr(args, name)}
 
 
-def _progress(args, fmt: str = "text") -> bool:
-    return not getattr(args, "quiet", False) and fmt != "json" and sys.stderr.isatty()
+def _progress(args) -> bool:
+    return not args.quiet and sys.stderr.isatty()
 
 
 def _waiting(name: str):
@@ -132,7 +139,8 @@ def _refused(name: str, why: str, root, problems=()) -> int:
 
 
 def _report_plan(name: str, plan, root, partial: bool = False) -> int:
-    """A partial plan (canonicalize, reanchor) wrote the documents without errors."""
+    """The plan's problems (stderr) and summary; a partial plan (canonicalize, reanchor) was written for the
+    documents without errors, so its errors come after the summary of what was done."""
     for severity, problems in (("warning", plan.warnings), ("note", plan.notes), ("error", plan.errors)):
         for p in problems:
             print(f"{severity}: {p}", file=sys.stderr)
@@ -151,10 +159,9 @@ def _report_plan(name: str, plan, root, partial: bool = False) -> int:
     return 0
 
 
-def _run_plan(name: str, args, make_plan, partial: bool = False) -> int:
-    """Make the plan make_plan(root) gives under the lock of the root --root names, write it and report it."""
-    root = store.Root.discover(args.root)
-    return _report_plan(name, edit.run(root, lambda: make_plan(root), _waiting(name)), root, partial)
+def _run_plan(name: str, root, make_plan, partial: bool = False) -> int:
+    """Make the plan make_plan() gives under the root's lock, write it and report it."""
+    return _report_plan(name, edit.run(root, make_plan, _waiting(name)), root, partial)
 
 
 # checking and building ----------------------------------------------------------------------------
@@ -189,8 +196,7 @@ def _run_plan(name: str, args, make_plan, partial: bool = False) -> int:
     NO_CACHE,
     arg("paths", nargs="*", metavar="PATH", help="files or document ids to check (default: the whole root)"),
 )
-def _validate(args) -> int:
-    root = store.Root.discover(args.root)
+def _validate(args, root) -> int:
     if args.fix:
         out = sys.stdout if args.format == "text" else sys.stderr
         plan = edit.run(root, lambda: edit.plan_fix(root, args.paths or None), _waiting("validate --fix"))
@@ -199,7 +205,7 @@ def _validate(args) -> int:
         done = f"newsspan validate --fix: {moved} moved in {files} in {root.path}; validating what is left"
         print(*lines, done, sep="\n", file=out)
     jobs = args.jobs or validator.default_jobs()
-    progress = _progress(args, args.format)
+    progress = args.format != "json" and _progress(args)
     report = validator.validate_root(root, args.paths or None, jobs=jobs, progress=progress, max_bytes=args.max_bytes)
     sys.stdout.write(RENDERERS[args.format](report))
     return 0 if report.ok else 1
@@ -246,8 +252,7 @@ def _validate(args) -> int:
     ),
     QUIET,
 )
-def _build(args) -> int:
-    root = store.Root.discover(args.root)
+def _build(args, root) -> int:
     options = _options(args, "include_drafts", "num_proc", "max_shard_size", "publish")
     try:
         summary = release.build(root, args.out, args.config, progress=_progress(args), **options)
@@ -280,7 +285,9 @@ def _build(args) -> int:
         "newsspan rehydrate saved-articles/",
         "newsspan rehydrate --root path/to/corpus copy.txt",
     ),
+    ROOT,
     arg("sources", nargs="+", metavar="SOURCE", help="a copy of an article, or a folder of copies"),
+    root=False,  # outside a corpus root: the installed package's
 )
 def _rehydrate(args) -> int:
     shipped = args.root is None and store.find_root() is None and store.user_root() is not None
@@ -314,9 +321,11 @@ def _rehydrate(args) -> int:
         "newsspan diff v1/hf build/hf --format markdown > NOTES.md",
         "newsspan diff main HEAD --format json",
     ),
+    ROOT,
     arg("old", metavar="OLD", help="a release folder, or a git revision"),
     arg("new", metavar="NEW", help="a release folder, or a git revision"),
     _format(*diff.RENDERERS),
+    root=False,  # only two git revisions need one
 )
 def _diff(args) -> int:
     folders = [Path(x).is_dir() for x in (args.old, args.new)]
@@ -342,8 +351,7 @@ def _diff(args) -> int:
     "was cut short. Every command that writes does this first.",
     ("newsspan recover", "newsspan recover --root path/to/corpus"),
 )
-def _recover(args) -> int:
-    root = store.Root.discover(args.root)
+def _recover(args, root) -> int:
     with root.lock(on_wait=_waiting("recover")) as cleaned:
         done = cleaned + store.recover_folder(release.default_out(root))
     what = count(len(done), "change") if done else "nothing to recover"
@@ -407,8 +415,7 @@ def _checks(args) -> int:
         help="documents per Parquet file (default %(default)s: about 4 MB for news articles)",
     ),
 )
-def _pack(args) -> int:
-    root = store.Root.discover(args.root)
+def _pack(args, root) -> int:
     done = pack.pack(root, Path(args.out), args.rows_per_shard, on_wait=_waiting("pack"))
     if done.problems:
         return _refused("pack", "files that cannot be read; nothing was written", root, done.problems)
@@ -470,9 +477,9 @@ def _unpack(args) -> int:
     arg("--split", choices=schema.splits(), help="pin the document to a split"),
     _flag("--force", help="replace an existing text and metadata of the same id"),
 )
-def _add_articles(args) -> int:
+def _add_articles(args, root) -> int:
     options = _options(args, "doc_id", "language", "split", "force")
-    return _run_plan("add", args, lambda root: edit.plan_add(root, args.paths, **options))
+    return _run_plan("add", root, lambda: edit.plan_add(root, args.paths, **options))
 
 
 IMPORT_EXAMPLES = {
@@ -589,11 +596,11 @@ def _import_arguments(fmt: str) -> list[tuple]:
     "`newsspan import FORMAT --help` describes each format.",
     tuple(IMPORT_EXAMPLES[f][0] for f in formats.IMPORT_FORMATS),
 )
-def _import(args) -> int:
+def _import(args, root) -> int:
     options = _options(args, "label_map", "annotator", "annotator_map", "offsets", "language", "status", "force")
     options |= _options(args, "doc_id", "nested", "align", "fix_shifts") | {"progress": _progress(args)}
     options["reader_options"] = _options(args, "entity_layer", "entity_feature", "kb_feature", "ner_key")
-    return _run_plan("import", args, lambda root: edit.plan_import(root, args.format, args.paths, **options))
+    return _run_plan("import", root, lambda: edit.plan_import(root, args.format, args.paths, **options))
 
 
 GUM_ARGUMENTS = (
@@ -604,16 +611,16 @@ GUM_ARGUMENTS = (
 )
 
 
-def _import_gum(args) -> int:
+def _import_gum(args, root) -> int:
     genres = ("news", "interview") if args.genre == "all" else (args.genre,)
     report: dict = {}
 
-    def make(root):
+    def make():
         plan, found = edit.plan_gum(root, args.paths, genres)
         report.update(found)
         return plan
 
-    code = _run_plan("import gum", args, make)
+    code = _run_plan("import gum", root, make)
     print(json.dumps(report.get("counts", {})))
     if args.report and report:
         store.write_atomic(_folder_of(args.report, "--report"), json.dumps(report, indent=1).encode("utf-8"))
@@ -642,8 +649,7 @@ def _import_gum(args) -> int:
     _flag("--force", help="replace an existing output"),
     QUIET,
 )
-def _export(args) -> int:
-    root = store.Root.discover(args.root)
+def _export(args, root) -> int:
     options = _options(args, "force", "include_drafts", "split")
     return _report_plan("export", edit.export(root, args.format, args.out, progress=_progress(args), **options), root)
 
@@ -657,8 +663,8 @@ def _export(args) -> int:
     ("newsspan canonicalize", "newsspan canonicalize my-article"),
     IDS,
 )
-def _canonicalize(args) -> int:
-    return _run_plan("canonicalize", args, lambda root: edit.plan_canonicalize(root, args.ids), partial=True)
+def _canonicalize(args, root) -> int:
+    return _run_plan("canonicalize", root, lambda: edit.plan_canonicalize(root, args.ids), partial=True)
 
 
 @command(
@@ -674,14 +680,12 @@ def _canonicalize(args) -> int:
     IDS,
     _flag("--drop-unplaced", help="remove the spans that cannot be placed, printing each (IDs needed)"),
 )
-def _reanchor(args) -> int:
-    root = store.Root.discover(args.root)
+def _reanchor(args, root) -> int:
     if args.drop_unplaced and not args.ids:
         raise store.StoreError(
             "--drop-unplaced removes annotations: name the documents (newsspan reanchor --drop-unplaced ID)"
         )
-    plan = edit.run(root, lambda: edit.plan_reanchor(root, args.ids, args.drop_unplaced), _waiting("reanchor"))
-    return _report_plan("reanchor", plan, root, partial=True)
+    return _run_plan("reanchor", root, lambda: edit.plan_reanchor(root, args.ids, args.drop_unplaced), partial=True)
 
 
 @command(
@@ -693,8 +697,7 @@ def _reanchor(args) -> int:
     arg("ids", nargs="+", metavar="ID", help="document ids"),
     _flag("--dry-run", help="print the files that would be removed, and remove nothing"),
 )
-def _remove(args) -> int:
-    root = store.Root.discover(args.root)
+def _remove(args, root) -> int:
     if args.dry_run:
         plan = edit.plan_remove(root, args.ids, dry_run=True)
     else:
@@ -715,8 +718,8 @@ def _remove(args) -> int:
     arg("old", metavar="OLD", help="the document's id"),
     arg("new", metavar="NEW", help="its new id"),
 )
-def _rename(args) -> int:
-    return _run_plan("rename", args, lambda root: edit.plan_rename(root, args.old, args.new))
+def _rename(args, root) -> int:
+    return _run_plan("rename", root, lambda: edit.plan_rename(root, args.old, args.new))
 
 
 # annotation quality --------------------------------------------------------------------------------
@@ -740,8 +743,7 @@ def _rename(args) -> int:
     arg("b", metavar="B", help="the annotator scored against A: a name, or a folder"),
     _format("text", "json"),
 )
-def _agree(args) -> int:
-    root = store.Root.discover(args.root)
+def _agree(args, root) -> int:
     try:
         result, errors = agreement.agree(root, args.a, args.b)
     except ValueError as e:
@@ -801,8 +803,7 @@ def _agree(args) -> int:
     ),
     arg("--adjudicator", default="adjudicator", metavar="NAME", help="who decides, added to the layer's annotators"),
 )
-def _adjudicate(args) -> int:
-    root = store.Root.discover(args.root)
+def _adjudicate(args, root) -> int:
     out = _folder_of(args.out, "--out") if args.out else None
     if args.decisions and not Path(args.decisions).is_file():
         raise store.StoreError(f"--decisions {args.decisions}: no such file")
@@ -848,20 +849,23 @@ def _adjudicate(args) -> int:
 
 
 def _ask(run, decisions) -> dict:
-    """--interactive: the choices made on the terminal for what decisions leave undecided; a span left
-    in no section is asked about last, once the choices it follows from are made."""
+    """--interactive: the choices made on the terminal for what decisions leave undecided. A span in no agreed
+    section follows from the choices about sections, so it is asked about once those are made."""
     asked: set[str] = set()
     answers: dict = {}
     sides = {"a": adjudicate.A, "b": adjudicate.B, "n": adjudicate.NEITHER}
     while (adj := run(decisions | answers, write=False)[0]) is not None:
         pending = [d for d in adj.unresolved if d.id not in asked]
-        keys = [d.id for d in pending if d.kind != adjudicate.NO_SECTION] or [d.id for d in pending]
-        for k, key in enumerate(keys := list(dict.fromkeys(keys)), 1):
-            asked.add(key)
+        first = [d for d in pending if d.kind != adjudicate.NO_SECTION] or pending
+        keys = list(dict.fromkeys(d.id for d in first))
+        if not keys:
+            break
+        asked.update(keys)
+        for k, key in enumerate(keys, 1):
             print(f"\n({k} of {len(keys)}) " + adjudicate.render_question(adj, key), end="")
             answer = ""
             try:
-                while answer not in ("a", "b", "n", "s", "q"):
+                while answer not in (*sides, "s", "q"):
                     answer = input("[a]/[b]/[n]either/[s]kip/[q]uit? ").strip().lower()[:1]
             except EOFError:
                 answer = "q"
@@ -869,8 +873,6 @@ def _ask(run, decisions) -> dict:
                 return answers
             if answer in sides:
                 answers[key] = adjudicate.Choice(sides[answer], "the terminal")
-        if not keys:
-            break
     return answers
 
 
@@ -892,8 +894,7 @@ def _ask(run, decisions) -> dict:
         help="only the documents a release holds (status complete or gold), as the dataset card counts them",
     ),
 )
-def _stats(args) -> int:
-    root = store.Root.discover(args.root)
+def _stats(args, root) -> int:
     corpus = Corpus(root)
     try:
         st = stats.statistics(corpus.released() if args.released else corpus)
@@ -925,8 +926,7 @@ def _stats(args) -> int:
     arg("--annotator", metavar="NAME", help="show this annotator's layer (a name, or a folder)"),
     arg("--diff", nargs=2, metavar=("A", "B"), help="show two annotators' entity mentions side by side"),
 )
-def _show(args) -> int:
-    root = store.Root.discover(args.root)
+def _show(args, root) -> int:
     out = _folder_of(args.out, "--out")
     if args.diff and args.annotator:
         raise store.StoreError("--annotator and --diff show different things: give one of them")
@@ -989,17 +989,17 @@ def build_parser() -> argparse.ArgumentParser:
         installed = "(not installed)"
     parser.add_argument("--version", action="version", version=f"newsspan {installed}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, (summary, description, examples, args, run) in COMMANDS.items():
-        p = _subparser(sub, name, summary, description, examples, args, run)
+    for name, declared in COMMANDS.items():
+        p = _subparser(sub, name, *declared)
         if name == "import":  # one subcommand per format, each with its own options and --help
             tools = p.add_subparsers(dest="format", required=True, metavar="FORMAT")
             gum = "GUM's Wikinews news and interviews (dep/*.conllu) as documents with a GUM-derived draft layer"
             examples = ("newsspan import gum path/to/gum/dep/ --genre all --report gum-report.json",)
-            _subparser(tools, "gum", gum, edit.gum.__doc__ or gum, examples, GUM_ARGUMENTS, _import_gum)
+            _subparser(tools, "gum", gum, edit.gum.__doc__ or gum, examples, GUM_ARGUMENTS, _in_root(_import_gum))
             for fmt in formats.IMPORT_FORMATS:
                 doc = (formats.import_module(fmt).__doc__ or fmt).strip()
                 summary = doc.splitlines()[0].split(":")[0]
-                _subparser(tools, fmt, summary, doc, IMPORT_EXAMPLES[fmt], _import_arguments(fmt), run)
+                _subparser(tools, fmt, summary, doc, IMPORT_EXAMPLES[fmt], _import_arguments(fmt), _in_root(_import))
     return parser
 
 
