@@ -318,7 +318,6 @@ _DIFFERING_ESCAPE = re.compile(r"\\u00(?:1[c-fC-F]|85)")
 
 @functools.cache
 def _compiled(name: str):
-
     return jsonschema_rs.validator_for(schema.load(name))
 
 
