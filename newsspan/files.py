@@ -66,15 +66,13 @@ def bounds(text: str) -> list[Problem]:
         for m in _BRACKETS.finditer(blank_strings(text)):
             depth += 1 if m.group() in "[{" else -1
             if depth > MAX_DEPTH:
-                line, col = line_col(text, m.start())
                 message = f"nesting deeper than {MAX_DEPTH} levels; an annotation file needs at most 5"
-                return [Problem("json-too-deep", message, line=line, column=col)]
+                return [Problem("json-too-deep", message, "", None, *line_col(text, m.start()))]
     # a long run of digits is a number only when it is outside every string
     huge = _HUGE_INT.search(text) and _HUGE_INT.search(blank_strings(text))
     if huge:
-        line, col = line_col(text, huge.start())
         message = f"a number of {len(huge.group())} digits; offsets are at most 10 digits"
-        return [Problem("json-number-too-large", message, line=line, column=col)]
+        return [Problem("json-number-too-large", message, "", None, *line_col(text, huge.start()))]
     return []
 
 
@@ -320,7 +318,6 @@ _DIFFERING_ESCAPE = re.compile(r"\\u00(?:1[c-fC-F]|85)")
 
 @functools.cache
 def _compiled(name: str):
-
     return jsonschema_rs.validator_for(schema.load(name))
 
 

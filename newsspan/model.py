@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from functools import partial
 from typing import Any, ClassVar, TypeGuard
 
 from . import schema
@@ -301,13 +302,11 @@ class Annotation(_Layers):
 
 
 def well_formed(value: Any, valid: bool = False) -> tuple[Annotation, dict[str, Sequence[int]]]:
-    """The model of the items of a parsed annotation file that are well-formed enough to check, and per layer
-    the index in the file of each item it holds (``places["entities"][k]``), so that a problem still points
-    where the file has the item. ``valid=True`` (the file passed its schema): :meth:`Annotation.from_json`.
+    """The model of a parsed annotation file (:meth:`Annotation.from_json` if ``valid``, it passed its schema), and
+    per layer the index in the file of each item it holds (``places["entities"][k]``), for a problem's pointer.
 
-    Otherwise an item is kept when it is an object with integer ``start`` and ``end`` and a string ``text``
-    (what the span checks need); its other fields are None unless of the schema's type, and a check that
-    needs one passes over the item. A layer that is no list is empty and has no places.
+    Of an invalid file, the items with integer ``start`` and ``end`` and a string ``text`` (what the span checks
+    need), other fields None unless of the schema's type (a check that needs one passes over the item).
     """
     if valid:
         ann = Annotation.from_json(value)
@@ -347,14 +346,9 @@ def _str(d: Mapping, key: str) -> Any:
     return v if isinstance(v, str) else None
 
 
-def _section(d: Mapping) -> Section:
-    return Section(_str(d, "id"), d["start"], d["end"], d["text"], _str(d, "label"), _str(d, "speaker"))
-
-
-def _entity(d: Mapping) -> Entity:
-    return Entity(
-        _str(d, "id"), d["start"], d["end"], d["text"], _str(d, "label"), _str(d, "kb_id"), _str(d, "cluster")
-    )
+def _plain(cls: type[Section] | type[Entity], d: Mapping) -> Section | Entity:
+    # a section or entity: offsets and text as _is_span found them, every other field a string or None
+    return cls(*(d[f.name] if f.name in ("start", "end", "text") else _str(d, f.name) for f in fields(cls)))
 
 
 def _claim(d: Mapping) -> Claim:
@@ -375,7 +369,11 @@ def _claim(d: Mapping) -> Claim:
     )
 
 
-_ITEM = {"sections": _section, "entities": _entity, "claims": _claim}
+_ITEM: dict[str, Callable[[Mapping], AnySpan]] = {
+    "sections": partial(_plain, Section),
+    "entities": partial(_plain, Entity),
+    "claims": _claim,
+}
 
 
 @dataclass(frozen=True)

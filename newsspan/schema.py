@@ -48,16 +48,21 @@ def validator(name: str):
     return strict(schema)
 
 
-def _enum(name: str) -> tuple[str, ...]:
-    return tuple(load("annotation")["$defs"][name]["enum"])
+def _enum(name: str, *path: str) -> tuple[str, ...]:
+    node = load(name)
+    for key in path:
+        node = node[key]
+    return tuple(node["enum"])
 
 
-# the label sets of the annotation schema's $defs
-section_labels = functools.partial(_enum, "sectionLabel")
-body_section_labels = functools.partial(_enum, "bodySectionLabel")  # the labels of the article's own prose
-entity_labels = functools.partial(_enum, "entityLabel")
-attribution_types = functools.partial(_enum, "attributionType")
-released_statuses = functools.partial(_enum, "releasedStatus")  # the statuses of a layer a release carries
+# the label sets and other enums of the schemas
+section_labels = functools.partial(_enum, "annotation", "$defs", "sectionLabel")
+body_section_labels = functools.partial(_enum, "annotation", "$defs", "bodySectionLabel")  # the article's own prose
+entity_labels = functools.partial(_enum, "annotation", "$defs", "entityLabel")
+attribution_types = functools.partial(_enum, "annotation", "$defs", "attributionType")
+released_statuses = functools.partial(_enum, "annotation", "$defs", "releasedStatus")  # the layers a release carries
+statuses = functools.partial(_enum, "annotation", "properties", "status")
+splits = functools.partial(_enum, "document", "properties", "split")
 
 
 def layers() -> tuple[str, ...]:
@@ -77,10 +82,6 @@ def entity_colors() -> dict[str, str]:
     return {label: colors[label] for label in entity_labels()}
 
 
-def statuses() -> tuple[str, ...]:
-    return tuple(load("annotation")["properties"]["status"]["enum"])
-
-
 def meta_fields() -> tuple[str, ...]:
     """The metadata fields a release shows of a document, in the schema's order (not schema_version, id, split)."""
     return tuple(n for n in load("document")["properties"] if n not in ("schema_version", "id", "split"))
@@ -91,10 +92,6 @@ def redistributable(license_id: str) -> bool:
     ``license``); under any other, unknown included, it is published as standoff only."""
     patterns = load("document")["properties"]["license"]["x-redistributable"]["patterns"]
     return any(re.fullmatch(p, license_id) for p in patterns)
-
-
-def splits() -> tuple[str, ...]:
-    return tuple(load("document")["properties"]["split"]["enum"])
 
 
 def ner_tags() -> tuple[str, ...]:

@@ -47,16 +47,6 @@ class Counts:
         return 2 * self.matched / (self.gold + self.predicted) if self.gold + self.predicted else 0.0
 
 
-def exact_matches(gold: Iterable[Span], predicted: Iterable[Span]) -> int:
-    """How many predicted spans have a gold span with the same start, end and label (each used once)."""
-    return sum((Counter(map(tuple, gold)) & Counter(map(tuple, predicted))).values())
-
-
-def overlap_matches(gold: Sequence[Span], predicted: Sequence[Span]) -> int:
-    """The size of a largest one-to-one pairing of gold with overlapping predicted spans of the same label."""
-    return len(overlap_pairs(gold, predicted))
-
-
 def exact_pairs(gold: Sequence[Span], predicted: Sequence[Span]) -> list[tuple[int, int]]:
     """The pairs (i, j) of equal spans gold[i] == predicted[j], each span in one pair at most, sorted by i."""
     free: dict[tuple, list[int]] = defaultdict(list)  # spans may come as lists (JSON)
@@ -138,12 +128,10 @@ def compare(gold: Sequence[Span], predicted: Sequence[Span], mode: str = "exact"
     """Counts per label for one document's spans (labels found in either set)."""
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}: expected one of {', '.join(MODES)}")
-    matches = exact_matches if mode == "exact" else overlap_matches
-    out = {}
-    for label in sorted({s[2] for s in gold} | {s[2] for s in predicted}):
-        g, p = [s for s in gold if s[2] == label], [s for s in predicted if s[2] == label]
-        out[label] = Counts(matches(g, p), len(g), len(p))
-    return out
+    pairs = (exact_pairs if mode == "exact" else overlap_pairs)(gold, predicted)
+    matched = Counter(gold[i][2] for i, _ in pairs)  # a pair's spans have one label
+    golds, preds = Counter(s[2] for s in gold), Counter(s[2] for s in predicted)
+    return {label: Counts(matched[label], golds[label], preds[label]) for label in sorted(golds | preds)}
 
 
 def score(

@@ -19,7 +19,9 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+from . import schema
+
+ID_PATTERN = re.compile(schema.load("annotation")["$defs"]["documentId"]["pattern"])
 TEXT_SUFFIX = ".txt"
 META_SUFFIX = ".meta.json"
 JSON_SUFFIX = ".json"
@@ -48,7 +50,7 @@ def is_valid_id(doc_id: str) -> bool:
 
 def check_id(doc_id: str, what: str = "document id") -> str:
     if not is_valid_id(doc_id):
-        raise ValueError(f"invalid {what} {doc_id!r}: expected 1-64 of a-z 0-9 _ - starting with a letter or digit")
+        raise ValueError(f"invalid {what} {doc_id!r}: ids are {schema.DOCUMENT_ID_RULE}")
     return doc_id
 
 
@@ -74,6 +76,11 @@ def find_root(start: str | os.PathLike | None = None) -> Path | None:
 _SHIPPED = Path(__file__).resolve().parent / "_corpus"
 
 
+def user_cache() -> Path:
+    """newsspan's folder in the user's cache (``$XDG_CACHE_HOME``, else ``~/.cache``)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsspan"
+
+
 def user_root() -> Path | None:
     """For a wheel install, the root in the user's cache that ``newsspan rehydrate`` fills, one per shipped release
     (an upgrade never mixes two releases); None for a checkout."""
@@ -81,7 +88,7 @@ def user_root() -> Path | None:
         return None
     release = _SHIPPED / "release.json"
     key = hashlib.sha256(release.read_bytes() if release.is_file() else b"").hexdigest()[:16]
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsspan" / "rehydrated" / key
+    return user_cache() / "rehydrated" / key
 
 
 def shipped_root() -> Path:

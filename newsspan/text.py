@@ -52,53 +52,41 @@ _BINARY = (
 def decode(data: bytes, *, bom: bool = True, utf16: bool = False) -> str:
     """Raw bytes to str: UTF-8 (a BOM kept, or with bom=False refused), or with utf16=True also UTF-16 with a BOM;
     else DecodeError. NUL characters are refused: binary data (or UTF-16 without a BOM), never text."""
-    if not bom and data.startswith(BOM_UTF8):
-        raise DecodeError(
-            "the file starts with a UTF-8 byte order mark; expected UTF-8 without BOM",
-            1,
-            1,
-            "save the file as UTF-8 without BOM",
-        )
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        if not utf16:
-            raise DecodeError(
-                "the file is UTF-16 encoded; expected UTF-8",
-                1,
-                1,
-                "save the file as UTF-8 (e.g. `iconv -f utf-16 -t utf-8`)",
-            )
-        try:
-            return _no_nul(data.decode("utf-16"))
-        except UnicodeDecodeError as e:
-            raise DecodeError(f"broken UTF-16 at byte offset {e.start}", hint="save the file as UTF-8") from None
     kind = next((k for magic, k in _BINARY if data.startswith(magic)), None)
-    if kind is not None or (b"\x00" in data[:4096] and b"\x00\x00" in data[:4096]):
-        raise DecodeError(
-            f"the file is {kind or 'binary data'}, not text",
-            1,
-            1,
-            "give the article as a UTF-8 text file (copy its text out of the document, or export it as plain text)",
-        )
+    if kind is None and b"\x00" in data[:4096] and b"\x00\x00" in data[:4096]:
+        kind = "binary data"
+    reason = None  # why the file is refused as a whole (at its first byte)
+    if not bom and data.startswith(BOM_UTF8):
+        reason = "the file starts with a UTF-8 byte order mark; expected UTF-8 without BOM"
+        hint = "save the file as UTF-8 without BOM"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if utf16:
+            try:
+                return _no_nul(data.decode("utf-16"))
+            except UnicodeDecodeError as e:
+                raise DecodeError(f"broken UTF-16 at byte offset {e.start}", hint="save the file as UTF-8") from None
+        reason = "the file is UTF-16 encoded; expected UTF-8"
+        hint = "save the file as UTF-8 (e.g. `iconv -f utf-16 -t utf-8`)"
+    elif kind is not None:
+        reason = f"the file is {kind}, not text"
+        hint = "give the article as a UTF-8 text file (copy its text out of the document, or export it as plain text)"
+    if reason is not None:
+        raise DecodeError(reason, 1, 1, hint)
     try:
         return _no_nul(data.decode("utf-8"))
     except UnicodeDecodeError as e:
-        line_start = data.rfind(b"\n", 0, e.start) + 1
-        column = len(data[line_start : e.start].decode("utf-8", "replace")) + 1
-        line = data.count(b"\n", 0, e.start) + 1
-        if data[e.start] == 0xED and data[e.start + 1 : e.start + 2] >= b"\xa0":  # as WTF-8 and CESU-8 writers emit
-            raise DecodeError(
-                f"bytes 0x{data[e.start : e.start + 3].hex()} (byte offset {e.start}) encode a lone surrogate "
-                "(U+D800..U+DFFF), which is no character and not UTF-8",
-                line,
-                column,
-                "write the character itself in UTF-8 (a surrogate pair's two halves are one character)",
-            ) from None
-        raise DecodeError(
-            f"byte 0x{data[e.start]:02x} (byte offset {e.start}) is not UTF-8",
-            line,
-            column,
-            "convert the file to UTF-8 (e.g. `iconv -f cp1252 -t utf-8`)",
-        ) from None
+        at = e.start
+        if data[at] == 0xED and data[at + 1 : at + 2] >= b"\xa0":  # as WTF-8 and CESU-8 writers emit
+            reason = (
+                f"bytes 0x{data[at : at + 3].hex()} (byte offset {at}) encode a lone surrogate "
+                "(U+D800..U+DFFF), which is no character and not UTF-8"
+            )
+            hint = "write the character itself in UTF-8 (a surrogate pair's two halves are one character)"
+        else:
+            reason = f"byte 0x{data[at]:02x} (byte offset {at}) is not UTF-8"
+            hint = "convert the file to UTF-8 (e.g. `iconv -f cp1252 -t utf-8`)"
+        column = len(data[data.rfind(b"\n", 0, at) + 1 : at].decode("utf-8", "replace")) + 1
+        raise DecodeError(reason, data.count(b"\n", 0, at) + 1, column, hint) from None
 
 
 def _no_nul(text: str) -> str:

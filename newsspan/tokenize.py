@@ -181,18 +181,14 @@ def char_span(tokens: Sequence[Token], start: int, end: int, alignment_mode: str
         raise ValueError(f"unknown alignment mode {alignment_mode!r}: expected one of {', '.join(ALIGNMENT_MODES)}")
     starts = [t.start for t in tokens]
     ends = [t.end for t in tokens]
-    if alignment_mode == "strict":
-        first = bisect.bisect_left(starts, start)
-        last = bisect.bisect_left(ends, end)
-        if first == len(tokens) or starts[first] != start or last == len(tokens) or ends[last] != end or last < first:
-            return None
-        return first, last + 1
-    if alignment_mode == "contract":
-        first = bisect.bisect_left(starts, start)  # the first token that starts inside the span
-        stop = bisect.bisect_right(ends, end)  # after the last token that ends inside it
-    else:
+    if alignment_mode == "expand":
         first = bisect.bisect_right(ends, start)  # the first token that ends after the span starts
         stop = bisect.bisect_left(starts, end)  # after the last token that starts before it ends
+    else:
+        first = bisect.bisect_left(starts, start)  # the first token that starts inside the span
+        stop = bisect.bisect_right(ends, end)  # after the last token that ends inside it
+        if alignment_mode == "strict" and first < stop and (starts[first] != start or ends[stop - 1] != end):
+            return None  # the span's edges are not those tokens' edges
     return (first, stop) if first < stop else None
 
 

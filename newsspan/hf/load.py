@@ -24,8 +24,7 @@ def _base(root: store.Root) -> Path:
             base.mkdir(parents=True, exist_ok=True)
         if base.is_dir() and os.access(base, os.W_OK):
             return base
-    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "newsspan"
-    return home / hashlib.sha256(str(root.path.resolve()).encode()).hexdigest()[:16]
+    return store.user_cache() / hashlib.sha256(str(root.path.resolve()).encode()).hexdigest()[:16]
 
 
 def cached_build(root: store.Root | str | os.PathLike | None = None, include_drafts: bool = False) -> Path:
