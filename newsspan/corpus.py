@@ -43,8 +43,9 @@ class Corpus:
     def __getitem__(self, doc_id: str) -> Document:
         if doc_id not in self:
             raise KeyError(f"no document {doc_id!r} in {self.root.path}")
-        root, text = self.root, self._bytes(self.root.text_path(doc_id)) or b""
-        return document_of(doc_id, text, self._bytes(root.meta_path(doc_id)), self._bytes(root.annotation_path(doc_id)))
+        text = self._bytes(self.root.text_path(doc_id)) or b""
+        meta, annotation = self._bytes(self.root.meta_path(doc_id)), self._bytes(self.root.annotation_path(doc_id))
+        return document_of(doc_id, text, meta, annotation)
 
     def annotation(self, doc_id: str, annotator: str | None = None) -> Annotation | None:
         """A document's released layer, or one annotator's layer; None when there is none."""
