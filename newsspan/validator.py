@@ -144,8 +144,8 @@ def read_document(
     """The contents of a document's files in root (layers as a Listing gives them, else found on disk)."""
     return DocumentFiles(
         stem,
-        _read(root, root.corpus / (stem + store.TEXT_SUFFIX), max_bytes),
-        _read(root, root.corpus / (stem + store.META_SUFFIX), max_bytes),
+        _read(root, root.path / text_rel(stem), max_bytes),
+        _read(root, root.path / meta_rel(stem), max_bytes),
         {
             af.annotator: data
             for af in root.annotation_files(stem, layers)
@@ -258,12 +258,11 @@ def validate_root(
     # The others, as much as the checks across documents need of them: a text with the bytes of a named one
     # has its size, so only the others of such a size are read and hashed (a named text that is missing or a
     # link: every other text)
-    corpus = os.fspath(root.corpus)
-    sizes = {_size(os.path.join(corpus, s + store.TEXT_SUFFIX)) for s in stems}
+    sizes = {_size(os.path.join(root.path, text_rel(s))) for s in stems}
     for stem in listing.stems:
         if stem in summaries:
             continue
-        path = os.path.join(corpus, stem + store.TEXT_SUFFIX)
+        path = os.path.join(root.path, text_rel(stem))
         released = None in listing.layers.get(stem, ())
         size = _size(path)
         if size is not None and None not in sizes and size not in sizes:
