@@ -43,8 +43,9 @@ class Corpus:
     def __getitem__(self, doc_id: str) -> Document:
         if doc_id not in self:
             raise KeyError(f"no document {doc_id!r} in {self.root.path}")
-        root, text = self.root, self._bytes(self.root.text_path(doc_id)) or b""
-        return document_of(doc_id, text, self._bytes(root.meta_path(doc_id)), self._bytes(root.annotation_path(doc_id)))
+        text = self._bytes(self.root.text_path(doc_id)) or b""
+        meta, annotation = self._bytes(self.root.meta_path(doc_id)), self._bytes(self.root.annotation_path(doc_id))
+        return document_of(doc_id, text, meta, annotation)
 
     def annotation(self, doc_id: str, annotator: str | None = None) -> Annotation | None:
         """A document's released layer, or one annotator's layer; None when there is none."""
@@ -72,9 +73,13 @@ class Corpus:
         try:
             return self.root.read_bytes(path) if path.is_file() else None
         except OSError as e:
-            raise ValueError(
-                f"{self.root.rel(path)}: cannot be read ({e.strerror or e}); fix it (`newsspan validate`) first"
-            ) from None
+            raise _unreadable(e.strerror or e, self.root.rel(path)) from None
+
+
+def _unreadable(why: object, rel: str | None = None) -> ValueError:
+    """What a command says of a file it builds on and cannot read (rel: the file it names)."""
+    message = f"cannot be read ({why}); fix it (`newsspan validate`) first"
+    return ValueError(message if rel is None else f"{rel}: {message}")
 
 
 def document_of(doc_id: str, text: bytes, meta: bytes | None, annotation: bytes | None) -> Document:
@@ -83,7 +88,7 @@ def document_of(doc_id: str, text: bytes, meta: bytes | None, annotation: bytes 
     try:
         body = decode(text)
     except ValueError as e:
-        raise ValueError(f"corpus/{doc_id}.txt: cannot be read ({e}); fix it (`newsspan validate`) first") from None
+        raise _unreadable(e, f"corpus/{doc_id}.txt") from None
     fields = _loaded(meta, f"corpus/{doc_id}.meta.json", "document") if meta is not None else {}
     layer = _loaded(annotation, f"annotations/{doc_id}.json", "annotation") if annotation is not None else None
     return Document.of(doc_id, body, fields, None if layer is None else Annotation.from_json(layer))
@@ -101,7 +106,7 @@ def load_json(root: store.Root, path, schema_name: str) -> dict:
     try:
         data = root.read_bytes(path)
     except OSError as e:
-        raise ValueError(f"cannot be read ({e.strerror or e}); fix it (`newsspan validate`) first") from None
+        raise _unreadable(e.strerror or e) from None
     return files.load_json(data, schema_name)
 
 

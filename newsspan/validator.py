@@ -24,8 +24,6 @@ from .model import LAYERS
 from .report import Problem, Report
 from .text import canonicalize, sha256
 
-Unread = Problem  # a file that exists but could not be read: its problem stands in for its bytes
-
 
 @dataclass
 class DocumentFiles:
@@ -33,9 +31,9 @@ class DocumentFiles:
     could not be read. ``annotations`` maps None (the released layer) and annotator names to their files."""
 
     stem: str
-    text: bytes | Unread | None = None
-    meta: bytes | Unread | None = None
-    annotations: dict[str | None, bytes | Unread] = field(default_factory=dict)
+    text: bytes | Problem | None = None
+    meta: bytes | Problem | None = None
+    annotations: dict[str | None, bytes | Problem] = field(default_factory=dict)
 
     def count(self) -> int:
         return (self.text is not None) + (self.meta is not None) + len(self.annotations)
@@ -69,13 +67,12 @@ def _check_document(files: DocumentFiles) -> tuple[list[Problem], DocSummary]:
     if doc_id is None:
         hint = "rename the document's files (corpus/<id>.txt, corpus/<id>.meta.json, annotations/<id>.json)"
         text_problems.append(Problem("id-invalid", schema.invalid_id(stem), hint=hint))
-    text = text_sha = text_data = None
+    text = text_sha = None
     if isinstance(files.text, Problem):
         text_problems.append(files.text)
     elif files.text is not None:
-        text_data = files.text
-        text_sha = sha256(text_data)
-        text, found = decode_file(text_data, is_json=False)
+        text_sha = sha256(files.text)
+        text, found = decode_file(files.text, is_json=False)
         text_problems += found
     meta = None
     if isinstance(files.meta, Problem):
@@ -83,7 +80,8 @@ def _check_document(files: DocumentFiles) -> tuple[list[Problem], DocSummary]:
     elif files.meta is not None:
         meta, found, _ = read_json(files.meta, "document")
         meta_problems += found
-    ctx = DocContext(stem, text_rel(stem), meta_rel(stem), text_data, text, text_sha, meta, files.meta is not None)
+    text_read, meta_exists = isinstance(files.text, bytes), files.meta is not None
+    ctx = DocContext(stem, text_rel(stem), meta_rel(stem), text, text_sha, meta, text_read, meta_exists)
     for check in checks.by_scope(checks.DOCUMENT):
         text_problems += run(check, ctx)
     problems = placed(text_problems, text_rel(stem), doc_id) + placed(meta_problems, meta_rel(stem), doc_id)
@@ -113,9 +111,7 @@ def _check_document(files: DocumentFiles) -> tuple[list[Problem], DocSummary]:
         )
         problems = [replace(p, message=p.message + note) if p.check == "text-not-canonical" else p for p in problems]
     license = meta.get("license") if isinstance(meta, dict) and isinstance(meta.get("license"), str) else None
-    summary = DocSummary(
-        stem, text_sha, files.text is not None, files.meta is not None, None in files.annotations, license
-    )
+    summary = DocSummary(stem, text_sha, files.text is not None, meta_exists, None in files.annotations, license)
     return problems, summary
 
 
@@ -148,8 +144,8 @@ def read_document(
     """The contents of a document's files in root (layers as a Listing gives them, else found on disk)."""
     return DocumentFiles(
         stem,
-        _read(root, root.corpus / (stem + store.TEXT_SUFFIX), max_bytes),
-        _read(root, root.corpus / (stem + store.META_SUFFIX), max_bytes),
+        _read(root, root.path / text_rel(stem), max_bytes),
+        _read(root, root.path / meta_rel(stem), max_bytes),
         {
             af.annotator: data
             for af in root.annotation_files(stem, layers)
@@ -262,12 +258,11 @@ def validate_root(
     # The others, as much as the checks across documents need of them: a text with the bytes of a named one
     # has its size, so only the others of such a size are read and hashed (a named text that is missing or a
     # link: every other text)
-    corpus = os.fspath(root.corpus)
-    sizes = {_size(os.path.join(corpus, s + store.TEXT_SUFFIX)) for s in stems}
+    sizes = {_size(os.path.join(root.path, text_rel(s))) for s in stems}
     for stem in listing.stems:
         if stem in summaries:
             continue
-        path = os.path.join(corpus, stem + store.TEXT_SUFFIX)
+        path = os.path.join(root.path, text_rel(stem))
         released = None in listing.layers.get(stem, ())
         size = _size(path)
         if size is not None and None not in sizes and size not in sizes:

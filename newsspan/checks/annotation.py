@@ -194,38 +194,38 @@ def reference_unresolved(ann: Annotation, ctx: Context):
         )
 
 
-def _overlaps(ann: Annotation, ctx: Context, name: str, check_id: str, what: str):
-    spans = sorted((s.start, s.end, k, s) for k, s in enumerate(ann.layer(name)))  # ties by place in the file
-    prev = prev_end = None
-    for start, end, k, s in spans:
-        if prev is not None and start < prev_end:
-            pk, p = prev
-            yield Problem(
-                check_id,
-                f"{what} [{s.start}, {s.end}) {show(s.text, 40)} overlaps {ctx.pointer(name, pk)} [{p.start}, {p.end}) {show(p.text, 40)}",
-                pointer=ctx.pointer(name, k),
-                hint=f"{what}s may not overlap: shorten one of them or remove it",
-            )
-        if prev is None or end > prev_end:
-            prev, prev_end = (k, s), end
+def _no_overlap(name: str, check_id: str, what: str):
+    """The check that no two spans of a layer overlap."""
+
+    def check(ann: Annotation, ctx: Context):
+        spans = sorted((s.start, s.end, k, s) for k, s in enumerate(ann.layer(name)))  # ties by place in the file
+        prev = prev_end = None
+        for start, end, k, s in spans:
+            if prev is not None and start < prev_end:
+                pk, p = prev
+                yield Problem(
+                    check_id,
+                    f"{what} [{s.start}, {s.end}) {show(s.text, 40)} overlaps {ctx.pointer(name, pk)} [{p.start}, {p.end}) {show(p.text, 40)}",
+                    pointer=ctx.pointer(name, k),
+                    hint=f"{what}s may not overlap: shorten one of them or remove it",
+                )
+            if prev is None or end > prev_end:
+                prev, prev_end = (k, s), end
+
+    return check
 
 
-@register("section-overlap", ERROR, ANNOTATION)
-def section_overlap(ann: Annotation, ctx: Context):
-    """Two sections overlap."""
-    yield from _overlaps(ann, ctx, "sections", "section-overlap", "section")
-
-
-@register("entity-overlap", ERROR, ANNOTATION)
-def entity_overlap(ann: Annotation, ctx: Context):
-    """Two entity mentions overlap (token views need disjoint mentions)."""
-    yield from _overlaps(ann, ctx, "entities", "entity-overlap", "entity mention")
-
-
-@register("claim-overlap", ERROR, ANNOTATION)
-def claim_overlap(ann: Annotation, ctx: Context):
-    """Two claims overlap (the claim token view tags them B-CLAIM/I-CLAIM)."""
-    yield from _overlaps(ann, ctx, "claims", "claim-overlap", "claim")
+for _name, _id, _what, _description in (
+    ("sections", "section-overlap", "section", "Two sections overlap."),
+    (
+        "entities",
+        "entity-overlap",
+        "entity mention",
+        "Two entity mentions overlap (token views need disjoint mentions).",
+    ),
+    ("claims", "claim-overlap", "claim", "Two claims overlap (the claim token view tags them B-CLAIM/I-CLAIM)."),
+):
+    register(_id, ERROR, ANNOTATION, _description)(_no_overlap(_name, _id, _what))
 
 
 @register("section-order", ERROR, ANNOTATION)

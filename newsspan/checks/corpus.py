@@ -11,15 +11,15 @@ from ..text import canonicalize, first_non_canonical, is_canonical, line_col, sh
 from . import CORPUS, DOCUMENT, register
 
 
-@dataclass
+@dataclass(frozen=True)
 class DocContext:
     stem: str
     text_file: str  # paths relative to the root
     meta_file: str
-    text_data: bytes | None  # None when the file does not exist
-    text: str | None  # decoded text, None when missing or not UTF-8
+    text: str | None  # decoded text, None when missing, unreadable or not UTF-8
     text_sha256: str | None
     meta: dict | None  # parsed meta (None when missing or unparseable)
+    text_read: bool  # the text file exists and could be read
     meta_exists: bool
 
 
@@ -58,7 +58,7 @@ def text_not_canonical(ctx: DocContext):
 @register("meta-missing", ERROR, DOCUMENT)
 def meta_missing(ctx: DocContext):
     """A corpus text has no corpus/<id>.meta.json beside it."""
-    if ctx.text_data is not None and not ctx.meta_exists:
+    if ctx.text_read and not ctx.meta_exists:
         yield Problem(
             "meta-missing",
             f"there is no {ctx.meta_file} for this text",
@@ -69,7 +69,7 @@ def meta_missing(ctx: DocContext):
 @register("text-missing", ERROR, DOCUMENT)
 def text_missing(ctx: DocContext):
     """A corpus/<id>.meta.json has no corpus/<id>.txt beside it."""
-    if ctx.text_data is None and ctx.meta_exists:
+    if not ctx.text_read and ctx.meta_exists:
         yield Problem(
             "text-missing",
             f"there is no {ctx.text_file} for this metadata",

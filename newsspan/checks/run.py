@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import traceback
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -68,8 +68,7 @@ def check_annotation_file(
         # else one word changed in the text would be an error at every span after it
         if ann.text_sha256 is not None and text_sha is not None and ann.text_sha256 != text_sha:
             text = None
-        ctx = Context.of(ann, places, stem, text, text_sha, text_exists)
-        found = [p for check in by_scope(ANNOTATION) for p in run(check, ann, ctx)]
+        found = _annotation_checks(ann, Context.of(ann, places, stem, text, text_sha, text_exists))
         problems += locate(data.decode("utf-8"), found) if found else []
     return problems
 
@@ -86,15 +85,13 @@ def check_layer(
 
 
 def check_annotation_model(
-    model: Annotation,
-    text: str,
-    stem: str,
-    annotator: str | None = None,
-    text_sha256: str | None = None,
-    places: Mapping[str, Sequence[int]] | None = None,
+    model: Annotation, text: str, stem: str, annotator: str | None = None, text_sha256: str | None = None
 ) -> list[Problem]:
     """The annotation checks of a schema-valid model not yet written (``validate --fix`` trying its moves)."""
     sha = text_sha256 if text_sha256 is not None else sha256(text)
-    ctx = Context.of(model, places, stem, text, sha)
-    found = [p for check in by_scope(ANNOTATION) for p in run(check, model, ctx)]
+    found = _annotation_checks(model, Context.of(model, None, stem, text, sha))
     return placed(found, annotation_rel(stem, annotator), stem)
+
+
+def _annotation_checks(ann: Annotation, ctx: Context) -> list[Problem]:
+    return [p for check in by_scope(ANNOTATION) for p in run(check, ann, ctx)]
