@@ -57,7 +57,7 @@ class _Placed:
 
 def plan_import(root: store.Root, fmt: str, paths, **options) -> Plan:
     """What `newsspan import` writes from one or more exports (files or folders) of a tool."""
-    return Import(root, **options).run(fmt, paths)
+    return Import(root, fmt, **options).run(paths)
 
 
 @dataclass
@@ -65,6 +65,7 @@ class Import:
     """The options of `newsspan import` (reader_options go to the format's reader), and what it found."""
 
     root: store.Root
+    fmt: str
     label_map: list[str] | None = None
     annotator: str | None = None
     offsets: str | None = None
@@ -80,7 +81,6 @@ class Import:
     progress: bool = False  # count the documents on stderr
     # what the import found
     plan: Plan = field(default_factory=lambda: Plan("export"))
-    fmt: str = ""
     unmapped: set[str] = field(default_factory=set)  # tool labels without a target: checked, never written
     lmap: dict = field(default_factory=dict)
     targeted: tuple[str, ...] = ()
@@ -92,9 +92,9 @@ class Import:
     dropped: int = 0  # mentions the nested policy left out
     moved: int = 0  # mentions the align policy moved
 
-    def run(self, fmt: str, paths) -> Plan:
+    def run(self, paths) -> Plan:
         """Every problem of every stage (options, export, labels, spans, files written) is found in one run."""
-        plan, self.fmt = self.plan, fmt
+        plan = self.plan
         paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
         where = str(paths[0]) if len(paths) == 1 else f"the {len(paths)} exports"  # for the whole import's problems
         for flag, value in (("--annotator", self.annotator), ("--id", self.doc_id)):
@@ -109,7 +109,7 @@ class Import:
         renames = self.annotator_names()
         parsed = Parsed()
         for path in paths:
-            parsed.extend(self.read(fmt, path) or Parsed())
+            parsed.extend(self.read(path) or Parsed())
         for error, move in parsed.shifts if self.fix_shifts else ():
             parsed.errors.remove(error)
             plan.summary.append(f"{error.where}: moved {move} (--fix-shifts)")
@@ -119,7 +119,7 @@ class Import:
         counts = Counter(s.label for d in parsed.docs for s in d.spans)
         if self.reader_options and parsed.docs and not counts and plan.ok:
             held = ", ".join(f"{k} ({v})" for k, v in sorted(parsed.ignored.items())) or "nothing else"
-            why = f"no entity mention found ({wanted(fmt, self.reader_options)}); the export holds: {held}"
+            why = f"no entity mention found ({wanted(self.fmt, self.reader_options)}); the export holds: {held}"
             plan.error(where, why)
         self.lmap, missing = labelmap.resolve(counts, user_map or {})
         if missing and user_map is not None:
@@ -161,18 +161,18 @@ class Import:
                     self.plan.error("", why)
         return out
 
-    def read(self, fmt: str, path) -> Parsed | None:
+    def read(self, path) -> Parsed | None:
         try:
             if not Path(path).exists():
                 raise FormatError(f"{path}: no such file or folder")
-            return importers()[fmt](Path(path), self.offsets, **self.reader_options)
+            return importers()[self.fmt](Path(path), self.offsets, **self.reader_options)
         except FormatError as e:
             self.plan.error("", str(e))
         except OSError as e:
             self.plan.error(path, f"cannot read: {e.strerror or e}")
         except (AttributeError, TypeError, KeyError, ValueError, IndexError) as e:
             # an export whose structure differs from the tool's format in a way no reader check foresaw
-            self.plan.error(path, f"not a {fmt} export of the expected shape ({type(e).__name__}: {e})")
+            self.plan.error(path, f"not a {self.fmt} export of the expected shape ({type(e).__name__}: {e})")
         return None
 
     def group(self, tool_docs: list[ToolDoc], renames: dict[str, str]) -> list[_Text]:
@@ -407,31 +407,35 @@ class Import:
     def flat(self, text: str, items: list[_Placed]) -> list[_Placed]:
         """The entity mentions under the nested and align policies; what they leave out is reported."""
         plan, keep = self.plan, [True] * len(items)
-        nested, twice, reported = [], set(), set()
-        for i, j in _overlaps(items, range(len(items))):
+        nested: list[tuple[int, int]] = []  # (outer, inner)
+        clashes: list[tuple[int, int]] = []  # crossing, or the same text with two labels
+        for i, j in _overlaps(items):
             x, y = items[i], items[j]
-            if (x.start, x.end) == (y.start, y.end) and x.label == y.label and keep[j]:
+            if (x.start, x.end) != (y.start, y.end):
+                (nested if y.end <= x.end else clashes).append((i, j))
+            elif x.label != y.label:
+                clashes.append((i, j))
+            elif keep[j]:
                 keep[j] = False
-                twice.add(j)
                 plan.warn(y.said(text), "the same mention twice; imported once")
-            elif (x.start, x.end) != (y.start, y.end) and y.end <= x.end:
-                nested.append((i, j))
+        reported: set[int] = set()
         if self.nested == "error":
             self.nested_pairs += [f"{items[i].said(text)} contains {items[j].said(text)}" for i, j in nested]
             reported = {j for _, j in nested}
-        for pair in nested if self.nested != "error" else ():  # outer: the inner one goes; inner: the outer one
-            keep[pair[self.nested == "outer"]] = False
-        self.dropped += sum(not kept and k not in twice for k, kept in enumerate(keep))
-        for i, j in _overlaps(items, [k for k, kept in enumerate(keep) if kept]):
+        else:  # outer: the inner one goes; inner: the outer one
+            gone = {pair[self.nested == "outer"] for pair in nested}
+            self.dropped += sum(keep[k] for k in gone)
+            keep = [kept and k not in gone for k, kept in enumerate(keep)]
+        for i, j in clashes:
             x, y = items[i], items[j]
+            if not (keep[i] and keep[j]):
+                continue
             if (x.start, x.end) == (y.start, y.end):
                 why = f"the same text is also {x.label} ({x.tool.where}); a mention has one label"
                 plan.error(y.said(text), why, f"remove one of them in the tool, or {IGNORE_FIX}")
-            elif y.end > x.end:
+            else:
                 why = f"it overlaps {y.said(text)} without nesting; no --nested policy chooses between them"
                 plan.error(x.said(text), why, f"shorten or remove one of them in the tool, or {IGNORE_FIX}")
-            else:
-                continue
             reported.add(j)
         kept = [x for k, x in enumerate(items) if keep[k] and k not in reported]
         tokens, out = tokenize(text) if kept else [], []
@@ -507,9 +511,9 @@ def _load(root: store.Root, path: Path) -> Annotation | None:
     return load_annotation(root, path) if path.exists() else None
 
 
-def _overlaps(items: list[_Placed], members):
-    """(i, j) pairs of overlapping spans among members, i first (by start, the longest first)."""
-    order = sorted(members, key=lambda k: (items[k].start, -items[k].end, k))
+def _overlaps(items: list[_Placed]):
+    """(i, j) pairs of overlapping spans, i first (by start, the longest first)."""
+    order = sorted(range(len(items)), key=lambda k: (items[k].start, -items[k].end, k))
     for a, i in enumerate(order):
         for j in order[a + 1 :]:
             if items[j].start >= items[i].end:
