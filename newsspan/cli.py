@@ -117,7 +117,7 @@ def _options(args, *names: str) -> dict:
 
 
 def _progress(args) -> bool:
-    return not args.quiet and sys.stderr.isatty()
+    return not getattr(args, "quiet", False) and sys.stderr.isatty()
 
 
 def _waiting(name: str):

@@ -62,12 +62,8 @@ class Corpus:
         return sorted(p.name for p in folder.iterdir() if p.is_dir() and store.is_valid_id(p.name))
 
     def released(self, include_drafts: bool = False) -> Iterator[Document]:
-        """The documents a release carries (``newsspan build``): those whose released layer is complete or
-        gold (the schema's releasedStatus); with include_drafts, every text."""
-        statuses = schema.released_statuses()
-        for doc in self:
-            if include_drafts or doc.status in statuses:
-                yield doc
+        """The documents a release carries (``newsspan build``), as :func:`is_released` chooses them."""
+        return (doc for doc in self if is_released(doc, include_drafts))
 
     def _bytes(self, path) -> bytes | None:
         try:
@@ -113,3 +109,9 @@ def load_json(root: store.Root, path, schema_name: str) -> dict:
 def load_annotation(root: store.Root, path) -> Annotation:
     """An annotation file of the root that a command builds on (see load_json)."""
     return Annotation.from_json(load_json(root, path, "annotation"))
+
+
+def is_released(doc: Document, include_drafts: bool = False) -> bool:
+    """Whether a release (a build, an export, Ray) carries doc: its released layer is complete or gold (the
+    schema's releasedStatus); with include_drafts, every text."""
+    return include_drafts or doc.status in schema.released_statuses()

@@ -67,6 +67,7 @@ def _write(block: list[dict], fs, folder: str, configs: list[str], include_draft
 
     stats, release, digest, tokens = Stats(), Release(include_drafts), 0, 0
     made: dict[tuple[str, str], list[dict]] = {}
+    counted = token_config(configs)  # tokens counted from the token rows, as newsspan build counts them
     for row in block:  # (a sum of digests: the same whichever worker has which document)
         digest += int.from_bytes(hashlib.sha256(repr(sorted(row.items())).encode()).digest(), "big")
         if row["text"] is None:
@@ -77,7 +78,7 @@ def _write(block: list[dict], fs, folder: str, configs: list[str], include_draft
         stats.add(doc, count_tokens=False)
         for config, rows_ in rows(doc, configs).items():
             made.setdefault((config, doc.split), []).extend(rows_)
-            if config == token_config(configs):  # tokens counted from the token rows, as newsspan build counts them
+            if config == counted:
                 tokens += sum(len(r["tokens"]) for r in rows_)
     stats.tokens, sizes = tokens, {}
     key = hashlib.sha256("\n".join(release.splits).encode()).hexdigest()[:20]

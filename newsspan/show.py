@@ -138,7 +138,7 @@ def render_diff(doc: Document, a: Annotation, b: Annotation, a_name: str, b_name
     """Two annotators' entity mentions side by side, each marked agreed or not."""
     agreed = set(keys(a.entities)) & set(keys(b.entities))
     classes_a, classes_b = (
-        {e.id: " agree" if (e.start, e.end, e.label) in agreed else " only" for e in x}
+        {e.id: " agree" if k in agreed else " only" for e, k in zip(x, keys(x), strict=True)}
         for x in (a.entities, b.entities)
     )
     only_a, only_b = (list(c.values()).count(" only") for c in (classes_a, classes_b))

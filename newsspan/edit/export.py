@@ -9,7 +9,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .. import schema, store
-from ..corpus import Corpus
+from ..corpus import Corpus, is_released
 from ..formats import FOLDER_FORMATS, FormatError, exporters
 from ..validator import default_jobs, validate_root
 from .plan import Plan
@@ -35,7 +35,7 @@ def export(
         return plan
     docs, left_out = [], []
     for doc in tqdm(Corpus(root), desc="exporting", unit="doc", leave=False, disable=not progress):
-        if include_drafts or doc.status in schema.released_statuses():
+        if is_released(doc, include_drafts):
             docs += [doc] if split is None or doc.split == split else []
         else:
             left_out.append(f"{doc.id} ({'no released layer' if doc.status is None else 'draft'})")

@@ -179,7 +179,7 @@ class _Reader:  # reads one CoNLL-U file into ToolDocs (one per `# newdoc`), wit
             if k and surface[k - 1][2] != (start > pos):
                 disagree.append(f"{self.file}:{line}")
             pos = start + len(form)
-            inner = _inner(form, [forms.get(w, "") for w in wids], start, pos)
+            inner = _inner(form, [forms.get(w, "") for w in wids], start, pos) if len(wids) > 1 else [(start, pos)]
             spans.update({w: (base + a, base + b) for w, (a, b) in zip(wids, inner, strict=True)})
         if disagree:
             listed = f"{len(disagree)} token(s) ({', '.join(disagree[:5])})"

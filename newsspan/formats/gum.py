@@ -334,8 +334,12 @@ def _claims(text: str, words: list[Word], entities: list[Entity]) -> list[dict]:
     starts = [edus[e][0] for e in order] + [len(words)]
     span = {e: range(starts[k], starts[k + 1]) for k, e in enumerate(order)}  # an EDU's words: up to the next EDU
 
+    kids: dict[int, list[int]] = {}
+    for c, x in edus.items():
+        kids.setdefault(x[2], []).append(c)
+
     def sub(e: int, below: int = 1 << 30) -> set[int]:  # the EDU and its dependents attached below that depth
-        return {e}.union(*(sub(c) for c, x in edus.items() if x[2] == e and x[3] < below))
+        return {e}.union(*(sub(c) for c in kids.get(e, ()) if edus[c][3] < below))
 
     out: list[dict] = []
     for e in order:

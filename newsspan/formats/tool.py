@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import files
@@ -67,8 +67,12 @@ class Parsed:
     ignored: Counter = field(default_factory=Counter)  # what the export holds and newsspan does not read, per type
 
     def extend(self, other: Parsed) -> None:
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        self.docs += other.docs
+        self.warnings += other.warnings
+        self.errors += other.errors
+        self.notes += other.notes
+        self.shifts += other.shifts
+        self.ignored.update(other.ignored)
 
     # where: the tool's item ("export.json: task 1, result beFiQTT1cU", "doc.ann:5")
     def error(self, where: str, message: str, hint: str | None = None) -> None:
@@ -238,3 +242,18 @@ def lines_of(text: str, tokens: list[Token]) -> list[range]:
     """The tokens of each line that holds any (the sentences of the formats that need them)."""
     starts = [i for i, t in enumerate(tokens) if i == 0 or "\n" in text[tokens[i - 1].end : t.start]]
     return [range(a, b) for a, b in zip(starts, [*starts[1:], len(tokens)], strict=True)]
+
+
+def entity_layer_ok(
+    out: Parsed, file: str, noun: str, layer: str, feature: str, features: list | None, missing: str
+) -> bool:
+    """The entity layer's checks (webanno's and uima's, worded by noun): a missing layer is a note, a missing
+    label feature an error (False)."""
+    if features is None:
+        out.notes.append(f"{file}: {missing}; no mentions from it")
+    elif feature not in features:
+        shown = ", ".join(repr(f) for f in features if f) or "none"
+        hint = f"pass --entity-feature with one of them ('' for a {noun} without features)"
+        out.error(file, f"the {noun} {layer} has no feature {feature!r} (its features: {shown})", hint)
+        return False
+    return True

@@ -26,8 +26,19 @@ from collections import Counter
 
 from .. import files
 from .offsets import OffsetError, read_offset
-from .tool import KB_FEATURE, NULL_LABEL, Parsed, ToolDoc, ToolSpan, iri_note, is_layer, layer_reader, link, wikidata_id
-from .webanno import check_layer
+from .tool import (
+    KB_FEATURE,
+    NULL_LABEL,
+    Parsed,
+    ToolDoc,
+    ToolSpan,
+    entity_layer_ok,
+    iri_note,
+    is_layer,
+    layer_reader,
+    link,
+    wikidata_id,
+)
 
 METADATA_TYPE = "de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData"
 DOCUMENT_TYPE = "uima.tcas.DocumentAnnotation"
@@ -63,7 +74,9 @@ def parse(source: str, file: str, name: str, out: Parsed, layer: str, feature: s
     if kb[0] is not None and (kb_type is None or kb[1] not in _features(ts.get_type(kb_type))):
         listed = ", ".join(f"{t.name}:{f}" for t in ts.get_types() for f in _features(t) if "uima." not in t.name)
         return out.error(file, f"--kb-feature {kb[0]}:{kb[1]} names no feature of a type of the CAS ({listed})")
-    if not check_layer(out, file, "type", layer, feature, ["", *features] if read else None, f"holds no type {layer}"):
+    if not entity_layer_ok(
+        out, file, "type", layer, feature, ["", *features] if read else None, f"holds no type {layer}"
+    ):
         return
     spans: list[ToolSpan] = []
     links: list = []  # (begin, end, IRI, where) of the annotations of the linking type

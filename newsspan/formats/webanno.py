@@ -41,6 +41,7 @@ from .tool import (
     Parsed,
     ToolDoc,
     ToolSpan,
+    entity_layer_ok,
     iri_note,
     is_layer,
     layer_reader,
@@ -123,7 +124,7 @@ def parse(data: str, file: str, name: str, out: Parsed, layer: str, feature: str
     if kinds.get(layer, "span") != "span":
         return out.error(file, f"{layer} is a {kinds[layer]} layer; entity mentions come from a span layer")
     declared = f"declares no {layer} layer ({', '.join(sorted(kinds)) or 'no layer'})"
-    if not check_layer(out, file, "layer", layer, feature, [f or "" for _, f in own] if own else None, declared):
+    if not entity_layer_ok(out, file, "layer", layer, feature, [f or "" for _, f in own] if own else None, declared):
         return
     if kb_col is None and kb[0] is not None:
         listed = ", ".join(f"{n}:{f}" for n, f in span_features) or "none"
@@ -164,21 +165,6 @@ def parse(data: str, file: str, name: str, out: Parsed, layer: str, feature: str
 
 
 load = layer_reader((".tsv",), "WebAnno TSV 3.x files (.tsv)", parse)
-
-
-def check_layer(
-    out: Parsed, file: str, noun: str, layer: str, feature: str, features: list | None, missing: str
-) -> bool:
-    """The entity layer's checks (webanno's and uima's, worded by noun): a missing layer is a note, a missing
-    label feature an error (False)."""
-    if features is None:
-        out.notes.append(f"{file}: {missing}; no mentions from it")
-    elif feature not in features:
-        shown = ", ".join(repr(f) for f in features if f) or "none"
-        hint = f"pass --entity-feature with one of them ('' for a {noun} without features)"
-        out.error(file, f"the {noun} {layer} has no feature {feature!r} (its features: {shown})", hint)
-        return False
-    return True
 
 
 def _annotations(rows: list[Row], col: int | None) -> list[tuple[tuple, int, int, str, Row]]:

@@ -16,10 +16,9 @@ from tqdm import tqdm
 
 from .. import publish as published
 from .. import store
-from ..corpus import Corpus
+from ..corpus import Corpus, is_released
 from ..model import SPLITS, Document, dump_json
 from ..report import Report, count
-from ..schema import released_statuses
 from ..stats import Stats
 from ..text import decode
 from ..validator import default_jobs, validate_root
@@ -80,7 +79,7 @@ class Release:
 
     def take(self, doc: Document) -> bool:
         """Whether doc is released (:meth:`newsspan.Corpus.released`), noting it in self either way."""
-        if self.include_drafts or doc.status in released_statuses():
+        if is_released(doc, self.include_drafts):
             self.splits[doc.id], self.metas[doc.id] = doc.split, dict(doc.meta)
             return True
         (self.unannotated if doc.status is None else self.drafts).append(doc.id)
@@ -90,11 +89,13 @@ class Release:
         """The released documents whose text goes into the configs, read one at a time."""
         corpus = Corpus(root)
         for doc in tqdm(corpus, total=len(corpus), desc="reading", unit="doc", leave=False, disable=not progress):
-            if self.take(doc) and self.publish and not published.travels(doc.meta):
-                del self.splits[doc.id]
+            if not self.take(doc):
+                continue
+            if self.publish and not published.travels(doc.meta):
+                del self.splits[doc.id]  # released, its text withheld: its annotations go to standoff/
                 layer = corpus.annotation(doc.id)
                 self.withheld[doc.id] = published.standoff(dict(doc.meta), layer.to_json() if layer else {}, doc.text)
-            elif doc.id in self.splits:
+            else:
                 yield doc
 
     def left_out_note(self) -> str | None:
