@@ -180,6 +180,7 @@ class Import:
         plan, root = self.plan, self.root
         index, loose = corpus_index(root), None
         by_sha: dict[str, _Text] = {}
+        matched: dict[str, tuple[str, str]] = {}  # a corpus id matched but for whitespace -> (its text, sha)
         for td in tool_docs:
             try:
                 cmap = canonical_map(td.text)
@@ -192,8 +193,10 @@ class Import:
                 # the export kept the text but not its whitespace (TSV and CoNLL-U rebuild it): the same
                 # characters at the same offsets, so its offsets hold in the corpus text
                 if (same := loose.get(_loose(cmap.text))) is not None:
-                    text = decode(root.read_bytes(root.text_path(same)))
-                    sha = sha256(text)
+                    if same not in matched:  # one export file per annotator: the corpus text read once
+                        corpus_text = decode(root.read_bytes(root.text_path(same)))
+                        matched[same] = (corpus_text, sha256(corpus_text))
+                    text, sha = matched[same]
                 if same is not None and sha not in by_sha:
                     why = "the same text but for whitespace (which the export does not keep)"
                     plan.note(td.where, f"matched corpus document {same!r}: {why}")

@@ -201,9 +201,10 @@ def _fitting(ann: Annotation) -> list:
     return [s for _, s in ann.spans() if s.end - s.start == len(s.text)]
 
 
-def rebuild(ann: Annotation) -> dict[int, str] | None:
-    """old_characters(), or None without sections to cover the text or when two quotes disagree."""
-    known = old_characters(ann)
+def rebuild(ann: Annotation, known: dict[int, str] | None = None) -> dict[int, str] | None:
+    """old_characters() (known, when the caller has them), or None without sections to cover the text or when
+    two quotes disagree."""
+    known = old_characters(ann) if known is None else known
     agree = all(known[s.start + k] == ch for s in _fitting(ann) for k, ch in enumerate(s.text))
     return known if ann.sections and agree else None
 
@@ -212,7 +213,8 @@ def reanchor(ann: Annotation, text: str) -> tuple[Annotation, int, list]:
     """ann moved onto text: (annotation, spans moved, spans not placed as (pointer, span, why)). Through an
     alignment with the old text the quotes rebuild; else each quote by its context, as a W3C TextQuoteSelector
     is (weights as in the Hypothesis client: prefix 20, suffix 20, position 2)."""
-    old, known = rebuild(ann), old_characters(ann)
+    known = old_characters(ann)
+    old = rebuild(ann, known)
     image = alignment(old, text) if old is not None else {}
     # by quote: sections first, in order: their shifts are the position hints of the spans inside them
     items = (
